@@ -1,0 +1,659 @@
+"""Схемы таблиц учебного набора данных «Сфера Софт».
+
+Здесь в одном месте описано всё, что известно о каждой таблице:
+столбцы, их типы, единицы измерения, допустимые значения, уникальность,
+обязательность, проверки на уровне всей таблицы и внешние ключи.
+Из этих описаний строятся схемы pandera (``SCHEMAS``), которыми
+:func:`salesbook.data.load` проверяет и приводит к нужным типам CSV-файлы.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.engines import pandas_engine
+
+# --------------------------------------------------------------------------
+# Справочники кодов (используются и генератором, и схемами)
+# --------------------------------------------------------------------------
+
+INDUSTRIES = ("retail", "finance", "it", "manufacturing", "logistics",
+              "education", "healthcare", "public_sector")
+SEGMENTS = ("smb", "mid_market", "enterprise")
+REGIONS = ("moscow", "spb", "regions", "cis")
+BUSINESS_LINES = ("b2b", "b2c")
+B2B_CHANNELS = ("content", "ppc", "events", "social", "partners", "outbound")
+B2C_CHANNELS = ("app_ads", "social", "influencers", "aso")
+LEAD_CHANNELS = B2B_CHANNELS + ("organic",)
+B2C_ACQUISITION_CHANNELS = B2C_CHANNELS + ("organic",)
+DEPARTMENTS = ("sales", "marketing", "customer_success")
+SM_COST_TYPES = ("salary", "bonus", "payroll_tax", "tools", "overhead", "agency")
+ROLES = ("SDR", "BDR", "AE", "SE", "CSM", "manager")
+COST_ROLES = ROLES + ("marketer",)
+JOB_TITLE_LEVELS = ("c_level", "vp", "head", "manager", "specialist")
+LEAD_STATUSES = ("new", "mql", "sql", "disqualified", "converted")
+DISQUALIFY_REASONS = ("no_budget", "no_need", "wrong_contact", "competitor_contract", "no_response")
+OPEN_STAGES = ("discovery", "demo", "proposal", "negotiation")
+STAGES = OPEN_STAGES + ("closed_won", "closed_lost")
+OUTCOMES = ("won", "lost", "open")
+LOSS_REASONS = ("price", "competitor", "no_decision", "timing", "missing_features")
+COMPETITORS = ("helppro", "servicebox", "globalitsm", "opendesk")
+MEDDIC_COLUMNS = ("meddic_metrics", "meddic_economic_buyer", "meddic_decision_criteria",
+                  "meddic_decision_process", "meddic_identify_pain", "meddic_champion")
+ACTIVITY_TYPES = ("call", "email", "meeting", "linkedin")
+CALL_OPENERS = ("permission", "problem", "referral")
+EMAIL_TEMPLATES = ("welcome_followup", "case_study", "roi_calc", "cold_intro",
+                   "pain_question", "breakup")
+ACTIVITY_OUTCOMES = {
+    "call": ("no_answer", "connected", "meeting_booked", "not_interested"),
+    "email": ("sent", "opened", "replied", "bounced", "meeting_booked"),
+    "meeting": ("held", "no_show"),
+    "linkedin": ("accepted", "replied", "ignored"),
+}
+ALL_ACTIVITY_OUTCOMES = tuple(dict.fromkeys(o for v in ACTIVITY_OUTCOMES.values() for o in v))
+EXPERIMENT_VARIANTS = ("A", "B", "C")
+TICKET_PRIORITIES = ("low", "normal", "high", "critical")
+TICKET_CATEGORIES = ("bug", "question", "integration", "billing", "feature_request")
+COGS_TYPES = ("hosting", "support_team", "payment_fees", "licenses")
+PLATFORMS = ("ios", "android", "web")
+B2C_PRODUCTS = ("monthly_sub", "annual_sub", "pro_pack")
+
+# Границы сегментов по числу сотрудников: smb < 100, mid_market 100–999, enterprise ≥ 1000
+SEGMENT_EMPLOYEE_BOUNDS = {"smb": (1, 99), "mid_market": (100, 999), "enterprise": (1000, 10**7)}
+
+# Русские названия кодов по группам — для README, графиков и отчётов
+CODE_NAMES: dict[str, dict[str, str]] = {
+    "industry": {"retail": "розничная торговля", "finance": "финансы", "it": "ИТ",
+                 "manufacturing": "производство", "logistics": "логистика",
+                 "education": "образование", "healthcare": "здравоохранение",
+                 "public_sector": "госсектор"},
+    "segment": {"smb": "малый бизнес (до 100 сотрудников)",
+                "mid_market": "средний бизнес (100–999 сотрудников)",
+                "enterprise": "крупный бизнес (от 1000 сотрудников)"},
+    "region": {"moscow": "Москва", "spb": "Санкт-Петербург", "regions": "регионы России",
+               "cis": "СНГ"},
+    "business_line": {"b2b": "B2B — «Сфера Деск»", "b2c": "B2C — «Сфера Планер»"},
+    "channel": {"content": "контент-маркетинг (статьи, вебинары, гайды)",
+                "ppc": "контекстная реклама", "events": "мероприятия и конференции",
+                "social": "реклама в соцсетях", "partners": "партнёры и интеграторы",
+                "outbound": "исходящие продажи (холодный обзвон и рассылки)",
+                "organic": "органика: поиск, рекомендации, прямые заходы",
+                "app_ads": "реклама в магазинах приложений и мобильных сетях",
+                "influencers": "блогеры", "aso": "оптимизация в магазинах приложений (ASO)"},
+    "department": {"sales": "продажи", "marketing": "маркетинг",
+                   "customer_success": "успех клиентов (CS)"},
+    "cost_type": {"salary": "оклад", "bonus": "премии и комиссии",
+                  "payroll_tax": "страховые взносы", "tools": "сервисы и инструменты",
+                  "overhead": "офис и техника", "agency": "агентские услуги",
+                  "hosting": "хостинг и инфраструктура", "support_team": "команда поддержки",
+                  "payment_fees": "комиссии платёжных систем и магазинов приложений",
+                  "licenses": "сторонние лицензии"},
+    "role": {"SDR": "SDR — квалификация входящих лидов", "BDR": "BDR — исходящие продажи",
+             "AE": "AE — менеджер по продажам, ведёт сделки", "SE": "SE — пресейл-инженер",
+             "CSM": "CSM — менеджер по успеху клиентов", "manager": "руководитель",
+             "marketer": "маркетолог"},
+    "job_title_level": {"c_level": "первое лицо (CEO, CIO, CFO)", "vp": "вице-президент, директор",
+                        "head": "руководитель направления", "manager": "менеджер",
+                        "specialist": "специалист"},
+    "status": {"new": "новый (ещё не квалифицирован или в прогреве)",
+               "mql": "MQL — интерес подтверждён маркетингом", "sql": "SQL — принят продажами",
+               "disqualified": "дисквалифицирован", "converted": "создана сделка"},
+    "disqualify_reason": {"no_budget": "нет бюджета", "no_need": "нет потребности",
+                          "wrong_contact": "неверный контакт",
+                          "competitor_contract": "действующий договор с конкурентом",
+                          "no_response": "не отвечает"},
+    "stage": {"discovery": "выявление потребностей", "demo": "демонстрация",
+              "proposal": "коммерческое предложение", "negotiation": "переговоры",
+              "closed_won": "выиграна", "closed_lost": "проиграна"},
+    "outcome": {"won": "выиграна", "lost": "проиграна", "open": "открыта"},
+    "loss_reason": {"price": "цена", "competitor": "выбрали конкурента",
+                    "no_decision": "решение не принято", "timing": "не сейчас (сроки)",
+                    "missing_features": "не хватает функций"},
+    "competitor": {"helppro": "«ХелпПро» — российский сервис-деск для малого бизнеса",
+                   "servicebox": "«СервисБокс» — российская ITSM-платформа",
+                   "globalitsm": "«ГлобалITSM» — международная ITSM-система",
+                   "opendesk": "«ОпенДеск» — бесплатный open-source хелпдеск"},
+    "type": {"call": "звонок", "email": "письмо", "meeting": "встреча", "linkedin": "LinkedIn"},
+    "call_opener": {"permission": "«Удобно говорить?» — просьба о разрешении",
+                    "problem": "с гипотезы о проблеме клиента",
+                    "referral": "со ссылки на общего знакомого или клиента"},
+    "email_template": {"welcome_followup": "ответ на заявку", "case_study": "кейс клиента",
+                       "roi_calc": "расчёт окупаемости", "cold_intro": "холодное знакомство",
+                       "pain_question": "вопрос о боли", "breakup": "«последнее письмо»"},
+    "activity_outcome": {"no_answer": "не дозвонились", "connected": "поговорили",
+                         "meeting_booked": "назначена встреча", "not_interested": "не интересно",
+                         "sent": "отправлено", "opened": "открыто", "replied": "ответ",
+                         "bounced": "не доставлено", "held": "состоялась", "no_show": "неявка",
+                         "accepted": "принял приглашение", "ignored": "без ответа"},
+    "priority": {"low": "низкий", "normal": "обычный", "high": "высокий",
+                 "critical": "критический"},
+    "category": {"bug": "ошибка", "question": "вопрос", "integration": "интеграция",
+                 "billing": "оплата и документы", "feature_request": "запрос функции"},
+    "platform": {"ios": "iOS", "android": "Android", "web": "веб"},
+    "product": {"monthly_sub": "месячная подписка", "annual_sub": "годовая подписка",
+                "pro_pack": "«Про-пакет» (разовая покупка)"},
+}
+
+
+# --------------------------------------------------------------------------
+# Описание столбцов
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """Описание одного столбца таблицы."""
+
+    name: str
+    kind: str  # id | str | cat | int | float | money | date | month | bool
+    description: str
+    nullable: bool = False
+    unique: bool = False
+    values: tuple | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+    example: str = ""
+
+
+_ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
+                "TK": "TK000001", "U": "U0000001", "P": "P0000001"}
+
+
+def _id(name: str, prefix: str, description: str, *, unique: bool = False,
+        nullable: bool = False) -> Field:
+    return Field(name, "id", description, nullable=nullable, unique=unique,
+                 pattern=rf"^{prefix}\d{{3,}}$", example=_ID_EXAMPLES[prefix])
+
+
+def _money(name: str, description: str, *, nullable: bool = False) -> Field:
+    return Field(name, "money", description, nullable=nullable, min=0.0)
+
+
+_MEDDIC_FIELDS = tuple(
+    Field(c, "int", f"MEDDIC — {d}: 0 — нет подтверждений, 1 — частично, 2 — подтверждено",
+          values=(0, 1, 2))
+    for c, d in zip(MEDDIC_COLUMNS, ("метрики (Metrics)", "экономический покупатель (Economic buyer)",
+                                      "критерии решения (Decision criteria)",
+                                      "процесс решения (Decision process)",
+                                      "боль (Identify pain)", "чемпион (Champion)"))
+)
+
+TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
+    "accounts": (
+        _id("account_id", "A", "идентификатор компании", unique=True),
+        Field("company_name", "str", "название компании (вымышленное)", unique=True),
+        Field("industry", "cat", "отрасль", values=INDUSTRIES),
+        Field("segment", "cat", "сегмент по размеру", values=SEGMENTS),
+        Field("employees", "int", "число сотрудников", min=1),
+        Field("region", "cat", "регион", values=REGIONS),
+        Field("customer_since", "date", "дата подписания первого договора (пусто — не клиент)",
+              nullable=True),
+        Field("churned_on", "date", "дата ухода клиента (пусто — не уходил)", nullable=True),
+    ),
+    "marketing_spend": (
+        Field("month", "month", "месяц (первое число)"),
+        Field("business_line", "cat", "направление бизнеса", values=BUSINESS_LINES),
+        Field("channel", "cat", "маркетинговый канал",
+              values=tuple(dict.fromkeys(B2B_CHANNELS + B2C_CHANNELS))),
+        _money("spend_rub", "медиарасходы за месяц, ₽"),
+    ),
+    "sm_costs": (
+        Field("month", "month", "месяц (первое число)"),
+        Field("department", "cat", "подразделение", values=DEPARTMENTS),
+        Field("cost_type", "cat", "статья затрат", values=SM_COST_TYPES),
+        Field("role", "cat", "роль (только для salary и bonus)", values=COST_ROLES, nullable=True),
+        _money("amount_rub", "сумма за месяц, ₽"),
+    ),
+    "reps": (
+        _id("rep_id", "R", "идентификатор сотрудника", unique=True),
+        Field("full_name", "str", "ФИО (вымышленное)"),
+        Field("role", "cat", "роль", values=ROLES),
+        Field("team", "cat", "команда (сегмент); пусто — общий пул", values=SEGMENTS, nullable=True),
+        Field("hire_date", "date", "дата найма"),
+        Field("exit_date", "date", "дата увольнения (пусто — работает)", nullable=True),
+        _money("base_salary_rub", "оклад в месяц, ₽"),
+        _money("annual_quota_rub", "годовой план по новым контрактам (только AE), ₽", nullable=True),
+        Field("ramp_months", "int", "срок выхода на полную продуктивность, мес.", min=0, max=24),
+    ),
+    "leads": (
+        _id("lead_id", "L", "идентификатор лида", unique=True),
+        _id("account_id", "A", "компания лида"),
+        Field("created_date", "date", "дата появления лида"),
+        Field("business_line", "cat", "направление (всегда b2b)", values=("b2b",)),
+        Field("channel", "cat", "канал привлечения", values=LEAD_CHANNELS),
+        Field("segment", "cat", "сегмент компании", values=SEGMENTS),
+        Field("industry", "cat", "отрасль компании", values=INDUSTRIES),
+        Field("employees", "int", "число сотрудников компании", min=1),
+        Field("job_title_level", "cat", "уровень должности контакта", values=JOB_TITLE_LEVELS),
+        Field("website_visits", "int", "визитов на сайт до появления лида", min=0),
+        Field("pages_viewed", "int", "просмотренных страниц", min=0),
+        Field("content_downloads", "int", "скачанных материалов", min=0),
+        Field("webinar_attended", "bool", "был на вебинаре"),
+        Field("demo_requested", "bool", "запросил демо"),
+        Field("email_opens", "int", "открытых писем рассылки", min=0),
+        _id("sdr_id", "R", "SDR/BDR, который работал лид (пусто — не работали)", nullable=True),
+        Field("mql_date", "date", "дата перевода в MQL", nullable=True),
+        Field("sql_date", "date", "дата перевода в SQL", nullable=True),
+        Field("status", "cat", "текущий статус", values=LEAD_STATUSES),
+        Field("disqualify_reason", "cat", "причина дисквалификации", values=DISQUALIFY_REASONS,
+              nullable=True),
+        _id("opportunity_id", "O", "сделка, созданная из лида", nullable=True, unique=True),
+    ),
+    "opportunities": (
+        _id("opportunity_id", "O", "идентификатор сделки", unique=True),
+        _id("lead_id", "L", "исходный лид", unique=True),
+        _id("account_id", "A", "компания"),
+        _id("owner_id", "R", "ответственный AE"),
+        _id("se_id", "R", "пресейл-инженер (SE)", nullable=True),
+        Field("segment", "cat", "сегмент", values=SEGMENTS),
+        Field("created_date", "date", "дата создания сделки"),
+        Field("close_date", "date", "дата закрытия (пусто — открыта)", nullable=True),
+        Field("stage", "cat", "текущая стадия", values=STAGES),
+        Field("outcome", "cat", "итог", values=OUTCOMES),
+        _money("amount_rub", "годовая стоимость контракта (ACV), ₽"),
+        Field("loss_reason", "cat", "причина проигрыша", values=LOSS_REASONS, nullable=True),
+        Field("competitor", "cat", "конкурент в сделке", values=COMPETITORS, nullable=True),
+        *_MEDDIC_FIELDS,
+        Field("notes", "str", "заметки AE (свободный текст)"),
+    ),
+    "opportunity_stages": (
+        _id("opportunity_id", "O", "сделка"),
+        Field("stage", "cat", "стадия", values=STAGES),
+        Field("entered_date", "date", "дата входа в стадию"),
+    ),
+    "mrr": (
+        Field("month", "month", "месяц (первое число)"),
+        _id("account_id", "A", "компания-клиент"),
+        _money("mrr_rub", "MRR на конец месяца, ₽"),
+        _money("new_rub", "новый MRR, ₽"),
+        _money("expansion_rub", "расширение, ₽"),
+        _money("contraction_rub", "сокращение, ₽"),
+        _money("churn_rub", "отток, ₽"),
+    ),
+    "activities": (
+        _id("activity_id", "AC", "идентификатор активности", unique=True),
+        _id("rep_id", "R", "сотрудник"),
+        _id("lead_id", "L", "лид (для активностей SDR/BDR)", nullable=True),
+        _id("opportunity_id", "O", "сделка (для активностей AE/SE)", nullable=True),
+        Field("date", "date", "дата"),
+        Field("type", "cat", "тип касания", values=ACTIVITY_TYPES),
+        Field("touch_number", "int", "номер касания в цепочке по лиду", nullable=True, min=1),
+        Field("call_opener", "cat", "вариант начала холодного звонка", values=CALL_OPENERS,
+              nullable=True),
+        Field("email_template", "cat", "шаблон письма", values=EMAIL_TEMPLATES, nullable=True),
+        Field("outcome", "cat", "результат", values=ALL_ACTIVITY_OUTCOMES),
+        Field("duration_sec", "int", "длительность звонка, с", nullable=True, min=0),
+    ),
+    "email_experiments": (
+        Field("experiment_id", "str", "эксперимент", pattern=r"^EXP\d{2}$"),
+        Field("variant", "cat", "вариант письма", values=EXPERIMENT_VARIANTS),
+        _id("lead_id", "L", "получатель (лид)"),
+        Field("sent_date", "date", "дата отправки"),
+        Field("opened", "bool", "открыл письмо"),
+        Field("replied", "bool", "ответил"),
+        Field("meeting_booked", "bool", "назначил встречу"),
+    ),
+    "product_usage": (
+        Field("month", "month", "месяц (первое число)"),
+        _id("account_id", "A", "клиент"),
+        Field("licensed_seats", "int", "оплаченных мест операторов", min=1),
+        Field("active_users", "int", "активных операторов за месяц", min=0),
+        Field("logins", "int", "входов в систему за месяц", min=0),
+        Field("feature_adoption", "float", "доля ключевых функций, которыми пользуются", min=0.0,
+              max=1.0),
+        Field("nps", "int", "оценка в опросе NPS, 0–10 (пусто — не отвечали)", nullable=True,
+              min=0, max=10),
+    ),
+    "support_tickets": (
+        _id("ticket_id", "TK", "идентификатор обращения", unique=True),
+        _id("account_id", "A", "клиент"),
+        Field("created_date", "date", "дата создания"),
+        Field("priority", "cat", "приоритет", values=TICKET_PRIORITIES),
+        Field("category", "cat", "категория", values=TICKET_CATEGORIES),
+        Field("resolution_hours", "float", "время решения, ч", min=0.0),
+        Field("csat", "int", "оценка клиента 1–5 (пусто — не оценил)", nullable=True, min=1, max=5),
+    ),
+    "cogs": (
+        Field("month", "month", "месяц (первое число)"),
+        Field("business_line", "cat", "направление бизнеса", values=BUSINESS_LINES),
+        Field("cost_type", "cat", "статья себестоимости", values=COGS_TYPES),
+        _money("amount_rub", "сумма за месяц, ₽"),
+    ),
+    "b2c_users": (
+        _id("user_id", "U", "пользователь", unique=True),
+        Field("signup_date", "date", "дата регистрации"),
+        Field("platform", "cat", "платформа", values=PLATFORMS),
+        Field("acquisition_channel", "cat", "канал привлечения", values=B2C_ACQUISITION_CHANNELS),
+        Field("region", "cat", "регион", values=REGIONS),
+    ),
+    "b2c_purchases": (
+        _id("purchase_id", "P", "покупка", unique=True),
+        _id("user_id", "U", "пользователь"),
+        Field("date", "date", "дата списания"),
+        Field("product", "cat", "продукт", values=B2C_PRODUCTS),
+        _money("amount_rub", "сумма, ₽"),
+    ),
+}
+
+TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
+
+TABLE_TITLES = {
+    "accounts": "компании (B2B-аккаунты)",
+    "marketing_spend": "медиарасходы на маркетинг",
+    "sm_costs": "прочие расходы на продажи и маркетинг",
+    "reps": "сотрудники отдела продаж и CS",
+    "leads": "B2B-лиды",
+    "opportunities": "сделки",
+    "opportunity_stages": "история стадий сделок",
+    "mrr": "помесячный MRR клиентов",
+    "activities": "активности продавцов",
+    "email_experiments": "A/B-тесты писем",
+    "product_usage": "использование продукта",
+    "support_tickets": "обращения в поддержку",
+    "cogs": "себестоимость",
+    "b2c_users": "пользователи «Сфера Планер»",
+    "b2c_purchases": "покупки в «Сфера Планер»",
+}
+
+# Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
+FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("leads", "account_id", "accounts", "account_id"),
+    ("leads", "sdr_id", "reps", "rep_id"),
+    ("leads", "opportunity_id", "opportunities", "opportunity_id"),
+    ("opportunities", "lead_id", "leads", "lead_id"),
+    ("opportunities", "account_id", "accounts", "account_id"),
+    ("opportunities", "owner_id", "reps", "rep_id"),
+    ("opportunities", "se_id", "reps", "rep_id"),
+    ("opportunity_stages", "opportunity_id", "opportunities", "opportunity_id"),
+    ("mrr", "account_id", "accounts", "account_id"),
+    ("activities", "rep_id", "reps", "rep_id"),
+    ("activities", "lead_id", "leads", "lead_id"),
+    ("activities", "opportunity_id", "opportunities", "opportunity_id"),
+    ("email_experiments", "lead_id", "leads", "lead_id"),
+    ("product_usage", "account_id", "accounts", "account_id"),
+    ("support_tickets", "account_id", "accounts", "account_id"),
+    ("b2c_purchases", "user_id", "b2c_users", "user_id"),
+)
+
+
+# --------------------------------------------------------------------------
+# Проверки на уровне таблицы
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableCheck:
+    """Проверка, затрагивающая несколько столбцов или строк.
+
+    ``fn`` получает типизированную таблицу и возвращает булеву серию
+    (True — строка в порядке).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    message: str
+    fn: Callable[[pd.DataFrame], pd.Series]
+
+
+def _kopecks(s: pd.Series) -> np.ndarray:
+    return np.rint(s.to_numpy(dtype="float64") * 100).astype("int64")
+
+
+def _segment_matches_employees(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(False, index=df.index)
+    for seg, (lo, hi) in SEGMENT_EMPLOYEE_BOUNDS.items():
+        ok |= (df["segment"] == seg) & df["employees"].between(lo, hi)
+    return ok
+
+
+def _unique_together(*cols: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def check(df: pd.DataFrame) -> pd.Series:
+        return ~df.duplicated(list(cols), keep="first")
+    return check
+
+
+def _mrr_identity(df: pd.DataFrame) -> pd.Series:
+    order = np.lexsort((df["month"].to_numpy(), df["account_id"].to_numpy()))
+    acc = df["account_id"].to_numpy()[order]
+    mrr = _kopecks(df["mrr_rub"])[order]
+    delta = (_kopecks(df["new_rub"]) + _kopecks(df["expansion_rub"])
+             - _kopecks(df["contraction_rub"]) - _kopecks(df["churn_rub"]))[order]
+    first = np.ones(len(df), dtype=bool)
+    first[1:] = acc[1:] != acc[:-1]
+    prev = np.zeros(len(df), dtype="int64")
+    prev[1:] = mrr[:-1]
+    prev[first] = 0
+    ok_sorted = mrr == prev + delta
+    ok = np.empty(len(df), dtype=bool)
+    ok[order] = ok_sorted
+    return pd.Series(ok, index=df.index)
+
+
+def _mrr_consecutive(df: pd.DataFrame) -> pd.Series:
+    order = np.lexsort((df["month"].to_numpy(), df["account_id"].to_numpy()))
+    acc = df["account_id"].to_numpy()[order]
+    m = df["month"].to_numpy().astype("datetime64[M]").astype("int64")[order]
+    ok_sorted = np.ones(len(df), dtype=bool)
+    same = acc[1:] == acc[:-1]
+    ok_sorted[1:] = ~same | (m[1:] == m[:-1] + 1)
+    ok = np.empty(len(df), dtype=bool)
+    ok[order] = ok_sorted
+    return pd.Series(ok, index=df.index)
+
+
+def _mrr_zero_only_on_churn(df: pd.DataFrame) -> pd.Series:
+    zero = _kopecks(df["mrr_rub"]) == 0
+    churn = _kopecks(df["churn_rub"]) > 0
+    return pd.Series(~zero | churn, index=df.index)
+
+
+def _stage_matches_outcome(df: pd.DataFrame) -> pd.Series:
+    won = df["outcome"] == "won"
+    lost = df["outcome"] == "lost"
+    open_ = df["outcome"] == "open"
+    return ((won & (df["stage"] == "closed_won")) | (lost & (df["stage"] == "closed_lost"))
+            | (open_ & df["stage"].isin(OPEN_STAGES)))
+
+
+def _channel_matches_line(df: pd.DataFrame) -> pd.Series:
+    return (((df["business_line"] == "b2b") & df["channel"].isin(B2B_CHANNELS))
+            | ((df["business_line"] == "b2c") & df["channel"].isin(B2C_CHANNELS)))
+
+
+def _activity_fields(df: pd.DataFrame) -> pd.Series:
+    is_call = df["type"] == "call"
+    is_email = df["type"] == "email"
+    ok = (df["call_opener"].isna() | is_call) & (df["email_template"].isna() | is_email)
+    ok &= df["duration_sec"].isna() | is_call
+    outcome_ok = pd.Series(False, index=df.index)
+    for t, outs in ACTIVITY_OUTCOMES.items():
+        outcome_ok |= (df["type"] == t) & df["outcome"].isin(outs)
+    return ok & outcome_ok
+
+
+TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
+    "accounts": (
+        TableCheck("segment_employees", ("segment", "employees"),
+                   "сегмент не соответствует числу сотрудников (smb < 100, mid_market 100–999, "
+                   "enterprise ≥ 1000)", _segment_matches_employees),
+        TableCheck("churn_after_since", ("customer_since", "churned_on"),
+                   "дата ухода есть, а даты начала нет, или уход раньше начала",
+                   lambda d: d["churned_on"].isna() | (d["customer_since"].notna()
+                                                       & (d["churned_on"] >= d["customer_since"]))),
+    ),
+    "marketing_spend": (
+        TableCheck("unique_month_channel", ("month", "business_line", "channel"),
+                   "повторяется сочетание месяц + направление + канал",
+                   _unique_together("month", "business_line", "channel")),
+        TableCheck("channel_matches_line", ("business_line", "channel"),
+                   "канал не относится к указанному направлению бизнеса", _channel_matches_line),
+    ),
+    "sm_costs": (
+        TableCheck("unique_cost_line", ("month", "department", "cost_type", "role"),
+                   "повторяется сочетание месяц + подразделение + статья + роль",
+                   _unique_together("month", "department", "cost_type", "role")),
+        TableCheck("role_only_for_pay", ("cost_type", "role"),
+                   "роль должна быть указана для salary и bonus и только для них",
+                   lambda d: d["role"].notna() == d["cost_type"].isin(("salary", "bonus"))),
+    ),
+    "reps": (
+        TableCheck("exit_after_hire", ("hire_date", "exit_date"),
+                   "дата увольнения раньше даты найма",
+                   lambda d: d["exit_date"].isna() | (d["exit_date"] >= d["hire_date"])),
+        TableCheck("quota_only_ae", ("role", "annual_quota_rub"),
+                   "годовой план должен быть у AE и только у AE",
+                   lambda d: d["annual_quota_rub"].notna() == (d["role"] == "AE")),
+        TableCheck("ae_has_team", ("role", "team"), "у AE должна быть команда (сегмент)",
+                   lambda d: (d["role"] != "AE") | d["team"].notna()),
+    ),
+    "leads": (
+        TableCheck("mql_after_created", ("created_date", "mql_date"),
+                   "дата MQL раньше даты появления лида",
+                   lambda d: d["mql_date"].isna() | (d["mql_date"] >= d["created_date"])),
+        TableCheck("sql_after_mql", ("mql_date", "sql_date"),
+                   "дата SQL раньше даты MQL или нет даты MQL",
+                   lambda d: d["sql_date"].isna() | (d["mql_date"].notna()
+                                                     & (d["sql_date"] >= d["mql_date"]))),
+        TableCheck("converted_has_opportunity", ("status", "opportunity_id"),
+                   "сделка указана тогда и только тогда, когда статус converted",
+                   lambda d: (d["status"] == "converted") == d["opportunity_id"].notna()),
+        TableCheck("disqualified_has_reason", ("status", "disqualify_reason"),
+                   "причина дисквалификации указана тогда и только тогда, когда статус disqualified",
+                   lambda d: (d["status"] == "disqualified") == d["disqualify_reason"].notna()),
+        TableCheck("sql_status_has_date", ("status", "sql_date"),
+                   "у лидов в статусе sql и converted должна быть дата SQL",
+                   lambda d: ~d["status"].isin(("sql", "converted")) | d["sql_date"].notna()),
+        TableCheck("mql_status_has_date", ("status", "mql_date"),
+                   "у лидов в статусе mql должна быть дата MQL",
+                   lambda d: (d["status"] != "mql") | d["mql_date"].notna()),
+    ),
+    "opportunities": (
+        TableCheck("close_after_created", ("created_date", "close_date"),
+                   "дата закрытия раньше даты создания",
+                   lambda d: d["close_date"].isna() | (d["close_date"] >= d["created_date"])),
+        TableCheck("open_has_no_close", ("outcome", "close_date"),
+                   "у открытой сделки не должно быть даты закрытия, у закрытой — должна быть",
+                   lambda d: (d["outcome"] == "open") == d["close_date"].isna()),
+        TableCheck("stage_matches_outcome", ("stage", "outcome"),
+                   "стадия не соответствует итогу сделки", _stage_matches_outcome),
+        TableCheck("loss_reason_only_lost", ("outcome", "loss_reason"),
+                   "причина проигрыша указана тогда и только тогда, когда сделка проиграна",
+                   lambda d: (d["outcome"] == "lost") == d["loss_reason"].notna()),
+        TableCheck("competitor_loss_has_competitor", ("loss_reason", "competitor"),
+                   "проигрыш конкуренту, но конкурент не указан",
+                   lambda d: (d["loss_reason"] != "competitor") | d["competitor"].notna()),
+    ),
+    "opportunity_stages": (
+        TableCheck("unique_stage", ("opportunity_id", "stage"),
+                   "стадия сделки повторяется", _unique_together("opportunity_id", "stage")),
+    ),
+    "mrr": (
+        TableCheck("unique_month_account", ("month", "account_id"),
+                   "повторяется сочетание месяц + клиент", _unique_together("month", "account_id")),
+        TableCheck("mrr_identity", ("mrr_rub", "new_rub", "expansion_rub", "contraction_rub",
+                                    "churn_rub"),
+                   "не выполняется тождество MRR(t) = MRR(t−1) + new + expansion − contraction − "
+                   "churn", _mrr_identity),
+        TableCheck("consecutive_months", ("month", "account_id"),
+                   "пропущен месяц в истории клиента", _mrr_consecutive),
+        TableCheck("zero_only_on_churn", ("mrr_rub", "churn_rub"),
+                   "нулевой MRR допустим только в месяце оттока", _mrr_zero_only_on_churn),
+    ),
+    "activities": (
+        TableCheck("lead_xor_opportunity", ("lead_id", "opportunity_id"),
+                   "должен быть указан ровно один из столбцов lead_id и opportunity_id",
+                   lambda d: d["lead_id"].isna() != d["opportunity_id"].isna()),
+        TableCheck("fields_match_type", ("type", "call_opener", "email_template", "outcome",
+                                         "duration_sec"),
+                   "поля не соответствуют типу активности (скрипт и длительность — только у звонков, "
+                   "шаблон — только у писем, результат — из списка для своего типа)",
+                   _activity_fields),
+    ),
+    "email_experiments": (
+        TableCheck("unique_recipient", ("experiment_id", "lead_id"),
+                   "один и тот же лид дважды в эксперименте",
+                   _unique_together("experiment_id", "lead_id")),
+        TableCheck("funnel_order", ("opened", "replied", "meeting_booked"),
+                   "нарушен порядок воронки письма (ответ без открытия или встреча без ответа)",
+                   lambda d: (d["opened"] | ~d["replied"]) & (d["replied"] | ~d["meeting_booked"])),
+    ),
+    "product_usage": (
+        TableCheck("unique_month_account", ("month", "account_id"),
+                   "повторяется сочетание месяц + клиент", _unique_together("month", "account_id")),
+        TableCheck("active_within_seats", ("active_users", "licensed_seats"),
+                   "активных пользователей больше, чем оплаченных мест",
+                   lambda d: d["active_users"] <= d["licensed_seats"]),
+    ),
+    "support_tickets": (),
+    "cogs": (
+        TableCheck("unique_cost_line", ("month", "business_line", "cost_type"),
+                   "повторяется сочетание месяц + направление + статья",
+                   _unique_together("month", "business_line", "cost_type")),
+    ),
+    "b2c_users": (),
+    "b2c_purchases": (),
+}
+
+
+# --------------------------------------------------------------------------
+# Построение схем pandera
+# --------------------------------------------------------------------------
+
+DATE_DTYPE = pandas_engine.DateTime(to_datetime_kwargs={"format": "%Y-%m-%d"})
+
+_KIND_DTYPES = {
+    "id": str, "str": str, "cat": str, "float": "float64", "money": "float64",
+    "date": DATE_DTYPE, "month": DATE_DTYPE, "bool": bool,
+}
+
+
+def _column(f: Field) -> pa.Column:
+    checks: list[pa.Check] = []
+    if f.values is not None:
+        checks.append(pa.Check.isin(list(f.values)))
+    if f.min is not None:
+        checks.append(pa.Check.ge(f.min))
+    if f.max is not None:
+        checks.append(pa.Check.le(f.max))
+    if f.pattern is not None:
+        checks.append(pa.Check.str_matches(f.pattern))
+    if f.unique and f.nullable:
+        # pandera считает повторяющиеся пропуски дубликатами — проверяем только заполненные
+        checks.append(pa.Check(lambda s: ~(s.duplicated(keep=False) & s.notna()),
+                               name="unique_values"))
+    if f.kind == "month":
+        checks.append(pa.Check(lambda s: s.dt.day == 1, element_wise=False, name="month_start"))
+    if f.kind == "int":
+        dtype = "Int64" if f.nullable else "int64"
+    else:
+        dtype = _KIND_DTYPES[f.kind]
+    return pa.Column(dtype, checks=checks, nullable=f.nullable, unique=f.unique and not f.nullable,
+                     coerce=f.kind != "bool", description=f.description)
+
+
+def _wide_check(tc: TableCheck) -> pa.Check:
+    return pa.Check(tc.fn, name=tc.name, error=tc.message)
+
+
+def build_schema(table: str) -> pa.DataFrameSchema:
+    """Схема pandera для таблицы ``table``: типы столбцов и все проверки."""
+    fields = TABLE_FIELDS[table]
+    return pa.DataFrameSchema(
+        {f.name: _column(f) for f in fields},
+        checks=[_wide_check(tc) for tc in TABLE_CHECKS[table]],
+        strict=True,
+        ordered=False,
+        name=table,
+        title=TABLE_TITLES[table],
+    )
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {t: build_schema(t) for t in TABLES}
+
+
+def columns(table: str) -> list[str]:
+    """Список столбцов таблицы в порядке, в котором они записаны в CSV."""
+    return [f.name for f in TABLE_FIELDS[table]]
