@@ -1,0 +1,138 @@
+"""Командная строка курса: ``salesbook <команда>`` или ``python -m salesbook <команда>``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _notebooks(args) -> int:
+    from . import authoring
+
+    if args.check:
+        problems = authoring.out_of_sync() + [f"утечка решения: {l}" for l in authoring.leaked_lines()]
+        problems += [f"остаток MyST: {l}" for l in authoring.myst_leftovers()]
+        for p in problems:
+            print("✗", p)
+        if problems:
+            print("Тетради не совпадают с исходниками. Выполните: make notebooks")
+            return 1
+        print(f"Тетради совпадают с исходниками ({len(authoring.section_sources())} разделов), утечек решений нет.")
+        return 0
+    written = authoring.generate(only=args.only or None)
+    for path in written:
+        print("записан", path.relative_to(authoring.ROOT))
+    print(f"Готово: {len(authoring.section_sources())} разделов, изменено файлов: {len(written)}.")
+    return 0
+
+
+def _data(args) -> int:
+    from .data import generate
+
+    generate(Path(args.out), scale=args.scale, seed=args.seed, progress=not args.quiet)
+    print(f"Данные записаны в {args.out} (масштаб {args.scale}, seed {args.seed}).")
+    return 0
+
+
+def _progress(args) -> int:
+    from . import progress
+    from .fmt import pct
+
+    table = progress.summary()
+    _, damaged = progress.read_log()
+    print(f"Журнал: {progress.progress_file()}")
+    if not progress.enabled():
+        print("Запись прогресса сейчас выключена (CI или SALESBOOK_PROGRESS=off).")
+    width = max([len(str(t)) for t in table["title"]] + [6])
+    print(f"{'Раздел'.ljust(width)}  Упражнений  Начато  Решено")
+    for row in table.itertuples():
+        share = pct(row.solved / row.exercises, 0) if row.exercises else "—"
+        print(f"{str(row.title).ljust(width)}  {row.exercises:>10}  {row.attempted:>6}  {row.solved:>6}  {share}")
+    if damaged:
+        print(f"Пропущено повреждённых строк журнала: {damaged} (остальное прочитано).")
+    return 0
+
+
+def _coverage(args) -> int:
+    from . import coverage
+
+    problems = coverage.problems()
+    for p in problems:
+        print("✗", p)
+    print(coverage.report())
+    return 1 if problems else 0
+
+
+class _RussianHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="использование: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    _MESSAGES = (
+        ("the following arguments are required", "не хватает аргументов"),
+        ("unrecognized arguments", "незнакомые аргументы"),
+        ("invalid choice", "нет такой команды"),
+        ("invalid float value", "нужно число"),
+        ("invalid int value", "нужно целое число"),
+        ("expected one argument", "нужно значение"),
+        ("expected at least one argument", "нужно хотя бы одно значение"),
+        ("choose from", "выберите из"),
+        ("argument ", "аргумент "),
+    )
+
+    def error(self, message):
+        for english, russian in self._MESSAGES:
+            message = message.replace(english, russian)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
+def _parser(**kwargs) -> argparse.ArgumentParser:
+    parser = _Parser(add_help=False, formatter_class=_RussianHelp, **kwargs)
+    parser._optionals.title = "параметры"
+    parser._positionals.title = "команды"
+    parser.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+    return parser
+
+
+class _SubParsers(argparse._SubParsersAction):
+    def add_parser(self, name, **kwargs):
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _RussianHelp)
+        parser = super().add_parser(name, **kwargs)
+        parser._optionals.title = "параметры"
+        parser.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+        return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser(prog="salesbook", description="Инструменты курса «Энциклопедия продаж IT-продуктов».")
+    parser.register("action", "parsers", _SubParsers)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="команда")
+
+    p = sub.add_parser("notebooks", help="собрать рабочие тетради и решения из исходников book/")
+    p.add_argument("--check", action="store_true", help="только проверить, что тетради совпадают с исходниками")
+    p.add_argument("--only", nargs="+", metavar="ИСХОДНИК", help="пересобрать только эти исходники book/chNN/*.md")
+    p.set_defaults(func=_notebooks)
+
+    p = sub.add_parser("data", help="сгенерировать данные компании")
+    p.add_argument("--scale", type=float, default=1.0, help="масштаб объёма (1 — версия в репозитории)")
+    p.add_argument("--seed", type=int, default=20250101, help="зерно генератора")
+    p.add_argument("--out", default="datasets", help="папка для CSV")
+    p.add_argument("--quiet", action="store_true", help="без индикатора прогресса")
+    p.set_defaults(func=_data)
+
+    p = sub.add_parser("progress", help="таблица прогресса по разделам")
+    p.set_defaults(func=_progress)
+
+    p = sub.add_parser("coverage", help="проверить карту покрытия плана курса")
+    p.set_defaults(func=_coverage)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

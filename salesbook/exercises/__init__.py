@@ -1,0 +1,63 @@
+"""Упражнения курса: по модулю на раздел (``ch01_cac`` и т. д.).
+
+Публичный контракт, на который опираются внешние инструменты:
+``all_exercises()`` → все упражнения; у каждого ``.id``, ``.check()``, ``.hint()``, ``.solution()``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+from functools import lru_cache
+from pathlib import Path
+
+from ..checks import Exercise
+from ..quiz import Quiz
+
+SOLUTIONS_FILE = Path(__file__).with_name("solutions.json")
+
+
+def section_modules() -> list:
+    """Модули разделов в порядке курса (по имени: ch01_…, ch03_…)."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("ch"))
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def all_exercises() -> list[Exercise]:
+    """Все упражнения курса в порядке разделов и номеров."""
+    found = []
+    for module in section_modules():
+        found.extend(v for v in vars(module).values() if isinstance(v, Exercise))
+    return found
+
+
+def all_quizzes() -> list[Quiz]:
+    found = []
+    for module in section_modules():
+        found.extend(v for v in vars(module).values() if isinstance(v, Quiz))
+    return found
+
+
+def get(exercise_id: str) -> Exercise:
+    for ex in all_exercises():
+        if ex.id == exercise_id:
+            return ex
+    raise KeyError(f"Упражнения {exercise_id!r} нет в курсе.")
+
+
+def section_titles() -> dict[str, str]:
+    return {m.SECTION: m.TITLE for m in section_modules()}
+
+
+@lru_cache(maxsize=1)
+def _solutions() -> dict[str, str]:
+    try:
+        return json.loads(SOLUTIONS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def solution_code(exercise_id: str) -> str | None:
+    """Код решения, извлечённый генератором из исходника раздела в book/."""
+    return _solutions().get(exercise_id)

@@ -1,0 +1,292 @@
+"""Упражнения раздела 1.1.1 «CAC: стоимость привлечения клиента».
+
+Эталоны считаются из данных курса функциями ``salesbook.metrics``; каждая
+типичная ошибка — это тот же расчёт с одной конкретной ошибкой.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import metrics
+from ..checks import Choice, Exercise, Mistake, Number, Table
+from ..quiz import Option, Question, Quiz
+
+SECTION = "ch01.cac"
+TITLE = "1.1.1. CAC: стоимость привлечения клиента"
+
+YEAR = ("2024-01-01", "2024-12-31")
+Q2_2024 = ("2024-04-01", "2024-06-30")
+Q4_2024 = ("2024-10-01", "2024-12-31")
+Q1_2025 = ("2025-01-01", "2025-03-31")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, pd.DataFrame]:
+    from ..data import load
+
+    return {name: load(name) for name in ("marketing_spend", "sm_costs", "leads", "opportunities")}
+
+
+def _spend(start, end, line: str | None = "b2b") -> float:
+    s = _data()["marketing_spend"]
+    mask = metrics.in_period(s["month"], start, end)
+    if line is not None:
+        mask &= s["business_line"] == line
+    return float(s.loc[mask, "spend_rub"].sum())
+
+
+def _sm(start, end, departments=("sales", "marketing"), cost_types=None) -> float:
+    c = _data()["sm_costs"]
+    mask = metrics.in_period(c["month"], start, end) & c["department"].isin(departments)
+    if cost_types is not None:
+        mask &= c["cost_type"].isin(cost_types)
+    return float(c.loc[mask, "amount_rub"].sum())
+
+
+def _new(start, end) -> int:
+    return metrics.new_customers(_data()["opportunities"], start, end)
+
+
+def _won(start, end) -> int:
+    o = _data()["opportunities"]
+    return int(((o["outcome"] == "won") & metrics.in_period(o["close_date"], start, end)).sum())
+
+
+def _full_costs(start, end) -> float:
+    return float(metrics.acquisition_costs(_data()["marketing_spend"], _data()["sm_costs"], start, end).sum())
+
+
+def _funnel(start, end) -> pd.DataFrame:
+    d = _data()
+    return metrics.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], start, end)
+
+
+# ---------------------------------------------------------------------------
+# 1. Полный CAC за квартал
+# ---------------------------------------------------------------------------
+
+q1 = Exercise(
+    id="ch01.cac.q1",
+    title="Полный CAC за II квартал 2024 года",
+    var="full_cac_q2",
+    expected=lambda: _full_costs(*Q2_2024) / _new(*Q2_2024),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Полный CAC = (реклама B2B + все затраты отделов sales и marketing) / новые клиенты за тот же квартал.",
+        "Реклама: spend с business_line == 'b2b' за апрель — июнь. Затраты: costs с department в ['sales', 'marketing']. "
+        "Клиенты: metrics.new_customers(opps, start, end).",
+    ],
+    mistakes=[
+        Mistake(name="media_only", value=lambda: _spend(*Q2_2024) / _new(*Q2_2024),
+                hint="Это CAC только по рекламе. В полный CAC входят ещё зарплаты, бонусы, взносы, инструменты и накладные отделов продаж и маркетинга."),
+        Mistake(name="no_media", value=lambda: _sm(*Q2_2024) / _new(*Q2_2024),
+                hint="В числителе нет рекламного бюджета: прибавьте затраты B2B-каналов из spend."),
+        Mistake(name="with_customer_success",
+                value=lambda: (_spend(*Q2_2024) + _sm(*Q2_2024, ("sales", "marketing", "customer_success"))) / _new(*Q2_2024),
+                hint="В числитель попали затраты customer success. Они про удержание уже привлечённых клиентов и в CAC не входят."),
+        Mistake(name="both_lines", value=lambda: (_spend(*Q2_2024, None) + _sm(*Q2_2024)) / _new(*Q2_2024),
+                hint="В рекламу попали бюджеты B2C-приложения. Клиенты у нас B2B — и затраты берите только B2B (business_line == 'b2b')."),
+        Mistake(name="salary_without_bonus_tax",
+                value=lambda: (_spend(*Q2_2024) + _sm(*Q2_2024, cost_types=("salary", "tools", "overhead", "agency"))) / _new(*Q2_2024),
+                hint="Не хватает бонусов и страховых взносов: это тоже затраты на людей, которые привлекают клиентов."),
+        Mistake(name="all_won_deals", value=lambda: _full_costs(*Q2_2024) / _won(*Q2_2024),
+                hint="В знаменателе все выигранные сделки. Повторная сделка существующего клиента — не новый клиент: используйте metrics.new_customers."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 2. CAC по каналам
+# ---------------------------------------------------------------------------
+
+
+def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool = False) -> pd.DataFrame:
+    d = _data()
+    s = d["marketing_spend"]
+    mask = metrics.in_period(s["month"], *YEAR)
+    if not spend_all_lines:
+        mask &= s["business_line"] == "b2b"
+    spend = s[mask].groupby("channel")["spend_rub"].sum()
+    if customers_from_all_wins:
+        o = d["opportunities"]
+        deals = o[o["outcome"] == "won"].merge(d["leads"][["lead_id", "channel"]], on="lead_id", how="left")
+    else:
+        deals = metrics.new_customer_deals(d["opportunities"], d["leads"])
+    deals = deals[metrics.in_period(deals["close_date"], *YEAR) & (deals["channel"] != "organic")]
+    customers = deals.groupby("channel").size()
+    paid = [c for c in metrics.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
+    table = pd.DataFrame({"spend_rub": spend.reindex(paid), "customers": customers.reindex(paid)})
+    table = table.dropna()
+    table["cac"] = table["spend_rub"] / table["customers"]
+    table.index.name = "channel"
+    return table
+
+
+q2 = Exercise(
+    id="ch01.cac.q2",
+    title="CAC по каналам за 2024 год",
+    var="channel_cac",
+    expected=lambda: _channel_table(),
+    compare=Table(key="channel", columns=["spend_rub", "customers", "cac"]),
+    hints=[
+        "Сгруппируйте рекламу B2B за 2024 год по channel и просуммируйте spend_rub; новых клиентов 2024 года из deals — по channel и посчитайте .size().",
+        "Соберите pd.DataFrame({'spend_rub': ..., 'customers': ...}), уберите органику и добавьте столбец cac = spend_rub / customers.",
+    ],
+    mistakes=[
+        Mistake(name="organic_row", matches=lambda t: "organic" in set(t.index),
+                hint="В таблице есть органика. У неё нет рекламного бюджета, CAC канала для неё не определён — уберите строку organic."),
+        Mistake(name="all_wins", value=lambda: _channel_table(customers_from_all_wins=True),
+                hint="Клиентов больше, чем нужно: вы посчитали все выигранные сделки, а не первые. Используйте deals = metrics.new_customer_deals(opps, leads)."),
+        Mistake(name="spend_all_lines", value=lambda: _channel_table(spend_all_lines=True),
+                hint="Бюджет канала social завышен: такой канал есть и у B2C. Отфильтруйте spend по business_line == 'b2b'."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 3. От CPL к CAC
+# ---------------------------------------------------------------------------
+
+
+def _ppc(column: str = "leads") -> float:
+    f = _funnel(*YEAR)
+    return float(f.loc["ppc", column])
+
+
+q3 = Exercise(
+    id="ch01.cac.q3",
+    title="Сколько лидов PPC на одного клиента",
+    var="ppc_leads_per_customer",
+    expected=lambda: _ppc("leads") / _ppc("customers"),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Лиды: строки leads с channel == 'ppc' и created_date в 2024 году. Клиенты: первые выигранные сделки 2024 года с каналом ppc.",
+        "Ответ = лиды / клиенты. Проверка: он же равен CAC канала / CPL канала из таблицы metrics.channel_funnel.",
+    ],
+    mistakes=[
+        Mistake(name="inverse", value=lambda: _ppc("customers") / _ppc("leads"),
+                hint="Дробь перевёрнута: это конверсия лида в клиента. Нужно обратное — сколько лидов на одного клиента."),
+        Mistake(name="sqls", value=lambda: _ppc("sqls") / _ppc("customers"),
+                hint="Вы взяли SQL, а не всех лидов. CPL считается на каждого лида, поэтому и здесь нужны все лиды канала."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 4. Платный CAC
+# ---------------------------------------------------------------------------
+
+
+def _paid_parts() -> tuple[float, float, float]:
+    f = _funnel(*YEAR)
+    paid = f[f.index != "organic"]
+    return float(paid["spend_rub"].sum()), float(paid["customers"].sum()), float(f["customers"].sum())
+
+
+q4 = Exercise(
+    id="ch01.cac.q4",
+    title="Платный CAC за 2024 год",
+    var="paid_cac_2024",
+    expected=lambda: _paid_parts()[0] / _paid_parts()[1],
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Возьмите строки таблицы table_2024 кроме organic.",
+        "Платный CAC = сумма spend_rub платных каналов / сумма customers платных каналов.",
+    ],
+    mistakes=[
+        Mistake(name="blended", value=lambda: _paid_parts()[0] / _paid_parts()[2],
+                hint="Это смешанный CAC: в знаменателе и клиенты из органики. Для платного оставьте только клиентов платных каналов."),
+        Mistake(name="full_costs", value=lambda: _full_costs(*YEAR) / _paid_parts()[1],
+                hint="В числителе полные затраты. Здесь платный CAC по прямым затратам: только рекламные бюджеты каналов."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 5. Ловушка лага
+# ---------------------------------------------------------------------------
+
+q5 = Exercise(
+    id="ch01.cac.q5",
+    title="CAC с лагом в квартал",
+    var="lagged_cac_2025q1",
+    expected=lambda: _full_costs(*Q4_2024) / _new(*Q1_2025),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Числитель — metrics.acquisition_costs(spend, costs, '2024-10-01', '2024-12-31').sum().",
+        "Знаменатель — новые клиенты I квартала 2025 года: metrics.new_customers(opps, '2025-01-01', '2025-03-31').",
+    ],
+    mistakes=[
+        Mistake(name="no_lag", value=lambda: _full_costs(*Q1_2025) / _new(*Q1_2025),
+                hint="Это CAC без лага: затраты и клиенты одного квартала. Затраты нужно взять из IV квартала 2024 года."),
+        Mistake(name="reversed", value=lambda: _full_costs(*Q1_2025) / _new(*Q4_2024),
+                hint="Сдвиг в обратную сторону: затраты предшествуют клиентам, а не наоборот. Затраты — IV квартал 2024, клиенты — I квартал 2025."),
+        Mistake(name="media_only", value=lambda: _spend(*Q4_2024) / _new(*Q1_2025),
+                hint="Лаг правильный, но в числителе только реклама. Нужен полный CAC: metrics.acquisition_costs(...).sum()."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 6. Решение: какой канал сократить
+# ---------------------------------------------------------------------------
+
+
+def _paid_funnel() -> pd.DataFrame:
+    f = _funnel(*YEAR)
+    return f[f["spend_rub"] > 0]
+
+
+q6 = Exercise(
+    id="ch01.cac.q6",
+    title="Какой канал сократить",
+    var="channel_to_cut",
+    expected=lambda: str(_paid_funnel()["cac"].idxmax()),
+    compare=Choice(list(metrics.PAID_CHANNELS)),
+    hints=[
+        "Смотрите на столбец cac таблицы decision_table: решение о бюджете — по стоимости клиента, а не лида.",
+        "decision_table['cac'].idxmax() вернёт код канала с самым дорогим клиентом.",
+    ],
+    mistakes=[
+        Mistake(name="by_cpl", matches=lambda a: a == str(_paid_funnel()["cpl"].idxmax()) != str(_paid_funnel()["cac"].idxmax()),
+                hint="Вы выбрали канал с самым дорогим лидом (CPL). Но дорогой лид может хорошо конвертироваться в клиентов — решайте по CAC."),
+        Mistake(name="by_spend", matches=lambda a: a == str(_paid_funnel()["spend_rub"].idxmax()) != str(_paid_funnel()["cac"].idxmax()),
+                hint="Это канал с самым большим бюджетом, а не с самым дорогим клиентом. Большой бюджет при низком CAC — это хорошо."),
+        Mistake(name="by_sql", matches=lambda a: a == str(_paid_funnel()["cost_per_sql"].idxmax()) != str(_paid_funnel()["cac"].idxmax()),
+                hint="Вы выбрали по стоимости SQL. После SQL воронка ещё сужается по-разному в разных каналах — решайте по CAC."),
+    ],
+    correct_message="Верно: у этого канала самый дорогой новый клиент. Прежде чем резать, проверьте LTV клиентов канала (раздел 1.1.2) — дорогой клиент может быть и самым ценным.",
+)
+
+# ---------------------------------------------------------------------------
+# Квиз
+# ---------------------------------------------------------------------------
+
+quiz = Quiz(
+    id=SECTION,
+    questions=[
+        Question(
+            "Компания увеличила рекламный бюджет вдвое, а число лидов выросло на 80 %. Конверсия лида в клиента не изменилась. Что случилось с CAC канала?",
+            (
+                Option("Вырос примерно на 11 %", True, "Да: затраты ×2, клиенты ×1,8, CAC = 2 / 1,8 ≈ 1,11 от прежнего."),
+                Option("Не изменился: конверсия же та же", False, "Конверсия та же, но лид подорожал: CPL вырос на 11 %, а CAC = CPL / конверсия."),
+                Option("Снизился: лидов стало больше", False, "Лидов больше, но денег потрачено ещё больше — стоимость клиента растёт."),
+            ),
+        ),
+        Question(
+            "Какие затраты не входят в полный CAC B2B?",
+            (
+                Option("Бонусы AE за новые сделки", False, "Входят: это оплата за привлечение новых клиентов."),
+                Option("Зарплаты CSM, которые ведут продления", True, "Верно: CSM работают с уже привлечёнными клиентами, это затраты на удержание."),
+                Option("Подписка на CRM для отдела продаж", False, "Входит: без инструментов отдел продаж не привлекает клиентов."),
+                Option("Страховые взносы с зарплат маркетологов", False, "Входят: это часть стоимости людей, которые привлекают клиентов."),
+            ),
+        ),
+        Question(
+            "Компания быстро растёт: бюджеты привлечения увеличиваются каждый квартал, цикл сделки — около трёх месяцев. Как CAC без лага соотносится с CAC с лагом в квартал?",
+            (
+                Option("Без лага CAC выше", True, "Да: текущие, бо́льшие затраты делятся на клиентов, которых привели меньшие затраты прошлого квартала. Без лага растущая компания завышает CAC."),
+                Option("Без лага CAC ниже", False, "Наоборот: клиенты квартала пришли от прошлых, меньших затрат, а без лага их делят на текущие, бо́льшие. Так бывает у компании, которая режет бюджеты."),
+                Option("Они равны: лаг влияет только на сроки", False, "Лаг меняет, какие затраты сопоставляются с какими клиентами, поэтому меняет и величину CAC."),
+            ),
+        ),
+    ],
+)

@@ -1,0 +1,82 @@
+"""Форматирование чисел по-русски: 1 234 567 ₽, 3,2 %.
+
+Разделитель разрядов и пробел перед знаком единицы — неразрывные (U+00A0),
+чтобы число не разрывалось переносом строки ни в тетради, ни в книге.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+NBSP = "\u00a0"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def number(value, digits: int = 0) -> str:
+    """Число с пробелами между разрядами и запятой: ``number(1234567.891, 1)`` → «1 234 567,9»."""
+    if not _is_number(value) or not math.isfinite(float(value)):
+        return "—"
+    text = f"{float(value):,.{digits}f}"
+    if text.startswith("-"):
+        text = "−" + text[1:]  # настоящий минус, а не дефис
+    if text in ("−0", "−0." + "0" * digits):
+        text = text[1:]
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def rub(value, digits: int = 0) -> str:
+    """Сумма в рублях: ``rub(1234567)`` → «1 234 567 ₽»."""
+    text = number(value, digits)
+    return text if text == "—" else f"{text}{NBSP}₽"
+
+
+def pct(share, digits: int = 1) -> str:
+    """Доля как процент: ``pct(0.032)`` → «3,2 %». Принимает долю (0,032), а не проценты (3,2)."""
+    if not _is_number(share):
+        return "—"
+    text = number(float(share) * 100, digits)
+    return text if text == "—" else f"{text}{NBSP}%"
+
+
+def months(value, digits: int = 1) -> str:
+    """Срок в месяцах: ``months(14.25)`` → «14,3 мес.»."""
+    text = number(value, digits)
+    return text if text == "—" else f"{text}{NBSP}мес."
+
+
+def compact_rub(value) -> str:
+    """Крупные суммы коротко: 1 250 000 → «1,25 млн ₽», 3 400 → «3,4 тыс. ₽»."""
+    if not _is_number(value) or not math.isfinite(float(value)):
+        return "—"
+    v = float(value)
+    for bound, word in ((1e9, "млрд"), (1e6, "млн"), (1e3, "тыс.")):
+        if abs(v) >= bound:
+            return f"{number(v / bound, 2).rstrip('0').rstrip(',')}{NBSP}{word}{NBSP}₽"
+    return rub(v)
+
+
+def table(frame, formats: dict | None = None, names: dict | None = None, index_labels: bool = True):
+    """Таблица для показа: числа по-русски, подписи столбцов и кодов по-русски.
+
+    ``formats`` — столбец → функция форматирования (``fmt.rub``, ``fmt.pct``…);
+    ``names`` — столбец → русский заголовок. Возвращает новую таблицу строк,
+    исходная не меняется (считать дальше нужно по исходной).
+    """
+    import pandas as pd
+
+    from .plotting import label
+
+    shown = frame.copy()
+    if isinstance(shown, pd.Series):
+        shown = shown.to_frame()
+    for column, formatter in (formats or {}).items():
+        if column in shown.columns:
+            shown[column] = [formatter(v) for v in shown[column].tolist()]
+    if index_labels:
+        shown.index = [label(v) for v in shown.index]
+        shown.index.name = None
+    return shown.rename(columns=names or {})

@@ -1,0 +1,221 @@
+"""Метрики юнит-экономики, которые вызывают тетради курса.
+
+Все функции векторные (pandas), принимают таблицы из ``salesbook.data.load`` и
+проверяют вход: на пустые и неверные данные отвечают понятной ошибкой
+``MetricError`` на русском, а не трассировкой из глубин pandas.
+
+Определения и источники — в разделе 1.1.1 книги и в book/references.bib.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+#: Каналы, за которые компания платит (у органики затрат нет).
+PAID_CHANNELS = ("content", "ppc", "events", "social", "partners", "outbound")
+
+#: Статьи затрат отдела продаж и маркетинга, которые входят в полный CAC.
+#: Затраты на удержание (customer_success) в CAC не входят: они про уже
+#: привлечённых клиентов (Cowan, 2012).
+ACQUISITION_DEPARTMENTS = ("sales", "marketing")
+
+
+class MetricError(ValueError):
+    """Метрику нельзя посчитать на этих данных; сообщение объясняет почему."""
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise MetricError(f"{name}: ожидается таблица pandas, получено {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MetricError(f"{name}: нет столбцов {', '.join(missing)}.")
+
+
+def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Границы периода включительно: ``period("2024-01", "2024-03")`` — весь I квартал 2024."""
+    try:
+        lo = pd.Timestamp(start)
+        hi = pd.Timestamp(end)
+    except (TypeError, ValueError):
+        raise MetricError(f"Не понимаю границы периода {start!r} — {end!r}; пишите '2024-01-01'.") from None
+    if len(str(end)) <= 7:  # '2024-03' — до конца месяца
+        hi = hi + pd.offsets.MonthEnd(0)
+    if hi < lo:
+        raise MetricError("Конец периода раньше начала.")
+    return lo.normalize(), hi.normalize()
+
+
+def quarter_bounds(quarter: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Границы квартала: ``quarter_bounds("2024Q2")`` → 2024-04-01 … 2024-06-30."""
+    q = pd.Period(quarter, freq="Q")
+    return q.start_time.normalize(), q.end_time.normalize()
+
+
+def in_period(dates: pd.Series, start, end) -> pd.Series:
+    """Маска строк, у которых дата попадает в период (границы включительно)."""
+    lo, hi = period(start, end)
+    return dates.between(lo, hi)
+
+
+def cac(costs: float, new_customers: float) -> float:
+    """CAC = затраты на привлечение за период / новые клиенты за период."""
+    if new_customers is None or not np.isfinite(new_customers) or new_customers <= 0:
+        raise MetricError("Новых клиентов ноль: CAC не определён (делить не на что).")
+    return float(costs) / float(new_customers)
+
+
+# ---------------------------------------------------------------------------
+# Новые клиенты
+# ---------------------------------------------------------------------------
+
+
+def new_customer_deals(opportunities: pd.DataFrame, leads: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Первая выигранная сделка каждого клиента — момент, когда он стал клиентом.
+
+    Повторные выигрыши того же клиента — это расширение, а не новый клиент.
+    Если передать ``leads``, к сделке добавится канал лида (``channel``).
+    """
+    _require(opportunities, ["opportunity_id", "account_id", "outcome", "close_date"], "opportunities")
+    won = opportunities[opportunities["outcome"] == "won"].sort_values(["close_date", "opportunity_id"])
+    first = won.drop_duplicates("account_id", keep="first").reset_index(drop=True)
+    if leads is not None:
+        _require(leads, ["lead_id", "channel"], "leads")
+        first = first.merge(leads[["lead_id", "channel"]], on="lead_id", how="left", validate="m:1")
+    return first
+
+
+def new_customers(opportunities: pd.DataFrame, start, end, segment: str | None = None) -> int:
+    """Число новых клиентов B2B, ставших клиентами в период."""
+    deals = new_customer_deals(opportunities)
+    mask = in_period(deals["close_date"], start, end)
+    if segment is not None:
+        mask &= deals["segment"] == segment
+    return int(mask.sum())
+
+
+# ---------------------------------------------------------------------------
+# Затраты
+# ---------------------------------------------------------------------------
+
+
+def acquisition_costs(
+    marketing_spend: pd.DataFrame,
+    sm_costs: pd.DataFrame,
+    start,
+    end,
+    business_line: str = "b2b",
+) -> pd.Series:
+    """Затраты на привлечение за период по статьям (полный, fully loaded CAC).
+
+    Статьи: ``media`` — рекламные и маркетинговые бюджеты каналов (прямые затраты);
+    затем из ``sm_costs`` отделов продаж и маркетинга: ``salary``, ``bonus``,
+    ``payroll_tax``, ``tools``, ``overhead``, ``agency`` (косвенные). Затраты
+    customer_success не входят.
+    """
+    _require(marketing_spend, ["month", "business_line", "channel", "spend_rub"], "marketing_spend")
+    _require(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
+    media_rows = marketing_spend[
+        in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == business_line)
+    ]
+    cost_rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
+    if "business_line" in sm_costs.columns:
+        cost_rows = cost_rows[cost_rows["business_line"] == business_line]
+    parts = pd.concat(
+        [
+            pd.Series({"media": media_rows["spend_rub"].sum()}),
+            cost_rows.groupby("cost_type")["amount_rub"].sum(),
+        ]
+    )
+    parts.name = "amount_rub"
+    return parts.astype(float)
+
+
+def monthly_acquisition_costs(marketing_spend: pd.DataFrame, sm_costs: pd.DataFrame, business_line: str = "b2b") -> pd.Series:
+    """Полные затраты на привлечение по месяцам (индекс — первый день месяца)."""
+    media = marketing_spend[marketing_spend["business_line"] == business_line].groupby("month")["spend_rub"].sum()
+    rows = sm_costs[sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
+    if "business_line" in sm_costs.columns:
+        rows = rows[rows["business_line"] == business_line]
+    other = rows.groupby("month")["amount_rub"].sum()
+    return media.add(other, fill_value=0).rename("costs_rub")
+
+
+# ---------------------------------------------------------------------------
+# Каналы и воронка
+# ---------------------------------------------------------------------------
+
+
+def channel_funnel(
+    marketing_spend: pd.DataFrame,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    start,
+    end,
+    business_line: str = "b2b",
+) -> pd.DataFrame:
+    """Воронка и стоимость по каналам за период.
+
+    Столбцы: ``spend_rub``, ``leads``, ``sqls``, ``customers`` (новые клиенты,
+    чья первая выигранная сделка закрыта в период, по каналу исходного лида),
+    ``cpl``, ``cost_per_sql``, ``cac``. Лиды и SQL считаются по дате создания
+    и дате квалификации в тот же период. Каналы без затрат (органика) остаются
+    в таблице с нулевыми затратами и пустыми стоимостями.
+    """
+    _require(leads, ["lead_id", "channel", "created_date", "sql_date"], "leads")
+    spend = marketing_spend[
+        in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == business_line)
+    ].groupby("channel")["spend_rub"].sum()
+    lead_counts = leads[in_period(leads["created_date"], start, end)].groupby("channel").size()
+    sql_counts = leads[in_period(leads["sql_date"], start, end)].groupby("channel").size()
+    deals = new_customer_deals(opportunities, leads)
+    customers = deals[in_period(deals["close_date"], start, end)].groupby("channel").size()
+    table = pd.DataFrame({"spend_rub": spend, "leads": lead_counts, "sqls": sql_counts, "customers": customers})
+    table = table.fillna(0)
+    for col in ("leads", "sqls", "customers"):
+        table[col] = table[col].astype(int)
+    table.index.name = "channel"
+    paid = table["spend_rub"] > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["cpl"] = np.where(paid & (table["leads"] > 0), table["spend_rub"] / table["leads"].replace(0, np.nan), np.nan)
+        table["cost_per_sql"] = np.where(paid & (table["sqls"] > 0), table["spend_rub"] / table["sqls"].replace(0, np.nan), np.nan)
+        table["cac"] = np.where(paid & (table["customers"] > 0), table["spend_rub"] / table["customers"].replace(0, np.nan), np.nan)
+    return table.sort_values("spend_rub", ascending=False)
+
+
+def blended_and_paid_cac(funnel: pd.DataFrame, paid_channels: Iterable[str] = PAID_CHANNELS) -> dict[str, float]:
+    """Смешанный и платный CAC по таблице ``channel_funnel``.
+
+    Смешанный: все затраты / все новые клиенты (включая органику).
+    Платный: затраты платных каналов / клиенты только из платных каналов.
+    """
+    _require(funnel, ["spend_rub", "customers"], "funnel")
+    paid = funnel.index.isin(list(paid_channels))
+    return {
+        "blended": cac(funnel["spend_rub"].sum(), funnel["customers"].sum()),
+        "paid": cac(funnel.loc[paid, "spend_rub"].sum(), funnel.loc[paid, "customers"].sum()),
+    }
+
+
+def lagged_cac(monthly_costs: pd.Series, monthly_customers: pd.Series, lag_months: int) -> pd.Series:
+    """CAC по кварталам, где затраты взяты со сдвигом на ``lag_months`` месяцев назад.
+
+    Клиенты квартала Q делятся на затраты месяцев, сдвинутых на лаг: при лаге 3
+    это ровно предыдущий квартал (как в CAC ratio у Bessemer, Botteri 2009).
+    """
+    if lag_months < 0:
+        raise MetricError("Лаг не может быть отрицательным.")
+    costs = monthly_costs.sort_index()
+    shifted = costs.copy()
+    shifted.index = shifted.index + pd.DateOffset(months=lag_months)
+    q_costs = shifted.groupby(shifted.index.to_period("Q")).sum()
+    q_customers = monthly_customers.groupby(monthly_customers.index.to_period("Q")).sum()
+    # кварталы, за которые есть все три месяца сдвинутых затрат
+    counts = shifted.groupby(shifted.index.to_period("Q")).size()
+    full = counts[counts == 3].index
+    joined = pd.DataFrame({"costs": q_costs, "customers": q_customers}).loc[lambda d: d.index.isin(full)].dropna()
+    joined = joined[joined["customers"] > 0]
+    return (joined["costs"] / joined["customers"]).rename("cac")

@@ -1,0 +1,54 @@
+"""Раздел 1.1.1: ошибки, которые ловятся не значением, а признаком ответа."""
+
+import pytest
+
+from salesbook.exercises import ch01_cac as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+def test_channel_table_with_organic_row_gets_its_hint():
+    table = ex._channel_table()
+    funnel = ex._funnel(*ex.YEAR)
+    with_organic = table.copy()
+    with_organic.loc["organic"] = [0.0, funnel.loc["organic", "customers"], float("nan")]
+    result = ex.q2.check(with_organic)
+    assert result.status == "incorrect"
+    assert "органика" in result.message.lower()
+
+
+def test_channel_table_accepts_key_as_column_and_any_order():
+    table = ex._channel_table().reset_index().sample(frac=1, random_state=1)
+    assert ex.q2.check(table).passed
+
+
+def test_channel_choice_mistakes_point_to_the_wrong_criterion():
+    funnel = ex._paid_funnel()
+    right = funnel["cac"].idxmax()
+    criteria = {"cpl": "CPL", "spend_rub": "бюджет", "cost_per_sql": "SQL"}
+    distinct = 0
+    for column, word in criteria.items():
+        choice = funnel[column].idxmax()
+        if choice == right:
+            continue
+        distinct += 1
+        result = ex.q6.check(choice)
+        assert result.status == "incorrect"
+        assert word in result.message
+    assert distinct >= 2, "данные должны различать CAC, CPL и бюджет хотя бы для двух критериев"
+    assert ex.q6.check(right.upper()).passed
+
+
+def test_lag_changes_the_answer():
+    no_lag = ex._full_costs(*ex.Q1_2025) / ex._new(*ex.Q1_2025)
+    lagged = ex._full_costs(*ex.Q4_2024) / ex._new(*ex.Q1_2025)
+    assert abs(no_lag / lagged - 1) > 0.02
+
+
+def test_quiz_feedback_on_every_option():
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)

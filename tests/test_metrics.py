@@ -1,0 +1,98 @@
+"""Метрики CAC на маленьких примерах, посчитанных вручную."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from salesbook import metrics
+from salesbook.metrics import MetricError
+
+
+def ts(s):
+    return pd.Timestamp(s)
+
+
+@pytest.fixture
+def toy():
+    spend = pd.DataFrame({
+        "month": [ts("2024-01-01"), ts("2024-01-01"), ts("2024-02-01"), ts("2024-01-01")],
+        "business_line": ["b2b", "b2b", "b2b", "b2c"],
+        "channel": ["ppc", "events", "ppc", "social"],
+        "spend_rub": [100_000.0, 300_000.0, 50_000.0, 999_999.0],
+    })
+    costs = pd.DataFrame({
+        "month": [ts("2024-01-01")] * 4,
+        "department": ["sales", "marketing", "customer_success", "sales"],
+        "cost_type": ["salary", "tools", "salary", "payroll_tax"],
+        "role": ["AE", None, "CSM", None],
+        "amount_rub": [200_000.0, 10_000.0, 70_000.0, 60_000.0],
+    })
+    leads = pd.DataFrame({
+        "lead_id": ["L1", "L2", "L3", "L4", "L5", "L6"],
+        "channel": ["ppc", "ppc", "ppc", "events", "organic", "ppc"],
+        "created_date": [ts("2024-01-05"), ts("2024-01-06"), ts("2024-02-01"), ts("2024-01-10"), ts("2024-01-11"), ts("2023-12-01")],
+        "sql_date": [ts("2024-01-10"), pd.NaT, pd.NaT, ts("2024-01-15"), ts("2024-01-12"), ts("2023-12-05")],
+    })
+    opps = pd.DataFrame({
+        "opportunity_id": ["O1", "O2", "O3", "O4", "O5"],
+        "lead_id": ["L1", "L4", "L5", "L6", "L1"],
+        "account_id": ["A1", "A2", "A3", "A4", "A1"],
+        "segment": ["smb", "enterprise", "smb", "smb", "smb"],
+        "outcome": ["won", "won", "won", "lost", "won"],
+        "created_date": [ts("2024-01-10")] * 5,
+        "close_date": [ts("2024-02-10"), ts("2024-02-20"), ts("2024-02-25"), ts("2024-02-01"), ts("2024-02-28")],
+        "amount_rub": [300_000.0, 5_000_000.0, 250_000.0, 100.0, 50_000.0],
+    })
+    return spend, costs, leads, opps
+
+
+def test_new_customers_count_first_win_only(toy):
+    _, _, leads, opps = toy
+    assert metrics.new_customers(opps, "2024-01-01", "2024-03-31") == 3  # A1 дважды, A4 проиграна
+    assert metrics.new_customers(opps, "2024-02-21", "2024-02-29") == 1
+    assert metrics.new_customers(opps, "2024-02", "2024-02") == 3  # «2024-02» — весь месяц
+
+
+def test_acquisition_costs_exclude_customer_success_and_b2c(toy):
+    spend, costs, _, _ = toy
+    parts = metrics.acquisition_costs(spend, costs, "2024-01-01", "2024-03-31")
+    assert parts["media"] == 450_000
+    assert parts["salary"] == 200_000  # зарплата CSM не вошла
+    assert parts.sum() == 450_000 + 200_000 + 10_000 + 60_000
+
+
+def test_channel_funnel_by_hand(toy):
+    spend, _, leads, opps = toy
+    f = metrics.channel_funnel(spend, leads, opps, "2024-01-01", "2024-03-31")
+    assert f.loc["ppc", "leads"] == 3 and f.loc["ppc", "sqls"] == 1 and f.loc["ppc", "customers"] == 1
+    assert f.loc["ppc", "cpl"] == pytest.approx(50_000)
+    assert f.loc["ppc", "cost_per_sql"] == pytest.approx(150_000)
+    assert f.loc["ppc", "cac"] == pytest.approx(150_000)
+    assert f.loc["events", "cac"] == pytest.approx(300_000)
+    assert f.loc["organic", "spend_rub"] == 0 and math.isnan(f.loc["organic", "cac"])
+    both = metrics.blended_and_paid_cac(f)
+    assert both["blended"] == pytest.approx(450_000 / 3)
+    assert both["paid"] == pytest.approx(450_000 / 2)
+
+
+def test_lagged_cac_uses_previous_quarter():
+    months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
+    costs = pd.Series([100.0] * 3 + [200.0] * 3 + [300.0] * 3 + [400.0] * 3, index=months)
+    customers = pd.Series([1] * 12, index=months)
+    no_lag = metrics.lagged_cac(costs, customers, 0)
+    lag = metrics.lagged_cac(costs, customers, 3)
+    assert no_lag[pd.Period("2024Q2")] == pytest.approx(200)
+    assert lag[pd.Period("2024Q2")] == pytest.approx(100)
+    assert pd.Period("2024Q1") not in lag.index  # затрат IV кв. 2023 нет — квартал не считается
+
+
+def test_errors_are_russian():
+    with pytest.raises(MetricError, match="ноль"):
+        metrics.cac(100, 0)
+    with pytest.raises(MetricError, match="столбцов"):
+        metrics.new_customer_deals(pd.DataFrame({"x": [1]}))
+    with pytest.raises(MetricError, match="таблица"):
+        metrics.new_customer_deals("не таблица")
+    with pytest.raises(MetricError, match="раньше"):
+        metrics.period("2024-03-01", "2024-01-01")
