@@ -1,0 +1,69 @@
+# Курс «Энциклопедия продаж IT-продуктов». Две главные команды: `make book` и `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest
+NBVAL := $(PYTEST) --nbval-lax -n 2 --dist loadfile -q
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export SALESBOOK_PROGRESS := off
+
+.PHONY: help env book test test-unit test-notebooks test-book lab notebooks data lock bench clean
+
+help:
+	@echo "make book       — окружение + сборка книги в _build/html"
+	@echo "make test       — окружение + все проверки курса"
+	@echo "make lab        — JupyterLab с рабочими тетрадями"
+	@echo "make notebooks  — пересобрать notebooks/ и solutions/ из book/"
+	@echo "make data       — пересоздать datasets/ (масштаб 1)"
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+book: env
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo
+	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/book/intro.html"
+
+test: env
+	@start=$$(date +%s); rm -f _build/junit-*.xml; \
+	$(MAKE) --no-print-directory test-unit test-book test-notebooks || exit $$?; \
+	$(BIN)/salesbook coverage; \
+	echo "Все проверки курса прошли за $$(( $$(date +%s) - start )) с."; \
+	$(BIN)/python -m salesbook.testsummary _build/junit-*.xml
+
+test-unit: env
+	$(PYTEST) tests -q -n 2 --junitxml=_build/junit-unit.xml
+
+test-notebooks: env
+	@echo "— Решения: каждое упражнение должно пройти проверку"
+	SALESBOOK_EXPECT=pass $(NBVAL) solutions --junitxml=_build/junit-solutions.xml
+	@echo "— Рабочие тетради: каждое упражнение должно быть «ещё не решено»"
+	SALESBOOK_EXPECT=unattempted $(NBVAL) notebooks --junitxml=_build/junit-notebooks.xml
+
+test-book: env
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+lab: env
+	$(BIN)/jupyter lab notebooks
+
+notebooks: env
+	$(BIN)/salesbook notebooks
+
+data: env
+	$(BIN)/salesbook data --scale 1 --out datasets
+
+lock: env
+	(echo "# Точные версии всех пакетов курса (pip freeze). Обновлять: make lock"; \
+	 $(BIN)/pip freeze --exclude-editable | grep -vi "^salesbook") > requirements.txt
+
+clean:
+	rm -rf _build
