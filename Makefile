@@ -7,7 +7,6 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 NBVAL := $(PYTEST) --nbval-lax -n 2 --dist loadfile -q
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export SALESBOOK_PROGRESS := off
 
 .PHONY: help env book test test-unit test-notebooks test-book lab notebooks data lock bench clean

@@ -107,6 +107,12 @@ class _SubParsers(argparse._SubParsersAction):
         return parser
 
 
+def _check_section(args) -> int:
+    from . import sectioncheck
+
+    return sectioncheck.run(args.source)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser(prog="salesbook", description="Инструменты курса «Энциклопедия продаж IT-продуктов».")
     parser.register("action", "parsers", _SubParsers)
@@ -129,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("coverage", help="проверить карту покрытия плана курса")
     p.set_defaults(func=_coverage)
+
+    p = sub.add_parser("check-section", help="проверить один раздел: теги, тетради, nbval, сборка страницы")
+    p.add_argument("source", help="исходник раздела, например book/ch01/1_1_1_cac.md")
+    p.set_defaults(func=_check_section)
 
     args = parser.parse_args(argv)
     return args.func(args)

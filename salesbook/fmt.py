@@ -55,7 +55,12 @@ def compact_rub(value) -> str:
     v = float(value)
     for bound, word in ((1e9, "млрд"), (1e6, "млн"), (1e3, "тыс.")):
         if abs(v) >= bound:
-            return f"{number(v / bound, 2).rstrip('0').rstrip(',')}{NBSP}{word}{NBSP}₽"
+            scaled = v / bound
+            digits = 2 if abs(scaled) < 10 else 1 if abs(scaled) < 100 else 0
+            text = number(scaled, digits)
+            if "," in text:
+                text = text.rstrip("0").rstrip(",")
+            return f"{text}{NBSP}{word}{NBSP}₽"
     return rub(v)
 
 

@@ -28,6 +28,17 @@ LABELS = {
     "enterprise": "Enterprise",
     "b2b": "B2B",
     "b2c": "B2C",
+    # статьи затрат
+    "media": "Реклама и мероприятия",
+    "salary": "Зарплаты",
+    "bonus": "Бонусы",
+    "payroll_tax": "Страховые взносы",
+    "tools": "Инструменты",
+    "overhead": "Накладные",
+    "agency": "Агентство",
+    "sales": "Продажи",
+    "marketing": "Маркетинг",
+    "customer_success": "Customer success",
 }
 
 
