@@ -219,3 +219,44 @@ def lagged_cac(monthly_costs: pd.Series, monthly_customers: pd.Series, lag_month
     joined = pd.DataFrame({"costs": q_costs, "customers": q_customers}).loc[lambda d: d.index.isin(full)].dropna()
     joined = joined[joined["customers"] > 0]
     return (joined["costs"] / joined["customers"]).rename("cac")
+
+
+def cac_by_segment(
+    marketing_spend: pd.DataFrame,
+    sm_costs: pd.DataFrame,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    reps: pd.DataFrame,
+    start,
+    end,
+    segments: Iterable[str] = ("smb", "mid_market", "enterprise"),
+) -> pd.DataFrame:
+    """Полный CAC по сегментам и затраты на рубль нового ACV.
+
+    Распределение затрат (допущение, которое стоит проговаривать в отчёте):
+    зарплаты AE и SE — по командам пропорционально численности роли в команде;
+    всё остальное (реклама, SDR, маркетинг, инструменты, накладные) — пропорционально
+    числу SQL сегмента за период. Столбцы: ``costs``, ``customers``, ``new_acv``,
+    ``cac``, ``cost_per_acv_rub``.
+    """
+    _require(reps, ["rep_id", "role", "team"], "reps")
+    _require(sm_costs, ["role"], "sm_costs")
+    rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
+    people = rows[rows["role"].isin(["AE", "SE"])]
+    headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()
+    team_share = headcount / headcount.groupby(level="role").transform("sum")
+    direct = people.groupby("role")["amount_rub"].sum().mul(team_share, level="role").groupby(level="team").sum()
+    shared = acquisition_costs(marketing_spend, sm_costs, start, end).sum() - direct.sum()
+    sqls = leads[in_period(leads["sql_date"], start, end)].groupby("segment").size()
+    costs = direct.add(shared * sqls / sqls.sum(), fill_value=0)
+    deals = new_customer_deals(opportunities)
+    deals = deals[in_period(deals["close_date"], start, end)]
+    table = pd.DataFrame({
+        "costs": costs,
+        "customers": deals.groupby("segment").size(),
+        "new_acv": deals.groupby("segment")["amount_rub"].sum(),
+    }).reindex(list(segments))
+    table["cac"] = table["costs"] / table["customers"]
+    table["cost_per_acv_rub"] = table["costs"] / table["new_acv"]
+    table.index.name = "segment"
+    return table

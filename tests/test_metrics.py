@@ -110,3 +110,17 @@ def test_unit_economics_by_hand():
         ue.simple_ltv(10_000, 80, 0.02)
     with pytest.raises(MetricError, match="ноль"):
         ue.simple_ltv(10_000, 0.8, 0)
+
+
+def test_cac_by_segment_by_hand(toy):
+    spend, costs, leads, opps = toy
+    leads = leads.assign(segment=["smb", "smb", "smb", "enterprise", "smb", "smb"])
+    reps = pd.DataFrame({"rep_id": ["R1", "R2"], "role": ["AE", "AE"], "team": ["smb", "enterprise"]})
+    t = metrics.cac_by_segment(spend, costs, leads, opps, reps, "2024-01-01", "2024-03-31")
+    # AE: 200 000 пополам; остальное (720 000 − 200 000) — по SQL: smb 2 из 3, enterprise 1 из 3
+    assert t.loc["smb", "costs"] == pytest.approx(100_000 + 520_000 * 2 / 3)
+    assert t.loc["enterprise", "costs"] == pytest.approx(100_000 + 520_000 / 3)
+    assert t.loc["smb", "customers"] == 2 and t.loc["smb", "new_acv"] == 550_000
+    assert t.loc["enterprise", "cac"] == pytest.approx((100_000 + 520_000 / 3) / 1)
+    assert t.loc["smb", "cost_per_acv_rub"] == pytest.approx((100_000 + 520_000 * 2 / 3) / 550_000)
+    assert math.isnan(t.loc["mid_market", "costs"])
