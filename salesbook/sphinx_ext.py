@@ -3,7 +3,8 @@
 1. Кнопки запуска (Binder, Colab, JupyterHub) ведут на рабочую тетрадь
    ``notebooks/chNN/<раздел>.ipynb``, а не на исходник ``book/…md``: Colab не
    открывает MyST, а учащемуся нужна тетрадь с пропусками.
-2. Интерфейс целиком по-русски. У sphinx-book-theme и pydata-sphinx-theme нет
+2. Таблица времени выполнения тетрадей (страница «Состояние сборки») — по-русски.
+3. Интерфейс целиком по-русски. У sphinx-book-theme и pydata-sphinx-theme нет
    русского перевода части подписей (кнопки, подсказки, поле поиска), поэтому
    после сборки эти подписи заменяются в HTML по словарю ниже. Словарь — точные
    строки, так что новая английская подпись после обновления темы не
@@ -97,7 +98,39 @@ def _translate_html(app, exception):
             path.write_text(translated, encoding="utf-8")
 
 
+def _russian_exec_table() -> None:
+    """Таблица времени выполнения тетрадей (директива nb-exec-table) по-русски и без
+    отметки времени сборки: дата изменения делала бы страницу разной при каждой сборке."""
+    from docutils import nodes
+    from myst_nb.ext import execution_tables as table_module
+
+    from .fmt import number
+
+    if getattr(table_module, "_salesbook_patched", False):
+        return
+    table_module._key2header.clear()
+    table_module._key2header.update({"runtime": "Время выполнения, с", "method": "Как получен результат", "succeeded": "Итог"})
+    table_module._key2transform.update({
+        "runtime": lambda x: "—" if x is None else number(x, 1),
+        "method": lambda x: {"cache": "из кэша", "auto": "выполнена", "force": "выполнена", "inline": "выполнена"}.get(str(x), str(x)),
+        "succeeded": lambda x: "✅ без ошибок" if x is True else "❌ ошибка",
+    })
+    original = table_module.make_stat_table
+
+    def make_stat_table(parent_docname, metadata):
+        table = original(parent_docname, metadata)
+        for paragraph in table.findall(nodes.paragraph):
+            if paragraph.astext() == "Document":
+                paragraph.replace_self(nodes.paragraph(text="Раздел"))
+                break
+        return table
+
+    table_module.make_stat_table = make_stat_table
+    table_module._salesbook_patched = True
+
+
 def setup(app):
+    _russian_exec_table()
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
     app.connect("build-finished", _translate_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
