@@ -510,6 +510,68 @@ def test_b2c_prices_and_renewals(t):
 
 
 # --------------------------------------------------------------------------
+# Исследование клиентов (survey_responses)
+# --------------------------------------------------------------------------
+
+def test_survey_matches_accounts_and_history(t):
+    s, acc = t["survey_responses"], t["accounts"].set_index("account_id")
+    a = acc.loc[s["account_id"]]
+    assert (a["segment"].to_numpy() == s["segment"].to_numpy()).all()
+    assert (a["industry"].to_numpy() == s["industry"].to_numpy()).all()
+    since, churned, day = a["customer_since"].to_numpy(), a["churned_on"].to_numpy(), s["date"].to_numpy()
+    cust = (s["relationship"] == "customer").to_numpy()
+    assert (since[cust] <= day[cust]).all()
+    assert (pd.isna(churned[cust]) | (churned[cust] > day[cust])).all()
+    gone = (s["relationship"] == "churned").to_numpy()
+    assert (churned[gone] <= day[gone]).all()
+    never = s["relationship"].isin(["lost_prospect", "prospect"]).to_numpy()
+    assert (pd.isna(since[never]) | (since[never] > day[never])).all()
+    lost = set(t["opportunities"].query("outcome == 'lost'")["account_id"])
+    assert set(s.loc[s["relationship"] == "lost_prospect", "account_id"]) <= lost
+    assert (s.loc[s["method"] == "user_session", "respondent_role"] == "operator").all()
+    assert (s.loc[s["method"] == "user_session", "relationship"] == "customer").all()
+    assert s["wtp_rub"].isna()[s["method"] == "user_session"].all()
+    assert s["date"].between("2025-09-01", "2025-11-30").all()
+    # строки респондента идут подряд, респондент — один человек одной компании
+    first = ~s["respondent_id"].duplicated()
+    assert first.sum() == s["respondent_id"].nunique() == s["respondent_id"].ne(s["respondent_id"].shift()).sum()
+    assert (s.groupby("respondent_id")["account_id"].nunique() == 1).all()
+
+
+def test_survey_sampling_bias_and_leading_question(t):
+    s = t["survey_responses"]
+    resp = s.drop_duplicates("respondent_id")
+    survey = resp[resp["method"] == "survey"]
+    assert (survey["relationship"] == "customer").mean() > 0.4      # клиенты отвечают охотнее всех
+    assert set(resp["method"]) == {"interview", "survey", "user_session"}
+    inter = resp[resp["method"] == "interview"]
+    assert (inter["segment"] != "smb").mean() > (survey["segment"] != "smb").mean()
+    prompted = s[s["prompted"]]
+    assert set(prompted["method"]) == {"survey"} and set(prompted["code"]) == {"quick_launch"}
+    with_q = s[(s["method"] == "survey") & (s["code"] == "quick_launch")]["respondent_id"].nunique()
+    assert with_q == len(survey)                                        # закрытый вопрос задан всем
+    ql = s[s["code"] == "quick_launch"].groupby("prompted")["intensity"].mean()
+    assert ql[True] > ql[False] + 0.5                                   # наводящий вопрос завышает оценку
+    wtp = resp.groupby("relationship")["wtp_rub"].median()
+    assert wtp["customer"] > wtp["prospect"] > wtp["lost_prospect"]
+
+
+def test_survey_pain_map_separates_frequency_and_intensity(t):
+    s = t["survey_responses"]
+    mid = s[s["segment"] == "mid_market"]
+    pains = mid[mid["item_type"] == "pain"]
+    share = pains.groupby("code")["respondent_id"].nunique() / mid["respondent_id"].nunique()
+    intensity = pains.groupby("code")["intensity"].mean()
+    priority = share * intensity
+    assert priority.idxmax() == "sla_breaches"
+    assert share.idxmax() == "no_reporting" != priority.idxmax()
+    assert intensity.idxmax() != priority.idxmax()
+    assert set(priority.nlargest(3).index) != set(share.nlargest(3).index)
+    ent = s[(s["segment"] == "enterprise") & (s["item_type"] == "pain")]
+    assert {"data_residency", "integration_gaps"} <= set(ent["code"].value_counts().index[:3])
+
+
+# --------------------------------------------------------------------------
 # Порча данных → понятная ошибка DataError на русском
 # --------------------------------------------------------------------------
 
@@ -580,6 +642,9 @@ CORRUPTIONS = [
      ["mrr.csv", "„mrr_rub“", "тождество"]),
     ("сегмент не по размеру", "accounts", lambda d: _set_cell(d / "accounts.csv", 0, "employees", "5000"),
      ["accounts.csv", "„segment“", "„employees“"]),
+    ("код выгоды у боли", "survey_responses",
+     lambda d: _set_cell(d / "survey_responses.csv", 0, "item_type", "gain"),
+     ["survey_responses.csv", "„item_type“", "„code“", "кодовой книги"]),
 ]
 
 

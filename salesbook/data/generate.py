@@ -284,6 +284,61 @@ EMAIL_EXPERIMENTS = (
                                    "C": (0.44, 0.125, 0.30)}),
 )
 
+# --- Исследование клиентов (survey_responses) -------------------------------
+# Осенью 2025 года маркетинг и продукт провели исследование: глубинные интервью,
+# анкету и пользовательские сессии. Генерируется последним шагом из готовых
+# таблиц и отдельным потоком случайных чисел — остальные таблицы от него не зависят.
+RESEARCH_WINDOW = ("2025-09-01", "2025-11-28")   # интервью и пользовательские сессии
+SURVEY_SENT_DATE = "2025-10-06"                  # рассылка анкеты; ответы — в течение 3 недель
+SURVEY_REPLY_DAYS = 21
+# Анкету получили все компании из базы; отвечают по-разному — смещение выборки:
+# действующие клиенты отвечают охотнее всех, ушедшие и проигранные — редко
+SURVEY_RESPONSE_RATE = {"customer": 0.30, "churned": 0.08, "lost_prospect": 0.05, "prospect": 0.03}
+SURVEY_LOST_SINCE = "2024-01-01"                 # проигранные сделки для рассылки — с 2024 года
+# Интервью: сколько человек каждого типа (при scale=1); AE и CSM зовут на интервью
+# в основном средний и крупный бизнес — веса сегментов smb, mid_market, enterprise
+INTERVIEW_TARGETS = {"customer": 18, "churned": 8, "lost_prospect": 14, "prospect": 8}
+INTERVIEW_SEGMENT_WEIGHT = (1.0, 3.0, 6.0)
+USER_SESSIONS = 30                               # сессии с операторами действующих клиентов
+# Роль респондента (support_head, it_head, executive, operator) по методу
+RESPONDENT_ROLE_MIX = {"survey": (0.60, 0.20, 0.15, 0.05), "interview": (0.50, 0.25, 0.25, 0.0)}
+# Боли (в порядке schemas.PAIN_CODES): вероятность, что респондент сегмента сам назовёт боль
+PAIN_MENTION_PROB = {
+    "smb": (0.30, 0.55, 0.12, 0.40, 0.15, 0.12, 0.10, 0.03, 0.14),
+    "mid_market": (0.46, 0.15, 0.56, 0.36, 0.14, 0.26, 0.18, 0.08, 0.05),
+    "enterprise": (0.36, 0.10, 0.40, 0.15, 0.20, 0.45, 0.45, 0.45, 0.02),
+    "user_session": (0.15, 0.45, 0.02, 0.55, 0.45, 0.15, 0.02, 0.0, 0.02),  # операторы
+}
+# Сила боли 1–5 (среднее до шума) по сегментам
+PAIN_INTENSITY = {
+    "smb": (3.4, 3.3, 2.6, 3.0, 2.8, 3.2, 3.5, 3.0, 3.6),
+    "mid_market": (4.4, 2.8, 2.4, 2.1, 2.7, 4.7, 3.5, 3.6, 3.2),
+    "enterprise": (4.0, 2.6, 3.2, 2.5, 3.0, 4.3, 4.2, 4.6, 3.0),
+    "user_session": (3.2, 3.6, 2.5, 3.8, 3.5, 3.0, 2.5, 2.5, 2.5),
+}
+PAIN_INTENSITY_NOISE = 0.7
+MAX_PAINS = 3
+# Проигранные и ушедшие чаще и острее говорят об интеграциях (как в причинах проигрыша)
+INTEGRATION_PAIN_MULT = {"lost_prospect": 1.6, "churned": 1.5}
+# Клиенты вспоминают боль «до внедрения» — чуть слабее
+CUSTOMER_INTENSITY_SHIFT = -0.2
+# Выгоды (в порядке schemas.GAIN_CODES)
+GAIN_MENTION_PROB = {
+    "smb": (0.45, 0.25, 0.35, 0.10, 0.22, 0.35),
+    "mid_market": (0.40, 0.30, 0.25, 0.45, 0.14, 0.15),
+    "enterprise": (0.30, 0.25, 0.20, 0.50, 0.10, 0.20),
+    "user_session": (0.50, 0.10, 0.45, 0.05, 0.05, 0.02),
+}
+GAIN_IMPORTANCE = (3.9, 3.5, 3.4, 3.7, 3.3, 3.4)
+MAX_GAINS = 2
+# Наводящий закрытый вопрос анкеты о быстром запуске: его задают всем, и ответы завышены
+LEADING_QUESTION_GAIN = "quick_launch"
+LEADING_QUESTION_IMPORTANCE = 4.3
+# Заявленная готовность платить за место оператора в месяц: доля от прайса 2025 года
+WTP_RELATIONSHIP_FACTOR = {"customer": 1.05, "churned": 0.70, "lost_prospect": 0.65, "prospect": 0.80}
+WTP_SIGMA = 0.3
+WTP_NO_ANSWER = 0.15
+
 # ==========================================================================
 # Календарь и служебные функции
 # ==========================================================================
@@ -1714,6 +1769,267 @@ def _make_cogs(ctx):
     ctx.tables["cogs"] = df.drop(columns="m").reset_index(drop=True)
 
 
+# Дословные цитаты (как их записал интервьюер или оставил респондент) для каждого кода
+_PAIN_QUOTES = {
+    "sla_breaches": (
+        "Заявки висят по двое суток, клиенты в итоге звонят директору.",
+        "В прошлом квартале сорвали SLA по ключевому клиенту и заплатили штраф.",
+        "Никто не видит, что заявка вот-вот просрочится, узнаём постфактум.",
+        "Срочные обращения тонут среди мелких, приоритетов по сути нет.",
+    ),
+    "channel_chaos": (
+        "Пишут на почту, в мессенджеры, звонят на мобильные — собрать всё в одном месте не получается.",
+        "Половина обращений приходит в личные чаты операторов и теряется.",
+        "Один и тот же клиент пишет в три канала, и трое отвечают ему по-разному.",
+    ),
+    "no_reporting": (
+        "Отчёт для руководства собираю руками в Excel каждую пятницу.",
+        "Не могу показать директору, сколько на самом деле нагрузки на отдел.",
+        "Сколько заявок закрыли и за какое время — никто точно не знает.",
+        "Просить ещё двух операторов без цифр бесполезно.",
+    ),
+    "repetitive_questions": (
+        "Треть вопросов одни и те же: как сбросить пароль, где закрывающие документы.",
+        "Операторы копируют ответы из блокнота, у каждого свой.",
+        "Если бы клиенты находили ответ сами, нагрузка упала бы заметно.",
+    ),
+    "slow_onboarding": (
+        "Новый оператор месяц выходит на нормальную скорость.",
+        "Все знания в головах старожилов, новичку не у кого подсмотреть.",
+        "Обучение каждого сотрудника отнимает у старшего неделю.",
+    ),
+    "integration_gaps": (
+        "Данные о клиенте в CRM, заявки отдельно — оператор прыгает между окнами.",
+        "Без интеграции с 1С не видим, оплатил ли клиент, и отвечаем вслепую.",
+        "Телефония не связана с заявками, звонки никак не учитываются.",
+    ),
+    "legacy_tool_cost": (
+        "Любую настройку в нашей системе делает подрядчик, и каждый раз за деньги.",
+        "Платим за лицензии модулей, которыми не пользуемся.",
+        "Внедрение прошлой системы заняло полгода и так и не закончилось.",
+    ),
+    "data_residency": (
+        "Служба безопасности требует хранить персональные данные в России.",
+        "Зарубежный вендор ушёл с рынка, поддержки нет — держимся на старой версии.",
+        "Без сертификатов и локального хранения безопасники не согласуют.",
+    ),
+    "self_hosted_burden": (
+        "Бесплатный хелпдеск стоит на нашем сервере, обновлять его некому.",
+        "Админ уволился, и теперь никто не знает, как у нас всё настроено.",
+        "Бесплатная система обходится дорого: сисадмин тратит на неё по дню в неделю.",
+    ),
+}
+_GAIN_QUOTES = {
+    "faster_first_response": (
+        "Хочу, чтобы клиент получал первый ответ за минуты, а не за часы.",
+        "Быстрый первый ответ — это половина довольного клиента.",
+    ),
+    "csat_growth": (
+        "Наша цель на год — поднять оценку поддержки.",
+        "Хотим, чтобы клиенты перестали жаловаться на поддержку руководству.",
+    ),
+    "fewer_tickets": (
+        "Хорошо бы, чтобы простые вопросы клиенты решали сами, через базу знаний.",
+        "Меньше повторяющихся обращений — больше времени на сложные.",
+    ),
+    "manager_visibility": (
+        "Хочу открыть утром дашборд и сразу видеть нагрузку и просрочки.",
+        "Нужны цифры по отделу, чтобы защищать бюджет.",
+    ),
+    "quick_launch": (
+        "Важно запуститься за неделю, без проекта внедрения.",
+        "Хочу настроить всё сам, без программиста.",
+    ),
+    "predictable_cost": (
+        "Нужна понятная цена за оператора, без сюрпризов в счёте.",
+        "Бюджет утверждаем на год вперёд, стоимость должна быть предсказуемой.",
+    ),
+}
+_LEADING_QUESTION_TEXT = ("Закрытый вопрос анкеты: «Насколько для вас важно запустить сервис-деск быстро, "
+                          "без подрядчика?»")
+
+
+def _make_survey_responses(ctx):
+    """Исследование клиентов осенью 2025 года: интервью, анкета, пользовательские сессии.
+
+    Строится из готовых таблиц accounts, leads и opportunities отдельным потоком
+    случайных чисел, поэтому не меняет ни одной другой таблицы. Одна строка —
+    одно закодированное высказывание (боль или выгода) одного респондента.
+    """
+    rng = ctx.rng["survey"]
+    acc = ctx.tables["accounts"]
+    opp = ctx.tables["opportunities"]
+    leads = ctx.tables["leads"]
+    day0 = np.datetime64(START_DATE, "D")
+
+    def days(col):
+        s = pd.to_datetime(col.replace("", np.nan))
+        out = ((s.to_numpy().astype("datetime64[D]") - day0).astype("timedelta64[D]").astype(np.int64))
+        return np.where(s.isna().to_numpy(), NA, out)
+
+    def day_of(text):
+        return int((np.datetime64(text, "D") - day0).astype(np.int64))
+
+    n_acc = len(acc)
+    since = days(acc["customer_since"])
+    churned = days(acc["churned_on"])
+    seg = acc["segment"].map(_SEG_IDX).to_numpy()
+    acc_pos = pd.Series(np.arange(n_acc), index=acc["account_id"].to_numpy())
+    # дата последнего проигрыша до окна (для «проигранных») и дата лида с MQL в 2025 году
+    lost = opp[(opp["outcome"] == "lost") & (opp["close_date"] >= SURVEY_LOST_SINCE)]
+    lost_day = np.full(n_acc, NA)
+    if len(lost):
+        ld = days(lost["close_date"])
+        pos = acc_pos.loc[lost["account_id"].to_numpy()].to_numpy()
+        np.maximum.at(lost_day, pos, ld)
+    hot = leads[(leads["created_date"] >= "2025-01-01") & (leads["mql_date"] != "")
+                & leads["mql_date"].notna()]
+    has_lead = np.zeros(n_acc, dtype=bool)
+    has_lead[acc_pos.loc[hot["account_id"].to_numpy()].to_numpy()] = True
+
+    def relationship(d):
+        """Код отношений компании с нами на день d (−1 — не в выборке)."""
+        d = np.asarray(d)
+        is_cust = (since != NA) & (since <= d) & ((churned == NA) | (churned > d))
+        is_churned = (churned != NA) & (churned <= d)
+        is_lost = ~is_cust & ~is_churned & (lost_day != NA) & (lost_day <= d)
+        is_prospect = ~is_cust & ~is_churned & ~is_lost & has_lead & ((since == NA) | (since > d))
+        rel = np.full(np.shape(is_cust), -1)
+        for code, mask in enumerate((is_cust, is_churned, is_lost, is_prospect)):
+            rel[mask] = code
+        return rel
+
+    rel_names = S.RELATIONSHIPS
+    # --- анкета: рассылка всем, отвечает смещённая выборка ---------------------
+    sent = day_of(SURVEY_SENT_DATE)
+    rel_sent = relationship(np.full(n_acc, sent))
+    rate = np.array([SURVEY_RESPONSE_RATE[r] for r in rel_names])
+    p_reply = np.where(rel_sent >= 0, rate[np.maximum(rel_sent, 0)], 0.0)
+    survey_acc = np.flatnonzero(rng.random(n_acc) < p_reply)
+    survey_day = sent + rng.integers(0, SURVEY_REPLY_DAYS, len(survey_acc))
+    # --- интервью: по квотам, с перекосом в крупных клиентов -------------------
+    lo, hi = day_of(RESEARCH_WINDOW[0]), day_of(RESEARCH_WINDOW[1])
+    rel_lo = relationship(np.full(n_acc, lo))
+    w_seg = np.asarray(INTERVIEW_SEGMENT_WEIGHT)[seg]
+    inter_acc = []
+    for code, r in enumerate(rel_names):
+        frame = np.flatnonzero(rel_lo == code)
+        k = min(len(frame), max(1, int(round(INTERVIEW_TARGETS[r] * ctx.scale))))
+        if k == 0:
+            continue
+        inter_acc.append(rng.choice(frame, size=k, replace=False, p=w_seg[frame] / w_seg[frame].sum()))
+    inter_acc = np.concatenate(inter_acc) if inter_acc else np.array([], dtype=np.int64)
+    # --- пользовательские сессии: операторы действующих клиентов ---------------
+    frame = np.flatnonzero((rel_lo == 0) & (relationship(np.full(n_acc, hi)) == 0))  # клиент всё окно
+    k = min(len(frame), max(1, int(round(USER_SESSIONS * ctx.scale))))
+    sess_acc = rng.choice(frame, size=k, replace=False) if k else np.array([], dtype=np.int64)
+    other_days = _to_workday(rng.integers(lo, hi + 1, len(inter_acc) + len(sess_acc)))
+    other_days = np.minimum(other_days, hi)
+
+    R_acc = np.concatenate([inter_acc, survey_acc, sess_acc]).astype(np.int64)
+    R_day = np.concatenate([other_days[:len(inter_acc)], survey_day, other_days[len(inter_acc):]])
+    R_method = np.concatenate([np.full(len(inter_acc), 0), np.full(len(survey_acc), 1),
+                               np.full(len(sess_acc), 2)])                    # порядок S.RESEARCH_METHODS
+    # отношения на день ответа (компания могла уйти между началом окна и интервью)
+    R_rel = np.empty(len(R_acc), dtype=np.int64)
+    for d in np.unique(R_day):
+        m = R_day == d
+        R_rel[m] = relationship(np.full(n_acc, d))[R_acc[m]]
+    R_rel = np.maximum(R_rel, 0)
+    n = len(R_acc)
+    R_seg = seg[R_acc]
+    role = np.full(n, 3)                                                     # operator
+    for mcode, mname in ((0, "interview"), (1, "survey")):
+        m = R_method == mcode
+        role[m] = _choice_codes(rng, int(m.sum()), RESPONDENT_ROLE_MIX[mname])
+    # --- боли --------------------------------------------------------------------
+    seg_names = np.array(S.SEGMENTS, dtype=object)
+    prob_key = np.where(R_method == 2, "user_session", seg_names[R_seg])
+    P = np.array([PAIN_MENTION_PROB[k] for k in prob_key], dtype=float)
+    I_base = np.array([PAIN_INTENSITY[k] for k in prob_key], dtype=float)
+    integ = S.PAIN_CODES.index("integration_gaps")
+    for rname, mult in INTEGRATION_PAIN_MULT.items():
+        m = R_rel == rel_names.index(rname)
+        P[m, integ] = np.minimum(P[m, integ] * mult, 0.95)
+        I_base[m, integ] += 0.3
+    I_base[R_rel == 0] += CUSTOMER_INTENSITY_SHIFT
+    U = rng.random(P.shape)
+    said = U < P
+    none = ~said.any(axis=1)
+    if none.any():
+        pick = _choice_rows(rng, P[none])
+        said[np.flatnonzero(none), pick] = True
+    key = np.where(said, rng.random(P.shape), -1.0)
+    keep_rank = np.argsort(np.argsort(-key, axis=1), axis=1) < MAX_PAINS
+    said &= keep_rank
+    intensity = np.clip(np.rint(I_base + rng.normal(0, PAIN_INTENSITY_NOISE, P.shape)), 1, 5)
+    pr, pc = np.nonzero(said)
+    pain_rows = pd.DataFrame({"r": pr, "type": 0, "code": np.array(S.PAIN_CODES, dtype=object)[pc],
+                              "c": pc, "intensity": intensity[pr, pc].astype(np.int64), "prompted": False})
+    # --- выгоды ------------------------------------------------------------------
+    G = np.array([GAIN_MENTION_PROB[k] for k in prob_key], dtype=float)
+    said_g = rng.random(G.shape) < G
+    none = ~said_g.any(axis=1)
+    if none.any():
+        said_g[np.flatnonzero(none), _choice_rows(rng, G[none])] = True
+    key = np.where(said_g, rng.random(G.shape), -1.0)
+    said_g &= np.argsort(np.argsort(-key, axis=1), axis=1) < MAX_GAINS
+    importance = np.clip(np.rint(np.asarray(GAIN_IMPORTANCE)[None, :]
+                                 + rng.normal(0, PAIN_INTENSITY_NOISE, G.shape)), 1, 5)
+    # наводящий вопрос анкеты: строка есть у каждого ответившего на анкету
+    lq = S.GAIN_CODES.index(LEADING_QUESTION_GAIN)
+    in_survey = R_method == 1
+    prompted = in_survey & ~said_g[:, lq]
+    said_g[prompted, lq] = True
+    lead_imp = np.clip(np.rint(LEADING_QUESTION_IMPORTANCE + rng.normal(0, 0.6, n)), 1, 5)
+    importance[prompted, lq] = lead_imp[prompted]
+    gr, gc = np.nonzero(said_g)
+    gain_rows = pd.DataFrame({"r": gr, "type": 1, "code": np.array(S.GAIN_CODES, dtype=object)[gc],
+                              "c": gc, "intensity": importance[gr, gc].astype(np.int64),
+                              "prompted": (gc == lq) & prompted[gr]})
+    rows = pd.concat([pain_rows, gain_rows], ignore_index=True)
+    # цитаты
+    quotes = np.empty(len(rows), dtype=object)
+    for code, group in rows.groupby("code").groups.items():
+        pool = _PAIN_QUOTES.get(code) or _GAIN_QUOTES[code]
+        idx = np.asarray(list(group))
+        quotes[idx] = np.array(pool, dtype=object)[rng.integers(0, len(pool), len(idx))]
+    quotes[rows["prompted"].to_numpy()] = _LEADING_QUESTION_TEXT
+    rows["quote"] = quotes
+    # готовность платить — одна на респондента (в каждой его строке)
+    price_2025 = np.array([SEAT_PRICE[s] for s in S.SEGMENTS]) * (1 + PRICE_INCREASE_2025)
+    factor = np.array([WTP_RELATIONSHIP_FACTOR[r] for r in rel_names])
+    wtp = price_2025[R_seg] * factor[R_rel] * np.exp(rng.normal(0, WTP_SIGMA, n))
+    wtp = np.round(wtp / 50) * 50
+    has_wtp = (R_method != 2) & (rng.random(n) >= WTP_NO_ANSWER)
+    # --- сборка: респонденты по дате, строки по типу и коду --------------------
+    r_order = np.lexsort((R_acc, R_method, R_day))
+    r_rank = np.empty(n, dtype=np.int64)
+    r_rank[r_order] = np.arange(n)
+    rows["rank"] = r_rank[rows["r"].to_numpy()]
+    rows = rows.sort_values(["rank", "type", "c"], kind="stable").reset_index(drop=True)
+    r = rows["r"].to_numpy()
+    resp_ids = _ids("RS", n, 4)
+    acc_ids = acc["account_id"].to_numpy()
+    ctx.tables["survey_responses"] = pd.DataFrame({
+        "response_id": _ids("SR", len(rows), 5),
+        "respondent_id": resp_ids[rows["rank"].to_numpy()],
+        "account_id": acc_ids[R_acc[r]],
+        "date": _fmt_days(R_day[r]),
+        "method": np.array(S.RESEARCH_METHODS, dtype=object)[R_method[r]],
+        "respondent_role": np.array(S.RESPONDENT_ROLES, dtype=object)[role[r]],
+        "relationship": np.array(rel_names, dtype=object)[R_rel[r]],
+        "segment": acc["segment"].to_numpy()[R_acc[r]],
+        "industry": acc["industry"].to_numpy()[R_acc[r]],
+        "item_type": np.array(S.ITEM_TYPES, dtype=object)[rows["type"].to_numpy()],
+        "code": rows["code"].to_numpy(),
+        "quote": rows["quote"].to_numpy(),
+        "intensity": rows["intensity"].to_numpy(),
+        "prompted": rows["prompted"].to_numpy(dtype=bool),
+        "wtp_rub": np.where(has_wtp[r], wtp[r], np.nan),
+    })
+
+
 # ==========================================================================
 # Публичный интерфейс
 # ==========================================================================
@@ -1753,8 +2069,10 @@ def generate(out_dir, scale: float = 1.0, seed: int = DEFAULT_SEED,
     ctx = _Ctx()
     ctx.scale = float(scale)
     ctx.tables = {}
+    # Новый поток дописывается в конец: SeedSequence.spawn выдаёт прежним потокам те же
+    # зёрна, поэтому добавленная таблица не меняет ни байта в остальных.
     names = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "mrr", "usage",
-             "tickets", "b2c", "experiments", "costs")
+             "tickets", "b2c", "experiments", "costs", "survey")
     ss = np.random.SeedSequence([int(seed), int(round(scale * 1_000_000))])
     ctx.rng = {nm: np.random.default_rng(ch) for nm, ch in zip(names, ss.spawn(len(names)))}
     steps = [
@@ -1773,6 +2091,7 @@ def generate(out_dir, scale: float = 1.0, seed: int = DEFAULT_SEED,
         ("B2C-пользователи и покупки", _make_b2c),
         ("расходы на продажи и маркетинг", _make_sm_costs),
         ("себестоимость", _make_cogs),
+        ("исследование клиентов", _make_survey_responses),
     ]
     bar = tqdm(total=len(steps) + 1, desc="Генерация", disable=not progress, unit="шаг",
                file=sys.stderr)

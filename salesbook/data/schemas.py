@@ -61,6 +61,16 @@ TICKET_CATEGORIES = ("bug", "question", "integration", "billing", "feature_reque
 COGS_TYPES = ("hosting", "support_team", "payment_fees", "licenses")
 PLATFORMS = ("ios", "android", "web")
 B2C_PRODUCTS = ("monthly_sub", "annual_sub", "pro_pack")
+# Исследование клиентов (survey_responses)
+RESEARCH_METHODS = ("interview", "survey", "user_session")
+RESPONDENT_ROLES = ("support_head", "it_head", "executive", "operator")
+RELATIONSHIPS = ("customer", "churned", "lost_prospect", "prospect")
+ITEM_TYPES = ("pain", "gain")
+PAIN_CODES = ("sla_breaches", "channel_chaos", "no_reporting", "repetitive_questions",
+              "slow_onboarding", "integration_gaps", "legacy_tool_cost", "data_residency",
+              "self_hosted_burden")
+GAIN_CODES = ("faster_first_response", "csat_growth", "fewer_tickets", "manager_visibility",
+              "quick_launch", "predictable_cost")
 
 # Границы сегментов по числу сотрудников: smb < 100, mid_market 100–999, enterprise ≥ 1000
 SEGMENT_EMPLOYEE_BOUNDS = {"smb": (1, 99), "mid_market": (100, 999), "enterprise": (1000, 10**7)}
@@ -136,6 +146,29 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "platform": {"ios": "iOS", "android": "Android", "web": "веб"},
     "product": {"monthly_sub": "месячная подписка", "annual_sub": "годовая подписка",
                 "pro_pack": "«Про-пакет» (разовая покупка)"},
+    "method": {"interview": "глубинное интервью", "survey": "анкета",
+               "user_session": "пользовательская сессия (наблюдение за работой оператора)"},
+    "respondent_role": {"support_head": "руководитель поддержки", "it_head": "ИТ-директор",
+                        "executive": "первое лицо или финансовый директор",
+                        "operator": "оператор поддержки"},
+    "relationship": {"customer": "действующий клиент", "churned": "ушедший клиент",
+                     "lost_prospect": "проигранная сделка", "prospect": "потенциальный клиент"},
+    "item_type": {"pain": "боль", "gain": "желаемая выгода"},
+    "code": {"sla_breaches": "срывы SLA, заявки теряются и висят",
+             "channel_chaos": "обращения разбросаны по каналам",
+             "no_reporting": "нет отчётности для руководства",
+             "repetitive_questions": "одни и те же вопросы",
+             "slow_onboarding": "новые операторы долго входят в работу",
+             "integration_gaps": "нет интеграций с CRM, 1С, телефонией",
+             "legacy_tool_cost": "текущая система дорогая и требует подрядчика",
+             "data_residency": "данные нужно хранить в России",
+             "self_hosted_burden": "некому обслуживать свой сервер с хелпдеском",
+             "faster_first_response": "быстрый первый ответ клиенту",
+             "csat_growth": "рост удовлетворённости клиентов (CSAT)",
+             "fewer_tickets": "меньше обращений благодаря самообслуживанию",
+             "manager_visibility": "руководитель видит нагрузку и SLA",
+             "quick_launch": "запуск за дни, без подрядчика",
+             "predictable_cost": "предсказуемая стоимость"},
 }
 
 
@@ -160,7 +193,8 @@ class Field:
 
 
 _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
-                "TK": "TK000001", "U": "U0000001", "P": "P0000001"}
+                "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
+                "RS": "RS0001"}
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -337,6 +371,24 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("product", "cat", "продукт", values=B2C_PRODUCTS),
         _money("amount_rub", "сумма, ₽"),
     ),
+    "survey_responses": (
+        _id("response_id", "SR", "идентификатор высказывания", unique=True),
+        _id("respondent_id", "RS", "респондент (один человек; его строки идут подряд)"),
+        _id("account_id", "A", "компания респондента"),
+        Field("date", "date", "дата интервью, ответа на анкету или сессии"),
+        Field("method", "cat", "метод исследования", values=RESEARCH_METHODS),
+        Field("respondent_role", "cat", "роль респондента", values=RESPONDENT_ROLES),
+        Field("relationship", "cat", "отношения компании с нами на дату ответа", values=RELATIONSHIPS),
+        Field("segment", "cat", "сегмент компании", values=SEGMENTS),
+        Field("industry", "cat", "отрасль компании", values=INDUSTRIES),
+        Field("item_type", "cat", "что закодировано: боль или желаемая выгода", values=ITEM_TYPES),
+        Field("code", "cat", "код боли или выгоды по кодовой книге", values=PAIN_CODES + GAIN_CODES),
+        Field("quote", "str", "дословная цитата или текст закрытого вопроса"),
+        Field("intensity", "int", "сила боли или важность выгоды, 1–5", min=1, max=5),
+        Field("prompted", "bool", "ответ на закрытый (наводящий) вопрос, а не слова самого респондента"),
+        _money("wtp_rub", "заявленная готовность платить за место оператора в месяц, ₽ "
+                          "(одна на респондента; пусто — не спрашивали или не ответил)", nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -357,6 +409,7 @@ TABLE_TITLES = {
     "cogs": "себестоимость",
     "b2c_users": "пользователи «Сфера Планер»",
     "b2c_purchases": "покупки в «Сфера Планер»",
+    "survey_responses": "исследование клиентов: интервью, анкета, сессии",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -377,6 +430,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("product_usage", "account_id", "accounts", "account_id"),
     ("support_tickets", "account_id", "accounts", "account_id"),
     ("b2c_purchases", "user_id", "b2c_users", "user_id"),
+    ("survey_responses", "account_id", "accounts", "account_id"),
 )
 
 
@@ -595,6 +649,22 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     ),
     "b2c_users": (),
     "b2c_purchases": (),
+    "survey_responses": (
+        TableCheck("code_matches_type", ("item_type", "code"),
+                   "код не из той части кодовой книги: у болей — коды болей, у выгод — коды выгод",
+                   lambda d: ((d["item_type"] == "pain") & d["code"].isin(PAIN_CODES))
+                   | ((d["item_type"] == "gain") & d["code"].isin(GAIN_CODES))),
+        TableCheck("unique_code_per_respondent", ("respondent_id", "item_type", "code"),
+                   "один и тот же код дважды у одного респондента",
+                   _unique_together("respondent_id", "item_type", "code")),
+        TableCheck("one_wtp_per_respondent", ("respondent_id", "wtp_rub"),
+                   "у одного респондента разная готовность платить в разных строках",
+                   lambda d: d["wtp_rub"].fillna(-1.0).groupby(d["respondent_id"]).transform("nunique")
+                   == 1),
+        TableCheck("prompted_only_in_survey", ("method", "prompted"),
+                   "наводящий закрытый вопрос был только в анкете",
+                   lambda d: ~d["prompted"] | (d["method"] == "survey")),
+    ),
 }
 
 
