@@ -56,3 +56,316 @@ def ltv_to_cac(ltv: float, cac: float) -> float:
     if float(cac) <= 0:
         raise MetricError("CAC должен быть больше нуля.")
     return float(ltv) / float(cac)
+
+
+# ---------------------------------------------------------------------------
+# Входы юнит-экономики из данных компании (разделы 1.1.3 и 1.1.4)
+# ---------------------------------------------------------------------------
+#
+# Здесь — только «сырьё» для формул выше: валовая маржа, ARPA, месячный
+# лого-отток, новый MRR и CAC по сегментам. Всё векторно (pandas), периоды —
+# включительно, как в ``metrics.in_period``.
+
+import pandas as pd  # noqa: E402 — нужен только функциям ниже
+
+SEGMENTS = ("smb", "mid_market", "enterprise")
+
+
+def _frame(frame, columns, name):
+    from .metrics import _require
+
+    _require(frame, columns, name)
+
+
+def _with_segment(mrr, accounts):
+    _frame(accounts, ["account_id", "segment"], "accounts")
+    return mrr.merge(accounts[["account_id", "segment"]], on="account_id", how="left", validate="m:1")
+
+
+def gross_margin_for_period(mrr, cogs, start, end, business_line: str = "b2b") -> float:
+    """Валовая маржа за период: (выручка − себестоимость) / выручка.
+
+    Выручка месяца B2B равна MRR на конец месяца (так устроены данные курса);
+    себестоимость — все статьи ``cogs`` выбранной линии бизнеса за те же месяцы.
+    """
+    from .metrics import in_period
+
+    _frame(mrr, ["month", "mrr_rub"], "mrr")
+    _frame(cogs, ["month", "business_line", "amount_rub"], "cogs")
+    revenue = float(mrr.loc[in_period(mrr["month"], start, end), "mrr_rub"].sum())
+    if revenue <= 0:
+        raise MetricError("Выручки за период нет — валовую маржу посчитать нельзя.")
+    cost = float(cogs.loc[in_period(cogs["month"], start, end) & (cogs["business_line"] == business_line), "amount_rub"].sum())
+    return (revenue - cost) / revenue
+
+
+def arpa_for_period(mrr, start, end, accounts=None, by: str | None = None):
+    """ARPA — средний MRR на платящего клиента в месяц за период.
+
+    Среднее по парам «клиент × месяц» с ненулевым MRR (месяц оттока, где MRR = 0,
+    не входит). С ``accounts`` и ``by="segment"`` — по сегментам (Series).
+    """
+    from .metrics import in_period
+
+    _frame(mrr, ["month", "account_id", "mrr_rub"], "mrr")
+    rows = mrr[in_period(mrr["month"], start, end) & (mrr["mrr_rub"] > 0)]
+    if rows.empty:
+        raise MetricError("За период нет платящих клиентов — ARPA не определён.")
+    if by is None:
+        return float(rows["mrr_rub"].mean())
+    if accounts is None:
+        raise MetricError("Чтобы посчитать ARPA по сегментам, передайте таблицу accounts.")
+    return _with_segment(rows, accounts).groupby(by)["mrr_rub"].mean().rename("arpa_rub")
+
+
+def logo_churn_monthly(mrr, start, end, accounts=None, by: str | None = None):
+    """Месячный лого-отток за период: ушедшие клиенты / клиенты на начало месяца.
+
+    Числитель и знаменатель суммируются по всем месяцам периода (взвешенное
+    среднее, а не среднее месячных долей). Клиент «на начало месяца» — тот, у
+    кого MRR прошлого месяца был больше нуля; его восстанавливаем из тождества
+    MRR: прошлый = текущий + отток + сокращение − новый − расширение.
+    """
+    from .metrics import in_period
+
+    _frame(mrr, ["month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"], "mrr")
+    rows = mrr[in_period(mrr["month"], start, end)]
+    previous = rows["mrr_rub"] + rows["churn_rub"] + rows["contraction_rub"] - rows["new_rub"] - rows["expansion_rub"]
+    flags = pd.DataFrame({"churned": rows["churn_rub"] > 0, "active_start": previous > 0.005}, index=rows.index)
+    if by is not None:
+        if accounts is None:
+            raise MetricError("Чтобы посчитать отток по сегментам, передайте таблицу accounts.")
+        flags[by] = _with_segment(rows[["account_id"]], accounts)[by].to_numpy()
+        sums = flags.groupby(by)[["churned", "active_start"]].sum()
+        if (sums["active_start"] == 0).any():
+            raise MetricError("В одном из сегментов нет клиентов на начало месяцев периода — отток не определён.")
+        return (sums["churned"] / sums["active_start"]).rename("monthly_churn")
+    if flags["active_start"].sum() == 0:
+        raise MetricError("В периоде нет клиентов на начало месяца — отток не определён.")
+    return float(flags["churned"].sum() / flags["active_start"].sum())
+
+
+def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
+    """Средний стартовый MRR нового клиента: ACV первой выигранной сделки / 12.
+
+    Именно этот MRR «окупает» CAC: с него начинается окупаемость в разделе 1.1.3.
+    """
+    from .metrics import in_period, new_customer_deals
+
+    deals = new_customer_deals(opportunities)
+    deals = deals[in_period(deals["close_date"], start, end)]
+    if deals.empty:
+        raise MetricError("За период нет новых клиентов — стартовый MRR не определён.")
+    if by is None:
+        return float(deals["amount_rub"].mean() / 12)
+    return (deals.groupby(by)["amount_rub"].mean() / 12).rename("new_mrr_rub")
+
+
+def segment_acquisition_costs(marketing_spend, sm_costs, reps, leads, opportunities, start, end) -> pd.Series:
+    """Полные затраты на привлечение за период по сегментам (как в разделе 1.1.1).
+
+    Зарплаты и бонусы AE и SE делятся между сегментами по численности команд
+    (``reps.team``); всё остальное — реклама, SDR, маркетинг, инструменты,
+    накладные — пропорционально числу SQL сегмента за период. Это допущение:
+    честного ключа для общих затрат нет.
+    """
+    from .metrics import ACQUISITION_DEPARTMENTS, acquisition_costs, in_period
+
+    _frame(reps, ["role", "team"], "reps")
+    _frame(leads, ["sql_date", "segment"], "leads")
+    total = float(acquisition_costs(marketing_spend, sm_costs, start, end).sum())
+    rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
+    people = rows[rows["role"].isin(["AE", "SE"])].groupby("role")["amount_rub"].sum()
+    headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()
+    share = headcount / headcount.groupby(level="role").transform("sum")
+    direct = people.mul(share, level="role").groupby(level="team").sum()
+    sqls = leads[in_period(leads["sql_date"], start, end)].groupby("segment").size()
+    if sqls.sum() == 0:
+        raise MetricError("За период нет SQL — общие затраты нечем распределить между сегментами.")
+    shared = (total - float(direct.sum())) * sqls / sqls.sum()
+    result = direct.add(shared, fill_value=0.0).reindex(list(SEGMENTS)).fillna(0.0)
+    result.index.name = "segment"
+    return result.rename("costs_rub")
+
+
+def segment_economics(tables: dict, start, end, churn_start=None, churn_end=None) -> pd.DataFrame:
+    """Юнит-экономика по сегментам B2B за период: вход для окупаемости и LTV/CAC.
+
+    ``tables`` — словарь таблиц из ``salesbook.data.load`` (нужны marketing_spend,
+    sm_costs, reps, leads, opportunities, mrr, cogs, accounts). Отток берётся за
+    отдельный, обычно более длинный период ``churn_start``–``churn_end``: за один
+    год в крупном бизнесе может не уйти ни один клиент, и LTV выйдет бесконечным.
+
+    Столбцы: ``cac``, ``new_mrr`` (стартовый MRR нового клиента), ``arpa``,
+    ``gross_margin`` (одна на всю линию: себестоимость по сегментам не делится),
+    ``monthly_churn``, ``ltv`` (ARPA × маржа / отток), ``ltv_cac``,
+    ``payback_months`` (CAC / (новый MRR × маржа)).
+    """
+    from .metrics import new_customers
+
+    need = ["marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts"]
+    missing = [n for n in need if n not in tables]
+    if missing:
+        raise MetricError(f"Не хватает таблиц: {', '.join(missing)}.")
+    t = tables
+    churn_start = start if churn_start is None else churn_start
+    churn_end = end if churn_end is None else churn_end
+    costs = segment_acquisition_costs(t["marketing_spend"], t["sm_costs"], t["reps"], t["leads"], t["opportunities"], start, end)
+    customers = pd.Series({s: new_customers(t["opportunities"], start, end, segment=s) for s in SEGMENTS})
+    frame = pd.DataFrame({"costs": costs, "customers": customers})
+    frame["cac"] = frame["costs"] / frame["customers"].where(frame["customers"] > 0)
+    frame["new_mrr"] = new_mrr_per_customer(t["opportunities"], start, end, by="segment")
+    frame["arpa"] = arpa_for_period(t["mrr"], start, end, t["accounts"], by="segment")
+    frame["gross_margin"] = gross_margin_for_period(t["mrr"], t["cogs"], start, end)
+    frame["monthly_churn"] = logo_churn_monthly(t["mrr"], churn_start, churn_end, t["accounts"], by="segment")
+    frame["ltv"] = frame["arpa"] * frame["gross_margin"] / frame["monthly_churn"]
+    frame["ltv_cac"] = frame["ltv"] / frame["cac"]
+    frame["payback_months"] = frame["cac"] / (frame["new_mrr"] * frame["gross_margin"])
+    frame.index.name = "segment"
+    return frame.loc[list(SEGMENTS)]
+
+
+def monthly_gross_margin(mrr, cogs, business_line: str = "b2b") -> pd.Series:
+    """Валовая маржа каждого месяца: 1 − себестоимость месяца / выручка месяца."""
+    _frame(mrr, ["month", "mrr_rub"], "mrr")
+    _frame(cogs, ["month", "business_line", "amount_rub"], "cogs")
+    revenue = mrr.groupby("month")["mrr_rub"].sum()
+    cost = cogs[cogs["business_line"] == business_line].groupby("month")["amount_rub"].sum()
+    revenue = revenue[revenue > 0]
+    return (1 - cost.reindex(revenue.index).fillna(0.0) / revenue).rename("gross_margin")
+
+
+def cohort_gross_profit_curve(mrr, cogs, account_ids, months: int | None = None) -> pd.Series:
+    """Фактическая валовая прибыль когорты на одного привлечённого клиента по месяцам жизни.
+
+    Месяц жизни 1 — первый оплаченный месяц клиента. В месяце k складывается
+    MRR всех клиентов когорты (ушедшие дают ноль, расширения — плюс), умножается
+    на валовую маржу календарного месяца и делится на размер когорты. Кривая
+    обрезается там, где данные есть ещё не у всех клиентов когорты (иначе хвост
+    занижен не оттоком, а концом истории).
+    """
+    _frame(mrr, ["month", "account_id", "mrr_rub"], "mrr")
+    ids = pd.Index(pd.unique(pd.Series(list(account_ids), dtype=object)))
+    if len(ids) == 0:
+        raise MetricError("Когорта пуста.")
+    rows = mrr[mrr["account_id"].isin(ids)]
+    if rows["account_id"].nunique() != len(ids):
+        raise MetricError("У части клиентов когорты нет строк в mrr — это точно клиенты?")
+    first = rows.groupby("account_id")["month"].min()
+    last = mrr["month"].max()
+    observed = (last.year - first.dt.year) * 12 + (last.month - first.dt.month) + 1
+    horizon = int(observed.min()) if months is None else min(int(months), int(observed.min()))
+    start = rows["account_id"].map(first)
+    k = (rows["month"].dt.year - start.dt.year) * 12 + (rows["month"].dt.month - start.dt.month) + 1
+    gm = rows["month"].map(monthly_gross_margin(mrr, cogs))
+    profit = (rows["mrr_rub"] * gm).groupby(k).sum() / len(ids)
+    curve = profit.reindex(range(1, horizon + 1), fill_value=0.0)
+    curve.index.name = "month_of_life"
+    return curve.rename("gross_profit_rub")
+
+
+def commercial_cost_structure(tables: dict, start, end, fit_start="2023-01-01", fit_end="2025-12-31") -> pd.DataFrame:
+    """Постоянные и переменные затраты коммерческой части B2B в среднем за месяц периода.
+
+    Постоянные (не зависят от числа клиентов в месяце): рекламный бюджет, оклады,
+    страховые взносы, инструменты, офис и агентства отделов продаж, маркетинга
+    и customer success, а также постоянная часть себестоимости. Переменные
+    (растут вместе с выручкой): переменная часть себестоимости и премии.
+    Себестоимость делится на части регрессией помесячных затрат на выручку за
+    ``fit_start``–``fit_end`` (``finance.split_fixed_variable``).
+
+    Столбцы: ``kind`` (fixed / variable), ``monthly_rub`` — в среднем за месяц,
+    ``share_of_revenue`` — доля выручки (для переменных — их ставка).
+    Упрощения: премии привязаны к новым продажам, а не ко всей выручке, но
+    считаются долей выручки; взносы с премий отнесены к постоянным.
+    """
+    from .finance import split_fixed_variable
+    from .metrics import in_period
+
+    need = ["marketing_spend", "sm_costs", "mrr", "cogs"]
+    missing = [n for n in need if n not in tables]
+    if missing:
+        raise MetricError(f"Не хватает таблиц: {', '.join(missing)}.")
+    spend, sm, mrr, cogs = (tables[n] for n in need)
+    revenue = mrr.groupby("month")["mrr_rub"].sum()
+    cost = cogs[cogs["business_line"] == "b2b"].groupby("month")["amount_rub"].sum()
+    fit = revenue.rename("revenue").to_frame().join(cost.rename("cogs"), how="inner").dropna()
+    fit = fit[in_period(fit.index.to_series(), fit_start, fit_end)]
+    fixed_cogs, variable_rate = split_fixed_variable(fit["cogs"], fit["revenue"])
+    period_revenue = revenue[in_period(revenue.index.to_series(), start, end)]
+    n_months = len(period_revenue)
+    if n_months == 0 or period_revenue.sum() <= 0:
+        raise MetricError("За период нет выручки — структуру затрат не с чем сравнить.")
+    monthly_revenue = float(period_revenue.sum()) / n_months
+    media = float(spend.loc[in_period(spend["month"], start, end) & (spend["business_line"] == "b2b"), "spend_rub"].sum()) / n_months
+    by_type = sm[in_period(sm["month"], start, end)].groupby("cost_type")["amount_rub"].sum() / n_months
+    rows = {"media": ("fixed", media)}
+    for cost_type, amount in by_type.items():
+        rows[cost_type] = ("variable" if cost_type == "bonus" else "fixed", float(amount))
+    rows["cogs_fixed"] = ("fixed", fixed_cogs)
+    rows["cogs_variable"] = ("variable", variable_rate * monthly_revenue)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["kind", "monthly_rub"])
+    table["share_of_revenue"] = table["monthly_rub"] / monthly_revenue
+    table.index.name = "item"
+    return table.sort_values(["kind", "monthly_rub"], ascending=[True, False])
+
+
+def b2c_channel_economics(b2c_users, b2c_purchases, marketing_spend, cogs, start, end) -> pd.DataFrame:
+    """B2C: фактическое LTV/CAC по каналам для пользователей, зарегистрированных в период.
+
+    CAC — рекламный бюджет B2C-канала за период / платящие пользователи этой
+    когорты из канала (платящий — хотя бы одна покупка за всю историю).
+    LTV — фактическая выручка когорты канала за всю историю данных на платящего,
+    умноженная на валовую маржу B2C за всю историю. Это реализованный LTV на
+    горизонте до конца данных, а не прогноз: хвост жизни ещё впереди.
+    Органика остаётся в таблице с пустыми CAC и LTV/CAC.
+    """
+    from .metrics import in_period
+
+    _frame(b2c_users, ["user_id", "signup_date", "acquisition_channel"], "b2c_users")
+    _frame(b2c_purchases, ["user_id", "amount_rub"], "b2c_purchases")
+    _frame(marketing_spend, ["month", "business_line", "channel", "spend_rub"], "marketing_spend")
+    users = b2c_users[in_period(b2c_users["signup_date"], start, end)]
+    if users.empty:
+        raise MetricError("За период нет регистраций B2C.")
+    bought = b2c_purchases.merge(users[["user_id", "acquisition_channel"]], on="user_id", how="inner")
+    revenue_all = float(b2c_purchases["amount_rub"].sum())
+    cost_all = float(cogs.loc[cogs["business_line"] == "b2c", "amount_rub"].sum())
+    if revenue_all <= 0:
+        raise MetricError("У B2C нет выручки — маржу посчитать нельзя.")
+    margin = 1 - cost_all / revenue_all
+    spend = marketing_spend[in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == "b2c")]
+    table = pd.DataFrame({
+        "spend_rub": spend.groupby("channel")["spend_rub"].sum(),
+        "signups": users.groupby("acquisition_channel").size(),
+        "payers": bought.groupby("acquisition_channel")["user_id"].nunique(),
+        "revenue_rub": bought.groupby("acquisition_channel")["amount_rub"].sum(),
+    })
+    table = table[table["signups"].notna()].fillna({"spend_rub": 0.0, "payers": 0, "revenue_rub": 0.0})
+    payers = table["payers"].where(table["payers"] > 0)
+    table["cac"] = table["spend_rub"].where(table["spend_rub"] > 0) / payers
+    table["ltv"] = table["revenue_rub"] / payers * margin
+    table["ltv_cac"] = table["ltv"] / table["cac"]
+    table["gross_margin"] = margin
+    table.index.name = "channel"
+    return table.sort_values("ltv_cac", ascending=False)
+
+
+def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = None):
+    """Сумма по месяцам периода числа клиентов на начало месяца (знаменатель оттока).
+
+    Нужна, чтобы взвесить сегменты: доля SMB в этой сумме — вес оттока SMB в
+    оттоке всей компании.
+    """
+    from .metrics import in_period
+
+    _frame(mrr, ["month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"], "mrr")
+    rows = mrr[in_period(mrr["month"], start, end)]
+    previous = rows["mrr_rub"] + rows["churn_rub"] + rows["contraction_rub"] - rows["new_rub"] - rows["expansion_rub"]
+    active = previous > 0.005
+    if by is None:
+        return int(active.sum())
+    if accounts is None:
+        raise MetricError("Чтобы разбить клиентов по сегментам, передайте таблицу accounts.")
+    groups = _with_segment(rows[["account_id"]], accounts)[by].to_numpy()
+    return pd.Series(active.to_numpy(), index=groups).groupby(level=0).sum().rename("customer_months")

@@ -1,0 +1,369 @@
+"""Упражнения раздела 1.3 «Бюджетирование и ROI».
+
+Эталоны считаются из данных курса функциями ``salesbook.planning``; допущения
+сценария 2026 года (найм, цель, диапазоны рисков, стоимость интеграции) — те же
+константы, что показаны в тетради. Каждая типичная ошибка — тот же расчёт
+с одной конкретной ошибкой.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .. import planning
+from ..checks import Choice, Exercise, Mistake, Number
+from ..quiz import Option, Question, Quiz
+
+SECTION = "ch01.budget"
+TITLE = "1.3. Бюджетирование и ROI"
+
+YEAR_2025 = ("2025-01-01", "2025-12-31")
+PAYROLL_TAX = 0.30
+SALES_ROLES = ("SDR", "BDR", "AE", "SE", "manager")
+
+#: Интеграция CRM с биллингом: подрядчик, приёмка в марте 2026 года, срок 36 месяцев,
+#: в управленческом бюджете амортизация — со следующего месяца после ввода.
+CRM_INTEGRATION_COST = 4_200_000
+CRM_INTEGRATION_LIFE = 36
+CRM_INTEGRATION_IN_SERVICE = "2026-03-01"
+
+#: Горизонт оценки найма, месяцев.
+ROI_HORIZON = 24
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, pd.DataFrame]:
+    from ..data import load
+
+    names = ("opportunities", "reps", "leads", "mrr", "sm_costs", "marketing_spend", "cogs")
+    return {name: load(name) for name in names}
+
+
+@lru_cache(maxsize=1)
+def _prod() -> pd.DataFrame:
+    d = _data()
+    return planning.segment_productivity(d["opportunities"], d["reps"], *YEAR_2025)
+
+
+@lru_cache(maxsize=1)
+def _conv() -> pd.DataFrame:
+    d = _data()
+    return planning.lead_conversion(d["leads"], d["opportunities"], *YEAR_2025)
+
+
+@lru_cache(maxsize=2)
+def _team(final: bool) -> pd.DataFrame:
+    hires = planning.hires_2026()
+    if final:
+        hires = pd.concat([hires, planning.extra_hires_2026()], ignore_index=True)
+    return planning.plan_team(_data()["reps"], hires, planning.PLAN_YEAR)
+
+
+def _plan_by_segment(final: bool = True) -> pd.Series:
+    capacity = planning.expected_capacity(_team(final), planning.PLAN_YEAR)
+    return planning.bookings_plan(capacity, _prod()).sum()
+
+
+@lru_cache(maxsize=1)
+def _roi_inputs() -> dict[str, float]:
+    """Параметры найма mid-market AE из данных 2025 года — как в тетради."""
+    d = _data()
+    reps, costs, spend = d["reps"], d["sm_costs"], d["marketing_spend"]
+    in_2025 = costs["month"].dt.year == 2025
+    sales_heads = planning.active_months(reps, *YEAR_2025, roles=SALES_ROLES).to_numpy().sum()
+    per_head = costs.loc[in_2025 & (costs["department"] == "sales") & costs["cost_type"].isin(["tools", "overhead"]), "amount_rub"].sum() / sales_heads
+    salary = reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "base_salary_rub"].median()
+    opps = d["opportunities"]
+    won_2025 = opps.loc[(opps["outcome"] == "won") & (opps["close_date"].dt.year == 2025), "amount_rub"].sum()
+    ae_bonus = costs.loc[in_2025 & (costs["role"] == "AE") & (costs["cost_type"] == "bonus"), "amount_rub"].sum() / won_2025
+    new_acv_2025 = planning.new_bookings_by_month(opps).loc["2025"].sum()
+    media = spend.loc[(spend["business_line"] == "b2b") & (spend["month"].dt.year == 2025), "spend_rub"].sum()
+    agency = costs.loc[in_2025 & (costs["cost_type"] == "agency"), "amount_rub"].sum()
+    revenue = d["mrr"].loc[d["mrr"]["month"].dt.year == 2025, "mrr_rub"].sum()
+    cogs = d["cogs"].loc[(d["cogs"]["month"].dt.year == 2025) & (d["cogs"]["business_line"] == "b2b"), "amount_rub"].sum()
+    return {
+        "productivity": float(_prod().loc["mid_market", "productivity"]),
+        "ramp_months": float(reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "ramp_months"].median()),
+        "cost_per_head": float(salary * (1 + PAYROLL_TAX) + per_head),
+        "bonus_rate": float(ae_bonus * (1 + PAYROLL_TAX)),
+        "media_per_acv": float((media + agency) / new_acv_2025),
+        "gross_margin": float(1 - cogs / revenue),
+        "retention": planning.net_monthly_retention(d["mrr"], *YEAR_2025),
+    }
+
+
+def _hire_flows(ramp: bool = True, with_media: bool = True) -> pd.DataFrame:
+    p = _roi_inputs()
+    variable = p["bonus_rate"] + (p["media_per_acv"] if with_media else 0.0)
+    return planning.hire_cash_flows(3, ROI_HORIZON, p["ramp_months"] if ramp else 0, p["productivity"], p["cost_per_head"],
+                                    p["gross_margin"], variable, p["retention"])
+
+
+@lru_cache(maxsize=2)
+def _simulation(final: bool = True) -> pd.DataFrame:
+    return planning.simulate_plan(_team(final), _prod(), planning.PLAN_YEAR, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025)
+
+
+@lru_cache(maxsize=1)
+def _tornado() -> pd.DataFrame:
+    team, prod = _team(True), _prod()
+    ranges = {k: (v[0], v[2]) for k, v in planning.RISK_RANGES_2026.items()}
+    return planning.tornado(lambda **kw: planning.plan_new_arr(team, prod, planning.PLAN_YEAR, **kw), planning.BASE_INPUTS, ranges)
+
+
+# ---------------------------------------------------------------------------
+# 1. Мощность команды mid-market
+# ---------------------------------------------------------------------------
+
+
+def _mm_capacity(shift: int = 0, ramp: bool = True, members: str = "final") -> float:
+    """Мощность mid-market в 2026 году; shift = −1 — месяц найма считают нулевым.
+
+    members: "final" — итоговая команда, "approved" — без трёх дополнительных AE,
+    "current" — только работающие на 1 января.
+    """
+    team = _team(members == "final")
+    team = team[team["segment"] == "mid_market"]
+    if members == "current":
+        team = team[~team["planned"]]
+    hire_idx = planning._month_number(team["hire_date"]) - (planning.PLAN_YEAR * 12 + 1) + 1
+    k = np.arange(1, 13)[None, :] - hire_idx[:, None] + 1 + shift
+    if not ramp:
+        return float((k >= 1).sum())
+    return float(planning.ramp_factor(k, team["ramp_months"].to_numpy()[:, None]).sum())
+
+
+q1 = Exercise(
+    id="ch01.budget.q1",
+    title="Мощность команды mid-market в 2026 году",
+    var="mm_capacity_2026",
+    expected=lambda: float(planning.expected_capacity(_team(True), planning.PLAN_YEAR)["mid_market"].sum()),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Мощность — сумма по месяцам и людям доли полной продуктивности: у работающих весь год AE — по 1 в месяц, "
+        "у новичка в k-м месяце работы — k / ramp_months (месяц найма — первый).",
+        "planning.expected_capacity(team_final, 2026) возвращает мощность по месяцам и сегментам — возьмите столбец "
+        "'mid_market' и просуммируйте.",
+    ],
+    mistakes=[
+        Mistake(name="no_ramp", value=lambda: _mm_capacity(ramp=False),
+                hint="Это человеко-месяцы по штатке: новички посчитаны полностью продуктивными с первого дня. Учтите рамп: в k-м месяце — k / ramp_months."),
+        Mistake(name="approved_only", value=lambda: _mm_capacity(members="approved"),
+                hint="Это команда без трёх дополнительных AE mid-market. Возьмите итоговую команду team_final."),
+        Mistake(name="without_hires", value=lambda: _mm_capacity(members="current"),
+                hint="Не хватает планового найма: в команде mid-market на 2026 год есть новички (planned == True)."),
+        Mistake(name="ramp_from_zero", value=lambda: _mm_capacity(shift=-1),
+                hint="Рамп начат с нуля в месяце найма. По соглашению раздела месяц найма — первый месяц рампа: в нём продуктивность 1 / ramp_months."),
+        Mistake(name="whole_team", value=lambda: float(planning.expected_capacity(_team(True), planning.PLAN_YEAR).to_numpy().sum()),
+                hint="Это мощность всей команды AE. Нужен только сегмент mid_market."),
+    ],
+    correct_message="Верно. Разница со штатными человеко-месяцами — это цена рампа: её и не видит план «от численности».",
+)
+
+# ---------------------------------------------------------------------------
+# 2. Лиды под план mid-market
+# ---------------------------------------------------------------------------
+
+
+def _mm_funnel() -> pd.Series:
+    target = _plan_by_segment(final=True)[["mid_market"]]
+    return planning.funnel_requirements(target, _prod(), _conv()).loc["mid_market"]
+
+
+q2 = Exercise(
+    id="ch01.budget.q2",
+    title="Сколько лидов mid-market нужно под план",
+    var="mm_leads_2026",
+    expected=lambda: float(_mm_funnel()["leads"]),
+    compare=Number(rel_tol=0.01),
+    hints=[
+        "Идите по воронке назад: сделки = ARR / средний ACV; сделки в работу = сделки / win rate; лиды = сделки в работу / конверсия лида в сделку.",
+        "Все три конверсии — в строке 'mid_market' таблиц prod_2025 (столбцы acv и win_rate) и conv_2025 (lead_to_opp).",
+    ],
+    mistakes=[
+        Mistake(name="opportunities", value=lambda: float(_mm_funnel()["opportunities"]),
+                hint="Это сделки, которые нужно взять в работу, а не лиды. Остался шаг: разделите на конверсию лида в сделку (lead_to_opp)."),
+        Mistake(name="no_win_rate", value=lambda: float(_mm_funnel()["deals"] / _conv().loc["mid_market", "lead_to_opp"]),
+                hint="Не учтён win rate: не каждая сделка выигрывается. Сначала разделите число нужных выигрышей на win rate."),
+        Mistake(name="double_win_rate", value=lambda: float(_mm_funnel()["leads"] / _prod().loc["mid_market", "win_rate"]),
+                hint="Win rate учтён дважды. Выигрыши / win rate = сделки в работу; дальше делите только на конверсию лида в сделку."),
+        Mistake(name="pipeline_rub", value=lambda: float(_mm_funnel()["pipeline_rub"] / _conv().loc["mid_market", "lead_to_opp"]),
+                hint="Вы делили рубли, а не штуки: сначала переведите план в число сделок через средний ACV."),
+    ],
+    correct_message="Верно. Сравните с лидами mid-market 2025 года из conv_2025 — это и есть требование к маркетингу.",
+)
+
+# ---------------------------------------------------------------------------
+# 3. Амортизация интеграции в 2026 году
+# ---------------------------------------------------------------------------
+
+
+def _amortization(first_month: str, last_month: str = "2026-12-31") -> float:
+    schedule = planning.amortization_schedule(CRM_INTEGRATION_COST, CRM_INTEGRATION_LIFE, first_month, last_month)
+    return float(schedule["amortization"].sum())
+
+
+q3 = Exercise(
+    id="ch01.budget.q3",
+    title="Амортизация интеграции CRM в 2026 году",
+    var="amortization_2026",
+    expected=lambda: _amortization("2026-04-01"),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Линейно: стоимость / срок в месяцах — это расход одного месяца. Начисление — с апреля (месяц после ввода в марте) по декабрь.",
+        "planning.amortization_schedule(4_200_000, 36, '2026-04-01', '2026-12-31')['amortization'].sum().",
+    ],
+    mistakes=[
+        Mistake(name="expensed", value=lambda: float(CRM_INTEGRATION_COST),
+                hint="Это вся стоимость сразу — так учитывают расход, а не капитальное вложение. Интеграция служит три года, и в расходы 2026 года попадает только амортизация."),
+        Mistake(name="full_year", value=lambda: _amortization("2026-01-01"),
+                hint="Это амортизация за полный год. Интеграцию ввели в марте, начисление — с апреля: в 2026 году девять месяцев."),
+        Mistake(name="from_service_month", value=lambda: _amortization("2026-03-01"),
+                hint="Начисление начато в месяце ввода. В нашем бюджете принято правило «со следующего месяца» — начинайте с апреля."),
+    ],
+    correct_message="Верно. Денег ушло больше, чем расходов в отчёте о прибылях: остальное — на балансе и будет списано в 2027–2029 годах.",
+)
+
+# ---------------------------------------------------------------------------
+# 4. ROI найма трёх AE mid-market
+# ---------------------------------------------------------------------------
+
+
+def _roi(flows: pd.DataFrame, gain: str = "gross_profit") -> float:
+    return planning.roi(flows[gain].sum(), flows["costs"].sum())
+
+
+q4 = Exercise(
+    id="ch01.budget.q4",
+    title="ROI найма трёх AE mid-market за 24 месяца",
+    var="roi_3_ae",
+    expected=lambda: _roi(_hire_flows()),
+    compare=Number(rel_tol=0.01, abs_tol=1e-4),
+    hints=[
+        "Постройте потоки planning.hire_cash_flows(3, 24, ramp_months, mm_productivity, cost_per_head, gross_margin, "
+        "variable_rate, retention) — переменные затраты = премии со взносами + маркетинг на рубль ACV.",
+        "ROI = (Σ валовой прибыли − Σ затрат) / Σ затрат: planning.roi(flows['gross_profit'].sum(), flows['costs'].sum()). Ответ — доля.",
+    ],
+    mistakes=[
+        Mistake(name="no_ramp", value=lambda: _roi(_hire_flows(ramp=False)),
+                hint="Новички посчитаны продуктивными с первого месяца. У AE mid-market рамп — ramp_months месяцев, его нужно передать в hire_cash_flows."),
+        Mistake(name="people_only", value=lambda: _roi(_hire_flows(with_media=False)),
+                hint="Не учтены деньги на лиды: новым AE нужны сделки, а сделки рождаются из маркетинга. Добавьте media_per_acv к переменным затратам."),
+        Mistake(name="bookings", value=lambda: _roi(_hire_flows(), "bookings"),
+                hint="В отдаче — подписанный ACV. Но компания получает его частями, со следующего месяца после сделки, и не весь — это выручка, а не прибыль. Берите валовую прибыль."),
+        Mistake(name="revenue", value=lambda: _roi(_hire_flows(), "revenue"),
+                hint="В отдаче — выручка. Из неё ещё платят хостинг, поддержку и лицензии: берите валовую прибыль (gross_profit)."),
+    ],
+    correct_message="Верно. Заметьте, как сильно ROI зависит от того, учтены ли рамп и стоимость лидов, — это первые вопросы финансового директора.",
+)
+
+# ---------------------------------------------------------------------------
+# 5. Вероятность выполнить цель
+# ---------------------------------------------------------------------------
+
+
+def _prob(final: bool = True) -> float:
+    return planning.plan_percentiles(_simulation(final), planning.TARGET_NEW_ARR_2026)["prob_hit"]
+
+
+q5 = Exercise(
+    id="ch01.budget.q5",
+    title="Вероятность выполнить цель совета директоров",
+    var="prob_hit_target",
+    expected=lambda: _prob(),
+    compare=Number(rel_tol=0.0, abs_tol=0.015, generic_mistakes=False),
+    hints=[
+        "Запустите planning.simulate_plan(team_final, prod_2025, 2026, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025).",
+        "Вероятность — доля прогонов, где new_arr не меньше цели: (sim['new_arr'] >= planning.TARGET_NEW_ARR_2026).mean(). Ответ — доля.",
+    ],
+    mistakes=[
+        Mistake(name="share_below", value=lambda: 1 - _prob(),
+                hint="Это доля прогонов, где цель не выполнена. Нужна обратная величина: new_arr ≥ цели."),
+        Mistake(name="approved_team", value=lambda: _prob(final=False),
+                hint="Это команда без трёх дополнительных AE mid-market. Цель считается для итогового плана: team_final."),
+        Mistake(name="percent", value=lambda: 100 * _prob(),
+                hint="Похоже, ответ в процентах, а нужна доля: 0,25, а не 25."),
+    ],
+    correct_message="Верно. План, сложенный из базовых значений, выполняется заметно реже, чем в половине случаев, — в этом и смысл симуляции.",
+)
+
+# ---------------------------------------------------------------------------
+# 6. Решение: какой риск снижать первым
+# ---------------------------------------------------------------------------
+
+
+def _derisk() -> str:
+    return str(_tornado()["downside"].idxmax())
+
+
+def _widest_range() -> str:
+    ranges = {k: v[2] - v[0] for k, v in planning.RISK_RANGES_2026.items() if k != "attrition"}
+    return max(ranges, key=ranges.get)
+
+
+q6 = Exercise(
+    id="ch01.budget.q6",
+    title="Какой вход плана защищать первым",
+    var="derisk_first",
+    expected=_derisk,
+    compare=Choice(list(planning.RISK_INPUTS)),
+    hints=[
+        "Защищать первым стоит вход, пессимистичное значение которого сильнее всего роняет новый ARR, — столбец downside торнадо.",
+        "tornado_table['downside'].idxmax() вернёт код входа.",
+    ],
+    mistakes=[
+        Mistake(name="widest_range", matches=lambda a: a == _widest_range() != _derisk(),
+                hint="У этого входа самый широкий диапазон, но на новый ARR он влияет слабо: рамп касается только новичков. Решайте по влиянию на результат, а не по неопределённости входа."),
+        Mistake(name="attrition", matches=lambda a: a == "attrition" != _derisk(),
+                hint="Текучесть заметна и болезненна, но при наших диапазонах она роняет план меньше лидера торнадо. Посмотрите столбец downside."),
+        Mistake(name="other", matches=lambda a: a != _derisk(),
+                hint="У этого входа падение нового ARR в пессимистичном сценарии меньше, чем у лидера торнадо. Сравните столбец downside."),
+    ],
+    correct_message="Верно: это самый сильный рычаг риска. Дальше — конкретные меры: квалификация сделок, разбор проигрышей, контроль воронки по стадиям.",
+)
+
+# ---------------------------------------------------------------------------
+# Квиз
+# ---------------------------------------------------------------------------
+
+quiz = Quiz(
+    id=SECTION,
+    questions=[
+        Question(
+            "Поток найма — 24 месячных значения, первое приходит в конце первого месяца. Вы передаёте их в numpy_financial.npv(r, flows). Что не так?",
+            (
+                Option("Всё верно: npv дисконтирует каждый поток", False,
+                       "npv считает первый элемент моментом t = 0 и не дисконтирует его: все потоки окажутся на месяц «ближе»."),
+                Option("Первый поток не дисконтируется — нужно добавить 0 в начало ряда", True,
+                       "Да: npv суммирует values[t] / (1 + r)^t с t = 0. Ноль в начале сдвигает поток первого месяца на t = 1."),
+                Option("Нужно передать годовую ставку: npv сам переведёт её в месячную", False,
+                       "npv ничего не переводит: ставка должна быть за тот же период, что и шаг потоков, — месячная."),
+            ),
+        ),
+        Question(
+            "Отдел продаж подключил сервис записи звонков по ежемесячной подписке. Как это попадёт в бюджет?",
+            (
+                Option("OPEX: расход каждого месяца, пока платим", True,
+                       "Да: подписка — плата за пользование в текущем месяце, актива у компании не возникает."),
+                Option("CAPEX: это программа, её нужно капитализировать и амортизировать", False,
+                       "Капитализируют то, что компания создала или купила и будет использовать больше года. Подписка кончается вместе с оплатой."),
+                Option("CAPEX, если годовая сумма больше лимита учётной политики", False,
+                       "Лимит отделяет мелкие активы от крупных, но подписка — вообще не актив, какой бы большой ни была сумма."),
+            ),
+        ),
+        Question(
+            "План нового ARR сложен из базовых значений всех входов. Риски асимметричны: цикл может заметно удлиниться, а ускориться — чуть-чуть; AE могут уволиться, а лишних людей сверх плана найма не появится. С какой вероятностью план выполнится?",
+            (
+                Option("Около 50 %: база — это середина", False,
+                       "База — наиболее вероятное значение каждого входа, а не медиана результата. При рисках, смещённых вниз, медиана результата ниже плана."),
+                Option("Меньше 50 %", True,
+                       "Да: когда риски смещены вниз, план из базовых значений выполняется реже, чем в половине случаев (Savage называет это «изъяном средних»)."),
+                Option("Больше 50 %: в плане нет оптимизма, все входы — как в прошлом году", False,
+                       "«Как в прошлом году» — не значит «с запасом». Пессимистичные сценарии опускают результат сильнее, чем оптимистичные поднимают."),
+            ),
+        ),
+    ],
+)

@@ -1,0 +1,268 @@
+"""Упражнения раздела 1.1.4 «LTV/CAC Ratio».
+
+Эталоны считаются из данных курса функциями ``salesbook.metrics``,
+``salesbook.unit_economics`` и ``salesbook.finance``; каждая типичная ошибка —
+тот же расчёт с одной ошибкой (LTV без маржи, перевёрнутая дробь, годовой
+отток вместо месячного, горизонт в годах вместо месяцев…).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import finance, metrics, unit_economics
+from ..checks import Exercise, Mistake, Number
+from ..quiz import Option, Question, Quiz
+
+SECTION = "ch01.ltv_cac"
+TITLE = "1.1.4. LTV/CAC Ratio"
+
+YEAR = ("2024-01-01", "2024-12-31")
+CHURN_PERIOD = ("2023-01-01", "2025-12-31")
+HORIZON_MONTHS = 60
+SMB_CHURN_CUT = 0.005
+TARGET_RATIO = 3.0
+TARGET_PAYBACK = 12
+
+TABLES = ("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, pd.DataFrame]:
+    from ..data import load
+
+    return {name: load(name) for name in TABLES}
+
+
+@lru_cache(maxsize=1)
+def _company() -> dict[str, float]:
+    d = _data()
+    customers = metrics.new_customers(d["opportunities"], *YEAR)
+    costs = metrics.acquisition_costs(d["marketing_spend"], d["sm_costs"], *YEAR)
+    return {
+        "costs": float(costs.sum()),
+        "customers": float(customers),
+        "cac": float(costs.sum()) / customers,
+        "media_cac": float(costs["media"]) / customers,
+        "arpa": unit_economics.arpa_for_period(d["mrr"], *YEAR),
+        "gm": unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *YEAR),
+        "churn": unit_economics.logo_churn_monthly(d["mrr"], *YEAR),
+    }
+
+
+@lru_cache(maxsize=1)
+def _segments() -> pd.DataFrame:
+    return unit_economics.segment_economics(_data(), *YEAR, *CHURN_PERIOD)
+
+
+def _company_ltv(margin=True, churn=None, arpa_scale=1.0) -> float:
+    c = _company()
+    return unit_economics.simple_ltv(c["arpa"] * arpa_scale, c["gm"] if margin else 1.0, c["churn"] if churn is None else churn)
+
+
+# ---------------------------------------------------------------------------
+# 1. LTV/CAC B2B за 2024 год
+# ---------------------------------------------------------------------------
+
+q1 = Exercise(
+    id="ch01.ltv_cac.q1",
+    title="LTV/CAC B2B за 2024 год",
+    var="ltv_cac_2024",
+    expected=lambda: _company_ltv() / _company()["cac"],
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "LTV = ARPA × валовая маржа / месячный отток (unit_economics.simple_ltv); CAC — полный, за тот же 2024 год. Ответ — LTV / CAC.",
+        "ARPA — unit_economics.arpa_for_period(mrr, start, end), маржа — gross_margin_for_period(mrr, cogs, start, end), "
+        "отток — logo_churn_monthly(mrr, start, end); CAC — metrics.acquisition_costs(...).sum() / metrics.new_customers(...).",
+    ],
+    mistakes=[
+        Mistake(name="ltv_without_margin", value=lambda: _company_ltv(margin=False) / _company()["cac"],
+                hint="LTV посчитан на выручке, без валовой маржи. Клиент возвращает CAC валовой прибылью, а не выручкой: умножьте ARPA на маржу."),
+        Mistake(name="inverted", value=lambda: _company()["cac"] / _company_ltv(),
+                hint="Дробь перевёрнута: это CAC/LTV. Нужно LTV / CAC — сколько рублей валовой прибыли приносит рубль привлечения."),
+        Mistake(name="annual_churn", value=lambda: _company_ltv(churn=unit_economics.annual_from_monthly_churn(_company()["churn"])) / _company()["cac"],
+                hint="Вы разделили месячную валовую прибыль на годовой отток. Месяц делите на месячный отток (или год — на годовой)."),
+        Mistake(name="media_cac", value=lambda: _company_ltv() / _company()["media_cac"],
+                hint="В знаменателе CAC только по рекламе. Для LTV/CAC берут полный CAC — с людьми и инструментами, иначе отношение завышено в разы."),
+        Mistake(name="annual_arpa", value=lambda: _company_ltv(arpa_scale=12) / _company()["cac"],
+                hint="Вы взяли выручку с клиента за год, а отток — месячный: LTV завышен в 12 раз. Месячный ARPA делят на месячный отток."),
+    ],
+    correct_message="Сравните с ориентиром 3:1 и посмотрите на сегменты: среднее по компании прячет очень разные истории.",
+)
+
+# ---------------------------------------------------------------------------
+# 2. Горизонт LTV: mid-market за 5 лет
+# ---------------------------------------------------------------------------
+
+
+def _mid_ratio(horizon=HORIZON_MONTHS, margin=True) -> float:
+    row = _segments().loc["mid_market"]
+    gp = row["arpa"] * (row["gross_margin"] if margin else 1.0)
+    ltv = gp / row["monthly_churn"] if horizon is None else finance.ltv_horizon(gp, row["monthly_churn"], horizon)
+    return float(ltv / row["cac"])
+
+
+q2 = Exercise(
+    id="ch01.ltv_cac.q2",
+    title="LTV/CAC mid-market на горизонте 5 лет",
+    var="ltv_cac_mid_5y",
+    expected=lambda: _mid_ratio(),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "LTV за H месяцев = gp · (1 − (1 − c)^H) / c, где gp = ARPA × маржа, c — месячный отток сегмента, H = 60. finance.ltv_horizon(gp, c, 60).",
+        "Строка mid_market таблицы segments (unit_economics.segment_economics) содержит arpa, gross_margin, monthly_churn и cac.",
+    ],
+    mistakes=[
+        Mistake(name="no_horizon", value=lambda: _mid_ratio(horizon=None),
+                hint="Это LTV/CAC без ограничения горизонта: формула ARPA × маржа / отток суммирует маржу до бесконечности. Ограничьте 60 месяцами."),
+        Mistake(name="horizon_in_years", value=lambda: _mid_ratio(horizon=5),
+                hint="Горизонт 5 — это 5 месяцев, а нужны 5 лет. Отток месячный, значит, и горизонт — в месяцах: 60."),
+        Mistake(name="no_margin", value=lambda: _mid_ratio(margin=False),
+                hint="LTV без валовой маржи. Умножьте ARPA на маржу."),
+    ],
+    correct_message="Сравните с отношением без горизонта: у сегментов с низким оттоком «бесконечный» LTV приписывает клиенту десятилетия, которых у вас нет в данных.",
+)
+
+# ---------------------------------------------------------------------------
+# 3. Рычаг: отток SMB −0,5 п. п.
+# ---------------------------------------------------------------------------
+
+
+def _smb_ratio(churn_factor=1.0, churn_delta=0.0, margin=True) -> float:
+    row = _segments().loc["smb"]
+    churn = row["monthly_churn"] * churn_factor - churn_delta
+    return unit_economics.simple_ltv(row["arpa"], row["gross_margin"] if margin else 1.0, churn) / float(row["cac"])
+
+
+q3 = Exercise(
+    id="ch01.ltv_cac.q3",
+    title="LTV/CAC SMB после снижения оттока на 0,5 п. п.",
+    var="smb_ltv_cac_after",
+    expected=lambda: _smb_ratio(churn_delta=SMB_CHURN_CUT),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "0,5 процентного пункта — это минус 0,005 от месячного оттока SMB (доли), а не минус 0,5 % от него.",
+        "Новый LTV = ARPA × маржа / (отток − 0,005); CAC SMB не меняется. Все входы — в строке smb таблицы segments.",
+    ],
+    mistakes=[
+        Mistake(name="relative_half_percent", value=lambda: _smb_ratio(churn_factor=0.995),
+                hint="Отношение почти не изменилось: похоже, отток снижен на 0,5 % от его величины (или рычаг не применён). "
+                     "Процентный пункт — абсолютная разница: 3,0 % → 2,5 %, то есть минус 0,005 от доли."),
+        Mistake(name="halved", value=lambda: _smb_ratio(churn_factor=0.5),
+                hint="Вы уменьшили отток вдвое. В задании — на 0,5 процентного пункта: минус 0,005 от доли."),
+        Mistake(name="no_margin", value=lambda: _smb_ratio(churn_delta=SMB_CHURN_CUT, margin=False),
+                hint="LTV без валовой маржи. Умножьте ARPA на маржу."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 4. Рычаг: убрать канал с самым дорогим клиентом
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _worst_channel() -> tuple[str, float, float]:
+    d = _data()
+    funnel = metrics.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], *YEAR)
+    paid = funnel[funnel["spend_rub"] > 0]
+    worst = str(paid["cac"].idxmax())
+    return worst, float(paid.loc[worst, "spend_rub"]), float(paid.loc[worst, "customers"])
+
+
+def _ratio_without_channel(drop_spend=True, drop_customers=True) -> float:
+    c = _company()
+    _, spend, customers = _worst_channel()
+    cac = (c["costs"] - (spend if drop_spend else 0.0)) / (c["customers"] - (customers if drop_customers else 0.0))
+    return _company_ltv() / cac
+
+
+q4 = Exercise(
+    id="ch01.ltv_cac.q4",
+    title="LTV/CAC без самого дорогого канала",
+    var="ltv_cac_without_channel",
+    expected=lambda: _ratio_without_channel(),
+    compare=Number(rel_tol=0.002),
+    hints=[
+        "Канал с самым дорогим клиентом — строка с максимальным cac в metrics.channel_funnel за 2024 год (без органики). "
+        "Из полных затрат 2024 года вычтите его рекламный бюджет, из новых клиентов — его клиентов.",
+        "Новый CAC = (полные затраты − бюджет канала) / (новые клиенты − клиенты канала). LTV компании не меняется — ответ LTV / новый CAC.",
+    ],
+    mistakes=[
+        Mistake(name="spend_only", value=lambda: _ratio_without_channel(drop_customers=False),
+                hint="Вы убрали бюджет канала, но оставили его клиентов. Без канала не будет и клиентов, которых он приводил."),
+        Mistake(name="customers_only", value=lambda: _ratio_without_channel(drop_spend=False),
+                hint="Вы убрали клиентов канала, но не его бюджет. Вычтите из затрат и рекламный бюджет канала."),
+        Mistake(name="unchanged", value=lambda: _company_ltv() / _company()["cac"],
+                hint="Это LTV/CAC до сокращения канала. Пересчитайте CAC без бюджета и без клиентов канала."),
+    ],
+    correct_message="Обратите внимание на направление: полный CAC почти не изменился, потому что люди, которые обрабатывали лиды канала, остались в штате.",
+)
+
+# ---------------------------------------------------------------------------
+# 5. Решение: какая цена нужна SMB
+# ---------------------------------------------------------------------------
+
+
+def _target_arpa(margin=True, inverted=False, churn_annual=False) -> float:
+    row = _segments().loc["smb"]
+    churn = unit_economics.annual_from_monthly_churn(row["monthly_churn"]) if churn_annual else row["monthly_churn"]
+    ratio = 1 / TARGET_RATIO if inverted else TARGET_RATIO
+    return float(ratio * row["cac"] * churn / (row["gross_margin"] if margin else 1.0))
+
+
+q5 = Exercise(
+    id="ch01.ltv_cac.q5",
+    title="Цена SMB для LTV/CAC = 3",
+    var="smb_target_arpa",
+    expected=lambda: _target_arpa(),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Из LTV / CAC = 3 и LTV = ARPA × маржа / отток выразите ARPA: ARPA = 3 × CAC × отток / маржа.",
+        "Все входы — в строке smb таблицы segments: cac, monthly_churn, gross_margin. Ответ — ARPA в рублях в месяц.",
+    ],
+    mistakes=[
+        Mistake(name="no_margin", value=lambda: _target_arpa(margin=False),
+                hint="Без валовой маржи ARPA занижен: из каждого рубля цены на возврат CAC идёт только доля маржи. Разделите на маржу."),
+        Mistake(name="inverted", value=lambda: _target_arpa(inverted=True),
+                hint="Вы решили CAC / LTV = 3 — отношение перевёрнуто. Нужно LTV = 3 × CAC."),
+        Mistake(name="annual_churn", value=lambda: _target_arpa(churn_annual=True),
+                hint="Вы подставили годовой отток, а ARPA — месячный. Берите месячный отток SMB."),
+    ],
+    correct_message="Сравните с текущим ARPA SMB: если нужная цена нереальна, одним рычагом не обойтись — комбинируйте цену, отток и CAC.",
+)
+
+# ---------------------------------------------------------------------------
+# Квиз
+# ---------------------------------------------------------------------------
+
+quiz = Quiz(
+    id=SECTION,
+    questions=[
+        Question(
+            "Месячный отток упал с 4 % до 3 %, цена и маржа не изменились. Во сколько раз вырос LTV по формуле ARPA × маржа / отток?",
+            (
+                Option("На 1 %", False, "Отток стоит в знаменателе: LTV меняется обратно пропорционально оттоку, а не на разницу пунктов."),
+                Option("В 1,33 раза", True, "Верно: 4 / 3 ≈ 1,33. Снижение оттока на четверть поднимает LTV на треть."),
+                Option("На 25 %", False, "На 25 % снизился отток; LTV обратно пропорционален оттоку и вырос на 33 %."),
+            ),
+        ),
+        Question(
+            "У enterprise-сегмента LTV/CAC = 30 при месячном оттоке 0,5 %. Что это скорее всего значит?",
+            (
+                Option("Всё отлично, ничего менять не надо", False, "Такое отношение говорит о недоинвестировании — и о том, что формула приписала клиенту ~17 лет жизни. Проверьте LTV на горизонте 5 лет."),
+                Option("LTV раздут бесконечным горизонтом; если и за 5 лет отношение выше 5, в сегмент стоит вкладывать больше", True, "Верно: сначала ограничьте горизонт, затем решайте об инвестициях — пока LTV/CAC высок, каждый рубль привлечения возвращается многократно."),
+                Option("Компания теряет деньги на каждом клиенте", False, "Наоборот: LTV в 30 раз больше CAC. Теряет деньги компания при LTV/CAC < 1."),
+            ),
+        ),
+        Question(
+            "RevenueCat в отчёте о подписочных приложениях (2023) не публикует ориентиров LTV и CAC. Почему?",
+            (
+                Option("Данных мало", False, "Данных у них много — это один из крупнейших наборов подписочных приложений. Причина в другом."),
+                Option("Эти метрики слишком зависят от модели бизнеса и меняются со временем — общий ориентир ввёл бы в заблуждение", True, "Верно: так объясняет сама компания. Для B2C сравнивайте себя с собой по когортам, а не с чужой цифрой."),
+                Option("В B2C LTV/CAC всегда ниже 1", False, "Нет: у успешных потребительских подписок LTV/CAC выше 3 (a16z ориентируется на 3× за 5 лет)."),
+            ),
+        ),
+    ],
+)

@@ -1,0 +1,408 @@
+"""Финансовая математика окупаемости: сроки, безубыточность, дисконтирование.
+
+Разделы 1.1.3 и 1.1.4. Функции чисто числовые — данные компании в них
+приходят уже посчитанными (CAC, MRR, маржа, отток из ``unit_economics``).
+Всё векторно: где аргумент — массив, результат — массив той же формы;
+где все аргументы — числа, результат — число ``float``.
+
+Соглашения:
+
+* месяц — единица времени; отток и ставки — доли (0,025, а не 2,5);
+* денежный поток клиента: ``[-CAC, маржа месяца 1, маржа месяца 2, …]`` —
+  CAC платится сегодня (t = 0), маржа приходит в конце каждого месяца;
+* ``npv`` по умолчанию считает как numpy-financial (первый элемент — в момент
+  t = 0), а ``convention="excel"`` — как функция ЧПС/NPV в Excel, которая
+  дисконтирует и первый элемент (с t = 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+
+from .metrics import MetricError
+
+__all__ = [
+    "monthly_rate", "annual_rate", "payback_simple", "payback_with_churn", "discounted_payback",
+    "customer_cash_flows", "payback_from_cash_flows", "npv", "irr", "ltv_horizon",
+    "break_even_units", "break_even_revenue", "split_fixed_variable", "scenario_table", "unit_economics_scenario",
+]
+
+
+#: Отток или ставка меньше этого считаются нулевыми: логарифмы крошечных чисел неточны.
+_TINY = 1e-12
+
+
+def _num(value, name: str) -> np.ndarray:
+    """Число или массив чисел без пропусков; иначе — понятная ошибка."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise MetricError(f"{name}: нужны числа, получено {value!r}.") from None
+    if not np.all(np.isfinite(arr)):
+        raise MetricError(f"{name}: есть пропуски или бесконечности — уберите их перед расчётом.")
+    return arr
+
+
+def _share(value, name: str, upper_open: bool = False) -> np.ndarray:
+    arr = _num(value, name)
+    bad = (arr < 0) | (arr >= 1 if upper_open else arr > 1)
+    if np.any(bad):
+        raise MetricError(
+            f"{name}: доля должна быть от 0 до 1{' (не включая 1)' if upper_open else ''}. "
+            "Проценты переведите в доли: 2,5 % → 0,025."
+        )
+    return arr
+
+
+def _out(arr):
+    arr = np.asarray(arr, dtype=float)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+# ---------------------------------------------------------------------------
+# Ставки
+# ---------------------------------------------------------------------------
+
+
+def monthly_rate(annual_rate):
+    """Месячная ставка из эффективной годовой: (1 + r)^(1/12) − 1.
+
+    Не r / 12: 25 % годовых — это 1,88 % в месяц, а не 2,08 %
+    (иначе за год набежит (1 + 0,25/12)^12 − 1 ≈ 28 %).
+    """
+    r = _num(annual_rate, "Годовая ставка")
+    if np.any(r <= -1):
+        raise MetricError("Годовая ставка должна быть больше −100 %.")
+    return _out((1 + r) ** (1 / 12) - 1)
+
+
+def annual_rate(monthly_rate_value):
+    """Эффективная годовая ставка из месячной: (1 + m)^12 − 1."""
+    m = _num(monthly_rate_value, "Месячная ставка")
+    if np.any(m <= -1):
+        raise MetricError("Месячная ставка должна быть больше −100 %.")
+    return _out((1 + m) ** 12 - 1)
+
+
+# ---------------------------------------------------------------------------
+# Окупаемость
+# ---------------------------------------------------------------------------
+
+
+def payback_simple(cac, monthly_gross_profit):
+    """Простая окупаемость CAC в месяцах: CAC / валовая прибыль с клиента в месяц.
+
+    Валовая прибыль в месяц = новый MRR × валовая маржа (а не выручка!). Отток
+    и дисконтирование не учитываются. Если прибыль не положительна, клиент не
+    окупается никогда — результат ``inf``.
+    """
+    c = _num(cac, "CAC")
+    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
+    if np.any(c < 0):
+        raise MetricError("CAC не может быть отрицательным.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(gp > 0, c / np.where(gp > 0, gp, 1.0), np.inf)
+    return _out(result)
+
+
+def payback_with_churn(cac, monthly_gross_profit, monthly_churn):
+    """Окупаемость CAC с учётом оттока, в месяцах.
+
+    Доживает до месяца t доля (1 − c)^(t−1) клиентов, и накопленная валовая
+    прибыль за n месяцев равна gp · (1 − (1 − c)^n) / c. Приравниваем к CAC:
+
+        n = ln(1 − CAC · c / gp) / ln(1 − c).
+
+    Если CAC · c / gp ≥ 1, то есть LTV = gp / c не больше CAC, когорта не
+    окупится никогда — ``inf``. При c = 0 формула переходит в CAC / gp.
+    Дробные месяцы — непрерывная интерполяция ряда; для сроков короче месяца
+    она даёт чуть меньше простой окупаемости (весь первый месяц платят все).
+    """
+    c = _num(cac, "CAC")
+    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    if np.any(c < 0):
+        raise MetricError("CAC не может быть отрицательным.")
+    c, gp, churn = np.broadcast_arrays(c, gp, churn)
+    result = np.full(c.shape, np.inf)
+    ok = gp > 0
+    no_churn = ok & (churn < _TINY)  # у крошечного оттока логарифмы теряют точность — это простая окупаемость
+    result[no_churn] = c[no_churn] / gp[no_churn]
+    with_churn = ok & (churn >= _TINY)
+    x = np.zeros(c.shape)
+    x[with_churn] = c[with_churn] * churn[with_churn] / gp[with_churn]
+    finite = with_churn & (x < 1)
+    result[finite] = np.log1p(-x[finite]) / np.log1p(-churn[finite])
+    return _out(result)
+
+
+def discounted_payback(cac, monthly_gross_profit, monthly_churn=0.0, annual_discount_rate=0.0):
+    """Дисконтированная окупаемость CAC (с оттоком) в месяцах.
+
+    Прибыль месяца t приводится к сегодняшнему дню делением на (1 + d)^t, где
+    d — месячная ставка из годовой. Сумма за n месяцев — геометрическая
+    прогрессия со знаменателем q = (1 − c) / (1 + d):
+
+        gp / (1 + d) · (1 − q^n) / (1 − q) = CAC  ⇒  n = ln(1 − CAC · (1 − q)(1 + d) / gp) / ln q.
+
+    Если приведённой прибыли за бесконечный срок не хватает на CAC — ``inf``.
+    """
+    c = _num(cac, "CAC")
+    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    d = np.asarray(monthly_rate(annual_discount_rate), dtype=float)
+    if np.any(d < 0):
+        raise MetricError("Ставка дисконтирования не может быть отрицательной.")
+    if np.any(c < 0):
+        raise MetricError("CAC не может быть отрицательным.")
+    c, gp, churn, d = np.broadcast_arrays(c, gp, churn, d)
+    result = np.full(c.shape, np.inf)
+    # (1 − q)(1 + d) = c + d: так считаем без вычитания близких чисел
+    decay = churn + d
+    ok = gp > 0
+    flat = ok & (decay < _TINY)
+    result[flat] = c[flat] / gp[flat]
+    geo = ok & (decay >= _TINY)
+    x = np.zeros(c.shape)
+    x[geo] = c[geo] * decay[geo] / gp[geo]
+    finite = geo & (x < 1)
+    result[finite] = np.log1p(-x[finite]) / np.log1p(-decay[finite] / (1 + d[finite]))
+    return _out(result)
+
+
+def customer_cash_flows(cac, monthly_gross_profit, monthly_churn, months: int):
+    """Ожидаемый денежный поток одного привлечённого клиента по месяцам.
+
+    Элемент 0 — ``−CAC`` (сегодня), элемент t (1…months) — gp · (1 − c)^(t−1):
+    маржа, умноженная на долю доживших клиентов. Для массивов на входе —
+    таблица: строка на сценарий, столбец на месяц.
+    """
+    if int(months) != months or months < 1:
+        raise MetricError("Горизонт — целое число месяцев, не меньше 1.")
+    c = _num(cac, "CAC")
+    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    c, gp, churn = np.broadcast_arrays(c, gp, churn)
+    t = np.arange(int(months))
+    survivors = (1 - churn[..., None]) ** t
+    flows = np.concatenate([-c[..., None], gp[..., None] * survivors], axis=-1)
+    return flows
+
+
+def payback_from_cash_flows(cash_flows):
+    """Срок окупаемости по любому денежному потоку (в периодах, с долями).
+
+    Ищет первый период, где накопленный поток становится ≥ 0, и уточняет момент
+    внутри периода линейно. Годится для фактической кривой когорты, где нет
+    красивой формулы. По строкам таблицы — векторно; не окупилось — ``inf``.
+    """
+    cf = _num(cash_flows, "Денежный поток")
+    if cf.ndim == 0 or cf.shape[-1] < 2:
+        raise MetricError("Нужен поток хотя бы из двух периодов: вложение и возврат.")
+    cum = np.cumsum(cf, axis=-1)
+    reached = cum >= 0
+    any_reached = reached.any(axis=-1)
+    first = np.argmax(reached, axis=-1)
+    prev_idx = np.clip(first - 1, 0, None)
+    prev_cum = np.take_along_axis(cum, prev_idx[..., None], axis=-1)[..., 0]
+    step = np.take_along_axis(cf, first[..., None], axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(step > 0, -prev_cum / np.where(step > 0, step, 1.0), 0.0)
+    result = np.where(first == 0, 0.0, prev_idx + frac)
+    result = np.where(any_reached, result, np.inf)
+    return _out(result)
+
+
+# ---------------------------------------------------------------------------
+# Дисконтирование
+# ---------------------------------------------------------------------------
+
+
+def npv(rate, cash_flows, convention: str = "numpy"):
+    """Чистая приведённая стоимость (NPV) потока при ставке за период ``rate``.
+
+    Поток — массив по периодам; таблица (строка на сценарий) считается по
+    строкам. ``convention="numpy"`` (по умолчанию): как ``numpy_financial.npv`` —
+    элемент 0 не дисконтируется (t = 0), элемент t делится на (1 + rate)^t.
+    ``convention="excel"``: как ЧПС/NPV в Excel — элемент 0 уже делится на
+    (1 + rate), то есть результат в (1 + rate) раз меньше. Чтобы в Excel
+    получить numpy-вариант, вложение t = 0 прибавляют отдельно:
+    ``=B1 + NPV(r; B2:B37)``.
+    """
+    r = _num(rate, "Ставка")
+    if r.ndim != 0:
+        raise MetricError("Ставка — одно число за период (месяц, если поток помесячный).")
+    if r <= -1:
+        raise MetricError("Ставка должна быть больше −100 %.")
+    cf = _num(cash_flows, "Денежный поток")
+    if cf.ndim == 0 or cf.shape[-1] == 0:
+        raise MetricError("Денежный поток пуст.")
+    if convention not in ("numpy", "excel"):
+        raise MetricError("convention: 'numpy' (t = 0 у первого элемента) или 'excel' (t = 1).")
+    if cf.ndim == 1:
+        value = np.asarray(npf.npv(float(r), cf), dtype=float)
+    else:  # numpy-financial 1.0 считает только один поток — таблицу дисконтируем сами, по строкам
+        value = (cf / (1 + float(r)) ** np.arange(cf.shape[-1])).sum(axis=-1)
+    if convention == "excel":
+        value = value / (1 + float(r))
+    return _out(value)
+
+
+def irr(cash_flows):
+    """Внутренняя норма доходности (IRR) за период — ставка, при которой NPV = 0.
+
+    Обёртка над ``numpy_financial.irr`` с проверкой: если поток не меняет знак
+    (только вложения или только доходы), IRR не существует.
+    """
+    cf = _num(cash_flows, "Денежный поток")
+    if cf.ndim != 1 or cf.size < 2:
+        raise MetricError("IRR считается по одному потоку из двух и более периодов.")
+    if not ((cf > 0).any() and (cf < 0).any()):
+        raise MetricError("В потоке нет смены знака (нужны и вложения, и доходы) — IRR не существует.")
+    value = float(npf.irr(cf))
+    if not np.isfinite(value):
+        raise MetricError("Уравнение NPV = 0 не имеет решения для этого потока — IRR не определена.")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# LTV на горизонте
+# ---------------------------------------------------------------------------
+
+
+def ltv_horizon(monthly_gross_profit, monthly_churn, months):
+    """LTV за ограниченный горизонт: gp · (1 − (1 − c)^H) / c.
+
+    Формула ARPA × маржа / отток — это тот же ряд до бесконечности. При малом
+    оттоке (крупный бизнес) «бесконечность» — это 15 лет и больше, и LTV
+    раздувается; инвесторы часто смотрят на горизонт 5 лет (H = 60).
+    """
+    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    h = _num(months, "Горизонт, месяцев")
+    if np.any(h < 0):
+        raise MetricError("Горизонт не может быть отрицательным.")
+    gp, churn, h = np.broadcast_arrays(gp, churn, h)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(churn > 0, gp * (1 - (1 - churn) ** h) / np.where(churn > 0, churn, 1.0), gp * h)
+    return _out(result)
+
+
+# ---------------------------------------------------------------------------
+# Безубыточность
+# ---------------------------------------------------------------------------
+
+
+def break_even_units(fixed_costs, price, variable_cost):
+    """Точка безубыточности в единицах: постоянные затраты / маржинальный доход на единицу.
+
+    Маржинальный доход на единицу = цена − переменные затраты на единицу. Для
+    SaaS «единица» — платящий клиент в месяц: цена — ARPA, переменные —
+    себестоимость и премии, которые растут вместе с выручкой. Если маржинальный
+    доход не положителен, безубыточности нет — ``inf``.
+    """
+    f = _num(fixed_costs, "Постоянные затраты")
+    p = _num(price, "Цена")
+    v = _num(variable_cost, "Переменные затраты на единицу")
+    if np.any(f < 0):
+        raise MetricError("Постоянные затраты не могут быть отрицательными.")
+    contribution = p - v
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(contribution > 0, f / np.where(contribution > 0, contribution, 1.0), np.inf)
+    return _out(result)
+
+
+def break_even_revenue(fixed_costs, variable_share):
+    """Выручка безубыточности: постоянные затраты / (1 − доля переменных затрат в выручке)."""
+    f = _num(fixed_costs, "Постоянные затраты")
+    v = _share(variable_share, "Доля переменных затрат")
+    if np.any(f < 0):
+        raise MetricError("Постоянные затраты не могут быть отрицательными.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(v < 1, f / np.where(v < 1, 1 - v, 1.0), np.inf)
+    return _out(result)
+
+
+def split_fixed_variable(costs, driver) -> tuple[float, float]:
+    """Разделить затраты на постоянную часть и переменную ставку регрессией.
+
+    Подбирает затраты ≈ a + b · драйвер методом наименьших квадратов по
+    помесячным наблюдениям: a — постоянные затраты в месяц, b — переменные
+    затраты на рубль драйвера (например, на рубль выручки).
+    """
+    y = _num(costs, "Затраты")
+    x = _num(driver, "Драйвер затрат")
+    if y.ndim != 1 or x.shape != y.shape:
+        raise MetricError("Затраты и драйвер — два ряда одинаковой длины.")
+    if y.size < 3 or np.ptp(x) == 0:
+        raise MetricError("Нужно хотя бы три наблюдения с разными значениями драйвера.")
+    slope, intercept = np.polyfit(x, y, 1)
+    return float(intercept), float(slope)
+
+
+# ---------------------------------------------------------------------------
+# Сценарии юнит-экономики
+# ---------------------------------------------------------------------------
+
+SCENARIO_COLUMNS = ("monthly_churn", "arpa", "gross_margin", "cac")
+
+
+def scenario_table(frame, horizon: int | None = None):
+    """Юнит-экономика для таблицы сценариев — векторно, строка на сценарий.
+
+    Вход: столбцы ``monthly_churn``, ``arpa``, ``gross_margin``, ``cac``.
+    Добавляет ``ltv`` (ARPA × маржа / отток; с ``horizon`` — за столько месяцев),
+    ``ltv_cac``, ``payback_months`` (CAC / (ARPA × маржа)) и
+    ``payback_churn_months`` (с учётом оттока). Исходная таблица не меняется.
+    """
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise MetricError("Нужна таблица pandas со столбцами: " + ", ".join(SCENARIO_COLUMNS) + ".")
+    missing = [c for c in SCENARIO_COLUMNS if c not in frame.columns]
+    if missing:
+        raise MetricError(f"В таблице сценариев нет столбцов: {', '.join(missing)}.")
+    out = frame.copy()
+    churn = _share(out["monthly_churn"], "Месячный отток", upper_open=True)
+    gm = _share(out["gross_margin"], "Валовая маржа")
+    arpa = _num(out["arpa"], "ARPA")
+    cac = _num(out["cac"], "CAC")
+    if np.any(cac <= 0):
+        raise MetricError("CAC должен быть больше нуля.")
+    if np.any(churn == 0) and horizon is None:
+        raise MetricError("Отток ноль: LTV бесконечен — задайте горизонт (horizon=60).")
+    gp = arpa * gm
+    out["ltv"] = ltv_horizon(gp, churn, horizon) if horizon is not None else gp / churn
+    out["ltv_cac"] = out["ltv"] / cac
+    out["payback_months"] = payback_simple(cac, gp)
+    out["payback_churn_months"] = payback_with_churn(cac, gp, churn)
+    return out
+
+
+def unit_economics_scenario(monthly_churn, arpa, gross_margin, cac, months: int = 36) -> dict:
+    """Один сценарий: LTV, LTV/CAC, окупаемость и кривая накопленных денег клиента.
+
+    Возвращает словарь: ``ltv``, ``ltv_cac``, ``payback_months`` (без оттока),
+    ``payback_churn_months`` (с оттоком), ``cumulative`` — массив накопленного
+    денежного потока на привлечённого клиента по месяцам 0…months.
+    Чистая функция без виджетов: её считает калькулятор в ``widgets``.
+    """
+    churn = float(_share(monthly_churn, "Месячный отток", upper_open=True))
+    gm = float(_share(gross_margin, "Валовая маржа"))
+    a = float(_num(arpa, "ARPA"))
+    c = float(_num(cac, "CAC"))
+    if churn <= 0:
+        raise MetricError("Отток ноль: LTV бесконечен — для калькулятора возьмите отток больше нуля.")
+    if a <= 0 or c <= 0:
+        raise MetricError("ARPA и CAC должны быть больше нуля.")
+    gp = a * gm
+    ltv = gp / churn
+    flows = customer_cash_flows(c, gp, churn, months)
+    return {
+        "monthly_churn": churn, "arpa": a, "gross_margin": gm, "cac": c,
+        "ltv": ltv, "ltv_cac": ltv / c,
+        "payback_months": payback_simple(c, gp),
+        "payback_churn_months": payback_with_churn(c, gp, churn),
+        "cumulative": np.cumsum(flows),
+    }

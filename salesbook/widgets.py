@@ -1,0 +1,126 @@
+"""Интерактивные виджеты курса (ipywidgets) для JupyterLab.
+
+В собранной книге виджеты не работают (там нет ядра Python), поэтому рядом с
+каждым виджетом в исходнике раздела стоит статичная ячейка ``book-only`` с
+тем же расчётом на нескольких сценариях.
+
+Расчёт отделён от интерфейса: ``finance.unit_economics_scenario`` считает,
+``calculator_text`` и ``calculator_chart_png`` показывают, а виджет только
+связывает ползунки с ними.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from . import finance, fmt, plotting
+
+#: Ползунки калькулятора: ключ → (подпись, минимум, максимум, шаг).
+CALCULATOR_SLIDERS = {
+    "monthly_churn": ("Отток в месяц", 0.002, 0.10, 0.001),
+    "arpa": ("ARPA, ₽ в месяц", 5_000.0, 600_000.0, 1_000.0),
+    "gross_margin": ("Валовая маржа", 0.30, 0.95, 0.005),
+    "cac": ("CAC, ₽ на клиента", 10_000.0, 3_000_000.0, 10_000.0),
+}
+
+
+def _zone(ratio: float) -> str:
+    """Словесная оценка LTV/CAC по ориентирам раздела 1.1.4."""
+    if ratio < 1:
+        return "клиент не окупается: каждый новый клиент уменьшает стоимость компании"
+    if ratio < 3:
+        return "ниже ориентира 3:1 — рост дорогой, сначала чините юнит-экономику"
+    if ratio <= 5:
+        return "в зоне ориентира 3–5 — можно масштабировать привлечение"
+    return "выше 5 — проверьте горизонт LTV; если он честный, в привлечение можно вкладывать больше"
+
+
+def calculator_text(result: dict) -> str:
+    """Итог расчёта по-русски (HTML): входы, LTV, LTV/CAC, окупаемость и оценка."""
+    payback_churn = result["payback_churn_months"]
+    churn_text = "никогда (LTV не больше CAC)" if not np.isfinite(payback_churn) else fmt.months(payback_churn)
+    return (
+        "<div class='salesbook-calculator'>"
+        f"<p>Отток {fmt.pct(result['monthly_churn'])} в месяц, ARPA {fmt.rub(result['arpa'])} в месяц, "
+        f"валовая маржа {fmt.pct(result['gross_margin'])}, CAC {fmt.rub(result['cac'])}.</p>"
+        f"<p><b>LTV:</b> {fmt.rub(result['ltv'])} &nbsp;·&nbsp; "
+        f"<b>LTV/CAC:</b> {fmt.number(result['ltv_cac'], 1)} &nbsp;·&nbsp; "
+        f"<b>окупаемость:</b> {fmt.months(result['payback_months'])}, с учётом оттока — {churn_text}</p>"
+        f"<p>Оценка: {_zone(result['ltv_cac'])}.</p>"
+        "</div>"
+    )
+
+
+def calculator_figure(result: dict):
+    """Кривая накопленных денег на привлечённого клиента (matplotlib Figure, без pyplot)."""
+    from matplotlib.figure import Figure
+
+    plotting.use_style()
+    fig = Figure(figsize=(6.4, 3.2))
+    ax = fig.add_subplot()
+    cumulative = result["cumulative"]
+    months = np.arange(len(cumulative))
+    ax.plot(months, cumulative, color=plotting.PALETTE[0], label="накоплено с учётом оттока")
+    ax.axhline(0, color=plotting.PALETTE[7], linewidth=1)
+    payback = result["payback_churn_months"]
+    if np.isfinite(payback) and payback <= months[-1]:
+        ax.axvline(payback, color=plotting.PALETTE[1], linestyle="--", label=f"окупаемость: {fmt.months(payback)}")
+    ax.set_title("Деньги на одного привлечённого клиента")
+    ax.set_xlabel("месяц жизни клиента")
+    ax.set_ylabel("накопленный поток, ₽")
+    plotting.rub_axis(ax)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def calculator_chart_png(result: dict) -> bytes:
+    """Картинка графика калькулятора в PNG (для виджета Image)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = calculator_figure(result)
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def unit_economics_calculator(monthly_churn: float = 0.025, arpa: float = 90_000.0, gross_margin: float = 0.775,
+                              cac: float = 970_000.0, months: int = 36):
+    """Калькулятор «что если»: ползунки оттока, ARPA, маржи и CAC → LTV, LTV/CAC, окупаемость, график.
+
+    Возвращает ``ipywidgets.VBox``. Для тестов и своих надстроек у него есть
+    атрибуты ``sliders`` (словарь ползунков по ключам ``CALCULATOR_SLIDERS``),
+    ``result`` (HTML с итогом), ``chart`` (Image с графиком) и ``refresh()``.
+    Любое изменение ползунка пересчитывает итог и график.
+    """
+    import ipywidgets as widgets
+
+    start = {"monthly_churn": monthly_churn, "arpa": arpa, "gross_margin": gross_margin, "cac": cac}
+    sliders = {}
+    for key, (label, lo, hi, step) in CALCULATOR_SLIDERS.items():
+        value = float(min(max(start[key], lo), hi))
+        sliders[key] = widgets.FloatSlider(
+            value=value, min=lo, max=hi, step=step, description=label, readout=False, continuous_update=False,
+            style={"description_width": "150px"}, layout=widgets.Layout(width="460px"),
+        )
+    result_html = widgets.HTML()
+    chart = widgets.Image(format="png")
+
+    def refresh(_change=None) -> None:
+        values = {key: slider.value for key, slider in sliders.items()}
+        result = finance.unit_economics_scenario(months=months, **values)
+        result_html.value = calculator_text(result)
+        chart.value = calculator_chart_png(result)
+
+    for slider in sliders.values():
+        slider.observe(refresh, names="value")
+    refresh()
+    box = widgets.VBox([*sliders.values(), result_html, chart])
+    box.sliders = sliders
+    box.result = result_html
+    box.chart = chart
+    box.refresh = refresh
+    return box

@@ -1,0 +1,64 @@
+"""Раздел 1.3: ошибки, которые ловятся признаком ответа, и согласованность эталонов."""
+
+import pytest
+
+from salesbook import planning
+from salesbook.exercises import ch01_budget as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+def test_derisk_choice_accepts_any_case_and_quotes():
+    right = ex._derisk()
+    assert ex.q6.check(right).passed
+    assert ex.q6.check(right.upper()).passed
+    assert ex.q6.check(f"«{right}»").passed
+
+
+def test_derisk_wrong_choices_get_their_hints():
+    right = ex._derisk()
+    widest = ex._widest_range()
+    assert widest != right, "данные должны различать «самый широкий диапазон» и «самое сильное влияние»"
+    result = ex.q6.check(widest)
+    assert result.status == "incorrect" and "диапазон" in result.message
+    if right != "attrition":
+        result = ex.q6.check("attrition")
+        assert result.status == "incorrect" and "Текучесть" in result.message
+    for other in planning.RISK_INPUTS:
+        if other in (right, widest, "attrition"):
+            continue
+        result = ex.q6.check(other)
+        assert result.status == "incorrect" and "downside" in result.message
+
+
+def test_derisk_agrees_with_monte_carlo_correlations():
+    """Лидер торнадо — и самый связанный с результатом вход в симуляции (ранговая корреляция)."""
+    sim = ex._simulation()
+    corr = sim[list(planning.RISK_INPUTS)].corrwith(sim["new_arr"], method="spearman").abs()
+    assert corr.idxmax() == ex._derisk()
+
+
+def test_probability_tolerates_another_seed():
+    team, prod = ex._team(True), ex._prod()
+    other = planning.simulate_plan(team, prod, 2026, planning.RISK_RANGES_2026, n_runs=10_000, seed=7)
+    p = planning.plan_percentiles(other, planning.TARGET_NEW_ARR_2026)["prob_hit"]
+    assert ex.q5.check(p).passed
+
+
+def test_plan_story_holds_on_course_data():
+    """Числа, на которых держится текст: разрыв есть, три AE mid-market его закрывают, найм окупается не мгновенно."""
+    approved = ex._plan_by_segment(final=False).sum()
+    final = ex._plan_by_segment(final=True).sum()
+    assert approved < planning.TARGET_NEW_ARR_2026 <= final
+    assert 0 < ex.q4._expected() < ex._roi(ex._hire_flows(with_media=False))
+    assert ex.q5._expected() < 0.5
+
+
+def test_quiz_feedback_on_every_option():
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)
+        assert sum(option.correct for option in question.options) == 1

@@ -1,0 +1,220 @@
+"""Раздел 1.1.2: ошибки, которые ловятся признаком ответа, и выводы текста, которые должны держаться на данных."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesbook import retention, unit_economics
+from salesbook.exercises import ch01_ltv as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+# ---------------------------------------------------------------------------
+# Упражнения
+# ---------------------------------------------------------------------------
+
+
+def test_decision_mistakes_point_to_the_wrong_criterion():
+    right = ex._segment_to_cut()
+    assert right == "smb"
+    assert ex.q5.check("SMB").passed
+    assert ex.q5.check(" smb ").passed
+    by_cac = str(ex._decision()["cac"].idxmax())
+    assert by_cac != right
+    result = ex.q5.check(by_cac)
+    assert result.status == "incorrect" and "CAC" in result.message
+    result = ex.q5.check("none")
+    assert result.status == "incorrect" and "средние цифры" in result.message
+    others = [s for s in ex.SEGMENTS if s not in (right, by_cac)]
+    for other in others:
+        result = ex.q5.check(other)
+        assert result.status == "incorrect" and "окупается" in result.message
+
+
+def test_decision_blended_view_hides_the_losing_segment():
+    assert ex._blended_ratio() > 1
+    assert ex._decision()["ratio"].min() < 1
+
+
+def test_churn_table_accepts_key_as_column_and_any_order():
+    table = ex._churn_table().reset_index().sample(frac=1, random_state=1)
+    assert ex.q2.check(table).passed
+
+
+def test_churn_table_in_percent_gets_a_hint():
+    result = ex.q2.check(ex._churn_table() * 100)
+    assert result.status == "incorrect"
+    assert "процент" in result.message
+
+
+def test_forecast_accepts_numpy_scalar_and_array_of_one():
+    value = ex._forecast()
+    assert ex.q4.check(np.float64(value)).passed
+    assert ex.q4.check(np.array([value])).passed
+
+
+def test_learner_solutions_match_reference():
+    """Код решений из книги даёт эталон (проверка независимо от тетради)."""
+    d = ex._data()
+    rates = retention.churn_rates(d["mrr_seg"], "2025-01-01", "2025-12-31", by="segment")
+    assert ex.q1.check(unit_economics.annual_from_monthly_churn(rates.loc["smb", "logo_churn"])).passed
+    assert ex.q2.check(rates[["logo_churn", "revenue_churn"]]).passed
+    subs = retention.subscription_lifetimes(d["b2c_purchases"])
+    cohort = subs[subs["start"].dt.year == 2024]
+    assert ex.q4.check(float(retention.fit_sbg(cohort["periods"], cohort["churned"]).survival(36))).passed
+
+
+def test_quiz_feedback_on_every_option():
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)
+
+
+# ---------------------------------------------------------------------------
+# Выводы текста держатся на данных
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def data():
+    from salesbook.data import load
+
+    d = dict(ex._data())
+    d["users"] = load("b2c_users")
+    d["customers"] = retention.customer_table(d["mrr_seg"], by="segment")
+    return d
+
+
+def test_claims_about_margin_and_churn(data):
+    revenue = retention.b2b_revenue(data["mrr"])
+    gm = {y: retention.gross_margin(data["cogs"], revenue, f"{y}-01-01", f"{y}-12-31") for y in (2023, 2024, 2025)}
+    assert gm[2023] < gm[2024] - 0.05                    # «в 2023 году маржа ниже»
+    overall = retention.churn_rates(data["mrr"], *ex.TWO_YEARS).iloc[0]
+    assert overall["revenue_churn"] < overall["logo_churn"]  # «отток выручки ниже лого-оттока»
+    seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
+    assert seg.loc["smb", "logo_churn"] > seg.loc["mid_market", "logo_churn"] > seg.loc["enterprise", "logo_churn"]
+    # «наш SMB теряет около 30 % клиентов в год»
+    assert 0.25 < unit_economics.annual_from_monthly_churn(seg.loc["smb", "logo_churn"]) < 0.35
+    # «во всех трёх сегментах чистый отток выручки ниже лого-оттока»
+    assert (seg["net_revenue_churn"] < seg["logo_churn"]).all()
+    # «у enterprise ушли двое клиентов за три года»; «полтора десятка лет»
+    assert data["customers"].groupby("segment")["churned"].sum()["enterprise"] == 2
+    assert 150 < 1 / seg.loc["enterprise", "logo_churn"] < 200
+
+
+def test_claims_about_exercise_messages(data):
+    # q1: «больше четверти»; q3: «около шести лет»; q4: «каждый десятый»
+    assert 0.25 < ex.q1._expected() < 0.34 and ex._smb() < 0.03
+    churn_mid = ex._rates(*ex.TWO_YEARS).loc["mid_market", "logo_churn"]
+    assert 60 < 1 / churn_mid < 84
+    assert 0.08 < ex._forecast() < 0.13
+    # q2: «в SMB и enterprise отток выручки выше лого-оттока»
+    table = ex._churn_table()
+    assert (table.loc[["smb", "enterprise"], "revenue_churn"] > table.loc[["smb", "enterprise"], "logo_churn"]).all()
+
+
+def test_claims_about_cohorts(data):
+    cohorts = retention.cohort_table(data["mrr"])
+    assert cohorts.groupby("cohort")["customers"].first().iloc[0] == 2   # «у первой когорты всего два клиента»
+    seg_cohorts = retention.cohort_table(data["mrr_seg"], by="segment")
+    sizes = seg_cohorts[seg_cohorts["segment"] == "enterprise"].groupby("cohort")["customers"].first()
+    assert sizes.max() <= 6                                              # «в когортах по 1–6 клиентов»
+    curves = retention.pooled_curve(seg_cohorts, by="segment", min_cohorts=3)
+    for segment in ("mid_market", "enterprise"):                         # «выручка держится около первого месяца»
+        assert curves.loc[(segment, 12), "revenue_retention"] > 0.9
+        assert curves.loc[(segment, 12), "logo_retention"] < curves.loc[(segment, 12), "revenue_retention"]
+    smb = curves.loc["smb"]                                              # «в SMB падают обе линии, выручка медленнее»
+    assert smb.loc[24, "revenue_retention"] < 0.8 and smb.loc[24, "logo_retention"] < smb.loc[24, "revenue_retention"]
+
+
+def test_claims_about_heterogeneity(data):
+    seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
+    overall = retention.churn_rates(data["mrr"], *ex.TWO_YEARS).iloc[0]
+    weights = seg["customers_start"] / seg["customers_start"].sum()
+    assert (weights / seg["logo_churn"]).sum() > 1.1 / overall["logo_churn"]
+    mix = retention.survivor_mix(data["customers"], "segment", max_age=24)
+    smb = mix[mix["segment"] == "smb"].set_index("age")
+    assert smb.loc[24, "alive_share"] < smb.loc[24, "came_share"] - 0.05   # SMB среди выживших меньше
+    assert smb.loc[0, "alive_share"] - smb.loc[24, "alive_share"] > 0.05
+
+
+def test_claims_about_lifecycle_stages(data):
+    customers = data["customers"]
+    for segment in ("smb", "mid_market"):
+        group = customers[customers["segment"] == segment]
+        curve = retention.survival_curve(group["periods"], group["churned"])
+
+        def rate(ages):
+            part = curve.loc[list(ages)]
+            return part["lost"].sum() / part["at_risk"].sum()
+
+        onboarding, first_year, renewal, second_year = rate(range(1, 4)), rate(range(4, 12)), rate([12]), rate(range(13, 24))
+        assert onboarding > first_year
+        assert renewal > 2 * max(first_year, second_year)
+        assert second_year > first_year
+
+
+def test_claims_about_sbg_on_company_data(data):
+    customers = data["customers"]
+    for segment in ("smb", "mid_market"):                       # «модель не видит разнородности»
+        group = customers[customers["segment"] == segment]
+        fit = retention.fit_sbg(group["periods"], group["churned"])
+        assert fit.at_bound and fit.polarization < 1e-4
+    smb = customers[customers["segment"] == "smb"]
+    fit = retention.fit_sbg(smb["periods"], smb["churned"])
+    km = retention.survival_curve(smb["periods"], smb["churned"])["survival"]
+    assert km[9] > fit.survival(9) and km[18] < fit.survival(18)  # «до продления факт выше модели, после — ниже»
+
+    subs = retention.subscription_lifetimes(data["b2c_purchases"])
+    sub_fit = retention.fit_sbg(subs["periods"], subs["churned"])
+    assert not sub_fit.at_bound and sub_fit.polarization > 0.2
+    curve = retention.survival_curve(subs["periods"], subs["churned"])
+    assert 0.55 < 1 - curve.loc[1, "hazard"] < 0.65               # «первое продление — около 60 %»
+    assert 1 - curve.loc[10, "hazard"] > 0.9                       # «десятое — больше 90 %»
+    constant = curve["lost"].iloc[1:].sum() / curve["at_risk"].iloc[1:].sum()
+    assert sub_fit.expected_periods(60) > 1.3 * (1 - (1 - constant) ** 60) / constant  # постоянный отток занижает LTV
+
+
+def test_claims_about_segment_ltv(data):
+    seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
+    arpa = retention.arpa(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
+    gm = ex._gm(*ex.TWO_YEARS)
+    curves = retention.pooled_curve(retention.cohort_table(data["mrr_seg"], by="segment"), by="segment", min_cohorts=3)
+    customers = data["customers"]
+    results = {}
+    for segment in ex.SEGMENTS:
+        m = seg.loc[segment, "logo_churn"]
+        formula = arpa[segment] * gm / m
+        formula_60 = arpa[segment] * gm * (1 - (1 - m) ** 60) / m
+        if segment == "enterprise":
+            tail = {"churn": m}
+            assert formula > 3 * formula_60                            # «в разы больше пятилетнего»
+        else:
+            group = customers[customers["segment"] == segment]
+            tail = {"fit": retention.fit_sbg(group["periods"], group["churned"])}
+        cohort = retention.cohort_ltv(curves.loc[segment, "revenue_per_customer"], gm, horizon=60, **tail)["ltv"]
+        assert cohort > formula_60                                      # «когортная оценка выше пятилетней формулы»
+        results[segment] = cohort
+    assert results["enterprise"] > 10 * results["smb"]                  # «сегменты различаются на порядки»
+
+
+def test_claims_about_b2c(data):
+    purchases, users, cogs = data["b2c_purchases"], data["users"], data["cogs"]
+    b2c_gm = retention.gross_margin(cogs, retention.b2c_revenue(purchases), *ex.TWO_YEARS, business_line="b2c")
+    assert 0.65 < b2c_gm < 0.72                                        # «маржа ≈ 69 %»
+    c = retention.b2c_cohorts(users, purchases)
+    c["revenue"] = c["revenue_per_user_cum"] * c["users"]
+    c["payers"] = c["payers_share_cum"] * c["users"]
+    pooled = c.groupby("age")[["revenue", "payers", "users"]].sum()
+    payers = pooled["payers"] / pooled["users"]
+    assert 0.09 < payers[24] < 0.13                                    # «платят 11 % зарегистрированных»
+    assert payers[24] - payers[3] < 0.02                               # «доля платящих потом почти не растёт»
+    spend = ex._data()["marketing_spend"]
+    cost = spend.loc[(spend["business_line"] == "b2c") & (spend["month"].dt.year == 2024), "spend_rub"].sum()
+    paid = ((users["signup_date"].dt.year == 2024) & (users["acquisition_channel"] != "organic")).sum()
+    gross_profit_24 = pooled.loc[24, "revenue"] / pooled.loc[24, "users"] * b2c_gm
+    assert gross_profit_24 < cost / paid                               # «за два года меньше стоимости регистрации»

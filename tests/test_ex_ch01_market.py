@@ -1,0 +1,147 @@
+"""Раздел 1.2: ошибки, которые ловятся признаком ответа, и проверка словаря «боль → функция»."""
+
+import pandas as pd
+import pytest
+
+from salesbook import market
+from salesbook.checks import ___
+from salesbook.exercises import ch01_market as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+# --- 1. Win rate -------------------------------------------------------------
+
+
+def test_win_rate_table_accepts_key_as_column_and_any_order():
+    table = ex._segment_win_rate().reset_index().sample(frac=1, random_state=3)
+    assert ex.q1.check(table).passed
+    extra_columns = market.win_rates(ex._data()["opportunities"].query("created_date >= '2025-01-01'"), "segment")
+    assert ex.q1.check(extra_columns).passed                       # готовая функция курса тоже подходит
+
+
+def test_fresh_cohort_looks_worse_for_long_cycles():
+    all_years = market.win_rates(ex._data()["opportunities"], "segment")["win_rate"]
+    assert ex._segment_win_rate().loc["enterprise", "win_rate"] < all_years["enterprise"]
+
+
+# --- 3. ICP ------------------------------------------------------------------
+
+
+def test_icp_mistakes_are_distinct_and_explained():
+    right = ex._icp_top()
+    words = {"small_sample": "несколько", "default_weights": "по умолчанию", "acv_only": "чеком", "most_wins": "Объём"}
+    seen = set()
+    for name, word in words.items():
+        wrong = ex._wrong(name)
+        assert wrong != right, name
+        seen.add(wrong)
+        result = ex.q3.check(wrong)
+        assert result.status == "incorrect"
+        assert word in result.message, (name, result.message)
+    assert len(seen) == len(words)
+
+
+@pytest.mark.parametrize("form", [lambda c: c, lambda c: c.upper(), lambda c: c.replace("/", " / "),
+                                  lambda c: tuple(c.split("/")), lambda c: f"«{c}»"])
+def test_icp_cell_accepts_equivalent_forms(form):
+    assert ex.q3.check(form(ex._icp_top())).passed
+
+
+def test_icp_cell_rejects_unknown_cell():
+    assert ex.q3.check("smb/banking").status == "invalid"
+
+
+# --- 4. Главная боль ------------------------------------------------------------
+
+
+def test_top_pain_mistakes():
+    right = ex._top_pain()
+    cases = {("share", False): "частая", ("mean_intensity", False): "острая", ("priority", True): "всех респондентов"}
+    for (column, all_segments), word in cases.items():
+        wrong = ex._top_pain(column, all_segments=all_segments)
+        assert wrong != right
+        result = ex.q4.check(wrong)
+        assert result.status == "incorrect" and word in result.message, result.message
+    assert ex.q4.check(right.upper()).passed
+
+
+# --- 5. Боль → функция ------------------------------------------------------------
+
+
+def test_value_map_accepts_any_reliever():
+    top = ex._top3()
+    alternatives = {p: ex._relievers(p)[-1] for p in top}        # другая подходящая функция
+    assert ex.q5.check(alternatives).passed
+    assert ex.q5.check({p.upper(): f" {f} " for p, f in alternatives.items()}).passed
+    assert ex.q5.check(pd.Series(alternatives)).passed
+    assert any(len(ex._relievers(p)) > 1 for p in top), "хотя бы у одной боли должно быть несколько решений"
+
+
+def test_value_map_by_frequency_gets_its_hint():
+    freq = ex._top3("share")
+    assert set(freq) != set(ex._top3())
+    answer = {p: ex._relievers(p)[0] for p in freq}
+    result = ex.q5.check(answer)
+    assert result.status == "incorrect" and "частые" in result.message
+
+
+def test_value_map_gain_as_key_gets_its_hint():
+    top = ex._top3()
+    answer = {p: ex._relievers(p)[0] for p in top[:2]}
+    answer["quick_launch"] = "no_code_setup"
+    result = ex.q5.check(answer)
+    assert result.status == "incorrect" and "выгода" in result.message
+
+
+def test_value_map_wrong_feature_names_the_pain():
+    top = ex._top3()
+    answer = {p: ex._relievers(p)[0] for p in top}
+    wrong_feature = next(f for f in market.FEATURES if top[0] not in market.RELIEVES[f])
+    answer[top[0]] = wrong_feature
+    result = ex.q5.check(answer)
+    assert result.status == "incorrect"
+    assert "не снимает" in result.message and "RELIEVES" in result.message
+
+
+def test_value_map_wrong_size_and_shapes():
+    top = ex._top3()
+    two = {p: ex._relievers(p)[0] for p in top[:2]}
+    assert "ровно 3" in ex.q5.check(two).message
+    assert ex.q5.check({top[0]: "crm"}).status == "invalid"           # такой функции нет
+    assert ex.q5.check({"боль": "sla_engine"}).status == "invalid"    # такого кода нет
+    assert ex.q5.check(["sla_breaches"]).status == "invalid"
+    assert ex.q5.check({}).status == "invalid"
+    assert ex.q5.check({top[0]: ___}).status == "unattempted"
+
+
+# --- 6. Battle card ------------------------------------------------------------
+
+
+def test_battle_card_mistakes():
+    right = ex._by("lost_acv_rub")
+    by_count, by_rate = ex._by("lost_to_competitor"), ex._by("win_rate", smallest=True)
+    assert len({right, by_count, by_rate}) == 3, "данные должны различать три критерия"
+    assert "штуки" in ex.q6.check(by_count).message
+    assert "win rate" in ex.q6.check(by_rate).message
+    assert ex.q6.check(right.upper()).passed
+
+
+# --- Квиз ------------------------------------------------------------------------
+
+
+def test_quiz_feedback_on_every_option():
+    assert 2 <= len(ex.quiz.questions) <= 4
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)
+
+
+def test_quiz_numbers_match_wilson():
+    low, high = market.proportion_ci(4, 8)
+    assert round(low * 100) == 22 and round(high * 100) == 78
+    low_b, high_b = market.proportion_ci(90, 300)
+    assert low < low_b and high_b < high                           # интервал A накрывает интервал B

@@ -1,0 +1,69 @@
+"""Раздел 1.1.3: эталоны согласованы между собой и с тем, что утверждает текст раздела."""
+
+import math
+
+import pytest
+
+from salesbook import finance
+from salesbook.exercises import ch01_payback as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+def test_churn_makes_payback_longer():
+    assert ex.q2._expected() > ex.q1._expected()
+
+
+def test_excel_mistake_is_exactly_one_period_of_discount():
+    r = finance.monthly_rate(ex.DISCOUNT_RATE)
+    assert ex._npv(convention="excel") == pytest.approx(ex._npv() / (1 + r))
+
+
+def test_discount_moves_break_even_more_than_same_indexation():
+    base = ex._break_even(price_factor=1.0)
+    cut = ex._break_even(price_factor=0.9)
+    raise_ = ex._break_even(price_factor=1.1)
+    assert cut - base > base - raise_ > 0
+
+
+def test_smb_max_cac_is_below_actual_cac():
+    """Текст и решение упражнения 5 говорят, что CAC SMB нужно снижать."""
+    assert ex.q5._expected() < ex._segments().loc["smb", "cac"]
+    assert ex._smb_max_cac() < ex._smb_max_cac(discount=False) < ex._smb_max_cac(discount=False, churn=False)
+
+
+def test_text_claims_hold_on_course_data():
+    seg = ex._segments()
+    # SMB окупается дольше всех и дольше ориентиров; enterprise — быстрее всех
+    assert seg["payback_months"].idxmax() == "smb" and seg.loc["smb", "payback_months"] > 18
+    assert seg["payback_months"].idxmin() == "enterprise"
+    # LTV SMB меньше CAC: окупаемость с оттоком бесконечна, NPV отрицателен
+    gp = seg["new_mrr"] * seg["gross_margin"]
+    assert math.isinf(finance.payback_with_churn(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"]))
+    flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], 60)
+    npv = finance.npv(finance.monthly_rate(ex.DISCOUNT_RATE), flows)
+    assert npv[0] < 0 < npv[1] < npv[2]
+
+
+def test_quiz_feedback_on_every_option():
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)
+
+
+def test_cohort_2023_fact_beats_flat_formula():
+    """Текст раздела: у когорты 2023 года факт окупился быстрее формулы без оттока."""
+    from salesbook import metrics, unit_economics
+
+    d = ex._data()
+    year = ("2023-01-01", "2023-12-31")
+    deals = metrics.new_customer_deals(d["opportunities"])
+    ids = deals.loc[metrics.in_period(deals["close_date"], *year), "account_id"]
+    cac = metrics.acquisition_costs(d["marketing_spend"], d["sm_costs"], *year).sum() / len(ids)
+    curve = unit_economics.cohort_gross_profit_curve(d["mrr"], d["cogs"], ids)
+    gp = unit_economics.new_mrr_per_customer(d["opportunities"], *year) * unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *year)
+    fact = finance.payback_from_cash_flows([-cac, *curve.tolist()])
+    assert fact < finance.payback_simple(cac, gp) < finance.payback_with_churn(cac, gp, ex._company()["churn"])
