@@ -1,0 +1,420 @@
+"""Упражнения раздела 10.1 «KPI и OKR».
+
+Эталоны считаются из данных курса функциями ``salesbook.kpi``; каждая типичная
+ошибка — тот же расчёт с одной конкретной ошибкой (открытые сделки в win rate,
+план без рампа, покрытие от годового плана, новые клиенты в NRR…).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .. import kpi, metrics
+from ..checks import Choice, Exercise, Function, Mistake, Number, Table
+from ..quiz import Option, Question, Quiz
+
+SECTION = "ch10.kpi"
+TITLE = "10.1. KPI и OKR"
+
+Y2024 = ("2024-01-01", "2024-12-31")
+Y2025 = ("2025-01-01", "2025-12-31")
+COVERAGE_CUT = "2025-09-30"
+
+#: KPI-кандидаты для премии SDR в упражнении 6 (коды столбцов таблицы).
+KPI_CANDIDATES = ("calls", "meetings_held", "pipeline_rub")
+
+#: OKR руководителя продаж на 2025 год: цели (цифры плана, их ставит компания).
+OKR_TARGETS = {"bookings_rub": 400_000_000, "nrr": 1.00, "cycle_days": 35, "win_rate": 0.35}
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, pd.DataFrame]:
+    from ..data import load
+
+    names = ("opportunities", "reps", "mrr", "activities", "leads", "marketing_spend", "sm_costs", "accounts")
+    return {name: load(name) for name in names}
+
+
+def _opps() -> pd.DataFrame:
+    return _data()["opportunities"]
+
+
+# ---------------------------------------------------------------------------
+# 1. Win rate
+# ---------------------------------------------------------------------------
+
+
+def _mid() -> pd.DataFrame:
+    o = _opps()
+    return o[o["segment"].eq("mid_market")]
+
+
+def _win_rate_with_open() -> float:
+    o = _mid()
+    won = (o["outcome"].eq("won") & metrics.in_period(o["close_date"], *Y2025)).sum()
+    closed = len(kpi.closed_deals(o, *Y2025))
+    still_open = (o["outcome"].eq("open") & metrics.in_period(o["created_date"], *Y2025)).sum()
+    return won / (closed + still_open)
+
+
+def _win_rate_by_created() -> float:
+    o = _mid()
+    created = o[metrics.in_period(o["created_date"], *Y2025)]
+    return float(created["outcome"].eq("won").mean())
+
+
+q1 = Exercise(
+    id="ch10.kpi.q1",
+    title="Win rate mid-market за 2025 год",
+    var="win_rate_mid_2025",
+    expected=lambda: kpi.win_rate(_mid(), *Y2025),
+    compare=Number(rel_tol=0.002),
+    hints=[
+        "Win rate считается только по закрытым сделкам: выигранные / (выигранные + проигранные) с датой закрытия в 2025 году.",
+        "Отфильтруйте opps по segment == 'mid_market', затем kpi.closed_deals(..., '2025-01-01', '2025-12-31') и долю outcome == 'won'. Ответ — доля, не проценты.",
+    ],
+    mistakes=[
+        Mistake(name="open_in_denominator", value=_win_rate_with_open,
+                hint="В знаменатель попали открытые сделки. Их исход ещё неизвестен: каждая открытая сделка занижает win rate, хотя её могут выиграть завтра."),
+        Mistake(name="by_created_date", value=_win_rate_by_created,
+                hint="Вы взяли сделки, созданные в 2025 году, вместе с открытыми. Win rate периода — по сделкам, закрытым в период (по close_date)."),
+        Mistake(name="all_segments", value=lambda: kpi.win_rate(_opps(), *Y2025),
+                hint="Это win rate всех сегментов. Нужен только mid-market: segment == 'mid_market'."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 2. Выполнение плана по командам с рампом
+# ---------------------------------------------------------------------------
+
+
+def _team_attainment(ramp: bool = True) -> pd.DataFrame:
+    d = _data()
+    return kpi.quota_attainment(d["opportunities"], d["reps"], *Y2025, by="team", ramp=ramp)
+
+
+def _team_attainment_full_year() -> pd.DataFrame:
+    """Ошибка: каждому AE, работавшему в 2025 году, — полный годовой план."""
+    d = _data()
+    reps = d["reps"]
+    active = reps[reps["role"].eq("AE") & (reps["hire_date"] <= Y2025[1]) & ~(reps["exit_date"] < Y2025[0])]
+    table = _team_attainment().copy()
+    table["quota_rub"] = active.groupby("team")["annual_quota_rub"].sum().reindex(table.index)
+    table["attainment"] = table["bookings_rub"] / table["quota_rub"]
+    return table
+
+
+q2 = Exercise(
+    id="ch10.kpi.q2",
+    title="Выполнение плана команд AE за 2025 год с учётом рампа",
+    var="team_attainment",
+    expected=lambda: _team_attainment(),
+    compare=Table(key="team", columns=["bookings_rub", "quota_rub", "attainment"]),
+    hints=[
+        "План команды — сумма помесячных планов её AE: kpi.monthly_quota(reps, '2025-01-01', '2025-12-31') уже учитывает найм, увольнение и рамп.",
+        "Выигранный ACV — kpi.won_deals(opps, ...) с командой владельца: reps.set_index('rep_id')['team']. Назовите индекс team (.rename('team') у Series для группировки); attainment = bookings_rub / quota_rub, доля.",
+    ],
+    mistakes=[
+        Mistake(name="no_ramp", value=lambda: _team_attainment(ramp=False),
+                hint="План посчитан без рампа: новичку в первые месяцы выставлен полный план. Умножьте месячный план на min(k / ramp_months, 1) — это делает kpi.monthly_quota."),
+        Mistake(name="full_year_quota", value=_team_attainment_full_year,
+                hint="Каждому AE выставлен полный годовой план, даже тем, кто пришёл в середине года или ушёл. План считается по отработанным месяцам и с рампом."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 3. Покрытие пайплайна
+# ---------------------------------------------------------------------------
+
+
+def _coverage() -> pd.Series:
+    d = _data()
+    return kpi.pipeline_coverage(d["opportunities"], d["reps"], COVERAGE_CUT, *Y2025)
+
+
+def _coverage_lookahead() -> float:
+    o = _opps()
+    now_open = o[o["outcome"].eq("open")]["amount_rub"].sum()
+    return float(now_open / _coverage()["remaining_quota_rub"])
+
+
+q3 = Exercise(
+    id="ch10.kpi.q3",
+    title="Покрытие пайплайна на 30.09.2025",
+    var="coverage_sep",
+    expected=lambda: _coverage()["coverage"],
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Пайплайн — сделки, открытые на 30.09.2025: kpi.open_pipeline(opps, '2025-09-30'). Статус outcome сейчас — это статус на конец данных, а не на дату среза.",
+        "Оставшийся план = план 2025 года с рампом (kpi.monthly_quota(..., as_of='2025-09-30')) минус ACV, выигранный с января по 30 сентября. Покрытие = пайплайн / оставшийся план.",
+    ],
+    mistakes=[
+        Mistake(name="annual_quota", value=lambda: _coverage()["open_pipeline_rub"] / _coverage()["period_quota_rub"],
+                hint="Пайплайн поделён на весь годовой план. Три квартала уже прошли, и выигранное в них закрывать не нужно: делите на оставшийся план (план − уже выиграно)."),
+        Mistake(name="lookahead", value=_coverage_lookahead,
+                hint="Вы взяли сделки с outcome == 'open' — открытые на конец данных (31.12.2025). На 30.09 открыты были другие: фильтруйте по датам создания и закрытия."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 4. NRR
+# ---------------------------------------------------------------------------
+
+
+def _retention() -> pd.Series:
+    return kpi.revenue_retention(_data()["mrr"], "2024-12-01", "2025-12-01")
+
+
+def _nrr_with_new() -> float:
+    m = _data()["mrr"]
+    return float(m.loc[m["month"].eq("2025-12-01"), "mrr_rub"].sum() / m.loc[m["month"].eq("2024-12-01"), "mrr_rub"].sum())
+
+
+q4 = Exercise(
+    id="ch10.kpi.q4",
+    title="NRR за 2025 год",
+    var="nrr_2025",
+    expected=lambda: _retention()["nrr"],
+    compare=Number(rel_tol=0.002),
+    hints=[
+        "Когорта — клиенты с MRR > 0 в декабре 2024. NRR = их MRR в декабре 2025 / их MRR в декабре 2024.",
+        "Ушедших клиентов в декабре 2025 года в таблице нет — считайте их MRR нулём (reindex(...).fillna(0)). Новых клиентов 2025 года в числителе быть не должно.",
+    ],
+    mistakes=[
+        Mistake(name="with_new_customers", value=_nrr_with_new,
+                hint="В числитель попали новые клиенты 2025 года. Это рост MRR, а не удержание: NRR считают только по клиентам, которые платили в начале периода."),
+        Mistake(name="grr", value=lambda: _retention()["grr"],
+                hint="Это GRR: MRR каждого клиента ограничен начальным, расширения не засчитаны. В NRR расширения входят."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 5. Magic number
+# ---------------------------------------------------------------------------
+
+
+def _mn_parts() -> tuple[pd.Series, pd.Series]:
+    d = _data()
+    return kpi.quarterly_revenue(d["mrr"]), kpi.quarterly_sm_expense(d["marketing_spend"], d["sm_costs"])
+
+
+def _q(label: str) -> pd.Period:
+    return pd.Period(label, freq="Q")
+
+
+def _mn(no_lag: bool = False, annualize: float = 4.0) -> float:
+    rev, sm = _mn_parts()
+    spend = sm[_q("2025Q4")] if no_lag else sm[_q("2025Q3")]
+    return float((rev[_q("2025Q4")] - rev[_q("2025Q3")]) * annualize / spend)
+
+
+def _mn_net_new_arr() -> float:
+    m = _data()["mrr"]
+    arr = m.groupby("month")["mrr_rub"].sum() * 12
+    _, sm = _mn_parts()
+    return float((arr[pd.Timestamp("2025-12-01")] - arr[pd.Timestamp("2025-09-01")]) / sm[_q("2025Q3")])
+
+
+q5 = Exercise(
+    id="ch10.kpi.q5",
+    title="Magic number за IV квартал 2025 года",
+    var="magic_number_q4",
+    expected=lambda: _mn(),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Вариант Scale Venture Partners: (выручка IV кв. − выручка III кв.) × 4 / затраты на продажи и маркетинг III квартала.",
+        "Выручка квартала — kpi.quarterly_revenue(mrr); затраты — kpi.quarterly_sm_expense(spend, costs). Индекс — pd.Period('2025Q4', freq='Q').",
+    ],
+    mistakes=[
+        Mistake(name="no_lag", value=lambda: _mn(no_lag=True),
+                hint="Затраты взяты за тот же квартал. В magic number затраты — прошлого квартала: деньги, потраченные в III квартале, дают прирост выручки в IV."),
+        Mistake(name="not_annualized", value=lambda: _mn(annualize=1.0),
+                hint="Прирост квартальной выручки не умножен на 4. Magic number сравнивает годовой прирост выручки с квартальными затратами."),
+        Mistake(name="net_new_arr", value=_mn_net_new_arr,
+                hint="Это вариант через чистый новый ARR (MRR декабря − MRR сентября) × 12. Он тоже встречается, но в упражнении — вариант Scale по выручке кварталов."),
+    ],
+)
+
+# ---------------------------------------------------------------------------
+# 6. KPI, который поощряет не то поведение
+# ---------------------------------------------------------------------------
+
+
+def _sdr_table() -> pd.DataFrame:
+    d = _data()
+    funnel = kpi.activity_funnel(d["activities"], *Y2025, d["leads"])
+    money = kpi.sdr_outcomes(d["opportunities"], d["leads"], *Y2025)
+    return funnel.join(money, how="left").fillna({"pipeline_rub": 0.0, "won_rub": 0.0})
+
+
+def _alignment() -> pd.Series:
+    return kpi.kpi_alignment(_sdr_table(), "won_rub", KPI_CANDIDATES)
+
+
+q6 = Exercise(
+    id="ch10.kpi.q6",
+    title="KPI, который поощряет не то поведение",
+    var="bad_kpi",
+    expected=lambda: str(_alignment().idxmin()),
+    compare=Choice(list(KPI_CANDIDATES)),
+    hints=[
+        "Посчитайте kpi.kpi_alignment(sdr, 'won_rub', ['calls', 'meetings_held', 'pipeline_rub']): ранговую корреляцию каждого KPI с выигранным ACV из лидов сотрудника.",
+        "KPI, который слабее всех связан с деньгами, можно «накрутить», не принося денег. Ответ — код столбца строкой.",
+    ],
+    mistakes=[
+        Mistake(name="meetings", matches=lambda a: a == "meetings_held" != str(_alignment().idxmin()),
+                hint="Проведённые встречи — это результат работы SDR, а не усилие: их не накрутить без клиента по ту сторону. Риск у этого KPI другой — встречи ради встреч, поэтому встречу засчитывают, только если AE принял лида в SQL."),
+        Mistake(name="pipeline", matches=lambda a: a == "pipeline_rub" != str(_alignment().idxmin()),
+                hint="Пайплайн в рублях ближе всего к деньгам. Его слабость — завышенные суммы в ранних сделках, поэтому его считают по ACV, подтверждённому AE. Но звонками ради звонков он не накручивается."),
+    ],
+    correct_message="Верно: число звонков растёт от набора номера, а не от встреч и денег. Премия за звонки покупает активность; платите за проведённые встречи, принятые AE, и смотрите на звонки как на диагностику.",
+)
+
+# ---------------------------------------------------------------------------
+# 7. Функция оценки ключевого результата
+# ---------------------------------------------------------------------------
+
+
+def _kr_cases() -> list[tuple[tuple, float]]:
+    cases = [
+        (120.0, 200.0, 100.0),   # рост: пройдена пятая часть пути
+        (250.0, 200.0, 100.0),   # перевыполнение → 1
+        (90.0, 200.0, 100.0),    # откат ниже базы → 0
+        (50.0, 40.0, 60.0),      # цель «вниз»: цикл с 60 до 40 дней, факт 50
+        (30.0, 40.0, 60.0),      # цель «вниз» перевыполнена → 1
+        (0.33, 0.35, 0.30),      # win rate
+    ]
+    return [(args, kpi.score_key_result(*args)) for args in cases]
+
+
+def _safe(fn, *args):
+    try:
+        return float(fn(*args))
+    except Exception:
+        return float("nan")
+
+
+q7 = Exercise(
+    id="ch10.kpi.q7",
+    title="Функция оценки ключевого результата",
+    var="score_kr",
+    expected=lambda: None,
+    compare=Function(cases=_kr_cases, compare=Number(rel_tol=1e-6, abs_tol=1e-9)),
+    hints=[
+        "Оценка — доля пути от базы к цели: (actual − baseline) / (target − baseline).",
+        "Обрежьте результат до отрезка [0, 1]: min(max(x, 0), 1). Формула сама работает для целей «вниз» — знаменатель тогда отрицательный.",
+    ],
+    mistakes=[
+        Mistake(name="not_clipped_high", matches=lambda fn: _safe(fn, 250.0, 200.0, 100.0) > 1 + 1e-9,
+                hint="Перевыполнение даёт оценку больше 1. По шкале OKR максимум — 1,0: обрежьте сверху, иначе один перевыполненный KR прячет проваленные."),
+        Mistake(name="not_clipped_low", matches=lambda fn: _safe(fn, 90.0, 200.0, 100.0) < -1e-9,
+                hint="Откат ниже базы даёт отрицательную оценку. Минимум шкалы — 0: обрежьте снизу."),
+        Mistake(name="no_baseline", matches=lambda fn: abs(_safe(fn, 120.0, 200.0, 100.0) - 0.6) < 1e-6,
+                hint="Вы делите факт на цель и не учитываете базу. Если выручка была 100 и выросла до 120 при цели 200, пройдена пятая часть пути, а не 60 %."),
+        Mistake(name="down_target", matches=lambda fn: abs(_safe(fn, 50.0, 40.0, 60.0) - 0.5) > 1e-6,
+                hint="Не работает цель «вниз»: цикл с 60 до 40 дней при факте 50 — это половина пути, оценка 0,5. Формула (факт − база) / (цель − база) справляется сама, без особых случаев."),
+    ],
+    correct_message="Верно: функция работает и для целей «вверх», и для целей «вниз», и не даёт перевыполнению спрятать провал.",
+)
+
+# ---------------------------------------------------------------------------
+# 8. Решение: оценка OKR руководителя продаж
+# ---------------------------------------------------------------------------
+
+
+def _okr_actuals() -> pd.DataFrame:
+    o = _opps()
+    m = _data()["mrr"]
+    base = {
+        "bookings_rub": kpi.won_deals(o, *Y2024)["amount_rub"].sum(),
+        "nrr": kpi.revenue_retention(m, "2023-12-01", "2024-12-01")["nrr"],
+        "cycle_days": kpi.median_cycle(o, *Y2024),
+        "win_rate": kpi.win_rate(o, *Y2024),
+    }
+    actual = {
+        "bookings_rub": kpi.won_deals(o, *Y2025)["amount_rub"].sum(),
+        "nrr": kpi.revenue_retention(m, "2024-12-01", "2025-12-01")["nrr"],
+        "cycle_days": kpi.median_cycle(o, *Y2025),
+        "win_rate": kpi.win_rate(o, *Y2025),
+    }
+    return pd.DataFrame({"baseline": base, "target": OKR_TARGETS, "actual": actual}).astype(float)
+
+
+def _okr_score(kind: str = "right") -> float:
+    t = _okr_actuals()
+    if kind == "right":
+        scores = kpi.score_key_result(t["actual"], t["target"], t["baseline"])
+    elif kind == "share_of_target":
+        scores = np.clip(t["actual"] / t["target"], 0, 1)
+    elif kind == "down_as_up":
+        ratio = np.clip((t["actual"] - t["baseline"]) / (t["target"] - t["baseline"]), 0, 1)
+        ratio["cycle_days"] = min(t.loc["cycle_days", "actual"] / t.loc["cycle_days", "target"], 1.0)
+        scores = ratio
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    return kpi.score_objective(scores)
+
+
+def _okr_not_clipped() -> float:
+    t = _okr_actuals()
+    return float(((t["actual"] - t["baseline"]) / (t["target"] - t["baseline"])).mean())
+
+
+q8 = Exercise(
+    id="ch10.kpi.q8",
+    title="Оценка OKR руководителя продаж за 2025 год",
+    var="okr_score",
+    expected=lambda: _okr_score(),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "База каждого KR — факт 2024 года, цель — из таблицы okr, факт — 2025 год. Оценка KR = kpi.score_key_result(факт, цель, база).",
+        "Оценка цели — среднее оценок четырёх KR (kpi.score_objective). Цикл — цель «вниз»: функция справится сама.",
+    ],
+    mistakes=[
+        Mistake(name="not_clipped", value=_okr_not_clipped,
+                hint="Оценки KR не обрезаны до [0, 1]: win rate упал ниже базы и дал отрицательную оценку, которая утянула среднее. По шкале OKR провал — это 0, не минус."),
+        Mistake(name="share_of_target", value=lambda: _okr_score("share_of_target"),
+                hint="Вы оценили KR как факт / цель. Так почти любой KR получает 0,8–1,0: даже win rate, который упал. Оценка — доля пути от базы к цели."),
+        Mistake(name="down_as_up", value=lambda: _okr_score("down_as_up"),
+                hint="Цикл сделки оценён как цель «вверх» (факт / цель). Для цели «вниз» считайте (факт − база) / (цель − база) — знаменатель отрицательный, формула та же."),
+    ],
+    correct_message="Верно. Оценка ниже 0,7 — «жёлтая» зона по шкале Google: прогресс есть, но цель не взята. Бонус, привязанный к порогу 0,7, не платится; а если OKR амбициозные, оценка 0,6–0,7 — нормальный результат, и связывать их с премией напрямую — плохая идея.",
+)
+
+# ---------------------------------------------------------------------------
+# Квиз
+# ---------------------------------------------------------------------------
+
+quiz = Quiz(
+    id=SECTION,
+    questions=[
+        Question(
+            "Какой из показателей — опережающий для новой выручки следующего квартала?",
+            (
+                Option("Покрытие пайплайна на начало квартала", True, "Да: пайплайн существует до того, как сделки выиграны, и по нему можно успеть что-то изменить."),
+                Option("Выполнение плана за прошлый квартал", False, "Это запаздывающий показатель: он фиксирует результат, на который уже не повлиять."),
+                Option("NRR за прошлый год", False, "NRR запаздывает: он итожит продления и расширения, которые уже случились."),
+                Option("Magic number прошлого квартала", False, "Magic number считается по уже полученной выручке — это оценка эффективности задним числом."),
+            ),
+        ),
+        Question(
+            "Новичок-AE с рампом 6 месяцев пришёл 1 июля. Его годовой план — 60 млн ₽. Какой план на 2025 год честно выставить ему по правилу курса (линейный рамп)?",
+            (
+                Option("30 млн ₽: половина года", False, "Это пропорция отработанных месяцев без рампа: новичок в июле не продаёт как опытный AE."),
+                Option("17,5 млн ₽: 5 млн ₽ × (1 + 2 + … + 6) / 6", True, "Да: месячный план 5 млн ₽ умножается на 1/6, 2/6, … 6/6 — сумма коэффициентов 21/6 = 3,5 месяца полного плана."),
+                Option("60 млн ₽: план есть план", False, "Полный годовой план человеку, который отработал полгода с рампом, гарантирует «провал» и искажает выполнение плана команды."),
+            ),
+        ),
+        Question(
+            "NRR компании — 120 %, GRR — 75 %. Что это значит?",
+            (
+                Option("Клиенты уходят много, а оставшиеся сильно расширяются", True, "Да: GRR показывает потери (четверть выручки базы за год), NRR — что расширения их перекрыли. Это хрупко: рост держится на немногих клиентах."),
+                Option("Удержание отличное: NRR выше 100 %", False, "NRR скрывает отток за расширениями. GRR 75 % — значит, четверть выручки базы ушла."),
+                Option("Ошибка в расчёте: GRR не может быть ниже NRR на 45 п. п.", False, "Может: разница между NRR и GRR — это расширения, и у крупных клиентов она бывает большой."),
+            ),
+        ),
+    ],
+)
