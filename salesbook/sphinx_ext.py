@@ -3,8 +3,9 @@
 1. Кнопки запуска (Binder, Colab, JupyterHub) ведут на рабочую тетрадь
    ``notebooks/chNN/<раздел>.ipynb``, а не на исходник ``book/…md``: Colab не
    открывает MyST, а учащемуся нужна тетрадь с пропусками.
-2. Таблица времени выполнения тетрадей (страница «Состояние сборки») — по-русски.
-3. Интерфейс целиком по-русски. У sphinx-book-theme и pydata-sphinx-theme нет
+2. Упражнения нумеруются заново на каждой странице, как в рабочих тетрадях.
+3. Таблица времени выполнения тетрадей (страница «Состояние сборки») — по-русски.
+4. Интерфейс целиком по-русски. У sphinx-book-theme и pydata-sphinx-theme нет
    русского перевода части подписей (кнопки, подсказки, поле поиска), поэтому
    после сборки эти подписи заменяются в HTML по словарю ниже. Словарь — точные
    строки, так что новая английская подпись после обновления темы не
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -56,6 +58,15 @@ UI_STRINGS = {
     "By ": "Авторы: ",
 }
 
+#: Сообщения поиска Sphinx (searchtools.js), у которых в русском каталоге Sphinx 7.4
+#: пустой перевод: без него после поиска под «Результаты поиска» пустая строка.
+JS_STRINGS = {
+    "Search finished, found ${resultCount} page(s) matching the search query.":
+        "Поиск завершён, найдено страниц: ${resultCount}.",
+    "Searching for multiple words only shows matches that contain\n    all words.":
+        "Если в запросе несколько слов, найдутся только страницы, где есть все слова.",
+}
+
 _SOURCE = re.compile(r"book/(ch\d+/[\w-]+)\.(?:md|ipynb)")
 
 
@@ -88,6 +99,24 @@ def _translate_fragment(text: str) -> str:
     return text
 
 
+def _complete_js_translations(path: Path) -> None:
+    """Дописать в ``_static/translations.js`` переводы, которые в каталоге Sphinx пустые."""
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find("("), text.rfind(")")
+    catalog = json.loads(text[start + 1 : end])
+    messages = catalog.get("messages", {})
+    changed = False
+    for english, russian in JS_STRINGS.items():
+        if not messages.get(english):
+            messages[english] = russian
+            changed = True
+    if changed:
+        body = json.dumps(catalog, ensure_ascii=False, indent=4, sort_keys=True)
+        path.write_text(f"{text[:start]}({body}){text[end + 1:]}", encoding="utf-8")
+
+
 def _translate_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -96,6 +125,7 @@ def _translate_html(app, exception):
         translated = _translate(original)
         if translated != original:
             path.write_text(translated, encoding="utf-8")
+    _complete_js_translations(Path(app.outdir) / "_static" / "translations.js")
 
 
 def _russian_exec_table() -> None:
@@ -129,8 +159,30 @@ def _russian_exec_table() -> None:
     table_module._salesbook_patched = True
 
 
+def _number_exercises_per_page(app, doctree):
+    """«Упражнение 1. Название» с нумерацией заново на каждой странице — как в тетрадях.
+
+    sphinx-exercise нумерует упражнения сквозной нумерацией по всей книге, и в
+    разделе 3.2 они начинались бы с 7, а в тетради того же раздела — с 1.
+    Поэтому нумеруемые узлы заменяются ненумеруемыми с номером в заголовке.
+    """
+    from docutils import nodes
+    from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, exercise_subtitle, exercise_title
+
+    for number, node in enumerate(list(doctree.findall(exercise_enumerable_node)), 1):
+        plain = exercise_node(node.rawsource, *node.children, **node.attributes)
+        title = plain.children[0] if plain.children else None
+        if isinstance(title, exercise_title):
+            subtitle = next((c for c in title.children if isinstance(c, exercise_subtitle)), None)
+            text = f"Упражнение {number}" + (f". {subtitle.astext()}" if subtitle is not None else "")
+            del title[:]
+            title += nodes.Text(text)
+        node.replace_self(plain)
+
+
 def setup(app):
     _russian_exec_table()
+    app.connect("doctree-read", _number_exercises_per_page)
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
     app.connect("build-finished", _translate_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
