@@ -647,12 +647,7 @@ def roi(gain: float, cost: float) -> float:
     return (float(gain) - c) / c
 
 
-def monthly_rate(annual_rate: float) -> float:
-    """Месячная ставка, эквивалентная годовой: (1 + r)^(1/12) − 1."""
-    r = float(annual_rate)
-    if not np.isfinite(r) or r <= -1:
-        raise MetricError("Годовая ставка должна быть больше −100 %.")
-    return (1 + r) ** (1 / 12) - 1
+from .finance import monthly_rate  # noqa: E402 — одна формула на весь курс
 
 
 def npv_monthly(annual_rate: float, flows) -> float:

@@ -83,20 +83,15 @@ def _with_segment(mrr, accounts):
 
 
 def gross_margin_for_period(mrr, cogs, start, end, business_line: str = "b2b") -> float:
-    """Валовая маржа за период: (выручка − себестоимость) / выручка.
+    """Валовая маржа B2B за период: (выручка − себестоимость) / выручка.
 
-    Выручка месяца B2B равна MRR на конец месяца (так устроены данные курса);
-    себестоимость — все статьи ``cogs`` выбранной линии бизнеса за те же месяцы.
+    Выручка месяца B2B равна MRR на конец месяца (так устроены данные курса).
+    Тот же расчёт, что :func:`salesbook.retention.gross_margin`, с таблицей MRR на входе.
     """
-    from .metrics import in_period
+    from .retention import b2b_revenue, gross_margin
 
     _frame(mrr, ["month", "mrr_rub"], "mrr")
-    _frame(cogs, ["month", "business_line", "amount_rub"], "cogs")
-    revenue = float(mrr.loc[in_period(mrr["month"], start, end), "mrr_rub"].sum())
-    if revenue <= 0:
-        raise MetricError("Выручки за период нет — валовую маржу посчитать нельзя.")
-    cost = float(cogs.loc[in_period(cogs["month"], start, end) & (cogs["business_line"] == business_line), "amount_rub"].sum())
-    return (revenue - cost) / revenue
+    return gross_margin(cogs, b2b_revenue(mrr), start, end, business_line)
 
 
 def arpa_for_period(mrr, start, end, accounts=None, by: str | None = None):
@@ -104,45 +99,34 @@ def arpa_for_period(mrr, start, end, accounts=None, by: str | None = None):
 
     Среднее по парам «клиент × месяц» с ненулевым MRR (месяц оттока, где MRR = 0,
     не входит). С ``accounts`` и ``by="segment"`` — по сегментам (Series).
+    Обёртка над :func:`salesbook.retention.arpa`, которая сама добавляет сегмент.
     """
-    from .metrics import in_period
+    from .retention import arpa
 
-    _frame(mrr, ["month", "account_id", "mrr_rub"], "mrr")
-    rows = mrr[in_period(mrr["month"], start, end) & (mrr["mrr_rub"] > 0)]
-    if rows.empty:
-        raise MetricError("За период нет платящих клиентов — ARPA не определён.")
-    if by is None:
-        return float(rows["mrr_rub"].mean())
-    if accounts is None:
-        raise MetricError("Чтобы посчитать ARPA по сегментам, передайте таблицу accounts.")
-    return _with_segment(rows, accounts).groupby(by)["mrr_rub"].mean().rename("arpa_rub")
+    if by is not None:
+        if accounts is None:
+            raise MetricError("Чтобы посчитать ARPA по сегментам, передайте таблицу accounts.")
+        mrr = _with_segment(mrr, accounts)
+    return arpa(mrr, start, end, by=by)
 
 
 def logo_churn_monthly(mrr, start, end, accounts=None, by: str | None = None):
     """Месячный лого-отток за период: ушедшие клиенты / клиенты на начало месяца.
 
     Числитель и знаменатель суммируются по всем месяцам периода (взвешенное
-    среднее, а не среднее месячных долей). Клиент «на начало месяца» — тот, у
-    кого MRR прошлого месяца был больше нуля; его восстанавливаем из тождества
-    MRR: прошлый = текущий + отток + сокращение − новый − расширение.
+    среднее, а не среднее месячных долей). Обёртка над
+    :func:`salesbook.retention.churn_rates`, которая сама добавляет сегмент.
     """
-    from .metrics import in_period
+    from .retention import churn_rates
 
-    _frame(mrr, ["month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"], "mrr")
-    rows = mrr[in_period(mrr["month"], start, end)]
-    previous = rows["mrr_rub"] + rows["churn_rub"] + rows["contraction_rub"] - rows["new_rub"] - rows["expansion_rub"]
-    flags = pd.DataFrame({"churned": rows["churn_rub"] > 0, "active_start": previous > 0.005}, index=rows.index)
     if by is not None:
         if accounts is None:
             raise MetricError("Чтобы посчитать отток по сегментам, передайте таблицу accounts.")
-        flags[by] = _with_segment(rows[["account_id"]], accounts)[by].to_numpy()
-        sums = flags.groupby(by)[["churned", "active_start"]].sum()
-        if (sums["active_start"] == 0).any():
+        rates = churn_rates(_with_segment(mrr, accounts), start, end, by=by)["logo_churn"]
+        if rates.isna().any():
             raise MetricError("В одном из сегментов нет клиентов на начало месяцев периода — отток не определён.")
-        return (sums["churned"] / sums["active_start"]).rename("monthly_churn")
-    if flags["active_start"].sum() == 0:
-        raise MetricError("В периоде нет клиентов на начало месяца — отток не определён.")
-    return float(flags["churned"].sum() / flags["active_start"].sum())
+        return rates.rename("monthly_churn")
+    return float(churn_rates(mrr, start, end)["logo_churn"].iloc[0])
 
 
 def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
@@ -164,28 +148,16 @@ def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
 def segment_acquisition_costs(marketing_spend, sm_costs, reps, leads, opportunities, start, end) -> pd.Series:
     """Полные затраты на привлечение за период по сегментам (как в разделе 1.1.1).
 
-    Зарплаты и бонусы AE и SE делятся между сегментами по численности команд
-    (``reps.team``); всё остальное — реклама, SDR, маркетинг, инструменты,
-    накладные — пропорционально числу SQL сегмента за период. Это допущение:
-    честного ключа для общих затрат нет.
+    Распределение — как в :func:`salesbook.metrics.cac_by_segment`: зарплаты AE и SE
+    по командам, всё остальное — пропорционально числу SQL сегмента.
     """
-    from .metrics import ACQUISITION_DEPARTMENTS, acquisition_costs, in_period
+    from .metrics import cac_by_segment, in_period
 
-    _frame(reps, ["role", "team"], "reps")
     _frame(leads, ["sql_date", "segment"], "leads")
-    total = float(acquisition_costs(marketing_spend, sm_costs, start, end).sum())
-    rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
-    people = rows[rows["role"].isin(["AE", "SE"])].groupby("role")["amount_rub"].sum()
-    headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()
-    share = headcount / headcount.groupby(level="role").transform("sum")
-    direct = people.mul(share, level="role").groupby(level="team").sum()
-    sqls = leads[in_period(leads["sql_date"], start, end)].groupby("segment").size()
-    if sqls.sum() == 0:
+    if not in_period(leads["sql_date"], start, end).any():
         raise MetricError("За период нет SQL — общие затраты нечем распределить между сегментами.")
-    shared = (total - float(direct.sum())) * sqls / sqls.sum()
-    result = direct.add(shared, fill_value=0.0).reindex(list(SEGMENTS)).fillna(0.0)
-    result.index.name = "segment"
-    return result.rename("costs_rub")
+    table = cac_by_segment(marketing_spend, sm_costs, leads, opportunities, reps, start, end, segments=SEGMENTS)
+    return table["costs"].fillna(0.0).rename("costs_rub")
 
 
 def segment_economics(tables: dict, start, end, churn_start=None, churn_end=None) -> pd.DataFrame:
