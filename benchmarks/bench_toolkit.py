@@ -176,8 +176,14 @@ def bench_icp(d):
         for key, g in merged.groupby(["segment", "industry"]):
             closed = g[g["outcome"].isin(["won", "lost"])]
             won = closed[closed["outcome"] == "won"]
-            rows[key] = (len(won) / max(len(closed), 1), won["amount_rub"].median(),
-                         won.apply(lambda r: (r.close_date - r.created_date).days, axis=1).median() if len(won) else None)
+            rows[key] = [len(won) / max(len(closed), 1), won["amount_rub"].median(),
+                         won.apply(lambda r: (r.close_date - r.created_date).days, axis=1).median() if len(won) else None, 0, 0]
+        cell = accounts.set_index("account_id")[["segment", "industry"]].apply(tuple, axis=1).to_dict()
+        for account, g in mrr.groupby("account_id"):  # отток: клиенто-месяцы и уходы по каждому клиенту
+            key = cell.get(account)
+            if key in rows:
+                rows[key][3] += int((g["mrr_rub"] > 0).sum())
+                rows[key][4] += int(((g["mrr_rub"] == 0) & (g["churn_rub"] > 0)).sum())
         return rows
 
     return (lambda: market.icp_score(market.segment_metrics(opps, accounts, mrr))), naive

@@ -180,8 +180,33 @@ def _number_exercises_per_page(app, doctree):
         node.replace_self(plain)
 
 
+def _register_russian_bibliography_style() -> None:
+    """Стиль списка литературы «russian»: стиль plain из pybtex с русскими связками.
+
+    В plain соавторов соединяет «and», а адрес подписан «URL:»; в книге на русском
+    это «и» и «Адрес:». Остальное (порядок полей, пунктуация) — как в plain.
+    """
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.template import field, href, names, sentence, words
+
+    class RussianStyle(PlainStyle):
+        default_sorting_style = "author_year_title"
+
+        def format_names(self, role, as_sentence=True):
+            formatted = names(role, sep=", ", sep2=" и ", last_sep=" и ")
+            return sentence[formatted] if as_sentence else formatted
+
+        def format_url(self, e):
+            url = field("url", raw=True)
+            return words["Адрес:", href(url)[url]]
+
+    register_plugin("pybtex.style.formatting", "russian", RussianStyle, force=True)
+
+
 def setup(app):
     _russian_exec_table()
+    _register_russian_bibliography_style()
     app.connect("doctree-read", _number_exercises_per_page)
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
     app.connect("build-finished", _translate_html)

@@ -17,7 +17,7 @@ from ..checks import Exercise, Mistake, Number
 from ..quiz import Option, Question, Quiz
 
 SECTION = "ch01.ltv_cac"
-TITLE = "1.1.4. LTV/CAC Ratio"
+TITLE = "1.1.4. Соотношение LTV/CAC"
 
 YEAR = ("2024-01-01", "2024-12-31")
 CHURN_PERIOD = ("2023-01-01", "2025-12-31")
