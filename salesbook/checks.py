@@ -575,3 +575,65 @@ class Exercise:
 def exercises_in(namespace: dict) -> Iterable[Exercise]:
     """Все упражнения, объявленные в модуле раздела, в порядке объявления."""
     return [v for v in namespace.values() if isinstance(v, Exercise)]
+
+
+@dataclass
+class LabelMap:
+    """Ответ — словарь (или Series) «ключ → метка» для упражнений на классификацию текста.
+
+    Верно, только если совпали все метки. ``key_of`` и ``label_of`` приводят ключ и
+    метку учащегося к каноническому виду (регистр, синонимы, «Q1»/1/«Вопрос 1») или
+    возвращают ``None``, если не узнали; ``explain(ключ, метка)`` объясняет, почему
+    метка не подходит ключу; ``label_name`` (если задан) — как назвать метку в сообщении.
+    """
+
+    keys: Sequence[str]
+    key_of: Callable[[Any], str | None]
+    label_of: Callable[[Any], Any]
+    allowed: str
+    explain: Callable[[str, Any], str]
+    item: str = "Элемент"
+    key_name: Callable[[str], str] = str
+    label_name: Callable[[Any], str] | None = None
+
+    def _keys_text(self) -> str:
+        return ", ".join(self.keys) if len(self.keys) <= 6 else f"{self.keys[0]} … {self.keys[-1]}"
+
+    def normalize(self, value: Any) -> dict:
+        if isinstance(value, pd.Series):
+            value = value.to_dict()
+        if not isinstance(value, dict):
+            raise Invalid(f"Нужен словарь вида {{{self.keys[0]!r}: …}} с ответом для каждого ключа: {self._keys_text()}.")
+        result: dict[str, Any] = {}
+        for raw_key, raw_label in value.items():
+            if raw_key is ___ or raw_label is ___:
+                raise BlankError()
+            key = self.key_of(raw_key)
+            if key is None:
+                raise Invalid(f"Ключ {raw_key!r} не узнан. Нужны ключи: {self._keys_text()}.")
+            if key in result:
+                raise Invalid(f"{self.item} {key} встречается дважды — оставьте один ответ.")
+            label = self.label_of(raw_label)
+            if label is None:
+                raise Invalid(f"{self.item} {key}: ответ {raw_label!r} не узнан. Допустимо: {self.allowed}.")
+            result[key] = label
+        missing = [k for k in self.keys if k not in result]
+        if missing:
+            shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
+            raise Invalid(f"Не хватает ответов для: {shown}.")
+        return result
+
+    def equal(self, answer: dict, expected: dict) -> bool:
+        return all(answer[k] == expected[k] for k in self.keys)
+
+    def generic_hint(self, answer: dict, expected: dict) -> str | None:
+        wrong = [k for k in self.keys if answer[k] != expected[k]]
+        if not wrong:
+            return None
+        first = wrong[0]
+        head = f"Неверно {len(wrong)} из {len(self.keys)}. " if len(wrong) > 1 else ""
+        reason = self.explain(first, answer[first])
+        if self.label_name is None:
+            return f"{head}{self.item} {self.key_name(first)}: {reason}"
+        return (f"{head}{self.item} {self.key_name(first)}: ответ «{self.label_name(answer[first])}» не подходит. "
+                f"{reason[:1].upper()}{reason[1:]}")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import meddic
-from ..checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
+from ..checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table, ___
 from ..content import challenger_snippets as snippets
 from ..content import meddic_notes as notes
 from ..quiz import Option, Question, Quiz
@@ -35,58 +35,6 @@ TITLE = "3.2. Современные подходы"
 
 def _norm(text: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(text).strip().strip("«»\"'").lower()).replace("ё", "е")
-
-
-@dataclass
-class LabelMap:
-    """Ответ — словарь (или Series) «ключ → метка»; верно, только если совпали все метки.
-
-    ``key_of`` и ``label_of`` приводят ключ и метку учащегося к каноническому виду
-    (или возвращают ``None``, если не узнали); ``explain(ключ, метка)`` объясняет,
-    почему метка не подходит ключу.
-    """
-
-    keys: Sequence[str]
-    key_of: Callable[[Any], str | None]
-    label_of: Callable[[Any], Any]
-    allowed: str
-    explain: Callable[[str, Any], str]
-    item: str = "Элемент"
-    key_name: Callable[[str], str] = str
-
-    def normalize(self, value: Any) -> dict:
-        if isinstance(value, pd.Series):
-            value = value.to_dict()
-        if not isinstance(value, Mapping):
-            raise Invalid(f"Нужен словарь вида {{{self.keys[0]!r}: …}} с ответом для каждого ключа: {', '.join(self.keys)}.")
-        result: dict[str, Any] = {}
-        for raw_key, raw_label in value.items():
-            if raw_key is ___ or raw_label is ___:
-                raise BlankError()
-            key = self.key_of(raw_key)
-            if key is None:
-                raise Invalid(f"Ключ {raw_key!r} не узнан. Нужны ключи: {', '.join(self.keys)}.")
-            if key in result:
-                raise Invalid(f"Ключ {key} встречается дважды — оставьте один ответ на каждый.")
-            label = self.label_of(raw_label)
-            if label is None:
-                raise Invalid(f"{self.item} {key}: ответ {raw_label!r} не узнан. Допустимо: {self.allowed}.")
-            result[key] = label
-        missing = [k for k in self.keys if k not in result]
-        if missing:
-            raise Invalid(f"Не хватает ответов для: {', '.join(missing)}.")
-        return result
-
-    def equal(self, answer: dict, expected: Mapping) -> bool:
-        return all(answer[k] == expected[k] for k in self.keys)
-
-    def generic_hint(self, answer: dict, expected: Mapping) -> str | None:
-        wrong = [k for k in self.keys if answer[k] != expected[k]]
-        if not wrong:
-            return None
-        first = wrong[0]
-        head = f"Неверно {len(wrong)} из {len(self.keys)}. " if len(wrong) > 1 else ""
-        return f"{head}{self.item} {self.key_name(first)}: {self.explain(first, answer[first])}"
 
 
 # ---------------------------------------------------------------------------
