@@ -1,0 +1,492 @@
+"""Упражнения раздела 3.1 «Классические методики».
+
+Два упражнения — классификация текста: типы SPIN у вопросов звонка и вердикты
+BANT по заметкам SDR. Проверка принимает метки в любом регистре и с синонимами
+(S/P/I/N, «ситуационный», «извлекающий», Need-payoff; SQL, «бюджет», no_need…) и
+объясняет каждую неверную. Микс вопросов сравнивается по долям с допуском;
+остальные упражнения считают эталон из данных курса функциями
+``salesbook.methods``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import methods
+from ..checks import BlankError, Choice, Exercise, Invalid, LabelMap, Mistake, Number, Table, ___
+from ..content import bant_leads, spin_calls
+from ..quiz import Option, Question, Quiz
+
+SECTION = "ch03.classic"
+TITLE = "3.1. Классические методики"
+
+
+# ---------------------------------------------------------------------------
+# Сравнение «ключ → метка» для упражнений на классификацию текста
+# ---------------------------------------------------------------------------
+
+
+def _with(base: Mapping, **changes) -> dict:
+    result = dict(base)
+    result.update(changes)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# 1. Типы SPIN у вопросов звонка
+# ---------------------------------------------------------------------------
+
+_QUESTION_KEY = re.compile(r"^(?:q|в|вопрос|question)?\s*(\d{1,2})$")
+
+
+def _question_key(value: Any) -> str | None:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    m = _QUESTION_KEY.match(value.strip().lower().replace("№", ""))
+    if not m:
+        return None
+    key = f"Q{int(m.group(1))}"
+    return key if key in spin_calls.QUESTIONS_A else None
+
+
+def _explain_spin(key: str, given: str) -> str:
+    return spin_calls.why_not(key, given)
+
+
+def _key_spin() -> dict[str, str]:
+    return spin_calls.answer_key()
+
+
+def _relabel(key: Mapping[str, str], old: str, new: str) -> dict[str, str]:
+    return {k: (new if v == old else v) for k, v in key.items()}
+
+
+q1 = Exercise(
+    id="ch03.classic.q1",
+    title="Типы SPIN в звонке",
+    var="spin_labels",
+    expected=_key_spin,
+    compare=LabelMap(
+        keys=list(spin_calls.QUESTIONS_A),
+        key_of=_question_key,
+        label_of=methods.spin_code,
+        allowed="'S', 'P', 'I', 'N' или названия: ситуационный, проблемный, извлекающий, направляющий "
+                "(Situation, Problem, Implication, Need-payoff)",
+        explain=_explain_spin,
+        label_name=lambda code: spin_calls.TYPE_NAMES[code],
+        item="Вопрос",
+    ),
+    hints=[
+        "Задайте каждому вопросу четыре проверки по порядку. Спрашивает факт о том, как всё устроено, — S. "
+        "Ищет трудность, недовольство, сбой — P. Спрашивает о последствиях проблемы, которую клиент уже назвал "
+        "(деньги, время, люди, клиенты), — I. Спрашивает, чем было бы полезно решение, — N.",
+        "Различайте P и I по тому, названа ли проблема раньше: «Бывает ли, что заявки теряются?» — P, "
+        "«Во что обошлась потерянная заявка?» — I. Различайте I и N по ответу: о потерях — I, о выгоде — N. "
+        "«Какая у вас CRM?» — факт, то есть S.",
+    ],
+    mistakes=[
+        Mistake(name="one_label_for_all", matches=lambda a: len(set(a.values())) == 1,
+                hint="Всем вопросам стоит одна метка. В звонке есть вопросы всех четырёх типов — разберите каждый отдельно."),
+        Mistake(name="implication_as_problem", value=lambda: _relabel(_key_spin(), "I", "P"),
+                hint="Все извлекающие вопросы вы отнесли к проблемным. Проверьте, названа ли проблема раньше: вопрос "
+                     "«бывает ли, что…» ищет проблему (P), а «во что обошлось…», «как сказывается…» — развивает уже "
+                     "названную, спрашивает о последствиях (I)."),
+        Mistake(name="need_payoff_as_implication", value=lambda: _relabel(_key_spin(), "N", "I"),
+                hint="Все направляющие вопросы вы отнесли к извлекающим. Посмотрите, о чём будет ответ: о потерях от "
+                     "проблемы — I, о пользе решения («что бы это дало», «чем бы помогло») — N."),
+        Mistake(name="crm_as_problem", value=lambda: _with(_key_spin(), Q3="P"),
+                hint="Вопрос Q3 «Какая у вас CRM и где регистрируются заявки?» — это факт о текущем положении, то есть "
+                     "ситуационный вопрос. Проблемный спрашивает о трудности, недовольстве, сбое."),
+    ],
+    correct_message="Все двадцать вопросов размечены верно. Заметьте порядок: Анна переходит от фактов к проблемам, "
+                    "от каждой проблемы — к её цене и только потом спрашивает о пользе решения.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 2. Микс вопросов начинающего AE
+# ---------------------------------------------------------------------------
+
+
+def _call_b() -> pd.DataFrame:
+    return spin_calls.call_frame(spin_calls.CALL_B)
+
+
+def _call_a() -> pd.DataFrame:
+    return spin_calls.call_frame(spin_calls.CALL_A)
+
+
+def _shares_over(frame: pd.DataFrame, denominator: int) -> dict[str, float]:
+    counts = frame["spin"].dropna().value_counts().reindex(list(methods.SPIN_TYPES), fill_value=0)
+    return (counts / denominator).astype(float).to_dict()
+
+
+@dataclass
+class MixCompare:
+    """Доли четырёх типов SPIN: словарь, Series или таблица с одним столбцом долей."""
+
+    abs_tol: float = 0.005
+
+    def normalize(self, value: Any) -> dict[str, float]:
+        if isinstance(value, pd.DataFrame):
+            numeric = [c for c in value.columns if pd.api.types.is_numeric_dtype(value[c])
+                       and not pd.api.types.is_bool_dtype(value[c])]
+            if "share" in value.columns:
+                value = value["share"]
+            elif len(numeric) == 1:
+                value = value[numeric[0]]
+            else:
+                raise Invalid("Нужна одна колонка долей (Series или таблица со столбцом share), а в таблице "
+                              f"{len(numeric)} числовых столбцов.")
+        if isinstance(value, pd.Series):
+            value = value.to_dict()
+        if not isinstance(value, Mapping):
+            raise Invalid("Нужна Series (или словарь) с долями типов S, P, I, N — например, результат "
+                          "value_counts(normalize=True).")
+        result: dict[str, float] = {}
+        for raw_key, raw_share in value.items():
+            if raw_key is ___ or raw_share is ___:
+                raise BlankError()
+            code = methods.spin_code(raw_key)
+            if code is None:
+                raise Invalid(f"Тип {raw_key!r} не узнан: индекс должен содержать S, P, I, N.")
+            if code in result:
+                raise Invalid(f"Тип {code} встречается дважды.")
+            if isinstance(raw_share, (bool, np.bool_)) or not isinstance(raw_share, (int, float, np.integer, np.floating)):
+                raise Invalid(f"Для типа {code} нужна доля — число, получено {type(raw_share).__name__}.")
+            share = float(raw_share)
+            if not math.isfinite(share):
+                raise Invalid(f"Для типа {code} получено не конечное число.")
+            result[code] = share
+        missing = [c for c in methods.SPIN_TYPES if c not in result]
+        if missing:
+            raise Invalid(f"Нет долей для типов: {', '.join(missing)}. Если вопросов типа нет, поставьте 0.")
+        return result
+
+    def equal(self, answer: dict, expected: Any) -> bool:
+        expected = dict(expected)
+        return all(math.isclose(answer[c], float(expected[c]), abs_tol=self.abs_tol) for c in methods.SPIN_TYPES)
+
+    def generic_hint(self, answer: dict, expected: Any) -> str | None:
+        total = sum(answer.values())
+        if math.isclose(total, 100, abs_tol=0.5):
+            return "Похоже, доли в процентах, а нужны доли от 1: 0,25, а не 25."
+        if total > 1.5 and all(float(v).is_integer() for v in answer.values()):
+            return "Это число вопросов каждого типа, а нужны доли: поделите на общее число вопросов SPIN."
+        if not math.isclose(total, 1, abs_tol=0.01):
+            return "Доли четырёх типов в сумме должны давать 1: в знаменателе — все вопросы SPIN, и только они."
+        return "Доли в сумме дают 1, но не совпадают с разметкой: проверьте, что считаете столбец spin звонка Дениса."
+
+
+q2 = Exercise(
+    id="ch03.classic.q2",
+    title="Микс вопросов начинающего AE",
+    var="junior_mix",
+    expected=lambda: methods.spin_mix(_call_b()),
+    compare=MixCompare(),
+    hints=[
+        "Вопросы SPIN — строки call_b, где заполнен столбец spin. Реплики клиента, рассказ о продукте и попытка "
+        "закрыть сделку в знаменатель не входят.",
+        "call_b['spin'].dropna().value_counts(normalize=True) даст доли; проверьте, что в индексе все четыре типа.",
+    ],
+    mistakes=[
+        Mistake(name="counts", value=lambda: _call_b()["spin"].dropna().value_counts().reindex(list(methods.SPIN_TYPES), fill_value=0),
+                hint="Это число вопросов каждого типа, а нужны доли: поделите на общее число вопросов SPIN."),
+        Mistake(name="all_ae_lines", value=lambda: _shares_over(_call_b(), int((_call_b()["speaker"] == "AE").sum())),
+                hint="В знаменателе все реплики Дениса, включая рассказ о продукте и попытку закрыть сделку. "
+                     "Микс считают только по вопросам SPIN — строкам с заполненным spin."),
+        Mistake(name="all_lines", value=lambda: _shares_over(_call_b(), len(_call_b())),
+                hint="В знаменателе все строки звонка, включая ответы клиента. Микс считают только по вопросам SPIN."),
+    ],
+    correct_message="Больше двух третей вопросов Дениса — ситуационные: звонок ушёл на анкету, а до цены проблем "
+                    "дело почти не дошло. Сравните с миксом Анны на графике ниже.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 3. Чему учить Дениса
+# ---------------------------------------------------------------------------
+
+COACHING_OPTIONS = {
+    "A": "Задавать ещё больше ситуационных вопросов, чтобы лучше понимать клиента.",
+    "B": "Собирать факты до звонка (карточка лида, CRM, сайт клиента), а на звонке после каждой названной "
+         "проблемы задавать извлекающие вопросы — о её последствиях.",
+    "C": "Не тратить время на вопросы: как только клиент назвал проблему, предлагать договор.",
+    "D": "Больше рассказывать о продукте: про сорок интеграций и облако в России.",
+}
+
+q3 = Exercise(
+    id="ch03.classic.q3",
+    title="Чему учить Дениса",
+    var="coaching_advice",
+    expected=lambda: "B",
+    compare=Choice(list(COACHING_OPTIONS)),
+    hints=[
+        "Сравните микс Дениса и Анны: какого типа у Дениса слишком много, а какого почти нет? Что из этого Денис "
+        "мог узнать до звонка?",
+        "По Рэкхему, ситуационные вопросы нужны, но не двигают крупную продажу; у успешных продавцов их меньше, а "
+        "извлекающих и направляющих — больше. Попытки закрыть на первом звонке в крупной продаже вредят.",
+    ],
+    mistakes=[
+        Mistake(name="more_situation", matches=lambda a: a == "a",
+                hint="Ситуационных вопросов у Дениса и так больше двух третей. Клиента они утомляют, а факты вроде числа "
+                     "сотрудников есть в карточке лида. Проблема в другом: найденные проблемы Денис не развивает."),
+        Mistake(name="close_early", matches=lambda a: a == "c",
+                hint="Это то, что Денис уже сделал в конце звонка, — и получил «посмотрю и напишу». По исследованию "
+                     "Рэкхема приёмы закрытия в крупных продажах снижают успех: сначала клиент должен сам сформулировать "
+                     "явную потребность."),
+        Mistake(name="more_pitch", matches=lambda a: a == "d",
+                hint="Рассказ о продукте до того, как клиент оценил цену своей проблемы, вызывает возражения. "
+                     "Денис уже дважды перешёл к презентации сразу после первой жалобы."),
+    ],
+    correct_message="Факты — до звонка, на звонке — цена каждой проблемы. Проверить прогресс просто: "
+                    "через месяц снова посчитайте микс по записям звонков Дениса.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 4. Вердикты BANT по заметкам SDR
+# ---------------------------------------------------------------------------
+
+
+def _lead_key(value: Any) -> str | None:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = f"L{int(value):06d}"
+    if not isinstance(value, str):
+        return None
+    text = value.strip().upper().replace("Л", "L")
+    if text.isdigit():
+        text = f"L{int(text):06d}"
+    return text if text in bant_leads.LEADS else None
+
+
+def _key_bant() -> dict[str, str]:
+    return bant_leads.answer_key()
+
+
+def _authority_as_sql() -> dict[str, str]:
+    return {lead: ("sql" if verdict == "authority" else verdict) for lead, verdict in _key_bant().items()}
+
+
+q4 = Exercise(
+    id="ch03.classic.q4",
+    title="Вердикты BANT по заметкам SDR",
+    var="bant_verdicts",
+    expected=_key_bant,
+    compare=LabelMap(
+        keys=list(bant_leads.LEADS),
+        key_of=_lead_key,
+        label_of=methods.bant_code,
+        allowed="'sql' или буква, которой не хватает: 'B' (budget), 'A' (authority), 'N' (need), 'T' (timeline); "
+                "подойдут и русские слова: бюджет, полномочия, потребность, сроки",
+        explain=bant_leads.why_not,
+        label_name=lambda code: methods.VERDICT_NAMES[code],
+        item="Лид",
+    ),
+    hints=[
+        "Идите по заметке буква за буквой и проверяйте правило отдела (таблица выше). Сначала потребность: если "
+        "проблемы, которую решает сервис-деск, нет — вердикт N, остальное неважно. Если все четыре буквы "
+        "подтверждены — SQL. Иначе — буква, которой не хватает.",
+        "Ловушки: энтузиазм контакта и просьба прислать договор не подтверждают полномочия; должность в карточке — "
+        "тоже. Деньги и желание купить быстро не спасают лида, которому нужен другой продукт.",
+    ],
+    mistakes=[
+        Mistake(name="all_sql", matches=lambda a: set(a.values()) == {"sql"},
+                hint="Все лиды — SQL? Тогда квалификация ничего не отсеивает. Проверьте каждую букву по правилу отдела."),
+        Mistake(name="authority_as_sql", value=_authority_as_sql,
+                hint="Вы передали AE лидов без подтверждённых полномочий. Интерес специалиста или менеджера и просьба "
+                     "прислать договор — не доказательство: нужно, чтобы человек, который решает, сам подтвердил интерес."),
+        Mistake(name="no_need_as_sql", value=lambda: _with(_key_bant(), L011850="sql"),
+                hint="Лид L011850: деньги, полномочия и сроки есть, но нужен учёт рецептов, а не сервис-деск. "
+                     "Без потребности в нашем продукте лид закрывают по N."),
+        Mistake(name="title_as_authority", value=lambda: _with(_key_bant(), L012152="authority"),
+                hint="Лид L012152: контакт — менеджер, но на втором звонке был ИТ-директор и подтвердил, что решение за "
+                     "ним. Полномочия — это доступ к тому, кто решает, а не должность контакта."),
+    ],
+    correct_message="Все десять вердиктов верны. Заметьте: должность контакта не решает ничего — у SQL есть менеджер "
+                    "и специалист, а директор аптеки закрыт по N.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 5. Из-за какой буквы BANT отсеиваются лиды разных каналов
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, pd.DataFrame]:
+    from ..data import load
+
+    return {"leads": load("leads"), "opportunities": load("opportunities")}
+
+
+def _leads() -> pd.DataFrame:
+    return _data()["leads"]
+
+
+def _dq_counts(include_no_response: bool = False) -> pd.DataFrame:
+    reasons = dict(methods.BANT_REASONS)
+    leads = _leads()
+    picked = leads[leads["disqualify_reason"].isin(list(reasons) + (["no_response"] if include_no_response else []))]
+    letters = picked["disqualify_reason"].map(reasons)
+    counts = pd.crosstab(picked["channel"], letters.fillna("no_response"))
+    return counts
+
+
+def _dq_mix_no_response() -> pd.DataFrame:
+    counts = _dq_counts(include_no_response=True)
+    return counts.div(counts.sum(axis=1), axis=0)[list(methods.BANT_LETTERS)]
+
+
+def _dq_by_column() -> pd.DataFrame:
+    counts = _dq_counts()[list(methods.BANT_LETTERS)]
+    return counts.div(counts.sum(axis=0), axis=1)
+
+
+q5 = Exercise(
+    id="ch03.classic.q5",
+    title="Из-за какой буквы отсеиваются лиды",
+    var="dq_mix",
+    expected=lambda: methods.disqualification_mix(_leads(), by="channel"),
+    compare=Table(key="channel", columns=list(methods.BANT_LETTERS)),
+    hints=[
+        "Оставьте лидов, у которых disqualify_reason есть в словаре methods.BANT_REASONS, и переведите причину в букву: "
+        ".map(methods.BANT_REASONS). «Не отвечает» (no_response) — не вердикт BANT, в знаменатель не входит.",
+        "pd.crosstab(лиды['channel'], буквы, normalize='index') даст доли внутри каждого канала: строки — каналы, "
+        "столбцы — budget, authority, need, timeline.",
+    ],
+    mistakes=[
+        Mistake(name="counts", value=lambda: _dq_counts()[list(methods.BANT_LETTERS)],
+                hint="В таблице число лидов, а нужны доли внутри каждого канала: поделите строку на её сумму "
+                     "(normalize='index')."),
+        Mistake(name="with_no_response", value=_dq_mix_no_response,
+                hint="В знаменатель попали лиды с причиной «не отвечает» — доли в строке не дают 1. С такими лидами не "
+                     "поговорили, это не вердикт BANT: уберите их."),
+        Mistake(name="by_column", value=_dq_by_column,
+                hint="Доли посчитаны по столбцам (какая доля отказов «нет бюджета» пришлась на канал), а нужны по строкам: "
+                     "какая доля отказов канала пришлась на каждую букву (normalize='index')."),
+    ],
+    correct_message="Входящих лидов отсеивают в основном N и A: пришли «посмотреть» или не тот человек. У исходящих "
+                    "доля B и T в разы выше: холодный клиент не заложил денег и не собирался менять систему сейчас. "
+                    "Значит, первые вопросы SDR для входящих и исходящих лидов должны быть разными.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 6. Решение: считать ли полномочия по должности
+# ---------------------------------------------------------------------------
+
+#: Уровни должности, которые предлагают считать «полномочиями» по правилу в упражнении 6.
+SENIOR_LEVELS = ("c_level", "vp")
+
+
+def _won_table() -> pd.DataFrame:
+    return methods.won_acv_by(_leads(), _data()["opportunities"], by="job_title_level")
+
+
+def _junior_share(column: str) -> float:
+    table = _won_table()
+    return float(table.loc[~table.index.isin(SENIOR_LEVELS), column].sum())
+
+
+def _leads_share(sql_only: bool = False) -> float:
+    leads = _leads()
+    if sql_only:
+        leads = leads[leads["sql_date"].notna()]
+    return float((~leads["job_title_level"].isin(SENIOR_LEVELS)).mean())
+
+
+q6 = Exercise(
+    id="ch03.classic.q6",
+    title="Полномочия по должности: сколько выручки потеряем",
+    var="lost_acv_share",
+    expected=lambda: _junior_share("acv_share"),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "methods.won_acv_by(leads, opps, by='job_title_level') даст выигранные сделки и их ACV по уровню должности "
+        "контакта исходного лида.",
+        "Правило отсекло бы лидов, где контакт ниже VP: head, manager, specialist. Нужна их доля в ACV выигранных "
+        "сделок — сумма acv_share по этим уровням.",
+    ],
+    mistakes=[
+        Mistake(name="deal_share", value=lambda: _junior_share("deal_share"),
+                hint="Это доля выигранных сделок по числу, а решение о правиле — про деньги: возьмите долю ACV (acv_share)."),
+        Mistake(name="kept_share", value=lambda: 1 - _junior_share("acv_share"),
+                hint="Это доля ACV, которая осталась бы (C-level и VP). Нужна потерянная — лиды, где контакт ниже VP."),
+        Mistake(name="leads_share", value=lambda: _leads_share(),
+                hint="Это доля всех лидов с контактом ниже VP. Вопрос — сколько выигранного ACV пришло от таких лидов: "
+                     "считайте по выигранным сделкам."),
+        Mistake(name="sql_share", value=lambda: _leads_share(sql_only=True),
+                hint="Это доля SQL с контактом ниже VP. Нужна доля ACV выигранных сделок."),
+    ],
+    correct_message="Правило «полномочия = C-level или VP» отрезало бы большую часть выигранного ACV: сделки чаще всего "
+                    "начинаются с руководителя поддержки или менеджера. Не принимайте его. Authority в BANT — это "
+                    "подтверждённый доступ к тому, кто решает, а не должность первого контакта.",
+)
+
+
+# ---------------------------------------------------------------------------
+# Квиз
+# ---------------------------------------------------------------------------
+
+quiz = Quiz(
+    id=SECTION,
+    questions=[
+        Question(
+            "Клиент сказал: «Заявки иногда теряются». Какой вопрос AE — извлекающий (Implication)?",
+            (
+                Option("«Какой системой вы сейчас регистрируете заявки?»", False,
+                       "Это ситуационный вопрос: факт о текущем положении."),
+                Option("«Часто ли заявки теряются?»", False,
+                       "Это проблемный вопрос: он уточняет саму проблему, а не её последствия."),
+                Option("«Во что вам обходится каждая потерянная заявка?»", True,
+                       "Да: вопрос развивает уже названную проблему — её последствия и цену."),
+                Option("«Чем бы вам помогло, если бы ни одна заявка не терялась?»", False,
+                       "Это направляющий вопрос: ответ будет о пользе решения, а не о потерях."),
+            ),
+        ),
+        Question(
+            "Что Рэкхем обнаружил о приёмах закрытия сделки?",
+            (
+                Option("Они одинаково полезны в любых продажах", False,
+                       "Нет: эффект зависел от размера продажи."),
+                Option("В небольших продажах они помогали, а в крупных снижали успех, особенно с опытными покупателями", True,
+                       "Верно: давление срабатывает на маленьком решении и отталкивает, когда решение большое."),
+                Option("Они вредны в любых продажах", False,
+                       "В небольших продажах закрытие, наоборот, повышало шансы."),
+            ),
+        ),
+        Question(
+            "SDR пишет: «Руководитель поддержки в восторге, просит договор. Бюджет есть, запуск в марте. Решает "
+            "гендиректор, он пока не в курсе». Какой вердикт BANT?",
+            (
+                Option("SQL — передать AE: клиент сам просит договор", False,
+                       "Энтузиазм не заменяет полномочий: тот, кто решает, интереса не подтверждал."),
+                Option("Не SQL: не подтверждены полномочия (A)", True,
+                       "Да: следующий шаг SDR — выйти на гендиректора или получить его согласие на встречу с AE."),
+                Option("Не SQL: нет потребности (N)", False,
+                       "Потребность как раз есть — руководитель поддержки её описывает."),
+            ),
+        ),
+        Question(
+            "Зачем в методике Sandler нужен up-front contract в начале встречи?",
+            (
+                Option("Чтобы заранее договориться о скидке", False,
+                       "Речь не о цене, а о правилах самой встречи."),
+                Option("Чтобы договориться о цели, времени, повестке и о том, чем встреча закончится — в том числе честным «нет»", True,
+                       "Верно: обе стороны знают, чего ждать, и встреча не заканчивается вежливым «мы подумаем»."),
+                Option("Чтобы подписать договор на первой встрече", False,
+                       "Up-front contract — устная договорённость о ходе встречи, а не договор поставки."),
+            ),
+        ),
+    ],
+)

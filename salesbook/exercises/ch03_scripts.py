@@ -1,0 +1,603 @@
+"""Упражнения раздела 3.3 «Скрипты и шаблоны».
+
+Эталоны считаются из данных курса функциями ``salesbook.outreach`` и
+``salesbook.experiments``; типичная ошибка — тот же расчёт с одной конкретной
+ошибкой (встречи на набор номера вместо разговора, знаменатель — все начавшие
+цепочку, выручка вместо маржи…). Упражнение 3 — функция учащегося: рубрика
+холодного письма проверяется на одиннадцати письмах из
+``salesbook.content.cold_emails``; принимается любая верная реализация (любой
+разумный подсчёт слов и предложений), а неверная получает объяснение: какое
+письмо и какой критерий.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import experiments, outreach, unit_economics
+from ..checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
+from ..content import cold_emails as ce
+from ..quiz import Option, Question, Quiz
+
+SECTION = "ch03.scripts"
+TITLE = "3.3. Скрипты и шаблоны"
+
+YEAR_2025 = ("2025-01-01", "2025-12-31")
+
+#: Допущения раздела: минут на одно касание и условия пилота (их же видит учащийся).
+MINUTES_PER_TOUCH = 10
+KEEP_TOUCHES = 6
+POC_UPLIFT = 0.10
+POC_DISCOUNT = 0.08
+SE_MONTHS = 0.5
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, pd.DataFrame]:
+    from ..data import load
+
+    names = ("activities", "leads", "opportunities", "opportunity_stages", "reps", "mrr", "cogs")
+    return {name: load(name) for name in names}
+
+
+def _acts() -> pd.DataFrame:
+    return _data()["activities"]
+
+
+def _close(a: pd.Series, b: pd.Series, rel: float = 0.005) -> bool:
+    """Совпадают ли два столбца по общим ключам (все ключи на месте, значения с допуском)."""
+    try:
+        a = pd.to_numeric(a, errors="raise").astype(float)
+        b = pd.to_numeric(b, errors="raise").astype(float)
+    except (TypeError, ValueError):
+        return False
+    if set(a.index) != set(b.index):
+        return False
+    a = a.loc[b.index]
+    return bool(np.isclose(a.to_numpy(), b.to_numpy(), rtol=rel, atol=1e-12).all())
+
+
+# ---------------------------------------------------------------------------
+# 1. Встречи по вариантам начала звонка
+# ---------------------------------------------------------------------------
+
+OPENER_COLUMNS = ["connected", "meetings", "meeting_rate"]
+
+
+def _openers(start=YEAR_2025[0], end=YEAR_2025[1]) -> pd.DataFrame:
+    return outreach.opener_table(_acts(), start, end)
+
+
+def _answered_only() -> pd.Series:
+    a = _acts()
+    calls = a[a["call_opener"].notna() & a["type"].eq("call") & a["date"].dt.year.eq(2025)]
+    return calls[calls["outcome"].eq("connected")].groupby("call_opener").size()
+
+
+q1 = Exercise(
+    id="ch03.scripts.q1",
+    title="Встречи по вариантам начала звонка",
+    var="opener_stats",
+    expected=lambda: _openers()[OPENER_COLUMNS],
+    compare=Table(key="call_opener", columns=OPENER_COLUMNS),
+    hints=[
+        "Возьмите холодные звонки: type == 'call' и заполненный call_opener. Разговор состоялся, если outcome — "
+        "'connected', 'meeting_booked' или 'not_interested' (outreach.CONNECTED_OUTCOMES); встреча — 'meeting_booked'.",
+        "Сгруппируйте по call_opener и просуммируйте два флага: connected и meetings; meeting_rate = meetings / connected. "
+        "Наборы номера без ответа в знаменатель не входят.",
+    ],
+    mistakes=[
+        Mistake(
+            name="per_dial",
+            matches=lambda t: _close(t["meeting_rate"], _openers()["meeting_per_dial"]),
+            hint="В знаменателе все наборы номера. Но начало звонка звучит только в состоявшемся разговоре: если трубку "
+            "не взяли, оно ни при чём. Делите встречи на разговоры (connected, meeting_booked, not_interested).",
+        ),
+        Mistake(name="all_years", value=lambda: _openers(None, None)[OPENER_COLUMNS],
+                hint="В таблице звонки за все три года. В задании — 2025 год: отфильтруйте date по году."),
+        Mistake(
+            name="answered_only",
+            matches=lambda t: _close(t["connected"], _answered_only()),
+            hint="В разговоры попали только звонки с исходом 'connected'. Разговор, который закончился встречей или отказом, "
+            "тоже состоялся: добавьте 'meeting_booked' и 'not_interested'.",
+        ),
+    ],
+    correct_message="Разница между вариантами видна на глаз, но выборки — сотни разговоров: дальше проверим, "
+    "не шум ли это.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 2. «Проблема» против «рекомендации» с поправкой Холма
+# ---------------------------------------------------------------------------
+
+PAIR = "referral vs problem"
+
+
+def _pairwise(per: str = "connected") -> pd.DataFrame:
+    return experiments.pairwise_tests(outreach.opener_trials(_acts(), per=per))
+
+
+q2 = Exercise(
+    id="ch03.scripts.q2",
+    title="Поправка Холма для трёх начал звонка",
+    var="p_holm_problem_vs_referral",
+    expected=lambda: float(_pairwise().loc[PAIR, "p_holm"]),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Таблица испытаний — outreach.opener_trials(acts) (разговоры и встречи по вариантам); "
+        "experiments.pairwise_tests(...) без контроля сравнит все три пары и добавит столбец p_holm.",
+        "Нужна строка пары «рекомендация — проблема»: в таблице она называется 'referral vs problem'. "
+        "Поправка Холма учитывает все три сравнения, а не только это.",
+    ],
+    mistakes=[
+        Mistake(name="raw", value=lambda: float(_pairwise().loc[PAIR, "p_value"]),
+                hint="Это p-value без поправки. Сравнений три, и вероятность хотя бы одной ложной находки выше 5 %: "
+                "возьмите p_holm."),
+        Mistake(name="bonferroni", value=lambda: float(_pairwise().loc[PAIR, "p_bonferroni"]),
+                hint="Это поправка Бонферрони: p-value × 3. Она честная, но строже нужного; Холм умножает второе по величине "
+                "p-value только на 2 и никогда не строже Бонферрони. Возьмите p_holm."),
+        Mistake(name="per_dial", value=lambda: float(_pairwise("dial").loc[PAIR, "p_holm"]),
+                hint="Испытания посчитаны на наборы номера. Начало звонка влияет только на состоявшиеся разговоры: "
+                "outreach.opener_trials(acts, per='connected')."),
+        Mistake(name="chi2", value=lambda: float(experiments.chi2_variants(outreach.opener_trials(_acts()))[1]),
+                hint="Это p-value общего хи-квадрата: «различаются ли варианты хоть где-то». Нужен ответ про одну пару — "
+                "проблема против рекомендации — с поправкой Холма."),
+    ],
+    correct_message="Поправленное p-value меньше 0,05, но с небольшим запасом; Бонферрони в этом месте дал бы «не "
+    "значимо». Вывод для отдела: «проблема» лучше «разрешения» уверенно, лучше «рекомендации» — скорее да, но стоит "
+    "продолжить сбор данных.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 3. Функция: рубрика холодного письма
+# ---------------------------------------------------------------------------
+
+_YES_NO = {True: "выполнен", False: "не выполнен"}
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, (float, np.floating)) and value in (0.0, 1.0):
+        return bool(value)
+    return None
+
+
+@dataclass
+class RubricResult:
+    """Результат функции учащегося на одном письме: словарь «критерий → bool»."""
+
+    def normalize(self, value: Any) -> dict[str, bool]:
+        if value is ___:
+            raise BlankError()
+        if isinstance(value, pd.Series):
+            value = value.to_dict()
+        if not isinstance(value, Mapping):
+            raise Invalid(f"функция должна вернуть словарь с ключами {', '.join(outreach.CRITERIA)}, а вернула "
+                          f"{type(value).__name__}.")
+        result = {}
+        for key in outreach.CRITERIA:
+            if key not in value:
+                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {', '.join(outreach.CRITERIA)}.")
+            if value[key] is ___:
+                raise BlankError()
+            flag = _as_bool(value[key])
+            if flag is None:
+                raise Invalid(f"значение «{key}» — {value[key]!r}; нужно True или False.")
+            result[key] = flag
+        return result
+
+    def equal(self, answer: dict, expected: Mapping) -> bool:
+        return all(answer[k] == bool(expected[k]) for k in outreach.CRITERIA)
+
+    def generic_hint(self, answer: dict, expected: Mapping) -> str | None:
+        return None
+
+
+def _email_label(args: tuple) -> str:
+    email = args[0] if args else None
+    if isinstance(email, Mapping) and "id" in email:
+        return f"{email['id']} («{email.get('subject', '')}»)"
+    return "проверочном письме"
+
+
+@dataclass
+class EmailFunction(Function):
+    """Проверка функции ``check_email(email)`` на письмах раздела; сообщения называют письмо и критерий."""
+
+    def run(self, fn: Callable, args: tuple):
+        args = tuple(dict(a) if isinstance(a, Mapping) else a for a in args)
+        try:
+            return fn(*args)
+        except BlankError:
+            raise
+        except Exception as exc:  # ошибка в коде учащегося — объясняем, не падаем
+            raise Invalid(f"Функция упала на письме {_email_label(args)}: {type(exc).__name__}: {exc}") from None
+
+    def first_failure(self, fn: Callable):
+        for args, want in self.cases():
+            got = self.run(fn, args)
+            try:
+                got = self.compare.normalize(got)
+            except Invalid as exc:
+                raise Invalid(f"На письме {_email_label(args)}: {exc}") from None
+            if not self.compare.equal(got, want):
+                return args, got, want
+        return None
+
+    def equal(self, fn: Callable, expected: Any) -> bool:
+        return self.first_failure(fn) is None
+
+    def generic_hint(self, fn: Callable, expected: Any) -> str | None:
+        failure = self.first_failure(fn)
+        if failure is None:
+            return None
+        args, got, want = failure
+        wrong = [k for k in outreach.CRITERIA if got[k] != want[k]]
+        key = wrong[0]
+        more = f" (и ещё {len(wrong) - 1} — исправьте по одному)" if len(wrong) > 1 else ""
+        return (f"Письмо {_email_label(args)}, критерий «{outreach.CRITERIA_NAMES[key]}»{more}: функция говорит «{_YES_NO[got[key]]}», "
+                f"а по правилу — «{_YES_NO[want[key]]}». Правило: {outreach.RUBRIC[key]}. Перечитайте письмо и проверьте "
+                f"функцию на нём вручную: check_email(cold_emails.as_argument('{args[0]['id']}')).")
+
+
+def _email_cases() -> list[tuple[tuple, dict]]:
+    key = ce.answer_key()
+    return [((ce.as_argument(k),), key[k]) for k in ce.EMAILS]
+
+
+def _variant(name: str) -> Callable[[dict], dict]:
+    """Реализация рубрики с одной типичной ошибкой — эталон для распознавания ошибки учащегося."""
+
+    def check(email: dict) -> dict:
+        text, low = email["text"], email["text"].lower()
+        right = outreach.email_checks(text, email["company"], email["role"], email["trigger"])
+        n_words = len(outreach.words(text))
+        n_sent = len(outreach.sentences(text))
+        if name == "case_sensitive":
+            has = lambda kw: bool(kw) and kw in text  # noqa: E731
+            right["personal"] = has(email["company"]) and (has(email["role"]) or has(email["trigger"]))
+            right["one_cta"] = sum(text.count(m) for m in outreach.CTA_MARKERS) == 1
+        elif name == "cta_at_least_one":
+            right["one_cta"] = sum(low.count(m) for m in outreach.CTA_MARKERS) >= 1
+        elif name == "company_only":
+            right["personal"] = email["company"].lower() in low
+        elif name == "any_of_three":
+            right["personal"] = any(email[k].lower() in low for k in ("company", "role", "trigger"))
+        elif name == "all_three":
+            right["personal"] = all(email[k].lower() in low for k in ("company", "role", "trigger"))
+        elif name == "length_chars":
+            right["length"] = outreach.MIN_WORDS <= len(text) <= outreach.MAX_WORDS
+        elif name == "length_no_minimum":
+            right["length"] = n_words <= outreach.MAX_WORDS
+        elif name == "readable_chars":
+            right["readable"] = len(text) / max(n_sent, 1) <= outreach.MAX_SENTENCE_WORDS
+        elif name == "readable_reversed":
+            right["readable"] = n_words / max(n_sent, 1) > outreach.MAX_SENTENCE_WORDS
+        return right
+
+    return check
+
+
+def _criterion_like(fn: Callable, variant: str, criterion: str) -> bool:
+    """Учащийся ошибся в ``criterion`` ровно так, как ``variant``: на всех письмах его ответ по
+    этому критерию совпадает с ошибочной реализацией, а она хоть где-то отличается от правила."""
+    wrong = _variant(variant)
+    key = ce.answer_key()
+    differs = False
+    for k in ce.EMAILS:
+        email = ce.as_argument(k)
+        got = RubricResult().normalize(fn(dict(email)))
+        bad = wrong(dict(email))[criterion]
+        if got[criterion] != bad:
+            return False
+        differs |= bad != key[k][criterion]
+    return differs
+
+
+q3 = Exercise(
+    id="ch03.scripts.q3",
+    title="Функция-рубрика холодного письма",
+    var="check_email",
+    expected=lambda: None,
+    compare=EmailFunction(cases=_email_cases, compare=RubricResult()),
+    hints=[
+        "Слова: len(outreach.words(text)) или re.findall(r'\\w+', text); предложения — куски между . ! ? (пустые не считайте). "
+        "Регистр уберите один раз: low = text.lower(), и ключевые слова тоже приведите к нижнему регистру.",
+        "personal = компания в тексте и (роль или повод в тексте); one_cta = сумма low.count(m) по outreach.CTA_MARKERS "
+        "равна ровно 1; question = '?' in text; readable = слов / предложений ≤ 15.",
+    ],
+    mistakes=[
+        Mistake(name="case_sensitive_personal", matches=lambda fn: _criterion_like(fn, "case_sensitive", "personal"),
+                hint="Персонализация зависит от регистра: в письме E9 повод «Тендер» стоит в начале предложения с заглавной "
+                "буквы. Сравнивайте text.lower() с keyword.lower()."),
+        Mistake(name="case_sensitive_cta", matches=lambda fn: _criterion_like(fn, "case_sensitive", "one_cta"),
+                hint="Призыв к действию ищется с учётом регистра: в письмах E3 и E9 «Посмотрите» и «Созвонимся» стоят в начале "
+                "предложения. Ищите маркеры в text.lower()."),
+        Mistake(name="cta_at_least_one", matches=lambda fn: _criterion_like(fn, "cta_at_least_one", "one_cta"),
+                hint="Критерий «один призыв» выполнен, только если маркер встречается ровно один раз. В письме E3 их два — "
+                "«посмотрите» и «созвонимся», — и это провал, а не успех."),
+        Mistake(name="company_only", matches=lambda fn: _criterion_like(fn, "company_only", "personal"),
+                hint="Одного названия компании мало: нужна ещё роль получателя или повод письма. Письмо E5 называет только "
+                "компанию — его можно разослать кому угодно."),
+        Mistake(name="any_of_three", matches=lambda fn: _criterion_like(fn, "any_of_three", "personal"),
+                hint="Персонализация засчитана за любое из трёх упоминаний. По правилу компания обязательна, плюс роль или повод: "
+                "письмо E6 без названия компании не проходит."),
+        Mistake(name="all_three", matches=lambda fn: _criterion_like(fn, "all_three", "personal"),
+                hint="Требовать все три упоминания строже правила: нужна компания и хотя бы одно из двух — роль или повод. "
+                "Письмо E4 называет компанию и роль — этого достаточно."),
+        Mistake(name="length_chars", matches=lambda fn: _criterion_like(fn, "length_chars", "length"),
+                hint="Длина посчитана в символах (len(text)), а правило — в словах: len(outreach.words(text)) или "
+                "len(text.split())."),
+        Mistake(name="length_no_minimum", matches=lambda fn: _criterion_like(fn, "length_no_minimum", "length"),
+                hint="Нет нижней границы: письмо E7 из восьми слов слишком короткое — в нём нет ни повода, ни пользы. "
+                f"Длина должна быть от {outreach.MIN_WORDS} до {outreach.MAX_WORDS} слов."),
+        Mistake(name="readable_chars", matches=lambda fn: _criterion_like(fn, "readable_chars", "readable"),
+                hint="Средняя длина предложения посчитана в символах. Правило — в словах: слов / предложений ≤ 15."),
+        Mistake(name="readable_reversed", matches=lambda fn: _criterion_like(fn, "readable_reversed", "readable"),
+                hint="Условие читаемости перевёрнуто: читаемо письмо с короткими предложениями — не больше 15 слов в среднем."),
+    ],
+    correct_message="Функция совпала с рубрикой на всех одиннадцати письмах. В пакете курса та же рубрика — "
+    "outreach.grade_emails(emails) — считается сразу для всей таблицы писем.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 4. Отклик по номеру касания в исходящих цепочках
+# ---------------------------------------------------------------------------
+
+CURVE_COLUMNS = ["leads", "reply_rate", "meeting_rate"]
+
+
+def _curve(channel: Any = "outbound", start=None, end=None) -> pd.DataFrame:
+    d = _data()
+    return outreach.touch_curve(d["activities"], d["leads"], channel=channel, start=start, end=end)
+
+
+def _email_replies_only() -> pd.DataFrame:
+    d = _data()
+    acts = d["activities"]
+    out_ids = d["leads"].loc[d["leads"]["channel"].eq("outbound"), "lead_id"]
+    t = acts[acts["touch_number"].notna() & acts["lead_id"].isin(out_ids)]
+    table = t.assign(r=t["outcome"].isin(["replied", "meeting_booked"]) & t["type"].isin(["email", "linkedin"]),
+                     m=t["outcome"].eq("meeting_booked")).groupby("touch_number").agg(
+        leads=("lead_id", "nunique"), r=("r", "sum"), m=("m", "sum"))
+    table.index = table.index.astype("int64")
+    return pd.DataFrame({"leads": table["leads"], "reply_rate": table["r"] / table["leads"],
+                         "meeting_rate": table["m"] / table["leads"]})
+
+
+q4 = Exercise(
+    id="ch03.scripts.q4",
+    title="Отклик по номеру касания",
+    var="touch_table",
+    expected=lambda: _curve()[CURVE_COLUMNS],
+    compare=Table(key="touch_number", columns=CURVE_COLUMNS),
+    hints=[
+        "Оставьте касания с номером (touch_number не пуст) по исходящим лидам: lead_id из leads с channel == 'outbound'. "
+        "Отклик — outcome из outreach.RESPONSE_OUTCOMES, встреча — 'meeting_booked'.",
+        "Сгруппируйте по touch_number: leads — число лидов (lead_id.nunique()), reply_rate и meeting_rate — доли от "
+        "лидов, дошедших до этого касания (не от всех, кто начал цепочку).",
+    ],
+    mistakes=[
+        Mistake(name="all_channels", value=lambda: _curve(channel=None)[CURVE_COLUMNS],
+                hint="В таблицу попали и входящие лиды (их ведут SDR). Решение будет про цепочки BDR — оставьте лиды "
+                "с channel == 'outbound'."),
+        Mistake(
+            name="starts_denominator",
+            matches=lambda t: _close(t["reply_rate"], _curve()["replies"] / _curve()["leads"].iloc[0]),
+            hint="Отклик поделён на всех, кто начал цепочку. Но до восьмого касания доходят не все: кто ответил отказом или "
+            "назначил встречу, из цепочки выбыл. Делите на лидов, дошедших до этого касания.",
+        ),
+        Mistake(name="email_only", value=_email_replies_only,
+                hint="Откликом посчитаны только ответы на письма и в LinkedIn. Разговор по телефону — тоже отклик: "
+                "'connected', 'not_interested' и 'meeting_booked' у звонков."),
+    ],
+    correct_message="Кривая отклика — горб: рост до 3–4-го касания, затем спад. Но падающий отклик ещё не значит, что "
+    "касания пора прекращать: это решение — в рублях, в упражнении 5.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 5. Решение: сокращать ли исходящую цепочку до шести касаний
+# ---------------------------------------------------------------------------
+
+
+def _gross_margin() -> float:
+    d = _data()
+    return float(unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *YEAR_2025))
+
+
+def _meeting_gp(channel: Any = "outbound") -> float:
+    d = _data()
+    return outreach.meeting_value(d["activities"], d["leads"], d["opportunities"], _gross_margin(), channel=channel)
+
+
+def _touch_cost() -> float:
+    return outreach.time_cost(outreach.loaded_monthly_salary(_data()["reps"], "BDR"), MINUTES_PER_TOUCH)
+
+
+def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=YEAR_2025[0],
+         end=YEAR_2025[1], value=None, replies: bool = False) -> pd.Series:
+    curve = _curve(channel, start, end)
+    if replies:
+        curve = curve.assign(meetings=curve["replies"])
+    return outreach.cadence_cut(curve, keep, _meeting_gp() if value is None else value, _touch_cost(), months)
+
+
+q5 = Exercise(
+    id="ch03.scripts.q5",
+    title="Сокращать ли цепочку до шести касаний",
+    var="cut_net_rub",
+    expected=lambda: float(_cut()["net_rub"]),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Постройте кривую касаний исходящих лидов за 2025 год: outreach.touch_curve(acts, leads, channel='outbound', "
+        "start='2025-01-01', end='2025-12-31'). Сокращение до шести касаний отменяет касания 7–10.",
+        "В месяц: потерянные встречи = сумма meetings по касаниям 7–10 / 12, сэкономленные касания = сумма leads по тем же "
+        "касаниям / 12. Итог = сэкономленные касания × touch_cost − потерянные встречи × meeting_gp.",
+    ],
+    mistakes=[
+        Mistake(name="no_time_saved", value=lambda: -float(_cut()["lost_value"]),
+                hint="Учтены только потерянные встречи. Сокращение цепочки ещё и экономит время BDR: прибавьте "
+                "сэкономленные касания × touch_cost."),
+        Mistake(name="off_by_one", value=lambda: float(_cut(keep=KEEP_TOUCHES - 1)["net_rub"]),
+                hint="Вы отрезали и шестое касание. Цепочка из шести касаний сохраняет касания 1–6; теряются 7-е и дальше."),
+        Mistake(name="three_years", value=lambda: float(_cut(start=None, end=None)["net_rub"]),
+                hint="Касания взяты за все три года, а делите вы на 12 месяцев. Возьмите касания 2025 года "
+                "(start='2025-01-01', end='2025-12-31')."),
+        Mistake(name="all_channels", value=lambda: float(_cut(channel=None)["net_rub"]),
+                hint="В расчёт попали и входящие лиды. Предложение — про исходящую цепочку BDR: channel='outbound'."),
+        Mistake(name="replies_as_meetings", value=lambda: float(_cut(replies=True)["net_rub"]),
+                hint="Потери посчитаны по откликам, а не по встречам. Ценность meeting_gp — у назначенной встречи; "
+                "отказ по телефону тоже отклик, но денег не приносит."),
+    ],
+    correct_message="Число отрицательное — сокращение цепочки экономит меньше, чем стоят потерянные встречи. "
+    "Касание дешёвое, встреча дорогая: встреча на 8–10-м касании приносит в несколько раз больше, чем стоят "
+    "все касания, потраченные на неё.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 6. Решение: стоит ли пилот (PoC) в типичной enterprise-сделке
+# ---------------------------------------------------------------------------
+
+
+def _enterprise_won() -> pd.DataFrame:
+    o = _data()["opportunities"]
+    return o[o["segment"].eq("enterprise") & o["outcome"].eq("won")]
+
+
+def _p_after_demo() -> float:
+    d = _data()
+    return float(outreach.post_demo_funnel(d["opportunities"], d["opportunity_stages"]).loc["enterprise", "won"])
+
+
+def _p_all_closed() -> float:
+    o = _data()["opportunities"]
+    closed = o[o["segment"].eq("enterprise") & o["outcome"].isin(["won", "lost"])]
+    return float(closed["outcome"].eq("won").mean())
+
+
+def _poc(acv=None, p_base=None, gm=None, se_cost=None, discount=POC_DISCOUNT, discount_factor=1.0,
+         unconditional_discount=False) -> float:
+    acv = float(_enterprise_won()["amount_rub"].median()) if acv is None else acv
+    p_base = _p_after_demo() if p_base is None else p_base
+    gm = _gross_margin() if gm is None else gm
+    se_cost = outreach.loaded_monthly_salary(_data()["reps"], "SE") * SE_MONTHS if se_cost is None else se_cost
+    if unconditional_discount:
+        return float(POC_UPLIFT * acv * gm - se_cost - acv * discount)
+    base = outreach.poc_value(acv, p_base, POC_UPLIFT, gm, se_cost, discount=0.0)
+    return float(base - (p_base + POC_UPLIFT) * acv * discount * discount_factor)
+
+
+q6 = Exercise(
+    id="ch03.scripts.q6",
+    title="Ожидаемая ценность пилота",
+    var="poc_ev_rub",
+    expected=lambda: _poc(),
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Вероятность без пилота — доля выигранных среди закрытых enterprise-сделок, дошедших до демо: "
+        "outreach.post_demo_funnel(opps, stages).loc['enterprise', 'won']. ACV — медиана amount_rub выигранных enterprise-сделок.",
+        "Стоимость пресейла = outreach.loaded_monthly_salary(reps, 'SE') × SE_MONTHS. Затем "
+        "EV = uplift × ACV × маржа − пресейл − (p + uplift) × ACV × скидка, или outreach.poc_value(...).",
+    ],
+    mistakes=[
+        Mistake(name="revenue", value=lambda: _poc(gm=1.0),
+                hint="Прирост посчитан в выручке. Компании достаётся валовая прибыль: умножьте ACV × прирост вероятности на "
+                "валовую маржу gross_margin."),
+        Mistake(name="discount_times_margin", value=lambda: _poc(discount_factor=_gross_margin()),
+                hint="Скидка умножена на маржу. Скидка уменьшает выручку, а себестоимость остаётся прежней — значит, валовая "
+                "прибыль падает на всю сумму скидки."),
+        Mistake(name="unconditional_discount", value=lambda: _poc(unconditional_discount=True),
+                hint="Скидка вычтена так, будто сделка выиграна наверняка. Скидку платят только при покупке: умножьте её на "
+                "вероятность выигрыша с пилотом (p + uplift)."),
+        Mistake(name="no_payroll_tax",
+                value=lambda: _poc(se_cost=outreach.loaded_monthly_salary(_data()["reps"], "SE", payroll_tax=0.0) * SE_MONTHS),
+                hint="Время пресейла посчитано по окладу без страховых взносов. Компании SE стоит оклад × 1,3."),
+        Mistake(name="all_closed", value=lambda: _poc(p_base=_p_all_closed()),
+                hint="Вероятность без пилота посчитана по всем закрытым enterprise-сделкам. Решение о пилоте принимают после "
+                "демо — берите сделки, дошедшие до демо (outreach.post_demo_funnel)."),
+        Mistake(name="mean_acv", value=lambda: _poc(acv=float(_enterprise_won()["amount_rub"].mean())),
+                hint="Взят средний ACV. В задании — типичная сделка, медиана: у enterprise несколько очень крупных контрактов "
+                "тянут среднее вверх."),
+        Mistake(name="no_discount", value=lambda: _poc(discount=0.0),
+                hint="Не учтена скидка за пилот. Клиент получает её при покупке: вычтите (p + uplift) × ACV × POC_DISCOUNT."),
+        Mistake(name="no_se", value=lambda: _poc(se_cost=0.0),
+                hint="Не учтено время пресейла. Пилот — это полмесяца работы SE: вычтите его стоимость со взносами."),
+    ],
+    correct_message="Знак числа — решение: больше нуля — пилот окупается. Посмотрите, какой прирост вероятности "
+    "нужен для безубыточности (outreach.poc_break_even_uplift): если он больше того, во что вы реально верите, "
+    "пилот лучше заменить демо на данных клиента.",
+)
+
+
+# ---------------------------------------------------------------------------
+# Квиз
+# ---------------------------------------------------------------------------
+
+quiz = Quiz(
+    id=SECTION,
+    questions=[
+        Question(
+            "BDR отчитался: начало «А» даёт 1,5 % встреч от наборов номера, начало «Б» — 6 % встреч от состоявшихся "
+            "разговоров. Какое начало лучше?",
+            (
+                Option("«Б»: 6 % больше 1,5 %", False, "Числа с разными знаменателями сравнивать нельзя: при доле дозвона 20 % "
+                       "1,5 % от наборов — это 7,5 % от разговоров, лучше «Б»."),
+                Option("«А»: оно считается по всем звонкам, это надёжнее", False, "В наборы номера входят звонки, где трубку не "
+                       "взяли и начало не прозвучало. Для сравнения начал нужен знаменатель «разговоры»."),
+                Option("Сказать нельзя, пока оба числа не приведены к одному знаменателю — разговорам", True,
+                       "Да: начало звонка влияет только на разговор. Пересчитайте «А» на разговоры (нужна доля дозвона) и "
+                       "сравните тестом двух долей."),
+            ),
+        ),
+        Question(
+            "Отклик на 3-м касании — 21 %, на 8-м — 8 %. Руководитель предлагает обрезать цепочку после 7-го касания. Что "
+            "нужно, чтобы решить?",
+            (
+                Option("Ничего: отклик упал почти втрое, касания перестали работать", False, "Падение отклика само по себе "
+                       "ничего не решает: дешёвое касание окупается и при низком отклике, если встреча дорогая."),
+                Option("Сравнить ожидаемую ценность встреч на касаниях 8+ со стоимостью времени на эти касания", True,
+                       "Верно: доля встреч на касании × ценность встречи против стоимости касания в рублях. И знаменатель — "
+                       "лиды, дошедшие до касания."),
+                Option("Посчитать отклик от всех, кто начал цепочку", False, "Так отклик поздних касаний выглядит ещё ниже: в "
+                       "знаменателе лиды, которые давно выбыли (назначили встречу или отказались)."),
+            ),
+        ),
+        Question(
+            "Какой критерий успеха пилота (PoC) «Сфера Деск» записан правильно?",
+            (
+                Option("Команде поддержки понравится интерфейс", False, "Не измеримо и не привязано к сроку: «понравится» "
+                       "нельзя проверить в конце пилота."),
+                Option("За три недели доля заявок второй линии, закрытых в SLA, вырастет с 71 % до 85 %, а решение о покупке "
+                       "примут до 30 июня", True, "Да: есть метрика, исходное и целевое значение, срок и следующий шаг — "
+                       "решение о покупке."),
+                Option("Проверим все функции системы на данных клиента", False, "Пилот без границ: «все функции» превращают его "
+                       "в бесплатное внедрение без даты окончания."),
+            ),
+        ),
+        Question(
+            "Три варианта начала звонка сравнивают попарно — три сравнения, каждое на уровне 0,05. Что происходит с "
+            "вероятностью хотя бы одной ложной «победы», если на деле варианты одинаковы?",
+            (
+                Option("Остаётся 5 %", False, "5 % — для одного сравнения. Каждое следующее — ещё один шанс ошибиться."),
+                Option("Растёт — примерно до 14 % для трёх независимых сравнений; поэтому нужна поправка (Холм, Бонферрони)",
+                       True, "Да: 1 − 0,95³ ≈ 14 %. Поправка Холма возвращает общую ошибку к 5 % и никогда не строже "
+                       "Бонферрони."),
+                Option("Падает: больше сравнений — больше данных", False, "Данных столько же, а шансов ошибиться больше."),
+            ),
+        ),
+    ],
+)

@@ -1,0 +1,286 @@
+"""Раздел 3.1: упражнения на классификацию текста (принимают синонимы, объясняют каждую
+неверную метку), ошибки по признакам ответа, согласованность учебных материалов с данными
+и утверждения текста раздела, которые зависят от данных."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesbook import methods
+from salesbook.checks import ___
+from salesbook.content import bant_leads, spin_calls
+from salesbook.data import load
+from salesbook.exercises import ch03_classic as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+# --- 1. Типы SPIN ------------------------------------------------------------------------------
+
+RU = {"S": "Ситуационный", "P": "проблемный вопрос", "I": "Извлекающий", "N": "направляющий"}
+EN = {"S": "Situation", "P": "Problem", "I": "implication", "N": "Need-payoff"}
+
+
+def test_q1_accepts_case_synonyms_and_key_forms():
+    key = spin_calls.answer_key()
+    assert ex.q1.check(key).passed
+    assert ex.q1.check({k.lower(): v.lower() for k, v in key.items()}).passed
+    assert ex.q1.check({int(k[1:]): RU[v] for k, v in key.items()}).passed
+    assert ex.q1.check({k[1:]: EN[v] for k, v in key.items()}).passed
+    assert ex.q1.check({f"Вопрос {k[1:]}": v for k, v in key.items()}).passed
+    assert ex.q1.check(pd.Series(key)).passed
+
+
+@pytest.mark.parametrize("question", list(spin_calls.QUESTIONS_A))
+def test_q1_every_wrong_label_is_explained(question):
+    key = spin_calls.answer_key()
+    known = {m.hint for m in ex.q1.mistakes}
+    for label in methods.SPIN_TYPES:
+        if label == key[question]:
+            continue
+        result = ex.q1.check({**key, question: label})
+        assert result.status == "incorrect"
+        if result.message not in known:
+            assert f"Вопрос {question}:" in result.message
+            assert spin_calls.CONFUSIONS[(key[question], label)] in result.message
+            assert spin_calls.QUESTIONS_A[question]["why"] in result.message
+
+
+def test_q1_known_confusions_get_their_hints():
+    key = spin_calls.answer_key()
+    hint = {m.name: m.hint for m in ex.q1.mistakes}
+    result = ex.q1.check({**key, "Q3": "P"})
+    assert result.message == hint["crm_as_problem"] and "CRM" in result.message
+    result = ex.q1.check({k: ("P" if v == "I" else v) for k, v in key.items()})
+    assert result.message == hint["implication_as_problem"]
+    result = ex.q1.check({k: "S" for k in key})
+    assert result.message == hint["one_label_for_all"]
+
+
+def test_q1_bad_shapes():
+    key = spin_calls.answer_key()
+    assert ex.q1.check({**key, "Q2": "closing"}).status == "invalid"
+    assert ex.q1.check({"Q1": "S"}).status == "invalid"
+    assert ex.q1.check({**key, "Q21": "S"}).status == "invalid"
+    assert ex.q1.check({**key, "Q5": ___}).status == "unattempted"
+    assert ex.q1.check(list(key.values())).status == "invalid"
+
+
+def test_spin_content_is_complete_and_unambiguous():
+    questions = spin_calls.QUESTIONS_A
+    assert 15 <= len(questions) <= 25
+    assert set(spin_calls.answer_key().values()) == set(methods.SPIN_TYPES)  # есть все четыре типа
+    assert set(spin_calls.CONFUSIONS) == {(a, b) for a in methods.SPIN_TYPES for b in methods.SPIN_TYPES if a != b}
+    for item in questions.values():
+        assert item["text"].endswith("?") and item["why"].strip()
+    # в звонках вопросительный знак стоит только у вопросов SPIN — кроме попытки закрыть сделку у Дениса
+    for call in (spin_calls.CALL_A, spin_calls.CALL_B):
+        frame = spin_calls.call_frame(call)
+        ae = frame[frame["speaker"] == "AE"]
+        unlabelled_questions = ae[ae["spin"].isna() & ae["text"].str.contains(r"\?")]
+        assert len(unlabelled_questions) <= (1 if call is spin_calls.CALL_B else 0)
+    # транскрипт нумерует ровно столько вопросов, сколько в ключе
+    numbered = re.findall(r"^\s*Q(\d+) ", spin_calls.transcript(spin_calls.CALL_A), flags=re.M)
+    assert [int(n) for n in numbered] == list(range(1, len(questions) + 1))
+    assert "[S]" in spin_calls.transcript(spin_calls.CALL_B, mark="type")
+    with pytest.raises(ValueError):
+        spin_calls.transcript(spin_calls.CALL_A, mark="bad")
+
+
+# --- 2. Микс вопросов --------------------------------------------------------------------------------
+
+
+def _call_b():
+    return spin_calls.call_frame(spin_calls.CALL_B)
+
+
+def test_q2_accepts_value_counts_dict_and_frame():
+    labels = _call_b()["spin"].dropna()
+    assert ex.q2.check(labels.value_counts(normalize=True)).passed  # Series «proportion», порядок любой
+    expected = methods.spin_mix(_call_b())
+    assert ex.q2.check(expected.to_dict()).passed
+    assert ex.q2.check(expected.to_frame()).passed
+    assert ex.q2.check(expected.rename(index=RU)).passed
+    assert ex.q2.check(expected.sample(frac=1, random_state=1)).passed
+
+
+def test_q2_percent_counts_and_missing_type():
+    expected = methods.spin_mix(_call_b())
+    result = ex.q2.check(expected * 100)
+    assert result.status == "incorrect" and "процент" in result.message
+    counts = _call_b()["spin"].value_counts()
+    result = ex.q2.check(counts)
+    assert result.message == next(m.hint for m in ex.q2.mistakes if m.name == "counts")
+    result = ex.q2.check(expected.drop("I"))
+    assert result.status == "invalid" and "I" in result.message
+    result = ex.q2.check(expected.rename({"S": "closing"}))
+    assert result.status == "invalid"
+    wrong_but_sums_to_one = pd.Series({"S": 0.25, "P": 0.25, "I": 0.25, "N": 0.25})
+    result = ex.q2.check(wrong_but_sums_to_one)
+    assert result.status == "incorrect" and "разметкой" in result.message
+    assert ex.q2.check({"S": ___, "P": 0, "I": 0, "N": 0}).status == "unattempted"
+
+
+def test_q2_mix_claim_in_text():
+    junior, senior = methods.spin_mix(_call_b()), methods.spin_mix(spin_calls.call_frame(spin_calls.CALL_A))
+    assert junior["S"] > 2 / 3  # «больше двух третей вопросов Дениса — ситуационные»
+    assert senior["S"] < 0.3 and senior["I"] + senior["N"] >= 0.5
+    assert junior["I"] + junior["N"] < 0.2
+
+
+# --- 3. Выбор совета -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["A", "c", "«D»"])
+def test_q3_each_wrong_option_gets_its_hint(answer):
+    result = ex.q3.check(answer)
+    assert result.status == "incorrect"
+    assert result.message in {m.hint for m in ex.q3.mistakes}
+
+
+def test_q3_accepts_forms_and_rejects_unknown():
+    assert ex.q3.check("b").passed and ex.q3.check(" «B» ").passed and ex.q3.check(["B"]).passed
+    assert ex.q3.check("E").status == "invalid"
+
+
+# --- 4. Вердикты BANT ------------------------------------------------------------------------------------
+
+WORDS = {"sql": "SQL", "budget": "бюджет", "authority": "полномочия", "need": "потребность", "timeline": "сроки"}
+LETTERS = {"sql": "sql", "budget": "B", "authority": "A", "need": "N", "timeline": "T"}
+
+
+def test_q4_accepts_letters_words_and_key_forms():
+    key = bant_leads.answer_key()
+    assert ex.q4.check(key).passed
+    assert ex.q4.check({k: LETTERS[v] for k, v in key.items()}).passed
+    assert ex.q4.check({k.lower(): WORDS[v] for k, v in key.items()}).passed
+    assert ex.q4.check({int(k[1:]): v.upper() for k, v in key.items()}).passed
+    reasons = {"sql": "qualified", "budget": "no_budget", "authority": "wrong_contact", "need": "no_need",
+               "timeline": "competitor_contract"}
+    assert ex.q4.check(pd.Series({k: reasons[v] for k, v in key.items()})).passed
+
+
+@pytest.mark.parametrize("lead", list(bant_leads.LEADS))
+def test_q4_every_wrong_verdict_is_explained(lead):
+    key = bant_leads.answer_key()
+    known = {m.hint for m in ex.q4.mistakes}
+    for verdict in methods.VERDICTS:
+        if verdict == key[lead]:
+            continue
+        result = ex.q4.check({**key, lead: verdict})
+        assert result.status == "incorrect"
+        if result.message not in known:
+            assert f"Лид {lead}:" in result.message
+            assert methods.VERDICT_NAMES[verdict] in result.message
+            reason = bant_leads.why_not(lead, verdict)
+            assert reason[1:] in result.message
+
+
+def test_q4_known_traps():
+    key = bant_leads.answer_key()
+    hint = {m.name: m.hint for m in ex.q4.mistakes}
+    # лид без подтверждённых полномочий назван SQL
+    result = ex.q4.check({**key, "L011922": "sql"})
+    assert result.status == "incorrect" and "Authority" in result.message
+    assert ex.q4.check(ex._authority_as_sql()).message == hint["authority_as_sql"]
+    assert ex.q4.check({k: "sql" for k in key}).message == hint["all_sql"]
+    assert ex.q4.check({**key, "L012152": "A"}).message == hint["title_as_authority"]
+    assert ex.q4.check({**key, "L011850": "SQL"}).message == hint["no_need_as_sql"]
+    assert ex.q4.check({**key, "L011801": "no_response"}).status == "invalid"
+    assert ex.q4.check({**key, "L999999": "sql"}).status == "invalid"
+
+
+def test_bant_notes_follow_the_rule():
+    # вердикт в ключе — это правило methods.bant_verdict по подтверждённым буквам
+    verdicts = methods.bant_verdict(bant_leads.evidence_table())
+    assert verdicts.to_dict() == bant_leads.answer_key()
+    for lead, item in bant_leads.LEADS.items():
+        assert set(item["evidence"]) == set(methods.BANT_LETTERS) == set(item["why"])
+        missing = [letter for letter, ok in item["evidence"].items() if not ok]
+        if item["verdict"] != "need":
+            assert len(missing) <= 1  # не больше одной неподтверждённой буквы — вердикт однозначен
+    assert set(bant_leads.answer_key().values()) == set(methods.VERDICTS)  # есть все пять вердиктов
+
+
+CHANNEL_WORDS = {
+    "organic": ("с сайта",), "partners": ("партнёр",), "outbound": ("Холодный звонок",),
+    "ppc": ("объявлени",), "content": ("статьи", "чек-лист", "гайд"),
+}
+LEVEL_WORDS = {
+    "c_level": ("генеральн", "Генеральн", "основатель"), "vp": ("заместитель директора",), "head": ("Руководитель", "руководитель"),
+    "manager": ("менеджер",), "specialist": ("специалист",),
+}
+REASON_OF = {"budget": "no_budget", "authority": "wrong_contact", "need": "no_need", "timeline": "competitor_contract"}
+
+
+def test_bant_notes_match_real_leads():
+    leads = load("leads").set_index("lead_id")
+    accounts = load("accounts").set_index("account_id")
+    for lead_id, item in bant_leads.LEADS.items():
+        row = leads.loc[lead_id]
+        note = item["note"]
+        assert item["company"] in accounts.loc[row["account_id"], "company_name"]
+        assert any(word in note for word in CHANNEL_WORDS[row["channel"]]), lead_id
+        assert any(word in note for word in LEVEL_WORDS[row["job_title_level"]]), lead_id
+        assert row["created_date"].year == 2025
+        # размер компании в заметке — в пределах 5 % от поля employees
+        sizes = [int(n.replace("\u00a0", "").replace(" ", "")) for n in re.findall(r"(\d[\d  ]*\d|\d+) (?:человек|сотрудник)", note)]
+        assert sizes and all(abs(s - row["employees"]) <= 0.05 * row["employees"] for s in sizes), lead_id
+        # решение SDR в заметке совпадает с CRM
+        if item["verdict"] == "sql":
+            assert pd.notna(row["sql_date"]) and row["status"] == "converted"
+        else:
+            assert row["status"] == "disqualified" and row["disqualify_reason"] == REASON_OF[item["verdict"]]
+
+
+# --- 5–6. Данные ------------------------------------------------------------------------------------------------
+
+
+def test_q5_percent_and_other_keys():
+    expected = ex.q5._expected()
+    result = ex.q5.check(expected * 100)
+    assert result.status == "incorrect" and "процент" in result.message
+    assert ex.q5.check(expected.reset_index()).passed  # ключ в столбце channel
+    assert ex.q5.check(expected.drop(index="social")).status == "incorrect"
+
+
+def test_q5_q6_accept_numpy_scalars():
+    assert ex.q6.check(np.float64(ex.q6._expected())).passed
+
+
+def test_section_claims_hold_on_course_data():
+    leads, opps = load("leads"), load("opportunities")
+    # по сегментам: больше всего отсеивают N и A; бюджет чаще в enterprise, чем в SMB
+    seg = methods.disqualification_mix(leads, by="segment")
+    for _, row in seg.iterrows():
+        assert set(row.nlargest(2).index) == {"need", "authority"}
+    assert seg.loc["enterprise", "budget"] > seg.loc["smb", "budget"]
+    # по каналам: входящих отсеивают N и A, у исходящих доля B и T в разы выше
+    ch = methods.disqualification_mix(leads, by="channel")
+    inbound = ch.drop(index="outbound")
+    assert (inbound["need"] + inbound["authority"] > 0.75).all()
+    assert ch.loc["outbound", ["budget", "timeline"]].sum() > 2 * inbound[["budget", "timeline"]].sum(axis=1).max()
+    # доля выигранных по уровню должности различается умеренно
+    closed = opps[opps["outcome"] != "open"].merge(leads[["lead_id", "job_title_level"]], on="lead_id")
+    rates = closed.assign(won=closed["outcome"].eq("won")).groupby("job_title_level")["won"].mean()
+    assert rates.max() - rates.min() < 0.1
+    # правило «полномочия = должность» отрезало бы большую часть выигранного ACV
+    assert ex.q6._expected() > 0.5
+    # судьба десяти лидов: четыре SQL, выиграна меньшая часть, есть проигрыши конкуренту
+    sql_leads = [k for k, v in bant_leads.answer_key().items() if v == "sql"]
+    deals = opps[opps["lead_id"].isin(sql_leads)]
+    assert len(deals) == 4
+    assert (deals["outcome"] == "won").sum() < 2
+    assert (deals["loss_reason"] == "competitor").sum() >= 1
+
+
+def test_quiz_feedback_on_every_option():
+    assert len(ex.quiz.questions) >= 2
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)

@@ -1,0 +1,317 @@
+"""Раздел 3.3: функция-рубрика письма (любая верная реализация проходит, каждая типичная ошибка
+получает свою подсказку), ошибки по признакам ответа и утверждения текста раздела, зависящие от данных."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesbook import outreach
+from salesbook.checks import ___
+from salesbook.content import cold_emails as ce
+from salesbook.data import load
+from salesbook.exercises import ch03_scripts as ex
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+
+
+MARKERS = outreach.CTA_MARKERS
+
+
+# --- 3. Рубрика письма: разные верные реализации ----------------------------------------
+
+
+def package_impl(email):
+    return outreach.email_checks(email["text"], email["company"], email["role"], email["trigger"])
+
+
+def split_impl(email):
+    """Слова — через split(), предложения — re.split без пустых кусков, ответы 0/1."""
+    text = email["text"]
+    low = text.lower()
+    n_words = len(text.split())
+    parts = [p for p in re.split(r"[.!?]+", text) if p.strip()]
+    mention = lambda k: k.lower() in low  # noqa: E731
+    return {
+        "length": int(25 <= n_words <= 100),
+        "personal": int(mention(email["company"]) and (mention(email["role"]) or mention(email["trigger"]))),
+        "one_cta": int(sum(low.count(m) for m in MARKERS) == 1),
+        "question": int("?" in text),
+        "readable": int(n_words / len(parts) <= 15),
+    }
+
+
+def naive_split_impl(email):
+    """Наивное деление на предложения: пустой хвост после последней точки тоже считается."""
+    text = email["text"]
+    n_words = len(re.findall(r"\w+", text))
+    n_sent = len(re.split(r"[.!?]", text))
+    low = text.casefold()
+    return {
+        "length": 25 <= n_words <= 100,
+        "personal": re.search(re.escape(email["company"]), text, re.I) is not None
+        and any(re.search(re.escape(email[k]), text, re.I) for k in ("role", "trigger")),
+        "one_cta": len([m for m in MARKERS for _ in re.finditer(m, low)]) == 1,
+        "question": text.count("?") > 0,
+        "readable": np.float64(n_words / n_sent) <= 15,
+    }
+
+
+def token_impl(email):
+    """Призывы ищутся по словам-токенам, средняя длина — среднее длин предложений, ответ — Series."""
+    text = email["text"]
+    tokens = [t.lower() for t in re.findall(r"[\w-]+", text)]
+    sents = [s for s in re.findall(r"[^.!?]+[.!?]+", text)]
+    lengths = [len(re.findall(r"[\w-]+", s)) for s in sents]
+    low = text.lower()
+    return pd.Series({
+        "length": 25 <= len(tokens) <= 100,
+        "personal": email["company"].lower() in low and (email["role"].lower() in low or email["trigger"].lower() in low),
+        "one_cta": sum(t in MARKERS for t in tokens) == 1,
+        "question": "?" in text,
+        "readable": np.mean(lengths) <= 15,
+        "score": 0,  # лишний ключ не мешает
+    })
+
+
+@pytest.mark.parametrize("fn", [package_impl, split_impl, naive_split_impl, token_impl])
+def test_q3_accepts_any_correct_implementation(fn):
+    result = ex.q3.check(fn)
+    assert result.passed, result.message
+
+
+def _broken(criterion, rule):
+    def fn(email):
+        out = package_impl(email)
+        out[criterion] = rule(email)
+        return out
+
+    return fn
+
+
+def _low(e):
+    return e["text"].lower()
+
+
+MISTAKES = {
+    "case_sensitive_personal": _broken("personal", lambda e: e["company"] in e["text"] and (e["role"] in e["text"] or e["trigger"] in e["text"])),
+    "case_sensitive_cta": _broken("one_cta", lambda e: sum(e["text"].count(m) for m in MARKERS) == 1),
+    "cta_at_least_one": _broken("one_cta", lambda e: any(m in _low(e) for m in MARKERS)),
+    "company_only": _broken("personal", lambda e: e["company"].lower() in _low(e)),
+    "any_of_three": _broken("personal", lambda e: any(e[k].lower() in _low(e) for k in ("company", "role", "trigger"))),
+    "all_three": _broken("personal", lambda e: all(e[k].lower() in _low(e) for k in ("company", "role", "trigger"))),
+    "length_chars": _broken("length", lambda e: 25 <= len(e["text"]) <= 100),
+    "length_no_minimum": _broken("length", lambda e: len(e["text"].split()) <= 100),
+    "readable_chars": _broken("readable", lambda e: len(e["text"]) / len(outreach.sentences(e["text"])) <= 15),
+    "readable_reversed": _broken("readable", lambda e: len(e["text"].split()) / len(outreach.sentences(e["text"])) > 15),
+}
+
+
+@pytest.mark.parametrize("name", list(MISTAKES))
+def test_q3_each_known_mistake_gets_its_hint(name):
+    hint = next(m.hint for m in ex.q3.mistakes if m.name == name)
+    result = ex.q3.check(MISTAKES[name])
+    assert result.status == "incorrect"
+    assert result.message == hint
+
+
+def test_q3_unknown_error_names_email_and_criterion():
+    def question_in_subject(email):
+        out = package_impl(email)
+        out["question"] = "?" in email["subject"]
+        return out
+
+    result = ex.q3.check(question_in_subject)
+    assert result.status == "incorrect"
+    assert "Письмо E" in result.message and "Вопрос" in result.message and outreach.RUBRIC["question"] in result.message
+
+
+def test_q3_blank_crash_and_bad_shapes():
+    def blank(email):
+        return ___
+
+    def blank_inside(email):
+        return {**package_impl(email), "readable": ___}
+
+    def crash(email):
+        return email["body"]
+
+    assert ex.q3.check(blank).status == "unattempted"
+    assert ex.q3.check(blank_inside).status == "unattempted"
+    result = ex.q3.check(crash)
+    assert result.status == "invalid" and "упала на письме E1" in result.message
+    assert ex.q3.check(lambda e: 5).status == "invalid"
+    assert ex.q3.check(lambda e: {"length": True}).status == "invalid"
+    assert ex.q3.check(lambda e: {k: "да" for k in outreach.CRITERIA}).status == "invalid"
+
+
+def test_q3_function_does_not_get_shared_email():
+    def mutating(email):
+        out = package_impl(email)
+        email["text"] = ""
+        return out
+
+    assert ex.q3.check(mutating).passed
+    assert ce.EMAILS["E1"]["text"]
+
+
+def test_email_key_matches_rubric_and_is_varied():
+    frame = pd.DataFrame({k: ce.as_argument(k) for k in ce.EMAILS}).T
+    graded = outreach.grade_emails(frame)
+    key = ce.answer_key()
+    for k in ce.EMAILS:
+        email = ce.as_argument(k)
+        assert package_impl(email) == key[k], k
+        assert {c: bool(graded.loc[k, c]) for c in outreach.CRITERIA} == key[k], k
+    assert 8 <= len(ce.EMAILS) <= 12
+    for criterion in outreach.CRITERIA:  # каждый критерий где-то выполнен, где-то нет
+        assert {key[k][criterion] for k in key} == {True, False}, criterion
+
+
+def test_email_counts_are_far_from_thresholds():
+    """Пороги с запасом: любой разумный подсчёт слов и предложений даёт тот же ответ."""
+    for k, item in ce.EMAILS.items():
+        text = item["text"]
+        counts = [len(text.split()), len(re.findall(r"\w+", text)), len(outreach.words(text))]
+        for n in counts:
+            assert n <= 100 - 8 or n >= 100 + 8, k
+            assert n <= 25 - 8 or n >= 25 + 8, k
+        n_sent = len(outreach.sentences(text))
+        for n in counts:
+            for s in (n_sent, n_sent + 1):
+                assert abs(n / s - 15) >= 4, k
+
+
+# --- 1, 2. Начало звонка -------------------------------------------------------------------
+
+
+def test_q1_per_dial_and_answered_only_are_caught():
+    table = ex._openers()
+    per_dial = table[ex.OPENER_COLUMNS].assign(meeting_rate=table["meeting_per_dial"])
+    result = ex.q1.check(per_dial)
+    assert result.status == "incorrect" and "наборы номера" in result.message
+    answered = table[ex.OPENER_COLUMNS].assign(connected=ex._answered_only())
+    answered["meeting_rate"] = answered["meetings"] / answered["connected"]
+    result = ex.q1.check(answered)
+    assert result.status == "incorrect" and "'connected'" in result.message
+    percent = table[ex.OPENER_COLUMNS].assign(meeting_rate=table["meeting_rate"] * 100)
+    assert "процент" in ex.q1.check(percent).message
+    assert ex.q1.check(table.reset_index()).passed  # ключ в столбце и лишние столбцы не мешают
+
+
+def test_q2_holm_is_significant_but_bonferroni_is_not():
+    pairs = ex._pairwise()
+    assert pairs.loc[ex.PAIR, "p_holm"] < 0.05 < pairs.loc[ex.PAIR, "p_bonferroni"]
+    assert pairs.loc["problem vs permission", "p_holm"] < 0.01
+    assert pairs.loc["referral vs permission", "p_holm"] > 0.05
+
+
+def test_openers_reproduce_dataset_readme():
+    """datasets/README.md: 16 012 холодных звонков, 2 908 разговоров; встречи 4,0 / 7,8 / 5,2 % разговоров."""
+    table = ex._openers(None, None)
+    assert table["dials"].sum() == 16012
+    assert table["connected"].sum() == 2908
+    assert np.round(table["meeting_rate"] * 100, 1).to_dict() == {"permission": 4.0, "problem": 7.8, "referral": 5.2}
+
+
+# --- 4–6. Касания и пилот -------------------------------------------------------------------
+
+
+def test_q4_starts_denominator_and_float_index():
+    curve = ex._curve()
+    starts = curve[ex.CURVE_COLUMNS].assign(reply_rate=curve["replies"] / curve["leads"].iloc[0])
+    result = ex.q4.check(starts)
+    assert result.status == "incorrect" and "начал цепочку" in result.message
+    float_key = curve[ex.CURVE_COLUMNS].reset_index()
+    float_key["touch_number"] = float_key["touch_number"].astype(float)
+    assert ex.q4.check(float_key).passed
+
+
+def test_touch_curve_reproduces_dataset_readme():
+    """datasets/README.md: отклик по номеру касания 15,0 → 17,3 → 20,8 → 20,9 → 19,5 → 16,0 → 10,4 → 8,2 → 5,2 → 6,8 %."""
+    d = ex._data()
+    curve = outreach.touch_curve(d["activities"])
+    published = [15.0, 17.3, 20.8, 20.9, 19.5, 16.0, 10.4, 8.2, 5.2, 6.8]
+    assert np.round(curve["reply_rate"] * 100, 1).tolist() == published
+
+
+def test_section_claims_hold():
+    outbound = ex._curve()
+    assert outbound["reply_rate"].idxmax() in (3, 4)
+    assert ex._cut()["net_rub"] < 0  # сокращать до шести касаний невыгодно
+    # каждое касание исходящей цепочки окупает своё время, а поздняя встреча — в разы больше своих касаний
+    assert (outbound["meeting_rate"] * ex._meeting_gp() > ex._touch_cost()).all()
+    late = outbound.loc[outbound.index >= 8]
+    assert ex._meeting_gp() > 3 * late["leads"].sum() / late["meetings"].sum() * ex._touch_cost()
+    assert ex._poc() > 0  # пилот в типичной enterprise-сделке окупается
+
+
+def test_q5_q6_accept_numpy_scalars_and_sign_hint():
+    assert ex.q5.check(np.float64(ex.q5._expected())).passed
+    assert ex.q6.check(np.float64(ex.q6._expected())).passed
+    assert "Знак" in ex.q5.check(-ex.q5._expected()).message
+
+
+def test_quiz_feedback_on_every_option():
+    assert 2 <= len(ex.quiz.questions) <= 4
+    for question in ex.quiz.questions:
+        assert all(option.feedback for option in question.options)
+
+
+def test_claims_of_section_text():
+    """Утверждения текста раздела, которые зависят от данных."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    from salesbook import experiments
+
+    d = ex._data()
+    acts, leads, opps, stages, reps = (d[k] for k in ("activities", "leads", "opportunities", "opportunity_stages", "reps"))
+    trials = outreach.opener_trials(acts)
+    low, high = proportion_confint(trials["successes"], trials["sent"], method="wilson")
+    low, high = pd.Series(low, index=trials.index), pd.Series(high, index=trials.index)
+    assert high["permission"] < low["problem"]  # интервалы «проблемы» и «разрешения» не пересекаются
+    assert low["referral"] < high["permission"] and high["referral"] > low["problem"]
+    for variant, positive in (("problem", True), ("referral", False)):
+        lo, _ = experiments.diff_confint(trials.loc[variant, "successes"], trials.loc[variant, "sent"],
+                                         trials.loc["permission", "successes"], trials.loc["permission", "sent"])
+        assert (lo > 0) == positive
+    # «все звонки с проблемы» дают больше встреч, чем нынешнее чередование
+    calls_2025 = outreach.opener_table(acts, *ex.YEAR_2025)
+    assert calls_2025["connected"].sum() * trials.loc["problem", "rate"] > calls_2025["meetings"].sum()
+    # кривая по всем лидам — горб с вершиной на 3–4-м касании и всплеском на последнем
+    all_curve = outreach.touch_curve(acts)
+    assert all_curve["reply_rate"].idxmax() in (3, 4)
+    assert all_curve["reply_rate"].iloc[-1] > all_curve["reply_rate"].iloc[-2]
+    # каждое касание исходящей цепочки окупается и по нижней границе интервала
+    out = ex._curve()
+    lo, _ = proportion_confint(out["meetings"], out["leads"], method="wilson")
+    assert (lo * ex._meeting_gp() > ex._touch_cost()).all()
+    # встреча на поздних касаниях дешевле встречи из нового лида
+    spend = load("marketing_spend")
+    lead_cost = spend.loc[(spend["business_line"] == "b2b") & (spend["channel"] == "outbound"), "spend_rub"].sum() \
+        / (leads["channel"] == "outbound").sum()
+    fresh = (lead_cost + out["leads"].sum() / out["leads"].iloc[0] * ex._touch_cost()) / (out["meetings"].sum() / out["leads"].iloc[0])
+    late = out.loc[out.index >= 8]
+    assert late["leads"].sum() * ex._touch_cost() / late["meetings"].sum() < fresh
+    # пилот: в SMB не окупается никогда, в mid-market нужен большой прирост, в enterprise — меньше допущения
+    funnel = outreach.post_demo_funnel(opps, stages)
+    se_cost = outreach.loaded_monthly_salary(reps, "SE") * ex.SE_MONTHS
+    won = opps[opps["outcome"] == "won"].groupby("segment")["amount_rub"].median()
+    need = {s: outreach.poc_break_even_uplift(won[s], funnel.loc[s, "won"], ex._gross_margin(), se_cost,
+                                              discount=ex.POC_DISCOUNT) for s in won.index}
+    assert need["smb"] > 1 - funnel.loc["smb", "won"]
+    assert need["mid_market"] > 0.15
+    assert need["enterprise"] < ex.POC_UPLIFT
+    # SE: в малом бизнесе сделки с SE выигрываются реже, в среднем — чаще
+    teams = opps.assign(team=opps["segment"] + np.where(opps["se_id"].notna(), "|with_se", "|no_se"))
+    by_team = outreach.post_demo_funnel(teams, stages, by="team")["won"]
+    assert by_team["smb|with_se"] < by_team["smb|no_se"]
+    assert by_team["mid_market|with_se"] > by_team["mid_market|no_se"]
+    # в E8 три длинных предложения по 20–40 слов
+    lengths = [len(outreach.words(x)) for x in outreach.sentences(ce.EMAILS["E8"]["text"])]
+    assert len(lengths) == 3 and all(20 <= n <= 40 for n in lengths)
