@@ -142,7 +142,7 @@ def _russian_exec_table() -> None:
     table_module._key2header.update({"runtime": "Время выполнения, с", "method": "Как получен результат", "succeeded": "Итог"})
     table_module._key2transform.update({
         "runtime": lambda x: "—" if x is None else number(x, 1),
-        "method": lambda x: {"cache": "из кэша", "auto": "выполнена", "force": "выполнена", "inline": "выполнена"}.get(str(x), str(x)),
+        "method": lambda x: {"cache": "через кэш исполнения", "auto": "выполнена", "force": "выполнена", "inline": "выполнена"}.get(str(x), str(x)),
         "succeeded": lambda x: "✅ без ошибок" if x is True else "❌ ошибка",
     })
     original = table_module.make_stat_table
