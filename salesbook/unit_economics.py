@@ -341,3 +341,27 @@ def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = No
         raise MetricError("Чтобы разбить клиентов по сегментам, передайте таблицу accounts.")
     groups = _with_segment(rows[["account_id"]], accounts)[by].to_numpy()
     return pd.Series(active.to_numpy(), index=groups).groupby(level=0).sum().rename("customer_months")
+
+
+def company_economics(tables: dict, start, end) -> dict[str, float]:
+    """Юнит-экономика B2B всей компании за период: входы формул разделов 1.1.3–1.1.4.
+
+    Ключи: ``costs`` и ``customers`` (полные затраты на привлечение и новые клиенты),
+    ``cac``, ``media_cac`` (только реклама), ``new_mrr`` (стартовый MRR нового
+    клиента), ``arpa``, ``gm`` (валовая маржа), ``churn`` (месячный лого-отток).
+    ``tables`` — словарь таблиц курса (marketing_spend, sm_costs, opportunities, mrr, cogs).
+    """
+    from . import metrics
+
+    customers = metrics.new_customers(tables["opportunities"], start, end)
+    costs = metrics.acquisition_costs(tables["marketing_spend"], tables["sm_costs"], start, end)
+    return {
+        "costs": float(costs.sum()),
+        "customers": float(customers),
+        "cac": metrics.cac(costs.sum(), customers),
+        "media_cac": metrics.cac(costs["media"], customers),
+        "new_mrr": new_mrr_per_customer(tables["opportunities"], start, end),
+        "arpa": arpa_for_period(tables["mrr"], start, end),
+        "gm": gross_margin_for_period(tables["mrr"], tables["cogs"], start, end),
+        "churn": logo_churn_monthly(tables["mrr"], start, end),
+    }

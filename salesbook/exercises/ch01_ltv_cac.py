@@ -38,18 +38,8 @@ def _data() -> dict[str, pd.DataFrame]:
 
 @lru_cache(maxsize=1)
 def _company() -> dict[str, float]:
-    d = _data()
-    customers = metrics.new_customers(d["opportunities"], *YEAR)
-    costs = metrics.acquisition_costs(d["marketing_spend"], d["sm_costs"], *YEAR)
-    return {
-        "costs": float(costs.sum()),
-        "customers": float(customers),
-        "cac": float(costs.sum()) / customers,
-        "media_cac": float(costs["media"]) / customers,
-        "arpa": unit_economics.arpa_for_period(d["mrr"], *YEAR),
-        "gm": unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *YEAR),
-        "churn": unit_economics.logo_churn_monthly(d["mrr"], *YEAR),
-    }
+    """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток."""
+    return unit_economics.company_economics(_data(), *YEAR)
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from .. import finance, metrics, unit_economics
+from .. import finance, unit_economics
 from ..checks import Exercise, Mistake, Number
 from ..quiz import Option, Question, Quiz
 
@@ -43,17 +43,7 @@ def _data() -> dict[str, pd.DataFrame]:
 @lru_cache(maxsize=1)
 def _company() -> dict[str, float]:
     """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток."""
-    d = _data()
-    customers = metrics.new_customers(d["opportunities"], *YEAR)
-    costs = metrics.acquisition_costs(d["marketing_spend"], d["sm_costs"], *YEAR)
-    return {
-        "cac": float(costs.sum()) / customers,
-        "media_cac": float(costs["media"]) / customers,
-        "new_mrr": unit_economics.new_mrr_per_customer(d["opportunities"], *YEAR),
-        "arpa": unit_economics.arpa_for_period(d["mrr"], *YEAR),
-        "gm": unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *YEAR),
-        "churn": unit_economics.logo_churn_monthly(d["mrr"], *YEAR),
-    }
+    return unit_economics.company_economics(_data(), *YEAR)
 
 
 @lru_cache(maxsize=1)
