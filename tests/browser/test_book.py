@@ -241,3 +241,26 @@ def test_screenshot(name, path, width, book_site, book_context, phone_context):
         assert overflow <= 1, f"{path} шире экрана {width} px на {overflow} px: появится горизонтальная прокрутка"
     finally:
         page.close()
+
+
+def test_quiz_gives_feedback_on_click(book_site, book_page):
+    """Квиз раздела работает в статической книге: клик по варианту показывает отзыв именно к нему."""
+    from salesbook.exercises.ch01_cac import quiz
+
+    page, _ = book_page
+    _load(page, book_site.url(SECTION))
+    block = page.locator(".salesbook-quiz").first
+    assert block.count() == 1, "на странице раздела нет квиза"
+    first_question = quiz.questions[0]
+    wrong = next(i for i, o in enumerate(first_question.options) if not o.correct)
+    right = next(i for i, o in enumerate(first_question.options) if o.correct)
+    labels = block.locator(".q").first.locator("label.opt")
+    assert labels.count() == len(first_question.options)
+    feedback = labels.nth(wrong).locator(".fb")
+    assert not feedback.is_visible(), "отзыв виден до выбора варианта"
+    labels.nth(wrong).click()
+    assert feedback.is_visible(), "после клика по варианту отзыв не появился"
+    assert "Неверно" in feedback.inner_text() and first_question.options[wrong].feedback[:30] in feedback.inner_text()
+    labels.nth(right).click()
+    assert not feedback.is_visible(), "отзыв к прежнему варианту не скрылся после выбора другого"
+    assert "Верно" in labels.nth(right).locator(".fb").inner_text()

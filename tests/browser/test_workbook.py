@@ -190,6 +190,20 @@ def test_every_exercise_is_unattempted(workbook):
     assert all_checks.count() == len(starters), "проверок на странице больше, чем заготовок"
 
 
+def test_quiz_works_in_jupyterlab(workbook):
+    """Квиз в тетради — тот же HTML с CSS, что и в книге: клик по варианту показывает отзыв к нему."""
+    page, _ = workbook
+    quiz = page.locator(f"{_ACTIVE} .jp-OutputArea-output .salesbook-quiz").first
+    quiz.scroll_into_view_if_needed()
+    assert quiz.count() == 1, "в выводе тетради нет квиза (JupyterLab мог вырезать HTML или стили)"
+    option = quiz.locator(".q").first.locator("label.opt").first
+    feedback = option.locator(".fb")
+    assert not feedback.is_visible(), "отзыв виден до выбора варианта"
+    option.click()
+    assert feedback.is_visible(), "после клика по варианту отзыв не появился — стили квиза не работают в JupyterLab"
+    assert re.search(r"Верно|Неверно", feedback.inner_text())
+
+
 def test_correct_answer_is_accepted(workbook):
     page, _ = workbook
     index = _starter_cell(NOTEBOOK, CORRECT_EXERCISE)
