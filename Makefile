@@ -26,6 +26,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# JupyterLab по-русски по умолчанию (языковой пакет стоит в requirements.txt)
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@printf '%s\n' '{"@jupyterlab/translation-extension:plugin": {"locale": "ru_RU"}}' > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 book: env

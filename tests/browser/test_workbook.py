@@ -60,12 +60,12 @@ def open_notebook(context, lab, path: str):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(lab.notebook_url(path), wait_until="domcontentloaded")
     page.locator(f"{_ACTIVE} .jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=60_000)
-    # ядро запущено и подключено: в строке состояния «Python 3 (ipykernel) | Idle»
-    # (до подключения там «No Kernel | Initializing», затем «Connecting»)
+    # ядро запущено и подключено: в строке состояния «Python 3 (ipykernel) | Простаивает»
+    # (Idle без русского языкового пакета; до подключения там «Нет Ядра» / «No Kernel»)
     try:
         page.wait_for_function(
             """() => { const bar = document.querySelector('#jp-main-statusbar');
-                       return bar && /\\|\\s*Idle/.test(bar.innerText) && !/No Kernel/.test(bar.innerText); }""",
+                       return bar && /\\|\\s*(Простаивает|Idle)/.test(bar.innerText) && !/(Нет Ядра|No Kernel)/.test(bar.innerText); }""",
             timeout=60_000,
         )
     except Exception as exc:  # noqa: BLE001
@@ -90,7 +90,8 @@ def snapshot(page, name: str) -> str:
 
 def run_all(page) -> None:
     page.locator(f"{_ACTIVE} .jp-Notebook").click(position={"x": 5, "y": 5})
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    # меню «Выполнить» (Run — если русский языковой пакет JupyterLab не включён)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^(Выполнить|Run)$")).click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     # все ячейки получили номер выполнения — или выполнение остановилось на ошибке
     try:
@@ -176,6 +177,13 @@ def test_workbook_runs_without_errors(workbook):
     assert not error_outputs(page), "в тетради вывод с ошибкой:\n" + "\n---\n".join(error_outputs(page))
     assert not not_run, f"ячейки не выполнились: {not_run} (приглашения: {prompts})"
     assert not errors, f"ошибки JavaScript в JupyterLab: {errors}"
+
+
+def test_jupyterlab_speaks_russian(workbook):
+    """make env включает русский языковой пакет JupyterLab: меню учащегося — по-русски."""
+    page, _ = workbook
+    labels = page.eval_on_selector_all(".lm-MenuBar-itemLabel", "els => els.map(e => e.textContent.trim())")
+    assert "Файл" in labels and "Выполнить" in labels, f"меню JupyterLab не по-русски: {labels}"
 
 
 def test_every_exercise_is_unattempted(workbook):
