@@ -15,36 +15,16 @@ import pandas as pd
 from .. import finance, metrics, unit_economics
 from ..checks import Exercise, Mistake, Number
 from ..quiz import Option, Question, Quiz
+# Те же данные и те же вычисления «на всю компанию», что и в разделе 1.1.3: общий кэш.
+from .ch01_payback import CHURN_PERIOD, TABLES, YEAR, _company, _data, _segments  # noqa: F401
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
 
-YEAR = ("2024-01-01", "2024-12-31")
-CHURN_PERIOD = ("2023-01-01", "2025-12-31")
 HORIZON_MONTHS = 60
 SMB_CHURN_CUT = 0.005
 TARGET_RATIO = 3.0
 TARGET_PAYBACK = 12
-
-TABLES = ("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts")
-
-
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
-
-    return {name: load(name) for name in TABLES}
-
-
-@lru_cache(maxsize=1)
-def _company() -> dict[str, float]:
-    """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток."""
-    return unit_economics.company_economics(_data(), *YEAR)
-
-
-@lru_cache(maxsize=1)
-def _segments() -> pd.DataFrame:
-    return unit_economics.segment_economics(_data(), *YEAR, *CHURN_PERIOD)
 
 
 def _company_ltv(margin=True, churn=None, arpa_scale=1.0) -> float:
