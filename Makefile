@@ -42,7 +42,7 @@ test: env
 	$(BIN)/salesbook coverage; \
 	echo "Все проверки курса прошли за $$(( $$(date +%s) - start )) с."; \
 	if [ -f _build/browser-skipped.txt ]; then cat _build/browser-skipped.txt; fi; \
-	$(BIN)/python -m salesbook.testsummary _build/junit-*.xml
+	$(BIN)/python -m salesbook.authoring.testsummary _build/junit-*.xml
 
 test-unit: env
 	$(PYTEST) tests -q -n 2 --junitxml=_build/junit-unit.xml

@@ -20,7 +20,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from salesbook import metrics  # noqa: E402
+from salesbook.toolkit import acquisition
 
 CASES = []
 
@@ -44,7 +44,7 @@ def timed(fn, repeat: int = 1) -> float:
 
 # --- 1.1.1 CAC ---------------------------------------------------------------
 
-@case("metrics.new_customer_deals")
+@case("acquisition.new_customer_deals")
 def bench_new_customers(d):
     opps = d["opportunities"]
 
@@ -56,16 +56,16 @@ def bench_new_customers(d):
                 first[row.account_id] = row
         return pd.DataFrame(first.values())
 
-    return (lambda: metrics.new_customer_deals(opps)), naive
+    return (lambda: acquisition.new_customer_deals(opps)), naive
 
 
-@case("metrics.channel_funnel")
+@case("acquisition.channel_funnel")
 def bench_funnel(d):
     spend, leads, opps = d["marketing_spend"], d["leads"], d["opportunities"]
     start, end = "2024-01-01", "2024-12-31"
 
     def naive():
-        deals = metrics.new_customer_deals(opps, leads)
+        deals = acquisition.new_customer_deals(opps, leads)
         rows = {}
         for channel in leads["channel"].unique():
             s = spend[(spend["channel"] == channel) & (spend["business_line"] == "b2b")]
@@ -76,14 +76,14 @@ def bench_funnel(d):
             rows[channel] = (s, n_leads, n_sql, n_cust)
         return rows
 
-    return (lambda: metrics.channel_funnel(spend, leads, opps, start, end)), naive
+    return (lambda: acquisition.channel_funnel(spend, leads, opps, start, end)), naive
 
 
 # --- 1.1.2 LTV: когорты и отток ------------------------------------------------
 
 @case("retention.cohort_table (квартальные когорты)")
 def bench_cohorts(d):
-    from salesbook import retention
+    from salesbook.toolkit import retention
 
     mrr = d["mrr"]
 
@@ -105,7 +105,7 @@ def bench_cohorts(d):
 
 @case("retention.churn_table (по месяцам)")
 def bench_churn(d):
-    from salesbook import retention
+    from salesbook.toolkit import retention
 
     mrr = d["mrr"]
 
@@ -127,7 +127,7 @@ def bench_churn(d):
 def bench_scenarios(d):
     import numpy as np
 
-    from salesbook import finance
+    from salesbook.toolkit import finance
 
     rng = np.random.default_rng(2025)
     n = 100_000
@@ -152,7 +152,7 @@ def bench_npv(d):
     import numpy as np
     import numpy_financial as npf
 
-    from salesbook import finance
+    from salesbook.toolkit import finance
 
     flows = pd.DataFrame(np.random.default_rng(7).normal(100_000, 30_000, (1_000, 37)))
 
@@ -166,7 +166,7 @@ def bench_npv(d):
 
 @case("market.segment_metrics + icp_score")
 def bench_icp(d):
-    from salesbook import market
+    from salesbook.toolkit import market
 
     opps, accounts, mrr = d["opportunities"], d["accounts"], d["mrr"]
 
@@ -193,7 +193,7 @@ def bench_icp(d):
 
 @case("planning.simulate_plan (1 000 прогонов)")
 def bench_monte_carlo(d):
-    from salesbook import planning
+    from salesbook.toolkit import planning
 
     reps, opps = d["reps"], d["opportunities"]
     team = planning.plan_team(reps, planning.hires_2026(), 2026)
@@ -223,7 +223,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-naive-over", type=float, default=300.0, help="не ждать наивную версию дольше, с")
     args = parser.parse_args(argv)
     data = load_scaled(args.scale)
-    from salesbook.fmt import number
+    from salesbook.runtime.fmt import number
 
     print(f"Строк: лиды {number(len(data['leads']))}, сделки {number(len(data['opportunities']))}, MRR {number(len(data['mrr']))}")
     print(f"{'функция':48} {'пакет, с':>10} {'наивно, с':>10} {'ускорение':>10}")

@@ -8,27 +8,27 @@ from pathlib import Path
 
 
 def _notebooks(args) -> int:
-    from . import authoring
+    from salesbook.authoring import notebooks
 
     if args.check:
-        problems = authoring.out_of_sync() + [f"утечка решения: {l}" for l in authoring.leaked_lines()]
-        problems += [f"остаток MyST: {l}" for l in authoring.myst_leftovers()]
+        problems = notebooks.out_of_sync() + [f"утечка решения: {l}" for l in notebooks.leaked_lines()]
+        problems += [f"остаток MyST: {l}" for l in notebooks.myst_leftovers()]
         for p in problems:
             print("✗", p)
         if problems:
             print("Тетради не совпадают с исходниками. Выполните: make notebooks")
             return 1
-        print(f"Тетради совпадают с исходниками ({len(authoring.section_sources())} разделов), утечек решений нет.")
+        print(f"Тетради совпадают с исходниками ({len(notebooks.section_sources())} разделов), утечек решений нет.")
         return 0
-    written = authoring.generate(only=args.only or None)
+    written = notebooks.generate(only=args.only or None)
     for path in written:
-        print("записан", path.relative_to(authoring.ROOT))
-    print(f"Готово: {len(authoring.section_sources())} разделов, изменено файлов: {len(written)}.")
+        print("записан", path.relative_to(notebooks.ROOT))
+    print(f"Готово: {len(notebooks.section_sources())} разделов, изменено файлов: {len(written)}.")
     return 0
 
 
 def _data(args) -> int:
-    from .data import generate
+    from salesbook.data import generate
 
     generate(Path(args.out), scale=args.scale, seed=args.seed, progress=not args.quiet)
     print(f"Данные записаны в {args.out} (масштаб {args.scale}, seed {args.seed}).")
@@ -36,8 +36,8 @@ def _data(args) -> int:
 
 
 def _progress(args) -> int:
-    from . import progress
-    from .fmt import pct
+    from salesbook.runtime import progress
+    from salesbook.runtime.fmt import pct
 
     table = progress.summary()
     _, damaged = progress.read_log()
@@ -55,7 +55,7 @@ def _progress(args) -> int:
 
 
 def _coverage(args) -> int:
-    from . import coverage
+    from salesbook.authoring import coverage
 
     problems = coverage.problems()
     for p in problems:
@@ -108,7 +108,7 @@ class _SubParsers(argparse._SubParsersAction):
 
 
 def _check_section(args) -> int:
-    from . import sectioncheck
+    from salesbook.authoring import sectioncheck
 
     return sectioncheck.run(args.source)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from salesbook import authoring
-from salesbook.authoring import ROOT, AuthoringError, myst_to_markdown
+from salesbook.authoring import notebooks
+from salesbook.authoring.notebooks import ROOT, AuthoringError, myst_to_markdown
 
 SOURCE = """---
 jupytext:
@@ -28,7 +28,7 @@ kernelspec:
 
 ```{code-cell} ipython3
 :tags: [setup, remove-cell]
-from salesbook.checks import ___
+from salesbook.runtime.checks import ___
 ```
 
 :::{exercise} Посчитайте
@@ -58,26 +58,26 @@ def tree(tmp_path):
 
 
 def test_committed_notebooks_match_sources():
-    assert authoring.out_of_sync() == []
+    assert notebooks.out_of_sync() == []
 
 
 def test_no_solution_line_leaks_into_workbook():
-    assert authoring.leaked_lines() == []
+    assert notebooks.leaked_lines() == []
 
 
 def test_no_myst_leftovers_in_notebooks():
-    assert authoring.myst_leftovers() == []
+    assert notebooks.myst_leftovers() == []
 
 
 def test_sources_follow_tag_conventions():
-    for path in authoring.section_sources():
-        assert authoring.lint_source(path) == []
+    for path in notebooks.section_sources():
+        assert notebooks.lint_source(path) == []
 
 
 def test_generation_splits_cells_and_is_deterministic(tree):
-    authoring.generate(tree)
+    notebooks.generate(tree)
     first = {p: p.read_bytes() for p in tree.rglob("*.ipynb")}
-    authoring.generate(tree)
+    notebooks.generate(tree)
     assert first == {p: p.read_bytes() for p in tree.rglob("*.ipynb")}
     workbook = nbformat.read(tree / "notebooks" / "ch99" / "9_9_demo.ipynb", as_version=4)
     solutions = nbformat.read(tree / "solutions" / "ch99" / "9_9_demo.ipynb", as_version=4)
@@ -89,34 +89,34 @@ def test_generation_splits_cells_and_is_deterministic(tree):
     text = "\n".join(c.source for c in workbook.cells if c.cell_type == "markdown")
     assert "#### Упражнение 1. Посчитайте" in text and "{term}" not in text and "(ch99-demo)=" not in text
     assert "9.9. Демо" in text
-    assert json.loads((tree / authoring.SOLUTIONS_JSON).read_text())["ch99.demo.q1"] == "answer = 40 + 2"
-    assert authoring.out_of_sync(tree) == []
+    assert json.loads((tree / notebooks.SOLUTIONS_JSON).read_text())["ch99.demo.q1"] == "answer = 40 + 2"
+    assert notebooks.out_of_sync(tree) == []
 
 
 def test_sync_check_catches_hand_edits_and_strays(tree):
-    authoring.generate(tree)
+    notebooks.generate(tree)
     path = tree / "notebooks" / "ch99" / "9_9_demo.ipynb"
     path.write_text(path.read_text().replace("answer = ___", "answer = 1"))
     (tree / "solutions" / "ch99" / "old.ipynb").write_text("{}")
-    problems = authoring.out_of_sync(tree)
+    problems = notebooks.out_of_sync(tree)
     assert any("9_9_demo.ipynb отличается" in p for p in problems)
     assert any("old.ipynb не соответствует" in p for p in problems)
 
 
 def test_leak_check_catches_solution_in_workbook(tree):
-    authoring.generate(tree)
+    notebooks.generate(tree)
     path = tree / "notebooks" / "ch99" / "9_9_demo.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("answer = 40 + 2"))
     nbformat.write(nb, path)
-    assert authoring.leaked_lines(tree) != []
+    assert notebooks.leaked_lines(tree) != []
 
 
 def test_lint_catches_missing_tags(tree):
     src = tree / "book" / "ch99" / "9_9_demo.md"
     src.write_text(SOURCE.replace(":tags: [solution, hide-input]", ":tags: [solution]"))
     with pytest.raises(AuthoringError, match="hide-input"):
-        authoring.render(src, tree)
+        notebooks.render(src, tree)
 
 
 def test_myst_conversion_of_admonitions_and_math():

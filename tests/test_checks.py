@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
-from salesbook.checks import ___, Choice, Exercise, ExpectationError, Function, Mistake, Number, Table
+from salesbook.runtime.checks import ___, Choice, Exercise, ExpectationError, Function, Mistake, Number, Table
 
 EXPECTED = 123_456.78
 
@@ -178,7 +178,7 @@ def test_expectation_env(monkeypatch):
 
 
 def test_blank_arithmetic_explains_itself():
-    from salesbook.checks import BlankError
+    from salesbook.runtime.checks import BlankError
 
     with pytest.raises(BlankError, match="пропуск"):
         ___ + 1

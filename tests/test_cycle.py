@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import cycle
-from salesbook.metrics import MetricError
+from salesbook.toolkit import cycle
+from salesbook.toolkit.acquisition import MetricError
 
 MP_WEEKS = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]
 MP_RELAPSE = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]

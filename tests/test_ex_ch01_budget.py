@@ -2,7 +2,7 @@
 
 import pytest
 
-from salesbook import planning
+from salesbook.toolkit import planning
 from salesbook.exercises import ch01_budget as ex
 
 

@@ -56,36 +56,36 @@ def test_quiz_feedback_on_every_option():
 
 def test_claims_in_the_prose_hold_on_the_data():
     """Текст раздела делает качественные выводы из данных — они должны оставаться верными."""
-    from salesbook import metrics
+    from salesbook.toolkit import acquisition
     from salesbook.data import load
 
     d = ex._data()
-    deals = metrics.new_customer_deals(d["opportunities"])
-    deals = deals[metrics.in_period(deals["close_date"], *ex.YEAR)]
+    deals = acquisition.new_customer_deals(d["opportunities"])
+    deals = deals[acquisition.in_period(deals["close_date"], *ex.YEAR)]
     # «в рублях самый дорогой клиент — enterprise, на рубль ACV дороже всех SMB»: ACV enterprise на порядок выше
     acv = deals.groupby("segment")["amount_rub"].median()
     assert acv["enterprise"] > 10 * acv["smb"]
     # «пока бюджеты растут, CAC без лага выше»: большинство кварталов после первого
-    costs = metrics.monthly_acquisition_costs(d["marketing_spend"], d["sm_costs"])
-    first = metrics.new_customer_deals(d["opportunities"])
+    costs = acquisition.monthly_acquisition_costs(d["marketing_spend"], d["sm_costs"])
+    first = acquisition.new_customer_deals(d["opportunities"])
     monthly = first.groupby(first["close_date"].dt.to_period("M").dt.to_timestamp()).size()
-    no_lag = metrics.lagged_cac(costs, monthly, 0)
-    lag = metrics.lagged_cac(costs, monthly, 3)
+    no_lag = acquisition.lagged_cac(costs, monthly, 0)
+    lag = acquisition.lagged_cac(costs, monthly, 3)
     both = no_lag.loc[lag.index]
     assert (both > lag).mean() > 0.6
     # «исключение — I кварталы»
     q1 = [p for p in lag.index if p.quarter == 1]
     assert all(lag[p] > no_lag[p] for p in q1)
     # «главная статья — люди, а не реклама»
-    parts = metrics.acquisition_costs(d["marketing_spend"], d["sm_costs"], *ex.YEAR)
+    parts = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *ex.YEAR)
     assert parts.drop("media").sum() > parts["media"]
 
 
 def test_segment_claim_smb_costs_most_per_rouble_of_acv():
-    from salesbook import metrics
+    from salesbook.toolkit import acquisition
     from salesbook.data import load
 
     d = ex._data()
-    table = metrics.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], load("reps"), *ex.YEAR)
+    table = acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], load("reps"), *ex.YEAR)
     assert table["cac"].idxmax() == "enterprise"
     assert table["cost_per_acv_rub"].idxmax() == "smb"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import retention, unit_economics
+from salesbook.toolkit import retention, unit_economics
 from salesbook.exercises import ch01_ltv as ex
 
 
@@ -163,7 +163,7 @@ def test_claims_about_sbg_on_company_data(data):
     for segment in ("smb", "mid_market"):                       # «модель не видит разнородности»
         group = customers[customers["segment"] == segment]
         fit = retention.fit_sbg(group["periods"], group["churned"])
-        assert fit.at_bound and fit.polarization < 1e-4
+        assert fit.polarization < 1e-4          # вырожденная оценка: у границы или с огромными α, β
     smb = customers[customers["segment"] == "smb"]
     fit = retention.fit_sbg(smb["periods"], smb["churned"])
     km = retention.survival_curve(smb["periods"], smb["churned"])["survival"]

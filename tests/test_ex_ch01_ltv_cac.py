@@ -2,7 +2,7 @@
 
 import pytest
 
-from salesbook import finance, unit_economics
+from salesbook.toolkit import finance, unit_economics
 from salesbook.exercises import ch01_ltv_cac as ex
 
 

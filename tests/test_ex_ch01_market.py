@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from salesbook import market
-from salesbook.checks import ___
+from salesbook.toolkit import market
+from salesbook.runtime.checks import ___
 from salesbook.exercises import ch01_market as ex
 
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from salesbook import finance
+from salesbook.toolkit import finance
 from salesbook.exercises import ch01_payback as ex
 
 
@@ -56,13 +56,13 @@ def test_quiz_feedback_on_every_option():
 
 def test_cohort_2023_fact_beats_flat_formula():
     """Текст раздела: у когорты 2023 года факт окупился быстрее формулы без оттока."""
-    from salesbook import metrics, unit_economics
+    from salesbook.toolkit import acquisition, unit_economics
 
     d = ex._data()
     year = ("2023-01-01", "2023-12-31")
-    deals = metrics.new_customer_deals(d["opportunities"])
-    ids = deals.loc[metrics.in_period(deals["close_date"], *year), "account_id"]
-    cac = metrics.acquisition_costs(d["marketing_spend"], d["sm_costs"], *year).sum() / len(ids)
+    deals = acquisition.new_customer_deals(d["opportunities"])
+    ids = deals.loc[acquisition.in_period(deals["close_date"], *year), "account_id"]
+    cac = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *year).sum() / len(ids)
     curve = unit_economics.cohort_gross_profit_curve(d["mrr"], d["cogs"], ids)
     gp = unit_economics.new_mrr_per_customer(d["opportunities"], *year) * unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *year)
     fact = finance.payback_from_cash_flows([-cac, *curve.tolist()])

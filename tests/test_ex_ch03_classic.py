@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import methods
-from salesbook.checks import ___
+from salesbook.toolkit import spin_bant
+from salesbook.runtime.checks import ___
 from salesbook.content import bant_leads, spin_calls
 from salesbook.data import load
 from salesbook.exercises import ch03_classic as ex
@@ -41,7 +41,7 @@ def test_q1_accepts_case_synonyms_and_key_forms():
 def test_q1_every_wrong_label_is_explained(question):
     key = spin_calls.answer_key()
     known = {m.hint for m in ex.q1.mistakes}
-    for label in methods.SPIN_TYPES:
+    for label in spin_bant.SPIN_TYPES:
         if label == key[question]:
             continue
         result = ex.q1.check({**key, question: label})
@@ -75,8 +75,8 @@ def test_q1_bad_shapes():
 def test_spin_content_is_complete_and_unambiguous():
     questions = spin_calls.QUESTIONS_A
     assert 15 <= len(questions) <= 25
-    assert set(spin_calls.answer_key().values()) == set(methods.SPIN_TYPES)  # есть все четыре типа
-    assert set(spin_calls.CONFUSIONS) == {(a, b) for a in methods.SPIN_TYPES for b in methods.SPIN_TYPES if a != b}
+    assert set(spin_calls.answer_key().values()) == set(spin_bant.SPIN_TYPES)  # есть все четыре типа
+    assert set(spin_calls.CONFUSIONS) == {(a, b) for a in spin_bant.SPIN_TYPES for b in spin_bant.SPIN_TYPES if a != b}
     for item in questions.values():
         assert item["text"].endswith("?") and item["why"].strip()
     # в звонках вопросительный знак стоит только у вопросов SPIN — кроме попытки закрыть сделку у Дениса
@@ -103,7 +103,7 @@ def _call_b():
 def test_q2_accepts_value_counts_dict_and_frame():
     labels = _call_b()["spin"].dropna()
     assert ex.q2.check(labels.value_counts(normalize=True)).passed  # Series «proportion», порядок любой
-    expected = methods.spin_mix(_call_b())
+    expected = spin_bant.spin_mix(_call_b())
     assert ex.q2.check(expected.to_dict()).passed
     assert ex.q2.check(expected.to_frame()).passed
     assert ex.q2.check(expected.rename(index=RU)).passed
@@ -111,7 +111,7 @@ def test_q2_accepts_value_counts_dict_and_frame():
 
 
 def test_q2_percent_counts_and_missing_type():
-    expected = methods.spin_mix(_call_b())
+    expected = spin_bant.spin_mix(_call_b())
     result = ex.q2.check(expected * 100)
     assert result.status == "incorrect" and "процент" in result.message
     counts = _call_b()["spin"].value_counts()
@@ -128,7 +128,7 @@ def test_q2_percent_counts_and_missing_type():
 
 
 def test_q2_mix_claim_in_text():
-    junior, senior = methods.spin_mix(_call_b()), methods.spin_mix(spin_calls.call_frame(spin_calls.CALL_A))
+    junior, senior = spin_bant.spin_mix(_call_b()), spin_bant.spin_mix(spin_calls.call_frame(spin_calls.CALL_A))
     assert junior["S"] > 2 / 3  # «больше двух третей вопросов Дениса — ситуационные»
     assert senior["S"] < 0.3 and senior["I"] + senior["N"] >= 0.5
     assert junior["I"] + junior["N"] < 0.2
@@ -170,14 +170,14 @@ def test_q4_accepts_letters_words_and_key_forms():
 def test_q4_every_wrong_verdict_is_explained(lead):
     key = bant_leads.answer_key()
     known = {m.hint for m in ex.q4.mistakes}
-    for verdict in methods.VERDICTS:
+    for verdict in spin_bant.VERDICTS:
         if verdict == key[lead]:
             continue
         result = ex.q4.check({**key, lead: verdict})
         assert result.status == "incorrect"
         if result.message not in known:
             assert f"Лид {lead}:" in result.message
-            assert methods.VERDICT_NAMES[verdict] in result.message
+            assert spin_bant.VERDICT_NAMES[verdict] in result.message
             reason = bant_leads.why_not(lead, verdict)
             assert reason[1:] in result.message
 
@@ -197,15 +197,15 @@ def test_q4_known_traps():
 
 
 def test_bant_notes_follow_the_rule():
-    # вердикт в ключе — это правило methods.bant_verdict по подтверждённым буквам
-    verdicts = methods.bant_verdict(bant_leads.evidence_table())
+    # вердикт в ключе — это правило spin_bant.bant_verdict по подтверждённым буквам
+    verdicts = spin_bant.bant_verdict(bant_leads.evidence_table())
     assert verdicts.to_dict() == bant_leads.answer_key()
     for lead, item in bant_leads.LEADS.items():
-        assert set(item["evidence"]) == set(methods.BANT_LETTERS) == set(item["why"])
+        assert set(item["evidence"]) == set(spin_bant.BANT_LETTERS) == set(item["why"])
         missing = [letter for letter, ok in item["evidence"].items() if not ok]
         if item["verdict"] != "need":
             assert len(missing) <= 1  # не больше одной неподтверждённой буквы — вердикт однозначен
-    assert set(bant_leads.answer_key().values()) == set(methods.VERDICTS)  # есть все пять вердиктов
+    assert set(bant_leads.answer_key().values()) == set(spin_bant.VERDICTS)  # есть все пять вердиктов
 
 
 CHANNEL_WORDS = {
@@ -257,12 +257,12 @@ def test_q5_q6_accept_numpy_scalars():
 def test_section_claims_hold_on_course_data():
     leads, opps = load("leads"), load("opportunities")
     # по сегментам: больше всего отсеивают N и A; бюджет чаще в enterprise, чем в SMB
-    seg = methods.disqualification_mix(leads, by="segment")
+    seg = spin_bant.disqualification_mix(leads, by="segment")
     for _, row in seg.iterrows():
         assert set(row.nlargest(2).index) == {"need", "authority"}
     assert seg.loc["enterprise", "budget"] > seg.loc["smb", "budget"]
     # по каналам: входящих отсеивают N и A, у исходящих доля B и T в разы выше
-    ch = methods.disqualification_mix(leads, by="channel")
+    ch = spin_bant.disqualification_mix(leads, by="channel")
     inbound = ch.drop(index="outbound")
     assert (inbound["need"] + inbound["authority"] > 0.75).all()
     assert ch.loc["outbound", ["budget", "timeline"]].sum() > 2 * inbound[["budget", "timeline"]].sum(axis=1).max()

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import outreach
-from salesbook.checks import ___
+from salesbook.toolkit import sales_scripts
+from salesbook.runtime.checks import ___
 from salesbook.content import cold_emails as ce
 from salesbook.data import load
 from salesbook.exercises import ch03_scripts as ex
@@ -20,14 +20,14 @@ def _no_expectation(monkeypatch):
     monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
 
 
-MARKERS = outreach.CTA_MARKERS
+MARKERS = sales_scripts.CTA_MARKERS
 
 
 # --- 3. Рубрика письма: разные верные реализации ----------------------------------------
 
 
 def package_impl(email):
-    return outreach.email_checks(email["text"], email["company"], email["role"], email["trigger"])
+    return sales_scripts.email_checks(email["text"], email["company"], email["role"], email["trigger"])
 
 
 def split_impl(email):
@@ -107,8 +107,8 @@ MISTAKES = {
     "all_three": _broken("personal", lambda e: all(e[k].lower() in _low(e) for k in ("company", "role", "trigger"))),
     "length_chars": _broken("length", lambda e: 25 <= len(e["text"]) <= 100),
     "length_no_minimum": _broken("length", lambda e: len(e["text"].split()) <= 100),
-    "readable_chars": _broken("readable", lambda e: len(e["text"]) / len(outreach.sentences(e["text"])) <= 15),
-    "readable_reversed": _broken("readable", lambda e: len(e["text"].split()) / len(outreach.sentences(e["text"])) > 15),
+    "readable_chars": _broken("readable", lambda e: len(e["text"]) / len(sales_scripts.sentences(e["text"])) <= 15),
+    "readable_reversed": _broken("readable", lambda e: len(e["text"].split()) / len(sales_scripts.sentences(e["text"])) > 15),
 }
 
 
@@ -128,7 +128,7 @@ def test_q3_unknown_error_names_email_and_criterion():
 
     result = ex.q3.check(question_in_subject)
     assert result.status == "incorrect"
-    assert "Письмо E" in result.message and "Вопрос" in result.message and outreach.RUBRIC["question"] in result.message
+    assert "Письмо E" in result.message and "Вопрос" in result.message and sales_scripts.RUBRIC["question"] in result.message
 
 
 def test_q3_blank_crash_and_bad_shapes():
@@ -147,7 +147,7 @@ def test_q3_blank_crash_and_bad_shapes():
     assert result.status == "invalid" and "упала на письме E1" in result.message
     assert ex.q3.check(lambda e: 5).status == "invalid"
     assert ex.q3.check(lambda e: {"length": True}).status == "invalid"
-    assert ex.q3.check(lambda e: {k: "да" for k in outreach.CRITERIA}).status == "invalid"
+    assert ex.q3.check(lambda e: {k: "да" for k in sales_scripts.CRITERIA}).status == "invalid"
 
 
 def test_q3_function_does_not_get_shared_email():
@@ -162,14 +162,14 @@ def test_q3_function_does_not_get_shared_email():
 
 def test_email_key_matches_rubric_and_is_varied():
     frame = pd.DataFrame({k: ce.as_argument(k) for k in ce.EMAILS}).T
-    graded = outreach.grade_emails(frame)
+    graded = sales_scripts.grade_emails(frame)
     key = ce.answer_key()
     for k in ce.EMAILS:
         email = ce.as_argument(k)
         assert package_impl(email) == key[k], k
-        assert {c: bool(graded.loc[k, c]) for c in outreach.CRITERIA} == key[k], k
+        assert {c: bool(graded.loc[k, c]) for c in sales_scripts.CRITERIA} == key[k], k
     assert 8 <= len(ce.EMAILS) <= 12
-    for criterion in outreach.CRITERIA:  # каждый критерий где-то выполнен, где-то нет
+    for criterion in sales_scripts.CRITERIA:  # каждый критерий где-то выполнен, где-то нет
         assert {key[k][criterion] for k in key} == {True, False}, criterion
 
 
@@ -177,11 +177,11 @@ def test_email_counts_are_far_from_thresholds():
     """Пороги с запасом: любой разумный подсчёт слов и предложений даёт тот же ответ."""
     for k, item in ce.EMAILS.items():
         text = item["text"]
-        counts = [len(text.split()), len(re.findall(r"\w+", text)), len(outreach.words(text))]
+        counts = [len(text.split()), len(re.findall(r"\w+", text)), len(sales_scripts.words(text))]
         for n in counts:
             assert n <= 100 - 8 or n >= 100 + 8, k
             assert n <= 25 - 8 or n >= 25 + 8, k
-        n_sent = len(outreach.sentences(text))
+        n_sent = len(sales_scripts.sentences(text))
         for n in counts:
             for s in (n_sent, n_sent + 1):
                 assert abs(n / s - 15) >= 4, k
@@ -235,7 +235,7 @@ def test_q4_starts_denominator_and_float_index():
 def test_touch_curve_reproduces_dataset_readme():
     """datasets/README.md: отклик по номеру касания 15,0 → 17,3 → 20,8 → 20,9 → 19,5 → 16,0 → 10,4 → 8,2 → 5,2 → 6,8 %."""
     d = ex._data()
-    curve = outreach.touch_curve(d["activities"])
+    curve = sales_scripts.touch_curve(d["activities"])
     published = [15.0, 17.3, 20.8, 20.9, 19.5, 16.0, 10.4, 8.2, 5.2, 6.8]
     assert np.round(curve["reply_rate"] * 100, 1).tolist() == published
 
@@ -267,11 +267,11 @@ def test_claims_of_section_text():
     """Утверждения текста раздела, которые зависят от данных."""
     from statsmodels.stats.proportion import proportion_confint
 
-    from salesbook import experiments
+    from salesbook.toolkit import experiments
 
     d = ex._data()
     acts, leads, opps, stages, reps = (d[k] for k in ("activities", "leads", "opportunities", "opportunity_stages", "reps"))
-    trials = outreach.opener_trials(acts)
+    trials = sales_scripts.opener_trials(acts)
     low, high = proportion_confint(trials["successes"], trials["sent"], method="wilson")
     low, high = pd.Series(low, index=trials.index), pd.Series(high, index=trials.index)
     assert high["permission"] < low["problem"]  # интервалы «проблемы» и «разрешения» не пересекаются
@@ -281,10 +281,10 @@ def test_claims_of_section_text():
                                          trials.loc["permission", "successes"], trials.loc["permission", "sent"])
         assert (lo > 0) == positive
     # «все звонки с проблемы» дают больше встреч, чем нынешнее чередование
-    calls_2025 = outreach.opener_table(acts, *ex.YEAR_2025)
+    calls_2025 = sales_scripts.opener_table(acts, *ex.YEAR_2025)
     assert calls_2025["connected"].sum() * trials.loc["problem", "rate"] > calls_2025["meetings"].sum()
     # кривая по всем лидам — горб с вершиной на 3–4-м касании и всплеском на последнем
-    all_curve = outreach.touch_curve(acts)
+    all_curve = sales_scripts.touch_curve(acts)
     assert all_curve["reply_rate"].idxmax() in (3, 4)
     assert all_curve["reply_rate"].iloc[-1] > all_curve["reply_rate"].iloc[-2]
     # каждое касание исходящей цепочки окупается и по нижней границе интервала
@@ -299,19 +299,19 @@ def test_claims_of_section_text():
     late = out.loc[out.index >= 8]
     assert late["leads"].sum() * ex._touch_cost() / late["meetings"].sum() < fresh
     # пилот: в SMB не окупается никогда, в mid-market нужен большой прирост, в enterprise — меньше допущения
-    funnel = outreach.post_demo_funnel(opps, stages)
-    se_cost = outreach.loaded_monthly_salary(reps, "SE") * ex.SE_MONTHS
+    funnel = sales_scripts.post_demo_funnel(opps, stages)
+    se_cost = sales_scripts.loaded_monthly_salary(reps, "SE") * ex.SE_MONTHS
     won = opps[opps["outcome"] == "won"].groupby("segment")["amount_rub"].median()
-    need = {s: outreach.poc_break_even_uplift(won[s], funnel.loc[s, "won"], ex._gross_margin(), se_cost,
+    need = {s: sales_scripts.poc_break_even_uplift(won[s], funnel.loc[s, "won"], ex._gross_margin(), se_cost,
                                               discount=ex.POC_DISCOUNT) for s in won.index}
     assert need["smb"] > 1 - funnel.loc["smb", "won"]
     assert need["mid_market"] > 0.15
     assert need["enterprise"] < ex.POC_UPLIFT
     # SE: в малом бизнесе сделки с SE выигрываются реже, в среднем — чаще
     teams = opps.assign(team=opps["segment"] + np.where(opps["se_id"].notna(), "|with_se", "|no_se"))
-    by_team = outreach.post_demo_funnel(teams, stages, by="team")["won"]
+    by_team = sales_scripts.post_demo_funnel(teams, stages, by="team")["won"]
     assert by_team["smb|with_se"] < by_team["smb|no_se"]
     assert by_team["mid_market|with_se"] > by_team["mid_market|no_se"]
     # в E8 три длинных предложения по 20–40 слов
-    lengths = [len(outreach.words(x)) for x in outreach.sentences(ce.EMAILS["E8"]["text"])]
+    lengths = [len(sales_scripts.words(x)) for x in sales_scripts.sentences(ce.EMAILS["E8"]["text"])]
     assert len(lengths) == 3 and all(20 <= n <= 40 for n in lengths)

@@ -11,7 +11,7 @@ from statsmodels.stats.proportion import (
     samplesize_proportions_2indep_onetail,
 )
 
-from salesbook import experiments
+from salesbook.toolkit import experiments
 from salesbook.exercises import ch10_ab as ex
 
 

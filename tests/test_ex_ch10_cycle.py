@@ -2,7 +2,7 @@
 
 import pytest
 
-from salesbook import cycle
+from salesbook.toolkit import cycle
 from salesbook.exercises import ch10_cycle as ex
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from salesbook.checks import ___
+from salesbook.runtime.checks import ___
 from salesbook.exercises import ch10_kpi as ex
 
 

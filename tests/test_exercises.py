@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesbook.checks import ___, Choice, Function, Number, Table
+from salesbook.runtime.checks import ___, Choice, Function, Number, Table
 from salesbook.exercises import all_exercises
 
 EXERCISES = all_exercises()
@@ -77,7 +77,7 @@ def test_messages_never_reveal_expected_number(ex):
     expected = ex._expected()
     if not isinstance(ex.compare, Number):
         return
-    from salesbook import fmt
+    from salesbook.runtime import fmt
 
     forms = {f"{expected:.0f}", f"{expected:.2f}", fmt.number(expected), fmt.number(expected, 1), fmt.number(expected, 2)}
     for wrong in (expected * 1.5, expected * 100, expected / 12, 0.0, "x", None):

@@ -1,4 +1,4 @@
-"""Статистика A/B-тестов (salesbook.experiments): ручные примеры, сверка со statsmodels и scipy,
+"""Статистика A/B-тестов (salesbook.toolkit.experiments): ручные примеры, сверка со statsmodels и scipy,
 опубликованные примеры из документации R ``power.prop.test``."""
 
 import math
@@ -17,8 +17,8 @@ from statsmodels.stats.proportion import (
     samplesize_proportions_2indep_onetail,
 )
 
-from salesbook import experiments as ab
-from salesbook.metrics import MetricError
+from salesbook.toolkit import experiments as ab
+from salesbook.toolkit.acquisition import MetricError
 
 # Пары «успехи B, писем B, успехи A, писем A»: от крупных долей до писем с 1–3 % ответов.
 CASES = [(30, 100, 20, 100), (79, 1200, 39, 1200), (10, 300, 8, 300), (4, 900, 8, 900), (0, 50, 3, 60), (551, 1200, 447, 1200)]

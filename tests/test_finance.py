@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from salesbook import finance, metrics, unit_economics
-from salesbook.metrics import MetricError
+from salesbook.toolkit import acquisition, finance, unit_economics
+from salesbook.toolkit.acquisition import MetricError
 
 # ---------------------------------------------------------------------------
 # Опубликованные примеры
@@ -361,16 +361,16 @@ def test_segment_costs_add_up_and_match_section_1_1_1(tables):
     year = ("2024-01-01", "2024-12-31")
     t = tables
     seg = unit_economics.segment_acquisition_costs(t["marketing_spend"], t["sm_costs"], t["reps"], t["leads"], t["opportunities"], *year)
-    assert seg.sum() == pytest.approx(metrics.acquisition_costs(t["marketing_spend"], t["sm_costs"], *year).sum())
+    assert seg.sum() == pytest.approx(acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *year).sum())
     # тот же расчёт, что в ячейке «CAC по сегментам» раздела 1.1.1
     costs, reps, leads = t["sm_costs"], t["reps"], t["leads"]
-    year_costs = costs[metrics.in_period(costs["month"], *year) & costs["department"].isin(["sales", "marketing"])]
+    year_costs = costs[acquisition.in_period(costs["month"], *year) & costs["department"].isin(["sales", "marketing"])]
     people = year_costs[year_costs["role"].isin(["AE", "SE"])]
     headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()
     team_share = headcount / headcount.groupby(level="role").transform("sum")
     direct = people.groupby("role")["amount_rub"].sum().mul(team_share, level="role").groupby(level="team").sum()
-    shared = metrics.acquisition_costs(t["marketing_spend"], costs, *year).sum() - direct.sum()
-    sql_share = leads[metrics.in_period(leads["sql_date"], *year)].groupby("segment").size()
+    shared = acquisition.acquisition_costs(t["marketing_spend"], costs, *year).sum() - direct.sum()
+    sql_share = leads[acquisition.in_period(leads["sql_date"], *year)].groupby("segment").size()
     expected = direct.add(shared * sql_share / sql_share.sum(), fill_value=0)
     for segment in unit_economics.SEGMENTS:
         assert seg[segment] == pytest.approx(expected[segment])
@@ -381,15 +381,15 @@ def test_segment_economics_columns_are_consistent(tables):
     assert list(seg.index) == list(unit_economics.SEGMENTS)
     assert seg["ltv"].to_numpy() == pytest.approx((seg["arpa"] * seg["gross_margin"] / seg["monthly_churn"]).to_numpy())
     assert seg["payback_months"].to_numpy() == pytest.approx((seg["cac"] / (seg["new_mrr"] * seg["gross_margin"])).to_numpy())
-    assert seg["customers"].sum() == metrics.new_customers(tables["opportunities"], "2024-01-01", "2024-12-31")
+    assert seg["customers"].sum() == acquisition.new_customers(tables["opportunities"], "2024-01-01", "2024-12-31")
 
 
 def test_commercial_cost_structure_kinds_and_shares(tables):
     s = unit_economics.commercial_cost_structure(tables, "2025-01-01", "2025-12-31")
     assert set(s["kind"]) == {"fixed", "variable"}
     assert s.loc["bonus", "kind"] == "variable" and s.loc["media", "kind"] == "fixed"
-    revenue = tables["mrr"].loc[metrics.in_period(tables["mrr"]["month"], "2025-01-01", "2025-12-31"), "mrr_rub"].sum()
+    revenue = tables["mrr"].loc[acquisition.in_period(tables["mrr"]["month"], "2025-01-01", "2025-12-31"), "mrr_rub"].sum()
     sm = tables["sm_costs"]
-    bonus = sm.loc[metrics.in_period(sm["month"], "2025-01-01", "2025-12-31") & (sm["cost_type"] == "bonus"), "amount_rub"].sum()
+    bonus = sm.loc[acquisition.in_period(sm["month"], "2025-01-01", "2025-12-31") & (sm["cost_type"] == "bonus"), "amount_rub"].sum()
     assert s.loc["bonus", "share_of_revenue"] == pytest.approx(bonus / revenue)
     assert 0 < s.loc["cogs_variable", "share_of_revenue"] < 0.5

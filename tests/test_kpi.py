@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import kpi
-from salesbook.metrics import MetricError
+from salesbook.toolkit import kpi
+from salesbook.toolkit.acquisition import MetricError
 
 
 def ts(s):

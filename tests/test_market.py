@@ -1,4 +1,4 @@
-"""salesbook.market: ручные примеры, опубликованные числа и проверки входа."""
+"""salesbook.toolkit.market: ручные примеры, опубликованные числа и проверки входа."""
 
 import math
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from salesbook import market
+from salesbook.toolkit import market
 from salesbook.data import schemas
-from salesbook.metrics import MetricError
+from salesbook.toolkit.acquisition import MetricError
 
 # ---------------------------------------------------------------------------
 # Интервал Уилсона

@@ -1,4 +1,4 @@
-"""salesbook.meddic: скоринг, пробелы, категории прогноза и инструменты проверки.
+"""salesbook.toolkit.meddic: скоринг, пробелы, категории прогноза и инструменты проверки.
 
 Ручные примеры посчитаны на бумаге; логистическая регрессия воспроизводит
 опубликованный пример документации statsmodels (данные Spector & Mazzeo, 1980).
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from salesbook import meddic
-from salesbook.metrics import MetricError
+from salesbook.toolkit import meddic
+from salesbook.toolkit.acquisition import MetricError
 
 L = meddic.LETTERS
 

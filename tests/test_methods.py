@@ -1,4 +1,4 @@
-"""salesbook.methods: SPIN и BANT — ручные примеры, синонимы меток и проверки входа."""
+"""salesbook.toolkit.spin_bant: SPIN и BANT — ручные примеры, синонимы меток и проверки входа."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import methods
-from salesbook.metrics import MetricError
+from salesbook.toolkit import spin_bant
+from salesbook.toolkit.acquisition import MetricError
 
 # --- SPIN -----------------------------------------------------------------------------
 
@@ -24,42 +24,42 @@ from salesbook.metrics import MetricError
     ],
 )
 def test_spin_code_understands_synonyms(label, code):
-    assert methods.spin_code(label) == code
+    assert spin_bant.spin_code(label) == code
 
 
 @pytest.mark.parametrize("label", ["", "x", "closing", "вопрос", None, 5, 1.0, True, ["S"]])
 def test_spin_code_unknown_is_none(label):
-    assert methods.spin_code(label) is None
+    assert spin_bant.spin_code(label) is None
 
 
 def test_spin_mix_hand_computed():
     call = pd.DataFrame({"spin": ["S", None, "s", "ситуационный", "P", None, "Need-payoff", "N", None]})
-    mix = methods.spin_mix(call)
+    mix = spin_bant.spin_mix(call)
     # 3 S, 1 P, 0 I, 2 N из 6 вопросов SPIN
     assert list(mix.index) == ["S", "P", "I", "N"]
     assert mix.name == "share"
     assert mix.tolist() == pytest.approx([3 / 6, 1 / 6, 0.0, 2 / 6])
     assert mix.sum() == pytest.approx(1.0)
     # столбец меток даёт то же самое
-    assert methods.spin_mix(call["spin"]).tolist() == pytest.approx(mix.tolist())
+    assert spin_bant.spin_mix(call["spin"]).tolist() == pytest.approx(mix.tolist())
 
 
 def test_spin_mix_other_column_and_nan():
     call = pd.DataFrame({"kind": ["I", np.nan, "I", "P"]})
-    assert methods.spin_mix(call, column="kind").tolist() == pytest.approx([0, 1 / 3, 2 / 3, 0])
+    assert spin_bant.spin_mix(call, column="kind").tolist() == pytest.approx([0, 1 / 3, 2 / 3, 0])
 
 
 def test_spin_mix_errors():
     with pytest.raises(MetricError, match="нет столбца"):
-        methods.spin_mix(pd.DataFrame({"text": ["a"]}))
+        spin_bant.spin_mix(pd.DataFrame({"text": ["a"]}))
     with pytest.raises(MetricError, match="ни одного"):
-        methods.spin_mix(pd.DataFrame({"spin": [None, None]}))
+        spin_bant.spin_mix(pd.DataFrame({"spin": [None, None]}))
     with pytest.raises(MetricError, match="Не узнаю"):
-        methods.spin_mix(pd.DataFrame({"spin": ["S", "closing"]}))
+        spin_bant.spin_mix(pd.DataFrame({"spin": ["S", "closing"]}))
     with pytest.raises(MetricError):
-        methods.spin_mix(["S", "P"])
+        spin_bant.spin_mix(["S", "P"])
     with pytest.raises(MetricError):
-        methods.spin_codes(["S"])
+        spin_bant.spin_codes(["S"])
 
 
 # --- BANT: метки и вердикт ------------------------------------------------------------------
@@ -79,12 +79,12 @@ def test_spin_mix_errors():
     ],
 )
 def test_bant_code_understands_synonyms(label, code):
-    assert methods.bant_code(label) == code
+    assert spin_bant.bant_code(label) == code
 
 
 @pytest.mark.parametrize("label", ["", "no_response", "не квалифицирован", "x", None, 1, True])
 def test_bant_code_unknown_is_none(label):
-    assert methods.bant_code(label) is None
+    assert spin_bant.bant_code(label) is None
 
 
 def test_bant_verdict_hand_cases():
@@ -97,7 +97,7 @@ def test_bant_verdict_hand_cases():
         },
         index=list("abcdefg"),
     )
-    verdict = methods.bant_verdict(evidence)
+    verdict = spin_bant.bant_verdict(evidence)
     assert verdict.to_dict() == {
         "a": "sql",        # всё подтверждено
         "b": "authority",  # нет полномочий
@@ -112,13 +112,13 @@ def test_bant_verdict_hand_cases():
 
 def test_bant_verdict_accepts_zero_one_and_checks_input():
     ones = pd.DataFrame({"budget": [1, 0], "authority": [1, 1], "need": [1, 1], "timeline": [1, 1]})
-    assert methods.bant_verdict(ones).tolist() == ["sql", "budget"]
+    assert spin_bant.bant_verdict(ones).tolist() == ["sql", "budget"]
     with pytest.raises(MetricError, match="Нет столбцов"):
-        methods.bant_verdict(ones.drop(columns="need"))
+        spin_bant.bant_verdict(ones.drop(columns="need"))
     with pytest.raises(MetricError, match="True/False"):
-        methods.bant_verdict(ones.assign(need=["да", "нет"]))
+        spin_bant.bant_verdict(ones.assign(need=["да", "нет"]))
     with pytest.raises(MetricError):
-        methods.bant_verdict({"budget": True})
+        spin_bant.bant_verdict({"budget": True})
 
 
 # --- BANT на данных: причины дисквалификации и ACV по полю лида --------------------------------
@@ -137,8 +137,8 @@ def _leads():
 
 
 def test_disqualification_mix_hand_computed():
-    mix = methods.disqualification_mix(_leads())
-    assert list(mix.columns) == list(methods.BANT_LETTERS)
+    mix = spin_bant.disqualification_mix(_leads())
+    assert list(mix.columns) == list(spin_bant.BANT_LETTERS)
     assert mix.index.name == "channel"
     # ppc: 2 N и 1 A (no_response не входит); outbound: 1 B и 1 T
     assert mix.loc["ppc"].tolist() == pytest.approx([0, 1 / 3, 2 / 3, 0])
@@ -148,11 +148,11 @@ def test_disqualification_mix_hand_computed():
 
 def test_disqualification_mix_errors():
     with pytest.raises(MetricError, match="нет столбца"):
-        methods.disqualification_mix(_leads(), by="segment")
+        spin_bant.disqualification_mix(_leads(), by="segment")
     with pytest.raises(MetricError, match="Нет лидов"):
-        methods.disqualification_mix(_leads().assign(disqualify_reason=None))
+        spin_bant.disqualification_mix(_leads().assign(disqualify_reason=None))
     with pytest.raises(MetricError, match="только к буквам"):
-        methods.disqualification_mix(_leads(), reasons={"no_need": "money"})
+        spin_bant.disqualification_mix(_leads(), reasons={"no_need": "money"})
 
 
 def test_won_acv_by_hand_computed():
@@ -163,7 +163,7 @@ def test_won_acv_by_hand_computed():
             "amount_rub": [100.0, 300.0, 999.0, 600.0],
         }
     )
-    table = methods.won_acv_by(_leads(), opps)
+    table = spin_bant.won_acv_by(_leads(), opps)
     assert table.loc["c_level", "acv_rub"] == 300
     assert table.loc["head", "deals"] == 1
     assert "manager" not in table.index  # проигранная сделка не учитывается
@@ -175,11 +175,11 @@ def test_won_acv_by_hand_computed():
 def test_won_acv_by_errors():
     opps = pd.DataFrame({"lead_id": ["L1"], "outcome": ["lost"], "amount_rub": [1.0]})
     with pytest.raises(MetricError, match="Выигранных"):
-        methods.won_acv_by(_leads(), opps)
+        spin_bant.won_acv_by(_leads(), opps)
     with pytest.raises(MetricError, match="нет лида"):
-        methods.won_acv_by(_leads(), opps.assign(outcome="won", lead_id="L99"))
+        spin_bant.won_acv_by(_leads(), opps.assign(outcome="won", lead_id="L99"))
     with pytest.raises(MetricError, match="нет столбца"):
-        methods.won_acv_by(_leads(), opps.drop(columns="amount_rub"))
+        spin_bant.won_acv_by(_leads(), opps.drop(columns="amount_rub"))
 
 
 def test_functions_scale_without_python_loops():
@@ -188,11 +188,11 @@ def test_functions_scale_without_python_loops():
 
     rng = np.random.default_rng(2025)
     n = 200_000
-    evidence = pd.DataFrame({c: rng.random(n) < 0.7 for c in methods.BANT_LETTERS})
+    evidence = pd.DataFrame({c: rng.random(n) < 0.7 for c in spin_bant.BANT_LETTERS})
     labels = pd.Series(rng.choice(["S", "P", "I", "N", None], size=n))
     start = time.perf_counter()
-    verdict = methods.bant_verdict(evidence)
-    mix = methods.spin_mix(labels)
+    verdict = spin_bant.bant_verdict(evidence)
+    mix = spin_bant.spin_mix(labels)
     assert time.perf_counter() - start < 2.0
-    assert set(verdict.unique()) <= set(methods.VERDICTS)
+    assert set(verdict.unique()) <= set(spin_bant.VERDICTS)
     assert math.isclose(mix.sum(), 1.0)

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from salesbook import metrics
-from salesbook.metrics import MetricError
+from salesbook.toolkit import acquisition
+from salesbook.toolkit.acquisition import MetricError
 
 
 def ts(s):
@@ -49,14 +49,14 @@ def toy():
 
 def test_new_customers_count_first_win_only(toy):
     _, _, leads, opps = toy
-    assert metrics.new_customers(opps, "2024-01-01", "2024-03-31") == 3  # A1 дважды, A4 проиграна
-    assert metrics.new_customers(opps, "2024-02-21", "2024-02-29") == 1
-    assert metrics.new_customers(opps, "2024-02", "2024-02") == 3  # «2024-02» — весь месяц
+    assert acquisition.new_customers(opps, "2024-01-01", "2024-03-31") == 3  # A1 дважды, A4 проиграна
+    assert acquisition.new_customers(opps, "2024-02-21", "2024-02-29") == 1
+    assert acquisition.new_customers(opps, "2024-02", "2024-02") == 3  # «2024-02» — весь месяц
 
 
 def test_acquisition_costs_exclude_customer_success_and_b2c(toy):
     spend, costs, _, _ = toy
-    parts = metrics.acquisition_costs(spend, costs, "2024-01-01", "2024-03-31")
+    parts = acquisition.acquisition_costs(spend, costs, "2024-01-01", "2024-03-31")
     assert parts["media"] == 450_000
     assert parts["salary"] == 200_000  # зарплата CSM не вошла
     assert parts.sum() == 450_000 + 200_000 + 10_000 + 60_000
@@ -64,14 +64,14 @@ def test_acquisition_costs_exclude_customer_success_and_b2c(toy):
 
 def test_channel_funnel_by_hand(toy):
     spend, _, leads, opps = toy
-    f = metrics.channel_funnel(spend, leads, opps, "2024-01-01", "2024-03-31")
+    f = acquisition.channel_funnel(spend, leads, opps, "2024-01-01", "2024-03-31")
     assert f.loc["ppc", "leads"] == 3 and f.loc["ppc", "sqls"] == 1 and f.loc["ppc", "customers"] == 1
     assert f.loc["ppc", "cpl"] == pytest.approx(50_000)
     assert f.loc["ppc", "cost_per_sql"] == pytest.approx(150_000)
     assert f.loc["ppc", "cac"] == pytest.approx(150_000)
     assert f.loc["events", "cac"] == pytest.approx(300_000)
     assert f.loc["organic", "spend_rub"] == 0 and math.isnan(f.loc["organic", "cac"])
-    both = metrics.blended_and_paid_cac(f)
+    both = acquisition.blended_and_paid_cac(f)
     assert both["blended"] == pytest.approx(450_000 / 3)
     assert both["paid"] == pytest.approx(450_000 / 2)
 
@@ -80,8 +80,8 @@ def test_lagged_cac_uses_previous_quarter():
     months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
     costs = pd.Series([100.0] * 3 + [200.0] * 3 + [300.0] * 3 + [400.0] * 3, index=months)
     customers = pd.Series([1] * 12, index=months)
-    no_lag = metrics.lagged_cac(costs, customers, 0)
-    lag = metrics.lagged_cac(costs, customers, 3)
+    no_lag = acquisition.lagged_cac(costs, customers, 0)
+    lag = acquisition.lagged_cac(costs, customers, 3)
     assert no_lag[pd.Period("2024Q2")] == pytest.approx(200)
     assert lag[pd.Period("2024Q2")] == pytest.approx(100)
     assert pd.Period("2024Q1") not in lag.index  # затрат IV кв. 2023 нет — квартал не считается
@@ -89,17 +89,17 @@ def test_lagged_cac_uses_previous_quarter():
 
 def test_errors_are_russian():
     with pytest.raises(MetricError, match="ноль"):
-        metrics.cac(100, 0)
+        acquisition.cac(100, 0)
     with pytest.raises(MetricError, match="столбцов"):
-        metrics.new_customer_deals(pd.DataFrame({"x": [1]}))
+        acquisition.new_customer_deals(pd.DataFrame({"x": [1]}))
     with pytest.raises(MetricError, match="таблица"):
-        metrics.new_customer_deals("не таблица")
+        acquisition.new_customer_deals("не таблица")
     with pytest.raises(MetricError, match="раньше"):
-        metrics.period("2024-03-01", "2024-01-01")
+        acquisition.period("2024-03-01", "2024-01-01")
 
 
 def test_unit_economics_by_hand():
-    from salesbook import unit_economics as ue
+    from salesbook.toolkit import unit_economics as ue
 
     assert ue.annual_from_monthly_churn(0.02) == pytest.approx(1 - 0.98**12)  # 21,5 %, а не 24 %
     assert ue.monthly_from_annual_churn(ue.annual_from_monthly_churn(0.02)) == pytest.approx(0.02)
@@ -116,7 +116,7 @@ def test_cac_by_segment_by_hand(toy):
     spend, costs, leads, opps = toy
     leads = leads.assign(segment=["smb", "smb", "smb", "enterprise", "smb", "smb"])
     reps = pd.DataFrame({"rep_id": ["R1", "R2"], "role": ["AE", "AE"], "team": ["smb", "enterprise"]})
-    t = metrics.cac_by_segment(spend, costs, leads, opps, reps, "2024-01-01", "2024-03-31")
+    t = acquisition.cac_by_segment(spend, costs, leads, opps, reps, "2024-01-01", "2024-03-31")
     # AE: 200 000 пополам; остальное (720 000 − 200 000) — по SQL: smb 2 из 3, enterprise 1 из 3
     assert t.loc["smb", "costs"] == pytest.approx(100_000 + 520_000 * 2 / 3)
     assert t.loc["enterprise", "costs"] == pytest.approx(100_000 + 520_000 / 3)

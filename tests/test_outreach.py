@@ -1,4 +1,4 @@
-"""salesbook.outreach: ручные примеры для каждой функции, векторные версии против поштучных,
+"""salesbook.toolkit.sales_scripts: ручные примеры для каждой функции, векторные версии против поштучных,
 понятные ошибки на неверном входе."""
 
 import math
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook import experiments, outreach
-from salesbook.metrics import MetricError
+from salesbook.toolkit import experiments, sales_scripts
+from salesbook.toolkit.acquisition import MetricError
 
 # ---------------------------------------------------------------------------
 # Звонки
@@ -30,7 +30,7 @@ def _calls():
 
 
 def test_opener_table_hand_case():
-    t = outreach.opener_table(_calls())
+    t = sales_scripts.opener_table(_calls())
     assert t.loc["permission", ["dials", "connected", "meetings"]].tolist() == [4, 2, 1]
     assert t.loc["problem", ["dials", "connected", "meetings"]].tolist() == [3, 3, 2]
     assert t.loc["permission", "meeting_rate"] == pytest.approx(0.5)
@@ -39,21 +39,21 @@ def test_opener_table_hand_case():
 
 
 def test_opener_trials_feed_experiments():
-    trials = outreach.opener_trials(_calls())
+    trials = sales_scripts.opener_trials(_calls())
     assert trials["sent"].tolist() == [2, 3] and trials["successes"].tolist() == [1, 2]
-    dial = outreach.opener_trials(_calls(), per="dial")
+    dial = sales_scripts.opener_trials(_calls(), per="dial")
     assert dial["sent"].tolist() == [4, 3]
     z, p = experiments.ztest_2prop(2, 3, 1, 2)
     assert experiments.pairwise_tests(trials).loc["problem vs permission", "p_value"] == pytest.approx(p)
     with pytest.raises(MetricError, match="per"):
-        outreach.opener_trials(_calls(), per="minute")
+        sales_scripts.opener_trials(_calls(), per="minute")
 
 
 def test_opener_period_and_empty():
     with pytest.raises(MetricError, match="холодных звонков"):
-        outreach.opener_table(_calls(), "2024-01-01", "2024-12-31")
+        sales_scripts.opener_table(_calls(), "2024-01-01", "2024-12-31")
     with pytest.raises(MetricError, match="нет столбцов"):
-        outreach.opener_table(pd.DataFrame({"type": ["call"]}))
+        sales_scripts.opener_table(pd.DataFrame({"type": ["call"]}))
 
 
 # ---------------------------------------------------------------------------
@@ -65,46 +65,46 @@ GOOD = ("Ирина, добрый день! Видел, что «Альфа» о
 
 
 def test_words_and_sentences():
-    assert outreach.words("Сервис-деск за 1,5 млн ₽.") == ["Сервис-деск", "за", "1", "5", "млн"]
-    assert outreach.sentences("Привет! Как дела?.. Хорошо. ") == ["Привет", "Как дела", "Хорошо"]
-    assert outreach.sentences("…") == []
+    assert sales_scripts.words("Сервис-деск за 1,5 млн ₽.") == ["Сервис-деск", "за", "1", "5", "млн"]
+    assert sales_scripts.sentences("Привет! Как дела?.. Хорошо. ") == ["Привет", "Как дела", "Хорошо"]
+    assert sales_scripts.sentences("…") == []
     with pytest.raises(MetricError):
-        outreach.words(None)
+        sales_scripts.words(None)
 
 
 def test_email_checks_hand_case():
     # 35 слов, 6 предложений (≈ 5,8 слова), «созвонимся» — один раз, компания и повод («склад») есть
-    r = outreach.email_checks(GOOD, "Альфа", "руководител", "склад")
+    r = sales_scripts.email_checks(GOOD, "Альфа", "руководител", "склад")
     assert r == {"length": True, "personal": True, "one_cta": True, "question": True, "readable": True}
-    assert len(outreach.words(GOOD)) == 35
+    assert len(sales_scripts.words(GOOD)) == 35
     two = GOOD + " Или посмотрите запись вебинара."
-    assert outreach.email_checks(two, "Альфа", "x", "склад")["one_cta"] is False
-    assert outreach.email_checks(GOOD, "Бета", "руководител", "склад")["personal"] is False
-    assert outreach.email_checks(GOOD, "альфа", "", "СКЛАД")["personal"] is True  # регистр не важен
-    assert outreach.email_checks(GOOD, "Альфа", None, None)["personal"] is False
-    strict = outreach.email_checks(GOOD, "Альфа", "", "склад", max_words=30, max_sentence_words=5)
+    assert sales_scripts.email_checks(two, "Альфа", "x", "склад")["one_cta"] is False
+    assert sales_scripts.email_checks(GOOD, "Бета", "руководител", "склад")["personal"] is False
+    assert sales_scripts.email_checks(GOOD, "альфа", "", "СКЛАД")["personal"] is True  # регистр не важен
+    assert sales_scripts.email_checks(GOOD, "Альфа", None, None)["personal"] is False
+    strict = sales_scripts.email_checks(GOOD, "Альфа", "", "склад", max_words=30, max_sentence_words=5)
     assert strict["length"] is False and strict["readable"] is False
     with pytest.raises(MetricError, match="пуст"):
-        outreach.email_checks("   ")
+        sales_scripts.email_checks("   ")
     with pytest.raises(MetricError, match="больше"):
-        outreach.email_checks(GOOD, min_words=50, max_words=10)
+        sales_scripts.email_checks(GOOD, min_words=50, max_words=10)
 
 
 def test_grade_emails_matches_one_by_one():
     texts = [GOOD, "Коротко. Созвонимся?", GOOD.replace("?", ".") + " Покажу демо."]
     frame = pd.DataFrame({"text": texts, "company": ["Альфа", "Альфа", None], "role": ["", None, "поддержк"],
                           "trigger": ["склад", "склад", "склад"]}, index=["a", "b", "c"])
-    graded = outreach.grade_emails(frame)
+    graded = sales_scripts.grade_emails(frame)
     for key, row in frame.iterrows():
-        single = outreach.email_checks(row["text"], row["company"], row["role"], row["trigger"])
-        assert {c: bool(graded.loc[key, c]) for c in outreach.CRITERIA} == single, key
+        single = sales_scripts.email_checks(row["text"], row["company"], row["role"], row["trigger"])
+        assert {c: bool(graded.loc[key, c]) for c in sales_scripts.CRITERIA} == single, key
     assert graded.loc["a", "score"] == 5
     assert graded.loc["c", "cta_count"] == 2
     assert graded.loc["b", "sentences"] == 2
     with pytest.raises(MetricError, match="нет столбцов"):
-        outreach.grade_emails(pd.DataFrame({"text": ["x"]}))
+        sales_scripts.grade_emails(pd.DataFrame({"text": ["x"]}))
     with pytest.raises(MetricError, match="пусты"):
-        outreach.grade_emails(frame.assign(text=["", "x", "y"]))
+        sales_scripts.grade_emails(frame.assign(text=["", "x", "y"]))
 
 
 # ---------------------------------------------------------------------------
@@ -130,28 +130,28 @@ def _touches():
 
 def test_touch_curve_hand_case():
     acts, leads = _touches()
-    curve = outreach.touch_curve(acts, leads, channel="outbound")
+    curve = sales_scripts.touch_curve(acts, leads, channel="outbound")
     assert curve["leads"].tolist() == [2, 2, 1]
     assert curve["replies"].tolist() == [0, 1, 1]
     assert curve["reply_rate"].tolist() == [0.0, 0.5, 1.0]  # на 3-м касании знаменатель — один дошедший лид
     assert curve["meeting_rate"].tolist() == [0.0, 0.0, 1.0]
-    everyone = outreach.touch_curve(acts)
+    everyone = sales_scripts.touch_curve(acts)
     assert everyone.loc[1, "leads"] == 3 and everyone.loc[1, "reply_rate"] == pytest.approx(1 / 3)
     with pytest.raises(MetricError, match="leads"):
-        outreach.touch_curve(acts, channel="outbound")
+        sales_scripts.touch_curve(acts, channel="outbound")
     with pytest.raises(MetricError, match="нет касаний"):
-        outreach.touch_curve(acts, leads, channel="events")
+        sales_scripts.touch_curve(acts, leads, channel="events")
 
 
 def test_cadence_cut_hand_case():
     curve = pd.DataFrame({"leads": [100, 80, 50, 20], "meetings": [2, 2, 1, 1]}, index=[1, 2, 3, 4])
-    cut = outreach.cadence_cut(curve, keep=2, value_per_meeting=1000, cost_per_touch=10, months=2)
+    cut = sales_scripts.cadence_cut(curve, keep=2, value_per_meeting=1000, cost_per_touch=10, months=2)
     # отрезаны касания 3 и 4: 2 встречи и 70 касаний за два месяца → 1 встреча и 35 касаний в месяц
     assert cut["lost_meetings"] == 1 and cut["saved_touches"] == 35
     assert cut["net_rub"] == pytest.approx(35 * 10 - 1000)
-    assert outreach.cadence_cut(curve, keep=4, value_per_meeting=1000, cost_per_touch=10)["net_rub"] == 0
+    assert sales_scripts.cadence_cut(curve, keep=4, value_per_meeting=1000, cost_per_touch=10)["net_rub"] == 0
     with pytest.raises(MetricError):
-        outreach.cadence_cut(curve, keep=0, value_per_meeting=1, cost_per_touch=1)
+        sales_scripts.cadence_cut(curve, keep=0, value_per_meeting=1, cost_per_touch=1)
 
 
 def test_meeting_value_hand_case():
@@ -160,27 +160,27 @@ def test_meeting_value_hand_case():
     leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4"], "channel": ["outbound"] * 3 + ["ppc"]})
     opps = pd.DataFrame({"lead_id": ["L1", "L2"], "outcome": ["won", "lost"], "amount_rub": [600_000.0, 900_000.0]})
     # 2 сделки на 3 встречи × 1/2 выиграно × ACV 600 000 × маржа 0,8 = 160 000
-    assert outreach.meeting_value(acts, leads, opps, 0.8) == pytest.approx(160_000)
-    assert outreach.meeting_value(acts, leads, opps, 0.8, channel="outbound") == pytest.approx(160_000)
+    assert sales_scripts.meeting_value(acts, leads, opps, 0.8) == pytest.approx(160_000)
+    assert sales_scripts.meeting_value(acts, leads, opps, 0.8, channel="outbound") == pytest.approx(160_000)
     with pytest.raises(MetricError, match="доля"):
-        outreach.meeting_value(acts, leads, opps, 78)
+        sales_scripts.meeting_value(acts, leads, opps, 78)
     with pytest.raises(MetricError, match="нет ни одной"):
-        outreach.meeting_value(acts, leads, opps, 0.8, channel="ppc")
+        sales_scripts.meeting_value(acts, leads, opps, 0.8, channel="ppc")
 
 
 def test_salary_and_time_cost():
     reps = pd.DataFrame({"role": ["BDR", "BDR", "AE"], "base_salary_rub": [100_000.0, 120_000.0, 300_000.0]})
-    assert outreach.loaded_monthly_salary(reps, "BDR") == pytest.approx(143_000)
-    assert outreach.loaded_monthly_salary(reps, ["BDR", "AE"], payroll_tax=0) == pytest.approx(520_000 / 3)
+    assert sales_scripts.loaded_monthly_salary(reps, "BDR") == pytest.approx(143_000)
+    assert sales_scripts.loaded_monthly_salary(reps, ["BDR", "AE"], payroll_tax=0) == pytest.approx(520_000 / 3)
     # 165 часов × 60 минут = 9 900 минут; 99 000 ₽ в месяц → 10 ₽ в минуту
-    assert outreach.time_cost(99_000, 12) == pytest.approx(120)
-    assert np.allclose(outreach.time_cost([99_000, 198_000], 1), [10, 20])
+    assert sales_scripts.time_cost(99_000, 12) == pytest.approx(120)
+    assert np.allclose(sales_scripts.time_cost([99_000, 198_000], 1), [10, 20])
     with pytest.raises(MetricError):
-        outreach.loaded_monthly_salary(reps, "SE")
+        sales_scripts.loaded_monthly_salary(reps, "SE")
     with pytest.raises(MetricError):
-        outreach.loaded_monthly_salary(reps, "BDR", payroll_tax=30)
+        sales_scripts.loaded_monthly_salary(reps, "BDR", payroll_tax=30)
     with pytest.raises(MetricError):
-        outreach.time_cost(-1, 5)
+        sales_scripts.time_cost(-1, 5)
 
 
 # ---------------------------------------------------------------------------
@@ -196,25 +196,25 @@ def test_post_demo_funnel_hand_case():
     })
     opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3", "O4"], "outcome": ["won", "lost", "lost", "open"],
                          "segment": ["smb"] * 4})
-    funnel = outreach.post_demo_funnel(opps, stages)
+    funnel = sales_scripts.post_demo_funnel(opps, stages)
     # до демо дошли O1 и O2 (O3 проиграна раньше, O4 открыта): 1 из 2 дошла до предложения и выиграна
     assert funnel.loc["smb"].tolist() == [2, 0.5, 0.5, 0.5]
-    assert outreach.post_demo_funnel(opps, stages, by=None).loc["all", "demo_deals"] == 2
+    assert sales_scripts.post_demo_funnel(opps, stages, by=None).loc["all", "demo_deals"] == 2
 
 
 def test_poc_value_and_break_even_hand_case():
     # ΔEV = 0,1 × 1 000 000 × 0,8 − 20 000 − 0,5 × 1 000 000 × 0,05 = 80 000 − 20 000 − 25 000 = 35 000
-    assert outreach.poc_value(1_000_000, 0.4, 0.1, 0.8, 20_000, discount=0.05) == pytest.approx(35_000)
-    be = outreach.poc_break_even_uplift(1_000_000, 0.4, 0.8, 20_000, discount=0.05)
+    assert sales_scripts.poc_value(1_000_000, 0.4, 0.1, 0.8, 20_000, discount=0.05) == pytest.approx(35_000)
+    be = sales_scripts.poc_break_even_uplift(1_000_000, 0.4, 0.8, 20_000, discount=0.05)
     # (20 000 + 0,4 × 1 000 000 × 0,05) / (1 000 000 × 0,75) = 40 000 / 750 000
     assert be == pytest.approx(40_000 / 750_000)
-    assert outreach.poc_value(1_000_000, 0.4, be, 0.8, 20_000, discount=0.05) == pytest.approx(0, abs=1e-6)
-    grid = outreach.poc_value(1_000_000, 0.4, np.array([0.0, 0.1, 0.2]), 0.8, 20_000)
+    assert sales_scripts.poc_value(1_000_000, 0.4, be, 0.8, 20_000, discount=0.05) == pytest.approx(0, abs=1e-6)
+    grid = sales_scripts.poc_value(1_000_000, 0.4, np.array([0.0, 0.1, 0.2]), 0.8, 20_000)
     assert np.allclose(np.diff(grid), 80_000)
-    assert math.isinf(outreach.poc_break_even_uplift(1_000_000, 0.4, 0.3, 0, discount=0.3))
+    assert math.isinf(sales_scripts.poc_break_even_uplift(1_000_000, 0.4, 0.3, 0, discount=0.3))
     with pytest.raises(MetricError, match="доля"):
-        outreach.poc_value(1_000_000, 0.4, 10, 0.8, 20_000)
+        sales_scripts.poc_value(1_000_000, 0.4, 10, 0.8, 20_000)
     with pytest.raises(MetricError, match="больше 1"):
-        outreach.poc_value(1_000_000, 0.95, 0.1, 0.8, 20_000)
+        sales_scripts.poc_value(1_000_000, 0.95, 0.1, 0.8, 20_000)
     with pytest.raises(MetricError):
-        outreach.poc_break_even_uplift(0, 0.4, 0.8, 1)
+        sales_scripts.poc_break_even_uplift(0, 0.4, 0.8, 1)

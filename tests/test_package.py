@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from salesbook import coverage, fmt, progress
-from salesbook.quiz import Option, Question, Quiz
+from salesbook.authoring import coverage
+from salesbook.runtime import fmt, progress
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 
 def test_russian_number_format():

@@ -1,4 +1,4 @@
-"""salesbook.planning: ручные примеры, опубликованные числа numpy-financial и свойства симуляции."""
+"""salesbook.toolkit.planning: ручные примеры, опубликованные числа numpy-financial и свойства симуляции."""
 
 import math
 import time
@@ -8,9 +8,9 @@ import numpy_financial as npf
 import pandas as pd
 import pytest
 
-from salesbook import metrics, planning
+from salesbook.toolkit import acquisition, planning
 from salesbook.data import load
-from salesbook.metrics import MetricError
+from salesbook.toolkit.acquisition import MetricError
 
 YEAR_2025 = ("2025-01-01", "2025-12-31")
 
@@ -167,7 +167,7 @@ def test_revenue_plan_reproduces_2025_from_course_data():
 def test_opex_structure_matches_fully_loaded_costs_of_section_1_1_1():
     spend, costs = load("marketing_spend"), load("sm_costs")
     table = planning.opex_structure(costs, spend, *YEAR_2025)
-    assert table["amount_rub"].sum() == pytest.approx(metrics.acquisition_costs(spend, costs, *YEAR_2025).sum())
+    assert table["amount_rub"].sum() == pytest.approx(acquisition.acquisition_costs(spend, costs, *YEAR_2025).sum())
     assert table.loc["payroll_tax_variable", "amount_rub"] == pytest.approx(0.3 * table.loc["bonus", "amount_rub"], rel=1e-6)
     assert set(table["behaviour"]) == {"fixed", "variable", "discretionary"}
 

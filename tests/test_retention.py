@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from scipy.special import beta as beta_fn
 
-from salesbook import retention
-from salesbook.metrics import MetricError
+from salesbook.toolkit import retention
+from salesbook.toolkit.acquisition import MetricError
 
 
 def ts(s):

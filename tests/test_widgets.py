@@ -2,7 +2,8 @@
 
 import pytest
 
-from salesbook import finance, fmt, widgets
+from salesbook.runtime import fmt, widgets
+from salesbook.toolkit import finance
 
 
 def test_text_is_russian_and_formatted_with_fmt():

@@ -196,7 +196,7 @@ def answer_key() -> dict[str, str]:
 
 
 def evidence_table():
-    """Подтверждённые буквы по каждому лиду — таблица для :func:`salesbook.methods.bant_verdict`."""
+    """Подтверждённые буквы по каждому лиду — таблица для :func:`salesbook.toolkit.spin_bant.bant_verdict`."""
     import pandas as pd
 
     return pd.DataFrame({lead: item["evidence"] for lead, item in LEADS.items()}).T

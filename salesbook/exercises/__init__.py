@@ -12,8 +12,8 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
-from ..checks import Exercise
-from ..quiz import Quiz
+from salesbook.runtime.checks import Exercise
+from salesbook.runtime.quiz import Quiz
 
 SOLUTIONS_FILE = Path(__file__).with_name("solutions.json")
 

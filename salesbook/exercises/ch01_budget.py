@@ -1,6 +1,6 @@
 """Упражнения раздела 1.3 «Бюджетирование и ROI».
 
-Эталоны считаются из данных курса функциями ``salesbook.planning``; допущения
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.planning``; допущения
 сценария 2026 года (найм, цель, диапазоны рисков, стоимость интеграции) — те же
 константы, что показаны в тетради. Каждая типичная ошибка — тот же расчёт
 с одной конкретной ошибкой.
@@ -13,9 +13,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .. import planning
-from ..checks import Choice, Exercise, Mistake, Number
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import planning
+from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch01.budget"
 TITLE = "1.3. Бюджетирование и ROI"
@@ -36,7 +36,7 @@ ROI_HORIZON = 24
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     names = ("opportunities", "reps", "leads", "mrr", "sm_costs", "marketing_spend", "cogs")
     return {name: load(name) for name in names}

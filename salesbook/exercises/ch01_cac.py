@@ -1,6 +1,6 @@
 """Упражнения раздела 1.1.1 «CAC: стоимость привлечения клиента».
 
-Эталоны считаются из данных курса функциями ``salesbook.metrics``; каждая
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.acquisition``; каждая
 типичная ошибка — это тот же расчёт с одной конкретной ошибкой.
 """
 
@@ -10,9 +10,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import metrics
-from ..checks import Choice, Exercise, Mistake, Number, Table
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import acquisition
+from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch01.cac"
 TITLE = "1.1.1. CAC: стоимость привлечения клиента"
@@ -25,14 +25,14 @@ Q1_2025 = ("2025-01-01", "2025-03-31")
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {name: load(name) for name in ("marketing_spend", "sm_costs", "leads", "opportunities")}
 
 
 def _spend(start, end, line: str | None = "b2b") -> float:
     s = _data()["marketing_spend"]
-    mask = metrics.in_period(s["month"], start, end)
+    mask = acquisition.in_period(s["month"], start, end)
     if line is not None:
         mask &= s["business_line"] == line
     return float(s.loc[mask, "spend_rub"].sum())
@@ -40,28 +40,28 @@ def _spend(start, end, line: str | None = "b2b") -> float:
 
 def _sm(start, end, departments=("sales", "marketing"), cost_types=None) -> float:
     c = _data()["sm_costs"]
-    mask = metrics.in_period(c["month"], start, end) & c["department"].isin(departments)
+    mask = acquisition.in_period(c["month"], start, end) & c["department"].isin(departments)
     if cost_types is not None:
         mask &= c["cost_type"].isin(cost_types)
     return float(c.loc[mask, "amount_rub"].sum())
 
 
 def _new(start, end) -> int:
-    return metrics.new_customers(_data()["opportunities"], start, end)
+    return acquisition.new_customers(_data()["opportunities"], start, end)
 
 
 def _won(start, end) -> int:
     o = _data()["opportunities"]
-    return int(((o["outcome"] == "won") & metrics.in_period(o["close_date"], start, end)).sum())
+    return int(((o["outcome"] == "won") & acquisition.in_period(o["close_date"], start, end)).sum())
 
 
 def _full_costs(start, end) -> float:
-    return float(metrics.acquisition_costs(_data()["marketing_spend"], _data()["sm_costs"], start, end).sum())
+    return float(acquisition.acquisition_costs(_data()["marketing_spend"], _data()["sm_costs"], start, end).sum())
 
 
 def _funnel(start, end) -> pd.DataFrame:
     d = _data()
-    return metrics.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], start, end)
+    return acquisition.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], start, end)
 
 
 # ---------------------------------------------------------------------------
@@ -77,7 +77,7 @@ q1 = Exercise(
     hints=[
         "Полный CAC = (реклама B2B + все затраты отделов sales и marketing) / новые клиенты за тот же квартал.",
         "Реклама: spend с business_line == 'b2b' за апрель — июнь. Затраты: costs с department в ['sales', 'marketing']. "
-        "Клиенты: metrics.new_customers(opps, start, end).",
+        "Клиенты: acquisition.new_customers(opps, start, end).",
     ],
     mistakes=[
         Mistake(name="media_only", value=lambda: _spend(*Q2_2024) / _new(*Q2_2024),
@@ -93,7 +93,7 @@ q1 = Exercise(
                 value=lambda: (_spend(*Q2_2024) + _sm(*Q2_2024, cost_types=("salary", "tools", "overhead", "agency"))) / _new(*Q2_2024),
                 hint="Не хватает бонусов и страховых взносов: это тоже затраты на людей, которые привлекают клиентов."),
         Mistake(name="all_won_deals", value=lambda: _full_costs(*Q2_2024) / _won(*Q2_2024),
-                hint="В знаменателе все выигранные сделки. Повторная сделка существующего клиента — не новый клиент: используйте metrics.new_customers."),
+                hint="В знаменателе все выигранные сделки. Повторная сделка существующего клиента — не новый клиент: используйте acquisition.new_customers."),
     ],
 )
 
@@ -105,7 +105,7 @@ q1 = Exercise(
 def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool = False) -> pd.DataFrame:
     d = _data()
     s = d["marketing_spend"]
-    mask = metrics.in_period(s["month"], *YEAR)
+    mask = acquisition.in_period(s["month"], *YEAR)
     if not spend_all_lines:
         mask &= s["business_line"] == "b2b"
     spend = s[mask].groupby("channel")["spend_rub"].sum()
@@ -113,10 +113,10 @@ def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool 
         o = d["opportunities"]
         deals = o[o["outcome"] == "won"].merge(d["leads"][["lead_id", "channel"]], on="lead_id", how="left")
     else:
-        deals = metrics.new_customer_deals(d["opportunities"], d["leads"])
-    deals = deals[metrics.in_period(deals["close_date"], *YEAR) & (deals["channel"] != "organic")]
+        deals = acquisition.new_customer_deals(d["opportunities"], d["leads"])
+    deals = deals[acquisition.in_period(deals["close_date"], *YEAR) & (deals["channel"] != "organic")]
     customers = deals.groupby("channel").size()
-    paid = [c for c in metrics.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
+    paid = [c for c in acquisition.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
     table = pd.DataFrame({"spend_rub": spend.reindex(paid), "customers": customers.reindex(paid)})
     table = table.dropna()
     table["cac"] = table["spend_rub"] / table["customers"]
@@ -138,7 +138,7 @@ q2 = Exercise(
         Mistake(name="organic_row", matches=lambda t: "organic" in set(t.index),
                 hint="В таблице есть органика. У неё нет рекламного бюджета, CAC канала для неё не определён — уберите строку organic."),
         Mistake(name="all_wins", value=lambda: _channel_table(customers_from_all_wins=True),
-                hint="Клиентов больше, чем нужно: вы посчитали все выигранные сделки, а не первые. Используйте deals = metrics.new_customer_deals(opps, leads)."),
+                hint="Клиентов больше, чем нужно: вы посчитали все выигранные сделки, а не первые. Используйте deals = acquisition.new_customer_deals(opps, leads)."),
         Mistake(name="spend_all_lines", value=lambda: _channel_table(spend_all_lines=True),
                 hint="Бюджет канала social завышен: такой канал есть и у B2C. Отфильтруйте spend по business_line == 'b2b'."),
     ],
@@ -162,7 +162,7 @@ q3 = Exercise(
     compare=Number(rel_tol=0.005),
     hints=[
         "Лиды: строки leads с channel == 'ppc' и created_date в 2024 году. Клиенты: первые выигранные сделки 2024 года с каналом ppc.",
-        "Ответ = лиды / клиенты. Проверка: он же равен CAC канала / CPL канала из таблицы metrics.channel_funnel.",
+        "Ответ = лиды / клиенты. Проверка: он же равен CAC канала / CPL канала из таблицы acquisition.channel_funnel.",
     ],
     mistakes=[
         Mistake(name="inverse", value=lambda: _ppc("customers") / _ppc("leads"),
@@ -212,8 +212,8 @@ q5 = Exercise(
     expected=lambda: _full_costs(*Q4_2024) / _new(*Q1_2025),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Числитель — metrics.acquisition_costs(spend, costs, '2024-10-01', '2024-12-31').sum().",
-        "Знаменатель — новые клиенты I квартала 2025 года: metrics.new_customers(opps, '2025-01-01', '2025-03-31').",
+        "Числитель — acquisition.acquisition_costs(spend, costs, '2024-10-01', '2024-12-31').sum().",
+        "Знаменатель — новые клиенты I квартала 2025 года: acquisition.new_customers(opps, '2025-01-01', '2025-03-31').",
     ],
     mistakes=[
         Mistake(name="no_lag", value=lambda: _full_costs(*Q1_2025) / _new(*Q1_2025),
@@ -221,7 +221,7 @@ q5 = Exercise(
         Mistake(name="reversed", value=lambda: _full_costs(*Q1_2025) / _new(*Q4_2024),
                 hint="Сдвиг в обратную сторону: затраты предшествуют клиентам, а не наоборот. Затраты — IV квартал 2024, клиенты — I квартал 2025."),
         Mistake(name="media_only", value=lambda: _spend(*Q4_2024) / _new(*Q1_2025),
-                hint="Лаг правильный, но в числителе только реклама. Нужен полный CAC: metrics.acquisition_costs(...).sum()."),
+                hint="Лаг правильный, но в числителе только реклама. Нужен полный CAC: acquisition.acquisition_costs(...).sum()."),
     ],
 )
 
@@ -240,7 +240,7 @@ q6 = Exercise(
     title="Какой канал сократить",
     var="channel_to_cut",
     expected=lambda: str(_paid_funnel()["cac"].idxmax()),
-    compare=Choice(list(metrics.PAID_CHANNELS)),
+    compare=Choice(list(acquisition.PAID_CHANNELS)),
     hints=[
         "Смотрите на столбец cac таблицы decision_table: решение о бюджете — по стоимости клиента, а не лида.",
         "decision_table['cac'].idxmax() вернёт код канала с самым дорогим клиентом.",

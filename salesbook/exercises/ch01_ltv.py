@@ -1,7 +1,7 @@
 """Упражнения раздела 1.1.2 «LTV: сколько клиент принесёт за жизнь».
 
-Эталоны считаются из данных курса функциями ``salesbook.retention`` и
-``salesbook.unit_economics``; каждая типичная ошибка — тот же расчёт с одной
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.retention`` и
+``salesbook.toolkit.unit_economics``; каждая типичная ошибка — тот же расчёт с одной
 конкретной ошибкой (годовой отток вместо месячного, выручка вместо маржи…).
 """
 
@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import metrics, retention, unit_economics
-from ..checks import Choice, Exercise, Mistake, Number, Table
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import acquisition, retention, unit_economics
+from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch01.ltv"
 TITLE = "1.1.2. LTV: сколько клиент принесёт за жизнь"
@@ -27,7 +27,7 @@ SEGMENTS = ("smb", "mid_market", "enterprise")
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     names = ("accounts", "mrr", "cogs", "b2c_purchases", "marketing_spend", "sm_costs", "leads", "opportunities", "reps")
     tables = {name: load(name) for name in names}
@@ -93,7 +93,7 @@ def _churn_table(variant: str = "right") -> pd.DataFrame:
     d = _data()
     if variant == "mean_of_months":
         monthly = retention.churn_table(d["mrr_seg"], by="segment").reset_index()
-        monthly = monthly[metrics.in_period(monthly["month"], *YEAR_2025)]
+        monthly = monthly[acquisition.in_period(monthly["month"], *YEAR_2025)]
         table = monthly.groupby("segment")[["logo_churn", "revenue_churn"]].mean()
         return table.reindex(list(SEGMENTS))
     rates = _rates(*YEAR_2025).reindex(list(SEGMENTS))
@@ -246,7 +246,7 @@ def _decision() -> pd.DataFrame:
     table = pd.DataFrame({
         "arpa": _arpa(*TWO_YEARS).reindex(list(SEGMENTS)),
         "churn": churn,
-        "cac": metrics.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], d["reps"],
+        "cac": acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], d["reps"],
                                       *YEAR_2025)["cac"].reindex(list(SEGMENTS)),
     })
     gm = _gm(*TWO_YEARS)
@@ -260,7 +260,7 @@ def _blended_ratio() -> float:
     all_rates = retention.churn_rates(d["mrr_seg"], *TWO_YEARS)
     churn = float(all_rates["logo_churn"].iloc[0])
     ltv = retention.arpa(d["mrr_seg"], *TWO_YEARS) * _gm(*TWO_YEARS) * (1 - (1 - churn) ** HORIZON) / churn
-    cac = metrics.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], d["reps"], *YEAR_2025)
+    cac = acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], d["reps"], *YEAR_2025)
     return float(ltv / (cac["costs"].sum() / cac["customers"].sum()))
 
 

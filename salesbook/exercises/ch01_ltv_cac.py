@@ -1,7 +1,7 @@
 """Упражнения раздела 1.1.4 «LTV/CAC Ratio».
 
-Эталоны считаются из данных курса функциями ``salesbook.metrics``,
-``salesbook.unit_economics`` и ``salesbook.finance``; каждая типичная ошибка —
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.acquisition``,
+``salesbook.toolkit.unit_economics`` и ``salesbook.toolkit.finance``; каждая типичная ошибка —
 тот же расчёт с одной ошибкой (LTV без маржи, перевёрнутая дробь, годовой
 отток вместо месячного, горизонт в годах вместо месяцев…).
 """
@@ -12,11 +12,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import finance, metrics, unit_economics
-from ..checks import Exercise, Mistake, Number
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import acquisition, finance, unit_economics
+from salesbook.runtime.checks import Exercise, Mistake, Number
+from salesbook.runtime.quiz import Option, Question, Quiz
 # Те же данные и те же вычисления «на всю компанию», что и в разделе 1.1.3: общий кэш.
-from .ch01_payback import CHURN_PERIOD, TABLES, YEAR, _company, _data, _segments  # noqa: F401
+from salesbook.exercises.ch01_payback import CHURN_PERIOD, TABLES, YEAR, _company, _data, _segments  # noqa: F401
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
@@ -45,7 +45,7 @@ q1 = Exercise(
     hints=[
         "LTV = ARPA × валовая маржа / месячный отток (unit_economics.simple_ltv); CAC — полный, за тот же 2024 год. Ответ — LTV / CAC.",
         "ARPA — unit_economics.arpa_for_period(mrr, start, end), маржа — gross_margin_for_period(mrr, cogs, start, end), "
-        "отток — logo_churn_monthly(mrr, start, end); CAC — metrics.acquisition_costs(...).sum() / metrics.new_customers(...).",
+        "отток — logo_churn_monthly(mrr, start, end); CAC — acquisition.acquisition_costs(...).sum() / acquisition.new_customers(...).",
     ],
     mistakes=[
         Mistake(name="ltv_without_margin", value=lambda: _company_ltv(margin=False) / _company()["cac"],
@@ -135,7 +135,7 @@ q3 = Exercise(
 @lru_cache(maxsize=1)
 def _worst_channel() -> tuple[str, float, float]:
     d = _data()
-    funnel = metrics.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], *YEAR)
+    funnel = acquisition.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], *YEAR)
     paid = funnel[funnel["spend_rub"] > 0]
     worst = str(paid["cac"].idxmax())
     return worst, float(paid.loc[worst, "spend_rub"]), float(paid.loc[worst, "customers"])
@@ -155,7 +155,7 @@ q4 = Exercise(
     expected=lambda: _ratio_without_channel(),
     compare=Number(rel_tol=0.002),
     hints=[
-        "Канал с самым дорогим клиентом — строка с максимальным cac в metrics.channel_funnel за 2024 год (без органики). "
+        "Канал с самым дорогим клиентом — строка с максимальным cac в acquisition.channel_funnel за 2024 год (без органики). "
         "Из полных затрат 2024 года вычтите его рекламный бюджет, из новых клиентов — его клиентов.",
         "Новый CAC = (полные затраты − бюджет канала) / (новые клиенты − клиенты канала). LTV компании не меняется — ответ LTV / новый CAC.",
     ],

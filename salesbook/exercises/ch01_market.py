@@ -1,6 +1,6 @@
 """Упражнения раздела 1.2 «Анализ рынка и целевая аудитория».
 
-Эталоны считаются из данных курса функциями ``salesbook.market``; каждая
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.market``; каждая
 типичная ошибка — это тот же расчёт с одной конкретной ошибкой или признак ответа.
 """
 
@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import market, metrics
-from ..checks import Choice, Exercise, Invalid, Mistake, Number, Table, _describe
-from ..data import schemas
-from ..plotting import label
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import acquisition, market
+from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table, _describe
+from salesbook.data import schemas
+from salesbook.runtime.plotting import label
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch01.market"
 TITLE = "1.2. Анализ рынка и целевая аудитория"
@@ -28,7 +28,7 @@ CELLS = [f"{s}/{i}" for s in schemas.SEGMENTS for i in schemas.INDUSTRIES]
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {name: load(name) for name in ("accounts", "opportunities", "mrr", "survey_responses")}
 
@@ -50,7 +50,7 @@ def _cell_code(index_value) -> str:
 
 def _segment_win_rate(open_in_denominator: bool = False, percent: bool = False, odds: bool = False) -> pd.DataFrame:
     o = _data()["opportunities"]
-    o = o[metrics.in_period(o["created_date"], *YEAR_2025)]
+    o = o[acquisition.in_period(o["created_date"], *YEAR_2025)]
     outcome = o["outcome"]
     won = (outcome == "won").groupby(o["segment"]).sum()
     lost = (outcome == "lost").groupby(o["segment"]).sum()
@@ -92,7 +92,7 @@ q1 = Exercise(
 
 
 def _mid_first_deals() -> pd.DataFrame:
-    first = metrics.new_customer_deals(_data()["opportunities"])
+    first = acquisition.new_customer_deals(_data()["opportunities"])
     return first[first["segment"] == "mid_market"]
 
 
@@ -121,7 +121,7 @@ q2 = Exercise(
     compare=Number(rel_tol=0.005),
     hints=[
         "SAM снизу вверх = компании × доля подходящих × годовой чек. Годовой чек — медиана ACV первых выигранных сделок mid-market.",
-        "first = metrics.new_customer_deals(opps); median_acv = first.loc[first['segment'] == 'mid_market', 'amount_rub'].median(); "
+        "first = acquisition.new_customer_deals(opps); median_acv = first.loc[first['segment'] == 'mid_market', 'amount_rub'].median(); "
         "sam_mid_rub = companies * fit_share * median_acv.",
     ],
     mistakes=[
@@ -134,7 +134,7 @@ q2 = Exercise(
         Mistake(name="mean_acv", value=lambda: _sam_mid(acv=float(_mid_first_deals()["amount_rub"].mean())),
                 hint="Взято среднее ACV. Несколько крупных контрактов тянут среднее вверх — для типичного чека берите медиану."),
         Mistake(name="with_upsells", value=lambda: _sam_mid(acv=_mid_all_won_median()),
-                hint="В медиану попали допродажи действующим клиентам (они меньше обычной сделки). Чек нового клиента — по metrics.new_customer_deals."),
+                hint="В медиану попали допродажи действующим клиентам (они меньше обычной сделки). Чек нового клиента — по acquisition.new_customer_deals."),
     ],
 )
 

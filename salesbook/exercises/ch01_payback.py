@@ -1,7 +1,7 @@
 """Упражнения раздела 1.1.3 «Payback Period: окупаемость CAC».
 
-Эталоны считаются из данных курса функциями ``salesbook.metrics``,
-``salesbook.unit_economics`` и ``salesbook.finance``; каждая типичная ошибка —
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.acquisition``,
+``salesbook.toolkit.unit_economics`` и ``salesbook.toolkit.finance``; каждая типичная ошибка —
 тот же расчёт с одной конкретной ошибкой (выручка вместо маржи, год вместо
 месяца, соглашение Excel вместо numpy…).
 """
@@ -14,9 +14,9 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from .. import finance, unit_economics
-from ..checks import Exercise, Mistake, Number
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import finance, unit_economics
+from salesbook.runtime.checks import Exercise, Mistake, Number
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch01.payback"
 TITLE = "1.1.3. Payback Period: окупаемость CAC"
@@ -35,7 +35,7 @@ TABLES = ("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr"
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {name: load(name) for name in TABLES}
 

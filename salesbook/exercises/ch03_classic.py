@@ -5,7 +5,7 @@ BANT по заметкам SDR. Проверка принимает метки �
 (S/P/I/N, «ситуационный», «извлекающий», Need-payoff; SQL, «бюджет», no_need…) и
 объясняет каждую неверную. Микс вопросов сравнивается по долям с допуском;
 остальные упражнения считают эталон из данных курса функциями
-``salesbook.methods``.
+``salesbook.toolkit.spin_bant``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import methods
-from ..checks import BlankError, Choice, Exercise, Invalid, LabelMap, Mistake, Number, Table, ___
-from ..content import bant_leads, spin_calls
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import spin_bant
+from salesbook.runtime.checks import BlankError, Choice, Exercise, Invalid, LabelMap, Mistake, Number, Table, ___
+from salesbook.content import bant_leads, spin_calls
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch03.classic"
 TITLE = "3.1. Классические методики"
@@ -78,7 +78,7 @@ q1 = Exercise(
     compare=LabelMap(
         keys=list(spin_calls.QUESTIONS_A),
         key_of=_question_key,
-        label_of=methods.spin_code,
+        label_of=spin_bant.spin_code,
         allowed="'S', 'P', 'I', 'N' или названия: ситуационный, проблемный, извлекающий, направляющий "
                 "(Situation, Problem, Implication, Need-payoff)",
         explain=_explain_spin,
@@ -126,7 +126,7 @@ def _call_a() -> pd.DataFrame:
 
 
 def _shares_over(frame: pd.DataFrame, denominator: int) -> dict[str, float]:
-    counts = frame["spin"].dropna().value_counts().reindex(list(methods.SPIN_TYPES), fill_value=0)
+    counts = frame["spin"].dropna().value_counts().reindex(list(spin_bant.SPIN_TYPES), fill_value=0)
     return (counts / denominator).astype(float).to_dict()
 
 
@@ -156,7 +156,7 @@ class MixCompare:
         for raw_key, raw_share in value.items():
             if raw_key is ___ or raw_share is ___:
                 raise BlankError()
-            code = methods.spin_code(raw_key)
+            code = spin_bant.spin_code(raw_key)
             if code is None:
                 raise Invalid(f"Тип {raw_key!r} не узнан: индекс должен содержать S, P, I, N.")
             if code in result:
@@ -167,14 +167,14 @@ class MixCompare:
             if not math.isfinite(share):
                 raise Invalid(f"Для типа {code} получено не конечное число.")
             result[code] = share
-        missing = [c for c in methods.SPIN_TYPES if c not in result]
+        missing = [c for c in spin_bant.SPIN_TYPES if c not in result]
         if missing:
             raise Invalid(f"Нет долей для типов: {', '.join(missing)}. Если вопросов типа нет, поставьте 0.")
         return result
 
     def equal(self, answer: dict, expected: Any) -> bool:
         expected = dict(expected)
-        return all(math.isclose(answer[c], float(expected[c]), abs_tol=self.abs_tol) for c in methods.SPIN_TYPES)
+        return all(math.isclose(answer[c], float(expected[c]), abs_tol=self.abs_tol) for c in spin_bant.SPIN_TYPES)
 
     def generic_hint(self, answer: dict, expected: Any) -> str | None:
         total = sum(answer.values())
@@ -191,7 +191,7 @@ q2 = Exercise(
     id="ch03.classic.q2",
     title="Микс вопросов начинающего AE",
     var="junior_mix",
-    expected=lambda: methods.spin_mix(_call_b()),
+    expected=lambda: spin_bant.spin_mix(_call_b()),
     compare=MixCompare(),
     hints=[
         "Вопросы SPIN — строки call_b, где заполнен столбец spin. Реплики клиента, рассказ о продукте и попытка "
@@ -199,7 +199,7 @@ q2 = Exercise(
         "call_b['spin'].dropna().value_counts(normalize=True) даст доли; проверьте, что в индексе все четыре типа.",
     ],
     mistakes=[
-        Mistake(name="counts", value=lambda: _call_b()["spin"].dropna().value_counts().reindex(list(methods.SPIN_TYPES), fill_value=0),
+        Mistake(name="counts", value=lambda: _call_b()["spin"].dropna().value_counts().reindex(list(spin_bant.SPIN_TYPES), fill_value=0),
                 hint="Это число вопросов каждого типа, а нужны доли: поделите на общее число вопросов SPIN."),
         Mistake(name="all_ae_lines", value=lambda: _shares_over(_call_b(), int((_call_b()["speaker"] == "AE").sum())),
                 hint="В знаменателе все реплики Дениса, включая рассказ о продукте и попытку закрыть сделку. "
@@ -285,11 +285,11 @@ q4 = Exercise(
     compare=LabelMap(
         keys=list(bant_leads.LEADS),
         key_of=_lead_key,
-        label_of=methods.bant_code,
+        label_of=spin_bant.bant_code,
         allowed="'sql' или буква, которой не хватает: 'B' (budget), 'A' (authority), 'N' (need), 'T' (timeline); "
                 "подойдут и русские слова: бюджет, полномочия, потребность, сроки",
         explain=bant_leads.why_not,
-        label_name=lambda code: methods.VERDICT_NAMES[code],
+        label_name=lambda code: spin_bant.VERDICT_NAMES[code],
         item="Лид",
     ),
     hints=[
@@ -324,7 +324,7 @@ q4 = Exercise(
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {"leads": load("leads"), "opportunities": load("opportunities")}
 
@@ -334,7 +334,7 @@ def _leads() -> pd.DataFrame:
 
 
 def _dq_counts(include_no_response: bool = False) -> pd.DataFrame:
-    reasons = dict(methods.BANT_REASONS)
+    reasons = dict(spin_bant.BANT_REASONS)
     leads = _leads()
     picked = leads[leads["disqualify_reason"].isin(list(reasons) + (["no_response"] if include_no_response else []))]
     letters = picked["disqualify_reason"].map(reasons)
@@ -344,11 +344,11 @@ def _dq_counts(include_no_response: bool = False) -> pd.DataFrame:
 
 def _dq_mix_no_response() -> pd.DataFrame:
     counts = _dq_counts(include_no_response=True)
-    return counts.div(counts.sum(axis=1), axis=0)[list(methods.BANT_LETTERS)]
+    return counts.div(counts.sum(axis=1), axis=0)[list(spin_bant.BANT_LETTERS)]
 
 
 def _dq_by_column() -> pd.DataFrame:
-    counts = _dq_counts()[list(methods.BANT_LETTERS)]
+    counts = _dq_counts()[list(spin_bant.BANT_LETTERS)]
     return counts.div(counts.sum(axis=0), axis=1)
 
 
@@ -356,16 +356,16 @@ q5 = Exercise(
     id="ch03.classic.q5",
     title="Из-за какой буквы отсеиваются лиды",
     var="dq_mix",
-    expected=lambda: methods.disqualification_mix(_leads(), by="channel"),
-    compare=Table(key="channel", columns=list(methods.BANT_LETTERS)),
+    expected=lambda: spin_bant.disqualification_mix(_leads(), by="channel"),
+    compare=Table(key="channel", columns=list(spin_bant.BANT_LETTERS)),
     hints=[
-        "Оставьте лидов, у которых disqualify_reason есть в словаре methods.BANT_REASONS, и переведите причину в букву: "
-        ".map(methods.BANT_REASONS). «Не отвечает» (no_response) — не вердикт BANT, в знаменатель не входит.",
+        "Оставьте лидов, у которых disqualify_reason есть в словаре spin_bant.BANT_REASONS, и переведите причину в букву: "
+        ".map(spin_bant.BANT_REASONS). «Не отвечает» (no_response) — не вердикт BANT, в знаменатель не входит.",
         "pd.crosstab(лиды['channel'], буквы, normalize='index') даст доли внутри каждого канала: строки — каналы, "
         "столбцы — budget, authority, need, timeline.",
     ],
     mistakes=[
-        Mistake(name="counts", value=lambda: _dq_counts()[list(methods.BANT_LETTERS)],
+        Mistake(name="counts", value=lambda: _dq_counts()[list(spin_bant.BANT_LETTERS)],
                 hint="В таблице число лидов, а нужны доли внутри каждого канала: поделите строку на её сумму "
                      "(normalize='index')."),
         Mistake(name="with_no_response", value=_dq_mix_no_response,
@@ -390,7 +390,7 @@ SENIOR_LEVELS = ("c_level", "vp")
 
 
 def _won_table() -> pd.DataFrame:
-    return methods.won_acv_by(_leads(), _data()["opportunities"], by="job_title_level")
+    return spin_bant.won_acv_by(_leads(), _data()["opportunities"], by="job_title_level")
 
 
 def _junior_share(column: str) -> float:
@@ -412,7 +412,7 @@ q6 = Exercise(
     expected=lambda: _junior_share("acv_share"),
     compare=Number(rel_tol=0.005),
     hints=[
-        "methods.won_acv_by(leads, opps, by='job_title_level') даст выигранные сделки и их ACV по уровню должности "
+        "spin_bant.won_acv_by(leads, opps, by='job_title_level') даст выигранные сделки и их ACV по уровню должности "
         "контакта исходного лида.",
         "Правило отсекло бы лидов, где контакт ниже VP: head, manager, specialist. Нужна их доля в ACV выигранных "
         "сделок — сумма acv_share по этим уровням.",

@@ -4,7 +4,7 @@
 MEDDIC по заметке): проверка принимает метки в любом регистре и с синонимами и
 объясняет каждую неверную. Одно — функция учащегося ``meddic_score(row)``:
 проверяется на наборе сделок, принимается любая верная реализация. Остальные
-считают эталон из данных курса функциями ``salesbook.meddic``.
+считают эталон из данных курса функциями ``salesbook.toolkit.meddic``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import meddic
-from ..checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table, ___
-from ..content import challenger_snippets as snippets
-from ..content import meddic_notes as notes
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import meddic
+from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table, ___
+from salesbook.content import challenger_snippets as snippets
+from salesbook.content import meddic_notes as notes
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch03.modern"
 TITLE = "3.2. Современные подходы"
@@ -44,7 +44,7 @@ def _norm(text: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {"opportunities": load("opportunities"), "opportunity_stages": load("opportunity_stages")}
 

@@ -1,7 +1,7 @@
 """Упражнения раздела 3.3 «Скрипты и шаблоны».
 
-Эталоны считаются из данных курса функциями ``salesbook.outreach`` и
-``salesbook.experiments``; типичная ошибка — тот же расчёт с одной конкретной
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.sales_scripts`` и
+``salesbook.toolkit.experiments``; типичная ошибка — тот же расчёт с одной конкретной
 ошибкой (встречи на набор номера вместо разговора, знаменатель — все начавшие
 цепочку, выручка вместо маржи…). Упражнение 3 — функция учащегося: рубрика
 холодного письма проверяется на одиннадцати письмах из
@@ -20,10 +20,10 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from .. import experiments, outreach, unit_economics
-from ..checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
-from ..content import cold_emails as ce
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import experiments, sales_scripts, unit_economics
+from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
+from salesbook.content import cold_emails as ce
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch03.scripts"
 TITLE = "3.3. Скрипты и шаблоны"
@@ -40,7 +40,7 @@ SE_MONTHS = 0.5
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     names = ("activities", "leads", "opportunities", "opportunity_stages", "reps", "mrr", "cogs")
     return {name: load(name) for name in names}
@@ -71,7 +71,7 @@ OPENER_COLUMNS = ["connected", "meetings", "meeting_rate"]
 
 
 def _openers(start=YEAR_2025[0], end=YEAR_2025[1]) -> pd.DataFrame:
-    return outreach.opener_table(_acts(), start, end)
+    return sales_scripts.opener_table(_acts(), start, end)
 
 
 def _answered_only() -> pd.Series:
@@ -88,7 +88,7 @@ q1 = Exercise(
     compare=Table(key="call_opener", columns=OPENER_COLUMNS),
     hints=[
         "Возьмите холодные звонки: type == 'call' и заполненный call_opener. Разговор состоялся, если outcome — "
-        "'connected', 'meeting_booked' или 'not_interested' (outreach.CONNECTED_OUTCOMES); встреча — 'meeting_booked'.",
+        "'connected', 'meeting_booked' или 'not_interested' (sales_scripts.CONNECTED_OUTCOMES); встреча — 'meeting_booked'.",
         "Сгруппируйте по call_opener и просуммируйте два флага: connected и meetings; meeting_rate = meetings / connected. "
         "Наборы номера без ответа в знаменатель не входят.",
     ],
@@ -121,7 +121,7 @@ PAIR = "referral vs problem"
 
 
 def _pairwise(per: str = "connected") -> pd.DataFrame:
-    return experiments.pairwise_tests(outreach.opener_trials(_acts(), per=per))
+    return experiments.pairwise_tests(sales_scripts.opener_trials(_acts(), per=per))
 
 
 q2 = Exercise(
@@ -131,7 +131,7 @@ q2 = Exercise(
     expected=lambda: float(_pairwise().loc[PAIR, "p_holm"]),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Таблица испытаний — outreach.opener_trials(acts) (разговоры и встречи по вариантам); "
+        "Таблица испытаний — sales_scripts.opener_trials(acts) (разговоры и встречи по вариантам); "
         "experiments.pairwise_tests(...) без контроля сравнит все три пары и добавит столбец p_holm.",
         "Нужна строка пары «рекомендация — проблема»: в таблице она называется 'referral vs problem'. "
         "Поправка Холма учитывает все три сравнения, а не только это.",
@@ -145,8 +145,8 @@ q2 = Exercise(
                 "p-value только на 2 и никогда не строже Бонферрони. Возьмите p_holm."),
         Mistake(name="per_dial", value=lambda: float(_pairwise("dial").loc[PAIR, "p_holm"]),
                 hint="Испытания посчитаны на наборы номера. Начало звонка влияет только на состоявшиеся разговоры: "
-                "outreach.opener_trials(acts, per='connected')."),
-        Mistake(name="chi2", value=lambda: float(experiments.chi2_variants(outreach.opener_trials(_acts()))[1]),
+                "sales_scripts.opener_trials(acts, per='connected')."),
+        Mistake(name="chi2", value=lambda: float(experiments.chi2_variants(sales_scripts.opener_trials(_acts()))[1]),
                 hint="Это p-value общего хи-квадрата: «различаются ли варианты хоть где-то». Нужен ответ про одну пару — "
                 "проблема против рекомендации — с поправкой Холма."),
     ],
@@ -183,12 +183,12 @@ class RubricResult:
         if isinstance(value, pd.Series):
             value = value.to_dict()
         if not isinstance(value, Mapping):
-            raise Invalid(f"функция должна вернуть словарь с ключами {', '.join(outreach.CRITERIA)}, а вернула "
+            raise Invalid(f"функция должна вернуть словарь с ключами {', '.join(sales_scripts.CRITERIA)}, а вернула "
                           f"{type(value).__name__}.")
         result = {}
-        for key in outreach.CRITERIA:
+        for key in sales_scripts.CRITERIA:
             if key not in value:
-                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {', '.join(outreach.CRITERIA)}.")
+                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {', '.join(sales_scripts.CRITERIA)}.")
             if value[key] is ___:
                 raise BlankError()
             flag = _as_bool(value[key])
@@ -198,7 +198,7 @@ class RubricResult:
         return result
 
     def equal(self, answer: dict, expected: Mapping) -> bool:
-        return all(answer[k] == bool(expected[k]) for k in outreach.CRITERIA)
+        return all(answer[k] == bool(expected[k]) for k in sales_scripts.CRITERIA)
 
     def generic_hint(self, answer: dict, expected: Mapping) -> str | None:
         return None
@@ -243,11 +243,11 @@ class EmailFunction(Function):
         if failure is None:
             return None
         args, got, want = failure
-        wrong = [k for k in outreach.CRITERIA if got[k] != want[k]]
+        wrong = [k for k in sales_scripts.CRITERIA if got[k] != want[k]]
         key = wrong[0]
         more = f" (и ещё {len(wrong) - 1} — исправьте по одному)" if len(wrong) > 1 else ""
-        return (f"Письмо {_email_label(args)}, критерий «{outreach.CRITERIA_NAMES[key]}»{more}: функция говорит «{_YES_NO[got[key]]}», "
-                f"а по правилу — «{_YES_NO[want[key]]}». Правило: {outreach.RUBRIC[key]}. Перечитайте письмо и проверьте "
+        return (f"Письмо {_email_label(args)}, критерий «{sales_scripts.CRITERIA_NAMES[key]}»{more}: функция говорит «{_YES_NO[got[key]]}», "
+                f"а по правилу — «{_YES_NO[want[key]]}». Правило: {sales_scripts.RUBRIC[key]}. Перечитайте письмо и проверьте "
                 f"функцию на нём вручную: check_email(cold_emails.as_argument('{args[0]['id']}')).")
 
 
@@ -261,15 +261,15 @@ def _variant(name: str) -> Callable[[dict], dict]:
 
     def check(email: dict) -> dict:
         text, low = email["text"], email["text"].lower()
-        right = outreach.email_checks(text, email["company"], email["role"], email["trigger"])
-        n_words = len(outreach.words(text))
-        n_sent = len(outreach.sentences(text))
+        right = sales_scripts.email_checks(text, email["company"], email["role"], email["trigger"])
+        n_words = len(sales_scripts.words(text))
+        n_sent = len(sales_scripts.sentences(text))
         if name == "case_sensitive":
             has = lambda kw: bool(kw) and kw in text  # noqa: E731
             right["personal"] = has(email["company"]) and (has(email["role"]) or has(email["trigger"]))
-            right["one_cta"] = sum(text.count(m) for m in outreach.CTA_MARKERS) == 1
+            right["one_cta"] = sum(text.count(m) for m in sales_scripts.CTA_MARKERS) == 1
         elif name == "cta_at_least_one":
-            right["one_cta"] = sum(low.count(m) for m in outreach.CTA_MARKERS) >= 1
+            right["one_cta"] = sum(low.count(m) for m in sales_scripts.CTA_MARKERS) >= 1
         elif name == "company_only":
             right["personal"] = email["company"].lower() in low
         elif name == "any_of_three":
@@ -277,13 +277,13 @@ def _variant(name: str) -> Callable[[dict], dict]:
         elif name == "all_three":
             right["personal"] = all(email[k].lower() in low for k in ("company", "role", "trigger"))
         elif name == "length_chars":
-            right["length"] = outreach.MIN_WORDS <= len(text) <= outreach.MAX_WORDS
+            right["length"] = sales_scripts.MIN_WORDS <= len(text) <= sales_scripts.MAX_WORDS
         elif name == "length_no_minimum":
-            right["length"] = n_words <= outreach.MAX_WORDS
+            right["length"] = n_words <= sales_scripts.MAX_WORDS
         elif name == "readable_chars":
-            right["readable"] = len(text) / max(n_sent, 1) <= outreach.MAX_SENTENCE_WORDS
+            right["readable"] = len(text) / max(n_sent, 1) <= sales_scripts.MAX_SENTENCE_WORDS
         elif name == "readable_reversed":
-            right["readable"] = n_words / max(n_sent, 1) > outreach.MAX_SENTENCE_WORDS
+            right["readable"] = n_words / max(n_sent, 1) > sales_scripts.MAX_SENTENCE_WORDS
         return right
 
     return check
@@ -312,9 +312,9 @@ q3 = Exercise(
     expected=lambda: None,
     compare=EmailFunction(cases=_email_cases, compare=RubricResult()),
     hints=[
-        "Слова: len(outreach.words(text)) или re.findall(r'\\w+', text); предложения — куски между . ! ? (пустые не считайте). "
+        "Слова: len(sales_scripts.words(text)) или re.findall(r'\\w+', text); предложения — куски между . ! ? (пустые не считайте). "
         "Регистр уберите один раз: low = text.lower(), и ключевые слова тоже приведите к нижнему регистру.",
-        "personal = компания в тексте и (роль или повод в тексте); one_cta = сумма low.count(m) по outreach.CTA_MARKERS "
+        "personal = компания в тексте и (роль или повод в тексте); one_cta = сумма low.count(m) по sales_scripts.CTA_MARKERS "
         "равна ровно 1; question = '?' in text; readable = слов / предложений ≤ 15.",
     ],
     mistakes=[
@@ -337,18 +337,18 @@ q3 = Exercise(
                 hint="Требовать все три упоминания строже правила: нужна компания и хотя бы одно из двух — роль или повод. "
                 "Письмо E4 называет компанию и роль — этого достаточно."),
         Mistake(name="length_chars", matches=lambda fn: _criterion_like(fn, "length_chars", "length"),
-                hint="Длина посчитана в символах (len(text)), а правило — в словах: len(outreach.words(text)) или "
+                hint="Длина посчитана в символах (len(text)), а правило — в словах: len(sales_scripts.words(text)) или "
                 "len(text.split())."),
         Mistake(name="length_no_minimum", matches=lambda fn: _criterion_like(fn, "length_no_minimum", "length"),
                 hint="Нет нижней границы: письмо E7 из восьми слов слишком короткое — в нём нет ни повода, ни пользы. "
-                f"Длина должна быть от {outreach.MIN_WORDS} до {outreach.MAX_WORDS} слов."),
+                f"Длина должна быть от {sales_scripts.MIN_WORDS} до {sales_scripts.MAX_WORDS} слов."),
         Mistake(name="readable_chars", matches=lambda fn: _criterion_like(fn, "readable_chars", "readable"),
                 hint="Средняя длина предложения посчитана в символах. Правило — в словах: слов / предложений ≤ 15."),
         Mistake(name="readable_reversed", matches=lambda fn: _criterion_like(fn, "readable_reversed", "readable"),
                 hint="Условие читаемости перевёрнуто: читаемо письмо с короткими предложениями — не больше 15 слов в среднем."),
     ],
     correct_message="Функция совпала с рубрикой на всех одиннадцати письмах. В пакете курса та же рубрика — "
-    "outreach.grade_emails(emails) — считается сразу для всей таблицы писем.",
+    "sales_scripts.grade_emails(emails) — считается сразу для всей таблицы писем.",
 )
 
 
@@ -361,7 +361,7 @@ CURVE_COLUMNS = ["leads", "reply_rate", "meeting_rate"]
 
 def _curve(channel: Any = "outbound", start=None, end=None) -> pd.DataFrame:
     d = _data()
-    return outreach.touch_curve(d["activities"], d["leads"], channel=channel, start=start, end=end)
+    return sales_scripts.touch_curve(d["activities"], d["leads"], channel=channel, start=start, end=end)
 
 
 def _email_replies_only() -> pd.DataFrame:
@@ -385,7 +385,7 @@ q4 = Exercise(
     compare=Table(key="touch_number", columns=CURVE_COLUMNS),
     hints=[
         "Оставьте касания с номером (touch_number не пуст) по исходящим лидам: lead_id из leads с channel == 'outbound'. "
-        "Отклик — outcome из outreach.RESPONSE_OUTCOMES, встреча — 'meeting_booked'.",
+        "Отклик — outcome из sales_scripts.RESPONSE_OUTCOMES, встреча — 'meeting_booked'.",
         "Сгруппируйте по touch_number: leads — число лидов (lead_id.nunique()), reply_rate и meeting_rate — доли от "
         "лидов, дошедших до этого касания (не от всех, кто начал цепочку).",
     ],
@@ -420,11 +420,11 @@ def _gross_margin() -> float:
 
 def _meeting_gp(channel: Any = "outbound") -> float:
     d = _data()
-    return outreach.meeting_value(d["activities"], d["leads"], d["opportunities"], _gross_margin(), channel=channel)
+    return sales_scripts.meeting_value(d["activities"], d["leads"], d["opportunities"], _gross_margin(), channel=channel)
 
 
 def _touch_cost() -> float:
-    return outreach.time_cost(outreach.loaded_monthly_salary(_data()["reps"], "BDR"), MINUTES_PER_TOUCH)
+    return sales_scripts.time_cost(sales_scripts.loaded_monthly_salary(_data()["reps"], "BDR"), MINUTES_PER_TOUCH)
 
 
 def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=YEAR_2025[0],
@@ -432,7 +432,7 @@ def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12
     curve = _curve(channel, start, end)
     if replies:
         curve = curve.assign(meetings=curve["replies"])
-    return outreach.cadence_cut(curve, keep, _meeting_gp() if value is None else value, _touch_cost(), months)
+    return sales_scripts.cadence_cut(curve, keep, _meeting_gp() if value is None else value, _touch_cost(), months)
 
 
 q5 = Exercise(
@@ -442,7 +442,7 @@ q5 = Exercise(
     expected=lambda: float(_cut()["net_rub"]),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Постройте кривую касаний исходящих лидов за 2025 год: outreach.touch_curve(acts, leads, channel='outbound', "
+        "Постройте кривую касаний исходящих лидов за 2025 год: sales_scripts.touch_curve(acts, leads, channel='outbound', "
         "start='2025-01-01', end='2025-12-31'). Сокращение до шести касаний отменяет касания 7–10.",
         "В месяц: потерянные встречи = сумма meetings по касаниям 7–10 / 12, сэкономленные касания = сумма leads по тем же "
         "касаниям / 12. Итог = сэкономленные касания × touch_cost − потерянные встречи × meeting_gp.",
@@ -480,7 +480,7 @@ def _enterprise_won() -> pd.DataFrame:
 
 def _p_after_demo() -> float:
     d = _data()
-    return float(outreach.post_demo_funnel(d["opportunities"], d["opportunity_stages"]).loc["enterprise", "won"])
+    return float(sales_scripts.post_demo_funnel(d["opportunities"], d["opportunity_stages"]).loc["enterprise", "won"])
 
 
 def _p_all_closed() -> float:
@@ -494,10 +494,10 @@ def _poc(acv=None, p_base=None, gm=None, se_cost=None, discount=POC_DISCOUNT, di
     acv = float(_enterprise_won()["amount_rub"].median()) if acv is None else acv
     p_base = _p_after_demo() if p_base is None else p_base
     gm = _gross_margin() if gm is None else gm
-    se_cost = outreach.loaded_monthly_salary(_data()["reps"], "SE") * SE_MONTHS if se_cost is None else se_cost
+    se_cost = sales_scripts.loaded_monthly_salary(_data()["reps"], "SE") * SE_MONTHS if se_cost is None else se_cost
     if unconditional_discount:
         return float(POC_UPLIFT * acv * gm - se_cost - acv * discount)
-    base = outreach.poc_value(acv, p_base, POC_UPLIFT, gm, se_cost, discount=0.0)
+    base = sales_scripts.poc_value(acv, p_base, POC_UPLIFT, gm, se_cost, discount=0.0)
     return float(base - (p_base + POC_UPLIFT) * acv * discount * discount_factor)
 
 
@@ -509,9 +509,9 @@ q6 = Exercise(
     compare=Number(rel_tol=0.005),
     hints=[
         "Вероятность без пилота — доля выигранных среди закрытых enterprise-сделок, дошедших до демо: "
-        "outreach.post_demo_funnel(opps, stages).loc['enterprise', 'won']. ACV — медиана amount_rub выигранных enterprise-сделок.",
-        "Стоимость пресейла = outreach.loaded_monthly_salary(reps, 'SE') × SE_MONTHS. Затем "
-        "EV = uplift × ACV × маржа − пресейл − (p + uplift) × ACV × скидка, или outreach.poc_value(...).",
+        "sales_scripts.post_demo_funnel(opps, stages).loc['enterprise', 'won']. ACV — медиана amount_rub выигранных enterprise-сделок.",
+        "Стоимость пресейла = sales_scripts.loaded_monthly_salary(reps, 'SE') × SE_MONTHS. Затем "
+        "EV = uplift × ACV × маржа − пресейл − (p + uplift) × ACV × скидка, или sales_scripts.poc_value(...).",
     ],
     mistakes=[
         Mistake(name="revenue", value=lambda: _poc(gm=1.0),
@@ -524,11 +524,11 @@ q6 = Exercise(
                 hint="Скидка вычтена так, будто сделка выиграна наверняка. Скидку платят только при покупке: умножьте её на "
                 "вероятность выигрыша с пилотом (p + uplift)."),
         Mistake(name="no_payroll_tax",
-                value=lambda: _poc(se_cost=outreach.loaded_monthly_salary(_data()["reps"], "SE", payroll_tax=0.0) * SE_MONTHS),
+                value=lambda: _poc(se_cost=sales_scripts.loaded_monthly_salary(_data()["reps"], "SE", payroll_tax=0.0) * SE_MONTHS),
                 hint="Время пресейла посчитано по окладу без страховых взносов. Компании SE стоит оклад × 1,3."),
         Mistake(name="all_closed", value=lambda: _poc(p_base=_p_all_closed()),
                 hint="Вероятность без пилота посчитана по всем закрытым enterprise-сделкам. Решение о пилоте принимают после "
-                "демо — берите сделки, дошедшие до демо (outreach.post_demo_funnel)."),
+                "демо — берите сделки, дошедшие до демо (sales_scripts.post_demo_funnel)."),
         Mistake(name="mean_acv", value=lambda: _poc(acv=float(_enterprise_won()["amount_rub"].mean())),
                 hint="Взят средний ACV. В задании — типичная сделка, медиана: у enterprise несколько очень крупных контрактов "
                 "тянут среднее вверх."),
@@ -538,7 +538,7 @@ q6 = Exercise(
                 hint="Не учтено время пресейла. Пилот — это полмесяца работы SE: вычтите его стоимость со взносами."),
     ],
     correct_message="Знак числа — решение: больше нуля — пилот окупается. Посмотрите, какой прирост вероятности "
-    "нужен для безубыточности (outreach.poc_break_even_uplift): если он больше того, во что вы реально верите, "
+    "нужен для безубыточности (sales_scripts.poc_break_even_uplift): если он больше того, во что вы реально верите, "
     "пилот лучше заменить демо на данных клиента.",
 )
 

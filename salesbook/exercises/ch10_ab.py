@@ -1,6 +1,6 @@
 """Упражнения раздела 10.2 «A/B-тестирование».
 
-Эталоны считаются из данных курса функциями ``salesbook.experiments`` (их
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.experiments`` (их
 сверяют со statsmodels и scipy тесты ``tests/test_experiments.py``); каждая
 типичная ошибка — тот же расчёт с одной конкретной ошибкой.
 """
@@ -12,9 +12,9 @@ from functools import lru_cache
 import pandas as pd
 from scipy import stats
 
-from .. import experiments, metrics
-from ..checks import Choice, Exercise, Mistake, Number
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import acquisition, experiments
+from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch10.ab"
 TITLE = "10.2. A/B-тестирование"
@@ -32,7 +32,7 @@ REALISTIC_LIFT = 0.20
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {name: load(name) for name in ("email_experiments", "leads", "opportunities")}
 
@@ -56,7 +56,7 @@ def leads_per_month(start=YEAR[0], end=YEAR[1]) -> float:
     """Среднее число новых B2B-лидов в месяц за период."""
     leads = _data()["leads"]
     months = len(pd.period_range(start, end, freq="M"))
-    return float(metrics.in_period(leads["created_date"], start, end).sum()) / months
+    return float(acquisition.in_period(leads["created_date"], start, end).sum()) / months
 
 
 def meeting_value() -> float:

@@ -1,7 +1,7 @@
 """Упражнения раздела 10.3 «Анализ цикла сделки».
 
-Эталоны считаются из данных курса функциями ``salesbook.cycle`` и
-``salesbook.kpi``; каждая типичная ошибка — тот же расчёт с одной ошибкой
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.cycle`` и
+``salesbook.toolkit.kpi``; каждая типичная ошибка — тот же расчёт с одной ошибкой
 (среднее вместо медианы, открытые сделки выброшены или «закрыты» на дату среза,
 открытые сделки в знаменателе конверсии, заглядывание в будущее в бэктесте…).
 """
@@ -12,9 +12,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import cycle, kpi
-from ..checks import Choice, Exercise, Mistake, Number, Table
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import cycle, kpi
+from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch10.cycle"
 TITLE = "10.3. Анализ цикла сделки"
@@ -28,7 +28,7 @@ DATA_END = "2025-12-31"
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     return {name: load(name) for name in ("opportunities", "opportunity_stages", "accounts")}
 

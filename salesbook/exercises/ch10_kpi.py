@@ -1,6 +1,6 @@
 """Упражнения раздела 10.1 «KPI и OKR».
 
-Эталоны считаются из данных курса функциями ``salesbook.kpi``; каждая типичная
+Эталоны считаются из данных курса функциями ``salesbook.toolkit.kpi``; каждая типичная
 ошибка — тот же расчёт с одной конкретной ошибкой (открытые сделки в win rate,
 план без рампа, покрытие от годового плана, новые клиенты в NRR…).
 """
@@ -12,9 +12,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .. import kpi, metrics
-from ..checks import Choice, Exercise, Function, Mistake, Number, Table
-from ..quiz import Option, Question, Quiz
+from salesbook.toolkit import acquisition, kpi
+from salesbook.runtime.checks import Choice, Exercise, Function, Mistake, Number, Table
+from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch10.kpi"
 TITLE = "10.1. KPI и OKR"
@@ -32,7 +32,7 @@ OKR_TARGETS = {"bookings_rub": 400_000_000, "nrr": 1.00, "cycle_days": 35, "win_
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, pd.DataFrame]:
-    from ..data import load
+    from salesbook.data import load
 
     names = ("opportunities", "reps", "mrr", "activities", "leads", "marketing_spend", "sm_costs", "accounts")
     return {name: load(name) for name in names}
@@ -54,15 +54,15 @@ def _mid() -> pd.DataFrame:
 
 def _win_rate_with_open() -> float:
     o = _mid()
-    won = (o["outcome"].eq("won") & metrics.in_period(o["close_date"], *Y2025)).sum()
+    won = (o["outcome"].eq("won") & acquisition.in_period(o["close_date"], *Y2025)).sum()
     closed = len(kpi.closed_deals(o, *Y2025))
-    still_open = (o["outcome"].eq("open") & metrics.in_period(o["created_date"], *Y2025)).sum()
+    still_open = (o["outcome"].eq("open") & acquisition.in_period(o["created_date"], *Y2025)).sum()
     return won / (closed + still_open)
 
 
 def _win_rate_by_created() -> float:
     o = _mid()
-    created = o[metrics.in_period(o["created_date"], *Y2025)]
+    created = o[acquisition.in_period(o["created_date"], *Y2025)]
     return float(created["outcome"].eq("won").mean())
 
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import fmt
+from salesbook.runtime import fmt
 
 STATUSES = ("correct", "incorrect", "unattempted", "invalid")
 
@@ -502,7 +502,7 @@ class Exercise:
 
     def solution(self) -> Markdown:
         """Код решения из исходника курса."""
-        from .exercises import solution_code
+        from salesbook.exercises import solution_code
 
         code = solution_code(self.id)
         if code is None:
@@ -559,7 +559,7 @@ class Exercise:
         return Result(self.id, "incorrect", message)
 
     def _finish(self, result: Result) -> Result:
-        from . import progress
+        from salesbook.runtime import progress
 
         progress.record(result.exercise_id, result.status)
         expect = os.environ.get("SALESBOOK_EXPECT", "").strip().lower()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from . import authoring
-from .authoring import ROOT
+from salesbook.authoring import notebooks
+from salesbook.authoring.notebooks import ROOT
 
 
 def _toc_with(section: Path) -> dict:
@@ -58,12 +58,12 @@ def run(section: str) -> int:
     if not path.exists():
         print(f"Нет файла {section}")
         return 2
-    problems = authoring.lint_source(path)
+    problems = notebooks.lint_source(path)
     if problems:
         print("\n".join(problems))
         return 1
-    authoring.generate(only=[path])
-    outs = authoring.output_paths(path)
+    notebooks.generate(only=[path])
+    outs = notebooks.output_paths(path)
     python = sys.executable
     env = dict(os.environ, SALESBOOK_PROGRESS="off")
     for variant, expect in (("solutions", "pass"), ("notebooks", "unattempted")):
@@ -76,7 +76,7 @@ def run(section: str) -> int:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    others = [str(p.relative_to(ROOT)) for p in authoring.section_sources() if p != path]
+    others = [str(p.relative_to(ROOT)) for p in notebooks.section_sources() if p != path]
     config["sphinx"]["config"]["nb_execution_excludepatterns"] = others
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (out / "_toc.yml").write_text(yaml.safe_dump(_toc_with(path), allow_unicode=True), encoding="utf-8")

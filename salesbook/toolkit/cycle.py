@@ -18,8 +18,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from . import kpi
-from .metrics import MetricError, _require, in_period
+from salesbook.toolkit import kpi
+from salesbook.toolkit.acquisition import MetricError, _require, in_period
 
 #: Рабочие стадии воронки в порядке прохождения.
 STAGES = ("discovery", "demo", "proposal", "negotiation")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .metrics import MetricError
+from salesbook.toolkit.acquisition import MetricError
 
 
 def _share(value, name: str) -> float:
@@ -64,7 +64,7 @@ def ltv_to_cac(ltv: float, cac: float) -> float:
 #
 # Здесь — только «сырьё» для формул выше: валовая маржа, ARPA, месячный
 # лого-отток, новый MRR и CAC по сегментам. Всё векторно (pandas), периоды —
-# включительно, как в ``metrics.in_period``.
+# включительно, как в ``acquisition.in_period``.
 
 import pandas as pd  # noqa: E402 — нужен только функциям ниже
 
@@ -72,7 +72,7 @@ SEGMENTS = ("smb", "mid_market", "enterprise")
 
 
 def _frame(frame, columns, name):
-    from .metrics import _require
+    from salesbook.toolkit.acquisition import _require
 
     _require(frame, columns, name)
 
@@ -86,9 +86,9 @@ def gross_margin_for_period(mrr, cogs, start, end, business_line: str = "b2b") -
     """Валовая маржа B2B за период: (выручка − себестоимость) / выручка.
 
     Выручка месяца B2B равна MRR на конец месяца (так устроены данные курса).
-    Тот же расчёт, что :func:`salesbook.retention.gross_margin`, с таблицей MRR на входе.
+    Тот же расчёт, что :func:`salesbook.toolkit.retention.gross_margin`, с таблицей MRR на входе.
     """
-    from .retention import b2b_revenue, gross_margin
+    from salesbook.toolkit.retention import b2b_revenue, gross_margin
 
     _frame(mrr, ["month", "mrr_rub"], "mrr")
     return gross_margin(cogs, b2b_revenue(mrr), start, end, business_line)
@@ -99,9 +99,9 @@ def arpa_for_period(mrr, start, end, accounts=None, by: str | None = None):
 
     Среднее по парам «клиент × месяц» с ненулевым MRR (месяц оттока, где MRR = 0,
     не входит). С ``accounts`` и ``by="segment"`` — по сегментам (Series).
-    Обёртка над :func:`salesbook.retention.arpa`, которая сама добавляет сегмент.
+    Обёртка над :func:`salesbook.toolkit.retention.arpa`, которая сама добавляет сегмент.
     """
-    from .retention import arpa
+    from salesbook.toolkit.retention import arpa
 
     if by is not None:
         if accounts is None:
@@ -115,9 +115,9 @@ def logo_churn_monthly(mrr, start, end, accounts=None, by: str | None = None):
 
     Числитель и знаменатель суммируются по всем месяцам периода (взвешенное
     среднее, а не среднее месячных долей). Обёртка над
-    :func:`salesbook.retention.churn_rates`, которая сама добавляет сегмент.
+    :func:`salesbook.toolkit.retention.churn_rates`, которая сама добавляет сегмент.
     """
-    from .retention import churn_rates
+    from salesbook.toolkit.retention import churn_rates
 
     if by is not None:
         if accounts is None:
@@ -134,7 +134,7 @@ def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
 
     Именно этот MRR «окупает» CAC: с него начинается окупаемость в разделе 1.1.3.
     """
-    from .metrics import in_period, new_customer_deals
+    from salesbook.toolkit.acquisition import in_period, new_customer_deals
 
     deals = new_customer_deals(opportunities)
     deals = deals[in_period(deals["close_date"], start, end)]
@@ -148,10 +148,10 @@ def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
 def segment_acquisition_costs(marketing_spend, sm_costs, reps, leads, opportunities, start, end) -> pd.Series:
     """Полные затраты на привлечение за период по сегментам (как в разделе 1.1.1).
 
-    Распределение — как в :func:`salesbook.metrics.cac_by_segment`: зарплаты AE и SE
+    Распределение — как в :func:`salesbook.toolkit.acquisition.cac_by_segment`: зарплаты AE и SE
     по командам, всё остальное — пропорционально числу SQL сегмента.
     """
-    from .metrics import cac_by_segment, in_period
+    from salesbook.toolkit.acquisition import cac_by_segment, in_period
 
     _frame(leads, ["sql_date", "segment"], "leads")
     if not in_period(leads["sql_date"], start, end).any():
@@ -173,7 +173,7 @@ def segment_economics(tables: dict, start, end, churn_start=None, churn_end=None
     ``monthly_churn``, ``ltv`` (ARPA × маржа / отток), ``ltv_cac``,
     ``payback_months`` (CAC / (новый MRR × маржа)).
     """
-    from .metrics import new_customers
+    from salesbook.toolkit.acquisition import new_customers
 
     need = ["marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts"]
     missing = [n for n in need if n not in tables]
@@ -251,8 +251,8 @@ def commercial_cost_structure(tables: dict, start, end, fit_start="2023-01-01", 
     Упрощения: премии привязаны к новым продажам, а не ко всей выручке, но
     считаются долей выручки; взносы с премий отнесены к постоянным.
     """
-    from .finance import split_fixed_variable
-    from .metrics import in_period
+    from salesbook.toolkit.finance import split_fixed_variable
+    from salesbook.toolkit.acquisition import in_period
 
     need = ["marketing_spend", "sm_costs", "mrr", "cogs"]
     missing = [n for n in need if n not in tables]
@@ -292,7 +292,7 @@ def b2c_channel_economics(b2c_users, b2c_purchases, marketing_spend, cogs, start
     горизонте до конца данных, а не прогноз: хвост жизни ещё впереди.
     Органика остаётся в таблице с пустыми CAC и LTV/CAC.
     """
-    from .metrics import in_period
+    from salesbook.toolkit.acquisition import in_period
 
     _frame(b2c_users, ["user_id", "signup_date", "acquisition_channel"], "b2c_users")
     _frame(b2c_purchases, ["user_id", "amount_rub"], "b2c_purchases")
@@ -329,7 +329,7 @@ def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = No
     Нужна, чтобы взвесить сегменты: доля SMB в этой сумме — вес оттока SMB в
     оттоке всей компании.
     """
-    from .metrics import in_period
+    from salesbook.toolkit.acquisition import in_period
 
     _frame(mrr, ["month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"], "mrr")
     rows = mrr[in_period(mrr["month"], start, end)]
@@ -351,15 +351,15 @@ def company_economics(tables: dict, start, end) -> dict[str, float]:
     клиента), ``arpa``, ``gm`` (валовая маржа), ``churn`` (месячный лого-отток).
     ``tables`` — словарь таблиц курса (marketing_spend, sm_costs, opportunities, mrr, cogs).
     """
-    from . import metrics
+    from salesbook.toolkit import acquisition
 
-    customers = metrics.new_customers(tables["opportunities"], start, end)
-    costs = metrics.acquisition_costs(tables["marketing_spend"], tables["sm_costs"], start, end)
+    customers = acquisition.new_customers(tables["opportunities"], start, end)
+    costs = acquisition.acquisition_costs(tables["marketing_spend"], tables["sm_costs"], start, end)
     return {
         "costs": float(costs.sum()),
         "customers": float(customers),
-        "cac": metrics.cac(costs.sum(), customers),
-        "media_cac": metrics.cac(costs["media"], customers),
+        "cac": acquisition.cac(costs.sum(), customers),
+        "media_cac": acquisition.cac(costs["media"], customers),
         "new_mrr": new_mrr_per_customer(tables["opportunities"], start, end),
         "arpa": arpa_for_period(tables["mrr"], start, end),
         "gm": gross_margin_for_period(tables["mrr"], tables["cogs"], start, end),

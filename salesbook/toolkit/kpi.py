@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .metrics import MetricError, _require, in_period, period
+from salesbook.toolkit.acquisition import MetricError, _require, in_period, period
 
 #: Сегменты (и команды AE) в порядке от малого бизнеса к крупному.
 SEGMENTS = ("smb", "mid_market", "enterprise")
@@ -482,7 +482,7 @@ def plot_kpi_tree(nodes: pd.DataFrame, title: str, colors: dict[str, str] | None
     """
     import matplotlib.pyplot as plt
 
-    from . import plotting
+    from salesbook.runtime import plotting
 
     _require(nodes, ["id", "parent", "text", "kind"], "nodes")
     if nodes["id"].duplicated().any():

@@ -67,7 +67,7 @@ def read_log(path: Path | None = None) -> tuple[list[dict], int]:
 
 def summary(path: Path | None = None) -> pd.DataFrame:
     """Таблица по разделам: сколько упражнений, сколько начато и сколько решено."""
-    from .exercises import all_exercises, section_titles
+    from salesbook.exercises import all_exercises, section_titles
 
     records, _ = read_log(path)
     best: dict[str, str] = {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import numpy_financial as npf
 
-from .metrics import MetricError
+from salesbook.toolkit.acquisition import MetricError
 
 __all__ = [
     "monthly_rate", "annual_rate", "payback_simple", "payback_with_churn", "discounted_payback",

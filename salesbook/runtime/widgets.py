@@ -15,7 +15,8 @@ import io
 
 import numpy as np
 
-from . import finance, fmt, plotting
+from salesbook.runtime import fmt, plotting
+from salesbook.toolkit import finance
 
 #: Ползунки калькулятора: ключ → (подпись, минимум, максимум, шаг).
 CALCULATOR_SLIDERS = {

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .metrics import MetricError, _require, in_period
+from salesbook.toolkit.acquisition import MetricError, _require, in_period
 
 #: Показатели воронки письма в таблице ``email_experiments``.
 EMAIL_METRICS = ("opened", "replied", "meeting_booked")

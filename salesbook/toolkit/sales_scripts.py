@@ -3,7 +3,7 @@
 Что здесь есть:
 
 * холодные звонки — итоги по вариантам начала звонка (``opener_table``) и
-  таблица «испытаний» для статистических тестов ``salesbook.experiments``
+  таблица «испытаний» для статистических тестов ``salesbook.toolkit.experiments``
   (``opener_trials``): встречи считаются **на состоявшийся разговор**, а не на
   набор номера — начало звонка ничего не может сделать со звонком, на который
   не ответили;
@@ -18,7 +18,7 @@
   безубыточности по приросту вероятности выигрыша (``poc_break_even_uplift``).
 
 Функции векторные (pandas/numpy, без циклов по строкам данных), проверяют вход
-и отвечают :class:`salesbook.metrics.MetricError` на русском.
+и отвечают :class:`salesbook.toolkit.acquisition.MetricError` на русском.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import meddic
-from .metrics import MetricError, _require, in_period
+from salesbook.toolkit import meddic
+from salesbook.toolkit.acquisition import MetricError, _require, in_period
 
 #: Исходы звонка, при которых разговор состоялся (в том числе отказ и встреча).
 CONNECTED_OUTCOMES = ("connected", "meeting_booked", "not_interested")
@@ -252,7 +252,7 @@ def opener_table(activities: pd.DataFrame, start=None, end=None) -> pd.DataFrame
 
 
 def opener_trials(activities: pd.DataFrame, per: str = "connected", start=None, end=None) -> pd.DataFrame:
-    """Таблица «испытаний» для тестов ``salesbook.experiments``: ``sent``, ``successes``, ``rate``.
+    """Таблица «испытаний» для тестов ``salesbook.toolkit.experiments``: ``sent``, ``successes``, ``rate``.
 
     ``per="connected"`` — испытание = состоявшийся разговор (правильно для сравнения
     начал звонка); ``per="dial"`` — набор номера (так делать не надо: в знаменатель

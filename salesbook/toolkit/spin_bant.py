@@ -12,7 +12,7 @@
   уровня должности контакта).
 
 Все функции векторные (pandas/numpy, без циклов по строкам данных) и на неверный
-вход отвечают :class:`salesbook.metrics.MetricError` с объяснением по-русски.
+вход отвечают :class:`salesbook.toolkit.acquisition.MetricError` с объяснением по-русски.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .metrics import MetricError
+from salesbook.toolkit.acquisition import MetricError
 
 # ---------------------------------------------------------------------------
 # SPIN

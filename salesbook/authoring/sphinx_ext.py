@@ -134,7 +134,7 @@ def _russian_exec_table() -> None:
     from docutils import nodes
     from myst_nb.ext import execution_tables as table_module
 
-    from .fmt import number
+    from salesbook.runtime.fmt import number
 
     if getattr(table_module, "_salesbook_patched", False):
         return

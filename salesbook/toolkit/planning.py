@@ -23,7 +23,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from .metrics import MetricError, _require, in_period, new_customer_deals, period
+from salesbook.toolkit.acquisition import MetricError, _require, in_period, new_customer_deals, period
 
 #: Сегменты B2B в порядке «от малого к крупному».
 SEGMENTS = ("smb", "mid_market", "enterprise")
@@ -647,7 +647,7 @@ def roi(gain: float, cost: float) -> float:
     return (float(gain) - c) / c
 
 
-from .finance import monthly_rate  # noqa: E402 — одна формула на весь курс
+from salesbook.toolkit.finance import monthly_rate  # noqa: E402 — одна формула на весь курс
 
 
 def npv_monthly(annual_rate: float, flows) -> float:

@@ -73,7 +73,7 @@ def table(frame, formats: dict | None = None, names: dict | None = None, index_l
     """
     import pandas as pd
 
-    from .plotting import label
+    from salesbook.runtime.plotting import label
 
     shown = frame.copy()
     if isinstance(shown, pd.Series):

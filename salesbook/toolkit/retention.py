@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import betaln, digamma
 
-from .metrics import MetricError, _require, in_period
+from salesbook.toolkit.acquisition import MetricError, _require, in_period
 
 MRR_COLUMNS = ("month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub")
 

@@ -13,7 +13,7 @@
   честной проверки, предсказывает ли MEDDIC выигрыш.
 
 Все функции векторные (pandas/numpy, без циклов по строкам) и на неверный вход
-отвечают :class:`salesbook.metrics.MetricError` с объяснением по-русски.
+отвечают :class:`salesbook.toolkit.acquisition.MetricError` с объяснением по-русски.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .metrics import MetricError
+from salesbook.toolkit.acquisition import MetricError
 
 #: Столбцы MEDDIC в таблице ``opportunities`` в порядке букв M-E-D-D-I-C.
 LETTERS = (

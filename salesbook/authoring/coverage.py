@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .authoring import ROOT
+from salesbook.authoring.notebooks import ROOT
 
 _TARGET = re.compile(r"^\(([\w.-]+)\)=\s*$", re.M)
 

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import metrics
-from .data.generate import PRICE_INCREASE_2025, SEAT_PRICE
-from .metrics import MetricError
+from salesbook.toolkit import acquisition
+from salesbook.data.generate import PRICE_INCREASE_2025, SEAT_PRICE
+from salesbook.toolkit.acquisition import MetricError
 
 # ---------------------------------------------------------------------------
 # Справочники раздела
@@ -252,7 +252,7 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     _need(opportunities, ["account_id", "outcome", "amount_rub", "created_date", "close_date"], "opportunities")
     opps = with_account_fields(opportunities, accounts, [c for c in by if c not in opportunities.columns])
     out = win_rates(opps, by)
-    first = metrics.new_customer_deals(opps)
+    first = acquisition.new_customer_deals(opps)
     first = first.assign(_cycle=(first["close_date"] - first["created_date"]).dt.days)
     grouped = first.groupby(by)
     out["median_acv"] = grouped["amount_rub"].median()
@@ -412,7 +412,7 @@ def competitor_win_loss(opportunities: pd.DataFrame, start=None, end=None, confi
     if start is not None or end is not None:
         lo = start if start is not None else opps["close_date"].min()
         hi = end if end is not None else opps["close_date"].max()
-        opps = opps[metrics.in_period(opps["close_date"], lo, hi)]
+        opps = opps[acquisition.in_period(opps["close_date"], lo, hi)]
     opps = opps.assign(competitor=opps["competitor"].fillna("none"))
     out = win_rates(opps, "competitor", confidence)
     lost_to = opps[(opps["outcome"] == "lost") & (opps["loss_reason"] == "competitor")].groupby("competitor")["amount_rub"]

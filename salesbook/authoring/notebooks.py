@@ -33,7 +33,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ("notebooks", "solutions")
 SOLUTIONS_JSON = Path("salesbook") / "exercises" / "solutions.json"
 
@@ -184,7 +184,7 @@ def _role(name: str, content: str, root: Path) -> str:
         return "(" + "; ".join(f"{who}, {year}" for who, year in items) + ")"
     if name in ("sub", "sup"):
         return f"<{name}>{content}</{name}>"
-    raise AuthoringError(f"Роль {{{name}}} не поддерживается в тетрадях — добавьте её в salesbook/authoring.py")
+    raise AuthoringError(f"Роль {{{name}}} не поддерживается в тетрадях — добавьте её в salesbook/authoring/notebooks.py")
 
 
 def myst_to_markdown(text: str, root: Path = ROOT, counter: list[int] | None = None) -> str:
@@ -238,7 +238,7 @@ def _directive(name: str, arg: str, body: str, counter: list[int]) -> str:
         return f"```{arg}\n{body}\n```"
     if name in ("epigraph", "pull-quote", "highlights"):
         return _quote(body)
-    raise AuthoringError(f"Директива {{{name}}} не поддерживается в тетрадях — добавьте её в salesbook/authoring.py")
+    raise AuthoringError(f"Директива {{{name}}} не поддерживается в тетрадях — добавьте её в salesbook/authoring/notebooks.py")
 
 
 # ---------------------------------------------------------------------------

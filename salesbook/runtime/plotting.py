@@ -6,7 +6,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
-from . import fmt
+from salesbook.runtime import fmt
 
 #: Палитра курса: сдержанные цвета, различимые и при печати в оттенках серого.
 PALETTE = ["#2f5d8a", "#e07b39", "#5a9e6f", "#b5485d", "#8c6bb1", "#c9a227", "#4c9fb8", "#7f7f7f"]
