@@ -15,18 +15,26 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import re
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import platformdirs
 
 from salesbook.data import schemas as S
 
 TABLES: tuple[str, ...] = S.TABLES
 ENV_VAR = "SALESBOOK_DATA"
+CACHE_ENV_VAR = "SALESBOOK_CACHE_DIR"
+CHECKSUMS_FILE = Path(__file__).with_name("checksums.json")
 MAX_EXAMPLES = 3      # сколько проблемных значений показывать в сообщении
 MAX_PROBLEMS = 8      # сколько разных проблем перечислять в одном сообщении
 
@@ -61,7 +69,9 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
 
     Порядок поиска: аргумент ``data_dir``; переменная окружения
     ``SALESBOOK_DATA``; папка ``datasets/`` с файлом ``accounts.csv`` в текущей
-    папке или выше по дереву; ``datasets/`` в корне репозитория курса.
+    папке или выше по дереву; ``datasets/`` в корне репозитория курса. Если ничего
+    не нашлось (пакет установлен без репозитория), учебный набор создаётся
+    в кэше пользователя (см. :func:`cache_dir`).
     """
     if data_dir is not None:
         p = Path(data_dir).expanduser()
@@ -83,10 +93,81 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     pkg = _package_datasets_dir()
     if pkg.is_dir():
         return pkg
-    raise DataError(
-        "Не найдена папка с данными datasets/. Укажите её явно: load(..., data_dir=\"путь\"), "
-        f"или задайте переменную окружения {ENV_VAR}, или сгенерируйте данные командой "
-        "python -m salesbook.data.generate --out datasets")
+    return _cached_data_dir()
+
+
+# --------------------------------------------------------------------------
+# Данные в кэше пользователя (пакет установлен без репозитория)
+# --------------------------------------------------------------------------
+
+def _reference() -> dict:
+    """Эталон учебного набора: масштаб, seed и SHA-256 каждого CSV."""
+    return json.loads(CHECKSUMS_FILE.read_text(encoding="utf-8"))
+
+
+def cache_dir() -> Path:
+    """Папка учебного набора в кэше пользователя.
+
+    ``$SALESBOOK_CACHE_DIR/datasets-<хэш>``, без переменной — в кэше пользователя
+    (в Linux ``~/.cache/salesbook/``). Хэш берётся от эталонных контрольных сумм,
+    поэтому новая версия данных попадает в новую папку, а не смешивается со старой.
+    """
+    files = json.dumps(_reference()["files"], sort_keys=True).encode()
+    root = os.environ.get(CACHE_ENV_VAR) or platformdirs.user_cache_dir("salesbook", appauthor=False)
+    return Path(root).expanduser() / f"datasets-{hashlib.sha256(files).hexdigest()[:10]}"
+
+
+def _run_generator(out_dir: Path, scale: float, seed: int) -> None:
+    """Единственное место, где загрузчик вызывает генератор данных."""
+    from salesbook.data.generate import generate
+
+    generate(out_dir, scale=scale, seed=seed, progress=False)
+
+
+def _mismatched(folder: Path, files: dict[str, str]) -> list[str]:
+    """Файлы из эталона, которых нет в папке или чей SHA-256 отличается."""
+    return [name for name, digest in files.items()
+            if not (folder / name).is_file()
+            or hashlib.sha256((folder / name).read_bytes()).hexdigest() != digest]
+
+
+def _cached_data_dir() -> Path:
+    """Учебный набор в кэше; при первом обращении создать его и сверить с эталоном.
+
+    Набор пишется во временную папку рядом и переименовывается целиком, только если
+    все файлы совпали с эталоном: прерванный запуск не оставляет половины кэша.
+    """
+    target = cache_dir()
+    if (target / "accounts.csv").is_file():
+        return target
+    print(f"Папка datasets/ не найдена: создаю учебные данные в «{target}» "
+          "(это займёт несколько секунд)…", file=sys.stderr, flush=True)
+    ref = _reference()
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+        _run_generator(tmp, ref["scale"], ref["seed"])
+        bad = _mismatched(tmp, ref["files"])
+        if bad:
+            raise DataError(
+                "Созданные данные не совпадают с эталоном курса (" + ", ".join(bad) + "). "
+                "Так бывает, если версии numpy или pandas отличаются от тех, с которыми проверен курс "
+                "(requirements.txt в репозитории курса): установите эти версии или положите рядом "
+                "с тетрадями папку datasets/ из репозитория.")
+        tmp.chmod(0o755)  # mkdtemp создаёт папку только для владельца
+        try:
+            tmp.rename(target)
+        except OSError:
+            if not (target / "accounts.csv").is_file():  # иначе другой процесс успел раньше
+                raise
+    except OSError as e:
+        raise DataError(f"Не удалось записать данные в «{target.parent}»: {e.strerror}. "
+                        f"Укажите другую папку переменной окружения {CACHE_ENV_VAR}.") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
 
 
 # --------------------------------------------------------------------------
@@ -389,8 +470,8 @@ def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     name : str
         Имя таблицы, например ``"leads"`` (список — ``TABLES``).
     data_dir : str | Path | None
-        Папка с CSV. По умолчанию — ``SALESBOOK_DATA`` или ближайшая папка
-        ``datasets/`` (см. :func:`find_data_dir`).
+        Папка с CSV. По умолчанию — ``SALESBOOK_DATA``, ближайшая папка
+        ``datasets/`` или учебный набор в кэше пользователя (см. :func:`find_data_dir`).
 
     Возвращает
     ----------
