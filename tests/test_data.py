@@ -92,13 +92,16 @@ def test_small_scale_is_valid(tmp_path):
 
 
 def test_cli_entry_point(tmp_path, capsys):
-    from salesbook.data.generate import main
-    assert main(["--scale", "0.02", "--out", str(tmp_path), "--quiet"]) == 0
+    from salesbook.cli import main
+    assert main(["data", "--scale", "0.02", "--out", str(tmp_path), "--quiet"]) == 0
     assert (tmp_path / "leads.csv").is_file()
     assert "Готово" in capsys.readouterr().out
     with pytest.raises(SystemExit):
-        main(["--help"])
+        main(["data", "--help"])
     assert "масштаб" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["data", "--scale", "0", "--out", str(tmp_path)])
+    assert "положительным" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------

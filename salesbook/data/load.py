@@ -86,7 +86,7 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     raise DataError(
         "Не найдена папка с данными datasets/. Укажите её явно: load(..., data_dir=\"путь\"), "
         f"или задайте переменную окружения {ENV_VAR}, или сгенерируйте данные командой "
-        "python -m salesbook.data.generate --out datasets")
+        "salesbook data --out datasets")
 
 
 # --------------------------------------------------------------------------
@@ -242,11 +242,11 @@ def _fingerprint(path: Path, *, referenced_by: str | None = None) -> tuple:
             raise DataError(
                 f"Файл {path.name} не найден в папке «{path.parent}», а он нужен для проверки "
                 f"связей таблицы {referenced_by}. Сгенерируйте данные: "
-                f"python -m salesbook.data.generate --out \"{path.parent}\"",
+                f"salesbook data --out \"{path.parent}\"",
                 file=path.name) from None
         raise DataError(
             f"Файл {path.name} не найден в папке «{path.parent}». Сгенерируйте данные: "
-            f"python -m salesbook.data.generate --out \"{path.parent}\"", file=path.name) from None
+            f"salesbook data --out \"{path.parent}\"", file=path.name) from None
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
