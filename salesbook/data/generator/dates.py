@@ -10,12 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.data.generator.params.company import (END_DATE, HOLIDAY_WEIGHT, HOLIDAYS, N_MONTHS,
-                                                     START_DATE, WEEKEND_WEIGHT)
+from salesbook.data.generator.params import company
 
-START = np.datetime64(START_DATE, "D")
-START_M = np.datetime64(START_DATE[:7], "M")
-N_DAYS = int((np.datetime64(END_DATE, "D") - START).astype(int)) + 1
+START = np.datetime64(company.START_DATE, "D")
+START_M = np.datetime64(company.START_DATE[:7], "M")
+N_DAYS = int((np.datetime64(company.END_DATE, "D") - START).astype(int)) + 1
 END_DAY = N_DAYS - 1
 NA = -(10 ** 6)  # «нет даты» во внутренних целочисленных массивах дней
 
@@ -36,7 +35,7 @@ def day_of(text: str) -> int:
     return int((np.datetime64(text, "D") - START).astype(np.int64))
 
 
-MONTH_START = month_start(np.arange(N_MONTHS + 1))
+MONTH_START = month_start(np.arange(company.N_MONTHS + 1))
 MONTH_LEN = np.diff(MONTH_START)
 MONTH_END = MONTH_START[1:] - 1
 
@@ -56,11 +55,11 @@ def to_workday(days):
 def b2b_day_weights() -> np.ndarray:
     """Вес каждого дня для дат B2B-лидов: будни — 1, выходные и праздники — почти ноль."""
     md = pd.DatetimeIndex(START + np.arange(N_DAYS).astype("timedelta64[D]"))
-    w = np.where(weekday(np.arange(N_DAYS)) < 5, 1.0, WEEKEND_WEIGHT)
+    w = np.where(weekday(np.arange(N_DAYS)) < 5, 1.0, company.WEEKEND_WEIGHT)
     holiday = np.zeros(N_DAYS, dtype=bool)
-    for month, days in HOLIDAYS.items():
+    for month, days in company.HOLIDAYS.items():
         holiday |= (md.month == month) & md.day.isin(days)
-    w[holiday] = HOLIDAY_WEIGHT
+    w[holiday] = company.HOLIDAY_WEIGHT
     return w
 
 

@@ -10,7 +10,7 @@ from salesbook.data.generator.arrays import choice_codes, ids, labels
 from salesbook.data.generator.context import Accounts, Context
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import NA, fmt_days
-from salesbook.data.generator.params.deals import REPEAT_LEAD_SHARE, UPSELL_SHARE
+from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 
 
@@ -18,11 +18,11 @@ def _targets(rng, leads, converted, won_day):
     """Для каждого лида — лид, чья компания станет его компанией (сам лид — новая компания).
 
     Повторный лид попадает к компании, приходившей раньше; повторный лид со сделкой с
-    вероятностью UPSELL_SHARE — к действующему клиенту, и его сделка становится допродажей.
+    вероятностью deals.UPSELL_SHARE — к действующему клиенту, и его сделка становится допродажей.
     """
     n = len(leads.day)
-    repeat = rng.random(n) < REPEAT_LEAD_SHARE
-    upsell_try = rng.random(n) < UPSELL_SHARE
+    repeat = rng.random(n) < deals.REPEAT_LEAD_SHARE
+    upsell_try = rng.random(n) < deals.UPSELL_SHARE
     target = np.arange(n)
     upsell = np.zeros(n, dtype=bool)
     grp = leads.seg * len(S.INDUSTRIES) + leads.ind

@@ -11,13 +11,7 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import concat_records, per
 from salesbook.data.generator.context import AccountDates, Context, CustomerMonths
 from salesbook.data.generator.dates import MONTH_LEN, MONTH_START, NA, month_of, month_str
-from salesbook.data.generator.params.company import N_MONTHS
-from salesbook.data.generator.params.retention import (CHURN_BASE_MONTHLY, CHURN_EARLY_MULT, CHURN_OTHER_MULT,
-                                                       CHURN_RENEWAL_MULT, CONTRACTION_MONTHLY_PROB,
-                                                       CONTRACTION_SEATS_SHARE, EXPANSION_MONTHLY_PROB,
-                                                       EXPANSION_SEATS_SHARE, HEALTH_AR, HEALTH_CHURN_COEF,
-                                                       HEALTH_NOISE, RENEWAL_INDEXATION,
-                                                       RENEWAL_INDEXATION_PROB)
+from salesbook.data.generator.params import company, retention
 from salesbook.data.generator.pipeline import step
 
 
@@ -29,7 +23,7 @@ class _Cohort:
     seg: np.ndarray
     first_month: np.ndarray
     new_kop: np.ndarray    # MRR первого месяца, коп.
-    up_month: np.ndarray   # месяц выигранной допродажи (N_MONTHS + 1 — нет)
+    up_month: np.ndarray   # месяц выигранной допродажи (company.N_MONTHS + 1 — нет)
     up_kop: np.ndarray
     up_seats: np.ndarray
     seats: np.ndarray
@@ -47,7 +41,7 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     acc = of_lead[opps.li[wi]]
     since[acc] = opps.close[wi]
     fm = month_of(opps.close[wi]) + 1
-    keep = fm < N_MONTHS
+    keep = fm < company.N_MONTHS
     wi, acc, fm = wi[keep], acc[keep], fm[keep]
     nc = len(wi)
     # выигранные допродажи: расширение MRR в месяц после закрытия; до него клиент не уходит
@@ -56,7 +50,7 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     ui = np.flatnonzero(won_closed & ctx.accounts.upsell)
     uc = cust_of_acc[of_lead[opps.li[ui]]]
     ui, uc = ui[uc >= 0], uc[uc >= 0]
-    up_month = np.full(nc, N_MONTHS + 1, dtype=np.int64)
+    up_month = np.full(nc, company.N_MONTHS + 1, dtype=np.int64)
     up_month[uc] = month_of(opps.close[ui]) + 1
     up_kop = np.zeros(nc, dtype=np.int64)
     up_kop[uc] = np.rint(sizes.amount[ui] * 100 / 12).astype(np.int64)
@@ -77,36 +71,39 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
         return None
     idx = np.flatnonzero(act)
     seg = c.seg[idx]
+    churn_base = per(retention.CHURN_BASE_MONTHLY, S.SEGMENTS)[seg]
+    p_expand = per(retention.EXPANSION_MONTHLY_PROB, S.SEGMENTS)[seg]
+    p_contract = per(retention.CONTRACTION_MONTHLY_PROB, S.SEGMENTS)[seg]
     t = m - c.first_month[idx]
     prev = c.mrr[idx].copy()
     new = np.where(t == 0, c.new_kop[idx], 0)
     c.health[idx] = np.where(t == 0, c.health[idx],
-                             HEALTH_AR * c.health[idx] + rng.normal(0, HEALTH_NOISE, len(idx)))
+                             retention.HEALTH_AR * c.health[idx] + rng.normal(0, retention.HEALTH_NOISE, len(idx)))
     h = c.health[idx]
     # отток: выше в онбординг и в месяц продления; до выигранной допродажи клиент не уходит
-    tm = np.where((t >= 1) & (t <= 3), CHURN_EARLY_MULT,
-                  np.where((t > 0) & (t % 12 == 0), CHURN_RENEWAL_MULT, CHURN_OTHER_MULT))
-    norm = np.exp(0.5 * HEALTH_CHURN_COEF ** 2 * 0.9)
-    p_churn = np.where((t == 0) | (m <= c.up_month[idx]) & (c.up_month[idx] <= N_MONTHS), 0.0,
-                       per(CHURN_BASE_MONTHLY, S.SEGMENTS)[seg] * tm * np.exp(-HEALTH_CHURN_COEF * h) / norm)
+    tm = np.where((t >= 1) & (t <= 3), retention.CHURN_EARLY_MULT,
+                  np.where((t > 0) & (t % 12 == 0), retention.CHURN_RENEWAL_MULT, retention.CHURN_OTHER_MULT))
+    norm = np.exp(0.5 * retention.HEALTH_CHURN_COEF ** 2 * 0.9)
+    p_churn = np.where((t == 0) | (m <= c.up_month[idx]) & (c.up_month[idx] <= company.N_MONTHS), 0.0,
+                       churn_base * tm * np.exp(-retention.HEALTH_CHURN_COEF * h) / norm)
     churn_now = rng.random(len(idx)) < np.clip(p_churn, 0, 0.9)
     # расширение: новые места по текущей цене места
-    ex = (t > 0) & ~churn_now & (rng.random(len(idx)) < per(EXPANSION_MONTHLY_PROB, S.SEGMENTS)[seg] * np.exp(0.5 * h))
-    add = np.where(ex, np.ceil(c.seats[idx] * rng.uniform(*EXPANSION_SEATS_SHARE, len(idx))), 0).astype(np.int64)
+    ex = (t > 0) & ~churn_now & (rng.random(len(idx)) < p_expand * np.exp(0.5 * h))
+    share = rng.uniform(*retention.EXPANSION_SEATS_SHARE, len(idx))
+    add = np.where(ex, np.ceil(c.seats[idx] * share), 0).astype(np.int64)
     exp_kop = np.rint(add * c.ppk[idx]).astype(np.int64)
     # продление: индексация цены
-    renew = (t > 0) & (t % 12 == 0) & ~churn_now & (rng.random(len(idx)) < RENEWAL_INDEXATION_PROB)
-    exp_kop = exp_kop + np.where(renew, np.rint(prev * RENEWAL_INDEXATION), 0).astype(np.int64)
-    c.ppk[idx] = np.where(renew, c.ppk[idx] * (1 + RENEWAL_INDEXATION), c.ppk[idx])
+    renew = (t > 0) & (t % 12 == 0) & ~churn_now & (rng.random(len(idx)) < retention.RENEWAL_INDEXATION_PROB)
+    exp_kop = exp_kop + np.where(renew, np.rint(prev * retention.RENEWAL_INDEXATION), 0).astype(np.int64)
+    c.ppk[idx] = np.where(renew, c.ppk[idx] * (1 + retention.RENEWAL_INDEXATION), c.ppk[idx])
     # выигранная допродажа
     upm = c.up_month[idx] == m
     exp_kop = exp_kop + np.where(upm, c.up_kop[idx], 0)
     add = add + np.where(upm, c.up_seats[idx], 0)
     # сокращение мест
-    co = (t > 0) & ~churn_now & ~ex & (c.seats[idx] > 3) & (
-        rng.random(len(idx)) < per(CONTRACTION_MONTHLY_PROB, S.SEGMENTS)[seg] * np.exp(-0.6 * h))
-    rem = np.where(co, np.maximum(1, np.floor(c.seats[idx] * rng.uniform(*CONTRACTION_SEATS_SHARE, len(idx)))),
-                   0).astype(np.int64)
+    co = (t > 0) & ~churn_now & ~ex & (c.seats[idx] > 3) & (rng.random(len(idx)) < p_contract * np.exp(-0.6 * h))
+    share = rng.uniform(*retention.CONTRACTION_SEATS_SHARE, len(idx))
+    rem = np.where(co, np.maximum(1, np.floor(c.seats[idx] * share)), 0).astype(np.int64)
     con_kop = np.minimum(np.rint(rem * c.ppk[idx]).astype(np.int64), np.maximum(prev + exp_kop - 100, 0))
     churn_kop = np.where(churn_now, prev, 0)
     exp_kop = np.where(churn_now, 0, exp_kop)
@@ -128,7 +125,7 @@ def simulate_customers(ctx: Context, rng) -> None:
     n_acc = len(ctx.accounts.ids)
     dates = ctx.account_dates = AccountDates(since=np.full(n_acc, NA, np.int64), churned=np.full(n_acc, NA, np.int64))
     cohort = _cohort(rng, ctx, dates.since)
-    rows = [r for r in (_month(rng, cohort, m, dates.churned) for m in range(N_MONTHS)) if r is not None]
+    rows = [r for r in (_month(rng, cohort, m, dates.churned) for m in range(company.N_MONTHS)) if r is not None]
     R = concat_records(rows)
     R["acc"] = cohort.acc[R["c"]]
     R["seg"] = cohort.seg[R["c"]]

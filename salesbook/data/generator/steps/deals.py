@@ -8,19 +8,10 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import (choice_codes, concat_records, ids, labels, optional_labels,
                                              per, sigmoid)
-from salesbook.data.generator.context import (Accounts, Context, DealSizes, DealTouches, Funnel, Leads,
+from salesbook.data.generator.context import (Accounts, Context, DealSizes, DealTouches, Leads,
                                               Opportunities, Reps)
 from salesbook.data.generator.dates import END_DAY, NA, fmt_days, month_of, to_workday
-from salesbook.data.generator.params.deals import (COMPETITOR_LOSS_SHARE, COMPETITOR_MIX, COMPETITOR_PROB,
-                                                   COMPETITOR_WIN_EFFECT, CYCLE_INDUSTRY_MULT,
-                                                   CYCLE_MEDIAN_DAYS, CYCLE_SIGMA, DISCOUNT_LEVELS,
-                                                   DISCOUNT_MIX, LOSS_REASON_MIX, MEDDIC_BIAS,
-                                                   MEDDIC_THRESHOLDS, OPP_FOLLOWUPS_PER_30_DAYS,
-                                                   PRICE_INCREASE_2025, SE_INVOLVEMENT, SEAT_PRICE,
-                                                   SEATS_EMPLOYEE_REF, SEATS_MEDIAN, SEATS_SIGMA,
-                                                   STAGE_DURATION_SHAPE, UPSELL_SEATS_SHARE,
-                                                   WIN_CHANNEL_EFFECT, WIN_DEAL_QUALITY_COEF,
-                                                   WIN_LOGIT_BASE, WIN_RAMP_PENALTY, WIN_SE_EFFECT)
+from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.notes import make_notes
 from salesbook.data.generator.steps.people import assign_reps, ramp_factor
@@ -30,7 +21,7 @@ def _staff(rng, reps: Reps, created, seg):
     """Владелец-AE команды сегмента и, если нужен, пресейл (SE)."""
     segn = labels(S.SEGMENTS, seg)
     owner = assign_reps(reps, rng, "AE", created, teams=segn)
-    se_need = rng.random(len(seg)) < per(SE_INVOLVEMENT, S.SEGMENTS)[seg]
+    se_need = rng.random(len(seg)) < per(deals.SE_INVOLVEMENT, S.SEGMENTS)[seg]
     se = np.full(len(seg), -1, dtype=np.int64)
     si = np.flatnonzero(se_need)
     se_team = np.where(segn[si] == "smb", "mid_market", segn[si])
@@ -50,25 +41,26 @@ def _per_segment(seg, draw):
 def _terms(rng, created, seg):
     """Условия сделки: шум числа мест, цена по прайсу, скидка, конкурент."""
     n = len(seg)
-    seat_noise = _per_segment(seg, lambda name, k: rng.normal(0, SEATS_SIGMA[name], k))
+    seat_noise = _per_segment(seg, lambda name, k: rng.normal(0, deals.SEATS_SIGMA[name], k))
     year = 2023 + month_of(created) // 12
-    price = per(SEAT_PRICE, S.SEGMENTS)[seg] * np.where(year >= 2025, 1 + PRICE_INCREASE_2025, 1.0)
-    disc = _per_segment(seg, lambda name, k: np.array(DISCOUNT_LEVELS)[choice_codes(rng, k, DISCOUNT_MIX[name])])
+    price = per(deals.SEAT_PRICE, S.SEGMENTS)[seg] * np.where(year >= 2025, 1 + deals.PRICE_INCREASE_2025, 1.0)
+    levels = np.array(deals.DISCOUNT_LEVELS)
+    disc = _per_segment(seg, lambda name, k: levels[choice_codes(rng, k, deals.DISCOUNT_MIX[name])])
     comp = np.full(n, -1, dtype=np.int64)
-    has_comp = rng.random(n) < per(COMPETITOR_PROB, S.SEGMENTS)[seg]
+    has_comp = rng.random(n) < per(deals.COMPETITOR_PROB, S.SEGMENTS)[seg]
     for s, sname in enumerate(S.SEGMENTS):
         sel = has_comp & (seg == s)
-        comp[sel] = choice_codes(rng, sel.sum(), COMPETITOR_MIX[sname])
+        comp[sel] = choice_codes(rng, sel.sum(), deals.COMPETITOR_MIX[sname])
     return seat_noise, price, disc, comp
 
 
 def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc):
     """Логит выигрыша: сегмент, канал, качество сделки, продавец, пресейл, конкурент, скидка."""
-    comp_eff = np.where(comp >= 0, per(COMPETITOR_WIN_EFFECT, S.COMPETITORS)[np.maximum(comp, 0)], 0.0)
-    return (per(WIN_LOGIT_BASE, S.SEGMENTS)[seg]
-            + pd.Series(leads.chn[li]).map(WIN_CHANNEL_EFFECT).to_numpy()
-            + WIN_DEAL_QUALITY_COEF * d + skill + WIN_RAMP_PENALTY * (ramp - 1)
-            + np.where(se >= 0, WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc)
+    comp_eff = np.where(comp >= 0, per(deals.COMPETITOR_WIN_EFFECT, S.COMPETITORS)[np.maximum(comp, 0)], 0.0)
+    return (per(deals.WIN_LOGIT_BASE, S.SEGMENTS)[seg]
+            + pd.Series(leads.chn[li]).map(deals.WIN_CHANNEL_EFFECT).to_numpy()
+            + deals.WIN_DEAL_QUALITY_COEF * d + skill + deals.WIN_RAMP_PENALTY * (ramp - 1)
+            + np.where(se >= 0, deals.WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc)
 
 
 def _stages(rng, leads: Leads, li, created, seg, d, won):
@@ -77,13 +69,13 @@ def _stages(rng, leads: Leads, li, created, seg, d, won):
     # стадия проигрыша: слабые сделки отваливаются раньше
     u = sigmoid(0.8 * d + rng.normal(0, 0.7, n))
     last_open = np.where(won, 3, np.digitize(u, [0.35, 0.62, 0.82]))
-    cyc_med = per(CYCLE_MEDIAN_DAYS, S.SEGMENTS)[seg] * pd.Series(
-        labels(S.INDUSTRIES, leads.ind[li])).map(CYCLE_INDUSTRY_MULT).fillna(1.0).to_numpy()
-    cyc = cyc_med * np.exp(rng.normal(0, CYCLE_SIGMA, n))
+    cyc_med = per(deals.CYCLE_MEDIAN_DAYS, S.SEGMENTS)[seg] * pd.Series(
+        labels(S.INDUSTRIES, leads.ind[li])).map(deals.CYCLE_INDUSTRY_MULT).fillna(1.0).to_numpy()
+    cyc = cyc_med * np.exp(rng.normal(0, deals.CYCLE_SIGMA, n))
     cyc = np.where(won, cyc, cyc * (0.3 + 0.7 * (last_open + 1) / 4) * 0.85)
     close = to_workday(created + np.maximum(2, np.round(cyc)).astype(np.int64))
     cyc = close - created
-    g = rng.gamma(np.array(STAGE_DURATION_SHAPE)[None, :], size=(n, 4))
+    g = rng.gamma(np.array(deals.STAGE_DURATION_SHAPE)[None, :], size=(n, 4))
     g[np.arange(4)[None, :] > last_open[:, None]] = 0
     frac = g / g.sum(axis=1, keepdims=True)
     cum = np.hstack([np.zeros((n, 1)), np.cumsum(frac, axis=1)[:, :3]])
@@ -97,16 +89,16 @@ def _meddic(rng, d, seg, stage_reached):
     """Оценки MEDDIC 0/1/2: отражают качество сделки и пройденные стадии."""
     meddic = np.empty((len(seg), len(S.MEDDIC_COLUMNS)), dtype=np.int64)
     for ei, e in enumerate(S.MEDDIC_COLUMNS):
-        bias = MEDDIC_BIAS[e] - (0.35 if e == "meddic_economic_buyer" else 0) * (seg == 2)
+        bias = deals.MEDDIC_BIAS[e] - (0.35 if e == "meddic_economic_buyer" else 0) * (seg == 2)
         lat = 0.7 * d + 0.3 * stage_reached + bias + rng.normal(0, 1.2, len(seg))
-        meddic[:, ei] = np.digitize(lat, MEDDIC_THRESHOLDS)
+        meddic[:, ei] = np.digitize(lat, deals.MEDDIC_THRESHOLDS)
     return meddic
 
 
 def _loss_reasons(rng, lost, comp):
     """Причина проигрыша; при конкуренте половина проигрышей — ему."""
-    lr = choice_codes(rng, len(lost), LOSS_REASON_MIX)
-    to_comp = (comp >= 0) & (rng.random(len(lost)) < COMPETITOR_LOSS_SHARE)
+    lr = choice_codes(rng, len(lost), deals.LOSS_REASON_MIX)
+    to_comp = (comp >= 0) & (rng.random(len(lost)) < deals.COMPETITOR_LOSS_SHARE)
     lr = np.where(to_comp, 1, lr)
     return np.where(lost, labels(S.LOSS_REASONS, lr), None)
 
@@ -159,7 +151,7 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
                      outcome=np.where(noshow, "no_show", "held").astype(object),
                      dur=np.full(len(oi2), -1)))
     span_end = np.where(is_closed, close, END_DAY)
-    nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * OPP_FOLLOWUPS_PER_30_DAYS)
+    nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * deals.OPP_FOLLOWUPS_PER_30_DAYS)
     nf = np.minimum(nf, 12)
     fo = np.repeat(np.arange(n), nf)
     fday = to_workday(created[fo] + np.floor(rng.random(len(fo)) * (span_end[fo] - created[fo] + 1))
@@ -184,9 +176,9 @@ def _deal_sizes(opps: Opportunities, accounts: Accounts) -> DealSizes:
     seats = np.empty(n)
     for s, sname in enumerate(S.SEGMENTS):
         sel = seg == s
-        seats[sel] = (SEATS_MEDIAN[sname] * (emp[sel] / SEATS_EMPLOYEE_REF[sname]) ** 0.25
+        seats[sel] = (deals.SEATS_MEDIAN[sname] * (emp[sel] / deals.SEATS_EMPLOYEE_REF[sname]) ** 0.25
                       * np.exp(opps.seat_noise[sel]))
-    seats = np.where(accounts.upsell, np.maximum(1, np.round(seats * UPSELL_SEATS_SHARE)),
+    seats = np.where(accounts.upsell, np.maximum(1, np.round(seats * deals.UPSELL_SEATS_SHARE)),
                      np.maximum(3, np.round(seats))).astype(np.int64)
     return DealSizes(seats=seats, amount=np.round(seats * opps.price * (1 - opps.disc) * 12))
 

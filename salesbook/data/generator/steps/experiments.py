@@ -7,7 +7,7 @@ import pandas as pd
 
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.dates import day_of, fmt_days, to_workday
-from salesbook.data.generator.params.experiments import EMAIL_EXPERIMENTS
+from salesbook.data.generator.params import experiments
 from salesbook.data.generator.pipeline import step
 
 
@@ -16,7 +16,7 @@ def make_email_experiments(ctx: Context, rng) -> None:
     """Получатели — входящие лиды, пришедшие до старта теста; варианты — поровну."""
     leads = ctx.leads
     frames = []
-    for exp_id, start, n_rec, variants in EMAIL_EXPERIMENTS:
+    for exp_id, start, n_rec, variants in experiments.EMAIL_EXPERIMENTS:
         sd = day_of(start)
         pool = np.flatnonzero((leads.day < sd) & ~leads.is_out)
         nv = len(variants)

@@ -10,11 +10,7 @@ from salesbook.data.generator.arrays import choice_codes, ids, per, sigmoid
 from salesbook.data.generator.context import Context, Leads
 from salesbook.data.generator.dates import (MONTH_END, MONTH_START, b2b_day_weights, growth,
                                             sample_days_in_month, to_workday, weekday)
-from salesbook.data.generator.params.company import B2B_MONTH_SEASONALITY, N_MONTHS, ORGANIC_GROWTH_PER_YEAR
-from salesbook.data.generator.params.funnel import (B2B_COST_PER_LEAD, EVENT_DAY_SHARE, INDUSTRY_FIT,
-                                                    INDUSTRY_MIX, LEAD_SEGMENT_MIX,
-                                                    ORGANIC_LEADS_PER_MONTH_2023, REGION_FIT, REGION_MIX,
-                                                    TITLE_FIT, TITLE_MIX)
+from salesbook.data.generator.params import company, funnel
 from salesbook.data.generator.pipeline import step
 
 
@@ -23,12 +19,12 @@ def _arrivals(rng, spend_b2b, scale):
     weights = b2b_day_weights()
     days_l, ch_l = [], []
     n_ch = len(S.LEAD_CHANNELS)
-    for m in range(N_MONTHS):
+    for m in range(company.N_MONTHS):
         lam = np.zeros(n_ch)
         for j, ch in enumerate(S.B2B_CHANNELS):
-            lam[j] = spend_b2b[m, j] / B2B_COST_PER_LEAD[ch]
-        lam[n_ch - 1] = (ORGANIC_LEADS_PER_MONTH_2023 * scale
-                         * growth(m, ORGANIC_GROWTH_PER_YEAR) * B2B_MONTH_SEASONALITY[m % 12])
+            lam[j] = spend_b2b[m, j] / funnel.B2B_COST_PER_LEAD[ch]
+        lam[n_ch - 1] = (funnel.ORGANIC_LEADS_PER_MONTH_2023 * scale
+                         * growth(m, company.ORGANIC_GROWTH_PER_YEAR) * company.B2B_MONTH_SEASONALITY[m % 12])
         counts = rng.poisson(lam * np.exp(rng.normal(0, 0.06, n_ch)))
         for j in range(n_ch):
             c = int(counts[j])
@@ -39,7 +35,7 @@ def _arrivals(rng, spend_b2b, scale):
                 # конференции: большая часть лидов приходит в 1–2 дня мероприятий
                 wd = np.flatnonzero(weekday(np.arange(MONTH_START[m], MONTH_START[m + 1])) < 3)
                 conf = MONTH_START[m] + rng.choice(wd, size=min(2, len(wd)), replace=False)
-                on = rng.random(c) < EVENT_DAY_SHARE
+                on = rng.random(c) < funnel.EVENT_DAY_SHARE
                 d[on] = conf[rng.integers(0, len(conf), on.sum())] + rng.integers(0, 2, on.sum())
             if S.LEAD_CHANNELS[j] == "outbound":
                 d = to_workday(d)
@@ -58,15 +54,15 @@ def _firmographics(rng, ch):
     seg = np.empty(n, dtype=np.int64)
     for j, c in enumerate(S.LEAD_CHANNELS):
         sel = ch == j
-        seg[sel] = choice_codes(rng, int(sel.sum()), LEAD_SEGMENT_MIX[c])
+        seg[sel] = choice_codes(rng, int(sel.sum()), funnel.LEAD_SEGMENT_MIX[c])
     ind = np.empty(n, dtype=np.int64)
     title = np.empty(n, dtype=np.int64)
     emp = np.empty(n, dtype=np.int64)
     for s, sname in enumerate(S.SEGMENTS):
         sel = seg == s
         k = int(sel.sum())
-        ind[sel] = choice_codes(rng, k, INDUSTRY_MIX[sname])
-        title[sel] = choice_codes(rng, k, TITLE_MIX[sname])
+        ind[sel] = choice_codes(rng, k, funnel.INDUSTRY_MIX[sname])
+        title[sel] = choice_codes(rng, k, funnel.TITLE_MIX[sname])
         if sname == "smb":
             emp[sel] = np.floor(np.exp(rng.uniform(np.log(5), np.log(100), k)))
         elif sname == "mid_market":
@@ -75,7 +71,7 @@ def _firmographics(rng, ch):
             emp[sel] = np.minimum(np.floor(1000 * (1 + rng.pareto(1.4, k))), 80_000)
     for s, (lo, hi) in enumerate(S.SEGMENT_EMPLOYEE_BOUNDS.values()):
         emp[seg == s] = np.clip(emp[seg == s], lo, hi)
-    region = choice_codes(rng, n, REGION_MIX)
+    region = choice_codes(rng, n, funnel.REGION_MIX)
     return seg, ind, title, emp, region
 
 
@@ -100,8 +96,8 @@ def make_lead_skeleton(ctx: Context, rng) -> None:
     demo = rng.random(n) < sigmoid(-2.7 + 1.0 * q + np.where(np.isin(chn, ["ppc", "organic"]), 0.3, 0)
                                    - np.where(is_out, 2.0, 0.0))
     opens = rng.poisson(np.exp(1.0 + 0.3 * q - np.where(is_out, 0.8, 0.0)))
-    fit = (per(INDUSTRY_FIT, S.INDUSTRIES)[ind] + per(TITLE_FIT, S.JOB_TITLE_LEVELS)[title]
-           + per(REGION_FIT, S.REGIONS)[region])
+    fit = (per(funnel.INDUSTRY_FIT, S.INDUSTRIES)[ind] + per(funnel.TITLE_FIT, S.JOB_TITLE_LEVELS)[title]
+           + per(funnel.REGION_FIT, S.REGIONS)[region])
     ctx.leads = Leads(ids=ids("L", n, 6), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
                       title=title, emp=emp, region=region, q=q, fit=fit, visits=visits, pages=pages,
                       downloads=downloads, webinar=webinar, demo=demo, opens=opens)

@@ -8,26 +8,23 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.context import Context, Spend
 from salesbook.data.generator.dates import growth, month_str
-from salesbook.data.generator.params.b2c import B2C_BUDGET_2023
-from salesbook.data.generator.params.company import (B2B_MONTH_SEASONALITY, BUDGET_GROWTH_PER_YEAR,
-                                                     EVENTS_MONTH_SEASONALITY, N_MONTHS)
-from salesbook.data.generator.params.funnel import B2B_BUDGET_2023, SPEND_NOISE_SIGMA
+from salesbook.data.generator.params import b2c, company, funnel
 from salesbook.data.generator.pipeline import step
 
 
 @step("маркетинговые бюджеты", writes=("spend", "tables.marketing_spend"), streams=("spend",))
 def make_marketing_spend(ctx: Context, rng) -> None:
     """Бюджет канала = база 2023 года × рост × сезонность × шум, с точностью до 100 ₽."""
-    m = np.arange(N_MONTHS)
+    m = np.arange(company.N_MONTHS)
     moy = m % 12
     rows = []
-    spend = ctx.spend = Spend(b2b=np.zeros((N_MONTHS, len(S.B2B_CHANNELS))),
-                              b2c=np.zeros((N_MONTHS, len(S.B2C_CHANNELS))))
-    for line, budgets, arr in (("b2b", B2B_BUDGET_2023, spend.b2b), ("b2c", B2C_BUDGET_2023, spend.b2c)):
+    spend = ctx.spend = Spend(b2b=np.zeros((company.N_MONTHS, len(S.B2B_CHANNELS))),
+                              b2c=np.zeros((company.N_MONTHS, len(S.B2C_CHANNELS))))
+    for line, budgets, arr in (("b2b", funnel.B2B_BUDGET_2023, spend.b2b), ("b2c", b2c.B2C_BUDGET_2023, spend.b2c)):
         for j, (ch, base) in enumerate(budgets.items()):
-            season = EVENTS_MONTH_SEASONALITY if ch == "events" else B2B_MONTH_SEASONALITY
-            noise = np.exp(rng.normal(0, SPEND_NOISE_SIGMA, N_MONTHS))
-            amount = base * ctx.scale * growth(m, BUDGET_GROWTH_PER_YEAR) * season[moy] * noise
+            season = company.EVENTS_MONTH_SEASONALITY if ch == "events" else company.B2B_MONTH_SEASONALITY
+            noise = np.exp(rng.normal(0, funnel.SPEND_NOISE_SIGMA, company.N_MONTHS))
+            amount = base * ctx.scale * growth(m, company.BUDGET_GROWTH_PER_YEAR) * season[moy] * noise
             amount = np.round(amount / 100) * 100
             arr[:, j] = amount
             rows.append(pd.DataFrame({"m": m, "business_line": line, "channel": ch, "spend_rub": amount}))

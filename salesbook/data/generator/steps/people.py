@@ -11,10 +11,7 @@ from salesbook.data.generator.context import Context, Reps
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import (MONTH_END, MONTH_LEN, MONTH_START, NA, START_M, fmt_days,
                                             month_of, month_start)
-from salesbook.data.generator.params.company import N_MONTHS
-from salesbook.data.generator.params.people import (AE_ANNUAL_QUOTA, BASE_SALARY_RANGE, HIRING_PLAN,
-                                                    MONTHLY_ATTRITION, RAMP_MONTHS, REP_SKILL_SIGMA,
-                                                    REPLACEMENT_LAG_MONTHS)
+from salesbook.data.generator.params import company, people
 from salesbook.data.generator.pipeline import step
 
 
@@ -22,7 +19,7 @@ def _planned_hires(rng, scale):
     """Наймы по плану: (день найма, роль, команда, «ядро»)."""
     rows = []
     seen = set()
-    for month, role, team, count in HIRING_PLAN:
+    for month, role, team, count in people.HIRING_PLAN:
         m = (np.datetime64(month, "M") - START_M).astype(int)
         key = (role, team)
         anchor = key not in seen and m < 0
@@ -41,17 +38,17 @@ def _planned_hires(rng, scale):
 def _attrition(rng, hire, role, team, anchor):
     """Помесячные увольнения (кроме «ядра») и наймы на замену через 1–2 месяца."""
     exit_ = np.full(len(hire), NA, dtype=np.int64)
-    hazard_of = np.vectorize(lambda r: MONTHLY_ATTRITION[r], otypes=[float])
-    for m in range(N_MONTHS):
+    hazard_of = np.vectorize(lambda r: people.MONTHLY_ATTRITION[r], otypes=[float])
+    for m in range(company.N_MONTHS):
         active = (hire <= MONTH_START[m]) & (exit_ == NA) & ~anchor
         leave = active & (rng.random(len(hire)) < hazard_of(role))
         idx = np.flatnonzero(leave)
         if len(idx) == 0:
             continue
         exit_[idx] = MONTH_START[m] + rng.integers(0, MONTH_LEN[m], len(idx))
-        lag = rng.integers(REPLACEMENT_LAG_MONTHS[0], REPLACEMENT_LAG_MONTHS[1] + 1, len(idx))
+        lag = rng.integers(people.REPLACEMENT_LAG_MONTHS[0], people.REPLACEMENT_LAG_MONTHS[1] + 1, len(idx))
         rm = m + lag
-        ok = rm < N_MONTHS
+        ok = rm < company.N_MONTHS
         idx, rm = idx[ok], rm[ok]
         new_hire = MONTH_START[rm] + (rng.random(len(idx)) * MONTH_LEN[rm]).astype(np.int64)
         hire = np.concatenate([hire, new_hire])
@@ -71,14 +68,14 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
     hire, role, team, anchor, exit_ = hire[order], role[order], team[order], anchor[order], exit_[order]
     n = len(hire)
     key = np.where(role == "AE", np.char.add("AE_", team.astype(str)), role).astype(object)
-    lo = np.array([BASE_SALARY_RANGE[k][0] for k in key])
-    hi = np.array([BASE_SALARY_RANGE[k][1] for k in key])
+    lo = np.array([people.BASE_SALARY_RANGE[k][0] for k in key])
+    hi = np.array([people.BASE_SALARY_RANGE[k][1] for k in key])
     base = np.round((lo + rng.random(n) * (hi - lo)) / 5000) * 5000
     reps = ctx.reps = Reps(ids=ids("R", n, 3), names=person_names(names_rng, n), role=role, team=team,
                            hire=hire, exit=exit_, anchor=anchor, base=base,
-                           ramp=np.array([RAMP_MONTHS[k] for k in key], dtype=np.int64),
-                           skill=rng.normal(0, REP_SKILL_SIGMA, n))
-    quota = np.array([AE_ANNUAL_QUOTA.get(t, np.nan) if r == "AE" else np.nan
+                           ramp=np.array([people.RAMP_MONTHS[k] for k in key], dtype=np.int64),
+                           skill=rng.normal(0, people.REP_SKILL_SIGMA, n))
+    quota = np.array([people.AE_ANNUAL_QUOTA.get(t, np.nan) if r == "AE" else np.nan
                       for r, t in zip(role, team)])
     ctx.tables["reps"] = pd.DataFrame({
         "rep_id": reps.ids, "full_name": reps.names, "role": role,
@@ -118,7 +115,7 @@ def assign_reps(reps: Reps, rng, role, days, teams=None, notice=0):
     out = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return out
-    months = np.clip(month_of(days), 0, N_MONTHS - 1)
+    months = np.clip(month_of(days), 0, company.N_MONTHS - 1)
     teams = np.full(n, "", dtype=object) if teams is None else np.asarray(teams, dtype=object)
     role_mask = reps.role == role
     for m in np.unique(months):

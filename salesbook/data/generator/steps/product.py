@@ -9,10 +9,7 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, choice_rows, ids, labels, nullable_int, per, sigmoid
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, fmt_days, month_str, to_workday
-from salesbook.data.generator.params.product import (CSAT_RESPONSE_RATE, LOGINS_PER_ACTIVE_USER,
-                                                     NPS_SURVEY_RESPONSE_RATE, RESOLUTION_MEDIAN_HOURS,
-                                                     TICKET_CATEGORY_MIX, TICKET_PRIORITY_MIX,
-                                                     TICKETS_BASE, TICKETS_PER_SEAT_POWER)
+from salesbook.data.generator.params import product
 from salesbook.data.generator.pipeline import step
 
 
@@ -34,9 +31,9 @@ def _usage(rng, m, account_ids, seats, h, t):
     onboard = np.where(t == 0, 1.2, np.where(t == 1, 0.6, np.where(t == 2, 0.2, 0.0)))
     ratio = sigmoid(1.3 + 0.9 * h - onboard + rng.normal(0, 0.25, n))
     active = rng.binomial(seats, np.clip(ratio, 0, 1))
-    logins = rng.poisson(active * LOGINS_PER_ACTIVE_USER * np.exp(0.2 * h))
+    logins = rng.poisson(active * product.LOGINS_PER_ACTIVE_USER * np.exp(0.2 * h))
     adoption = np.round(sigmoid(-0.5 + 0.7 * h + 0.12 * np.minimum(t, 10) + rng.normal(0, 0.3, n)), 2)
-    survey = (t % 3 == 2) & (rng.random(n) < NPS_SURVEY_RESPONSE_RATE)
+    survey = (t % 3 == 2) & (rng.random(n) < product.NPS_SURVEY_RESPONSE_RATE)
     nps = np.clip(np.round(7.2 + 1.6 * h + rng.normal(0, 1.3, n)), 0, 10).astype(np.int64)
     return pd.DataFrame({
         "month": month_str(m), "account_id": account_ids, "licensed_seats": seats,
@@ -46,19 +43,19 @@ def _usage(rng, m, account_ids, seats, h, t):
 
 def _tickets(rng, m, accs, acc_ids, seats, h, t):
     """Обращения: больше у крупных, «больных» и новых клиентов; приоритет, категория, время, CSAT."""
-    lam = TICKETS_BASE * seats ** TICKETS_PER_SEAT_POWER * np.exp(-0.35 * h) * np.where(t < 2, 1.8, 1.0)
+    lam = product.TICKETS_BASE * seats ** product.TICKETS_PER_SEAT_POWER * np.exp(-0.35 * h) * np.where(t < 2, 1.8, 1.0)
     ti = np.repeat(np.arange(len(m)), rng.poisson(lam))
     nt = len(ti)
     day = MONTH_START[m[ti]] + np.floor(rng.random(nt) * MONTH_LEN[m[ti]]).astype(np.int64)
     day = np.minimum(to_workday(day), MONTH_END[m[ti]])
     hh = h[ti]
-    pr = choice_rows(rng, np.array(TICKET_PRIORITY_MIX)[None, :] * np.exp(np.outer(-hh, [-0.3, 0.0, 0.3, 0.7])))
-    cat = choice_codes(rng, nt, TICKET_CATEGORY_MIX)
-    med = per(RESOLUTION_MEDIAN_HOURS, S.TICKET_PRIORITIES)[pr]
+    pr = choice_rows(rng, np.array(product.TICKET_PRIORITY_MIX)[None, :] * np.exp(np.outer(-hh, [-0.3, 0.0, 0.3, 0.7])))
+    cat = choice_codes(rng, nt, product.TICKET_CATEGORY_MIX)
+    med = per(product.RESOLUTION_MEDIAN_HOURS, S.TICKET_PRIORITIES)[pr]
     catm = np.array([1.2, 0.6, 1.6, 0.8, 1.0])[cat]
     res = np.round(med * catm * np.exp(rng.normal(0, 0.8, nt) - 0.15 * hh), 1)
     res = np.maximum(res, 0.1)
-    rated = rng.random(nt) < CSAT_RESPONSE_RATE
+    rated = rng.random(nt) < product.CSAT_RESPONSE_RATE
     cs = np.clip(np.round(4.2 - 0.35 * np.log(res / med) + 0.45 * hh + rng.normal(0, 0.7, nt)), 1, 5)
     order = np.lexsort((accs[ti], day))
     return pd.DataFrame({

@@ -15,18 +15,7 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, concat_records, labels, per, sigmoid
 from salesbook.data.generator.context import Context, Funnel, LeadTouches, Leads, Reps
 from salesbook.data.generator.dates import END_DAY, NA, to_workday
-from salesbook.data.generator.params.funnel import (CALL_OPENER_MEETING_RATE, DEMO_REQUEST_MQL_PROB,
-                                                    EMAIL_BOUNCE_RATE, EMAIL_OPEN_RATE,
-                                                    EMAIL_TEMPLATE_REPLY_MULT, ENGAGE_BASE,
-                                                    INBOUND_FIRST_TOUCH_CALL, INBOUND_MEETING_LOGIT,
-                                                    INBOUND_MQL_LOGIT, LINKEDIN_ACCEPT_RATE, MAX_TOUCHES,
-                                                    MAX_TOUCHES_CHOICES, MEETING_NO_SHOW_RATE,
-                                                    NEGATIVE_REASONS, NEGATIVE_SHARE_GIVEN_ENGAGED,
-                                                    NON_MQL_DISQUALIFY_SHARE, OUTBOUND_EMAIL_MEETING_RATE,
-                                                    OUTBOUND_LINKEDIN_MEETING_RATE,
-                                                    OUTBOUND_MQL_MIN_TALK_SEC, SQL_ACCEPT_RATE,
-                                                    TOUCH_RESPONSE_CURVE, TOUCH_TYPE_MIX)
-from salesbook.data.generator.params.people import SDR_NOTICE_DAYS
+from salesbook.data.generator.params import funnel, people
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.people import assign_reps, ramp_factor
 
@@ -65,10 +54,10 @@ class _Chains:
 def _inbound_mql(rng, leads: Leads):
     """Входящие лиды: автоматический MQL по скорингу (запрос демо — почти всегда)."""
     n = len(leads.day)
-    mql_logit = pd.Series(leads.chn).map(INBOUND_MQL_LOGIT).fillna(0).to_numpy() + 1.0 * leads.q \
+    mql_logit = pd.Series(leads.chn).map(funnel.INBOUND_MQL_LOGIT).fillna(0).to_numpy() + 1.0 * leads.q \
         + 0.3 * leads.fit
     inbound_mql = ~leads.is_out & (
-        (rng.random(n) < sigmoid(mql_logit)) | (leads.demo & (rng.random(n) < DEMO_REQUEST_MQL_PROB)))
+        (rng.random(n) < sigmoid(mql_logit)) | (leads.demo & (rng.random(n) < funnel.DEMO_REQUEST_MQL_PROB)))
     mql_day = np.full(n, NA, dtype=np.int64)
     mql_day[inbound_mql] = leads.day[inbound_mql] + choice_codes(rng, int(inbound_mql.sum()), (0.6, 0.3, 0.1))
     return inbound_mql, mql_day
@@ -83,32 +72,37 @@ def _queue(rng, reps: Reps, leads: Leads, inbound_mql, mql_day):
     start = start_all[w]
     out = leads.is_out[w]
     sdr = np.full(n, -1, dtype=np.int64)
-    sdr[w[~out]] = assign_reps(reps, rng, "SDR", start[~out], notice=SDR_NOTICE_DAYS)
-    sdr[w[out]] = assign_reps(reps, rng, "BDR", start[out], notice=SDR_NOTICE_DAYS)
+    sdr[w[~out]] = assign_reps(reps, rng, "SDR", start[~out], notice=people.SDR_NOTICE_DAYS)
+    sdr[w[out]] = assign_reps(reps, rng, "BDR", start[out], notice=people.SDR_NOTICE_DAYS)
     rep_w = sdr[w]
     ramp = ramp_factor(reps, rep_w, start)
     skill = reps.skill[rep_w]
     q_w, fit_w = leads.q[w], leads.fit[w]
     eng_mult = np.exp(0.35 * q_w + 0.3 * fit_w + skill) * (0.75 + 0.25 * ramp)
-    in_meet = sigmoid(pd.Series(leads.chn[w]).map(INBOUND_MEETING_LOGIT).fillna(0).to_numpy()
+    in_meet = sigmoid(pd.Series(leads.chn[w]).map(funnel.INBOUND_MEETING_LOGIT).fillna(0).to_numpy()
                       + 0.9 * q_w + 0.6 * fit_w + skill + 0.3 * (ramp - 1))
     cold_mult = np.exp(0.5 * q_w + 0.6 * fit_w + skill)
     cold_mult = cold_mult / cold_mult[out].mean() if out.any() else cold_mult
     cold_mult = cold_mult * (0.7 + 0.3 * ramp)
-    k_out = np.array(MAX_TOUCHES_CHOICES["outbound"][0])[choice_codes(rng, len(w), MAX_TOUCHES_CHOICES["outbound"][1])]
-    k_in = np.array(MAX_TOUCHES_CHOICES["inbound"][0])[choice_codes(rng, len(w), MAX_TOUCHES_CHOICES["inbound"][1])]
+    k_out = _chain_lengths(rng, len(w), "outbound")
+    k_in = _chain_lengths(rng, len(w), "inbound")
     queue = _Queue(w=w, start=start, out=out, eng_mult=eng_mult, in_meet=in_meet, cold_mult=cold_mult,
                    kmax=np.where(out, k_out, k_in))
     return queue, worked, sdr
 
 
+def _chain_lengths(rng, n, kind):
+    lengths, probs = funnel.MAX_TOUCHES_CHOICES[kind]
+    return np.array(lengths)[choice_codes(rng, n, probs)]
+
+
 def _choose_touch(rng, k, o, last_in_chain):
     """Тип касания k-го шага цепочки, шаблон письма и начало холодного звонка."""
     n = len(o)
-    ttype = np.where(o == 1, choice_codes(rng, n, TOUCH_TYPE_MIX["outbound"]),
-                     choice_codes(rng, n, TOUCH_TYPE_MIX["inbound"]))
+    ttype = np.where(o == 1, choice_codes(rng, n, funnel.TOUCH_TYPE_MIX["outbound"]),
+                     choice_codes(rng, n, funnel.TOUCH_TYPE_MIX["inbound"]))
     if k == 0:
-        first_call = (o == 0) & (rng.random(n) < INBOUND_FIRST_TOUCH_CALL)
+        first_call = (o == 0) & (rng.random(n) < funnel.INBOUND_FIRST_TOUCH_CALL)
         ttype[first_call] = 0
     is_email = ttype == 1
     tmpl = np.full(n, -1)
@@ -125,21 +119,22 @@ def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
     """Отклик на касание: контакт, встреча, отказ, недоставленное письмо."""
     n = len(o)
     is_call, is_email = ttype == 0, ttype == 1
-    eng_base = np.array([per(ENGAGE_BASE["inbound"], _TOUCH_TYPES), per(ENGAGE_BASE["outbound"], _TOUCH_TYPES)])
-    p_eng = eng_base[o, ttype] * eng_mult * TOUCH_RESPONSE_CURVE[k]
-    tmpl_mult = per(EMAIL_TEMPLATE_REPLY_MULT, S.EMAIL_TEMPLATES)
+    eng_base = np.array([per(funnel.ENGAGE_BASE[kind], _TOUCH_TYPES) for kind in ("inbound", "outbound")])
+    p_eng = eng_base[o, ttype] * eng_mult * funnel.TOUCH_RESPONSE_CURVE[k]
+    tmpl_mult = per(funnel.EMAIL_TEMPLATE_REPLY_MULT, S.EMAIL_TEMPLATES)
     p_eng = np.where(tmpl >= 0, p_eng * tmpl_mult[np.maximum(tmpl, 0)], p_eng)
     engaged = rng.random(n) < np.clip(p_eng, 0, 0.95)
     cold = is_call & (o == 1)
-    opener_rate = per(CALL_OPENER_MEETING_RATE, S.CALL_OPENERS)
+    opener_rate = per(funnel.CALL_OPENER_MEETING_RATE, S.CALL_OPENERS)
     p_meet = np.where(o == 0, in_meet,
                       np.where(cold, opener_rate[np.maximum(opener, 0)],
-                               np.where(is_email, OUTBOUND_EMAIL_MEETING_RATE,
-                                        OUTBOUND_LINKEDIN_MEETING_RATE)) * cold_mult)
+                               np.where(is_email, funnel.OUTBOUND_EMAIL_MEETING_RATE,
+                                        funnel.OUTBOUND_LINKEDIN_MEETING_RATE)) * cold_mult)
     meet = engaged & (rng.random(n) < np.clip(p_meet, 0, 0.95))
-    neg_share = np.where(o == 1, NEGATIVE_SHARE_GIVEN_ENGAGED["outbound"], NEGATIVE_SHARE_GIVEN_ENGAGED["inbound"])
+    negative = funnel.NEGATIVE_SHARE_GIVEN_ENGAGED
+    neg_share = np.where(o == 1, negative["outbound"], negative["inbound"])
     neg = engaged & ~meet & (rng.random(n) < neg_share)
-    bounce = is_email & ~engaged & (k <= 1) & (rng.random(n) < EMAIL_BOUNCE_RATE)
+    bounce = is_email & ~engaged & (k <= 1) & (rng.random(n) < funnel.EMAIL_BOUNCE_RATE)
     return engaged, meet, neg, bounce
 
 
@@ -152,12 +147,12 @@ def _record(rng, ttype, engaged, meet, neg, bounce):
     outc[is_call] = np.where(meet[is_call], oc["meeting_booked"],
                              np.where(neg[is_call], oc["not_interested"],
                                       np.where(engaged[is_call], oc["connected"], oc["no_answer"])))
-    opened = rng.random(n) < EMAIL_OPEN_RATE
+    opened = rng.random(n) < funnel.EMAIL_OPEN_RATE
     outc[is_email] = np.where(meet[is_email], oc["meeting_booked"],
                               np.where(engaged[is_email], oc["replied"],
                                        np.where(bounce[is_email], oc["bounced"],
                                                 np.where(opened[is_email], oc["opened"], oc["sent"]))))
-    accepted = rng.random(n) < LINKEDIN_ACCEPT_RATE
+    accepted = rng.random(n) < funnel.LINKEDIN_ACCEPT_RATE
     outc[is_li] = np.where(engaged[is_li], oc["replied"], np.where(accepted[is_li], oc["accepted"], oc["ignored"]))
     dur = np.full(n, -1)
     talk = is_call & engaged
@@ -176,7 +171,7 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
     result_day = np.full(nw, NA, dtype=np.int64)
     first_pos = np.full(nw, NA, dtype=np.int64)
     records = []
-    for k in range(MAX_TOUCHES):
+    for k in range(funnel.MAX_TOUCHES):
         if k > 0:
             day = to_workday(day + 1 + rng.poisson(1.5, nw))
         exhausted = alive & (k >= queue.kmax)          # все касания цепочки сделаны
@@ -197,7 +192,7 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
         # MQL у исходящих: встреча, ответ на письмо/в LinkedIn или разговор дольше 2 минут
         is_call = ttype == 0
         pos = engaged & ~neg
-        qualifying = meet | (pos & ~is_call) | (pos & is_call & (dur >= OUTBOUND_MQL_MIN_TALK_SEC))
+        qualifying = meet | (pos & ~is_call) | (pos & is_call & (dur >= funnel.OUTBOUND_MQL_MIN_TALK_SEC))
         fp = qualifying & (first_pos[idx] == NA)
         first_pos[idx[fp]] = day[idx[fp]]
         for mask, code in ((meet, _MEETING), (neg & ~meet, _REFUSED), (bounce, _BOUNCED)):
@@ -205,7 +200,7 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
             result[sel] = code
             result_day[sel] = day[sel]
             alive[sel] = False
-    done = alive & (queue.kmax <= MAX_TOUCHES)          # дошли до конца самой длинной цепочки
+    done = alive & (queue.kmax <= funnel.MAX_TOUCHES)          # дошли до конца самой длинной цепочки
     result[done] = _EXHAUSTED
     return _Chains(result=result, result_day=result_day, first_pos=first_pos, records=records)
 
@@ -214,7 +209,7 @@ def _meetings(rng, chains: _Chains):
     """Встречи-квалификации (SQL) и неявки; возвращает день SQL для лидов очереди."""
     met = np.flatnonzero(chains.result == _MEETING)
     meet_day = to_workday(chains.result_day[met] + 1 + rng.poisson(2, len(met)))
-    noshow = rng.random(len(met)) < MEETING_NO_SHOW_RATE
+    noshow = rng.random(len(met)) < funnel.MEETING_NO_SHOW_RATE
     held_day = np.where(noshow, to_workday(meet_day + 3 + rng.poisson(2, len(met))), meet_day)
     rec_w = np.concatenate([met[noshow], met])
     rec_day = np.concatenate([meet_day[noshow], held_day])
@@ -238,14 +233,14 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     # входящие не-MQL: часть сразу отсеяна маркетингом, остальные — в «прогреве»
     mql_day[inbound_mql & ~worked] = NA             # MQL случится уже после 31.12.2025
     non = np.flatnonzero(~worked & ~inbound_mql)
-    dq = rng.random(len(non)) < NON_MQL_DISQUALIFY_SHARE
+    dq = rng.random(len(non)) < funnel.NON_MQL_DISQUALIFY_SHARE
     status[non[dq]] = "disqualified"
     reason[non[dq]] = np.where(rng.random(dq.sum()) < 0.5, "wrong_contact", "no_need")
     # исходящие: MQL = первый квалифицирующий контакт
     mql_day[w[queue.out]] = chains.first_pos[queue.out]
     has_mql = mql_day[w] != NA
     status[w[has_mql]] = "mql"
-    neg_reason = labels(NEGATIVE_REASONS[0], choice_codes(rng, len(w), NEGATIVE_REASONS[1]))
+    neg_reason = labels(funnel.NEGATIVE_REASONS[0], choice_codes(rng, len(w), funnel.NEGATIVE_REASONS[1]))
     for code, rsn in ((_REFUSED, None), (_BOUNCED, "wrong_contact"), (_EXHAUSTED, "no_response")):
         sel = chains.result == code
         status[w[sel]] = "disqualified"
@@ -254,7 +249,7 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     sq = sql_day_w != NA
     sql_day[w[sq]] = sql_day_w[sq]
     status[w[sq]] = "sql"
-    accept = rng.random(n) < SQL_ACCEPT_RATE
+    accept = rng.random(n) < funnel.SQL_ACCEPT_RATE
     opp_day = np.full(n, NA, dtype=np.int64)
     sqi = np.flatnonzero(sql_day != NA)
     od = to_workday(sql_day[sqi] + rng.poisson(1.5, len(sqi)))

@@ -18,17 +18,7 @@ from salesbook.data.generator.arrays import choice_codes, choice_rows, ids, labe
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import NA, day_of, fmt_days, parse_days, to_workday
-from salesbook.data.generator.params.deals import PRICE_INCREASE_2025, SEAT_PRICE
-from salesbook.data.generator.params.survey import (CUSTOMER_INTENSITY_SHIFT, GAIN_IMPORTANCE,
-                                                    GAIN_MENTION_PROB, INTEGRATION_PAIN_MULT,
-                                                    INTERVIEW_SEGMENT_WEIGHT, INTERVIEW_TARGETS,
-                                                    LEADING_QUESTION_GAIN, LEADING_QUESTION_IMPORTANCE,
-                                                    MAX_GAINS, MAX_PAINS, PAIN_INTENSITY,
-                                                    PAIN_INTENSITY_NOISE, PAIN_MENTION_PROB,
-                                                    RESEARCH_WINDOW, RESPONDENT_ROLE_MIX, SURVEY_LOST_SINCE,
-                                                    SURVEY_REPLY_DAYS, SURVEY_RESPONSE_RATE,
-                                                    SURVEY_SENT_DATE, USER_SESSIONS, WTP_NO_ANSWER,
-                                                    WTP_RELATIONSHIP_FACTOR, WTP_SIGMA)
+from salesbook.data.generator.params import deals, survey
 from salesbook.data.generator.pipeline import step
 
 _REL = S.RELATIONSHIPS                      # customer, churned, lost_prospect, prospect
@@ -44,7 +34,7 @@ class _History:
         self.churned = parse_days(acc["churned_on"])
         pos = pd.Series(np.arange(len(acc)), index=acc["account_id"].to_numpy())
         # дата последнего проигрыша с начала окна рассылки и наличие лида с MQL в 2025 году
-        lost = opp[(opp["outcome"] == "lost") & (opp["close_date"] >= SURVEY_LOST_SINCE)]
+        lost = opp[(opp["outcome"] == "lost") & (opp["close_date"] >= survey.SURVEY_LOST_SINCE)]
         self.lost_day = np.full(len(acc), NA)
         if len(lost):
             np.maximum.at(self.lost_day, pos.loc[lost["account_id"].to_numpy()].to_numpy(),
@@ -84,27 +74,27 @@ def _sample(rng, history: _History, seg, scale):
     """Кто ответил: анкета — смещённая выборка, интервью — по квотам, сессии — операторы клиентов."""
     n_acc = len(seg)
     # анкета: рассылка всем, отвечает смещённая выборка
-    sent = day_of(SURVEY_SENT_DATE)
+    sent = day_of(survey.SURVEY_SENT_DATE)
     rel_sent = history.on(sent)
-    rate = per(SURVEY_RESPONSE_RATE, _REL)
+    rate = per(survey.SURVEY_RESPONSE_RATE, _REL)
     p_reply = np.where(rel_sent >= 0, rate[np.maximum(rel_sent, 0)], 0.0)
     survey_acc = np.flatnonzero(rng.random(n_acc) < p_reply)
-    survey_day = sent + rng.integers(0, SURVEY_REPLY_DAYS, len(survey_acc))
+    survey_day = sent + rng.integers(0, survey.SURVEY_REPLY_DAYS, len(survey_acc))
     # интервью: по квотам, с перекосом в крупных клиентов
-    lo, hi = day_of(RESEARCH_WINDOW[0]), day_of(RESEARCH_WINDOW[1])
+    lo, hi = day_of(survey.RESEARCH_WINDOW[0]), day_of(survey.RESEARCH_WINDOW[1])
     rel_lo = history.on(lo)
-    w_seg = np.asarray(INTERVIEW_SEGMENT_WEIGHT)[seg]
+    w_seg = np.asarray(survey.INTERVIEW_SEGMENT_WEIGHT)[seg]
     inter_acc = []
     for code, r in enumerate(_REL):
         frame = np.flatnonzero(rel_lo == code)
-        k = min(len(frame), max(1, int(round(INTERVIEW_TARGETS[r] * scale))))
+        k = min(len(frame), max(1, int(round(survey.INTERVIEW_TARGETS[r] * scale))))
         if k == 0:
             continue
         inter_acc.append(rng.choice(frame, size=k, replace=False, p=w_seg[frame] / w_seg[frame].sum()))
     inter_acc = np.concatenate(inter_acc) if inter_acc else np.array([], dtype=np.int64)
     # пользовательские сессии: операторы компаний, бывших клиентами всё окно
     frame = np.flatnonzero((rel_lo == 0) & (history.on(hi) == 0))
-    k = min(len(frame), max(1, int(round(USER_SESSIONS * scale))))
+    k = min(len(frame), max(1, int(round(survey.USER_SESSIONS * scale))))
     sess_acc = rng.choice(frame, size=k, replace=False) if k else np.array([], dtype=np.int64)
     other_days = np.minimum(to_workday(rng.integers(lo, hi + 1, len(inter_acc) + len(sess_acc))), hi)
     acc = np.concatenate([inter_acc, survey_acc, sess_acc]).astype(np.int64)
@@ -120,7 +110,7 @@ def _sample(rng, history: _History, seg, scale):
     role = np.full(len(acc), _OPERATOR)
     for mcode, mname in ((_INTERVIEW, "interview"), (_SURVEY, "survey")):
         m = method == mcode
-        role[m] = choice_codes(rng, int(m.sum()), RESPONDENT_ROLE_MIX[mname])
+        role[m] = choice_codes(rng, int(m.sum()), survey.RESPONDENT_ROLE_MIX[mname])
     return _Respondents(acc=acc, day=day, method=method, rel=rel, seg=seg[acc], role=role)
 
 
@@ -142,29 +132,29 @@ def _items(codes, item_type, said, score, prompted):
 
 def _pains(rng, resp: _Respondents, prob_key):
     """Боли: частота и сила зависят от сегмента; ушедшие и проигранные острее говорят об интеграциях."""
-    P = np.array([PAIN_MENTION_PROB[k] for k in prob_key], dtype=float)
-    base = np.array([PAIN_INTENSITY[k] for k in prob_key], dtype=float)
+    P = np.array([survey.PAIN_MENTION_PROB[k] for k in prob_key], dtype=float)
+    base = np.array([survey.PAIN_INTENSITY[k] for k in prob_key], dtype=float)
     integ = S.PAIN_CODES.index("integration_gaps")
-    for rname, mult in INTEGRATION_PAIN_MULT.items():
+    for rname, mult in survey.INTEGRATION_PAIN_MULT.items():
         m = resp.rel == _REL.index(rname)
         P[m, integ] = np.minimum(P[m, integ] * mult, 0.95)
         base[m, integ] += 0.3
-    base[resp.rel == 0] += CUSTOMER_INTENSITY_SHIFT
-    said = _top_mentions(rng, P, MAX_PAINS)
-    intensity = np.clip(np.rint(base + rng.normal(0, PAIN_INTENSITY_NOISE, P.shape)), 1, 5)
+    base[resp.rel == 0] += survey.CUSTOMER_INTENSITY_SHIFT
+    said = _top_mentions(rng, P, survey.MAX_PAINS)
+    intensity = np.clip(np.rint(base + rng.normal(0, survey.PAIN_INTENSITY_NOISE, P.shape)), 1, 5)
     return _items(S.PAIN_CODES, 0, said, intensity, lambda r, c: False)
 
 
 def _gains(rng, resp: _Respondents, prob_key):
     """Выгоды; наводящий вопрос анкеты добавляет завышенную «быструю настройку» каждому в анкете."""
-    G = np.array([GAIN_MENTION_PROB[k] for k in prob_key], dtype=float)
-    said = _top_mentions(rng, G, MAX_GAINS)
-    importance = np.clip(np.rint(np.asarray(GAIN_IMPORTANCE)[None, :]
-                                 + rng.normal(0, PAIN_INTENSITY_NOISE, G.shape)), 1, 5)
-    lq = S.GAIN_CODES.index(LEADING_QUESTION_GAIN)
+    G = np.array([survey.GAIN_MENTION_PROB[k] for k in prob_key], dtype=float)
+    said = _top_mentions(rng, G, survey.MAX_GAINS)
+    importance = np.clip(np.rint(np.asarray(survey.GAIN_IMPORTANCE)[None, :]
+                                 + rng.normal(0, survey.PAIN_INTENSITY_NOISE, G.shape)), 1, 5)
+    lq = S.GAIN_CODES.index(survey.LEADING_QUESTION_GAIN)
     prompted = (resp.method == _SURVEY) & ~said[:, lq]
     said[prompted, lq] = True
-    lead_imp = np.clip(np.rint(LEADING_QUESTION_IMPORTANCE + rng.normal(0, 0.6, len(resp.acc))), 1, 5)
+    lead_imp = np.clip(np.rint(survey.LEADING_QUESTION_IMPORTANCE + rng.normal(0, 0.6, len(resp.acc))), 1, 5)
     importance[prompted, lq] = lead_imp[prompted]
     return _items(S.GAIN_CODES, 1, said, importance, lambda r, c: (c == lq) & prompted[r])
 
@@ -184,10 +174,11 @@ def _quotes(rng, rows):
 def _willingness_to_pay(rng, resp: _Respondents):
     """Заявленная готовность платить за место (одна на респондента); у сессий — не спрашивали."""
     n = len(resp.acc)
-    price_2025 = per(SEAT_PRICE, S.SEGMENTS) * (1 + PRICE_INCREASE_2025)
-    wtp = price_2025[resp.seg] * per(WTP_RELATIONSHIP_FACTOR, _REL)[resp.rel] * np.exp(rng.normal(0, WTP_SIGMA, n))
+    price_2025 = per(deals.SEAT_PRICE, S.SEGMENTS) * (1 + deals.PRICE_INCREASE_2025)
+    factor = per(survey.WTP_RELATIONSHIP_FACTOR, _REL)
+    wtp = price_2025[resp.seg] * factor[resp.rel] * np.exp(rng.normal(0, survey.WTP_SIGMA, n))
     wtp = np.round(wtp / 50) * 50
-    has_wtp = (resp.method != _SESSION) & (rng.random(n) >= WTP_NO_ANSWER)
+    has_wtp = (resp.method != _SESSION) & (rng.random(n) >= survey.WTP_NO_ANSWER)
     return np.where(has_wtp, wtp, np.nan)
 
 
