@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from salesbook.data import TABLES, generate
-from salesbook.data.generator import pipeline
+from salesbook.data.generator import DEFAULT_SEED, pipeline
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.steps import STEPS
 
@@ -30,6 +30,7 @@ def _sha256(folder: Path) -> dict[str, str]:
 def test_checksums_cover_every_table():
     assert sorted(CHECKSUMS["files"]) == sorted(f"{t}.csv" for t in TABLES)
     assert CHECKSUMS["scale"] == 1
+    assert CHECKSUMS["seed"] == DEFAULT_SEED
 
 
 def test_committed_datasets_match_checksums():
