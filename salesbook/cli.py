@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -28,11 +29,30 @@ def _notebooks(args) -> int:
 
 
 def _data(args) -> int:
-    from salesbook.data import generate
+    from salesbook.data.generator import DEFAULT_SEED, generate
+    from salesbook.runtime.fmt import number
 
-    generate(Path(args.out), scale=args.scale, seed=args.seed, progress=not args.quiet)
-    print(f"Данные записаны в {args.out} (масштаб {args.scale}, seed {args.seed}).")
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        tables = generate(Path(args.out), scale=args.scale, seed=seed, progress=not args.quiet)
+    except OSError as error:
+        print(f"Не удалось записать данные в «{args.out}»: проверьте, что это папка и в неё можно писать "
+              f"({error.strerror or error}).", file=sys.stderr)
+        return 1
+    rows = number(sum(len(df) for df in tables.values()))
+    scale = f"{args.scale:g}".replace(".", ",")
+    print(f"Готово: {len(tables)} таблиц (всего строк: {rows}) в папке «{args.out}», масштаб {scale}, seed {seed}.")
     return 0
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"нужно число, получено: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"масштаб должен быть положительным числом, получено: {text}")
+    return value
 
 
 def _progress(args) -> int:
@@ -124,9 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_notebooks)
 
     p = sub.add_parser("data", help="сгенерировать данные компании")
-    p.add_argument("--scale", type=float, default=1.0, help="масштаб объёма (1 — версия в репозитории)")
-    p.add_argument("--seed", type=int, default=20250101, help="зерно генератора")
-    p.add_argument("--out", default="datasets", help="папка для CSV")
+    p.add_argument("--scale", type=_positive, default=1.0,
+                   help="масштаб объёмов: 1 — учебный набор в репозитории, 10 или 100 — большие наборы")
+    p.add_argument("--seed", type=int, default=None,
+                   help="зерно генератора (по умолчанию — зерно учебного набора datasets/)")
+    p.add_argument("--out", default="datasets", help="папка для CSV (по умолчанию datasets)")
     p.add_argument("--quiet", action="store_true", help="без индикатора прогресса")
     p.set_defaults(func=_data)
 

@@ -119,7 +119,7 @@ def cache_dir() -> Path:
 
 def _run_generator(out_dir: Path, scale: float, seed: int) -> None:
     """Единственное место, где загрузчик вызывает генератор данных."""
-    from salesbook.data.generate import generate
+    from salesbook.data.generator import generate
 
     generate(out_dir, scale=scale, seed=seed, progress=False)
 
@@ -323,11 +323,11 @@ def _fingerprint(path: Path, *, referenced_by: str | None = None) -> tuple:
             raise DataError(
                 f"Файл {path.name} не найден в папке «{path.parent}», а он нужен для проверки "
                 f"связей таблицы {referenced_by}. Сгенерируйте данные: "
-                f"python -m salesbook.data.generate --out \"{path.parent}\"",
+                f"salesbook data --out \"{path.parent}\"",
                 file=path.name) from None
         raise DataError(
             f"Файл {path.name} не найден в папке «{path.parent}». Сгенерируйте данные: "
-            f"python -m salesbook.data.generate --out \"{path.parent}\"", file=path.name) from None
+            f"salesbook data --out \"{path.parent}\"", file=path.name) from None
     return (str(path), st.st_mtime_ns, st.st_size)
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from salesbook.toolkit import acquisition
-from salesbook.data.generate import PRICE_INCREASE_2025, SEAT_PRICE
+from salesbook.data.generator.params.deals import PRICE_INCREASE_2025, SEAT_PRICE
 from salesbook.toolkit.acquisition import MetricError
 
 # ---------------------------------------------------------------------------

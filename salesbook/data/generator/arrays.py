@@ -1,0 +1,65 @@
+"""Векторные выборки и сборка столбцов: коды категорий, идентификаторы, пропуски."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def choice_codes(rng, n, probs):
+    """n категориальных кодов 0..k-1 с вероятностями probs (векторно)."""
+    p = np.asarray(probs, dtype=float)
+    return np.searchsorted(np.cumsum(p / p.sum()), rng.random(n), side="right").clip(0, len(p) - 1)
+
+
+def choice_rows(rng, probs_rows):
+    """Для каждой строки матрицы вероятностей — один код."""
+    c = np.cumsum(probs_rows / probs_rows.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(len(probs_rows))[:, None]
+    return (u > c).sum(axis=1).clip(0, probs_rows.shape[1] - 1)
+
+
+def scaled_count(rng, x):
+    """Стохастическое округление: сохраняет ожидание при малом масштабе."""
+    x = np.asarray(x, dtype=float)
+    return (np.floor(x) + (rng.random(x.shape) < (x - np.floor(x)))).astype(np.int64)
+
+
+def per(mapping, keys) -> np.ndarray:
+    """Значения словаря параметров в порядке ``keys`` (обычно — кодов из schemas)."""
+    return np.array([mapping[k] for k in keys])
+
+
+def labels(values, codes):
+    """Коды → подписи из ``values`` (массив object)."""
+    return np.asarray(values, dtype=object)[codes]
+
+
+def optional_labels(values, codes):
+    """Как :func:`labels`, но код −1 → ``None``."""
+    codes = np.asarray(codes)
+    return np.where(codes >= 0, labels(values, np.maximum(codes, 0)), None)
+
+
+def ids(prefix, n, width):
+    """Идентификаторы ``prefix`` + номер с ведущими нулями: R001, L000001…"""
+    width = max(width, len(str(max(n, 1))))
+    return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
+
+
+def nullable_int(values, present):
+    """Целочисленный столбец с пропусками (пусто там, где present=False)."""
+    return pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), ~np.asarray(present, dtype=bool))
+
+
+def round2(x):
+    return np.round(np.asarray(x, dtype=float), 2)
+
+
+def concat_records(records: list[dict]) -> dict[str, np.ndarray]:
+    """Склеить список словарей массивов по ключам."""
+    return {k: np.concatenate([r[k] for r in records]) for k in records[0]}

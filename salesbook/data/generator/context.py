@@ -1,0 +1,218 @@
+"""Состояние генерации: что шаги передают друг другу.
+
+Внутри генератора всё — массивы numpy: категории хранятся кодами (номер значения в
+списке из :mod:`salesbook.data.schemas`), даты — номерами дней (:mod:`.dates`), ссылки —
+номерами строк. Каждое поле :class:`Context` записывает ровно один шаг (см. ``writes``
+в :mod:`.steps`), пока он не отработал, поле равно ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+Array = np.ndarray
+
+
+@dataclass
+class Reps:
+    """Сотрудники продаж и CS, по элементу на человека в порядке таблицы reps."""
+
+    ids: Array
+    names: Array
+    role: Array       # строки из schemas.ROLES
+    team: Array       # сегмент команды, "" — без команды
+    hire: Array       # день найма
+    exit: Array       # день ухода или NA
+    anchor: Array     # «ядро»: первые сотрудники роли, не увольняются
+    base: Array       # оклад в месяц, ₽
+    ramp: Array       # месяцев до полной продуктивности
+    skill: Array      # «талант» (добавка к логиту)
+
+
+@dataclass
+class Spend:
+    """Маркетинговый бюджет, ₽: месяцы × каналы (schemas.B2B_CHANNELS / B2C_CHANNELS)."""
+
+    b2b: Array
+    b2c: Array
+
+
+@dataclass
+class Leads:
+    """B2B-лиды до работы SDR, по элементу на лид в порядке даты создания."""
+
+    ids: Array
+    day: Array
+    ch: Array         # код канала (schemas.LEAD_CHANNELS)
+    chn: Array        # название канала
+    is_out: Array     # исходящий лид (outbound)
+    seg: Array
+    ind: Array
+    title: Array
+    emp: Array        # сотрудников — до объединения лидов в компании (см. Accounts.emp)
+    region: Array
+    q: Array          # скрытое «намерение» лида
+    fit: Array        # соответствие ICP (добавка к логиту)
+    visits: Array
+    pages: Array
+    downloads: Array
+    webinar: Array
+    demo: Array
+    opens: Array
+
+
+@dataclass
+class Funnel:
+    """Итог работы SDR/BDR по каждому лиду."""
+
+    sdr: Array        # сотрудник, −1 — лид не брали в работу
+    mql_day: Array
+    sql_day: Array
+    status: Array
+    reason: Array     # причина дисквалификации или None
+    opp_day: Array    # день создания сделки или NA
+
+
+@dataclass
+class LeadTouches:
+    """Касания SDR/BDR по лидам (будущие строки таблицы activities)."""
+
+    lead: Array
+    rep: Array
+    day: Array
+    type: Array       # 0 звонок, 1 письмо, 2 LinkedIn, 3 встреча
+    touch: Array      # номер касания в цепочке, −1 — встреча
+    opener: Array     # код начала холодного звонка или −1
+    tmpl: Array       # код шаблона письма или −1
+    outcome: Array    # код из schemas.ALL_ACTIVITY_OUTCOMES
+    dur: Array        # длительность звонка, с; −1 — не звонок
+
+
+@dataclass
+class Opportunities:
+    """Сделки, по элементу на сделку в порядке даты создания."""
+
+    ids: Array
+    li: Array         # номер лида сделки
+    of_lead: Array    # для каждого лида — номер его сделки или −1
+    created: Array
+    close: Array      # день закрытия (может быть после конца данных — тогда сделка открыта)
+    is_closed: Array
+    seg: Array
+    owner: Array
+    se: Array         # пресейл (SE) или −1
+    won: Array
+    outcome: Array    # код schemas.OUTCOMES
+    cur: Array        # текущая стадия (код schemas.STAGES)
+    d: Array          # скрытое «качество сделки»
+    last_open: Array  # последняя открытая стадия, до которой дошла сделка
+    entered: Array    # сделки × 4 стадии: день входа
+    visible: Array    # сделки × 4 стадии: вход в стадию виден в данных
+    ramp: Array
+    seat_noise: Array
+    price: Array      # цена места в месяц по прайсу, ₽
+    disc: Array
+    comp: Array       # код конкурента или −1
+    meddic: Array     # сделки × 6 элементов MEDDIC: 0, 1, 2
+    notes: Array
+    loss_reason: Array
+
+
+@dataclass
+class DealTouches:
+    """Встречи, письма и звонки AE/SE по сделкам (будущие строки таблицы activities)."""
+
+    opp: Array
+    rep: Array
+    day: Array
+    type: Array
+    outcome: Array    # строки
+    dur: Array
+
+
+@dataclass
+class Accounts:
+    """Компании: лиды одной компании объединены, повторная сделка клиента — допродажа."""
+
+    ids: Array
+    seg: Array
+    ind: Array
+    emp: Array
+    region: Array
+    of_lead: Array    # для каждого лида — номер его компании
+    upsell: Array     # для каждой сделки — допродажа действующему клиенту
+
+
+@dataclass
+class DealSizes:
+    """Размер сделок (зависит от компании, поэтому считается после Accounts)."""
+
+    seats: Array
+    amount: Array     # годовая сумма контракта (ACV), ₽
+
+
+@dataclass
+class AccountDates:
+    """Когда компания стала клиентом и когда ушла (NA — не стала / не ушла)."""
+
+    since: Array
+    churned: Array
+
+
+@dataclass
+class CustomerMonths:
+    """Помесячная история клиентов B2B, суммы в копейках; порядок — месяц, компания."""
+
+    m: Array
+    c: Array          # номер клиента внутри шага
+    acc: Array
+    seg: Array
+    mrr: Array
+    new: Array
+    exp: Array
+    con: Array
+    churn: Array
+    seats: Array
+    h: Array          # «здоровье» клиента
+    t: Array          # месяц жизни клиента (0 — первый)
+    churned: Array    # ушёл в этом месяце
+
+
+@dataclass
+class Purchases:
+    """Покупки B2C (для себестоимости: выручка и комиссии магазинов по месяцам)."""
+
+    user: Array
+    day: Array
+    prod: Array
+    amount: Array
+    plat: Array
+
+
+@dataclass
+class Context:
+    """Всё, что шаги генерации передают друг другу."""
+
+    scale: float
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    reps: Reps | None = None
+    spend: Spend | None = None
+    leads: Leads | None = None
+    funnel: Funnel | None = None
+    lead_touches: LeadTouches | None = None
+    opps: Opportunities | None = None
+    deal_touches: DealTouches | None = None
+    accounts: Accounts | None = None
+    deal_sizes: DealSizes | None = None
+    account_dates: AccountDates | None = None
+    customer_months: CustomerMonths | None = None
+    purchases: Purchases | None = None
+
+    def has(self, name: str) -> bool:
+        """Записано ли поле ``name`` или таблица ``tables.<name>``."""
+        if name.startswith("tables."):
+            return name.removeprefix("tables.") in self.tables
+        return getattr(self, name) is not None

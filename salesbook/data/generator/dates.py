@@ -1,0 +1,98 @@
+"""Календарь генератора: дни и месяцы как целые числа.
+
+День 0 — ``START_DATE`` (1 января 2023 года), месяц 0 — январь 2023 года. Внутри генератора
+даты — целочисленные массивы numpy; в строки ГГГГ-ММ-ДД их превращает :func:`fmt_days`
+только при сборке таблиц.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from salesbook.data.generator.params import company
+
+START = np.datetime64(company.START_DATE, "D")
+START_M = np.datetime64(company.START_DATE[:7], "M")
+N_DAYS = int((np.datetime64(company.END_DATE, "D") - START).astype(int)) + 1
+END_DAY = N_DAYS - 1
+NA = -(10 ** 6)  # «нет даты» во внутренних целочисленных массивах дней
+
+
+def month_start(m):
+    """Номер дня начала месяца m (0 = январь 2023)."""
+    return ((START_M + np.asarray(m)).astype("datetime64[D]") - START).astype(np.int64)
+
+
+def month_of(days):
+    """Номер месяца для номеров дней."""
+    d = START + np.asarray(days).astype("timedelta64[D]")
+    return (d.astype("datetime64[M]") - START_M).astype(np.int64)
+
+
+def day_of(text: str) -> int:
+    """Номер дня для даты ``ГГГГ-ММ-ДД``."""
+    return int((np.datetime64(text, "D") - START).astype(np.int64))
+
+
+MONTH_START = month_start(np.arange(company.N_MONTHS + 1))
+MONTH_LEN = np.diff(MONTH_START)
+MONTH_END = MONTH_START[1:] - 1
+
+
+def weekday(days):
+    """День недели: 0 — понедельник (2023-01-01 — воскресенье)."""
+    return (np.asarray(days) + 6) % 7
+
+
+def to_workday(days):
+    """Субботу и воскресенье перенести на следующий понедельник."""
+    days = np.asarray(days)
+    wd = weekday(days)
+    return days + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
+
+
+def b2b_day_weights() -> np.ndarray:
+    """Вес каждого дня для дат B2B-лидов: будни — 1, выходные и праздники — почти ноль."""
+    md = pd.DatetimeIndex(START + np.arange(N_DAYS).astype("timedelta64[D]"))
+    w = np.where(weekday(np.arange(N_DAYS)) < 5, 1.0, company.WEEKEND_WEIGHT)
+    holiday = np.zeros(N_DAYS, dtype=bool)
+    for month, days in company.HOLIDAYS.items():
+        holiday |= (md.month == month) & md.day.isin(days)
+    w[holiday] = company.HOLIDAY_WEIGHT
+    return w
+
+
+def growth(m, rate):
+    """Множитель роста к месяцу m при годовом темпе ``rate``."""
+    return (1 + rate) ** (np.asarray(m) / 12.0)
+
+
+def sample_days_in_month(rng, m, n, weights):
+    """n дней месяца m с весами дней ``weights``."""
+    lo, hi = MONTH_START[m], MONTH_START[m + 1]
+    w = weights[lo:hi]
+    c = np.cumsum(w) / w.sum()
+    return lo + np.searchsorted(c, rng.random(n), side="right").clip(0, hi - lo - 1)
+
+
+def fmt_days(days):
+    """Номера дней → строки ГГГГ-ММ-ДД (``NA`` → пустая строка)."""
+    days = np.asarray(days, dtype=np.int64)
+    na = days == NA
+    s = np.datetime_as_string(START + np.where(na, 0, days).astype("timedelta64[D]"), unit="D")
+    s = s.astype(object)
+    s[na] = ""
+    return s
+
+
+def month_str(m):
+    """Номера месяцев → строки с первым днём месяца."""
+    return fmt_days(MONTH_START[np.asarray(m)])
+
+
+def parse_days(col: pd.Series) -> np.ndarray:
+    """Столбец дат-строк готовой таблицы → номера дней (пусто → ``NA``)."""
+    s = pd.to_datetime(col.replace("", np.nan))
+    out = (s.to_numpy().astype("datetime64[D]") - START).astype("timedelta64[D]").astype(np.int64)
+    return np.where(s.isna().to_numpy(), NA, out)

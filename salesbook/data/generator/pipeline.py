@@ -1,0 +1,68 @@
+"""Конвейер генерации: объявленные шаги, потоки случайных чисел и исполнитель.
+
+Шаг — функция ``run(ctx, *rngs)`` с объявлением: что он читает и пишет (поля
+:class:`~.context.Context` и таблицы ``tables.<имя>``) и какими потоками случайных чисел
+пользуется, в порядке аргументов. Исполнитель передаёт шагу только объявленные потоки и
+проверяет объявления: всё, что шаг читает, уже записано, а всё, что пишет, после шага есть.
+
+Потоки — независимые генераторы numpy, порождённые из одного зерна. Поток, общий для
+двух шагов (``names``, ``costs``), продолжает последовательность: второй шаг получает
+числа после первого, поэтому порядок шагов менять нельзя.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from salesbook.data.generator.context import Context
+
+# Новый поток дописывается в конец: SeedSequence.spawn выдаёт прежним потокам те же
+# зёрна, поэтому добавленная таблица не меняет ни байта в остальных.
+STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "mrr", "usage",
+           "tickets", "b2c", "experiments", "costs", "survey")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Шаг генерации и его объявление."""
+
+    label: str                      # название для индикатора выполнения
+    run: Callable[..., None]
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    streams: tuple[str, ...] = ()   # потоки случайных чисел — аргументы run после ctx
+
+
+def step(label: str, *, reads: Iterable[str] = (), writes: Iterable[str] = (),
+         streams: Iterable[str] = ()) -> Callable[[Callable[..., None]], Step]:
+    """Объявить функцию шагом генерации."""
+    def declare(run: Callable[..., None]) -> Step:
+        return Step(label, run, tuple(reads), tuple(writes), tuple(streams))
+    return declare
+
+
+def streams(seed: int, scale: float) -> dict[str, np.random.Generator]:
+    """Независимые потоки случайных чисел для зерна и масштаба."""
+    ss = np.random.SeedSequence([int(seed), int(round(scale * 1_000_000))])
+    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, ss.spawn(len(STREAMS)))}
+
+
+def run(steps: Iterable[Step], ctx: Context, rngs: dict[str, np.random.Generator], bar: tqdm) -> None:
+    """Выполнить шаги по порядку, проверяя их объявления."""
+    for s in steps:
+        bar.set_description(f"Генерация: {s.label}")
+        missing = [name for name in s.reads if not ctx.has(name)]
+        if missing:
+            raise RuntimeError(f"Шаг «{s.label}» читает {missing}, но их ещё никто не записал")
+        taken = [name for name in s.writes if ctx.has(name)]
+        if taken:
+            raise RuntimeError(f"Шаг «{s.label}» пишет {taken}, но их уже записал другой шаг")
+        s.run(ctx, *(rngs[name] for name in s.streams))
+        missing = [name for name in s.writes if not ctx.has(name)]
+        if missing:
+            raise RuntimeError(f"Шаг «{s.label}» объявил, но не записал {missing}")
+        bar.update(1)

@@ -1,0 +1,29 @@
+"""Шаги генерации в порядке выполнения.
+
+Порядок важен: общие потоки случайных чисел (``names`` — сотрудники, затем компании;
+``costs`` — расходы на продажи и маркетинг, затем себестоимость) продолжают
+последовательность от шага к шагу, а исследование клиентов читает готовые таблицы.
+"""
+
+from salesbook.data.generator.steps import (accounts, activities, b2c, costs, customers, deals,
+                                            experiments, leads, marketing, people, product, sequences,
+                                            survey)
+
+STEPS = (
+    people.make_reps,
+    marketing.make_marketing_spend,
+    leads.make_lead_skeleton,
+    sequences.simulate_sequences,
+    deals.make_opportunities,
+    accounts.assign_accounts,
+    deals.make_deal_and_lead_tables,
+    customers.simulate_customers,
+    product.make_usage_and_tickets,
+    accounts.make_accounts_table,
+    activities.make_activities_table,
+    experiments.make_email_experiments,
+    b2c.make_b2c,
+    costs.make_sm_costs,
+    costs.make_cogs,
+    survey.make_survey_responses,
+)

@@ -1,0 +1,128 @@
+"""Расходы: на продажи и маркетинг (sm_costs) и себестоимость (cogs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from salesbook.data import schemas as S
+from salesbook.data.generator.arrays import per, round2, scaled_count
+from salesbook.data.generator.context import Context
+from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, NA, growth, month_of, month_str
+from salesbook.data.generator.params import company, costs, people
+from salesbook.data.generator.pipeline import step
+
+_DEPARTMENT = {"SDR": "sales", "BDR": "sales", "AE": "sales", "SE": "sales", "manager": "sales",
+               "CSM": "customer_success"}
+_MONTHS = np.arange(company.N_MONTHS)
+
+
+def _months_worked(reps):
+    """Сотрудники × месяцы: доля месяца, которую человек работал."""
+    lo = np.maximum(reps.hire[:, None], MONTH_START[:-1][None, :])
+    hi = np.minimum(np.where(reps.exit == NA, 10 ** 7, reps.exit)[:, None], MONTH_END[None, :])
+    return np.clip(hi - lo + 1, 0, None) / MONTH_LEN[None, :]
+
+
+def _bonuses(ctx: Context, frac):
+    """Сотрудники × месяцы: комиссии с ACV выигранных сделок и бонус CSM за расширения."""
+    reps, opps, amount = ctx.reps, ctx.opps, ctx.deal_sizes.amount
+    heads = frac > 0
+    won = np.flatnonzero(opps.won & opps.is_closed)
+    wm = month_of(opps.close[won])
+    acv = amount[won]
+    bonus = np.zeros((len(reps.hire), company.N_MONTHS))
+
+    def pay_to(rep, rate):
+        """Комиссия тем, кто работал на дату закрытия (rep −1 — никому)."""
+        ok = rep >= 0
+        ok &= (reps.exit[np.maximum(rep, 0)] == NA) | (reps.exit[np.maximum(rep, 0)] >= opps.close[won])
+        np.add.at(bonus, (rep[ok], wm[ok]), rate * acv[ok])
+
+    pay_to(opps.owner[won], people.AE_COMMISSION)
+    pay_to(ctx.funnel.sdr[opps.li[won]], people.SDR_COMMISSION)
+    se = opps.se[won]
+    ok = se >= 0
+    np.add.at(bonus, (se[ok], wm[ok]), people.SE_COMMISSION * acv[ok])
+    won_by_month = np.bincount(wm, weights=acv, minlength=company.N_MONTHS)
+    mgr = (reps.role == "manager")[:, None] & heads
+    bonus += mgr * (people.MANAGER_COMMISSION * won_by_month / np.maximum(mgr.sum(axis=0), 1))[None, :]
+    cm = ctx.customer_months
+    exp_by_month = np.bincount(cm.m, weights=cm.exp / 100, minlength=company.N_MONTHS)
+    csm = (reps.role == "CSM")[:, None] & heads
+    bonus += csm * (people.CSM_EXPANSION_BONUS * 12 * exp_by_month / np.maximum(csm.sum(axis=0), 1))[None, :]
+    return bonus
+
+
+def _row(dept, cost_type, role, amount):
+    return pd.DataFrame({"m": _MONTHS, "department": dept, "cost_type": cost_type, "role": role,
+                         "amount_rub": amount})
+
+
+@step("расходы на продажи и маркетинг", reads=("reps", "opps", "funnel", "deal_sizes", "customer_months", "spend"),
+      writes=("tables.sm_costs",), streams=("costs",))
+def make_sm_costs(ctx: Context, rng) -> None:
+    """Оклады и бонусы по ролям, взносы, инструменты, накладные и агентская комиссия по месяцам."""
+    reps = ctx.reps
+    frac = _months_worked(reps)
+    salary = frac * reps.base[:, None]
+    bonus = _bonuses(ctx, frac)
+    rows = []
+    pay = {d: np.zeros(company.N_MONTHS) for d in ("sales", "customer_success", "marketing")}
+    head_count = {d: np.zeros(company.N_MONTHS) for d in ("sales", "customer_success", "marketing")}
+    for role in S.ROLES:
+        sel = reps.role == role
+        dept = _DEPARTMENT[role]
+        sal = salary[sel].sum(axis=0)
+        bon = bonus[sel].sum(axis=0)
+        pay[dept] += sal + bon
+        head_count[dept] += frac[sel].sum(axis=0)
+        rows += [_row(dept, "salary", role, sal), _row(dept, "bonus", role, bon)]
+    mk_heads = np.maximum(1, scaled_count(rng, np.repeat(people.MARKETING_HEADCOUNT, 3) * ctx.scale)).astype(float)
+    mk_sal = mk_heads * people.MARKETER_SALARY * (1.08 ** (_MONTHS // 12))
+    pay["marketing"] += mk_sal
+    head_count["marketing"] += mk_heads
+    rows.append(_row("marketing", "salary", "marketer", mk_sal))
+    for dept in ("sales", "marketing", "customer_success"):
+        rows.append(_row(dept, "payroll_tax", None, people.PAYROLL_TAX_RATE * pay[dept]))
+        if dept == "sales":
+            tools = costs.SALES_TOOLS_PER_HEAD * head_count[dept]
+        elif dept == "customer_success":
+            tools = costs.CS_TOOLS_PER_HEAD * head_count[dept]
+        else:
+            tools = costs.MARKETING_TOOLS_2023 * ctx.scale * growth(_MONTHS, company.BUDGET_GROWTH_PER_YEAR)
+        rows.append(_row(dept, "tools", None, tools * np.exp(rng.normal(0, 0.05, company.N_MONTHS))))
+        rows.append(_row(dept, "overhead", None, costs.OVERHEAD_PER_HEAD * head_count[dept]))
+    rows.append(_row("marketing", "agency", None, costs.AGENCY_FEE_SHARE * ctx.spend.b2b.sum(axis=1)))
+    df = pd.concat(rows, ignore_index=True)
+    df["_d"] = df["department"].map({d: i for i, d in enumerate(S.DEPARTMENTS)})
+    df["_c"] = df["cost_type"].map({c: i for i, c in enumerate(S.SM_COST_TYPES)})
+    df["_r"] = df["role"].map({c: i for i, c in enumerate(S.COST_ROLES)}).fillna(-1)
+    df = df.sort_values(["m", "_d", "_c", "_r"], kind="stable")
+    df["amount_rub"] = round2(df["amount_rub"].to_numpy())
+    df.insert(0, "month", month_str(df["m"].to_numpy()))
+    ctx.tables["sm_costs"] = df.drop(columns=["m", "_d", "_c", "_r"]).reset_index(drop=True)
+
+
+@step("себестоимость", reads=("customer_months", "purchases"), writes=("tables.cogs",), streams=("costs",))
+def make_cogs(ctx: Context, rng) -> None:
+    """Себестоимость B2B (фиксированная часть + доля выручки) и B2C (доля выручки + комиссии магазинов)."""
+    cm, pur = ctx.customer_months, ctx.purchases
+    b2b_rev = np.bincount(cm.m, weights=cm.mrr / 100, minlength=company.N_MONTHS)
+    bm = month_of(pur.day)
+    b2c_rev = np.bincount(bm, weights=pur.amount, minlength=company.N_MONTHS)
+    store_fee = per(costs.APP_STORE_FEE, S.PLATFORMS)[pur.plat]
+    fee = np.bincount(bm, weights=pur.amount * store_fee, minlength=company.N_MONTHS)
+    rows = []
+    for ct in S.COGS_TYPES:
+        noise = np.exp(rng.normal(0, 0.04, company.N_MONTHS))
+        amt = (costs.B2B_COGS_FIXED[ct] * ctx.scale + costs.B2B_COGS_SHARE[ct] * b2b_rev) * noise
+        rows.append(pd.DataFrame({"m": _MONTHS, "business_line": "b2b", "cost_type": ct, "amount_rub": amt}))
+    for ct in S.COGS_TYPES:
+        noise = np.exp(rng.normal(0, 0.04, company.N_MONTHS))
+        amt = fee if ct == "payment_fees" else costs.B2C_COGS_SHARE[ct] * b2c_rev * noise
+        rows.append(pd.DataFrame({"m": _MONTHS, "business_line": "b2c", "cost_type": ct, "amount_rub": amt}))
+    df = pd.concat(rows, ignore_index=True).sort_values(["m", "business_line"], kind="stable")
+    df["amount_rub"] = round2(df["amount_rub"].to_numpy())
+    df.insert(0, "month", month_str(df["m"].to_numpy()))
+    ctx.tables["cogs"] = df.drop(columns="m").reset_index(drop=True)

@@ -1,0 +1,238 @@
+"""Сделки: из SQL-лида — сделка AE со стадиями, исходом, MEDDIC, заметками и активностями."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from salesbook.data import schemas as S
+from salesbook.data.generator.arrays import (choice_codes, concat_records, ids, labels, optional_labels,
+                                             per, sigmoid)
+from salesbook.data.generator.context import (Accounts, Context, DealSizes, DealTouches, Leads,
+                                              Opportunities, Reps)
+from salesbook.data.generator.dates import END_DAY, NA, fmt_days, month_of, to_workday
+from salesbook.data.generator.params import deals
+from salesbook.data.generator.pipeline import step
+from salesbook.data.generator.steps.notes import make_notes
+from salesbook.data.generator.steps.people import assign_reps, ramp_factor
+
+
+def _staff(rng, reps: Reps, created, seg):
+    """Владелец-AE команды сегмента и, если нужен, пресейл (SE)."""
+    segn = labels(S.SEGMENTS, seg)
+    owner = assign_reps(reps, rng, "AE", created, teams=segn)
+    se_need = rng.random(len(seg)) < per(deals.SE_INVOLVEMENT, S.SEGMENTS)[seg]
+    se = np.full(len(seg), -1, dtype=np.int64)
+    si = np.flatnonzero(se_need)
+    se_team = np.where(segn[si] == "smb", "mid_market", segn[si])
+    se[si] = assign_reps(reps, rng, "SE", created[si], teams=se_team)
+    return owner, se
+
+
+def _per_segment(seg, draw):
+    """Значения, которые для сделок каждого сегмента выбирает ``draw(сегмент, сколько)``."""
+    out = np.empty(len(seg))
+    for s, sname in enumerate(S.SEGMENTS):
+        sel = seg == s
+        out[sel] = draw(sname, sel.sum())
+    return out
+
+
+def _terms(rng, created, seg):
+    """Условия сделки: шум числа мест, цена по прайсу, скидка, конкурент."""
+    n = len(seg)
+    seat_noise = _per_segment(seg, lambda name, k: rng.normal(0, deals.SEATS_SIGMA[name], k))
+    year = 2023 + month_of(created) // 12
+    price = per(deals.SEAT_PRICE, S.SEGMENTS)[seg] * np.where(year >= 2025, 1 + deals.PRICE_INCREASE_2025, 1.0)
+    levels = np.array(deals.DISCOUNT_LEVELS)
+    disc = _per_segment(seg, lambda name, k: levels[choice_codes(rng, k, deals.DISCOUNT_MIX[name])])
+    comp = np.full(n, -1, dtype=np.int64)
+    has_comp = rng.random(n) < per(deals.COMPETITOR_PROB, S.SEGMENTS)[seg]
+    for s, sname in enumerate(S.SEGMENTS):
+        sel = has_comp & (seg == s)
+        comp[sel] = choice_codes(rng, sel.sum(), deals.COMPETITOR_MIX[sname])
+    return seat_noise, price, disc, comp
+
+
+def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc):
+    """Логит выигрыша: сегмент, канал, качество сделки, продавец, пресейл, конкурент, скидка."""
+    comp_eff = np.where(comp >= 0, per(deals.COMPETITOR_WIN_EFFECT, S.COMPETITORS)[np.maximum(comp, 0)], 0.0)
+    return (per(deals.WIN_LOGIT_BASE, S.SEGMENTS)[seg]
+            + pd.Series(leads.chn[li]).map(deals.WIN_CHANNEL_EFFECT).to_numpy()
+            + deals.WIN_DEAL_QUALITY_COEF * d + skill + deals.WIN_RAMP_PENALTY * (ramp - 1)
+            + np.where(se >= 0, deals.WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc)
+
+
+def _stages(rng, leads: Leads, li, created, seg, d, won):
+    """Длительность цикла и дни входа в стадии; проигранные сделки обрываются на своей стадии."""
+    n = len(li)
+    # стадия проигрыша: слабые сделки отваливаются раньше
+    u = sigmoid(0.8 * d + rng.normal(0, 0.7, n))
+    last_open = np.where(won, 3, np.digitize(u, [0.35, 0.62, 0.82]))
+    cyc_med = per(deals.CYCLE_MEDIAN_DAYS, S.SEGMENTS)[seg] * pd.Series(
+        labels(S.INDUSTRIES, leads.ind[li])).map(deals.CYCLE_INDUSTRY_MULT).fillna(1.0).to_numpy()
+    cyc = cyc_med * np.exp(rng.normal(0, deals.CYCLE_SIGMA, n))
+    cyc = np.where(won, cyc, cyc * (0.3 + 0.7 * (last_open + 1) / 4) * 0.85)
+    close = to_workday(created + np.maximum(2, np.round(cyc)).astype(np.int64))
+    cyc = close - created
+    g = rng.gamma(np.array(deals.STAGE_DURATION_SHAPE)[None, :], size=(n, 4))
+    g[np.arange(4)[None, :] > last_open[:, None]] = 0
+    frac = g / g.sum(axis=1, keepdims=True)
+    cum = np.hstack([np.zeros((n, 1)), np.cumsum(frac, axis=1)[:, :3]])
+    entered = created[:, None] + np.floor(cum * cyc[:, None]).astype(np.int64)
+    reached = np.arange(4)[None, :] <= last_open[:, None]
+    visible = reached & (entered <= END_DAY)
+    return last_open, close, entered, visible
+
+
+def _meddic(rng, d, seg, stage_reached):
+    """Оценки MEDDIC 0/1/2: отражают качество сделки и пройденные стадии."""
+    meddic = np.empty((len(seg), len(S.MEDDIC_COLUMNS)), dtype=np.int64)
+    for ei, e in enumerate(S.MEDDIC_COLUMNS):
+        bias = deals.MEDDIC_BIAS[e] - (0.35 if e == "meddic_economic_buyer" else 0) * (seg == 2)
+        lat = 0.7 * d + 0.3 * stage_reached + bias + rng.normal(0, 1.2, len(seg))
+        meddic[:, ei] = np.digitize(lat, deals.MEDDIC_THRESHOLDS)
+    return meddic
+
+
+def _loss_reasons(rng, lost, comp):
+    """Причина проигрыша; при конкуренте половина проигрышей — ему."""
+    lr = choice_codes(rng, len(lost), deals.LOSS_REASON_MIX)
+    to_comp = (comp >= 0) & (rng.random(len(lost)) < deals.COMPETITOR_LOSS_SHARE)
+    lr = np.where(to_comp, 1, lr)
+    return np.where(lost, labels(S.LOSS_REASONS, lr), None)
+
+
+@step("сделки", reads=("leads", "funnel", "reps"), writes=("opps", "deal_touches"), streams=("opps",))
+def make_opportunities(ctx: Context, rng) -> None:
+    """Сделки из SQL-лидов: владелец, исход, стадии, MEDDIC, заметки, активности."""
+    leads = ctx.leads
+    opp_day = ctx.funnel.opp_day
+    li = np.flatnonzero(opp_day != NA)
+    li = li[np.lexsort((li, opp_day[li]))]
+    n = len(li)
+    created = opp_day[li]
+    seg = leads.seg[li]
+    owner, se = _staff(rng, ctx.reps, created, seg)
+    ramp = ramp_factor(ctx.reps, owner, created)
+    skill = ctx.reps.skill[owner]
+    # скрытое качество сделки: частично из качества лида
+    d = 0.55 * leads.q[li] + 0.35 * leads.fit[li] + rng.normal(0, 0.8, n)
+    seat_noise, price, disc, comp = _terms(rng, created, seg)   # места — позже, когда известна компания
+    won = rng.random(n) < sigmoid(_win_logit(leads, li, seg, d, skill, ramp, se, comp, disc))
+    last_open, close, entered, visible = _stages(rng, leads, li, created, seg, d, won)
+    is_closed = close <= END_DAY
+    cur = np.where(is_closed, np.where(won, 4, 5), visible.sum(axis=1) - 1)
+    outcome = np.where(is_closed, np.where(won, 0, 1), 2)
+    meddic = _meddic(rng, d, seg, np.where(is_closed, last_open, cur))
+    loss_reason = _loss_reasons(rng, outcome == 1, comp)
+    notes = make_notes(rng, meddic, seg, created, comp)
+    of_lead = np.full(len(leads.day), -1, dtype=np.int64)
+    of_lead[li] = np.arange(n)
+    opps = ctx.opps = Opportunities(
+        ids=ids("O", n, 5), li=li, of_lead=of_lead, created=created, close=close, is_closed=is_closed,
+        seg=seg, owner=owner, se=se, won=won, outcome=outcome, cur=cur, d=d, last_open=last_open,
+        entered=entered, visible=visible, ramp=ramp, seat_noise=seat_noise, price=price, disc=disc,
+        comp=comp, meddic=meddic, notes=notes, loss_reason=loss_reason)
+    ctx.deal_touches = _deal_touches(rng, opps, ctx.reps)
+
+
+def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
+    """Активности по сделкам: встречи на стадиях + письма и звонки между ними."""
+    n = len(opps.li)
+    visible, entered, is_closed, close = opps.visible, opps.entered, opps.is_closed, opps.close
+    created, owner, se = opps.created, opps.owner, opps.se
+    recs = []
+    oi2, st2 = np.nonzero(visible)
+    mday = np.minimum(to_workday(entered[oi2, st2]), np.where(is_closed, close, END_DAY)[oi2])
+    rep = np.where((st2 == 1) & (se[oi2] >= 0), se[oi2], owner[oi2])
+    noshow = rng.random(len(oi2)) < 0.06
+    recs.append(dict(opp=oi2, rep=rep, day=mday, type=np.full(len(oi2), 3),
+                     outcome=np.where(noshow, "no_show", "held").astype(object),
+                     dur=np.full(len(oi2), -1)))
+    span_end = np.where(is_closed, close, END_DAY)
+    nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * deals.OPP_FOLLOWUPS_PER_30_DAYS)
+    nf = np.minimum(nf, 12)
+    fo = np.repeat(np.arange(n), nf)
+    fday = to_workday(created[fo] + np.floor(rng.random(len(fo)) * (span_end[fo] - created[fo] + 1))
+                      .astype(np.int64))
+    ftype = np.where(rng.random(len(fo)) < 0.55, 1, np.where(rng.random(len(fo)) < 0.9, 0, 2))
+    u = rng.random(len(fo))
+    fout = np.where(ftype == 0, np.where(u < 0.7, "connected", "no_answer"),
+                    np.where(ftype == 1, np.where(u < 0.35, "replied", np.where(u < 0.75, "opened", "sent")),
+                             np.where(u < 0.5, "replied", "ignored"))).astype(object)
+    fdur = np.where((ftype == 0) & (fout == "connected"),
+                    np.round(np.exp(rng.normal(np.log(420), 0.5, len(fo)))), np.where(ftype == 0, 0, -1))
+    recs.append(dict(opp=fo, rep=owner[fo], day=fday, type=ftype, outcome=fout, dur=fdur))
+    act = concat_records(recs)
+    ok = (act["day"] <= END_DAY) & ((reps.exit[act["rep"]] == NA) | (act["day"] <= reps.exit[act["rep"]]))
+    return DealTouches(**{k: v[ok] for k, v in act.items()})
+
+
+def _deal_sizes(opps: Opportunities, accounts: Accounts) -> DealSizes:
+    """Места и годовая сумма: места растут с размером компании, допродажа — ≈ 30 % мест."""
+    seg, n = opps.seg, len(opps.li)
+    emp = accounts.emp[accounts.of_lead[opps.li]]
+    seats = np.empty(n)
+    for s, sname in enumerate(S.SEGMENTS):
+        sel = seg == s
+        seats[sel] = (deals.SEATS_MEDIAN[sname] * (emp[sel] / deals.SEATS_EMPLOYEE_REF[sname]) ** 0.25
+                      * np.exp(opps.seat_noise[sel]))
+    seats = np.where(accounts.upsell, np.maximum(1, np.round(seats * deals.UPSELL_SEATS_SHARE)),
+                     np.maximum(3, np.round(seats))).astype(np.int64)
+    return DealSizes(seats=seats, amount=np.round(seats * opps.price * (1 - opps.disc) * 12))
+
+
+def _opportunity_tables(ctx: Context) -> None:
+    opps, sizes, r_ids = ctx.opps, ctx.deal_sizes, ctx.reps.ids
+    df = pd.DataFrame({
+        "opportunity_id": opps.ids, "lead_id": ctx.leads.ids[opps.li],
+        "account_id": ctx.accounts.ids[ctx.accounts.of_lead[opps.li]],
+        "owner_id": r_ids[opps.owner], "se_id": optional_labels(r_ids, opps.se),
+        "segment": labels(S.SEGMENTS, opps.seg), "created_date": fmt_days(opps.created),
+        "close_date": fmt_days(np.where(opps.is_closed, opps.close, NA)),
+        "stage": labels(S.STAGES, opps.cur),
+        "outcome": labels(S.OUTCOMES, opps.outcome), "amount_rub": sizes.amount,
+        "loss_reason": opps.loss_reason,
+        "competitor": optional_labels(S.COMPETITORS, opps.comp),
+    })
+    for ei, e in enumerate(S.MEDDIC_COLUMNS):
+        df[e] = opps.meddic[:, ei]
+    df["notes"] = opps.notes
+    ctx.tables["opportunities"] = df
+    # история стадий: видимые входы в открытые стадии и закрытие
+    oi, st = np.nonzero(opps.visible)
+    cl = np.flatnonzero(opps.is_closed)
+    st_df = pd.concat([pd.DataFrame({"o": oi, "s": st, "day": opps.entered[oi, st]}),
+                       pd.DataFrame({"o": cl, "s": np.where(opps.won[cl], 4, 5), "day": opps.close[cl]})]
+                      ).sort_values(["o", "s"], kind="stable")
+    ctx.tables["opportunity_stages"] = pd.DataFrame({
+        "opportunity_id": opps.ids[st_df["o"].to_numpy()],
+        "stage": labels(S.STAGES, st_df["s"].to_numpy()),
+        "entered_date": fmt_days(st_df["day"].to_numpy())})
+
+
+def _leads_table(ctx: Context) -> None:
+    leads, funnel, accounts = ctx.leads, ctx.funnel, ctx.accounts
+    acc = accounts.of_lead
+    ctx.tables["leads"] = pd.DataFrame({
+        "lead_id": leads.ids, "account_id": accounts.ids[acc],
+        "created_date": fmt_days(leads.day), "business_line": "b2b", "channel": leads.chn,
+        "segment": labels(S.SEGMENTS, leads.seg), "industry": labels(S.INDUSTRIES, leads.ind),
+        "employees": accounts.emp[acc], "job_title_level": labels(S.JOB_TITLE_LEVELS, leads.title),
+        "website_visits": leads.visits, "pages_viewed": leads.pages, "content_downloads": leads.downloads,
+        "webinar_attended": leads.webinar, "demo_requested": leads.demo, "email_opens": leads.opens,
+        "sdr_id": optional_labels(ctx.reps.ids, funnel.sdr),
+        "mql_date": fmt_days(funnel.mql_day), "sql_date": fmt_days(funnel.sql_day),
+        "status": funnel.status, "disqualify_reason": funnel.reason,
+        "opportunity_id": optional_labels(ctx.opps.ids, ctx.opps.of_lead),
+    })
+
+
+@step("таблицы сделок и лидов", reads=("leads", "funnel", "reps", "opps", "accounts"),
+      writes=("deal_sizes", "tables.opportunities", "tables.opportunity_stages", "tables.leads"))
+def make_deal_and_lead_tables(ctx: Context) -> None:
+    """Размеры сделок (нужна компания) и таблицы opportunities, opportunity_stages, leads."""
+    ctx.deal_sizes = _deal_sizes(ctx.opps, ctx.accounts)
+    _opportunity_tables(ctx)
+    _leads_table(ctx)

@@ -1,0 +1,34 @@
+"""Маркетинговые бюджеты B2B и B2C по месяцам и каналам."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from salesbook.data import schemas as S
+from salesbook.data.generator.context import Context, Spend
+from salesbook.data.generator.dates import growth, month_str
+from salesbook.data.generator.params import b2c, company, funnel
+from salesbook.data.generator.pipeline import step
+
+
+@step("маркетинговые бюджеты", writes=("spend", "tables.marketing_spend"), streams=("spend",))
+def make_marketing_spend(ctx: Context, rng) -> None:
+    """Бюджет канала = база 2023 года × рост × сезонность × шум, с точностью до 100 ₽."""
+    m = np.arange(company.N_MONTHS)
+    moy = m % 12
+    rows = []
+    spend = ctx.spend = Spend(b2b=np.zeros((company.N_MONTHS, len(S.B2B_CHANNELS))),
+                              b2c=np.zeros((company.N_MONTHS, len(S.B2C_CHANNELS))))
+    for line, budgets, arr in (("b2b", funnel.B2B_BUDGET_2023, spend.b2b), ("b2c", b2c.B2C_BUDGET_2023, spend.b2c)):
+        for j, (ch, base) in enumerate(budgets.items()):
+            season = company.EVENTS_MONTH_SEASONALITY if ch == "events" else company.B2B_MONTH_SEASONALITY
+            noise = np.exp(rng.normal(0, funnel.SPEND_NOISE_SIGMA, company.N_MONTHS))
+            amount = base * ctx.scale * growth(m, company.BUDGET_GROWTH_PER_YEAR) * season[moy] * noise
+            amount = np.round(amount / 100) * 100
+            arr[:, j] = amount
+            rows.append(pd.DataFrame({"m": m, "business_line": line, "channel": ch, "spend_rub": amount}))
+    df = pd.concat(rows, ignore_index=True)
+    df = df.sort_values(["m", "business_line", "channel"], kind="stable")
+    df.insert(0, "month", month_str(df["m"].to_numpy()))
+    ctx.tables["marketing_spend"] = df.drop(columns="m").reset_index(drop=True)

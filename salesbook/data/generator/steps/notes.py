@@ -1,0 +1,94 @@
+"""Заметки AE к сделкам: по 1–3 предложения о подтверждённых элементах MEDDIC и конкурентах.
+
+Шаблоны и подстановки — в ``corpora/deal_notes.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from salesbook.data import schemas as S
+from salesbook.data.generator.arrays import choice_codes
+from salesbook.data.generator.corpora import corpus
+from salesbook.data.generator.dates import fmt_days
+
+
+def _fill_template(tpl, values):
+    """Подставить массивы значений в шаблон (векторно, без цикла по строкам)."""
+    parts = re.split(r"\{(\w+)\}", tpl)
+    n = len(next(iter(values.values())))
+    out = np.full(n, parts[0], dtype=object)
+    for i in range(1, len(parts), 2):
+        out = out + values[parts[i]] + parts[i + 1]
+    return out
+
+
+def _capitalize(arr):
+    s = pd.Series(arr, dtype=object)
+    return (s.str[:1].str.upper() + s.str[1:]).to_numpy(dtype=object)
+
+
+def _pick(rng, pool, n):
+    return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
+
+
+def _substitutions(rng, seg, created):
+    """Значения подстановок шаблонов для каждой сделки."""
+    texts = corpus("deal_notes")
+    n = len(seg)
+    dd = pd.Series(fmt_days(np.minimum(created + rng.integers(7, 35, n), created + 40)), dtype=object)
+    eb = np.empty(n, dtype=object)
+    for s, sname in enumerate(S.SEGMENTS):
+        sel = seg == s
+        eb[sel] = _pick(rng, texts["economic_buyers"][sname], sel.sum())
+    champ = _pick(rng, texts["champions"], n)
+    h1 = rng.integers(8, 49, n)
+    as_text = lambda x: x.astype(str).astype(object)  # noqa: E731
+    return {
+        "date": (dd.str[8:10] + "." + dd.str[5:7]).to_numpy(dtype=object),
+        "eb": eb, "Eb": _capitalize(eb), "champ": champ, "Champ": _capitalize(champ),
+        "h1": as_text(h1),
+        "h2": as_text(np.maximum(1, np.round(h1 * rng.uniform(0.25, 0.6, n))).astype(int)),
+        "pct": as_text(rng.integers(15, 46, n)),
+        "sla": as_text(rng.integers(90, 99, n)),
+        "n": as_text(rng.integers(4, 40, n) * np.array([1, 3, 10])[seg]),
+        "weeks": as_text(rng.integers(2, 7, n)),
+        "system": _pick(rng, texts["systems"], n),
+        "crit": _pick(rng, texts["criteria"], n),
+    }
+
+
+def make_notes(rng, meddic, seg, created, competitor):
+    """Заметки к сделкам: элементы MEDDIC в случайном порядке, уровень — из оценки сделки."""
+    texts = corpus("deal_notes")
+    n = len(seg)
+    vals = _substitutions(rng, seg, created)
+    n_sent = choice_codes(rng, n, (0.3, 0.45, 0.25)) + 1
+    order = np.argsort(rng.random((n, len(S.MEDDIC_COLUMNS))), axis=1)
+    notes = np.full(n, "", dtype=object)
+    for slot in range(3):
+        active = n_sent > slot
+        e_idx = order[:, slot]
+        sent = np.full(n, "", dtype=object)
+        for ei, e in enumerate(S.MEDDIC_COLUMNS):
+            for lvl, tpls in texts["templates"][e].items():
+                sel = active & (e_idx == ei) & (meddic[:, ei] == lvl)
+                if not sel.any():
+                    continue
+                t_idx = rng.integers(0, len(tpls), sel.sum())
+                si = np.flatnonzero(sel)
+                for ti, tpl in enumerate(tpls):
+                    sub = si[t_idx == ti]
+                    if len(sub):
+                        sent[sub] = _fill_template(tpl, {k: v[sub] for k, v in vals.items()})
+        sep = np.where((notes != "") & (sent != ""), " ", "")
+        notes = notes + sep + sent
+    cs = (competitor >= 0) & (rng.random(n) < 0.6)
+    names = np.array([texts["competitors"][c] for c in S.COMPETITORS], dtype=object)
+    first, second = texts["competitor_phrases"]
+    phrase = np.where(rng.random(n) < 0.5, first, second)
+    notes[cs] = notes[cs] + " " + phrase[cs] + names[competitor[cs]] + "»."
+    return notes
