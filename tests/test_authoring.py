@@ -1,14 +1,12 @@
 """Один исходник — три результата: синхронность, отсутствие утечек, перевод MyST."""
 
 import json
-import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from salesbook.authoring import notebooks
-from salesbook.authoring.notebooks import ROOT, AuthoringError, myst_to_markdown
+from salesbook.authoring.notebooks import AuthoringError, myst_to_markdown
 
 SOURCE = """---
 jupytext:
