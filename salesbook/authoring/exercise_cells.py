@@ -54,7 +54,8 @@ def check_line(exercise_id: str) -> str:
     return f"{exercise_id.rsplit('.', 1)[-1]}.check()"
 
 
-def _tags(cell) -> list[str]:
+def cell_tags(cell) -> list[str]:
+    """Теги ячейки тетради (пустой список, если их нет)."""
     return list(cell.get("metadata", {}).get("tags", []))
 
 
@@ -63,15 +64,10 @@ def _tags(cell) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _markers(source: str) -> dict[int, tuple[int, re.Match]]:
-    """Номер строки (с 1) → (столбец начала комментария, разбор метки)."""
-    found = {}
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type == tokenize.COMMENT:
-            match = _MARKER.match(token.string)
-            if match:
-                found[token.start[0]] = (token.start[1], match)
-    return found
+def _comments(source: str) -> dict[int, tuple[int, str]]:
+    """Номер строки (с 1) → (столбец, где начинается комментарий, его текст)."""
+    return {token.start[0]: (token.start[1], token.string)
+            for token in tokenize.generate_tokens(io.StringIO(source).readline) if token.type == tokenize.COMMENT}
 
 
 def _char_col(line: str, byte_col: int) -> int:
@@ -156,11 +152,12 @@ def split_solution(source: str, exercise_id: str) -> tuple[str, str]:
     check = check_line(exercise_id)
     try:
         tree = ast.parse(source)
-        markers = _markers(source)
+        comments = _comments(source)
     except (SyntaxError, tokenize.TokenError) as exc:
         raise MarkerError(f"решение не разбирается как Python: {exc}") from None
     if any(isinstance(n, ast.Expr) and ast.unparse(n).strip() == check for n in tree.body):
         raise MarkerError(f"строку {check} генератор допишет сам — уберите её из решения")
+    markers = {n: (col, match) for n, (col, text) in comments.items() if (match := _MARKER.match(text))}
     lines = source.split("\n")
     solution = [_without_marker(line, markers.get(n)) for n, line in enumerate(lines, 1)]
 
@@ -176,10 +173,6 @@ def split_solution(source: str, exercise_id: str) -> tuple[str, str]:
             target = _blank_target(tree, n)
             blanks[target.lineno] = (target, match["hint"] or None)
 
-    comment_cols = {n: col for n, (col, _) in markers.items()}
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type == tokenize.COMMENT:
-            comment_cols.setdefault(token.start[0], token.start[1])
     rows: list[tuple[str, str | None, bool]] = []
     n = 1
     while n <= len(lines):
@@ -190,7 +183,7 @@ def split_solution(source: str, exercise_id: str) -> tuple[str, str]:
             target, hint = blanks[n]
             first, last = lines[n - 1], lines[target.end_lineno - 1]
             head = first[: _char_col(first, target.col_offset)]
-            tail = _code(last, comment_cols.get(target.end_lineno))[_char_col(last, target.end_col_offset):]
+            tail = _code(last, comments.get(target.end_lineno, (None,))[0])[_char_col(last, target.end_col_offset):]
             rows.append((f"{head}___{tail}".rstrip(), hint, True))
             n = target.end_lineno + 1
             continue
@@ -220,7 +213,7 @@ def expand(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
-        if "solution" not in _tags(cell):
+        if "solution" not in cell_tags(cell):
             cells.append(cell)
             continue
         exercise_id = cell.metadata.get("exercise", "")
@@ -228,7 +221,7 @@ def expand(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             starter, solution = split_solution(cell.source, exercise_id)
         except MarkerError as exc:
             raise MarkerError(f"упражнение {exercise_id}: {exc}") from None
-        if not (cells and "starter" in _tags(cells[-1])):
+        if not (cells and "starter" in cell_tags(cells[-1])):
             cells.append(nbformat.v4.new_code_cell(starter, metadata={"tags": list(STARTER_TAGS)}))
         cell.source = solution
         cells.append(cell)

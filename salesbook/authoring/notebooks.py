@@ -35,7 +35,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from salesbook.authoring.exercise_cells import MarkerError, check_line, exercise_title, expand
+from salesbook.authoring.exercise_cells import MarkerError, cell_tags, check_line, exercise_title, expand
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ("notebooks", "solutions")
@@ -72,10 +72,6 @@ def read_source(path: Path):
     return jupytext.read(path, fmt="md:myst")
 
 
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
 def expanded_source(path: Path, root: Path = ROOT):
     """Исходник, где у каждого решения есть заготовка (выведенная или написанная руками)."""
     try:
@@ -91,7 +87,7 @@ def lint_source(path: Path, root: Path = ROOT) -> list[str]:
     rel = path.relative_to(root)
     seen_ids = set()
     for i, cell in enumerate(nb.cells, 1):
-        tags = set(_tags(cell))
+        tags = set(cell_tags(cell))
         roles = tags & set(BOOK_TAGS) | (tags & {"book-only"})
         if len(roles) > 1:
             problems.append(f"{rel}, ячейка {i}: несовместимые теги {sorted(roles)}")
@@ -107,7 +103,7 @@ def lint_source(path: Path, root: Path = ROOT) -> list[str]:
             seen_ids.add(ex_id)
         if "starter" in tags:  # заготовка, написанная руками
             following = nb.cells[i] if i < len(nb.cells) else None
-            check = check_line(following.metadata.get("exercise", "")) if following and "solution" in _tags(following) else None
+            check = check_line(following.metadata.get("exercise", "")) if following and "solution" in cell_tags(following) else None
             if check is None:
                 problems.append(f"{rel}, ячейка {i}: заготовка стоит не прямо перед решением")
             elif check not in cell.source:
@@ -117,7 +113,7 @@ def lint_source(path: Path, root: Path = ROOT) -> list[str]:
     except MarkerError as exc:
         return problems + [f"{rel}: {exc}"]
     for starter, solution in zip(expanded.cells, expanded.cells[1:]):
-        if "solution" not in _tags(solution):
+        if "solution" not in cell_tags(solution):
             continue
         ex_id = solution.metadata.get("exercise")
         if "___" not in starter.source:
@@ -292,7 +288,7 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
         counter = [0]
         cells = []
         for cell in source.cells:
-            tags = set(_tags(cell))
+            tags = set(cell_tags(cell))
             if "book-only" in tags:
                 continue
             if variant == "notebooks" and "solution" in tags:
@@ -434,10 +430,10 @@ def leaked_lines(root: Path = ROOT) -> list[str]:
         source = expanded_source(path, root)
         starter_lines = set()
         for cell in source.cells:
-            if "starter" in _tags(cell):
+            if "starter" in cell_tags(cell):
                 starter_lines.update(l.strip() for l in cell.source.splitlines())
         for cell in source.cells:
-            if "solution" not in _tags(cell):
+            if "solution" not in cell_tags(cell):
                 continue
             for line in cell.source.splitlines():
                 if _meaningful(line) and line.strip() not in starter_lines and line.strip() in all_workbook_lines:
