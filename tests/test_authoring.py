@@ -1,14 +1,12 @@
 """Один исходник — три результата: синхронность, отсутствие утечек, перевод MyST."""
 
 import json
-import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from salesbook.authoring import notebooks
-from salesbook.authoring.notebooks import ROOT, AuthoringError, myst_to_markdown
+from salesbook.authoring.notebooks import AuthoringError, myst_to_markdown
 
 SOURCE = """---
 jupytext:
@@ -37,14 +35,10 @@ from salesbook.runtime.checks import ___
 :::
 
 ```{code-cell} ipython3
-:tags: [starter, remove-output]
-answer = ___
-```
-
-```{code-cell} ipython3
 :tags: [solution, hide-input]
 :exercise: ch99.demo.q1
-answer = 40 + 2
+base = 40  # только в решении
+answer = base + 2  # ___: прибавьте 2
 ```
 """
 
@@ -83,13 +77,13 @@ def test_generation_splits_cells_and_is_deterministic(tree):
     solutions = nbformat.read(tree / "solutions" / "ch99" / "9_9_demo.ipynb", as_version=4)
     wb_code = [c.source for c in workbook.cells if c.cell_type == "code"]
     sol_code = [c.source for c in solutions.cells if c.cell_type == "code"]
-    assert "answer = ___" in wb_code and "answer = 40 + 2" not in wb_code
-    assert "answer = 40 + 2" in sol_code and "answer = ___" not in sol_code
+    assert "answer = ___  # прибавьте 2\nq1.check()" in wb_code and not any("base" in code for code in wb_code)
+    assert "base = 40\nanswer = base + 2\nq1.check()" in sol_code and "answer = ___" not in "\n".join(sol_code)
     assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in workbook.cells if c.cell_type == "code")
     text = "\n".join(c.source for c in workbook.cells if c.cell_type == "markdown")
     assert "#### Упражнение 1. Посчитайте" in text and "{term}" not in text and "(ch99-demo)=" not in text
     assert "9.9. Демо" in text
-    assert json.loads((tree / notebooks.SOLUTIONS_JSON).read_text())["ch99.demo.q1"] == "answer = 40 + 2"
+    assert json.loads((tree / notebooks.SOLUTIONS_JSON).read_text())["ch99.demo.q1"] == "base = 40\nanswer = base + 2\nq1.check()"
     assert notebooks.out_of_sync(tree) == []
 
 
@@ -107,7 +101,7 @@ def test_leak_check_catches_solution_in_workbook(tree):
     notebooks.generate(tree)
     path = tree / "notebooks" / "ch99" / "9_9_demo.ipynb"
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("answer = 40 + 2"))
+    nb.cells.append(nbformat.v4.new_code_cell("answer = base + 2"))
     nbformat.write(nb, path)
     assert notebooks.leaked_lines(tree) != []
 

@@ -1,6 +1,5 @@
 """Механизм проверки: статусы, подсказки, устойчивость к любому вводу."""
 
-import math
 
 import numpy as np
 import pandas as pd
@@ -9,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
-from salesbook.runtime.checks import ___, Choice, Exercise, ExpectationError, Function, Mistake, Number, Table
+from salesbook.runtime.checks import ___, Choice, Exercise, ExpectationError, Function, Mistake, Table
 
 EXPECTED = 123_456.78
 
@@ -21,7 +20,7 @@ def make_number_exercise():
         var="answer_q1",
         expected=lambda: EXPECTED,
         hints=["первая", "вторая"],
-        mistakes=[Mistake(hint="Вы забыли зарплаты.", value=lambda: 100_000.0)],
+        mistakes=[Mistake(name="no_salaries", hint="Вы забыли зарплаты.", value=lambda: 100_000.0)],
     )
 
 
@@ -157,12 +156,33 @@ def test_choice():
 
 def test_function_exercise():
     cases = lambda: [((100.0, 4), 25.0), ((90.0, 3), 30.0)]
-    ex = Exercise(id="t.f.q", title="", var="f", expected=lambda: None, compare=Function(cases))
+    ex = Exercise(id="t.f.q", title="", var="f", compare=Function(cases))  # эталон — в самих случаях
     assert ex.check(lambda c, n: c / n).passed
     assert ex.check(lambda c, n: c * n).status == "incorrect"
     assert ex.check(lambda c, n: 1 / 0).status == "invalid"
     assert ex.check(lambda c, n: ___).status == "unattempted"
     assert ex.check(42).status == "invalid"
+
+
+def test_expected_is_required_unless_the_comparison_holds_it():
+    with pytest.raises(TypeError, match="expected"):
+        Exercise(id="t.n.q", title="", var="x")
+    assert Exercise(id="t.f.q", title="", var="f", compare=Function(lambda: [])).expected_value() is None
+
+
+def test_mistakes_are_reached_by_name():
+    ex = make_number_exercise()
+    assert ex.expected_value() == EXPECTED
+    assert ex.mistake_value("no_salaries") == 100_000.0
+    assert ex.check(ex.mistake_value("no_salaries")).message == "Вы забыли зарплаты."
+    with pytest.raises(KeyError, match="no_salaries"):
+        ex.mistake_value("typo")
+    by_sign = Exercise(id="t.s.q", title="", var="x", expected=lambda: 1.0,
+                       mistakes=[Mistake(name="negative", hint="Отрицательным не бывает.", matches=lambda a: a < 0)])
+    with pytest.raises(ValueError, match="признаку"):
+        by_sign.mistake_value("negative")
+    with pytest.raises(TypeError, match="имя"):
+        Exercise(id="t.n.q", title="", var="x", expected=lambda: 1, mistakes=[Mistake(hint="без имени", value=lambda: 2)])
 
 
 def test_expectation_env(monkeypatch):

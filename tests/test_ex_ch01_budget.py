@@ -1,27 +1,20 @@
 """Раздел 1.3: ошибки, которые ловятся признаком ответа, и согласованность эталонов."""
 
-import pytest
 
 from salesbook.toolkit import planning
 from salesbook.exercises import ch01_budget as ex
 
 
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
-
-
 def test_derisk_choice_accepts_any_case_and_quotes():
-    right = ex._derisk()
+    right = ex.q6.expected_value()
     assert ex.q6.check(right).passed
     assert ex.q6.check(right.upper()).passed
     assert ex.q6.check(f"«{right}»").passed
 
 
 def test_derisk_wrong_choices_get_their_hints():
-    right = ex._derisk()
-    widest = ex._widest_range()
+    right = ex.q6.expected_value()
+    widest = ex.q6.mistake_value("widest_range")
     assert widest != right, "данные должны различать «самый широкий диапазон» и «самое сильное влияние»"
     result = ex.q6.check(widest)
     assert result.status == "incorrect" and "диапазон" in result.message
@@ -37,13 +30,13 @@ def test_derisk_wrong_choices_get_their_hints():
 
 def test_derisk_agrees_with_monte_carlo_correlations():
     """Лидер торнадо — и самый связанный с результатом вход в симуляции (ранговая корреляция)."""
-    sim = ex._simulation()
+    sim = ex.simulation_2026()
     corr = sim[list(planning.RISK_INPUTS)].corrwith(sim["new_arr"], method="spearman").abs()
-    assert corr.idxmax() == ex._derisk()
+    assert corr.idxmax() == ex.q6.expected_value()
 
 
 def test_probability_tolerates_another_seed():
-    team, prod = ex._team(True), ex._prod()
+    team, prod = ex.team_2026(True), ex.productivity_2025()
     other = planning.simulate_plan(team, prod, 2026, planning.RISK_RANGES_2026, n_runs=10_000, seed=7)
     p = planning.plan_percentiles(other, planning.TARGET_NEW_ARR_2026)["prob_hit"]
     assert ex.q5.check(p).passed
@@ -51,11 +44,11 @@ def test_probability_tolerates_another_seed():
 
 def test_plan_story_holds_on_course_data():
     """Числа, на которых держится текст: разрыв есть, три AE mid-market его закрывают, найм окупается не мгновенно."""
-    approved = ex._plan_by_segment(final=False).sum()
-    final = ex._plan_by_segment(final=True).sum()
+    approved = ex.bookings_plan_2026(final=False).sum()
+    final = ex.bookings_plan_2026(final=True).sum()
     assert approved < planning.TARGET_NEW_ARR_2026 <= final
-    assert 0 < ex.q4._expected() < ex._roi(ex._hire_flows(with_media=False))
-    assert ex.q5._expected() < 0.5
+    assert 0 < ex.q4.expected_value() < ex.q4.mistake_value("people_only")
+    assert ex.q5.expected_value() < 0.5
 
 
 def test_quiz_feedback_on_every_option():

@@ -1,20 +1,14 @@
 """Раздел 1.1.1: ошибки, которые ловятся не значением, а признаком ответа."""
 
-import pytest
 
 from salesbook.exercises import ch01_cac as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
+from salesbook.toolkit import acquisition
 
 
 def test_channel_table_with_organic_row_gets_its_hint():
-    table = ex._channel_table()
-    funnel = ex._funnel(*ex.YEAR)
-    with_organic = table.copy()
+    with_organic = ex.q2.expected_value().copy()
+    funnel = ex.funnel(*ex.YEAR)
     with_organic.loc["organic"] = [0.0, funnel.loc["organic", "customers"], float("nan")]
     result = ex.q2.check(with_organic)
     assert result.status == "incorrect"
@@ -22,12 +16,12 @@ def test_channel_table_with_organic_row_gets_its_hint():
 
 
 def test_channel_table_accepts_key_as_column_and_any_order():
-    table = ex._channel_table().reset_index().sample(frac=1, random_state=1)
-    assert ex.q2.check(table).passed
+    shuffled = ex.q2.expected_value().reset_index().sample(frac=1, random_state=1)
+    assert ex.q2.check(shuffled).passed
 
 
 def test_channel_choice_mistakes_point_to_the_wrong_criterion():
-    funnel = ex._paid_funnel()
+    funnel = ex.paid_funnel()
     right = funnel["cac"].idxmax()
     criteria = {"cpl": "CPL", "spend_rub": "бюджет", "cost_per_sql": "SQL"}
     distinct = 0
@@ -44,8 +38,8 @@ def test_channel_choice_mistakes_point_to_the_wrong_criterion():
 
 
 def test_lag_changes_the_answer():
-    no_lag = ex._full_costs(*ex.Q1_2025) / ex._new(*ex.Q1_2025)
-    lagged = ex._full_costs(*ex.Q4_2024) / ex._new(*ex.Q1_2025)
+    no_lag = ex.q5.mistake_value("no_lag")
+    lagged = ex.q5.expected_value()
     assert abs(no_lag / lagged - 1) > 0.02
 
 
@@ -56,10 +50,7 @@ def test_quiz_feedback_on_every_option():
 
 def test_claims_in_the_prose_hold_on_the_data():
     """Текст раздела делает качественные выводы из данных — они должны оставаться верными."""
-    from salesbook.toolkit import acquisition
-    from salesbook.data import load
-
-    d = ex._data()
+    d = {name: table(name) for name in ("marketing_spend", "sm_costs", "opportunities")}
     deals = acquisition.new_customer_deals(d["opportunities"])
     deals = deals[acquisition.in_period(deals["close_date"], *ex.YEAR)]
     # «в рублях самый дорогой клиент — enterprise, на рубль ACV дороже всех SMB»: ACV enterprise на порядок выше
@@ -82,10 +73,6 @@ def test_claims_in_the_prose_hold_on_the_data():
 
 
 def test_segment_claim_smb_costs_most_per_rouble_of_acv():
-    from salesbook.toolkit import acquisition
-    from salesbook.data import load
-
-    d = ex._data()
-    table = acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], load("reps"), *ex.YEAR)
-    assert table["cac"].idxmax() == "enterprise"
-    assert table["cost_per_acv_rub"].idxmax() == "smb"
+    segments = acquisition.cac_by_segment(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities", "reps")), *ex.YEAR)
+    assert segments["cac"].idxmax() == "enterprise"
+    assert segments["cost_per_acv_rub"].idxmax() == "smb"

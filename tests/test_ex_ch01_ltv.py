@@ -1,17 +1,11 @@
 """Раздел 1.1.2: ошибки, которые ловятся признаком ответа, и выводы текста, которые должны держаться на данных."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from salesbook.toolkit import retention, unit_economics
 from salesbook.exercises import ch01_ltv as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 # ---------------------------------------------------------------------------
@@ -20,11 +14,11 @@ def _no_expectation(monkeypatch):
 
 
 def test_decision_mistakes_point_to_the_wrong_criterion():
-    right = ex._segment_to_cut()
+    right = ex.q5.expected_value()
     assert right == "smb"
     assert ex.q5.check("SMB").passed
     assert ex.q5.check(" smb ").passed
-    by_cac = str(ex._decision()["cac"].idxmax())
+    by_cac = ex.q5.mistake_value("by_cac")
     assert by_cac != right
     result = ex.q5.check(by_cac)
     assert result.status == "incorrect" and "CAC" in result.message
@@ -37,30 +31,30 @@ def test_decision_mistakes_point_to_the_wrong_criterion():
 
 
 def test_decision_blended_view_hides_the_losing_segment():
-    assert ex._blended_ratio() > 1
-    assert ex._decision()["ratio"].min() < 1
+    assert ex.blended_ltv_cac() > 1
+    assert ex.segment_ltv_cac()["ratio"].min() < 1
 
 
 def test_churn_table_accepts_key_as_column_and_any_order():
-    table = ex._churn_table().reset_index().sample(frac=1, random_state=1)
-    assert ex.q2.check(table).passed
+    shuffled = ex.q2.expected_value().reset_index().sample(frac=1, random_state=1)
+    assert ex.q2.check(shuffled).passed
 
 
 def test_churn_table_in_percent_gets_a_hint():
-    result = ex.q2.check(ex._churn_table() * 100)
+    result = ex.q2.check(ex.q2.expected_value() * 100)
     assert result.status == "incorrect"
     assert "процент" in result.message
 
 
 def test_forecast_accepts_numpy_scalar_and_array_of_one():
-    value = ex._forecast()
+    value = ex.q4.expected_value()
     assert ex.q4.check(np.float64(value)).passed
     assert ex.q4.check(np.array([value])).passed
 
 
-def test_learner_solutions_match_reference():
+def test_learner_solutions_match_reference(data):
     """Код решений из книги даёт эталон (проверка независимо от тетради)."""
-    d = ex._data()
+    d = data
     rates = retention.churn_rates(d["mrr_seg"], "2025-01-01", "2025-12-31", by="segment")
     assert ex.q1.check(unit_economics.annual_from_monthly_churn(rates.loc["smb", "logo_churn"])).passed
     assert ex.q2.check(rates[["logo_churn", "revenue_churn"]]).passed
@@ -81,10 +75,10 @@ def test_quiz_feedback_on_every_option():
 
 @pytest.fixture(scope="module")
 def data():
-    from salesbook.data import load
-
-    d = dict(ex._data())
-    d["users"] = load("b2c_users")
+    names = ("accounts", "mrr", "cogs", "b2c_purchases", "b2c_users", "marketing_spend")
+    d = {name: table(name) for name in names}
+    d["users"] = d["b2c_users"]
+    d["mrr_seg"] = retention.add_segment(d["mrr"], d["accounts"])
     d["customers"] = retention.customer_table(d["mrr_seg"], by="segment")
     return d
 
@@ -108,13 +102,13 @@ def test_claims_about_margin_and_churn(data):
 
 def test_claims_about_exercise_messages(data):
     # q1: «больше четверти»; q3: «около шести лет»; q4: «каждый десятый»
-    assert 0.25 < ex.q1._expected() < 0.34 and ex._smb() < 0.03
-    churn_mid = ex._rates(*ex.TWO_YEARS).loc["mid_market", "logo_churn"]
+    assert 0.25 < ex.q1.expected_value() < 0.34 and ex.q1.mistake_value("monthly") < 0.03
+    churn_mid = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment").loc["mid_market", "logo_churn"]
     assert 60 < 1 / churn_mid < 84
-    assert 0.08 < ex._forecast() < 0.13
+    assert 0.08 < ex.q4.expected_value() < 0.13
     # q2: «в SMB и enterprise отток выручки выше лого-оттока»
-    table = ex._churn_table()
-    assert (table.loc[["smb", "enterprise"], "revenue_churn"] > table.loc[["smb", "enterprise"], "logo_churn"]).all()
+    churn = ex.q2.expected_value()
+    assert (churn.loc[["smb", "enterprise"], "revenue_churn"] > churn.loc[["smb", "enterprise"], "logo_churn"]).all()
 
 
 def test_claims_about_cohorts(data):
@@ -182,7 +176,7 @@ def test_claims_about_sbg_on_company_data(data):
 def test_claims_about_segment_ltv(data):
     seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
     arpa = retention.arpa(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
-    gm = ex._gm(*ex.TWO_YEARS)
+    gm = retention.gross_margin(data["cogs"], retention.b2b_revenue(data["mrr"]), *ex.TWO_YEARS)
     curves = retention.pooled_curve(retention.cohort_table(data["mrr_seg"], by="segment"), by="segment", min_cohorts=3)
     customers = data["customers"]
     results = {}
@@ -213,7 +207,7 @@ def test_claims_about_b2c(data):
     payers = pooled["payers"] / pooled["users"]
     assert 0.09 < payers[24] < 0.13                                    # «платят 11 % зарегистрированных»
     assert payers[24] - payers[3] < 0.02                               # «доля платящих потом почти не растёт»
-    spend = ex._data()["marketing_spend"]
+    spend = data["marketing_spend"]
     cost = spend.loc[(spend["business_line"] == "b2c") & (spend["month"].dt.year == 2024), "spend_rub"].sum()
     paid = ((users["signup_date"].dt.year == 2024) & (users["acquisition_channel"] != "organic")).sum()
     gross_profit_24 = pooled.loc[24, "revenue"] / pooled.loc[24, "users"] * b2c_gm

@@ -6,41 +6,35 @@ from salesbook.toolkit import finance, unit_economics
 from salesbook.exercises import ch01_ltv_cac as ex
 
 
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
-
-
 def test_company_ratio_matches_package_formula():
-    c = ex._company()
+    c = ex.company()
     ltv = unit_economics.simple_ltv(c["arpa"], c["gm"], c["churn"])
-    assert ex.q1._expected() == pytest.approx(unit_economics.ltv_to_cac(ltv, c["cac"]))
+    assert ex.q1.expected_value() == pytest.approx(unit_economics.ltv_to_cac(ltv, c["cac"]))
 
 
 def test_horizon_lowers_the_ratio():
-    assert ex.q2._expected() < ex._mid_ratio(horizon=None)
+    assert ex.q2.expected_value() < ex.q2.mistake_value("no_horizon")
 
 
 def test_lower_churn_raises_smb_ratio_but_not_to_three():
     """Текст: одного рычага оттока для SMB мало."""
-    assert ex._smb_ratio() < ex.q3._expected() < ex.TARGET_RATIO
+    assert ex.segments().loc["smb", "ltv_cac"] < ex.q3.expected_value() < ex.TARGET_RATIO
 
 
 def test_cutting_channel_does_not_lower_full_cac():
     """Текст раздела: без сокращения людей полный CAC от отключения канала не падает."""
-    assert ex.q4._expected() <= ex._company_ltv() / ex._company()["cac"]
+    assert ex.q4.expected_value() <= ex.q1.expected_value()
 
 
 def test_target_arpa_gives_ratio_three():
-    row = ex._segments().loc["smb"]
-    ltv = unit_economics.simple_ltv(ex.q5._expected(), row["gross_margin"], row["monthly_churn"])
+    row = ex.segments().loc["smb"]
+    ltv = unit_economics.simple_ltv(ex.q5.expected_value(), row["gross_margin"], row["monthly_churn"])
     assert ltv / row["cac"] == pytest.approx(ex.TARGET_RATIO)
-    assert ex.q5._expected() > row["arpa"]  # цену нужно поднимать, а не снижать
+    assert ex.q5.expected_value() > row["arpa"]  # цену нужно поднимать, а не снижать
 
 
 def test_text_claims_hold_on_course_data():
-    seg = ex._segments()
+    seg = ex.segments()
     assert seg.loc["smb", "ltv_cac"] < 1 < 3 < seg.loc["mid_market", "ltv_cac"] < seg.loc["enterprise", "ltv_cac"]
     five_years = finance.scenario_table(seg[["monthly_churn", "arpa", "gross_margin", "cac"]], horizon=60)["ltv_cac"]
     assert five_years["enterprise"] > 5
@@ -55,7 +49,7 @@ def test_quiz_feedback_on_every_option():
 
 def test_company_is_near_three_and_single_lever_crosses_it():
     """Текст раздела: отношение компании почти на ориентире, и отдельный рычаг выводит его за 3."""
-    base = ex.q1._expected()
+    base = ex.q1.expected_value()
     assert 2 < base < 3
-    c = ex._company()
+    c = ex.company()
     assert c["churn"] > 0 and base * 1.1 > 3  # конверсия +10 % → CAC / 1,1

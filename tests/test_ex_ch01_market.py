@@ -6,38 +6,33 @@ import pytest
 from salesbook.toolkit import market
 from salesbook.runtime.checks import ___
 from salesbook.exercises import ch01_market as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 # --- 1. Win rate -------------------------------------------------------------
 
 
 def test_win_rate_table_accepts_key_as_column_and_any_order():
-    table = ex._segment_win_rate().reset_index().sample(frac=1, random_state=3)
-    assert ex.q1.check(table).passed
-    extra_columns = market.win_rates(ex._data()["opportunities"].query("created_date >= '2025-01-01'"), "segment")
+    shuffled = ex.q1.expected_value().reset_index().sample(frac=1, random_state=3)
+    assert ex.q1.check(shuffled).passed
+    extra_columns = market.win_rates(table("opportunities").query("created_date >= '2025-01-01'"), "segment")
     assert ex.q1.check(extra_columns).passed                       # готовая функция курса тоже подходит
 
 
 def test_fresh_cohort_looks_worse_for_long_cycles():
-    all_years = market.win_rates(ex._data()["opportunities"], "segment")["win_rate"]
-    assert ex._segment_win_rate().loc["enterprise", "win_rate"] < all_years["enterprise"]
+    all_years = market.win_rates(table("opportunities"), "segment")["win_rate"]
+    assert ex.q1.expected_value().loc["enterprise", "win_rate"] < all_years["enterprise"]
 
 
 # --- 3. ICP ------------------------------------------------------------------
 
 
 def test_icp_mistakes_are_distinct_and_explained():
-    right = ex._icp_top()
+    right = ex.q3.expected_value()
     words = {"small_sample": "несколько", "default_weights": "по умолчанию", "acv_only": "чеком", "most_wins": "Объём"}
     seen = set()
     for name, word in words.items():
-        wrong = ex._wrong(name)
+        wrong = ex.q3.mistake_value(name)
         assert wrong != right, name
         seen.add(wrong)
         result = ex.q3.check(wrong)
@@ -49,7 +44,7 @@ def test_icp_mistakes_are_distinct_and_explained():
 @pytest.mark.parametrize("form", [lambda c: c, lambda c: c.upper(), lambda c: c.replace("/", " / "),
                                   lambda c: tuple(c.split("/")), lambda c: f"«{c}»"])
 def test_icp_cell_accepts_equivalent_forms(form):
-    assert ex.q3.check(form(ex._icp_top())).passed
+    assert ex.q3.check(form(ex.q3.expected_value())).passed
 
 
 def test_icp_cell_rejects_unknown_cell():
@@ -60,10 +55,10 @@ def test_icp_cell_rejects_unknown_cell():
 
 
 def test_top_pain_mistakes():
-    right = ex._top_pain()
-    cases = {("share", False): "частая", ("mean_intensity", False): "острая", ("priority", True): "всех респондентов"}
-    for (column, all_segments), word in cases.items():
-        wrong = ex._top_pain(column, all_segments=all_segments)
+    right = ex.q4.expected_value()
+    cases = {"by_frequency": "частая", "by_intensity": "острая", "all_segments": "всех респондентов"}
+    for name, word in cases.items():
+        wrong = ex.q4.mistake_value(name)
         assert wrong != right
         result = ex.q4.check(wrong)
         assert result.status == "incorrect" and word in result.message, result.message
@@ -73,34 +68,44 @@ def test_top_pain_mistakes():
 # --- 5. Боль → функция ------------------------------------------------------------
 
 
+def _relievers(pain):
+    """Функции, которые снимают боль, — по словарю инструментария market.RELIEVES."""
+    return [f for f, pains in market.RELIEVES.items() if pain in pains]
+
+
+def _top3():
+    return list(ex.q5.expected_value())
+
+
 def test_value_map_accepts_any_reliever():
-    top = ex._top3()
-    alternatives = {p: ex._relievers(p)[-1] for p in top}        # другая подходящая функция
+    top = _top3()
+    alternatives = {p: _relievers(p)[-1] for p in top}        # другая подходящая функция
     assert ex.q5.check(alternatives).passed
     assert ex.q5.check({p.upper(): f" {f} " for p, f in alternatives.items()}).passed
     assert ex.q5.check(pd.Series(alternatives)).passed
-    assert any(len(ex._relievers(p)) > 1 for p in top), "хотя бы у одной боли должно быть несколько решений"
+    assert any(len(_relievers(p)) > 1 for p in top), "хотя бы у одной боли должно быть несколько решений"
 
 
 def test_value_map_by_frequency_gets_its_hint():
-    freq = ex._top3("share")
-    assert set(freq) != set(ex._top3())
-    answer = {p: ex._relievers(p)[0] for p in freq}
+    survey = table("survey_responses")
+    freq = list(market.pain_map(survey[survey["segment"] == "mid_market"])["share"].nlargest(3).index)
+    assert set(freq) != set(_top3())
+    answer = {p: _relievers(p)[0] for p in freq}
     result = ex.q5.check(answer)
     assert result.status == "incorrect" and "частые" in result.message
 
 
 def test_value_map_gain_as_key_gets_its_hint():
-    top = ex._top3()
-    answer = {p: ex._relievers(p)[0] for p in top[:2]}
+    top = _top3()
+    answer = {p: _relievers(p)[0] for p in top[:2]}
     answer["quick_launch"] = "no_code_setup"
     result = ex.q5.check(answer)
     assert result.status == "incorrect" and "выгода" in result.message
 
 
 def test_value_map_wrong_feature_names_the_pain():
-    top = ex._top3()
-    answer = {p: ex._relievers(p)[0] for p in top}
+    top = _top3()
+    answer = {p: _relievers(p)[0] for p in top}
     wrong_feature = next(f for f in market.FEATURES if top[0] not in market.RELIEVES[f])
     answer[top[0]] = wrong_feature
     result = ex.q5.check(answer)
@@ -109,8 +114,8 @@ def test_value_map_wrong_feature_names_the_pain():
 
 
 def test_value_map_wrong_size_and_shapes():
-    top = ex._top3()
-    two = {p: ex._relievers(p)[0] for p in top[:2]}
+    top = _top3()
+    two = {p: _relievers(p)[0] for p in top[:2]}
     assert "ровно 3" in ex.q5.check(two).message
     assert ex.q5.check({top[0]: "crm"}).status == "invalid"           # такой функции нет
     assert ex.q5.check({"боль": "sla_engine"}).status == "invalid"    # такого кода нет
@@ -123,8 +128,8 @@ def test_value_map_wrong_size_and_shapes():
 
 
 def test_battle_card_mistakes():
-    right = ex._by("lost_acv_rub")
-    by_count, by_rate = ex._by("lost_to_competitor"), ex._by("win_rate", smallest=True)
+    right = ex.q6.expected_value()
+    by_count, by_rate = ex.q6.mistake_value("by_count"), ex.q6.mistake_value("by_win_rate")
     assert len({right, by_count, by_rate}) == 3, "данные должны различать три критерия"
     assert "штуки" in ex.q6.check(by_count).message
     assert "win rate" in ex.q6.check(by_rate).message

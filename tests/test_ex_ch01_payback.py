@@ -6,38 +6,33 @@ import pytest
 
 from salesbook.toolkit import finance
 from salesbook.exercises import ch01_payback as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 def test_churn_makes_payback_longer():
-    assert ex.q2._expected() > ex.q1._expected()
+    assert ex.q2.expected_value() > ex.q1.expected_value()
 
 
 def test_excel_mistake_is_exactly_one_period_of_discount():
     r = finance.monthly_rate(ex.DISCOUNT_RATE)
-    assert ex._npv(convention="excel") == pytest.approx(ex._npv() / (1 + r))
+    assert ex.q4.mistake_value("excel_convention") == pytest.approx(ex.q4.expected_value() / (1 + r))
 
 
 def test_discount_moves_break_even_more_than_same_indexation():
-    base = ex._break_even(price_factor=1.0)
-    cut = ex._break_even(price_factor=0.9)
-    raise_ = ex._break_even(price_factor=1.1)
+    base = ex.break_even_customers(price_factor=1.0)
+    cut = ex.break_even_customers(price_factor=0.9)
+    raise_ = ex.break_even_customers(price_factor=1.1)
     assert cut - base > base - raise_ > 0
 
 
 def test_smb_max_cac_is_below_actual_cac():
     """Текст и решение упражнения 5 говорят, что CAC SMB нужно снижать."""
-    assert ex.q5._expected() < ex._segments().loc["smb", "cac"]
-    assert ex._smb_max_cac() < ex._smb_max_cac(discount=False) < ex._smb_max_cac(discount=False, churn=False)
+    assert ex.q5.expected_value() < ex.segments().loc["smb", "cac"]
+    assert ex.q5.expected_value() < ex.q5.mistake_value("no_discount") < ex.q5.mistake_value("simple_rule")
 
 
 def test_text_claims_hold_on_course_data():
-    seg = ex._segments()
+    seg = ex.segments()
     # SMB окупается дольше всех и дольше ориентиров; enterprise — быстрее всех
     assert seg["payback_months"].idxmax() == "smb" and seg.loc["smb", "payback_months"] > 18
     assert seg["payback_months"].idxmin() == "enterprise"
@@ -58,7 +53,7 @@ def test_cohort_2023_fact_beats_flat_formula():
     """Текст раздела: у когорты 2023 года факт окупился быстрее формулы без оттока."""
     from salesbook.toolkit import acquisition, unit_economics
 
-    d = ex._data()
+    d = {name: table(name) for name in ("opportunities", "marketing_spend", "sm_costs", "mrr", "cogs")}
     year = ("2023-01-01", "2023-12-31")
     deals = acquisition.new_customer_deals(d["opportunities"])
     ids = deals.loc[acquisition.in_period(deals["close_date"], *year), "account_id"]
@@ -66,4 +61,4 @@ def test_cohort_2023_fact_beats_flat_formula():
     curve = unit_economics.cohort_gross_profit_curve(d["mrr"], d["cogs"], ids)
     gp = unit_economics.new_mrr_per_customer(d["opportunities"], *year) * unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *year)
     fact = finance.payback_from_cash_flows([-cac, *curve.tolist()])
-    assert fact < finance.payback_simple(cac, gp) < finance.payback_with_churn(cac, gp, ex._company()["churn"])
+    assert fact < finance.payback_simple(cac, gp) < finance.payback_with_churn(cac, gp, ex.company()["churn"])

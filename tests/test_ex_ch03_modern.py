@@ -10,12 +10,7 @@ from salesbook.runtime.checks import ___
 from salesbook.content import challenger_snippets as snippets
 from salesbook.content import meddic_notes as notes
 from salesbook.exercises import ch03_modern as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 # --- 1. Поведение Challenger ------------------------------------------------------
@@ -181,17 +176,17 @@ def test_q3_blank_crash_and_other_wrong_functions():
 
 
 def test_q4_percent_share_and_wrong_index():
-    table = ex._gap_table(ex._open())
-    percent = table.assign(zero_share=table["zero_share"] * 100)
+    gaps = ex.q4.expected_value()
+    percent = gaps.assign(zero_share=gaps["zero_share"] * 100)
     result = ex.q4.check(percent)
     assert result.status == "incorrect" and "процент" in result.message
-    short_index = table.rename(index=lambda c: c.removeprefix("meddic_"))
+    short_index = gaps.rename(index=lambda c: c.removeprefix("meddic_"))
     assert ex.q4.check(short_index).status == "incorrect"
 
 
 def test_q5_q6_accept_numpy_scalars():
-    assert ex.q5.check(np.float64(ex.q5._expected())).passed
-    assert ex.q6.check(np.float64(ex.q6._expected())).passed
+    assert ex.q5.check(np.float64(ex.q5.expected_value())).passed
+    assert ex.q6.check(np.float64(ex.q6.expected_value())).passed
 
 
 def test_quiz_feedback_on_every_option():
@@ -203,8 +198,10 @@ def test_quiz_feedback_on_every_option():
 
 
 def test_section_claims_hold_on_course_data():
-    opps = ex._opps()
-    closed = ex._closed_with_stage()
+    opps = table("opportunities")
+    closed = opps[opps["outcome"] != "open"]
+    reached = meddic.stage_reached(table("opportunity_stages"))
+    closed = closed.assign(reached=closed["opportunity_id"].map(reached), won=closed["outcome"].eq("won").astype(int))
     # выигрывают только сделки, дошедшие до переговоров
     assert set(closed.loc[closed["won"] == 1, "reached"]) == {"negotiation"}
     # сумма MEDDIC у проигранных растёт с каждой пройденной стадией
@@ -212,13 +209,13 @@ def test_section_claims_hold_on_course_data():
     means = meddic.total(lost).groupby(lost["reached"]).mean().reindex(meddic.OPEN_STAGES)
     assert means.is_monotonic_increasing
     # наивное отношение шансов > 1, внутри стадии переговоров — меньше 1 (текст q5.correct_message)
-    naive = ex._odds(closed)["odds_ratio"]
-    within = ex._odds(ex._negotiation())["odds_ratio"]
+    naive = ex.q5.mistake_value("all_closed")
+    within = ex.q5.expected_value()
     assert naive > 1.2 and within < 1
     # commit — меньшинство открытой воронки, консервативный commit меньше обычного
-    summary = meddic.forecast_summary(ex._open())
+    summary = meddic.forecast_summary(opps[opps["outcome"] == "open"])
     assert summary.loc["commit", "amount_rub"] < 0.5 * summary["amount_rub"].sum()
-    assert ex.q6._expected() < ex._category_sum(["commit"])
+    assert ex.q6.expected_value() < ex.q6.mistake_value("default_rules")
     # удвоение весов E и C снижает средний балл, и E — самая слабая буква по среднему уровню
     assert meddic.score(opps, ex.TEAM_WEIGHTS).mean() < meddic.score(opps).mean()
     assert meddic.levels(opps).mean().idxmin() == "meddic_economic_buyer"

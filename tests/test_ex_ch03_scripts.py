@@ -7,17 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import sales_scripts
+from salesbook.toolkit import experiments, sales_scripts
 from salesbook.runtime.checks import ___
 from salesbook.content import cold_emails as ce
-from salesbook.data import load
 from salesbook.exercises import ch03_scripts as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 MARKERS = sales_scripts.CTA_MARKERS
@@ -190,22 +184,28 @@ def test_email_counts_are_far_from_thresholds():
 # --- 1, 2. Начало звонка -------------------------------------------------------------------
 
 
+def _outbound_curve():
+    return sales_scripts.touch_curve(table("activities"), table("leads"), channel="outbound")
+
+
 def test_q1_per_dial_and_answered_only_are_caught():
-    table = ex._openers()
-    per_dial = table[ex.OPENER_COLUMNS].assign(meeting_rate=table["meeting_per_dial"])
+    acts = table("activities")
+    openers = sales_scripts.opener_table(acts, *ex.YEAR_2025)
+    per_dial = openers[ex.OPENER_COLUMNS].assign(meeting_rate=openers["meeting_per_dial"])
     result = ex.q1.check(per_dial)
     assert result.status == "incorrect" and "наборы номера" in result.message
-    answered = table[ex.OPENER_COLUMNS].assign(connected=ex._answered_only())
+    calls = acts[acts["call_opener"].notna() & acts["type"].eq("call") & acts["date"].dt.year.eq(2025)]
+    answered = openers[ex.OPENER_COLUMNS].assign(connected=calls[calls["outcome"].eq("connected")].groupby("call_opener").size())
     answered["meeting_rate"] = answered["meetings"] / answered["connected"]
     result = ex.q1.check(answered)
     assert result.status == "incorrect" and "'connected'" in result.message
-    percent = table[ex.OPENER_COLUMNS].assign(meeting_rate=table["meeting_rate"] * 100)
+    percent = openers[ex.OPENER_COLUMNS].assign(meeting_rate=openers["meeting_rate"] * 100)
     assert "процент" in ex.q1.check(percent).message
-    assert ex.q1.check(table.reset_index()).passed  # ключ в столбце и лишние столбцы не мешают
+    assert ex.q1.check(openers.reset_index()).passed  # ключ в столбце и лишние столбцы не мешают
 
 
 def test_q2_holm_is_significant_but_bonferroni_is_not():
-    pairs = ex._pairwise()
+    pairs = experiments.pairwise_tests(sales_scripts.opener_trials(table("activities")))
     assert pairs.loc[ex.PAIR, "p_holm"] < 0.05 < pairs.loc[ex.PAIR, "p_bonferroni"]
     assert pairs.loc["problem vs permission", "p_holm"] < 0.01
     assert pairs.loc["referral vs permission", "p_holm"] > 0.05
@@ -213,17 +213,17 @@ def test_q2_holm_is_significant_but_bonferroni_is_not():
 
 def test_openers_reproduce_dataset_readme():
     """datasets/README.md: 16 012 холодных звонков, 2 908 разговоров; встречи 4,0 / 7,8 / 5,2 % разговоров."""
-    table = ex._openers(None, None)
-    assert table["dials"].sum() == 16012
-    assert table["connected"].sum() == 2908
-    assert np.round(table["meeting_rate"] * 100, 1).to_dict() == {"permission": 4.0, "problem": 7.8, "referral": 5.2}
+    openers = sales_scripts.opener_table(table("activities"), None, None)
+    assert openers["dials"].sum() == 16012
+    assert openers["connected"].sum() == 2908
+    assert np.round(openers["meeting_rate"] * 100, 1).to_dict() == {"permission": 4.0, "problem": 7.8, "referral": 5.2}
 
 
 # --- 4–6. Касания и пилот -------------------------------------------------------------------
 
 
 def test_q4_starts_denominator_and_float_index():
-    curve = ex._curve()
+    curve = _outbound_curve()
     starts = curve[ex.CURVE_COLUMNS].assign(reply_rate=curve["replies"] / curve["leads"].iloc[0])
     result = ex.q4.check(starts)
     assert result.status == "incorrect" and "начал цепочку" in result.message
@@ -234,27 +234,26 @@ def test_q4_starts_denominator_and_float_index():
 
 def test_touch_curve_reproduces_dataset_readme():
     """datasets/README.md: отклик по номеру касания 15,0 → 17,3 → 20,8 → 20,9 → 19,5 → 16,0 → 10,4 → 8,2 → 5,2 → 6,8 %."""
-    d = ex._data()
-    curve = sales_scripts.touch_curve(d["activities"])
+    curve = sales_scripts.touch_curve(table("activities"))
     published = [15.0, 17.3, 20.8, 20.9, 19.5, 16.0, 10.4, 8.2, 5.2, 6.8]
     assert np.round(curve["reply_rate"] * 100, 1).tolist() == published
 
 
 def test_section_claims_hold():
-    outbound = ex._curve()
+    outbound = _outbound_curve()
     assert outbound["reply_rate"].idxmax() in (3, 4)
-    assert ex._cut()["net_rub"] < 0  # сокращать до шести касаний невыгодно
+    assert ex.q5.expected_value() < 0  # сокращать до шести касаний невыгодно
     # каждое касание исходящей цепочки окупает своё время, а поздняя встреча — в разы больше своих касаний
-    assert (outbound["meeting_rate"] * ex._meeting_gp() > ex._touch_cost()).all()
+    assert (outbound["meeting_rate"] * ex.meeting_gp() > ex.touch_cost()).all()
     late = outbound.loc[outbound.index >= 8]
-    assert ex._meeting_gp() > 3 * late["leads"].sum() / late["meetings"].sum() * ex._touch_cost()
-    assert ex._poc() > 0  # пилот в типичной enterprise-сделке окупается
+    assert ex.meeting_gp() > 3 * late["leads"].sum() / late["meetings"].sum() * ex.touch_cost()
+    assert ex.q6.expected_value() > 0  # пилот в типичной enterprise-сделке окупается
 
 
 def test_q5_q6_accept_numpy_scalars_and_sign_hint():
-    assert ex.q5.check(np.float64(ex.q5._expected())).passed
-    assert ex.q6.check(np.float64(ex.q6._expected())).passed
-    assert "Знак" in ex.q5.check(-ex.q5._expected()).message
+    assert ex.q5.check(np.float64(ex.q5.expected_value())).passed
+    assert ex.q6.check(np.float64(ex.q6.expected_value())).passed
+    assert "Знак" in ex.q5.check(-ex.q5.expected_value()).message
 
 
 def test_quiz_feedback_on_every_option():
@@ -267,10 +266,7 @@ def test_claims_of_section_text():
     """Утверждения текста раздела, которые зависят от данных."""
     from statsmodels.stats.proportion import proportion_confint
 
-    from salesbook.toolkit import experiments
-
-    d = ex._data()
-    acts, leads, opps, stages, reps = (d[k] for k in ("activities", "leads", "opportunities", "opportunity_stages", "reps"))
+    acts, leads, opps, stages, reps = (table(k) for k in ("activities", "leads", "opportunities", "opportunity_stages", "reps"))
     trials = sales_scripts.opener_trials(acts)
     low, high = proportion_confint(trials["successes"], trials["sent"], method="wilson")
     low, high = pd.Series(low, index=trials.index), pd.Series(high, index=trials.index)
@@ -288,21 +284,21 @@ def test_claims_of_section_text():
     assert all_curve["reply_rate"].idxmax() in (3, 4)
     assert all_curve["reply_rate"].iloc[-1] > all_curve["reply_rate"].iloc[-2]
     # каждое касание исходящей цепочки окупается и по нижней границе интервала
-    out = ex._curve()
+    out = _outbound_curve()
     lo, _ = proportion_confint(out["meetings"], out["leads"], method="wilson")
-    assert (lo * ex._meeting_gp() > ex._touch_cost()).all()
+    assert (lo * ex.meeting_gp() > ex.touch_cost()).all()
     # встреча на поздних касаниях дешевле встречи из нового лида
-    spend = load("marketing_spend")
+    spend = table("marketing_spend")
     lead_cost = spend.loc[(spend["business_line"] == "b2b") & (spend["channel"] == "outbound"), "spend_rub"].sum() \
         / (leads["channel"] == "outbound").sum()
-    fresh = (lead_cost + out["leads"].sum() / out["leads"].iloc[0] * ex._touch_cost()) / (out["meetings"].sum() / out["leads"].iloc[0])
+    fresh = (lead_cost + out["leads"].sum() / out["leads"].iloc[0] * ex.touch_cost()) / (out["meetings"].sum() / out["leads"].iloc[0])
     late = out.loc[out.index >= 8]
-    assert late["leads"].sum() * ex._touch_cost() / late["meetings"].sum() < fresh
+    assert late["leads"].sum() * ex.touch_cost() / late["meetings"].sum() < fresh
     # пилот: в SMB не окупается никогда, в mid-market нужен большой прирост, в enterprise — меньше допущения
     funnel = sales_scripts.post_demo_funnel(opps, stages)
     se_cost = sales_scripts.loaded_monthly_salary(reps, "SE") * ex.SE_MONTHS
     won = opps[opps["outcome"] == "won"].groupby("segment")["amount_rub"].median()
-    need = {s: sales_scripts.poc_break_even_uplift(won[s], funnel.loc[s, "won"], ex._gross_margin(), se_cost,
+    need = {s: sales_scripts.poc_break_even_uplift(won[s], funnel.loc[s, "won"], ex.gross_margin_2025(), se_cost,
                                               discount=ex.POC_DISCOUNT) for s in won.index}
     assert need["smb"] > 1 - funnel.loc["smb", "won"]
     assert need["mid_market"] > 0.15

@@ -13,16 +13,11 @@ from statsmodels.stats.proportion import (
 
 from salesbook.toolkit import experiments
 from salesbook.exercises import ch10_ab as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 def _summary(experiment_id, metric):
-    return experiments.variant_summary(ex._data()["email_experiments"], experiment_id, metric)
+    return experiments.variant_summary(table("email_experiments"), experiment_id, metric)
 
 
 def test_q1_statsmodels_answer_passes_and_numpy_float_is_accepted():
@@ -63,11 +58,11 @@ def test_q4_multipletests_answer_passes_and_holm_differs_from_bonferroni():
 
 
 def test_q5_is_years_not_months():
-    assert ex.q5._expected() > 24  # вывод раздела: по встречам тест в B2B занимает годы
+    assert ex.q5.expected_value() > 24  # вывод раздела: по встречам тест в B2B занимает годы
 
 
 def test_q6_decision_and_each_wrong_choice_gets_its_hint():
-    right = ex._decision("EXP02")
+    right = ex.q6.expected_value()
     assert right == "no_launch"
     assert ex.q6.check(right.upper()).passed
     assert ex.q6.check("«no_launch»").passed
@@ -80,9 +75,9 @@ def test_q6_decision_and_each_wrong_choice_gets_its_hint():
 
 def test_decisions_of_all_experiments_match_the_data_story():
     """Сюжет раздела: EXP01 — внедрять, EXP02 — не внедрять, EXP03 — мало данных (встречи)."""
-    assert ex._decision("EXP01") == "launch"
-    assert ex._decision("EXP02") == "no_launch"
-    assert ex._decision("EXP03") == "more_data"
+    assert ex.decision("EXP01") == "launch"
+    assert ex.decision("EXP02") == "no_launch"
+    assert ex.decision("EXP03") == "more_data"
 
 
 def test_threshold_is_consistent_with_pipeline_assumption():

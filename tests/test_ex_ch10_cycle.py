@@ -1,23 +1,18 @@
 """Раздел 10.3: ошибки, которые ловятся не значением, а признаком ответа."""
 
-import pytest
 
 from salesbook.toolkit import cycle
 from salesbook.exercises import ch10_cycle as ex
-
-
-@pytest.fixture(autouse=True)
-def _no_expectation(monkeypatch):
-    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
-    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+from salesbook.exercises import table
 
 
 def test_bottleneck_choice_and_its_mistakes():
-    right = str(cycle.bottleneck(cycle.stage_conversion(ex._history())).loc["mid_market"])
+    right = ex.q6.expected_value()
     assert ex.q6.check(right.upper()).passed
-    conv = ex._mid_conversion()
-    slowest = str(conv["median_days"].idxmax())
-    most_losses = str(ex._mid_losses().idxmax())
+    history = cycle.stage_history(table("opportunity_stages"), table("opportunities"))
+    slowest = str(cycle.stage_conversion(history).loc["mid_market", "median_days"].idxmax())
+    mid = history[history["segment"].eq("mid_market")]
+    most_losses = str(mid[mid["next_stage"].eq("closed_lost")].groupby("stage").size().idxmax())
     assert right not in {slowest, most_losses}, "данные должны различать узкое место и самую долгую стадию"
     for wrong in {slowest, most_losses}:
         result = ex.q6.check(wrong)
@@ -29,20 +24,19 @@ def test_bottleneck_choice_and_its_mistakes():
 
 
 def test_censoring_changes_the_answer():
-    frame = ex._mid_h1()
-    km = cycle.km_median(frame["duration_days"], frame["closed"])
-    naive = frame.loc[frame["closed"], "duration_days"].median()
+    km = ex.q3.expected_value()
+    naive = ex.q3.mistake_value("closed_only")
     assert km > naive, "Каплан — Мейер должен дать более длинный цикл, чем медиана закрытых"
 
 
 def test_historical_method_wins_backtest():
-    bt = ex._backtest()
+    bt = cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), ex.MID_YEAR, ex.H2_END)
     assert abs(bt.loc["historical", "error"]) < abs(bt.loc["crm", "error"])
 
 
 def test_velocity_table_accepts_key_as_column():
-    table = ex._velocity().reset_index()[["segment", "velocity_rub_per_day"]]
-    assert ex.q5.check(table).passed
+    velocity = ex.q5.expected_value().reset_index()[["segment", "velocity_rub_per_day"]]
+    assert ex.q5.check(velocity).passed
 
 
 def test_quiz_feedback_on_every_option():

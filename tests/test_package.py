@@ -62,6 +62,7 @@ def test_progress_survives_damaged_lines(tmp_path, monkeypatch):
 
 def test_progress_off_in_ci(tmp_path, monkeypatch):
     monkeypatch.delenv("SALESBOOK_PROGRESS_FILE", raising=False)
+    monkeypatch.delenv("SALESBOOK_PROGRESS", raising=False)
     monkeypatch.setenv("CI", "true")
     monkeypatch.setenv("HOME", str(tmp_path))
     progress.record("x", "correct")

@@ -10,10 +10,12 @@
 Роли ячеек задают теги:
 
 ``setup``      подготовка (импорт, данные) — во всех версиях; в книге скрыта (``remove-cell``);
-``starter``    заготовка упражнения с пропусками ``___`` — только в рабочей тетради и книге
-               (в книге без вывода: ``remove-output``);
 ``solution``   решение — только в решениях и книге (в книге свёрнуто: ``hide-input``);
-               в метаданных ячейки ``exercise: <id упражнения>``;
+               в метаданных ячейки ``exercise: <id упражнения>``; заготовку с пропусками
+               ``___`` для рабочей тетради и книги генератор выводит из решения по меткам
+               (см. :mod:`salesbook.authoring.exercise_cells`);
+``starter``    заготовка, написанная руками (прямо перед решением), — только в рабочей
+               тетради и книге (в книге без вывода: ``remove-output``);
 ``book-only``  только в книге (статичная замена интерактивного виджета).
 
 Тетради пишутся побайтно одинаково при каждом запуске: идентификаторы ячеек
@@ -32,6 +34,8 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+
+from salesbook.authoring.exercise_cells import MarkerError, cell_tags, check_line, exercise_title, expand
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ("notebooks", "solutions")
@@ -68,18 +72,22 @@ def read_source(path: Path):
     return jupytext.read(path, fmt="md:myst")
 
 
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
+def expanded_source(path: Path, root: Path = ROOT):
+    """Исходник, где у каждого решения есть заготовка (выведенная или написанная руками)."""
+    try:
+        return expand(read_source(path))
+    except MarkerError as exc:
+        raise AuthoringError(f"{path.relative_to(root)}: {exc}") from None
 
 
 def lint_source(path: Path, root: Path = ROOT) -> list[str]:
-    """Нарушения договорённостей о тегах в исходнике (пустой список — всё в порядке)."""
+    """Нарушения договорённостей о тегах и метках решений в исходнике (пустой список — всё в порядке)."""
     problems = []
     nb = read_source(path)
     rel = path.relative_to(root)
     seen_ids = set()
     for i, cell in enumerate(nb.cells, 1):
-        tags = set(_tags(cell))
+        tags = set(cell_tags(cell))
         roles = tags & set(BOOK_TAGS) | (tags & {"book-only"})
         if len(roles) > 1:
             problems.append(f"{rel}, ячейка {i}: несовместимые теги {sorted(roles)}")
@@ -93,10 +101,25 @@ def lint_source(path: Path, root: Path = ROOT) -> list[str]:
             elif ex_id in seen_ids:
                 problems.append(f"{rel}, ячейка {i}: второе решение упражнения {ex_id}")
             seen_ids.add(ex_id)
-        if "starter" in tags and "___" not in cell.source:
-            problems.append(f"{rel}, ячейка {i}: в заготовке нет пропуска ___")
-        if "solution" in tags and "___" in cell.source:
-            problems.append(f"{rel}, ячейка {i}: в решении остался пропуск ___")
+        if "starter" in tags:  # заготовка, написанная руками
+            following = nb.cells[i] if i < len(nb.cells) else None
+            check = check_line(following.metadata.get("exercise", "")) if following and "solution" in cell_tags(following) else None
+            if check is None:
+                problems.append(f"{rel}, ячейка {i}: заготовка стоит не прямо перед решением")
+            elif check not in cell.source:
+                problems.append(f"{rel}, ячейка {i}: в заготовке нет строки {check}")
+    try:
+        expanded = expand(nb)
+    except MarkerError as exc:
+        return problems + [f"{rel}: {exc}"]
+    for starter, solution in zip(expanded.cells, expanded.cells[1:]):
+        if "solution" not in cell_tags(solution):
+            continue
+        ex_id = solution.metadata.get("exercise")
+        if "___" not in starter.source:
+            problems.append(f"{rel}, упражнение {ex_id}: в заготовке нет пропуска ___ — пометьте строки решения меткой # ___")
+        if "___" in solution.source:
+            problems.append(f"{rel}, упражнение {ex_id}: в решении остался пропуск ___")
     return problems
 
 
@@ -230,8 +253,7 @@ def _directive(name: str, arg: str, body: str, counter: list[int]) -> str:
         return _quote(f"**{arg}.** {body}")
     if name == "exercise":
         counter[0] += 1
-        title = f"Упражнение {counter[0]}" + (f". {arg}" if arg else "")
-        return f"#### {title}\n\n{body}"
+        return f"#### {exercise_title(counter[0], arg)}\n\n{body}"
     if name == "dropdown":
         return f"<details><summary>{arg}</summary>\n\n{body}\n\n</details>"
     if name in ("code-block", "code"):
@@ -255,18 +277,18 @@ class Rendered:
 
 def render(path: Path, root: Path = ROOT) -> Rendered:
     """Рабочая тетрадь, тетрадь с решениями и код решений из одного исходника."""
-    source = read_source(path)
     rel = path.relative_to(root).as_posix()
     problems = lint_source(path, root)
     if problems:
         raise AuthoringError("\n".join(problems))
+    source = expanded_source(path, root)
     texts = {}
     solutions: dict[str, str] = {}
     for variant in VARIANTS:
         counter = [0]
         cells = []
         for cell in source.cells:
-            tags = set(_tags(cell))
+            tags = set(cell_tags(cell))
             if "book-only" in tags:
                 continue
             if variant == "notebooks" and "solution" in tags:
@@ -405,13 +427,13 @@ def leaked_lines(root: Path = ROOT) -> list[str]:
     all_workbook_lines = set().union(*workbook_text.values()) if workbook_text else set()
     leaks = []
     for path in section_sources(root):
-        source = read_source(path)
+        source = expanded_source(path, root)
         starter_lines = set()
         for cell in source.cells:
-            if "starter" in _tags(cell):
+            if "starter" in cell_tags(cell):
                 starter_lines.update(l.strip() for l in cell.source.splitlines())
         for cell in source.cells:
-            if "solution" not in _tags(cell):
+            if "solution" not in cell_tags(cell):
                 continue
             for line in cell.source.splitlines():
                 if _meaningful(line) and line.strip() not in starter_lines and line.strip() in all_workbook_lines:

@@ -3,7 +3,8 @@
 1. Кнопки запуска (Binder, Colab, JupyterHub) ведут на рабочую тетрадь
    ``notebooks/chNN/<раздел>.ipynb``, а не на исходник ``book/…md``: Colab не
    открывает MyST, а учащемуся нужна тетрадь с пропусками.
-2. Упражнения нумеруются заново на каждой странице, как в рабочих тетрадях.
+2. Упражнения — как в рабочих тетрадях: заготовки выводятся из решений
+   (``salesbook.authoring.exercise_cells``), нумерация заново на каждой странице.
 3. Таблица времени выполнения тетрадей (страница «Состояние сборки») — по-русски.
 4. Интерфейс целиком по-русски. У sphinx-book-theme и pydata-sphinx-theme нет
    русского перевода части подписей (кнопки, подсказки, поле поиска), поэтому
@@ -159,6 +160,28 @@ def _russian_exec_table() -> None:
     table_module._salesbook_patched = True
 
 
+_SECTION_DOC = re.compile(r"book/ch\d+/\d")
+
+
+def _expand_exercises(app, docname, source):
+    """Заготовки упражнений в книге — те же, что в рабочих тетрадях.
+
+    В исходнике раздела есть только решения с метками; заготовки из них выводит
+    :func:`salesbook.authoring.exercise_cells.expand` ещё до того, как myst-nb
+    прочитает и исполнит тетрадь (и положит её в кэш исполнения).
+    """
+    from sphinx.util import logging
+
+    from salesbook.authoring.exercise_cells import MarkerError, expand_text
+
+    if not _SECTION_DOC.match(docname):
+        return
+    try:
+        source[0] = expand_text(source[0])
+    except MarkerError as exc:
+        logging.getLogger(__name__).warning(str(exc), location=docname)
+
+
 def _number_exercises_per_page(app, doctree):
     """«Упражнение 1. Название» с нумерацией заново на каждой странице — как в тетрадях.
 
@@ -169,12 +192,14 @@ def _number_exercises_per_page(app, doctree):
     from docutils import nodes
     from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, exercise_subtitle, exercise_title
 
+    from salesbook.authoring.exercise_cells import exercise_title as numbered_title
+
     for number, node in enumerate(list(doctree.findall(exercise_enumerable_node)), 1):
         plain = exercise_node(node.rawsource, *node.children, **node.attributes)
         title = plain.children[0] if plain.children else None
         if isinstance(title, exercise_title):
             subtitle = next((c for c in title.children if isinstance(c, exercise_subtitle)), None)
-            text = f"Упражнение {number}" + (f". {subtitle.astext()}" if subtitle is not None else "")
+            text = numbered_title(number, subtitle.astext() if subtitle is not None else None)
             del title[:]
             title += nodes.Text(text)
         node.replace_self(plain)
@@ -207,6 +232,7 @@ def _register_russian_bibliography_style() -> None:
 def setup(app):
     _russian_exec_table()
     _register_russian_bibliography_style()
+    app.connect("source-read", _expand_exercises)
     app.connect("doctree-read", _number_exercises_per_page)
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
     app.connect("build-finished", _translate_html)

@@ -2,6 +2,9 @@
 
 Публичный контракт, на который опираются внешние инструменты:
 ``all_exercises()`` → все упражнения; у каждого ``.id``, ``.check()``, ``.hint()``, ``.solution()``.
+
+Эталоны проверок берут таблицы компании через :func:`table` (или :func:`tables`):
+каждая таблица читается один раз на все разделы.
 """
 
 from __future__ import annotations
@@ -12,10 +15,25 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 from salesbook.runtime.checks import Exercise
 from salesbook.runtime.quiz import Quiz
 
 SOLUTIONS_FILE = Path(__file__).with_name("solutions.json")
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> pd.DataFrame:
+    """Таблица данных курса для эталонов: общая для всех разделов, эталоны её не меняют."""
+    from salesbook.data import load
+
+    return load(name)
+
+
+def tables(*names: str) -> dict[str, pd.DataFrame]:
+    """Несколько таблиц словарём — для функций инструментария, которые принимают словарь таблиц."""
+    return {name: table(name) for name in names}
 
 
 def section_modules() -> list:

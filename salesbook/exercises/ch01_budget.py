@@ -16,6 +16,7 @@ import pandas as pd
 from salesbook.toolkit import planning
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch01.budget"
 TITLE = "1.3. Бюджетирование и ROI"
@@ -35,63 +36,55 @@ ROI_HORIZON = 24
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    names = ("opportunities", "reps", "leads", "mrr", "sm_costs", "marketing_spend", "cogs")
-    return {name: load(name) for name in names}
-
-
-@lru_cache(maxsize=1)
-def _prod() -> pd.DataFrame:
-    d = _data()
-    return planning.segment_productivity(d["opportunities"], d["reps"], *YEAR_2025)
+def productivity_2025() -> pd.DataFrame:
+    """Продуктивность AE по сегментам за 2025 год (prod_2025 в тетради)."""
+    return planning.segment_productivity(table("opportunities"), table("reps"), *YEAR_2025)
 
 
 @lru_cache(maxsize=1)
 def _conv() -> pd.DataFrame:
-    d = _data()
-    return planning.lead_conversion(d["leads"], d["opportunities"], *YEAR_2025)
+    return planning.lead_conversion(table("leads"), table("opportunities"), *YEAR_2025)
 
 
 @lru_cache(maxsize=2)
-def _team(final: bool) -> pd.DataFrame:
+def team_2026(final: bool) -> pd.DataFrame:
+    """Команда 2026 года: утверждённый найм или итоговый, с тремя дополнительными AE (team_final)."""
     hires = planning.hires_2026()
     if final:
         hires = pd.concat([hires, planning.extra_hires_2026()], ignore_index=True)
-    return planning.plan_team(_data()["reps"], hires, planning.PLAN_YEAR)
+    return planning.plan_team(table("reps"), hires, planning.PLAN_YEAR)
 
 
-def _plan_by_segment(final: bool = True) -> pd.Series:
-    capacity = planning.expected_capacity(_team(final), planning.PLAN_YEAR)
-    return planning.bookings_plan(capacity, _prod()).sum()
+def bookings_plan_2026(final: bool = True) -> pd.Series:
+    """План нового ARR 2026 года по сегментам."""
+    capacity = planning.expected_capacity(team_2026(final), planning.PLAN_YEAR)
+    return planning.bookings_plan(capacity, productivity_2025()).sum()
 
 
 @lru_cache(maxsize=1)
 def _roi_inputs() -> dict[str, float]:
     """Параметры найма mid-market AE из данных 2025 года — как в тетради."""
-    d = _data()
-    reps, costs, spend = d["reps"], d["sm_costs"], d["marketing_spend"]
+    reps, costs, spend = table("reps"), table("sm_costs"), table("marketing_spend")
     in_2025 = costs["month"].dt.year == 2025
     sales_heads = planning.active_months(reps, *YEAR_2025, roles=SALES_ROLES).to_numpy().sum()
     per_head = costs.loc[in_2025 & (costs["department"] == "sales") & costs["cost_type"].isin(["tools", "overhead"]), "amount_rub"].sum() / sales_heads
     salary = reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "base_salary_rub"].median()
-    opps = d["opportunities"]
+    opps = table("opportunities")
     won_2025 = opps.loc[(opps["outcome"] == "won") & (opps["close_date"].dt.year == 2025), "amount_rub"].sum()
     ae_bonus = costs.loc[in_2025 & (costs["role"] == "AE") & (costs["cost_type"] == "bonus"), "amount_rub"].sum() / won_2025
     new_acv_2025 = planning.new_bookings_by_month(opps).loc["2025"].sum()
     media = spend.loc[(spend["business_line"] == "b2b") & (spend["month"].dt.year == 2025), "spend_rub"].sum()
     agency = costs.loc[in_2025 & (costs["cost_type"] == "agency"), "amount_rub"].sum()
-    revenue = d["mrr"].loc[d["mrr"]["month"].dt.year == 2025, "mrr_rub"].sum()
-    cogs = d["cogs"].loc[(d["cogs"]["month"].dt.year == 2025) & (d["cogs"]["business_line"] == "b2b"), "amount_rub"].sum()
+    revenue = table("mrr").loc[table("mrr")["month"].dt.year == 2025, "mrr_rub"].sum()
+    cogs = table("cogs").loc[(table("cogs")["month"].dt.year == 2025) & (table("cogs")["business_line"] == "b2b"), "amount_rub"].sum()
     return {
-        "productivity": float(_prod().loc["mid_market", "productivity"]),
+        "productivity": float(productivity_2025().loc["mid_market", "productivity"]),
         "ramp_months": float(reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "ramp_months"].median()),
         "cost_per_head": float(salary * (1 + PAYROLL_TAX) + per_head),
         "bonus_rate": float(ae_bonus * (1 + PAYROLL_TAX)),
         "media_per_acv": float((media + agency) / new_acv_2025),
         "gross_margin": float(1 - cogs / revenue),
-        "retention": planning.net_monthly_retention(d["mrr"], *YEAR_2025),
+        "retention": planning.net_monthly_retention(table("mrr"), *YEAR_2025),
     }
 
 
@@ -103,13 +96,14 @@ def _hire_flows(ramp: bool = True, with_media: bool = True) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=2)
-def _simulation(final: bool = True) -> pd.DataFrame:
-    return planning.simulate_plan(_team(final), _prod(), planning.PLAN_YEAR, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025)
+def simulation_2026(final: bool = True) -> pd.DataFrame:
+    """Симуляция плана 2026 года методом Монте-Карло, как в тетради (10 000 прогонов, seed 2025)."""
+    return planning.simulate_plan(team_2026(final), productivity_2025(), planning.PLAN_YEAR, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025)
 
 
 @lru_cache(maxsize=1)
 def _tornado() -> pd.DataFrame:
-    team, prod = _team(True), _prod()
+    team, prod = team_2026(True), productivity_2025()
     ranges = {k: (v[0], v[2]) for k, v in planning.RISK_RANGES_2026.items()}
     return planning.tornado(lambda **kw: planning.plan_new_arr(team, prod, planning.PLAN_YEAR, **kw), planning.BASE_INPUTS, ranges)
 
@@ -125,7 +119,7 @@ def _mm_capacity(shift: int = 0, ramp: bool = True, members: str = "final") -> f
     members: "final" — итоговая команда, "approved" — без трёх дополнительных AE,
     "current" — только работающие на 1 января.
     """
-    team = _team(members == "final")
+    team = team_2026(members == "final")
     team = team[team["segment"] == "mid_market"]
     if members == "current":
         team = team[~team["planned"]]
@@ -140,7 +134,7 @@ q1 = Exercise(
     id="ch01.budget.q1",
     title="Мощность команды mid-market в 2026 году",
     var="mm_capacity_2026",
-    expected=lambda: float(planning.expected_capacity(_team(True), planning.PLAN_YEAR)["mid_market"].sum()),
+    expected=lambda: float(planning.expected_capacity(team_2026(True), planning.PLAN_YEAR)["mid_market"].sum()),
     compare=Number(rel_tol=0.005),
     hints=[
         "Мощность — сумма по месяцам и людям доли полной продуктивности: у работающих весь год AE — по 1 в месяц, "
@@ -157,7 +151,7 @@ q1 = Exercise(
                 hint="Не хватает планового найма: в команде mid-market на 2026 год есть новички (planned == True)."),
         Mistake(name="ramp_from_zero", value=lambda: _mm_capacity(shift=-1),
                 hint="Рамп начат с нуля в месяце найма. По соглашению раздела месяц найма — первый месяц рампа: в нём продуктивность 1 / ramp_months."),
-        Mistake(name="whole_team", value=lambda: float(planning.expected_capacity(_team(True), planning.PLAN_YEAR).to_numpy().sum()),
+        Mistake(name="whole_team", value=lambda: float(planning.expected_capacity(team_2026(True), planning.PLAN_YEAR).to_numpy().sum()),
                 hint="Это мощность всей команды AE. Нужен только сегмент mid_market."),
     ],
     correct_message="Верно. Разница со штатными человеко-месяцами — это цена рампа: её и не видит план «от численности».",
@@ -169,8 +163,8 @@ q1 = Exercise(
 
 
 def _mm_funnel() -> pd.Series:
-    target = _plan_by_segment(final=True)[["mid_market"]]
-    return planning.funnel_requirements(target, _prod(), _conv()).loc["mid_market"]
+    target = bookings_plan_2026(final=True)[["mid_market"]]
+    return planning.funnel_requirements(target, productivity_2025(), _conv()).loc["mid_market"]
 
 
 q2 = Exercise(
@@ -188,7 +182,7 @@ q2 = Exercise(
                 hint="Это сделки, которые нужно взять в работу, а не лиды. Остался шаг: разделите на конверсию лида в сделку (lead_to_opp)."),
         Mistake(name="no_win_rate", value=lambda: float(_mm_funnel()["deals"] / _conv().loc["mid_market", "lead_to_opp"]),
                 hint="Не учтён win rate: не каждая сделка выигрывается. Сначала разделите число нужных выигрышей на win rate."),
-        Mistake(name="double_win_rate", value=lambda: float(_mm_funnel()["leads"] / _prod().loc["mid_market", "win_rate"]),
+        Mistake(name="double_win_rate", value=lambda: float(_mm_funnel()["leads"] / productivity_2025().loc["mid_market", "win_rate"]),
                 hint="Win rate учтён дважды. Выигрыши / win rate = сделки в работу; дальше делите только на конверсию лида в сделку."),
         Mistake(name="pipeline_rub", value=lambda: float(_mm_funnel()["pipeline_rub"] / _conv().loc["mid_market", "lead_to_opp"]),
                 hint="Вы делили рубли, а не штуки: сначала переведите план в число сделок через средний ACV."),
@@ -266,7 +260,7 @@ q4 = Exercise(
 
 
 def _prob(final: bool = True) -> float:
-    return planning.plan_percentiles(_simulation(final), planning.TARGET_NEW_ARR_2026)["prob_hit"]
+    return planning.plan_percentiles(simulation_2026(final), planning.TARGET_NEW_ARR_2026)["prob_hit"]
 
 
 q5 = Exercise(
@@ -315,7 +309,7 @@ q6 = Exercise(
         "tornado_table['downside'].idxmax() вернёт код входа.",
     ],
     mistakes=[
-        Mistake(name="widest_range", matches=lambda a: a == _widest_range() != _derisk(),
+        Mistake(name="widest_range", value=_widest_range,
                 hint="У этого входа самый широкий диапазон, но на новый ARR он влияет слабо: рамп касается только новичков. Решайте по влиянию на результат, а не по неопределённости входа."),
         Mistake(name="attrition", matches=lambda a: a == "attrition" != _derisk(),
                 hint="Текучесть заметна и болезненна, но при наших диапазонах она роняет план меньше лидера торнадо. Посмотрите столбец downside."),

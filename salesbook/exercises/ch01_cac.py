@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+
 import pandas as pd
 
 from salesbook.toolkit import acquisition
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch01.cac"
 TITLE = "1.1.1. CAC: стоимость привлечения клиента"
@@ -23,15 +25,8 @@ Q4_2024 = ("2024-10-01", "2024-12-31")
 Q1_2025 = ("2025-01-01", "2025-03-31")
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {name: load(name) for name in ("marketing_spend", "sm_costs", "leads", "opportunities")}
-
-
 def _spend(start, end, line: str | None = "b2b") -> float:
-    s = _data()["marketing_spend"]
+    s = table("marketing_spend")
     mask = acquisition.in_period(s["month"], start, end)
     if line is not None:
         mask &= s["business_line"] == line
@@ -39,7 +34,7 @@ def _spend(start, end, line: str | None = "b2b") -> float:
 
 
 def _sm(start, end, departments=("sales", "marketing"), cost_types=None) -> float:
-    c = _data()["sm_costs"]
+    c = table("sm_costs")
     mask = acquisition.in_period(c["month"], start, end) & c["department"].isin(departments)
     if cost_types is not None:
         mask &= c["cost_type"].isin(cost_types)
@@ -47,21 +42,21 @@ def _sm(start, end, departments=("sales", "marketing"), cost_types=None) -> floa
 
 
 def _new(start, end) -> int:
-    return acquisition.new_customers(_data()["opportunities"], start, end)
+    return acquisition.new_customers(table("opportunities"), start, end)
 
 
 def _won(start, end) -> int:
-    o = _data()["opportunities"]
+    o = table("opportunities")
     return int(((o["outcome"] == "won") & acquisition.in_period(o["close_date"], start, end)).sum())
 
 
 def _full_costs(start, end) -> float:
-    return float(acquisition.acquisition_costs(_data()["marketing_spend"], _data()["sm_costs"], start, end).sum())
+    return float(acquisition.acquisition_costs(table("marketing_spend"), table("sm_costs"), start, end).sum())
 
 
-def _funnel(start, end) -> pd.DataFrame:
-    d = _data()
-    return acquisition.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], start, end)
+def funnel(start, end) -> pd.DataFrame:
+    """Воронка и стоимость B2B по каналам за период (acquisition.channel_funnel на данных курса)."""
+    return acquisition.channel_funnel(table("marketing_spend"), table("leads"), table("opportunities"), start, end)
 
 
 # ---------------------------------------------------------------------------
@@ -103,25 +98,24 @@ q1 = Exercise(
 
 
 def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool = False) -> pd.DataFrame:
-    d = _data()
-    s = d["marketing_spend"]
+    s = table("marketing_spend")
     mask = acquisition.in_period(s["month"], *YEAR)
     if not spend_all_lines:
         mask &= s["business_line"] == "b2b"
     spend = s[mask].groupby("channel")["spend_rub"].sum()
     if customers_from_all_wins:
-        o = d["opportunities"]
-        deals = o[o["outcome"] == "won"].merge(d["leads"][["lead_id", "channel"]], on="lead_id", how="left")
+        o = table("opportunities")
+        deals = o[o["outcome"] == "won"].merge(table("leads")[["lead_id", "channel"]], on="lead_id", how="left")
     else:
-        deals = acquisition.new_customer_deals(d["opportunities"], d["leads"])
+        deals = acquisition.new_customer_deals(table("opportunities"), table("leads"))
     deals = deals[acquisition.in_period(deals["close_date"], *YEAR) & (deals["channel"] != "organic")]
     customers = deals.groupby("channel").size()
     paid = [c for c in acquisition.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
-    table = pd.DataFrame({"spend_rub": spend.reindex(paid), "customers": customers.reindex(paid)})
-    table = table.dropna()
-    table["cac"] = table["spend_rub"] / table["customers"]
-    table.index.name = "channel"
-    return table
+    frame = pd.DataFrame({"spend_rub": spend.reindex(paid), "customers": customers.reindex(paid)})
+    frame = frame.dropna()
+    frame["cac"] = frame["spend_rub"] / frame["customers"]
+    frame.index.name = "channel"
+    return frame
 
 
 q2 = Exercise(
@@ -150,7 +144,7 @@ q2 = Exercise(
 
 
 def _ppc(column: str = "leads") -> float:
-    f = _funnel(*YEAR)
+    f = funnel(*YEAR)
     return float(f.loc["ppc", column])
 
 
@@ -178,7 +172,7 @@ q3 = Exercise(
 
 
 def _paid_parts() -> tuple[float, float, float]:
-    f = _funnel(*YEAR)
+    f = funnel(*YEAR)
     paid = f[f.index != "organic"]
     return float(paid["spend_rub"].sum()), float(paid["customers"].sum()), float(f["customers"].sum())
 
@@ -230,8 +224,10 @@ q5 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _paid_funnel() -> pd.DataFrame:
-    f = _funnel(*YEAR)
+@lru_cache(maxsize=1)
+def paid_funnel() -> pd.DataFrame:
+    """Платные каналы 2024 года — по ним решают, какой канал сократить (и здесь, и в разделе 1.1.4)."""
+    f = funnel(*YEAR)
     return f[f["spend_rub"] > 0]
 
 
@@ -239,18 +235,18 @@ q6 = Exercise(
     id="ch01.cac.q6",
     title="Какой канал сократить",
     var="channel_to_cut",
-    expected=lambda: str(_paid_funnel()["cac"].idxmax()),
+    expected=lambda: str(paid_funnel()["cac"].idxmax()),
     compare=Choice(list(acquisition.PAID_CHANNELS)),
     hints=[
         "Смотрите на столбец cac таблицы decision_table: решение о бюджете — по стоимости клиента, а не лида.",
         "decision_table['cac'].idxmax() вернёт код канала с самым дорогим клиентом.",
     ],
     mistakes=[
-        Mistake(name="by_cpl", matches=lambda a: a == str(_paid_funnel()["cpl"].idxmax()) != str(_paid_funnel()["cac"].idxmax()),
+        Mistake(name="by_cpl", matches=lambda a: a == str(paid_funnel()["cpl"].idxmax()) != str(paid_funnel()["cac"].idxmax()),
                 hint="Вы выбрали канал с самым дорогим лидом (CPL). Но дорогой лид может хорошо конвертироваться в клиентов — решайте по CAC."),
-        Mistake(name="by_spend", matches=lambda a: a == str(_paid_funnel()["spend_rub"].idxmax()) != str(_paid_funnel()["cac"].idxmax()),
+        Mistake(name="by_spend", matches=lambda a: a == str(paid_funnel()["spend_rub"].idxmax()) != str(paid_funnel()["cac"].idxmax()),
                 hint="Это канал с самым большим бюджетом, а не с самым дорогим клиентом. Большой бюджет при низком CAC — это хорошо."),
-        Mistake(name="by_sql", matches=lambda a: a == str(_paid_funnel()["cost_per_sql"].idxmax()) != str(_paid_funnel()["cac"].idxmax()),
+        Mistake(name="by_sql", matches=lambda a: a == str(paid_funnel()["cost_per_sql"].idxmax()) != str(paid_funnel()["cac"].idxmax()),
                 hint="Вы выбрали по стоимости SQL. После SQL воронка ещё сужается по-разному в разных каналах — решайте по CAC."),
     ],
     correct_message="Верно: у этого канала самый дорогой новый клиент. Прежде чем резать, проверьте LTV клиентов канала (раздел 1.1.2) — дорогой клиент может быть и самым ценным.",

@@ -14,6 +14,7 @@ import pandas as pd
 from salesbook.toolkit import acquisition, retention, unit_economics
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch01.ltv"
 TITLE = "1.1.2. LTV: сколько клиент принесёт за жизнь"
@@ -26,27 +27,21 @@ SEGMENTS = ("smb", "mid_market", "enterprise")
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    names = ("accounts", "mrr", "cogs", "b2c_purchases", "marketing_spend", "sm_costs", "leads", "opportunities", "reps")
-    tables = {name: load(name) for name in names}
-    tables["mrr_seg"] = retention.add_segment(tables["mrr"], tables["accounts"])
-    return tables
+def _mrr_seg() -> pd.DataFrame:
+    return retention.add_segment(table("mrr"), table("accounts"))
 
 
 @lru_cache(maxsize=4)
 def _rates(start: str, end: str) -> pd.DataFrame:
-    return retention.churn_rates(_data()["mrr_seg"], start, end, by="segment")
+    return retention.churn_rates(_mrr_seg(), start, end, by="segment")
 
 
 def _gm(start: str, end: str) -> float:
-    d = _data()
-    return retention.gross_margin(d["cogs"], retention.b2b_revenue(d["mrr"]), start, end)
+    return retention.gross_margin(table("cogs"), retention.b2b_revenue(table("mrr")), start, end)
 
 
 def _arpa(start: str, end: str) -> pd.Series:
-    return retention.arpa(_data()["mrr_seg"], start, end, by="segment")
+    return retention.arpa(_mrr_seg(), start, end, by="segment")
 
 
 # ---------------------------------------------------------------------------
@@ -90,9 +85,8 @@ q1 = Exercise(
 
 
 def _churn_table(variant: str = "right") -> pd.DataFrame:
-    d = _data()
     if variant == "mean_of_months":
-        monthly = retention.churn_table(d["mrr_seg"], by="segment").reset_index()
+        monthly = retention.churn_table(_mrr_seg(), by="segment").reset_index()
         monthly = monthly[acquisition.in_period(monthly["month"], *YEAR_2025)]
         table = monthly.groupby("segment")[["logo_churn", "revenue_churn"]].mean()
         return table.reindex(list(SEGMENTS))
@@ -186,14 +180,14 @@ q3 = Exercise(
 
 @lru_cache(maxsize=1)
 def _subscribers_2024() -> pd.DataFrame:
-    subs = retention.subscription_lifetimes(_data()["b2c_purchases"])
+    subs = retention.subscription_lifetimes(table("b2c_purchases"))
     return subs[subs["start"].dt.year == 2024]
 
 
 def _forecast(kind: str = "right") -> float:
     subs = _subscribers_2024()
     if kind == "all_years":
-        subs = retention.subscription_lifetimes(_data()["b2c_purchases"])
+        subs = retention.subscription_lifetimes(table("b2c_purchases"))
     if kind in ("pooled_constant", "first_renewal"):
         curve = retention.survival_curve(subs["periods"], subs["churned"])
         if kind == "pooled_constant":
@@ -239,35 +233,35 @@ q4 = Exercise(
 
 
 @lru_cache(maxsize=1)
-def _decision() -> pd.DataFrame:
-    d = _data()
+def segment_ltv_cac() -> pd.DataFrame:
+    """LTV за 60 месяцев и его отношение к CAC 2025 года по сегментам (столбцы ltv_60, cac, ratio)."""
     rates = _rates(*TWO_YEARS).reindex(list(SEGMENTS))
     churn = rates["logo_churn"]
-    table = pd.DataFrame({
+    frame = pd.DataFrame({
         "arpa": _arpa(*TWO_YEARS).reindex(list(SEGMENTS)),
         "churn": churn,
-        "cac": acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], d["reps"],
+        "cac": acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), table("opportunities"), table("reps"),
                                       *YEAR_2025)["cac"].reindex(list(SEGMENTS)),
     })
     gm = _gm(*TWO_YEARS)
-    table["ltv_60"] = table["arpa"] * gm * (1 - (1 - churn) ** HORIZON) / churn
-    table["ratio"] = table["ltv_60"] / table["cac"]
-    return table
+    frame["ltv_60"] = frame["arpa"] * gm * (1 - (1 - churn) ** HORIZON) / churn
+    frame["ratio"] = frame["ltv_60"] / frame["cac"]
+    return frame
 
 
-def _blended_ratio() -> float:
-    d = _data()
-    all_rates = retention.churn_rates(d["mrr_seg"], *TWO_YEARS)
+def blended_ltv_cac() -> float:
+    """То же отношение в среднем по компании — оно скрывает сегмент, где клиент не окупается."""
+    all_rates = retention.churn_rates(_mrr_seg(), *TWO_YEARS)
     churn = float(all_rates["logo_churn"].iloc[0])
-    ltv = retention.arpa(d["mrr_seg"], *TWO_YEARS) * _gm(*TWO_YEARS) * (1 - (1 - churn) ** HORIZON) / churn
-    cac = acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], d["reps"], *YEAR_2025)
+    ltv = retention.arpa(_mrr_seg(), *TWO_YEARS) * _gm(*TWO_YEARS) * (1 - (1 - churn) ** HORIZON) / churn
+    cac = acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), table("opportunities"), table("reps"), *YEAR_2025)
     return float(ltv / (cac["costs"].sum() / cac["customers"].sum()))
 
 
 def _segment_to_cut() -> str:
-    table = _decision()
-    worst = table["ratio"].idxmin()
-    return str(worst) if table.loc[worst, "ratio"] < 1 else "none"
+    frame = segment_ltv_cac()
+    worst = frame["ratio"].idxmin()
+    return str(worst) if frame.loc[worst, "ratio"] < 1 else "none"
 
 
 q5 = Exercise(
@@ -282,10 +276,10 @@ q5 = Exercise(
         "Сегмент, где это отношение меньше единицы, теряет деньги на каждом новом клиенте. Если таких нет — ответ 'none'.",
     ],
     mistakes=[
-        Mistake(name="blended", matches=lambda a: a == "none" and _segment_to_cut() != "none" and _blended_ratio() > 1,
+        Mistake(name="blended", matches=lambda a: a == "none" and _segment_to_cut() != "none" and blended_ltv_cac() > 1,
                 hint="В целом по компании LTV больше CAC, но средние цифры скрывают сегмент, где новый клиент не окупается. "
                      "Посчитайте отношение для каждого сегмента отдельно."),
-        Mistake(name="by_cac", matches=lambda a: a == str(_decision()["cac"].idxmax()) != _segment_to_cut(),
+        Mistake(name="by_cac", value=lambda: str(segment_ltv_cac()["cac"].idxmax()),
                 hint="У этого сегмента самый дорогой новый клиент, но и приносит он больше всех: сравнивайте CAC с LTV, а не между собой."),
         Mistake(name="other", matches=lambda a: a in SEGMENTS and a != _segment_to_cut(),
                 hint="У этого сегмента LTV за пять лет больше CAC — новый клиент окупается. Ищите сегмент, где отношение меньше единицы."),

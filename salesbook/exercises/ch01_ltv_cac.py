@@ -8,15 +8,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 
-import pandas as pd
 
-from salesbook.toolkit import acquisition, finance, unit_economics
+from salesbook.toolkit import finance, unit_economics
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-# Те же данные и те же вычисления «на всю компанию», что и в разделе 1.1.3: общий кэш.
-from salesbook.exercises.ch01_payback import CHURN_PERIOD, TABLES, YEAR, _company, _data, _segments  # noqa: F401
+# Те же вычисления «на всю компанию», что и в разделе 1.1.3.
+from salesbook.exercises.ch01_payback import CHURN_PERIOD, YEAR, company, segments  # noqa: F401
+# Платные каналы 2024 года — те же, что в решении «какой канал сократить» раздела 1.1.1.
+from salesbook.exercises.ch01_cac import paid_funnel
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
@@ -28,7 +28,7 @@ TARGET_PAYBACK = 12
 
 
 def _company_ltv(margin=True, churn=None, arpa_scale=1.0) -> float:
-    c = _company()
+    c = company()
     return unit_economics.simple_ltv(c["arpa"] * arpa_scale, c["gm"] if margin else 1.0, c["churn"] if churn is None else churn)
 
 
@@ -40,7 +40,7 @@ q1 = Exercise(
     id="ch01.ltv_cac.q1",
     title="LTV/CAC B2B за 2024 год",
     var="ltv_cac_2024",
-    expected=lambda: _company_ltv() / _company()["cac"],
+    expected=lambda: _company_ltv() / company()["cac"],
     compare=Number(rel_tol=0.005),
     hints=[
         "LTV = ARPA × валовая маржа / месячный отток (unit_economics.simple_ltv); CAC — полный, за тот же 2024 год. Ответ — LTV / CAC.",
@@ -48,15 +48,15 @@ q1 = Exercise(
         "отток — logo_churn_monthly(mrr, start, end); CAC — acquisition.acquisition_costs(...).sum() / acquisition.new_customers(...).",
     ],
     mistakes=[
-        Mistake(name="ltv_without_margin", value=lambda: _company_ltv(margin=False) / _company()["cac"],
+        Mistake(name="ltv_without_margin", value=lambda: _company_ltv(margin=False) / company()["cac"],
                 hint="LTV посчитан на выручке, без валовой маржи. Клиент возвращает CAC валовой прибылью, а не выручкой: умножьте ARPA на маржу."),
-        Mistake(name="inverted", value=lambda: _company()["cac"] / _company_ltv(),
+        Mistake(name="inverted", value=lambda: company()["cac"] / _company_ltv(),
                 hint="Дробь перевёрнута: это CAC/LTV. Нужно LTV / CAC — сколько рублей валовой прибыли приносит рубль привлечения."),
-        Mistake(name="annual_churn", value=lambda: _company_ltv(churn=unit_economics.annual_from_monthly_churn(_company()["churn"])) / _company()["cac"],
+        Mistake(name="annual_churn", value=lambda: _company_ltv(churn=unit_economics.annual_from_monthly_churn(company()["churn"])) / company()["cac"],
                 hint="Вы разделили месячную валовую прибыль на годовой отток. Месяц делите на месячный отток (или год — на годовой)."),
-        Mistake(name="media_cac", value=lambda: _company_ltv() / _company()["media_cac"],
+        Mistake(name="media_cac", value=lambda: _company_ltv() / company()["media_cac"],
                 hint="В знаменателе CAC только по рекламе. Для LTV/CAC берут полный CAC — с людьми и инструментами, иначе отношение завышено в разы."),
-        Mistake(name="annual_arpa", value=lambda: _company_ltv(arpa_scale=12) / _company()["cac"],
+        Mistake(name="annual_arpa", value=lambda: _company_ltv(arpa_scale=12) / company()["cac"],
                 hint="Вы взяли выручку с клиента за год, а отток — месячный: LTV завышен в 12 раз. Месячный ARPA делят на месячный отток."),
     ],
     correct_message="Сравните с ориентиром 3:1 и посмотрите на сегменты: среднее по компании прячет очень разные истории.",
@@ -68,7 +68,7 @@ q1 = Exercise(
 
 
 def _mid_ratio(horizon=HORIZON_MONTHS, margin=True) -> float:
-    row = _segments().loc["mid_market"]
+    row = segments().loc["mid_market"]
     gp = row["arpa"] * (row["gross_margin"] if margin else 1.0)
     ltv = gp / row["monthly_churn"] if horizon is None else finance.ltv_horizon(gp, row["monthly_churn"], horizon)
     return float(ltv / row["cac"])
@@ -101,7 +101,7 @@ q2 = Exercise(
 
 
 def _smb_ratio(churn_factor=1.0, churn_delta=0.0, margin=True) -> float:
-    row = _segments().loc["smb"]
+    row = segments().loc["smb"]
     churn = row["monthly_churn"] * churn_factor - churn_delta
     return unit_economics.simple_ltv(row["arpa"], row["gross_margin"] if margin else 1.0, churn) / float(row["cac"])
 
@@ -132,17 +132,14 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _worst_channel() -> tuple[str, float, float]:
-    d = _data()
-    funnel = acquisition.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], *YEAR)
-    paid = funnel[funnel["spend_rub"] > 0]
+    paid = paid_funnel()
     worst = str(paid["cac"].idxmax())
     return worst, float(paid.loc[worst, "spend_rub"]), float(paid.loc[worst, "customers"])
 
 
 def _ratio_without_channel(drop_spend=True, drop_customers=True) -> float:
-    c = _company()
+    c = company()
     _, spend, customers = _worst_channel()
     cac = (c["costs"] - (spend if drop_spend else 0.0)) / (c["customers"] - (customers if drop_customers else 0.0))
     return _company_ltv() / cac
@@ -164,7 +161,7 @@ q4 = Exercise(
                 hint="Вы убрали бюджет канала, но оставили его клиентов. Без канала не будет и клиентов, которых он приводил."),
         Mistake(name="customers_only", value=lambda: _ratio_without_channel(drop_spend=False),
                 hint="Вы убрали клиентов канала, но не его бюджет. Вычтите из затрат и рекламный бюджет канала."),
-        Mistake(name="unchanged", value=lambda: _company_ltv() / _company()["cac"],
+        Mistake(name="unchanged", value=lambda: _company_ltv() / company()["cac"],
                 hint="Это LTV/CAC до сокращения канала. Пересчитайте CAC без бюджета и без клиентов канала."),
     ],
     correct_message="Обратите внимание на направление: полный CAC почти не изменился, потому что люди, которые обрабатывали лиды канала, остались в штате.",
@@ -176,7 +173,7 @@ q4 = Exercise(
 
 
 def _target_arpa(margin=True, inverted=False, churn_annual=False) -> float:
-    row = _segments().loc["smb"]
+    row = segments().loc["smb"]
     churn = unit_economics.annual_from_monthly_churn(row["monthly_churn"]) if churn_annual else row["monthly_churn"]
     ratio = 1 / TARGET_RATIO if inverted else TARGET_RATIO
     return float(ratio * row["cac"] * churn / (row["gross_margin"] if margin else 1.0))

@@ -17,6 +17,7 @@ from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number,
 from salesbook.data import schemas
 from salesbook.runtime.plotting import label
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch01.market"
 TITLE = "1.2. Анализ рынка и целевая аудитория"
@@ -27,16 +28,8 @@ CELLS = [f"{s}/{i}" for s in schemas.SEGMENTS for i in schemas.INDUSTRIES]
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {name: load(name) for name in ("accounts", "opportunities", "mrr", "survey_responses")}
-
-
-@lru_cache(maxsize=1)
 def _cells() -> pd.DataFrame:
-    d = _data()
-    return market.segment_metrics(d["opportunities"], d["accounts"], d["mrr"])
+    return market.segment_metrics(table("opportunities"), table("accounts"), table("mrr"))
 
 
 def _cell_code(index_value) -> str:
@@ -49,7 +42,7 @@ def _cell_code(index_value) -> str:
 
 
 def _segment_win_rate(open_in_denominator: bool = False, percent: bool = False, odds: bool = False) -> pd.DataFrame:
-    o = _data()["opportunities"]
+    o = table("opportunities")
     o = o[acquisition.in_period(o["created_date"], *YEAR_2025)]
     outcome = o["outcome"]
     won = (outcome == "won").groupby(o["segment"]).sum()
@@ -57,9 +50,9 @@ def _segment_win_rate(open_in_denominator: bool = False, percent: bool = False, 
     total = o.groupby("segment").size()
     closed = total if open_in_denominator else won + lost
     rate = won / lost if odds else won / closed
-    table = pd.DataFrame({"closed_deals": closed, "win_rate": rate * (100 if percent else 1)})
-    table.index.name = "segment"
-    return table
+    frame = pd.DataFrame({"closed_deals": closed, "win_rate": rate * (100 if percent else 1)})
+    frame.index.name = "segment"
+    return frame
 
 
 q1 = Exercise(
@@ -92,7 +85,7 @@ q1 = Exercise(
 
 
 def _mid_first_deals() -> pd.DataFrame:
-    first = acquisition.new_customer_deals(_data()["opportunities"])
+    first = acquisition.new_customer_deals(table("opportunities"))
     return first[first["segment"] == "mid_market"]
 
 
@@ -103,13 +96,12 @@ def _sam_mid(acv: float | None = None, share: float | None = None) -> float:
 
 
 def _mid_new_mrr_median() -> float:
-    d = _data()
-    m = d["mrr"].merge(d["accounts"][["account_id", "segment"]], on="account_id")
+    m = table("mrr").merge(table("accounts")[["account_id", "segment"]], on="account_id")
     return float(m.loc[(m["segment"] == "mid_market") & (m["new_rub"] > 0), "new_rub"].median())
 
 
 def _mid_all_won_median() -> float:
-    o = _data()["opportunities"]
+    o = table("opportunities")
     return float(o.loc[(o["segment"] == "mid_market") & (o["outcome"] == "won"), "amount_rub"].median())
 
 
@@ -184,13 +176,13 @@ q3 = Exercise(
         "ответ — строка вида 'smb/logistics' ('/'.join(ranked.index[0])).",
     ],
     mistakes=[
-        Mistake(name="small_sample", matches=lambda a: a == _wrong("small_sample") != _icp_top(),
+        Mistake(name="small_sample", value=lambda: _wrong("small_sample"),
                 hint="У этой ячейки всего несколько закрытых сделок: высокий win rate на трёх сделках — случайность. Не отключайте порог min_deals."),
-        Mistake(name="default_weights", matches=lambda a: a == _wrong("default_weights") != _icp_top(),
+        Mistake(name="default_weights", value=lambda: _wrong("default_weights"),
                 hint="Это лидер при весах по умолчанию. Финансовый директор просит другие веса: удержание 0,5, win rate и ACV по 0,2, цикл 0,1."),
-        Mistake(name="acv_only", matches=lambda a: a == _wrong("acv_only") != _icp_top(),
+        Mistake(name="acv_only", value=lambda: _wrong("acv_only"),
                 hint="Это ячейка с самым большим чеком. Но ICP — это и вероятность выиграть, и скорость, и удержание: считайте балл по всем четырём метрикам."),
-        Mistake(name="most_wins", matches=lambda a: a == _wrong("most_wins") != _icp_top(),
+        Mistake(name="most_wins", value=lambda: _wrong("most_wins"),
                 hint="Здесь больше всего выигранных сделок — потому что больше всего лидов. Объём не равен качеству: ICP сравнивает доли и чеки, а не штуки."),
     ],
     correct_message="Верно: при весах финансового директора лидер сменился — рейтинг чувствителен к весам. Проверьте, на чём держится "
@@ -203,13 +195,13 @@ q3 = Exercise(
 
 
 def _mid_pains() -> pd.DataFrame:
-    s = _data()["survey_responses"]
+    s = table("survey_responses")
     return market.pain_map(s[s["segment"] == "mid_market"])
 
 
 def _top_pain(column: str = "priority", all_segments: bool = False) -> str:
-    table = market.pain_map(_data()["survey_responses"]) if all_segments else _mid_pains()
-    return str(table[column].idxmax())
+    frame = market.pain_map(table("survey_responses")) if all_segments else _mid_pains()
+    return str(frame[column].idxmax())
 
 
 q4 = Exercise(
@@ -223,11 +215,11 @@ q4 = Exercise(
         "pains = market.pain_map(survey[survey['segment'] == 'mid_market']); top_pain_mid = pains['priority'].idxmax().",
     ],
     mistakes=[
-        Mistake(name="by_frequency", matches=lambda a: a == _top_pain("share") != _top_pain(),
+        Mistake(name="by_frequency", value=lambda: _top_pain("share"),
                 hint="Это самая частая боль, но не самая острая: её называют многие, а сила в среднем низкая. Приоритет — частота × сила."),
-        Mistake(name="by_intensity", matches=lambda a: a == _top_pain("mean_intensity") != _top_pain(),
+        Mistake(name="by_intensity", value=lambda: _top_pain("mean_intensity"),
                 hint="Это самая острая боль, но её называет меньшинство. Сила без частоты переоценивает редкие жалобы — умножьте на долю респондентов."),
-        Mistake(name="all_segments", matches=lambda a: a == _top_pain(all_segments=True) != _top_pain(),
+        Mistake(name="all_segments", value=lambda: _top_pain(all_segments=True),
                 hint="Это главная боль всех респондентов вместе, а в выборке больше всего малого бизнеса. Оставьте только segment == 'mid_market'."),
     ],
 )
@@ -312,7 +304,7 @@ q5 = Exercise(
 
 
 def _wl_2025() -> pd.DataFrame:
-    return market.competitor_win_loss(_data()["opportunities"], *YEAR_2025).drop(index="none")
+    return market.competitor_win_loss(table("opportunities"), *YEAR_2025).drop(index="none")
 
 
 def _by(column: str, smallest: bool = False) -> str:
@@ -331,9 +323,9 @@ q6 = Exercise(
         "Столбец lost_acv_rub — ACV сделок, проигранных именно этому конкуренту. Возьмите idxmax() без строки 'none'.",
     ],
     mistakes=[
-        Mistake(name="by_count", matches=lambda a: a == _by("lost_to_competitor") != _by("lost_acv_rub"),
+        Mistake(name="by_count", value=lambda: _by("lost_to_competitor"),
                 hint="Этому конкуренту мы проигрываем чаще всего, но это в основном небольшие сделки. Battle card — инвестиция: считайте потерянные деньги (lost_acv_rub), а не штуки."),
-        Mistake(name="by_win_rate", matches=lambda a: a == _by("win_rate", smallest=True) != _by("lost_acv_rub"),
+        Mistake(name="by_win_rate", value=lambda: _by("win_rate", smallest=True),
                 hint="Против этого конкурента у нас самый низкий win rate, но сделок с ним и денег в них меньше. Низкая доля на малом объёме дешевле, чем умеренная на большом."),
     ],
     correct_message="Верно: этому конкуренту за 2025 год ушло больше всего ACV. Проверьте интервал win rate против него — и начните battle card с сегмента, где он встречается чаще всего.",

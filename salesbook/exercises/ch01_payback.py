@@ -17,6 +17,7 @@ import pandas as pd
 from salesbook.toolkit import finance, unit_economics
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table, tables
 
 SECTION = "ch01.payback"
 TITLE = "1.1.3. Payback Period: окупаемость CAC"
@@ -34,31 +35,24 @@ TABLES = ("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr"
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {name: load(name) for name in TABLES}
-
-
-@lru_cache(maxsize=1)
-def _company() -> dict[str, float]:
-    """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток."""
-    return unit_economics.company_economics(_data(), *YEAR)
+def company() -> dict[str, float]:
+    """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток (их берёт и раздел 1.1.4)."""
+    return unit_economics.company_economics(tables(*TABLES), *YEAR)
 
 
 @lru_cache(maxsize=1)
-def _segments() -> pd.DataFrame:
-    return unit_economics.segment_economics(_data(), *YEAR, *CHURN_PERIOD)
+def segments() -> pd.DataFrame:
+    """Экономика сегментов B2B за 2024 год, отток — за всю историю (её берёт и раздел 1.1.4)."""
+    return unit_economics.segment_economics(tables(*TABLES), *YEAR, *CHURN_PERIOD)
 
 
 @lru_cache(maxsize=1)
 def _costs_2025() -> dict[str, float]:
-    d = _data()
-    structure = unit_economics.commercial_cost_structure(d, *YEAR_2025)
+    structure = unit_economics.commercial_cost_structure(tables(*TABLES), *YEAR_2025)
     return {
         "fixed": float(structure.loc[structure["kind"] == "fixed", "monthly_rub"].sum()),
         "variable_share": float(structure.loc[structure["kind"] == "variable", "share_of_revenue"].sum()),
-        "arpa": unit_economics.arpa_for_period(d["mrr"], *YEAR_2025),
+        "arpa": unit_economics.arpa_for_period(table("mrr"), *YEAR_2025),
     }
 
 
@@ -68,7 +62,7 @@ def _costs_2025() -> dict[str, float]:
 
 
 def _payback(cac_key="cac", mrr_key="new_mrr", margin=True, scale=1.0) -> float:
-    c = _company()
+    c = company()
     return c[cac_key] / (c[mrr_key] * scale * (c["gm"] if margin else 1.0))
 
 
@@ -102,7 +96,7 @@ q1 = Exercise(
 
 
 def _gp() -> float:
-    c = _company()
+    c = company()
     return c["new_mrr"] * c["gm"]
 
 
@@ -110,7 +104,7 @@ q2 = Exercise(
     id="ch01.payback.q2",
     title="Окупаемость с учётом оттока",
     var="payback_churn_2024",
-    expected=lambda: finance.payback_with_churn(_company()["cac"], _gp(), _company()["churn"]),
+    expected=lambda: finance.payback_with_churn(company()["cac"], _gp(), company()["churn"]),
     compare=Number(rel_tol=0.005),
     hints=[
         "За n месяцев когорта приносит gp · (1 − (1 − c)^n) / c на привлечённого клиента. Приравняйте к CAC и выразите n.",
@@ -118,12 +112,12 @@ q2 = Exercise(
         "То же делает finance.payback_with_churn(cac, gp, churn).",
     ],
     mistakes=[
-        Mistake(name="no_churn", value=lambda: finance.payback_simple(_company()["cac"], _gp()),
+        Mistake(name="no_churn", value=lambda: finance.payback_simple(company()["cac"], _gp()),
                 hint="Это простая окупаемость, без оттока. Часть клиентов уходит до того, как вернёт CAC, — срок должен получиться длиннее."),
-        Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(_company()["cac"], _gp()) / (1 - _company()["churn"]),
+        Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(company()["cac"], _gp()) / (1 - company()["churn"]),
                 hint="Деление простой окупаемости на (1 − отток) — популярное упрощение из блогов, но оно почти не удлиняет срок. "
                      "Отток накапливается месяц за месяцем: выведите n из суммы геометрической прогрессии."),
-        Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(_company()["cac"], _company()["arpa"] * _company()["gm"], _company()["churn"]),
+        Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(company()["cac"], company()["arpa"] * company()["gm"], company()["churn"]),
                 hint="Вы взяли ARPA всей базы, а не стартовый MRR новых клиентов (unit_economics.new_mrr_per_customer)."),
     ],
 )
@@ -133,7 +127,8 @@ q2 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _break_even(price_factor=1 - PRICE_CUT, variable_scales_with_price=False, contribution=True) -> float:
+def break_even_customers(price_factor=1 - PRICE_CUT, variable_scales_with_price=False, contribution=True) -> float:
+    """Клиентов для безубыточности по затратам 2025 года при цене ARPA × ``price_factor``."""
     c = _costs_2025()
     price = c["arpa"] * price_factor
     if not contribution:
@@ -146,7 +141,7 @@ q3 = Exercise(
     id="ch01.payback.q3",
     title="Безубыточность при скидке 10 %",
     var="break_even_customers",
-    expected=lambda: _break_even(),
+    expected=lambda: break_even_customers(),
     compare=Number(rel_tol=0.005),
     hints=[
         "Точка безубыточности = постоянные затраты в месяц / маржинальный доход с клиента в месяц.",
@@ -154,12 +149,12 @@ q3 = Exercise(
         "от скидки не меняются: variable_share × ARPA по старой цене.",
     ],
     mistakes=[
-        Mistake(name="variable_follows_price", value=lambda: _break_even(variable_scales_with_price=True),
+        Mistake(name="variable_follows_price", value=lambda: break_even_customers(variable_scales_with_price=True),
                 hint="Вы уменьшили на 10 % и переменные затраты. Но хостинг, поддержка и эквайринг клиента от скидки не дешевеют: "
                      "в рублях они те же, поэтому маржинальный доход падает сильнее цены."),
-        Mistake(name="revenue_not_contribution", value=lambda: _break_even(contribution=False),
+        Mistake(name="revenue_not_contribution", value=lambda: break_even_customers(contribution=False),
                 hint="Вы поделили постоянные затраты на выручку с клиента. Делить нужно на маржинальный доход — выручку минус переменные затраты."),
-        Mistake(name="no_discount", value=lambda: _break_even(price_factor=1.0),
+        Mistake(name="no_discount", value=lambda: break_even_customers(price_factor=1.0),
                 hint="Это точка безубыточности при текущей цене. В задании цена ниже на 10 %."),
     ],
 )
@@ -170,7 +165,7 @@ q3 = Exercise(
 
 
 def _mid(margin=True, churn=True) -> tuple[float, float, float]:
-    row = _segments().loc["mid_market"]
+    row = segments().loc["mid_market"]
     gp = row["new_mrr"] * (row["gross_margin"] if margin else 1.0)
     return float(row["cac"]), float(gp), float(row["monthly_churn"]) if churn else 0.0
 
@@ -220,7 +215,7 @@ q4 = Exercise(
 
 
 def _smb_max_cac(discount=True, churn=True, margin=True) -> float:
-    row = _segments().loc["smb"]
+    row = segments().loc["smb"]
     gp = row["new_mrr"] * (row["gross_margin"] if margin else 1.0)
     c = row["monthly_churn"] if churn else 0.0
     d = finance.monthly_rate(DISCOUNT_RATE) if discount else 0.0

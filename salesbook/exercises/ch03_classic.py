@@ -13,8 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,6 +22,7 @@ from salesbook.toolkit import spin_bant
 from salesbook.runtime.checks import BlankError, Choice, Exercise, Invalid, LabelMap, Mistake, Number, Table, ___
 from salesbook.content import bant_leads, spin_calls
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch03.classic"
 TITLE = "3.1. Классические методики"
@@ -322,20 +322,9 @@ q4 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {"leads": load("leads"), "opportunities": load("opportunities")}
-
-
-def _leads() -> pd.DataFrame:
-    return _data()["leads"]
-
-
 def _dq_counts(include_no_response: bool = False) -> pd.DataFrame:
     reasons = dict(spin_bant.BANT_REASONS)
-    leads = _leads()
+    leads = table("leads")
     picked = leads[leads["disqualify_reason"].isin(list(reasons) + (["no_response"] if include_no_response else []))]
     letters = picked["disqualify_reason"].map(reasons)
     counts = pd.crosstab(picked["channel"], letters.fillna("no_response"))
@@ -356,7 +345,7 @@ q5 = Exercise(
     id="ch03.classic.q5",
     title="Из-за какой буквы отсеиваются лиды",
     var="dq_mix",
-    expected=lambda: spin_bant.disqualification_mix(_leads(), by="channel"),
+    expected=lambda: spin_bant.disqualification_mix(table("leads"), by="channel"),
     compare=Table(key="channel", columns=list(spin_bant.BANT_LETTERS)),
     hints=[
         "Оставьте лидов, у которых disqualify_reason есть в словаре spin_bant.BANT_REASONS, и переведите причину в букву: "
@@ -390,7 +379,7 @@ SENIOR_LEVELS = ("c_level", "vp")
 
 
 def _won_table() -> pd.DataFrame:
-    return spin_bant.won_acv_by(_leads(), _data()["opportunities"], by="job_title_level")
+    return spin_bant.won_acv_by(table("leads"), table("opportunities"), by="job_title_level")
 
 
 def _junior_share(column: str) -> float:
@@ -399,7 +388,7 @@ def _junior_share(column: str) -> float:
 
 
 def _leads_share(sql_only: bool = False) -> float:
-    leads = _leads()
+    leads = table("leads")
     if sql_only:
         leads = leads[leads["sql_date"].notna()]
     return float((~leads["job_title_level"].isin(SENIOR_LEVELS)).mean())

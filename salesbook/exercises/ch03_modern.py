@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from salesbook.toolkit import meddic
-from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table, ___
+from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table
 from salesbook.content import challenger_snippets as snippets
 from salesbook.content import meddic_notes as notes
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch03.modern"
 TITLE = "3.2. Современные подходы"
@@ -42,19 +42,8 @@ def _norm(text: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {"opportunities": load("opportunities"), "opportunity_stages": load("opportunity_stages")}
-
-
-def _opps() -> pd.DataFrame:
-    return _data()["opportunities"]
-
-
 def _open() -> pd.DataFrame:
-    o = _opps()
+    o = table("opportunities")
     return o[o["outcome"] == "open"]
 
 
@@ -245,7 +234,7 @@ def _team_score(row: pd.Series) -> float:
 
 def _probe_rows() -> list[pd.Series]:
     """Сделки для проверки: реальные строки таблицы и крайние случаи."""
-    o = _opps()
+    o = table("opportunities")
     lv = meddic.levels(o)
     # по одной сделке на каждую сумму уровней 0…12 — разнообразные профили
     picks = lv.sum(axis=1).drop_duplicates().index
@@ -316,7 +305,6 @@ q3 = Exercise(
     id="ch03.modern.q3",
     title="Функция meddic_score(row)",
     var="meddic_score",
-    expected=lambda: None,
     compare=DealFunction(cases=_cases, compare=Number(rel_tol=1e-6, abs_tol=1e-9)),
     hints=[
         "Умножьте уровень каждой буквы на её вес из словаря weights и сложите; максимум получится, когда все уровни равны 2.",
@@ -379,7 +367,7 @@ q4 = Exercise(
         "Индекс таблицы — имена столбцов meddic_*.",
     ],
     mistakes=[
-        Mistake(name="all_deals", value=lambda: _gap_table(_opps()),
+        Mistake(name="all_deals", value=lambda: _gap_table(table("opportunities")),
                 hint="В таблицу попали и закрытые сделки. Пробелы считают по открытой воронке: outcome == 'open'."),
         Mistake(name="zero_only_rub", value=lambda: _gap_table(_open(), zero_only=True),
                 hint="В rub_at_risk учтены только сделки с нулём. Под риском всё, что не подтверждено: уровень меньше 2, то есть 0 и 1."),
@@ -395,9 +383,9 @@ q4 = Exercise(
 
 
 def _closed_with_stage(include_open: bool = False) -> pd.DataFrame:
-    o = _opps()
+    o = table("opportunities")
     frame = o if include_open else o[o["outcome"] != "open"]
-    reached = meddic.stage_reached(_data()["opportunity_stages"])
+    reached = meddic.stage_reached(table("opportunity_stages"))
     return frame.assign(reached=frame["opportunity_id"].map(reached), won=(frame["outcome"] == "won").astype(int))
 
 

@@ -12,9 +12,7 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -24,6 +22,7 @@ from salesbook.toolkit import experiments, sales_scripts, unit_economics
 from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
 from salesbook.content import cold_emails as ce
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch03.scripts"
 TITLE = "3.3. Скрипты и шаблоны"
@@ -36,18 +35,6 @@ KEEP_TOUCHES = 6
 POC_UPLIFT = 0.10
 POC_DISCOUNT = 0.08
 SE_MONTHS = 0.5
-
-
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    names = ("activities", "leads", "opportunities", "opportunity_stages", "reps", "mrr", "cogs")
-    return {name: load(name) for name in names}
-
-
-def _acts() -> pd.DataFrame:
-    return _data()["activities"]
 
 
 def _close(a: pd.Series, b: pd.Series, rel: float = 0.005) -> bool:
@@ -71,11 +58,11 @@ OPENER_COLUMNS = ["connected", "meetings", "meeting_rate"]
 
 
 def _openers(start=YEAR_2025[0], end=YEAR_2025[1]) -> pd.DataFrame:
-    return sales_scripts.opener_table(_acts(), start, end)
+    return sales_scripts.opener_table(table("activities"), start, end)
 
 
 def _answered_only() -> pd.Series:
-    a = _acts()
+    a = table("activities")
     calls = a[a["call_opener"].notna() & a["type"].eq("call") & a["date"].dt.year.eq(2025)]
     return calls[calls["outcome"].eq("connected")].groupby("call_opener").size()
 
@@ -121,7 +108,7 @@ PAIR = "referral vs problem"
 
 
 def _pairwise(per: str = "connected") -> pd.DataFrame:
-    return experiments.pairwise_tests(sales_scripts.opener_trials(_acts(), per=per))
+    return experiments.pairwise_tests(sales_scripts.opener_trials(table("activities"), per=per))
 
 
 q2 = Exercise(
@@ -146,7 +133,7 @@ q2 = Exercise(
         Mistake(name="per_dial", value=lambda: float(_pairwise("dial").loc[PAIR, "p_holm"]),
                 hint="Испытания посчитаны на наборы номера. Начало звонка влияет только на состоявшиеся разговоры: "
                 "sales_scripts.opener_trials(acts, per='connected')."),
-        Mistake(name="chi2", value=lambda: float(experiments.chi2_variants(sales_scripts.opener_trials(_acts()))[1]),
+        Mistake(name="chi2", value=lambda: float(experiments.chi2_variants(sales_scripts.opener_trials(table("activities")))[1]),
                 hint="Это p-value общего хи-квадрата: «различаются ли варианты хоть где-то». Нужен ответ про одну пару — "
                 "проблема против рекомендации — с поправкой Холма."),
     ],
@@ -309,7 +296,6 @@ q3 = Exercise(
     id="ch03.scripts.q3",
     title="Функция-рубрика холодного письма",
     var="check_email",
-    expected=lambda: None,
     compare=EmailFunction(cases=_email_cases, compare=RubricResult()),
     hints=[
         "Слова: len(sales_scripts.words(text)) или re.findall(r'\\w+', text); предложения — куски между . ! ? (пустые не считайте). "
@@ -360,21 +346,19 @@ CURVE_COLUMNS = ["leads", "reply_rate", "meeting_rate"]
 
 
 def _curve(channel: Any = "outbound", start=None, end=None) -> pd.DataFrame:
-    d = _data()
-    return sales_scripts.touch_curve(d["activities"], d["leads"], channel=channel, start=start, end=end)
+    return sales_scripts.touch_curve(table("activities"), table("leads"), channel=channel, start=start, end=end)
 
 
 def _email_replies_only() -> pd.DataFrame:
-    d = _data()
-    acts = d["activities"]
-    out_ids = d["leads"].loc[d["leads"]["channel"].eq("outbound"), "lead_id"]
+    acts = table("activities")
+    out_ids = table("leads").loc[table("leads")["channel"].eq("outbound"), "lead_id"]
     t = acts[acts["touch_number"].notna() & acts["lead_id"].isin(out_ids)]
-    table = t.assign(r=t["outcome"].isin(["replied", "meeting_booked"]) & t["type"].isin(["email", "linkedin"]),
+    frame = t.assign(r=t["outcome"].isin(["replied", "meeting_booked"]) & t["type"].isin(["email", "linkedin"]),
                      m=t["outcome"].eq("meeting_booked")).groupby("touch_number").agg(
         leads=("lead_id", "nunique"), r=("r", "sum"), m=("m", "sum"))
-    table.index = table.index.astype("int64")
-    return pd.DataFrame({"leads": table["leads"], "reply_rate": table["r"] / table["leads"],
-                         "meeting_rate": table["m"] / table["leads"]})
+    frame.index = frame.index.astype("int64")
+    return pd.DataFrame({"leads": frame["leads"], "reply_rate": frame["r"] / frame["leads"],
+                         "meeting_rate": frame["m"] / frame["leads"]})
 
 
 q4 = Exercise(
@@ -413,18 +397,19 @@ q4 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _gross_margin() -> float:
-    d = _data()
-    return float(unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *YEAR_2025))
+def gross_margin_2025() -> float:
+    """Валовая маржа B2B за 2025 год (gross_margin в тетради)."""
+    return float(unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *YEAR_2025))
 
 
-def _meeting_gp(channel: Any = "outbound") -> float:
-    d = _data()
-    return sales_scripts.meeting_value(d["activities"], d["leads"], d["opportunities"], _gross_margin(), channel=channel)
+def meeting_gp(channel: Any = "outbound") -> float:
+    """Валовая прибыль, которую в среднем приносит одна назначенная встреча, ₽ (meeting_gp в тетради)."""
+    return sales_scripts.meeting_value(table("activities"), table("leads"), table("opportunities"), gross_margin_2025(), channel=channel)
 
 
-def _touch_cost() -> float:
-    return sales_scripts.time_cost(sales_scripts.loaded_monthly_salary(_data()["reps"], "BDR"), MINUTES_PER_TOUCH)
+def touch_cost() -> float:
+    """Стоимость одного касания — 10 минут BDR со страховыми взносами, ₽ (touch_cost в тетради)."""
+    return sales_scripts.time_cost(sales_scripts.loaded_monthly_salary(table("reps"), "BDR"), MINUTES_PER_TOUCH)
 
 
 def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=YEAR_2025[0],
@@ -432,7 +417,7 @@ def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12
     curve = _curve(channel, start, end)
     if replies:
         curve = curve.assign(meetings=curve["replies"])
-    return sales_scripts.cadence_cut(curve, keep, _meeting_gp() if value is None else value, _touch_cost(), months)
+    return sales_scripts.cadence_cut(curve, keep, meeting_gp() if value is None else value, touch_cost(), months)
 
 
 q5 = Exercise(
@@ -474,17 +459,16 @@ q5 = Exercise(
 
 
 def _enterprise_won() -> pd.DataFrame:
-    o = _data()["opportunities"]
+    o = table("opportunities")
     return o[o["segment"].eq("enterprise") & o["outcome"].eq("won")]
 
 
 def _p_after_demo() -> float:
-    d = _data()
-    return float(sales_scripts.post_demo_funnel(d["opportunities"], d["opportunity_stages"]).loc["enterprise", "won"])
+    return float(sales_scripts.post_demo_funnel(table("opportunities"), table("opportunity_stages")).loc["enterprise", "won"])
 
 
 def _p_all_closed() -> float:
-    o = _data()["opportunities"]
+    o = table("opportunities")
     closed = o[o["segment"].eq("enterprise") & o["outcome"].isin(["won", "lost"])]
     return float(closed["outcome"].eq("won").mean())
 
@@ -493,8 +477,8 @@ def _poc(acv=None, p_base=None, gm=None, se_cost=None, discount=POC_DISCOUNT, di
          unconditional_discount=False) -> float:
     acv = float(_enterprise_won()["amount_rub"].median()) if acv is None else acv
     p_base = _p_after_demo() if p_base is None else p_base
-    gm = _gross_margin() if gm is None else gm
-    se_cost = sales_scripts.loaded_monthly_salary(_data()["reps"], "SE") * SE_MONTHS if se_cost is None else se_cost
+    gm = gross_margin_2025() if gm is None else gm
+    se_cost = sales_scripts.loaded_monthly_salary(table("reps"), "SE") * SE_MONTHS if se_cost is None else se_cost
     if unconditional_discount:
         return float(POC_UPLIFT * acv * gm - se_cost - acv * discount)
     base = sales_scripts.poc_value(acv, p_base, POC_UPLIFT, gm, se_cost, discount=0.0)
@@ -517,14 +501,14 @@ q6 = Exercise(
         Mistake(name="revenue", value=lambda: _poc(gm=1.0),
                 hint="Прирост посчитан в выручке. Компании достаётся валовая прибыль: умножьте ACV × прирост вероятности на "
                 "валовую маржу gross_margin."),
-        Mistake(name="discount_times_margin", value=lambda: _poc(discount_factor=_gross_margin()),
+        Mistake(name="discount_times_margin", value=lambda: _poc(discount_factor=gross_margin_2025()),
                 hint="Скидка умножена на маржу. Скидка уменьшает выручку, а себестоимость остаётся прежней — значит, валовая "
                 "прибыль падает на всю сумму скидки."),
         Mistake(name="unconditional_discount", value=lambda: _poc(unconditional_discount=True),
                 hint="Скидка вычтена так, будто сделка выиграна наверняка. Скидку платят только при покупке: умножьте её на "
                 "вероятность выигрыша с пилотом (p + uplift)."),
         Mistake(name="no_payroll_tax",
-                value=lambda: _poc(se_cost=sales_scripts.loaded_monthly_salary(_data()["reps"], "SE", payroll_tax=0.0) * SE_MONTHS),
+                value=lambda: _poc(se_cost=sales_scripts.loaded_monthly_salary(table("reps"), "SE", payroll_tax=0.0) * SE_MONTHS),
                 hint="Время пресейла посчитано по окладу без страховых взносов. Компании SE стоит оклад × 1,3."),
         Mistake(name="all_closed", value=lambda: _poc(p_base=_p_all_closed()),
                 hint="Вероятность без пилота посчитана по всем закрытым enterprise-сделкам. Решение о пилоте принимают после "

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import pandas as pd
 from scipy import stats
@@ -15,6 +14,7 @@ from scipy import stats
 from salesbook.toolkit import acquisition, experiments
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch10.ab"
 TITLE = "10.2. A/B-тестирование"
@@ -30,15 +30,8 @@ MDE_PP = 0.005
 REALISTIC_LIFT = 0.20
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {name: load(name) for name in ("email_experiments", "leads", "opportunities")}
-
-
 def _summary(experiment_id: str, metric: str) -> pd.DataFrame:
-    return experiments.variant_summary(_data()["email_experiments"], experiment_id, metric)
+    return experiments.variant_summary(table("email_experiments"), experiment_id, metric)
 
 
 def _pair(experiment_id: str, metric: str, b: str = "B", a: str = "A") -> tuple[int, int, int, int]:
@@ -48,21 +41,20 @@ def _pair(experiment_id: str, metric: str, b: str = "B", a: str = "A") -> tuple[
 
 def base_meeting_rate() -> float:
     """Доля назначенных встреч в контрольных вариантах (A) всех экспериментов."""
-    e = _data()["email_experiments"]
+    e = table("email_experiments")
     return float(e.loc[e["variant"] == "A", "meeting_booked"].mean())
 
 
 def leads_per_month(start=YEAR[0], end=YEAR[1]) -> float:
     """Среднее число новых B2B-лидов в месяц за период."""
-    leads = _data()["leads"]
+    leads = table("leads")
     months = len(pd.period_range(start, end, freq="M"))
     return float(acquisition.in_period(leads["created_date"], start, end).sum()) / months
 
 
 def meeting_value() -> float:
     """Pipeline на одну квалификационную встречу за 2025 год, ₽."""
-    d = _data()
-    return experiments.value_per_meeting(d["leads"], d["opportunities"], *YEAR)
+    return experiments.value_per_meeting(table("leads"), table("opportunities"), *YEAR)
 
 
 def threshold_per_1000() -> float:
@@ -260,7 +252,8 @@ q5 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _decision(experiment_id: str = "EXP02") -> str:
+def decision(experiment_id: str = "EXP02") -> str:
+    """Решение по встречам эксперимента: интервал Ньюкомба разности B − A против порога пользы."""
     low, high = _ci(experiment_id, "meeting_booked")
     return experiments.decide(low * 1000, high * 1000, threshold_per_1000())
 
@@ -269,18 +262,18 @@ q6 = Exercise(
     id="ch10.ab.q6",
     title="Внедрять ли вариант B из EXP02",
     var="decision_exp02",
-    expected=_decision,
+    expected=decision,
     compare=Choice(list(experiments.DECISIONS)),
     hints=[
         "Посчитайте 95-процентный интервал Ньюкомба для разности встреч B − A и переведите его во встречи на 1000 писем.",
         "Сравните интервал с нулём и с порогом threshold: experiments.decide(нижняя, верхняя, threshold) применит правило раздела.",
     ],
     mistakes=[
-        Mistake(name="more_data", matches=lambda a: a == "more_data" != _decision(),
+        Mistake(name="more_data", matches=lambda a: a == "more_data" != decision(),
                 hint="p-value больше 0,05, но решение принимают по интервалу. Его верхняя граница ниже порога: даже в лучшем случае B не даёт эффекта, ради которого стоит что-то менять. Продлевать тест незачем."),
-        Mistake(name="launch", matches=lambda a: a == "launch" != _decision(),
+        Mistake(name="launch", matches=lambda a: a == "launch" != decision(),
                 hint="Интервал захватывает ноль и отрицательные значения: у B встреч даже меньше, чем у A. Внедрять нечего."),
-        Mistake(name="no_launch_when_unclear", matches=lambda a: a == "no_launch" != _decision(),
+        Mistake(name="no_launch_when_unclear", matches=lambda a: a == "no_launch" != decision(),
                 hint="Интервал захватывает и ноль, и порог практической значимости: данных не хватает, чтобы отвергнуть вариант."),
     ],
     correct_message="Верно: даже оптимистичная граница интервала ниже порога. Тест можно закрывать и тратить письма на следующую гипотезу.",

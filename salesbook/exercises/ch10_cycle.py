@@ -15,6 +15,7 @@ import pandas as pd
 from salesbook.toolkit import cycle, kpi
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch10.cycle"
 TITLE = "10.3. Анализ цикла сделки"
@@ -26,15 +27,8 @@ H2_END = "2025-12-31"
 DATA_END = "2025-12-31"
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    return {name: load(name) for name in ("opportunities", "opportunity_stages", "accounts")}
-
-
 def _opps(segment: str | None = None) -> pd.DataFrame:
-    o = _data()["opportunities"]
+    o = table("opportunities")
     return o if segment is None else o[o["segment"].eq(segment)]
 
 
@@ -75,8 +69,7 @@ q1 = Exercise(
 
 @lru_cache(maxsize=1)
 def _history() -> pd.DataFrame:
-    d = _data()
-    return cycle.stage_history(d["opportunity_stages"], d["opportunities"])
+    return cycle.stage_history(table("opportunity_stages"), table("opportunities"))
 
 
 def _proposal_smb() -> pd.DataFrame:
@@ -136,9 +129,8 @@ q3 = Exercise(
 
 
 def _mid_all() -> pd.DataFrame:
-    d = _data()
     frame = cycle.durations_as_of(_opps("mid_market"), DATA_END)
-    return frame.merge(d["accounts"][["account_id", "industry"]], on="account_id", how="left", validate="m:1")
+    return frame.merge(table("accounts")[["account_id", "industry"]], on="account_id", how="left", validate="m:1")
 
 
 def _logrank(frame: pd.DataFrame, event: str = "closed") -> float:
@@ -245,14 +237,12 @@ q6 = Exercise(
 
 @lru_cache(maxsize=1)
 def _backtest() -> pd.DataFrame:
-    d = _data()
-    return cycle.forecast_backtest(d["opportunities"], d["opportunity_stages"], MID_YEAR, H2_END)
+    return cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), MID_YEAR, H2_END)
 
 
 def _lookahead_forecast() -> float:
-    d = _data()
-    rates = cycle.historical_stage_win_rates(d["opportunities"], d["opportunity_stages"], DATA_END)
-    return float(cycle.pipeline_forecast(d["opportunities"], d["opportunity_stages"], MID_YEAR, rates)["expected_rub"].sum())
+    rates = cycle.historical_stage_win_rates(table("opportunities"), table("opportunity_stages"), DATA_END)
+    return float(cycle.pipeline_forecast(table("opportunities"), table("opportunity_stages"), MID_YEAR, rates)["expected_rub"].sum())
 
 
 def _all_h2_wins() -> float:

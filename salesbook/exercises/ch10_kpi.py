@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ import pandas as pd
 from salesbook.toolkit import acquisition, kpi
 from salesbook.runtime.checks import Choice, Exercise, Function, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.exercises import table
 
 SECTION = "ch10.kpi"
 TITLE = "10.1. KPI и OKR"
@@ -30,25 +30,13 @@ KPI_CANDIDATES = ("calls", "meetings_held", "pipeline_rub")
 OKR_TARGETS = {"bookings_rub": 400_000_000, "nrr": 1.00, "cycle_days": 35, "win_rate": 0.35}
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict[str, pd.DataFrame]:
-    from salesbook.data import load
-
-    names = ("opportunities", "reps", "mrr", "activities", "leads", "marketing_spend", "sm_costs", "accounts")
-    return {name: load(name) for name in names}
-
-
-def _opps() -> pd.DataFrame:
-    return _data()["opportunities"]
-
-
 # ---------------------------------------------------------------------------
 # 1. Win rate
 # ---------------------------------------------------------------------------
 
 
 def _mid() -> pd.DataFrame:
-    o = _opps()
+    o = table("opportunities")
     return o[o["segment"].eq("mid_market")]
 
 
@@ -81,7 +69,7 @@ q1 = Exercise(
                 hint="В знаменатель попали открытые сделки. Их исход ещё неизвестен: каждая открытая сделка занижает win rate, хотя её могут выиграть завтра."),
         Mistake(name="by_created_date", value=_win_rate_by_created,
                 hint="Вы взяли сделки, созданные в 2025 году, вместе с открытыми. Win rate периода — по сделкам, закрытым в период (по close_date)."),
-        Mistake(name="all_segments", value=lambda: kpi.win_rate(_opps(), *Y2025),
+        Mistake(name="all_segments", value=lambda: kpi.win_rate(table("opportunities"), *Y2025),
                 hint="Это win rate всех сегментов. Нужен только mid-market: segment == 'mid_market'."),
     ],
 )
@@ -92,19 +80,17 @@ q1 = Exercise(
 
 
 def _team_attainment(ramp: bool = True) -> pd.DataFrame:
-    d = _data()
-    return kpi.quota_attainment(d["opportunities"], d["reps"], *Y2025, by="team", ramp=ramp)
+    return kpi.quota_attainment(table("opportunities"), table("reps"), *Y2025, by="team", ramp=ramp)
 
 
 def _team_attainment_full_year() -> pd.DataFrame:
     """Ошибка: каждому AE, работавшему в 2025 году, — полный годовой план."""
-    d = _data()
-    reps = d["reps"]
+    reps = table("reps")
     active = reps[reps["role"].eq("AE") & (reps["hire_date"] <= Y2025[1]) & ~(reps["exit_date"] < Y2025[0])]
-    table = _team_attainment().copy()
-    table["quota_rub"] = active.groupby("team")["annual_quota_rub"].sum().reindex(table.index)
-    table["attainment"] = table["bookings_rub"] / table["quota_rub"]
-    return table
+    frame = _team_attainment().copy()
+    frame["quota_rub"] = active.groupby("team")["annual_quota_rub"].sum().reindex(frame.index)
+    frame["attainment"] = frame["bookings_rub"] / frame["quota_rub"]
+    return frame
 
 
 q2 = Exercise(
@@ -131,12 +117,11 @@ q2 = Exercise(
 
 
 def _coverage() -> pd.Series:
-    d = _data()
-    return kpi.pipeline_coverage(d["opportunities"], d["reps"], COVERAGE_CUT, *Y2025)
+    return kpi.pipeline_coverage(table("opportunities"), table("reps"), COVERAGE_CUT, *Y2025)
 
 
 def _coverage_lookahead() -> float:
-    o = _opps()
+    o = table("opportunities")
     now_open = o[o["outcome"].eq("open")]["amount_rub"].sum()
     return float(now_open / _coverage()["remaining_quota_rub"])
 
@@ -165,11 +150,11 @@ q3 = Exercise(
 
 
 def _retention() -> pd.Series:
-    return kpi.revenue_retention(_data()["mrr"], "2024-12-01", "2025-12-01")
+    return kpi.revenue_retention(table("mrr"), "2024-12-01", "2025-12-01")
 
 
 def _nrr_with_new() -> float:
-    m = _data()["mrr"]
+    m = table("mrr")
     return float(m.loc[m["month"].eq("2025-12-01"), "mrr_rub"].sum() / m.loc[m["month"].eq("2024-12-01"), "mrr_rub"].sum())
 
 
@@ -197,8 +182,7 @@ q4 = Exercise(
 
 
 def _mn_parts() -> tuple[pd.Series, pd.Series]:
-    d = _data()
-    return kpi.quarterly_revenue(d["mrr"]), kpi.quarterly_sm_expense(d["marketing_spend"], d["sm_costs"])
+    return kpi.quarterly_revenue(table("mrr")), kpi.quarterly_sm_expense(table("marketing_spend"), table("sm_costs"))
 
 
 def _q(label: str) -> pd.Period:
@@ -212,7 +196,7 @@ def _mn(no_lag: bool = False, annualize: float = 4.0) -> float:
 
 
 def _mn_net_new_arr() -> float:
-    m = _data()["mrr"]
+    m = table("mrr")
     arr = m.groupby("month")["mrr_rub"].sum() * 12
     _, sm = _mn_parts()
     return float((arr[pd.Timestamp("2025-12-01")] - arr[pd.Timestamp("2025-09-01")]) / sm[_q("2025Q3")])
@@ -244,9 +228,8 @@ q5 = Exercise(
 
 
 def _sdr_table() -> pd.DataFrame:
-    d = _data()
-    funnel = kpi.activity_funnel(d["activities"], *Y2025, d["leads"])
-    money = kpi.sdr_outcomes(d["opportunities"], d["leads"], *Y2025)
+    funnel = kpi.activity_funnel(table("activities"), *Y2025, table("leads"))
+    money = kpi.sdr_outcomes(table("opportunities"), table("leads"), *Y2025)
     return funnel.join(money, how="left").fillna({"pipeline_rub": 0.0, "won_rub": 0.0})
 
 
@@ -301,7 +284,6 @@ q7 = Exercise(
     id="ch10.kpi.q7",
     title="Функция оценки ключевого результата",
     var="score_kr",
-    expected=lambda: None,
     compare=Function(cases=_kr_cases, compare=Number(rel_tol=1e-6, abs_tol=1e-9)),
     hints=[
         "Оценка — доля пути от базы к цели: (actual − baseline) / (target − baseline).",
@@ -326,8 +308,8 @@ q7 = Exercise(
 
 
 def _okr_actuals() -> pd.DataFrame:
-    o = _opps()
-    m = _data()["mrr"]
+    o = table("opportunities")
+    m = table("mrr")
     base = {
         "bookings_rub": kpi.won_deals(o, *Y2024)["amount_rub"].sum(),
         "nrr": kpi.revenue_retention(m, "2023-12-01", "2024-12-01")["nrr"],

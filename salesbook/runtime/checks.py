@@ -23,13 +23,11 @@ import math
 import os
 import sys
 from dataclasses import dataclass, field
-from numbers import Real
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from salesbook.runtime import fmt
 
 STATUSES = ("correct", "incorrect", "unattempted", "invalid")
 
@@ -369,11 +367,13 @@ class Function:
     """Проверка функции учащегося на наборе случаев.
 
     ``cases`` — список пар (аргументы, ожидаемый результат), ``compare`` — способ
-    сравнить результат одного вызова (по умолчанию число).
+    сравнить результат одного вызова (по умолчанию число). Эталон — в самих
+    случаях, поэтому ``expected`` у такого упражнения не нужен.
     """
 
     cases: Callable[[], list[tuple[tuple, Any]]]
     compare: Any = field(default_factory=Number)
+    needs_expected = False
 
     def normalize(self, value: Any) -> Callable:
         if not callable(value) or isinstance(value, type):
@@ -424,7 +424,8 @@ class Mistake:
 
     ``value`` — функция без аргументов, которая вычисляет ответ «с этой ошибкой»
     из тех же данных (например, CAC без зарплат); либо ``matches`` — предикат
-    над нормализованным ответом учащегося.
+    над нормализованным ответом учащегося. ``name`` — короткое имя ошибки,
+    своё в каждом упражнении (``"media_only"``).
     """
 
     hint: str
@@ -455,13 +456,16 @@ class Exercise:
     """Одно упражнение курса.
 
     ``id`` вида ``"ch01.cac.q1"``; ``var`` — имя переменной с ответом в тетради;
-    ``expected`` — функция без аргументов, вычисляющая эталон из данных курса.
+    ``expected`` — функция без аргументов, вычисляющая эталон из данных курса
+    (не нужна, если эталон содержит само сравнение, как у :class:`Function`);
+    у каждой типичной ошибки — своё имя ``name``, по нему тесты получают её
+    значение (:meth:`mistake_value`).
     """
 
     id: str
     title: str
     var: str
-    expected: Callable[[], Any]
+    expected: Callable[[], Any] | None = None
     compare: Any = field(default_factory=Number)
     hints: Sequence[str] = ()
     mistakes: Sequence[Mistake] = ()
@@ -469,6 +473,11 @@ class Exercise:
 
     def __post_init__(self):
         self._cache: dict[str, Any] = {}
+        if self.expected is None and getattr(self.compare, "needs_expected", True):
+            raise TypeError(f"{self.id}: нужен expected — функция, которая считает эталон")
+        names = [m.name for m in self.mistakes]
+        if "" in names or len(set(names)) != len(names):
+            raise TypeError(f"{self.id}: у каждой типичной ошибки нужно своё имя (name): {names}")
 
     # --- публичный интерфейс -------------------------------------------------
     def check(self, answer: Any = _MISSING) -> Result:
@@ -509,17 +518,26 @@ class Exercise:
             return Markdown("Решение этого упражнения пока не опубликовано.")
         return Markdown(f"**Решение.**\n\n```python\n{code}\n```")
 
-    # --- внутреннее ------------------------------------------------------------
-    def _expected(self) -> Any:
+    # --- для авторов и тестов -------------------------------------------------
+    def expected_value(self) -> Any:
+        """Эталон (считается один раз); ``None``, если эталон — в самом сравнении."""
         if "expected" not in self._cache:
-            self._cache["expected"] = self.expected()
+            self._cache["expected"] = self.expected() if self.expected is not None else None
         return self._cache["expected"]
 
-    def _mistake_value(self, i: int, mistake: Mistake) -> Any:
-        key = f"mistake{i}"
+    def mistake_value(self, name: str) -> Any:
+        """Ответ с типичной ошибкой ``name`` — тот, на который проверка даёт её подсказку."""
+        mistake = next((m for m in self.mistakes if m.name == name), None)
+        if mistake is None:
+            raise KeyError(f"{self.id}: нет типичной ошибки {name!r}; есть {[m.name for m in self.mistakes]}")
+        if mistake.value is None:
+            raise ValueError(f"{self.id}: ошибка {name!r} узнаётся по признаку ответа (matches), значения у неё нет")
+        key = f"mistake:{name}"
         if key not in self._cache:
             self._cache[key] = mistake.value()
         return self._cache[key]
+
+    # --- внутреннее ------------------------------------------------------------
 
     def _evaluate(self, answer: Any) -> Result:
         if _contains_blank(answer):
@@ -531,7 +549,7 @@ class Exercise:
         except Invalid as exc:
             return Result(self.id, "invalid", str(exc))
         try:
-            expected = self._expected()
+            expected = self.expected_value()
         except Exception as exc:
             return Result(self.id, "invalid", f"Проверка не смогла получить данные курса: {exc}")
         try:
@@ -541,11 +559,11 @@ class Exercise:
             return Result(self.id, "unattempted", "В решении ещё остался пропуск ___.")
         except Invalid as exc:
             return Result(self.id, "invalid", str(exc))
-        for i, mistake in enumerate(self.mistakes):
+        for mistake in self.mistakes:
             try:
                 if mistake.matches is not None and mistake.matches(normalized):
                     return Result(self.id, "incorrect", mistake.hint)
-                if mistake.value is not None and self.compare.equal(normalized, self._mistake_value(i, mistake)):
+                if mistake.value is not None and self.compare.equal(normalized, self.mistake_value(mistake.name)):
                     return Result(self.id, "incorrect", mistake.hint)
             except Exception:
                 continue
