@@ -3,6 +3,7 @@
 import pytest
 
 from salesbook.exercises import ch01_cac as ex
+from salesbook.toolkit import course
 
 
 @pytest.fixture(autouse=True)
@@ -13,7 +14,7 @@ def _no_expectation(monkeypatch):
 
 def test_channel_table_with_organic_row_gets_its_hint():
     table = ex._channel_table()
-    funnel = ex._funnel(*ex.YEAR)
+    funnel = ex._funnel(*course.YEAR_2024)
     with_organic = table.copy()
     with_organic.loc["organic"] = [0.0, funnel.loc["organic", "customers"], float("nan")]
     result = ex.q2.check(with_organic)
@@ -61,7 +62,7 @@ def test_claims_in_the_prose_hold_on_the_data():
 
     d = ex._data()
     deals = acquisition.new_customer_deals(d["opportunities"])
-    deals = deals[acquisition.in_period(deals["close_date"], *ex.YEAR)]
+    deals = deals[acquisition.in_period(deals["close_date"], *course.YEAR_2024)]
     # «в рублях самый дорогой клиент — enterprise, на рубль ACV дороже всех SMB»: ACV enterprise на порядок выше
     acv = deals.groupby("segment")["amount_rub"].median()
     assert acv["enterprise"] > 10 * acv["smb"]
@@ -77,7 +78,7 @@ def test_claims_in_the_prose_hold_on_the_data():
     q1 = [p for p in lag.index if p.quarter == 1]
     assert all(lag[p] > no_lag[p] for p in q1)
     # «главная статья — люди, а не реклама»
-    parts = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *ex.YEAR)
+    parts = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *course.YEAR_2024)
     assert parts.drop("media").sum() > parts["media"]
 
 
@@ -86,6 +87,6 @@ def test_segment_claim_smb_costs_most_per_rouble_of_acv():
     from salesbook.data import load
 
     d = ex._data()
-    table = acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], load("reps"), *ex.YEAR)
+    table = acquisition.cac_by_segment(d["marketing_spend"], d["sm_costs"], d["leads"], d["opportunities"], load("reps"), *course.YEAR_2024)
     assert table["cac"].idxmax() == "enterprise"
     assert table["cost_per_acv_rub"].idxmax() == "smb"

@@ -10,17 +10,16 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salesbook.toolkit import acquisition
+from salesbook.toolkit import acquisition, course
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
 
 SECTION = "ch01.cac"
 TITLE = "1.1.1. CAC: стоимость привлечения клиента"
 
-YEAR = ("2024-01-01", "2024-12-31")
-Q2_2024 = ("2024-04-01", "2024-06-30")
-Q4_2024 = ("2024-10-01", "2024-12-31")
-Q1_2025 = ("2025-01-01", "2025-03-31")
+Q2_2024 = course.quarter("2024Q2")
+Q4_2024 = course.quarter("2024Q4")
+Q1_2025 = course.quarter("2025Q1")
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +104,7 @@ q1 = Exercise(
 def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool = False) -> pd.DataFrame:
     d = _data()
     s = d["marketing_spend"]
-    mask = acquisition.in_period(s["month"], *YEAR)
+    mask = acquisition.in_period(s["month"], *course.YEAR_2024)
     if not spend_all_lines:
         mask &= s["business_line"] == "b2b"
     spend = s[mask].groupby("channel")["spend_rub"].sum()
@@ -114,9 +113,9 @@ def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool 
         deals = o[o["outcome"] == "won"].merge(d["leads"][["lead_id", "channel"]], on="lead_id", how="left")
     else:
         deals = acquisition.new_customer_deals(d["opportunities"], d["leads"])
-    deals = deals[acquisition.in_period(deals["close_date"], *YEAR) & (deals["channel"] != "organic")]
+    deals = deals[acquisition.in_period(deals["close_date"], *course.YEAR_2024) & (deals["channel"] != "organic")]
     customers = deals.groupby("channel").size()
-    paid = [c for c in acquisition.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
+    paid = [c for c in course.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
     table = pd.DataFrame({"spend_rub": spend.reindex(paid), "customers": customers.reindex(paid)})
     table = table.dropna()
     table["cac"] = table["spend_rub"] / table["customers"]
@@ -150,7 +149,7 @@ q2 = Exercise(
 
 
 def _ppc(column: str = "leads") -> float:
-    f = _funnel(*YEAR)
+    f = _funnel(*course.YEAR_2024)
     return float(f.loc["ppc", column])
 
 
@@ -178,7 +177,7 @@ q3 = Exercise(
 
 
 def _paid_parts() -> tuple[float, float, float]:
-    f = _funnel(*YEAR)
+    f = _funnel(*course.YEAR_2024)
     paid = f[f.index != "organic"]
     return float(paid["spend_rub"].sum()), float(paid["customers"].sum()), float(f["customers"].sum())
 
@@ -196,7 +195,7 @@ q4 = Exercise(
     mistakes=[
         Mistake(name="blended", value=lambda: _paid_parts()[0] / _paid_parts()[2],
                 hint="Это смешанный CAC: в знаменателе и клиенты из органики. Для платного оставьте только клиентов платных каналов."),
-        Mistake(name="full_costs", value=lambda: _full_costs(*YEAR) / _paid_parts()[1],
+        Mistake(name="full_costs", value=lambda: _full_costs(*course.YEAR_2024) / _paid_parts()[1],
                 hint="В числителе полные затраты. Здесь платный CAC по прямым затратам: только рекламные бюджеты каналов."),
     ],
 )
@@ -231,7 +230,7 @@ q5 = Exercise(
 
 
 def _paid_funnel() -> pd.DataFrame:
-    f = _funnel(*YEAR)
+    f = _funnel(*course.YEAR_2024)
     return f[f["spend_rub"] > 0]
 
 
@@ -240,7 +239,7 @@ q6 = Exercise(
     title="Какой канал сократить",
     var="channel_to_cut",
     expected=lambda: str(_paid_funnel()["cac"].idxmax()),
-    compare=Choice(list(acquisition.PAID_CHANNELS)),
+    compare=Choice(list(course.PAID_CHANNELS)),
     hints=[
         "Смотрите на столбец cac таблицы decision_table: решение о бюджете — по стоимости клиента, а не лида.",
         "decision_table['cac'].idxmax() вернёт код канала с самым дорогим клиентом.",

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import acquisition, finance, unit_economics
+from salesbook.toolkit import acquisition, course, finance, unit_economics
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 # Те же данные и те же вычисления «на всю компанию», что и в разделе 1.1.3: общий кэш.
-from salesbook.exercises.ch01_payback import CHURN_PERIOD, TABLES, YEAR, _company, _data, _segments  # noqa: F401
+from salesbook.exercises.ch01_payback import TABLES, _company, _data, _segments  # noqa: F401
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
 
-HORIZON_MONTHS = 60
 SMB_CHURN_CUT = 0.005
-TARGET_RATIO = 3.0
-TARGET_PAYBACK = 12
 
 
 def _company_ltv(margin=True, churn=None, arpa_scale=1.0) -> float:
@@ -67,11 +65,10 @@ q1 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _mid_ratio(horizon=HORIZON_MONTHS, margin=True) -> float:
+def _mid_ratio(horizon=course.LTV_HORIZON_MONTHS, margin=True) -> float:
     row = _segments().loc["mid_market"]
     gp = row["arpa"] * (row["gross_margin"] if margin else 1.0)
-    ltv = gp / row["monthly_churn"] if horizon is None else finance.ltv_horizon(gp, row["monthly_churn"], horizon)
-    return float(ltv / row["cac"])
+    return float(finance.ltv_horizon(gp, row["monthly_churn"], horizon) / row["cac"])
 
 
 q2 = Exercise(
@@ -85,7 +82,7 @@ q2 = Exercise(
         "Строка mid_market таблицы segments (unit_economics.segment_economics) содержит arpa, gross_margin, monthly_churn и cac.",
     ],
     mistakes=[
-        Mistake(name="no_horizon", value=lambda: _mid_ratio(horizon=None),
+        Mistake(name="no_horizon", value=lambda: _mid_ratio(horizon=np.inf),
                 hint="Это LTV/CAC без ограничения горизонта: формула ARPA × маржа / отток суммирует маржу до бесконечности. Ограничьте 60 месяцами."),
         Mistake(name="horizon_in_years", value=lambda: _mid_ratio(horizon=5),
                 hint="Горизонт 5 — это 5 месяцев, а нужны 5 лет. Отток месячный, значит, и горизонт — в месяцах: 60."),
@@ -135,7 +132,7 @@ q3 = Exercise(
 @lru_cache(maxsize=1)
 def _worst_channel() -> tuple[str, float, float]:
     d = _data()
-    funnel = acquisition.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], *YEAR)
+    funnel = acquisition.channel_funnel(d["marketing_spend"], d["leads"], d["opportunities"], *course.YEAR_2024)
     paid = funnel[funnel["spend_rub"] > 0]
     worst = str(paid["cac"].idxmax())
     return worst, float(paid.loc[worst, "spend_rub"]), float(paid.loc[worst, "customers"])
@@ -178,7 +175,7 @@ q4 = Exercise(
 def _target_arpa(margin=True, inverted=False, churn_annual=False) -> float:
     row = _segments().loc["smb"]
     churn = unit_economics.annual_from_monthly_churn(row["monthly_churn"]) if churn_annual else row["monthly_churn"]
-    ratio = 1 / TARGET_RATIO if inverted else TARGET_RATIO
+    ratio = 1 / course.BENCHMARK_LTV_CAC if inverted else course.BENCHMARK_LTV_CAC
     return float(ratio * row["cac"] * churn / (row["gross_margin"] if margin else 1.0))
 
 

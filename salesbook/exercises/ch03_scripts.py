@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import experiments, sales_scripts, unit_economics
+from salesbook.toolkit import course, experiments, sales_scripts, unit_economics
 from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
 from salesbook.content import cold_emails as ce
 from salesbook.runtime.quiz import Option, Question, Quiz
@@ -28,7 +28,6 @@ from salesbook.runtime.quiz import Option, Question, Quiz
 SECTION = "ch03.scripts"
 TITLE = "3.3. Скрипты и шаблоны"
 
-YEAR_2025 = ("2025-01-01", "2025-12-31")
 
 #: Допущения раздела: минут на одно касание и условия пилота (их же видит учащийся).
 MINUTES_PER_TOUCH = 10
@@ -70,7 +69,7 @@ def _close(a: pd.Series, b: pd.Series, rel: float = 0.005) -> bool:
 OPENER_COLUMNS = ["connected", "meetings", "meeting_rate"]
 
 
-def _openers(start=YEAR_2025[0], end=YEAR_2025[1]) -> pd.DataFrame:
+def _openers(start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> pd.DataFrame:
     return sales_scripts.opener_table(_acts(), start, end)
 
 
@@ -415,7 +414,7 @@ q4 = Exercise(
 
 def _gross_margin() -> float:
     d = _data()
-    return float(unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *YEAR_2025))
+    return float(unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *course.YEAR_2025))
 
 
 def _meeting_gp(channel: Any = "outbound") -> float:
@@ -427,8 +426,8 @@ def _touch_cost() -> float:
     return sales_scripts.time_cost(sales_scripts.loaded_monthly_salary(_data()["reps"], "BDR"), MINUTES_PER_TOUCH)
 
 
-def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=YEAR_2025[0],
-         end=YEAR_2025[1], value=None, replies: bool = False) -> pd.Series:
+def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=course.YEAR_2025[0],
+         end=course.YEAR_2025[1], value=None, replies: bool = False) -> pd.Series:
     curve = _curve(channel, start, end)
     if replies:
         curve = curve.assign(meetings=curve["replies"])
