@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import course, planning
+from salesbook.toolkit import course, planning, unit_economics
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 
@@ -74,15 +74,13 @@ def _roi_inputs() -> dict[str, float]:
     new_acv_2025 = planning.new_bookings_by_month(opps).loc["2025"].sum()
     media = spend.loc[(spend["business_line"] == "b2b") & (spend["month"].dt.year == 2025), "spend_rub"].sum()
     agency = costs.loc[in_2025 & (costs["cost_type"] == "agency"), "amount_rub"].sum()
-    revenue = d["mrr"].loc[d["mrr"]["month"].dt.year == 2025, "mrr_rub"].sum()
-    cogs = d["cogs"].loc[(d["cogs"]["month"].dt.year == 2025) & (d["cogs"]["business_line"] == "b2b"), "amount_rub"].sum()
     return {
         "productivity": float(_prod().loc["mid_market", "productivity"]),
         "ramp_months": float(reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "ramp_months"].median()),
         "cost_per_head": float(salary * (1 + course.PAYROLL_TAX_RATE) + per_head),
         "bonus_rate": float(ae_bonus * (1 + course.PAYROLL_TAX_RATE)),
         "media_per_acv": float((media + agency) / new_acv_2025),
-        "gross_margin": float(1 - cogs / revenue),
+        "gross_margin": unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *course.YEAR_2025),
         "retention": planning.net_monthly_retention(d["mrr"], *course.YEAR_2025),
     }
 

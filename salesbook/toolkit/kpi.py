@@ -24,6 +24,7 @@ import pandas as pd
 
 from salesbook.toolkit.acquisition import in_period, period
 from salesbook.toolkit.course import RESPONSE_OUTCOMES, TOUCH_TYPES
+from salesbook.toolkit.planning import ramp_factor
 from salesbook.toolkit.validation import MetricError, require_columns
 
 def _check_by(frame: pd.DataFrame, by, name: str) -> list[str]:
@@ -152,8 +153,7 @@ def monthly_quota(reps: pd.DataFrame, start, end, ramp: bool = True, as_of=None)
     grid["worked_share"] = worked / month_end.dt.day
     k = (grid["month"].dt.year - grid["hire_date"].dt.year) * 12 + (grid["month"].dt.month - grid["hire_date"].dt.month) + 1
     if ramp:
-        r = grid["ramp_months"].clip(lower=1)
-        grid["ramp_factor"] = (k / r).clip(lower=0, upper=1).where(grid["ramp_months"] > 0, 1.0)
+        grid["ramp_factor"] = ramp_factor(k.to_numpy(), grid["ramp_months"].to_numpy(dtype=float))
     else:
         grid["ramp_factor"] = 1.0
     grid["quota_rub"] = grid["annual_quota_rub"] / 12 * grid["worked_share"] * grid["ramp_factor"]
