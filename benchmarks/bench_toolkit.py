@@ -20,7 +20,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from salesbook.toolkit import acquisition
+from salesbook.toolkit import acquisition, course
 
 CASES = []
 
@@ -62,7 +62,7 @@ def bench_new_customers(d):
 @case("acquisition.channel_funnel")
 def bench_funnel(d):
     spend, leads, opps = d["marketing_spend"], d["leads"], d["opportunities"]
-    start, end = "2024-01-01", "2024-12-31"
+    start, end = course.YEAR_2024
 
     def naive():
         deals = acquisition.new_customer_deals(opps, leads)
@@ -134,6 +134,7 @@ def bench_scenarios(d):
     frame = pd.DataFrame({
         "monthly_churn": rng.uniform(0.005, 0.05, n), "arpa": rng.uniform(10_000, 200_000, n),
         "gross_margin": rng.uniform(0.6, 0.85, n), "cac": rng.uniform(100_000, 3_000_000, n),
+        "new_mrr": rng.uniform(10_000, 200_000, n),
     })
 
     def naive():
@@ -141,7 +142,7 @@ def bench_scenarios(d):
         for r in frame.itertuples():
             gp = r.arpa * r.gross_margin
             ltv = gp / r.monthly_churn
-            rows.append((ltv, ltv / r.cac, r.cac / gp))
+            rows.append((ltv, ltv / r.cac, r.cac / (r.new_mrr * r.gross_margin)))
         return rows
 
     return (lambda: finance.scenario_table(frame)), naive
@@ -196,14 +197,14 @@ def bench_monte_carlo(d):
     from salesbook.toolkit import planning
 
     reps, opps = d["reps"], d["opportunities"]
-    team = planning.plan_team(reps, planning.hires_2026(), 2026)
-    productivity = planning.segment_productivity(opps, reps, "2025-01-01", "2025-12-31")
-    ranges = planning.RISK_RANGES_2026
+    team = planning.plan_team(reps, course.hires_2026(), course.PLAN_YEAR)
+    productivity = planning.segment_productivity(opps, reps, *course.YEAR_2025)
+    ranges = course.RISK_RANGES_2026
 
     def naive():  # та же модель, но по одному прогону за вызов — цикл Python вместо массивов
-        return [planning.simulate_plan(team, productivity, 2026, ranges, n_runs=1, seed=i) for i in range(1_000)]
+        return [planning.simulate_plan(team, productivity, course.PLAN_YEAR, ranges, n_runs=1, seed=i) for i in range(1_000)]
 
-    return (lambda: planning.simulate_plan(team, productivity, 2026, ranges, n_runs=1_000, seed=2025)), naive
+    return (lambda: planning.simulate_plan(team, productivity, course.PLAN_YEAR, ranges, n_runs=1_000, seed=2025)), naive
 
 
 def load_scaled(scale: float) -> dict[str, pd.DataFrame]:

@@ -3,12 +3,12 @@
 
 from salesbook.exercises import ch01_cac as ex
 from salesbook.exercises import table
-from salesbook.toolkit import acquisition
+from salesbook.toolkit import acquisition, course
 
 
 def test_channel_table_with_organic_row_gets_its_hint():
     with_organic = ex.q2.expected_value().copy()
-    funnel = ex.funnel(*ex.YEAR)
+    funnel = ex.funnel(*course.YEAR_2024)
     with_organic.loc["organic"] = [0.0, funnel.loc["organic", "customers"], float("nan")]
     result = ex.q2.check(with_organic)
     assert result.status == "incorrect"
@@ -52,7 +52,7 @@ def test_claims_in_the_prose_hold_on_the_data():
     """Текст раздела делает качественные выводы из данных — они должны оставаться верными."""
     d = {name: table(name) for name in ("marketing_spend", "sm_costs", "opportunities")}
     deals = acquisition.new_customer_deals(d["opportunities"])
-    deals = deals[acquisition.in_period(deals["close_date"], *ex.YEAR)]
+    deals = deals[acquisition.in_period(deals["close_date"], *course.YEAR_2024)]
     # «в рублях самый дорогой клиент — enterprise, на рубль ACV дороже всех SMB»: ACV enterprise на порядок выше
     acv = deals.groupby("segment")["amount_rub"].median()
     assert acv["enterprise"] > 10 * acv["smb"]
@@ -68,11 +68,11 @@ def test_claims_in_the_prose_hold_on_the_data():
     q1 = [p for p in lag.index if p.quarter == 1]
     assert all(lag[p] > no_lag[p] for p in q1)
     # «главная статья — люди, а не реклама»
-    parts = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *ex.YEAR)
+    parts = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *course.YEAR_2024)
     assert parts.drop("media").sum() > parts["media"]
 
 
 def test_segment_claim_smb_costs_most_per_rouble_of_acv():
-    segments = acquisition.cac_by_segment(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities", "reps")), *ex.YEAR)
+    segments = acquisition.cac_by_segment(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities", "reps")), *course.YEAR_2024)
     assert segments["cac"].idxmax() == "enterprise"
     assert segments["cost_per_acv_rub"].idxmax() == "smb"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from salesbook.toolkit import retention, unit_economics
+from salesbook.toolkit import course, retention, unit_economics
 from salesbook.exercises import ch01_ltv as ex
 from salesbook.exercises import table
 
@@ -24,7 +24,7 @@ def test_decision_mistakes_point_to_the_wrong_criterion():
     assert result.status == "incorrect" and "CAC" in result.message
     result = ex.q5.check("none")
     assert result.status == "incorrect" and "средние цифры" in result.message
-    others = [s for s in ex.SEGMENTS if s not in (right, by_cac)]
+    others = [s for s in course.SEGMENTS if s not in (right, by_cac)]
     for other in others:
         result = ex.q5.check(other)
         assert result.status == "incorrect" and "окупается" in result.message
@@ -55,7 +55,7 @@ def test_forecast_accepts_numpy_scalar_and_array_of_one():
 def test_learner_solutions_match_reference(data):
     """Код решений из книги даёт эталон (проверка независимо от тетради)."""
     d = data
-    rates = retention.churn_rates(d["mrr_seg"], "2025-01-01", "2025-12-31", by="segment")
+    rates = retention.churn_rates(d["mrr_seg"], *course.YEAR_2025, by="segment")
     assert ex.q1.check(unit_economics.annual_from_monthly_churn(rates.loc["smb", "logo_churn"])).passed
     assert ex.q2.check(rates[["logo_churn", "revenue_churn"]]).passed
     subs = retention.subscription_lifetimes(d["b2c_purchases"])
@@ -87,9 +87,9 @@ def test_claims_about_margin_and_churn(data):
     revenue = retention.b2b_revenue(data["mrr"])
     gm = {y: retention.gross_margin(data["cogs"], revenue, f"{y}-01-01", f"{y}-12-31") for y in (2023, 2024, 2025)}
     assert gm[2023] < gm[2024] - 0.05                    # «в 2023 году маржа ниже»
-    overall = retention.churn_rates(data["mrr"], *ex.TWO_YEARS).iloc[0]
+    overall = retention.churn_rates(data["mrr"], *course.YEARS_2024_2025).iloc[0]
     assert overall["revenue_churn"] < overall["logo_churn"]  # «отток выручки ниже лого-оттока»
-    seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
+    seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
     assert seg.loc["smb", "logo_churn"] > seg.loc["mid_market", "logo_churn"] > seg.loc["enterprise", "logo_churn"]
     # «наш SMB теряет около 30 % клиентов в год»
     assert 0.25 < unit_economics.annual_from_monthly_churn(seg.loc["smb", "logo_churn"]) < 0.35
@@ -103,7 +103,7 @@ def test_claims_about_margin_and_churn(data):
 def test_claims_about_exercise_messages(data):
     # q1: «больше четверти»; q3: «около шести лет»; q4: «каждый десятый»
     assert 0.25 < ex.q1.expected_value() < 0.34 and ex.q1.mistake_value("monthly") < 0.03
-    churn_mid = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment").loc["mid_market", "logo_churn"]
+    churn_mid = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment").loc["mid_market", "logo_churn"]
     assert 60 < 1 / churn_mid < 84
     assert 0.08 < ex.q4.expected_value() < 0.13
     # q2: «в SMB и enterprise отток выручки выше лого-оттока»
@@ -126,8 +126,8 @@ def test_claims_about_cohorts(data):
 
 
 def test_claims_about_heterogeneity(data):
-    seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
-    overall = retention.churn_rates(data["mrr"], *ex.TWO_YEARS).iloc[0]
+    seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
+    overall = retention.churn_rates(data["mrr"], *course.YEARS_2024_2025).iloc[0]
     weights = seg["customers_start"] / seg["customers_start"].sum()
     assert (weights / seg["logo_churn"]).sum() > 1.1 / overall["logo_churn"]
     mix = retention.survivor_mix(data["customers"], "segment", max_age=24)
@@ -174,13 +174,13 @@ def test_claims_about_sbg_on_company_data(data):
 
 
 def test_claims_about_segment_ltv(data):
-    seg = retention.churn_rates(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
-    arpa = retention.arpa(data["mrr_seg"], *ex.TWO_YEARS, by="segment")
-    gm = retention.gross_margin(data["cogs"], retention.b2b_revenue(data["mrr"]), *ex.TWO_YEARS)
+    seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
+    arpa = retention.arpa(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
+    gm = retention.gross_margin(data["cogs"], retention.b2b_revenue(data["mrr"]), *course.YEARS_2024_2025)
     curves = retention.pooled_curve(retention.cohort_table(data["mrr_seg"], by="segment"), by="segment", min_cohorts=3)
     customers = data["customers"]
     results = {}
-    for segment in ex.SEGMENTS:
+    for segment in course.SEGMENTS:
         m = seg.loc[segment, "logo_churn"]
         formula = arpa[segment] * gm / m
         formula_60 = arpa[segment] * gm * (1 - (1 - m) ** 60) / m
@@ -198,7 +198,7 @@ def test_claims_about_segment_ltv(data):
 
 def test_claims_about_b2c(data):
     purchases, users, cogs = data["b2c_purchases"], data["users"], data["cogs"]
-    b2c_gm = retention.gross_margin(cogs, retention.b2c_revenue(purchases), *ex.TWO_YEARS, business_line="b2c")
+    b2c_gm = retention.gross_margin(cogs, retention.b2c_revenue(purchases), *course.YEARS_2024_2025, business_line="b2c")
     assert 0.65 < b2c_gm < 0.72                                        # «маржа ≈ 69 %»
     c = retention.b2c_cohorts(users, purchases)
     c["revenue"] = c["revenue_per_user_cum"] * c["users"]

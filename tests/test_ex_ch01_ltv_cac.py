@@ -2,7 +2,7 @@
 
 import pytest
 
-from salesbook.toolkit import finance, unit_economics
+from salesbook.toolkit import course, finance, unit_economics
 from salesbook.exercises import ch01_ltv_cac as ex
 
 
@@ -18,7 +18,7 @@ def test_horizon_lowers_the_ratio():
 
 def test_lower_churn_raises_smb_ratio_but_not_to_three():
     """Текст: одного рычага оттока для SMB мало."""
-    assert ex.segments().loc["smb", "ltv_cac"] < ex.q3.expected_value() < ex.TARGET_RATIO
+    assert ex.segments().loc["smb", "ltv_cac"] < ex.q3.expected_value() < course.BENCHMARK_LTV_CAC
 
 
 def test_cutting_channel_does_not_lower_full_cac():
@@ -29,14 +29,14 @@ def test_cutting_channel_does_not_lower_full_cac():
 def test_target_arpa_gives_ratio_three():
     row = ex.segments().loc["smb"]
     ltv = unit_economics.simple_ltv(ex.q5.expected_value(), row["gross_margin"], row["monthly_churn"])
-    assert ltv / row["cac"] == pytest.approx(ex.TARGET_RATIO)
+    assert ltv / row["cac"] == pytest.approx(course.BENCHMARK_LTV_CAC)
     assert ex.q5.expected_value() > row["arpa"]  # цену нужно поднимать, а не снижать
 
 
 def test_text_claims_hold_on_course_data():
     seg = ex.segments()
     assert seg.loc["smb", "ltv_cac"] < 1 < 3 < seg.loc["mid_market", "ltv_cac"] < seg.loc["enterprise", "ltv_cac"]
-    five_years = finance.scenario_table(seg[["monthly_churn", "arpa", "gross_margin", "cac"]], horizon=60)["ltv_cac"]
+    five_years = finance.scenario_table(seg[list(finance.SCENARIO_COLUMNS)], horizon=course.LTV_HORIZON_MONTHS)["ltv_cac"]
     assert five_years["enterprise"] > 5
     assert 4 < five_years["mid_market"] < 6  # «к верхней границе здоровой зоны»
     assert five_years["enterprise"] < seg.loc["enterprise", "ltv_cac"] / 2  # «падает в разы»

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from salesbook.toolkit import finance
+from salesbook.toolkit import course, finance
 from salesbook.exercises import ch01_payback as ex
 from salesbook.exercises import table
 
@@ -14,7 +14,7 @@ def test_churn_makes_payback_longer():
 
 
 def test_excel_mistake_is_exactly_one_period_of_discount():
-    r = finance.monthly_rate(ex.DISCOUNT_RATE)
+    r = finance.monthly_rate(course.DISCOUNT_RATE)
     assert ex.q4.mistake_value("excel_convention") == pytest.approx(ex.q4.expected_value() / (1 + r))
 
 
@@ -40,7 +40,7 @@ def test_text_claims_hold_on_course_data():
     gp = seg["new_mrr"] * seg["gross_margin"]
     assert math.isinf(finance.payback_with_churn(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"]))
     flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], 60)
-    npv = finance.npv(finance.monthly_rate(ex.DISCOUNT_RATE), flows)
+    npv = finance.npv(finance.monthly_rate(course.DISCOUNT_RATE), flows)
     assert npv[0] < 0 < npv[1] < npv[2]
 
 
@@ -54,7 +54,7 @@ def test_cohort_2023_fact_beats_flat_formula():
     from salesbook.toolkit import acquisition, unit_economics
 
     d = {name: table(name) for name in ("opportunities", "marketing_spend", "sm_costs", "mrr", "cogs")}
-    year = ("2023-01-01", "2023-12-31")
+    year = course.YEAR_2023
     deals = acquisition.new_customer_deals(d["opportunities"])
     ids = deals.loc[acquisition.in_period(deals["close_date"], *year), "account_id"]
     cac = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *year).sum() / len(ids)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import experiments, sales_scripts
+from salesbook.toolkit import course, experiments, sales_scripts
 from salesbook.runtime.checks import ___
 from salesbook.content import cold_emails as ce
 from salesbook.exercises import ch03_scripts as ex
@@ -190,7 +190,7 @@ def _outbound_curve():
 
 def test_q1_per_dial_and_answered_only_are_caught():
     acts = table("activities")
-    openers = sales_scripts.opener_table(acts, *ex.YEAR_2025)
+    openers = sales_scripts.opener_table(acts, *course.YEAR_2025)
     per_dial = openers[ex.OPENER_COLUMNS].assign(meeting_rate=openers["meeting_per_dial"])
     result = ex.q1.check(per_dial)
     assert result.status == "incorrect" and "наборы номера" in result.message
@@ -277,7 +277,7 @@ def test_claims_of_section_text():
                                          trials.loc["permission", "successes"], trials.loc["permission", "sent"])
         assert (lo > 0) == positive
     # «все звонки с проблемы» дают больше встреч, чем нынешнее чередование
-    calls_2025 = sales_scripts.opener_table(acts, *ex.YEAR_2025)
+    calls_2025 = sales_scripts.opener_table(acts, *course.YEAR_2025)
     assert calls_2025["connected"].sum() * trials.loc["problem", "rate"] > calls_2025["meetings"].sum()
     # кривая по всем лидам — горб с вершиной на 3–4-м касании и всплеском на последнем
     all_curve = sales_scripts.touch_curve(acts)

@@ -1,7 +1,7 @@
 """Раздел 10.3: ошибки, которые ловятся не значением, а признаком ответа."""
 
 
-from salesbook.toolkit import cycle
+from salesbook.toolkit import course, cycle
 from salesbook.exercises import ch10_cycle as ex
 from salesbook.exercises import table
 
@@ -30,7 +30,7 @@ def test_censoring_changes_the_answer():
 
 
 def test_historical_method_wins_backtest():
-    bt = cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), ex.MID_YEAR, ex.H2_END)
+    bt = cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, course.H2_2025[1])
     assert abs(bt.loc["historical", "error"]) < abs(bt.loc["crm", "error"])
 
 

@@ -18,7 +18,7 @@ from statsmodels.stats.proportion import (
 )
 
 from salesbook.toolkit import experiments as ab
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 # Пары «успехи B, писем B, успехи A, писем A»: от крупных долей до писем с 1–3 % ответов.
 CASES = [(30, 100, 20, 100), (79, 1200, 39, 1200), (10, 300, 8, 300), (4, 900, 8, 900), (0, 50, 3, 60), (551, 1200, 447, 1200)]

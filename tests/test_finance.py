@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from salesbook.toolkit import acquisition, finance, unit_economics
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit import acquisition, course, finance, unit_economics
+from salesbook.toolkit.validation import MetricError
 
 # ---------------------------------------------------------------------------
 # Опубликованные примеры
@@ -218,11 +218,14 @@ def test_split_fixed_variable_recovers_exact_line():
 
 
 def test_scenario_table_by_hand():
-    frame = pd.DataFrame({"monthly_churn": [0.05, 0.02], "arpa": [100.0, 100.0], "gross_margin": [0.8, 0.8], "cac": [800.0, 800.0]})
+    frame = pd.DataFrame({"monthly_churn": [0.05, 0.02], "arpa": [100.0, 100.0], "gross_margin": [0.8, 0.8],
+                          "cac": [800.0, 800.0], "new_mrr": [100.0, 50.0]})
     out = finance.scenario_table(frame)
     assert out["ltv"].tolist() == pytest.approx([1600, 4000])
     assert out["ltv_cac"].tolist() == pytest.approx([2, 5])
-    assert out["payback_months"].tolist() == pytest.approx([10, 10])
+    # окупаемость — на стартовом MRR нового клиента, а не на ARPA базы (одно определение с 1.1.3)
+    assert out["payback_months"].tolist() == pytest.approx([10, 20])
+    assert out["payback_months"].tolist() == pytest.approx(finance.payback_simple(frame["cac"], frame["new_mrr"] * 0.8).tolist())
     assert out.loc[0, "payback_churn_months"] == pytest.approx(math.log(0.5) / math.log(0.95))
     assert "ltv" not in frame.columns  # вход не меняется
     capped = finance.scenario_table(frame, horizon=12)
@@ -234,13 +237,14 @@ def test_scenario_table_by_hand():
 
 
 def test_unit_economics_scenario_by_hand():
-    result = finance.unit_economics_scenario(0.05, 100, 0.8, 800, months=24)
+    result = finance.unit_economics_scenario(0.05, 100, 0.8, 800, 50, months=24)
     assert result["ltv"] == pytest.approx(1600)
     assert result["ltv_cac"] == pytest.approx(2)
-    assert result["payback_months"] == pytest.approx(10)
+    assert result["payback_months"] == pytest.approx(20)  # 800 / (50 × 0,8)
     assert len(result["cumulative"]) == 25 and result["cumulative"][0] == -800
+    assert result["cumulative"][1] == pytest.approx(-800 + 40)  # первый месяц — стартовый MRR × маржа
     with pytest.raises(MetricError):
-        finance.unit_economics_scenario(0.0, 100, 0.8, 800)
+        finance.unit_economics_scenario(0.0, 100, 0.8, 800, 50)
 
 
 # ---------------------------------------------------------------------------
@@ -372,13 +376,13 @@ def test_segment_costs_add_up_and_match_section_1_1_1(tables):
     shared = acquisition.acquisition_costs(t["marketing_spend"], costs, *year).sum() - direct.sum()
     sql_share = leads[acquisition.in_period(leads["sql_date"], *year)].groupby("segment").size()
     expected = direct.add(shared * sql_share / sql_share.sum(), fill_value=0)
-    for segment in unit_economics.SEGMENTS:
+    for segment in course.SEGMENTS:
         assert seg[segment] == pytest.approx(expected[segment])
 
 
 def test_segment_economics_columns_are_consistent(tables):
-    seg = unit_economics.segment_economics(tables, "2024-01-01", "2024-12-31", "2023-01-01", "2025-12-31")
-    assert list(seg.index) == list(unit_economics.SEGMENTS)
+    seg = unit_economics.segment_economics(tables, *course.YEAR_2024, *course.YEARS_2024_2025)
+    assert list(seg.index) == list(course.SEGMENTS)
     assert seg["ltv"].to_numpy() == pytest.approx((seg["arpa"] * seg["gross_margin"] / seg["monthly_churn"]).to_numpy())
     assert seg["payback_months"].to_numpy() == pytest.approx((seg["cac"] / (seg["new_mrr"] * seg["gross_margin"])).to_numpy())
     assert seg["customers"].sum() == acquisition.new_customers(tables["opportunities"], "2024-01-01", "2024-12-31")

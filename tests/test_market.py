@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from salesbook.toolkit import market
 from salesbook.data import schemas
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 # ---------------------------------------------------------------------------
 # Интервал Уилсона
@@ -99,21 +99,29 @@ def test_win_rates_need_closed_deals():
         market.win_rates(_opps().drop(columns="outcome"), "segment")
 
 
-def test_monthly_logo_churn_by_hand():
-    mrr = pd.DataFrame({
+def _mrr():
+    """A1: пришёл в январе, ушёл в марте; A2: пришёл в январе и платит."""
+    d = pd.to_datetime
+    return pd.DataFrame({
+        "month": d(["2024-01-01", "2024-02-01", "2024-03-01", "2024-01-01", "2024-02-01"]),
         "account_id": ["A1", "A1", "A1", "A2", "A2"],
+        "mrr_rub": [10.0, 10.0, 0.0, 5.0, 5.0],
         "new_rub": [10.0, 0.0, 0.0, 5.0, 0.0],           # первый месяц клиента — не под риском
+        "expansion_rub": 0.0,
+        "contraction_rub": 0.0,
         "churn_rub": [0.0, 0.0, 10.0, 0.0, 0.0],
     })
-    out = market.monthly_logo_churn(mrr, _accounts(), "industry")
+
+
+def test_segment_metrics_churn_by_hand():
+    out = market.segment_metrics(_opps(), _accounts(), _mrr(), by="industry")
     assert out.loc["it", "customer_months"] == 3
     assert out.loc["it", "churned"] == 1
     assert out.loc["it", "monthly_churn"] == pytest.approx(1 / 3)
 
 
 def test_segment_metrics_use_first_deals_for_acv_and_cycle():
-    mrr = pd.DataFrame({"account_id": ["A1", "A1"], "new_rub": [10.0, 0.0], "churn_rub": [0.0, 0.0]})
-    out = market.segment_metrics(_opps(), _accounts(), mrr)
+    out = market.segment_metrics(_opps(), _accounts(), _mrr())
     smb_it = out.loc[("smb", "it")]
     # у A1 две выигранные сделки: первая (120 ₽, 30 дней) — новый клиент, вторая (40 ₽) — допродажа
     assert smb_it["median_acv"] == 120.0

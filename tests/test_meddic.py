@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from salesbook.toolkit import meddic
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 L = meddic.LETTERS
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from salesbook.toolkit import spin_bant
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 # --- SPIN -----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from salesbook.toolkit import acquisition
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 
 def ts(s):
@@ -104,7 +104,6 @@ def test_unit_economics_by_hand():
     assert ue.annual_from_monthly_churn(0.02) == pytest.approx(1 - 0.98**12)  # 21,5 %, а не 24 %
     assert ue.monthly_from_annual_churn(ue.annual_from_monthly_churn(0.02)) == pytest.approx(0.02)
     assert ue.simple_ltv(10_000, 0.8, 0.02) == pytest.approx(400_000)
-    assert ue.payback_months(240_000, 10_000, 0.8) == pytest.approx(30)
     assert ue.ltv_to_cac(400_000, 100_000) == pytest.approx(4)
     with pytest.raises(MetricError, match="доли"):
         ue.simple_ltv(10_000, 80, 0.02)

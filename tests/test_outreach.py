@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from salesbook.toolkit import experiments, sales_scripts
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 # ---------------------------------------------------------------------------
 # Звонки

@@ -8,9 +8,9 @@ import numpy_financial as npf
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import acquisition, planning
+from salesbook.toolkit import acquisition, course, finance, planning
 from salesbook.data import load
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 YEAR_2025 = ("2025-01-01", "2025-12-31")
 
@@ -206,22 +206,25 @@ def test_numpy_financial_npv_reproduces_published_examples():
     assert float(npf.npv(0.281, [-100, 39, 59, 55, 20])) == pytest.approx(-0.0084785916384548798, abs=1e-12)
 
 
-def test_npv_monthly_discounts_the_first_flow():
+def test_npv_of_monthly_hire_flows_discounts_the_first_flow():
+    """Потоки найма приходят в конце месяцев 1, 2, …: перед ними ставят ноль (раздел 1.3)."""
     flows = [100.0, 100.0, 100.0]
-    r = planning.monthly_rate(0.2)
+    r = finance.monthly_rate(0.2)
     assert (1 + r) ** 12 == pytest.approx(1.2)
     want = sum(f / (1 + r) ** t for t, f in enumerate(flows, start=1))
-    assert planning.npv_monthly(0.2, flows) == pytest.approx(want)
-    assert planning.npv_monthly(0.2, flows) < sum(flows)
+    assert finance.npv(r, np.r_[0.0, flows]) == pytest.approx(want)
+    assert finance.npv(r, flows, convention="excel") == pytest.approx(want)
+    assert finance.npv(r, np.r_[0.0, flows]) < sum(flows)
 
 
-def test_roi_and_payback():
+def test_roi_and_payback_of_hire_flows():
     assert planning.roi(150, 100) == pytest.approx(0.5)
     assert planning.roi(50, 100) == pytest.approx(-0.5)
     with pytest.raises(MetricError):
         planning.roi(10, 0)
-    assert planning.payback_month([-5, -1, 0, 3]) == 3
-    assert math.isnan(planning.payback_month([-5, -4]))
+    # накоплено −5, −1, 0, 3: окупилось ровно к концу третьего месяца
+    assert finance.payback_from_cash_flows([0, -5, 4, 1, 3]) == 3
+    assert math.isinf(finance.payback_from_cash_flows([0, -5, 1]))
 
 
 def test_hire_cash_flows_hand_case():
@@ -240,7 +243,7 @@ def test_hire_cash_flows_hand_case():
 def course_plan():
     reps, opps = load("reps"), load("opportunities")
     prod = planning.segment_productivity(opps, reps, *YEAR_2025)
-    team = planning.plan_team(reps, planning.hires_2026(), 2026)
+    team = planning.plan_team(reps, course.hires_2026(), 2026)
     return team, prod
 
 
@@ -295,14 +298,14 @@ def test_triangular_inputs_have_the_right_mean(course_plan):
 
 def test_simulation_is_deterministic_and_fast(course_plan):
     team, prod = course_plan
-    team = planning.plan_team(load("reps"), pd.concat([planning.hires_2026(), planning.extra_hires_2026()]), 2026)
+    team = planning.plan_team(load("reps"), pd.concat([course.hires_2026(), course.extra_hires_2026()]), 2026)
     start = time.perf_counter()
-    first = planning.simulate_plan(team, prod, 2026, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025)
+    first = planning.simulate_plan(team, prod, 2026, course.RISK_RANGES_2026, n_runs=10_000, seed=2025)
     elapsed = time.perf_counter() - start
-    second = planning.simulate_plan(team, prod, 2026, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025)
+    second = planning.simulate_plan(team, prod, 2026, course.RISK_RANGES_2026, n_runs=10_000, seed=2025)
     pd.testing.assert_frame_equal(first, second)
     assert elapsed < 1.0, f"10 000 прогонов заняли {elapsed:.2f} с"
-    stats = planning.plan_percentiles(first, planning.TARGET_NEW_ARR_2026)
+    stats = planning.plan_percentiles(first, course.TARGET_NEW_ARR_2026)
     assert stats["p10"] < stats["p50"] < stats["p90"]
     assert 0 < stats["prob_hit"] < 0.5
 
@@ -331,10 +334,10 @@ def test_tornado_on_a_linear_function():
 
 def test_plan_team_and_errors():
     reps = load("reps")
-    team = planning.plan_team(reps, planning.hires_2026(), 2026)
+    team = planning.plan_team(reps, course.hires_2026(), 2026)
     active = reps[(reps["role"] == "AE") & reps["exit_date"].isna()]
     assert (~team["planned"]).sum() == len(active)
-    assert team["planned"].sum() == len(planning.hires_2026())
+    assert team["planned"].sum() == len(course.hires_2026())
     assert team.loc[team["planned"], "ramp_months"].notna().all()
     with pytest.raises(MetricError, match="сегмент"):
         planning.plan_team(reps, pd.DataFrame({"segment": ["smbb"], "hire_date": ["2026-01-01"]}), 2026)

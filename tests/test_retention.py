@@ -9,7 +9,7 @@ import pytest
 from scipy.special import beta as beta_fn
 
 from salesbook.toolkit import retention
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError
 
 
 def ts(s):

@@ -123,7 +123,7 @@ LEARNER_SCRIPT = textwrap.dedent("""
     from salesbook.data import load
     from salesbook.exercises import solution_code
     from salesbook.exercises.ch01_cac import q1
-    from salesbook.toolkit import acquisition
+    from salesbook.toolkit import acquisition, course
 
     spend, costs, opps = load("marketing_spend"), load("sm_costs"), load("opportunities")
     exec(solution_code("ch01.cac.q1"))

@@ -7,7 +7,7 @@ from salesbook.toolkit import finance
 
 
 def test_text_is_russian_and_formatted_with_fmt():
-    result = finance.unit_economics_scenario(0.05, 100_000, 0.8, 800_000)
+    result = finance.unit_economics_scenario(0.05, 100_000, 0.8, 800_000, 100_000)
     text = widgets.calculator_text(result)
     assert fmt.rub(1_600_000) in text  # LTV = 100 000 × 0,8 / 0,05
     assert fmt.number(2.0, 1) in text  # LTV/CAC
@@ -21,23 +21,23 @@ def test_text_is_russian_and_formatted_with_fmt():
     [(0.2, "не окупается"), (0.05, "ниже ориентира"), (0.02, "в зоне ориентира"), (0.005, "выше 5")],
 )
 def test_zone_follows_ratio(churn, expected):
-    result = finance.unit_economics_scenario(churn, 100_000, 0.8, 800_000)
+    result = finance.unit_economics_scenario(churn, 100_000, 0.8, 800_000, 100_000)
     assert expected in widgets.calculator_text(result)
 
 
 def test_never_pays_back_is_said_in_words():
-    result = finance.unit_economics_scenario(0.2, 100_000, 0.8, 800_000)  # LTV = 400 000 < CAC
+    result = finance.unit_economics_scenario(0.2, 100_000, 0.8, 800_000, 100_000)  # LTV = 400 000 < CAC
     assert "никогда" in widgets.calculator_text(result)
 
 
 def test_chart_is_png():
-    png = widgets.calculator_chart_png(finance.unit_economics_scenario(0.025, 90_000, 0.775, 970_000))
+    png = widgets.calculator_chart_png(finance.unit_economics_scenario(0.025, 90_000, 0.775, 970_000, 86_000))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_widget_has_four_russian_sliders_and_initial_result():
-    box = widgets.unit_economics_calculator(monthly_churn=0.05, arpa=100_000, gross_margin=0.8, cac=800_000)
-    assert set(box.sliders) == {"monthly_churn", "arpa", "gross_margin", "cac"}
+def test_widget_has_five_russian_sliders_and_initial_result():
+    box = widgets.unit_economics_calculator(monthly_churn=0.05, arpa=100_000, gross_margin=0.8, cac=800_000, new_mrr=100_000)
+    assert set(box.sliders) == {"monthly_churn", "arpa", "gross_margin", "cac", "new_mrr"}
     assert all(any("а" <= ch <= "я" for ch in s.description.lower()) for s in box.sliders.values())
     assert fmt.rub(1_600_000) in box.result.value
     assert box.chart.value[:4] == b"\x89PNG"
@@ -45,7 +45,7 @@ def test_widget_has_four_russian_sliders_and_initial_result():
 
 
 def test_changing_a_slider_updates_result_and_chart():
-    box = widgets.unit_economics_calculator(monthly_churn=0.05, arpa=100_000, gross_margin=0.8, cac=800_000)
+    box = widgets.unit_economics_calculator(monthly_churn=0.05, arpa=100_000, gross_margin=0.8, cac=800_000, new_mrr=100_000)
     before_text, before_chart = box.result.value, box.chart.value
     box.sliders["monthly_churn"].value = 0.04
     assert box.result.value != before_text
@@ -58,6 +58,8 @@ def test_changing_a_slider_updates_result_and_chart():
     assert fmt.rub(1_000_000) in box.result.value
     box.sliders["gross_margin"].value = 0.5
     assert fmt.rub(625_000) in box.result.value  # 50 000 × 0,5 / 0,04
+    box.sliders["new_mrr"].value = 40_000
+    assert fmt.months(20.0) in box.result.value  # окупаемость: 400 000 / (40 000 × 0,5)
 
 
 def test_start_values_outside_slider_range_are_clipped():

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import planning
+from salesbook.toolkit import course, planning, unit_economics
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
@@ -21,15 +21,7 @@ from salesbook.exercises import table
 SECTION = "ch01.budget"
 TITLE = "1.3. Бюджетирование и ROI"
 
-YEAR_2025 = ("2025-01-01", "2025-12-31")
-PAYROLL_TAX = 0.30
 SALES_ROLES = ("SDR", "BDR", "AE", "SE", "manager")
-
-#: Интеграция CRM с биллингом: подрядчик, приёмка в марте 2026 года, срок 36 месяцев,
-#: в управленческом бюджете амортизация — со следующего месяца после ввода.
-CRM_INTEGRATION_COST = 4_200_000
-CRM_INTEGRATION_LIFE = 36
-CRM_INTEGRATION_IN_SERVICE = "2026-03-01"
 
 #: Горизонт оценки найма, месяцев.
 ROI_HORIZON = 24
@@ -38,26 +30,26 @@ ROI_HORIZON = 24
 @lru_cache(maxsize=1)
 def productivity_2025() -> pd.DataFrame:
     """Продуктивность AE по сегментам за 2025 год (prod_2025 в тетради)."""
-    return planning.segment_productivity(table("opportunities"), table("reps"), *YEAR_2025)
+    return planning.segment_productivity(table("opportunities"), table("reps"), *course.YEAR_2025)
 
 
 @lru_cache(maxsize=1)
 def _conv() -> pd.DataFrame:
-    return planning.lead_conversion(table("leads"), table("opportunities"), *YEAR_2025)
+    return planning.lead_conversion(table("leads"), table("opportunities"), *course.YEAR_2025)
 
 
 @lru_cache(maxsize=2)
 def team_2026(final: bool) -> pd.DataFrame:
     """Команда 2026 года: утверждённый найм или итоговый, с тремя дополнительными AE (team_final)."""
-    hires = planning.hires_2026()
+    hires = course.hires_2026()
     if final:
-        hires = pd.concat([hires, planning.extra_hires_2026()], ignore_index=True)
-    return planning.plan_team(table("reps"), hires, planning.PLAN_YEAR)
+        hires = pd.concat([hires, course.extra_hires_2026()], ignore_index=True)
+    return planning.plan_team(table("reps"), hires, course.PLAN_YEAR)
 
 
 def bookings_plan_2026(final: bool = True) -> pd.Series:
     """План нового ARR 2026 года по сегментам."""
-    capacity = planning.expected_capacity(team_2026(final), planning.PLAN_YEAR)
+    capacity = planning.expected_capacity(team_2026(final), course.PLAN_YEAR)
     return planning.bookings_plan(capacity, productivity_2025()).sum()
 
 
@@ -66,7 +58,7 @@ def _roi_inputs() -> dict[str, float]:
     """Параметры найма mid-market AE из данных 2025 года — как в тетради."""
     reps, costs, spend = table("reps"), table("sm_costs"), table("marketing_spend")
     in_2025 = costs["month"].dt.year == 2025
-    sales_heads = planning.active_months(reps, *YEAR_2025, roles=SALES_ROLES).to_numpy().sum()
+    sales_heads = planning.active_months(reps, *course.YEAR_2025, roles=SALES_ROLES).to_numpy().sum()
     per_head = costs.loc[in_2025 & (costs["department"] == "sales") & costs["cost_type"].isin(["tools", "overhead"]), "amount_rub"].sum() / sales_heads
     salary = reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "base_salary_rub"].median()
     opps = table("opportunities")
@@ -75,16 +67,14 @@ def _roi_inputs() -> dict[str, float]:
     new_acv_2025 = planning.new_bookings_by_month(opps).loc["2025"].sum()
     media = spend.loc[(spend["business_line"] == "b2b") & (spend["month"].dt.year == 2025), "spend_rub"].sum()
     agency = costs.loc[in_2025 & (costs["cost_type"] == "agency"), "amount_rub"].sum()
-    revenue = table("mrr").loc[table("mrr")["month"].dt.year == 2025, "mrr_rub"].sum()
-    cogs = table("cogs").loc[(table("cogs")["month"].dt.year == 2025) & (table("cogs")["business_line"] == "b2b"), "amount_rub"].sum()
     return {
         "productivity": float(productivity_2025().loc["mid_market", "productivity"]),
         "ramp_months": float(reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "ramp_months"].median()),
-        "cost_per_head": float(salary * (1 + PAYROLL_TAX) + per_head),
-        "bonus_rate": float(ae_bonus * (1 + PAYROLL_TAX)),
+        "cost_per_head": float(salary * (1 + course.PAYROLL_TAX_RATE) + per_head),
+        "bonus_rate": float(ae_bonus * (1 + course.PAYROLL_TAX_RATE)),
         "media_per_acv": float((media + agency) / new_acv_2025),
-        "gross_margin": float(1 - cogs / revenue),
-        "retention": planning.net_monthly_retention(table("mrr"), *YEAR_2025),
+        "gross_margin": unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025),
+        "retention": planning.net_monthly_retention(table("mrr"), *course.YEAR_2025),
     }
 
 
@@ -98,14 +88,14 @@ def _hire_flows(ramp: bool = True, with_media: bool = True) -> pd.DataFrame:
 @lru_cache(maxsize=2)
 def simulation_2026(final: bool = True) -> pd.DataFrame:
     """Симуляция плана 2026 года методом Монте-Карло, как в тетради (10 000 прогонов, seed 2025)."""
-    return planning.simulate_plan(team_2026(final), productivity_2025(), planning.PLAN_YEAR, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025)
+    return planning.simulate_plan(team_2026(final), productivity_2025(), course.PLAN_YEAR, course.RISK_RANGES_2026, n_runs=10_000, seed=2025)
 
 
 @lru_cache(maxsize=1)
 def _tornado() -> pd.DataFrame:
     team, prod = team_2026(True), productivity_2025()
-    ranges = {k: (v[0], v[2]) for k, v in planning.RISK_RANGES_2026.items()}
-    return planning.tornado(lambda **kw: planning.plan_new_arr(team, prod, planning.PLAN_YEAR, **kw), planning.BASE_INPUTS, ranges)
+    ranges = {k: (v[0], v[2]) for k, v in course.RISK_RANGES_2026.items()}
+    return planning.tornado(lambda **kw: planning.plan_new_arr(team, prod, course.PLAN_YEAR, **kw), planning.BASE_INPUTS, ranges)
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +113,7 @@ def _mm_capacity(shift: int = 0, ramp: bool = True, members: str = "final") -> f
     team = team[team["segment"] == "mid_market"]
     if members == "current":
         team = team[~team["planned"]]
-    hire_idx = planning._month_number(team["hire_date"]) - (planning.PLAN_YEAR * 12 + 1) + 1
+    hire_idx = planning._month_number(team["hire_date"]) - (course.PLAN_YEAR * 12 + 1) + 1
     k = np.arange(1, 13)[None, :] - hire_idx[:, None] + 1 + shift
     if not ramp:
         return float((k >= 1).sum())
@@ -134,7 +124,7 @@ q1 = Exercise(
     id="ch01.budget.q1",
     title="Мощность команды mid-market в 2026 году",
     var="mm_capacity_2026",
-    expected=lambda: float(planning.expected_capacity(team_2026(True), planning.PLAN_YEAR)["mid_market"].sum()),
+    expected=lambda: float(planning.expected_capacity(team_2026(True), course.PLAN_YEAR)["mid_market"].sum()),
     compare=Number(rel_tol=0.005),
     hints=[
         "Мощность — сумма по месяцам и людям доли полной продуктивности: у работающих весь год AE — по 1 в месяц, "
@@ -151,7 +141,7 @@ q1 = Exercise(
                 hint="Не хватает планового найма: в команде mid-market на 2026 год есть новички (planned == True)."),
         Mistake(name="ramp_from_zero", value=lambda: _mm_capacity(shift=-1),
                 hint="Рамп начат с нуля в месяце найма. По соглашению раздела месяц найма — первый месяц рампа: в нём продуктивность 1 / ramp_months."),
-        Mistake(name="whole_team", value=lambda: float(planning.expected_capacity(team_2026(True), planning.PLAN_YEAR).to_numpy().sum()),
+        Mistake(name="whole_team", value=lambda: float(planning.expected_capacity(team_2026(True), course.PLAN_YEAR).to_numpy().sum()),
                 hint="Это мощность всей команды AE. Нужен только сегмент mid_market."),
     ],
     correct_message="Верно. Разница со штатными человеко-месяцами — это цена рампа: её и не видит план «от численности».",
@@ -195,8 +185,12 @@ q2 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _amortization(first_month: str, last_month: str = "2026-12-31") -> float:
-    schedule = planning.amortization_schedule(CRM_INTEGRATION_COST, CRM_INTEGRATION_LIFE, first_month, last_month)
+#: Первый месяц амортизации: следующий после ввода в эксплуатацию.
+AMORTIZATION_START = (pd.Timestamp(course.CRM_INTEGRATION_IN_SERVICE) + pd.DateOffset(months=1)).strftime("%Y-%m-%d")
+
+
+def _amortization(first_month: str, last_month: str = course.PLAN_PERIOD[1]) -> float:
+    schedule = planning.amortization_schedule(course.CRM_INTEGRATION_COST, course.CRM_INTEGRATION_LIFE_MONTHS, first_month, last_month)
     return float(schedule["amortization"].sum())
 
 
@@ -204,18 +198,18 @@ q3 = Exercise(
     id="ch01.budget.q3",
     title="Амортизация интеграции CRM в 2026 году",
     var="amortization_2026",
-    expected=lambda: _amortization("2026-04-01"),
+    expected=lambda: _amortization(AMORTIZATION_START),
     compare=Number(rel_tol=0.005),
     hints=[
         "Линейно: стоимость / срок в месяцах — это расход одного месяца. Начисление — с апреля (месяц после ввода в марте) по декабрь.",
         "planning.amortization_schedule(4_200_000, 36, '2026-04-01', '2026-12-31')['amortization'].sum().",
     ],
     mistakes=[
-        Mistake(name="expensed", value=lambda: float(CRM_INTEGRATION_COST),
+        Mistake(name="expensed", value=lambda: float(course.CRM_INTEGRATION_COST),
                 hint="Это вся стоимость сразу — так учитывают расход, а не капитальное вложение. Интеграция служит три года, и в расходы 2026 года попадает только амортизация."),
-        Mistake(name="full_year", value=lambda: _amortization("2026-01-01"),
+        Mistake(name="full_year", value=lambda: _amortization(course.PLAN_PERIOD[0]),
                 hint="Это амортизация за полный год. Интеграцию ввели в марте, начисление — с апреля: в 2026 году девять месяцев."),
-        Mistake(name="from_service_month", value=lambda: _amortization("2026-03-01"),
+        Mistake(name="from_service_month", value=lambda: _amortization(course.CRM_INTEGRATION_IN_SERVICE),
                 hint="Начисление начато в месяце ввода. В нашем бюджете принято правило «со следующего месяца» — начинайте с апреля."),
     ],
     correct_message="Верно. Денег ушло больше, чем расходов в отчёте о прибылях: остальное — на балансе и будет списано в 2027–2029 годах.",
@@ -260,7 +254,7 @@ q4 = Exercise(
 
 
 def _prob(final: bool = True) -> float:
-    return planning.plan_percentiles(simulation_2026(final), planning.TARGET_NEW_ARR_2026)["prob_hit"]
+    return planning.plan_percentiles(simulation_2026(final), course.TARGET_NEW_ARR_2026)["prob_hit"]
 
 
 q5 = Exercise(
@@ -270,8 +264,8 @@ q5 = Exercise(
     expected=lambda: _prob(),
     compare=Number(rel_tol=0.0, abs_tol=0.015, generic_mistakes=False),
     hints=[
-        "Запустите planning.simulate_plan(team_final, prod_2025, 2026, planning.RISK_RANGES_2026, n_runs=10_000, seed=2025).",
-        "Вероятность — доля прогонов, где new_arr не меньше цели: (sim['new_arr'] >= planning.TARGET_NEW_ARR_2026).mean(). Ответ — доля.",
+        "Запустите planning.simulate_plan(team_final, prod_2025, 2026, course.RISK_RANGES_2026, n_runs=10_000, seed=2025).",
+        "Вероятность — доля прогонов, где new_arr не меньше цели: (sim['new_arr'] >= course.TARGET_NEW_ARR_2026).mean(). Ответ — доля.",
     ],
     mistakes=[
         Mistake(name="share_below", value=lambda: 1 - _prob(),
@@ -294,7 +288,7 @@ def _derisk() -> str:
 
 
 def _widest_range() -> str:
-    ranges = {k: v[2] - v[0] for k, v in planning.RISK_RANGES_2026.items() if k != "attrition"}
+    ranges = {k: v[2] - v[0] for k, v in course.RISK_RANGES_2026.items() if k != "attrition"}
     return max(ranges, key=ranges.get)
 
 

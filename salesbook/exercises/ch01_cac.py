@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salesbook.toolkit import acquisition
+from salesbook.toolkit import acquisition, course
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
@@ -19,10 +19,9 @@ from salesbook.exercises import table
 SECTION = "ch01.cac"
 TITLE = "1.1.1. CAC: стоимость привлечения клиента"
 
-YEAR = ("2024-01-01", "2024-12-31")
-Q2_2024 = ("2024-04-01", "2024-06-30")
-Q4_2024 = ("2024-10-01", "2024-12-31")
-Q1_2025 = ("2025-01-01", "2025-03-31")
+Q2_2024 = course.quarter("2024Q2")
+Q4_2024 = course.quarter("2024Q4")
+Q1_2025 = course.quarter("2025Q1")
 
 
 def _spend(start, end, line: str | None = "b2b") -> float:
@@ -99,7 +98,7 @@ q1 = Exercise(
 
 def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool = False) -> pd.DataFrame:
     s = table("marketing_spend")
-    mask = acquisition.in_period(s["month"], *YEAR)
+    mask = acquisition.in_period(s["month"], *course.YEAR_2024)
     if not spend_all_lines:
         mask &= s["business_line"] == "b2b"
     spend = s[mask].groupby("channel")["spend_rub"].sum()
@@ -108,9 +107,9 @@ def _channel_table(customers_from_all_wins: bool = False, spend_all_lines: bool 
         deals = o[o["outcome"] == "won"].merge(table("leads")[["lead_id", "channel"]], on="lead_id", how="left")
     else:
         deals = acquisition.new_customer_deals(table("opportunities"), table("leads"))
-    deals = deals[acquisition.in_period(deals["close_date"], *YEAR) & (deals["channel"] != "organic")]
+    deals = deals[acquisition.in_period(deals["close_date"], *course.YEAR_2024) & (deals["channel"] != "organic")]
     customers = deals.groupby("channel").size()
-    paid = [c for c in acquisition.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
+    paid = [c for c in course.PAID_CHANNELS if c in set(customers.index) | set(spend.index)]
     frame = pd.DataFrame({"spend_rub": spend.reindex(paid), "customers": customers.reindex(paid)})
     frame = frame.dropna()
     frame["cac"] = frame["spend_rub"] / frame["customers"]
@@ -144,7 +143,7 @@ q2 = Exercise(
 
 
 def _ppc(column: str = "leads") -> float:
-    f = funnel(*YEAR)
+    f = funnel(*course.YEAR_2024)
     return float(f.loc["ppc", column])
 
 
@@ -172,7 +171,7 @@ q3 = Exercise(
 
 
 def _paid_parts() -> tuple[float, float, float]:
-    f = funnel(*YEAR)
+    f = funnel(*course.YEAR_2024)
     paid = f[f.index != "organic"]
     return float(paid["spend_rub"].sum()), float(paid["customers"].sum()), float(f["customers"].sum())
 
@@ -190,7 +189,7 @@ q4 = Exercise(
     mistakes=[
         Mistake(name="blended", value=lambda: _paid_parts()[0] / _paid_parts()[2],
                 hint="Это смешанный CAC: в знаменателе и клиенты из органики. Для платного оставьте только клиентов платных каналов."),
-        Mistake(name="full_costs", value=lambda: _full_costs(*YEAR) / _paid_parts()[1],
+        Mistake(name="full_costs", value=lambda: _full_costs(*course.YEAR_2024) / _paid_parts()[1],
                 hint="В числителе полные затраты. Здесь платный CAC по прямым затратам: только рекламные бюджеты каналов."),
     ],
 )
@@ -227,7 +226,7 @@ q5 = Exercise(
 @lru_cache(maxsize=1)
 def paid_funnel() -> pd.DataFrame:
     """Платные каналы 2024 года — по ним решают, какой канал сократить (и здесь, и в разделе 1.1.4)."""
-    f = funnel(*YEAR)
+    f = funnel(*course.YEAR_2024)
     return f[f["spend_rub"] > 0]
 
 
@@ -236,7 +235,7 @@ q6 = Exercise(
     title="Какой канал сократить",
     var="channel_to_cut",
     expected=lambda: str(paid_funnel()["cac"].idxmax()),
-    compare=Choice(list(acquisition.PAID_CHANNELS)),
+    compare=Choice(list(course.PAID_CHANNELS)),
     hints=[
         "Смотрите на столбец cac таблицы decision_table: решение о бюджете — по стоимости клиента, а не лида.",
         "decision_table['cac'].idxmax() вернёт код канала с самым дорогим клиентом.",

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salesbook.toolkit import acquisition, retention, unit_economics
+from salesbook.toolkit import acquisition, course, finance, retention, unit_economics
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
@@ -19,11 +19,7 @@ from salesbook.exercises import table
 SECTION = "ch01.ltv"
 TITLE = "1.1.2. LTV: сколько клиент принесёт за жизнь"
 
-YEAR_2025 = ("2025-01-01", "2025-12-31")
-TWO_YEARS = ("2024-01-01", "2025-12-31")
-HORIZON = 60          # месяцев: горизонт LTV в упражнении-решении
 FORECAST_PERIOD = 36  # продлений: прогноз выживаемости подписчиков
-SEGMENTS = ("smb", "mid_market", "enterprise")
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +46,7 @@ def _arpa(start: str, end: str) -> pd.Series:
 
 
 def _smb(column: str = "logo_churn") -> float:
-    return float(_rates(*YEAR_2025).loc["smb", column])
+    return float(_rates(*course.YEAR_2025).loc["smb", column])
 
 
 q1 = Exercise(
@@ -87,10 +83,10 @@ q1 = Exercise(
 def _churn_table(variant: str = "right") -> pd.DataFrame:
     if variant == "mean_of_months":
         monthly = retention.churn_table(_mrr_seg(), by="segment").reset_index()
-        monthly = monthly[acquisition.in_period(monthly["month"], *YEAR_2025)]
+        monthly = monthly[acquisition.in_period(monthly["month"], *course.YEAR_2025)]
         table = monthly.groupby("segment")[["logo_churn", "revenue_churn"]].mean()
-        return table.reindex(list(SEGMENTS))
-    rates = _rates(*YEAR_2025).reindex(list(SEGMENTS))
+        return table.reindex(list(course.SEGMENTS))
+    rates = _rates(*course.YEAR_2025).reindex(list(course.SEGMENTS))
     table = rates[["logo_churn", "revenue_churn"]].copy()
     if variant == "churn_only":
         table["revenue_churn"] = rates["churn_rub"] / rates["mrr_start"]
@@ -133,9 +129,9 @@ q2 = Exercise(
 
 
 def _mid(kind: str = "right") -> float:
-    arpa = float(_arpa(*TWO_YEARS)["mid_market"])
-    gm = _gm(*TWO_YEARS)
-    logo = float(_rates(*TWO_YEARS).loc["mid_market", "logo_churn"])
+    arpa = float(_arpa(*course.YEARS_2024_2025)["mid_market"])
+    gm = _gm(*course.YEARS_2024_2025)
+    logo = float(_rates(*course.YEARS_2024_2025).loc["mid_market", "logo_churn"])
     if kind == "no_gm":
         return arpa / logo
     if kind == "annual":
@@ -143,7 +139,7 @@ def _mid(kind: str = "right") -> float:
     if kind == "cogs_share":
         return arpa * (1 - gm) / logo
     if kind == "revenue_churn":
-        return arpa * gm / float(_rates(*TWO_YEARS).loc["mid_market", "revenue_churn"])
+        return arpa * gm / float(_rates(*course.YEARS_2024_2025).loc["mid_market", "revenue_churn"])
     return unit_economics.simple_ltv(arpa, gm, logo)
 
 
@@ -235,26 +231,27 @@ q4 = Exercise(
 @lru_cache(maxsize=1)
 def segment_ltv_cac() -> pd.DataFrame:
     """LTV за 60 месяцев и его отношение к CAC 2025 года по сегментам (столбцы ltv_60, cac, ratio)."""
-    rates = _rates(*TWO_YEARS).reindex(list(SEGMENTS))
+    rates = _rates(*course.YEARS_2024_2025).reindex(list(course.SEGMENTS))
     churn = rates["logo_churn"]
     frame = pd.DataFrame({
-        "arpa": _arpa(*TWO_YEARS).reindex(list(SEGMENTS)),
+        "arpa": _arpa(*course.YEARS_2024_2025).reindex(list(course.SEGMENTS)),
         "churn": churn,
         "cac": acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), table("opportunities"), table("reps"),
-                                      *YEAR_2025)["cac"].reindex(list(SEGMENTS)),
+                                      *course.YEAR_2025)["cac"].reindex(list(course.SEGMENTS)),
     })
-    gm = _gm(*TWO_YEARS)
-    frame["ltv_60"] = frame["arpa"] * gm * (1 - (1 - churn) ** HORIZON) / churn
+    gm = _gm(*course.YEARS_2024_2025)
+    frame["ltv_60"] = finance.ltv_horizon(frame["arpa"] * gm, churn, course.LTV_HORIZON_MONTHS)
     frame["ratio"] = frame["ltv_60"] / frame["cac"]
     return frame
 
 
 def blended_ltv_cac() -> float:
     """То же отношение в среднем по компании — оно скрывает сегмент, где клиент не окупается."""
-    all_rates = retention.churn_rates(_mrr_seg(), *TWO_YEARS)
+    all_rates = retention.churn_rates(_mrr_seg(), *course.YEARS_2024_2025)
     churn = float(all_rates["logo_churn"].iloc[0])
-    ltv = retention.arpa(_mrr_seg(), *TWO_YEARS) * _gm(*TWO_YEARS) * (1 - (1 - churn) ** HORIZON) / churn
-    cac = acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), table("opportunities"), table("reps"), *YEAR_2025)
+    ltv = finance.ltv_horizon(retention.arpa(_mrr_seg(), *course.YEARS_2024_2025) * _gm(*course.YEARS_2024_2025), churn,
+                              course.LTV_HORIZON_MONTHS)
+    cac = acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), table("opportunities"), table("reps"), *course.YEAR_2025)
     return float(ltv / (cac["costs"].sum() / cac["customers"].sum()))
 
 
@@ -269,7 +266,7 @@ q5 = Exercise(
     title="Где новый клиент не окупается",
     var="segment_to_cut",
     expected=_segment_to_cut,
-    compare=Choice(list(SEGMENTS) + ["none"]),
+    compare=Choice(list(course.SEGMENTS) + ["none"]),
     hints=[
         "Для каждого сегмента посчитайте LTV за 60 месяцев: ARPA × маржа × (1 − (1 − m)⁶⁰) / m, где m — месячный лого-отток. "
         "Затем разделите на CAC сегмента.",
@@ -281,7 +278,7 @@ q5 = Exercise(
                      "Посчитайте отношение для каждого сегмента отдельно."),
         Mistake(name="by_cac", value=lambda: str(segment_ltv_cac()["cac"].idxmax()),
                 hint="У этого сегмента самый дорогой новый клиент, но и приносит он больше всех: сравнивайте CAC с LTV, а не между собой."),
-        Mistake(name="other", matches=lambda a: a in SEGMENTS and a != _segment_to_cut(),
+        Mistake(name="other", matches=lambda a: a in course.SEGMENTS and a != _segment_to_cut(),
                 hint="У этого сегмента LTV за пять лет больше CAC — новый клиент окупается. Ищите сегмент, где отношение меньше единицы."),
     ],
     correct_message="В SMB новый клиент за пять лет приносит валовой прибыли меньше, чем стоит его привлечение. "

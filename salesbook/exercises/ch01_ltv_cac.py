@@ -10,21 +10,20 @@ from __future__ import annotations
 
 
 
-from salesbook.toolkit import finance, unit_economics
+import numpy as np
+
+from salesbook.toolkit import course, finance, unit_economics
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 # Те же вычисления «на всю компанию», что и в разделе 1.1.3.
-from salesbook.exercises.ch01_payback import CHURN_PERIOD, YEAR, company, segments  # noqa: F401
+from salesbook.exercises.ch01_payback import company, segments
 # Платные каналы 2024 года — те же, что в решении «какой канал сократить» раздела 1.1.1.
 from salesbook.exercises.ch01_cac import paid_funnel
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
 
-HORIZON_MONTHS = 60
 SMB_CHURN_CUT = 0.005
-TARGET_RATIO = 3.0
-TARGET_PAYBACK = 12
 
 
 def _company_ltv(margin=True, churn=None, arpa_scale=1.0) -> float:
@@ -67,11 +66,10 @@ q1 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _mid_ratio(horizon=HORIZON_MONTHS, margin=True) -> float:
+def _mid_ratio(horizon=course.LTV_HORIZON_MONTHS, margin=True) -> float:
     row = segments().loc["mid_market"]
     gp = row["arpa"] * (row["gross_margin"] if margin else 1.0)
-    ltv = gp / row["monthly_churn"] if horizon is None else finance.ltv_horizon(gp, row["monthly_churn"], horizon)
-    return float(ltv / row["cac"])
+    return float(finance.ltv_horizon(gp, row["monthly_churn"], horizon) / row["cac"])
 
 
 q2 = Exercise(
@@ -85,7 +83,7 @@ q2 = Exercise(
         "Строка mid_market таблицы segments (unit_economics.segment_economics) содержит arpa, gross_margin, monthly_churn и cac.",
     ],
     mistakes=[
-        Mistake(name="no_horizon", value=lambda: _mid_ratio(horizon=None),
+        Mistake(name="no_horizon", value=lambda: _mid_ratio(horizon=np.inf),
                 hint="Это LTV/CAC без ограничения горизонта: формула ARPA × маржа / отток суммирует маржу до бесконечности. Ограничьте 60 месяцами."),
         Mistake(name="horizon_in_years", value=lambda: _mid_ratio(horizon=5),
                 hint="Горизонт 5 — это 5 месяцев, а нужны 5 лет. Отток месячный, значит, и горизонт — в месяцах: 60."),
@@ -175,7 +173,7 @@ q4 = Exercise(
 def _target_arpa(margin=True, inverted=False, churn_annual=False) -> float:
     row = segments().loc["smb"]
     churn = unit_economics.annual_from_monthly_churn(row["monthly_churn"]) if churn_annual else row["monthly_churn"]
-    ratio = 1 / TARGET_RATIO if inverted else TARGET_RATIO
+    ratio = 1 / course.BENCHMARK_LTV_CAC if inverted else course.BENCHMARK_LTV_CAC
     return float(ratio * row["cac"] * churn / (row["gross_margin"] if margin else 1.0))
 
 

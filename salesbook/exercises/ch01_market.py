@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from salesbook.toolkit import acquisition, market
+from salesbook.toolkit import acquisition, course, market
 from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table, _describe
 from salesbook.data import schemas
 from salesbook.runtime.plotting import label
@@ -22,9 +22,8 @@ from salesbook.exercises import table
 SECTION = "ch01.market"
 TITLE = "1.2. Анализ рынка и целевая аудитория"
 
-YEAR_2025 = ("2025-01-01", "2025-12-31")
 CFO_WEIGHTS = {"win_rate": 0.2, "median_acv": 0.2, "median_cycle_days": 0.1, "monthly_churn": 0.5}
-CELLS = [f"{s}/{i}" for s in schemas.SEGMENTS for i in schemas.INDUSTRIES]
+CELLS = [f"{s}/{i}" for s in course.SEGMENTS for i in schemas.INDUSTRIES]
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +42,7 @@ def _cell_code(index_value) -> str:
 
 def _segment_win_rate(open_in_denominator: bool = False, percent: bool = False, odds: bool = False) -> pd.DataFrame:
     o = table("opportunities")
-    o = o[acquisition.in_period(o["created_date"], *YEAR_2025)]
+    o = o[acquisition.in_period(o["created_date"], *course.YEAR_2025)]
     outcome = o["outcome"]
     won = (outcome == "won").groupby(o["segment"]).sum()
     lost = (outcome == "lost").groupby(o["segment"]).sum()
@@ -304,7 +303,7 @@ q5 = Exercise(
 
 
 def _wl_2025() -> pd.DataFrame:
-    return market.competitor_win_loss(table("opportunities"), *YEAR_2025).drop(index="none")
+    return market.competitor_win_loss(table("opportunities"), *course.YEAR_2025).drop(index="none")
 
 
 def _by(column: str, smallest: bool = False) -> str:

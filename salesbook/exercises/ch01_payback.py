@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from salesbook.toolkit import finance, unit_economics
+from salesbook.toolkit import course, finance, unit_economics
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table, tables
@@ -22,12 +21,6 @@ from salesbook.exercises import table, tables
 SECTION = "ch01.payback"
 TITLE = "1.1.3. Payback Period: окупаемость CAC"
 
-YEAR = ("2024-01-01", "2024-12-31")
-YEAR_2025 = ("2025-01-01", "2025-12-31")
-#: Отток по сегментам — за всю историю: за один 2024 год в крупном бизнесе не ушёл никто.
-CHURN_PERIOD = ("2023-01-01", "2025-12-31")
-#: Ставка дисконтирования курса — допущение (эффективная годовая).
-DISCOUNT_RATE = 0.25
 NPV_MONTHS = 36
 PRICE_CUT = 0.10
 
@@ -37,22 +30,22 @@ TABLES = ("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr"
 @lru_cache(maxsize=1)
 def company() -> dict[str, float]:
     """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток (их берёт и раздел 1.1.4)."""
-    return unit_economics.company_economics(tables(*TABLES), *YEAR)
+    return unit_economics.company_economics(tables(*TABLES), *course.YEAR_2024)
 
 
 @lru_cache(maxsize=1)
 def segments() -> pd.DataFrame:
-    """Экономика сегментов B2B за 2024 год, отток — за всю историю (её берёт и раздел 1.1.4)."""
-    return unit_economics.segment_economics(tables(*TABLES), *YEAR, *CHURN_PERIOD)
+    """Экономика сегментов B2B за 2024 год, отток — за 2024–2025 годы (её берёт и раздел 1.1.4)."""
+    return unit_economics.segment_economics(tables(*TABLES), *course.YEAR_2024, *course.YEARS_2024_2025)
 
 
 @lru_cache(maxsize=1)
 def _costs_2025() -> dict[str, float]:
-    structure = unit_economics.commercial_cost_structure(tables(*TABLES), *YEAR_2025)
+    structure = unit_economics.commercial_cost_structure(tables(*TABLES), *course.YEAR_2025)
     return {
         "fixed": float(structure.loc[structure["kind"] == "fixed", "monthly_rub"].sum()),
         "variable_share": float(structure.loc[structure["kind"] == "variable", "share_of_revenue"].sum()),
-        "arpa": unit_economics.arpa_for_period(table("mrr"), *YEAR_2025),
+        "arpa": unit_economics.arpa_for_period(table("mrr"), *course.YEAR_2025),
     }
 
 
@@ -171,7 +164,7 @@ def _mid(margin=True, churn=True) -> tuple[float, float, float]:
 
 
 def _npv(rate=None, convention="numpy", margin=True, churn=True, first_at_zero=False) -> float:
-    rate = finance.monthly_rate(DISCOUNT_RATE) if rate is None else rate
+    rate = finance.monthly_rate(course.DISCOUNT_RATE) if rate is None else rate
     cac, gp, c = _mid(margin, churn)
     flows = finance.customer_cash_flows(cac, gp, c, NPV_MONTHS)
     if first_at_zero:
@@ -198,9 +191,9 @@ q4 = Exercise(
         Mistake(name="first_margin_at_zero", value=lambda: _npv(first_at_zero=True),
                 hint="Вы отдали npf.npv только маржу и вычли CAC отдельно: тогда маржа первого месяца считается полученной сегодня, "
                      "и весь поток сдвинут на месяц раньше. Включите −CAC первым элементом потока."),
-        Mistake(name="nominal_rate", value=lambda: _npv(rate=DISCOUNT_RATE / 12),
+        Mistake(name="nominal_rate", value=lambda: _npv(rate=course.DISCOUNT_RATE / 12),
                 hint="Ставка 0,25 / 12 — номинальная: за год она набегает до 28 %. Месячная ставка из эффективной годовой — (1 + 0,25)^(1/12) − 1."),
-        Mistake(name="annual_rate_monthly", value=lambda: _npv(rate=DISCOUNT_RATE),
+        Mistake(name="annual_rate_monthly", value=lambda: _npv(rate=course.DISCOUNT_RATE),
                 hint="Вы дисконтировали помесячный поток годовой ставкой 25 % — как будто каждый месяц длится год. Переведите ставку в месячную."),
         Mistake(name="no_churn", value=lambda: _npv(churn=False),
                 hint="В потоке нет оттока: все клиенты платят 36 месяцев. Умножайте маржу месяца t на долю доживших (1 − отток)^(t−1)."),
@@ -218,9 +211,8 @@ def _smb_max_cac(discount=True, churn=True, margin=True) -> float:
     row = segments().loc["smb"]
     gp = row["new_mrr"] * (row["gross_margin"] if margin else 1.0)
     c = row["monthly_churn"] if churn else 0.0
-    d = finance.monthly_rate(DISCOUNT_RATE) if discount else 0.0
-    t = np.arange(1, 13)
-    return float(np.sum(gp * (1 - c) ** (t - 1) / (1 + d) ** t))
+    d = finance.monthly_rate(course.DISCOUNT_RATE) if discount else 0.0
+    return finance.npv(d, finance.customer_cash_flows(0.0, gp, c, 12))
 
 
 q5 = Exercise(

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import experiments, sales_scripts, unit_economics
+from salesbook.toolkit import course, experiments, sales_scripts, unit_economics
 from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
 from salesbook.content import cold_emails as ce
 from salesbook.runtime.quiz import Option, Question, Quiz
@@ -27,7 +27,6 @@ from salesbook.exercises import table
 SECTION = "ch03.scripts"
 TITLE = "3.3. Скрипты и шаблоны"
 
-YEAR_2025 = ("2025-01-01", "2025-12-31")
 
 #: Допущения раздела: минут на одно касание и условия пилота (их же видит учащийся).
 MINUTES_PER_TOUCH = 10
@@ -57,7 +56,7 @@ def _close(a: pd.Series, b: pd.Series, rel: float = 0.005) -> bool:
 OPENER_COLUMNS = ["connected", "meetings", "meeting_rate"]
 
 
-def _openers(start=YEAR_2025[0], end=YEAR_2025[1]) -> pd.DataFrame:
+def _openers(start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> pd.DataFrame:
     return sales_scripts.opener_table(table("activities"), start, end)
 
 
@@ -399,7 +398,7 @@ q4 = Exercise(
 
 def gross_margin_2025() -> float:
     """Валовая маржа B2B за 2025 год (gross_margin в тетради)."""
-    return float(unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *YEAR_2025))
+    return float(unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025))
 
 
 def meeting_gp(channel: Any = "outbound") -> float:
@@ -412,8 +411,8 @@ def touch_cost() -> float:
     return sales_scripts.time_cost(sales_scripts.loaded_monthly_salary(table("reps"), "BDR"), MINUTES_PER_TOUCH)
 
 
-def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=YEAR_2025[0],
-         end=YEAR_2025[1], value=None, replies: bool = False) -> pd.Series:
+def _cut(keep: int = KEEP_TOUCHES, channel: Any = "outbound", months: float = 12.0, start=course.YEAR_2025[0],
+         end=course.YEAR_2025[1], value=None, replies: bool = False) -> pd.Series:
     curve = _curve(channel, start, end)
     if replies:
         curve = curve.assign(meetings=curve["replies"])

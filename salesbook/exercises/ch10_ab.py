@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from salesbook.toolkit import acquisition, experiments
+from salesbook.toolkit import acquisition, course, experiments
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
@@ -22,8 +22,6 @@ TITLE = "10.2. A/B-тестирование"
 #: Порог практической значимости: изменение письма стоит внедрять, если оно
 #: добавляет хотя бы столько pipeline в месяц (допущение руководителя, не данные).
 WORTHWHILE_PIPELINE_RUB = 5_000_000
-#: Год, по которому считаются ценность встречи и поток новых лидов.
-YEAR = ("2025-01-01", "2025-12-31")
 #: Минимальный интересный эффект в упражнении 3: +0,5 процентного пункта.
 MDE_PP = 0.005
 #: «Реалистичный» эффект в упражнении 5: +20 % к доле встреч (относительный).
@@ -45,7 +43,7 @@ def base_meeting_rate() -> float:
     return float(e.loc[e["variant"] == "A", "meeting_booked"].mean())
 
 
-def leads_per_month(start=YEAR[0], end=YEAR[1]) -> float:
+def leads_per_month(start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> float:
     """Среднее число новых B2B-лидов в месяц за период."""
     leads = table("leads")
     months = len(pd.period_range(start, end, freq="M"))
@@ -54,7 +52,7 @@ def leads_per_month(start=YEAR[0], end=YEAR[1]) -> float:
 
 def meeting_value() -> float:
     """Pipeline на одну квалификационную встречу за 2025 год, ₽."""
-    return experiments.value_per_meeting(table("leads"), table("opportunities"), *YEAR)
+    return experiments.value_per_meeting(table("leads"), table("opportunities"), *course.YEAR_2025)
 
 
 def threshold_per_1000() -> float:
@@ -216,11 +214,11 @@ q4 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _months(total: bool = True, alternative: str = "two-sided", absolute: bool = False, leads_start: str = YEAR[0]) -> float:
+def _months(total: bool = True, alternative: str = "two-sided", absolute: bool = False, leads_start: str = course.YEAR_2025[0]) -> float:
     p0 = base_meeting_rate()
     target = p0 + REALISTIC_LIFT if absolute else p0 * (1 + REALISTIC_LIFT)
     n = _h_size(p0, target, alternative)
-    return (2 * n if total else n) / leads_per_month(leads_start, YEAR[1])
+    return (2 * n if total else n) / leads_per_month(leads_start, course.YEAR_2025[1])
 
 
 q5 = Exercise(
@@ -241,7 +239,7 @@ q5 = Exercise(
                 hint="Это расчёт для одностороннего теста. Нужен двусторонний: новое письмо может оказаться и хуже."),
         Mistake(name="absolute", value=lambda: _months(absolute=True),
                 hint="Вы прибавили 20 процентных пунктов (0,2) — это доля встреч больше 20 %, нереально для писем. Рост на 20 % — это base_rate × 1,2."),
-        Mistake(name="all_years", value=lambda: _months(leads_start="2023-01-01"),
+        Mistake(name="all_years", value=lambda: _months(leads_start=course.DATA_START),
                 hint="Вы взяли среднее число лидов за 2023–2025 годы. Поток лидов растёт: для плана на завтра берите последний, 2025 год."),
     ],
     correct_message="Верно. Годы ожидания ради одного теста — поэтому в B2B A/B-тест по встречам почти всегда не тот инструмент.",

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salesbook.toolkit import cycle, kpi
+from salesbook.toolkit import course, cycle, kpi
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
@@ -20,11 +20,6 @@ from salesbook.exercises import table
 SECTION = "ch10.cycle"
 TITLE = "10.3. Анализ цикла сделки"
 
-Y2025 = ("2025-01-01", "2025-12-31")
-MID_YEAR = "2025-06-30"
-H1_2025 = ("2025-01-01", "2025-06-30")
-H2_END = "2025-12-31"
-DATA_END = "2025-12-31"
 
 
 def _opps(segment: str | None = None) -> pd.DataFrame:
@@ -38,7 +33,7 @@ def _opps(segment: str | None = None) -> pd.DataFrame:
 
 
 def _ent_won_2025() -> pd.Series:
-    won = kpi.won_deals(_opps("enterprise"), *Y2025)
+    won = kpi.won_deals(_opps("enterprise"), *course.YEAR_2025)
     return kpi.cycle_days(won)
 
 
@@ -46,7 +41,7 @@ q1 = Exercise(
     id="ch10.cycle.q1",
     title="Медианный цикл выигранной enterprise-сделки",
     var="median_cycle_ent",
-    expected=lambda: kpi.median_cycle(_opps("enterprise"), *Y2025),
+    expected=lambda: kpi.median_cycle(_opps("enterprise"), *course.YEAR_2025),
     compare=Number(rel_tol=0.001),
     hints=[
         "Возьмите выигранные enterprise-сделки с датой закрытия в 2025 году и посчитайте дни от created_date до close_date.",
@@ -55,9 +50,9 @@ q1 = Exercise(
     mistakes=[
         Mistake(name="mean", value=lambda: float(_ent_won_2025().mean()),
                 hint="Это среднее. У цикла длинный правый хвост: несколько сделок по 300+ дней тянут среднее вверх. Типичную сделку описывает медиана."),
-        Mistake(name="with_lost", value=lambda: float(kpi.cycle_days(kpi.closed_deals(_opps("enterprise"), *Y2025)).median()),
+        Mistake(name="with_lost", value=lambda: float(kpi.cycle_days(kpi.closed_deals(_opps("enterprise"), *course.YEAR_2025)).median()),
                 hint="В расчёт попали проигранные сделки. Они закрываются быстрее (их бросают раньше) и сокращают «цикл продажи». Нужны только выигранные."),
-        Mistake(name="months", value=lambda: kpi.median_cycle(_opps("enterprise"), *Y2025) / 30.4375,
+        Mistake(name="months", value=lambda: kpi.median_cycle(_opps("enterprise"), *course.YEAR_2025) / 30.4375,
                 hint="Похоже, ответ в месяцах. Нужен ответ в днях."),
     ],
 )
@@ -102,7 +97,7 @@ q2 = Exercise(
 
 
 def _mid_h1() -> pd.DataFrame:
-    return cycle.durations_as_of(_opps("mid_market"), MID_YEAR, created_from=H1_2025[0])
+    return cycle.durations_as_of(_opps("mid_market"), course.AS_OF_MID_2025, created_from=course.H1_2025[0])
 
 
 q3 = Exercise(
@@ -129,7 +124,7 @@ q3 = Exercise(
 
 
 def _mid_all() -> pd.DataFrame:
-    frame = cycle.durations_as_of(_opps("mid_market"), DATA_END)
+    frame = cycle.durations_as_of(_opps("mid_market"), course.DATA_END)
     return frame.merge(table("accounts")[["account_id", "industry"]], on="account_id", how="left", validate="m:1")
 
 
@@ -162,11 +157,11 @@ q4 = Exercise(
 
 def _velocity(median: bool = False, open_in_wr: bool = False) -> pd.DataFrame:
     o = _opps()
-    table = cycle.sales_velocity(o, *Y2025)
+    table = cycle.sales_velocity(o, *course.YEAR_2025)
     if median:
-        table["cycle_days"] = kpi.median_cycle(o, *Y2025, by="segment")
+        table["cycle_days"] = kpi.median_cycle(o, *course.YEAR_2025, by="segment")
     if open_in_wr:
-        closed = kpi.closed_deals(o, *Y2025)
+        closed = kpi.closed_deals(o, *course.YEAR_2025)
         still_open = o[o["outcome"].eq("open")]
         won = closed[closed["outcome"].eq("won")].groupby("segment").size()
         table["win_rate"] = won / (closed.groupby("segment").size() + still_open.groupby("segment").size())
@@ -237,16 +232,16 @@ q6 = Exercise(
 
 @lru_cache(maxsize=1)
 def _backtest() -> pd.DataFrame:
-    return cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), MID_YEAR, H2_END)
+    return cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, course.H2_2025[1])
 
 
 def _lookahead_forecast() -> float:
-    rates = cycle.historical_stage_win_rates(table("opportunities"), table("opportunity_stages"), DATA_END)
-    return float(cycle.pipeline_forecast(table("opportunities"), table("opportunity_stages"), MID_YEAR, rates)["expected_rub"].sum())
+    rates = cycle.historical_stage_win_rates(table("opportunities"), table("opportunity_stages"), course.DATA_END)
+    return float(cycle.pipeline_forecast(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, rates)["expected_rub"].sum())
 
 
 def _all_h2_wins() -> float:
-    return float(kpi.won_deals(_opps(), "2025-07-01", H2_END)["amount_rub"].sum())
+    return float(kpi.won_deals(_opps(), *course.H2_2025)["amount_rub"].sum())
 
 
 q7 = Exercise(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import acquisition, kpi
+from salesbook.toolkit import acquisition, course, kpi
 from salesbook.runtime.checks import Choice, Exercise, Function, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
@@ -19,9 +19,6 @@ from salesbook.exercises import table
 SECTION = "ch10.kpi"
 TITLE = "10.1. KPI и OKR"
 
-Y2024 = ("2024-01-01", "2024-12-31")
-Y2025 = ("2025-01-01", "2025-12-31")
-COVERAGE_CUT = "2025-09-30"
 
 #: KPI-кандидаты для премии SDR в упражнении 6 (коды столбцов таблицы).
 KPI_CANDIDATES = ("calls", "meetings_held", "pipeline_rub")
@@ -42,15 +39,15 @@ def _mid() -> pd.DataFrame:
 
 def _win_rate_with_open() -> float:
     o = _mid()
-    won = (o["outcome"].eq("won") & acquisition.in_period(o["close_date"], *Y2025)).sum()
-    closed = len(kpi.closed_deals(o, *Y2025))
-    still_open = (o["outcome"].eq("open") & acquisition.in_period(o["created_date"], *Y2025)).sum()
+    won = (o["outcome"].eq("won") & acquisition.in_period(o["close_date"], *course.YEAR_2025)).sum()
+    closed = len(kpi.closed_deals(o, *course.YEAR_2025))
+    still_open = (o["outcome"].eq("open") & acquisition.in_period(o["created_date"], *course.YEAR_2025)).sum()
     return won / (closed + still_open)
 
 
 def _win_rate_by_created() -> float:
     o = _mid()
-    created = o[acquisition.in_period(o["created_date"], *Y2025)]
+    created = o[acquisition.in_period(o["created_date"], *course.YEAR_2025)]
     return float(created["outcome"].eq("won").mean())
 
 
@@ -58,7 +55,7 @@ q1 = Exercise(
     id="ch10.kpi.q1",
     title="Win rate mid-market за 2025 год",
     var="win_rate_mid_2025",
-    expected=lambda: kpi.win_rate(_mid(), *Y2025),
+    expected=lambda: kpi.win_rate(_mid(), *course.YEAR_2025),
     compare=Number(rel_tol=0.002),
     hints=[
         "Win rate считается только по закрытым сделкам: выигранные / (выигранные + проигранные) с датой закрытия в 2025 году.",
@@ -69,7 +66,7 @@ q1 = Exercise(
                 hint="В знаменатель попали открытые сделки. Их исход ещё неизвестен: каждая открытая сделка занижает win rate, хотя её могут выиграть завтра."),
         Mistake(name="by_created_date", value=_win_rate_by_created,
                 hint="Вы взяли сделки, созданные в 2025 году, вместе с открытыми. Win rate периода — по сделкам, закрытым в период (по close_date)."),
-        Mistake(name="all_segments", value=lambda: kpi.win_rate(table("opportunities"), *Y2025),
+        Mistake(name="all_segments", value=lambda: kpi.win_rate(table("opportunities"), *course.YEAR_2025),
                 hint="Это win rate всех сегментов. Нужен только mid-market: segment == 'mid_market'."),
     ],
 )
@@ -80,13 +77,13 @@ q1 = Exercise(
 
 
 def _team_attainment(ramp: bool = True) -> pd.DataFrame:
-    return kpi.quota_attainment(table("opportunities"), table("reps"), *Y2025, by="team", ramp=ramp)
+    return kpi.quota_attainment(table("opportunities"), table("reps"), *course.YEAR_2025, by="team", ramp=ramp)
 
 
 def _team_attainment_full_year() -> pd.DataFrame:
     """Ошибка: каждому AE, работавшему в 2025 году, — полный годовой план."""
     reps = table("reps")
-    active = reps[reps["role"].eq("AE") & (reps["hire_date"] <= Y2025[1]) & ~(reps["exit_date"] < Y2025[0])]
+    active = reps[reps["role"].eq("AE") & (reps["hire_date"] <= course.YEAR_2025[1]) & ~(reps["exit_date"] < course.YEAR_2025[0])]
     frame = _team_attainment().copy()
     frame["quota_rub"] = active.groupby("team")["annual_quota_rub"].sum().reindex(frame.index)
     frame["attainment"] = frame["bookings_rub"] / frame["quota_rub"]
@@ -117,7 +114,7 @@ q2 = Exercise(
 
 
 def _coverage() -> pd.Series:
-    return kpi.pipeline_coverage(table("opportunities"), table("reps"), COVERAGE_CUT, *Y2025)
+    return kpi.pipeline_coverage(table("opportunities"), table("reps"), course.AS_OF_Q3_2025, *course.YEAR_2025)
 
 
 def _coverage_lookahead() -> float:
@@ -150,12 +147,12 @@ q3 = Exercise(
 
 
 def _retention() -> pd.Series:
-    return kpi.revenue_retention(table("mrr"), "2024-12-01", "2025-12-01")
+    return kpi.revenue_retention(table("mrr"), course.DECEMBER_2024, course.DECEMBER_2025)
 
 
 def _nrr_with_new() -> float:
     m = table("mrr")
-    return float(m.loc[m["month"].eq("2025-12-01"), "mrr_rub"].sum() / m.loc[m["month"].eq("2024-12-01"), "mrr_rub"].sum())
+    return float(m.loc[m["month"].eq(course.DECEMBER_2025), "mrr_rub"].sum() / m.loc[m["month"].eq(course.DECEMBER_2024), "mrr_rub"].sum())
 
 
 q4 = Exercise(
@@ -199,7 +196,7 @@ def _mn_net_new_arr() -> float:
     m = table("mrr")
     arr = m.groupby("month")["mrr_rub"].sum() * 12
     _, sm = _mn_parts()
-    return float((arr[pd.Timestamp("2025-12-01")] - arr[pd.Timestamp("2025-09-01")]) / sm[_q("2025Q3")])
+    return float((arr[pd.Timestamp(course.DECEMBER_2025)] - arr[pd.Timestamp("2025-09-01")]) / sm[_q("2025Q3")])
 
 
 q5 = Exercise(
@@ -228,8 +225,8 @@ q5 = Exercise(
 
 
 def _sdr_table() -> pd.DataFrame:
-    funnel = kpi.activity_funnel(table("activities"), *Y2025, table("leads"))
-    money = kpi.sdr_outcomes(table("opportunities"), table("leads"), *Y2025)
+    funnel = kpi.activity_funnel(table("activities"), *course.YEAR_2025, table("leads"))
+    money = kpi.sdr_outcomes(table("opportunities"), table("leads"), *course.YEAR_2025)
     return funnel.join(money, how="left").fillna({"pipeline_rub": 0.0, "won_rub": 0.0})
 
 
@@ -311,16 +308,16 @@ def _okr_actuals() -> pd.DataFrame:
     o = table("opportunities")
     m = table("mrr")
     base = {
-        "bookings_rub": kpi.won_deals(o, *Y2024)["amount_rub"].sum(),
-        "nrr": kpi.revenue_retention(m, "2023-12-01", "2024-12-01")["nrr"],
-        "cycle_days": kpi.median_cycle(o, *Y2024),
-        "win_rate": kpi.win_rate(o, *Y2024),
+        "bookings_rub": kpi.won_deals(o, *course.YEAR_2024)["amount_rub"].sum(),
+        "nrr": kpi.revenue_retention(m, course.DECEMBER_2023, course.DECEMBER_2024)["nrr"],
+        "cycle_days": kpi.median_cycle(o, *course.YEAR_2024),
+        "win_rate": kpi.win_rate(o, *course.YEAR_2024),
     }
     actual = {
-        "bookings_rub": kpi.won_deals(o, *Y2025)["amount_rub"].sum(),
-        "nrr": kpi.revenue_retention(m, "2024-12-01", "2025-12-01")["nrr"],
-        "cycle_days": kpi.median_cycle(o, *Y2025),
-        "win_rate": kpi.win_rate(o, *Y2025),
+        "bookings_rub": kpi.won_deals(o, *course.YEAR_2025)["amount_rub"].sum(),
+        "nrr": kpi.revenue_retention(m, course.DECEMBER_2024, course.DECEMBER_2025)["nrr"],
+        "cycle_days": kpi.median_cycle(o, *course.YEAR_2025),
+        "win_rate": kpi.win_rate(o, *course.YEAR_2025),
     }
     return pd.DataFrame({"baseline": base, "target": OKR_TARGETS, "actual": actual}).astype(float)
 

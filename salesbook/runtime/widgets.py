@@ -24,6 +24,7 @@ CALCULATOR_SLIDERS = {
     "arpa": ("ARPA, ₽ в месяц", 5_000.0, 600_000.0, 1_000.0),
     "gross_margin": ("Валовая маржа", 0.30, 0.95, 0.005),
     "cac": ("CAC, ₽ на клиента", 10_000.0, 3_000_000.0, 10_000.0),
+    "new_mrr": ("Стартовый MRR, ₽ в месяц", 5_000.0, 600_000.0, 1_000.0),
 }
 
 
@@ -45,7 +46,8 @@ def calculator_text(result: dict) -> str:
     return (
         "<div class='salesbook-calculator'>"
         f"<p>Отток {fmt.pct(result['monthly_churn'])} в месяц, ARPA {fmt.rub(result['arpa'])} в месяц, "
-        f"валовая маржа {fmt.pct(result['gross_margin'])}, CAC {fmt.rub(result['cac'])}.</p>"
+        f"валовая маржа {fmt.pct(result['gross_margin'])}, CAC {fmt.rub(result['cac'])}, "
+        f"стартовый MRR нового клиента {fmt.rub(result['new_mrr'])} в месяц.</p>"
         f"<p><b>LTV:</b> {fmt.rub(result['ltv'])} &nbsp;·&nbsp; "
         f"<b>LTV/CAC:</b> {fmt.number(result['ltv_cac'], 1)} &nbsp;·&nbsp; "
         f"<b>окупаемость:</b> {fmt.months(result['payback_months'])}, с учётом оттока — {churn_text}</p>"
@@ -89,8 +91,11 @@ def calculator_chart_png(result: dict) -> bytes:
 
 
 def unit_economics_calculator(monthly_churn: float = 0.025, arpa: float = 90_000.0, gross_margin: float = 0.775,
-                              cac: float = 970_000.0, months: int = 36):
-    """Калькулятор «что если»: ползунки оттока, ARPA, маржи и CAC → LTV, LTV/CAC, окупаемость, график.
+                              cac: float = 970_000.0, new_mrr: float = 86_000.0, months: int = 36):
+    """Калькулятор «что если»: ползунки оттока, ARPA, маржи, CAC и стартового MRR → LTV, LTV/CAC, окупаемость, график.
+
+    LTV считается от ARPA базы, окупаемость и кривая денег — от стартового MRR нового
+    клиента, как в разделе 1.1.3 (``finance.unit_economics_scenario``).
 
     Возвращает ``ipywidgets.VBox``. Для тестов и своих надстроек у него есть
     атрибуты ``sliders`` (словарь ползунков по ключам ``CALCULATOR_SLIDERS``),
@@ -99,7 +104,7 @@ def unit_economics_calculator(monthly_churn: float = 0.025, arpa: float = 90_000
     """
     import ipywidgets as widgets
 
-    start = {"monthly_churn": monthly_churn, "arpa": arpa, "gross_margin": gross_margin, "cac": cac}
+    start = {"monthly_churn": monthly_churn, "arpa": arpa, "gross_margin": gross_margin, "cac": cac, "new_mrr": new_mrr}
     sliders = {}
     for key, (label, lo, hi, step) in CALCULATOR_SLIDERS.items():
         value = float(min(max(start[key], lo), hi))

@@ -14,25 +14,13 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-#: Каналы, за которые компания платит (у органики затрат нет).
-PAID_CHANNELS = ("content", "ppc", "events", "social", "partners", "outbound")
+from salesbook.toolkit.course import PAID_CHANNELS, SEGMENTS
+from salesbook.toolkit.validation import MetricError, require_columns
 
 #: Статьи затрат отдела продаж и маркетинга, которые входят в полный CAC.
 #: Затраты на удержание (customer_success) в CAC не входят: они про уже
 #: привлечённых клиентов (Cowan, 2012).
 ACQUISITION_DEPARTMENTS = ("sales", "marketing")
-
-
-class MetricError(ValueError):
-    """Метрику нельзя посчитать на этих данных; сообщение объясняет почему."""
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise MetricError(f"{name}: ожидается таблица pandas, получено {type(frame).__name__}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MetricError(f"{name}: нет столбцов {', '.join(missing)}.")
 
 
 def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -47,12 +35,6 @@ def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     if hi < lo:
         raise MetricError("Конец периода раньше начала.")
     return lo.normalize(), hi.normalize()
-
-
-def quarter_bounds(quarter: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Границы квартала: ``quarter_bounds("2024Q2")`` → 2024-04-01 … 2024-06-30."""
-    q = pd.Period(quarter, freq="Q")
-    return q.start_time.normalize(), q.end_time.normalize()
 
 
 def in_period(dates: pd.Series, start, end) -> pd.Series:
@@ -79,11 +61,11 @@ def new_customer_deals(opportunities: pd.DataFrame, leads: pd.DataFrame | None =
     Повторные выигрыши того же клиента — это расширение, а не новый клиент.
     Если передать ``leads``, к сделке добавится канал лида (``channel``).
     """
-    _require(opportunities, ["opportunity_id", "account_id", "outcome", "close_date"], "opportunities")
+    require_columns(opportunities, ["opportunity_id", "account_id", "outcome", "close_date"], "opportunities")
     won = opportunities[opportunities["outcome"] == "won"].sort_values(["close_date", "opportunity_id"])
     first = won.drop_duplicates("account_id", keep="first").reset_index(drop=True)
     if leads is not None:
-        _require(leads, ["lead_id", "channel"], "leads")
+        require_columns(leads, ["lead_id", "channel"], "leads")
         first = first.merge(leads[["lead_id", "channel"]], on="lead_id", how="left", validate="m:1")
     return first
 
@@ -116,8 +98,8 @@ def acquisition_costs(
     ``payroll_tax``, ``tools``, ``overhead``, ``agency`` (косвенные). Затраты
     customer_success не входят.
     """
-    _require(marketing_spend, ["month", "business_line", "channel", "spend_rub"], "marketing_spend")
-    _require(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
+    require_columns(marketing_spend, ["month", "business_line", "channel", "spend_rub"], "marketing_spend")
+    require_columns(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
     media_rows = marketing_spend[
         in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == business_line)
     ]
@@ -165,7 +147,7 @@ def channel_funnel(
     и дате квалификации в тот же период. Каналы без затрат (органика) остаются
     в таблице с нулевыми затратами и пустыми стоимостями.
     """
-    _require(leads, ["lead_id", "channel", "created_date", "sql_date"], "leads")
+    require_columns(leads, ["lead_id", "channel", "created_date", "sql_date"], "leads")
     spend = marketing_spend[
         in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == business_line)
     ].groupby("channel")["spend_rub"].sum()
@@ -192,7 +174,7 @@ def blended_and_paid_cac(funnel: pd.DataFrame, paid_channels: Iterable[str] = PA
     Смешанный: все затраты / все новые клиенты (включая органику).
     Платный: затраты платных каналов / клиенты только из платных каналов.
     """
-    _require(funnel, ["spend_rub", "customers"], "funnel")
+    require_columns(funnel, ["spend_rub", "customers"], "funnel")
     paid = funnel.index.isin(list(paid_channels))
     return {
         "blended": cac(funnel["spend_rub"].sum(), funnel["customers"].sum()),
@@ -229,7 +211,7 @@ def cac_by_segment(
     reps: pd.DataFrame,
     start,
     end,
-    segments: Iterable[str] = ("smb", "mid_market", "enterprise"),
+    segments: Iterable[str] = SEGMENTS,
 ) -> pd.DataFrame:
     """Полный CAC по сегментам и затраты на рубль нового ACV.
 
@@ -239,8 +221,8 @@ def cac_by_segment(
     числу SQL сегмента за период. Столбцы: ``costs``, ``customers``, ``new_acv``,
     ``cac``, ``cost_per_acv_rub``.
     """
-    _require(reps, ["rep_id", "role", "team"], "reps")
-    _require(sm_costs, ["role"], "sm_costs")
+    require_columns(reps, ["rep_id", "role", "team"], "reps")
+    require_columns(sm_costs, ["role"], "sm_costs")
     rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
     people = rows[rows["role"].isin(["AE", "SE"])]
     headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()

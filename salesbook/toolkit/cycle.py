@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from salesbook.toolkit import kpi
-from salesbook.toolkit.acquisition import MetricError, _require, in_period
+from salesbook.toolkit.acquisition import in_period
+from salesbook.toolkit.validation import MetricError, require_columns
 
 #: Рабочие стадии воронки в порядке прохождения.
 STAGES = ("discovery", "demo", "proposal", "negotiation")
@@ -44,7 +45,7 @@ def durations_as_of(opportunities: pd.DataFrame, as_of, created_from=None, creat
     до ``as_of``; ``closed`` — закрыта ли к ``as_of`` (событие; иначе —
     цензурированное наблюдение); ``won`` — выиграна ли к ``as_of``.
     """
-    _require(opportunities, ["created_date", "close_date", "outcome"], "opportunities")
+    require_columns(opportunities, ["created_date", "close_date", "outcome"], "opportunities")
     cut = pd.Timestamp(as_of)
     mask = opportunities["created_date"] <= cut
     if created_from is not None:
@@ -105,7 +106,7 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
 
 def km_survival_at(table: pd.DataFrame, days) -> np.ndarray:
     """S(t) из таблицы ``kaplan_meier`` в произвольные моменты (ступенчатая функция)."""
-    _require(table, ["time", "survival"], "table")
+    require_columns(table, ["time", "survival"], "table")
     t = np.atleast_1d(np.asarray(days, dtype=float))
     idx = np.searchsorted(table["time"].to_numpy(), t, side="right") - 1
     surv = np.where(idx >= 0, table["survival"].to_numpy()[np.clip(idx, 0, None)], 1.0)
@@ -124,7 +125,7 @@ def km_median(durations, events) -> float:
 
 def km_by_group(frame: pd.DataFrame, group: str, duration: str = "duration_days", event: str = "closed") -> dict[str, pd.DataFrame]:
     """Кривые Каплана — Мейера по группам (сегментам, отраслям)."""
-    _require(frame, [group, duration, event], "frame")
+    require_columns(frame, [group, duration, event], "frame")
     return {str(k): kaplan_meier(g[duration], g[event].astype(float)) for k, g in frame.groupby(group, sort=True)}
 
 
@@ -164,8 +165,8 @@ def stage_history(stages: pd.DataFrame, opportunities: pd.DataFrame, as_of=None)
     ``segment`` и ``outcome`` сделки. ``as_of`` — дата среза (по умолчанию —
     последняя дата в истории стадий).
     """
-    _require(stages, ["opportunity_id", "stage", "entered_date"], "opportunity_stages")
-    _require(opportunities, ["opportunity_id", "segment", "outcome"], "opportunities")
+    require_columns(stages, ["opportunity_id", "stage", "entered_date"], "opportunity_stages")
+    require_columns(opportunities, ["opportunity_id", "segment", "outcome"], "opportunities")
     cut = pd.Timestamp(as_of) if as_of is not None else stages["entered_date"].max()
     hist = stages[stages["entered_date"] <= cut].sort_values(["opportunity_id", "entered_date", "stage"], kind="stable")
     order = {s: i for i, s in enumerate(STAGES + ("closed_won", "closed_lost"))}
@@ -188,7 +189,7 @@ def stage_conversion(history: pd.DataFrame, by: str | None = "segment") -> pd.Da
     в стадии, в знаменатель не входят: их судьба неизвестна. ``median_days`` —
     медиана дней в стадии у вышедших сделок.
     """
-    _require(history, ["stage", "next_stage", "exited", "days_in_stage"], "history")
+    require_columns(history, ["stage", "next_stage", "exited", "days_in_stage"], "history")
     keys = ([by] if by else []) + ["stage"]
     h = history.assign(
         advanced=history["next_stage"].isin(STAGES + ("closed_won",)) & history["exited"],
@@ -206,7 +207,7 @@ def stage_conversion(history: pd.DataFrame, by: str | None = "segment") -> pd.Da
 
 def bottleneck(conversion: pd.DataFrame, by: str | None = "segment") -> pd.Series:
     """Узкое место: стадия с самой низкой конверсией дальше (по группе ``by``)."""
-    _require(conversion, ["conversion"], "conversion")
+    require_columns(conversion, ["conversion"], "conversion")
     if by is None:
         return pd.Series({"stage": conversion["conversion"].idxmin()})
     conv = conversion["conversion"].dropna()
@@ -226,11 +227,11 @@ def sales_velocity(opportunities: pd.DataFrame, start, end, by: str | None = "se
     ``cycle_days`` — **средний** цикл выигранных в период (формула исходно про
     средние; медиана дала бы другое число). Столбец ``velocity_rub_per_day``.
     """
-    _require(opportunities, ["created_date", "close_date", "outcome", "amount_rub"], "opportunities")
+    require_columns(opportunities, ["created_date", "close_date", "outcome", "amount_rub"], "opportunities")
     created = opportunities[in_period(opportunities["created_date"], start, end)]
     won = kpi.won_deals(opportunities, start, end)
     if by:
-        _require(opportunities, [by], "opportunities")
+        require_columns(opportunities, [by], "opportunities")
         table = pd.DataFrame({
             "opportunities": created.groupby(by).size(),
             "win_rate": kpi.win_rate(opportunities, start, end, by=by),
@@ -253,7 +254,7 @@ def sales_velocity(opportunities: pd.DataFrame, start, end, by: str | None = "se
 
 def stage_on(stages: pd.DataFrame, as_of) -> pd.Series:
     """Стадия каждой сделки на дату ``as_of`` (последняя стадия, в которую она вошла)."""
-    _require(stages, ["opportunity_id", "stage", "entered_date"], "opportunity_stages")
+    require_columns(stages, ["opportunity_id", "stage", "entered_date"], "opportunity_stages")
     cut = pd.Timestamp(as_of)
     order = {s: i for i, s in enumerate(STAGES + ("closed_won", "closed_lost"))}
     hist = stages[stages["entered_date"] <= cut]

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from salesbook.toolkit.acquisition import MetricError, _require, in_period
+from salesbook.toolkit.acquisition import in_period
+from salesbook.toolkit.validation import MetricError, require_columns, share
 
 #: Показатели воронки письма в таблице ``email_experiments``.
 EMAIL_METRICS = ("opened", "replied", "meeting_booked")
@@ -59,17 +60,6 @@ def _counts(count, nobs, name: str) -> tuple[np.ndarray, np.ndarray]:
     if np.any(count < 0) or np.any(count > nobs):
         raise MetricError(f"{name}: число успехов должно быть от 0 до числа наблюдений.")
     return count, nobs
-
-
-def _share(p, name: str, open_interval: bool = True) -> np.ndarray:
-    try:
-        p = np.asarray(p, dtype=float)
-    except (TypeError, ValueError):
-        raise MetricError(f"{name}: доля должна быть числом.") from None
-    bad = (p <= 0) | (p >= 1) if open_interval else (p < 0) | (p > 1)
-    if np.any(bad) or np.any(np.isnan(p)):
-        raise MetricError(f"{name}: доля должна быть между 0 и 1 — например, 0,012, а не 1,2 (проценты).")
-    return p
 
 
 def _level(value, name: str) -> float:
@@ -103,7 +93,7 @@ def variant_summary(experiments: pd.DataFrame, experiment_id: str, metric: str =
     ``metric`` — столбец воронки письма: ``opened``, ``replied`` или ``meeting_booked``.
     Индекс — вариант (A, B, C), по алфавиту: A — контроль.
     """
-    _require(experiments, ["experiment_id", "variant", metric], "variant_summary")
+    require_columns(experiments, ["experiment_id", "variant", metric], "variant_summary")
     if metric not in EMAIL_METRICS:
         raise MetricError(f"variant_summary: показатель {metric!r} не из {', '.join(EMAIL_METRICS)}.")
     rows = experiments[experiments["experiment_id"] == experiment_id]
@@ -197,8 +187,8 @@ def cohens_h(p_target, p_base):
 
     То же, что ``statsmodels.stats.proportion.proportion_effectsize(p_target, p_base)``.
     """
-    p_target = _share(p_target, "cohens_h", open_interval=False)
-    p_base = _share(p_base, "cohens_h", open_interval=False)
+    p_target = share(p_target, "cohens_h")
+    p_base = share(p_base, "cohens_h")
     h = 2 * np.arcsin(np.sqrt(p_target)) - 2 * np.arcsin(np.sqrt(p_base))
     return float(h) if np.ndim(h) == 0 else h
 
@@ -229,8 +219,8 @@ def power_pooled(n, p1, p2, alpha: float = 0.05, alternative: str = "two-sided")
     n = np.asarray(n, dtype=float)
     if np.any(n <= 0):
         raise MetricError("power_pooled: размер группы должен быть положительным.")
-    p1 = _share(p1, "power_pooled")
-    p2 = _share(p2, "power_pooled")
+    p1 = share(p1, "power_pooled", lower_open=True, upper_open=True)
+    p2 = share(p2, "power_pooled", lower_open=True, upper_open=True)
     alpha = _level(alpha, "Уровень значимости alpha")
     alternative = _alternative(alternative)
     z = _z_crit(alpha, "two-sided" if alternative == "two-sided" else "larger")
@@ -247,8 +237,8 @@ def sample_size_pooled(p1, p2, alpha: float = 0.05, power: float = 0.8, alternat
     То же дают ``statsmodels.stats.proportion.samplesize_proportions_2indep_onetail``
     и R: ``power.prop.test(p1 = .50, p2 = .75, power = .90)`` → n = 76.7.
     """
-    p1 = _share(p1, "sample_size_pooled")
-    p2 = _share(p2, "sample_size_pooled")
+    p1 = share(p1, "sample_size_pooled", lower_open=True, upper_open=True)
+    p2 = share(p2, "sample_size_pooled", lower_open=True, upper_open=True)
     alpha = _level(alpha, "Уровень значимости alpha")
     power = _level(power, "Мощность power")
     alternative = _alternative(alternative)
@@ -268,7 +258,7 @@ def detectable_p2(n: float, p1: float, alpha: float = 0.05, power: float = 0.8, 
     ``power.prop.test(n = 50, p1 = .5, power = .90)`` → p2 = 0.8026.
     Минимальный обнаружимый эффект (MDE) — это ``detectable_p2(...) − p1``.
     """
-    p1 = float(_share(p1, "detectable_p2"))
+    p1 = float(share(p1, "detectable_p2", lower_open=True, upper_open=True))
     if float(n) <= 0:
         raise MetricError("detectable_p2: размер группы должен быть положительным.")
     power = _level(power, "Мощность power")
@@ -305,7 +295,7 @@ def peeking_simulation(
     Возвращает таблицу с индексом ``looks`` и столбцами ``false_positive_rate`` и
     ``std_error`` (ошибка симуляции). Всё считается массивами numpy за один проход.
     """
-    rate = float(_share(rate, "peeking_simulation"))
+    rate = float(share(rate, "peeking_simulation", lower_open=True, upper_open=True))
     alpha = _level(alpha if nominal_alpha is None else nominal_alpha, "Уровень значимости alpha")
     if int(per_day) <= 0 or int(days) <= 0 or int(n_sims) <= 0:
         raise MetricError("peeking_simulation: писем в день, дней и симуляций должно быть больше нуля.")
@@ -412,7 +402,7 @@ def pairwise_tests(summary: pd.DataFrame, control: str | None = None, alpha: flo
     (разность долей «второй − первый»), ``p_value``, ``p_holm``, ``p_bonferroni``,
     ``significant_holm``. Индекс — пара вида ``"C vs A"``.
     """
-    _require(summary, ["successes", "sent"], "pairwise_tests")
+    require_columns(summary, ["successes", "sent"], "pairwise_tests")
     variants = list(summary.index)
     if len(variants) < 2:
         raise MetricError("pairwise_tests: нужно хотя бы два варианта.")
@@ -444,7 +434,7 @@ def chi2_variants(summary: pd.DataFrame) -> tuple[float, float, int]:
     Возвращает ``(chi2, p_value, степени свободы)``; без поправки Йейтса — как
     ``scipy.stats.chi2_contingency(table, correction=False)``.
     """
-    _require(summary, ["successes", "sent"], "chi2_variants")
+    require_columns(summary, ["successes", "sent"], "chi2_variants")
     success = summary["successes"].to_numpy(dtype=float)
     failure = summary["sent"].to_numpy(dtype=float) - success
     if len(success) < 2 or np.any(failure < 0):
@@ -470,8 +460,8 @@ def value_per_meeting(leads: pd.DataFrame, opportunities: pd.DataFrame, start, e
     за тот же период. Это допущение: назначенная по письму встреча стоит столько
     же, сколько средняя квалификационная встреча компании.
     """
-    _require(leads, ["sql_date"], "value_per_meeting (leads)")
-    _require(opportunities, ["created_date", "amount_rub"], "value_per_meeting (opportunities)")
+    require_columns(leads, ["sql_date"], "value_per_meeting (leads)")
+    require_columns(opportunities, ["created_date", "amount_rub"], "value_per_meeting (opportunities)")
     meetings = int(in_period(leads["sql_date"], start, end).sum())
     if meetings == 0:
         raise MetricError("value_per_meeting: за период нет ни одной квалификационной встречи (SQL).")

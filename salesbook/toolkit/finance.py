@@ -1,6 +1,8 @@
 """Финансовая математика окупаемости: сроки, безубыточность, дисконтирование.
 
-Разделы 1.1.3 и 1.1.4. Функции чисто числовые — данные компании в них
+Разделы 1.1.3, 1.1.4 и 1.3. Здесь — единственные в курсе окупаемость, NPV, IRR и
+перевод ставок; ``unit_economics`` и ``planning`` вызывают эти функции, а ставку
+компании берут из ``course.DISCOUNT_RATE``. Функции чисто числовые — данные компании в них
 приходят уже посчитанными (CAC, MRR, маржа, отток из ``unit_economics``).
 Всё векторно: где аргумент — массив, результат — массив той же формы;
 где все аргументы — числа, результат — число ``float``.
@@ -19,8 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy_financial as npf
+import pandas as pd
 
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.validation import MetricError, numbers, require_columns, share
 
 __all__ = [
     "monthly_rate", "annual_rate", "payback_simple", "payback_with_churn", "discounted_payback",
@@ -31,28 +34,6 @@ __all__ = [
 
 #: Отток или ставка меньше этого считаются нулевыми: логарифмы крошечных чисел неточны.
 _TINY = 1e-12
-
-
-def _num(value, name: str) -> np.ndarray:
-    """Число или массив чисел без пропусков; иначе — понятная ошибка."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise MetricError(f"{name}: нужны числа, получено {value!r}.") from None
-    if not np.all(np.isfinite(arr)):
-        raise MetricError(f"{name}: есть пропуски или бесконечности — уберите их перед расчётом.")
-    return arr
-
-
-def _share(value, name: str, upper_open: bool = False) -> np.ndarray:
-    arr = _num(value, name)
-    bad = (arr < 0) | (arr >= 1 if upper_open else arr > 1)
-    if np.any(bad):
-        raise MetricError(
-            f"{name}: доля должна быть от 0 до 1{' (не включая 1)' if upper_open else ''}. "
-            "Проценты переведите в доли: 2,5 % → 0,025."
-        )
-    return arr
 
 
 def _out(arr):
@@ -71,7 +52,7 @@ def monthly_rate(annual_rate):
     Не r / 12: 25 % годовых — это 1,88 % в месяц, а не 2,08 %
     (иначе за год набежит (1 + 0,25/12)^12 − 1 ≈ 28 %).
     """
-    r = _num(annual_rate, "Годовая ставка")
+    r = numbers(annual_rate, "Годовая ставка")
     if np.any(r <= -1):
         raise MetricError("Годовая ставка должна быть больше −100 %.")
     return _out((1 + r) ** (1 / 12) - 1)
@@ -79,7 +60,7 @@ def monthly_rate(annual_rate):
 
 def annual_rate(monthly_rate_value):
     """Эффективная годовая ставка из месячной: (1 + m)^12 − 1."""
-    m = _num(monthly_rate_value, "Месячная ставка")
+    m = numbers(monthly_rate_value, "Месячная ставка")
     if np.any(m <= -1):
         raise MetricError("Месячная ставка должна быть больше −100 %.")
     return _out((1 + m) ** 12 - 1)
@@ -91,14 +72,19 @@ def annual_rate(monthly_rate_value):
 
 
 def payback_simple(cac, monthly_gross_profit):
-    """Простая окупаемость CAC в месяцах: CAC / валовая прибыль с клиента в месяц.
+    """Окупаемость CAC в месяцах: CAC / валовая прибыль нового клиента в месяц — одно определение на весь курс.
 
-    Валовая прибыль в месяц = новый MRR × валовая маржа (а не выручка!). Отток
-    и дисконтирование не учитываются. Если прибыль не положительна, клиент не
-    окупается никогда — результат ``inf``.
+    База — новые клиенты одного периода: CAC — полные затраты на привлечение за
+    период / клиенты, пришедшие в этот период; валовая прибыль в месяц — их средний
+    стартовый MRR (``unit_economics.new_mrr_per_customer``) × валовая маржа того же
+    периода. Не выручка (окупаемость выйдет короче в 1 / маржа раз) и не ARPA всей
+    базы (старые клиенты успели расшириться — это не то, с чем приходит новый).
+    Отток и дисконтирование здесь не учитываются — их добавляют
+    :func:`payback_with_churn` и :func:`discounted_payback` с тем же входом.
+    Если прибыль не положительна, клиент не окупается никогда — результат ``inf``.
     """
-    c = _num(cac, "CAC")
-    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
+    c = numbers(cac, "CAC")
+    gp = numbers(monthly_gross_profit, "Валовая прибыль в месяц")
     if np.any(c < 0):
         raise MetricError("CAC не может быть отрицательным.")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -119,9 +105,9 @@ def payback_with_churn(cac, monthly_gross_profit, monthly_churn):
     Дробные месяцы — непрерывная интерполяция ряда; для сроков короче месяца
     она даёт чуть меньше простой окупаемости (весь первый месяц платят все).
     """
-    c = _num(cac, "CAC")
-    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
-    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    c = numbers(cac, "CAC")
+    gp = numbers(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = share(monthly_churn, "Месячный отток", upper_open=True)
     if np.any(c < 0):
         raise MetricError("CAC не может быть отрицательным.")
     c, gp, churn = np.broadcast_arrays(c, gp, churn)
@@ -148,9 +134,9 @@ def discounted_payback(cac, monthly_gross_profit, monthly_churn=0.0, annual_disc
 
     Если приведённой прибыли за бесконечный срок не хватает на CAC — ``inf``.
     """
-    c = _num(cac, "CAC")
-    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
-    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    c = numbers(cac, "CAC")
+    gp = numbers(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = share(monthly_churn, "Месячный отток", upper_open=True)
     d = np.asarray(monthly_rate(annual_discount_rate), dtype=float)
     if np.any(d < 0):
         raise MetricError("Ставка дисконтирования не может быть отрицательной.")
@@ -180,9 +166,9 @@ def customer_cash_flows(cac, monthly_gross_profit, monthly_churn, months: int):
     """
     if int(months) != months or months < 1:
         raise MetricError("Горизонт — целое число месяцев, не меньше 1.")
-    c = _num(cac, "CAC")
-    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
-    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
+    c = numbers(cac, "CAC")
+    gp = numbers(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = share(monthly_churn, "Месячный отток", upper_open=True)
     c, gp, churn = np.broadcast_arrays(c, gp, churn)
     t = np.arange(int(months))
     survivors = (1 - churn[..., None]) ** t
@@ -193,15 +179,21 @@ def customer_cash_flows(cac, monthly_gross_profit, monthly_churn, months: int):
 def payback_from_cash_flows(cash_flows):
     """Срок окупаемости по любому денежному потоку (в периодах, с долями).
 
-    Ищет первый период, где накопленный поток становится ≥ 0, и уточняет момент
-    внутри периода линейно. Годится для фактической кривой когорты, где нет
-    красивой формулы. По строкам таблицы — векторно; не окупилось — ``inf``.
+    Элемент t потока — деньги в конце периода t (элемент 0 — сегодня). Ищет
+    период, где накопленный поток, побывав ниже нуля, снова становится ≥ 0, и
+    уточняет момент внутри периода линейно. Годится для фактической кривой
+    когорты, где нет красивой формулы, и для найма, где минус копится несколько
+    месяцев (поток ``[0, чистый поток месяца 1, …]``). По строкам таблицы —
+    векторно; не окупилось — ``inf``; ни разу не уходил в минус — 0.
     """
-    cf = _num(cash_flows, "Денежный поток")
+    cf = numbers(cash_flows, "Денежный поток")
     if cf.ndim == 0 or cf.shape[-1] < 2:
         raise MetricError("Нужен поток хотя бы из двух периодов: вложение и возврат.")
     cum = np.cumsum(cf, axis=-1)
-    reached = cum >= 0
+    below = cum < 0
+    periods = np.arange(cf.shape[-1])
+    reached = (cum >= 0) & (periods > np.argmax(below, axis=-1)[..., None])
+    reached = np.where(below.any(axis=-1)[..., None], reached, True)
     any_reached = reached.any(axis=-1)
     first = np.argmax(reached, axis=-1)
     prev_idx = np.clip(first - 1, 0, None)
@@ -230,12 +222,12 @@ def npv(rate, cash_flows, convention: str = "numpy"):
     получить numpy-вариант, вложение t = 0 прибавляют отдельно:
     ``=B1 + NPV(r; B2:B37)``.
     """
-    r = _num(rate, "Ставка")
+    r = numbers(rate, "Ставка")
     if r.ndim != 0:
         raise MetricError("Ставка — одно число за период (месяц, если поток помесячный).")
     if r <= -1:
         raise MetricError("Ставка должна быть больше −100 %.")
-    cf = _num(cash_flows, "Денежный поток")
+    cf = numbers(cash_flows, "Денежный поток")
     if cf.ndim == 0 or cf.shape[-1] == 0:
         raise MetricError("Денежный поток пуст.")
     if convention not in ("numpy", "excel"):
@@ -255,7 +247,7 @@ def irr(cash_flows):
     Обёртка над ``numpy_financial.irr`` с проверкой: если поток не меняет знак
     (только вложения или только доходы), IRR не существует.
     """
-    cf = _num(cash_flows, "Денежный поток")
+    cf = numbers(cash_flows, "Денежный поток")
     if cf.ndim != 1 or cf.size < 2:
         raise MetricError("IRR считается по одному потоку из двух и более периодов.")
     if not ((cf > 0).any() and (cf < 0).any()):
@@ -271,16 +263,17 @@ def irr(cash_flows):
 # ---------------------------------------------------------------------------
 
 
-def ltv_horizon(monthly_gross_profit, monthly_churn, months):
-    """LTV за ограниченный горизонт: gp · (1 − (1 − c)^H) / c.
+def ltv_horizon(monthly_gross_profit, monthly_churn, months=np.inf):
+    """LTV за горизонт H месяцев: gp · (1 − (1 − c)^H) / c — сумма ожидаемой валовой прибыли клиента.
 
-    Формула ARPA × маржа / отток — это тот же ряд до бесконечности. При малом
-    оттоке (крупный бизнес) «бесконечность» — это 15 лет и больше, и LTV
-    раздувается; инвесторы часто смотрят на горизонт 5 лет (H = 60).
+    Без горизонта (H = ∞) это формула ARPA × маржа / отток (``unit_economics.simple_ltv``).
+    При малом оттоке (крупный бизнес) «бесконечность» — это 15 лет и больше, и LTV
+    раздувается; инвесторы часто смотрят на горизонт 5 лет (``course.LTV_HORIZON_MONTHS``).
+    Нулевой отток без горизонта даёт ``inf``.
     """
-    gp = _num(monthly_gross_profit, "Валовая прибыль в месяц")
-    churn = _share(monthly_churn, "Месячный отток", upper_open=True)
-    h = _num(months, "Горизонт, месяцев")
+    gp = numbers(monthly_gross_profit, "Валовая прибыль в месяц")
+    churn = share(monthly_churn, "Месячный отток", upper_open=True)
+    h = np.asarray(months, dtype=float) if np.all(np.isposinf(months)) else numbers(months, "Горизонт, месяцев")
     if np.any(h < 0):
         raise MetricError("Горизонт не может быть отрицательным.")
     gp, churn, h = np.broadcast_arrays(gp, churn, h)
@@ -302,9 +295,9 @@ def break_even_units(fixed_costs, price, variable_cost):
     себестоимость и премии, которые растут вместе с выручкой. Если маржинальный
     доход не положителен, безубыточности нет — ``inf``.
     """
-    f = _num(fixed_costs, "Постоянные затраты")
-    p = _num(price, "Цена")
-    v = _num(variable_cost, "Переменные затраты на единицу")
+    f = numbers(fixed_costs, "Постоянные затраты")
+    p = numbers(price, "Цена")
+    v = numbers(variable_cost, "Переменные затраты на единицу")
     if np.any(f < 0):
         raise MetricError("Постоянные затраты не могут быть отрицательными.")
     contribution = p - v
@@ -315,8 +308,8 @@ def break_even_units(fixed_costs, price, variable_cost):
 
 def break_even_revenue(fixed_costs, variable_share):
     """Выручка безубыточности: постоянные затраты / (1 − доля переменных затрат в выручке)."""
-    f = _num(fixed_costs, "Постоянные затраты")
-    v = _share(variable_share, "Доля переменных затрат")
+    f = numbers(fixed_costs, "Постоянные затраты")
+    v = share(variable_share, "Доля переменных затрат")
     if np.any(f < 0):
         raise MetricError("Постоянные затраты не могут быть отрицательными.")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -331,8 +324,8 @@ def split_fixed_variable(costs, driver) -> tuple[float, float]:
     помесячным наблюдениям: a — постоянные затраты в месяц, b — переменные
     затраты на рубль драйвера (например, на рубль выручки).
     """
-    y = _num(costs, "Затраты")
-    x = _num(driver, "Драйвер затрат")
+    y = numbers(costs, "Затраты")
+    x = numbers(driver, "Драйвер затрат")
     if y.ndim != 1 or x.shape != y.shape:
         raise MetricError("Затраты и драйвер — два ряда одинаковой длины.")
     if y.size < 3 or np.ptp(x) == 0:
@@ -345,64 +338,54 @@ def split_fixed_variable(costs, driver) -> tuple[float, float]:
 # Сценарии юнит-экономики
 # ---------------------------------------------------------------------------
 
-SCENARIO_COLUMNS = ("monthly_churn", "arpa", "gross_margin", "cac")
+#: Входы сценария юнит-экономики и их названия в сообщениях.
+SCENARIO_COLUMNS = {"monthly_churn": "Месячный отток", "arpa": "ARPA", "gross_margin": "Валовая маржа",
+                    "cac": "CAC", "new_mrr": "Стартовый MRR"}
 
 
 def scenario_table(frame, horizon: int | None = None):
     """Юнит-экономика для таблицы сценариев — векторно, строка на сценарий.
 
-    Вход: столбцы ``monthly_churn``, ``arpa``, ``gross_margin``, ``cac``.
-    Добавляет ``ltv`` (ARPA × маржа / отток; с ``horizon`` — за столько месяцев),
-    ``ltv_cac``, ``payback_months`` (CAC / (ARPA × маржа)) и
-    ``payback_churn_months`` (с учётом оттока). Исходная таблица не меняется.
+    Вход: столбцы ``monthly_churn``, ``arpa`` (ARPA базы), ``gross_margin``, ``cac`` и
+    ``new_mrr`` (стартовый MRR нового клиента). Добавляет ``ltv`` (ARPA × маржа / отток;
+    с ``horizon`` — за столько месяцев), ``ltv_cac``, ``payback_months`` — окупаемость
+    CAC из :func:`payback_simple` (на стартовом MRR нового клиента, как в разделе 1.1.3)
+    — и ``payback_churn_months`` (то же с учётом оттока). Исходная таблица не меняется.
     """
-    import pandas as pd
-
-    if not isinstance(frame, pd.DataFrame):
-        raise MetricError("Нужна таблица pandas со столбцами: " + ", ".join(SCENARIO_COLUMNS) + ".")
-    missing = [c for c in SCENARIO_COLUMNS if c not in frame.columns]
-    if missing:
-        raise MetricError(f"В таблице сценариев нет столбцов: {', '.join(missing)}.")
+    require_columns(frame, SCENARIO_COLUMNS, "Таблица сценариев")
     out = frame.copy()
-    churn = _share(out["monthly_churn"], "Месячный отток", upper_open=True)
-    gm = _share(out["gross_margin"], "Валовая маржа")
-    arpa = _num(out["arpa"], "ARPA")
-    cac = _num(out["cac"], "CAC")
+    churn = share(out["monthly_churn"], "Месячный отток", upper_open=True)
+    gm = share(out["gross_margin"], "Валовая маржа")
+    arpa = numbers(out["arpa"], "ARPA")
+    cac = numbers(out["cac"], "CAC")
+    new_gp = numbers(out["new_mrr"], "Стартовый MRR") * gm
     if np.any(cac <= 0):
         raise MetricError("CAC должен быть больше нуля.")
     if np.any(churn == 0) and horizon is None:
         raise MetricError("Отток ноль: LTV бесконечен — задайте горизонт (horizon=60).")
-    gp = arpa * gm
-    out["ltv"] = ltv_horizon(gp, churn, horizon) if horizon is not None else gp / churn
+    out["ltv"] = ltv_horizon(arpa * gm, churn, np.inf if horizon is None else horizon)
     out["ltv_cac"] = out["ltv"] / cac
-    out["payback_months"] = payback_simple(cac, gp)
-    out["payback_churn_months"] = payback_with_churn(cac, gp, churn)
+    out["payback_months"] = payback_simple(cac, new_gp)
+    out["payback_churn_months"] = payback_with_churn(cac, new_gp, churn)
     return out
 
 
-def unit_economics_scenario(monthly_churn, arpa, gross_margin, cac, months: int = 36) -> dict:
-    """Один сценарий: LTV, LTV/CAC, окупаемость и кривая накопленных денег клиента.
+def unit_economics_scenario(monthly_churn, arpa, gross_margin, cac, new_mrr, months: int = 36) -> dict:
+    """Один сценарий: LTV, LTV/CAC, окупаемость и кривая накопленных денег нового клиента.
 
-    Возвращает словарь: ``ltv``, ``ltv_cac``, ``payback_months`` (без оттока),
+    Те же входы и формулы, что у :func:`scenario_table`. Возвращает словарь со
+    входами и ``ltv``, ``ltv_cac``, ``payback_months`` (без оттока),
     ``payback_churn_months`` (с оттоком), ``cumulative`` — массив накопленного
-    денежного потока на привлечённого клиента по месяцам 0…months.
-    Чистая функция без виджетов: её считает калькулятор в ``widgets``.
+    денежного потока на привлечённого клиента по месяцам 0…months
+    (:func:`customer_cash_flows` от стартового MRR). Чистая функция без виджетов:
+    её считает калькулятор в ``widgets``.
     """
-    churn = float(_share(monthly_churn, "Месячный отток", upper_open=True))
-    gm = float(_share(gross_margin, "Валовая маржа"))
-    a = float(_num(arpa, "ARPA"))
-    c = float(_num(cac, "CAC"))
-    if churn <= 0:
+    inputs = {"monthly_churn": monthly_churn, "arpa": arpa, "gross_margin": gross_margin, "cac": cac, "new_mrr": new_mrr}
+    values = {key: float(numbers(value, SCENARIO_COLUMNS[key])) for key, value in inputs.items()}
+    if values["monthly_churn"] <= 0:
         raise MetricError("Отток ноль: LTV бесконечен — для калькулятора возьмите отток больше нуля.")
-    if a <= 0 or c <= 0:
-        raise MetricError("ARPA и CAC должны быть больше нуля.")
-    gp = a * gm
-    ltv = gp / churn
-    flows = customer_cash_flows(c, gp, churn, months)
-    return {
-        "monthly_churn": churn, "arpa": a, "gross_margin": gm, "cac": c,
-        "ltv": ltv, "ltv_cac": ltv / c,
-        "payback_months": payback_simple(c, gp),
-        "payback_churn_months": payback_with_churn(c, gp, churn),
-        "cumulative": np.cumsum(flows),
-    }
+    if min(values["arpa"], values["cac"], values["new_mrr"]) <= 0:
+        raise MetricError("ARPA, стартовый MRR и CAC должны быть больше нуля.")
+    row = scenario_table(pd.DataFrame([values])).iloc[0]
+    flows = customer_cash_flows(row["cac"], row["new_mrr"] * row["gross_margin"], row["monthly_churn"], months)
+    return {**row.astype(float).to_dict(), "cumulative": np.cumsum(flows)}

@@ -22,23 +22,16 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit.acquisition import MetricError, _require, in_period, period
-
-#: Сегменты (и команды AE) в порядке от малого бизнеса к крупному.
-SEGMENTS = ("smb", "mid_market", "enterprise")
-
-#: Касания SDR/BDR в цепочке по лиду (встречи считаются отдельно).
-TOUCH_TYPES = ("call", "email", "linkedin")
-
-#: Результаты касаний, означающие живой ответ: разговор, ответ на письмо или в LinkedIn.
-RESPONSE_OUTCOMES = ("connected", "meeting_booked", "not_interested", "replied")
-
+from salesbook.toolkit.acquisition import in_period, period
+from salesbook.toolkit.course import RESPONSE_OUTCOMES, TOUCH_TYPES
+from salesbook.toolkit.planning import ramp_factor
+from salesbook.toolkit.validation import MetricError, require_columns
 
 def _check_by(frame: pd.DataFrame, by, name: str) -> list[str]:
     if by is None:
         return []
     cols = [by] if isinstance(by, str) else list(by)
-    _require(frame, cols, name)
+    require_columns(frame, cols, name)
     return cols
 
 
@@ -57,7 +50,7 @@ def _ratio(num, den):
 
 def closed_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Сделки, закрытые (выигранные или проигранные) в период по дате закрытия."""
-    _require(opportunities, ["outcome", "close_date"], "opportunities")
+    require_columns(opportunities, ["outcome", "close_date"], "opportunities")
     mask = opportunities["outcome"].isin(["won", "lost"]) & in_period(opportunities["close_date"], start, end)
     return opportunities[mask]
 
@@ -80,7 +73,7 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
 
 def won_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Выигранные сделки, закрытые в период."""
-    _require(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
+    require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
     return opportunities[opportunities["outcome"].eq("won") & in_period(opportunities["close_date"], start, end)]
 
 
@@ -97,7 +90,7 @@ def average_acv(opportunities: pd.DataFrame, start, end, by=None):
 
 def cycle_days(opportunities: pd.DataFrame) -> pd.Series:
     """Длина цикла каждой сделки в днях: от ``created_date`` до ``close_date`` (NaN у открытых)."""
-    _require(opportunities, ["created_date", "close_date"], "opportunities")
+    require_columns(opportunities, ["created_date", "close_date"], "opportunities")
     days = (opportunities["close_date"] - opportunities["created_date"]).dt.days
     if (days < 0).any():
         raise MetricError("У части сделок дата закрытия раньше даты создания — проверьте данные.")
@@ -140,7 +133,7 @@ def monthly_quota(reps: pd.DataFrame, start, end, ramp: bool = True, as_of=None)
     ``as_of`` — дата, на которую строится план: кто нанят позже, не учитывается,
     а будущие увольнения ещё неизвестны (сотрудник считается работающим).
     """
-    _require(reps, ["rep_id", "role", "team", "hire_date", "exit_date", "annual_quota_rub", "ramp_months"], "reps")
+    require_columns(reps, ["rep_id", "role", "team", "hire_date", "exit_date", "annual_quota_rub", "ramp_months"], "reps")
     lo, hi = period(start, end)
     if lo.day != 1 or hi != hi + pd.offsets.MonthEnd(0):
         raise MetricError("План считается целыми месяцами: период — с 1-го числа по последний день месяца.")
@@ -160,8 +153,7 @@ def monthly_quota(reps: pd.DataFrame, start, end, ramp: bool = True, as_of=None)
     grid["worked_share"] = worked / month_end.dt.day
     k = (grid["month"].dt.year - grid["hire_date"].dt.year) * 12 + (grid["month"].dt.month - grid["hire_date"].dt.month) + 1
     if ramp:
-        r = grid["ramp_months"].clip(lower=1)
-        grid["ramp_factor"] = (k / r).clip(lower=0, upper=1).where(grid["ramp_months"] > 0, 1.0)
+        grid["ramp_factor"] = ramp_factor(k.to_numpy(), grid["ramp_months"].to_numpy(dtype=float))
     else:
         grid["ramp_factor"] = 1.0
     grid["quota_rub"] = grid["annual_quota_rub"] / 12 * grid["worked_share"] * grid["ramp_factor"]
@@ -177,7 +169,7 @@ def quota_attainment(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end
     """
     if by not in ("rep_id", "team"):
         raise MetricError("by: 'rep_id' (по AE) или 'team' (по командам).")
-    _require(opportunities, ["owner_id", "outcome", "close_date", "amount_rub"], "opportunities")
+    require_columns(opportunities, ["owner_id", "outcome", "close_date", "amount_rub"], "opportunities")
     quota = monthly_quota(reps, start, end, ramp=ramp)
     won = won_deals(opportunities, start, end)
     team_of = reps.set_index("rep_id")["team"]
@@ -204,7 +196,7 @@ def open_pipeline(opportunities: pd.DataFrame, as_of) -> pd.DataFrame:
     Состояние восстанавливается по датам, а не по текущему ``outcome``: сделка,
     выигранная через неделю после даты среза, на дату среза была открыта.
     """
-    _require(opportunities, ["created_date", "close_date"], "opportunities")
+    require_columns(opportunities, ["created_date", "close_date"], "opportunities")
     cut = pd.Timestamp(as_of)
     mask = (opportunities["created_date"] <= cut) & ~(opportunities["close_date"] <= cut)
     return opportunities[mask]
@@ -251,7 +243,7 @@ def activity_funnel(activities: pd.DataFrame, start, end, leads: pd.DataFrame | 
     добавятся ``sqls`` (лиды сотрудника, ставшие SQL в период) и ``meeting_to_sql``.
     Учитываются только активности по лидам (работа с лидами до сделки).
     """
-    _require(activities, ["rep_id", "lead_id", "date", "type", "outcome"], "activities")
+    require_columns(activities, ["rep_id", "lead_id", "date", "type", "outcome"], "activities")
     if by not in activities.columns:
         raise MetricError(f"activities: нет столбца {by}.")
     acts = activities[activities["lead_id"].notna() & in_period(activities["date"], start, end)]
@@ -270,7 +262,7 @@ def activity_funnel(activities: pd.DataFrame, start, end, leads: pd.DataFrame | 
     table["show_rate"] = _ratio(table["meetings_held"], table["meetings_held"] + table["no_shows"])
     table["touches_per_meeting"] = _ratio(table["touches"], table["meetings_held"])
     if leads is not None:
-        _require(leads, ["sdr_id", "sql_date"], "leads")
+        require_columns(leads, ["sdr_id", "sql_date"], "leads")
         sql = leads[in_period(leads["sql_date"], start, end)].groupby("sdr_id").size()
         table["sqls"] = sql.reindex(table.index).fillna(0).astype(int)
         table["meeting_to_sql"] = _ratio(table["sqls"], table["meetings_held"])
@@ -283,8 +275,8 @@ def sdr_outcomes(opportunities: pd.DataFrame, leads: pd.DataFrame, start, end) -
     ``pipeline_rub`` — ACV сделок, созданных в период из лидов сотрудника;
     ``won_rub`` — ACV сделок из его лидов, выигранных в период. Индекс — ``sdr_id``.
     """
-    _require(opportunities, ["lead_id", "created_date", "close_date", "outcome", "amount_rub"], "opportunities")
-    _require(leads, ["lead_id", "sdr_id"], "leads")
+    require_columns(opportunities, ["lead_id", "created_date", "close_date", "outcome", "amount_rub"], "opportunities")
+    require_columns(leads, ["lead_id", "sdr_id"], "leads")
     deals = opportunities.merge(leads[["lead_id", "sdr_id"]], on="lead_id", how="left", validate="1:1")
     created = deals[in_period(deals["created_date"], start, end)]
     won = deals[deals["outcome"].eq("won") & in_period(deals["close_date"], start, end)]
@@ -302,7 +294,7 @@ def kpi_alignment(table: pd.DataFrame, outcome: str, candidates: Sequence[str]) 
     KPI, который слабо связан с результатом, поощряет активность ради активности:
     его можно «накрутить», не принося денег (Kerr, 1975).
     """
-    _require(table, [outcome, *candidates], "table")
+    require_columns(table, [outcome, *candidates], "table")
     if len(table) < 3:
         raise MetricError("Для корреляции нужно хотя бы три сотрудника.")
     ranks = table[[outcome, *candidates]].rank()
@@ -322,7 +314,7 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
     ограничен сверху его MRR в начале: расширения не засчитываются, поэтому GRR ≤ 1.
     Так определяет SaaS Capital в своих ежегодных опросах.
     """
-    _require(mrr, ["month", "account_id", "mrr_rub"], "mrr")
+    require_columns(mrr, ["month", "account_id", "mrr_rub"], "mrr")
     m0, m1 = pd.Timestamp(start_month), pd.Timestamp(end_month)
     if m1 <= m0:
         raise MetricError("Конечный месяц должен быть позже начального.")
@@ -330,7 +322,7 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
     if segment is not None:
         if accounts is None:
             raise MetricError("Чтобы считать по сегменту, передайте accounts.")
-        _require(accounts, ["account_id", "segment"], "accounts")
+        require_columns(accounts, ["account_id", "segment"], "accounts")
         seg = accounts.set_index("account_id")["segment"]
         base = base[seg.reindex(base.index).eq(segment).to_numpy()]
     if base.empty or base.sum() <= 0:
@@ -351,7 +343,7 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
 
 def quarterly_revenue(mrr: pd.DataFrame) -> pd.Series:
     """Выручка B2B по кварталам: сумма MRR трёх месяцев (выручка месяца = MRR месяца)."""
-    _require(mrr, ["month", "mrr_rub"], "mrr")
+    require_columns(mrr, ["month", "mrr_rub"], "mrr")
     return mrr.groupby(mrr["month"].dt.to_period("Q"))["mrr_rub"].sum().rename("revenue_rub")
 
 
@@ -362,8 +354,8 @@ def quarterly_sm_expense(marketing_spend: pd.DataFrame, sm_costs: pd.DataFrame, 
     customer success: в magic number числитель включает расширения и отток базы,
     поэтому и затраты берутся на всю работу с выручкой).
     """
-    _require(marketing_spend, ["month", "business_line", "spend_rub"], "marketing_spend")
-    _require(sm_costs, ["month", "amount_rub"], "sm_costs")
+    require_columns(marketing_spend, ["month", "business_line", "spend_rub"], "marketing_spend")
+    require_columns(sm_costs, ["month", "amount_rub"], "sm_costs")
     media = marketing_spend[marketing_spend["business_line"].eq(business_line)]
     media = media.groupby(media["month"].dt.to_period("Q"))["spend_rub"].sum()
     other = sm_costs.groupby(sm_costs["month"].dt.to_period("Q"))["amount_rub"].sum()
@@ -484,7 +476,7 @@ def plot_kpi_tree(nodes: pd.DataFrame, title: str, colors: dict[str, str] | None
 
     from salesbook.runtime import plotting
 
-    _require(nodes, ["id", "parent", "text", "kind"], "nodes")
+    require_columns(nodes, ["id", "parent", "text", "kind"], "nodes")
     if nodes["id"].duplicated().any():
         raise MetricError("Идентификаторы узлов дерева должны быть уникальными.")
     roots = nodes[nodes["parent"].isna()]

@@ -13,15 +13,16 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from salesbook.toolkit import acquisition
-from salesbook.data.generator.params.deals import PRICE_INCREASE_2025, SEAT_PRICE
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.data.generator.params.deals import SEAT_PRICE
+from salesbook.toolkit import acquisition, retention
+from salesbook.toolkit.course import PRICE_INCREASE_2025
+from salesbook.toolkit.validation import MetricError, require_columns, share
 
 # ---------------------------------------------------------------------------
 # Справочники раздела
@@ -127,31 +128,6 @@ ILLUSTRATIVE_TOP_DOWN_STEPS = {
 
 
 # ---------------------------------------------------------------------------
-# Проверки входа
-# ---------------------------------------------------------------------------
-
-
-def _need(frame, columns: Iterable[str], name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise MetricError(f"{name}: ожидается таблица pandas, получено {type(frame).__name__}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MetricError(f"{name}: нет столбцов {', '.join(missing)}.")
-    if frame.empty:
-        raise MetricError(f"{name}: таблица пуста.")
-
-
-def _share(value, name: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise MetricError(f"{name}: нужна доля числом, получено {value!r}.") from None
-    if not np.isfinite(x) or x < 0 or x > 1:
-        raise MetricError(f"{name}: доля должна быть от 0 до 1 (0,35, а не 35 %), получено {x:g}.")
-    return x
-
-
-# ---------------------------------------------------------------------------
 # Доля и её интервал
 # ---------------------------------------------------------------------------
 
@@ -197,8 +173,8 @@ def proportion_ci(successes, trials, confidence: float = 0.95):
 
 def with_account_fields(opportunities: pd.DataFrame, accounts: pd.DataFrame, fields=("industry",)) -> pd.DataFrame:
     """Добавить к сделкам поля компании (отрасль, регион…), которых нет в ``opportunities``."""
-    _need(opportunities, ["account_id"], "opportunities")
-    _need(accounts, ["account_id", *fields], "accounts")
+    require_columns(opportunities, ["account_id"], "opportunities", non_empty=True)
+    require_columns(accounts, ["account_id", *fields], "accounts", non_empty=True)
     fields = [f for f in fields if f not in opportunities.columns]
     if not fields:
         return opportunities.copy()
@@ -212,7 +188,7 @@ def win_rates(opportunities: pd.DataFrame, by, confidence: float = 0.95) -> pd.D
     ``ci_low``, ``ci_high`` (интервал Уилсона). ``by`` — столбец или список столбцов.
     """
     by = [by] if isinstance(by, str) else list(by)
-    _need(opportunities, ["outcome", *by], "opportunities")
+    require_columns(opportunities, ["outcome", *by], "opportunities", non_empty=True)
     closed = opportunities[opportunities["outcome"].isin(["won", "lost"])]
     if closed.empty:
         raise MetricError("Закрытых сделок нет: win rate не определён.")
@@ -223,22 +199,6 @@ def win_rates(opportunities: pd.DataFrame, by, confidence: float = 0.95) -> pd.D
     return out
 
 
-def monthly_logo_churn(mrr: pd.DataFrame, accounts: pd.DataFrame, by) -> pd.DataFrame:
-    """Месячный лого-отток по группам компаний: ушедшие / клиенто-месяцы под риском.
-
-    Под риском — месяцы, в начале которых клиент уже платил (``new_rub == 0``);
-    уход — месяц с ``churn_rub > 0``. Столбцы: ``customer_months``, ``churned``, ``monthly_churn``.
-    """
-    by = [by] if isinstance(by, str) else list(by)
-    _need(mrr, ["account_id", "new_rub", "churn_rub"], "mrr")
-    _need(accounts, ["account_id", *by], "accounts")
-    at_risk = mrr.loc[mrr["new_rub"] == 0, ["account_id", "churn_rub"]].merge(accounts[["account_id", *by]], on="account_id")
-    grouped = at_risk.assign(_churned=at_risk["churn_rub"] > 0).groupby(by)["_churned"]
-    out = pd.DataFrame({"customer_months": grouped.size(), "churned": grouped.sum().astype(int)})
-    out["monthly_churn"] = out["churned"] / out["customer_months"]
-    return out
-
-
 def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd.DataFrame,
                     by=("segment", "industry")) -> pd.DataFrame:
     """Метрики ячеек сегментации (по умолчанию сегмент × отрасль).
@@ -246,10 +206,12 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     * ``closed_deals``, ``won``, ``win_rate``, ``ci_low``, ``ci_high`` — по закрытым сделкам;
     * ``median_acv`` — медиана ACV первых выигранных сделок (новые клиенты, без допродаж), ₽ в год;
     * ``median_cycle_days`` — медиана цикла этих сделок, дней;
-    * ``customer_months``, ``churned``, ``monthly_churn`` — месячный лого-отток из ``mrr``.
+    * ``customer_months`` (клиенто-месяцы под риском), ``churned``, ``monthly_churn`` —
+      месячный лого-отток из ``mrr`` за всю историю данных (2023–2025), то же
+      определение, что :func:`salesbook.toolkit.retention.churn_rates`.
     """
     by = [by] if isinstance(by, str) else list(by)
-    _need(opportunities, ["account_id", "outcome", "amount_rub", "created_date", "close_date"], "opportunities")
+    require_columns(opportunities, ["account_id", "outcome", "amount_rub", "created_date", "close_date"], "opportunities", non_empty=True)
     opps = with_account_fields(opportunities, accounts, [c for c in by if c not in opportunities.columns])
     out = win_rates(opps, by)
     first = acquisition.new_customer_deals(opps)
@@ -257,7 +219,10 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     grouped = first.groupby(by)
     out["median_acv"] = grouped["amount_rub"].median()
     out["median_cycle_days"] = grouped["_cycle"].median()
-    churn = monthly_logo_churn(mrr, accounts, by)
+    require_columns(accounts, ["account_id", *by], "accounts", non_empty=True)
+    mrr_by = mrr.merge(accounts[["account_id", *by]], on="account_id", how="left", validate="many_to_one")
+    churn = retention.churn_rates(mrr_by, by=by)[["customers_start", "churned", "logo_churn"]]
+    churn.columns = ["customer_months", "churned", "monthly_churn"]
     return out.join(churn, how="left")
 
 
@@ -280,7 +245,7 @@ def icp_score(segment_table: pd.DataFrame, weights: Mapping[str, float] | None =
         raise MetricError(f"Неизвестные метрики ICP: {', '.join(map(str, unknown))}. Доступны: {', '.join(ICP_DIRECTIONS)}.")
     if any(not np.isfinite(w) or w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
         raise MetricError("Веса ICP должны быть неотрицательными числами с положительной суммой.")
-    _need(segment_table, ["closed_deals", *weights], "segment_table")
+    require_columns(segment_table, ["closed_deals", *weights], "segment_table", non_empty=True)
     if min_deals < 0:
         raise MetricError("min_deals не может быть отрицательным.")
     table = segment_table.copy()
@@ -315,7 +280,7 @@ def top_down(total_rub: float, steps: Mapping[str, float]) -> pd.DataFrame:
         raise MetricError("Объём рынка должен быть положительным числом рублей в год.")
     if not steps:
         raise MetricError("Нужен хотя бы один шаг сужения рынка.")
-    shares = pd.Series({name: _share(v, f"шаг «{name}»") for name, v in steps.items()}, dtype=float)
+    shares = pd.Series({name: share(v, f"шаг «{name}»") for name, v in steps.items()}, dtype=float)
     values = total * shares.cumprod()
     out = pd.DataFrame({"share": shares, "value_rub": values})
     start = pd.DataFrame({"share": [1.0], "value_rub": [total]}, index=["рынок целиком"])
@@ -332,7 +297,7 @@ def bottom_up(segments: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(segments, pd.DataFrame) or segments.empty:
         raise MetricError("segments: нужна непустая таблица сегментов.")
-    _need(segments, ["companies", "fit_share"], "segments")
+    require_columns(segments, ["companies", "fit_share"], "segments", non_empty=True)
     out = segments.copy()
     if "acv_rub" in out.columns:
         acv = out["acv_rub"].astype(float)
@@ -340,13 +305,11 @@ def bottom_up(segments: pd.DataFrame) -> pd.DataFrame:
         acv = out["seats"].astype(float) * out["price_rub_per_seat_month"].astype(float) * 12
     else:
         raise MetricError("segments: нужен столбец acv_rub или пара seats и price_rub_per_seat_month.")
-    share = out["fit_share"].astype(float)
-    if ((share < 0) | (share > 1)).any():
-        raise MetricError("fit_share — доля от 0 до 1 (0,35, а не 35 %).")
+    fit = pd.Series(share(out["fit_share"], "fit_share"), index=out.index)
     if (out["companies"] < 0).any() or (acv < 0).any():
         raise MetricError("Число компаний и годовой чек не могут быть отрицательными.")
     out["acv_rub"] = acv
-    out["target_companies"] = out["companies"] * share
+    out["target_companies"] = out["companies"] * fit
     out["annual_rub"] = out["target_companies"] * acv
     return out
 
@@ -365,12 +328,12 @@ def pain_map(responses: pd.DataFrame, item_type: str = "pain", by=None, include_
     ``by`` — столбец группировки (например, ``"segment"``), ``include_prompted=False``
     убирает ответы на закрытые наводящие вопросы.
     """
-    _need(responses, ["respondent_id", "item_type", "code", "intensity"], "responses")
+    require_columns(responses, ["respondent_id", "item_type", "code", "intensity"], "responses", non_empty=True)
     if item_type not in ("pain", "gain"):
         raise MetricError("item_type — 'pain' (боли) или 'gain' (выгоды).")
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
     if by:
-        _need(responses, by, "responses")
+        require_columns(responses, by, "responses", non_empty=True)
     base = responses if include_prompted or "prompted" not in responses.columns else responses[~responses["prompted"]]
     rows = base[base["item_type"] == item_type]
     if rows.empty:
@@ -407,7 +370,7 @@ def competitor_win_loss(opportunities: pd.DataFrame, start=None, end=None, confi
     ``won``, ``win_rate``, ``ci_low``, ``ci_high``, ``lost_to_competitor`` (проиграно
     именно этому конкуренту, ``loss_reason == 'competitor'``) и ``lost_acv_rub`` — ACV этих сделок.
     """
-    _need(opportunities, ["outcome", "competitor", "loss_reason", "amount_rub", "close_date"], "opportunities")
+    require_columns(opportunities, ["outcome", "competitor", "loss_reason", "amount_rub", "close_date"], "opportunities", non_empty=True)
     opps = opportunities
     if start is not None or end is not None:
         lo = start if start is not None else opps["close_date"].min()

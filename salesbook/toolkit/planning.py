@@ -8,7 +8,8 @@
   продаж от мощности (``bookings_plan``), воронка под план (``funnel_requirements``),
   признанная выручка по месяцам (``revenue_plan``);
 * линейная амортизация капитальных затрат (``amortization_schedule``);
-* денежные потоки и ROI найма (``hire_cash_flows``, ``roi``, ``npv_monthly``);
+* денежные потоки и ROI найма (``hire_cash_flows``, ``roi``; NPV и окупаемость потоков —
+  в ``finance``);
 * риск плана: симуляция Монте-Карло (``simulate_plan``) и торнадо-анализ (``tornado``).
 
 Соглашения: месяцы плана нумеруются 1…12 (январь — 1); сделка, закрытая в месяце m,
@@ -23,10 +24,9 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit.acquisition import MetricError, _require, in_period, new_customer_deals, period
-
-#: Сегменты B2B в порядке «от малого к крупному».
-SEGMENTS = ("smb", "mid_market", "enterprise")
+from salesbook.toolkit.acquisition import in_period, new_customer_deals, period
+from salesbook.toolkit.course import PAYROLL_TAX_RATE, SEGMENTS
+from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 #: Входы модели риска: множители к базовым значениям и годовая текучесть AE.
 RISK_INPUTS = {
@@ -64,26 +64,6 @@ def _check_year(year) -> int:
     return y
 
 
-def _share(value, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise MetricError(f"{name}: нужна доля от 0 до 1, получено {value!r}.") from None
-    if not np.isfinite(v) or not 0 <= v <= 1:
-        raise MetricError(f"{name}: доля должна быть от 0 до 1, получено {value!r}. Проценты переведите в доли: 11 % → 0,11.")
-    return v
-
-
-def _positive(value, name: str, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise MetricError(f"{name}: нужно число, получено {value!r}.") from None
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise MetricError(f"{name}: нужно {'неотрицательное' if allow_zero else 'положительное'} число, получено {value!r}.")
-    return v
-
-
 def ramp_factor(months_in_role, ramp_months) -> np.ndarray:
     """Доля полной продуктивности в k-м месяце работы при линейном рампе.
 
@@ -97,8 +77,8 @@ def ramp_factor(months_in_role, ramp_months) -> np.ndarray:
     if np.any(r < 0):
         raise MetricError("Срок рампа не может быть отрицательным.")
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(r > 0, k / np.where(r > 0, r, 1.0), 1.0)
-    return np.where(k >= 1, np.clip(share, 0.0, 1.0), 0.0)
+        productivity = np.where(r > 0, k / np.where(r > 0, r, 1.0), 1.0)
+    return np.where(k >= 1, np.clip(productivity, 0.0, 1.0), 0.0)
 
 
 # ---------------------------------------------------------------------------
@@ -112,7 +92,7 @@ def active_months(reps: pd.DataFrame, start, end, roles=("AE",)) -> pd.DataFrame
     Строки — месяцы (первое число), столбцы — ``rep_id`` сотрудников ролей ``roles``
     (``None`` — все роли). Сумма по таблице — отработанные человеко-месяцы.
     """
-    _require(reps, ["rep_id", "role", "hire_date", "exit_date"], "reps")
+    require_columns(reps, ["rep_id", "role", "hire_date", "exit_date"], "reps")
     lo, hi = period(start, end)
     months = pd.date_range(lo.to_period("M").to_timestamp(), hi, freq="MS")
     if len(months) == 0:
@@ -141,7 +121,7 @@ def ramped_capacity(reps: pd.DataFrame, start, end, role: str = "AE") -> pd.Data
     (первое число), столбцы — ``rep_id``. Сумма по строке — мощность команды
     в месяце; сумма за год — «AE-месяцы» с учётом рампа.
     """
-    _require(reps, ["rep_id", "role", "hire_date", "exit_date", "ramp_months"], "reps")
+    require_columns(reps, ["rep_id", "role", "hire_date", "exit_date", "ramp_months"], "reps")
     active = active_months(reps, start, end, roles=(role,))
     people = reps.set_index("rep_id").loc[active.columns]
     k = _month_number(active.index)[:, None] - _month_number(people["hire_date"])[None, :] + 1
@@ -150,7 +130,7 @@ def ramped_capacity(reps: pd.DataFrame, start, end, role: str = "AE") -> pd.Data
 
 def attrition_rate(reps: pd.DataFrame, start, end, role: str = "AE") -> float:
     """Годовая текучесть роли: уходы за период / отработанные человеко-годы."""
-    _require(reps, ["rep_id", "role", "hire_date", "exit_date"], "reps")
+    require_columns(reps, ["rep_id", "role", "hire_date", "exit_date"], "reps")
     years = active_months(reps, start, end, roles=(role,)).to_numpy().sum() / 12
     if years <= 0:
         raise MetricError("За период никто не работал — текучесть не определена.")
@@ -173,16 +153,16 @@ COST_BEHAVIOUR = {
 
 
 def opex_structure(sm_costs: pd.DataFrame, marketing_spend: pd.DataFrame, start, end,
-                   departments=("sales", "marketing"), payroll_tax_rate: float = 0.30) -> pd.DataFrame:
+                   departments=("sales", "marketing"), payroll_tax_rate: float = PAYROLL_TAX_RATE) -> pd.DataFrame:
     """OPEX продаж и маркетинга за период по статьям с поведением: постоянные, переменные, управляемые.
 
     Взносы делятся на постоянную часть (ставка × оклады) и переменную (остаток —
     взносы с премий). Медиа B2B — «управляемые» (discretionary): их объём решает
     компания, они не растут сами вслед за продажами. Столбцы ``amount_rub``, ``behaviour``.
     """
-    _require(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
-    _require(marketing_spend, ["month", "business_line", "spend_rub"], "marketing_spend")
-    rate = _share(payroll_tax_rate, "Ставка взносов")
+    require_columns(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
+    require_columns(marketing_spend, ["month", "business_line", "spend_rub"], "marketing_spend")
+    rate = share(payroll_tax_rate, "Ставка взносов")
     rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(list(departments))]
     by_type = rows.groupby("cost_type")["amount_rub"].sum()
     salary = float(by_type.get("salary", 0.0))
@@ -223,8 +203,8 @@ def segment_productivity(opportunities: pd.DataFrame, reps: pd.DataFrame, start,
     ``quota`` — типичный годовой план AE сегмента; ``attainment`` = 12 × productivity
     / quota; ``cycle_months`` — медианный цикл выигранной сделки в месяцах.
     """
-    _require(opportunities, ["owner_id", "segment", "outcome", "close_date", "created_date", "amount_rub"], "opportunities")
-    _require(reps, ["rep_id", "team", "annual_quota_rub"], "reps")
+    require_columns(opportunities, ["owner_id", "segment", "outcome", "close_date", "created_date", "amount_rub"], "opportunities")
+    require_columns(reps, ["rep_id", "team", "annual_quota_rub"], "reps")
     capacity = ramped_capacity(reps, start, end, role="AE")
     team = reps.set_index("rep_id")["team"]
     ae_months = capacity.sum().groupby(team.reindex(capacity.columns).to_numpy()).sum()
@@ -258,7 +238,7 @@ def segment_productivity(opportunities: pd.DataFrame, reps: pd.DataFrame, start,
 
 def new_bookings_by_month(opportunities: pd.DataFrame) -> pd.Series:
     """ACV выигранных сделок с новыми клиентами по месяцам закрытия (индекс — первое число месяца)."""
-    _require(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
+    require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
     deals = _new_business(opportunities)
     won = deals[deals["outcome"] == "won"]
     series = won.groupby(won["close_date"].dt.to_period("M").dt.to_timestamp())["amount_rub"].sum()
@@ -271,7 +251,7 @@ def net_monthly_retention(mrr: pd.DataFrame, start, end) -> float:
 
     Включает расширения, сокращения и отток; 1,0 — база не растёт и не тает.
     """
-    _require(mrr, ["month", "mrr_rub", "new_rub"], "mrr")
+    require_columns(mrr, ["month", "mrr_rub", "new_rub"], "mrr")
     total = mrr.groupby("month")[["mrr_rub", "new_rub"]].sum().sort_index()
     previous = total["mrr_rub"].shift()
     mask = in_period(pd.Series(total.index, index=total.index), start, end) & previous.notna()
@@ -286,7 +266,7 @@ def lead_conversion(leads: pd.DataFrame, opportunities: pd.DataFrame, start, end
     Столбцы: ``leads``, ``opportunities`` (сделки с новыми клиентами из этих лидов,
     когда бы они ни были созданы), ``lead_to_opp``. Для плана лидов на будущий год.
     """
-    _require(leads, ["lead_id", "segment", "created_date", "opportunity_id"], "leads")
+    require_columns(leads, ["lead_id", "segment", "created_date", "opportunity_id"], "leads")
     cohort = leads[in_period(leads["created_date"], start, end)]
     if cohort.empty:
         raise MetricError("За период нет лидов — конверсию не посчитать.")
@@ -313,8 +293,8 @@ def plan_team(reps: pd.DataFrame, hires: pd.DataFrame, year) -> pd.DataFrame:
     ``ramp_months``, ``base_salary_rub``, ``planned`` (True — плановый найм).
     """
     y = _check_year(year)
-    _require(reps, ["rep_id", "role", "team", "hire_date", "exit_date", "ramp_months", "base_salary_rub"], "reps")
-    _require(hires, ["segment", "hire_date"], "hires")
+    require_columns(reps, ["rep_id", "role", "team", "hire_date", "exit_date", "ramp_months", "base_salary_rub"], "reps")
+    require_columns(hires, ["segment", "hire_date"], "hires")
     start = pd.Timestamp(f"{y}-01-01")
     ae = reps[(reps["role"] == "AE") & (reps["hire_date"] < start) & (reps["exit_date"].isna() | (reps["exit_date"] >= start))]
     current = pd.DataFrame(
@@ -347,7 +327,7 @@ def plan_team(reps: pd.DataFrame, hires: pd.DataFrame, year) -> pd.DataFrame:
 
 
 def _team_arrays(team: pd.DataFrame, year: int):
-    _require(team, ["segment", "hire_date", "ramp_months"], "team")
+    require_columns(team, ["segment", "hire_date", "ramp_months"], "team")
     if team.empty:
         raise MetricError("В команде нет ни одного AE.")
     unknown = set(team["segment"]) - set(SEGMENTS)
@@ -383,9 +363,9 @@ def expected_capacity(team: pd.DataFrame, year, attrition: float = 0.0, vacancy_
     Это математическое ожидание того, что считает ``simulate_plan``.
     """
     y = _check_year(year)
-    a = _share(attrition, "Годовая текучесть")
-    vacancy = _positive(vacancy_months, "Срок вакансии", allow_zero=True)
-    ramp_mult = _positive(ramp, "Множитель рампа")
+    a = share(attrition, "Годовая текучесть")
+    vacancy = positive(vacancy_months, "Срок вакансии", allow_zero=True)
+    ramp_mult = positive(ramp, "Множитель рампа")
     hire_idx, ramp_m, seg = _team_arrays(team, y)
     h = 1 - (1 - a) ** (1 / 12)
     first = np.maximum(hire_idx, 1.0)
@@ -450,12 +430,12 @@ def bookings_plan(capacity: pd.DataFrame, productivity: pd.DataFrame, win_rate: 
     сдвигаются на (cycle − 1) × медианный цикл месяцев; то, что уехало за декабрь,
     в план года не попадает (при ускорении — приходит из января следующего года).
     """
-    _require(productivity, ["deals_per_month", "acv", "cycle_months"], "productivity")
+    require_columns(productivity, ["deals_per_month", "acv", "cycle_months"], "productivity")
     if not isinstance(capacity, pd.DataFrame) or capacity.shape[0] != 12:
         raise MetricError("Мощность должна быть таблицей из 12 месяцев (как у expected_capacity).")
-    w = _positive(win_rate, "Множитель конверсии", allow_zero=True)
-    a = _positive(acv, "Множитель ACV", allow_zero=True)
-    c = _positive(cycle, "Множитель цикла", allow_zero=True)
+    w = positive(win_rate, "Множитель конверсии", allow_zero=True)
+    a = positive(acv, "Множитель ACV", allow_zero=True)
+    c = positive(cycle, "Множитель цикла", allow_zero=True)
     segs = [s for s in capacity.columns if s in productivity.index]
     missing = [s for s in capacity.columns if s not in productivity.index and capacity[s].sum() > 0]
     if missing:
@@ -480,8 +460,8 @@ def funnel_requirements(new_arr: pd.Series, productivity: pd.DataFrame, conversi
     Сделки = ARR / средний ACV; сделки в работу = выигрыши / win rate;
     воронка, ₽ = ARR / win rate; лиды = сделки в работу / конверсия лида в сделку.
     """
-    _require(productivity, ["acv", "win_rate"], "productivity")
-    _require(conversion, ["lead_to_opp"], "conversion")
+    require_columns(productivity, ["acv", "win_rate"], "productivity")
+    require_columns(conversion, ["lead_to_opp"], "conversion")
     arr = pd.Series(new_arr, dtype=float)
     if (arr < 0).any():
         raise MetricError("План нового ARR не может быть отрицательным.")
@@ -507,8 +487,8 @@ def revenue_plan(opening_mrr: float, bookings: pd.Series, monthly_retention: flo
     (как в данных курса). ``monthly_retention`` — чистое удержание базы за месяц
     (с расширениями, минус сокращения и отток).
     """
-    opening = _positive(opening_mrr, "MRR на начало", allow_zero=True)
-    r = _positive(monthly_retention, "Месячное удержание", allow_zero=True)
+    opening = positive(opening_mrr, "MRR на начало", allow_zero=True)
+    r = positive(monthly_retention, "Месячное удержание", allow_zero=True)
     if r > 1.5:
         raise MetricError("Месячное удержание — это доля вроде 0,99, а не проценты.")
     b = pd.Series(bookings, dtype=float)
@@ -523,7 +503,7 @@ def revenue_plan(opening_mrr: float, bookings: pd.Series, monthly_retention: flo
 
 
 def opex_plan(fixed_monthly: float, team: pd.DataFrame, year, bookings: pd.Series, media: pd.Series,
-              bonus_rate: float, payroll_tax_rate: float = 0.30, per_head_monthly: float = 0.0,
+              bonus_rate: float, payroll_tax_rate: float = PAYROLL_TAX_RATE, per_head_monthly: float = 0.0,
               agency_rate: float = 0.0) -> pd.DataFrame:
     """OPEX продаж и маркетинга на год по месяцам «от драйверов».
 
@@ -535,8 +515,8 @@ def opex_plan(fixed_monthly: float, team: pd.DataFrame, year, bookings: pd.Serie
     медиабюджет; ``agency`` = медиа × ``agency_rate``.
     """
     y = _check_year(year)
-    _require(team, ["hire_date", "base_salary_rub", "planned"], "team")
-    tax = _share(payroll_tax_rate, "Ставка взносов")
+    require_columns(team, ["hire_date", "base_salary_rub", "planned"], "team")
+    tax = share(payroll_tax_rate, "Ставка взносов")
     months = pd.date_range(f"{y}-01-01", periods=12, freq="MS")
     b = pd.Series(bookings, dtype=float)
     m = pd.Series(media, dtype=float)
@@ -546,17 +526,17 @@ def opex_plan(fixed_monthly: float, team: pd.DataFrame, year, bookings: pd.Serie
     if len(hires):
         fake = pd.DataFrame({"rep_id": np.arange(len(hires)).astype(str), "role": "AE",
                              "hire_date": pd.to_datetime(hires["hire_date"]).to_numpy(), "exit_date": pd.NaT})
-        share = active_months(fake, months[0], months[-1] + pd.offsets.MonthEnd(0)).to_numpy()
-        new_hires = share @ (hires["base_salary_rub"].to_numpy(dtype=float) * (1 + tax) + float(per_head_monthly))
+        worked = active_months(fake, months[0], months[-1] + pd.offsets.MonthEnd(0)).to_numpy()
+        new_hires = worked @ (hires["base_salary_rub"].to_numpy(dtype=float) * (1 + tax) + float(per_head_monthly))
     else:
         new_hires = np.zeros(12)
     frame = pd.DataFrame(
         {
-            "run_rate": np.full(12, _positive(fixed_monthly, "Постоянные затраты в месяц", allow_zero=True)),
+            "run_rate": np.full(12, positive(fixed_monthly, "Постоянные затраты в месяц", allow_zero=True)),
             "new_hires": new_hires,
-            "bonus": b.to_numpy() * _positive(bonus_rate, "Ставка премий", allow_zero=True) * (1 + tax),
+            "bonus": b.to_numpy() * positive(bonus_rate, "Ставка премий", allow_zero=True) * (1 + tax),
             "media": m.to_numpy(),
-            "agency": m.to_numpy() * _positive(agency_rate, "Ставка агентства", allow_zero=True),
+            "agency": m.to_numpy() * positive(agency_rate, "Ставка агентства", allow_zero=True),
         },
         index=months,
     )
@@ -576,8 +556,8 @@ def amortization_schedule(cost: float, life_months: int, start, end=None, salvag
     умолчанию — конец срока). Столбцы: ``amortization`` (расход месяца),
     ``accumulated`` (накопленная), ``book_value`` (остаточная стоимость на конец месяца).
     """
-    c = _positive(cost, "Стоимость актива")
-    s = _positive(salvage, "Ликвидационная стоимость", allow_zero=True)
+    c = positive(cost, "Стоимость актива")
+    s = positive(salvage, "Ликвидационная стоимость", allow_zero=True)
     if s >= c:
         raise MetricError("Ликвидационная стоимость не меньше первоначальной — амортизировать нечего.")
     try:
@@ -623,16 +603,16 @@ def hire_cash_flows(n_hires: int, months: int, ramp_months: float, productivity:
         raise MetricError("Число найма и горизонт — целые числа.") from None
     if n <= 0 or horizon <= 0:
         raise MetricError("Число найма и горизонт должны быть положительными.")
-    gm = _share(gross_margin, "Валовая маржа")
-    var = _positive(variable_cost_rate, "Доля переменных затрат", allow_zero=True)
-    cost = _positive(monthly_cost_per_head, "Затраты на сотрудника в месяц", allow_zero=True)
-    prod = _positive(productivity, "Продуктивность", allow_zero=True)
+    gm = share(gross_margin, "Валовая маржа")
+    var = positive(variable_cost_rate, "Доля переменных затрат", allow_zero=True)
+    cost = positive(monthly_cost_per_head, "Затраты на сотрудника в месяц", allow_zero=True)
+    prod = positive(productivity, "Продуктивность", allow_zero=True)
     t = np.arange(1, horizon + 1)
-    bookings = n * ramp_factor(t, _positive(ramp_months, "Срок рампа", allow_zero=True)) * prod
+    bookings = n * ramp_factor(t, positive(ramp_months, "Срок рампа", allow_zero=True)) * prod
     index = pd.RangeIndex(1, horizon + 1, name="month")
     rev = revenue_plan(0.0, pd.Series(bookings, index=index), monthly_retention)["revenue"].to_numpy()
     costs = n * cost + bookings * var
-    costs[0] += n * _positive(one_off_per_head, "Разовые затраты", allow_zero=True)
+    costs[0] += n * positive(one_off_per_head, "Разовые затраты", allow_zero=True)
     frame = pd.DataFrame({"bookings": bookings, "revenue": rev, "gross_profit": rev * gm, "costs": costs}, index=index)
     frame["net"] = frame["gross_profit"] - frame["costs"]
     frame["cumulative"] = frame["net"].cumsum()
@@ -645,30 +625,6 @@ def roi(gain: float, cost: float) -> float:
     if not np.isfinite(c) or c <= 0:
         raise MetricError("Затраты должны быть положительными — иначе ROI не определён.")
     return (float(gain) - c) / c
-
-
-from salesbook.toolkit.finance import monthly_rate  # noqa: E402 — одна формула на весь курс
-
-
-def npv_monthly(annual_rate: float, flows) -> float:
-    """NPV помесячных потоков, которые приходят в конце месяцев 1, 2, ….
-
-    ``numpy_financial.npv`` не дисконтирует первый элемент (считает его моментом 0),
-    поэтому перед потоками ставится ноль: поток месяца 1 дисконтируется на один месяц.
-    """
-    import numpy_financial as npf
-
-    values = np.asarray(flows, dtype=float)
-    if values.ndim != 1 or values.size == 0 or not np.isfinite(values).all():
-        raise MetricError("Потоки — непустой ряд конечных чисел.")
-    return float(npf.npv(monthly_rate(annual_rate), np.concatenate([[0.0], values])))
-
-
-def payback_month(cumulative) -> float:
-    """Первый месяц, когда накопленный поток стал неотрицательным (NaN — не окупилось)."""
-    c = np.asarray(cumulative, dtype=float)
-    hit = np.flatnonzero(c >= 0)
-    return float(hit[0] + 1) if hit.size else float("nan")
 
 
 # ---------------------------------------------------------------------------
@@ -705,7 +661,7 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
     ``departures`` (уходы AE за год) и сэмплированные входы.
     """
     y = _check_year(year)
-    _require(productivity, ["deals_per_month", "acv", "cycle_months", "acv_cv"], "productivity")
+    require_columns(productivity, ["deals_per_month", "acv", "cycle_months", "acv_cv"], "productivity")
     try:
         runs = int(n_runs)
     except (TypeError, ValueError):
@@ -723,7 +679,7 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
         raise MetricError("Годовая текучесть — доля от 0 до 1 (не включая 1).")
     if min(draws["win_rate"].min(), draws["acv"].min(), draws["cycle"].min()) < 0 or draws["ramp"].min() <= 0:
         raise MetricError("Множители входов должны быть неотрицательными (рамп — положительным).")
-    vacancy = _positive(vacancy_months, "Срок вакансии", allow_zero=True)
+    vacancy = positive(vacancy_months, "Срок вакансии", allow_zero=True)
 
     hire_idx, ramp_m, seg = _team_arrays(team, y)
     n = len(team)
@@ -766,7 +722,7 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
 
 def plan_percentiles(simulation: pd.DataFrame, target: float, column: str = "new_arr") -> dict[str, float]:
     """P10, P50, P90 результата и вероятность достичь ``target`` (доля прогонов ≥ цели)."""
-    _require(simulation, [column], "simulation")
+    require_columns(simulation, [column], "simulation")
     values = simulation[column].to_numpy(dtype=float)
     p10, p50, p90 = np.percentile(values, [10, 50, 90])
     return {"p10": float(p10), "p50": float(p50), "p90": float(p90), "mean": float(values.mean()),
@@ -801,36 +757,3 @@ def tornado(fn: Callable[..., float], base: Mapping[str, float], ranges: Mapping
                      "base_value": base_value, "swing": abs(v_high - v_low), "downside": base_value - min(v_low, v_high)})
     table = pd.DataFrame(rows).set_index("input").sort_values("swing", ascending=False)
     return table
-
-
-# ---------------------------------------------------------------------------
-# Учебный сценарий «Сфера Софт» на 2026 год (допущения, а не данные)
-# ---------------------------------------------------------------------------
-
-#: Год плана.
-PLAN_YEAR = 2026
-
-#: Цель совета директоров по новому ARR (ACV сделок с новыми клиентами) на 2026 год, ₽.
-TARGET_NEW_ARR_2026 = 450_000_000
-
-#: Неопределённость входов на 2026 год: (пессимистично, базово, оптимистично).
-RISK_RANGES_2026 = {
-    "win_rate": (0.80, 1.00, 1.10),
-    "acv": (0.85, 1.00, 1.10),
-    "cycle": (0.90, 1.00, 1.50),
-    "ramp": (0.80, 1.00, 1.50),
-    "attrition": (0.00, 0.11, 0.25),
-}
-
-
-def hires_2026() -> pd.DataFrame:
-    """Утверждённый найм AE на 2026 год: два SMB в феврале, mid-market в марте, enterprise в апреле."""
-    return pd.DataFrame(
-        {"segment": ["smb", "smb", "mid_market", "enterprise"],
-         "hire_date": pd.to_datetime(["2026-02-01", "2026-02-01", "2026-03-01", "2026-04-01"])}
-    )
-
-
-def extra_hires_2026(n: int = 3) -> pd.DataFrame:
-    """Предложение закрыть разрыв: ``n`` дополнительных AE mid-market с 1 апреля 2026 года."""
-    return pd.DataFrame({"segment": ["mid_market"] * n, "hire_date": pd.to_datetime(["2026-04-01"] * n)})

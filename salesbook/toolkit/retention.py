@@ -24,7 +24,8 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import betaln, digamma
 
-from salesbook.toolkit.acquisition import MetricError, _require, in_period
+from salesbook.toolkit.acquisition import in_period
+from salesbook.toolkit.validation import MetricError, require_columns
 
 MRR_COLUMNS = ("month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub")
 
@@ -40,7 +41,7 @@ def _months_between(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def _check_mrr(mrr: pd.DataFrame) -> None:
-    _require(mrr, MRR_COLUMNS, "mrr")
+    require_columns(mrr, MRR_COLUMNS, "mrr")
     if mrr.empty:
         raise MetricError("mrr: таблица пустая — клиентов нет, считать нечего.")
 
@@ -58,8 +59,8 @@ def _label_periods(dates: pd.Series, freq: str) -> pd.Series:
 
 def add_segment(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """Копия таблицы со столбцом ``segment`` из ``accounts`` (по ``account_id``)."""
-    _require(frame, ["account_id"], "таблица")
-    _require(accounts, ["account_id", "segment"], "accounts")
+    require_columns(frame, ["account_id"], "таблица")
+    require_columns(accounts, ["account_id", "segment"], "accounts")
     # один factorize по обоим столбцам: код компании из accounts — её позиция в таблице
     n = len(accounts)
     keys, _ = pd.factorize(pd.concat([accounts["account_id"], frame["account_id"]], ignore_index=True))
@@ -88,7 +89,7 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """
     _check_mrr(mrr)
     if by is not None:
-        _require(mrr, [by], "mrr")
+        require_columns(mrr, [by], "mrr")
     rows = mrr.sort_values(["account_id", "month"])
     grouped = rows.groupby("account_id", sort=True)
     table = pd.DataFrame({
@@ -158,7 +159,7 @@ def retention_matrix(cohorts: pd.DataFrame, kind: str = "logo") -> pd.DataFrame:
     column = {"logo": "logo_retention", "revenue": "revenue_retention"}.get(kind)
     if column is None:
         raise MetricError(f"kind={kind!r}: бывает 'logo' (клиенты) или 'revenue' (выручка).")
-    _require(cohorts, ["cohort", "age", column], "cohorts")
+    require_columns(cohorts, ["cohort", "age", column], "cohorts")
     index = [c for c in cohorts.columns if c not in ("age", "customers", "active", "mrr_rub", "mrr_start",
                                                      "logo_retention", "revenue_retention")]
     matrix = cohorts.pivot_table(index=index, columns="age", values=column, aggfunc="first")
@@ -176,7 +177,7 @@ def pooled_curve(cohorts: pd.DataFrame, by: str | None = None, min_cohorts: int 
     ``revenue_per_customer`` = ΣMRR / Σcustomers — выручка возраста на одного
     пришедшего клиента. Возрасты, где когорт меньше ``min_cohorts``, отброшены.
     """
-    _require(cohorts, ["cohort", "age", "customers", "active", "mrr_rub", "mrr_start"], "cohorts")
+    require_columns(cohorts, ["cohort", "age", "customers", "active", "mrr_rub", "mrr_start"], "cohorts")
     keys = ["age"] if by is None else [by, "age"]
     curve = cohorts.groupby(keys).agg(cohorts=("cohort", "nunique"), customers=("customers", "sum"),
                                       active=("active", "sum"), mrr_rub=("mrr_rub", "sum"),
@@ -197,7 +198,7 @@ def survivor_mix(customers: pd.DataFrame, by: str, max_age: int, data_end=None) 
     ``alive_share`` — доли группы. Если доля группы среди оставшихся падает, а среди
     пришедших нет — эта группа уходит быстрее остальных.
     """
-    _require(customers, ["start", "periods", "churned", "last_month", by], "customers")
+    require_columns(customers, ["start", "periods", "churned", "last_month", by], "customers")
     end = pd.Timestamp(data_end) if data_end is not None else customers["last_month"].max()
     observable = _months_between(customers["start"], pd.Series(end, index=customers.index)).to_numpy()
     ages = np.arange(int(max_age) + 1)
@@ -279,19 +280,23 @@ def churn_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     flows = _flows(mrr)
     keys = ["month"] if by is None else [by, "month"]
     if by is not None:
-        _require(flows, [by], "mrr")
+        require_columns(flows, [by], "mrr")
     sums = flows.groupby(keys)[_SUM_COLUMNS].sum()
     sums = sums[sums["customers_start"] > 0]
     return _rates(sums)
 
 
-def churn_rates(mrr: pd.DataFrame, start=None, end=None, by: str | None = None) -> pd.DataFrame:
+def churn_rates(mrr: pd.DataFrame, start=None, end=None, by=None) -> pd.DataFrame:
     """Средний месячный отток за период: суммы ушедших делятся на суммы «под риском».
 
     Так каждый месяц весит пропорционально базе клиентов; среднее арифметическое
     месячных ставок этого не делает и переоценивает месяцы с маленькой базой.
-    Границы периода включительно (``'2025-01-01'``, ``'2025-12-31'``); без них —
-    вся история. Столбцы — как в :func:`churn_table`; строка ``all``, если ``by`` не задан.
+    Это единственное определение месячного оттока в курсе: лого-отток (``logo_churn``)
+    = ушедшие клиенты / клиенты, платившие на начало месяца (новые клиенты месяца
+    в знаменатель не входят). Границы периода включительно
+    (``*course.YEARS_2024_2025``); без них — вся история. Столбцы — как в
+    :func:`churn_table`; строка ``all``, если ``by`` не задан; ``by`` — столбец или
+    список столбцов ``mrr`` (например, ``["segment", "industry"]``).
     """
     flows = _flows(mrr)
     if start is not None or end is not None:
@@ -299,8 +304,8 @@ def churn_rates(mrr: pd.DataFrame, start=None, end=None, by: str | None = None) 
         hi = end if end is not None else flows["month"].max()
         flows = flows[in_period(flows["month"], lo, hi)]
     if by is not None:
-        _require(flows, [by], "mrr")
-        sums = flows.groupby(by)[_SUM_COLUMNS].sum()
+        require_columns(flows, [by] if isinstance(by, str) else list(by), "mrr")
+        sums = flows.groupby(by if isinstance(by, str) else list(by))[_SUM_COLUMNS].sum()
     else:
         sums = flows[_SUM_COLUMNS].sum().to_frame("all").T
     if (sums["customers_start"] <= 0).all():
@@ -321,7 +326,7 @@ def b2b_revenue(mrr: pd.DataFrame) -> pd.Series:
 
 def b2c_revenue(purchases: pd.DataFrame) -> pd.Series:
     """Выручка B2C по месяцам (первое число месяца) из списаний ``b2c_purchases``."""
-    _require(purchases, ["date", "amount_rub"], "b2c_purchases")
+    require_columns(purchases, ["date", "amount_rub"], "b2c_purchases")
     month = purchases["date"].dt.to_period("M").dt.to_timestamp()
     return purchases.groupby(month)["amount_rub"].sum().rename("revenue_rub").rename_axis("month")
 
@@ -332,7 +337,7 @@ def gross_margin(cogs: pd.DataFrame, revenue: pd.Series, start, end, business_li
     ``revenue`` — выручка по месяцам (:func:`b2b_revenue` или :func:`b2c_revenue`),
     себестоимость — строки ``cogs`` нужного направления за те же месяцы.
     """
-    _require(cogs, ["month", "business_line", "amount_rub"], "cogs")
+    require_columns(cogs, ["month", "business_line", "amount_rub"], "cogs")
     if not isinstance(revenue, pd.Series):
         raise MetricError("revenue: нужна выручка по месяцам (pd.Series с месяцем в индексе).")
     rev = revenue[in_period(pd.Series(revenue.index, index=revenue.index), start, end)].sum()
@@ -358,7 +363,7 @@ def arpa(mrr: pd.DataFrame, start=None, end=None, by: str | None = None):
         raise MetricError("За период нет платящих клиентов: ARPA не определён.")
     if by is None:
         return float(rows["mrr_rub"].mean())
-    _require(rows, [by], "mrr")
+    require_columns(rows, [by], "mrr")
     return rows.groupby(by)["mrr_rub"].mean().rename("arpa_rub")
 
 
@@ -651,7 +656,7 @@ def subscription_lifetimes(purchases: pd.DataFrame, product: str = "monthly_sub"
     его нет, подписчик ушёл: ``churned = True``, ``periods`` = число оплат.
     Иначе он ещё с нами: ``periods`` = число оплат − 1 (столько продлений он пережил).
     """
-    _require(purchases, ["user_id", "date", "product", "amount_rub"], "b2c_purchases")
+    require_columns(purchases, ["user_id", "date", "product", "amount_rub"], "b2c_purchases")
     rows = purchases[purchases["product"] == product]
     if rows.empty:
         raise MetricError(f"Нет списаний по продукту {product!r}.")
@@ -677,8 +682,8 @@ def b2c_cohorts(users: pd.DataFrame, purchases: pd.DataFrame, freq: str = "Q") -
     (доля когорты, заплатившая хоть раз к этому возрасту). Возрасты — пока
     наблюдаемы все пользователи когорты (как в :func:`cohort_table`).
     """
-    _require(users, ["user_id", "signup_date"], "b2c_users")
-    _require(purchases, ["user_id", "date", "amount_rub"], "b2c_purchases")
+    require_columns(users, ["user_id", "signup_date"], "b2c_users")
+    require_columns(purchases, ["user_id", "date", "amount_rub"], "b2c_purchases")
     if users.empty:
         raise MetricError("b2c_users: пользователей нет.")
     codes, labels = pd.factorize(_label_periods(users["signup_date"], freq), sort=True)

@@ -30,22 +30,15 @@ import numpy as np
 import pandas as pd
 
 from salesbook.toolkit import meddic
-from salesbook.toolkit.acquisition import MetricError, _require, in_period
+from salesbook.toolkit.acquisition import in_period
+from salesbook.toolkit.course import PAYROLL_TAX_RATE, RESPONSE_OUTCOMES, TOUCH_TYPES
+from salesbook.toolkit.validation import MetricError, require_columns, share
 
 #: Исходы звонка, при которых разговор состоялся (в том числе отказ и встреча).
 CONNECTED_OUTCOMES = ("connected", "meeting_booked", "not_interested")
 
-#: Касания цепочки SDR/BDR (встречи идут отдельно, у них нет номера касания).
-TOUCH_TYPES = ("call", "email", "linkedin")
-
-#: Исходы касания, которые считаются откликом: разговор, ответ на письмо или в LinkedIn.
-RESPONSE_OUTCOMES = ("connected", "meeting_booked", "not_interested", "replied")
-
 #: Стадии сделки после создания по порядку (как в ``opportunity_stages``).
 STAGE_ORDER = ("discovery", "demo", "proposal", "negotiation")
-
-#: Упрощённая плоская ставка страховых взносов в данных курса (см. datasets/README.md).
-PAYROLL_TAX = 0.30
 
 #: Рабочих часов в месяц по умолчанию: ≈ 1 970 часов в году при 40-часовой неделе / 12.
 HOURS_PER_MONTH = 165.0
@@ -179,7 +172,7 @@ def grade_emails(
     ``emails`` — таблица со столбцами ``text``, ``company``, ``role``, ``trigger``
     (индекс сохраняется). Считается методами ``.str`` по всей таблице.
     """
-    _require(emails, ["text", "company", "role", "trigger"], "grade_emails")
+    require_columns(emails, ["text", "company", "role", "trigger"], "grade_emails")
     if emails.empty:
         raise MetricError("grade_emails: таблица писем пуста.")
     text = emails["text"]
@@ -220,7 +213,7 @@ def _period_mask(dates: pd.Series, start, end) -> pd.Series:
 
 
 def _cold_calls(activities: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
-    _require(activities, ["type", "call_opener", "outcome", "date"], "activities")
+    require_columns(activities, ["type", "call_opener", "outcome", "date"], "activities")
     calls = activities[activities["type"].eq("call") & activities["call_opener"].notna()]
     calls = calls[_period_mask(calls["date"], start, end)]
     if calls.empty:
@@ -283,12 +276,12 @@ def touch_curve(activities: pd.DataFrame, leads: pd.DataFrame | None = None, cha
     назначенных встреч. ``channel`` (код или список кодов) отбирает лиды по каналу
     — нужна таблица ``leads``. Период — по дате касания, включительно.
     """
-    _require(activities, ["lead_id", "touch_number", "type", "outcome", "date"], "activities")
+    require_columns(activities, ["lead_id", "touch_number", "type", "outcome", "date"], "activities")
     touches = activities[activities["touch_number"].notna() & activities["type"].isin(TOUCH_TYPES)]
     if channel is not None:
         if leads is None:
             raise MetricError("touch_curve: чтобы отобрать лиды по каналу, передайте таблицу leads.")
-        _require(leads, ["lead_id", "channel"], "leads")
+        require_columns(leads, ["lead_id", "channel"], "leads")
         wanted = [channel] if isinstance(channel, str) else list(channel)
         ids = leads.loc[leads["channel"].isin(wanted), "lead_id"]
         touches = touches[touches["lead_id"].isin(ids)]
@@ -316,9 +309,9 @@ def meeting_value(activities: pd.DataFrame, leads: pd.DataFrame, opportunities: 
     × (средний ACV выигранной сделки) × валовая маржа. Только первый год контракта:
     это осторожная оценка, продления и расширения в неё не входят.
     """
-    _require(activities, ["lead_id", "touch_number", "outcome"], "activities")
-    _require(leads, ["lead_id", "channel"], "leads")
-    _require(opportunities, ["lead_id", "outcome", "amount_rub"], "opportunities")
+    require_columns(activities, ["lead_id", "touch_number", "outcome"], "activities")
+    require_columns(leads, ["lead_id", "channel"], "leads")
+    require_columns(opportunities, ["lead_id", "outcome", "amount_rub"], "opportunities")
     gm = float(gross_margin)
     if not 0 < gm <= 1:
         raise MetricError(f"meeting_value: валовая маржа — доля от 0 до 1 (0,78, а не 78), получено {gross_margin!r}.")
@@ -337,16 +330,14 @@ def meeting_value(activities: pd.DataFrame, leads: pd.DataFrame, opportunities: 
     return float(len(deals) / len(ids) * len(won) / len(closed) * won["amount_rub"].mean() * gm)
 
 
-def loaded_monthly_salary(reps: pd.DataFrame, roles: Iterable[str], payroll_tax: float = PAYROLL_TAX) -> float:
+def loaded_monthly_salary(reps: pd.DataFrame, roles: Iterable[str], payroll_tax: float = PAYROLL_TAX_RATE) -> float:
     """Средний оклад сотрудников ролей ``roles`` со страховыми взносами, ₽ в месяц."""
-    _require(reps, ["role", "base_salary_rub"], "reps")
+    require_columns(reps, ["role", "base_salary_rub"], "reps")
     roles = [roles] if isinstance(roles, str) else list(roles)
     people = reps[reps["role"].isin(roles)]
     if people.empty:
         raise MetricError(f"loaded_monthly_salary: в таблице нет сотрудников с ролями {', '.join(roles)}.")
-    tax = float(payroll_tax)
-    if not 0 <= tax < 1:
-        raise MetricError(f"loaded_monthly_salary: ставка взносов — доля (0,3, а не 30), получено {payroll_tax!r}.")
+    tax = share(payroll_tax, "loaded_monthly_salary: ставка взносов", upper_open=True)
     return float(people["base_salary_rub"].mean() * (1 + tax))
 
 
@@ -370,7 +361,7 @@ def cadence_cut(curve: pd.DataFrame, keep: int, value_per_meeting: float, cost_p
     ``saved_cost`` в рублях; ``net_rub`` = saved_cost − lost_value (меньше нуля —
     сокращать невыгодно). ``curve`` — результат ``touch_curve``.
     """
-    _require(curve, ["leads", "meetings"], "cadence_cut")
+    require_columns(curve, ["leads", "meetings"], "cadence_cut")
     if int(keep) < 1:
         raise MetricError("cadence_cut: в цепочке должно остаться хотя бы одно касание.")
     if float(months) <= 0:
@@ -396,7 +387,7 @@ def post_demo_funnel(opportunities: pd.DataFrame, stages: pd.DataFrame, by: str 
     ``to_negotiation``, ``won`` — доли из них, дошедшие до предложения, до
     переговоров и выигранные. Открытые сделки не учитываются: их исход неизвестен.
     """
-    _require(opportunities, ["opportunity_id", "outcome"], "opportunities")
+    require_columns(opportunities, ["opportunity_id", "outcome"], "opportunities")
     reached = meddic.stage_reached(stages).map({s: i for i, s in enumerate(STAGE_ORDER)})
     closed = opportunities[opportunities["outcome"].isin(["won", "lost"])]
     rank = closed["opportunity_id"].map(reached)
@@ -413,18 +404,12 @@ def post_demo_funnel(opportunities: pd.DataFrame, stages: pd.DataFrame, by: str 
         out = flags.agg({"demo_deals": "sum", "to_proposal": "mean", "to_negotiation": "mean", "won": "mean"}).to_frame().T
         out.index = ["all"]
         return out
-    _require(opportunities, [by], "opportunities")
+    require_columns(opportunities, [by], "opportunities")
     return flags.groupby(demo[by]).agg({"demo_deals": "sum", "to_proposal": "mean", "to_negotiation": "mean", "won": "mean"})
 
 
-def _shares(**values) -> dict[str, np.ndarray]:
-    out = {}
-    for name, value in values.items():
-        arr = np.asarray(value, dtype=float)
-        if np.any(np.isnan(arr)) or np.any((arr < 0) | (arr > 1)):
-            raise MetricError(f"{name}: нужна доля от 0 до 1 (например, 0,1 — а не 10 %), получено {value!r}.")
-        out[name] = arr
-    return out
+def _shares(**values) -> dict:
+    return {name: share(value, name) for name, value in values.items()}
 
 
 def poc_value(acv, p_base, uplift, gross_margin, se_cost, discount=0.0, other_cost=0.0):

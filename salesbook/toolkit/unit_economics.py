@@ -1,54 +1,44 @@
-"""Базовые формулы юнит-экономики: отток, LTV по формуле, окупаемость CAC.
+"""Юнит-экономика компании: LTV по формуле, LTV/CAC и их входы из данных (разделы 1.1.2–1.1.4).
 
-Формулы и их источники разобраны в разделах 1.1.2–1.1.4; здесь — только
-расчёт с проверкой входа (ошибки — ``MetricError`` на русском).
+Формулы и их источники разобраны в книге; здесь — только расчёт с проверкой
+входа (ошибки — ``MetricError`` на русском). Окупаемость, NPV и дисконтирование
+считает ``finance``, отток — ``retention.churn_rates``; этот модуль их вызывает.
 """
 
 from __future__ import annotations
 
-import math
+import numpy as np
+import pandas as pd
 
-from salesbook.toolkit.acquisition import MetricError
-
-
-def _share(value, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise MetricError(f"{name}: нужна доля (например, 0,03), получено {value!r}.") from None
-    if not math.isfinite(v) or not 0 <= v <= 1:
-        raise MetricError(f"{name}: доля должна быть от 0 до 1, получено {value!r}. Проценты переведите в доли: 3 % → 0,03.")
-    return v
+from salesbook.toolkit import acquisition, finance, retention
+from salesbook.toolkit.course import DATA_END, DATA_START, SEGMENTS
+from salesbook.toolkit.validation import MetricError, numbers, require_columns, share
 
 
 def annual_from_monthly_churn(monthly: float) -> float:
     """Годовой отток из месячного: 1 − (1 − m)¹². Не m × 12 — отток «сложный»."""
-    m = _share(monthly, "Месячный отток")
+    m = share(monthly, "Месячный отток")
     return 1 - (1 - m) ** 12
 
 
 def monthly_from_annual_churn(annual: float) -> float:
     """Месячный отток из годового: 1 − (1 − a)^(1/12)."""
-    a = _share(annual, "Годовой отток")
+    a = share(annual, "Годовой отток")
     return 1 - (1 - a) ** (1 / 12)
 
 
-def simple_ltv(arpa_month: float, gross_margin: float, monthly_churn: float) -> float:
-    """LTV по формуле: ARPA × валовая маржа / месячный отток (на валовой прибыли, не на выручке)."""
-    gm = _share(gross_margin, "Валовая маржа")
-    churn = _share(monthly_churn, "Месячный отток")
-    if churn == 0:
+def simple_ltv(arpa_month, gross_margin, monthly_churn):
+    """LTV по формуле: ARPA × валовая маржа / месячный отток (на валовой прибыли, не на выручке).
+
+    ARPA и отток — за один период и по одной базе клиентов (сегмент, линия бизнеса).
+    Это ряд :func:`salesbook.toolkit.finance.ltv_horizon` до бесконечности. Числа
+    или массивы (тогда — массив).
+    """
+    gm = share(gross_margin, "Валовая маржа")
+    churn = share(monthly_churn, "Месячный отток")
+    if np.any(np.asarray(churn) == 0):
         raise MetricError("Отток ноль: по формуле LTV бесконечен — ограничьте горизонт или возьмите когортную оценку.")
-    return float(arpa_month) * gm / churn
-
-
-def payback_months(cac: float, arpa_month: float, gross_margin: float) -> float:
-    """Окупаемость CAC в месяцах: CAC / (ARPA × валовая маржа), без учёта оттока и дисконтирования."""
-    gm = _share(gross_margin, "Валовая маржа")
-    monthly_gross_profit = float(arpa_month) * gm
-    if monthly_gross_profit <= 0:
-        raise MetricError("Валовая прибыль с клиента в месяц не положительна — затраты не окупятся никогда.")
-    return float(cac) / monthly_gross_profit
+    return finance.ltv_horizon(numbers(arpa_month, "ARPA") * gm, churn)
 
 
 def ltv_to_cac(ltv: float, cac: float) -> float:
@@ -66,19 +56,9 @@ def ltv_to_cac(ltv: float, cac: float) -> float:
 # лого-отток, новый MRR и CAC по сегментам. Всё векторно (pandas), периоды —
 # включительно, как в ``acquisition.in_period``.
 
-import pandas as pd  # noqa: E402 — нужен только функциям ниже
-
-SEGMENTS = ("smb", "mid_market", "enterprise")
-
-
-def _frame(frame, columns, name):
-    from salesbook.toolkit.acquisition import _require
-
-    _require(frame, columns, name)
-
 
 def _with_segment(mrr, accounts):
-    _frame(accounts, ["account_id", "segment"], "accounts")
+    require_columns(accounts, ["account_id", "segment"], "accounts")
     return mrr.merge(accounts[["account_id", "segment"]], on="account_id", how="left", validate="m:1")
 
 
@@ -88,10 +68,8 @@ def gross_margin_for_period(mrr, cogs, start, end, business_line: str = "b2b") -
     Выручка месяца B2B равна MRR на конец месяца (так устроены данные курса).
     Тот же расчёт, что :func:`salesbook.toolkit.retention.gross_margin`, с таблицей MRR на входе.
     """
-    from salesbook.toolkit.retention import b2b_revenue, gross_margin
-
-    _frame(mrr, ["month", "mrr_rub"], "mrr")
-    return gross_margin(cogs, b2b_revenue(mrr), start, end, business_line)
+    require_columns(mrr, ["month", "mrr_rub"], "mrr")
+    return retention.gross_margin(cogs, retention.b2b_revenue(mrr), start, end, business_line)
 
 
 def arpa_for_period(mrr, start, end, accounts=None, by: str | None = None):
@@ -101,32 +79,30 @@ def arpa_for_period(mrr, start, end, accounts=None, by: str | None = None):
     не входит). С ``accounts`` и ``by="segment"`` — по сегментам (Series).
     Обёртка над :func:`salesbook.toolkit.retention.arpa`, которая сама добавляет сегмент.
     """
-    from salesbook.toolkit.retention import arpa
-
     if by is not None:
         if accounts is None:
             raise MetricError("Чтобы посчитать ARPA по сегментам, передайте таблицу accounts.")
         mrr = _with_segment(mrr, accounts)
-    return arpa(mrr, start, end, by=by)
+    return retention.arpa(mrr, start, end, by=by)
 
 
 def logo_churn_monthly(mrr, start, end, accounts=None, by: str | None = None):
-    """Месячный лого-отток за период: ушедшие клиенты / клиенты на начало месяца.
+    """Месячный лого-отток за период: ушедшие клиенты / клиенты, платившие на начало месяца.
 
-    Числитель и знаменатель суммируются по всем месяцам периода (взвешенное
-    среднее, а не среднее месячных долей). Обёртка над
-    :func:`salesbook.toolkit.retention.churn_rates`, которая сама добавляет сегмент.
+    Одно число (или Series по сегментам) — столбец ``logo_churn`` из
+    :func:`salesbook.toolkit.retention.churn_rates`, единственного расчёта оттока
+    в курсе: числитель и знаменатель суммируются по всем месяцам периода
+    (взвешенное среднее, а не среднее месячных долей). Период называйте явно:
+    по сегментам курс берёт ``course.YEARS_2024_2025``.
     """
-    from salesbook.toolkit.retention import churn_rates
-
     if by is not None:
         if accounts is None:
             raise MetricError("Чтобы посчитать отток по сегментам, передайте таблицу accounts.")
-        rates = churn_rates(_with_segment(mrr, accounts), start, end, by=by)["logo_churn"]
+        rates = retention.churn_rates(_with_segment(mrr, accounts), start, end, by=by)["logo_churn"]
         if rates.isna().any():
             raise MetricError("В одном из сегментов нет клиентов на начало месяцев периода — отток не определён.")
         return rates.rename("monthly_churn")
-    return float(churn_rates(mrr, start, end)["logo_churn"].iloc[0])
+    return float(retention.churn_rates(mrr, start, end)["logo_churn"].iloc[0])
 
 
 def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
@@ -134,10 +110,8 @@ def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
 
     Именно этот MRR «окупает» CAC: с него начинается окупаемость в разделе 1.1.3.
     """
-    from salesbook.toolkit.acquisition import in_period, new_customer_deals
-
-    deals = new_customer_deals(opportunities)
-    deals = deals[in_period(deals["close_date"], start, end)]
+    deals = acquisition.new_customer_deals(opportunities)
+    deals = deals[acquisition.in_period(deals["close_date"], start, end)]
     if deals.empty:
         raise MetricError("За период нет новых клиентов — стартовый MRR не определён.")
     if by is None:
@@ -151,12 +125,10 @@ def segment_acquisition_costs(marketing_spend, sm_costs, reps, leads, opportunit
     Распределение — как в :func:`salesbook.toolkit.acquisition.cac_by_segment`: зарплаты AE и SE
     по командам, всё остальное — пропорционально числу SQL сегмента.
     """
-    from salesbook.toolkit.acquisition import cac_by_segment, in_period
-
-    _frame(leads, ["sql_date", "segment"], "leads")
-    if not in_period(leads["sql_date"], start, end).any():
+    require_columns(leads, ["sql_date", "segment"], "leads")
+    if not acquisition.in_period(leads["sql_date"], start, end).any():
         raise MetricError("За период нет SQL — общие затраты нечем распределить между сегментами.")
-    table = cac_by_segment(marketing_spend, sm_costs, leads, opportunities, reps, start, end, segments=SEGMENTS)
+    table = acquisition.cac_by_segment(marketing_spend, sm_costs, leads, opportunities, reps, start, end, segments=SEGMENTS)
     return table["costs"].fillna(0.0).rename("costs_rub")
 
 
@@ -164,17 +136,17 @@ def segment_economics(tables: dict, start, end, churn_start=None, churn_end=None
     """Юнит-экономика по сегментам B2B за период: вход для окупаемости и LTV/CAC.
 
     ``tables`` — словарь таблиц из ``salesbook.data.load`` (нужны marketing_spend,
-    sm_costs, reps, leads, opportunities, mrr, cogs, accounts). Отток берётся за
-    отдельный, обычно более длинный период ``churn_start``–``churn_end``: за один
-    год в крупном бизнесе может не уйти ни один клиент, и LTV выйдет бесконечным.
+    sm_costs, reps, leads, opportunities, mrr, cogs, accounts). CAC, стартовый MRR,
+    ARPA и маржа — за период ``start``–``end`` (клиенты, пришедшие в этот период).
+    Отток берётся за отдельный, обычно более длинный период ``churn_start``–``churn_end``
+    (в курсе — ``course.YEARS_2024_2025``): за один год в крупном бизнесе может не уйти
+    ни один клиент, и LTV выйдет бесконечным.
 
     Столбцы: ``cac``, ``new_mrr`` (стартовый MRR нового клиента), ``arpa``,
     ``gross_margin`` (одна на всю линию: себестоимость по сегментам не делится),
-    ``monthly_churn``, ``ltv`` (ARPA × маржа / отток), ``ltv_cac``,
-    ``payback_months`` (CAC / (новый MRR × маржа)).
+    ``monthly_churn``, ``ltv`` (ARPA × маржа / отток, как :func:`simple_ltv`; при нулевом оттоке — ``inf``), ``ltv_cac``,
+    ``payback_months`` (:func:`salesbook.toolkit.finance.payback_simple`: CAC / (новый MRR × маржа)).
     """
-    from salesbook.toolkit.acquisition import new_customers
-
     need = ["marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts"]
     missing = [n for n in need if n not in tables]
     if missing:
@@ -183,24 +155,24 @@ def segment_economics(tables: dict, start, end, churn_start=None, churn_end=None
     churn_start = start if churn_start is None else churn_start
     churn_end = end if churn_end is None else churn_end
     costs = segment_acquisition_costs(t["marketing_spend"], t["sm_costs"], t["reps"], t["leads"], t["opportunities"], start, end)
-    customers = pd.Series({s: new_customers(t["opportunities"], start, end, segment=s) for s in SEGMENTS})
+    customers = pd.Series({s: acquisition.new_customers(t["opportunities"], start, end, segment=s) for s in SEGMENTS})
     frame = pd.DataFrame({"costs": costs, "customers": customers})
     frame["cac"] = frame["costs"] / frame["customers"].where(frame["customers"] > 0)
     frame["new_mrr"] = new_mrr_per_customer(t["opportunities"], start, end, by="segment")
     frame["arpa"] = arpa_for_period(t["mrr"], start, end, t["accounts"], by="segment")
     frame["gross_margin"] = gross_margin_for_period(t["mrr"], t["cogs"], start, end)
     frame["monthly_churn"] = logo_churn_monthly(t["mrr"], churn_start, churn_end, t["accounts"], by="segment")
-    frame["ltv"] = frame["arpa"] * frame["gross_margin"] / frame["monthly_churn"]
+    frame["ltv"] = finance.ltv_horizon(frame["arpa"] * frame["gross_margin"], frame["monthly_churn"])
     frame["ltv_cac"] = frame["ltv"] / frame["cac"]
-    frame["payback_months"] = frame["cac"] / (frame["new_mrr"] * frame["gross_margin"])
+    frame["payback_months"] = finance.payback_simple(frame["cac"], frame["new_mrr"] * frame["gross_margin"])
     frame.index.name = "segment"
     return frame.loc[list(SEGMENTS)]
 
 
 def monthly_gross_margin(mrr, cogs, business_line: str = "b2b") -> pd.Series:
     """Валовая маржа каждого месяца: 1 − себестоимость месяца / выручка месяца."""
-    _frame(mrr, ["month", "mrr_rub"], "mrr")
-    _frame(cogs, ["month", "business_line", "amount_rub"], "cogs")
+    require_columns(mrr, ["month", "mrr_rub"], "mrr")
+    require_columns(cogs, ["month", "business_line", "amount_rub"], "cogs")
     revenue = mrr.groupby("month")["mrr_rub"].sum()
     cost = cogs[cogs["business_line"] == business_line].groupby("month")["amount_rub"].sum()
     revenue = revenue[revenue > 0]
@@ -216,7 +188,7 @@ def cohort_gross_profit_curve(mrr, cogs, account_ids, months: int | None = None)
     обрезается там, где данные есть ещё не у всех клиентов когорты (иначе хвост
     занижен не оттоком, а концом истории).
     """
-    _frame(mrr, ["month", "account_id", "mrr_rub"], "mrr")
+    require_columns(mrr, ["month", "account_id", "mrr_rub"], "mrr")
     ids = pd.Index(pd.unique(pd.Series(list(account_ids), dtype=object)))
     if len(ids) == 0:
         raise MetricError("Когорта пуста.")
@@ -236,7 +208,7 @@ def cohort_gross_profit_curve(mrr, cogs, account_ids, months: int | None = None)
     return curve.rename("gross_profit_rub")
 
 
-def commercial_cost_structure(tables: dict, start, end, fit_start="2023-01-01", fit_end="2025-12-31") -> pd.DataFrame:
+def commercial_cost_structure(tables: dict, start, end, fit_start=DATA_START, fit_end=DATA_END) -> pd.DataFrame:
     """Постоянные и переменные затраты коммерческой части B2B в среднем за месяц периода.
 
     Постоянные (не зависят от числа клиентов в месяце): рекламный бюджет, оклады,
@@ -251,9 +223,6 @@ def commercial_cost_structure(tables: dict, start, end, fit_start="2023-01-01", 
     Упрощения: премии привязаны к новым продажам, а не ко всей выручке, но
     считаются долей выручки; взносы с премий отнесены к постоянным.
     """
-    from salesbook.toolkit.finance import split_fixed_variable
-    from salesbook.toolkit.acquisition import in_period
-
     need = ["marketing_spend", "sm_costs", "mrr", "cogs"]
     missing = [n for n in need if n not in tables]
     if missing:
@@ -262,15 +231,15 @@ def commercial_cost_structure(tables: dict, start, end, fit_start="2023-01-01", 
     revenue = mrr.groupby("month")["mrr_rub"].sum()
     cost = cogs[cogs["business_line"] == "b2b"].groupby("month")["amount_rub"].sum()
     fit = revenue.rename("revenue").to_frame().join(cost.rename("cogs"), how="inner").dropna()
-    fit = fit[in_period(fit.index.to_series(), fit_start, fit_end)]
-    fixed_cogs, variable_rate = split_fixed_variable(fit["cogs"], fit["revenue"])
-    period_revenue = revenue[in_period(revenue.index.to_series(), start, end)]
+    fit = fit[acquisition.in_period(fit.index.to_series(), fit_start, fit_end)]
+    fixed_cogs, variable_rate = finance.split_fixed_variable(fit["cogs"], fit["revenue"])
+    period_revenue = revenue[acquisition.in_period(revenue.index.to_series(), start, end)]
     n_months = len(period_revenue)
     if n_months == 0 or period_revenue.sum() <= 0:
         raise MetricError("За период нет выручки — структуру затрат не с чем сравнить.")
     monthly_revenue = float(period_revenue.sum()) / n_months
-    media = float(spend.loc[in_period(spend["month"], start, end) & (spend["business_line"] == "b2b"), "spend_rub"].sum()) / n_months
-    by_type = sm[in_period(sm["month"], start, end)].groupby("cost_type")["amount_rub"].sum() / n_months
+    media = float(spend.loc[acquisition.in_period(spend["month"], start, end) & (spend["business_line"] == "b2b"), "spend_rub"].sum()) / n_months
+    by_type = sm[acquisition.in_period(sm["month"], start, end)].groupby("cost_type")["amount_rub"].sum() / n_months
     rows = {"media": ("fixed", media)}
     for cost_type, amount in by_type.items():
         rows[cost_type] = ("variable" if cost_type == "bonus" else "fixed", float(amount))
@@ -292,12 +261,10 @@ def b2c_channel_economics(b2c_users, b2c_purchases, marketing_spend, cogs, start
     горизонте до конца данных, а не прогноз: хвост жизни ещё впереди.
     Органика остаётся в таблице с пустыми CAC и LTV/CAC.
     """
-    from salesbook.toolkit.acquisition import in_period
-
-    _frame(b2c_users, ["user_id", "signup_date", "acquisition_channel"], "b2c_users")
-    _frame(b2c_purchases, ["user_id", "amount_rub"], "b2c_purchases")
-    _frame(marketing_spend, ["month", "business_line", "channel", "spend_rub"], "marketing_spend")
-    users = b2c_users[in_period(b2c_users["signup_date"], start, end)]
+    require_columns(b2c_users, ["user_id", "signup_date", "acquisition_channel"], "b2c_users")
+    require_columns(b2c_purchases, ["user_id", "amount_rub"], "b2c_purchases")
+    require_columns(marketing_spend, ["month", "business_line", "channel", "spend_rub"], "marketing_spend")
+    users = b2c_users[acquisition.in_period(b2c_users["signup_date"], start, end)]
     if users.empty:
         raise MetricError("За период нет регистраций B2C.")
     bought = b2c_purchases.merge(users[["user_id", "acquisition_channel"]], on="user_id", how="inner")
@@ -306,7 +273,7 @@ def b2c_channel_economics(b2c_users, b2c_purchases, marketing_spend, cogs, start
     if revenue_all <= 0:
         raise MetricError("У B2C нет выручки — маржу посчитать нельзя.")
     margin = 1 - cost_all / revenue_all
-    spend = marketing_spend[in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == "b2c")]
+    spend = marketing_spend[acquisition.in_period(marketing_spend["month"], start, end) & (marketing_spend["business_line"] == "b2c")]
     table = pd.DataFrame({
         "spend_rub": spend.groupby("channel")["spend_rub"].sum(),
         "signups": users.groupby("acquisition_channel").size(),
@@ -329,10 +296,8 @@ def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = No
     Нужна, чтобы взвесить сегменты: доля SMB в этой сумме — вес оттока SMB в
     оттоке всей компании.
     """
-    from salesbook.toolkit.acquisition import in_period
-
-    _frame(mrr, ["month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"], "mrr")
-    rows = mrr[in_period(mrr["month"], start, end)]
+    require_columns(mrr, ["month", "account_id", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"], "mrr")
+    rows = mrr[acquisition.in_period(mrr["month"], start, end)]
     previous = rows["mrr_rub"] + rows["churn_rub"] + rows["contraction_rub"] - rows["new_rub"] - rows["expansion_rub"]
     active = previous > 0.005
     if by is None:
@@ -351,8 +316,6 @@ def company_economics(tables: dict, start, end) -> dict[str, float]:
     клиента), ``arpa``, ``gm`` (валовая маржа), ``churn`` (месячный лого-отток).
     ``tables`` — словарь таблиц курса (marketing_spend, sm_costs, opportunities, mrr, cogs).
     """
-    from salesbook.toolkit import acquisition
-
     customers = acquisition.new_customers(tables["opportunities"], start, end)
     costs = acquisition.acquisition_costs(tables["marketing_spend"], tables["sm_costs"], start, end)
     return {
