@@ -30,6 +30,7 @@ SUSPICIOUS = re.compile(
     rf"|\d{{1,3}}(?:{_SPACE}\d{{3}})+)"  # разряды
 )
 
+_SPACES = re.compile("[\u00a0\u202f]")
 _FENCE = re.compile(r"^(`{3,}|:{3,})\s*(?:\{([\w:-]+)\})?(.*)$")
 _CODE_DIRECTIVES = {"code-cell", "math", "code-block", "code"}
 _HIDDEN = [
@@ -92,9 +93,10 @@ def find(root: Path, sources: list[Path]) -> list[str]:
     problems = []
     for source in sources:
         rel = source.relative_to(root).as_posix()
-        phrases = [e["phrase"] for e in exceptions.get(rel, [])]
+        phrases = [_SPACES.sub(" ", e["phrase"]) for e in exceptions.get(rel, [])]
         used = set()
         for number, line in prose_lines(source.read_text(encoding="utf-8")):
+            line = _SPACES.sub(" ", line)  # во фразе исключения пробелы обычные
             for phrase in phrases:
                 if phrase in line:
                     used.add(phrase)
@@ -102,6 +104,5 @@ def find(root: Path, sources: list[Path]) -> list[str]:
             for match in SUSPICIOUS.finditer(_hide(line)):
                 problems.append(f"{rel}:{number}: «{match.group(0).strip()}» — вставьте из кода или внесите в {EXCEPTIONS}")
         problems += [f"{rel}: исключения «{p}» больше нет в тексте — уберите его из {EXCEPTIONS}" for p in phrases if p not in used]
-    known = {s.relative_to(root).as_posix() for s in sources}
-    problems += [f"{EXCEPTIONS}: нет раздела {name}" for name in exceptions if name not in known]
+    problems += [f"{EXCEPTIONS}: нет раздела {name}" for name in exceptions if not (root / name).exists()]
     return problems
