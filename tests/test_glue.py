@@ -152,3 +152,9 @@ def test_every_section_with_glued_values_has_them_recorded():
         nb = notebooks.read_source(source)
         names = {n for c in nb.cells if c.cell_type == "code" and glue.is_glue_cell(c) for n in glue.glued_names(c)}
         assert names == set(glue.committed(source, ROOT)), f"{source.name}: выполните make notebooks"
+
+
+def test_days_format():
+    from salesbook.runtime import fmt
+
+    assert fmt.days(28) == "28\u00a0дн." and fmt.days(None) == "—"

@@ -51,6 +51,12 @@ def months(value, digits: int = 1) -> str:
     return text if text == "—" else f"{text}{NBSP}мес."
 
 
+def days(value, digits: int = 0) -> str:
+    """Срок в днях: ``days(28)`` → «28 дн.»."""
+    text = number(value, digits)
+    return text if text == "—" else f"{text}{NBSP}дн."
+
+
 def compact_rub(value) -> str:
     """Крупные суммы коротко: 1 250 000 → «1,25 млн ₽», 3 400 → «3,4 тыс. ₽»."""
     if not _is_number(value) or not math.isfinite(float(value)):
