@@ -7,7 +7,7 @@ from salesbook.authoring.notebooks import ROOT
 
 #: Разделы, чей текст ещё не переведён на вставку чисел из кода.
 NOT_YET_CONVERTED = {
-    "10_2_ab", "10_3_cycle",
+    "10_3_cycle",
 }
 
 

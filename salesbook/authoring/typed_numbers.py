@@ -97,7 +97,7 @@ def find(root: Path, sources: list[Path]) -> list[str]:
         used = set()
         for number, line in prose_lines(source.read_text(encoding="utf-8")):
             line = _SPACES.sub(" ", line)  # во фразе исключения пробелы обычные
-            for phrase in phrases:
+            for phrase in sorted(phrases, key=len, reverse=True):  # длинная фраза раньше вложенной в неё
                 if phrase in line:
                     used.add(phrase)
                     line = line.replace(phrase, " " * len(phrase))
