@@ -5,15 +5,9 @@ import pytest
 from salesbook.authoring import notebooks, typed_numbers
 from salesbook.authoring.notebooks import ROOT
 
-#: Разделы, чей текст ещё не переведён на вставку чисел из кода.
-NOT_YET_CONVERTED = {
-    "10_3_cycle",
-}
-
 
 def test_prose_has_no_typed_data_numbers():
-    sources = [s for s in notebooks.section_sources() if s.stem not in NOT_YET_CONVERTED]
-    problems = typed_numbers.find(ROOT, sources)
+    problems = typed_numbers.find(ROOT, notebooks.section_sources())
     assert problems == [], "\n".join(problems)
 
 
