@@ -3,10 +3,14 @@
 В исходнике раздела ячейка с тегами ``glue, remove-cell`` передаёт посчитанные
 значения в текст::
 
-    fmt.glue("cac.all.2024", full_cac, fmt.rub)
+    fmt.glue("cac.b2b.2024", full_cac, fmt.rub)
 
-а текст ссылается на них ролью ``{glue:text}`cac.all.2024```. Имя — ``метрика.сегмент.период``:
-одно и то же имя в двух разделах обязано означать одно и то же число (это проверяет тест).
+а текст ссылается на них ролью ``{glue:text}`cac.b2b.2024```. Имя — ``метрика.сегмент.период``
+латиницей: сегмент — ``b2b``, ``smb``, ``mid_market``, ``enterprise``, ``b2c`` или другой срез
+(канал, эксперимент), период — ``2024``, ``2024_2025``, ``2025h1``…, для констант кода —
+``default``. Одно имя в двух разделах обязано означать одно и то же число (это проверяет
+тест); другое определение или период — другое имя (``median_cycle_days_first_deal`` и
+``median_cycle_days_won``).
 
 * **Книга.** myst-nb исполняет раздел и вставляет значения сам; расширение Sphinx
   сверяет их с записанными (:func:`compare`) и роняет сборку при расхождении.
@@ -39,23 +43,35 @@ def is_glue_cell(cell) -> bool:
     return "glue" in cell.get("metadata", {}).get("tags", [])
 
 
+def _glue_calls(cell) -> list[tuple[ast.stmt, ast.Call | None]]:
+    """Инструкции ячейки и вызов ``fmt.glue`` в каждой (``None`` — инструкция не такая)."""
+    calls = []
+    for stmt in ast.parse(cell.source).body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        ok = isinstance(call, ast.Call) and ast.unparse(call.func) in GLUE_CALLS
+        calls.append((stmt, call if ok else None))
+    return calls
+
+
+def _name(call: ast.Call | None) -> str | None:
+    arg = call.args[0] if call is not None and call.args else None
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+
+
 def lint_cell(cell) -> list[str]:
     """Нарушения договорённостей в ячейке ``glue``: только вызовы ``fmt.glue`` с именами по образцу.
 
     Ячейки ``glue`` нет в тетрадях, поэтому она не должна ничего определять для следующих ячеек.
     """
     try:
-        tree = ast.parse(cell.source)
+        calls = _glue_calls(cell)
     except SyntaxError as exc:
         return [f"синтаксическая ошибка в ячейке glue: {exc.msg}"]
     problems = []
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or ast.unparse(call.func) not in GLUE_CALLS:
+    for stmt, call in calls:
+        if call is None:
             problems.append(f"в ячейке glue строка {stmt.lineno} — не вызов fmt.glue(...)")
-            continue
-        name = call.args[0] if call.args else None
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and NAME.match(name.value)):
+        elif not NAME.match(_name(call) or ""):
             problems.append(f"в ячейке glue строка {stmt.lineno}: имя — строка вида «метрика.сегмент.период»")
     return problems
 
@@ -63,15 +79,9 @@ def lint_cell(cell) -> list[str]:
 def glued_names(cell) -> list[str]:
     """Имена, которые передаёт ячейка ``glue`` (первый аргумент каждого вызова)."""
     try:
-        tree = ast.parse(cell.source)
+        return [name for _, call in _glue_calls(cell) if (name := _name(call))]
     except SyntaxError:
         return []
-    return [
-        stmt.value.args[0].value
-        for stmt in tree.body
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and stmt.value.args
-        and isinstance(stmt.value.args[0], ast.Constant) and isinstance(stmt.value.args[0].value, str)
-    ]
 
 
 def lint(nb) -> list[str]:
