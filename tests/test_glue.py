@@ -9,14 +9,8 @@ from salesbook.authoring import glue, notebooks
 from salesbook.authoring.notebooks import ROOT, AuthoringError
 
 SOURCE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
+jupytext: {text_representation: {extension: .md, format_name: myst}}
+kernelspec: {display_name: Python 3, language: python, name: python3}
 ---
 
 # 9.9. Демо
@@ -42,9 +36,11 @@ fmt.glue("share.smb.2024", 0.0296, fmt.pct)
 
 @pytest.fixture
 def tree(tmp_path):
-    (tmp_path / "book" / "ch99").mkdir(parents=True)
-    (tmp_path / "book" / "ch99" / "9_9_demo.md").write_text(SOURCE, encoding="utf-8")
-    (tmp_path / "salesbook" / "exercises").mkdir(parents=True)
+    """Курс из одного раздела во временной папке."""
+    source = tmp_path / "book" / "ch99" / "9_9_demo.md"
+    source.parent.mkdir(parents=True)
+    source.write_text(SOURCE, encoding="utf-8")
+    (tmp_path / notebooks.SOLUTIONS_JSON).parent.mkdir(parents=True)
     return tmp_path
 
 
