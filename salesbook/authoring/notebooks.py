@@ -16,7 +16,10 @@
                (см. :mod:`salesbook.authoring.exercise_cells`);
 ``starter``    заготовка, написанная руками (прямо перед решением), — только в рабочей
                тетради и книге (в книге без вывода: ``remove-output``);
-``book-only``  только в книге (статичная замена интерактивного виджета).
+``book-only``  только в книге (статичная замена интерактивного виджета);
+``glue``       передаёт посчитанные числа в текст (``fmt.glue``) — только в книге, скрыта
+               (``remove-cell``); в тетради генератор подставляет записанный текст значений
+               (``salesbook/authoring/glue.py``).
 
 Тетради пишутся побайтно одинаково при каждом запуске: идентификаторы ячеек
 выводятся из имени файла и номера ячейки, выводов и счётчиков нет.
@@ -35,6 +38,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from salesbook.authoring import glue
 from salesbook.authoring.exercise_cells import MarkerError, cell_tags, check_line, exercise_title, expand
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +49,7 @@ BOOK_TAGS = {
     "setup": {"remove-cell"},
     "starter": {"remove-output"},
     "solution": {"hide-input"},
+    "glue": {"remove-cell"},
 }
 
 WORKBOOK_NOTE = (
@@ -120,6 +125,7 @@ def lint_source(path: Path, root: Path = ROOT) -> list[str]:
             problems.append(f"{rel}, упражнение {ex_id}: в заготовке нет пропуска ___ — пометьте строки решения меткой # ___")
         if "___" in solution.source:
             problems.append(f"{rel}, упражнение {ex_id}: в решении остался пропуск ___")
+    problems += [f"{rel}, {p}" for p in glue.lint(nb)]
     return problems
 
 
@@ -284,12 +290,13 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
     source = expanded_source(path, root)
     texts = {}
     solutions: dict[str, str] = {}
+    values = glue.committed(path, root)
     for variant in VARIANTS:
         counter = [0]
         cells = []
         for cell in source.cells:
             tags = set(cell_tags(cell))
-            if "book-only" in tags:
+            if tags & {"book-only", "glue"}:
                 continue
             if variant == "notebooks" and "solution" in tags:
                 continue
@@ -297,7 +304,7 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
                 continue
             if cell.cell_type == "markdown":
                 try:
-                    body = myst_to_markdown(cell.source, root, counter)
+                    body = myst_to_markdown(_paste_glued(cell.source, values, path, root), root, counter)
                 except AuthoringError as exc:
                     raise AuthoringError(f"{rel}: {exc}") from None
                 if not body.strip():
@@ -326,6 +333,14 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
     return Rendered(texts["notebooks"], texts["solutions"], solutions)
 
 
+def _paste_glued(text: str, values: dict, path: Path, root: Path) -> str:
+    try:
+        return glue.substitute(text, values)
+    except KeyError as exc:
+        where = glue.values_path(path, root).relative_to(root)
+        raise AuthoringError(f"значения {exc.args[0]} нет в {where} — выполните salesbook notebooks") from None
+
+
 def output_paths(path: Path, root: Path = ROOT) -> dict[str, Path]:
     rel = path.relative_to(root / "book").with_suffix(".ipynb")
     return {variant: root / variant / rel for variant in VARIANTS}
@@ -352,9 +367,10 @@ def generate(root: Path = ROOT, only: list[Path] | None = None) -> list[Path]:
     соседний ещё не дописан); solutions.json тогда дополняется, а не пишется заново.
     """
     if only:
-        return _generate_only([Path(p).resolve() for p in only], root)
+        paths = [Path(p).resolve() for p in only]
+        return glue.refresh(paths, root) + _generate_only(paths, root)
+    written = glue.refresh(section_sources(root), root) + glue.remove_stale(section_sources(root), root)
     files = expected_files(root)
-    written = []
     for path, text in files.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -404,6 +420,7 @@ def out_of_sync(root: Path = ROOT) -> list[str]:
         for extra in (root / variant).rglob("*.ipynb"):
             if extra not in files and ".ipynb_checkpoints" not in extra.parts:
                 problems.append(f"{extra.relative_to(root)} не соответствует ни одному исходнику")
+    problems += [f"{p.relative_to(root)} не соответствует ни одному исходнику" for p in glue.stale_files(section_sources(root), root)]
     return problems
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from salesbook.authoring import notebooks
+from salesbook.authoring import glue, notebooks
 from salesbook.authoring.notebooks import ROOT
 
 
@@ -78,6 +78,9 @@ def run(section: str) -> int:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     others = [str(p.relative_to(ROOT)) for p in notebooks.section_sources() if p != path]
     config["sphinx"]["config"]["nb_execution_excludepatterns"] = others
+    # у неисполненных соседей {glue:text} пуст — не ошибка; раздел берётся из кэша, куда его записал generate
+    config["sphinx"]["config"]["suppress_warnings"] = ["myst.domains", "mystnb.glue"]
+    config["execute"]["cache"] = str(ROOT / glue.CACHE_DIR)
     (out / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     (out / "_toc.yml").write_text(yaml.safe_dump(_toc_with(path), allow_unicode=True), encoding="utf-8")
     print(f"— книга с этим разделом: {out / 'html'}")

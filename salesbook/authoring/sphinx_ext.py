@@ -11,6 +11,10 @@
    после сборки эти подписи заменяются в HTML по словарю ниже. Словарь — точные
    строки, так что новая английская подпись после обновления темы не
    переведётся молча, а будет поймана тестом интерфейса.
+5. Числа в тексте разделов (``{glue:text}``) после исполнения сверяются с записанными
+   в ``book/_glue/`` — по ним собраны тетради. Расхождение — предупреждение, то есть
+   провал сборки с ``--warningiserror``: данные или код сдвинули число, нужно
+   выполнить ``make notebooks``.
 """
 
 from __future__ import annotations
@@ -229,11 +233,43 @@ def _register_russian_bibliography_style() -> None:
     register_plugin("pybtex.style.formatting", "russian", RussianStyle, force=True)
 
 
+def _check_glued_values(app, doctree):
+    """Значения ``fmt.glue`` этого исполнения совпадают с ``book/_glue/…json`` (пункт 5)."""
+    from myst_nb.core.variables import format_plain_text
+    from myst_nb.sphinx_ import NbMetadataCollector
+    from sphinx.util import logging
+
+    from salesbook.authoring import glue
+
+    docname = app.env.docname
+    source = Path(app.env.doc2path(docname))
+    book = Path(app.srcdir) / "book"
+    if source.suffix != ".md" or book not in source.parents or not source.name[0].isdigit():
+        return
+    recorded_path = glue.values_path(source, Path(app.srcdir))
+    app.env.note_dependency(str(recorded_path))
+    doc_data = NbMetadataCollector.get_doc_data(app.env).get(docname, {})
+    if not doc_data.get("exec_data"):
+        return  # раздел не исполнялся (например, соседний раздел в salesbook check-section)
+    executed = {}
+    if doc_data.get("glue"):
+        outputs = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.glue.json"
+        data = json.loads(outputs.read_text(encoding="utf-8"))
+        # тот же текст, что вставляет роль {glue:text}
+        executed = {name: format_plain_text(out["data"]["text/plain"], "s") for name, out in data.items()}
+    recorded = glue.committed(source, Path(app.srcdir))
+    for problem in glue.compare(executed, recorded):
+        logging.getLogger(__name__).warning(
+            f"{problem} — выполните make notebooks", location=docname, type="salesbook", subtype="glue"
+        )
+
+
 def setup(app):
     _russian_exec_table()
     _register_russian_bibliography_style()
     app.connect("source-read", _expand_exercises)
     app.connect("doctree-read", _number_exercises_per_page)
+    app.connect("doctree-read", _check_glued_values)
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
     app.connect("build-finished", _translate_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

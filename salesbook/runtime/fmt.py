@@ -2,6 +2,9 @@
 
 Разделитель разрядов и пробел перед знаком единицы — неразрывные (U+00A0),
 чтобы число не разрывалось переносом строки ни в тетради, ни в книге.
+
+``glue`` передаёт посчитанное число в текст раздела: в книге его вставляет роль
+``{glue:text}`имя```, в тетради — генератор (``salesbook/authoring/glue.py``).
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ def months(value, digits: int = 1) -> str:
     return text if text == "—" else f"{text}{NBSP}мес."
 
 
+def days(value, digits: int = 0) -> str:
+    """Срок в днях: ``days(28)`` → «28 дн.»."""
+    text = number(value, digits)
+    return text if text == "—" else f"{text}{NBSP}дн."
+
+
 def compact_rub(value) -> str:
     """Крупные суммы коротко: 1 250 000 → «1,25 млн ₽», 3 400 → «3,4 тыс. ₽»."""
     if not _is_number(value) or not math.isfinite(float(value)):
@@ -85,3 +94,40 @@ def table(frame, formats: dict | None = None, names: dict | None = None, index_l
         shown.index = [label(v) for v in shown.index]
         shown.index.name = None
     return shown.rename(columns=names or {})
+
+
+GLUE_MIME = "application/vnd.salesbook.glue+json"
+
+
+class _Glued:
+    """Значение для вставки в текст: готовая строка (``text/plain``) и исходное число (``GLUE_MIME``)."""
+
+    def __init__(self, text: str, value):
+        self.text, self.value = text, value
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # repr строки: роль {glue:text} снимает кавычки через literal_eval
+        return {"text/plain": repr(self.text), GLUE_MIME: {"text": self.text, "value": self.value}}
+
+
+def _plain(value):
+    """Исходное значение в виде, пригодном для JSON: число (12 значащих цифр) или строка."""
+    if _is_number(value) and math.isfinite(float(value)):
+        return float(f"{float(value):.12g}")
+    return str(value)
+
+
+def glue(name: str, value, formatter=number) -> str:
+    """Передать значение в текст раздела под именем ``метрика.сегмент.период``.
+
+    ``glue("cac.b2b.2024", full_cac, fmt.rub)`` — в тексте раздела
+    ``{glue:text}`cac.b2b.2024``` станет «967 891 ₽». ``formatter`` — функция
+    этого модуля (``rub``, ``pct``, ``months``…) или своя; строки вставляются как есть.
+    Вызывается в ячейках с тегом ``glue``: их нет в тетрадях учащихся, а значения
+    туда подставляет генератор тетрадей. Возвращает вставляемый текст.
+    """
+    from myst_nb import glue as myst_glue
+
+    text = value if isinstance(value, str) else formatter(value)
+    myst_glue(name, _Glued(text, _plain(value)), display=False)
+    return text

@@ -1,0 +1,75 @@
+"""Числа в тексте разделов не набираются руками: каждое зависящее от данных — из кода ({glue:text})."""
+
+import pytest
+
+from salesbook.authoring import notebooks, typed_numbers
+from salesbook.authoring.notebooks import ROOT
+
+
+def test_prose_has_no_typed_data_numbers():
+    problems = typed_numbers.find(ROOT, notebooks.section_sources())
+    assert problems == [], "\n".join(problems)
+
+
+PLANTED = """---
+jupytext:
+  text_representation:
+    format_name: myst
+---
+
+(ch99-demo)=
+# 9.9. Демо за 2024 год
+
+Полный CAC — 967 891 ₽, в 2,9 раза больше рекламного; за 2024 год пришло 245 клиентов.
+Ориентир Skok — окупить CAC быстрее 12 месяцев {cite:p}`skok2013saasmetrics`.
+Из кода: {glue:text}`cac.b2b.2024`, ссылка {ref}`1.1.2 <ch01-ltv>`, код `x = 0,5`, формула $0,5 \\cdot 3$.
+
+$$
+\\text{LTV} = 1\\,000 \\cdot 0,5
+$$
+
+```{code-cell} ipython3
+print("10 000 ₽")
+```
+
+:::{exercise} Скидка 15 %
+:label: ch99-q1
+Условие без чисел.
+:::
+
+```{admonition} Заметка
+Конверсия 12,5 % внутри заметки.
+```
+"""
+
+
+@pytest.fixture
+def section(tmp_path):
+    path = tmp_path / "book" / "ch99" / "9_9_demo.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(PLANTED, encoding="utf-8")
+    return tmp_path, path
+
+
+def _found(root, path):
+    return [p.split("«")[1].split("»")[0] for p in typed_numbers.find(root, [path]) if "«" in p]
+
+
+def test_planted_numbers_are_caught_and_markup_is_not(section):
+    root, path = section
+    assert _found(root, path) == ["967 891 ₽", "2,9 раза", "245 клиентов", "12 месяцев", "15 %", "12,5 %"]
+
+
+def test_exceptions_need_the_exact_phrase_and_must_stay_in_use(section):
+    root, path = section
+    (root / typed_numbers.EXCEPTIONS).write_text(
+        "book/ch99/9_9_demo.md:\n"
+        "  - phrase: \"быстрее 12 месяцев\"\n    why: ориентир Skok\n"
+        "  - phrase: \"Скидка 15 %\"\n    why: условие упражнения\n"
+        "  - phrase: \"давно удалённая фраза 5 %\"\n    why: устарело\n",
+        encoding="utf-8",
+    )
+    problems = typed_numbers.find(root, [path])
+    assert _found(root, path) == ["967 891 ₽", "2,9 раза", "245 клиентов", "12,5 %", "давно удалённая фраза 5 %"]
+    assert any("больше нет в тексте" in p for p in problems)
+    assert problems[0].startswith("book/ch99/9_9_demo.md:10: «967 891 ₽»")
