@@ -9,7 +9,7 @@ NBVAL := $(PYTEST) --nbval-lax -n 2 --dist loadfile -q
 export PYTHONHASHSEED := 0
 export SALESBOOK_PROGRESS := off
 
-.PHONY: help env book test test-unit test-notebooks test-book test-browser lab notebooks data lock bench clean
+.PHONY: help env book test lint test-unit test-notebooks test-book test-browser lab notebooks data lock bench clean
 
 help:
 	@echo "make book       — окружение + сборка книги в _build/html"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab        — JupyterLab с рабочими тетрадями"
 	@echo "make notebooks  — пересобрать notebooks/ и solutions/ из book/"
 	@echo "make data       — пересоздать datasets/ (масштаб 1)"
+	@echo "make lint       — линтер ruff (входит в make test)"
 
 env: $(STAMP)
 
@@ -44,7 +45,11 @@ test: env
 	if [ -f _build/browser-skipped.txt ]; then cat _build/browser-skipped.txt; fi; \
 	$(BIN)/python -m salesbook.authoring.testsummary _build/junit-*.xml
 
-test-unit: env
+# Линтер (ruff.toml): ошибки pyflakes и порядок импортов. Исправить: .venv/bin/ruff check --fix .
+lint: env
+	$(BIN)/ruff check .
+
+test-unit: env lint
 	$(PYTEST) tests -q -n 2 --junitxml=_build/junit-unit.xml
 
 test-notebooks: env

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
-from salesbook.runtime.checks import ___, Choice, Exercise, ExpectationError, Function, Mistake, Table
+from salesbook.runtime.checks import Choice, Exercise, ExpectationError, Function, Mistake, Table, ___
 
 EXPECTED = 123_456.78
 

@@ -1,8 +1,8 @@
 """Раздел 1.3: ошибки, которые ловятся признаком ответа, и согласованность эталонов."""
 
 
-from salesbook.toolkit import course, planning
 from salesbook.exercises import ch01_budget as ex
+from salesbook.toolkit import course, planning
 
 
 def test_derisk_choice_accepts_any_case_and_quotes():

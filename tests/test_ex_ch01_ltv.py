@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 
-from salesbook.toolkit import course, retention, unit_economics
 from salesbook.exercises import ch01_ltv as ex
 from salesbook.exercises import table
-
+from salesbook.toolkit import course, retention, unit_economics
 
 # ---------------------------------------------------------------------------
 # Упражнения

@@ -2,8 +2,8 @@
 
 import pytest
 
-from salesbook.toolkit import course, finance, unit_economics
 from salesbook.exercises import ch01_ltv_cac as ex
+from salesbook.toolkit import course, finance, unit_economics
 
 
 def test_company_ratio_matches_package_formula():

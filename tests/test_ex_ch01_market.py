@@ -3,11 +3,10 @@
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import market
-from salesbook.runtime.checks import ___
 from salesbook.exercises import ch01_market as ex
 from salesbook.exercises import table
-
+from salesbook.runtime.checks import ___
+from salesbook.toolkit import market
 
 # --- 1. Win rate -------------------------------------------------------------
 

@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from salesbook.toolkit import course, finance
 from salesbook.exercises import ch01_payback as ex
 from salesbook.exercises import table
+from salesbook.toolkit import course, finance
 
 
 def test_churn_makes_payback_longer():

@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import spin_bant
-from salesbook.runtime.checks import ___
 from salesbook.content import bant_leads, spin_calls
 from salesbook.data import load
 from salesbook.exercises import ch03_classic as ex
-
+from salesbook.runtime.checks import ___
+from salesbook.toolkit import spin_bant
 
 # --- 1. Типы SPIN ------------------------------------------------------------------------------
 

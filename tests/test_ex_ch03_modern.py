@@ -5,13 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import meddic
-from salesbook.runtime.checks import ___
 from salesbook.content import challenger_snippets as snippets
 from salesbook.content import meddic_notes as notes
 from salesbook.exercises import ch03_modern as ex
 from salesbook.exercises import table
-
+from salesbook.runtime.checks import ___
+from salesbook.toolkit import meddic
 
 # --- 1. Поведение Challenger ------------------------------------------------------
 

@@ -7,12 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import course, experiments, sales_scripts
-from salesbook.runtime.checks import ___
 from salesbook.content import cold_emails as ce
 from salesbook.exercises import ch03_scripts as ex
 from salesbook.exercises import table
-
+from salesbook.runtime.checks import ___
+from salesbook.toolkit import course, experiments, sales_scripts
 
 MARKERS = sales_scripts.CTA_MARKERS
 

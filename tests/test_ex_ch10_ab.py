@@ -11,9 +11,9 @@ from statsmodels.stats.proportion import (
     samplesize_proportions_2indep_onetail,
 )
 
-from salesbook.toolkit import experiments
 from salesbook.exercises import ch10_ab as ex
 from salesbook.exercises import table
+from salesbook.toolkit import experiments
 
 
 def _summary(experiment_id, metric):

@@ -1,9 +1,9 @@
 """Раздел 10.3: ошибки, которые ловятся не значением, а признаком ответа."""
 
 
-from salesbook.toolkit import course, cycle
 from salesbook.exercises import ch10_cycle as ex
 from salesbook.exercises import table
+from salesbook.toolkit import course, cycle
 
 
 def test_bottleneck_choice_and_its_mistakes():

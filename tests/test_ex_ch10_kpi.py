@@ -2,8 +2,8 @@
 
 import pytest
 
-from salesbook.runtime.checks import ___
 from salesbook.exercises import ch10_kpi as ex
+from salesbook.runtime.checks import ___
 
 
 def test_bad_kpi_is_calls_and_other_options_are_explained():

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesbook.runtime.checks import ___, Function, Number
 from salesbook.exercises import all_exercises
+from salesbook.runtime.checks import Function, Number, ___
 
 EXERCISES = all_exercises()
 IDS = [e.id for e in EXERCISES]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from salesbook.toolkit import market
 from salesbook.data import schemas
+from salesbook.toolkit import market
 from salesbook.toolkit.validation import MetricError
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Форматирование, квиз, прогресс, карта покрытия, контракт упражнений."""
 
-import json
-import os
 from pathlib import Path
 
 import pytest

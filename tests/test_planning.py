@@ -8,8 +8,8 @@ import numpy_financial as npf
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import acquisition, course, finance, planning
 from salesbook.data import load
+from salesbook.toolkit import acquisition, course, finance, planning
 from salesbook.toolkit.validation import MetricError
 
 YEAR_2025 = ("2025-01-01", "2025-12-31")

@@ -10,6 +10,6 @@
 """
 
 from salesbook.data.generator import generate
-from salesbook.data.load import DataError, TABLES, load, load_all
+from salesbook.data.load import TABLES, DataError, load, load_all
 
 __all__ = ["load", "load_all", "DataError", "TABLES", "generate"]

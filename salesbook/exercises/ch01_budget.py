@@ -13,10 +13,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import course, planning, unit_economics
+from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import course, planning, unit_economics
 
 SECTION = "ch01.budget"
 TITLE = "1.3. Бюджетирование и ROI"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-
 import pandas as pd
 
-from salesbook.toolkit import acquisition, course
+from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import acquisition, course
 
 SECTION = "ch01.cac"
 TITLE = "1.1.1. CAC: стоимость привлечения клиента"

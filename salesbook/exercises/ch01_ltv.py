@@ -11,10 +11,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salesbook.toolkit import acquisition, course, finance, retention, unit_economics
+from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import acquisition, course, finance, retention, unit_economics
 
 SECTION = "ch01.ltv"
 TITLE = "1.1.2. LTV: сколько клиент принесёт за жизнь"

@@ -8,17 +8,16 @@
 
 from __future__ import annotations
 
-
-
 import numpy as np
 
-from salesbook.toolkit import course, finance, unit_economics
-from salesbook.runtime.checks import Exercise, Mistake, Number
-from salesbook.runtime.quiz import Option, Question, Quiz
-# Те же вычисления «на всю компанию», что и в разделе 1.1.3.
-from salesbook.exercises.ch01_payback import company, segments
 # Платные каналы 2024 года — те же, что в решении «какой канал сократить» раздела 1.1.1.
 from salesbook.exercises.ch01_cac import paid_funnel
+
+# Те же вычисления «на всю компанию», что и в разделе 1.1.3.
+from salesbook.exercises.ch01_payback import company, segments
+from salesbook.runtime.checks import Exercise, Mistake, Number
+from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.toolkit import course, finance, unit_economics
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"

@@ -12,12 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from salesbook.toolkit import acquisition, course, market
-from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table, _describe
 from salesbook.data import schemas
+from salesbook.exercises import table
+from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table, _describe
 from salesbook.runtime.plotting import label
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import acquisition, course, market
 
 SECTION = "ch01.market"
 TITLE = "1.2. Анализ рынка и целевая аудитория"

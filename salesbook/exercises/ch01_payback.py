@@ -13,10 +13,10 @@ from functools import lru_cache
 import numpy_financial as npf
 import pandas as pd
 
-from salesbook.toolkit import course, finance, unit_economics
+from salesbook.exercises import table, tables
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table, tables
+from salesbook.toolkit import course, finance, unit_economics
 
 SECTION = "ch01.payback"
 TITLE = "1.1.3. Payback Period: окупаемость CAC"

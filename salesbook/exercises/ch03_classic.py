@@ -18,11 +18,11 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import spin_bant
-from salesbook.runtime.checks import BlankError, Choice, Exercise, Invalid, LabelMap, Mistake, Number, Table, ___
 from salesbook.content import bant_leads, spin_calls
-from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
+from salesbook.runtime.checks import BlankError, Choice, Exercise, Invalid, LabelMap, Mistake, Number, Table, ___
+from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.toolkit import spin_bant
 
 SECTION = "ch03.classic"
 TITLE = "3.1. Классические методики"

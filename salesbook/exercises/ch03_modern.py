@@ -17,12 +17,12 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import meddic
-from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table
 from salesbook.content import challenger_snippets as snippets
 from salesbook.content import meddic_notes as notes
-from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
+from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, LabelMap, Mistake, Number, Table
+from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.toolkit import meddic
 
 SECTION = "ch03.modern"
 TITLE = "3.2. Современные подходы"

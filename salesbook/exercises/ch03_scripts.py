@@ -18,11 +18,11 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import course, experiments, sales_scripts, unit_economics
-from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
 from salesbook.content import cold_emails as ce
-from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.exercises import table
+from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
+from salesbook.runtime.quiz import Option, Question, Quiz
+from salesbook.toolkit import course, experiments, sales_scripts, unit_economics
 
 SECTION = "ch03.scripts"
 TITLE = "3.3. Скрипты и шаблоны"

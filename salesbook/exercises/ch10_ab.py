@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 from scipy import stats
 
-from salesbook.toolkit import acquisition, course, experiments
+from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import acquisition, course, experiments
 
 SECTION = "ch10.ab"
 TITLE = "10.2. A/B-тестирование"

@@ -12,10 +12,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from salesbook.toolkit import course, cycle, kpi
+from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import course, cycle, kpi
 
 SECTION = "ch10.cycle"
 TITLE = "10.3. Анализ цикла сделки"

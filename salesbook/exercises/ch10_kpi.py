@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import acquisition, course, kpi
+from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Function, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.exercises import table
+from salesbook.toolkit import acquisition, course, kpi
 
 SECTION = "ch10.kpi"
 TITLE = "10.1. KPI и OKR"

@@ -28,7 +28,6 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-
 STATUSES = ("correct", "incorrect", "unattempted", "invalid")
 
 

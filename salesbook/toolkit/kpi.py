@@ -27,6 +27,7 @@ from salesbook.toolkit.course import RESPONSE_OUTCOMES, TOUCH_TYPES
 from salesbook.toolkit.planning import ramp_factor
 from salesbook.toolkit.validation import MetricError, require_columns
 
+
 def _check_by(frame: pd.DataFrame, by, name: str) -> list[str]:
     if by is None:
         return []

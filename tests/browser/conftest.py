@@ -33,12 +33,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browsersupport import (
-    CHROMIUM, HERE, HTML, LOGS, ROOT, SCREENSHOTS, SKIPPED_NOTE, SKIP_MESSAGE, STATS, PageWatch,
-    browser_problem, require_browser,
+    CHROMIUM,
+    HERE,
+    HTML,
+    LOGS,
+    ROOT,
+    SCREENSHOTS,
+    SKIP_MESSAGE,
+    SKIPPED_NOTE,
+    STATS,
+    PageWatch,
+    browser_problem,
+    require_browser,
 )
-
 
 #: Флаги Chromium: без песочницы (контейнер, root), без фоновых обращений в сеть.
 CHROMIUM_ARGS = [

@@ -8,9 +8,9 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from bookcheck import broken_links, english_labels, has_cyrillic
 from browsersupport import HTML, SCREENSHOTS, PageWatch, book_pages, require_browser, stat
+from bs4 import BeautifulSoup
 
 require_browser(module_level=True)  # без Chromium — один понятный пропуск на модуль
 

@@ -5,9 +5,21 @@
 последовательность от шага к шагу, а исследование клиентов читает готовые таблицы.
 """
 
-from salesbook.data.generator.steps import (accounts, activities, b2c, costs, customers, deals,
-                                            experiments, leads, marketing, people, product, sequences,
-                                            survey)
+from salesbook.data.generator.steps import (
+                                            accounts,
+                                            activities,
+                                            b2c,
+                                            costs,
+                                            customers,
+                                            deals,
+                                            experiments,
+                                            leads,
+                                            marketing,
+                                            people,
+                                            product,
+                                            sequences,
+                                            survey,
+)
 
 STEPS = (
     people.make_reps,

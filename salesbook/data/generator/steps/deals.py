@@ -6,10 +6,8 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import (choice_codes, concat_records, ids, labels, optional_labels,
-                                             per, sigmoid)
-from salesbook.data.generator.context import (Accounts, Context, DealSizes, DealTouches, Leads,
-                                              Opportunities, Reps)
+from salesbook.data.generator.arrays import choice_codes, concat_records, ids, labels, optional_labels, per, sigmoid
+from salesbook.data.generator.context import Accounts, Context, DealSizes, DealTouches, Leads, Opportunities, Reps
 from salesbook.data.generator.dates import END_DAY, NA, fmt_days, month_of, to_workday
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step

@@ -8,8 +8,7 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, ids, per, sigmoid
 from salesbook.data.generator.context import Context, Leads
-from salesbook.data.generator.dates import (MONTH_END, MONTH_START, b2b_day_weights, growth,
-                                            sample_days_in_month, to_workday, weekday)
+from salesbook.data.generator.dates import MONTH_END, MONTH_START, b2b_day_weights, growth, sample_days_in_month, to_workday, weekday
 from salesbook.data.generator.params import company, funnel
 from salesbook.data.generator.pipeline import step
 

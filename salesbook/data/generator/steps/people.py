@@ -9,8 +9,7 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, ids, scaled_count
 from salesbook.data.generator.context import Context, Reps
 from salesbook.data.generator.corpora import corpus
-from salesbook.data.generator.dates import (MONTH_END, MONTH_LEN, MONTH_START, NA, START_M, fmt_days,
-                                            month_of, month_start)
+from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, NA, START_M, fmt_days, month_of, month_start
 from salesbook.data.generator.params import company, people
 from salesbook.data.generator.pipeline import step
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, concat_records, labels, per, sigmoid
-from salesbook.data.generator.context import Context, Funnel, LeadTouches, Leads, Reps
+from salesbook.data.generator.context import Context, Funnel, Leads, LeadTouches, Reps
 from salesbook.data.generator.dates import END_DAY, NA, to_workday
 from salesbook.data.generator.params import funnel, people
 from salesbook.data.generator.pipeline import step
