@@ -204,8 +204,8 @@ q5 = Exercise(
     expected=lambda: _full_costs(*Q4_2024) / _new(*Q1_2025),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Числитель — acquisition.acquisition_costs(spend, costs, '2024-10-01', '2024-12-31').sum().",
-        "Знаменатель — новые клиенты I квартала 2025 года: acquisition.new_customers(opps, '2025-01-01', '2025-03-31').",
+        "Числитель — acquisition.acquisition_costs(spend, costs, *course.quarter('2024Q4')).sum().",
+        "Знаменатель — новые клиенты I квартала 2025 года: acquisition.new_customers(opps, *course.quarter('2025Q1')).",
     ],
     mistakes=[
         Mistake(name="no_lag", value=lambda: _full_costs(*Q1_2025) / _new(*Q1_2025),

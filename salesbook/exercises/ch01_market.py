@@ -318,7 +318,7 @@ q6 = Exercise(
     expected=lambda: _by("lost_acv_rub"),
     compare=Choice(list(schemas.COMPETITORS)),
     hints=[
-        "Посчитайте market.competitor_win_loss(opps, '2025-01-01', '2025-12-31'): battle card нужна там, где мы теряем больше денег.",
+        "Посчитайте market.competitor_win_loss(opps, *course.YEAR_2025): battle card нужна там, где мы теряем больше денег.",
         "Столбец lost_acv_rub — ACV сделок, проигранных именно этому конкуренту. Возьмите idxmax() без строки 'none'.",
     ],
     mistakes=[

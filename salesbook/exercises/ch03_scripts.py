@@ -427,7 +427,7 @@ q5 = Exercise(
     compare=Number(rel_tol=0.005),
     hints=[
         "Постройте кривую касаний исходящих лидов за 2025 год: sales_scripts.touch_curve(acts, leads, channel='outbound', "
-        "start='2025-01-01', end='2025-12-31'). Сокращение до шести касаний отменяет касания 7–10.",
+        "start=course.YEAR_2025[0], end=course.YEAR_2025[1]). Сокращение до шести касаний отменяет касания 7–10.",
         "В месяц: потерянные встречи = сумма meetings по касаниям 7–10 / 12, сэкономленные касания = сумма leads по тем же "
         "касаниям / 12. Итог = сэкономленные касания × touch_cost − потерянные встречи × meeting_gp.",
     ],
@@ -439,7 +439,7 @@ q5 = Exercise(
                 hint="Вы отрезали и шестое касание. Цепочка из шести касаний сохраняет касания 1–6; теряются 7-е и дальше."),
         Mistake(name="three_years", value=lambda: float(_cut(start=None, end=None)["net_rub"]),
                 hint="Касания взяты за все три года, а делите вы на 12 месяцев. Возьмите касания 2025 года "
-                "(start='2025-01-01', end='2025-12-31')."),
+                "(start=course.YEAR_2025[0], end=course.YEAR_2025[1])."),
         Mistake(name="all_channels", value=lambda: float(_cut(channel=None)["net_rub"]),
                 hint="В расчёт попали и входящие лиды. Предложение — про исходящую цепочку BDR: channel='outbound'."),
         Mistake(name="replies_as_meetings", value=lambda: float(_cut(replies=True)["net_rub"]),

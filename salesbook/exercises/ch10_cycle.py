@@ -45,7 +45,7 @@ q1 = Exercise(
     compare=Number(rel_tol=0.001),
     hints=[
         "Возьмите выигранные enterprise-сделки с датой закрытия в 2025 году и посчитайте дни от created_date до close_date.",
-        "Нужна медиана, а не среднее: kpi.median_cycle(opps_ent, '2025-01-01', '2025-12-31').",
+        "Нужна медиана, а не среднее: kpi.median_cycle(opps_ent, *course.YEAR_2025).",
     ],
     mistakes=[
         Mistake(name="mean", value=lambda: float(_ent_won_2025().mean()),
@@ -107,7 +107,7 @@ q3 = Exercise(
     expected=lambda: cycle.km_median(_mid_h1()["duration_days"], _mid_h1()["closed"]),
     compare=Number(rel_tol=0.001),
     hints=[
-        "cycle.durations_as_of(opps_mid, '2025-06-30', created_from='2025-01-01') даёт длительность на дату среза и признак closed: открытые сделки — цензурированные наблюдения.",
+        "cycle.durations_as_of(opps_mid, course.AS_OF_MID_2025, created_from=course.H1_2025[0]) даёт длительность на дату среза и признак closed: открытые сделки — цензурированные наблюдения.",
         "Медиана по Каплану — Мейеру: cycle.km_median(frame['duration_days'], frame['closed']).",
     ],
     mistakes=[
@@ -177,7 +177,7 @@ q5 = Exercise(
     compare=Table(key="segment", columns=["velocity_rub_per_day"]),
     hints=[
         "Для каждого сегмента: сделки, созданные в 2025 году; win rate закрытых в 2025 году; средний ACV выигранных; средний цикл выигранных (дни).",
-        "velocity_rub_per_day = opportunities × win_rate × acv_rub / cycle_days. Всё это собирает cycle.sales_velocity(opps, '2025-01-01', '2025-12-31').",
+        "velocity_rub_per_day = opportunities × win_rate × acv_rub / cycle_days. Всё это собирает cycle.sales_velocity(opps, *course.YEAR_2025).",
     ],
     mistakes=[
         Mistake(name="median_cycle", value=lambda: _velocity(median=True),

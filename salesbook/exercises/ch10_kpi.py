@@ -58,7 +58,7 @@ q1 = Exercise(
     compare=Number(rel_tol=0.002),
     hints=[
         "Win rate считается только по закрытым сделкам: выигранные / (выигранные + проигранные) с датой закрытия в 2025 году.",
-        "Отфильтруйте opps по segment == 'mid_market', затем kpi.closed_deals(..., '2025-01-01', '2025-12-31') и долю outcome == 'won'. Ответ — доля, не проценты.",
+        "Отфильтруйте opps по segment == 'mid_market', затем kpi.closed_deals(..., *course.YEAR_2025) и долю outcome == 'won'. Ответ — доля, не проценты.",
     ],
     mistakes=[
         Mistake(name="open_in_denominator", value=_win_rate_with_open,
@@ -96,7 +96,7 @@ q2 = Exercise(
     expected=lambda: _team_attainment(),
     compare=Table(key="team", columns=["bookings_rub", "quota_rub", "attainment"]),
     hints=[
-        "План команды — сумма помесячных планов её AE: kpi.monthly_quota(reps, '2025-01-01', '2025-12-31') уже учитывает найм, увольнение и рамп.",
+        "План команды — сумма помесячных планов её AE: kpi.monthly_quota(reps, *course.YEAR_2025) уже учитывает найм, увольнение и рамп.",
         "Выигранный ACV — kpi.won_deals(opps, ...) с командой владельца: reps.set_index('rep_id')['team']. Назовите индекс team (.rename('team') у Series для группировки); attainment = bookings_rub / quota_rub, доля.",
     ],
     mistakes=[
@@ -129,8 +129,8 @@ q3 = Exercise(
     expected=lambda: _coverage()["coverage"],
     compare=Number(rel_tol=0.005),
     hints=[
-        "Пайплайн — сделки, открытые на 30.09.2025: kpi.open_pipeline(opps, '2025-09-30'). Статус outcome сейчас — это статус на конец данных, а не на дату среза.",
-        "Оставшийся план = план 2025 года с рампом (kpi.monthly_quota(..., as_of='2025-09-30')) минус ACV, выигранный с января по 30 сентября. Покрытие = пайплайн / оставшийся план.",
+        "Пайплайн — сделки, открытые на 30.09.2025: kpi.open_pipeline(opps, course.AS_OF_Q3_2025). Статус outcome сейчас — это статус на конец данных, а не на дату среза.",
+        "Оставшийся план = план 2025 года с рампом (kpi.monthly_quota(..., as_of=course.AS_OF_Q3_2025)) минус ACV, выигранный с января по 30 сентября. Покрытие = пайплайн / оставшийся план.",
     ],
     mistakes=[
         Mistake(name="annual_quota", value=lambda: _coverage()["open_pipeline_rub"] / _coverage()["period_quota_rub"],
