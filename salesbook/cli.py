@@ -45,6 +45,22 @@ def _data(args) -> int:
     return 0
 
 
+def _benchmarks(args) -> int:
+    from salesbook.data import DataError, benchmarks
+
+    try:
+        rows = benchmarks.evaluate()
+        if args.write:
+            changed = benchmarks.update_readme(rows=rows)
+            print("Таблицы ориентиров в datasets/README.md " + ("обновлены." if changed else "уже совпадают с данными."))
+        else:
+            print(benchmarks.markdown(rows), end="")
+    except DataError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -151,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="datasets", help="папка для CSV (по умолчанию datasets)")
     p.add_argument("--quiet", action="store_true", help="без индикатора прогресса")
     p.set_defaults(func=_data)
+
+    p = sub.add_parser("benchmarks", help="данные рядом с опубликованными ориентирами (datasets/benchmarks.yml)")
+    p.add_argument("--write", action="store_true", help="переписать таблицы в datasets/README.md")
+    p.set_defaults(func=_benchmarks)
 
     p = sub.add_parser("progress", help="таблица прогресса по разделам")
     p.set_defaults(func=_progress)

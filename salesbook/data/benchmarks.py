@@ -1,0 +1,374 @@
+"""Данные компании рядом с опубликованными ориентирами: таблица ``datasets/benchmarks.yml``.
+
+Каждый ориентир — метрика, посчитанная по таблицам набора (функцией курса из
+``salesbook.toolkit``, если она есть, иначе коротким выражением pandas ниже),
+опубликованный диапазон, источник из ``book/references.bib`` и, если данные сегодня
+вне диапазона, строка ``gap`` с описанием расхождения. Тест ``tests/test_benchmarks.py``
+требует: без ``gap`` — значение в диапазоне, с ``gap`` — всё ещё вне его. Так таблица
+не может тихо разойтись с данными.
+
+    from salesbook.data import benchmarks
+    rows = benchmarks.evaluate()          # DataFrame: метрика, сегмент, год, значение, диапазон
+    print(benchmarks.markdown(rows))      # таблицы для datasets/README.md
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from salesbook.data.load import DataError, load_all
+from salesbook.runtime.fmt import NBSP, number, pct
+from salesbook.toolkit import acquisition, kpi, meddic, planning, retention, sales_scripts, unit_economics
+from salesbook.toolkit.course import YEARS, YEARS_2024_2025
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCHMARKS_FILE = ROOT / "datasets" / "benchmarks.yml"
+README_FILE = ROOT / "datasets" / "README.md"
+README_START = "<!-- benchmarks:start -->"
+README_END = "<!-- benchmarks:end -->"
+
+#: Нерабочие праздничные дни по статье 112 Трудового кодекса РФ: месяц → числа
+#: (без переносов выходных, которые правительство утверждает на каждый год).
+LABOUR_CODE_HOLIDAYS = {1: (1, 2, 3, 4, 5, 6, 7, 8), 2: (23,), 3: (8,), 5: (1, 9), 6: (12,), 11: (4,)}
+
+SEGMENT_NAMES = {None: "Вся компания", "smb": "Малый бизнес", "mid_market": "Средний бизнес",
+                 "enterprise": "Крупный бизнес"}
+
+
+# ---------------------------------------------------------------------------
+# Вспомогательное
+# ---------------------------------------------------------------------------
+
+
+def _year(dates: pd.Series, year: int) -> pd.Series:
+    return acquisition.in_period(dates, *YEARS[year])
+
+
+def _holiday(dates: pd.Series) -> pd.Series:
+    days = dates.dt.day
+    return pd.Series(False, index=dates.index) | np.logical_or.reduce(
+        [dates.dt.month.eq(m) & days.isin(d) for m, d in LABOUR_CODE_HOLIDAYS.items()])
+
+
+def _working_days(reps: pd.DataFrame, roles, year: int) -> float:
+    """Отработанные рабочие дни (будни без праздников статьи 112 ТК РФ) сотрудников ролей за год."""
+    share = planning.active_months(reps, *YEARS[year], roles=roles)
+    months = share.index
+    holidays = [f"{year}-{m:02d}-{d:02d}" for m, days in LABOUR_CODE_HOLIDAYS.items() for d in days]
+    ends = (months + pd.offsets.MonthBegin(1)).to_numpy(dtype="datetime64[D]")
+    per_month = np.busday_count(months.to_numpy(dtype="datetime64[D]"), ends, holidays=holidays)
+    return float((share.to_numpy() * per_month[:, None]).sum())
+
+
+def _role_of(t, rep_ids: pd.Series) -> pd.Series:
+    return rep_ids.map(t["reps"].set_index("rep_id")["role"])
+
+
+def _auc_lower(scores, outcome) -> float:
+    """Нижняя граница 95-% интервала ROC AUC по стандартной ошибке Хэнли — Макнила (1982)."""
+    y = np.asarray(outcome, dtype=bool)
+    a, n1, n0 = meddic.auc(scores, y), int(y.sum()), int((~y).sum())
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    se = np.sqrt((a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n0 - 1) * (q2 - a * a)) / (n1 * n0))
+    return float(a - 1.96 * se)
+
+
+# ---------------------------------------------------------------------------
+# Метрики: f(tables, segment, year) → число
+# ---------------------------------------------------------------------------
+
+
+def grr(t, segment, year):
+    return kpi.revenue_retention(t["mrr"], f"{year - 1}-12-01", f"{year}-12-01", t["accounts"], segment)["grr"]
+
+
+def nrr(t, segment, year):
+    return kpi.revenue_retention(t["mrr"], f"{year - 1}-12-01", f"{year}-12-01", t["accounts"], segment)["nrr"]
+
+
+def churn_at_renewal_share(t, segment, year):
+    """Доля уходов в месяц продления годового договора (12, 24… месяца после первого оплаченного)."""
+    mrr = retention.add_segment(t["mrr"], t["accounts"])
+    mrr = mrr[mrr["segment"].eq(segment)]
+    first = mrr[mrr["new_rub"] > 0].groupby("account_id")["month"].min()
+    churn = mrr[(mrr["churn_rub"] > 0) & (mrr["mrr_rub"] == 0) & _year(mrr["month"], year)]
+    start = churn["account_id"].map(first)
+    months = (churn["month"].dt.year - start.dt.year) * 12 + churn["month"].dt.month - start.dt.month
+    return float((months % 12 == 0).mean())
+
+
+def seats_over_employees_share(t, segment, year):
+    usage = t["product_usage"].merge(t["accounts"][["account_id", "segment", "employees"]], on="account_id")
+    usage = usage[usage["segment"].eq(segment) & _year(usage["month"], year)]
+    return float((usage["licensed_seats"] > usage["employees"]).mean())
+
+
+def win_rate(t, segment, year):
+    return kpi.win_rate(t["opportunities"], *YEARS[year], by="segment")[segment]
+
+
+def _economics(t, year):
+    return unit_economics.segment_economics(t, *YEARS[year], *YEARS_2024_2025)
+
+
+def payback_months(t, segment, year):
+    return _economics(t, year).loc[segment, "payback_months"]
+
+
+def ltv_cac(t, segment, year):
+    return _economics(t, year).loc[segment, "ltv_cac"]
+
+
+def sql_to_opportunity(t, segment, year):
+    sql = t["leads"][_year(t["leads"]["sql_date"], year)]
+    return float(sql["opportunity_id"].notna().mean())
+
+
+def lead_to_won(t, segment, year):
+    leads = t["leads"][_year(t["leads"]["created_date"], year)]
+    won = set(t["opportunities"].loc[t["opportunities"]["outcome"].eq("won"), "opportunity_id"])
+    return float(leads["opportunity_id"].isin(won).mean())
+
+
+def new_cac_ratio(t, segment, year):
+    """Полные затраты на продажи и маркетинг за год / ACV новых клиентов за год."""
+    costs = acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *YEARS[year]).sum()
+    deals = acquisition.new_customer_deals(t["opportunities"])
+    return float(costs / deals.loc[_year(deals["close_date"], year), "amount_rub"].sum())
+
+
+def cold_call_connect_rate(t, segment, year):
+    table = sales_scripts.opener_table(t["activities"], *YEARS[year])
+    return float(table["connected"].sum() / table["dials"].sum())
+
+
+def sdr_touches_per_day(t, segment, year):
+    act = t["activities"]
+    act = act[_year(act["date"], year) & act["lead_id"].notna() & act["type"].isin(["call", "email", "linkedin"])]
+    roles = ("SDR", "BDR")
+    return float(_role_of(t, act["rep_id"]).isin(roles).sum() / _working_days(t["reps"], roles, year))
+
+
+def bdr_meetings_per_month(t, segment, year):
+    act = t["activities"]
+    held = act[_year(act["date"], year) & act["type"].eq("meeting") & act["outcome"].eq("held")]
+    months = planning.active_months(t["reps"], *YEARS[year], roles=("BDR",)).to_numpy().sum()
+    return float(_role_of(t, held["rep_id"]).eq("BDR").sum() / months)
+
+
+def touches_per_enterprise_win(t, segment, year):
+    """Касания по выигранной сделке нового клиента крупного бизнеса: цепочка по лиду и активности по сделке."""
+    deals = acquisition.new_customer_deals(t["opportunities"])
+    deals = deals[deals["segment"].eq("enterprise") & _year(deals["close_date"], year)]
+    act = t["activities"]
+    touches = act["opportunity_id"].isin(deals["opportunity_id"]).sum() + act["lead_id"].isin(deals["lead_id"]).sum()
+    return float(touches / len(deals))
+
+
+def size_cycle_correlation(t, segment, year):
+    """Ранговая корреляция ACV и длины цикла выигранных сделок сегмента (2024–2025)."""
+    opps = t["opportunities"]
+    won = opps[opps["outcome"].eq("won") & opps["segment"].eq(segment)
+               & acquisition.in_period(opps["close_date"], *YEARS_2024_2025)]
+    return float(won["amount_rub"].rank().corr(kpi.cycle_days(won).rank()))
+
+
+def holiday_activity_share(t, segment, year):
+    act = t["activities"][_year(t["activities"]["date"], year)]
+    return float(_holiday(act["date"]).mean())
+
+
+def monday_ticket_share(t, segment, year):
+    tickets = t["support_tickets"][_year(t["support_tickets"]["created_date"], year)]
+    return float(tickets["created_date"].dt.day_of_week.eq(0).mean())
+
+
+def linkedin_touch_share(t, segment, year):
+    act = t["activities"][_year(t["activities"]["date"], year)]
+    return float(act["type"].eq("linkedin").mean())
+
+
+def salary_growth(t, segment, year):
+    """Рост среднего оклада нанятых в году против нанятых годом раньше (та же роль и команда, взвешенно)."""
+    reps = t["reps"].assign(hired=t["reps"]["hire_date"].dt.year, team=t["reps"]["team"].fillna("—"))
+    means = reps.groupby(["role", "team", "hired"])["base_salary_rub"].agg(["mean", "size"])
+    now, before = means.xs(year, level="hired"), means.xs(year - 1, level="hired")
+    both = now.merge(before, left_index=True, right_index=True, suffixes=("_now", "_before"))
+    return float(np.average(both["mean_now"] / both["mean_before"], weights=both["size_now"]) - 1)
+
+
+def sdr_variable_share(t, segment, year):
+    costs = t["sm_costs"][_year(t["sm_costs"]["month"], year) & t["sm_costs"]["role"].isin(["SDR", "BDR"])]
+    pay = costs.groupby("cost_type")["amount_rub"].sum()
+    return float(pay["bonus"] / (pay["bonus"] + pay["salary"]))
+
+
+def ae_attrition(t, segment, year):
+    return planning.attrition_rate(t["reps"], *YEARS[year], role="AE")
+
+
+def ae_below_half_quota_share(t, segment, year):
+    """Доля AE, проработавших весь год, с выполнением плана меньше 50 %."""
+    reps = t["reps"]
+    start, end = (pd.Timestamp(d) for d in YEARS[year])
+    full = reps[reps["role"].eq("AE") & (reps["hire_date"] <= start) & ~(reps["exit_date"] <= end)]
+    table = kpi.quota_attainment(t["opportunities"], reps, *YEARS[year])
+    return float((table.reindex(full["rep_id"])["attainment"] < 0.5).mean())
+
+
+def _b2c_subscriptions(t):
+    p = t["b2c_purchases"]
+    return p[p["product"].isin(["monthly_sub", "annual_sub"])]
+
+
+def b2c_paid_conversion_35d(t, segment, year):
+    users = t["b2c_users"][_year(t["b2c_users"]["signup_date"], year)]
+    first = _b2c_subscriptions(t).groupby("user_id")["date"].min()
+    days = (users["user_id"].map(first) - users["signup_date"]).dt.days
+    return float((days <= 35).mean())
+
+
+def b2c_annual_first_renewal(t, segment, year):
+    annual = t["b2c_purchases"][t["b2c_purchases"]["product"].eq("annual_sub")].sort_values("date")
+    first = annual.drop_duplicates("user_id")
+    first = first[_year(first["date"], year)]
+    return float(first["user_id"].map(annual.groupby("user_id").size()).gt(1).mean())
+
+
+def ticket_churn_auc_low(t, segment, year):
+    """Нижняя граница AUC: обращения на место оператора за II полугодие прошлого года → уход в году."""
+    start = pd.Timestamp(f"{year - 1}-07-01")
+    base = pd.Timestamp(f"{year - 1}-12-01")
+    usage = t["product_usage"]
+    seats = usage[usage["month"].eq(base)].set_index("account_id")["licensed_seats"]
+    tickets = t["support_tickets"]
+    recent = tickets[(tickets["created_date"] >= start) & (tickets["created_date"] < base + pd.offsets.MonthBegin(1))]
+    per_seat = recent.groupby("account_id").size().reindex(seats.index, fill_value=0) / seats
+    churned = t["accounts"].set_index("account_id")["churned_on"].reindex(seats.index)
+    return _auc_lower(per_seat, _year(churned, year))
+
+
+def nps(t, segment, year):
+    scores = t["product_usage"].loc[_year(t["product_usage"]["month"], year), "nps"].dropna()
+    return float(100 * (scores.ge(9).mean() - scores.le(6).mean()))
+
+
+def meddic_auc_at_negotiation_low(t, segment, year):
+    """Нижняя граница AUC суммы MEDDIC среди закрытых сделок, дошедших до переговоров (2024–2025)."""
+    opps = t["opportunities"]
+    reached = meddic.stage_reached(t["opportunity_stages"])
+    closed = opps[opps["outcome"].isin(["won", "lost"]) & acquisition.in_period(opps["close_date"], *YEARS_2024_2025)]
+    closed = closed[closed["opportunity_id"].map(reached).eq("negotiation")]
+    return _auc_lower(meddic.total(closed), closed["outcome"].eq("won"))
+
+
+METRICS = {f.__name__: f for f in (
+    grr, nrr, churn_at_renewal_share, seats_over_employees_share, win_rate, payback_months, ltv_cac,
+    sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
+    bdr_meetings_per_month, touches_per_enterprise_win, size_cycle_correlation, holiday_activity_share,
+    monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,
+    ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, ticket_churn_auc_low,
+    nps, meddic_auc_at_negotiation_low)}
+
+
+# ---------------------------------------------------------------------------
+# Таблица ориентиров
+# ---------------------------------------------------------------------------
+
+
+def load_benchmarks(path: str | Path = BENCHMARKS_FILE) -> list[dict]:
+    """Ориентиры из YAML. Понятная ошибка на русском, если файла нет или метрика неизвестна."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"Файл ориентиров «{path}» не найден: он лежит в папке datasets/ репозитория курса.")
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown = [e.get("id") for e in entries if e.get("id") not in METRICS]
+    if unknown:
+        raise DataError(f"В «{path.name}» есть метрики без расчёта в salesbook.data.benchmarks: {', '.join(map(str, unknown))}.")
+    return entries
+
+
+def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE) -> pd.DataFrame:
+    """Посчитать каждую строку ориентиров по данным. Столбцы: id, name, unit, segment, year,
+    value, low, high, strict_low, source, verified, gap, inside (значение в диапазоне)."""
+    t = load_all() if tables is None else tables
+    rows = []
+    for entry in load_benchmarks(path):
+        for row in entry["rows"]:
+            value = float(METRICS[entry["id"]](t, row.get("segment"), row.get("year")))
+            low, high = row.get("low"), row.get("high")
+            above_low = low is None or (value > low if row.get("strict_low") else value >= low)
+            inside = above_low and (high is None or value <= high)
+            rows.append({"id": entry["id"], "name": entry["name"], "unit": entry["unit"],
+                         "segment": row.get("segment"), "year": row.get("year"), "value": value,
+                         "low": low, "high": high, "strict_low": bool(row.get("strict_low")), "source": entry["source"], "verified": entry["verified"],
+                         "gap": row.get("gap"), "inside": bool(inside)})
+    return pd.DataFrame(rows)
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return ""
+    if unit == "share":
+        digits = 1 if abs(value) >= 0.01 or value == 0 else 2
+        return pct(value, digits)
+    if unit == "months":
+        return f"{number(value, 1)}{NBSP}мес."
+    whole = float(value).is_integer()
+    return number(value, 0 if whole and unit != "ratio" else 2 if unit == "ratio" else 1)
+
+
+def _given(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _range(low, high, unit: str, strict_low: bool = False) -> str:
+    low, high = (v if _given(v) else None for v in (low, high))
+    if strict_low:
+        return f"больше {_fmt(low, unit)}"
+    if low is not None and high is not None:
+        return _fmt(low, unit) if low == high else f"{_fmt(low, unit)} — {_fmt(high, unit)}"
+    return f"не меньше {_fmt(low, unit)}" if low is not None else f"не больше {_fmt(high, unit)}"
+
+
+def markdown(rows: pd.DataFrame | None = None) -> str:
+    """Таблицы ориентиров для ``datasets/README.md``: по одной на сегмент (и «Вся компания»)."""
+    rows = evaluate() if rows is None else rows
+    parts = []
+    for segment, name in SEGMENT_NAMES.items():
+        part = rows[rows["segment"].isna()] if segment is None else rows[rows["segment"].eq(segment)]
+        if part.empty:
+            continue
+        lines = [f"**{name}**", "", "| Показатель | Год | В данных | Ориентир | Источник | Расхождение |",
+                 "|---|---|---:|---:|---|---|"]
+        for r in part.itertuples():
+            year = "" if pd.isna(r.year) else str(int(r.year))
+            cite = "логика" if not r.source else ", ".join(f"`{k}`" for k in r.source) + ("" if r.verified else " (не проверено)")
+            gap = r.gap if _given(r.gap) else "—"
+            lines.append(f"| {r.name} | {year} | {_fmt(r.value, r.unit)} | {_range(r.low, r.high, r.unit, r.strict_low)} "
+                         f"| {cite} | {gap} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def readme_block(text: str) -> str:
+    """Часть README между метками ``<!-- benchmarks:start -->`` и ``<!-- benchmarks:end -->``."""
+    if README_START not in text or README_END not in text:
+        raise DataError(f"В README нет меток {README_START} и {README_END}.")
+    return text.split(README_START, 1)[1].split(README_END, 1)[0].strip("\n") + "\n"
+
+
+def update_readme(path: str | Path = README_FILE, rows: pd.DataFrame | None = None) -> bool:
+    """Переписать таблицы в README по данным. Возвращает True, если файл изменился."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    block = markdown(rows)
+    if readme_block(text) == block:
+        return False
+    head, rest = text.split(README_START, 1)
+    path.write_text(f"{head}{README_START}\n{block}{README_END}{rest.split(README_END, 1)[1]}", encoding="utf-8")
+    return True

@@ -1,0 +1,82 @@
+"""Таблица ориентиров datasets/benchmarks.yml не расходится с данными молча."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from salesbook import cli
+from salesbook.data import DataError, benchmarks, load_all
+
+BIB = Path(benchmarks.ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return benchmarks.evaluate(load_all())
+
+
+def _label(r) -> str:
+    return f"{r.id} {r.segment or ''} {'' if pd.isna(r.year) else int(r.year)}".strip()
+
+
+def test_rows_without_gap_are_inside_their_range(rows):
+    outside = [f"{_label(r)} = {r.value:.4g}, ориентир {r.low}–{r.high}" for r in rows.itertuples()
+               if not isinstance(r.gap, str) and not r.inside]
+    assert not outside, "Метрика вышла из опубликованного диапазона: " + "; ".join(outside)
+
+
+def test_rows_with_gap_are_still_outside(rows):
+    fixed = [_label(r) for r in rows.itertuples() if isinstance(r.gap, str) and r.inside]
+    assert not fixed, ("Данные уже в диапазоне — уберите gap в datasets/benchmarks.yml и обновите README "
+                       "(salesbook benchmarks --write): " + ", ".join(fixed))
+
+
+def test_every_entry_is_complete_and_cited():
+    for entry in benchmarks.load_benchmarks():
+        assert {"id", "name", "how", "unit", "source", "verified", "rows"} <= set(entry), entry["id"]
+        assert entry["unit"] in ("share", "months", "ratio", "number", "points")
+        for key in entry["source"]:
+            assert f"{{{key}," in BIB, f"{entry['id']}: нет записи {key} в book/references.bib"
+        for row in entry["rows"]:
+            assert row.get("low") is not None or row.get("high") is not None, entry["id"]
+            assert row.get("segment") in (None, *benchmarks.SEGMENTS), entry["id"]
+
+
+def test_readme_tables_match_the_data(rows):
+    text = benchmarks.README_FILE.read_text(encoding="utf-8")
+    assert benchmarks.readme_block(text) == benchmarks.markdown(rows), \
+        "Таблицы ориентиров в datasets/README.md устарели: выполните salesbook benchmarks --write"
+
+
+def test_gap_makes_a_row_fail_inside_check(tmp_path, rows):
+    """Тест умеет падать: убрали gap у строки вне диапазона — evaluate видит её вне диапазона."""
+    entries = yaml.safe_load(benchmarks.BENCHMARKS_FILE.read_text(encoding="utf-8"))
+    linkedin = next(e for e in entries if e["id"] == "linkedin_touch_share")
+    for row in linkedin["rows"]:
+        row.pop("gap", None)
+    path = tmp_path / "benchmarks.yml"
+    path.write_text(yaml.safe_dump([linkedin], allow_unicode=True), encoding="utf-8")
+    checked = benchmarks.evaluate(load_all(), path)
+    assert not checked["inside"].any() and checked["gap"].isna().all()
+
+
+def test_holidays_follow_the_labour_code():
+    dates = pd.Series(pd.to_datetime(["2025-01-07", "2025-01-09", "2025-05-09", "2025-11-04", "2025-11-05"]))
+    assert benchmarks._holiday(dates).tolist() == [True, False, True, True, False]
+
+
+def test_unknown_metric_and_missing_file_give_russian_errors(tmp_path):
+    with pytest.raises(DataError, match="не найден"):
+        benchmarks.load_benchmarks(tmp_path / "нет.yml")
+    path = tmp_path / "b.yml"
+    path.write_text("- {id: magic, rows: []}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="без расчёта"):
+        benchmarks.load_benchmarks(path)
+
+
+def test_cli_prints_the_tables(capsys, rows, monkeypatch):
+    monkeypatch.setattr(benchmarks, "evaluate", lambda *a, **k: rows)
+    assert cli.main(["benchmarks"]) == 0
+    assert capsys.readouterr().out == benchmarks.markdown(rows)
