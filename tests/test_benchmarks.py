@@ -8,6 +8,7 @@ import yaml
 
 from salesbook import cli
 from salesbook.data import DataError, benchmarks, load_all
+from salesbook.toolkit.course import SEGMENTS
 
 BIB = Path(benchmarks.ROOT / "book" / "references.bib").read_text(encoding="utf-8")
 
@@ -41,7 +42,7 @@ def test_every_entry_is_complete_and_cited():
             assert f"{{{key}," in BIB, f"{entry['id']}: нет записи {key} в book/references.bib"
         for row in entry["rows"]:
             assert row.get("low") is not None or row.get("high") is not None, entry["id"]
-            assert row.get("segment") in (None, *benchmarks.SEGMENTS), entry["id"]
+            assert row.get("segment") in (None, *SEGMENTS), entry["id"]
 
 
 def test_readme_tables_match_the_data(rows):
