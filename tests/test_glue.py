@@ -154,3 +154,14 @@ def test_days_format():
     from salesbook.runtime import fmt
 
     assert fmt.days(28) == "28\u00a0дн." and fmt.days(None) == "—"
+
+
+def test_signed_pct_and_minutes_formats():
+    from salesbook.runtime import fmt
+
+    assert fmt.signed_pct(0.009) == "+0,9\u00a0%"
+    assert fmt.signed_pct(-0.249) == "\u221224,9\u00a0%"  # минус U+2212, как в fmt.number
+    assert fmt.signed_pct(0.0) == "0,0\u00a0%" and fmt.signed_pct(-0.00001) == "0,0\u00a0%"
+    assert fmt.signed_pct(0.1234, 2) == "+12,34\u00a0%" and fmt.signed_pct(None) == "—"
+    assert fmt.minutes(10) == "10\u00a0мин" and fmt.minutes(7.5, 1) == "7,5\u00a0мин"
+    assert fmt.minutes(float("nan")) == "—"
