@@ -308,13 +308,15 @@ def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = No
     return pd.Series(active.to_numpy(), index=groups).groupby(level=0).sum().rename("customer_months")
 
 
-def company_economics(tables: dict, start, end) -> dict[str, float]:
+def company_economics(tables: dict, start, end, churn_start=None, churn_end=None) -> dict[str, float]:
     """Юнит-экономика B2B всей компании за период: входы формул разделов 1.1.3–1.1.4.
 
     Ключи: ``costs`` и ``customers`` (полные затраты на привлечение и новые клиенты),
     ``cac``, ``media_cac`` (только реклама), ``new_mrr`` (стартовый MRR нового
     клиента), ``arpa``, ``gm`` (валовая маржа), ``churn`` (месячный лого-отток).
     ``tables`` — словарь таблиц курса (marketing_spend, sm_costs, opportunities, mrr, cogs).
+    Отток, как в :func:`segment_economics`, — за свой период ``churn_start``–``churn_end``
+    (в курсе — ``course.YEARS_2024_2025``, тот же, что у сегментов); по умолчанию — ``start``–``end``.
     """
     customers = acquisition.new_customers(tables["opportunities"], start, end)
     costs = acquisition.acquisition_costs(tables["marketing_spend"], tables["sm_costs"], start, end)
@@ -326,5 +328,5 @@ def company_economics(tables: dict, start, end) -> dict[str, float]:
         "new_mrr": new_mrr_per_customer(tables["opportunities"], start, end),
         "arpa": arpa_for_period(tables["mrr"], start, end),
         "gm": gross_margin_for_period(tables["mrr"], tables["cogs"], start, end),
-        "churn": logo_churn_monthly(tables["mrr"], start, end),
+        "churn": logo_churn_monthly(tables["mrr"], start if churn_start is None else churn_start, end if churn_end is None else churn_end),
     }
