@@ -290,6 +290,34 @@ def b2c_channel_economics(b2c_users, b2c_purchases, marketing_spend, cogs, start
     return table.sort_values("ltv_cac", ascending=False)
 
 
+def b2c_paid_signup_economics(b2c_users, b2c_purchases, marketing_spend, gross_margin: float, start, end, months: int = 24) -> dict[str, float]:
+    """B2C: валовая прибыль платной регистрации за ``months`` месяцев против рекламы на неё.
+
+    Обе величины — на одной базе: регистрации из платных каналов (не ``organic``)
+    за период ``start``–``end``. ``gross_profit_per_signup`` — их накопленная к возрасту
+    ``months`` выручка (:func:`salesbook.toolkit.retention.b2c_cohorts`) × ``gross_margin``
+    на одну регистрацию; ``spend_per_signup`` — реклама B2C за тот же период на одну
+    такую регистрацию. Ключи: ``signups``, ``gross_profit_per_signup``, ``spend_per_signup``.
+    """
+    require_columns(b2c_users, ["user_id", "signup_date", "acquisition_channel"], "b2c_users")
+    require_columns(marketing_spend, ["month", "business_line", "spend_rub"], "marketing_spend")
+    users = b2c_users[acquisition.in_period(b2c_users["signup_date"], start, end) & (b2c_users["acquisition_channel"] != "organic")]
+    if users.empty:
+        raise MetricError("За период нет регистраций B2C из платных каналов.")
+    cohorts = retention.b2c_cohorts(users, b2c_purchases, freq="Q")
+    at_age = cohorts[cohorts["age"] == months]
+    if at_age["users"].sum() != len(users):
+        raise MetricError(f"Не у всех регистраций периода есть {months} месяцев истории — возьмите период раньше или горизонт короче.")
+    revenue = float((at_age["revenue_per_user_cum"] * at_age["users"]).sum())
+    spend = marketing_spend.loc[acquisition.in_period(marketing_spend["month"], start, end)
+                                & (marketing_spend["business_line"] == "b2c"), "spend_rub"].sum()
+    return {
+        "signups": float(len(users)),
+        "gross_profit_per_signup": revenue * gross_margin / len(users),
+        "spend_per_signup": float(spend) / len(users),
+    }
+
+
 def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = None):
     """Сумма по месяцам периода числа клиентов на начало месяца (знаменатель оттока).
 
