@@ -397,3 +397,25 @@ def test_commercial_cost_structure_kinds_and_shares(tables):
     bonus = sm.loc[acquisition.in_period(sm["month"], "2025-01-01", "2025-12-31") & (sm["cost_type"] == "bonus"), "amount_rub"].sum()
     assert s.loc["bonus", "share_of_revenue"] == pytest.approx(bonus / revenue)
     assert 0 < s.loc["cogs_variable", "share_of_revenue"] < 0.5
+
+
+def test_b2c_paid_signup_economics_by_hand():
+    """Прибыль и реклама — на одной базе: платные регистрации периода (органика не входит)."""
+    users = pd.DataFrame({
+        "user_id": ["U1", "U2", "U3", "U4"],
+        "signup_date": pd.to_datetime(["2023-01-05", "2023-01-20", "2023-01-07", "2024-01-01"]),
+        "acquisition_channel": ["aso", "social", "organic", "aso"],
+    })
+    purchases = pd.DataFrame({
+        "user_id": ["U1", "U1", "U2", "U3", "U4"],
+        "date": pd.to_datetime(["2023-01-10", "2023-06-01", "2023-03-15", "2023-01-08", "2024-06-01"]),
+        "amount_rub": [300.0, 300.0, 100.0, 5000.0, 999.0],
+    })
+    spend = pd.DataFrame({"month": pd.to_datetime(["2023-01-01", "2023-01-01", "2024-01-01"]), "business_line": ["b2c", "b2b", "b2c"],
+                          "spend_rub": [500.0, 7777.0, 9999.0]})
+    result = unit_economics.b2c_paid_signup_economics(users, purchases, spend, 0.5, "2023-01-01", "2023-12-31", months=2)
+    assert result["signups"] == 2
+    assert result["gross_profit_per_signup"] == pytest.approx((300 + 100) * 0.5 / 2)  # покупка U1 в июне — позже горизонта
+    assert result["spend_per_signup"] == pytest.approx(500 / 2)
+    with pytest.raises(MetricError, match="месяцев истории"):
+        unit_economics.b2c_paid_signup_economics(users, purchases, spend, 0.5, "2024-01-01", "2024-12-31", months=24)

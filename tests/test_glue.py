@@ -1,6 +1,7 @@
 """Числа в тексте разделов из кода: генератор подставляет их в тетради, книга сверяет, имена согласованы."""
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -154,3 +155,31 @@ def test_days_format():
     from salesbook.runtime import fmt
 
     assert fmt.days(28) == "28\u00a0дн." and fmt.days(None) == "—"
+
+
+def test_signed_pct_and_minutes_formats():
+    from salesbook.runtime import fmt
+
+    assert fmt.signed_pct(0.009) == "+0,9\u00a0%"
+    assert fmt.signed_pct(-0.249) == "\u221224,9\u00a0%"  # минус U+2212, как в fmt.number
+    assert fmt.signed_pct(0.0) == "0,0\u00a0%" and fmt.signed_pct(-0.00001) == "0,0\u00a0%"
+    assert fmt.signed_pct(0.1234, 2) == "+12,34\u00a0%" and fmt.signed_pct(None) == "—"
+    assert fmt.minutes(10) == "10\u00a0мин" and fmt.minutes(7.5, 1) == "7,5\u00a0мин"
+    assert fmt.minutes(float("nan")) == "—"
+
+
+DOUBLE_STOP = re.compile(r"(?:мес|дн|тыс|млн)\.\.(?!\.)")
+
+
+def test_no_double_full_stop_after_substitution():
+    """Вставка, которая кончается точкой («6,5 мес.»), в конце предложения даёт «мес..» — так писать нельзя."""
+    problems = []
+    for path in sorted((ROOT / "solutions").glob("ch*/*.ipynb")):
+        text, _ = _markdown(path)
+        problems += [f"{path.relative_to(ROOT)}: …{text[max(0, m.start() - 40):m.end()]}" for m in DOUBLE_STOP.finditer(text)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_double_full_stop_is_caught():
+    assert DOUBLE_STOP.search("с 6,0 до 6,5\u00a0мес..") and DOUBLE_STOP.search("за 148\u00a0дн..")
+    assert not DOUBLE_STOP.search("за 6,5\u00a0мес., а не…") and not DOUBLE_STOP.search("и т. д. мес…")

@@ -413,3 +413,16 @@ def test_input_errors_are_russian(toy_mrr):
         retention.churn_rates(toy_mrr, "2025-01-01", "2025-12-31")
     with pytest.raises(MetricError):
         retention.arpa(toy_mrr, "2025-01-01", "2025-12-31")
+
+
+def test_lifetime_interval_from_few_churn_events():
+    from scipy.stats import chi2
+
+    low, high = retention.lifetime_interval(2, 349)
+    # точный интервал Пуассона: частота от χ²(0,025; 4) / 2 до χ²(0,975; 6) / 2 уходов на 349 клиенто-месяцев
+    assert low == pytest.approx(349 / (chi2.ppf(0.975, 6) / 2))
+    assert high == pytest.approx(349 / (chi2.ppf(0.025, 4) / 2))
+    assert low < 349 / 2 < high and high / low > 20
+    assert retention.lifetime_interval(0, 100)[1] == float("inf")
+    with pytest.raises(MetricError):
+        retention.lifetime_interval(1, 0)

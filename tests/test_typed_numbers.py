@@ -73,3 +73,26 @@ def test_exceptions_need_the_exact_phrase_and_must_stay_in_use(section):
     assert _found(root, path) == ["967 891 ₽", "2,9 раза", "245 клиентов", "12,5 %", "давно удалённая фраза 5 %"]
     assert any("больше нет в тексте" in p for p in problems)
     assert problems[0].startswith("book/ch99/9_9_demo.md:10: «967 891 ₽»")
+
+
+def test_units_are_kept_with_their_numbers():
+    """Между числом и ₽, %, «мес.»… — неразрывный пробел, иначе перенос строки отрывает единицу."""
+    sources = sorted((ROOT / "book").glob("ch*/*.md"))
+    found = typed_numbers.breaking_spaces(ROOT, sources)
+    assert found == [], "\n".join(f"{rel}:{line}: обычный пробел перед единицей (символ {pos + 1})" for rel, line, pos in found)
+
+
+def test_breaking_spaces_are_caught(tmp_path):
+    path = tmp_path / "book" / "ch99" / "9_9_demo.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "# 9.9. Демо\n\n"
+        "Рост 15 %, чек 25 тыс. долл., сдвиг на 3 п. п., срок {glue:text}`x.all.2024` мес.\n"
+        "Уже верно: 15\u00a0%, 2,4\u00a0млн\u00a0₽, 12\u00a0месяцев; код `5 %` и $5 \\%$ не текст.\n",
+        encoding="utf-8",
+    )
+    found = typed_numbers.breaking_spaces(tmp_path, [path])
+    line = path.read_text(encoding="utf-8").split("\n")[2]
+    assert [(n, line[p - 2:p + 2]) for _, n, p in found] == [
+        (3, "15 %"), (3, "25 т"), (3, "с. д"), (3, " 3 п"), (3, "4` м"),
+    ]

@@ -11,6 +11,9 @@
 («3:1»), порог, который выбирает сам текст, условие упражнения, — вносится в
 ``book/typed_numbers.yml``: точная фраза из раздела и причина. Исключение, которое
 больше не встречается в тексте, тоже считается ошибкой, чтобы список не устаревал.
+
+Между числом и знаком единицы (₽, %, «п. п.», «тыс.», «мес.»…) пробел неразрывный
+(U+00A0), как в ``fmt``: :func:`breaking_spaces` находит обычный.
 """
 
 from __future__ import annotations
@@ -78,6 +81,22 @@ def _hide(line: str) -> str:
     for pattern in _HIDDEN:
         line = pattern.sub(lambda m: " " * len(m.group(0)), line)
     return line
+
+
+_UNIT_AFTER_SPACE = r"(?=%|₽|п\.\s?п\.|тыс\.|млн|млрд|мес\.|дн\.|долл\.)"
+_BREAKING = re.compile(rf"(?:\d|(?<=[\s(])(?:тыс\.|млн|млрд)) {_UNIT_AFTER_SPACE}")
+_GLUE_ROLE = re.compile(r"\{glue:text\}`[^`]*`")
+
+
+def breaking_spaces(root: Path, sources: list[Path]) -> list[tuple[str, int, int]]:
+    """Обычные пробелы между числом (или вставкой {glue:text}) и единицей: (файл, строка, позиция пробела)."""
+    found = []
+    for source in sources:
+        rel = source.relative_to(root).as_posix()
+        for number, line in prose_lines(source.read_text(encoding="utf-8")):
+            line = _GLUE_ROLE.sub(lambda m: "0" * len(m.group(0)), line)  # вставка — тоже число
+            found += [(rel, number, m.end() - 1) for m in _BREAKING.finditer(_hide(line))]
+    return found
 
 
 def load_exceptions(root: Path) -> dict[str, list[dict]]:

@@ -14,7 +14,7 @@ import numpy as np
 from salesbook.exercises.ch01_cac import paid_funnel
 
 # Те же вычисления «на всю компанию», что и в разделе 1.1.3.
-from salesbook.exercises.ch01_payback import company, segments
+from salesbook.exercises.ch01_payback import CHURN_2024_HINT, churn_2024, company, segments
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, finance, unit_economics
@@ -43,9 +43,11 @@ q1 = Exercise(
     hints=[
         "LTV = ARPA × валовая маржа / месячный отток (unit_economics.simple_ltv); CAC — полный, за тот же 2024 год. Ответ — LTV / CAC.",
         "ARPA — unit_economics.arpa_for_period(mrr, start, end), маржа — gross_margin_for_period(mrr, cogs, start, end), "
-        "отток — logo_churn_monthly(mrr, start, end); CAC — acquisition.acquisition_costs(...).sum() / acquisition.new_customers(...).",
+        "отток — logo_churn_monthly(mrr, *course.YEARS_2024_2025); CAC — acquisition.acquisition_costs(...).sum() / acquisition.new_customers(...).",
     ],
     mistakes=[
+        Mistake(name="churn_2024_only", value=lambda: _company_ltv(churn=churn_2024()) / company()["cac"],
+                hint=CHURN_2024_HINT),
         Mistake(name="ltv_without_margin", value=lambda: _company_ltv(margin=False) / company()["cac"],
                 hint="LTV посчитан на выручке, без валовой маржи. Клиент возвращает CAC валовой прибылью, а не выручкой: умножьте ARPA на маржу."),
         Mistake(name="inverted", value=lambda: company()["cac"] / _company_ltv(),

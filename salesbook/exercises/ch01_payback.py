@@ -29,8 +29,17 @@ TABLES = ("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr"
 
 @lru_cache(maxsize=1)
 def company() -> dict[str, float]:
-    """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа, отток (их берёт и раздел 1.1.4)."""
-    return unit_economics.company_economics(tables(*TABLES), *course.YEAR_2024)
+    """B2B за 2024 год целиком: полный CAC, стартовый MRR, ARPA, маржа; отток — за 2024–2025 годы, как у сегментов (их берёт и раздел 1.1.4)."""
+    return unit_economics.company_economics(tables(*TABLES), *course.YEAR_2024, *course.YEARS_2024_2025)
+
+
+CHURN_2024_HINT = ("Отток взят за один 2024 год. В курсе его считают за 2024–2025 годы — как у сегментов и в разделе 1.1.2: "
+                   "так компания и сегменты сравнимы, а оценка опирается на вдвое больший период.")
+
+
+def churn_2024() -> float:
+    """Месячный лого-отток B2B за один 2024 год — типичная ошибка периода в упражнениях 1.1.3 и 1.1.4."""
+    return unit_economics.logo_churn_monthly(table("mrr"), *course.YEAR_2024)
 
 
 @lru_cache(maxsize=1)
@@ -101,10 +110,12 @@ q2 = Exercise(
     compare=Number(rel_tol=0.005),
     hints=[
         "За n месяцев когорта приносит gp · (1 − (1 − c)^n) / c на привлечённого клиента. Приравняйте к CAC и выразите n.",
-        "n = ln(1 − CAC · c / gp) / ln(1 − c), где gp = стартовый MRR × маржа, c — месячный лого-отток 2024 года. "
-        "То же делает finance.payback_with_churn(cac, gp, churn).",
+        "n = ln(1 − CAC · c / gp) / ln(1 − c), где gp = стартовый MRR × маржа, c — месячный лого-отток за 2024–2025 годы "
+        "(unit_economics.logo_churn_monthly(mrr, *course.YEARS_2024_2025)). То же делает finance.payback_with_churn(cac, gp, churn).",
     ],
     mistakes=[
+        Mistake(name="churn_2024_only", value=lambda: finance.payback_with_churn(company()["cac"], _gp(), churn_2024()),
+                hint=CHURN_2024_HINT),
         Mistake(name="no_churn", value=lambda: finance.payback_simple(company()["cac"], _gp()),
                 hint="Это простая окупаемость, без оттока. Часть клиентов уходит до того, как вернёт CAC, — срок должен получиться длиннее."),
         Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(company()["cac"], _gp()) / (1 - company()["churn"]),

@@ -45,6 +45,14 @@ def pct(share, digits: int = 1) -> str:
     return text if text == "—" else f"{text}{NBSP}%"
 
 
+def signed_pct(share, digits: int = 1) -> str:
+    """Изменение в процентах со знаком: ``signed_pct(0.009)`` → «+0,9 %», ``signed_pct(-0.249)`` → «−24,9 %»."""
+    text = pct(share, digits)
+    if text == "—" or text.startswith("−") or not text.strip("0,\u00a0%"):
+        return text  # минус уже есть; у нуля знака нет
+    return "+" + text
+
+
 def months(value, digits: int = 1) -> str:
     """Срок в месяцах: ``months(14.25)`` → «14,3 мес.»."""
     text = number(value, digits)
@@ -55,6 +63,12 @@ def days(value, digits: int = 0) -> str:
     """Срок в днях: ``days(28)`` → «28 дн.»."""
     text = number(value, digits)
     return text if text == "—" else f"{text}{NBSP}дн."
+
+
+def minutes(value, digits: int = 0) -> str:
+    """Длительность в минутах: ``minutes(10)`` → «10 мин»."""
+    text = number(value, digits)
+    return text if text == "—" else f"{text}{NBSP}мин"
 
 
 def compact_rub(value) -> str:

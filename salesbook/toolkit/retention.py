@@ -313,6 +313,22 @@ def churn_rates(mrr: pd.DataFrame, start=None, end=None, by=None) -> pd.DataFram
     return _rates(sums)
 
 
+def lifetime_interval(churned, customers_start, level: float = 0.95) -> tuple[float, float]:
+    """Интервал для среднего срока жизни 1 / отток, в месяцах: (нижняя граница, верхняя).
+
+    ``churned`` — число уходов, ``customers_start`` — клиенто-месяцы «под риском»
+    (столбцы :func:`churn_rates`). Уходы считаются пуассоновскими, интервал для их
+    частоты — точный (statsmodels, ``exact-c``), срок жизни — обратная величина.
+    При единицах уходов границы различаются в десятки раз.
+    """
+    from statsmodels.stats.rates import confint_poisson
+
+    if customers_start <= 0 or churned < 0:
+        raise MetricError("Нужны клиенто-месяцы «под риском» (больше нуля) и неотрицательное число уходов.")
+    low, high = confint_poisson(churned, customers_start, method="exact-c", alpha=1 - level)
+    return float(1 / high), float(1 / low) if low > 0 else float("inf")
+
+
 # ---------------------------------------------------------------------------
 # Выручка, маржа, ARPA
 # ---------------------------------------------------------------------------

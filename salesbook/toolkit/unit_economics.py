@@ -290,6 +290,34 @@ def b2c_channel_economics(b2c_users, b2c_purchases, marketing_spend, cogs, start
     return table.sort_values("ltv_cac", ascending=False)
 
 
+def b2c_paid_signup_economics(b2c_users, b2c_purchases, marketing_spend, gross_margin: float, start, end, months: int = 24) -> dict[str, float]:
+    """B2C: валовая прибыль платной регистрации за ``months`` месяцев против рекламы на неё.
+
+    Обе величины — на одной базе: регистрации из платных каналов (не ``organic``)
+    за период ``start``–``end``. ``gross_profit_per_signup`` — их накопленная к возрасту
+    ``months`` выручка (:func:`salesbook.toolkit.retention.b2c_cohorts`) × ``gross_margin``
+    на одну регистрацию; ``spend_per_signup`` — реклама B2C за тот же период на одну
+    такую регистрацию. Ключи: ``signups``, ``gross_profit_per_signup``, ``spend_per_signup``.
+    """
+    require_columns(b2c_users, ["user_id", "signup_date", "acquisition_channel"], "b2c_users")
+    require_columns(marketing_spend, ["month", "business_line", "spend_rub"], "marketing_spend")
+    users = b2c_users[acquisition.in_period(b2c_users["signup_date"], start, end) & (b2c_users["acquisition_channel"] != "organic")]
+    if users.empty:
+        raise MetricError("За период нет регистраций B2C из платных каналов.")
+    cohorts = retention.b2c_cohorts(users, b2c_purchases, freq="Q")
+    at_age = cohorts[cohorts["age"] == months]
+    if at_age["users"].sum() != len(users):
+        raise MetricError(f"Не у всех регистраций периода есть {months} месяцев истории — возьмите период раньше или горизонт короче.")
+    revenue = float((at_age["revenue_per_user_cum"] * at_age["users"]).sum())
+    spend = marketing_spend.loc[acquisition.in_period(marketing_spend["month"], start, end)
+                                & (marketing_spend["business_line"] == "b2c"), "spend_rub"].sum()
+    return {
+        "signups": float(len(users)),
+        "gross_profit_per_signup": revenue * gross_margin / len(users),
+        "spend_per_signup": float(spend) / len(users),
+    }
+
+
 def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = None):
     """Сумма по месяцам периода числа клиентов на начало месяца (знаменатель оттока).
 
@@ -308,13 +336,15 @@ def customers_at_month_start(mrr, start, end, accounts=None, by: str | None = No
     return pd.Series(active.to_numpy(), index=groups).groupby(level=0).sum().rename("customer_months")
 
 
-def company_economics(tables: dict, start, end) -> dict[str, float]:
+def company_economics(tables: dict, start, end, churn_start=None, churn_end=None) -> dict[str, float]:
     """Юнит-экономика B2B всей компании за период: входы формул разделов 1.1.3–1.1.4.
 
     Ключи: ``costs`` и ``customers`` (полные затраты на привлечение и новые клиенты),
     ``cac``, ``media_cac`` (только реклама), ``new_mrr`` (стартовый MRR нового
     клиента), ``arpa``, ``gm`` (валовая маржа), ``churn`` (месячный лого-отток).
     ``tables`` — словарь таблиц курса (marketing_spend, sm_costs, opportunities, mrr, cogs).
+    Отток, как в :func:`segment_economics`, — за свой период ``churn_start``–``churn_end``
+    (в курсе — ``course.YEARS_2024_2025``, тот же, что у сегментов); по умолчанию — ``start``–``end``.
     """
     customers = acquisition.new_customers(tables["opportunities"], start, end)
     costs = acquisition.acquisition_costs(tables["marketing_spend"], tables["sm_costs"], start, end)
@@ -326,5 +356,5 @@ def company_economics(tables: dict, start, end) -> dict[str, float]:
         "new_mrr": new_mrr_per_customer(tables["opportunities"], start, end),
         "arpa": arpa_for_period(tables["mrr"], start, end),
         "gm": gross_margin_for_period(tables["mrr"], tables["cogs"], start, end),
-        "churn": logo_churn_monthly(tables["mrr"], start, end),
+        "churn": logo_churn_monthly(tables["mrr"], start if churn_start is None else churn_start, end if churn_end is None else churn_end),
     }
