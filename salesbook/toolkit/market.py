@@ -21,8 +21,8 @@ from scipy import stats
 
 from salesbook.data.generator.params.deals import SEAT_PRICE
 from salesbook.toolkit import acquisition, retention
-from salesbook.toolkit.experiments import adjust_pvalues
 from salesbook.toolkit.course import PRICE_INCREASE_2025, YEARS_2024_2025
+from salesbook.toolkit.experiments import adjust_pvalues
 from salesbook.toolkit.validation import MetricError, require_columns, share
 
 # ---------------------------------------------------------------------------
