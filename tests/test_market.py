@@ -120,6 +120,13 @@ def test_segment_metrics_churn_by_hand():
     assert out.loc["it", "monthly_churn"] == pytest.approx(1 / 3)
 
 
+def test_segment_metrics_churn_covers_2024_2025_only():
+    early = _mrr().assign(month=lambda d: d["month"] - pd.DateOffset(years=1))   # тот же уход, но в 2023 году
+    out = market.segment_metrics(_opps(), _accounts(), pd.concat([early.assign(account_id=["A3", "A3", "A3", "A4", "A4"]), _mrr()]),
+                                 by="industry")
+    assert out.loc["it", "churned"] == 1 and out.loc["it", "customer_months"] == 3
+
+
 def test_segment_metrics_use_first_deals_for_acv_and_cycle():
     out = market.segment_metrics(_opps(), _accounts(), _mrr())
     smb_it = out.loc[("smb", "it")]
@@ -272,3 +279,18 @@ def test_competitor_win_loss_by_hand():
 
 def test_list_price_2025_is_plus_eight_percent():
     assert market.LIST_PRICE_2025 == {"smb": 2149, "mid_market": 1825, "enterprise": 1609}
+
+
+def test_compare_to_base_is_fisher_with_holm():
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.multitest import multipletests
+
+    table = pd.DataFrame({"won": [40, 10, 30], "closed_deals": [100, 60, 70]}, index=["none", "a", "b"])
+    out = market.compare_to_base(table)
+    assert list(out.index) == ["a", "b"]
+    p = [fisher_exact([[10, 50], [40, 60]]).pvalue, fisher_exact([[30, 40], [40, 60]]).pvalue]
+    assert out["p_value"].to_numpy() == pytest.approx(p)
+    assert out["p_holm"].to_numpy() == pytest.approx(multipletests(p, method="holm")[1])
+    assert out.loc["a", "p_value"] < 0.05 < out.loc["b", "p_value"]
+    with pytest.raises(MetricError, match="базовой строки"):
+        market.compare_to_base(table, base="x")

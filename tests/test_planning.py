@@ -72,6 +72,8 @@ def test_attrition_rate_hand_case():
     ])
     years = 1 + 181 / 365  # B отработал 1 января — 30 июня
     assert planning.attrition_rate(reps, *YEAR_2025) == pytest.approx(1 / years, rel=0.01)
+    exits, person_years = planning.attrition_counts(reps, *YEAR_2025)
+    assert exits == 1 and person_years == pytest.approx(years, rel=0.01)
 
 
 def test_segment_productivity_hand_case():

@@ -141,6 +141,8 @@ LEARNER_SCRIPT = textwrap.dedent("""
 
 
 def _run(*cmd, **kw):
+    # Репозиторий на PYTHONPATH (так работают в копиях рабочего дерева) pip принял бы за установленный пакет.
+    kw.setdefault("env", {k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
     assert done.returncode == 0, done.stdout + done.stderr
     return done

@@ -21,7 +21,8 @@ from scipy import stats
 
 from salesbook.data.generator.params.deals import SEAT_PRICE
 from salesbook.toolkit import acquisition, retention
-from salesbook.toolkit.course import PRICE_INCREASE_2025
+from salesbook.toolkit.course import PRICE_INCREASE_2025, YEARS_2024_2025
+from salesbook.toolkit.experiments import adjust_pvalues
 from salesbook.toolkit.validation import MetricError, require_columns, share
 
 # ---------------------------------------------------------------------------
@@ -199,6 +200,27 @@ def win_rates(opportunities: pd.DataFrame, by, confidence: float = 0.95) -> pd.D
     return out
 
 
+def compare_to_base(table: pd.DataFrame, base="none") -> pd.DataFrame:
+    """Отличается ли win rate каждой строки от базовой: точный тест Фишера с поправкой Холма.
+
+    ``table`` — результат :func:`win_rates` или :func:`competitor_win_loss` (нужны
+    ``won`` и ``closed_deals``), ``base`` — метка строки, с которой сравниваем
+    (по умолчанию ``"none"`` — сделки без конкурента). Для каждой другой строки —
+    двусторонний тест Фишера по таблице 2×2 «выиграно / проиграно» и p-value с
+    поправкой Холма на число сравнений. Столбцы: ``p_value``, ``p_holm``.
+    """
+    require_columns(table, ["won", "closed_deals"], "table", non_empty=True)
+    if base not in table.index:
+        raise MetricError(f"compare_to_base: базовой строки {base!r} в таблице нет.")
+    others = table.drop(index=base)
+    if others.empty:
+        raise MetricError("compare_to_base: кроме базовой строки сравнивать не с чем.")
+    base_won, base_closed = int(table.loc[base, "won"]), int(table.loc[base, "closed_deals"])
+    pvalues = [stats.fisher_exact([[int(row["won"]), int(row["closed_deals"] - row["won"])],
+                                   [base_won, base_closed - base_won]]).pvalue for _, row in others.iterrows()]
+    return pd.DataFrame({"p_value": pvalues, "p_holm": adjust_pvalues(pvalues, "holm")}, index=others.index)
+
+
 def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd.DataFrame,
                     by=("segment", "industry")) -> pd.DataFrame:
     """Метрики ячеек сегментации (по умолчанию сегмент × отрасль).
@@ -207,8 +229,9 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     * ``median_acv`` — медиана ACV первых выигранных сделок (новые клиенты, без допродаж), ₽ в год;
     * ``median_cycle_days`` — медиана цикла этих сделок, дней;
     * ``customer_months`` (клиенто-месяцы под риском), ``churned``, ``monthly_churn`` —
-      месячный лого-отток из ``mrr`` за всю историю данных (2023–2025), то же
-      определение, что :func:`salesbook.toolkit.retention.churn_rates`.
+      месячный лого-отток из ``mrr`` за 2024–2025 годы (``course.YEARS_2024_2025``,
+      тот же период, что у оттока сегментов в разделах 1.1), определение —
+      :func:`salesbook.toolkit.retention.churn_rates`.
     """
     by = [by] if isinstance(by, str) else list(by)
     require_columns(opportunities, ["account_id", "outcome", "amount_rub", "created_date", "close_date"], "opportunities", non_empty=True)
@@ -221,7 +244,7 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     out["median_cycle_days"] = grouped["_cycle"].median()
     require_columns(accounts, ["account_id", *by], "accounts", non_empty=True)
     mrr_by = mrr.merge(accounts[["account_id", *by]], on="account_id", how="left", validate="many_to_one")
-    churn = retention.churn_rates(mrr_by, by=by)[["customers_start", "churned", "logo_churn"]]
+    churn = retention.churn_rates(mrr_by, *YEARS_2024_2025, by=by)[["customers_start", "churned", "logo_churn"]]
     churn.columns = ["customer_months", "churned", "monthly_churn"]
     return out.join(churn, how="left")
 

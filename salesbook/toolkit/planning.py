@@ -128,14 +128,19 @@ def ramped_capacity(reps: pd.DataFrame, start, end, role: str = "AE") -> pd.Data
     return active * ramp_factor(k, people["ramp_months"].to_numpy(dtype=float)[None, :])
 
 
-def attrition_rate(reps: pd.DataFrame, start, end, role: str = "AE") -> float:
-    """Годовая текучесть роли: уходы за период / отработанные человеко-годы."""
+def attrition_counts(reps: pd.DataFrame, start, end, role: str = "AE") -> tuple[int, float]:
+    """Уходы роли за период и отработанные за него человеко-годы: ``(уходы, человеко-годы)``."""
     require_columns(reps, ["rep_id", "role", "hire_date", "exit_date"], "reps")
-    years = active_months(reps, start, end, roles=(role,)).to_numpy().sum() / 12
+    years = float(active_months(reps, start, end, roles=(role,)).to_numpy().sum() / 12)
     if years <= 0:
         raise MetricError("За период никто не работал — текучесть не определена.")
     people = reps[reps["role"] == role]
-    exits = int(in_period(people["exit_date"], start, end).sum())
+    return int(in_period(people["exit_date"], start, end).sum()), years
+
+
+def attrition_rate(reps: pd.DataFrame, start, end, role: str = "AE") -> float:
+    """Годовая текучесть роли: уходы за период / отработанные человеко-годы (:func:`attrition_counts`)."""
+    exits, years = attrition_counts(reps, start, end, role)
     return exits / years
 
 
