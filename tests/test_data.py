@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from salesbook.data import TABLES, DataError, generate, load, load_all
+from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.load import clear_cache, find_data_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -285,6 +286,22 @@ def test_activities_consistency(t):
     cold = a[a["call_opener"].notna()]
     assert (leads.loc[cold["lead_id"], "channel"] == "outbound").all()
     assert a["date"].max() <= pd.Timestamp("2025-12-31")
+
+
+def test_sales_happen_on_working_days(t):
+    """Касания, встречи, стадии, MQL/SQL и сделки — не в выходные и не в праздники статьи 112 ТК РФ."""
+    dates = {
+        "activities": t["activities"]["date"],
+        "opportunities": pd.concat([t["opportunities"]["created_date"], t["opportunities"]["close_date"]]),
+        "opportunity_stages": t["opportunity_stages"]["entered_date"],
+        "leads": pd.concat([t["leads"]["mql_date"], t["leads"]["sql_date"]]),
+        "accounts": t["accounts"]["customer_since"],
+    }
+    for table, col in dates.items():
+        days = col.dropna().to_numpy(dtype="datetime64[D]")
+        assert np.is_busday(days, holidays=HOLIDAY_DATES).all(), table
+    assert pd.Timestamp("2025-01-09") in set(t["activities"]["date"])   # первый рабочий день после каникул
+    assert {"telegram", "whatsapp"} <= set(t["activities"]["type"])
 
 
 def test_salaries_derived_from_reps(t):

@@ -145,8 +145,8 @@ def test_activity_funnel_ratios():
         "lead_id": ["L1"] * 7 + [None],
         "opportunity_id": [None] * 7 + ["O1"],
         "date": [ts("2025-01-10")] * 8,
-        "type": ["call", "call", "email", "linkedin", "meeting", "meeting", "call", "meeting"],
-        "outcome": ["no_answer", "meeting_booked", "replied", "ignored", "held", "no_show", "connected", "held"],
+        "type": ["call", "call", "email", "telegram", "meeting", "meeting", "call", "meeting"],
+        "outcome": ["no_answer", "meeting_booked", "replied", "read", "held", "no_show", "connected", "held"],
     })
     leads = pd.DataFrame({"sdr_id": ["S1", "S1"], "sql_date": [ts("2025-01-11"), pd.NaT]})
     f = kpi.activity_funnel(acts, "2025-01-01", "2025-01-31", leads)

@@ -117,7 +117,7 @@ def _touches():
     # L3 (inbound): разговор на 1-м касании. Встреча-квалификация без номера касания не считается.
     rows = [
         ("L1", 1, "email", "sent"), ("L1", 2, "email", "replied"), ("L1", 3, "call", "meeting_booked"),
-        ("L2", 1, "call", "no_answer"), ("L2", 2, "linkedin", "ignored"),
+        ("L2", 1, "call", "no_answer"), ("L2", 2, "whatsapp", "sent"),
         ("L3", 1, "call", "connected"),
         ("L1", None, "meeting", "held"),
     ]

@@ -20,20 +20,17 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.load import DataError, load_all
 from salesbook.runtime.fmt import NBSP, number, pct
 from salesbook.toolkit import acquisition, kpi, meddic, planning, retention, sales_scripts, unit_economics
-from salesbook.toolkit.course import YEARS, YEARS_2024_2025
+from salesbook.toolkit.course import TOUCH_TYPES, YEARS, YEARS_2024_2025
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_FILE = ROOT / "datasets" / "benchmarks.yml"
 README_FILE = ROOT / "datasets" / "README.md"
 README_START = "<!-- benchmarks:start -->"
 README_END = "<!-- benchmarks:end -->"
-
-#: Нерабочие праздничные дни по статье 112 Трудового кодекса РФ: месяц → числа
-#: (без переносов выходных, которые правительство утверждает на каждый год).
-LABOUR_CODE_HOLIDAYS = {1: (1, 2, 3, 4, 5, 6, 7, 8), 2: (23,), 3: (8,), 5: (1, 9), 6: (12,), 11: (4,)}
 
 SEGMENT_NAMES = {None: "Вся компания", "smb": "Малый бизнес", "mid_market": "Средний бизнес",
                  "enterprise": "Крупный бизнес"}
@@ -49,18 +46,16 @@ def _year(dates: pd.Series, year: int) -> pd.Series:
 
 
 def _holiday(dates: pd.Series) -> pd.Series:
-    days = dates.dt.day
-    return pd.Series(False, index=dates.index) | np.logical_or.reduce(
-        [dates.dt.month.eq(m) & days.isin(d) for m, d in LABOUR_CODE_HOLIDAYS.items()])
+    """Нерабочий праздник по статье 112 ТК РФ — календарь генератора (``params.company.HOLIDAYS``)."""
+    return dates.dt.normalize().isin(HOLIDAY_DATES)
 
 
 def _working_days(reps: pd.DataFrame, roles, year: int) -> float:
     """Отработанные рабочие дни (будни без праздников статьи 112 ТК РФ) сотрудников ролей за год."""
     share = planning.active_months(reps, *YEARS[year], roles=roles)
     months = share.index
-    holidays = [f"{year}-{m:02d}-{d:02d}" for m, days in LABOUR_CODE_HOLIDAYS.items() for d in days]
     ends = (months + pd.offsets.MonthBegin(1)).to_numpy(dtype="datetime64[D]")
-    per_month = np.busday_count(months.to_numpy(dtype="datetime64[D]"), ends, holidays=holidays)
+    per_month = np.busday_count(months.to_numpy(dtype="datetime64[D]"), ends, holidays=HOLIDAY_DATES)
     return float((share.to_numpy() * per_month[:, None]).sum())
 
 
@@ -148,7 +143,7 @@ def cold_call_connect_rate(t, segment, year):
 
 def sdr_touches_per_day(t, segment, year):
     act = t["activities"]
-    act = act[_year(act["date"], year) & act["lead_id"].notna() & act["type"].isin(["call", "email", "linkedin"])]
+    act = act[_year(act["date"], year) & act["lead_id"].notna() & act["type"].isin(TOUCH_TYPES)]
     roles = ("SDR", "BDR")
     return float(_role_of(t, act["rep_id"]).isin(roles).sum() / _working_days(t["reps"], roles, year))
 

@@ -44,7 +44,7 @@ LOSS_REASONS = ("price", "competitor", "no_decision", "timing", "missing_feature
 COMPETITORS = ("helppro", "servicebox", "globalitsm", "opendesk")
 MEDDIC_COLUMNS = ("meddic_metrics", "meddic_economic_buyer", "meddic_decision_criteria",
                   "meddic_decision_process", "meddic_identify_pain", "meddic_champion")
-ACTIVITY_TYPES = ("call", "email", "meeting", "linkedin")
+ACTIVITY_TYPES = ("call", "email", "meeting", "telegram", "whatsapp")
 CALL_OPENERS = ("permission", "problem", "referral")
 EMAIL_TEMPLATES = ("welcome_followup", "case_study", "roi_calc", "cold_intro",
                    "pain_question", "breakup")
@@ -52,7 +52,8 @@ ACTIVITY_OUTCOMES = {
     "call": ("no_answer", "connected", "meeting_booked", "not_interested"),
     "email": ("sent", "opened", "replied", "bounced", "meeting_booked"),
     "meeting": ("held", "no_show"),
-    "linkedin": ("accepted", "replied", "ignored"),
+    "telegram": ("sent", "read", "replied", "meeting_booked"),
+    "whatsapp": ("sent", "read", "replied", "meeting_booked"),
 }
 ALL_ACTIVITY_OUTCOMES = tuple(dict.fromkeys(o for v in ACTIVITY_OUTCOMES.values() for o in v))
 EXPERIMENT_VARIANTS = ("A", "B", "C")
@@ -127,7 +128,8 @@ CODE_NAMES: dict[str, dict[str, str]] = {
                    "servicebox": "«СервисБокс» — российская ITSM-платформа",
                    "globalitsm": "«ГлобалITSM» — международная ITSM-система",
                    "opendesk": "«ОпенДеск» — бесплатный open-source хелпдеск"},
-    "type": {"call": "звонок", "email": "письмо", "meeting": "встреча", "linkedin": "LinkedIn"},
+    "type": {"call": "звонок", "email": "письмо", "meeting": "встреча",
+             "telegram": "сообщение в Telegram", "whatsapp": "сообщение в WhatsApp"},
     "call_opener": {"permission": "«Удобно говорить?» — просьба о разрешении",
                     "problem": "с гипотезы о проблеме клиента",
                     "referral": "со ссылки на общего знакомого или клиента"},
@@ -138,7 +140,7 @@ CODE_NAMES: dict[str, dict[str, str]] = {
                          "meeting_booked": "назначена встреча", "not_interested": "не интересно",
                          "sent": "отправлено", "opened": "открыто", "replied": "ответ",
                          "bounced": "не доставлено", "held": "состоялась", "no_show": "неявка",
-                         "accepted": "принял приглашение", "ignored": "без ответа"},
+                         "read": "прочитано без ответа"},
     "priority": {"low": "низкий", "normal": "обычный", "high": "высокий",
                  "critical": "критический"},
     "category": {"bug": "ошибка", "question": "вопрос", "integration": "интеграция",

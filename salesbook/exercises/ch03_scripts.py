@@ -352,7 +352,7 @@ def _email_replies_only() -> pd.DataFrame:
     acts = table("activities")
     out_ids = table("leads").loc[table("leads")["channel"].eq("outbound"), "lead_id"]
     t = acts[acts["touch_number"].notna() & acts["lead_id"].isin(out_ids)]
-    frame = t.assign(r=t["outcome"].isin(["replied", "meeting_booked"]) & t["type"].isin(["email", "linkedin"]),
+    frame = t.assign(r=t["outcome"].isin(["replied", "meeting_booked"]) & t["type"].ne("call"),
                      m=t["outcome"].eq("meeting_booked")).groupby("touch_number").agg(
         leads=("lead_id", "nunique"), r=("r", "sum"), m=("m", "sum"))
     frame.index = frame.index.astype("int64")
@@ -383,7 +383,7 @@ q4 = Exercise(
             "назначил встречу, из цепочки выбыл. Делите на лидов, дошедших до этого касания.",
         ),
         Mistake(name="email_only", value=_email_replies_only,
-                hint="Откликом посчитаны только ответы на письма и в LinkedIn. Разговор по телефону — тоже отклик: "
+                hint="Откликом посчитаны только ответы на письма и в мессенджерах. Разговор по телефону — тоже отклик: "
                 "'connected', 'not_interested' и 'meeting_booked' у звонков."),
     ],
     correct_message="Кривая отклика — горб: рост до 3–4-го касания, затем спад. Но падающий отклик ещё не значит, что "

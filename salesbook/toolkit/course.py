@@ -77,9 +77,9 @@ SEGMENTS = _schemas.SEGMENTS
 PAID_CHANNELS = _schemas.B2B_CHANNELS
 
 #: Касания цепочки SDR/BDR (встречи считаются отдельно, у них нет номера касания).
-TOUCH_TYPES = ("call", "email", "linkedin")
+TOUCH_TYPES = tuple(t for t in _schemas.ACTIVITY_TYPES if t != "meeting")
 
-#: Исходы касания, которые считаются откликом: разговор, ответ на письмо или в LinkedIn.
+#: Исходы касания, которые считаются откликом: разговор, ответ на письмо или в мессенджере.
 RESPONSE_OUTCOMES = ("connected", "meeting_booked", "not_interested", "replied")
 
 # ---------------------------------------------------------------------------

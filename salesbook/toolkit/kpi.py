@@ -237,7 +237,7 @@ def pipeline_coverage(opportunities: pd.DataFrame, reps: pd.DataFrame, as_of, pe
 def activity_funnel(activities: pd.DataFrame, start, end, leads: pd.DataFrame | None = None, by: str = "rep_id") -> pd.DataFrame:
     """Воронка активностей SDR/BDR по сотрудникам за период (по дате активности).
 
-    Столбцы: ``calls`` (звонки), ``touches`` (звонки, письма, LinkedIn по лидам),
+    Столбцы: ``calls`` (звонки), ``touches`` (звонки, письма, сообщения в мессенджерах по лидам),
     ``responses`` (разговор или ответ), ``meetings_booked``, ``meetings_held``,
     ``no_shows``, ``show_rate`` = проведённые / (проведённые + неявки),
     ``touches_per_meeting`` = касания / проведённые встречи. Если передать ``leads``,

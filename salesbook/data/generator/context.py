@@ -76,6 +76,11 @@ class Funnel:
     opp_day: Array    # день создания сделки или NA
 
 
+#: Типы активностей внутри генератора: код — позиция в кортеже; первые четыре — касания цепочки.
+ACTIVITY_CODES = ("call", "email", "telegram", "whatsapp", "meeting")
+CALL, EMAIL, TELEGRAM, WHATSAPP, MEETING = range(len(ACTIVITY_CODES))
+
+
 @dataclass
 class LeadTouches:
     """Касания SDR/BDR по лидам (будущие строки таблицы activities)."""
@@ -83,7 +88,7 @@ class LeadTouches:
     lead: Array
     rep: Array
     day: Array
-    type: Array       # 0 звонок, 1 письмо, 2 LinkedIn, 3 встреча
+    type: Array       # код из ACTIVITY_CODES
     touch: Array      # номер касания в цепочке, −1 — встреча
     opener: Array     # код начала холодного звонка или −1
     tmpl: Array       # код шаблона письма или −1
@@ -128,7 +133,7 @@ class DealTouches:
     opp: Array
     rep: Array
     day: Array
-    type: Array
+    type: Array       # код из ACTIVITY_CODES
     outcome: Array    # строки
     dur: Array
 

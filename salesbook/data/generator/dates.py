@@ -46,20 +46,46 @@ def weekday(days):
 
 
 def to_workday(days):
-    """Субботу и воскресенье перенести на следующий понедельник."""
+    """Субботу и воскресенье перенести на следующий понедельник (календарь симуляции)."""
     days = np.asarray(days)
     wd = weekday(days)
     return days + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
 
 
+#: Нерабочие праздничные дни ``company.HOLIDAYS`` за годы данных и по году до и после них.
+HOLIDAY_DATES = np.array([f"{y}-{m:02d}-{d:02d}"
+                          for y in range(int(company.START_DATE[:4]) - 1, int(company.END_DATE[:4]) + 2)
+                          for m, days in company.HOLIDAYS.items() for d in days], dtype="datetime64[D]")
+
+
+def _as_dates(days):
+    return START + np.asarray(days, dtype=np.int64).astype("timedelta64[D]")
+
+
+def add_workdays(days, n=0):
+    """Рабочий день через ``n`` рабочих дней после ``days`` (без суббот, воскресений и праздников);
+    при n = 0 — сам день, если он рабочий, иначе следующий рабочий. ``NA`` остаётся ``NA``."""
+    days = np.asarray(days, dtype=np.int64)
+    moved = np.busday_offset(_as_dates(days), n, roll="forward", holidays=HOLIDAY_DATES) - START
+    return np.where(days == NA, NA, moved.astype(np.int64))
+
+
+def to_working_day(days):
+    """День записи события продаж в таблицу: выходной или праздник — следующий рабочий день."""
+    return add_workdays(days)
+
+
+def workdays_between(first, last):
+    """Число рабочих дней с ``first`` по ``last`` включительно."""
+    return np.busday_count(_as_dates(first), _as_dates(last) + 1, holidays=HOLIDAY_DATES)
+
+
 def b2b_day_weights() -> np.ndarray:
     """Вес каждого дня для дат B2B-лидов: будни — 1, выходные и праздники — почти ноль."""
-    md = pd.DatetimeIndex(START + np.arange(N_DAYS).astype("timedelta64[D]"))
+    day = pd.DatetimeIndex(_as_dates(np.arange(N_DAYS)))
     w = np.where(weekday(np.arange(N_DAYS)) < 5, 1.0, company.WEEKEND_WEIGHT)
-    holiday = np.zeros(N_DAYS, dtype=bool)
-    for month, days in company.HOLIDAYS.items():
-        holiday |= (md.month == month) & md.day.isin(days)
-    w[holiday] = company.HOLIDAY_WEIGHT
+    bridge = (day.month == 5) & day.day.isin(company.MAY_BRIDGE_DAYS)
+    w[day.isin(HOLIDAY_DATES) | bridge] = company.HOLIDAY_WEIGHT
     return w
 
 

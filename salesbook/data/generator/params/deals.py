@@ -35,7 +35,12 @@ MEDDIC_BIAS = {"meddic_metrics": 0.0, "meddic_economic_buyer": -0.35,
                "meddic_decision_criteria": 0.15, "meddic_decision_process": -0.2,
                "meddic_identify_pain": 0.45, "meddic_champion": -0.1}
 MEDDIC_THRESHOLDS = (0.1, 1.35)    # пороги 0/1 и 1/2 для скрытой оценки
-OPP_FOLLOWUPS_PER_30_DAYS = 1.1    # письма/звонки AE между встречами
+OPP_FOLLOWUPS_PER_30_DAYS = 1.1    # письма, звонки и сообщения AE между встречами
+# Тип такого касания: письмо — 55 %, остальное — звонок, Telegram, WhatsApp. С контактом
+# по сделке в России переписываются в мессенджерах (LinkedIn заблокирован с 2016 года);
+# Telegram — чаще, WhatsApp — реже, в основном с владельцами малого бизнеса.
+DEAL_FOLLOWUP_EMAIL_SHARE = 0.55
+DEAL_FOLLOWUP_OTHER_MIX = (0.80, 0.14, 0.06)   # звонок, Telegram, WhatsApp
 
 # --- Компании: повторные обращения и допродажи ---------------------------------
 REPEAT_LEAD_SHARE = 0.13           # доля лидов от компаний, уже приходивших раньше

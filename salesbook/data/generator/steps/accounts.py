@@ -9,7 +9,7 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, ids, labels
 from salesbook.data.generator.context import Accounts, Context
 from salesbook.data.generator.corpora import corpus
-from salesbook.data.generator.dates import NA, fmt_days
+from salesbook.data.generator.dates import NA, fmt_days, to_working_day
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 
@@ -83,7 +83,7 @@ def make_accounts_table(ctx: Context, rng) -> None:
         "account_id": acc.ids, "company_name": company_names(rng, acc.ind, acc.seg),
         "industry": labels(S.INDUSTRIES, acc.ind), "segment": labels(S.SEGMENTS, acc.seg),
         "employees": acc.emp, "region": labels(S.REGIONS, acc.region),
-        "customer_since": fmt_days(dates.since), "churned_on": fmt_days(dates.churned)})
+        "customer_since": fmt_days(to_working_day(dates.since)), "churned_on": fmt_days(dates.churned)})
 
 
 def _public_names(rng, k, texts):

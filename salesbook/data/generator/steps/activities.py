@@ -7,11 +7,9 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import ids, labels, nullable_int, optional_labels
-from salesbook.data.generator.context import Context
+from salesbook.data.generator.context import ACTIVITY_CODES, Context
 from salesbook.data.generator.dates import fmt_days
 from salesbook.data.generator.pipeline import step
-
-_TYPES = ("call", "email", "linkedin", "meeting")
 
 
 @step("активности", reads=("lead_touches", "deal_touches", "reps", "leads", "opps"),
@@ -36,7 +34,7 @@ def make_activities_table(ctx: Context) -> None:
         "lead_id": optional_labels(ctx.leads.ids, lead),
         "opportunity_id": optional_labels(ctx.opps.ids, opp),
         "date": fmt_days(day[order]),
-        "type": np.concatenate([labels(_TYPES, la.type), labels(_TYPES, oa.type)])[order],
+        "type": np.concatenate([labels(ACTIVITY_CODES, la.type), labels(ACTIVITY_CODES, oa.type)])[order],
         "touch_number": nullable_int(touch, touch > 0),
         "call_opener": optional_labels(S.CALL_OPENERS, opener),
         "email_template": optional_labels(S.EMAIL_TEMPLATES, tmpl),

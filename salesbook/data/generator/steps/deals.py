@@ -7,8 +7,21 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, concat_records, ids, labels, optional_labels, per, sigmoid
-from salesbook.data.generator.context import Accounts, Context, DealSizes, DealTouches, Leads, Opportunities, Reps
-from salesbook.data.generator.dates import END_DAY, NA, fmt_days, month_of, to_workday
+from salesbook.data.generator.context import (
+    CALL,
+    EMAIL,
+    MEETING,
+    TELEGRAM,
+    WHATSAPP,
+    Accounts,
+    Context,
+    DealSizes,
+    DealTouches,
+    Leads,
+    Opportunities,
+    Reps,
+)
+from salesbook.data.generator.dates import END_DAY, NA, add_workdays, fmt_days, month_of, to_workday, to_working_day, workdays_between
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.notes import make_notes
@@ -136,31 +149,34 @@ def make_opportunities(ctx: Context, rng) -> None:
 
 
 def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
-    """Активности по сделкам: встречи на стадиях + письма и звонки между ними."""
+    """Активности по сделкам: встречи на стадиях + письма, звонки и сообщения между ними в рабочие дни."""
     n = len(opps.li)
     visible, entered, is_closed, close = opps.visible, opps.entered, opps.is_closed, opps.close
     created, owner, se = opps.created, opps.owner, opps.se
     recs = []
     oi2, st2 = np.nonzero(visible)
-    mday = np.minimum(to_workday(entered[oi2, st2]), np.where(is_closed, close, END_DAY)[oi2])
+    span_end = np.where(is_closed, close, END_DAY)
+    mday = to_working_day(np.minimum(to_workday(entered[oi2, st2]), span_end[oi2]))
     rep = np.where((st2 == 1) & (se[oi2] >= 0), se[oi2], owner[oi2])
     noshow = rng.random(len(oi2)) < 0.06
-    recs.append(dict(opp=oi2, rep=rep, day=mday, type=np.full(len(oi2), 3),
+    recs.append(dict(opp=oi2, rep=rep, day=mday, type=np.full(len(oi2), MEETING),
                      outcome=np.where(noshow, "no_show", "held").astype(object),
                      dur=np.full(len(oi2), -1)))
-    span_end = np.where(is_closed, close, END_DAY)
     nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * deals.OPP_FOLLOWUPS_PER_30_DAYS)
     nf = np.minimum(nf, 12)
     fo = np.repeat(np.arange(n), nf)
-    fday = to_workday(created[fo] + np.floor(rng.random(len(fo)) * (span_end[fo] - created[fo] + 1))
-                      .astype(np.int64))
-    ftype = np.where(rng.random(len(fo)) < 0.55, 1, np.where(rng.random(len(fo)) < 0.9, 0, 2))
+    # день — равномерно среди рабочих дней сделки, с даты создания по дату закрытия в таблице
+    first, last = to_working_day(created[fo]), to_working_day(span_end[fo])
+    fday = add_workdays(first, np.floor(rng.random(len(fo)) * workdays_between(first, last)).astype(np.int64))
+    is_email = rng.random(len(fo)) < deals.DEAL_FOLLOWUP_EMAIL_SHARE
+    other = np.array([CALL, TELEGRAM, WHATSAPP])[choice_codes(rng, len(fo), deals.DEAL_FOLLOWUP_OTHER_MIX)]
+    ftype = np.where(is_email, EMAIL, other)
     u = rng.random(len(fo))
-    fout = np.where(ftype == 0, np.where(u < 0.7, "connected", "no_answer"),
-                    np.where(ftype == 1, np.where(u < 0.35, "replied", np.where(u < 0.75, "opened", "sent")),
-                             np.where(u < 0.5, "replied", "ignored"))).astype(object)
-    fdur = np.where((ftype == 0) & (fout == "connected"),
-                    np.round(np.exp(rng.normal(np.log(420), 0.5, len(fo)))), np.where(ftype == 0, 0, -1))
+    fout = np.where(ftype == CALL, np.where(u < 0.7, "connected", "no_answer"),
+                    np.where(ftype == EMAIL, np.where(u < 0.35, "replied", np.where(u < 0.75, "opened", "sent")),
+                             np.where(u < 0.5, "replied", np.where(u < 0.85, "read", "sent")))).astype(object)
+    fdur = np.where((ftype == CALL) & (fout == "connected"),
+                    np.round(np.exp(rng.normal(np.log(420), 0.5, len(fo)))), np.where(ftype == CALL, 0, -1))
     recs.append(dict(opp=fo, rep=owner[fo], day=fday, type=ftype, outcome=fout, dur=fdur))
     act = concat_records(recs)
     ok = (act["day"] <= END_DAY) & ((reps.exit[act["rep"]] == NA) | (act["day"] <= reps.exit[act["rep"]]))
@@ -187,8 +203,8 @@ def _opportunity_tables(ctx: Context) -> None:
         "opportunity_id": opps.ids, "lead_id": ctx.leads.ids[opps.li],
         "account_id": ctx.accounts.ids[ctx.accounts.of_lead[opps.li]],
         "owner_id": r_ids[opps.owner], "se_id": optional_labels(r_ids, opps.se),
-        "segment": labels(S.SEGMENTS, opps.seg), "created_date": fmt_days(opps.created),
-        "close_date": fmt_days(np.where(opps.is_closed, opps.close, NA)),
+        "segment": labels(S.SEGMENTS, opps.seg), "created_date": fmt_days(to_working_day(opps.created)),
+        "close_date": fmt_days(to_working_day(np.where(opps.is_closed, opps.close, NA))),
         "stage": labels(S.STAGES, opps.cur),
         "outcome": labels(S.OUTCOMES, opps.outcome), "amount_rub": sizes.amount,
         "loss_reason": opps.loss_reason,
@@ -207,7 +223,7 @@ def _opportunity_tables(ctx: Context) -> None:
     ctx.tables["opportunity_stages"] = pd.DataFrame({
         "opportunity_id": opps.ids[st_df["o"].to_numpy()],
         "stage": labels(S.STAGES, st_df["s"].to_numpy()),
-        "entered_date": fmt_days(st_df["day"].to_numpy())})
+        "entered_date": fmt_days(to_working_day(st_df["day"].to_numpy()))})
 
 
 def _leads_table(ctx: Context) -> None:
@@ -221,7 +237,7 @@ def _leads_table(ctx: Context) -> None:
         "website_visits": leads.visits, "pages_viewed": leads.pages, "content_downloads": leads.downloads,
         "webinar_attended": leads.webinar, "demo_requested": leads.demo, "email_opens": leads.opens,
         "sdr_id": optional_labels(ctx.reps.ids, funnel.sdr),
-        "mql_date": fmt_days(funnel.mql_day), "sql_date": fmt_days(funnel.sql_day),
+        "mql_date": fmt_days(to_working_day(funnel.mql_day)), "sql_date": fmt_days(to_working_day(funnel.sql_day)),
         "status": funnel.status, "disqualify_reason": funnel.reason,
         "opportunity_id": optional_labels(ctx.opps.ids, ctx.opps.of_lead),
     })

@@ -13,14 +13,14 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, concat_records, labels, per, sigmoid
-from salesbook.data.generator.context import Context, Funnel, Leads, LeadTouches, Reps
-from salesbook.data.generator.dates import END_DAY, NA, to_workday
+from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context, Funnel, Leads, LeadTouches, Reps
+from salesbook.data.generator.dates import END_DAY, NA, to_workday, to_working_day
 from salesbook.data.generator.params import funnel, people
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.people import assign_reps, ramp_factor
 
 _OUTCOME = {o: i for i, o in enumerate(S.ALL_ACTIVITY_OUTCOMES)}
-_TOUCH_TYPES = ("call", "email", "linkedin")            # коды 0, 1, 2; встреча — 3
+_TOUCH_TYPES = ACTIVITY_CODES[:MEETING]                  # касания цепочки; встреча — отдельно
 _TEMPLATES_INBOUND = np.array([S.EMAIL_TEMPLATES.index(t) for t in ("welcome_followup", "case_study", "roi_calc")])
 _TEMPLATES_OUTBOUND = np.array([S.EMAIL_TEMPLATES.index(t) for t in ("cold_intro", "pain_question", "case_study")])
 _BREAKUP = S.EMAIL_TEMPLATES.index("breakup")
@@ -103,14 +103,14 @@ def _choose_touch(rng, k, o, last_in_chain):
                      choice_codes(rng, n, funnel.TOUCH_TYPE_MIX["inbound"]))
     if k == 0:
         first_call = (o == 0) & (rng.random(n) < funnel.INBOUND_FIRST_TOUCH_CALL)
-        ttype[first_call] = 0
-    is_email = ttype == 1
+        ttype[first_call] = CALL
+    is_email = ttype == EMAIL
     tmpl = np.full(n, -1)
     tmpl[is_email & (o == 0)] = _TEMPLATES_INBOUND[rng.integers(0, 3, (is_email & (o == 0)).sum())]
     tmpl[is_email & (o == 1)] = _TEMPLATES_OUTBOUND[rng.integers(0, 3, (is_email & (o == 1)).sum())]
     tmpl[is_email & last_in_chain] = _BREAKUP
     opener = np.full(n, -1)
-    cold = (ttype == 0) & (o == 1)
+    cold = (ttype == CALL) & (o == 1)
     opener[cold] = rng.integers(0, len(S.CALL_OPENERS), cold.sum())
     return ttype, tmpl, opener
 
@@ -118,7 +118,7 @@ def _choose_touch(rng, k, o, last_in_chain):
 def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
     """Отклик на касание: контакт, встреча, отказ, недоставленное письмо."""
     n = len(o)
-    is_call, is_email = ttype == 0, ttype == 1
+    is_call, is_email = ttype == CALL, ttype == EMAIL
     eng_base = np.array([per(funnel.ENGAGE_BASE[kind], _TOUCH_TYPES) for kind in ("inbound", "outbound")])
     p_eng = eng_base[o, ttype] * eng_mult * funnel.TOUCH_RESPONSE_CURVE[k]
     tmpl_mult = per(funnel.EMAIL_TEMPLATE_REPLY_MULT, S.EMAIL_TEMPLATES)
@@ -129,7 +129,7 @@ def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
     p_meet = np.where(o == 0, in_meet,
                       np.where(cold, opener_rate[np.maximum(opener, 0)],
                                np.where(is_email, funnel.OUTBOUND_EMAIL_MEETING_RATE,
-                                        funnel.OUTBOUND_LINKEDIN_MEETING_RATE)) * cold_mult)
+                                        funnel.OUTBOUND_MESSENGER_MEETING_RATE)) * cold_mult)
     meet = engaged & (rng.random(n) < np.clip(p_meet, 0, 0.95))
     negative = funnel.NEGATIVE_SHARE_GIVEN_ENGAGED
     neg_share = np.where(o == 1, negative["outbound"], negative["inbound"])
@@ -141,7 +141,8 @@ def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
 def _record(rng, ttype, engaged, meet, neg, bounce):
     """Результат касания для таблицы активностей и длительность звонка."""
     n = len(ttype)
-    is_call, is_email, is_li = ttype == 0, ttype == 1, ttype == 2
+    is_call, is_email = ttype == CALL, ttype == EMAIL
+    is_msg = ~is_call & ~is_email
     oc = _OUTCOME
     outc = np.empty(n, dtype=np.int64)
     outc[is_call] = np.where(meet[is_call], oc["meeting_booked"],
@@ -152,8 +153,9 @@ def _record(rng, ttype, engaged, meet, neg, bounce):
                               np.where(engaged[is_email], oc["replied"],
                                        np.where(bounce[is_email], oc["bounced"],
                                                 np.where(opened[is_email], oc["opened"], oc["sent"]))))
-    accepted = rng.random(n) < funnel.LINKEDIN_ACCEPT_RATE
-    outc[is_li] = np.where(engaged[is_li], oc["replied"], np.where(accepted[is_li], oc["accepted"], oc["ignored"]))
+    read = rng.random(n) < funnel.MESSENGER_READ_RATE
+    outc[is_msg] = np.where(meet[is_msg], oc["meeting_booked"],
+                            np.where(engaged[is_msg], oc["replied"], np.where(read[is_msg], oc["read"], oc["sent"])))
     dur = np.full(n, -1)
     talk = is_call & engaged
     dur[talk] = np.round(np.exp(rng.normal(np.log(150), 0.6, talk.sum()))
@@ -189,8 +191,8 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
         outc, dur = _record(rng, ttype, engaged, meet, neg, bounce)
         records.append(dict(w=idx, day=day[idx], type=ttype, touch=np.full(len(idx), k + 1),
                             opener=opener, tmpl=tmpl, outcome=outc, dur=dur))
-        # MQL у исходящих: встреча, ответ на письмо/в LinkedIn или разговор дольше 2 минут
-        is_call = ttype == 0
+        # MQL у исходящих: встреча, ответ на письмо/в мессенджере или разговор дольше 2 минут
+        is_call = ttype == CALL
         pos = engaged & ~neg
         qualifying = meet | (pos & ~is_call) | (pos & is_call & (dur >= funnel.OUTBOUND_MQL_MIN_TALK_SEC))
         fp = qualifying & (first_pos[idx] == NA)
@@ -216,7 +218,7 @@ def _meetings(rng, chains: _Chains):
     rec_out = np.concatenate([np.full(noshow.sum(), _OUTCOME["no_show"]), np.full(len(met), _OUTCOME["held"])])
     keep = rec_day <= END_DAY
     none = np.full(keep.sum(), -1)
-    chains.records.append(dict(w=rec_w[keep], day=rec_day[keep], type=np.full(keep.sum(), 3), touch=none,
+    chains.records.append(dict(w=rec_w[keep], day=rec_day[keep], type=np.full(keep.sum(), MEETING), touch=none,
                                opener=none, tmpl=none, outcome=rec_out[keep], dur=none))
     sql_day_w = np.full(len(chains.result), NA, dtype=np.int64)
     sql_day_w[met] = np.where(held_day <= END_DAY, held_day, NA)
@@ -263,8 +265,10 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
 
 
 def _lead_touches(records, w, sdr, reps: Reps) -> LeadTouches:
-    """Касания по лидам; после увольнения SDR касаний нет."""
+    """Касания по лидам в рабочие дни (выходной или праздник — следующий рабочий день);
+    после увольнения SDR касаний нет."""
     act = concat_records(records)
+    act["day"] = to_working_day(act["day"])
     lead = w[act.pop("w")]
     rep = sdr[lead]
     ex = reps.exit[rep]
