@@ -76,6 +76,9 @@ SEGMENTS = _schemas.SEGMENTS
 #: Каналы B2B, за которые компания платит (у органики затрат нет).
 PAID_CHANNELS = _schemas.B2B_CHANNELS
 
+#: Стадии открытой сделки по порядку прохождения (как в ``opportunity_stages``).
+OPEN_STAGES = _schemas.OPEN_STAGES
+
 #: Касания цепочки SDR/BDR (встречи считаются отдельно, у них нет номера касания).
 TOUCH_TYPES = tuple(t for t in _schemas.ACTIVITY_TYPES if t != "meeting")
 

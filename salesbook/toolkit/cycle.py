@@ -20,10 +20,11 @@ import pandas as pd
 
 from salesbook.toolkit import kpi
 from salesbook.toolkit.acquisition import in_period
+from salesbook.toolkit.course import OPEN_STAGES
 from salesbook.toolkit.validation import MetricError, require_columns
 
 #: Рабочие стадии воронки в порядке прохождения.
-STAGES = ("discovery", "demo", "proposal", "negotiation")
+STAGES = OPEN_STAGES
 
 #: Вероятности выигрыша по стадиям, как их часто вбивают в CRM «на глаз».
 #: Это настройка нашей компании, а не отраслевой стандарт; раздел 10.3

@@ -23,7 +23,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit import course
+from salesbook.toolkit.validation import MetricError
 
 #: Столбцы MEDDIC в таблице ``opportunities`` в порядке букв M-E-D-D-I-C.
 LETTERS = (
@@ -49,7 +50,7 @@ LEVELS = (0, 1, 2)
 MAX_LEVEL = 2
 
 #: Стадии открытой сделки по порядку.
-OPEN_STAGES = ("discovery", "demo", "proposal", "negotiation")
+OPEN_STAGES = course.OPEN_STAGES
 
 #: Категории прогноза (как стандартные категории Salesforce: Pipeline, Best Case,
 #: Commit, Closed, Omitted).

@@ -31,14 +31,14 @@ import pandas as pd
 
 from salesbook.toolkit import meddic
 from salesbook.toolkit.acquisition import in_period
-from salesbook.toolkit.course import PAYROLL_TAX_RATE, RESPONSE_OUTCOMES, TOUCH_TYPES
+from salesbook.toolkit.course import OPEN_STAGES, PAYROLL_TAX_RATE, RESPONSE_OUTCOMES, TOUCH_TYPES
 from salesbook.toolkit.validation import MetricError, require_columns, share
 
 #: Исходы звонка, при которых разговор состоялся (в том числе отказ и встреча).
 CONNECTED_OUTCOMES = ("connected", "meeting_booked", "not_interested")
 
 #: Стадии сделки после создания по порядку (как в ``opportunity_stages``).
-STAGE_ORDER = ("discovery", "demo", "proposal", "negotiation")
+STAGE_ORDER = OPEN_STAGES
 
 #: Рабочих часов в месяц по умолчанию: ≈ 1 970 часов в году при 40-часовой неделе / 12.
 HOURS_PER_MONTH = 165.0
