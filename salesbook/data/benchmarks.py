@@ -234,6 +234,28 @@ def b2c_annual_first_renewal(t, segment, year):
     return float(first["user_id"].map(annual.groupby("user_id").size()).gt(1).mean())
 
 
+def b2c_monthly_12m_retention(t, segment, year):
+    """Доля первых месячных подписок года, оплаченных и через 360 дней (13-е списание)."""
+    monthly = t["b2c_purchases"][t["b2c_purchases"]["product"].eq("monthly_sub")]
+    first = monthly.groupby("user_id")["date"].min()
+    first = first[_year(first, year)]
+    return float(monthly.groupby("user_id").size().reindex(first.index).ge(13).mean())
+
+
+def b2c_annual_revenue_share(t, segment, year):
+    """Доля годовых подписок в выручке подписок (месячные + годовые) за год."""
+    subs = _b2c_subscriptions(t)
+    subs = subs[_year(subs["date"], year)]
+    return float(subs.loc[subs["product"].eq("annual_sub"), "amount_rub"].sum() / subs["amount_rub"].sum())
+
+
+def b2c_january_signup_peak(t, segment, year):
+    """Регистрации января к лучшему из остальных месяцев года (больше 1 — пик года в январе)."""
+    users = t["b2c_users"][_year(t["b2c_users"]["signup_date"], year)]
+    by_month = users.groupby(users["signup_date"].dt.month).size()
+    return float(by_month.loc[1] / by_month.drop(1).max())
+
+
 def ticket_churn_auc_low(t, segment, year):
     """Нижняя граница AUC: обращения на место оператора за II полугодие прошлого года → уход в году."""
     start = pd.Timestamp(f"{year - 1}-07-01")
@@ -266,7 +288,8 @@ METRICS = {f.__name__: f for f in (
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, touches_per_enterprise_win, size_cycle_correlation, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,
-    ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, ticket_churn_auc_low,
+    ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
+    b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,
     nps, meddic_auc_at_negotiation_low)}
 
 

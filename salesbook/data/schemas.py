@@ -61,6 +61,7 @@ TICKET_PRIORITIES = ("low", "normal", "high", "critical")
 TICKET_CATEGORIES = ("bug", "question", "integration", "billing", "feature_request")
 COGS_TYPES = ("hosting", "support_team", "payment_fees", "licenses")
 PLATFORMS = ("ios", "android", "web")
+B2C_PAYMENT_CHANNELS = ("app_store", "rustore", "web_card", "sbp")
 B2C_PRODUCTS = ("monthly_sub", "annual_sub", "pro_pack")
 # Исследование клиентов (survey_responses)
 RESEARCH_METHODS = ("interview", "survey", "user_session")
@@ -146,6 +147,10 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "category": {"bug": "ошибка", "question": "вопрос", "integration": "интеграция",
                  "billing": "оплата и документы", "feature_request": "запрос функции"},
     "platform": {"ios": "iOS", "android": "Android", "web": "веб"},
+    "payment_channel": {"app_store": "App Store (в России — со счёта мобильного телефона)",
+                        "rustore": "платежи RuStore внутри Android-приложения",
+                        "web_card": "банковская карта на сайте (интернет-эквайринг)",
+                        "sbp": "Система быстрых платежей (СБП) на сайте"},
     "product": {"monthly_sub": "месячная подписка", "annual_sub": "годовая подписка",
                 "pro_pack": "«Про-пакет» (разовая покупка)"},
     "method": {"interview": "глубинное интервью", "survey": "анкета",
@@ -372,6 +377,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("date", "date", "дата списания"),
         Field("product", "cat", "продукт", values=B2C_PRODUCTS),
         _money("amount_rub", "сумма, ₽"),
+        Field("payment_channel", "cat", "способ оплаты", values=B2C_PAYMENT_CHANNELS),
     ),
     "survey_responses": (
         _id("response_id", "SR", "идентификатор высказывания", unique=True),

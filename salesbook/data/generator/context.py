@@ -188,13 +188,14 @@ class CustomerMonths:
 
 @dataclass
 class Purchases:
-    """Покупки B2C (для себестоимости: выручка и комиссии магазинов по месяцам)."""
+    """Покупки B2C (для себестоимости: выручка и комиссии магазинов и эквайринга по месяцам)."""
 
     user: Array
     day: Array
     prod: Array
     amount: Array
     plat: Array
+    pay: Array        # способ оплаты (schemas.B2C_PAYMENT_CHANNELS)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""B2C «Сфера Планер»: регистрации, подписки с продлениями и разовые покупки."""
+"""B2C «Сфера Планер»: регистрации, подписки с продлениями, разовые покупки и способы оплаты."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def _purchases(rng, day, ch, plat, region):
              * per(b2c.B2C_PAY_PLATFORM_MULT, S.PLATFORMS)[plat] * per(b2c.B2C_PAY_REGION_MULT, S.REGIONS)[region])
     payer = rng.random(n) < np.clip(p_pay, 0, 0.9)
     pi = np.flatnonzero(payer)
-    first = day[pi] + np.where(rng.random(len(pi)) < 0.6, b2c.B2C_TRIAL_DAYS, rng.integers(1, 60, len(pi)))
+    first = day[pi] + np.where(rng.random(len(pi)) < b2c.B2C_EARLY_PAYER_SHARE, b2c.B2C_TRIAL_DAYS,
+                               rng.integers(1, 60, len(pi)))
     annual = rng.random(len(pi)) < b2c.B2C_ANNUAL_SHARE * np.where(plat[pi] == 0, 1.25, 1.0)
     # месячные подписки: отток падает с каждым продлением; годовые — второе продление вероятнее первого
     mi, ai = np.flatnonzero(~annual), np.flatnonzero(annual)
@@ -70,7 +71,8 @@ def _purchases(rng, day, ch, plat, region):
     loyalty = np.minimum(quality[pi[mi]], 1.15) ** 0.3
     monthly = _renewals(rng, pi[mi], first[mi], lambda k: np.clip(
         (rinf - (rinf - r0) * (1 - speed) ** (k - 1)) * loyalty, 0, 0.98), 30, 0)
-    yearly = _renewals(rng, pi[ai], first[ai], lambda k: b2c.B2C_ANNUAL_RENEWAL + 0.15 * (k > 1), 365, 1)
+    a_first, a_later = b2c.B2C_ANNUAL_RENEWAL
+    yearly = _renewals(rng, pi[ai], first[ai], lambda k: a_first if k == 1 else a_later, 365, 1)
     # разовые «Про-пакеты»
     pp = rng.random(n) < np.where(payer, b2c.B2C_PACK_PROB["payer"], b2c.B2C_PACK_PROB["free"])
     pk = np.repeat(np.flatnonzero(pp), 1 + rng.poisson(0.25, pp.sum()))
@@ -81,6 +83,17 @@ def _purchases(rng, day, ch, plat, region):
     prod = np.concatenate(monthly[2] + yearly[2] + [np.full(ok.sum(), 2, dtype=np.int64)])
     order = np.lexsort((prod, users, days))
     return users[order], days[order], prod[order]
+
+
+def _payment_channels(rng, plat):
+    """Способ оплаты каждого пользователя (выбирается при первой оплате, продления — тем же способом)."""
+    pay = np.empty(len(plat), dtype=np.int64)
+    for j, p in enumerate(S.PLATFORMS):
+        sel = plat == j
+        mix = b2c.B2C_PAYMENT_MIX[p]
+        probs = tuple(mix.get(c, 0.0) for c in S.B2C_PAYMENT_CHANNELS)
+        pay[sel] = choice_codes(rng, sel.sum(), probs)
+    return pay
 
 
 @step("B2C-пользователи и покупки", reads=("spend",), writes=("purchases", "tables.b2c_users", "tables.b2c_purchases"),
@@ -101,7 +114,9 @@ def make_b2c(ctx: Context, rng) -> None:
     users, days, prod = _purchases(rng, day, ch, plat, region)
     prices = np.array([b2c.B2C_PRICES[p] for p in S.B2C_PRODUCTS], dtype=float)
     amount = prices[prod, (days >= day_of(b2c.B2C_PRICE_CHANGE_DATE)).astype(np.int64)]
-    ctx.purchases = Purchases(user=users, day=days, prod=prod, amount=amount, plat=plat[users])
+    pay = _payment_channels(rng, plat)[users]
+    ctx.purchases = Purchases(user=users, day=days, prod=prod, amount=amount, plat=plat[users], pay=pay)
     ctx.tables["b2c_purchases"] = pd.DataFrame({
         "purchase_id": ids("P", len(users), 7), "user_id": uid[users], "date": fmt_days(days),
-        "product": labels(S.B2C_PRODUCTS, prod), "amount_rub": amount})
+        "product": labels(S.B2C_PRODUCTS, prod), "amount_rub": amount,
+        "payment_channel": labels(S.B2C_PAYMENT_CHANNELS, pay)})

@@ -8,7 +8,7 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import per, round2, scaled_count
 from salesbook.data.generator.context import Context
-from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, NA, growth, month_of, month_str
+from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, NA, day_of, growth, month_of, month_str
 from salesbook.data.generator.params import company, costs, people
 from salesbook.data.generator.pipeline import step
 
@@ -106,12 +106,14 @@ def make_sm_costs(ctx: Context, rng) -> None:
 
 @step("себестоимость", reads=("customer_months", "purchases"), writes=("tables.cogs",), streams=("costs",))
 def make_cogs(ctx: Context, rng) -> None:
-    """Себестоимость B2B (фиксированная часть + доля выручки) и B2C (доля выручки + комиссии магазинов)."""
+    """Себестоимость B2B (фиксированная часть + доля выручки) и B2C (доля выручки + комиссии по способам оплаты)."""
     cm, pur = ctx.customer_months, ctx.purchases
     b2b_rev = np.bincount(cm.m, weights=cm.mrr / 100, minlength=company.N_MONTHS)
     bm = month_of(pur.day)
     b2c_rev = np.bincount(bm, weights=pur.amount, minlength=company.N_MONTHS)
-    store_fee = per(costs.APP_STORE_FEE, S.PLATFORMS)[pur.plat]
+    store_fee = per(costs.B2C_PAYMENT_FEE, S.B2C_PAYMENT_CHANNELS)[pur.pay]
+    rustore_2023 = (pur.pay == S.B2C_PAYMENT_CHANNELS.index("rustore")) & (pur.day < day_of("2024-01-01"))
+    store_fee = np.where(rustore_2023, costs.B2C_RUSTORE_FEE_2023, store_fee)
     fee = np.bincount(bm, weights=pur.amount * store_fee, minlength=company.N_MONTHS)
     rows = []
     for ct in S.COGS_TYPES:

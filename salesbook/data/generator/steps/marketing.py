@@ -22,7 +22,8 @@ def make_marketing_spend(ctx: Context, rng) -> None:
                               b2c=np.zeros((company.N_MONTHS, len(S.B2C_CHANNELS))))
     for line, budgets, arr in (("b2b", funnel.B2B_BUDGET_2023, spend.b2b), ("b2c", b2c.B2C_BUDGET_2023, spend.b2c)):
         for j, (ch, base) in enumerate(budgets.items()):
-            season = company.EVENTS_MONTH_SEASONALITY if ch == "events" else company.B2B_MONTH_SEASONALITY
+            season = (b2c.B2C_SPEND_SEASONALITY if line == "b2c" else company.EVENTS_MONTH_SEASONALITY
+                      if ch == "events" else company.B2B_MONTH_SEASONALITY)
             noise = np.exp(rng.normal(0, funnel.SPEND_NOISE_SIGMA, company.N_MONTHS))
             amount = base * ctx.scale * growth(m, company.BUDGET_GROWTH_PER_YEAR) * season[moy] * noise
             amount = np.round(amount / 100) * 100
