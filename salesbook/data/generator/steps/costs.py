@@ -112,7 +112,7 @@ def make_cogs(ctx: Context, rng) -> None:
     bm = month_of(pur.day)
     b2c_rev = np.bincount(bm, weights=pur.amount, minlength=company.N_MONTHS)
     store_fee = per(costs.B2C_PAYMENT_FEE, S.B2C_PAYMENT_CHANNELS)[pur.pay]
-    rustore_2023 = (pur.pay == S.B2C_PAYMENT_CHANNELS.index("rustore")) & (pur.day < day_of("2024-01-01"))
+    rustore_2023 = (pur.pay == S.B2C_PAYMENT_CHANNELS.index("rustore")) & (pur.day < day_of(costs.B2C_RUSTORE_DISCOUNT_END))
     store_fee = np.where(rustore_2023, costs.B2C_RUSTORE_FEE_2023, store_fee)
     fee = np.bincount(bm, weights=pur.amount * store_fee, minlength=company.N_MONTHS)
     rows = []
