@@ -291,6 +291,21 @@ def test_activities_consistency(t):
     assert a["date"].max() <= pd.Timestamp("2025-12-31")
 
 
+def test_rep_daily_activity_covers_crm_touches(t):
+    """Отчёт телефонии и рассыльщика включает касания по лидам CRM: за день не меньше, чем в activities."""
+    daily, a, reps = t["rep_daily_activity"], t["activities"], t["reps"].set_index("rep_id")
+    assert reps.loc[daily["rep_id"], "role"].isin(["SDR", "BDR"]).all()
+    touch = a[a["lead_id"].notna() & a["type"].ne("meeting")]
+    channel = touch["type"].map({"call": "calls", "email": "emails"}).fillna("messages")
+    crm = touch.groupby([touch["rep_id"], touch["date"], channel]).size().unstack(fill_value=0)
+    got = daily.set_index(["rep_id", "date"])[["calls", "emails", "messages"]]
+    joined = crm.join(got, rsuffix="_daily", how="left")
+    for c in ("calls", "emails", "messages"):
+        assert (joined[f"{c}_daily"] >= joined.get(c, 0)).all()
+    bdr = daily[reps.loc[daily["rep_id"], "role"].eq("BDR").to_numpy()]
+    assert 0.054 <= bdr["calls_connected"].sum() / bdr["calls"].sum() <= 0.133
+
+
 def test_sales_happen_on_working_days(t):
     """Касания, встречи, стадии, MQL/SQL и сделки — не в выходные и не в праздники статьи 112 ТК РФ."""
     dates = {
@@ -299,6 +314,7 @@ def test_sales_happen_on_working_days(t):
         "opportunity_stages": t["opportunity_stages"]["entered_date"],
         "leads": pd.concat([t["leads"]["mql_date"], t["leads"]["sql_date"]]),
         "accounts": t["accounts"]["customer_since"],
+        "rep_daily_activity": t["rep_daily_activity"]["date"],
     }
     for table, col in dates.items():
         days = col.dropna().to_numpy(dtype="datetime64[D]")
