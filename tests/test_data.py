@@ -281,11 +281,29 @@ def test_activities_consistency(t):
     ex = r["exit_date"].to_numpy()
     assert (pd.isna(ex) | (a["date"].to_numpy() <= ex)).all()
     seq = a.dropna(subset=["touch_number"]).sort_values(["lead_id", "touch_number"])
-    steps = seq.groupby("lead_id")["touch_number"].agg(["min", "max", "count"])
-    assert (steps["min"] == 1).all() and (steps["max"] == steps["count"]).all()
+    steps = seq.groupby("lead_id")["touch_number"].agg(["min", "max", "nunique"])
+    assert (steps["min"] == 1).all() and (steps["max"] == steps["nunique"]).all()
+    # шаг цепочки повторяется только недозвонами холодного звонка (перезвон в тот же день)
+    repeat = seq[seq.duplicated(["lead_id", "touch_number"], keep="last")]
+    assert repeat["call_opener"].notna().all() and repeat["outcome"].eq("no_answer").all()
     cold = a[a["call_opener"].notna()]
     assert (leads.loc[cold["lead_id"], "channel"] == "outbound").all()
     assert a["date"].max() <= pd.Timestamp("2025-12-31")
+
+
+def test_rep_daily_activity_covers_crm_touches(t):
+    """Отчёт телефонии и рассыльщика включает касания по лидам CRM: за день не меньше, чем в activities."""
+    daily, a, reps = t["rep_daily_activity"], t["activities"], t["reps"].set_index("rep_id")
+    assert reps.loc[daily["rep_id"], "role"].isin(["SDR", "BDR"]).all()
+    touch = a[a["lead_id"].notna() & a["type"].ne("meeting")]
+    channel = touch["type"].map({"call": "calls", "email": "emails"}).fillna("messages")
+    crm = touch.groupby([touch["rep_id"], touch["date"], channel]).size().unstack(fill_value=0)
+    got = daily.set_index(["rep_id", "date"])[["calls", "emails", "messages"]]
+    joined = crm.join(got, rsuffix="_daily", how="left")
+    for c in ("calls", "emails", "messages"):
+        assert (joined[f"{c}_daily"] >= joined.get(c, 0)).all()
+    bdr = daily[reps.loc[daily["rep_id"], "role"].eq("BDR").to_numpy()]
+    assert 0.054 <= bdr["calls_connected"].sum() / bdr["calls"].sum() <= 0.133
 
 
 def test_sales_happen_on_working_days(t):
@@ -296,6 +314,7 @@ def test_sales_happen_on_working_days(t):
         "opportunity_stages": t["opportunity_stages"]["entered_date"],
         "leads": pd.concat([t["leads"]["mql_date"], t["leads"]["sql_date"]]),
         "accounts": t["accounts"]["customer_since"],
+        "rep_daily_activity": t["rep_daily_activity"]["date"],
     }
     for table, col in dates.items():
         days = col.dropna().to_numpy(dtype="datetime64[D]")

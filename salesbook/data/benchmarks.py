@@ -24,7 +24,7 @@ from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.load import DataError, load_all
 from salesbook.runtime.fmt import NBSP, number, pct
 from salesbook.toolkit import acquisition, kpi, meddic, planning, retention, sales_scripts, unit_economics
-from salesbook.toolkit.course import TOUCH_TYPES, YEARS, YEARS_2024_2025
+from salesbook.toolkit.course import YEARS, YEARS_2024_2025
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_FILE = ROOT / "datasets" / "benchmarks.yml"
@@ -142,10 +142,14 @@ def cold_call_connect_rate(t, segment, year):
 
 
 def sdr_touches_per_day(t, segment, year):
-    act = t["activities"]
-    act = act[_year(act["date"], year) & act["lead_id"].notna() & act["type"].isin(TOUCH_TYPES)]
+    """Звонки, письма и сообщения SDR и BDR по отчёту телефонии и рассыльщика (касания по лидам CRM
+    и работа с базой) / их отработанные рабочие дни."""
+    daily = t["rep_daily_activity"]
+    daily = daily[_year(daily["date"], year)]
     roles = ("SDR", "BDR")
-    return float(_role_of(t, act["rep_id"]).isin(roles).sum() / _working_days(t["reps"], roles, year))
+    mine = _role_of(t, daily["rep_id"]).isin(roles).to_numpy()
+    touches = daily.loc[mine, ["calls", "emails", "messages"]].to_numpy().sum()
+    return float(touches / _working_days(t["reps"], roles, year))
 
 
 def bdr_meetings_per_month(t, segment, year):
@@ -155,10 +159,26 @@ def bdr_meetings_per_month(t, segment, year):
     return float(_role_of(t, held["rep_id"]).eq("BDR").sum() / months)
 
 
+def bdr_meeting_to_sql(t, segment, year):
+    """Исходящие лиды, ставшие SQL в году, на встречи-знакомства BDR по исходящим лидам в году."""
+    leads, act = t["leads"], t["activities"]
+    out = leads.loc[leads["channel"].eq("outbound"), "lead_id"]
+    held = act[_year(act["date"], year) & act["type"].eq("meeting") & act["outcome"].eq("held")
+               & act["lead_id"].isin(out)]
+    held = held[_role_of(t, held["rep_id"]).eq("BDR")]
+    sql = leads[leads["channel"].eq("outbound") & _year(leads["sql_date"], year)]
+    return float(len(sql) / len(held))
+
+
 def touches_per_enterprise_win(t, segment, year):
     """Касания по выигранной сделке нового клиента крупного бизнеса: цепочка по лиду и активности по сделке."""
+    return touches_per_win(t, "enterprise", year)
+
+
+def touches_per_win(t, segment, year):
+    """Касания по выигранной сделке нового клиента сегмента: цепочка по лиду и активности по сделке."""
     deals = acquisition.new_customer_deals(t["opportunities"])
-    deals = deals[deals["segment"].eq("enterprise") & _year(deals["close_date"], year)]
+    deals = deals[deals["segment"].eq(segment) & _year(deals["close_date"], year)]
     act = t["activities"]
     touches = act["opportunity_id"].isin(deals["opportunity_id"]).sum() + act["lead_id"].isin(deals["lead_id"]).sum()
     return float(touches / len(deals))
@@ -286,7 +306,8 @@ def meddic_auc_at_negotiation_low(t, segment, year):
 METRICS = {f.__name__: f for f in (
     grr, nrr, churn_at_renewal_share, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
-    bdr_meetings_per_month, touches_per_enterprise_win, size_cycle_correlation, holiday_activity_share,
+    bdr_meetings_per_month, bdr_meeting_to_sql, touches_per_enterprise_win, touches_per_win,
+    size_cycle_correlation, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,
     ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
     b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,

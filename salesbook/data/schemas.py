@@ -329,6 +329,16 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("outcome", "cat", "результат", values=ALL_ACTIVITY_OUTCOMES),
         Field("duration_sec", "int", "длительность звонка, с", nullable=True, min=0),
     ),
+    "rep_daily_activity": (
+        _id("rep_id", "R", "сотрудник (SDR или BDR)"),
+        Field("date", "date", "рабочий день"),
+        Field("calls", "int", "наборов номера за день (по лидам CRM и по базе)", min=0),
+        Field("calls_connected", "int", "из них состоявшихся разговоров", min=0),
+        Field("emails", "int", "отправленных писем (вручную и рассыльщиком)", min=0),
+        Field("emails_replied", "int", "полученных ответов на них", min=0),
+        Field("messages", "int", "сообщений в Telegram и WhatsApp", min=0),
+        Field("messages_replied", "int", "полученных ответов на них", min=0),
+    ),
     "email_experiments": (
         Field("experiment_id", "str", "эксперимент", pattern=r"^EXP\d{2}$"),
         Field("variant", "cat", "вариант письма", values=EXPERIMENT_VARIANTS),
@@ -411,6 +421,7 @@ TABLE_TITLES = {
     "opportunity_stages": "история стадий сделок",
     "mrr": "помесячный MRR клиентов",
     "activities": "активности продавцов",
+    "rep_daily_activity": "отчёт телефонии и рассыльщика по SDR/BDR за день",
     "email_experiments": "A/B-тесты писем",
     "product_usage": "использование продукта",
     "support_tickets": "обращения в поддержку",
@@ -434,6 +445,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("activities", "rep_id", "reps", "rep_id"),
     ("activities", "lead_id", "leads", "lead_id"),
     ("activities", "opportunity_id", "opportunities", "opportunity_id"),
+    ("rep_daily_activity", "rep_id", "reps", "rep_id"),
     ("email_experiments", "lead_id", "leads", "lead_id"),
     ("product_usage", "account_id", "accounts", "account_id"),
     ("support_tickets", "account_id", "accounts", "account_id"),
@@ -633,6 +645,15 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "поля не соответствуют типу активности (скрипт и длительность — только у звонков, "
                    "шаблон — только у писем, результат — из списка для своего типа)",
                    _activity_fields),
+    ),
+    "rep_daily_activity": (
+        TableCheck("unique_rep_date", ("rep_id", "date"),
+                   "повторяется сочетание сотрудник + день", _unique_together("rep_id", "date")),
+        TableCheck("answers_not_above_attempts", ("calls", "calls_connected", "emails", "emails_replied",
+                                                  "messages", "messages_replied"),
+                   "ответов больше, чем попыток",
+                   lambda d: (d["calls_connected"] <= d["calls"]) & (d["emails_replied"] <= d["emails"])
+                   & (d["messages_replied"] <= d["messages"])),
     ),
     "email_experiments": (
         TableCheck("unique_recipient", ("experiment_id", "lead_id"),

@@ -33,6 +33,7 @@ STEPS = (
     product.make_usage_and_tickets,
     accounts.make_accounts_table,
     activities.make_activities_table,
+    activities.make_rep_daily_activity,
     experiments.make_email_experiments,
     b2c.make_b2c,
     costs.make_sm_costs,

@@ -1,4 +1,5 @@
-"""Таблица activities: касания SDR/BDR по лидам и активности AE/SE по сделкам."""
+"""Таблица activities: касания SDR/BDR по лидам и активности AE/SE по сделкам; дневной отчёт
+телефонии и рассыльщика по SDR/BDR (rep_daily_activity)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import ids, labels, nullable_int, optional_labels
-from salesbook.data.generator.context import ACTIVITY_CODES, Context
-from salesbook.data.generator.dates import fmt_days
+from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context
+from salesbook.data.generator.dates import END_DAY, HOLIDAY_DATES, NA, fmt_days
+from salesbook.data.generator.params import funnel
 from salesbook.data.generator.pipeline import step
+from salesbook.data.generator.steps.people import ramp_factor
+
+# Исходы касания, которые телефония и рассыльщик считают ответом: разговор или ответ
+CONNECTED = ("connected", "not_interested", "meeting_booked", "replied")
 
 
 @step("активности", reads=("lead_touches", "deal_touches", "reps", "leads", "opps"),
@@ -40,3 +46,53 @@ def make_activities_table(ctx: Context) -> None:
         "email_template": optional_labels(S.EMAIL_TEMPLATES, tmpl),
         "outcome": np.concatenate([labels(S.ALL_ACTIVITY_OUTCOMES, la.outcome), oa.outcome])[order],
         "duration_sec": nullable_int(dur, dur >= 0)})
+
+
+_REPORT_CHANNELS = ("calls", "emails", "messages")
+
+
+def _crm_counts(ctx: Context, n_reps: int):
+    """Касания по лидам CRM (из таблицы activities): попытки и ответы по сотруднику, дню и каналу."""
+    la = ctx.lead_touches
+    touch = la.type != MEETING
+    chan = np.select([la.type == CALL, la.type == EMAIL], [0, 1], 2)[touch]
+    answered = np.isin(labels(S.ALL_ACTIVITY_OUTCOMES, la.outcome[touch]), CONNECTED)
+    key = (la.rep[touch] * (END_DAY + 1) + la.day[touch]) * 3 + chan
+    size = n_reps * (END_DAY + 1) * 3
+    attempts = np.bincount(key, minlength=size).reshape(n_reps, END_DAY + 1, 3)
+    replies = np.bincount(key, weights=answered, minlength=size).reshape(n_reps, END_DAY + 1, 3)
+    return attempts, replies.astype(np.int64)
+
+
+@step("отчёт телефонии и рассыльщика", reads=("lead_touches", "reps"), writes=("tables.rep_daily_activity",),
+      streams=("dialer",))
+def make_rep_daily_activity(ctx: Context, rng) -> None:
+    """По SDR/BDR за каждый рабочий день: звонки, письма и сообщения — касания по лидам CRM плюс
+    работа с базой (холодный обзвон BDR, прогрев SDR), как их выгружают телефония и рассыльщик."""
+    reps = ctx.reps
+    n_reps = len(reps.ids)
+    crm_att, crm_rep = _crm_counts(ctx, n_reps)
+    days = np.arange(END_DAY + 1)
+    work = np.is_busday(fmt_days(days).astype("datetime64[D]"), holidays=HOLIDAY_DATES)
+    frames = []
+    for r in np.flatnonzero(np.isin(reps.role, ("SDR", "BDR"))):
+        role = str(reps.role[r])
+        last = END_DAY if reps.exit[r] == NA else min(END_DAY, reps.exit[r])
+        d = days[work & (days >= reps.hire[r]) & (days <= last)]
+        if len(d) == 0:
+            continue
+        load = 0.5 + 0.5 * ramp_factor(reps, np.full(len(d), r), d)   # новичок работает медленнее
+        att = crm_att[r, d].copy()
+        rep_ = crm_rep[r, d].copy()
+        for c, name in enumerate(_REPORT_CHANNELS):
+            base = rng.poisson(funnel.BASE_DAILY_VOLUME[role][name] * load)
+            rate = funnel.BASE_CONNECT_RATE[role] if name == "calls" else funnel.BASE_REPLY_RATE[role][name]
+            att[:, c] += base
+            rep_[:, c] += rng.binomial(base, rate)
+        frames.append(pd.DataFrame({
+            "rep_id": reps.ids[r], "date": fmt_days(d),
+            "calls": att[:, 0], "calls_connected": rep_[:, 0],
+            "emails": att[:, 1], "emails_replied": rep_[:, 1],
+            "messages": att[:, 2], "messages_replied": rep_[:, 2]}))
+    df = pd.concat(frames, ignore_index=True)
+    ctx.tables["rep_daily_activity"] = df.sort_values(["date", "rep_id"], kind="stable").reset_index(drop=True)

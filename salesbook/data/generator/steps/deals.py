@@ -149,10 +149,11 @@ def make_opportunities(ctx: Context, rng) -> None:
 
 
 def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
-    """Активности по сделкам: встречи на стадиях + письма, звонки и сообщения между ними в рабочие дни."""
+    """Активности по сделкам: встречи на стадиях (в крупном бизнесе — по две) и письма, звонки,
+    сообщения AE, пресейла и руководителя между ними — в рабочие дни."""
     n = len(opps.li)
     visible, entered, is_closed, close = opps.visible, opps.entered, opps.is_closed, opps.close
-    created, owner, se = opps.created, opps.owner, opps.se
+    created, owner, se, seg = opps.created, opps.owner, opps.se, opps.seg
     recs = []
     oi2, st2 = np.nonzero(visible)
     span_end = np.where(is_closed, close, END_DAY)
@@ -162,8 +163,22 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     recs.append(dict(opp=oi2, rep=rep, day=mday, type=np.full(len(oi2), MEETING),
                      outcome=np.where(noshow, "no_show", "held").astype(object),
                      dur=np.full(len(oi2), -1)))
-    nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * deals.OPP_FOLLOWUPS_PER_30_DAYS)
-    nf = np.minimum(nf, 12)
+    # вторая встреча стадии: в середине стадии (до входа в следующую или до закрытия)
+    per_stage = per(deals.DEAL_MEETINGS_PER_STAGE, S.SEGMENTS)[seg[oi2]]
+    two = np.flatnonzero(per_stage >= 2)
+    nxt = np.where(st2[two] < 3, entered[oi2[two], np.minimum(st2[two] + 1, 3)], span_end[oi2[two]])
+    stage_end = np.minimum(np.where(visible[oi2[two], np.minimum(st2[two] + 1, 3)] & (st2[two] < 3), nxt,
+                                    span_end[oi2[two]]), span_end[oi2[two]])
+    start = entered[oi2[two], st2[two]]
+    day2 = to_working_day(start + np.floor(rng.random(len(two)) * np.maximum(stage_end - start, 0) * 0.8
+                                           + np.maximum(stage_end - start, 0) * 0.1).astype(np.int64))
+    rep2 = np.where(se[oi2[two]] >= 0, se[oi2[two]], owner[oi2[two]])
+    recs.append(dict(opp=oi2[two], rep=rep2, day=np.minimum(day2, to_working_day(span_end[oi2[two]])),
+                     type=np.full(len(two), MEETING), outcome=np.full(len(two), "held", dtype=object),
+                     dur=np.full(len(two), -1)))
+    rate = per(deals.OPP_FOLLOWUPS_PER_30_DAYS, S.SEGMENTS)[seg]
+    nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * rate)
+    nf = np.minimum(nf, per(deals.DEAL_FOLLOWUP_CAP, S.SEGMENTS)[seg].astype(np.int64))
     fo = np.repeat(np.arange(n), nf)
     # день — равномерно среди рабочих дней сделки, с даты создания по дату закрытия в таблице
     first, last = to_working_day(created[fo]), to_working_day(span_end[fo])
@@ -177,9 +192,21 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
                              np.where(u < 0.5, "replied", np.where(u < 0.85, "read", "sent")))).astype(object)
     fdur = np.where((ftype == CALL) & (fout == "connected"),
                     np.round(np.exp(rng.normal(np.log(420), 0.5, len(fo)))), np.where(ftype == CALL, 0, -1))
-    recs.append(dict(opp=fo, rep=owner[fo], day=fday, type=ftype, outcome=fout, dur=fdur))
+    # исполнитель: AE, пресейл или руководитель команды сегмента
+    who = np.zeros(len(fo), dtype=np.int64)
+    for s_, sname in enumerate(S.SEGMENTS):
+        sel = seg[fo] == s_
+        who[sel] = choice_codes(rng, int(sel.sum()), deals.DEAL_FOLLOWUP_BY[sname])
+    frep = owner[fo].copy()
+    by_se = (who == 1) & (se[fo] >= 0)
+    frep[by_se] = se[fo][by_se]
+    by_mgr = np.flatnonzero(who == 2)
+    mgr = assign_reps(reps, rng, "manager", fday[by_mgr], teams=labels(S.SEGMENTS, seg[fo][by_mgr]))
+    frep[by_mgr] = np.where(mgr >= 0, mgr, frep[by_mgr])
+    recs.append(dict(opp=fo, rep=frep, day=fday, type=ftype, outcome=fout, dur=fdur))
     act = concat_records(recs)
-    ok = (act["day"] <= END_DAY) & ((reps.exit[act["rep"]] == NA) | (act["day"] <= reps.exit[act["rep"]]))
+    r = act["rep"]
+    ok = (act["day"] <= END_DAY) & (reps.hire[r] <= act["day"]) & ((reps.exit[r] == NA) | (act["day"] <= reps.exit[r]))
     return DealTouches(**{k: v[ok] for k, v in act.items()})
 
 

@@ -24,8 +24,9 @@ _TOUCH_TYPES = ACTIVITY_CODES[:MEETING]                  # касания цеп
 _TEMPLATES_INBOUND = np.array([S.EMAIL_TEMPLATES.index(t) for t in ("welcome_followup", "case_study", "roi_calc")])
 _TEMPLATES_OUTBOUND = np.array([S.EMAIL_TEMPLATES.index(t) for t in ("cold_intro", "pain_question", "case_study")])
 _BREAKUP = S.EMAIL_TEMPLATES.index("breakup")
-# Итог цепочки: 0 в работе, 1 встреча, 2 отказ, 3 письмо не доставлено, 4 касания исчерпаны
-_OPEN, _MEETING, _REFUSED, _BOUNCED, _EXHAUSTED = range(5)
+# Итог цепочки: 0 в работе, 1 встреча, 2 отказ, 3 письмо не доставлено, 4 касания исчерпаны,
+# 5 встреча-знакомство BDR прошла, но лид не квалифицирован
+_OPEN, _MEETING, _REFUSED, _BOUNCED, _EXHAUSTED, _UNQUALIFIED = range(6)
 
 
 @dataclass
@@ -96,8 +97,9 @@ def _chain_lengths(rng, n, kind):
     return np.array(lengths)[choice_codes(rng, n, probs)]
 
 
-def _choose_touch(rng, k, o, last_in_chain):
-    """Тип касания k-го шага цепочки, шаблон письма и начало холодного звонка."""
+def _choose_touch(rng, k, o, last_in_chain, warm):
+    """Тип касания k-го шага цепочки, шаблон письма и начало холодного звонка
+    (у тёплого исходящего лида звонок уже не холодный — без варианта начала)."""
     n = len(o)
     ttype = np.where(o == 1, choice_codes(rng, n, funnel.TOUCH_TYPE_MIX["outbound"]),
                      choice_codes(rng, n, funnel.TOUCH_TYPE_MIX["inbound"]))
@@ -112,10 +114,11 @@ def _choose_touch(rng, k, o, last_in_chain):
     opener = np.full(n, -1)
     cold = (ttype == CALL) & (o == 1)
     opener[cold] = rng.integers(0, len(S.CALL_OPENERS), cold.sum())
+    opener[warm] = -1
     return ttype, tmpl, opener
 
 
-def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
+def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult, warm):
     """Отклик на касание: контакт, встреча, отказ, недоставленное письмо."""
     n = len(o)
     is_call, is_email = ttype == CALL, ttype == EMAIL
@@ -123,6 +126,7 @@ def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
     p_eng = eng_base[o, ttype] * eng_mult * funnel.TOUCH_RESPONSE_CURVE[k]
     tmpl_mult = per(funnel.EMAIL_TEMPLATE_REPLY_MULT, S.EMAIL_TEMPLATES)
     p_eng = np.where(tmpl >= 0, p_eng * tmpl_mult[np.maximum(tmpl, 0)], p_eng)
+    p_eng = np.where(warm, p_eng * funnel.WARM_ENGAGE_MULT, p_eng)
     engaged = rng.random(n) < np.clip(p_eng, 0, 0.95)
     cold = is_call & (o == 1)
     opener_rate = per(funnel.CALL_OPENER_MEETING_RATE, S.CALL_OPENERS)
@@ -130,6 +134,7 @@ def _respond(rng, k, o, ttype, tmpl, opener, eng_mult, in_meet, cold_mult):
                       np.where(cold, opener_rate[np.maximum(opener, 0)],
                                np.where(is_email, funnel.OUTBOUND_EMAIL_MEETING_RATE,
                                         funnel.OUTBOUND_MESSENGER_MEETING_RATE)) * cold_mult)
+    p_meet = np.where(warm, funnel.WARM_MEETING_RATE, p_meet)
     meet = engaged & (rng.random(n) < np.clip(p_meet, 0, 0.95))
     negative = funnel.NEGATIVE_SHARE_GIVEN_ENGAGED
     neg_share = np.where(o == 1, negative["outbound"], negative["inbound"])
@@ -158,7 +163,7 @@ def _record(rng, ttype, engaged, meet, neg, bounce):
                             np.where(engaged[is_msg], oc["replied"], np.where(read[is_msg], oc["read"], oc["sent"])))
     dur = np.full(n, -1)
     talk = is_call & engaged
-    dur[talk] = np.round(np.exp(rng.normal(np.log(150), 0.6, talk.sum()))
+    dur[talk] = np.round(np.exp(rng.normal(np.log(150), 0.6, n)[talk])
                          * np.where(meet[talk], 2.2, np.where(neg[talk], 0.35, 1.0)))
     dur[is_call & ~engaged] = 0
     return outc, dur
@@ -184,11 +189,21 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
         idx = np.flatnonzero(alive)
         if len(idx) == 0:
             break
-        o = queue.out[idx].astype(np.int64)
-        ttype, tmpl, opener = _choose_touch(rng, k, o, k == queue.kmax[idx] - 1)
-        engaged, meet, neg, bounce = _respond(rng, k, o, ttype, tmpl, opener, queue.eng_mult[idx],
-                                              queue.in_meet[idx], queue.cold_mult[idx])
+        # случайные числа тянутся для всей очереди (и для закончивших цепочку), чтобы исход
+        # касания лида не зависел от того, сколько других лидов ещё в работе
+        o = queue.out.astype(np.int64)
+        warm = (o == 1) & (first_pos != NA)          # исходящий лид уже был на связи
+        ttype, tmpl, opener = _choose_touch(rng, k, o, k == queue.kmax - 1, warm)
+        engaged, meet, neg, bounce = _respond(rng, k, o, ttype, tmpl, opener, queue.eng_mult,
+                                              queue.in_meet, queue.cold_mult, warm)
         outc, dur = _record(rng, ttype, engaged, meet, neg, bounce)
+        extra = _redials(rng, ttype, opener, engaged)
+        o, ttype, tmpl, opener, engaged, meet, neg, bounce, outc, dur, extra = (
+            x[idx] for x in (o, ttype, tmpl, opener, engaged, meet, neg, bounce, outc, dur, extra))
+        rows = np.repeat(np.arange(len(idx)), extra)
+        records.append(dict(w=idx[rows], day=day[idx][rows], type=np.full(len(rows), CALL),
+                            touch=np.full(len(rows), k + 1), opener=opener[rows], tmpl=np.full(len(rows), -1),
+                            outcome=np.full(len(rows), _OUTCOME["no_answer"]), dur=np.zeros(len(rows), dtype=np.int64)))
         records.append(dict(w=idx, day=day[idx], type=ttype, touch=np.full(len(idx), k + 1),
                             opener=opener, tmpl=tmpl, outcome=outc, dur=dur))
         # MQL у исходящих: встреча, ответ на письмо/в мессенджере или разговор дольше 2 минут
@@ -197,6 +212,8 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
         qualifying = meet | (pos & ~is_call) | (pos & is_call & (dur >= funnel.OUTBOUND_MQL_MIN_TALK_SEC))
         fp = qualifying & (first_pos[idx] == NA)
         first_pos[idx[fp]] = day[idx[fp]]
+        # с тёплым исходящим лидом BDR работает до конца самой длинной цепочки
+        queue.kmax[idx[fp & (o == 1)]] = funnel.MAX_TOUCHES
         for mask, code in ((meet, _MEETING), (neg & ~meet, _REFUSED), (bounce, _BOUNCED)):
             sel = idx[mask]
             result[sel] = code
@@ -207,12 +224,41 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
     return _Chains(result=result, result_day=result_day, first_pos=first_pos, records=records)
 
 
-def _meetings(rng, chains: _Chains):
-    """Встречи-квалификации (SQL) и неявки; возвращает день SQL для лидов очереди."""
+def _redials(rng, ttype, opener, engaged):
+    """Сколько недозвонов было перед итоговым набором холодного звонка (перезвон в тот же день,
+    тот же шаг цепочки); у остальных касаний — 0."""
+    extra = np.zeros(len(ttype), dtype=np.int64)
+    drawn = {}
+    for key in ("connected", "no_answer"):
+        values, probs = funnel.COLD_CALL_EXTRA_DIALS[key]
+        drawn[key] = np.array(values)[choice_codes(rng, len(ttype), probs)]
+    cold = (ttype == CALL) & (opener >= 0)
+    extra[cold] = np.where(engaged, drawn["connected"], drawn["no_answer"])[cold]
+    return extra
+
+
+def _qualify(rng, held_day, out):
+    """Какие встречи-знакомства BDR дали SQL — доля BDR_DISCOVERY_TO_SQL. Отбор систематический
+    по дате встречи (одно случайное смещение), поэтому SQL за месяц — почти ровно эта доля встреч;
+    соответствие ICP уже учтено в том, кто соглашается на встречу."""
+    q = np.zeros(len(out), dtype=bool)
+    sel = np.flatnonzero(out)
+    if len(sel) == 0:
+        return q
+    sel = sel[np.argsort(held_day[sel], kind="stable")]
+    pos = np.floor(np.arange(len(sel) + 1) * funnel.BDR_DISCOVERY_TO_SQL + rng.random())
+    q[sel] = np.diff(pos) > 0
+    return q
+
+
+def _meetings(rng, chains: _Chains, out):
+    """Встречи и неявки; у исходящих встреча-знакомство с BDR даёт SQL не всегда.
+    Возвращает день SQL для лидов очереди."""
     met = np.flatnonzero(chains.result == _MEETING)
-    meet_day = to_workday(chains.result_day[met] + 1 + rng.poisson(2, len(met)))
-    noshow = rng.random(len(met)) < funnel.MEETING_NO_SHOW_RATE
-    held_day = np.where(noshow, to_workday(meet_day + 3 + rng.poisson(2, len(met))), meet_day)
+    nw = len(chains.result)                       # числа — на всю очередь, как в цепочках
+    meet_day = to_workday(chains.result_day[met] + 1 + rng.poisson(2, nw)[met])
+    noshow = rng.random(nw)[met] < funnel.MEETING_NO_SHOW_RATE
+    held_day = np.where(noshow, to_workday(meet_day + 3 + rng.poisson(2, nw)[met]), meet_day)
     rec_w = np.concatenate([met[noshow], met])
     rec_day = np.concatenate([meet_day[noshow], held_day])
     rec_out = np.concatenate([np.full(noshow.sum(), _OUTCOME["no_show"]), np.full(len(met), _OUTCOME["held"])])
@@ -220,8 +266,13 @@ def _meetings(rng, chains: _Chains):
     none = np.full(keep.sum(), -1)
     chains.records.append(dict(w=rec_w[keep], day=rec_day[keep], type=np.full(keep.sum(), MEETING), touch=none,
                                opener=none, tmpl=none, outcome=rec_out[keep], dur=none))
+    held = held_day <= END_DAY
+    qualified = ~out[met] | _qualify(rng, held_day, out[met])
     sql_day_w = np.full(len(chains.result), NA, dtype=np.int64)
-    sql_day_w[met] = np.where(held_day <= END_DAY, held_day, NA)
+    sql_day_w[met] = np.where(held & qualified, held_day, NA)
+    unq = held & ~qualified
+    chains.result[met[unq]] = _UNQUALIFIED
+    chains.result_day[met[unq]] = held_day[unq]
     return sql_day_w
 
 
@@ -243,7 +294,8 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     has_mql = mql_day[w] != NA
     status[w[has_mql]] = "mql"
     neg_reason = labels(funnel.NEGATIVE_REASONS[0], choice_codes(rng, len(w), funnel.NEGATIVE_REASONS[1]))
-    for code, rsn in ((_REFUSED, None), (_BOUNCED, "wrong_contact"), (_EXHAUSTED, "no_response")):
+    for code, rsn in ((_REFUSED, None), (_BOUNCED, "wrong_contact"), (_EXHAUSTED, "no_response"),
+                      (_UNQUALIFIED, None)):
         sel = chains.result == code
         status[w[sel]] = "disqualified"
         reason[w[sel]] = neg_reason[sel] if rsn is None else rsn
@@ -254,10 +306,10 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     accept = rng.random(n) < funnel.SQL_ACCEPT_RATE
     opp_day = np.full(n, NA, dtype=np.int64)
     sqi = np.flatnonzero(sql_day != NA)
-    od = to_workday(sql_day[sqi] + rng.poisson(1.5, len(sqi)))
+    od = to_workday(sql_day[sqi] + rng.poisson(1.5, n)[sqi])
     rej = ~accept[sqi]
     status[sqi[rej]] = "disqualified"
-    reason[sqi[rej]] = np.where(rng.random(rej.sum()) < 0.5, "no_budget", "no_need")
+    reason[sqi[rej]] = np.where(rng.random(n)[sqi[rej]] < 0.5, "no_budget", "no_need")
     conv = ~rej & (od <= END_DAY)
     opp_day[sqi[conv]] = od[conv]
     status[sqi[conv]] = "converted"
@@ -283,6 +335,6 @@ def simulate_sequences(ctx: Context, rng) -> None:
     inbound_mql, mql_day = _inbound_mql(rng, leads)
     queue, worked, sdr = _queue(rng, reps, leads, inbound_mql, mql_day)
     chains = _run_chains(rng, queue)
-    sql_day_w = _meetings(rng, chains)
+    sql_day_w = _meetings(rng, chains, queue.out)
     ctx.funnel = Funnel(sdr=sdr, **_statuses(rng, leads, queue, chains, worked, inbound_mql, mql_day, sql_day_w))
     ctx.lead_touches = _lead_touches(chains.records, queue.w, sdr, reps)
