@@ -102,8 +102,8 @@ def _meddic(rng, wl, won, seg, owner, n_reps, record_at, closed):
     Поле — шумное измерение состояния сделки: её части логита выигрыша ``wl`` (без базы сегмента)
     и той доли исхода ε, что AE узнал к стадии (выигрыш ⇔ wl + ε > 0; ε восстанавливается по
     исходу). Доказательства копятся со стадиями: уровень поля не убывает. Итог — запись на момент
-    закрытия (``record_at`` — номер момента: 0–3 вход в стадию, 4 — после переговоров) или, у
-    открытой сделки, на входе в текущую стадию; в выигранной сделке подписание подтверждает ЛПР
+    закрытия или конца данных (``record_at`` — номер момента: 0–3 вход в стадию, на 1 больше —
+    после входа в последнюю стадию); в выигранной сделке подписание подтверждает ЛПР
     и процесс решения. Возвращает (итог: сделки × 6, снимки: сделки × 4 стадии × 6).
     """
     n, n_el = len(seg), len(S.MEDDIC_COLUMNS)
@@ -162,9 +162,12 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     is_closed = close <= END_DAY
     cur = np.where(is_closed, np.where(won, 4, 5), visible.sum(axis=1) - 1)
     outcome = np.where(is_closed, np.where(won, 0, 1), 2)
+    rng.standard_normal(len(S.MEDDIC_COLUMNS) * n)   # прежний расход потока: причины проигрыша не меняются
     loss_reason = _loss_reasons(rng, outcome == 1, comp)
+    # итоговая запись — на сегодня: после входа в последнюю (текущую) стадию AE успел выяснить ещё что-то
+    last_open_or_cur = np.where(is_closed, last_open, cur)
     meddic, meddic_stages = _meddic(rng_meddic, wl, won, seg, owner, len(ctx.reps.ids),
-                                    np.where(is_closed, last_open + 1, cur), is_closed)
+                                    last_open_or_cur + 1, is_closed)
     notes = make_notes(rng_meddic, meddic, seg, created, comp, np.minimum(close, created + 40))
     of_lead = np.full(len(leads.day), -1, dtype=np.int64)
     of_lead[li] = np.arange(n)
