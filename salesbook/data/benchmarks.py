@@ -294,13 +294,35 @@ def nps(t, segment, year):
     return float(100 * (scores.ge(9).mean() - scores.le(6).mean()))
 
 
+def _closed_2024_2025(t):
+    opps = t["opportunities"]
+    return opps[opps["outcome"].isin(["won", "lost"]) & acquisition.in_period(opps["close_date"], *YEARS_2024_2025)]
+
+
+def _closed_at_negotiation(t):
+    closed = _closed_2024_2025(t)
+    reached = meddic.stage_reached(t["opportunity_stages"])
+    return closed[closed["opportunity_id"].map(reached).eq("negotiation")]
+
+
+def meddic_auc_closed(t, segment, year):
+    """AUC итоговой суммы MEDDIC как предиктора выигрыша среди всех закрытых сделок (2024–2025)."""
+    closed = _closed_2024_2025(t)
+    return meddic.auc(meddic.total(closed), closed["outcome"].eq("won"))
+
+
 def meddic_auc_at_negotiation_low(t, segment, year):
     """Нижняя граница AUC суммы MEDDIC среди закрытых сделок, дошедших до переговоров (2024–2025)."""
-    opps = t["opportunities"]
-    reached = meddic.stage_reached(t["opportunity_stages"])
-    closed = opps[opps["outcome"].isin(["won", "lost"]) & acquisition.in_period(opps["close_date"], *YEARS_2024_2025)]
-    closed = closed[closed["opportunity_id"].map(reached).eq("negotiation")]
+    closed = _closed_at_negotiation(t)
     return _auc_lower(meddic.total(closed), closed["outcome"].eq("won"))
+
+
+def meddic_auc_negotiation_entry(t, segment, year):
+    """AUC суммы MEDDIC на входе в переговоры (снимок в opportunity_stages) среди закрытых сделок (2024–2025)."""
+    closed = _closed_at_negotiation(t)
+    stages = t["opportunity_stages"]
+    snap = stages[stages["stage"].eq("negotiation")].set_index("opportunity_id").loc[closed["opportunity_id"]]
+    return meddic.auc(meddic.total(snap), closed["outcome"].eq("won").to_numpy())
 
 
 METRICS = {f.__name__: f for f in (
@@ -311,7 +333,7 @@ METRICS = {f.__name__: f for f in (
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,
     ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
     b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,
-    nps, meddic_auc_at_negotiation_low)}
+    nps, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry)}
 
 
 # ---------------------------------------------------------------------------

@@ -214,14 +214,17 @@ def _money(name: str, description: str, *, nullable: bool = False) -> Field:
     return Field(name, "money", description, nullable=nullable, min=0.0)
 
 
-_MEDDIC_FIELDS = tuple(
-    Field(c, "int", f"MEDDIC — {d}: 0 — нет подтверждений, 1 — частично, 2 — подтверждено",
-          values=(0, 1, 2))
-    for c, d in zip(MEDDIC_COLUMNS, ("метрики (Metrics)", "экономический покупатель (Economic buyer)",
-                                      "критерии решения (Decision criteria)",
-                                      "процесс решения (Decision process)",
-                                      "боль (Identify pain)", "чемпион (Champion)"))
-)
+_MEDDIC_NAMES = ("метрики (Metrics)", "экономический покупатель (Economic buyer)",
+                 "критерии решения (Decision criteria)", "процесс решения (Decision process)",
+                 "боль (Identify pain)", "чемпион (Champion)")
+
+
+def _meddic_fields(when: str = "") -> tuple[Field, ...]:
+    return tuple(Field(c, "int", f"MEDDIC{when} — {d}: 0 — нет подтверждений, 1 — частично, 2 — подтверждено",
+                       values=(0, 1, 2)) for c, d in zip(MEDDIC_COLUMNS, _MEDDIC_NAMES))
+
+
+_MEDDIC_FIELDS = _meddic_fields()
 
 TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
     "accounts": (
@@ -305,6 +308,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _id("opportunity_id", "O", "сделка"),
         Field("stage", "cat", "стадия", values=STAGES),
         Field("entered_date", "date", "дата входа в стадию"),
+        *_meddic_fields(" на входе в стадию (в строке закрытия — итоговая запись)"),
     ),
     "mrr": (
         Field("month", "month", "месяц (первое число)"),

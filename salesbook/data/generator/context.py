@@ -121,7 +121,8 @@ class Opportunities:
     price: Array      # цена места в месяц по прайсу, ₽
     disc: Array
     comp: Array       # код конкурента или −1
-    meddic: Array     # сделки × 6 элементов MEDDIC: 0, 1, 2
+    meddic: Array     # сделки × 6 элементов MEDDIC: 0, 1, 2 — итоговая запись
+    meddic_stages: Array  # сделки × 4 стадии × 6 элементов: запись на входе в стадию
     notes: Array
     loss_reason: Array
 

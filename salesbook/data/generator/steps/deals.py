@@ -96,14 +96,40 @@ def _stages(rng, leads: Leads, li, created, seg, d, won):
     return last_open, close, entered, visible
 
 
-def _meddic(rng, d, seg, stage_reached):
-    """Оценки MEDDIC 0/1/2: отражают качество сделки и пройденные стадии."""
-    meddic = np.empty((len(seg), len(S.MEDDIC_COLUMNS)), dtype=np.int64)
+def _meddic(rng, wl, won, seg, owner, n_reps, record_at, closed):
+    """Оценки MEDDIC 0/1/2 в CRM: на входе в каждую стадию и итоговая запись.
+
+    Поле — шумное измерение состояния сделки: её части логита выигрыша ``wl`` (без базы сегмента)
+    и той доли исхода ε, что AE узнал к стадии (выигрыш ⇔ wl + ε > 0; ε восстанавливается по
+    исходу). Доказательства копятся со стадиями: уровень поля не убывает. Итог — запись на момент
+    закрытия или конца данных (``record_at`` — номер момента: 0–3 вход в стадию, на 1 больше —
+    после входа в последнюю стадию); в выигранной сделке подписание подтверждает ЛПР
+    и процесс решения. Возвращает (итог: сделки × 6, снимки: сделки × 4 стадии × 6).
+    """
+    n, n_el = len(seg), len(S.MEDDIC_COLUMNS)
+    p = sigmoid(wl)
+    u = np.clip(np.where(won, rng.random(n) * p, p + rng.random(n) * (1 - p)), 1e-12, 1 - 1e-12)
+    eps = np.log((1 - u) / u)                      # выигрыш ⇔ wl + eps > 0
+    own = wl - per(deals.WIN_LOGIT_BASE, S.SEGMENTS)[seg]
+    own = own - own.mean()
+    revealed = np.array(deals.MEDDIC_REVEALED)
+    moments = np.arange(len(revealed))
+    state = own[:, None] + revealed[None, :] * eps[:, None]          # сделки × моменты
+    rep_bias = rng.normal(deals.MEDDIC_OPTIMISM, deals.MEDDIC_REP_BIAS_SD, n_reps)[owner]
+    lv = np.empty((n, len(moments), n_el), dtype=np.int64)
     for ei, e in enumerate(S.MEDDIC_COLUMNS):
-        bias = deals.MEDDIC_BIAS[e] - (0.35 if e == "meddic_economic_buyer" else 0) * (seg == 2)
-        lat = 0.7 * d + 0.3 * stage_reached + bias + rng.normal(0, 1.2, len(seg))
-        meddic[:, ei] = np.digitize(lat, deals.MEDDIC_THRESHOLDS)
-    return meddic
+        bias = deals.MEDDIC_BIAS[e] - (deals.MEDDIC_ENTERPRISE_EB_PENALTY if e == "meddic_economic_buyer" else 0) * (seg == 2)
+        lat = (bias[:, None] if np.ndim(bias) else bias) + rep_bias[:, None] + deals.MEDDIC_SIGNAL * state
+        ahead = moments[None, :] - deals.MEDDIC_ELEMENT_STAGE[e]      # стадий после «своей» (< 0 — до неё)
+        lat = lat + deals.MEDDIC_EARLY_PENALTY * np.minimum(ahead, 0) + deals.MEDDIC_STAGE_GAIN * np.maximum(ahead, 0)
+        lat = lat + rng.normal(0, deals.MEDDIC_FIELD_NOISE_SD, (n, 1)) + rng.normal(0, deals.MEDDIC_STAGE_NOISE_SD, (n, len(moments)))
+        lv[:, :, ei] = np.maximum.accumulate(np.digitize(lat, deals.MEDDIC_THRESHOLDS), axis=1)
+    final = lv[np.arange(n), record_at].copy()
+    signed = won & closed
+    for e in ("meddic_economic_buyer", "meddic_decision_process"):
+        ei = S.MEDDIC_COLUMNS.index(e)
+        final[:, ei] = np.where(signed & (rng.random(n) < deals.MEDDIC_SIGNED_CONFIRM), 2, final[:, ei])
+    return final, lv[:, :4]
 
 
 def _loss_reasons(rng, lost, comp):
@@ -114,8 +140,8 @@ def _loss_reasons(rng, lost, comp):
     return np.where(lost, labels(S.LOSS_REASONS, lr), None)
 
 
-@step("сделки", reads=("leads", "funnel", "reps"), writes=("opps", "deal_touches"), streams=("opps",))
-def make_opportunities(ctx: Context, rng) -> None:
+@step("сделки", reads=("leads", "funnel", "reps"), writes=("opps", "deal_touches"), streams=("opps", "meddic"))
+def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     """Сделки из SQL-лидов: владелец, исход, стадии, MEDDIC, заметки, активности."""
     leads = ctx.leads
     opp_day = ctx.funnel.opp_day
@@ -130,21 +156,26 @@ def make_opportunities(ctx: Context, rng) -> None:
     # скрытое качество сделки: частично из качества лида
     d = 0.55 * leads.q[li] + 0.35 * leads.fit[li] + rng.normal(0, 0.8, n)
     seat_noise, price, disc, comp = _terms(rng, created, seg)   # места — позже, когда известна компания
-    won = rng.random(n) < sigmoid(_win_logit(leads, li, seg, d, skill, ramp, se, comp, disc))
+    wl = _win_logit(leads, li, seg, d, skill, ramp, se, comp, disc)
+    won = rng.random(n) < sigmoid(wl)
     last_open, close, entered, visible = _stages(rng, leads, li, created, seg, d, won)
     is_closed = close <= END_DAY
     cur = np.where(is_closed, np.where(won, 4, 5), visible.sum(axis=1) - 1)
     outcome = np.where(is_closed, np.where(won, 0, 1), 2)
-    meddic = _meddic(rng, d, seg, np.where(is_closed, last_open, cur))
+    rng.standard_normal(len(S.MEDDIC_COLUMNS) * n)   # прежний расход потока: причины проигрыша не меняются
     loss_reason = _loss_reasons(rng, outcome == 1, comp)
-    notes = make_notes(rng, meddic, seg, created, comp)
+    # итоговая запись — на сегодня: после входа в последнюю (текущую) стадию AE успел выяснить ещё что-то
+    last_open_or_cur = np.where(is_closed, last_open, cur)
+    meddic, meddic_stages = _meddic(rng_meddic, wl, won, seg, owner, len(ctx.reps.ids),
+                                    last_open_or_cur + 1, is_closed)
+    notes = make_notes(rng_meddic, meddic, seg, created, comp, np.minimum(close, created + 40))
     of_lead = np.full(len(leads.day), -1, dtype=np.int64)
     of_lead[li] = np.arange(n)
     opps = ctx.opps = Opportunities(
         ids=ids("O", n, 5), li=li, of_lead=of_lead, created=created, close=close, is_closed=is_closed,
         seg=seg, owner=owner, se=se, won=won, outcome=outcome, cur=cur, d=d, last_open=last_open,
         entered=entered, visible=visible, ramp=ramp, seat_noise=seat_noise, price=price, disc=disc,
-        comp=comp, meddic=meddic, notes=notes, loss_reason=loss_reason)
+        comp=comp, meddic=meddic, meddic_stages=meddic_stages, notes=notes, loss_reason=loss_reason)
     ctx.deal_touches = _deal_touches(rng, opps, ctx.reps)
 
 
@@ -247,10 +278,14 @@ def _opportunity_tables(ctx: Context) -> None:
     st_df = pd.concat([pd.DataFrame({"o": oi, "s": st, "day": opps.entered[oi, st]}),
                        pd.DataFrame({"o": cl, "s": np.where(opps.won[cl], 4, 5), "day": opps.close[cl]})]
                       ).sort_values(["o", "s"], kind="stable")
-    ctx.tables["opportunity_stages"] = pd.DataFrame({
-        "opportunity_id": opps.ids[st_df["o"].to_numpy()],
-        "stage": labels(S.STAGES, st_df["s"].to_numpy()),
-        "entered_date": fmt_days(to_working_day(st_df["day"].to_numpy()))})
+    o, s = st_df["o"].to_numpy(), st_df["s"].to_numpy()
+    stages = pd.DataFrame({"opportunity_id": opps.ids[o], "stage": labels(S.STAGES, s),
+                           "entered_date": fmt_days(to_working_day(st_df["day"].to_numpy()))})
+    # MEDDIC на входе в открытую стадию — снимок; в строке закрытия — итоговая запись сделки
+    snap = np.where((s < 4)[:, None], opps.meddic_stages[o, np.minimum(s, 3)], opps.meddic[o])
+    for ei, e in enumerate(S.MEDDIC_COLUMNS):
+        stages[e] = snap[:, ei]
+    ctx.tables["opportunity_stages"] = stages
 
 
 def _leads_table(ctx: Context) -> None:

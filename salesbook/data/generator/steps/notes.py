@@ -13,7 +13,9 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes
 from salesbook.data.generator.corpora import corpus
-from salesbook.data.generator.dates import fmt_days
+from salesbook.data.generator.dates import fmt_days, to_working_day
+
+NOTE_LEVEL_PREFERENCE = 0.5   # сдвиг очереди элементов заметки на каждый уровень подтверждения
 
 
 def _fill_template(tpl, values):
@@ -35,11 +37,12 @@ def _pick(rng, pool, n):
     return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
 
 
-def _substitutions(rng, seg, created):
-    """Значения подстановок шаблонов для каждой сделки."""
+def _substitutions(rng, seg, created, last_day):
+    """Значения подстановок шаблонов для каждой сделки; даты встреч — не позже ``last_day``."""
     texts = corpus("deal_notes")
     n = len(seg)
-    dd = pd.Series(fmt_days(np.minimum(created + rng.integers(7, 35, n), created + 40)), dtype=object)
+    day = np.maximum(np.minimum(created + rng.integers(7, 35, n), last_day), created)
+    dd = pd.Series(fmt_days(to_working_day(day)), dtype=object)
     eb = np.empty(n, dtype=object)
     for s, sname in enumerate(S.SEGMENTS):
         sel = seg == s
@@ -61,13 +64,17 @@ def _substitutions(rng, seg, created):
     }
 
 
-def make_notes(rng, meddic, seg, created, competitor):
-    """Заметки к сделкам: элементы MEDDIC в случайном порядке, уровень — из оценки сделки."""
+def make_notes(rng, meddic, seg, created, competitor, last_day):
+    """Заметки к сделкам: элементы MEDDIC в случайном порядке, уровень — из итоговой записи MEDDIC.
+
+    ``last_day`` — последний день сделки (закрытие); встречи в заметках не позже него.
+    """
     texts = corpus("deal_notes")
     n = len(seg)
-    vals = _substitutions(rng, seg, created)
+    vals = _substitutions(rng, seg, created, last_day)
     n_sent = choice_codes(rng, n, (0.3, 0.45, 0.25)) + 1
-    order = np.argsort(rng.random((n, len(S.MEDDIC_COLUMNS))), axis=1)
+    # AE чаще пишет о том, что выяснил, чем о пробелах: подтверждённые элементы — раньше в очереди
+    order = np.argsort(rng.random((n, len(S.MEDDIC_COLUMNS))) - NOTE_LEVEL_PREFERENCE * meddic, axis=1)
     notes = np.full(n, "", dtype=object)
     for slot in range(3):
         active = n_sent > slot
