@@ -96,6 +96,15 @@ def churn_at_renewal_share(t, segment, year):
     return float((months % 12 == 0).mean())
 
 
+def annual_renewal_rate(t, segment, year):
+    """Доля продлённых годовых договоров (по числу клиентов) среди подошедших к продлению в году."""
+    mrr = retention.add_segment(t["mrr"], t["accounts"]).sort_values(["account_id", "month"])
+    mrr = mrr[mrr["billing"].eq("annual") & (mrr["segment"].eq(segment) if segment else True)]
+    tenure = mrr.groupby("account_id").cumcount()
+    due = mrr[(tenure > 0) & (tenure % 12 == 0) & _year(mrr["month"], year)]
+    return float(1 - ((due["churn_rub"] > 0) & (due["mrr_rub"] == 0)).mean())
+
+
 def churn_hazard_decline(t, segment, year):
     """1 − (месячный лого-отток на 13–36-м месяце жизни клиента) / (на 1–12-м): все когорты вместе."""
     mrr = retention.add_segment(t["mrr"], t["accounts"]).sort_values(["account_id", "month"])
@@ -273,7 +282,7 @@ def meddic_auc_at_negotiation_low(t, segment, year):
 
 
 METRICS = {f.__name__: f for f in (
-    grr, nrr, churn_at_renewal_share, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
+    grr, nrr, churn_at_renewal_share, annual_renewal_rate, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, touches_per_enterprise_win, size_cycle_correlation, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,

@@ -12,9 +12,9 @@ NPS_HEALTH_COEF = 0.8
 NPS_NOISE_SD = 1.1
 # Обращений в месяц ∝ мест^0.7: на место оператора у крупных клиентов обращений меньше
 # (свой администратор, обученные операторы), но не на порядок.
-TICKETS_PER_SEAT_POWER = 0.7
-TICKETS_BASE = 0.085
-TICKETS_HEALTH_COEF = 0.7          # обращений больше в exp(0,7) раза при здоровье ниже на 1
+TICKETS_PER_SEAT_POWER = 0.6
+TICKETS_BASE = 0.12
+TICKETS_HEALTH_COEF = 0.9          # обращений больше в exp(0,9) раза при здоровье ниже на 1
 TICKETS_ONBOARDING_MULT = 1.8      # первые два месяца — внедрение, вопросов больше
 TICKET_PRIORITY_MIX = (0.25, 0.50, 0.18, 0.07)
 TICKET_CATEGORY_MIX = (0.30, 0.35, 0.15, 0.07, 0.13)

@@ -22,20 +22,20 @@ HEALTH_DRIFT_SD = 0.7              # стационарный разброс д�
 # месяц продления (13-й, 25-й… месяц от первого оплаченного). Помесячный тариф —
 # уйти можно в любой месяц. Вероятность — логистическая: логит базы сегмента минус
 # вклад здоровья (постоянной склонности и текущей добавки в последний оплаченный месяц).
-RENEWAL_CHURN_LOGIT = {"smb": -1.6, "mid_market": -3.1, "enterprise": -3.1}
-MONTHLY_CHURN_LOGIT = {"smb": -4.0, "mid_market": -5.0, "enterprise": -5.5}
+RENEWAL_CHURN_LOGIT = {"smb": -2.1, "mid_market": -2.8, "enterprise": -3.1}
+MONTHLY_CHURN_LOGIT = {"smb": -4.3, "mid_market": -5.0, "enterprise": -5.5}
 # Помесячный тариф: в первые три месяца (внедрение) уходят чаще — не внедрились
 ONBOARDING_CHURN_LOGIT = 0.7
-CHURN_FIT_COEF = 1.6               # вклад постоянной склонности в логит ухода
+CHURN_FIT_COEF = 2.0               # вклад постоянной склонности в логит ухода
 CHURN_DRIFT_COEF = 0.8             # вклад текущей добавки
 
 # --- Расширения и сокращения -------------------------------------------------------
 # Места докупают в любой месяц (оплата до конца срока договора — co-term), с
 # вероятностью выше у здоровых клиентов; мест не больше заданной доли сотрудников
 # компании (accounts.employees): операторы службы поддержки — часть штата, а не весь.
-EXPANSION_MONTHLY_PROB = {"smb": 0.035, "mid_market": 0.045, "enterprise": 0.05}
+EXPANSION_MONTHLY_PROB = {"smb": 0.035, "mid_market": 0.055, "enterprise": 0.08}
 EXPANSION_SEATS_SHARE = (0.08, 0.35)
-SEATS_MAX_EMPLOYEE_SHARE = {"smb": 0.5, "mid_market": 0.3, "enterprise": 0.2}
+SEATS_MAX_EMPLOYEE_SHARE = {"smb": 0.5, "mid_market": 0.4, "enterprise": 0.3}
 # Переход на старший тариф (больше функций — дороже место): цена места растёт на шаг
 # тарифа, мест столько же. Так растёт выручка клиента, у которого места уже упёрлись в
 # штат; вероятность выше у здоровых клиентов.
@@ -43,7 +43,7 @@ UPGRADE_MONTHLY_PROB = {"smb": 0.03, "mid_market": 0.015, "enterprise": 0.01}
 UPGRADE_PRICE_STEP = 0.25
 # Сокращение мест по годовому договору — только при продлении (за оплаченный год
 # деньги не возвращают); на помесячном тарифе — в любой месяц.
-CONTRACTION_AT_RENEWAL_PROB = {"smb": 0.12, "mid_market": 0.15, "enterprise": 0.25}
+CONTRACTION_AT_RENEWAL_PROB = {"smb": 0.12, "mid_market": 0.2, "enterprise": 0.3}
 CONTRACTION_MONTHLY_PROB = {"smb": 0.012, "mid_market": 0.012, "enterprise": 0.012}
 CONTRACTION_SEATS_SHARE = (0.08, 0.25)
 # Индексация цены при продлении: цены российского ПО в 2023–2025 годах росли вслед
