@@ -86,14 +86,34 @@ def nrr(t, segment, year):
 
 
 def churn_at_renewal_share(t, segment, year):
-    """Доля уходов в месяц продления годового договора (12, 24… месяца после первого оплаченного)."""
+    """Доля уходов клиентов с годовым договором в месяц продления (12, 24… месяца после первого оплаченного)."""
     mrr = retention.add_segment(t["mrr"], t["accounts"])
-    mrr = mrr[mrr["segment"].eq(segment)]
+    mrr = mrr[mrr["segment"].eq(segment) & mrr["billing"].eq("annual")]
     first = mrr[mrr["new_rub"] > 0].groupby("account_id")["month"].min()
     churn = mrr[(mrr["churn_rub"] > 0) & (mrr["mrr_rub"] == 0) & _year(mrr["month"], year)]
     start = churn["account_id"].map(first)
     months = (churn["month"].dt.year - start.dt.year) * 12 + churn["month"].dt.month - start.dt.month
     return float((months % 12 == 0).mean())
+
+
+def annual_renewal_rate(t, segment, year):
+    """Доля продлённых годовых договоров (по числу клиентов) среди подошедших к продлению в году."""
+    mrr = retention.add_segment(t["mrr"], t["accounts"]).sort_values(["account_id", "month"])
+    mrr = mrr[mrr["billing"].eq("annual") & (mrr["segment"].eq(segment) if segment else True)]
+    tenure = mrr.groupby("account_id").cumcount()
+    due = mrr[(tenure > 0) & (tenure % 12 == 0) & _year(mrr["month"], year)]
+    return float(1 - ((due["churn_rub"] > 0) & (due["mrr_rub"] == 0)).mean())
+
+
+def churn_hazard_decline(t, segment, year):
+    """1 − (месячный лого-отток на 13–36-м месяце жизни клиента) / (на 1–12-м): все когорты вместе."""
+    mrr = retention.add_segment(t["mrr"], t["accounts"]).sort_values(["account_id", "month"])
+    if segment is not None:
+        mrr = mrr[mrr["segment"].eq(segment)]
+    tenure = mrr.groupby("account_id").cumcount()
+    gone = (mrr["churn_rub"] > 0) & (mrr["mrr_rub"] == 0)
+    first_year, later = gone[(tenure >= 1) & (tenure <= 12)].mean(), gone[tenure > 12].mean()
+    return float(1 - later / first_year)
 
 
 def seats_over_employees_share(t, segment, year):
@@ -326,7 +346,7 @@ def meddic_auc_negotiation_entry(t, segment, year):
 
 
 METRICS = {f.__name__: f for f in (
-    grr, nrr, churn_at_renewal_share, seats_over_employees_share, win_rate, payback_months, ltv_cac,
+    grr, nrr, churn_at_renewal_share, annual_renewal_rate, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, bdr_meeting_to_sql, touches_per_enterprise_win, touches_per_win,
     size_cycle_correlation, holiday_activity_share,

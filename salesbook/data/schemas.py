@@ -58,6 +58,7 @@ ACTIVITY_OUTCOMES = {
 ALL_ACTIVITY_OUTCOMES = tuple(dict.fromkeys(o for v in ACTIVITY_OUTCOMES.values() for o in v))
 EXPERIMENT_VARIANTS = ("A", "B", "C")
 TICKET_PRIORITIES = ("low", "normal", "high", "critical")
+BILLING_PERIODS = ("annual", "monthly")
 TICKET_CATEGORIES = ("bug", "question", "integration", "billing", "feature_request")
 COGS_TYPES = ("hosting", "support_team", "payment_fees", "licenses")
 PLATFORMS = ("ios", "android", "web")
@@ -313,6 +314,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
     "mrr": (
         Field("month", "month", "месяц (первое число)"),
         _id("account_id", "A", "компания-клиент"),
+        Field("billing", "cat", "план оплаты: годовой договор или помесячный тариф", values=BILLING_PERIODS),
         _money("mrr_rub", "MRR на конец месяца, ₽"),
         _money("new_rub", "новый MRR, ₽"),
         _money("expansion_rub", "расширение, ₽"),

@@ -1,4 +1,4 @@
-"""Клиенты B2B: помесячный MRR — новые, расширения, сокращения, отток; «здоровье» клиента."""
+"""Клиенты B2B: договоры, помесячный MRR — новые, расширения, сокращения, отток; «здоровье» клиента."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import concat_records, per
+from salesbook.data.generator.arrays import concat_records, per, sigmoid
 from salesbook.data.generator.context import AccountDates, Context, CustomerMonths
 from salesbook.data.generator.dates import MONTH_LEN, MONTH_START, NA, month_of, month_str
 from salesbook.data.generator.params import company, retention
 from salesbook.data.generator.pipeline import step
+
+BILLING = S.BILLING_PERIODS          # план оплаты: код — позиция
 
 
 @dataclass
@@ -22,13 +24,17 @@ class _Cohort:
     acc: np.ndarray        # компания
     seg: np.ndarray
     first_month: np.ndarray
+    monthly: np.ndarray    # помесячный тариф (иначе годовой договор)
     new_kop: np.ndarray    # MRR первого месяца, коп.
     up_month: np.ndarray   # месяц выигранной допродажи (company.N_MONTHS + 1 — нет)
     up_kop: np.ndarray
     up_seats: np.ndarray
     seats: np.ndarray
+    seat_cap: np.ndarray   # больше мест расширением не докупают (доля сотрудников)
+    emp: np.ndarray        # сотрудников компании
     ppk: np.ndarray        # копеек за место
-    health: np.ndarray
+    fit: np.ndarray        # постоянная склонность остаться
+    drift: np.ndarray      # медленно меняющаяся добавка к здоровью
     mrr: np.ndarray
     alive: np.ndarray
 
@@ -58,63 +64,86 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     up_seats[uc] = sizes.seats[ui]
     seats = sizes.seats[wi].astype(np.int64)
     new_kop = np.rint(sizes.amount[wi] * 100 / 12).astype(np.int64)
-    return _Cohort(acc=acc, seg=opps.seg[wi], first_month=fm, new_kop=new_kop, up_month=up_month,
-                   up_kop=up_kop, up_seats=up_seats, seats=seats, ppk=new_kop / seats,
-                   health=0.4 * opps.d[wi] + rng.normal(0, 0.85, nc), mrr=np.zeros(nc, dtype=np.int64),
-                   alive=np.ones(nc, dtype=bool))
+    seg = opps.seg[wi]
+    emp = ctx.accounts.emp[acc].astype(np.int64)
+    cap = np.floor(per(retention.SEATS_MAX_EMPLOYEE_SHARE, S.SEGMENTS)[seg] * emp).astype(np.int64)
+    monthly = rng.random(nc) < per(retention.MONTHLY_BILLING_SHARE, S.SEGMENTS)[seg]
+    fit = retention.HEALTH_DEAL_COEF * opps.d[wi] + rng.normal(0, retention.HEALTH_FIT_SD, nc)
+    drift = rng.normal(0, retention.HEALTH_DRIFT_SD, nc)
+    return _Cohort(acc=acc, seg=seg, first_month=fm, monthly=monthly, new_kop=new_kop, up_month=up_month,
+                   up_kop=up_kop, up_seats=up_seats, seats=seats, seat_cap=cap, emp=emp, ppk=new_kop / seats,
+                   fit=fit, drift=drift, mrr=np.zeros(nc, dtype=np.int64), alive=np.ones(nc, dtype=bool))
 
 
 def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
-    """Один месяц: здоровье, отток, расширение, индексация, допродажа, сокращение."""
+    """Один месяц: здоровье, отток (по годовому договору — только при продлении), расширение,
+    индексация, допродажа, сокращение."""
     act = c.alive & (c.first_month <= m)
     if not act.any():
         return None
     idx = np.flatnonzero(act)
+    n = len(idx)
     seg = c.seg[idx]
-    churn_base = per(retention.CHURN_BASE_MONTHLY, S.SEGMENTS)[seg]
-    p_expand = per(retention.EXPANSION_MONTHLY_PROB, S.SEGMENTS)[seg]
-    p_contract = per(retention.CONTRACTION_MONTHLY_PROB, S.SEGMENTS)[seg]
     t = m - c.first_month[idx]
+    monthly = c.monthly[idx]
+    renewal = (t > 0) & (t % 12 == 0)                    # месяц после оплаченного года
     prev = c.mrr[idx].copy()
     new = np.where(t == 0, c.new_kop[idx], 0)
-    c.health[idx] = np.where(t == 0, c.health[idx],
-                             retention.HEALTH_AR * c.health[idx] + rng.normal(0, retention.HEALTH_NOISE, len(idx)))
-    h = c.health[idx]
-    # отток: выше в онбординг и в месяц продления; до выигранной допродажи клиент не уходит
-    tm = np.where((t >= 1) & (t <= 3), retention.CHURN_EARLY_MULT,
-                  np.where((t > 0) & (t % 12 == 0), retention.CHURN_RENEWAL_MULT, retention.CHURN_OTHER_MULT))
-    norm = np.exp(0.5 * retention.HEALTH_CHURN_COEF ** 2 * 0.9)
-    p_churn = np.where((t == 0) | (m <= c.up_month[idx]) & (c.up_month[idx] <= company.N_MONTHS), 0.0,
-                       churn_base * tm * np.exp(-retention.HEALTH_CHURN_COEF * h) / norm)
-    churn_now = rng.random(len(idx)) < np.clip(p_churn, 0, 0.9)
-    # расширение: новые места по текущей цене места
-    ex = (t > 0) & ~churn_now & (rng.random(len(idx)) < p_expand * np.exp(0.5 * h))
-    share = rng.uniform(*retention.EXPANSION_SEATS_SHARE, len(idx))
-    add = np.where(ex, np.ceil(c.seats[idx] * share), 0).astype(np.int64)
+    fit, drift_before = c.fit[idx], c.drift[idx]
+    # отток решается по здоровью последнего оплаченного месяца
+    logit = np.where(monthly, per(retention.MONTHLY_CHURN_LOGIT, S.SEGMENTS)[seg],
+                     per(retention.RENEWAL_CHURN_LOGIT, S.SEGMENTS)[seg])
+    logit = logit + np.where(monthly & (t <= 3), retention.ONBOARDING_CHURN_LOGIT, 0.0)
+    p_churn = sigmoid(logit - retention.CHURN_FIT_COEF * fit - retention.CHURN_DRIFT_COEF * drift_before)
+    can_leave = np.where(monthly, t > 0, renewal)
+    protected = (m <= c.up_month[idx]) & (c.up_month[idx] <= company.N_MONTHS)   # до допродажи не уходит
+    churn_now = can_leave & ~protected & (rng.random(n) < p_churn)
+    # здоровье этого месяца
+    ar = retention.HEALTH_AR
+    drift = np.where(t == 0, drift_before,
+                     ar * drift_before + rng.normal(0, retention.HEALTH_DRIFT_SD * np.sqrt(1 - ar * ar), n))
+    c.drift[idx] = drift
+    h = fit + drift
+    # расширение: новые места по текущей цене места, не больше потолка по числу сотрудников
+    seats = c.seats[idx]
+    room = np.maximum(c.seat_cap[idx] - seats, 0)
+    p_expand = per(retention.EXPANSION_MONTHLY_PROB, S.SEGMENTS)[seg]
+    ex = (t > 0) & ~churn_now & (room > 0) & (rng.random(n) < p_expand * np.exp(0.5 * h - 0.5))
+    share = rng.uniform(*retention.EXPANSION_SEATS_SHARE, n)
+    add = np.where(ex, np.minimum(np.ceil(seats * share), room), 0).astype(np.int64)
     exp_kop = np.rint(add * c.ppk[idx]).astype(np.int64)
+    # переход на старший тариф: дороже место, мест столько же
+    up = (t > 0) & ~churn_now & ~ex & (rng.random(n) < per(retention.UPGRADE_MONTHLY_PROB, S.SEGMENTS)[seg]
+                                       * np.exp(0.5 * h - 0.5))
+    exp_kop = exp_kop + np.where(up, np.rint(prev * retention.UPGRADE_PRICE_STEP), 0).astype(np.int64)
+    c.ppk[idx] = np.where(up, c.ppk[idx] * (1 + retention.UPGRADE_PRICE_STEP), c.ppk[idx])
     # продление: индексация цены
-    renew = (t > 0) & (t % 12 == 0) & ~churn_now & (rng.random(len(idx)) < retention.RENEWAL_INDEXATION_PROB)
-    exp_kop = exp_kop + np.where(renew, np.rint(prev * retention.RENEWAL_INDEXATION), 0).astype(np.int64)
-    c.ppk[idx] = np.where(renew, c.ppk[idx] * (1 + retention.RENEWAL_INDEXATION), c.ppk[idx])
-    # выигранная допродажа
+    index = renewal & ~churn_now & (rng.random(n) < retention.RENEWAL_INDEXATION_PROB)
+    exp_kop = exp_kop + np.where(index, np.rint(prev * retention.RENEWAL_INDEXATION), 0).astype(np.int64)
+    c.ppk[idx] = np.where(index, c.ppk[idx] * (1 + retention.RENEWAL_INDEXATION), c.ppk[idx])
+    # выигранная допродажа: места — не больше числа сотрудников компании
     upm = c.up_month[idx] == m
     exp_kop = exp_kop + np.where(upm, c.up_kop[idx], 0)
-    add = add + np.where(upm, c.up_seats[idx], 0)
-    # сокращение мест
-    co = (t > 0) & ~churn_now & ~ex & (c.seats[idx] > 3) & (rng.random(len(idx)) < p_contract * np.exp(-0.6 * h))
-    share = rng.uniform(*retention.CONTRACTION_SEATS_SHARE, len(idx))
-    rem = np.where(co, np.maximum(1, np.floor(c.seats[idx] * share)), 0).astype(np.int64)
+    add = add + np.where(upm, np.minimum(c.up_seats[idx], np.maximum(c.emp[idx] - seats - add, 0)), 0)
+    # сокращение мест: по годовому договору — при продлении, на помесячном тарифе — в любой месяц
+    p_con = np.where(monthly, per(retention.CONTRACTION_MONTHLY_PROB, S.SEGMENTS)[seg],
+                     np.where(renewal, per(retention.CONTRACTION_AT_RENEWAL_PROB, S.SEGMENTS)[seg], 0.0))
+    co = (t > 0) & ~churn_now & ~ex & ~upm & (seats > 3) & (rng.random(n) < p_con * np.exp(-0.6 * h))
+    share = rng.uniform(*retention.CONTRACTION_SEATS_SHARE, n)
+    rem = np.where(co, np.maximum(1, np.floor(seats * share)), 0).astype(np.int64)
     con_kop = np.minimum(np.rint(rem * c.ppk[idx]).astype(np.int64), np.maximum(prev + exp_kop - 100, 0))
     churn_kop = np.where(churn_now, prev, 0)
     exp_kop = np.where(churn_now, 0, exp_kop)
     con_kop = np.where(churn_now, 0, con_kop)
     cur = prev + new + exp_kop - con_kop - churn_kop
-    c.seats[idx] = c.seats[idx] + add - rem
+    c.seats[idx] = seats + add - rem
     c.mrr[idx] = cur
     gone = idx[churn_now]
     c.alive[gone] = False
-    churned[c.acc[gone]] = MONTH_START[m] + rng.integers(0, MONTH_LEN[m], len(gone))
-    return dict(m=np.full(len(idx), m), c=idx, mrr=cur, new=new, exp=exp_kop, con=con_kop,
+    # годовой договор кончается в первый день месяца продления, помесячный — в любой день
+    day = MONTH_START[m] + np.where(c.monthly[gone], rng.integers(0, MONTH_LEN[m], len(gone)), 0)
+    churned[c.acc[gone]] = day
+    return dict(m=np.full(n, m), c=idx, mrr=cur, new=new, exp=exp_kop, con=con_kop,
                 churn=churn_kop, seats=c.seats[idx].copy(), h=h.copy(), t=t, churned=churn_now)
 
 
@@ -133,5 +162,6 @@ def simulate_customers(ctx: Context, rng) -> None:
     cm = ctx.customer_months = CustomerMonths(**{k: v[order] for k, v in R.items()})
     ctx.tables["mrr"] = pd.DataFrame({
         "month": month_str(cm.m), "account_id": ctx.accounts.ids[cm.acc],
+        "billing": np.array(BILLING, dtype=object)[cohort.monthly[cm.c].astype(np.int64)],
         "mrr_rub": cm.mrr / 100, "new_rub": cm.new / 100, "expansion_rub": cm.exp / 100,
         "contraction_rub": cm.con / 100, "churn_rub": cm.churn / 100})
