@@ -202,6 +202,20 @@ def sdr_variable_share(t, segment, year):
     return float(pay["bonus"] / (pay["bonus"] + pay["salary"]))
 
 
+def payroll_tax_effective_rate(t, segment, year):
+    """Страховые взносы отдела продаж / (оклады + премии) за год."""
+    costs = t["sm_costs"][_year(t["sm_costs"]["month"], year) & t["sm_costs"]["department"].eq("sales")]
+    pay = costs.groupby("cost_type")["amount_rub"].sum()
+    return float(pay["payroll_tax"] / (pay["salary"] + pay["bonus"]))
+
+
+def ae_performance_exit_share(t, segment, year):
+    """Доля увольнений AE за результат среди всех увольнений AE за 2023–2025 годы."""
+    reps = t["reps"]
+    exits = reps[reps["role"].eq("AE") & reps["exit_date"].notna()]
+    return float(exits["exit_reason"].eq("performance").mean())
+
+
 def ae_attrition(t, segment, year):
     return planning.attrition_rate(t["reps"], *YEARS[year], role="AE")
 
@@ -265,7 +279,8 @@ METRICS = {f.__name__: f for f in (
     grr, nrr, churn_at_renewal_share, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, touches_per_enterprise_win, size_cycle_correlation, holiday_activity_share,
-    monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,
+    monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, payroll_tax_effective_rate,
+    ae_performance_exit_share, ae_attrition,
     ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, ticket_churn_auc_low,
     nps, meddic_auc_at_negotiation_low)}
 
