@@ -37,7 +37,8 @@ PERF_EXIT_MONTHLY = {"AE": 0.06, "SDR": 0.05, "BDR": 0.05}
 PERF_EXIT_Z = -0.8                 # ≈ нижние 20 % по таланту
 PERF_EXIT_WIDTH = 0.25
 PERF_REVIEW_GRACE_MONTHS = 3
-# Оклад в месяц, ₽ (диапазон) для найма в январе 2023 года; наймы других месяцев — × WAGE_INDEX
+# Оклад в месяц, ₽ (диапазон) для найма в январе 2023 года; наймы других месяцев — × индекс
+# рыночных зарплат (steps/people.wage_index из WAGE_GROWTH)
 BASE_SALARY_RANGE = {"SDR": (75_000, 100_000), "BDR": (85_000, 110_000), "SE": (210_000, 260_000),
                      "CSM": (120_000, 155_000), "manager": (300_000, 380_000),
                      "AE_smb": (130_000, 165_000), "AE_mid_market": (170_000, 210_000),
@@ -81,12 +82,12 @@ PAYROLL_TAX_RATE = PAYROLL_TAX_TARIFFS[PAYROLL_TAX_REGIME][2025][0]  # тари�
 AE_COMMISSION = 0.08               # комиссия AE с ACV выигранной сделки
 # SDR/BDR: оклад + премия за каждую состоявшуюся квалификационную встречу (SQL) — обычная
 # российская схема «оклад + бонус за квалифицированную встречу». Ставка в ценах января 2023 года
-# растёт с WAGE_INDEX. При плане ≈ SDR_MEETING_TARGET встреч в месяц премия — около 30 % дохода
+# растёт с индексом зарплат (WAGE_GROWTH). При плане ≈ SDR_MEETING_TARGET встреч в месяц премия — около 30 % дохода
 # (ориентир 20–40 %: revenueplaybookndsdr, bentega2025sdr), доход при плане ниже, чем у AE малого бизнеса.
 SDR_MEETING_BONUS = {"SDR": 3_000, "BDR": 4_000}
 SDR_MEETING_TARGET = 12            # встреч в месяц «по плану» — только для пояснения ставки
 SE_COMMISSION = 0.015
 MANAGER_COMMISSION = 0.01
 CSM_EXPANSION_BONUS = 0.04         # CSM с годового прироста (expansion × 12)
-MARKETER_SALARY = 175_000          # в январе 2023 года; дальше растёт с WAGE_INDEX
+MARKETER_SALARY = 175_000          # в январе 2023 года; дальше растёт с индексом зарплат (WAGE_GROWTH)
 MARKETING_HEADCOUNT = (3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8)   # по кварталам 2023–2025
