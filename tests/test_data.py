@@ -307,13 +307,16 @@ def test_sales_happen_on_working_days(t):
 
 def test_salaries_derived_from_reps(t):
     reps, sm, hist = t["reps"], t["sm_costs"], t["salary_history"]
-    first = hist.sort_values("effective_date").drop_duplicates("rep_id").set_index("rep_id")
-    assert (first["reason"] == "hire").all()
-    assert (first.loc[reps["rep_id"], "base_salary_rub"].to_numpy() == reps["base_salary_rub"].to_numpy()).all()
+    ordered = hist.sort_values("effective_date")
+    first = ordered.drop_duplicates("rep_id").set_index("rep_id")
+    last = ordered.drop_duplicates("rep_id", keep="last").set_index("rep_id")
+    assert (first["reason"] == "hire").all() and (first.index.sort_values() == reps["rep_id"].sort_values()).all()
+    assert (first.loc[reps["rep_id"], "effective_date"].to_numpy() == reps["hire_date"].to_numpy()).all()
+    assert (last.loc[reps["rep_id"], "base_salary_rub"].to_numpy() == reps["base_salary_rub"].to_numpy()).all()
     for month, end in (("2024-06-01", "2024-06-30"), ("2025-01-01", "2025-01-31")):
         month, end = pd.Timestamp(month), pd.Timestamp(end)
         current = hist[hist["effective_date"] <= month].sort_values("effective_date").groupby("rep_id").last()
-        base = reps["rep_id"].map(current["base_salary_rub"]).fillna(reps["base_salary_rub"])
+        base = reps["rep_id"].map(current["base_salary_rub"]).fillna(reps["rep_id"].map(first["base_salary_rub"]))
         lo = reps["hire_date"].clip(lower=month)
         hi = reps["exit_date"].fillna(pd.Timestamp("2100-01-01")).clip(upper=end)
         days = ((hi - lo).dt.days + 1).clip(lower=0)
@@ -330,7 +333,7 @@ def test_salaries_derived_from_reps(t):
     # Ежегодный пересмотр: у тех, кто работал весь 2024 год, оклад с 1 января 2025 года выше оклада при найме
     reviewed = hist[(hist["reason"] == "review") & (hist["effective_date"] == pd.Timestamp("2025-01-01"))]
     assert len(reviewed) > 10
-    assert (reviewed["base_salary_rub"].to_numpy() > reps.set_index("rep_id").loc[reviewed["rep_id"], "base_salary_rub"].to_numpy()).all()
+    assert (reviewed["base_salary_rub"].to_numpy() > first.loc[reviewed["rep_id"], "base_salary_rub"].to_numpy()).all()
     assert "marketer" in set(sm["role"].dropna())
     assert (sm.loc[sm["role"] == "CSM", "department"] == "customer_success").all()
 

@@ -189,8 +189,11 @@ def linkedin_touch_share(t, segment, year):
 
 def salary_growth(t, segment, year):
     """Рост среднего оклада нанятых в году против нанятых годом раньше (та же роль и команда, взвешенно)."""
-    reps = t["reps"].assign(hired=t["reps"]["hire_date"].dt.year, team=t["reps"]["team"].fillna("—"))
-    means = reps.groupby(["role", "team", "hired"])["base_salary_rub"].agg(["mean", "size"])
+    hist = t["salary_history"]
+    at_hire = hist[hist["reason"].eq("hire")].set_index("rep_id")["base_salary_rub"]
+    reps = t["reps"].assign(hired=t["reps"]["hire_date"].dt.year, team=t["reps"]["team"].fillna("—"),
+                            salary_at_hire=t["reps"]["rep_id"].map(at_hire))
+    means = reps.groupby(["role", "team", "hired"])["salary_at_hire"].agg(["mean", "size"])
     now, before = means.xs(year, level="hired"), means.xs(year - 1, level="hired")
     both = now.merge(before, left_index=True, right_index=True, suffixes=("_now", "_before"))
     return float(np.average(both["mean_now"] / both["mean_before"], weights=both["size_now"]) - 1)

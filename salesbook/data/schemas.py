@@ -255,7 +255,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("exit_date", "date", "дата увольнения (пусто — работает)", nullable=True),
         Field("exit_reason", "cat", "причина увольнения: по собственному желанию или за результат "
                                     "(пусто — работает)", values=EXIT_REASONS, nullable=True),
-        _money("base_salary_rub", "оклад в месяц при найме, ₽ (пересмотры — в salary_history)"),
+        _money("base_salary_rub", "текущий оклад в месяц, ₽ (у уволившихся — последний; история — в salary_history)"),
         _money("annual_quota_rub", "годовой план по новым контрактам (только AE), ₽", nullable=True),
         Field("ramp_months", "int", "срок выхода на полную продуктивность, мес.", min=0, max=24),
     ),

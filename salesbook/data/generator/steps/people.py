@@ -140,12 +140,14 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
                            hire=hire, exit=exit_, anchor=anchor, base=base,
                            ramp=np.array([people.RAMP_MONTHS[k] for k in key], dtype=np.int64),
                            skill=skill, hist_rep=h_rep[o], hist_day=h_day[o], hist_base=h_base[o])
+    last = np.zeros(n)
+    last[h_rep[o]] = h_base[o]                                # записи идут по дате: остаётся последняя
     quota = np.array([people.AE_ANNUAL_QUOTA.get(t, np.nan) if r == "AE" else np.nan
                       for r, t in zip(role, team)])
     ctx.tables["reps"] = pd.DataFrame({
         "rep_id": reps.ids, "full_name": reps.names, "role": role,
         "team": np.where(team == "", None, team), "hire_date": fmt_days(hire),
-        "exit_date": fmt_days(exit_), "exit_reason": reason, "base_salary_rub": base,
+        "exit_date": fmt_days(exit_), "exit_reason": reason, "base_salary_rub": last,
         "annual_quota_rub": quota, "ramp_months": reps.ramp,
     })
     ctx.tables["salary_history"] = pd.DataFrame({
