@@ -209,7 +209,8 @@ def test_dates_within_period(t):
                 continue
             s = df[col].dropna()
             assert s.max() <= hi, (name, col)
-            if (name, col) != ("reps", "hire_date"):     # «ядро» команды нанято в конце 2022
+            # «ядро» команды нанято в конце 2022 года — с тех пор действует и его первый оклад
+            if (name, col) not in {("reps", "hire_date"), ("salary_history", "effective_date")}:
                 assert s.min() >= lo, (name, col)
 
 
@@ -324,20 +325,34 @@ def test_sales_happen_on_working_days(t):
 
 
 def test_salaries_derived_from_reps(t):
-    reps, sm = t["reps"], t["sm_costs"]
-    month = pd.Timestamp("2024-06-01")
-    end = pd.Timestamp("2024-06-30")
-    lo = reps["hire_date"].clip(lower=month)
-    hi = reps["exit_date"].fillna(pd.Timestamp("2100-01-01")).clip(upper=end)
-    days = ((hi - lo).dt.days + 1).clip(lower=0)
-    expected = (reps["base_salary_rub"] * days / 30).groupby(reps["role"]).sum()
-    got = sm[(sm["month"] == month) & (sm["cost_type"] == "salary")].set_index("role")["amount_rub"]
-    for role, value in expected.items():
-        assert got[role] == pytest.approx(value, abs=0.02), role
-    tax = sm[(sm["month"] == month) & (sm["cost_type"] == "payroll_tax")].set_index("department")
-    pay = sm[(sm["month"] == month) & sm["cost_type"].isin(["salary", "bonus"])].groupby("department")
-    for dept, amount in pay["amount_rub"].sum().items():
-        assert tax.loc[dept, "amount_rub"] == pytest.approx(0.3 * amount, rel=1e-6, abs=0.05)
+    reps, sm, hist = t["reps"], t["sm_costs"], t["salary_history"]
+    ordered = hist.sort_values("effective_date")
+    first = ordered.drop_duplicates("rep_id").set_index("rep_id")
+    last = ordered.drop_duplicates("rep_id", keep="last").set_index("rep_id")
+    assert (first["reason"] == "hire").all() and (first.index.sort_values() == reps["rep_id"].sort_values()).all()
+    assert (first.loc[reps["rep_id"], "effective_date"].to_numpy() == reps["hire_date"].to_numpy()).all()
+    assert (last.loc[reps["rep_id"], "base_salary_rub"].to_numpy() == reps["base_salary_rub"].to_numpy()).all()
+    for month, end in (("2024-06-01", "2024-06-30"), ("2025-01-01", "2025-01-31")):
+        month, end = pd.Timestamp(month), pd.Timestamp(end)
+        current = hist[hist["effective_date"] <= month].sort_values("effective_date").groupby("rep_id").last()
+        base = reps["rep_id"].map(current["base_salary_rub"]).fillna(reps["rep_id"].map(first["base_salary_rub"]))
+        lo = reps["hire_date"].clip(lower=month)
+        hi = reps["exit_date"].fillna(pd.Timestamp("2100-01-01")).clip(upper=end)
+        days = ((hi - lo).dt.days + 1).clip(lower=0)
+        expected = (base * days / ((end - month).days + 1)).groupby(reps["role"]).sum()
+        got = sm[(sm["month"] == month) & (sm["cost_type"] == "salary")].set_index("role")["amount_rub"]
+        for role, value in expected.items():
+            assert got[role] == pytest.approx(value, abs=0.02), (month, role)
+    # Взносы: 30 % в пределах годовой предельной базы, 15,1 % сверх неё; в январе базу никто не превышает
+    for month, rate_lo in ((pd.Timestamp("2025-01-01"), 0.30), (pd.Timestamp("2025-11-01"), 0.151)):
+        tax = sm[(sm["month"] == month) & (sm["cost_type"] == "payroll_tax")].set_index("department")
+        pay = sm[(sm["month"] == month) & sm["cost_type"].isin(["salary", "bonus"])].groupby("department")
+        for dept, amount in pay["amount_rub"].sum().items():
+            assert rate_lo * amount - 0.05 <= tax.loc[dept, "amount_rub"] <= 0.30 * amount + 0.05, (month, dept)
+    # Ежегодный пересмотр: у тех, кто работал весь 2024 год, оклад с 1 января 2025 года выше оклада при найме
+    reviewed = hist[(hist["reason"] == "review") & (hist["effective_date"] == pd.Timestamp("2025-01-01"))]
+    assert len(reviewed) > 10
+    assert (reviewed["base_salary_rub"].to_numpy() > first.loc[reviewed["rep_id"], "base_salary_rub"].to_numpy()).all()
     assert "marketer" in set(sm["role"].dropna())
     assert (sm.loc[sm["role"] == "CSM", "department"] == "customer_success").all()
 

@@ -229,8 +229,11 @@ def linkedin_touch_share(t, segment, year):
 
 def salary_growth(t, segment, year):
     """Рост среднего оклада нанятых в году против нанятых годом раньше (та же роль и команда, взвешенно)."""
-    reps = t["reps"].assign(hired=t["reps"]["hire_date"].dt.year, team=t["reps"]["team"].fillna("—"))
-    means = reps.groupby(["role", "team", "hired"])["base_salary_rub"].agg(["mean", "size"])
+    hist = t["salary_history"]
+    at_hire = hist[hist["reason"].eq("hire")].set_index("rep_id")["base_salary_rub"]
+    reps = t["reps"].assign(hired=t["reps"]["hire_date"].dt.year, team=t["reps"]["team"].fillna("—"),
+                            salary_at_hire=t["reps"]["rep_id"].map(at_hire))
+    means = reps.groupby(["role", "team", "hired"])["salary_at_hire"].agg(["mean", "size"])
     now, before = means.xs(year, level="hired"), means.xs(year - 1, level="hired")
     both = now.merge(before, left_index=True, right_index=True, suffixes=("_now", "_before"))
     return float(np.average(both["mean_now"] / both["mean_before"], weights=both["size_now"]) - 1)
@@ -240,6 +243,20 @@ def sdr_variable_share(t, segment, year):
     costs = t["sm_costs"][_year(t["sm_costs"]["month"], year) & t["sm_costs"]["role"].isin(["SDR", "BDR"])]
     pay = costs.groupby("cost_type")["amount_rub"].sum()
     return float(pay["bonus"] / (pay["bonus"] + pay["salary"]))
+
+
+def payroll_tax_effective_rate(t, segment, year):
+    """Страховые взносы отдела продаж / (оклады + премии) за год."""
+    costs = t["sm_costs"][_year(t["sm_costs"]["month"], year) & t["sm_costs"]["department"].eq("sales")]
+    pay = costs.groupby("cost_type")["amount_rub"].sum()
+    return float(pay["payroll_tax"] / (pay["salary"] + pay["bonus"]))
+
+
+def ae_performance_exit_share(t, segment, year):
+    """Доля увольнений AE за результат среди всех увольнений AE за 2023–2025 годы."""
+    reps = t["reps"]
+    exits = reps[reps["role"].eq("AE") & reps["exit_date"].notna()]
+    return float(exits["exit_reason"].eq("performance").mean())
 
 
 def ae_attrition(t, segment, year):
@@ -350,7 +367,8 @@ METRICS = {f.__name__: f for f in (
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, bdr_meeting_to_sql, touches_per_enterprise_win, touches_per_win,
     size_cycle_correlation, holiday_activity_share,
-    monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, ae_attrition,
+    monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, payroll_tax_effective_rate,
+    ae_performance_exit_share, ae_attrition,
     ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
     b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,
     nps, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry)}

@@ -31,6 +31,8 @@ B2C_CHANNELS = ("app_ads", "social", "influencers", "aso")
 LEAD_CHANNELS = B2B_CHANNELS + ("organic",)
 B2C_ACQUISITION_CHANNELS = B2C_CHANNELS + ("organic",)
 DEPARTMENTS = ("sales", "marketing", "customer_success")
+EXIT_REASONS = ("voluntary", "performance")
+SALARY_CHANGE_REASONS = ("hire", "review")
 SM_COST_TYPES = ("salary", "bonus", "payroll_tax", "tools", "overhead", "agency")
 ROLES = ("SDR", "BDR", "AE", "SE", "CSM", "manager")
 COST_ROLES = ROLES + ("marketer",)
@@ -260,7 +262,9 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("team", "cat", "команда (сегмент); пусто — общий пул", values=SEGMENTS, nullable=True),
         Field("hire_date", "date", "дата найма"),
         Field("exit_date", "date", "дата увольнения (пусто — работает)", nullable=True),
-        _money("base_salary_rub", "оклад в месяц, ₽"),
+        Field("exit_reason", "cat", "причина увольнения: по собственному желанию или за результат "
+                                    "(пусто — работает)", values=EXIT_REASONS, nullable=True),
+        _money("base_salary_rub", "текущий оклад в месяц, ₽ (у уволившихся — последний; история — в salary_history)"),
         _money("annual_quota_rub", "годовой план по новым контрактам (только AE), ₽", nullable=True),
         Field("ramp_months", "int", "срок выхода на полную продуктивность, мес.", min=0, max=24),
     ),
@@ -413,6 +417,12 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _money("wtp_rub", "заявленная готовность платить за место оператора в месяц, ₽ "
                           "(одна на респондента; пусто — не спрашивали или не ответил)", nullable=True),
     ),
+    "salary_history": (
+        _id("rep_id", "R", "сотрудник"),
+        Field("effective_date", "date", "дата, с которой действует оклад"),
+        _money("base_salary_rub", "оклад в месяц, ₽"),
+        Field("reason", "cat", "найм или ежегодный пересмотр оклада", values=SALARY_CHANGE_REASONS),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -435,6 +445,7 @@ TABLE_TITLES = {
     "b2c_users": "пользователи «Сфера Планер»",
     "b2c_purchases": "покупки в «Сфера Планер»",
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
+    "salary_history": "история окладов сотрудников",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -457,6 +468,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("support_tickets", "account_id", "accounts", "account_id"),
     ("b2c_purchases", "user_id", "b2c_users", "user_id"),
     ("survey_responses", "account_id", "accounts", "account_id"),
+    ("salary_history", "rep_id", "reps", "rep_id"),
 )
 
 
@@ -583,6 +595,9 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("exit_after_hire", ("hire_date", "exit_date"),
                    "дата увольнения раньше даты найма",
                    lambda d: d["exit_date"].isna() | (d["exit_date"] >= d["hire_date"])),
+        TableCheck("exit_reason_with_exit", ("exit_date", "exit_reason"),
+                   "причина увольнения должна быть указана у уволившихся и только у них",
+                   lambda d: d["exit_reason"].notna() == d["exit_date"].notna()),
         TableCheck("quota_only_ae", ("role", "annual_quota_rub"),
                    "годовой план должен быть у AE и только у AE",
                    lambda d: d["annual_quota_rub"].notna() == (d["role"] == "AE")),
@@ -699,6 +714,10 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("prompted_only_in_survey", ("method", "prompted"),
                    "наводящий закрытый вопрос был только в анкете",
                    lambda d: ~d["prompted"] | (d["method"] == "survey")),
+    ),
+    "salary_history": (
+        TableCheck("unique_rep_date", ("rep_id", "effective_date"),
+                   "у сотрудника два оклада с одной даты", _unique_together("rep_id", "effective_date")),
     ),
 }
 

@@ -161,8 +161,10 @@ def opex_structure(sm_costs: pd.DataFrame, marketing_spend: pd.DataFrame, start,
                    departments=("sales", "marketing"), payroll_tax_rate: float = PAYROLL_TAX_RATE) -> pd.DataFrame:
     """OPEX продаж и маркетинга за период по статьям с поведением: постоянные, переменные, управляемые.
 
-    Взносы делятся на постоянную часть (ставка × оклады) и переменную (остаток —
-    взносы с премий). Медиа B2B — «управляемые» (discretionary): их объём решает
+    Взносы делятся на постоянную часть (взносы с окладов) и переменную (взносы с премий)
+    пропорционально окладам и премиям: у взносов есть предельная база, поэтому средняя
+    ставка за период берётся из данных; ``payroll_tax_rate`` — только если окладов и
+    премий нет. Медиа B2B — «управляемые» (discretionary): их объём решает
     компания, они не растут сами вслед за продажами. Столбцы ``amount_rub``, ``behaviour``.
     """
     require_columns(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
@@ -170,13 +172,14 @@ def opex_structure(sm_costs: pd.DataFrame, marketing_spend: pd.DataFrame, start,
     rate = share(payroll_tax_rate, "Ставка взносов")
     rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(list(departments))]
     by_type = rows.groupby("cost_type")["amount_rub"].sum()
-    salary = float(by_type.get("salary", 0.0))
+    salary, bonus = float(by_type.get("salary", 0.0)), float(by_type.get("bonus", 0.0))
     tax = float(by_type.get("payroll_tax", 0.0))
+    effective = tax / (salary + bonus) if salary + bonus > 0 else rate
     items = {
         "salary": salary,
-        "payroll_tax_fixed": min(rate * salary, tax),
-        "payroll_tax_variable": max(tax - rate * salary, 0.0),
-        "bonus": float(by_type.get("bonus", 0.0)),
+        "payroll_tax_fixed": effective * salary,
+        "payroll_tax_variable": effective * bonus,
+        "bonus": bonus,
         "tools": float(by_type.get("tools", 0.0)),
         "overhead": float(by_type.get("overhead", 0.0)),
         "agency": float(by_type.get("agency", 0.0)),

@@ -11,6 +11,7 @@ from salesbook.data.generator.context import Context
 from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, NA, day_of, growth, month_of, month_str
 from salesbook.data.generator.params import company, costs, people
 from salesbook.data.generator.pipeline import step
+from salesbook.data.generator.steps.people import salary_by_month, wage_index
 
 _DEPARTMENT = {"SDR": "sales", "BDR": "sales", "AE": "sales", "SE": "sales", "manager": "sales",
                "CSM": "customer_success"}
@@ -40,7 +41,7 @@ def _bonuses(ctx: Context, frac):
         np.add.at(bonus, (rep[ok], wm[ok]), rate * acv[ok])
 
     pay_to(opps.owner[won], people.AE_COMMISSION)
-    pay_to(ctx.funnel.sdr[opps.li[won]], people.SDR_COMMISSION)
+    _meeting_bonus(ctx, bonus)
     se = opps.se[won]
     ok = se >= 0
     np.add.at(bonus, (se[ok], wm[ok]), people.SE_COMMISSION * acv[ok])
@@ -54,6 +55,36 @@ def _bonuses(ctx: Context, frac):
     return bonus
 
 
+def _meeting_bonus(ctx: Context, bonus):
+    """SDR/BDR: фиксированная премия за каждую состоявшуюся квалификационную встречу (SQL)
+    в месяце встречи, если сотрудник ещё работает; ставка растёт с индексом зарплат."""
+    reps, f = ctx.reps, ctx.funnel
+    sdr, day = f.sdr, f.sql_day
+    ok = (sdr >= 0) & (day != NA)
+    sdr, day = sdr[ok], day[ok]
+    m = month_of(day)
+    ok = (m >= 0) & (m < company.N_MONTHS) & ((reps.exit[sdr] == NA) | (reps.exit[sdr] >= day))
+    sdr, m = sdr[ok], m[ok]
+    rate = np.array([people.SDR_MEETING_BONUS.get(r, 0.0) for r in reps.role[sdr]]) * wage_index(m)
+    np.add.at(bonus, (sdr, m), rate)
+
+
+def _payroll_tax(pay):
+    """Страховые взносы по строкам «человек × месяц»: тариф в пределах годовой предельной базы
+    (нарастающим итогом с января по каждому человеку) и тариф сверх неё."""
+    tax = np.zeros_like(pay)
+    tariffs = people.PAYROLL_TAX_TARIFFS[people.PAYROLL_TAX_REGIME]
+    for y0 in range(0, company.N_MONTHS, 12):
+        year = int(company.START_DATE[:4]) + y0 // 12
+        within_rate, above_rate = tariffs[year]
+        limit = people.PAYROLL_TAX_BASE_LIMIT[year]
+        block = pay[:, y0:y0 + 12]
+        cum = np.cumsum(block, axis=1)
+        within = np.minimum(cum, limit) - np.minimum(cum - block, limit)
+        tax[:, y0:y0 + 12] = within_rate * within + above_rate * (block - within)
+    return tax
+
+
 def _row(dept, cost_type, role, amount):
     return pd.DataFrame({"m": _MONTHS, "department": dept, "cost_type": cost_type, "role": role,
                          "amount_rub": amount})
@@ -65,26 +96,28 @@ def make_sm_costs(ctx: Context, rng) -> None:
     """Оклады и бонусы по ролям, взносы, инструменты, накладные и агентская комиссия по месяцам."""
     reps = ctx.reps
     frac = _months_worked(reps)
-    salary = frac * reps.base[:, None]
+    salary = frac * salary_by_month(reps)
     bonus = _bonuses(ctx, frac)
+    tax = _payroll_tax(salary + bonus)
     rows = []
-    pay = {d: np.zeros(company.N_MONTHS) for d in ("sales", "customer_success", "marketing")}
+    pay_tax = {d: np.zeros(company.N_MONTHS) for d in ("sales", "customer_success", "marketing")}
     head_count = {d: np.zeros(company.N_MONTHS) for d in ("sales", "customer_success", "marketing")}
     for role in S.ROLES:
         sel = reps.role == role
         dept = _DEPARTMENT[role]
         sal = salary[sel].sum(axis=0)
         bon = bonus[sel].sum(axis=0)
-        pay[dept] += sal + bon
+        pay_tax[dept] += tax[sel].sum(axis=0)
         head_count[dept] += frac[sel].sum(axis=0)
         rows += [_row(dept, "salary", role, sal), _row(dept, "bonus", role, bon)]
     mk_heads = np.maximum(1, scaled_count(rng, np.repeat(people.MARKETING_HEADCOUNT, 3) * ctx.scale)).astype(float)
-    mk_sal = mk_heads * people.MARKETER_SALARY * (1.08 ** (_MONTHS // 12))
-    pay["marketing"] += mk_sal
+    per_head = people.MARKETER_SALARY * wage_index(_MONTHS)
+    mk_sal = mk_heads * per_head
+    pay_tax["marketing"] += mk_heads * _payroll_tax(per_head[None, :])[0]
     head_count["marketing"] += mk_heads
     rows.append(_row("marketing", "salary", "marketer", mk_sal))
     for dept in ("sales", "marketing", "customer_success"):
-        rows.append(_row(dept, "payroll_tax", None, people.PAYROLL_TAX_RATE * pay[dept]))
+        rows.append(_row(dept, "payroll_tax", None, pay_tax[dept]))
         if dept == "sales":
             tools = costs.SALES_TOOLS_PER_HEAD * head_count[dept]
         elif dept == "customer_success":

@@ -14,6 +14,26 @@ from salesbook.data.generator.params import company, people
 from salesbook.data.generator.pipeline import step
 
 
+def wage_index(m):
+    """Индекс рыночных зарплат для месяца m (0 = январь 2023 года, отрицательные — 2022 год)."""
+    m = np.asarray(m)
+    lo = min(int(np.min(m)), 0) if m.size else 0
+    months = np.arange(lo, company.N_MONTHS)
+    years = (START_M + months).astype("datetime64[Y]").astype(int) + 1970
+    step_ = np.log1p(np.array([people.WAGE_GROWTH[int(y)] for y in years])) / 12
+    cum = np.concatenate([[0.0], np.cumsum(step_)])          # cum[i] — log-индекс начала months[i]
+    log_idx = cum - cum[-lo]                                  # 0 в январе 2023 года
+    return np.exp(log_idx[m - lo])
+
+
+def _role_key(role, team):
+    return np.where(role == "AE", np.char.add("AE_", team.astype(str)), role).astype(object)
+
+
+def _draw_skill(rng, role):
+    return rng.normal(0, 1, len(role)) * np.array([people.REP_SKILL_SIGMA[r] for r in role])
+
+
 def _planned_hires(rng, scale):
     """Наймы по плану: (день найма, роль, команда, «ядро»)."""
     rows = []
@@ -30,21 +50,39 @@ def _planned_hires(rng, scale):
         ml = month_start(m + 1) - ms
         for j in range(n):
             rows.append((int(ms + rng.integers(0, ml)), role, team, anchor and j == 0))
-    return (np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=object),
-            np.array([r[2] for r in rows], dtype=object), np.array([r[3] for r in rows], dtype=bool))
+    role = np.array([r[1] for r in rows], dtype=object)
+    return (np.array([r[0] for r in rows], dtype=np.int64), role,
+            np.array([r[2] for r in rows], dtype=object), np.array([r[3] for r in rows], dtype=bool),
+            _draw_skill(rng, role))
 
 
-def _attrition(rng, hire, role, team, anchor):
-    """Помесячные увольнения (кроме «ядра») и наймы на замену через 1–2 месяца."""
+def _perf_hazard(role, team, skill, hire, day):
+    """Месячная вероятность увольнения за результат: после рампа и «плана улучшения», по таланту."""
+    rate = np.array([people.PERF_EXIT_MONTHLY.get(r, 0.0) for r in role])
+    sigma = np.array([people.REP_SKILL_SIGMA[r] for r in role])
+    ramp = np.array([people.RAMP_MONTHS[k] for k in _role_key(role, team)])
+    tenure = (day - hire) / 30.44
+    z = skill / sigma
+    low = 1 / (1 + np.exp((z - people.PERF_EXIT_Z) / people.PERF_EXIT_WIDTH))
+    return rate * low * (tenure >= ramp + people.PERF_REVIEW_GRACE_MONTHS)
+
+
+def _attrition(rng, hire, role, team, anchor, skill):
+    """Помесячные увольнения (кроме «ядра»): по собственному желанию и за результат;
+    наймы на замену через 1–2 месяца."""
     exit_ = np.full(len(hire), NA, dtype=np.int64)
-    hazard_of = np.vectorize(lambda r: people.MONTHLY_ATTRITION[r], otypes=[float])
+    reason = np.full(len(hire), None, dtype=object)
     for m in range(company.N_MONTHS):
         active = (hire <= MONTH_START[m]) & (exit_ == NA) & ~anchor
-        leave = active & (rng.random(len(hire)) < hazard_of(role))
+        vol = np.array([people.MONTHLY_ATTRITION[r] for r in role])
+        perf = _perf_hazard(role, team, skill, hire, MONTH_START[m])
+        u = rng.random(len(hire))
+        leave = active & (u < vol + perf)
         idx = np.flatnonzero(leave)
         if len(idx) == 0:
             continue
         exit_[idx] = MONTH_START[m] + rng.integers(0, MONTH_LEN[m], len(idx))
+        reason[idx] = np.where(u[idx] < perf[idx], "performance", "voluntary")
         lag = rng.integers(people.REPLACEMENT_LAG_MONTHS[0], people.REPLACEMENT_LAG_MONTHS[1] + 1, len(idx))
         rm = m + lag
         ok = rm < company.N_MONTHS
@@ -54,34 +92,77 @@ def _attrition(rng, hire, role, team, anchor):
         role = np.concatenate([role, role[idx]])
         team = np.concatenate([team, team[idx]])
         anchor = np.concatenate([anchor, np.zeros(len(idx), bool)])
+        skill = np.concatenate([skill, _draw_skill(rng, role[idx])])
         exit_ = np.concatenate([exit_, np.full(len(idx), NA, np.int64)])
-    return hire, role, team, anchor, exit_
+        reason = np.concatenate([reason, np.full(len(idx), None, dtype=object)])
+    return hire, role, team, anchor, skill, exit_, reason
 
 
-@step("сотрудники", writes=("reps", "tables.reps"), streams=("reps", "names"))
+def _salary_reviews(rng, hire, exit_, base, skill, sigma):
+    """Пересмотр окладов 1 января каждого года данных: (сотрудник, день, новый оклад)."""
+    rep, day, new = [], [], []
+    current, changed = base.astype(float).copy(), month_of(hire)
+    for m in range(0, company.N_MONTHS, 12):
+        d = MONTH_START[m]
+        ok = (hire <= d - people.REVIEW_MIN_TENURE_MONTHS * 30.44) & ((exit_ == NA) | (exit_ > d))
+        idx = np.flatnonzero(ok)
+        market = wage_index(m) / wage_index(changed[idx]) - 1
+        noise = rng.normal(0, people.RAISE_SPREAD, len(idx)) + people.RAISE_SKILL_COEF * skill[idx] / sigma[idx]
+        raised = np.round(current[idx] * (1 + people.RAISE_SHARE_OF_MARKET * market) * np.exp(noise) / 1000) * 1000
+        raised = np.maximum(raised, current[idx])
+        current[idx], changed[idx] = raised, m
+        rep.append(idx)
+        day.append(np.full(len(idx), d, dtype=np.int64))
+        new.append(raised)
+    return np.concatenate(rep), np.concatenate(day), np.concatenate(new)
+
+
+@step("сотрудники", writes=("reps", "tables.reps", "tables.salary_history"), streams=("reps", "names"))
 def make_reps(ctx: Context, rng, names_rng) -> None:
-    """Сотрудники: план найма, текучесть и замены, оклады, рамп, «талант», ФИО."""
-    hire, role, team, anchor, exit_ = _attrition(rng, *_planned_hires(rng, ctx.scale))
+    """Сотрудники: план найма, текучесть и замены, оклады и их пересмотр, рамп, «талант», ФИО."""
+    hire, role, team, anchor, skill, exit_, reason = _attrition(rng, *_planned_hires(rng, ctx.scale))
     role_order = {r: i for i, r in enumerate(S.ROLES)}
     order = np.lexsort((rng.random(len(hire)), np.vectorize(role_order.get)(role), hire))
-    hire, role, team, anchor, exit_ = hire[order], role[order], team[order], anchor[order], exit_[order]
+    hire, role, team, anchor, skill, exit_, reason = (a[order] for a in (hire, role, team, anchor, skill, exit_, reason))
     n = len(hire)
-    key = np.where(role == "AE", np.char.add("AE_", team.astype(str)), role).astype(object)
+    key = _role_key(role, team)
     lo = np.array([people.BASE_SALARY_RANGE[k][0] for k in key])
     hi = np.array([people.BASE_SALARY_RANGE[k][1] for k in key])
-    base = np.round((lo + rng.random(n) * (hi - lo)) / 5000) * 5000
+    base = np.round((lo + rng.random(n) * (hi - lo)) * wage_index(month_of(hire)) / 5000) * 5000
+    sigma = np.array([people.REP_SKILL_SIGMA[r] for r in role])
+    rv_rep, rv_day, rv_base = _salary_reviews(rng, hire, exit_, base, skill, sigma)
+    h_rep = np.concatenate([np.arange(n), rv_rep])
+    h_day = np.concatenate([hire, rv_day])
+    h_base = np.concatenate([base, rv_base])
+    h_kind = np.concatenate([np.full(n, "hire", dtype=object), np.full(len(rv_rep), "review", dtype=object)])
+    o = np.lexsort((h_day, h_rep))
     reps = ctx.reps = Reps(ids=ids("R", n, 3), names=person_names(names_rng, n), role=role, team=team,
                            hire=hire, exit=exit_, anchor=anchor, base=base,
                            ramp=np.array([people.RAMP_MONTHS[k] for k in key], dtype=np.int64),
-                           skill=rng.normal(0, people.REP_SKILL_SIGMA, n))
+                           skill=skill, hist_rep=h_rep[o], hist_day=h_day[o], hist_base=h_base[o])
+    last = np.zeros(n)
+    last[h_rep[o]] = h_base[o]                                # записи идут по дате: остаётся последняя
     quota = np.array([people.AE_ANNUAL_QUOTA.get(t, np.nan) if r == "AE" else np.nan
                       for r, t in zip(role, team)])
     ctx.tables["reps"] = pd.DataFrame({
         "rep_id": reps.ids, "full_name": reps.names, "role": role,
         "team": np.where(team == "", None, team), "hire_date": fmt_days(hire),
-        "exit_date": fmt_days(exit_), "base_salary_rub": base,
+        "exit_date": fmt_days(exit_), "exit_reason": reason, "base_salary_rub": last,
         "annual_quota_rub": quota, "ramp_months": reps.ramp,
     })
+    ctx.tables["salary_history"] = pd.DataFrame({
+        "rep_id": reps.ids[h_rep[o]], "effective_date": fmt_days(h_day[o]),
+        "base_salary_rub": h_base[o], "reason": h_kind[o],
+    })
+
+
+def salary_by_month(reps: Reps):
+    """Сотрудники × месяцы: оклад, действующий на начало месяца (до найма — оклад при найме)."""
+    out = np.repeat(reps.base[:, None].astype(float), company.N_MONTHS, axis=1)
+    for r, d, b in zip(reps.hist_rep, reps.hist_day, reps.hist_base):
+        m = max(int(month_of(d)), 0)
+        out[r, m:] = b
+    return out
 
 
 def person_names(rng, n):
