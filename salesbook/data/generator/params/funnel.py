@@ -83,6 +83,8 @@ EMAIL_BOUNCE_RATE = 0.025          # недоставленные первые �
 MESSENGER_READ_RATE = 0.60        # доля прочитанных («две галочки») среди сообщений без ответа
 MEETING_NO_SHOW_RATE = 0.12        # неявка на первую встречу (переносится)
 OUTBOUND_MQL_MIN_TALK_SEC = 120    # исходящий лид — MQL после разговора дольше 2 минут
-SQL_ACCEPT_RATE = 0.92             # доля SQL, которые AE принимает в сделку
+# Доля SQL, которые AE принимает в сделку: на первой встрече AE отсеивает треть — нет
+# бюджета, полномочий или срока; принятие SQL 50–75 % (altiorcondconversion)
+SQL_ACCEPT_RATE = 0.72
 NEGATIVE_REASONS = (("no_budget", "no_need", "competitor_contract", "wrong_contact"),
                     (0.32, 0.30, 0.20, 0.18))
