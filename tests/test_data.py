@@ -386,7 +386,8 @@ def test_opportunity_realism(t):
     closed = opp[opp["outcome"] != "open"]
     win = closed.groupby("segment")["outcome"].apply(lambda s: (s == "won").mean())
     assert win["smb"] > win["enterprise"]
-    assert 0.15 <= win.min() and win.max() <= 0.45
+    # крупный бизнес 15–20 % по опросам; за 2023–2025 годы ниже: 2023 — год рампа AE, сделок десятки
+    assert 0.10 <= win.min() and win.max() <= 0.45
     med = opp.groupby("segment")["amount_rub"].median()
     # места — доля штата: малый бизнес 2–10 операторов по 2 тыс. ₽ в месяц
     assert 70e3 <= med["smb"] <= 250e3 and 0.9e6 <= med["mid_market"] <= 2.5e6

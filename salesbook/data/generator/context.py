@@ -121,6 +121,7 @@ class Opportunities:
     price: Array      # цена места в месяц по прайсу, ₽
     disc: Array
     comp: Array       # код конкурента или −1
+    replaced: Array   # код системы, с которой клиент уходит, или −1 (почта, таблицы)
     meddic: Array     # сделки × 6 элементов MEDDIC: 0, 1, 2
     notes: Array
     loss_reason: Array

@@ -60,7 +60,7 @@ def _per_segment(seg, draw):
 
 
 def _terms(rng, created, seg):
-    """Условия сделки: шум числа мест, цена по прайсу, скидка, конкурент."""
+    """Условия сделки: шум числа мест, цена по прайсу, скидка, конкурент, заменяемая система."""
     n = len(seg)
     seat_noise = _per_segment(seg, lambda name, k: rng.normal(0, deals.SEATS_SIGMA[name], k))
     year = 2023 + month_of(created) // 12
@@ -72,17 +72,23 @@ def _terms(rng, created, seg):
     for s, sname in enumerate(S.SEGMENTS):
         sel = has_comp & (seg == s)
         comp[sel] = choice_codes(rng, sel.sum(), deals.COMPETITOR_MIX[sname])
-    return seat_noise, price, disc, comp
+    replaced = np.full(n, -1, dtype=np.int64)
+    has_sys = rng.random(n) < per(deals.REPLACED_SYSTEM_PROB, S.SEGMENTS)[seg]
+    for s, sname in enumerate(S.SEGMENTS):
+        sel = has_sys & (seg == s)
+        replaced[sel] = choice_codes(rng, sel.sum(), deals.REPLACED_SYSTEM_MIX[sname])
+    return seat_noise, price, disc, comp, replaced
 
 
-def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc, size):
+def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc, size, replaced):
     """Логит выигрыша: сегмент, канал, качество сделки, продавец, пресейл, конкурент, скидка, размер."""
     comp_eff = np.where(comp >= 0, per(deals.COMPETITOR_WIN_EFFECT, S.COMPETITORS)[np.maximum(comp, 0)], 0.0)
     return (per(deals.WIN_LOGIT_BASE, S.SEGMENTS)[seg]
             + pd.Series(leads.chn[li]).map(deals.WIN_CHANNEL_EFFECT).to_numpy()
             + deals.WIN_DEAL_QUALITY_COEF * d + skill + deals.WIN_RAMP_PENALTY * (ramp - 1)
             + np.where(se >= 0, deals.WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc
-            + deals.WIN_SIZE_COEF * size)
+            + deals.WIN_SIZE_COEF * size
+            + np.where(replaced == S.COMPETITORS.index("globalitsm"), deals.REPLACED_GLOBALITSM_WIN_EFFECT, 0.0))
 
 
 def _budget_calendar(rng, close, won, seg, ind):
@@ -168,11 +174,11 @@ def make_opportunities(ctx: Context, rng) -> None:
     skill = ctx.reps.skill[owner]
     # скрытое качество сделки: частично из качества лида
     d = 0.55 * leads.q[li] + 0.35 * leads.fit[li] + rng.normal(0, 0.8, n)
-    seat_noise, price, disc, comp = _terms(rng, created, seg)   # места — позже, когда известна компания
+    seat_noise, price, disc, comp, replaced = _terms(rng, created, seg)   # места — позже, когда известна компания
     # размер сделки внутри сегмента (отклонение логарифма мест от медианы сегмента): по
     # штату из заявки лида — тем же расчётом, что и места в _deal_sizes
     size = _seat_index(seg, leads.emp[li], seat_noise) - np.log(per(deals.SEATS_MEDIAN, S.SEGMENTS)[seg])
-    won = rng.random(n) < sigmoid(_win_logit(leads, li, seg, d, skill, ramp, se, comp, disc, size))
+    won = rng.random(n) < sigmoid(_win_logit(leads, li, seg, d, skill, ramp, se, comp, disc, size, replaced))
     last_open, close, entered, visible = _stages(rng, leads, li, created, seg, d, won, size)
     is_closed = close <= END_DAY
     cur = np.where(is_closed, np.where(won, 4, 5), visible.sum(axis=1) - 1)
@@ -186,7 +192,7 @@ def make_opportunities(ctx: Context, rng) -> None:
         ids=ids("O", n, 5), li=li, of_lead=of_lead, created=created, close=close, is_closed=is_closed,
         seg=seg, owner=owner, se=se, won=won, outcome=outcome, cur=cur, d=d, last_open=last_open,
         entered=entered, visible=visible, ramp=ramp, seat_noise=seat_noise, price=price, disc=disc,
-        comp=comp, meddic=meddic, notes=notes, loss_reason=loss_reason)
+        comp=comp, replaced=replaced, meddic=meddic, notes=notes, loss_reason=loss_reason)
     ctx.deal_touches = _deal_touches(rng, opps, ctx.reps)
 
 
@@ -240,7 +246,7 @@ def _deal_sizes(opps: Opportunities, accounts: Accounts) -> DealSizes:
     """Места и годовая сумма: места — доля штата компании (не больше SEATS_MAX_SHARE), допродажа — ≈ 30 % мест."""
     emp = accounts.emp[accounts.of_lead[opps.li]]
     seats = np.exp(_seat_index(opps.seg, emp, opps.seat_noise))
-    cap = np.maximum(deals.SEATS_MIN, np.floor(deals.SEATS_MAX_SHARE * emp))
+    cap = np.maximum(deals.SEATS_MIN, np.floor(per(deals.SEATS_MAX_SHARE, S.SEGMENTS)[opps.seg] * emp))
     seats = np.where(accounts.upsell, np.maximum(1, np.round(seats * deals.UPSELL_SEATS_SHARE)),
                      np.maximum(deals.SEATS_MIN, np.round(seats)))
     seats = np.minimum(seats, cap).astype(np.int64)
@@ -259,6 +265,7 @@ def _opportunity_tables(ctx: Context) -> None:
         "outcome": labels(S.OUTCOMES, opps.outcome), "amount_rub": sizes.amount,
         "loss_reason": opps.loss_reason,
         "competitor": optional_labels(S.COMPETITORS, opps.comp),
+        "replaced_system": optional_labels(S.COMPETITORS, opps.replaced),
     })
     for ei, e in enumerate(S.MEDDIC_COLUMNS):
         df[e] = opps.meddic[:, ei]
