@@ -366,14 +366,18 @@ def test_segment_costs_add_up_and_match_section_1_1_1(tables):
     t = tables
     seg = unit_economics.segment_acquisition_costs(t["marketing_spend"], t["sm_costs"], t["reps"], t["leads"], t["opportunities"], *year)
     assert seg.sum() == pytest.approx(acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *year).sum())
-    # тот же расчёт, что в ячейке «CAC по сегментам» раздела 1.1.1
-    costs, reps, leads = t["sm_costs"], t["reps"], t["leads"]
+    # правило распределения: команды (AE, SE, руководители) — по численности, бюджет с целевым
+    # сегментом — сегменту, отдел маркетинга — пропорционально ему, остальное — по числу SQL
+    costs, reps, leads, spend = t["sm_costs"], t["reps"], t["leads"], t["marketing_spend"]
     year_costs = costs[acquisition.in_period(costs["month"], *year) & costs["department"].isin(["sales", "marketing"])]
-    people = year_costs[year_costs["role"].isin(["AE", "SE"])]
-    headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()
+    people = year_costs[year_costs["role"].isin(["AE", "SE", "manager"])]
+    headcount = reps[reps["role"].isin(["AE", "SE", "manager"])].groupby(["role", "team"]).size()
     team_share = headcount / headcount.groupby(level="role").transform("sum")
     direct = people.groupby("role")["amount_rub"].sum().mul(team_share, level="role").groupby(level="team").sum()
-    shared = acquisition.acquisition_costs(t["marketing_spend"], costs, *year).sum() - direct.sum()
+    media = spend[acquisition.in_period(spend["month"], *year) & spend["segment"].notna()].groupby("segment")["spend_rub"].sum()
+    marketing_team = year_costs.loc[year_costs["department"] == "marketing", "amount_rub"].sum()
+    direct = direct.add(media + marketing_team * media / media.sum(), fill_value=0)
+    shared = acquisition.acquisition_costs(spend, costs, *year).sum() - direct.sum()
     sql_share = leads[acquisition.in_period(leads["sql_date"], *year)].groupby("segment").size()
     expected = direct.add(shared * sql_share / sql_share.sum(), fill_value=0)
     for segment in course.SEGMENTS:

@@ -278,7 +278,7 @@ def test_competitor_win_loss_by_hand():
 
 
 def test_list_price_2025_is_plus_eight_percent():
-    assert market.LIST_PRICE_2025 == {"smb": 2149, "mid_market": 1825, "enterprise": 1609}
+    assert market.LIST_PRICE_2025 == {"smb": 2149, "mid_market": 4309, "enterprise": 5929}
 
 
 def test_compare_to_base_is_fisher_with_holm():

@@ -212,6 +212,22 @@ def size_cycle_correlation(t, segment, year):
     return float(won["amount_rub"].rank().corr(kpi.cycle_days(won).rank()))
 
 
+def _won_month_share(t, year, month):
+    opps = t["opportunities"]
+    won = opps[opps["outcome"].eq("won") & _year(opps["close_date"], year)]
+    return float(won["close_date"].dt.month.eq(month).mean())
+
+
+def december_won_share(t, segment, year):
+    """Доля декабря среди выигранных за год сделок (по дате закрытия)."""
+    return _won_month_share(t, year, 12)
+
+
+def january_won_share(t, segment, year):
+    """Доля января среди выигранных за год сделок (по дате закрытия)."""
+    return _won_month_share(t, year, 1)
+
+
 def holiday_activity_share(t, segment, year):
     act = t["activities"][_year(t["activities"]["date"], year)]
     return float(_holiday(act["date"]).mean())
@@ -366,7 +382,7 @@ METRICS = {f.__name__: f for f in (
     grr, nrr, churn_at_renewal_share, annual_renewal_rate, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, bdr_meeting_to_sql, touches_per_enterprise_win, touches_per_win,
-    size_cycle_correlation, holiday_activity_share,
+    size_cycle_correlation, december_won_share, january_won_share, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, payroll_tax_effective_rate,
     ae_performance_exit_share, ae_attrition,
     ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,

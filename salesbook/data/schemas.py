@@ -43,7 +43,7 @@ OPEN_STAGES = ("discovery", "demo", "proposal", "negotiation")
 STAGES = OPEN_STAGES + ("closed_won", "closed_lost")
 OUTCOMES = ("won", "lost", "open")
 LOSS_REASONS = ("price", "competitor", "no_decision", "timing", "missing_features")
-COMPETITORS = ("helppro", "servicebox", "globalitsm", "opendesk")
+COMPETITORS = ("helppro", "servicebox", "globalitsm", "opendesk", "etalonitsm")
 MEDDIC_COLUMNS = ("meddic_metrics", "meddic_economic_buyer", "meddic_decision_criteria",
                   "meddic_decision_process", "meddic_identify_pain", "meddic_champion")
 ACTIVITY_TYPES = ("call", "email", "meeting", "telegram", "whatsapp")
@@ -246,6 +246,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("business_line", "cat", "направление бизнеса", values=BUSINESS_LINES),
         Field("channel", "cat", "маркетинговый канал",
               values=tuple(dict.fromkeys(B2B_CHANNELS + B2C_CHANNELS))),
+        Field("segment", "cat", "целевой сегмент бюджета B2B (у B2C — пусто)", values=SEGMENTS, nullable=True),
         _money("spend_rub", "медиарасходы за месяц, ₽"),
     ),
     "sm_costs": (
@@ -306,6 +307,8 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _money("amount_rub", "годовая стоимость контракта (ACV), ₽"),
         Field("loss_reason", "cat", "причина проигрыша", values=LOSS_REASONS, nullable=True),
         Field("competitor", "cat", "конкурент в сделке", values=COMPETITORS, nullable=True),
+        Field("replaced_system", "cat", "система, с которой клиент переходит (пусто — почта и таблицы)",
+              values=COMPETITORS, nullable=True),
         *_MEDDIC_FIELDS,
         Field("notes", "str", "заметки AE (свободный текст)"),
     ),
@@ -577,9 +580,9 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                                                        & (d["churned_on"] >= d["customer_since"]))),
     ),
     "marketing_spend": (
-        TableCheck("unique_month_channel", ("month", "business_line", "channel"),
-                   "повторяется сочетание месяц + направление + канал",
-                   _unique_together("month", "business_line", "channel")),
+        TableCheck("unique_month_channel", ("month", "business_line", "channel", "segment"),
+                   "повторяется сочетание месяц + направление + канал + сегмент",
+                   _unique_together("month", "business_line", "channel", "segment")),
         TableCheck("channel_matches_line", ("business_line", "channel"),
                    "канал не относится к указанному направлению бизнеса", _channel_matches_line),
     ),

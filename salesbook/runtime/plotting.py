@@ -76,6 +76,7 @@ LABELS = {
     "servicebox": "СервисБокс",
     "globalitsm": "ГлобалITSM",
     "opendesk": "ОпенДеск",
+    "etalonitsm": "ЭталонITSM",
     "sfera": "Сфера Деск",
     "none": "Без конкурента",
     "price": "Цена",

@@ -21,6 +21,7 @@ from salesbook.toolkit.validation import MetricError, require_columns
 #: Затраты на удержание (customer_success) в CAC не входят: они про уже
 #: привлечённых клиентов (Cowan, 2012).
 ACQUISITION_DEPARTMENTS = ("sales", "marketing")
+TEAM_ROLES = ("AE", "SE", "manager")   # роли, у которых в reps есть команда сегмента
 
 
 def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -216,18 +217,27 @@ def cac_by_segment(
     """Полный CAC по сегментам и затраты на рубль нового ACV.
 
     Распределение затрат (допущение, которое стоит проговаривать в отчёте):
-    зарплаты AE и SE — по командам пропорционально численности роли в команде;
-    всё остальное (реклама, SDR, маркетинг, инструменты, накладные) — пропорционально
-    числу SQL сегмента за период. Столбцы: ``costs``, ``customers``, ``new_acv``,
-    ``cac``, ``cost_per_acv_rub``.
+    зарплаты AE, SE и руководителей продаж — по командам пропорционально численности
+    роли в команде; рекламный бюджет с целевым сегментом (столбец ``segment`` в
+    ``marketing_spend``) — этому сегменту, а затраты отдела маркетинга — пропорционально
+    такому бюджету; всё остальное (SDR, инструменты, накладные, взносы, бюджет без
+    сегмента) — пропорционально числу SQL сегмента за период. Столбцы: ``costs``,
+    ``customers``, ``new_acv``, ``cac``, ``cost_per_acv_rub``.
     """
     require_columns(reps, ["rep_id", "role", "team"], "reps")
     require_columns(sm_costs, ["role"], "sm_costs")
     rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
-    people = rows[rows["role"].isin(["AE", "SE"])]
-    headcount = reps[reps["role"].isin(["AE", "SE"])].groupby(["role", "team"]).size()
+    people = rows[rows["role"].isin(TEAM_ROLES)]
+    headcount = reps[reps["role"].isin(TEAM_ROLES)].groupby(["role", "team"]).size()
     team_share = headcount / headcount.groupby(level="role").transform("sum")
     direct = people.groupby("role")["amount_rub"].sum().mul(team_share, level="role").groupby(level="team").sum()
+    if "segment" in marketing_spend.columns:
+        media = marketing_spend[in_period(marketing_spend["month"], start, end)
+                                & (marketing_spend["business_line"] == "b2b") & marketing_spend["segment"].notna()]
+        targeted = media.groupby("segment")["spend_rub"].sum()
+        if targeted.sum() > 0:
+            marketing_team = rows.loc[rows["department"] == "marketing", "amount_rub"].sum()
+            direct = direct.add(targeted + marketing_team * targeted / targeted.sum(), fill_value=0)
     shared = acquisition_costs(marketing_spend, sm_costs, start, end).sum() - direct.sum()
     sqls = leads[in_period(leads["sql_date"], start, end)].groupby("segment").size()
     costs = direct.add(shared * sqls / sqls.sum(), fill_value=0)

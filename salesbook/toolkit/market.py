@@ -84,12 +84,12 @@ LIST_PRICE_2025 = {segment: round(price * (1 + PRICE_INCREASE_2025)) for segment
 #: mid-market из прайса 2025 года (1 690 ₽ + 8 %), срок запуска — из онбординга.
 POSITIONING = pd.DataFrame(
     {
-        "price_rub": [LIST_PRICE_2025["mid_market"], 990, 2600, 4800, 0],
-        "ownership_rub": [LIST_PRICE_2025["mid_market"], 990, 2900, 6200, 1400],
-        "weeks_to_launch": [1, 1, 8, 20, 6],
-        "hosting": ["ru_cloud", "ru_cloud", "on_premise", "foreign_cloud", "self_hosted"],
+        "price_rub": [LIST_PRICE_2025["mid_market"], 990, 2600, 4800, 0, 5200],
+        "ownership_rub": [LIST_PRICE_2025["mid_market"], 990, 2900, 6200, 1400, 6800],
+        "weeks_to_launch": [1, 1, 8, 20, 6, 16],
+        "hosting": ["ru_cloud", "ru_cloud", "on_premise", "foreign_cloud", "self_hosted", "on_premise"],
     },
-    index=pd.Index(["sfera", "helppro", "servicebox", "globalitsm", "opendesk"], name="vendor"),
+    index=pd.Index(["sfera", "helppro", "servicebox", "globalitsm", "opendesk", "etalonitsm"], name="vendor"),
 )
 POSITIONING_NOTES = {
     "price_rub": "цена лицензии за оператора в месяц, ₽",
@@ -107,6 +107,7 @@ VENDOR_FEATURES = {
     "servicebox": ("omnichannel_inbox", "sla_engine", "dashboards", "knowledge_base", "integrations", "ru_cloud"),
     "globalitsm": ("omnichannel_inbox", "sla_engine", "dashboards", "knowledge_base", "integrations"),
     "opendesk": ("omnichannel_inbox", "knowledge_base"),
+    "etalonitsm": ("omnichannel_inbox", "sla_engine", "dashboards", "knowledge_base", "integrations"),
 }
 
 #: Размер рынка снизу вверх — ИЛЛЮСТРАТИВНЫЕ допущения курса, а не статистика:

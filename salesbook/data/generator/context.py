@@ -124,6 +124,7 @@ class Opportunities:
     price: Array      # цена места в месяц по прайсу, ₽
     disc: Array
     comp: Array       # код конкурента или −1
+    replaced: Array   # код системы, с которой клиент уходит, или −1 (почта, таблицы)
     meddic: Array     # сделки × 6 элементов MEDDIC: 0, 1, 2 — итоговая запись
     meddic_stages: Array  # сделки × 4 стадии × 6 элементов: запись на входе в стадию
     notes: Array

@@ -21,7 +21,17 @@ from salesbook.data.generator.context import (
     Opportunities,
     Reps,
 )
-from salesbook.data.generator.dates import END_DAY, NA, add_workdays, fmt_days, month_of, to_workday, to_working_day, workdays_between
+from salesbook.data.generator.dates import (
+    END_DAY,
+    NA,
+    START,
+    add_workdays,
+    fmt_days,
+    month_of,
+    to_workday,
+    to_working_day,
+    workdays_between,
+)
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.notes import make_notes
@@ -50,7 +60,7 @@ def _per_segment(seg, draw):
 
 
 def _terms(rng, created, seg):
-    """Условия сделки: шум числа мест, цена по прайсу, скидка, конкурент."""
+    """Условия сделки: шум числа мест, цена по прайсу, скидка, конкурент, заменяемая система."""
     n = len(seg)
     seat_noise = _per_segment(seg, lambda name, k: rng.normal(0, deals.SEATS_SIGMA[name], k))
     year = 2023 + month_of(created) // 12
@@ -62,19 +72,51 @@ def _terms(rng, created, seg):
     for s, sname in enumerate(S.SEGMENTS):
         sel = has_comp & (seg == s)
         comp[sel] = choice_codes(rng, sel.sum(), deals.COMPETITOR_MIX[sname])
-    return seat_noise, price, disc, comp
+    replaced = np.full(n, -1, dtype=np.int64)
+    has_sys = rng.random(n) < per(deals.REPLACED_SYSTEM_PROB, S.SEGMENTS)[seg]
+    for s, sname in enumerate(S.SEGMENTS):
+        sel = has_sys & (seg == s)
+        replaced[sel] = choice_codes(rng, sel.sum(), deals.REPLACED_SYSTEM_MIX[sname])
+    return seat_noise, price, disc, comp, replaced
 
 
-def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc):
-    """Логит выигрыша: сегмент, канал, качество сделки, продавец, пресейл, конкурент, скидка."""
+def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc, size, replaced):
+    """Логит выигрыша: сегмент, канал, качество сделки, продавец, пресейл, конкурент, скидка, размер."""
     comp_eff = np.where(comp >= 0, per(deals.COMPETITOR_WIN_EFFECT, S.COMPETITORS)[np.maximum(comp, 0)], 0.0)
     return (per(deals.WIN_LOGIT_BASE, S.SEGMENTS)[seg]
             + pd.Series(leads.chn[li]).map(deals.WIN_CHANNEL_EFFECT).to_numpy()
             + deals.WIN_DEAL_QUALITY_COEF * d + skill + deals.WIN_RAMP_PENALTY * (ramp - 1)
-            + np.where(se >= 0, deals.WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc)
+            + np.where(se >= 0, deals.WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc
+            + deals.WIN_SIZE_COEF * size
+            + np.where(replaced == S.COMPETITORS.index("globalitsm"), deals.REPLACED_GLOBALITSM_WIN_EFFECT, 0.0))
 
 
-def _stages(rng, leads: Leads, li, created, seg, d, won):
+def _budget_calendar(rng, close, won, seg, ind):
+    """Выигрыш закрывается по бюджетному календарю клиента (см. deals.CLOSE_PULL_*).
+
+    Сделка, которая «естественно» закрылась бы в первые недели после конца квартала, с
+    вероятностью CLOSE_PULL_QUARTER (после декабря — CLOSE_PULL_DECEMBER) подписывается
+    в последние рабочие дни квартала: лимиты года и квартала надо освоить. Январские
+    закрытия с вероятностью CLOSE_JANUARY_DEFER переносятся на февраль: каникулы, бюджет
+    года ещё не доведён.
+    """
+    ts = pd.to_datetime(np.datetime64(START, "D") + close.astype("timedelta64[D]"))
+    month, dom = ts.month.to_numpy(), ts.day.to_numpy()
+    weight = per(deals.CLOSE_PULL_SEGMENT, S.SEGMENTS)[seg] * np.where(ind == S.INDUSTRIES.index("public_sector"),
+                                                                     deals.CLOSE_PULL_PUBLIC_MULT, 1.0)
+    after_q = np.isin(month, (1, 4, 7, 10)) & (dom <= deals.CLOSE_PULL_WINDOW_DAYS)
+    p = np.where(month == 1, deals.CLOSE_PULL_DECEMBER, deals.CLOSE_PULL_QUARTER) * weight
+    pull = won & after_q & (rng.random(len(close)) < p)
+    qend = close - dom                                             # последний день предыдущего месяца
+    back = rng.integers(0, deals.CLOSE_PULL_LAST_DAYS, len(close))
+    out = np.where(pull, to_workday(qend - back - 2) , close)
+    ts = pd.to_datetime(np.datetime64(START, "D") + out.astype("timedelta64[D]"))
+    jan = won & ~pull & (ts.month.to_numpy() == 1) & (rng.random(len(close)) < deals.CLOSE_JANUARY_DEFER)
+    shift = 32 - ts.day.to_numpy() + rng.integers(0, 15, len(close))
+    return np.where(jan, to_workday(out + shift), out)
+
+
+def _stages(rng, leads: Leads, li, created, seg, d, won, size):
     """Длительность цикла и дни входа в стадии; проигранные сделки обрываются на своей стадии."""
     n = len(li)
     # стадия проигрыша: слабые сделки отваливаются раньше
@@ -82,9 +124,12 @@ def _stages(rng, leads: Leads, li, created, seg, d, won):
     last_open = np.where(won, 3, np.digitize(u, [0.35, 0.62, 0.82]))
     cyc_med = per(deals.CYCLE_MEDIAN_DAYS, S.SEGMENTS)[seg] * pd.Series(
         labels(S.INDUSTRIES, leads.ind[li])).map(deals.CYCLE_INDUSTRY_MULT).fillna(1.0).to_numpy()
-    cyc = cyc_med * np.exp(rng.normal(0, deals.CYCLE_SIGMA, n))
+    # крупнее сделка внутри сегмента — больше согласующих и дольше цикл
+    cyc = cyc_med * np.exp(deals.CYCLE_SIZE_ELASTICITY * size + rng.normal(0, deals.CYCLE_SIGMA, n))
     cyc = np.where(won, cyc, cyc * (0.3 + 0.7 * (last_open + 1) / 4) * 0.85)
     close = to_workday(created + np.maximum(2, np.round(cyc)).astype(np.int64))
+    close = np.maximum(_budget_calendar(rng, close, won, seg, leads.ind[li]), created + 2)
+    close = to_workday(close)
     cyc = close - created
     g = rng.gamma(np.array(deals.STAGE_DURATION_SHAPE)[None, :], size=(n, 4))
     g[np.arange(4)[None, :] > last_open[:, None]] = 0
@@ -155,10 +200,13 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     skill = ctx.reps.skill[owner]
     # скрытое качество сделки: частично из качества лида
     d = 0.55 * leads.q[li] + 0.35 * leads.fit[li] + rng.normal(0, 0.8, n)
-    seat_noise, price, disc, comp = _terms(rng, created, seg)   # места — позже, когда известна компания
-    wl = _win_logit(leads, li, seg, d, skill, ramp, se, comp, disc)
+    seat_noise, price, disc, comp, replaced = _terms(rng, created, seg)   # места — позже, когда известна компания
+    # размер сделки внутри сегмента (отклонение логарифма мест от медианы сегмента): по
+    # штату из заявки лида — тем же расчётом, что и места в _deal_sizes
+    size = _seat_index(seg, leads.emp[li], seat_noise) - np.log(per(deals.SEATS_MEDIAN, S.SEGMENTS)[seg])
+    wl = _win_logit(leads, li, seg, d, skill, ramp, se, comp, disc, size, replaced)
     won = rng.random(n) < sigmoid(wl)
-    last_open, close, entered, visible = _stages(rng, leads, li, created, seg, d, won)
+    last_open, close, entered, visible = _stages(rng, leads, li, created, seg, d, won, size)
     is_closed = close <= END_DAY
     cur = np.where(is_closed, np.where(won, 4, 5), visible.sum(axis=1) - 1)
     outcome = np.where(is_closed, np.where(won, 0, 1), 2)
@@ -175,7 +223,7 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
         ids=ids("O", n, 5), li=li, of_lead=of_lead, created=created, close=close, is_closed=is_closed,
         seg=seg, owner=owner, se=se, won=won, outcome=outcome, cur=cur, d=d, last_open=last_open,
         entered=entered, visible=visible, ramp=ramp, seat_noise=seat_noise, price=price, disc=disc,
-        comp=comp, meddic=meddic, meddic_stages=meddic_stages, notes=notes, loss_reason=loss_reason)
+        comp=comp, replaced=replaced, meddic=meddic, meddic_stages=meddic_stages, notes=notes, loss_reason=loss_reason)
     ctx.deal_touches = _deal_touches(rng, opps, ctx.reps)
 
 
@@ -241,17 +289,25 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     return DealTouches(**{k: v[ok] for k, v in act.items()})
 
 
-def _deal_sizes(opps: Opportunities, accounts: Accounts) -> DealSizes:
-    """Места и годовая сумма: места растут с размером компании, допродажа — ≈ 30 % мест."""
-    seg, n = opps.seg, len(opps.li)
-    emp = accounts.emp[accounts.of_lead[opps.li]]
-    seats = np.empty(n)
+def _seat_index(seg, emp, seat_noise):
+    """Логарифм ожидаемого числа мест по размеру компании и шуму сделки (до ограничений)."""
+    out = np.empty(len(seg))
     for s, sname in enumerate(S.SEGMENTS):
         sel = seg == s
-        seats[sel] = (deals.SEATS_MEDIAN[sname] * (emp[sel] / deals.SEATS_EMPLOYEE_REF[sname]) ** 0.25
-                      * np.exp(opps.seat_noise[sel]))
+        out[sel] = (np.log(deals.SEATS_MEDIAN[sname])
+                    + deals.SEATS_EMPLOYEE_ELASTICITY[sname] * np.log(emp[sel] / deals.SEATS_EMPLOYEE_REF[sname])
+                    + seat_noise[sel])
+    return out
+
+
+def _deal_sizes(opps: Opportunities, accounts: Accounts) -> DealSizes:
+    """Места и годовая сумма: места — доля штата компании (не больше SEATS_MAX_SHARE), допродажа — ≈ 30 % мест."""
+    emp = accounts.emp[accounts.of_lead[opps.li]]
+    seats = np.exp(_seat_index(opps.seg, emp, opps.seat_noise))
+    cap = np.maximum(deals.SEATS_MIN, np.floor(per(deals.SEATS_MAX_SHARE, S.SEGMENTS)[opps.seg] * emp))
     seats = np.where(accounts.upsell, np.maximum(1, np.round(seats * deals.UPSELL_SEATS_SHARE)),
-                     np.maximum(3, np.round(seats))).astype(np.int64)
+                     np.maximum(deals.SEATS_MIN, np.round(seats)))
+    seats = np.minimum(seats, cap).astype(np.int64)
     return DealSizes(seats=seats, amount=np.round(seats * opps.price * (1 - opps.disc) * 12))
 
 
@@ -267,6 +323,7 @@ def _opportunity_tables(ctx: Context) -> None:
         "outcome": labels(S.OUTCOMES, opps.outcome), "amount_rub": sizes.amount,
         "loss_reason": opps.loss_reason,
         "competitor": optional_labels(S.COMPETITORS, opps.comp),
+        "replaced_system": optional_labels(S.COMPETITORS, opps.replaced),
     })
     for ei, e in enumerate(S.MEDDIC_COLUMNS):
         df[e] = opps.meddic[:, ei]

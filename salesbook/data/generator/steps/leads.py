@@ -48,7 +48,12 @@ def _arrivals(rng, spend_b2b, scale):
 
 
 def _firmographics(rng, ch):
-    """Сегмент, отрасль, должность контакта, число сотрудников и регион лида."""
+    """Сегмент, отрасль, должность контакта, число сотрудников и регион лида.
+
+    Сегмент лида платного канала выпадает с долями LEAD_SEGMENT_MIX — это то же, что
+    «лиды сегмента = бюджет сегмента / стоимость лида сегмента»: бюджет канала разделён
+    по сегментам (marketing_spend.segment) пропорционально доле × SEGMENT_CPL_MULT.
+    """
     n = len(ch)
     seg = np.empty(n, dtype=np.int64)
     for j, c in enumerate(S.LEAD_CHANNELS):
