@@ -34,6 +34,14 @@ def test_rows_with_gap_are_still_outside(rows):
                        "(salesbook benchmarks --write): " + ", ".join(fixed))
 
 
+def test_gap_keeps_its_side(rows):
+    """Расхождение с указанной стороной (side) не перескочило на другую сторону диапазона."""
+    wrong = [f"{_label(r)} = {r.value:.4g}, ориентир {r.low}–{r.high}, ожидалось {r.side}"
+             for r in rows.itertuples() if isinstance(r.gap, str) and isinstance(r.side, str)
+             and not (r.value < r.low if r.side == "below" else r.value > r.high)]
+    assert not wrong, "Расхождение сменило сторону — перепишите gap: " + "; ".join(wrong)
+
+
 def test_every_entry_is_complete_and_cited():
     for entry in benchmarks.load_benchmarks():
         assert {"id", "name", "how", "unit", "source", "verified", "rows"} <= set(entry), entry["id"]
@@ -43,6 +51,8 @@ def test_every_entry_is_complete_and_cited():
         for row in entry["rows"]:
             assert row.get("low") is not None or row.get("high") is not None, entry["id"]
             assert row.get("segment") in (None, *SEGMENTS), entry["id"]
+            assert row.get("side") in (None, "below", "above"), entry["id"]
+            assert row.get("side") is None or "gap" in row, entry["id"]
 
 
 def test_readme_tables_match_the_data(rows):

@@ -409,7 +409,8 @@ def load_benchmarks(path: str | Path = BENCHMARKS_FILE) -> list[dict]:
 
 def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE) -> pd.DataFrame:
     """Посчитать каждую строку ориентиров по данным. Столбцы: id, name, unit, segment, year,
-    value, low, high, strict_low, source, verified, gap, inside (значение в диапазоне)."""
+    value, low, high, strict_low, source, verified, gap, side (с какой стороны диапазона
+    расхождение: below или above), inside (значение в диапазоне)."""
     t = load_all() if tables is None else tables
     rows = []
     for entry in load_benchmarks(path):
@@ -421,7 +422,7 @@ def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE) -> 
             rows.append({"id": entry["id"], "name": entry["name"], "unit": entry["unit"],
                          "segment": row.get("segment"), "year": row.get("year"), "value": value,
                          "low": low, "high": high, "strict_low": bool(row.get("strict_low")), "source": entry["source"], "verified": entry["verified"],
-                         "gap": row.get("gap"), "inside": bool(inside)})
+                         "gap": row.get("gap"), "side": row.get("side"), "inside": bool(inside)})
     return pd.DataFrame(rows)
 
 
