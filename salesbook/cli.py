@@ -46,13 +46,16 @@ def _data(args) -> int:
 
 
 def _benchmarks(args) -> int:
-    from salesbook.data import DataError, benchmarks
+    from salesbook.data import DataError, benchmarks, keyfigures
 
     try:
         rows = benchmarks.evaluate()
         if args.write:
             changed = benchmarks.update_readme(rows=rows)
             print("Таблицы ориентиров в datasets/README.md " + ("обновлены." if changed else "уже совпадают с данными."))
+            changed = keyfigures.update_readme()
+            print("Раздел «Ключевые цифры набора» в datasets/README.md "
+                  + ("обновлён." if changed else "уже совпадает с данными."))
         else:
             print(benchmarks.markdown(rows), end="")
     except DataError as error:
@@ -169,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_data)
 
     p = sub.add_parser("benchmarks", help="данные рядом с опубликованными ориентирами (datasets/benchmarks.yml)")
-    p.add_argument("--write", action="store_true", help="переписать таблицы в datasets/README.md")
+    p.add_argument("--write", action="store_true", help="переписать то, что в datasets/README.md считается из данных: "
+                   "таблицы ориентиров и раздел «Ключевые цифры набора»")
     p.set_defaults(func=_benchmarks)
 
     p = sub.add_parser("progress", help="таблица прогресса по разделам")

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from salesbook import cli
-from salesbook.data import DataError, benchmarks, load_all
+from salesbook.data import DataError, benchmarks, keyfigures, load_all
 from salesbook.toolkit.course import SEGMENTS
 
 BIB = Path(benchmarks.ROOT / "book" / "references.bib").read_text(encoding="utf-8")
@@ -59,6 +59,45 @@ def test_readme_tables_match_the_data(rows):
     text = benchmarks.README_FILE.read_text(encoding="utf-8")
     assert benchmarks.readme_block(text) == benchmarks.markdown(rows), \
         "Таблицы ориентиров в datasets/README.md устарели: выполните salesbook benchmarks --write"
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return keyfigures.compute(load_all())
+
+
+def test_readme_key_figures_match_the_data(figures):
+    text = keyfigures.README_FILE.read_text(encoding="utf-8")
+    assert keyfigures.readme_block(text) == keyfigures.markdown(figures), \
+        "Раздел «Ключевые цифры набора» в datasets/README.md устарел: выполните salesbook benchmarks --write"
+
+
+def test_key_figures_use_the_course_definitions(figures):
+    """CAC, окупаемость и LTV/CAC в README — те же, что считают разделы 1.1.1–1.1.4."""
+    from salesbook.toolkit import acquisition, finance, unit_economics
+    from salesbook.toolkit.course import YEAR_2024, YEARS_2024_2025
+
+    t = load_all()
+    spend, costs, opps, mrr, cogs = (t[n] for n in ("marketing_spend", "sm_costs", "opportunities", "mrr", "cogs"))
+    cac = acquisition.acquisition_costs(spend, costs, *YEAR_2024).sum() / acquisition.new_customers(opps, *YEAR_2024)
+    gm = unit_economics.gross_margin_for_period(mrr, cogs, *YEAR_2024)
+    new_mrr = unit_economics.new_mrr_per_customer(opps, *YEAR_2024)
+    ltv = unit_economics.simple_ltv(unit_economics.arpa_for_period(mrr, *YEAR_2024), gm,
+                                    unit_economics.logo_churn_monthly(mrr, *YEARS_2024_2025))
+    e = figures["economics"]
+    assert e["cac"] == pytest.approx(cac)
+    assert e["payback"] == pytest.approx(finance.payback_simple(cac, new_mrr * gm))
+    assert e["ltv_cac"] == pytest.approx(ltv / cac)
+
+
+def test_key_figures_update_rewrites_only_their_block(tmp_path, figures):
+    text = keyfigures.README_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "README.md"
+    stale = text.replace(keyfigures.README_START + "\n", keyfigures.README_START + "\nустаревшая строка\n", 1)
+    path.write_text(stale, encoding="utf-8")
+    assert keyfigures.update_readme(path, figures) is True
+    assert path.read_text(encoding="utf-8") == text
+    assert keyfigures.update_readme(path, figures) is False
 
 
 def test_gap_makes_a_row_fail_inside_check(tmp_path, rows):
