@@ -56,7 +56,7 @@ def test_claims_in_the_prose_hold_on_the_data():
     # «в рублях самый дорогой клиент — enterprise, на рубль ACV дороже всех SMB»: ACV enterprise на порядок выше
     acv = deals.groupby("segment")["amount_rub"].median()
     assert acv["enterprise"] > 10 * acv["smb"]
-    # «пока бюджеты растут, CAC без лага выше»: большинство кварталов после первого
+    # «пока затраты растут, CAC без лага выше»: большинство кварталов после первого
     costs = acquisition.monthly_acquisition_costs(d["marketing_spend"], d["sm_costs"])
     first = acquisition.new_customer_deals(d["opportunities"])
     monthly = first.groupby(first["close_date"].dt.to_period("M").dt.to_timestamp()).size()
@@ -64,11 +64,22 @@ def test_claims_in_the_prose_hold_on_the_data():
     lag = acquisition.lagged_cac(costs, monthly, 3)
     both = no_lag.loc[lag.index]
     assert (both > lag).mean() > 0.6
-    # «исключение — I кварталы»
+    # «в III кварталах 2024 и 2025 годов кривая с лагом выше: II квартал дороже летнего III»
+    quarterly = costs.groupby(costs.index.to_period("Q")).sum()
+    q3 = [p for p in lag.index if p.quarter == 3 and p.year >= 2024]
+    assert q3 and all(lag[p] > no_lag[p] and quarterly[p - 1] > quarterly[p] for p in q3)
+    # «в I кварталах лаг почти ничего не меняет»
     q1 = [p for p in lag.index if p.quarter == 1]
-    assert all(lag[p] > no_lag[p] for p in q1)
-    # «главная статья — люди, а не реклама»
+    assert q1 and all(abs(lag[p] / no_lag[p] - 1) < 0.03 for p in q1)
+    # «в IV квартале новых клиентов больше всего, в I — меньше всего»
+    customers = monthly.groupby(monthly.index.to_period("Q")).sum()
+    for year in (2024, 2025):
+        in_year = customers[[p for p in customers.index if p.year == year]]
+        assert in_year.idxmax().quarter == 4 and in_year.idxmin().quarter == 1
+    # «взносы — около четверти окладов и бонусов»: между ставкой сверх базы и ставкой в пределах базы
     parts = acquisition.acquisition_costs(d["marketing_spend"], d["sm_costs"], *course.YEAR_2024)
+    assert 0.151 < parts["payroll_tax"] / (parts["salary"] + parts["bonus"]) < 0.30
+    # «главная статья — люди, а не реклама»
     assert parts.drop("media").sum() > parts["media"]
 
 
@@ -76,3 +87,11 @@ def test_segment_claim_smb_costs_most_per_rouble_of_acv():
     segments = acquisition.cac_by_segment(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities", "reps")), *course.YEAR_2024)
     assert segments["cac"].idxmax() == "enterprise"
     assert segments["cost_per_acv_rub"].idxmax() == "smb"
+
+
+def test_smb_targeted_media_alone_exceeds_its_annual_contract():
+    """Текст: одна реклама, нацеленная на SMB, на нового клиента больше его годового контракта."""
+    spend = table("marketing_spend")
+    segments = acquisition.cac_by_segment(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities", "reps")), *course.YEAR_2024)
+    smb = spend[acquisition.in_period(spend["month"], *course.YEAR_2024) & (spend["business_line"] == "b2b") & (spend["segment"] == "smb")]
+    assert smb["spend_rub"].sum() / segments.loc["smb", "customers"] > segments.loc["smb", "new_acv"] / segments.loc["smb", "customers"]

@@ -10,7 +10,7 @@ from salesbook.toolkit import course, finance
 
 
 def test_churn_makes_payback_longer():
-    assert ex.q2.expected_value() > ex.q1.expected_value()
+    assert ex.q2.expected_value() > ex.q2.mistake_value("no_churn")
 
 
 def test_excel_mistake_is_exactly_one_period_of_discount():
@@ -33,12 +33,18 @@ def test_smb_max_cac_is_below_actual_cac():
 
 def test_text_claims_hold_on_course_data():
     seg = ex.segments()
-    # SMB окупается дольше всех и дольше ориентиров; enterprise — быстрее всех
-    assert seg["payback_months"].idxmax() == "smb" and seg.loc["smb", "payback_months"] > 18
+    # SMB окупается дольше всех, больше шести лет и дольше предельных 36 месяцев Bessemer; enterprise — быстрее всех
+    assert seg["payback_months"].idxmax() == "smb" and seg.loc["smb", "payback_months"] > 72
     assert seg["payback_months"].idxmin() == "enterprise"
-    # LTV SMB меньше CAC: окупаемость с оттоком бесконечна, NPV отрицателен
+    # «крупный и средний бизнес окупаются примерно за год — в пределах диапазона Bessemer»
+    assert all(9 < seg.loc[s, "payback_months"] < 18 for s in ("mid_market", "enterprise"))
+    # «контракт SMB на порядок меньше, чем у среднего бизнеса»
+    assert seg.loc["mid_market", "new_mrr"] > 10 * seg.loc["smb", "new_mrr"]
+    # SMB с оттоком окупается за пределами пятилетнего горизонта, с дисконтированием — никогда; NPV отрицателен
     gp = seg["new_mrr"] * seg["gross_margin"]
-    assert math.isinf(finance.payback_with_churn(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"]))
+    smb_churn = finance.payback_with_churn(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"])
+    assert course.LTV_HORIZON_MONTHS < smb_churn < math.inf
+    assert math.isinf(finance.discounted_payback(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"], course.DISCOUNT_RATE))
     flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], 60)
     npv = finance.npv(finance.monthly_rate(course.DISCOUNT_RATE), flows)
     assert npv[0] < 0 < npv[1] < npv[2]

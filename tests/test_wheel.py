@@ -177,7 +177,7 @@ def test_wheel_works_outside_the_repository(tmp_path):
 
     assert f"FILE {site / 'salesbook' / '__init__.py'}" in done.stdout
     assert "PASSED True" in done.stdout
-    assert "**Решение.**" in done.stdout and "full_cac_q2 =" in done.stdout
+    assert "**Решение.**" in done.stdout and "full_cac_q3 =" in done.stdout
     assert "пока не опубликовано" not in done.stdout
     assert "создаю учебные данные" in done.stderr
     (data,) = cache.iterdir()

@@ -18,9 +18,9 @@ from salesbook.toolkit import acquisition, course
 SECTION = "ch01.cac"
 TITLE = "1.1.1. CAC: стоимость привлечения клиента"
 
-Q2_2024 = course.quarter("2024Q2")
-Q4_2024 = course.quarter("2024Q4")
+Q3_2024 = course.quarter("2024Q3")
 Q1_2025 = course.quarter("2025Q1")
+Q2_2025 = course.quarter("2025Q2")
 
 
 def _spend(start, end, line: str | None = "b2b") -> float:
@@ -63,29 +63,29 @@ def funnel(start, end) -> pd.DataFrame:
 
 q1 = Exercise(
     id="ch01.cac.q1",
-    title="Полный CAC за II квартал 2024 года",
-    var="full_cac_q2",
-    expected=lambda: _full_costs(*Q2_2024) / _new(*Q2_2024),
+    title="Полный CAC за III квартал 2024 года",
+    var="full_cac_q3",
+    expected=lambda: _full_costs(*Q3_2024) / _new(*Q3_2024),
     compare=Number(rel_tol=0.005),
     hints=[
         "Полный CAC = (реклама B2B + все затраты отделов sales и marketing) / новые клиенты за тот же квартал.",
-        "Реклама: spend с business_line == 'b2b' за апрель — июнь. Затраты: costs с department в ['sales', 'marketing']. "
+        "Реклама: spend с business_line == 'b2b' за июль — сентябрь. Затраты: costs с department в ['sales', 'marketing']. "
         "Клиенты: acquisition.new_customers(opps, start, end).",
     ],
     mistakes=[
-        Mistake(name="media_only", value=lambda: _spend(*Q2_2024) / _new(*Q2_2024),
+        Mistake(name="media_only", value=lambda: _spend(*Q3_2024) / _new(*Q3_2024),
                 hint="Это CAC только по рекламе. В полный CAC входят ещё зарплаты, бонусы, взносы, инструменты и накладные отделов продаж и маркетинга."),
-        Mistake(name="no_media", value=lambda: _sm(*Q2_2024) / _new(*Q2_2024),
+        Mistake(name="no_media", value=lambda: _sm(*Q3_2024) / _new(*Q3_2024),
                 hint="В числителе нет рекламного бюджета: прибавьте затраты B2B-каналов из spend."),
         Mistake(name="with_customer_success",
-                value=lambda: (_spend(*Q2_2024) + _sm(*Q2_2024, ("sales", "marketing", "customer_success"))) / _new(*Q2_2024),
+                value=lambda: (_spend(*Q3_2024) + _sm(*Q3_2024, ("sales", "marketing", "customer_success"))) / _new(*Q3_2024),
                 hint="В числитель попали затраты customer success. Они про удержание уже привлечённых клиентов и в CAC не входят."),
-        Mistake(name="both_lines", value=lambda: (_spend(*Q2_2024, None) + _sm(*Q2_2024)) / _new(*Q2_2024),
+        Mistake(name="both_lines", value=lambda: (_spend(*Q3_2024, None) + _sm(*Q3_2024)) / _new(*Q3_2024),
                 hint="В рекламу попали бюджеты B2C-приложения. Клиенты у нас B2B — и затраты берите только B2B (business_line == 'b2b')."),
         Mistake(name="salary_without_bonus_tax",
-                value=lambda: (_spend(*Q2_2024) + _sm(*Q2_2024, cost_types=("salary", "tools", "overhead", "agency"))) / _new(*Q2_2024),
+                value=lambda: (_spend(*Q3_2024) + _sm(*Q3_2024, cost_types=("salary", "tools", "overhead", "agency"))) / _new(*Q3_2024),
                 hint="Не хватает бонусов и страховых взносов: это тоже затраты на людей, которые привлекают клиентов."),
-        Mistake(name="all_won_deals", value=lambda: _full_costs(*Q2_2024) / _won(*Q2_2024),
+        Mistake(name="all_won_deals", value=lambda: _full_costs(*Q3_2024) / _won(*Q3_2024),
                 hint="В знаменателе все выигранные сделки. Повторная сделка существующего клиента — не новый клиент: используйте acquisition.new_customers."),
     ],
 )
@@ -200,19 +200,19 @@ q4 = Exercise(
 q5 = Exercise(
     id="ch01.cac.q5",
     title="CAC с лагом в квартал",
-    var="lagged_cac_2025q1",
-    expected=lambda: _full_costs(*Q4_2024) / _new(*Q1_2025),
+    var="lagged_cac_2025q2",
+    expected=lambda: _full_costs(*Q1_2025) / _new(*Q2_2025),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Числитель — acquisition.acquisition_costs(spend, costs, *course.quarter('2024Q4')).sum().",
-        "Знаменатель — новые клиенты I квартала 2025 года: acquisition.new_customers(opps, *course.quarter('2025Q1')).",
+        "Числитель — acquisition.acquisition_costs(spend, costs, *course.quarter('2025Q1')).sum().",
+        "Знаменатель — новые клиенты II квартала 2025 года: acquisition.new_customers(opps, *course.quarter('2025Q2')).",
     ],
     mistakes=[
-        Mistake(name="no_lag", value=lambda: _full_costs(*Q1_2025) / _new(*Q1_2025),
-                hint="Это CAC без лага: затраты и клиенты одного квартала. Затраты нужно взять из IV квартала 2024 года."),
-        Mistake(name="reversed", value=lambda: _full_costs(*Q1_2025) / _new(*Q4_2024),
-                hint="Сдвиг в обратную сторону: затраты предшествуют клиентам, а не наоборот. Затраты — IV квартал 2024, клиенты — I квартал 2025."),
-        Mistake(name="media_only", value=lambda: _spend(*Q4_2024) / _new(*Q1_2025),
+        Mistake(name="no_lag", value=lambda: _full_costs(*Q2_2025) / _new(*Q2_2025),
+                hint="Это CAC без лага: затраты и клиенты одного квартала. Затраты нужно взять из I квартала 2025 года."),
+        Mistake(name="reversed", value=lambda: _full_costs(*Q2_2025) / _new(*Q1_2025),
+                hint="Сдвиг в обратную сторону: затраты предшествуют клиентам, а не наоборот. Затраты — I квартал 2025, клиенты — II квартал 2025."),
+        Mistake(name="media_only", value=lambda: _spend(*Q1_2025) / _new(*Q2_2025),
                 hint="Лаг правильный, но в числителе только реклама. Нужен полный CAC: acquisition.acquisition_costs(...).sum()."),
     ],
 )

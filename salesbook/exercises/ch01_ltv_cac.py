@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-# Платные каналы 2024 года — те же, что в решении «какой канал сократить» раздела 1.1.1.
-from salesbook.exercises.ch01_cac import paid_funnel
+# Воронка каналов — та же функция, что в разделе 1.1.1.
+from salesbook.exercises.ch01_cac import funnel
 
 # Те же вычисления «на всю компанию», что и в разделе 1.1.3.
-from salesbook.exercises.ch01_payback import CHURN_2024_HINT, churn_2024, company, segments
+from salesbook.exercises.ch01_payback import CHURN_2024_HINT, churn_2024, company, company_2025, segments
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, finance, unit_economics
@@ -22,11 +22,11 @@ from salesbook.toolkit import course, finance, unit_economics
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
 
-SMB_CHURN_CUT = 0.005
+SMB_CHURN_CUT = 0.002
 
 
-def _company_ltv(margin=True, churn=None, arpa_scale=1.0) -> float:
-    c = company()
+def _company_ltv(margin=True, churn=None, arpa_scale=1.0, c=None) -> float:
+    c = company() if c is None else c
     return unit_economics.simple_ltv(c["arpa"] * arpa_scale, c["gm"] if margin else 1.0, c["churn"] if churn is None else churn)
 
 
@@ -95,7 +95,7 @@ q2 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 3. Рычаг: отток SMB −0,5 п. п.
+# 3. Рычаг: отток SMB −0,2 п. п.
 # ---------------------------------------------------------------------------
 
 
@@ -107,20 +107,20 @@ def _smb_ratio(churn_factor=1.0, churn_delta=0.0, margin=True) -> float:
 
 q3 = Exercise(
     id="ch01.ltv_cac.q3",
-    title="LTV/CAC SMB после снижения оттока на 0,5 п. п.",
+    title="LTV/CAC SMB после снижения оттока на 0,2 п. п.",
     var="smb_ltv_cac_after",
     expected=lambda: _smb_ratio(churn_delta=SMB_CHURN_CUT),
     compare=Number(rel_tol=0.005),
     hints=[
-        "0,5 процентного пункта — это минус 0,005 от месячного оттока SMB (доли), а не минус 0,5 % от него.",
-        "Новый LTV = ARPA × маржа / (отток − 0,005); CAC SMB не меняется. Все входы — в строке smb таблицы segments.",
+        "0,2 процентного пункта — это минус 0,002 от месячного оттока SMB (доли), а не минус 0,2 % от него.",
+        "Новый LTV = ARPA × маржа / (отток − 0,002); CAC SMB не меняется. Все входы — в строке smb таблицы segments.",
     ],
     mistakes=[
-        Mistake(name="relative_half_percent", value=lambda: _smb_ratio(churn_factor=0.995),
-                hint="Отношение почти не изменилось: похоже, отток снижен на 0,5 % от его величины (или рычаг не применён). "
-                     "Процентный пункт — абсолютная разница: 3,0 % → 2,5 %, то есть минус 0,005 от доли."),
+        Mistake(name="relative_percent", value=lambda: _smb_ratio(churn_factor=0.998),
+                hint="Отношение почти не изменилось: похоже, отток снижен на 0,2 % от его величины (или рычаг не применён). "
+                     "Процентный пункт — абсолютная разница: 0,9 % → 0,7 %, то есть минус 0,002 от доли."),
         Mistake(name="halved", value=lambda: _smb_ratio(churn_factor=0.5),
-                hint="Вы уменьшили отток вдвое. В задании — на 0,5 процентного пункта: минус 0,005 от доли."),
+                hint="Вы уменьшили отток вдвое. В задании — на 0,2 процентного пункта: минус 0,002 от доли."),
         Mistake(name="no_margin", value=lambda: _smb_ratio(churn_delta=SMB_CHURN_CUT, margin=False),
                 hint="LTV без валовой маржи. Умножьте ARPA на маржу."),
     ],
@@ -132,16 +132,17 @@ q3 = Exercise(
 
 
 def _worst_channel() -> tuple[str, float, float]:
-    paid = paid_funnel()
+    paid = funnel(*course.YEAR_2025)
+    paid = paid[paid["spend_rub"] > 0]
     worst = str(paid["cac"].idxmax())
     return worst, float(paid.loc[worst, "spend_rub"]), float(paid.loc[worst, "customers"])
 
 
 def _ratio_without_channel(drop_spend=True, drop_customers=True) -> float:
-    c = company()
+    c = company_2025()
     _, spend, customers = _worst_channel()
     cac = (c["costs"] - (spend if drop_spend else 0.0)) / (c["customers"] - (customers if drop_customers else 0.0))
-    return _company_ltv() / cac
+    return _company_ltv(c=c) / cac
 
 
 q4 = Exercise(
@@ -151,19 +152,21 @@ q4 = Exercise(
     expected=lambda: _ratio_without_channel(),
     compare=Number(rel_tol=0.002),
     hints=[
-        "Канал с самым дорогим клиентом — строка с максимальным cac в acquisition.channel_funnel за 2024 год (без органики). "
-        "Из полных затрат 2024 года вычтите его рекламный бюджет, из новых клиентов — его клиентов.",
-        "Новый CAC = (полные затраты − бюджет канала) / (новые клиенты − клиенты канала). LTV компании не меняется — ответ LTV / новый CAC.",
+        "Канал с самым дорогим клиентом — строка с максимальным cac в acquisition.channel_funnel за 2025 год (без органики). "
+        "Из полных затрат 2025 года вычтите его рекламный бюджет, из новых клиентов — его клиентов.",
+        "Новый CAC = (полные затраты − бюджет канала) / (новые клиенты − клиенты канала). LTV компании (ARPA и маржа 2025 года, "
+        "отток за 2024–2025 годы) не меняется — ответ LTV / новый CAC.",
     ],
     mistakes=[
         Mistake(name="spend_only", value=lambda: _ratio_without_channel(drop_customers=False),
                 hint="Вы убрали бюджет канала, но оставили его клиентов. Без канала не будет и клиентов, которых он приводил."),
         Mistake(name="customers_only", value=lambda: _ratio_without_channel(drop_spend=False),
                 hint="Вы убрали клиентов канала, но не его бюджет. Вычтите из затрат и рекламный бюджет канала."),
-        Mistake(name="unchanged", value=lambda: _company_ltv() / company()["cac"],
+        Mistake(name="unchanged", value=lambda: _company_ltv(c=company_2025()) / company_2025()["cac"],
                 hint="Это LTV/CAC до сокращения канала. Пересчитайте CAC без бюджета и без клиентов канала."),
     ],
-    correct_message="Обратите внимание на направление: полный CAC почти не изменился, потому что люди, которые обрабатывали лиды канала, остались в штате.",
+    correct_message="Обратите внимание на направление: полный CAC не снизился, а вырос. Рекламный CAC канала ниже полного CAC компании, "
+                    "а люди, которые обрабатывали лиды канала, остались в штате.",
 )
 
 # ---------------------------------------------------------------------------

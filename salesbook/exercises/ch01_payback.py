@@ -33,6 +33,12 @@ def company() -> dict[str, float]:
     return unit_economics.company_economics(tables(*TABLES), *course.YEAR_2024, *course.YEARS_2024_2025)
 
 
+@lru_cache(maxsize=1)
+def company_2025() -> dict[str, float]:
+    """То же за 2025 год: полный CAC, стартовый MRR, ARPA и маржа 2025 года; отток — за 2024–2025 годы."""
+    return unit_economics.company_economics(tables(*TABLES), *course.YEAR_2025, *course.YEARS_2024_2025)
+
+
 CHURN_2024_HINT = ("Отток взят за один 2024 год. В курсе его считают за 2024–2025 годы — как у сегментов и в разделе 1.1.2: "
                    "так компания и сегменты сравнимы, а оценка опирается на вдвое больший период.")
 
@@ -64,19 +70,19 @@ def _costs_2025() -> dict[str, float]:
 
 
 def _payback(cac_key="cac", mrr_key="new_mrr", margin=True, scale=1.0) -> float:
-    c = company()
+    c = company_2025()
     return c[cac_key] / (c[mrr_key] * scale * (c["gm"] if margin else 1.0))
 
 
 q1 = Exercise(
     id="ch01.payback.q1",
-    title="Окупаемость CAC B2B за 2024 год",
-    var="payback_2024",
+    title="Окупаемость CAC B2B за 2025 год",
+    var="payback_2025",
     expected=lambda: _payback(),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Окупаемость = CAC / (стартовый MRR нового клиента × валовая маржа). Все три числа — за 2024 год.",
-        "CAC — metrics.acquisition_costs(spend, costs, start, end).sum() / metrics.new_customers(opps, start, end); "
+        "Окупаемость = CAC / (стартовый MRR нового клиента × валовая маржа). Все три числа — за 2025 год.",
+        "CAC — acquisition.acquisition_costs(spend, costs, start, end).sum() / acquisition.new_customers(opps, start, end); "
         "стартовый MRR — unit_economics.new_mrr_per_customer(opps, start, end); маржа — unit_economics.gross_margin_for_period(mrr, cogs, start, end).",
     ],
     mistakes=[
@@ -97,32 +103,42 @@ q1 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _gp() -> float:
-    c = company()
-    return c["new_mrr"] * c["gm"]
+def _smb() -> pd.Series:
+    return segments().loc["smb"]
+
+
+def _gp(mrr_key="new_mrr") -> float:
+    row = _smb()
+    return float(row[mrr_key] * row["gross_margin"])
+
+
+def smb_churn_2024() -> float:
+    """Месячный лого-отток SMB за один 2024 год — ошибка периода в упражнении 2."""
+    t = tables("mrr", "accounts")
+    return float(unit_economics.logo_churn_monthly(t["mrr"], *course.YEAR_2024, t["accounts"], by="segment")["smb"])
 
 
 q2 = Exercise(
     id="ch01.payback.q2",
-    title="Окупаемость с учётом оттока",
-    var="payback_churn_2024",
-    expected=lambda: finance.payback_with_churn(company()["cac"], _gp(), company()["churn"]),
+    title="Окупаемость SMB с учётом оттока",
+    var="payback_churn_smb",
+    expected=lambda: finance.payback_with_churn(_smb()["cac"], _gp(), _smb()["monthly_churn"]),
     compare=Number(rel_tol=0.005),
     hints=[
         "За n месяцев когорта приносит gp · (1 − (1 − c)^n) / c на привлечённого клиента. Приравняйте к CAC и выразите n.",
-        "n = ln(1 − CAC · c / gp) / ln(1 − c), где gp = стартовый MRR × маржа, c — месячный лого-отток за 2024–2025 годы "
-        "(unit_economics.logo_churn_monthly(mrr, *course.YEARS_2024_2025)). То же делает finance.payback_with_churn(cac, gp, churn).",
+        "n = ln(1 − CAC · c / gp) / ln(1 − c), где gp = стартовый MRR × маржа, c — месячный лого-отток SMB за 2024–2025 годы; "
+        "все входы — в строке smb таблицы segments. То же делает finance.payback_with_churn(cac, gp, churn).",
     ],
     mistakes=[
-        Mistake(name="churn_2024_only", value=lambda: finance.payback_with_churn(company()["cac"], _gp(), churn_2024()),
+        Mistake(name="churn_2024_only", value=lambda: finance.payback_with_churn(_smb()["cac"], _gp(), smb_churn_2024()),
                 hint=CHURN_2024_HINT),
-        Mistake(name="no_churn", value=lambda: finance.payback_simple(company()["cac"], _gp()),
+        Mistake(name="no_churn", value=lambda: finance.payback_simple(_smb()["cac"], _gp()),
                 hint="Это простая окупаемость, без оттока. Часть клиентов уходит до того, как вернёт CAC, — срок должен получиться длиннее."),
-        Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(company()["cac"], _gp()) / (1 - company()["churn"]),
+        Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(_smb()["cac"], _gp()) / (1 - _smb()["monthly_churn"]),
                 hint="Деление простой окупаемости на (1 − отток) — популярное упрощение из блогов, но оно почти не удлиняет срок. "
                      "Отток накапливается месяц за месяцем: выведите n из суммы геометрической прогрессии."),
-        Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(company()["cac"], company()["arpa"] * company()["gm"], company()["churn"]),
-                hint="Вы взяли ARPA всей базы, а не стартовый MRR новых клиентов (unit_economics.new_mrr_per_customer)."),
+        Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(_smb()["cac"], _gp("arpa"), _smb()["monthly_churn"]),
+                hint="Вы взяли ARPA всей базы SMB, а не стартовый MRR новых клиентов (столбец new_mrr)."),
     ],
 )
 
