@@ -179,11 +179,11 @@ def test_q4_known_traps():
     key = bant_leads.answer_key()
     hint = {m.name: m.hint for m in ex.q4.mistakes}
     # лид без подтверждённых полномочий назван SQL
-    result = ex.q4.check({**key, "L011922": "sql"})
+    result = ex.q4.check({**key, "L013191": "sql"})
     assert result.status == "incorrect" and "Authority" in result.message
     assert ex.q4.check(ex.q4.mistake_value("authority_as_sql")).message == hint["authority_as_sql"]
     assert ex.q4.check({k: "sql" for k in key}).message == hint["all_sql"]
-    assert ex.q4.check({**key, "L012152": "A"}).message == hint["title_as_authority"]
+    assert ex.q4.check({**key, "L011994": "A"}).message == hint["title_as_authority"]
     assert ex.q4.check({**key, "L011850": "SQL"}).message == hint["no_need_as_sql"]
     assert ex.q4.check({**key, "L011801": "no_response"}).status == "invalid"
     assert ex.q4.check({**key, "L999999": "sql"}).status == "invalid"
@@ -254,23 +254,26 @@ def test_section_claims_hold_on_course_data():
     for _, row in seg.iterrows():
         assert set(row.nlargest(2).index) == {"need", "authority"}
     assert seg.loc["enterprise", "budget"] > seg.loc["smb", "budget"]
-    # по каналам: входящих отсеивают N и A, у исходящих доля B и T в разы выше
+    # по каналам: входящих отсеивают в основном N и A; у исходящих B и T — около половины отказов,
+    # заметно больше, чем у любого входящего канала
     ch = spin_bant.disqualification_mix(leads, by="channel")
     inbound = ch.drop(index="outbound")
-    assert (inbound["need"] + inbound["authority"] > 0.75).all()
-    assert ch.loc["outbound", ["budget", "timeline"]].sum() > 2 * inbound[["budget", "timeline"]].sum(axis=1).max()
+    assert (inbound["need"] + inbound["authority"] > 0.65).all()
+    outbound_bt = ch.loc["outbound", ["budget", "timeline"]].sum()
+    assert 0.4 < outbound_bt < 0.6
+    assert outbound_bt > 1.5 * inbound[["budget", "timeline"]].sum(axis=1).max()
     # доля выигранных по уровню должности различается умеренно
     closed = opps[opps["outcome"] != "open"].merge(leads[["lead_id", "job_title_level"]], on="lead_id")
     rates = closed.assign(won=closed["outcome"].eq("won")).groupby("job_title_level")["won"].mean()
     assert rates.max() - rates.min() < 0.1
     # правило «полномочия = должность» отрезало бы большую часть выигранного ACV
     assert ex.q6.expected_value() > 0.5
-    # судьба десяти лидов: четыре SQL, выиграна меньшая часть, есть проигрыши конкуренту
+    # судьба десяти лидов: четыре SQL, выиграна меньшая часть, среди проигрышей чаще всего «решение не принято»
     sql_leads = [k for k, v in bant_leads.answer_key().items() if v == "sql"]
     deals = opps[opps["lead_id"].isin(sql_leads)]
     assert len(deals) == 4
     assert (deals["outcome"] == "won").sum() < 2
-    assert (deals["loss_reason"] == "competitor").sum() >= 1
+    assert deals.loc[deals["outcome"] == "lost", "loss_reason"].value_counts().idxmax() == "no_decision"
 
 
 def test_quiz_feedback_on_every_option():

@@ -203,19 +203,23 @@ def test_q1_per_dial_and_answered_only_are_caught():
     assert ex.q1.check(openers.reset_index()).passed  # ключ в столбце и лишние столбцы не мешают
 
 
-def test_q2_holm_is_significant_but_bonferroni_is_not():
+def test_q2_problem_vs_referral_is_not_significant_after_correction():
+    """q2.correct_message: с поправкой пара «проблема — рекомендация» не значима; без поправки — почти на границе."""
     pairs = experiments.pairwise_tests(sales_scripts.opener_trials(table("activities")))
-    assert pairs.loc[ex.PAIR, "p_holm"] < 0.05 < pairs.loc[ex.PAIR, "p_bonferroni"]
+    assert 0.05 < pairs.loc[ex.PAIR, "p_holm"] < pairs.loc[ex.PAIR, "p_bonferroni"]
+    assert pairs.loc[ex.PAIR, "p_value"] < 0.1
     assert pairs.loc["problem vs permission", "p_holm"] < 0.01
     assert pairs.loc["referral vs permission", "p_holm"] > 0.05
 
 
 def test_openers_reproduce_dataset_readme():
-    """datasets/README.md: 16 012 холодных звонков, 2 908 разговоров; встречи 4,0 / 7,8 / 5,2 % разговоров."""
+    """datasets/README.md: 23 136 холодных звонков, 2 831 разговор; встречи 3,0 / 6,9 / 4,8 % разговоров."""
     openers = sales_scripts.opener_table(table("activities"), None, None)
-    assert openers["dials"].sum() == 16012
-    assert openers["connected"].sum() == 2908
-    assert np.round(openers["meeting_rate"] * 100, 1).to_dict() == {"permission": 4.0, "problem": 7.8, "referral": 5.2}
+    assert openers["dials"].sum() == 23136
+    assert openers["connected"].sum() == 2831
+    assert np.round(openers["meeting_rate"] * 100, 1).to_dict() == {"permission": 3.0, "problem": 6.9, "referral": 4.8}
+    # доля дозвона с перезвонами в тот же день — в пределах данных поставщиков (5,4–13,3 %)
+    assert 0.054 < openers["connected"].sum() / openers["dials"].sum() < 0.133
 
 
 # --- 4–6. Касания и пилот -------------------------------------------------------------------
@@ -231,10 +235,18 @@ def test_q4_starts_denominator_and_float_index():
     assert ex.q4.check(float_key).passed
 
 
+def test_q4_redials_are_one_touch():
+    """Среднее по строкам считает перезвоны отдельными касаниями — своя подсказка, и она отличается от эталона."""
+    hint = next(m.hint for m in ex.q4.mistakes if m.name == "rows_as_touches")
+    result = ex.q4.check(ex.q4.mistake_value("rows_as_touches"))
+    assert result.status == "incorrect" and result.message == hint
+    assert (ex.q4.mistake_value("rows_as_touches")["reply_rate"] < _outbound_curve()["reply_rate"]).any()
+
+
 def test_touch_curve_reproduces_dataset_readme():
-    """datasets/README.md: отклик по номеру касания 15,0 → 17,3 → 20,8 → 20,9 → 19,5 → 16,0 → 10,4 → 8,2 → 5,2 → 6,8 %."""
+    """datasets/README.md: отклик по номеру касания 17,7 → 20,6 → 25,7 → 27,1 → 23,5 → 19,3 → 15,2 → 13,0 → 8,9 → 9,1 %."""
     curve = sales_scripts.touch_curve(table("activities"))
-    published = [15.0, 17.3, 20.8, 20.9, 19.5, 16.0, 10.4, 8.2, 5.2, 6.8]
+    published = [17.7, 20.6, 25.7, 27.1, 23.5, 19.3, 15.2, 13.0, 8.9, 9.1]
     assert np.round(curve["reply_rate"] * 100, 1).tolist() == published
 
 
@@ -271,17 +283,31 @@ def test_claims_of_section_text():
     low, high = pd.Series(low, index=trials.index), pd.Series(high, index=trials.index)
     assert high["permission"] < low["problem"]  # интервалы «проблемы» и «разрешения» не пересекаются
     assert low["referral"] < high["permission"] and high["referral"] > low["problem"]
-    for variant, positive in (("problem", True), ("referral", False)):
-        lo, _ = experiments.diff_confint(trials.loc[variant, "successes"], trials.loc[variant, "sent"],
-                                         trials.loc["permission", "successes"], trials.loc["permission", "sent"])
-        assert (lo > 0) == positive
+    # «проблема − разрешение»: интервал далеко от нуля; «рекомендация − разрешение»: нижний край почти на нуле,
+    # с поправкой Холма на два сравнения — чуть ниже 0,05, на три сравнения (упражнение 2) — уже не значима
+    lows = {}
+    for variant in ("problem", "referral"):
+        lows[variant], _ = experiments.diff_confint(trials.loc[variant, "successes"], trials.loc[variant, "sent"],
+                                                    trials.loc["permission", "successes"], trials.loc["permission", "sent"])
+    assert lows["problem"] > 0.01 and abs(lows["referral"]) < 0.005
+    vs_permission = experiments.pairwise_tests(trials, control="permission")
+    assert 0.03 < vs_permission.loc["referral vs permission", "p_holm"] < 0.05
+    assert experiments.pairwise_tests(trials).loc["referral vs permission", "p_holm"] > 0.05
+    # встреча-знакомство BDR: SQL становится меньшая часть, сделок на назначенную встречу — около пятой части
+    outbound_ids = leads.loc[leads["channel"] == "outbound", "lead_id"]
+    held = acts.loc[acts["type"].eq("meeting") & acts["outcome"].eq("held") & acts["lead_id"].isin(outbound_ids), "lead_id"]
+    assert 0.2 < leads.set_index("lead_id").loc[held.unique(), "sql_date"].notna().mean() < 0.4
+    # 10 минут на касание — с запасом: по дневному отчёту BDR тратит на касание меньше
+    daily = table("rep_daily_activity").merge(reps[["rep_id", "role"]], on="rep_id")
+    bdr = daily[daily["role"] == "BDR"]
+    assert 8 * 60 / (bdr["calls"] + bdr["emails"] + bdr["messages"]).mean() < ex.MINUTES_PER_TOUCH
     # «все звонки с проблемы» дают больше встреч, чем нынешнее чередование
     calls_2025 = sales_scripts.opener_table(acts, *course.YEAR_2025)
     assert calls_2025["connected"].sum() * trials.loc["problem", "rate"] > calls_2025["meetings"].sum()
     # кривая по всем лидам — горб с вершиной на 3–4-м касании и всплеском на последнем
     all_curve = sales_scripts.touch_curve(acts)
     assert all_curve["reply_rate"].idxmax() in (3, 4)
-    assert all_curve["reply_rate"].iloc[-1] > all_curve["reply_rate"].iloc[-2]
+    assert all_curve["reply_rate"].iloc[-1] >= all_curve["reply_rate"].iloc[-2]  # падение останавливается
     # каждое касание исходящей цепочки окупается и по нижней границе интервала
     out = _outbound_curve()
     lo, _ = proportion_confint(out["meetings"], out["leads"], method="wilson")

@@ -136,9 +136,9 @@ q2 = Exercise(
                 hint="Это p-value общего хи-квадрата: «различаются ли варианты хоть где-то». Нужен ответ про одну пару — "
                 "проблема против рекомендации — с поправкой Холма."),
     ],
-    correct_message="Поправленное p-value меньше 0,05, но с небольшим запасом; Бонферрони в этом месте дал бы «не "
-    "значимо». Вывод для отдела: «проблема» лучше «разрешения» уверенно, лучше «рекомендации» — скорее да, но стоит "
-    "продолжить сбор данных.",
+    correct_message="Поправленное p-value больше 0,05: различие «проблемы» и «рекомендации» не значимо ни по Холму, ни "
+    "тем более по Бонферрони (Холм никогда не строже Бонферрони), хотя без поправки p-value почти на границе. Вывод для "
+    "отдела: «проблема» лучше «разрешения» уверенно, лучше ли она «рекомендации» — пока неизвестно: продолжайте тест.",
 )
 
 
@@ -360,6 +360,17 @@ def _email_replies_only() -> pd.DataFrame:
                          "meeting_rate": frame["m"] / frame["leads"]})
 
 
+def _rows_as_touches() -> pd.DataFrame:
+    """Доли — среднее по строкам: перезвоны в тот же день считаются отдельными касаниями."""
+    acts = table("activities")
+    out_ids = table("leads").loc[table("leads")["channel"].eq("outbound"), "lead_id"]
+    t = acts[acts["touch_number"].notna() & acts["lead_id"].isin(out_ids)]
+    frame = t.assign(r=t["outcome"].isin(sales_scripts.RESPONSE_OUTCOMES), m=t["outcome"].eq("meeting_booked")).groupby(
+        "touch_number").agg(leads=("lead_id", "nunique"), reply_rate=("r", "mean"), meeting_rate=("m", "mean"))
+    frame.index = frame.index.astype("int64")
+    return frame
+
+
 q4 = Exercise(
     id="ch03.scripts.q4",
     title="Отклик по номеру касания",
@@ -369,8 +380,9 @@ q4 = Exercise(
     hints=[
         "Оставьте касания с номером (touch_number не пуст) по исходящим лидам: lead_id из leads с channel == 'outbound'. "
         "Отклик — outcome из sales_scripts.RESPONSE_OUTCOMES, встреча — 'meeting_booked'.",
-        "Сгруппируйте по touch_number: leads — число лидов (lead_id.nunique()), reply_rate и meeting_rate — доли от "
-        "лидов, дошедших до этого касания (не от всех, кто начал цепочку).",
+        "Сгруппируйте по touch_number: leads — число лидов (lead_id.nunique()), reply_rate и meeting_rate — число "
+        "откликов и встреч, делённое на число лидов, дошедших до этого касания (не на всех, кто начал цепочку, и не на "
+        "число строк: перезвоны в тот же день — строки с тем же touch_number).",
     ],
     mistakes=[
         Mistake(name="all_channels", value=lambda: _curve(channel=None)[CURVE_COLUMNS],
@@ -382,6 +394,10 @@ q4 = Exercise(
             hint="Отклик поделён на всех, кто начал цепочку. Но до восьмого касания доходят не все: кто ответил отказом или "
             "назначил встречу, из цепочки выбыл. Делите на лидов, дошедших до этого касания.",
         ),
+        Mistake(name="rows_as_touches", value=_rows_as_touches,
+                hint="Доли посчитаны как среднее по строкам. Но у холодного звонка недозвоны и перезвон в тот же день — "
+                "несколько строк с одним touch_number: это одно касание. Делите число откликов и встреч на число лидов, "
+                "дошедших до касания (lead_id.nunique()), а не на число строк."),
         Mistake(name="email_only", value=_email_replies_only,
                 hint="Откликом посчитаны только ответы на письма и в мессенджерах. Разговор по телефону — тоже отклик: "
                 "'connected', 'not_interested' и 'meeting_booked' у звонков."),
