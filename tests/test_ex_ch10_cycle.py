@@ -103,6 +103,9 @@ def test_logrank_public_sector_claims():
         assert med[True] > med[False], seg
         p[seg] = cycle.logrank(part["duration_days"], part["closed"], part["public"])["pvalue"]
     assert p["smb"] < 0.05 and p["enterprise"] > 0.05
+    o = table("opportunities").merge(table("accounts")[["account_id", "industry"]], on="account_id")
+    size = o.groupby([o["segment"], o["industry"].eq("public_sector")])["amount_rub"].median().unstack()
+    assert (size.loc[["smb", "mid_market"], True] > size.loc[["smb", "mid_market"], False]).all(), "госсектор в SMB и mid-market чуть крупнее"
 
 
 def test_enterprise_bottleneck_is_a_tie():
