@@ -1,9 +1,10 @@
 """Раздел 10.3: ошибки, которые ловятся не значением, а признаком ответа."""
 
+import pandas as pd
 
 from salesbook.exercises import ch10_cycle as ex
 from salesbook.exercises import table
-from salesbook.toolkit import course, cycle
+from salesbook.toolkit import course, cycle, kpi
 
 
 def test_bottleneck_choice_and_its_mistakes():
@@ -29,9 +30,89 @@ def test_censoring_changes_the_answer():
     assert km > naive, "Каплан — Мейер должен дать более длинный цикл, чем медиана закрытых"
 
 
-def test_historical_method_wins_backtest():
-    bt = cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, course.H2_2025[1])
-    assert abs(bt.loc["historical", "error"]) < abs(bt.loc["crm", "error"])
+def test_backtests_overforecast_and_crm_errs_less_on_every_cutoff():
+    o, st = table("opportunities"), table("opportunity_stages")
+    cutoffs = list(ex.PAST_CUTOFFS) + [(course.AS_OF_MID_2025, course.DATA_END)]
+    for cut, end in cutoffs:
+        bt = cycle.forecast_backtest(o, st, cut, end)
+        assert (bt["error"] > 0).all(), f"на {cut} все прогнозы выше факта"
+        assert bt.loc["crm", "error"] < bt.loc["historical", "error"], cut
+        assert bt.loc["pipeline", "forecast_rub"] > 4 * bt.loc["pipeline", "actual_rub"]
+    assert ex.best_past_method() == "crm"
+    assert abs(ex.q7.expected_value() / ex.q7.mistake_value("other_method") - 1) > 0.1
+
+
+def test_crm_lower_than_history_early_close_late():
+    o, st = table("opportunities"), table("opportunity_stages")
+    hist = cycle.historical_stage_win_rates(o, st, course.AS_OF_MID_2025)
+    crm = pd.Series(cycle.CRM_STAGE_PROBABILITIES)
+    assert (crm[["discovery", "demo"]] < hist[["discovery", "demo"]]).all()
+    assert ((crm[["proposal", "negotiation"]] - hist[["proposal", "negotiation"]]).abs() < 0.05).all()
+
+
+def test_censoring_bias_of_stage_rates():
+    """Закрытые к срезу — в основном SMB; рубли пайплайна — mid-market и enterprise; win rate падает с сегментом."""
+    o, st = table("opportunities"), table("opportunity_stages")
+    cut = pd.Timestamp(course.AS_OF_MID_2025)
+    closed = o[o["close_date"].notna() & (o["close_date"] <= cut)]
+    assert closed["segment"].value_counts(normalize=True)["smb"] > 0.5
+    pipe = cycle.pipeline_forecast(o, st, cut, cycle.CRM_STAGE_PROBABILITIES)
+    assert pipe.loc[pipe["segment"].ne("smb"), "amount_rub"].sum() / pipe["amount_rub"].sum() > 0.9
+    wr = kpi.win_rate(o, *course.HISTORY, by="segment")
+    assert wr["smb"] > wr["mid_market"] > wr["enterprise"]
+
+
+def test_new_deals_give_most_h2_wins():
+    wins = kpi.won_deals(table("opportunities"), *course.H2_2025)
+    assert wins.loc[wins["created_date"] > course.AS_OF_MID_2025, "amount_rub"].sum() / wins["amount_rub"].sum() > 0.5
+
+
+def test_larger_deals_take_longer_and_calendar_pull():
+    won = kpi.won_deals(table("opportunities"), *course.HISTORY)
+    won = won.assign(cycle_days=kpi.cycle_days(won))
+    half = won.groupby("segment")["amount_rub"].transform(lambda a: pd.qcut(a, 2, labels=False))
+    med = won.groupby([won["segment"], half])["cycle_days"].median().unstack()
+    assert (med[1] > med[0]).all()
+    month = won["close_date"].dt.month.value_counts(normalize=True)
+    assert month[[3, 6, 9, 12]].sum() > 0.38 and month[12] == month.max() and month[1] == month.min()
+
+
+def test_km_closer_to_truth_than_naive_answers():
+    o = table("opportunities")
+    now_all = cycle.durations_as_of(o, course.AS_OF_MID_2025, created_from=course.H1_2025[0])
+    later_all = cycle.durations_as_of(o, course.DATA_END, created_from=course.H1_2025[0], created_to=course.AS_OF_MID_2025)
+    for seg in course.SEGMENTS:
+        now, later = now_all[now_all["segment"].eq(seg)], later_all[later_all["segment"].eq(seg)]
+        truth = cycle.km_median(later["duration_days"], later["closed"])
+        km = cycle.km_median(now["duration_days"], now["closed"])
+        naive = [now.loc[now["closed"], "duration_days"].median(), now["duration_days"].median()]
+        assert all(abs(km - truth) <= abs(n - truth) for n in naive), seg
+        if seg != "enterprise":
+            assert abs(km - truth) <= 3, seg
+    ent = now_all[now_all["segment"].eq("enterprise")]
+    assert 0.5 <= ent["closed"].mean() < 0.75 and len(ent) < 40
+
+
+def test_logrank_public_sector_claims():
+    deals = cycle.durations_as_of(table("opportunities"), course.DATA_END).merge(table("accounts")[["account_id", "industry"]], on="account_id")
+    deals["public"] = deals["industry"].eq("public_sector")
+    p = {}
+    for seg in course.SEGMENTS:
+        part = deals[deals["segment"].eq(seg)]
+        med = {flag: cycle.km_median(g["duration_days"], g["closed"]) for flag, g in part.groupby("public")}
+        assert med[True] > med[False], seg
+        p[seg] = cycle.logrank(part["duration_days"], part["closed"], part["public"])["pvalue"]
+    assert p["smb"] < 0.05 and p["enterprise"] > 0.05
+    o = table("opportunities").merge(table("accounts")[["account_id", "industry"]], on="account_id")
+    size = o.groupby([o["segment"], o["industry"].eq("public_sector")])["amount_rub"].median().unstack()
+    assert (size.loc[["smb", "mid_market"], True] > size.loc[["smb", "mid_market"], False]).all(), "госсектор в SMB и mid-market чуть крупнее"
+
+
+def test_enterprise_bottleneck_is_a_tie():
+    from statsmodels.stats.proportion import proportions_ztest
+    conv = cycle.stage_conversion(cycle.stage_history(table("opportunity_stages"), table("opportunities"))).loc["enterprise"]
+    _, p = proportions_ztest(conv.loc[["demo", "proposal"], "advanced"].to_numpy(), conv.loc[["demo", "proposal"], "decided"].to_numpy())
+    assert p > 0.05
 
 
 def test_velocity_table_accepts_key_as_column():

@@ -1,9 +1,12 @@
 """Раздел 10.1: ошибки, которые ловятся не значением, а признаком ответа."""
 
+import pandas as pd
 import pytest
 
 from salesbook.exercises import ch10_kpi as ex
+from salesbook.exercises import table
 from salesbook.runtime.checks import ___
+from salesbook.toolkit import course, kpi
 
 
 def test_bad_kpi_is_calls_and_other_options_are_explained():
@@ -46,10 +49,69 @@ def test_team_table_accepts_key_as_column():
     assert ex.q2.check(reversed_rows).passed
 
 
-def test_okr_decision_is_below_bonus_threshold():
+def test_okr_decision_is_red_and_only_bookings_moved():
+    t = ex._okr_actuals()
+    assert (t["target"] - t["baseline"]).gt(0).tolist() == [True, True, False, True], "цикл — единственная цель «вниз»"
+    scores = pd.Series(kpi.score_key_result(t["actual"], t["target"], t["baseline"]), index=t.index)
+    assert 0 < scores["bookings_rub"] < 0.3, "новый ACV вырос, но прошёл малую часть пути"
+    assert (scores[["nrr", "cycle_days", "win_rate"]] == 0).all(), "NRR, цикл и win rate откатились от базы"
     score = ex.q8.expected_value()
-    assert 0 < score < 0.7
-    assert "жёлт" in ex.q8.correct_message
+    assert 0 < score < 0.3 and kpi.okr_zone(score) == "red"
+    assert "красн" in ex.q8.correct_message
+    for name in ("not_clipped", "share_of_target", "down_as_up"):
+        assert abs(ex.q8.mistake_value(name) - score) > 0.05, name
+
+
+def _year_tree(year):
+    return kpi.bookings_drivers(table("activities"), table("leads"), table("opportunities"), *course.YEARS[year])
+
+
+def test_tree_growth_is_bought_by_volume():
+    c24, c25 = _year_tree(2024), _year_tree(2025)
+    assert c25["touches"] > 1.2 * c24["touches"] and c25["opportunities"] > 1.15 * c24["opportunities"]
+    assert abs((c25["bookings_rub"] / c25["won"]) / (c24["bookings_rub"] / c24["won"]) - 1) < 0.05, "средний ACV почти не изменился"
+    assert c25["won"] / c25["closed"] < c24["won"] / c24["closed"], "win rate снизился"
+    assert c25["bookings_rub"] > c24["bookings_rub"]
+
+
+def test_activity_claims_by_role():
+    reps = table("reps")
+    funnel = kpi.activity_funnel(table("activities"), *course.YEAR_2025, table("leads"))
+    by_role = funnel.groupby(funnel.index.map(reps.set_index("rep_id")["role"]))[["touches", "meetings_held", "sqls"]].sum()
+    per_meeting = by_role["touches"] / by_role["meetings_held"]
+    per_sql = by_role["touches"] / by_role["sqls"]
+    assert 2 < per_meeting["BDR"] / per_meeting["SDR"] < 6, "в несколько раз, не на порядок"
+    assert per_sql["BDR"] / per_sql["SDR"] > 8, "на SQL — на порядок больше"
+    assert 0.2 < by_role.loc["BDR", "sqls"] / by_role.loc["BDR", "meetings_held"] < 0.4
+    assert by_role.loc["SDR", "sqls"] == by_role.loc["SDR", "meetings_held"]
+    daily = table("rep_daily_activity")
+    daily = daily[daily["date"].between(*course.YEAR_2025)]
+    attempts = daily[["calls", "emails", "messages"]].sum(axis=1)
+    assert 60 < attempts.mean() < 110
+    assert by_role["touches"].sum() / attempts.sum() < 0.25, "касания по лидам CRM — малая часть всех попыток"
+
+
+def test_quota_attainment_claims():
+    teams = kpi.quota_attainment(table("opportunities"), table("reps"), *course.YEAR_2025, by="team")
+    no_ramp = kpi.quota_attainment(table("opportunities"), table("reps"), *course.YEAR_2025, by="team", ramp=False)
+    assert (no_ramp["attainment"] < teams["attainment"]).all()
+    assert teams["attainment"].max() < 0.7
+    assert teams["attainment"].idxmin() == "smb" and teams.loc["smb", "attainment"] < 0.3
+
+
+def test_retention_claims_by_segment():
+    mrr, accounts = table("mrr"), table("accounts")
+    ret = {s: kpi.revenue_retention(mrr, course.DECEMBER_2024, course.DECEMBER_2025, accounts, s) for s in course.SEGMENTS}
+    assert ret["smb"]["nrr"] > 1 and ret["mid_market"]["nrr"] > 1
+    assert ret["smb"]["grr"] < ret["mid_market"]["grr"] - 0.05
+    assert ret["enterprise"]["nrr"] < 1 and ret["enterprise"]["customers"] <= 15
+    start = mrr[mrr["month"].eq(course.DECEMBER_2024) & mrr["account_id"].isin(accounts.loc[accounts["segment"].eq("enterprise"), "account_id"])]
+    assert start["mrr_rub"].max() / start["mrr_rub"].sum() > 0.08, "один клиент enterprise — около десятка пунктов NRR"
+
+
+def test_magic_number_above_scale_median_in_most_quarters():
+    mn = kpi.magic_number(kpi.quarterly_revenue(table("mrr")), kpi.quarterly_sm_expense(table("marketing_spend"), table("sm_costs"))).loc["2024Q1":]
+    assert (mn > 0.7).mean() > 0.5
 
 
 def test_quiz_feedback_on_every_option():

@@ -230,9 +230,23 @@ q6 = Exercise(
 # ---------------------------------------------------------------------------
 
 
+#: Прошлые даты среза и конец горизонта: их бэктест известен уже 30.06.2025.
+PAST_CUTOFFS = (("2024-06-30", course.YEAR_2024[1]), (course.YEAR_2024[1], course.H1_2025[1]))
+
+
 @lru_cache(maxsize=1)
 def _backtest() -> pd.DataFrame:
     return cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, course.H2_2025[1])
+
+
+def past_errors() -> pd.DataFrame:
+    """Ошибки прогнозов (прогноз / факт − 1) на прошлых датах среза: строки — даты, столбцы — методы."""
+    o, st = table("opportunities"), table("opportunity_stages")
+    return pd.DataFrame({cut: cycle.forecast_backtest(o, st, cut, end)["error"] for cut, end in PAST_CUTOFFS}).T
+
+
+def best_past_method() -> str:
+    return str(past_errors()[["crm", "historical"]].abs().mean().idxmin())
 
 
 def _lookahead_forecast() -> float:
@@ -244,19 +258,23 @@ def _all_h2_wins() -> float:
     return float(kpi.won_deals(_opps(), *course.H2_2025)["amount_rub"].sum())
 
 
+def _other_method() -> str:
+    return "historical" if best_past_method() == "crm" else "crm"
+
+
 q7 = Exercise(
     id="ch10.cycle.q7",
     title="Прогноз на II полугодие: какой метод выбрать",
     var="h2_forecast",
-    expected=lambda: float(_backtest().loc["historical", "forecast_rub"]),
+    expected=lambda: float(_backtest().loc[best_past_method(), "forecast_rub"]),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Посчитайте оба прогноза на 30.06.2025 — по вероятностям CRM (cycle.CRM_STAGE_PROBABILITIES) и по исторической конверсии стадий (cycle.historical_stage_win_rates на ту же дату) — и сравните с фактом: cycle.forecast_backtest.",
-        "В ответ запишите прогноз того метода, чья ошибка в бэктесте меньше по модулю, в рублях.",
+        "Сначала бэктесты на прошлых датах: cycle.forecast_backtest(opps, stages, '2024-06-30', '2024-12-31') и cycle.forecast_backtest(opps, stages, '2024-12-31', '2025-06-30'). Их результат известен уже 30.06.2025.",
+        "Выберите метод (crm или historical) с меньшей средней ошибкой по модулю на этих двух датах и посчитайте его прогноз на 30.06.2025: cycle.pipeline_forecast(opps, stages, course.AS_OF_MID_2025, вероятности)['expected_rub'].sum().",
     ],
     mistakes=[
-        Mistake(name="crm", value=lambda: float(_backtest().loc["crm", "forecast_rub"]),
-                hint="Это прогноз по вероятностям CRM. Сравните его ошибку в бэктесте с ошибкой прогноза по исторической конверсии: «вероятности на глаз» у нас систематически занижены."),
+        Mistake(name="other_method", value=lambda: float(_backtest().loc[_other_method(), "forecast_rub"]),
+                hint="Это прогноз метода, который на прошлых датах среза ошибся сильнее. Сравните средние ошибки по модулю на 30.06.2024 и 31.12.2024: конверсия по сделкам, закрытым к дате среза, — это в основном быстрые мелкие сделки, и она завышает шансы крупного пайплайна."),
         Mistake(name="unweighted", value=lambda: float(_backtest().loc["pipeline", "forecast_rub"]),
                 hint="Это весь открытый пайплайн без весов. Выигрывается только часть сделок — прогноз должен учитывать вероятность по стадии."),
         Mistake(name="lookahead", value=_lookahead_forecast,
@@ -264,7 +282,7 @@ q7 = Exercise(
         Mistake(name="all_h2_wins", value=_all_h2_wins,
                 hint="Это все выигрыши II полугодия, включая сделки, созданные после 30.06. Прогноз по пайплайну обещает только сделки, которые уже были в воронке на дату среза."),
     ],
-    correct_message="Верно: прогноз по исторической конверсии промахнулся меньше. Не забудьте: это только существующий пайплайн — примерно половину выигрышей II полугодия дали сделки, созданные после 30.06, их прогнозируют отдельно, по темпу создания сделок.",
+    correct_message="Верно: метод выбран по прошлым бэктестам, а не по будущему, которое прогнозируем. Проверка задним числом на 31.12.2025 этот выбор подтверждает, но и этот прогноз выше факта. И помните: это только существующий пайплайн — большую часть выигрышей II полугодия дали сделки, созданные после 30.06, их прогнозируют отдельно, по темпу создания сделок.",
 )
 
 # ---------------------------------------------------------------------------
