@@ -89,25 +89,27 @@ def test_claims_about_margin_and_churn(data):
     overall = retention.churn_rates(data["mrr"], *course.YEARS_2024_2025).iloc[0]
     assert overall["revenue_churn"] < overall["logo_churn"]  # «отток выручки ниже лого-оттока»
     seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
-    assert seg.loc["smb", "logo_churn"] > seg.loc["mid_market", "logo_churn"] > seg.loc["enterprise", "logo_churn"]
-    # «наш SMB теряет около 30 % клиентов в год»
-    assert 0.25 < unit_economics.annual_from_monthly_churn(seg.loc["smb", "logo_churn"]) < 0.35
+    assert seg["logo_churn"].idxmax() == "smb"
+    # «наш SMB теряет около 10 % клиентов в год — ближе к медианам опросов; mid-market — ещё реже»
+    annual = seg["logo_churn"].map(unit_economics.annual_from_monthly_churn)
+    assert 0.07 < annual["smb"] < 0.14 and annual["mid_market"] < annual["smb"] / 2
     # «во всех трёх сегментах чистый отток выручки ниже лого-оттока»
     assert (seg["net_revenue_churn"] < seg["logo_churn"]).all()
-    # «у enterprise ушли двое клиентов за три года»; «полтора десятка лет»
-    assert data["customers"].groupby("segment")["churned"].sum()["enterprise"] == 2
-    assert 150 < 1 / seg.loc["enterprise", "logo_churn"] < 200
+    # «у enterprise ушли единицы клиентов»; «mid-market платит в среднем несколько десятков лет, по единицам уходов»
+    assert data["customers"].groupby("segment")["churned"].sum()["enterprise"] <= 3
+    assert seg.loc["mid_market", "churned"] <= 6 and 1 / seg.loc["mid_market", "logo_churn"] / 12 > 20
 
 
 def test_claims_about_exercise_messages(data):
-    # q1: «больше четверти»; q3: «около шести лет»; q4: «каждый десятый»
-    assert 0.25 < ex.q1.expected_value() < 0.34 and ex.q1.mistake_value("monthly") < 0.03
+    # q1: «годовой почти равен 12 × месячному»; q3: «десятки лет»; q4: «несколько процентов»
+    rates = retention.churn_rates(data["mrr_seg"], *course.YEAR_2025, by="segment")
+    assert ex.q1.expected_value() < 0.13 and 12 * rates.loc["smb", "logo_churn"] - ex.q1.expected_value() < 0.01
     churn_mid = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment").loc["mid_market", "logo_churn"]
-    assert 60 < 1 / churn_mid < 84
-    assert 0.08 < ex.q4.expected_value() < 0.13
-    # q2: «в SMB и enterprise отток выручки выше лого-оттока»
+    assert 1 / churn_mid > 240
+    assert 0.02 < ex.q4.expected_value() < 0.08
+    # q2: «во всех трёх сегментах отток выручки выше лого-оттока»
     churn = ex.q2.expected_value()
-    assert (churn.loc[["smb", "enterprise"], "revenue_churn"] > churn.loc[["smb", "enterprise"], "logo_churn"]).all()
+    assert (churn["revenue_churn"] > churn["logo_churn"]).all()
 
 
 def test_claims_about_cohorts(data):
@@ -115,13 +117,16 @@ def test_claims_about_cohorts(data):
     assert cohorts.groupby("cohort")["customers"].first().iloc[0] == 2   # «у первой когорты всего два клиента»
     seg_cohorts = retention.cohort_table(data["mrr_seg"], by="segment")
     sizes = seg_cohorts[seg_cohorts["segment"] == "enterprise"].groupby("cohort")["customers"].first()
-    assert sizes.max() <= 6                                              # «в когортах по 1–6 клиентов»
+    assert sizes.max() <= 6                                              # «кривые enterprise короткие и ломаные»
     curves = retention.pooled_curve(seg_cohorts, by="segment", min_cohorts=3)
-    for segment in ("mid_market", "enterprise"):                         # «выручка держится около первого месяца»
-        assert curves.loc[(segment, 12), "revenue_retention"] > 0.9
-        assert curves.loc[(segment, 12), "logo_retention"] < curves.loc[(segment, 12), "revenue_retention"]
-    smb = curves.loc["smb"]                                              # «в SMB падают обе линии, выручка медленнее»
-    assert smb.loc[24, "revenue_retention"] < 0.8 and smb.loc[24, "logo_retention"] < smb.loc[24, "revenue_retention"]
+    for segment in ("smb", "mid_market"):                                # «выручка выше первого месяца, клиентов меньше»
+        for age in (12, 24):
+            assert curves.loc[(segment, age), "revenue_retention"] > 1
+            assert curves.loc[(segment, age), "logo_retention"] < 1
+    logo = retention.retention_matrix(retention.cohort_table(data["mrr"], freq="Q"), "logo")
+    drop = (logo[9] - logo[12]).dropna()                                 # «переход от 9 к 12 месяцам»
+    between = (logo[6] - logo[9]).dropna()
+    assert drop.mean() > 3 * between.mean()
 
 
 def test_claims_about_heterogeneity(data):
@@ -131,8 +136,8 @@ def test_claims_about_heterogeneity(data):
     assert (weights / seg["logo_churn"]).sum() > 1.1 / overall["logo_churn"]
     mix = retention.survivor_mix(data["customers"], "segment", max_age=24)
     smb = mix[mix["segment"] == "smb"].set_index("age")
-    assert smb.loc[24, "alive_share"] < smb.loc[24, "came_share"] - 0.05   # SMB среди выживших меньше
-    assert smb.loc[0, "alive_share"] - smb.loc[24, "alive_share"] > 0.05
+    shift = smb.loc[24, "came_share"] - smb.loc[24, "alive_share"]
+    assert 0 < shift < 0.06                                               # «сдвиг небольшой»
 
 
 def test_claims_about_lifecycle_stages(data):
@@ -145,10 +150,12 @@ def test_claims_about_lifecycle_stages(data):
             part = curve.loc[list(ages)]
             return part["lost"].sum() / part["at_risk"].sum()
 
-        onboarding, first_year, renewal, second_year = rate(range(1, 4)), rate(range(4, 12)), rate([12]), rate(range(13, 24))
-        assert onboarding > first_year
-        assert renewal > 2 * max(first_year, second_year)
-        assert second_year > first_year
+        between = max(rate(range(1, 12)), rate(range(13, 24)))
+        assert rate([12]) > 5 * between and rate([24]) > 3 * between   # «почти весь отток — в месяцы продления»
+        if segment == "smb":                                            # «второе продление мягче, но уходов единицы»
+            assert rate([24]) < rate([12]) and curve.loc[24, "lost"] <= 5
+        else:
+            assert rate([24]) > 0.5 * rate([12])                        # «в mid-market не отличить»
 
 
 def test_claims_about_sbg_on_company_data(data):
@@ -166,7 +173,7 @@ def test_claims_about_sbg_on_company_data(data):
     sub_fit = retention.fit_sbg(subs["periods"], subs["churned"])
     assert not sub_fit.at_bound and sub_fit.polarization > 0.2
     curve = retention.survival_curve(subs["periods"], subs["churned"])
-    assert 0.55 < 1 - curve.loc[1, "hazard"] < 0.65               # «первое продление — около 60 %»
+    assert 0.5 < 1 - curve.loc[1, "hazard"] < 0.6                 # квиз: «первое продление — чуть больше половины»
     assert 1 - curve.loc[10, "hazard"] > 0.9                       # «десятое — больше 90 %»
     constant = curve["lost"].iloc[1:].sum() / curve["at_risk"].iloc[1:].sum()
     assert sub_fit.expected_periods(60) > 1.3 * (1 - (1 - constant) ** 60) / constant  # постоянный отток занижает LTV
@@ -198,13 +205,13 @@ def test_claims_about_segment_ltv(data):
 def test_claims_about_b2c(data):
     purchases, users, cogs = data["b2c_purchases"], data["users"], data["cogs"]
     b2c_gm = retention.gross_margin(cogs, retention.b2c_revenue(purchases), *course.YEARS_2024_2025, business_line="b2c")
-    assert 0.65 < b2c_gm < 0.72                                        # «маржа ≈ 69 %»
+    assert 0.78 < b2c_gm < 0.88                                        # маржа B2C в тексте — из данных
     c = retention.b2c_cohorts(users, purchases)
     c["revenue"] = c["revenue_per_user_cum"] * c["users"]
     c["payers"] = c["payers_share_cum"] * c["users"]
     pooled = c.groupby("age")[["revenue", "payers", "users"]].sum()
     payers = pooled["payers"] / pooled["users"]
-    assert 0.09 < payers[24] < 0.13                                    # «платят 11 % зарегистрированных»
+    assert payers[24] < 0.1                                            # квиз: «платит меньше десятой части»
     assert payers[24] - payers[3] < 0.02                               # «доля платящих потом почти не растёт»
     spend = data["marketing_spend"]
     cost = spend.loc[(spend["business_line"] == "b2c") & (spend["month"].dt.year == 2024), "spend_rub"].sum()

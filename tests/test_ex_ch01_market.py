@@ -19,8 +19,53 @@ def test_win_rate_table_accepts_key_as_column_and_any_order():
 
 
 def test_fresh_cohort_looks_worse_for_long_cycles():
-    all_years = market.win_rates(table("opportunities"), "segment")["win_rate"]
-    assert ex.q1.expected_value().loc["enterprise", "win_rate"] < all_years["enterprise"]
+    """«В SMB и mid-market свежий win rate ниже; в enterprise открыта больше трети сделок 2025 года»."""
+    opps = table("opportunities")
+    all_years = market.win_rates(opps, "segment")["win_rate"]
+    fresh = ex.q1.expected_value()["win_rate"]
+    assert (fresh[["smb", "mid_market"]] < all_years[["smb", "mid_market"]]).all()
+    created_2025 = opps[opps["created_date"].dt.year == 2025]
+    open_share = created_2025["outcome"].eq("open").groupby(created_2025["segment"]).mean()
+    assert open_share["enterprise"] > 1 / 3 and open_share.idxmax() == "enterprise"
+
+
+def test_claims_about_segments_and_competitors():
+    opps, accounts, mrr = table("opportunities"), table("accounts"), table("mrr")
+    seg = market.segment_metrics(opps, accounts, mrr, by="segment")["win_rate"]
+    assert seg["smb"] > seg["mid_market"] > seg["enterprise"]          # «win rate падает с размером»
+    cells = market.segment_metrics(opps, accounts, mrr)
+    assert cells["win_rate"].idxmax() == ("enterprise", "healthcare")  # «самая яркая ячейка»
+    assert cells.loc[("enterprise", "healthcare"), "closed_deals"] < market.MIN_DEALS
+    ranked = market.icp_score(cells)
+    assert ranked.index[0] == ("smb", "public_sector")                  # «первое место — SMB в госсекторе»
+    assert (ranked[ranked["enough_data"]].head(7).index.get_level_values(0) == "mid_market").sum() >= 5
+    assert not ranked.loc["enterprise", "enough_data"].any()            # «крупный весь не ранжирован»
+    closed = opps[opps["outcome"].isin(["won", "lost"])]
+    assert "globalitsm" not in set(closed["competitor"].dropna())       # ушёл с рынка
+    wl = market.competitor_win_loss(opps)
+    vs = market.compare_to_base(wl)
+    assert wl.loc["etalonitsm", "win_rate"] < wl.loc["none", "win_rate"] and vs.loc["etalonitsm", "p_holm"] > 0.05
+    assert vs.loc["servicebox", "p_holm"] < 0.05 and wl.loc["opendesk", "win_rate"] > wl.loc["none", "win_rate"]
+    ent = closed[closed["segment"] == "enterprise"].assign(competitor=lambda d: d["competitor"].fillna("none"))
+    pair = market.win_rates(ent[ent["competitor"].isin(["etalonitsm", "none"])], "competitor")
+    assert pair.loc["etalonitsm", "win_rate"] < 0.6 * pair.loc["none", "win_rate"]
+    assert market.compare_to_base(pair).loc["etalonitsm", "p_value"] > 0.05   # «вдвое ниже, но не доказано»
+    lost = closed[(closed["outcome"] == "lost") & closed["competitor"].notna()]
+    price = pd.crosstab(lost["competitor"], lost["loss_reason"], normalize="index")["price"]
+    assert set(price.nlargest(2).index) == {"etalonitsm", "servicebox"}  # «чаще проигрываем по цене»
+    assert (ent["replaced_system"] == "globalitsm").mean() >= ent["replaced_system"].fillna("none").value_counts(normalize=True).max() - 1e-9
+
+
+def test_claims_about_willingness_to_pay():
+    """«Внутри сегмента клиенты называют цену около прайса и выше потенциальных, потенциальные — ниже прайса»."""
+    respondents = table("survey_responses").drop_duplicates("respondent_id")
+    wtp = respondents.pivot_table(index="segment", columns="relationship", values="wtp_rub", aggfunc="median")
+    price = pd.Series(market.LIST_PRICE_2025)
+    assert (wtp["customer"] > wtp["prospect"]).all()
+    assert (wtp["prospect"] < price[wtp.index]).all()
+    assert ((wtp["customer"] / price[wtp.index] - 1).abs() < 0.15).all()
+    pooled = respondents.groupby("relationship")["wtp_rub"].median()
+    assert pooled["customer"] - pooled["prospect"] < (wtp["customer"] - wtp["prospect"]).min()
 
 
 # --- 3. ICP ------------------------------------------------------------------

@@ -22,7 +22,7 @@ from salesbook.toolkit import acquisition, course, market
 SECTION = "ch01.market"
 TITLE = "1.2. Анализ рынка и целевая аудитория"
 
-CFO_WEIGHTS = {"win_rate": 0.2, "median_acv": 0.2, "median_cycle_days": 0.1, "monthly_churn": 0.5}
+CFO_WEIGHTS = {"win_rate": 0.1, "median_acv": 0.4, "median_cycle_days": 0.1, "monthly_churn": 0.4}
 CELLS = [f"{s}/{i}" for s in course.SEGMENTS for i in schemas.INDUSTRIES]
 
 
@@ -74,8 +74,9 @@ q1 = Exercise(
         Mistake(name="won_to_lost", value=lambda: _segment_win_rate(odds=True),
                 hint="Вы разделили выигранные на проигранные — это шансы, а не доля. Делите на все закрытые сделки."),
     ],
-    correct_message="Верно. Сравните с win rate за три года: у enterprise по сделкам 2025 года он заметно ниже. Это не только рынок: "
-                    "длинные выигрышные сделки ещё открыты, а проигрыши закрываются быстрее — свежая когорта всегда выглядит хуже.",
+    correct_message="Верно. Сравните с win rate за три года: в SMB и mid-market по сделкам 2025 года он ниже. Это не только рынок: "
+                    "длинные выигрышные сделки ещё открыты, а проигрыши закрываются быстрее. В enterprise открыта больше трети сделок 2025 года — "
+                    "его свежий win rate держится на нескольких десятках закрытых сделок и ничего не говорит о годе целиком.",
 )
 
 # ---------------------------------------------------------------------------
@@ -169,7 +170,7 @@ q3 = Exercise(
     expected=lambda: _icp_top(),
     compare=CellChoice(),
     hints=[
-        "Передайте в market.icp_score таблицу cells и веса {'monthly_churn': 0.5, 'win_rate': 0.2, 'median_acv': 0.2, "
+        "Передайте в market.icp_score таблицу cells и веса {'monthly_churn': 0.4, 'median_acv': 0.4, 'win_rate': 0.1, "
         "'median_cycle_days': 0.1}; порог min_deals оставьте по умолчанию (30 закрытых сделок).",
         "Таблица отсортирована по баллу: первая строка — лучшая ячейка. Её индекс — пара (сегмент, отрасль); "
         "ответ — строка вида 'smb/logistics' ('/'.join(ranked.index[0])).",
@@ -178,7 +179,7 @@ q3 = Exercise(
         Mistake(name="small_sample", value=lambda: _wrong("small_sample"),
                 hint="У этой ячейки всего несколько закрытых сделок: высокий win rate на трёх сделках — случайность. Не отключайте порог min_deals."),
         Mistake(name="default_weights", value=lambda: _wrong("default_weights"),
-                hint="Это лидер при весах по умолчанию. Финансовый директор просит другие веса: удержание 0,5, win rate и ACV по 0,2, цикл 0,1."),
+                hint="Это лидер при весах по умолчанию. Финансовый директор просит другие веса: удержание и ACV по 0,4, win rate и цикл по 0,1."),
         Mistake(name="acv_only", value=lambda: _wrong("acv_only"),
                 hint="Это ячейка с самым большим чеком. Но ICP — это и вероятность выиграть, и скорость, и удержание: считайте балл по всем четырём метрикам."),
         Mistake(name="most_wins", value=lambda: _wrong("most_wins"),
