@@ -5,6 +5,7 @@ import pandas as pd
 from salesbook.exercises import ch10_cycle as ex
 from salesbook.exercises import table
 from salesbook.toolkit import course, cycle, kpi
+from salesbook.toolkit.course import SEGMENTS
 
 
 def test_bottleneck_choice_and_its_mistakes():
@@ -50,14 +51,21 @@ def test_crm_lower_than_history_early_close_late():
     assert ((crm[["proposal", "negotiation"]] - hist[["proposal", "negotiation"]]).abs() < 0.05).all()
 
 
-def test_censoring_bias_of_stage_rates():
-    """Закрытые к срезу — в основном SMB; рубли пайплайна — mid-market и enterprise; win rate падает с сегментом."""
+def test_forecast_overshoot_is_horizon_and_pooling():
+    """Пайплайн 30.06.2024: заметная доля выигрышей — после горизонта; против всех выигрышей
+    конверсия по сегментам точнее одной конверсии на все сегменты и почти попадает."""
     o, st = table("opportunities"), table("opportunity_stages")
-    cut = pd.Timestamp(course.AS_OF_MID_2025)
-    closed = o[o["close_date"].notna() & (o["close_date"] <= cut)]
-    assert closed["segment"].value_counts(normalize=True)["smb"] > 0.5
-    pipe = cycle.pipeline_forecast(o, st, cut, cycle.CRM_STAGE_PROBABILITIES)
-    assert pipe.loc[pipe["segment"].ne("smb"), "amount_rub"].sum() / pipe["amount_rub"].sum() > 0.9
+    cut, end = pd.Timestamp("2024-06-30"), pd.Timestamp("2024-12-31")
+    pipe = cycle.pipeline_forecast(o, st, cut, cycle.historical_stage_win_rates(o, st, cut))
+    won = pipe[pipe["outcome"].eq("won")]
+    ever, in_horizon = won["amount_rub"].sum(), won.loc[won["close_date"] <= end, "amount_rub"].sum()
+    assert 1 - in_horizon / ever > 0.15
+    by_seg = sum(cycle.pipeline_forecast(o[o["segment"] == s], st, cut,
+                                         cycle.historical_stage_win_rates(o[o["segment"] == s], st, cut))["expected_rub"].sum()
+                 for s in SEGMENTS)
+    pooled = pipe["expected_rub"].sum()
+    assert abs(by_seg / ever - 1) < abs(pooled / ever - 1)
+    assert abs(by_seg / ever - 1) < 0.15
     wr = kpi.win_rate(o, *course.HISTORY, by="segment")
     assert wr["smb"] > wr["mid_market"] > wr["enterprise"]
 
@@ -106,6 +114,7 @@ def test_logrank_public_sector_claims():
     o = table("opportunities").merge(table("accounts")[["account_id", "industry"]], on="account_id")
     size = o.groupby([o["segment"], o["industry"].eq("public_sector")])["amount_rub"].median().unstack()
     assert (size.loc[["smb", "mid_market"], True] > size.loc[["smb", "mid_market"], False]).all(), "госсектор в SMB и mid-market чуть крупнее"
+    assert size.loc["enterprise", True] < size.loc["enterprise", False], "в enterprise сделки госсектора мельче"
 
 
 def test_enterprise_bottleneck_is_a_tie():

@@ -268,11 +268,11 @@ _SUM_COLUMNS = ["customers_start", "churned", "mrr_start", "churn_rub", "contrac
 
 
 def churn_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Отток по месяцам: лого-отток, валовый и чистый отток выручки.
+    """Отток по месяцам: лого-отток, валовой и чистый отток выручки.
 
     Столбцы: ``customers_start`` (платили в прошлом месяце), ``churned`` (ушли в
     этом), ``mrr_start``, ``churn_rub``, ``contraction_rub``, ``expansion_rub``,
-    ``logo_churn`` = churned / customers_start, ``revenue_churn`` (валовый:
+    ``logo_churn`` = churned / customers_start, ``revenue_churn`` (валовой:
     (отток + сокращение) / MRR на начало), ``net_revenue_churn`` (за вычетом
     расширения; отрицательный — база растёт сама). Новые клиенты месяца в
     знаменатель не входят. ``by`` — столбец для разбивки (например, ``segment``).
