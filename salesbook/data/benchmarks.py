@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from salesbook.data import readme
 from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.load import DataError, load_all
 from salesbook.runtime.fmt import NBSP, number, pct
@@ -473,18 +474,9 @@ def markdown(rows: pd.DataFrame | None = None) -> str:
 
 def readme_block(text: str) -> str:
     """Часть README между метками ``<!-- benchmarks:start -->`` и ``<!-- benchmarks:end -->``."""
-    if README_START not in text or README_END not in text:
-        raise DataError(f"В README нет меток {README_START} и {README_END}.")
-    return text.split(README_START, 1)[1].split(README_END, 1)[0].strip("\n") + "\n"
+    return readme.block(text, README_START, README_END)
 
 
 def update_readme(path: str | Path = README_FILE, rows: pd.DataFrame | None = None) -> bool:
     """Переписать таблицы в README по данным. Возвращает True, если файл изменился."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    block = markdown(rows)
-    if readme_block(text) == block:
-        return False
-    head, rest = text.split(README_START, 1)
-    path.write_text(f"{head}{README_START}\n{block}{README_END}{rest.split(README_END, 1)[1]}", encoding="utf-8")
-    return True
+    return readme.write_block(path, README_START, README_END, markdown(rows))

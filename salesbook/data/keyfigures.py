@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from salesbook.data import readme
 from salesbook.data.generator.params import survey as survey_params
-from salesbook.data.load import TABLES, DataError, find_data_dir, load_all
+from salesbook.data.load import TABLES, find_data_dir, load_all
 from salesbook.runtime.fmt import NBSP, compact_rub, number, pct
 from salesbook.toolkit import acquisition, experiments, finance, kpi, meddic, retention, sales_scripts, unit_economics
 from salesbook.toolkit.course import DATA_END, DATA_START, PAID_CHANNELS, SEGMENTS, YEAR_2024, YEAR_2025, YEARS, YEARS_2024_2025
@@ -476,18 +477,9 @@ def markdown(figures: dict | None = None) -> str:
 
 def readme_block(text: str) -> str:
     """Часть README между метками ``<!-- keyfigures:start -->`` и ``<!-- keyfigures:end -->``."""
-    if README_START not in text or README_END not in text:
-        raise DataError(f"В README нет меток {README_START} и {README_END}.")
-    return text.split(README_START, 1)[1].split(README_END, 1)[0].strip("\n") + "\n"
+    return readme.block(text, README_START, README_END)
 
 
 def update_readme(path: str | Path = README_FILE, figures: dict | None = None) -> bool:
     """Переписать раздел в README по данным. Возвращает True, если файл изменился."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    block = markdown(figures)
-    if readme_block(text) == block:
-        return False
-    head, rest = text.split(README_START, 1)
-    path.write_text(f"{head}{README_START}\n{block}{README_END}{rest.split(README_END, 1)[1]}", encoding="utf-8")
-    return True
+    return readme.write_block(path, README_START, README_END, markdown(figures))
