@@ -21,8 +21,11 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import readme
+from salesbook.data.generator.dates import day_of
 from salesbook.data.generator.params import survey as survey_params
+from salesbook.data.generator.steps.survey import History
 from salesbook.data.load import TABLES, find_data_dir, load_all
+from salesbook.data.schemas import RELATIONSHIPS
 from salesbook.runtime.fmt import NBSP, compact_rub, number, pct
 from salesbook.toolkit import acquisition, experiments, finance, kpi, meddic, retention, sales_scripts, unit_economics
 from salesbook.toolkit.course import DATA_END, DATA_START, PAID_CHANNELS, SEGMENTS, YEAR_2024, YEAR_2025, YEARS, YEARS_2024_2025
@@ -222,23 +225,9 @@ def _team(t: dict) -> dict:
 
 
 def _invited(t: dict) -> pd.Series:
-    """Отношения с нами каждой компании, которой ушла анкета (как в шаге генератора survey)."""
-    acc, opps, leads = t["accounts"], t["opportunities"], t["leads"]
-    day = pd.Timestamp(survey_params.SURVEY_SENT_DATE)
-    since, churned = acc["customer_since"], acc["churned_on"]
-    is_cust = since.notna() & (since <= day) & (churned.isna() | (churned > day))
-    is_churned = churned.notna() & (churned <= day)
-    lost = opps[opps["outcome"].eq("lost") & (opps["close_date"] >= pd.Timestamp(survey_params.SURVEY_LOST_SINCE))
-                & (opps["close_date"] <= day)]
-    is_lost = ~is_cust & ~is_churned & acc["account_id"].isin(lost["account_id"])
-    hot = leads[(leads["created_date"] >= pd.Timestamp("2025-01-01")) & leads["mql_date"].notna()]
-    is_prospect = ~is_cust & ~is_churned & ~is_lost & acc["account_id"].isin(hot["account_id"]) \
-        & (since.isna() | (since > day))
-    rel = pd.Series(pd.NA, index=acc.index, dtype="object")
-    for code, mask in (("customer", is_cust), ("churned", is_churned), ("lost_prospect", is_lost),
-                       ("prospect", is_prospect)):
-        rel[mask] = code
-    return rel.dropna()
+    """Отношения с нами каждой компании, которой ушла анкета, — по правилу шага генератора survey."""
+    rel = History(t["accounts"], t["opportunities"], t["leads"]).on(day_of(survey_params.SURVEY_SENT_DATE))
+    return pd.Series(np.asarray(RELATIONSHIPS, dtype=object)[rel[rel >= 0]])
 
 
 def _survey(t: dict) -> dict:

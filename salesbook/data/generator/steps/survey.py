@@ -26,8 +26,12 @@ _INTERVIEW, _SURVEY, _SESSION = range(3)    # порядок schemas.RESEARCH_ME
 _OPERATOR = 3                               # код роли operator (schemas.RESPONDENT_ROLES)
 
 
-class _History:
-    """Отношения каждой компании с нами на любой день: клиент, ушёл, проиграли, потенциальный."""
+class History:
+    """Отношения каждой компании с нами на любой день: клиент, ушёл, проиграли, потенциальный.
+
+    Принимает и таблицы генератора (даты строками), и загруженные (даты — Timestamp); этим же
+    правилом salesbook.data.keyfigures считает, кому ушла анкета.
+    """
 
     def __init__(self, acc, opp, leads):
         self.since = parse_days(acc["customer_since"])
@@ -70,7 +74,7 @@ class _Respondents:
     role: np.ndarray
 
 
-def _sample(rng, history: _History, seg, scale):
+def _sample(rng, history: History, seg, scale):
     """Кто ответил: анкета — смещённая выборка, интервью — по квотам, сессии — операторы клиентов."""
     n_acc = len(seg)
     # анкета: рассылка всем, отвечает смещённая выборка
@@ -188,7 +192,7 @@ def make_survey_responses(ctx: Context, rng) -> None:
     """Таблица survey_responses: респонденты по дате, их высказывания по типу и коду."""
     acc = ctx.tables["accounts"]
     seg = acc["segment"].map({s: i for i, s in enumerate(S.SEGMENTS)}).to_numpy()
-    resp = _sample(rng, _History(acc, ctx.tables["opportunities"], ctx.tables["leads"]), seg, ctx.scale)
+    resp = _sample(rng, History(acc, ctx.tables["opportunities"], ctx.tables["leads"]), seg, ctx.scale)
     prob_key = np.where(resp.method == _SESSION, "user_session", labels(S.SEGMENTS, resp.seg))
     rows = pd.concat([_pains(rng, resp, prob_key), _gains(rng, resp, prob_key)], ignore_index=True)
     rows["quote"] = _quotes(rng, rows)
