@@ -82,10 +82,9 @@ PAYROLL_TAX_RATE = PAYROLL_TAX_TARIFFS[PAYROLL_TAX_REGIME][2025][0]  # тари�
 AE_COMMISSION = 0.08               # комиссия AE с ACV выигранной сделки
 # SDR/BDR: оклад + премия за каждую состоявшуюся квалификационную встречу (SQL) — обычная
 # российская схема «оклад + бонус за квалифицированную встречу». Ставка в ценах января 2023 года
-# растёт с индексом зарплат (WAGE_GROWTH). При плане ≈ SDR_MEETING_TARGET встреч в месяц премия — около 30 % дохода
+# растёт с индексом зарплат (WAGE_GROWTH). При плане около 12 SQL в месяц премия — около 30 % дохода
 # (ориентир 20–40 %: revenueplaybookndsdr, bentega2025sdr), доход при плане ниже, чем у AE малого бизнеса.
 SDR_MEETING_BONUS = {"SDR": 3_000, "BDR": 4_000}
-SDR_MEETING_TARGET = 12            # встреч в месяц «по плану» — только для пояснения ставки
 SE_COMMISSION = 0.015
 MANAGER_COMMISSION = 0.01
 CSM_EXPANSION_BONUS = 0.04         # CSM с годового прироста (expansion × 12)
