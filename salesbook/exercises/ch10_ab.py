@@ -50,7 +50,7 @@ def leads_per_month(start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> float
 
 
 def meeting_value() -> float:
-    """Pipeline на одну квалификационную встречу за 2025 год, ₽."""
+    """Пайплайн на одну квалификационную встречу за 2025 год, ₽."""
     return experiments.value_per_meeting(table("leads"), table("opportunities"), *course.YEAR_2025)
 
 
