@@ -176,15 +176,18 @@ def first_uses(root: Path, sources: list[Path], sheet: dict) -> list[str]:
         mention = re.compile(entry["mention"], re.I)
         first = entry["first"]
         seen = None
+        skip = set(entry.get("skip", []))
         for source in sources:
             rel = source.relative_to(root).as_posix()
+            if rel in skip:
+                continue
             for number, line in markdown_prose(source.read_text(encoding="utf-8"), glossary=source.name == "glossary.md"):
                 for m in mention.finditer(line):
                     if seen is None:
                         seen = (rel, number)
                         if not line[m.start():].startswith(first):
                             problems.append(f"{rel}:{number}: первое упоминание должно быть «{first}», а не «{m.group(0)}»")
-                    elif line[m.start():].startswith(first) and source.name != "glossary.md":
+                    elif line[m.start():].startswith(first):
                         problems.append(f"{rel}:{number}: расшифровка «{first}» уже дана в {seen[0]}:{seen[1]} — "
                                         f"дальше «{entry['later']}»")
         if seen is None:
