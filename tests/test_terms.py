@@ -16,7 +16,8 @@ def _python_files() -> list[Path]:
 
 
 def test_book_uses_preferred_terms():
-    hits = terms.scan(ROOT, terms.book_order(ROOT), _python_files(), ROOT / "datasets" / "README.md")
+    hits = terms.scan(ROOT, terms.book_order(ROOT), _python_files(), ROOT / "datasets" / "README.md",
+                      sorted((ROOT / "salesbook" / "toolkit").glob("*.py")))
     assert hits == [], "Запрещённые варианты терминов (book/terms.yml):\n" + "\n".join(map(str, hits))
 
 
@@ -124,3 +125,9 @@ def test_first_use_rule(tmp_path):
                             "later": "удержание клиентов"}]}
     problems = terms.first_uses(tmp_path, [tmp_path / "a.md", tmp_path / "b.md"], sheet)
     assert len(problems) == 1 and problems[0].startswith("a.md:1:")
+
+
+def test_library_docstrings_are_skipped_but_messages_are_not():
+    source = 'def f(x):\n    """Доля при линейном рампе."""\n    raise ValueError("Срок рампа не может быть отрицательным.")\n'
+    assert [n for n, _ in terms.python_strings(source, docstrings=False)] == [3]
+    assert [n for n, _ in terms.python_strings(source)] == [2, 3]

@@ -8,7 +8,8 @@
   формул, адресов, ролей ``{cite}``/``{ref}``/``{glue:text}`` и целей ``{term}``;
   заголовки статей глоссария (английский термин отрасли) не проверяются;
 * строки, которые видит слушатель: русские строковые константы (``ast``) в
-  ``salesbook/exercises/*.py``, ``salesbook/runtime/*.py`` и в ячейках кода книги;
+  ``salesbook/exercises/*.py``, ``salesbook/runtime/*.py`` и в ячейках кода книги, а в
+  ``salesbook/toolkit/*.py`` — кроме строк документации (сообщения об ошибках, подписи);
 * написанные руками части ``datasets/README.md`` (без блоков, которые пишет код).
 
 Правило ``first_use`` требует, чтобы первое в порядке книги (``_toc.yml``) упоминание
@@ -133,13 +134,22 @@ def code_cells(text: str):
         i += 1
 
 
-def python_strings(source: str, first_line: int = 1):
-    """(номер строки, текст) русских строковых констант кода."""
+def _docstrings(tree: ast.AST) -> set[int]:
+    nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))]
+    return {id(n.body[0].value) for n in nodes
+            if n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+
+
+def python_strings(source: str, first_line: int = 1, docstrings: bool = True):
+    """(номер строки, текст) русских строковых констант кода; ``docstrings=False`` — без строк документации."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return
+    skip = set() if docstrings else _docstrings(tree)
     for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _CYRILLIC.search(node.value):
             for offset, part in enumerate(node.value.split("\n")):
                 yield first_line - 1 + node.lineno + offset, part
@@ -150,7 +160,11 @@ def _scan_lines(rel: str, items, kind: str, all_rules: list[Rule]) -> list[Hit]:
             for number, line in items for _, found, rule in check_text(line, kind, all_rules)]
 
 
-def scan(root: Path, sources: list[Path], python_files: list[Path], readme: Path | None) -> list[Hit]:
+def scan(root: Path, sources: list[Path], python_files: list[Path], readme: Path | None,
+         library_files: list[Path] = ()) -> list[Hit]:
+    """Все запрещённые варианты. ``python_files`` — модули, чьи строки видит слушатель целиком (упражнения,
+    подсказки); ``library_files`` — модули инструментов, у которых проверяются строки без документации
+    (сообщения об ошибках, подписи)."""
     all_rules = rules(load_sheet(root / SHEET))
     hits: list[Hit] = []
     for source in sources:
@@ -162,6 +176,9 @@ def scan(root: Path, sources: list[Path], python_files: list[Path], readme: Path
     for path in python_files:
         hits += _scan_lines(path.relative_to(root).as_posix(), python_strings(path.read_text(encoding="utf-8")),
                             "strings", all_rules)
+    for path in library_files:
+        hits += _scan_lines(path.relative_to(root).as_posix(),
+                            python_strings(path.read_text(encoding="utf-8"), docstrings=False), "strings", all_rules)
     if readme is not None:
         text = _README_BLOCK.sub(_blank, readme.read_text(encoding="utf-8"))
         hits += _scan_lines(readme.relative_to(root).as_posix(),

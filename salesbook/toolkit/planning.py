@@ -75,7 +75,7 @@ def ramp_factor(months_in_role, ramp_months) -> np.ndarray:
     k = np.asarray(months_in_role, dtype=float)
     r = np.asarray(ramp_months, dtype=float)
     if np.any(r < 0):
-        raise MetricError("Срок рампа не может быть отрицательным.")
+        raise MetricError("Срок выхода на продуктивность не может быть отрицательным.")
     with np.errstate(divide="ignore", invalid="ignore"):
         productivity = np.where(r > 0, k / np.where(r > 0, r, 1.0), 1.0)
     return np.where(k >= 1, np.clip(productivity, 0.0, 1.0), 0.0)
@@ -373,7 +373,7 @@ def expected_capacity(team: pd.DataFrame, year, attrition: float = 0.0, vacancy_
     y = _check_year(year)
     a = share(attrition, "Годовая текучесть")
     vacancy = positive(vacancy_months, "Срок вакансии", allow_zero=True)
-    ramp_mult = positive(ramp, "Множитель рампа")
+    ramp_mult = positive(ramp, "Множитель срока выхода на продуктивность")
     hire_idx, ramp_m, seg = _team_arrays(team, y)
     h = 1 - (1 - a) ** (1 / 12)
     first = np.maximum(hire_idx, 1.0)
@@ -616,7 +616,7 @@ def hire_cash_flows(n_hires: int, months: int, ramp_months: float, productivity:
     cost = positive(monthly_cost_per_head, "Затраты на сотрудника в месяц", allow_zero=True)
     prod = positive(productivity, "Продуктивность", allow_zero=True)
     t = np.arange(1, horizon + 1)
-    bookings = n * ramp_factor(t, positive(ramp_months, "Срок рампа", allow_zero=True)) * prod
+    bookings = n * ramp_factor(t, positive(ramp_months, "Срок выхода на продуктивность", allow_zero=True)) * prod
     index = pd.RangeIndex(1, horizon + 1, name="month")
     rev = revenue_plan(0.0, pd.Series(bookings, index=index), monthly_retention)["revenue"].to_numpy()
     costs = n * cost + bookings * var
@@ -686,7 +686,7 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
     if (draws["attrition"] < 0).any() or (draws["attrition"] >= 1).any():
         raise MetricError("Годовая текучесть — доля от 0 до 1 (не включая 1).")
     if min(draws["win_rate"].min(), draws["acv"].min(), draws["cycle"].min()) < 0 or draws["ramp"].min() <= 0:
-        raise MetricError("Множители входов должны быть неотрицательными (рамп — положительным).")
+        raise MetricError("Множители входов должны быть неотрицательными (срока выхода на продуктивность — положительным).")
     vacancy = positive(vacancy_months, "Срок вакансии", allow_zero=True)
 
     hire_idx, ramp_m, seg = _team_arrays(team, y)
