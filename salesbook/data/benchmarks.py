@@ -408,18 +408,36 @@ def load_benchmarks(path: str | Path = BENCHMARKS_FILE) -> list[dict]:
     return entries
 
 
-def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE) -> pd.DataFrame:
+def in_range(value: float, low: float | None, high: float | None, strict_low: bool = False) -> bool:
+    """Значение в диапазоне ориентира: границы включительно, ``strict_low`` — строго больше ``low``;
+    ``None`` или NaN у границы — граница не задана; NaN у значения — вне диапазона."""
+    if value is None or pd.isna(value):
+        return False
+    above_low = not _given(low) or (value > low if strict_low else value >= low)
+    return bool(above_low and (not _given(high) or value <= high))
+
+
+def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE, *,
+             errors: str = "raise") -> pd.DataFrame:
     """Посчитать каждую строку ориентиров по данным. Столбцы: id, name, unit, segment, year,
     value, low, high, strict_low, source, verified, gap, side (с какой стороны диапазона
-    расхождение: below или above), inside (значение в диапазоне)."""
+    расхождение: below или above), inside (значение в диапазоне).
+
+    ``errors="nan"`` — метрика, которую на этих данных посчитать нельзя (например, в году нет
+    сделок сегмента), даёт NaN и «вне диапазона» вместо исключения: так проверяют наборы
+    с другими ``seed`` (``benchmarks/bench_seeds.py``)."""
     t = load_all() if tables is None else tables
     rows = []
     for entry in load_benchmarks(path):
         for row in entry["rows"]:
-            value = float(METRICS[entry["id"]](t, row.get("segment"), row.get("year")))
+            try:
+                value = float(METRICS[entry["id"]](t, row.get("segment"), row.get("year")))
+            except (KeyError, IndexError, ValueError, ZeroDivisionError):
+                if errors != "nan":
+                    raise
+                value = float("nan")
             low, high = row.get("low"), row.get("high")
-            above_low = low is None or (value > low if row.get("strict_low") else value >= low)
-            inside = above_low and (high is None or value <= high)
+            inside = in_range(value, low, high, bool(row.get("strict_low")))
             rows.append({"id": entry["id"], "name": entry["name"], "unit": entry["unit"],
                          "segment": row.get("segment"), "year": row.get("year"), "value": value,
                          "low": low, "high": high, "strict_low": bool(row.get("strict_low")), "source": entry["source"], "verified": entry["verified"],
