@@ -40,7 +40,7 @@ from salesbook.data import benchmarks  # noqa: E402
 from salesbook.runtime.fmt import number, pct  # noqa: E402
 
 MIN_SHARE = 0.7
-KEY = ["row", "id", "segment", "year"]
+KEY = ["row", "id", "segment", "period"]
 STAMP = ".generator-stamp"
 
 
@@ -52,8 +52,10 @@ STAMP = ".generator-stamp"
 def summarize(per_seed: pd.DataFrame, spec: pd.DataFrame, min_share: float = MIN_SHARE) -> pd.DataFrame:
     """Сводка по зёрнам для каждой строки ориентиров.
 
-    ``per_seed`` — столбцы row, seed, value (NaN — метрику на этом зерне посчитать нельзя);
-    ``spec`` — одна строка на row: id, name, unit, segment, year, low, high, strict_low, gap и
+    ``per_seed`` — столбцы row, seed, value (NaN — метрику на этом зерне посчитать нельзя) и,
+    если есть, inside — вердикт ``benchmarks.evaluate`` (для строк с ``binomial_ci`` он
+    сравнивает с диапазоном интервал, а не значение; без столбца — значение с диапазоном);
+    ``spec`` — одна строка на row: id, name, unit, segment, period, low, high, strict_low, gap и
     committed (значение в ``datasets/``). Возвращает ``spec`` с добавленными seeds, median,
     q10, q90, share_inside, median_inside и flag (текст или пустая строка).
     """
@@ -62,7 +64,10 @@ def summarize(per_seed: pd.DataFrame, spec: pd.DataFrame, min_share: float = MIN
     for row, group in per_seed.groupby("row", sort=True):
         r = spec.loc[row]
         values = group["value"].to_numpy(dtype=float)
-        inside = np.array([benchmarks.in_range(v, r["low"], r["high"], bool(r["strict_low"])) for v in values])
+        if "inside" in group:
+            inside = group["inside"].to_numpy(dtype=bool)
+        else:
+            inside = np.array([benchmarks.in_range(v, r["low"], r["high"], bool(r["strict_low"])) for v in values])
         finite = values[np.isfinite(values)]
         median = float(np.median(finite)) if finite.size else np.nan
         stats.append({"row": row, "seeds": len(values), "median": median,
@@ -135,7 +140,8 @@ def seed_values(seed: int, bench_path: Path, keep: Path | None = None, stamp: st
         with tempfile.TemporaryDirectory(prefix=f"salesbook-seed{seed}-") as tmp:
             generate(tmp, scale=1, seed=seed, progress=False)
             rows = _evaluate_folder(Path(tmp), bench_path)
-    return pd.DataFrame({"row": range(len(rows)), "seed": seed, "value": rows["value"].to_numpy()})
+    return pd.DataFrame({"row": range(len(rows)), "seed": seed, "value": rows["value"].to_numpy(),
+                         "inside": rows["inside"].to_numpy()})
 
 
 def committed_spec(bench_path: Path, data_dir: Path) -> pd.DataFrame:
@@ -145,7 +151,8 @@ def committed_spec(bench_path: Path, data_dir: Path) -> pd.DataFrame:
     rows = benchmarks.evaluate(load_all(data_dir), bench_path, errors="nan")
     rows = rows.rename(columns={"value": "committed"})
     rows.insert(0, "row", range(len(rows)))
-    return rows[["row", "id", "name", "unit", "segment", "year", "low", "high", "strict_low", "gap", "committed"]]
+    return rows[["row", "id", "name", "unit", "segment", "period", "low", "high", "strict_low", "binomial_ci", "gap",
+                 "committed"]]
 
 
 # ---------------------------------------------------------------------------
@@ -164,10 +171,9 @@ def table(summary: pd.DataFrame, seeds: list[int], elapsed: float | None = None)
     lines = ["| Строка | Год | В datasets/ | Медиана | 10–90 % зёрен | Ориентир | В диапазоне | Флаг |",
              "|---|---|---:|---:|---:|---:|---:|---|"]
     for r in summary.itertuples():
-        year = "" if pd.isna(r.year) else str(int(r.year))
         spread = f"{fmt(r.q10, r.unit)} — {fmt(r.q90, r.unit)}" if np.isfinite(r.q10) else "—"
         median = fmt(r.median, r.unit) if np.isfinite(r.median) else "—"
-        lines.append(f"| {_label(r)} | {year} | {fmt(r.committed, r.unit)} | {median} | {spread} "
+        lines.append(f"| {_label(r)} | {r.period} | {fmt(r.committed, r.unit)} | {median} | {spread} "
                      f"| {benchmarks._range(r.low, r.high, r.unit, r.strict_low)} "
                      f"| {pct(r.share_inside, 0)} | {verdict(r)} |")
     plain = summary[~summary["gap"].apply(lambda g: isinstance(g, str))]
