@@ -9,7 +9,9 @@
 временных папках, считает по каждому все строки ``datasets/benchmarks.yml`` и печатает
 таблицу: значение в ``datasets/``, медиану по зёрнам, интервал 10–90 % зёрен, долю зёрен
 в диапазоне и флаг — медиана вне диапазона или в диапазоне меньше 70 % зёрен.
-Строки с ``gap`` (признанное расхождение) помечены: для них флаг ожидаем.
+Строки с ``gap`` (признанное расхождение) помечены: для них флаг ожидаем. У строк
+с ``binomial_ci`` «в диапазоне» — как в тесте: интервал Уилсона пересекает диапазон; медиана
+и интервал 10–90 % — по самой доле.
 
 ``--csv ПУТЬ`` — та же сводка в CSV (числа, а не текст); ``--raw-csv ПУТЬ`` — значение
 каждой строки для каждого зерна. ``--keep ПАПКА`` — не удалять наборы, а хранить в
@@ -165,6 +167,12 @@ def _label(r) -> str:
     return f"{r.id} ({segment.lower()})"
 
 
+def _ci_mark(r) -> str:
+    """Пометка строки с ``binomial_ci``: «в диапазоне» у неё — интервал Уилсона пересекает диапазон."""
+    level = getattr(r, "binomial_ci", None)
+    return f" (интервал {number(100 * level, 0)}\u00a0%)" if isinstance(level, float) and level == level else ""
+
+
 def table(summary: pd.DataFrame, seeds: list[int], elapsed: float | None = None) -> str:
     """Таблица сводки по-русски (Markdown)."""
     fmt = benchmarks._fmt
@@ -174,7 +182,7 @@ def table(summary: pd.DataFrame, seeds: list[int], elapsed: float | None = None)
         spread = f"{fmt(r.q10, r.unit)} — {fmt(r.q90, r.unit)}" if np.isfinite(r.q10) else "—"
         median = fmt(r.median, r.unit) if np.isfinite(r.median) else "—"
         lines.append(f"| {_label(r)} | {r.period} | {fmt(r.committed, r.unit)} | {median} | {spread} "
-                     f"| {benchmarks._range(r.low, r.high, r.unit, r.strict_low)} "
+                     f"| {benchmarks._range(r.low, r.high, r.unit, r.strict_low)}{_ci_mark(r)} "
                      f"| {pct(r.share_inside, 0)} | {verdict(r)} |")
     plain = summary[~summary["gap"].apply(lambda g: isinstance(g, str))]
     fragile = plain[plain["flag"].ne("")]
