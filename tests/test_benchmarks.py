@@ -19,7 +19,16 @@ def rows():
 
 
 def _label(r) -> str:
-    return f"{r.id} {r.segment or ''} {'' if pd.isna(r.year) else int(r.year)}".strip()
+    return f"{r.id} {r.segment or ''} {r.period}".strip()
+
+
+def _lower(r) -> float:
+    """Нижний край проверяемого: значение или, у строки с binomial_ci, нижняя граница интервала."""
+    return r.value if pd.isna(r.ci_low) else r.ci_low
+
+
+def _upper(r) -> float:
+    return r.value if pd.isna(r.ci_high) else r.ci_high
 
 
 def test_rows_without_gap_are_inside_their_range(rows):
@@ -38,7 +47,7 @@ def test_gap_keeps_its_side(rows):
     """Расхождение с указанной стороной (side) не перескочило на другую сторону диапазона."""
     wrong = [f"{_label(r)} = {r.value:.4g}, ориентир {r.low}–{r.high}, ожидалось {r.side}"
              for r in rows.itertuples() if isinstance(r.gap, str) and isinstance(r.side, str)
-             and not (r.value < r.low if r.side == "below" else r.value > r.high)]
+             and not (_upper(r) < r.low if r.side == "below" else _lower(r) > r.high)]
     assert not wrong, "Расхождение сменило сторону — перепишите gap: " + "; ".join(wrong)
 
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -42,8 +43,39 @@ SEGMENT_NAMES = {None: "Вся компания", "smb": "Малый бизне�
 # ---------------------------------------------------------------------------
 
 
-def _year(dates: pd.Series, year: int) -> pd.Series:
-    return acquisition.in_period(dates, *YEARS[year])
+def _period(year) -> tuple[str, str]:
+    """Период строки ориентиров: год (2025), несколько лет подряд (``years: [2024, 2025]`` в YAML —
+    кортеж первого и последнего года) или ``None`` — вся история набора (2023–2025)."""
+    if year is None:
+        year = (min(YEARS), max(YEARS))
+    if isinstance(year, (tuple, list)):
+        return YEARS[year[0]][0], YEARS[year[-1]][1]
+    return YEARS[year]
+
+
+def _year(dates: pd.Series, year) -> pd.Series:
+    return acquisition.in_period(dates, *_period(year))
+
+
+class Share(float):
+    """Доля ``k / n``, которая помнит, из скольких наблюдений посчитана: для строк с ``binomial_ci``
+    ``evaluate`` строит по ``k`` и ``n`` интервал Уилсона. Во всём остальном — обычное число."""
+
+    def __new__(cls, k: int, n: int):
+        obj = super().__new__(cls, k / n if n else float("nan"))
+        obj.k, obj.n = int(k), int(n)
+        return obj
+
+
+def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Интервал Уилсона для доли ``k`` успехов из ``n`` (уровень ``level``, по умолчанию 95 %)."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def _holiday(dates: pd.Series) -> pd.Series:
@@ -53,7 +85,7 @@ def _holiday(dates: pd.Series) -> pd.Series:
 
 def _working_days(reps: pd.DataFrame, roles, year: int) -> float:
     """Отработанные рабочие дни (будни без праздников статьи 112 ТК РФ) сотрудников ролей за год."""
-    share = planning.active_months(reps, *YEARS[year], roles=roles)
+    share = planning.active_months(reps, *_period(year), roles=roles)
     months = share.index
     ends = (months + pd.offsets.MonthBegin(1)).to_numpy(dtype="datetime64[D]")
     per_month = np.busday_count(months.to_numpy(dtype="datetime64[D]"), ends, holidays=HOLIDAY_DATES)
@@ -89,7 +121,7 @@ def nrr(t, segment, year):
 def churn_at_renewal_share(t, segment, year):
     """Доля уходов клиентов с годовым договором в месяц продления (12, 24… месяца после первого оплаченного)."""
     mrr = retention.add_segment(t["mrr"], t["accounts"])
-    mrr = mrr[mrr["segment"].eq(segment) & mrr["billing"].eq("annual")]
+    mrr = mrr[(mrr["segment"].eq(segment) if segment else True) & mrr["billing"].eq("annual")]
     first = mrr[mrr["new_rub"] > 0].groupby("account_id")["month"].min()
     churn = mrr[(mrr["churn_rub"] > 0) & (mrr["mrr_rub"] == 0) & _year(mrr["month"], year)]
     start = churn["account_id"].map(first)
@@ -103,7 +135,8 @@ def annual_renewal_rate(t, segment, year):
     mrr = mrr[mrr["billing"].eq("annual") & (mrr["segment"].eq(segment) if segment else True)]
     tenure = mrr.groupby("account_id").cumcount()
     due = mrr[(tenure > 0) & (tenure % 12 == 0) & _year(mrr["month"], year)]
-    return float(1 - ((due["churn_rub"] > 0) & (due["mrr_rub"] == 0)).mean())
+    gone = int(((due["churn_rub"] > 0) & (due["mrr_rub"] == 0)).sum())
+    return Share(len(due) - gone, len(due))
 
 
 def churn_hazard_decline(t, segment, year):
@@ -124,11 +157,14 @@ def seats_over_employees_share(t, segment, year):
 
 
 def win_rate(t, segment, year):
-    return kpi.win_rate(t["opportunities"], *YEARS[year], by="segment")[segment]
+    """Выигранные / закрытые сделки сегмента по дате закрытия (как ``kpi.win_rate``) — с числом закрытых."""
+    closed = kpi.closed_deals(t["opportunities"], *_period(year))
+    closed = closed[closed["segment"].eq(segment)]
+    return Share(int(closed["outcome"].eq("won").sum()), len(closed))
 
 
 def _economics(t, year):
-    return unit_economics.segment_economics(t, *YEARS[year], *YEARS_2024_2025)
+    return unit_economics.segment_economics(t, *_period(year), *YEARS_2024_2025)
 
 
 def payback_months(t, segment, year):
@@ -152,13 +188,13 @@ def lead_to_won(t, segment, year):
 
 def new_cac_ratio(t, segment, year):
     """Полные затраты на продажи и маркетинг за год / ACV новых клиентов за год."""
-    costs = acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *YEARS[year]).sum()
+    costs = acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *_period(year)).sum()
     deals = acquisition.new_customer_deals(t["opportunities"])
     return float(costs / deals.loc[_year(deals["close_date"], year), "amount_rub"].sum())
 
 
 def cold_call_connect_rate(t, segment, year):
-    table = sales_scripts.opener_table(t["activities"], *YEARS[year])
+    table = sales_scripts.opener_table(t["activities"], *_period(year))
     return float(table["connected"].sum() / table["dials"].sum())
 
 
@@ -176,7 +212,7 @@ def sdr_touches_per_day(t, segment, year):
 def bdr_meetings_per_month(t, segment, year):
     act = t["activities"]
     held = act[_year(act["date"], year) & act["type"].eq("meeting") & act["outcome"].eq("held")]
-    months = planning.active_months(t["reps"], *YEARS[year], roles=("BDR",)).to_numpy().sum()
+    months = planning.active_months(t["reps"], *_period(year), roles=("BDR",)).to_numpy().sum()
     return float(_role_of(t, held["rep_id"]).eq("BDR").sum() / months)
 
 
@@ -245,14 +281,19 @@ def linkedin_touch_share(t, segment, year):
 
 
 def salary_growth(t, segment, year):
-    """Рост среднего оклада нанятых в году против нанятых годом раньше (та же роль и команда, взвешенно)."""
+    """Рост среднего оклада нанятых в году против нанятых годом раньше (та же роль и команда, взвешенно);
+    для нескольких лет — пары «год к предыдущему» всех этих лет вместе."""
     hist = t["salary_history"]
     at_hire = hist[hist["reason"].eq("hire")].set_index("rep_id")["base_salary_rub"]
     reps = t["reps"].assign(hired=t["reps"]["hire_date"].dt.year, team=t["reps"]["team"].fillna("—"),
                             salary_at_hire=t["reps"]["rep_id"].map(at_hire))
     means = reps.groupby(["role", "team", "hired"])["salary_at_hire"].agg(["mean", "size"])
-    now, before = means.xs(year, level="hired"), means.xs(year - 1, level="hired")
-    both = now.merge(before, left_index=True, right_index=True, suffixes=("_now", "_before"))
+    first, last = (year[0], year[-1]) if isinstance(year, (tuple, list)) else (year, year)
+    pairs = []  # несколько лет — пары «год к предыдущему» вместе, с весом числа нанятых
+    for y in range(first, last + 1):
+        now, before = means.xs(y, level="hired"), means.xs(y - 1, level="hired")
+        pairs.append(now.merge(before, left_index=True, right_index=True, suffixes=("_now", "_before")))
+    both = pd.concat(pairs)
     return float(np.average(both["mean_now"] / both["mean_before"], weights=both["size_now"]) - 1)
 
 
@@ -277,15 +318,15 @@ def ae_performance_exit_share(t, segment, year):
 
 
 def ae_attrition(t, segment, year):
-    return planning.attrition_rate(t["reps"], *YEARS[year], role="AE")
+    return planning.attrition_rate(t["reps"], *_period(year), role="AE")
 
 
 def ae_below_half_quota_share(t, segment, year):
     """Доля AE, проработавших весь год, с выполнением плана меньше 50 %."""
     reps = t["reps"]
-    start, end = (pd.Timestamp(d) for d in YEARS[year])
+    start, end = (pd.Timestamp(d) for d in _period(year))
     full = reps[reps["role"].eq("AE") & (reps["hire_date"] <= start) & ~(reps["exit_date"] <= end)]
-    table = kpi.quota_attainment(t["opportunities"], reps, *YEARS[year])
+    table = kpi.quota_attainment(t["opportunities"], reps, *_period(year))
     return float((table.reindex(full["rep_id"])["attainment"] < 0.5).mean())
 
 
@@ -408,20 +449,60 @@ def load_benchmarks(path: str | Path = BENCHMARKS_FILE) -> list[dict]:
     return entries
 
 
-def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE) -> pd.DataFrame:
-    """Посчитать каждую строку ориентиров по данным. Столбцы: id, name, unit, segment, year,
-    value, low, high, strict_low, source, verified, gap, side (с какой стороны диапазона
-    расхождение: below или above), inside (значение в диапазоне)."""
+def in_range(value: float, low: float | None, high: float | None, strict_low: bool = False) -> bool:
+    """Значение в диапазоне ориентира: границы включительно, ``strict_low`` — строго больше ``low``;
+    ``None`` или NaN у границы — граница не задана; NaN у значения — вне диапазона."""
+    if value is None or pd.isna(value):
+        return False
+    above_low = not _given(low) or (value > low if strict_low else value >= low)
+    return bool(above_low and (not _given(high) or value <= high))
+
+
+def _period_label(year) -> str:
+    """Подпись периода в таблице: «2025», «2024–2025» или пусто (вся история или без периода)."""
+    if isinstance(year, tuple):
+        return f"{year[0]}–{year[-1]}"
+    return "" if year is None else str(year)
+
+
+def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE, *,
+             errors: str = "raise") -> pd.DataFrame:
+    """Посчитать каждую строку ориентиров по данным. Столбцы: id, name, unit, segment, year
+    (год или None), period (подпись: «2025», «2024–2025» или пусто), value, n (число наблюдений
+    доли или None), binomial_ci, ci_low, ci_high (интервал Уилсона для строк с ``binomial_ci``),
+    low, high, strict_low, source, verified, gap, side (с какой стороны диапазона расхождение:
+    below или above), inside (значение в диапазоне, а для строк с ``binomial_ci`` — интервал
+    пересекает диапазон).
+
+    ``errors="nan"`` — метрика, которую на этих данных посчитать нельзя (например, в году нет
+    сделок сегмента), даёт NaN и «вне диапазона» вместо исключения: так проверяют наборы
+    с другими ``seed`` (``benchmarks/bench_seeds.py``)."""
     t = load_all() if tables is None else tables
     rows = []
     for entry in load_benchmarks(path):
         for row in entry["rows"]:
-            value = float(METRICS[entry["id"]](t, row.get("segment"), row.get("year")))
+            year = tuple(row["years"]) if "years" in row else row.get("year")
+            try:
+                result = METRICS[entry["id"]](t, row.get("segment"), year)
+            except (KeyError, IndexError, ValueError, ZeroDivisionError):
+                if errors != "nan":
+                    raise
+                result = float("nan")
+            value, n = float(result), getattr(result, "n", None)
             low, high = row.get("low"), row.get("high")
-            above_low = low is None or (value > low if row.get("strict_low") else value >= low)
-            inside = above_low and (high is None or value <= high)
+            ci_low = ci_high = None
+            if row.get("binomial_ci"):
+                if n is None:
+                    raise DataError(f"{entry['id']}: binomial_ci задан, а метрика не сообщает число наблюдений.")
+                ci_low, ci_high = wilson_interval(result.k, n, row["binomial_ci"])
+                # интервал пересекается с диапазоном: данные не противоречат ориентиру
+                inside = in_range(ci_high, low, None, bool(row.get("strict_low"))) and in_range(ci_low, None, high)
+            else:
+                inside = in_range(value, low, high, bool(row.get("strict_low")))
             rows.append({"id": entry["id"], "name": entry["name"], "unit": entry["unit"],
-                         "segment": row.get("segment"), "year": row.get("year"), "value": value,
+                         "segment": row.get("segment"), "year": year if isinstance(year, int) else None,
+                         "period": _period_label(year), "value": value, "n": n,
+                         "binomial_ci": row.get("binomial_ci"), "ci_low": ci_low, "ci_high": ci_high,
                          "low": low, "high": high, "strict_low": bool(row.get("strict_low")), "source": entry["source"], "verified": entry["verified"],
                          "gap": row.get("gap"), "side": row.get("side"), "inside": bool(inside)})
     return pd.DataFrame(rows)
@@ -437,6 +518,15 @@ def _fmt(value, unit: str) -> str:
         return f"{number(value, 1)}{NBSP}мес."
     whole = float(value).is_integer()
     return number(value, 0 if whole and unit != "ratio" else 2 if unit == "ratio" else 1)
+
+
+def _value(r) -> str:
+    """Значение для таблицы; у строки с ``binomial_ci`` — с интервалом Уилсона и числом наблюдений."""
+    if not _given(r.ci_low):
+        return _fmt(r.value, r.unit)
+    level = f"{number(100 * r.binomial_ci, 0)}-%"
+    return (f"{_fmt(r.value, r.unit)} ({level} интервал {_fmt(r.ci_low, r.unit)} — {_fmt(r.ci_high, r.unit)}, "
+            f"n{NBSP}={NBSP}{r.n:.0f})")
 
 
 def _given(value) -> bool:
@@ -463,10 +553,10 @@ def markdown(rows: pd.DataFrame | None = None) -> str:
         lines = [f"**{name}**", "", "| Показатель | Год | В данных | Ориентир | Источник | Расхождение |",
                  "|---|---|---:|---:|---|---|"]
         for r in part.itertuples():
-            year = "" if pd.isna(r.year) else str(int(r.year))
+            year = r.period
             cite = "логика" if not r.source else ", ".join(f"`{k}`" for k in r.source) + ("" if r.verified else " (не проверено)")
             gap = r.gap if _given(r.gap) else "—"
-            lines.append(f"| {r.name} | {year} | {_fmt(r.value, r.unit)} | {_range(r.low, r.high, r.unit, r.strict_low)} "
+            lines.append(f"| {r.name} | {year} | {_value(r)} | {_range(r.low, r.high, r.unit, r.strict_low)} "
                          f"| {cite} | {gap} |")
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
