@@ -285,8 +285,15 @@ def ae_below_half_quota_share(t, segment, year):
     reps = t["reps"]
     start, end = (pd.Timestamp(d) for d in YEARS[year])
     full = reps[reps["role"].eq("AE") & (reps["hire_date"] <= start) & ~(reps["exit_date"] <= end)]
-    table = kpi.quota_attainment(t["opportunities"], reps, *YEARS[year])
+    table = _attainment(t, year)
     return float((table.reindex(full["rep_id"])["attainment"] < 0.5).mean())
+
+
+def _attainment(t, year):
+    """Выполнение плана AE за год с планом этого года (``ae_quotas``), а не последним из ``reps``."""
+    q = t["ae_quotas"][t["ae_quotas"]["year"].eq(year)].set_index("rep_id")["annual_quota_rub"]
+    reps = t["reps"].assign(annual_quota_rub=t["reps"]["rep_id"].map(q))
+    return kpi.quota_attainment(t["opportunities"], reps, *YEARS[year])
 
 
 def _b2c_subscriptions(t):

@@ -142,8 +142,7 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
                            skill=skill, hist_rep=h_rep[o], hist_day=h_day[o], hist_base=h_base[o])
     last = np.zeros(n)
     last[h_rep[o]] = h_base[o]                                # записи идут по дате: остаётся последняя
-    quota = np.array([people.AE_ANNUAL_QUOTA.get(t, np.nan) if r == "AE" else np.nan
-                      for r, t in zip(role, team)])
+    quota = np.full(n, np.nan)                                # план AE дописывает шаг make_quotas
     ctx.tables["reps"] = pd.DataFrame({
         "rep_id": reps.ids, "full_name": reps.names, "role": role,
         "team": np.where(team == "", None, team), "hire_date": fmt_days(hire),
@@ -154,6 +153,75 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
         "rep_id": reps.ids[h_rep[o]], "effective_date": fmt_days(h_day[o]),
         "base_salary_rub": h_base[o], "reason": h_kind[o],
     })
+
+
+def _start_quota(team):
+    """План первого года: QUOTA_TO_OTE_START × OTE, OTE = 12 окладов середины вилки + комиссия с плана."""
+    lo, hi = people.BASE_SALARY_RANGE[f"AE_{team}"]
+    k = people.QUOTA_TO_OTE_START
+    return 12 * k * (lo + hi) / 2 / (1 - k * people.AE_COMMISSION)
+
+
+def _planned_capacity(reps: Reps, ae, team, y, scale):
+    """Плановые «полные» AE-месяцы команды на год y (0 — 2023): кто в штате на 1 января, — весь
+    год с рампом; наймы года по HIRING_PLAN — с середины месяца найма, с рампом. Увольнения
+    года заранее не известны."""
+    d0 = MONTH_START[12 * y]
+    on = ae[(reps.hire[ae] <= d0) & ((reps.exit[ae] == NA) | (reps.exit[ae] > d0))]
+    months = 12 * y + np.arange(12)
+    k = months[None, :] - month_of(reps.hire[on])[:, None] + 1
+    cap = np.clip(k / np.maximum(reps.ramp[on], 1)[:, None], 0, 1).sum()
+    ramp = people.RAMP_MONTHS[f"AE_{team}"]
+    for month, role, t, count in people.HIRING_PLAN:
+        m = int((np.datetime64(month, "M") - START_M).astype(int))
+        if role == "AE" and t == team and 12 * y <= m < 12 * (y + 1):
+            k = np.arange(1, 12 * (y + 1) - m + 1)
+            share = np.where(k == 1, 0.5, 1.0)
+            cap += count * scale * (share * np.clip(k / ramp, 0, 1)).sum()
+    return cap
+
+
+@step("планы AE", reads=("reps", "opps", "deal_sizes", "tables.reps"), writes=("tables.ae_quotas",))
+def make_quotas(ctx: Context) -> None:
+    """Годовые планы AE: план команды (факт прошлого года × рост) на плановую ёмкость команды
+    (см. params/people.py QUOTA_*);
+    дописывает reps.annual_quota_rub — план последнего года работы."""
+    reps, opps = ctx.reps, ctx.opps
+    ae = np.flatnonzero(reps.role == "AE")
+    lo = np.maximum(reps.hire[ae, None], MONTH_START[:-1][None, :])
+    hi = np.minimum(np.where(reps.exit[ae] == NA, 10 ** 7, reps.exit[ae])[:, None], MONTH_END[None, :])
+    worked = np.clip(hi - lo + 1, 0, None) / MONTH_LEN[None, :]
+    won = np.flatnonzero(opps.won & opps.is_closed & (opps.owner >= 0))
+    wm = month_of(opps.close[won])
+    ok = (wm >= 0) & (wm < company.N_MONTHS)
+    pos = np.full(len(reps.hire), -1)
+    pos[ae] = np.arange(len(ae))
+    won, wm = won[ok], wm[ok]
+    on_ae = pos[opps.owner[won]] >= 0
+    booked = np.zeros_like(worked)
+    np.add.at(booked, (pos[opps.owner[won[on_ae]]], wm[on_ae]), ctx.deal_sizes.amount[won[on_ae]])
+    n_years = company.N_MONTHS // 12
+    first_year = int(company.START_DATE[:4])
+    quota = {}
+    for t in S.SEGMENTS:
+        sel = reps.team[ae] == t
+        for y in range(n_years):
+            if y == 0:
+                q = _start_quota(t)
+            else:
+                target = booked[sel, 12 * (y - 1):12 * y].sum() * (1 + people.QUOTA_PLAN_GROWTH)
+                capacity = _planned_capacity(reps, ae[sel], t, y, ctx.scale)
+                q = 12 * target / capacity if capacity > 0 else quota[(t, y - 1)]
+            quota[(t, y)] = round(q / people.QUOTA_ROUND) * people.QUOTA_ROUND
+    rows = [(i, y) for i in range(len(ae)) for y in range(n_years) if worked[i, 12 * y:12 * (y + 1)].sum() > 0]
+    rep_i = np.array([r[0] for r in rows], dtype=np.int64)
+    year_i = np.array([r[1] for r in rows], dtype=np.int64)
+    q = np.array([quota[(reps.team[ae[i]], y)] for i, y in rows], dtype=float)
+    ctx.tables["ae_quotas"] = pd.DataFrame({"rep_id": reps.ids[ae[rep_i]], "year": first_year + year_i,
+                                            "annual_quota_rub": q})
+    last = np.full(len(reps.hire), np.nan)
+    last[ae[rep_i]] = q                                       # строки идут по годам: остаётся последний
+    ctx.tables["reps"]["annual_quota_rub"] = last
 
 
 def salary_by_month(reps: Reps):
