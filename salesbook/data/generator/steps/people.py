@@ -208,8 +208,8 @@ def _planned_capacity(reps: Reps, ae, team, y, scale):
 @step("планы AE", reads=("reps", "opps", "deal_sizes", "tables.reps"), writes=("tables.ae_quotas",))
 def make_quotas(ctx: Context) -> None:
     """Годовые планы AE: план команды (факт прошлого года × рост) на плановую ёмкость команды
-    (см. params/people.py QUOTA_*);
-    дописывает reps.annual_quota_rub — план последнего года работы."""
+    (см. params/people.py QUOTA_*) — таблица ae_quotas; дописывает reps.annual_quota_rub — план
+    последнего года работы."""
     reps, opps = ctx.reps, ctx.opps
     ae = np.flatnonzero(reps.role == "AE")
     lo = np.maximum(reps.hire_rec[ae, None], MONTH_START[:-1][None, :])
