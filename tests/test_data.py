@@ -343,12 +343,15 @@ def test_salaries_derived_from_reps(t):
         got = sm[(sm["month"] == month) & (sm["cost_type"] == "salary")].set_index("role")["amount_rub"]
         for role, value in expected.items():
             assert got[role] == pytest.approx(value, abs=0.02), (month, role)
-    # Взносы: 30 % в пределах годовой предельной базы, 15,1 % сверх неё; в январе базу никто не превышает
-    for month, rate_lo in ((pd.Timestamp("2025-01-01"), 0.30), (pd.Timestamp("2025-11-01"), 0.151)):
+    # Взносы: тариф режима PAYROLL_TAX_REGIME в пределах годовой предельной базы и сверх неё;
+    # в январе базу никто не превышает
+    from salesbook.data.generator.params import people
+    within, above = people.PAYROLL_TAX_TARIFFS[people.PAYROLL_TAX_REGIME][2025]
+    for month, rate_lo in ((pd.Timestamp("2025-01-01"), within), (pd.Timestamp("2025-11-01"), min(within, above))):
         tax = sm[(sm["month"] == month) & (sm["cost_type"] == "payroll_tax")].set_index("department")
         pay = sm[(sm["month"] == month) & sm["cost_type"].isin(["salary", "bonus"])].groupby("department")
         for dept, amount in pay["amount_rub"].sum().items():
-            assert rate_lo * amount - 0.05 <= tax.loc[dept, "amount_rub"] <= 0.30 * amount + 0.05, (month, dept)
+            assert rate_lo * amount - 0.05 <= tax.loc[dept, "amount_rub"] <= max(within, above) * amount + 0.05, (month, dept)
     # Ежегодный пересмотр: у тех, кто работал весь 2024 год, оклад с 1 января 2025 года выше оклада при найме
     reviewed = hist[(hist["reason"] == "review") & (hist["effective_date"] == pd.Timestamp("2025-01-01"))]
     assert len(reviewed) > 10

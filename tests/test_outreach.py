@@ -170,7 +170,8 @@ def test_meeting_value_hand_case():
 
 def test_salary_and_time_cost():
     reps = pd.DataFrame({"role": ["BDR", "BDR", "AE"], "base_salary_rub": [100_000.0, 120_000.0, 300_000.0]})
-    assert sales_scripts.loaded_monthly_salary(reps, "BDR") == pytest.approx(143_000)
+    assert sales_scripts.loaded_monthly_salary(reps, "BDR") == pytest.approx(110_000 * (1 + sales_scripts.PAYROLL_TAX_RATE))
+    assert sales_scripts.loaded_monthly_salary(reps, "BDR", payroll_tax=0.3) == pytest.approx(143_000)
     assert sales_scripts.loaded_monthly_salary(reps, ["BDR", "AE"], payroll_tax=0) == pytest.approx(520_000 / 3)
     # 165 часов × 60 минут = 9 900 минут; 99 000 ₽ в месяц → 10 ₽ в минуту
     assert sales_scripts.time_cost(99_000, 12) == pytest.approx(120)

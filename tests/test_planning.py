@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from salesbook.data import load
+from salesbook.data.generator.params.people import PAYROLL_TAX_REGIME, PAYROLL_TAX_TARIFFS
 from salesbook.toolkit import acquisition, course, finance, planning
 from salesbook.toolkit.validation import MetricError
 
@@ -174,7 +175,8 @@ def test_opex_structure_matches_fully_loaded_costs_of_section_1_1_1():
     pay = table.loc[["salary", "bonus"], "amount_rub"].sum()
     tax = table.loc[["payroll_tax_fixed", "payroll_tax_variable"], "amount_rub"].sum()
     assert table.loc["payroll_tax_variable", "amount_rub"] == pytest.approx(tax / pay * table.loc["bonus", "amount_rub"], rel=1e-6)
-    assert 0.151 <= tax / pay <= 0.30
+    within, above = PAYROLL_TAX_TARIFFS[PAYROLL_TAX_REGIME][2025]    # тариф режима данных
+    assert min(within, above) - 1e-3 <= tax / pay <= max(within, above) + 1e-3
     assert set(table["behaviour"]) == {"fixed", "variable", "discretionary"}
 
 

@@ -23,6 +23,7 @@ import yaml
 
 from salesbook.data import readme
 from salesbook.data.generator.dates import HOLIDAY_DATES
+from salesbook.data.generator.params.people import AE_COMMISSION
 from salesbook.data.load import DataError, load_all
 from salesbook.runtime.fmt import NBSP, number, pct
 from salesbook.toolkit import acquisition, kpi, meddic, planning, retention, sales_scripts, unit_economics
@@ -326,8 +327,29 @@ def ae_below_half_quota_share(t, segment, year):
     reps = t["reps"]
     start, end = (pd.Timestamp(d) for d in _period(year))
     full = reps[reps["role"].eq("AE") & (reps["hire_date"] <= start) & ~(reps["exit_date"] <= end)]
-    table = kpi.quota_attainment(t["opportunities"], reps, *_period(year))
+    table = _attainment(t, year)
     return float((table.reindex(full["rep_id"])["attainment"] < 0.5).mean())
+
+
+def ae_quota_to_ote(t, segment, year):
+    """План AE / OTE в команде сегмента за год: средний годовой план (ae_quotas) / (12 окладов,
+    действующих на 1 января или при найме в году, + комиссия AE_COMMISSION с плана)."""
+    q = t["ae_quotas"][t["ae_quotas"]["year"].eq(year)].merge(t["reps"][["rep_id", "team"]], on="rep_id")
+    q = q[q["team"].eq(segment)]
+    hist = t["salary_history"].sort_values("effective_date")
+    start = pd.Timestamp(f"{year}-01-01")
+    known = hist[hist["effective_date"] <= start].groupby("rep_id")["base_salary_rub"].last()
+    first = hist.groupby("rep_id")["base_salary_rub"].first()
+    base = q["rep_id"].map(known).fillna(q["rep_id"].map(first))
+    ote = 12 * base + AE_COMMISSION * q["annual_quota_rub"]
+    return float(q["annual_quota_rub"].mean() / ote.mean())
+
+
+def _attainment(t, year):
+    """Выполнение плана AE за год с планом этого года (``ae_quotas``), а не последним из ``reps``."""
+    q = t["ae_quotas"][t["ae_quotas"]["year"].eq(year)].set_index("rep_id")["annual_quota_rub"]
+    reps = t["reps"].assign(annual_quota_rub=t["reps"]["rep_id"].map(q))
+    return kpi.quota_attainment(t["opportunities"], reps, *_period(year))
 
 
 def _b2c_subscriptions(t):
@@ -427,7 +449,7 @@ METRICS = {f.__name__: f for f in (
     size_cycle_correlation, december_won_share, january_won_share, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, payroll_tax_effective_rate,
     ae_performance_exit_share, ae_attrition,
-    ae_below_half_quota_share, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
+    ae_below_half_quota_share, ae_quota_to_ote, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
     b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,
     nps, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry)}
 

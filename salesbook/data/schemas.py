@@ -266,7 +266,8 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("exit_reason", "cat", "причина увольнения: по собственному желанию или за результат "
                                     "(пусто — работает)", values=EXIT_REASONS, nullable=True),
         _money("base_salary_rub", "текущий оклад в месяц, ₽ (у уволившихся — последний; история — в salary_history)"),
-        _money("annual_quota_rub", "годовой план по новым контрактам (только AE), ₽", nullable=True),
+        _money("annual_quota_rub", "годовой план по новым контрактам (только AE) в последнем году работы, ₽ "
+                                     "(история по годам — в ae_quotas)", nullable=True),
         Field("ramp_months", "int", "срок выхода на полную продуктивность, мес.", min=0, max=24),
     ),
     "leads": (
@@ -426,6 +427,11 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _money("base_salary_rub", "оклад в месяц, ₽"),
         Field("reason", "cat", "найм или ежегодный пересмотр оклада", values=SALARY_CHANGE_REASONS),
     ),
+    "ae_quotas": (
+        _id("rep_id", "R", "AE"),
+        Field("year", "int", "год плана", min=2023, max=2025),
+        _money("annual_quota_rub", "годовой план по новым контрактам (ACV) на полный год без рампа, ₽"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -449,6 +455,7 @@ TABLE_TITLES = {
     "b2c_purchases": "покупки в «Сфера Планер»",
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
     "salary_history": "история окладов сотрудников",
+    "ae_quotas": "годовые планы AE",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -472,6 +479,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("b2c_purchases", "user_id", "b2c_users", "user_id"),
     ("survey_responses", "account_id", "accounts", "account_id"),
     ("salary_history", "rep_id", "reps", "rep_id"),
+    ("ae_quotas", "rep_id", "reps", "rep_id"),
 )
 
 
@@ -721,6 +729,10 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     "salary_history": (
         TableCheck("unique_rep_date", ("rep_id", "effective_date"),
                    "у сотрудника два оклада с одной даты", _unique_together("rep_id", "effective_date")),
+    ),
+    "ae_quotas": (
+        TableCheck("unique_rep_year", ("rep_id", "year"),
+                   "у AE два плана на один год", _unique_together("rep_id", "year")),
     ),
 }
 

@@ -33,6 +33,8 @@ class Reps:
     hist_rep: Array   # история окладов: номер сотрудника,
     hist_day: Array   # день, с которого действует оклад,
     hist_base: Array  # оклад в месяц, ₽ (первая запись — при найме)
+    hire_rec: Array   # дата найма в кадровом учёте и в таблице reps — рабочий день (≥ hire)
+    exit_rec: Array   # дата увольнения в учёте — рабочий день (≤ exit) или NA
 
 
 @dataclass

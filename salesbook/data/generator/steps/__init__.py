@@ -29,6 +29,7 @@ STEPS = (
     deals.make_opportunities,
     accounts.assign_accounts,
     deals.make_deal_and_lead_tables,
+    people.make_quotas,
     customers.simulate_customers,
     product.make_usage_and_tickets,
     accounts.make_accounts_table,

@@ -19,9 +19,9 @@ _MONTHS = np.arange(company.N_MONTHS)
 
 
 def _months_worked(reps):
-    """Сотрудники × месяцы: доля месяца, которую человек работал."""
-    lo = np.maximum(reps.hire[:, None], MONTH_START[:-1][None, :])
-    hi = np.minimum(np.where(reps.exit == NA, 10 ** 7, reps.exit)[:, None], MONTH_END[None, :])
+    """Сотрудники × месяцы: доля месяца, которую человек работал (по датам кадрового учёта)."""
+    lo = np.maximum(reps.hire_rec[:, None], MONTH_START[:-1][None, :])
+    hi = np.minimum(np.where(reps.exit_rec == NA, 10 ** 7, reps.exit_rec)[:, None], MONTH_END[None, :])
     return np.clip(hi - lo + 1, 0, None) / MONTH_LEN[None, :]
 
 

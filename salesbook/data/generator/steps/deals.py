@@ -142,14 +142,18 @@ def _stages(rng, leads: Leads, li, created, seg, d, won, size):
 
 
 def _meddic(rng, wl, won, seg, owner, n_reps, record_at, closed):
-    """Оценки MEDDIC 0/1/2 в CRM: на входе в каждую стадию и итоговая запись.
+    """Оценки MEDDIC 0/1/2 в CRM: на входе в каждую стадию и итоговая запись — один путь на сделку.
 
-    Поле — шумное измерение состояния сделки: её части логита выигрыша ``wl`` (без базы сегмента)
-    и той доли исхода ε, что AE узнал к стадии (выигрыш ⇔ wl + ε > 0; ε восстанавливается по
-    исходу). Доказательства копятся со стадиями: уровень поля не убывает. Итог — запись на момент
-    закрытия или конца данных (``record_at`` — номер момента: 0–3 вход в стадию, на 1 больше —
-    после входа в последнюю стадию); в выигранной сделке подписание подтверждает ЛПР
-    и процесс решения. Возвращает (итог: сделки × 6, снимки: сделки × 4 стадии × 6).
+    Исход: выигрыш ⇔ wl + ε > 0, ε (то, что решится по ходу сделки) восстанавливается по исходу.
+    То, что AE узнал о ε к моменту k, — путь B(t_k) броуновского моста от 0 до ε (t_k —
+    ``MEDDIC_REVEALED``): к каждому моменту добавляется новая часть сведений, и ранние сведения
+    из пути не пропадают. Скрытая оценка поля — «своя» часть логита сделки (без базы сегмента) и
+    B(t_k), манера AE, постоянная ошибка пары «сделка — поле» и случайное блуждание записи:
+    оценка на стадии k — оценка на k − 1 плюс новые сведения и новый шум. Уровень поля не
+    убывает. Итог — тот же путь в момент ``record_at`` (0–3 — вход в стадию, на 1 больше — после
+    входа в последнюю стадию); после закрытия к нему добавляется только правило «подписание
+    подтверждает ЛПР и процесс решения» (MEDDIC_SIGNED_CONFIRM). Возвращает (итог: сделки × 6,
+    снимки: сделки × 4 стадии × 6).
     """
     n, n_el = len(seg), len(S.MEDDIC_COLUMNS)
     p = sigmoid(wl)
@@ -157,9 +161,18 @@ def _meddic(rng, wl, won, seg, owner, n_reps, record_at, closed):
     eps = np.log((1 - u) / u)                      # выигрыш ⇔ wl + eps > 0
     own = wl - per(deals.WIN_LOGIT_BASE, S.SEGMENTS)[seg]
     own = own - own.mean()
-    revealed = np.array(deals.MEDDIC_REVEALED)
-    moments = np.arange(len(revealed))
-    state = own[:, None] + revealed[None, :] * eps[:, None]          # сделки × моменты
+    t = np.array(deals.MEDDIC_REVEALED)
+    moments = np.arange(len(t))
+    var = np.pi ** 2 / 3                           # дисперсия логистического ε
+    known = np.zeros((n, len(t)))
+    b, t0 = np.zeros(n), 0.0
+    for k, tk in enumerate(t):                     # мост: шаг от B(t0) к B(tk) при B(1) = ε
+        if tk > t0:
+            step = (tk - t0) / (1 - t0)
+            b = b + step * (eps - b) + rng.normal(0, 1, n) * np.sqrt(var * (tk - t0) * (1 - tk) / (1 - t0))
+            t0 = tk
+        known[:, k] = b
+    state = own[:, None] + known                   # сделки × моменты
     rep_bias = rng.normal(deals.MEDDIC_OPTIMISM, deals.MEDDIC_REP_BIAS_SD, n_reps)[owner]
     lv = np.empty((n, len(moments), n_el), dtype=np.int64)
     for ei, e in enumerate(S.MEDDIC_COLUMNS):
@@ -167,7 +180,8 @@ def _meddic(rng, wl, won, seg, owner, n_reps, record_at, closed):
         lat = (bias[:, None] if np.ndim(bias) else bias) + rep_bias[:, None] + deals.MEDDIC_SIGNAL * state
         ahead = moments[None, :] - deals.MEDDIC_ELEMENT_STAGE[e]      # стадий после «своей» (< 0 — до неё)
         lat = lat + deals.MEDDIC_EARLY_PENALTY * np.minimum(ahead, 0) + deals.MEDDIC_STAGE_GAIN * np.maximum(ahead, 0)
-        lat = lat + rng.normal(0, deals.MEDDIC_FIELD_NOISE_SD, (n, 1)) + rng.normal(0, deals.MEDDIC_STAGE_NOISE_SD, (n, len(moments)))
+        walk = np.cumsum(rng.normal(0, deals.MEDDIC_STAGE_NOISE_SD, (n, len(moments))), axis=1)
+        lat = lat + rng.normal(0, deals.MEDDIC_FIELD_NOISE_SD, (n, 1)) + walk
         lv[:, :, ei] = np.maximum.accumulate(np.digitize(lat, deals.MEDDIC_THRESHOLDS), axis=1)
     final = lv[np.arange(n), record_at].copy()
     signed = won & closed
@@ -216,7 +230,7 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     last_open_or_cur = np.where(is_closed, last_open, cur)
     meddic, meddic_stages = _meddic(rng_meddic, wl, won, seg, owner, len(ctx.reps.ids),
                                     last_open_or_cur + 1, is_closed)
-    notes = make_notes(rng_meddic, meddic, seg, created, comp, np.minimum(close, created + 40))
+    notes = make_notes(rng_meddic, meddic_stages, entered, visible, seg, created, comp, np.minimum(close, created + 40))
     of_lead = np.full(len(leads.day), -1, dtype=np.int64)
     of_lead[li] = np.arange(n)
     opps = ctx.opps = Opportunities(

@@ -1,5 +1,9 @@
 """Заметки AE к сделкам: по 1–3 предложения о подтверждённых элементах MEDDIC и конкурентах.
 
+Заметку пишут после встречи (дата встречи — в тексте), и она говорит только то, что AE знал
+тогда: уровни MEDDIC — из снимка стадии, в которой сделка была в день встречи
+(``opportunity_stages.meddic_*``), а не из итоговой записи.
+
 Шаблоны и подстановки — в ``corpora/deal_notes.yml``.
 """
 
@@ -13,9 +17,10 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes
 from salesbook.data.generator.corpora import corpus
-from salesbook.data.generator.dates import fmt_days, to_working_day
+from salesbook.data.generator.dates import END_DAY, fmt_days, to_working_day
 
 NOTE_LEVEL_PREFERENCE = 0.5   # сдвиг очереди элементов заметки на каждый уровень подтверждения
+NOTE_SENTENCES_MIX = (0.25, 0.45, 0.30)   # доли заметок из 1, 2 и 3 предложений
 
 
 def _fill_template(tpl, values):
@@ -38,11 +43,12 @@ def _pick(rng, pool, n):
 
 
 def _substitutions(rng, seg, created, last_day):
-    """Значения подстановок шаблонов для каждой сделки; даты встреч — не позже ``last_day``."""
+    """Значения подстановок шаблонов для каждой сделки и день встречи (не позже ``last_day``)."""
     texts = corpus("deal_notes")
     n = len(seg)
     day = np.maximum(np.minimum(created + rng.integers(7, 35, n), last_day), created)
-    dd = pd.Series(fmt_days(to_working_day(day)), dtype=object)
+    day = to_working_day(day)
+    dd = pd.Series(fmt_days(day), dtype=object)
     eb = np.empty(n, dtype=object)
     for s, sname in enumerate(S.SEGMENTS):
         sel = seg == s
@@ -50,7 +56,7 @@ def _substitutions(rng, seg, created, last_day):
     champ = _pick(rng, texts["champions"], n)
     h1 = rng.integers(8, 49, n)
     as_text = lambda x: x.astype(str).astype(object)  # noqa: E731
-    return {
+    return day, {
         "date": (dd.str[8:10] + "." + dd.str[5:7]).to_numpy(dtype=object),
         "eb": eb, "Eb": _capitalize(eb), "champ": champ, "Champ": _capitalize(champ),
         "h1": as_text(h1),
@@ -64,15 +70,20 @@ def _substitutions(rng, seg, created, last_day):
     }
 
 
-def make_notes(rng, meddic, seg, created, competitor, last_day):
-    """Заметки к сделкам: элементы MEDDIC в случайном порядке, уровень — из итоговой записи MEDDIC.
+def make_notes(rng, meddic_stages, entered, visible, seg, created, competitor, last_day):
+    """Заметки к сделкам: элементы MEDDIC в случайном порядке, уровень — из снимка MEDDIC стадии,
+    в которой сделка была в день встречи (``meddic_stages``: сделки × 4 стадии × 6 полей;
+    ``entered``, ``visible`` — дни входа в стадии и какие стадии есть в истории).
 
-    ``last_day`` — последний день сделки (закрытие); встречи в заметках не позже него.
+    ``last_day`` — последний день сделки (закрытие); встречи в заметках не позже него и не позже
+    конца данных.
     """
     texts = corpus("deal_notes")
     n = len(seg)
-    vals = _substitutions(rng, seg, created, last_day)
-    n_sent = choice_codes(rng, n, (0.3, 0.45, 0.25)) + 1
+    day, vals = _substitutions(rng, seg, created, np.minimum(last_day, END_DAY))
+    stage = np.maximum((visible & (entered <= day[:, None])).sum(axis=1) - 1, 0)
+    meddic = meddic_stages[np.arange(n), stage]            # что AE знал в день встречи
+    n_sent = choice_codes(rng, n, NOTE_SENTENCES_MIX) + 1
     # AE чаще пишет о том, что выяснил, чем о пробелах: подтверждённые элементы — раньше в очереди
     order = np.argsort(rng.random((n, len(S.MEDDIC_COLUMNS))) - NOTE_LEVEL_PREFERENCE * meddic, axis=1)
     notes = np.full(n, "", dtype=object)

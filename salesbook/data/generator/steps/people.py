@@ -9,7 +9,18 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, ids, scaled_count
 from salesbook.data.generator.context import Context, Reps
 from salesbook.data.generator.corpora import corpus
-from salesbook.data.generator.dates import MONTH_END, MONTH_LEN, MONTH_START, NA, START_M, fmt_days, month_of, month_start
+from salesbook.data.generator.dates import (
+    MONTH_END,
+    MONTH_LEN,
+    MONTH_START,
+    NA,
+    START_M,
+    add_workdays,
+    fmt_days,
+    month_of,
+    month_start,
+    to_working_day,
+)
 from salesbook.data.generator.params import company, people
 from salesbook.data.generator.pipeline import step
 
@@ -65,6 +76,17 @@ def _perf_hazard(role, team, skill, hire, day):
     z = skill / sigma
     low = 1 / (1 + np.exp((z - people.PERF_EXIT_Z) / people.PERF_EXIT_WIDTH))
     return rate * low * (tenure >= ramp + people.PERF_REVIEW_GRACE_MONTHS)
+
+
+def _recorded_days(hire, exit_):
+    """Даты найма и увольнения в кадровом учёте — рабочие дни: найм — первый рабочий день не
+    раньше дня симуляции, увольнение — последний рабочий день не позже него (но не раньше найма).
+    Работу (сделки, активности) симуляция и так ставит только на рабочие дни, поэтому все записи
+    сотрудника остаются между этими датами."""
+    hire_rec = to_working_day(hire)
+    back = add_workdays(np.where(exit_ == NA, 0, exit_) + 1, -1)
+    exit_rec = np.where(exit_ == NA, NA, np.maximum(back, hire_rec))
+    return hire_rec, exit_rec
 
 
 def _attrition(rng, hire, role, team, anchor, skill):
@@ -131,29 +153,103 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
     base = np.round((lo + rng.random(n) * (hi - lo)) * wage_index(month_of(hire)) / 5000) * 5000
     sigma = np.array([people.REP_SKILL_SIGMA[r] for r in role])
     rv_rep, rv_day, rv_base = _salary_reviews(rng, hire, exit_, base, skill, sigma)
+    hire_rec, exit_rec = _recorded_days(hire, exit_)
     h_rep = np.concatenate([np.arange(n), rv_rep])
-    h_day = np.concatenate([hire, rv_day])
+    h_day = np.concatenate([hire_rec, rv_day])
     h_base = np.concatenate([base, rv_base])
     h_kind = np.concatenate([np.full(n, "hire", dtype=object), np.full(len(rv_rep), "review", dtype=object)])
     o = np.lexsort((h_day, h_rep))
     reps = ctx.reps = Reps(ids=ids("R", n, 3), names=person_names(names_rng, n), role=role, team=team,
                            hire=hire, exit=exit_, anchor=anchor, base=base,
                            ramp=np.array([people.RAMP_MONTHS[k] for k in key], dtype=np.int64),
-                           skill=skill, hist_rep=h_rep[o], hist_day=h_day[o], hist_base=h_base[o])
+                           skill=skill, hist_rep=h_rep[o], hist_day=h_day[o], hist_base=h_base[o],
+                           hire_rec=hire_rec, exit_rec=exit_rec)
     last = np.zeros(n)
     last[h_rep[o]] = h_base[o]                                # записи идут по дате: остаётся последняя
-    quota = np.array([people.AE_ANNUAL_QUOTA.get(t, np.nan) if r == "AE" else np.nan
-                      for r, t in zip(role, team)])
+    quota = np.full(n, np.nan)                                # план AE дописывает шаг make_quotas
     ctx.tables["reps"] = pd.DataFrame({
         "rep_id": reps.ids, "full_name": reps.names, "role": role,
-        "team": np.where(team == "", None, team), "hire_date": fmt_days(hire),
-        "exit_date": fmt_days(exit_), "exit_reason": reason, "base_salary_rub": last,
+        "team": np.where(team == "", None, team), "hire_date": fmt_days(hire_rec),
+        "exit_date": fmt_days(exit_rec), "exit_reason": reason, "base_salary_rub": last,
         "annual_quota_rub": quota, "ramp_months": reps.ramp,
     })
     ctx.tables["salary_history"] = pd.DataFrame({
         "rep_id": reps.ids[h_rep[o]], "effective_date": fmt_days(h_day[o]),
         "base_salary_rub": h_base[o], "reason": h_kind[o],
     })
+
+
+def _start_quota(team):
+    """План первого года: QUOTA_TO_OTE_START × OTE, OTE = 12 окладов середины вилки + комиссия с плана."""
+    lo, hi = people.BASE_SALARY_RANGE[f"AE_{team}"]
+    k = people.QUOTA_TO_OTE_START
+    return 12 * k * (lo + hi) / 2 / (1 - k * people.AE_COMMISSION)
+
+
+def _planned_capacity(reps: Reps, ae, team, y, scale):
+    """Плановые «полные» AE-месяцы команды на год y (0 — 2023): кто в штате на 1 января, — весь
+    год с рампом; наймы года по HIRING_PLAN — с середины месяца найма, с рампом. Увольнения
+    года заранее не известны."""
+    d0 = MONTH_START[12 * y]
+    on = ae[(reps.hire_rec[ae] <= d0) & ((reps.exit_rec[ae] == NA) | (reps.exit_rec[ae] > d0))]
+    months = 12 * y + np.arange(12)
+    k = months[None, :] - month_of(reps.hire_rec[on])[:, None] + 1
+    cap = np.clip(k / np.maximum(reps.ramp[on], 1)[:, None], 0, 1).sum()
+    ramp = people.RAMP_MONTHS[f"AE_{team}"]
+    for month, role, t, count in people.HIRING_PLAN:
+        m = int((np.datetime64(month, "M") - START_M).astype(int))
+        if role == "AE" and t == team and 12 * y <= m < 12 * (y + 1):
+            k = np.arange(1, 12 * (y + 1) - m + 1)
+            share = np.where(k == 1, 0.5, 1.0)
+            cap += count * scale * (share * np.clip(k / ramp, 0, 1)).sum()
+    return cap
+
+
+@step("планы AE", reads=("reps", "opps", "deal_sizes", "tables.reps"), writes=("tables.ae_quotas",))
+def make_quotas(ctx: Context) -> None:
+    """Годовые планы AE: план команды (факт прошлого года × рост) на плановую ёмкость команды
+    (см. params/people.py QUOTA_*) — таблица ae_quotas; дописывает reps.annual_quota_rub — план
+    последнего года работы."""
+    reps, opps = ctx.reps, ctx.opps
+    ae = np.flatnonzero(reps.role == "AE")
+    lo = np.maximum(reps.hire_rec[ae, None], MONTH_START[:-1][None, :])
+    hi = np.minimum(np.where(reps.exit_rec[ae] == NA, 10 ** 7, reps.exit_rec[ae])[:, None], MONTH_END[None, :])
+    worked = np.clip(hi - lo + 1, 0, None) / MONTH_LEN[None, :]
+    won = np.flatnonzero(opps.won & opps.is_closed & (opps.owner >= 0))
+    wm = month_of(opps.close[won])
+    ok = (wm >= 0) & (wm < company.N_MONTHS)
+    pos = np.full(len(reps.hire), -1)
+    pos[ae] = np.arange(len(ae))
+    won, wm = won[ok], wm[ok]
+    on_ae = pos[opps.owner[won]] >= 0
+    booked = np.zeros_like(worked)
+    np.add.at(booked, (pos[opps.owner[won[on_ae]]], wm[on_ae]), ctx.deal_sizes.amount[won[on_ae]])
+    n_won = np.zeros_like(worked)
+    np.add.at(n_won, (pos[opps.owner[won[on_ae]]], wm[on_ae]), 1)
+    n_years = company.N_MONTHS // 12
+    first_year = int(company.START_DATE[:4])
+    quota = {}
+    for t in S.SEGMENTS:
+        sel = reps.team[ae] == t
+        for y in range(n_years):
+            if y == 0:
+                q = _start_quota(t)
+            else:
+                prev = slice(12 * (y - 1), 12 * y)
+                target = booked[sel, prev].sum() * (1 + people.QUOTA_PLAN_GROWTH)
+                capacity = _planned_capacity(reps, ae[sel], t, y, ctx.scale)
+                enough = n_won[sel, prev].sum() >= people.QUOTA_MIN_WINS * ctx.scale
+                q = 12 * target / capacity if capacity > 0 and enough else quota[(t, y - 1)]
+            quota[(t, y)] = round(q / people.QUOTA_ROUND) * people.QUOTA_ROUND
+    rows = [(i, y) for i in range(len(ae)) for y in range(n_years) if worked[i, 12 * y:12 * (y + 1)].sum() > 0]
+    rep_i = np.array([r[0] for r in rows], dtype=np.int64)
+    year_i = np.array([r[1] for r in rows], dtype=np.int64)
+    q = np.array([quota[(reps.team[ae[i]], y)] for i, y in rows], dtype=float)
+    ctx.tables["ae_quotas"] = pd.DataFrame({"rep_id": reps.ids[ae[rep_i]], "year": first_year + year_i,
+                                            "annual_quota_rub": q})
+    last = np.full(len(reps.hire), np.nan)
+    last[ae[rep_i]] = q                                       # строки идут по годам: остаётся последний
+    ctx.tables["reps"]["annual_quota_rub"] = last
 
 
 def salary_by_month(reps: Reps):
