@@ -430,7 +430,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
     "ae_quotas": (
         _id("rep_id", "R", "AE"),
         Field("year", "int", "год плана", min=2023, max=2025),
-        _money("annual_quota_rub", "годовой план по новым контрактам (ACV) на полный год без рампа, ₽"),
+        _money("annual_quota_rub", "годовой план по новым контрактам (ACV) на полный год без поправки на выход на продуктивность, ₽"),
     ),
 }
 
