@@ -366,8 +366,9 @@ def test_salaries_derived_from_reps(t):
 
 def test_volumes(t):
     assert 15_000 <= len(t["leads"]) <= 25_000
-    assert 1_500 <= len(t["opportunities"]) <= 3_000
-    assert 500 <= t["accounts"]["customer_since"].notna().sum() <= 900
+    # малый бизнес покупает через пробный период: сделок и клиентов малого бизнеса — сотни в год
+    assert 1_500 <= len(t["opportunities"]) <= 4_500
+    assert 500 <= t["accounts"]["customer_since"].notna().sum() <= 1_300
     assert 45 <= len(t["reps"]) <= 75
     assert 40_000 <= len(t["b2c_users"]) <= 60_000
 
@@ -407,7 +408,9 @@ def test_funnel_by_channel(t):
     leads = t["leads"].merge(t["opportunities"][["opportunity_id", "outcome"]], on="opportunity_id",
                              how="left")
     g = leads.groupby("channel")
-    to_customer = g["outcome"].apply(lambda s: (s == "won").mean())
+    # качество каналов сравниваем по заявкам: регистрации пробного периода (почти все — с поиска
+    # и органики) идут своим путём и оплачивают в 10–15 % случаев
+    to_customer = leads[~leads["trial_started"]].groupby("channel")["outcome"].apply(lambda s: (s == "won").mean())
     assert to_customer["events"] > to_customer["ppc"]
     assert to_customer["partners"] > to_customer["ppc"]
     mql = g["mql_date"].apply(lambda s: s.notna().mean())
@@ -656,6 +659,13 @@ def _copy(tmp_path: Path) -> Path:
     return d
 
 
+def _first_row(path: Path, column: str, value: str) -> int:
+    """Номер первой строки данных (0 — первая после заголовка), где в ``column`` стоит ``value``."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    col = lines[0].split(",").index(column)
+    return next(i for i, line in enumerate(lines[1:]) if line.split(",")[col] == value)
+
+
 def _set_cell(path: Path, row: int, column: str, value: str) -> None:
     """Заменить значение в строке данных ``row`` (0 — первая после заголовка)."""
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -715,7 +725,8 @@ CORRUPTIONS = [
      ["accounts.csv", "„region“", "пустые"]),
     ("нарушено тождество MRR", "mrr", lambda d: _set_cell(d / "mrr.csv", 100, "mrr_rub", "1.00"),
      ["mrr.csv", "„mrr_rub“", "тождество"]),
-    ("сегмент не по размеру", "accounts", lambda d: _set_cell(d / "accounts.csv", 0, "employees", "5000"),
+    ("сегмент не по размеру", "accounts",
+     lambda d: _set_cell(d / "accounts.csv", _first_row(d / "accounts.csv", "segment", "smb"), "employees", "5000"),
      ["accounts.csv", "„segment“", "„employees“"]),
     ("код выгоды у боли", "survey_responses",
      lambda d: _set_cell(d / "survey_responses.csv", 0, "item_type", "gain"),

@@ -366,20 +366,26 @@ def test_segment_costs_add_up_and_match_section_1_1_1(tables):
     t = tables
     seg = unit_economics.segment_acquisition_costs(t["marketing_spend"], t["sm_costs"], t["reps"], t["leads"], t["opportunities"], *year)
     assert seg.sum() == pytest.approx(acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *year).sum())
-    # правило распределения: команды (AE, SE, руководители) — по численности, бюджет с целевым
-    # сегментом — сегменту, отдел маркетинга — пропорционально ему, остальное — по числу SQL
+    # правило распределения: команды (AE, SE, руководители) — по окладам за дни в штате в году,
+    # бюджет с целевым сегментом — сегменту, отдел маркетинга — пропорционально ему, SDR и BDR —
+    # по SQL, которые они квалифицировали, остальное — пропорционально прямым затратам сегмента
     costs, reps, leads, spend = t["sm_costs"], t["reps"], t["leads"], t["marketing_spend"]
     year_costs = costs[acquisition.in_period(costs["month"], *year) & costs["department"].isin(["sales", "marketing"])]
     people = year_costs[year_costs["role"].isin(["AE", "SE", "manager"])]
-    headcount = reps[reps["role"].isin(["AE", "SE", "manager"])].groupby(["role", "team"]).size()
-    team_share = headcount / headcount.groupby(level="role").transform("sum")
+    team = reps[reps["role"].isin(["AE", "SE", "manager"])]
+    lo, hi = pd.Timestamp(year[0]), pd.Timestamp(year[1])
+    days = ((team["exit_date"].fillna(hi).clip(upper=hi) - team["hire_date"].clip(lower=lo)).dt.days + 1).clip(lower=0)
+    weight = (days * team["base_salary_rub"]).groupby([team["role"], team["team"]]).sum()
+    team_share = weight / weight.groupby(level="role").transform("sum")
     direct = people.groupby("role")["amount_rub"].sum().mul(team_share, level="role").groupby(level="team").sum()
     media = spend[acquisition.in_period(spend["month"], *year) & spend["segment"].notna()].groupby("segment")["spend_rub"].sum()
     marketing_team = year_costs.loc[year_costs["department"] == "marketing", "amount_rub"].sum()
     direct = direct.add(media + marketing_team * media / media.sum(), fill_value=0)
+    sql = leads[acquisition.in_period(leads["sql_date"], *year) & leads["sdr_id"].notna()].groupby("segment").size()
+    sdr_pay = year_costs.loc[year_costs["role"].isin(["SDR", "BDR"]), "amount_rub"].sum()
+    direct = direct.add(sdr_pay * sql / sql.sum(), fill_value=0)
     shared = acquisition.acquisition_costs(spend, costs, *year).sum() - direct.sum()
-    sql_share = leads[acquisition.in_period(leads["sql_date"], *year)].groupby("segment").size()
-    expected = direct.add(shared * sql_share / sql_share.sum(), fill_value=0)
+    expected = direct + shared * direct / direct.sum()
     for segment in course.SEGMENTS:
         assert seg[segment] == pytest.approx(expected[segment])
 

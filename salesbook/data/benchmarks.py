@@ -182,7 +182,17 @@ def sql_to_opportunity(t, segment, year):
 
 
 def lead_to_won(t, segment, year):
+    """Лиды, созданные в году, кроме регистраций пробного периода (у них своя строка trial_to_paid):
+    доля с выигранной сделкой."""
     leads = t["leads"][_year(t["leads"]["created_date"], year)]
+    leads = leads[~leads["trial_started"]]
+    won = set(t["opportunities"].loc[t["opportunities"]["outcome"].eq("won"), "opportunity_id"])
+    return float(leads["opportunity_id"].isin(won).mean())
+
+
+def trial_to_paid(t, segment, year):
+    """Регистрации пробного периода в году: доля, ставшая клиентом (выигранная сделка из лида)."""
+    leads = t["leads"][_year(t["leads"]["created_date"], year) & t["leads"]["trial_started"]]
     won = set(t["opportunities"].loc[t["opportunities"]["outcome"].eq("won"), "opportunity_id"])
     return float(leads["opportunity_id"].isin(won).mean())
 
@@ -444,7 +454,7 @@ def meddic_auc_negotiation_entry(t, segment, year):
 
 METRICS = {f.__name__: f for f in (
     grr, nrr, churn_at_renewal_share, annual_renewal_rate, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
-    sql_to_opportunity, lead_to_won, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
+    sql_to_opportunity, lead_to_won, trial_to_paid, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, bdr_meeting_to_sql, touches_per_enterprise_win, touches_per_win,
     size_cycle_correlation, december_won_share, january_won_share, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, payroll_tax_effective_rate,

@@ -286,6 +286,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("webinar_attended", "bool", "был на вебинаре"),
         Field("demo_requested", "bool", "запросил демо"),
         Field("email_opens", "int", "открытых писем рассылки", min=0),
+        Field("trial_started", "bool", "лид — регистрация пробного периода на сайте (малый бизнес, без SDR)"),
         _id("sdr_id", "R", "SDR/BDR, который работал лид (пусто — не работали)", nullable=True),
         Field("mql_date", "date", "дата перевода в MQL", nullable=True),
         Field("sql_date", "date", "дата перевода в SQL", nullable=True),

@@ -22,6 +22,7 @@ from salesbook.toolkit.validation import MetricError, require_columns
 #: привлечённых клиентов (Cowan, 2012).
 ACQUISITION_DEPARTMENTS = ("sales", "marketing")
 TEAM_ROLES = ("AE", "SE", "manager")   # роли, у которых в reps есть команда сегмента
+SDR_ROLES = ("SDR", "BDR")             # роли, которые квалифицируют лиды в SQL
 
 
 def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -204,6 +205,26 @@ def lagged_cac(monthly_costs: pd.Series, monthly_customers: pd.Series, lag_month
     return (joined["costs"] / joined["customers"]).rename("cac")
 
 
+def _team_shares(reps: pd.DataFrame, start, end) -> pd.Series:
+    """Доли команд в затратах роли (индекс — роль и команда).
+
+    Если в ``reps`` есть даты найма и ухода и оклад, вес сотрудника — оклад × дни в штате
+    за период (ушедшие до периода и нанятые после него не в счёт); иначе — численность роли
+    в команде.
+    """
+    team = reps[reps["role"].isin(TEAM_ROLES)]
+    if {"hire_date", "exit_date", "base_salary_rub"} <= set(team.columns):
+        lo, hi = period(start, end)
+        first = pd.to_datetime(team["hire_date"]).clip(lower=lo)
+        last = pd.to_datetime(team["exit_date"]).fillna(hi).clip(upper=hi)
+        days = ((last - first).dt.days + 1).clip(lower=0)
+        weight = (days * team["base_salary_rub"]).groupby([team["role"], team["team"]]).sum()
+        if (weight.groupby(level="role").sum() > 0).all():
+            return weight / weight.groupby(level="role").transform("sum")
+    headcount = team.groupby(["role", "team"]).size()
+    return headcount / headcount.groupby(level="role").transform("sum")
+
+
 def cac_by_segment(
     marketing_spend: pd.DataFrame,
     sm_costs: pd.DataFrame,
@@ -217,19 +238,23 @@ def cac_by_segment(
     """Полный CAC по сегментам и затраты на рубль нового ACV.
 
     Распределение затрат (допущение, которое стоит проговаривать в отчёте):
-    зарплаты AE, SE и руководителей продаж — по командам пропорционально численности
-    роли в команде; рекламный бюджет с целевым сегментом (столбец ``segment`` в
+    зарплаты AE, SE и руководителей продаж — по командам пропорционально окладам роли
+    в команде за дни в штате в периоде (если в ``reps`` нет дат и окладов — численности роли
+    в команде); рекламный бюджет с целевым сегментом (столбец ``segment`` в
     ``marketing_spend``) — этому сегменту, а затраты отдела маркетинга — пропорционально
-    такому бюджету; всё остальное (SDR, инструменты, накладные, взносы, бюджет без
-    сегмента) — пропорционально числу SQL сегмента за период. Столбцы: ``costs``,
+    такому бюджету; оклады и премии SDR и BDR — пропорционально числу SQL сегмента, которые
+    квалифицировали SDR и BDR (заполнен ``sdr_id``; SQL из пробного периода малого бизнеса
+    квалифицирует продукт, и затрат SDR на них нет); всё остальное (взносы, инструменты,
+    накладные, агентская комиссия, бюджет без сегмента) — пропорционально уже
+    распределённым прямым затратам сегмента. Если в ``leads`` нет ``sdr_id`` или в период нет
+    ни одного прямого рубля, общие затраты делятся по числу SQL сегмента. Столбцы: ``costs``,
     ``customers``, ``new_acv``, ``cac``, ``cost_per_acv_rub``.
     """
     require_columns(reps, ["rep_id", "role", "team"], "reps")
     require_columns(sm_costs, ["role"], "sm_costs")
     rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(ACQUISITION_DEPARTMENTS)]
     people = rows[rows["role"].isin(TEAM_ROLES)]
-    headcount = reps[reps["role"].isin(TEAM_ROLES)].groupby(["role", "team"]).size()
-    team_share = headcount / headcount.groupby(level="role").transform("sum")
+    team_share = _team_shares(reps, start, end)
     direct = people.groupby("role")["amount_rub"].sum().mul(team_share, level="role").groupby(level="team").sum()
     if "segment" in marketing_spend.columns:
         media = marketing_spend[in_period(marketing_spend["month"], start, end)
@@ -238,9 +263,18 @@ def cac_by_segment(
         if targeted.sum() > 0:
             marketing_team = rows.loc[rows["department"] == "marketing", "amount_rub"].sum()
             direct = direct.add(targeted + marketing_team * targeted / targeted.sum(), fill_value=0)
+    sql_leads = leads[in_period(leads["sql_date"], start, end)]
+    sqls = sql_leads.groupby("segment").size()
+    if "sdr_id" in leads.columns:
+        worked = sql_leads[sql_leads["sdr_id"].notna()].groupby("segment").size()
+        if worked.sum() > 0:
+            sdr_pay = rows.loc[rows["role"].isin(SDR_ROLES), "amount_rub"].sum()
+            direct = direct.add(sdr_pay * worked / worked.sum(), fill_value=0)
     shared = acquisition_costs(marketing_spend, sm_costs, start, end).sum() - direct.sum()
-    sqls = leads[in_period(leads["sql_date"], start, end)].groupby("segment").size()
-    costs = direct.add(shared * sqls / sqls.sum(), fill_value=0)
+    if "sdr_id" in leads.columns and direct.sum() > 0:
+        costs = direct + shared * direct / direct.sum()
+    else:
+        costs = direct.add(shared * sqls / sqls.sum(), fill_value=0)
     deals = new_customer_deals(opportunities)
     deals = deals[in_period(deals["close_date"], start, end)]
     table = pd.DataFrame({

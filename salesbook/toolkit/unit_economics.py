@@ -122,8 +122,9 @@ def new_mrr_per_customer(opportunities, start, end, by: str | None = None):
 def segment_acquisition_costs(marketing_spend, sm_costs, reps, leads, opportunities, start, end) -> pd.Series:
     """Полные затраты на привлечение за период по сегментам (как в разделе 1.1.1).
 
-    Распределение — как в :func:`salesbook.toolkit.acquisition.cac_by_segment`: зарплаты AE и SE
-    по командам, всё остальное — пропорционально числу SQL сегмента.
+    Распределение — как в :func:`salesbook.toolkit.acquisition.cac_by_segment`: зарплаты AE, SE и
+    руководителей по командам, бюджет с сегментом — сегменту, SDR и BDR — по SQL, которые они
+    квалифицировали, остальное — пропорционально прямым затратам сегмента.
     """
     require_columns(leads, ["sql_date", "segment"], "leads")
     if not acquisition.in_period(leads["sql_date"], start, end).any():

@@ -67,6 +67,7 @@ class Leads:
     webinar: Array
     demo: Array
     opens: Array
+    trial: Array      # малый бизнес: лид — регистрация пробного периода на сайте (без SDR)
 
 
 @dataclass

@@ -40,6 +40,11 @@ WIN_LOGIT_BASE = {"smb": -1.5, "mid_market": -2.3, "enterprise": -2.8}
 WIN_SIZE_COEF = -0.3               # внутри сегмента крупная сделка выигрывается реже
 WIN_CHANNEL_EFFECT = {"content": 0.0, "ppc": -0.25, "events": 0.3, "social": -0.2,
                       "partners": 0.45, "outbound": -0.35, "organic": 0.15}
+# Сделка из активированного пробного периода (PQL малого бизнеса) выигрывается чаще заявки:
+# компания уже завела операторов и работает в продукте, решение — оплатить счёт. Вместе с
+# funnel.TRIAL_PQL_* даёт оплату у ≈ 12 % начавших пробный период (cactusmarketingtrial,
+# conversioncrmtrial: 8–15 % у пробного периода без карты).
+WIN_TRIAL_EFFECT = 0.6
 WIN_DEAL_QUALITY_COEF = 1.2        # влияние скрытого «качества сделки»
 WIN_RAMP_PENALTY = 2.0             # новичок без рампа теряет столько логита
 WIN_SE_EFFECT = 0.25

@@ -87,7 +87,7 @@ def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc, size, repl
             + pd.Series(leads.chn[li]).map(deals.WIN_CHANNEL_EFFECT).to_numpy()
             + deals.WIN_DEAL_QUALITY_COEF * d + skill + deals.WIN_RAMP_PENALTY * (ramp - 1)
             + np.where(se >= 0, deals.WIN_SE_EFFECT, 0) * (seg > 0) + comp_eff + 0.5 * disc
-            + deals.WIN_SIZE_COEF * size
+            + deals.WIN_SIZE_COEF * size + deals.WIN_TRIAL_EFFECT * leads.trial[li]
             + np.where(replaced == S.COMPETITORS.index("globalitsm"), deals.REPLACED_GLOBALITSM_WIN_EFFECT, 0.0))
 
 
@@ -369,6 +369,7 @@ def _leads_table(ctx: Context) -> None:
         "employees": accounts.emp[acc], "job_title_level": labels(S.JOB_TITLE_LEVELS, leads.title),
         "website_visits": leads.visits, "pages_viewed": leads.pages, "content_downloads": leads.downloads,
         "webinar_attended": leads.webinar, "demo_requested": leads.demo, "email_opens": leads.opens,
+        "trial_started": leads.trial,
         "sdr_id": optional_labels(ctx.reps.ids, funnel.sdr),
         "mql_date": fmt_days(to_working_day(funnel.mql_day)), "sql_date": fmt_days(to_working_day(funnel.sql_day)),
         "status": funnel.status, "disqualify_reason": funnel.reason,

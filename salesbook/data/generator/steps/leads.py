@@ -79,9 +79,10 @@ def _firmographics(rng, ch):
     return seg, ind, title, emp, region
 
 
-@step("лиды", reads=("spend",), writes=("leads",), streams=("leads",))
-def make_lead_skeleton(ctx: Context, rng) -> None:
-    """Лиды до работы SDR: канал, дата, фирмография, скрытое намерение и признаки скоринга."""
+@step("лиды", reads=("spend",), writes=("leads",), streams=("leads", "trial"))
+def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
+    """Лиды до работы SDR: канал, дата, фирмография, скрытое намерение и признаки скоринга;
+    у входящих лидов малого бизнеса — начат ли пробный период на сайте (funnel.TRIAL_SHARE)."""
     day, ch = _arrivals(rng, ctx.spend.b2b, ctx.scale)
     n = len(day)
     seg, ind, title, emp, region = _firmographics(rng, ch)
@@ -102,6 +103,8 @@ def make_lead_skeleton(ctx: Context, rng) -> None:
     opens = rng.poisson(np.exp(1.0 + 0.3 * q - np.where(is_out, 0.8, 0.0)))
     fit = (per(funnel.INDUSTRY_FIT, S.INDUSTRIES)[ind] + per(funnel.TITLE_FIT, S.JOB_TITLE_LEVELS)[title]
            + per(funnel.REGION_FIT, S.REGIONS)[region])
+    trial_share = pd.Series(chn).map(funnel.TRIAL_SHARE).fillna(0.0).to_numpy()
+    trial = (seg == S.SEGMENTS.index("smb")) & ~is_out & (rng_trial.random(n) < trial_share)
     ctx.leads = Leads(ids=ids("L", n, 6), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
                       title=title, emp=emp, region=region, q=q, fit=fit, visits=visits, pages=pages,
-                      downloads=downloads, webinar=webinar, demo=demo, opens=opens)
+                      downloads=downloads, webinar=webinar, demo=demo, opens=opens, trial=trial)

@@ -25,7 +25,7 @@ _TEMPLATES_INBOUND = np.array([S.EMAIL_TEMPLATES.index(t) for t in ("welcome_fol
 _TEMPLATES_OUTBOUND = np.array([S.EMAIL_TEMPLATES.index(t) for t in ("cold_intro", "pain_question", "case_study")])
 _BREAKUP = S.EMAIL_TEMPLATES.index("breakup")
 # Итог цепочки: 0 в работе, 1 встреча, 2 отказ, 3 письмо не доставлено, 4 касания исчерпаны,
-# 5 встреча-знакомство BDR прошла, но лид не квалифицирован
+# 5 встреча-знакомство SDR или BDR прошла, но лид не квалифицирован
 _OPEN, _MEETING, _REFUSED, _BOUNCED, _EXHAUSTED, _UNQUALIFIED = range(6)
 
 
@@ -53,15 +53,20 @@ class _Chains:
 
 
 def _inbound_mql(rng, leads: Leads):
-    """Входящие лиды: автоматический MQL по скорингу (запрос демо — почти всегда)."""
+    """Входящие лиды: автоматический MQL по скорингу (запрос демо — почти всегда).
+    Регистрации пробного периода SDR не передаются (см. :func:`_trials`); MQL малого бизнеса без
+    запроса демо — тоже: они получают рассылку с приглашением в пробный период (``nurture``)."""
     n = len(leads.day)
     mql_logit = pd.Series(leads.chn).map(funnel.INBOUND_MQL_LOGIT).fillna(0).to_numpy() + 1.0 * leads.q \
         + 0.3 * leads.fit
-    inbound_mql = ~leads.is_out & (
+    inbound_mql = ~leads.is_out & ~leads.trial & (
         (rng.random(n) < sigmoid(mql_logit)) | (leads.demo & (rng.random(n) < funnel.DEMO_REQUEST_MQL_PROB)))
     mql_day = np.full(n, NA, dtype=np.int64)
     mql_day[inbound_mql] = leads.day[inbound_mql] + choice_codes(rng, int(inbound_mql.sum()), (0.6, 0.3, 0.1))
-    return inbound_mql, mql_day
+    # малый бизнес с сайта без запроса демо: MQL уходит в рассылку с приглашением в пробный период
+    nurture = (inbound_mql & (leads.seg == S.SEGMENTS.index("smb")) & ~leads.demo
+               & np.isin(leads.chn, funnel.SMB_NURTURE_CHANNELS))
+    return inbound_mql & ~nurture, nurture, mql_day
 
 
 def _queue(rng, reps: Reps, leads: Leads, inbound_mql, mql_day):
@@ -237,23 +242,18 @@ def _redials(rng, ttype, opener, engaged):
     return extra
 
 
-def _qualify(rng, held_day, out):
-    """Какие встречи-знакомства BDR дали SQL — доля BDR_DISCOVERY_TO_SQL. Отбор систематический
-    по дате встречи (одно случайное смещение), поэтому SQL за месяц — почти ровно эта доля встреч;
-    соответствие ICP уже учтено в том, кто соглашается на встречу."""
-    q = np.zeros(len(out), dtype=bool)
-    sel = np.flatnonzero(out)
-    if len(sel) == 0:
-        return q
-    sel = sel[np.argsort(held_day[sel], kind="stable")]
-    pos = np.floor(np.arange(len(sel) + 1) * funnel.BDR_DISCOVERY_TO_SQL + rng.random())
-    q[sel] = np.diff(pos) > 0
-    return q
+def _qualify(rng, out, q, fit):
+    """Какие встречи-знакомства дали SQL: испытание Бернулли по каждой встрече с логитом
+    база (BDR у исходящих, SDR у входящих) + соответствие ICP + намерение лида."""
+    base = np.where(out, funnel.BDR_MEETING_SQL_LOGIT, funnel.SDR_MEETING_SQL_LOGIT)
+    p = sigmoid(base + funnel.MEETING_SQL_FIT_COEF * fit + funnel.MEETING_SQL_Q_COEF * q)
+    return rng.random(len(out)) < p
 
 
-def _meetings(rng, chains: _Chains, out):
-    """Встречи и неявки; у исходящих встреча-знакомство с BDR даёт SQL не всегда.
+def _meetings(rng, chains: _Chains, queue: _Queue, leads: Leads):
+    """Встречи и неявки; встреча-знакомство с SDR или BDR даёт SQL не всегда (:func:`_qualify`).
     Возвращает день SQL для лидов очереди."""
+    out = queue.out
     met = np.flatnonzero(chains.result == _MEETING)
     nw = len(chains.result)                       # числа — на всю очередь, как в цепочках
     meet_day = to_workday(chains.result_day[met] + 1 + rng.poisson(2, nw)[met])
@@ -267,7 +267,8 @@ def _meetings(rng, chains: _Chains, out):
     chains.records.append(dict(w=rec_w[keep], day=rec_day[keep], type=np.full(keep.sum(), MEETING), touch=none,
                                opener=none, tmpl=none, outcome=rec_out[keep], dur=none))
     held = held_day <= END_DAY
-    qualified = ~out[met] | _qualify(rng, held_day, out[met])
+    lw = queue.w[met]
+    qualified = _qualify(rng, out[met], leads.q[lw], leads.fit[lw])
     sql_day_w = np.full(len(chains.result), NA, dtype=np.int64)
     sql_day_w[met] = np.where(held & qualified, held_day, NA)
     unq = held & ~qualified
@@ -276,7 +277,21 @@ def _meetings(rng, chains: _Chains, out):
     return sql_day_w
 
 
-def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound_mql, mql_day, sql_day_w):
+def _trials(rng, leads: Leads):
+    """Пробный период малого бизнеса: активирован ли (PQL) и в какой день; день SQL — день,
+    когда AE команды малого бизнеса созвонился с активной компанией (0–2 рабочих дня после PQL)."""
+    n = len(leads.day)
+    p = sigmoid(funnel.TRIAL_PQL_LOGIT + funnel.TRIAL_PQL_Q_COEF * leads.q + funnel.TRIAL_PQL_FIT_COEF * leads.fit)
+    pql = leads.trial & (rng.random(n) < p)
+    lo, hi = funnel.TRIAL_PQL_DAYS
+    pql_day = np.where(pql, leads.day + rng.integers(lo, hi + 1, n), NA)
+    sql_day = np.where(pql, to_workday(pql_day + rng.integers(0, 3, n)), NA)
+    ok = pql & (sql_day <= END_DAY)
+    return np.where(ok, pql_day, NA), np.where(ok, sql_day, NA)
+
+
+def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound_mql, nurture, mql_day, sql_day_w,
+              trial_days):
     """Статус каждого лида на конец данных, причина отказа, дни MQL, SQL и сделки."""
     n = len(leads.day)
     w = queue.w
@@ -285,7 +300,8 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     sql_day = np.full(n, NA, dtype=np.int64)
     # входящие не-MQL: часть сразу отсеяна маркетингом, остальные — в «прогреве»
     mql_day[inbound_mql & ~worked] = NA             # MQL случится уже после 31.12.2025
-    non = np.flatnonzero(~worked & ~inbound_mql)
+    non = np.flatnonzero(~worked & ~inbound_mql & ~leads.trial & ~nurture)
+    status[nurture] = "mql"
     dq = rng.random(len(non)) < funnel.NON_MQL_DISQUALIFY_SHARE
     status[non[dq]] = "disqualified"
     reason[non[dq]] = np.where(rng.random(dq.sum()) < 0.5, "wrong_contact", "no_need")
@@ -303,6 +319,12 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     sq = sql_day_w != NA
     sql_day[w[sq]] = sql_day_w[sq]
     status[w[sq]] = "sql"
+    # пробный период: активированный — PQL (mql_date) и SQL; неактивированный и истёкший — отказ
+    pql_day, trial_sql = trial_days
+    pq = pql_day != NA
+    mql_day[pq], sql_day[pq], status[pq] = pql_day[pq], trial_sql[pq], "sql"
+    expired = leads.trial & ~pq & (leads.day + funnel.TRIAL_DAYS <= END_DAY)
+    status[expired], reason[expired] = "disqualified", "no_response"
     accept = rng.random(n) < funnel.SQL_ACCEPT_RATE
     opp_day = np.full(n, NA, dtype=np.int64)
     sqi = np.flatnonzero(sql_day != NA)
@@ -328,13 +350,17 @@ def _lead_touches(records, w, sdr, reps: Reps) -> LeadTouches:
     return LeadTouches(lead=lead[ok], rep=rep[ok], **{k: v[ok] for k, v in act.items()})
 
 
-@step("цепочки касаний SDR", reads=("leads", "reps"), writes=("funnel", "lead_touches"), streams=("sequence",))
-def simulate_sequences(ctx: Context, rng) -> None:
-    """Цепочки касаний SDR (входящие MQL) и BDR (исходящие лиды) и статусы лидов."""
+@step("цепочки касаний SDR", reads=("leads", "reps"), writes=("funnel", "lead_touches"),
+      streams=("sequence", "trial"))
+def simulate_sequences(ctx: Context, rng, rng_trial) -> None:
+    """Цепочки касаний SDR (входящие MQL) и BDR (исходящие лиды), пробные периоды малого бизнеса
+    и статусы лидов."""
     leads, reps = ctx.leads, ctx.reps
-    inbound_mql, mql_day = _inbound_mql(rng, leads)
+    trial_days = _trials(rng_trial, leads)
+    inbound_mql, nurture, mql_day = _inbound_mql(rng, leads)
     queue, worked, sdr = _queue(rng, reps, leads, inbound_mql, mql_day)
     chains = _run_chains(rng, queue)
-    sql_day_w = _meetings(rng, chains, queue.out)
-    ctx.funnel = Funnel(sdr=sdr, **_statuses(rng, leads, queue, chains, worked, inbound_mql, mql_day, sql_day_w))
+    sql_day_w = _meetings(rng, chains, queue, leads)
+    ctx.funnel = Funnel(sdr=sdr, **_statuses(rng, leads, queue, chains, worked, inbound_mql, nurture, mql_day, sql_day_w,
+                                             trial_days))
     ctx.lead_touches = _lead_touches(chains.records, queue.w, sdr, reps)
