@@ -179,11 +179,21 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
     })
 
 
-def _start_quota(team):
-    """План первого года: QUOTA_TO_OTE_START × OTE, OTE = 12 окладов середины вилки + комиссия с плана."""
-    lo, hi = people.BASE_SALARY_RANGE[f"AE_{team}"]
-    k = people.QUOTA_TO_OTE_START
-    return 12 * k * (lo + hi) / 2 / (1 - k * people.AE_COMMISSION)
+def _ote_quota(reps: Reps, ae, team, y):
+    """План «от дохода» на год y (0 — 2023): QUOTA_TO_OTE_START (2023) или QUOTA_TO_OTE_FALLBACK × OTE, OTE = 12 средних окладов AE
+    команды на 1 января года y (если в штате никого — середина вилки найма этого января) + комиссия
+    с плана."""
+    d0 = MONTH_START[12 * y]
+    on = ae[(reps.hire_rec[ae] <= d0) & ((reps.exit_rec[ae] == NA) | (reps.exit_rec[ae] > d0))]
+    salary = [reps.hist_base[(reps.hist_rep == r) & (reps.hist_day <= d0)][-1:] for r in on]
+    salary = np.concatenate(salary) if salary else np.zeros(0)
+    if salary.size:
+        base = float(salary.mean())
+    else:
+        lo, hi = people.BASE_SALARY_RANGE[f"AE_{team}"]
+        base = (lo + hi) / 2 * float(wage_index(12 * y))
+    k = people.QUOTA_TO_OTE_START if y == 0 else people.QUOTA_TO_OTE_FALLBACK
+    return 12 * k * base / (1 - k * people.AE_COMMISSION)
 
 
 def _planned_capacity(reps: Reps, ae, team, y, scale):
@@ -233,13 +243,13 @@ def make_quotas(ctx: Context) -> None:
         sel = reps.team[ae] == t
         for y in range(n_years):
             if y == 0:
-                q = _start_quota(t)
+                q = _ote_quota(reps, ae[sel], t, 0)
             else:
                 prev = slice(12 * (y - 1), 12 * y)
                 target = booked[sel, prev].sum() * (1 + people.QUOTA_PLAN_GROWTH)
                 capacity = _planned_capacity(reps, ae[sel], t, y, ctx.scale)
                 enough = n_won[sel, prev].sum() >= people.QUOTA_MIN_WINS * ctx.scale
-                q = 12 * target / capacity if capacity > 0 and enough else quota[(t, y - 1)]
+                q = 12 * target / capacity if capacity > 0 and enough else _ote_quota(reps, ae[sel], t, y)
             quota[(t, y)] = round(q / people.QUOTA_ROUND) * people.QUOTA_ROUND
     rows = [(i, y) for i in range(len(ae)) for y in range(n_years) if worked[i, 12 * y:12 * (y + 1)].sum() > 0]
     rep_i = np.array([r[0] for r in rows], dtype=np.int64)
