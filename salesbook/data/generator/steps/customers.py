@@ -91,7 +91,8 @@ def _reassign_upsells(rng, c: _Cohort, m: int, moved: list) -> None:
 
     Компанию повторному лиду шаг «компании» выбирает до того, как известен отток; отток
     же не знает о будущих допродажах (клиента не «держит» сделка, которой ещё нет).
-    Поэтому лид переадресуется в момент открытия сделки — по тому, кто клиент сейчас.
+    Поэтому лид переадресуется в момент открытия сделки — по тому, кто клиент сейчас; если
+    клиента той же отрасли нет, отрасль лида в таблице leads становится отраслью новой компании.
     """
     for k in np.flatnonzero((c.up_open == m) & ~c.alive):
         pool = np.flatnonzero(c.alive & (c.first_month < m) & (c.seg == c.seg[k]) & (c.up_lead < 0))
@@ -189,7 +190,7 @@ def _move_upsell_leads(ctx: Context, moved: list) -> None:
             t = ctx.tables[name]
             t.loc[t["lead_id"] == lead_id, "account_id"] = acc.ids[a]
         t = ctx.tables["leads"]
-        t.loc[t["lead_id"] == lead_id, "employees"] = acc.emp[a]
+        t.loc[t["lead_id"] == lead_id, ["employees", "industry"]] = [acc.emp[a], S.INDUSTRIES[acc.ind[a]]]
 
 
 @step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "tables.opportunities", "tables.leads"),
