@@ -192,6 +192,7 @@ def test_irr_makes_npv_zero():
 def test_ltv_horizon_by_hand():
     assert finance.ltv_horizon(100, 0.1, 2) == pytest.approx(190)  # 100 + 90
     assert finance.ltv_horizon(100, 0.0, 12) == pytest.approx(1200)
+    assert np.isposinf(finance.ltv_horizon(100, 0.0))  # никто не уходит и горизонта нет
     assert finance.ltv_horizon(100, 0.05, 10_000) == pytest.approx(100 / 0.05)
     out = finance.ltv_horizon([100, 100], [0.1, 0.1], [1, 2])
     assert out.tolist() == pytest.approx([100, 190])
@@ -396,6 +397,23 @@ def test_segment_economics_columns_are_consistent(tables):
     assert seg["ltv"].to_numpy() == pytest.approx((seg["arpa"] * seg["gross_margin"] / seg["monthly_churn"]).to_numpy())
     assert seg["payback_months"].to_numpy() == pytest.approx((seg["cac"] / (seg["new_mrr"] * seg["gross_margin"])).to_numpy())
     assert seg["customers"].sum() == acquisition.new_customers(tables["opportunities"], "2024-01-01", "2024-12-31")
+
+
+def test_segment_economics_with_a_segment_without_churn(tables):
+    """Сегмент, где не ушёл ни один клиент: LTV по формуле и LTV/CAC — inf, остальное считается."""
+    mrr, acc = tables["mrr"], tables["accounts"]
+    ent = set(acc.loc[acc["segment"] == "enterprise", "account_id"])
+    churned = set(mrr.loc[mrr["churn_rub"] > 0, "account_id"]) & ent
+    quiet = dict(tables, mrr=mrr[~mrr["account_id"].isin(churned)])
+    seg = unit_economics.segment_economics(quiet, *course.YEAR_2024, *course.YEARS_2024_2025)
+    assert seg.loc["enterprise", "monthly_churn"] == 0
+    assert np.isposinf(seg.loc["enterprise", "ltv"]) and np.isposinf(seg.loc["enterprise", "ltv_cac"])
+    assert np.isfinite(seg.loc["enterprise", "payback_months"])
+    assert np.isfinite(seg.loc[["smb", "mid_market"], "ltv"]).all()
+    # с горизонтом LTV конечен
+    row = seg.loc["enterprise"]
+    assert finance.ltv_horizon(row["arpa"] * row["gross_margin"], row["monthly_churn"], 60) == pytest.approx(
+        row["arpa"] * row["gross_margin"] * 60)
 
 
 def test_commercial_cost_structure_kinds_and_shares(tables):

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -107,8 +108,9 @@ def test_unit_economics_by_hand():
     assert ue.ltv_to_cac(400_000, 100_000) == pytest.approx(4)
     with pytest.raises(MetricError, match="доли"):
         ue.simple_ltv(10_000, 80, 0.02)
-    with pytest.raises(MetricError, match="ноль"):
-        ue.simple_ltv(10_000, 0.8, 0)
+    # ни один клиент не ушёл: по формуле LTV бесконечен, с горизонтом — конечен
+    assert ue.simple_ltv(10_000, 0.8, 0) == np.inf
+    assert list(ue.simple_ltv([10_000, 10_000], 0.8, [0.02, 0.0])) == [pytest.approx(400_000), np.inf]
 
 
 def test_cac_by_segment_by_hand(toy):

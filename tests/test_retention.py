@@ -303,9 +303,21 @@ def test_homogeneous_customers_give_near_zero_polarization():
     assert fit.mean_churn == pytest.approx(0.05, rel=0.1)
 
 
+def test_fit_without_churn_is_degenerate_not_an_error():
+    """Сегмент, где за всю историю не ушёл ни один клиент: модель «не уходит никто»."""
+    fit = retention.fit_sbg([1, 2, 3, 12], [False, False, False, False])
+    assert fit.no_churn and fit.at_bound
+    assert np.isnan(fit.alpha) and np.isnan(fit.beta) and np.isnan(fit.polarization)
+    assert fit.mean_churn == 0
+    assert list(fit.survival(np.arange(3))) == [1, 1, 1]
+    assert list(fit.churn_probability([1, 2])) == [0, 0]
+    assert fit.expected_periods(60) == 60
+    # когортный LTV с такой моделью: хвост — оставшиеся платят как в последнем месяце
+    ltv = retention.cohort_ltv(pd.Series([100.0, 100.0]), 0.5, fit=fit, horizon=4)
+    assert ltv["ltv"] == pytest.approx(4 * 100 * 0.5)
+
+
 def test_fit_input_errors():
-    with pytest.raises(MetricError):
-        retention.fit_sbg([1, 2, 3], [False, False, False])  # никто не ушёл
     with pytest.raises(MetricError):
         retention.fit_sbg([0, 2], [True, False])             # ушёл в периоде 0
     with pytest.raises(MetricError):

@@ -28,6 +28,7 @@ from salesbook.data.load import DataError, load_all
 from salesbook.runtime.fmt import NBSP, number, pct
 from salesbook.toolkit import acquisition, kpi, meddic, planning, retention, sales_scripts, unit_economics
 from salesbook.toolkit.course import YEARS, YEARS_2024_2025
+from salesbook.toolkit.validation import MetricError
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS_FILE = ROOT / "datasets" / "benchmarks.yml"
@@ -111,12 +112,36 @@ def _auc_lower(scores, outcome) -> float:
 # ---------------------------------------------------------------------------
 
 
+def _retention(t, segment, year) -> tuple[float, float, float]:
+    """MRR когорты на начало, на конец и на конец без расширений (декабрь к декабрю).
+
+    Без года — когорты декабря 2023 и декабря 2024 вместе (окна 2024 и 2025 годов): у сегмента,
+    где клиентов за год полтора десятка, один год слишком шумный. Пустая когорта окна пропускается.
+    """
+    start = end = kept = 0.0
+    for y in ((year,) if year else (2024, 2025)):
+        try:
+            r = kpi.revenue_retention(t["mrr"], f"{y - 1}-12-01", f"{y}-12-01", t["accounts"], segment)
+        except MetricError:
+            if year:
+                raise
+            continue
+        start += r["start_mrr_rub"]
+        end += r["end_mrr_rub"]
+        kept += r["grr"] * r["start_mrr_rub"]
+    return start, end, kept
+
+
 def grr(t, segment, year):
-    return kpi.revenue_retention(t["mrr"], f"{year - 1}-12-01", f"{year}-12-01", t["accounts"], segment)["grr"]
+    """GRR декабрь к декабрю; без года — две годовые когорты 2024–2025 вместе (взвешенно по MRR)."""
+    start, _, kept = _retention(t, segment, year)
+    return kept / start
 
 
 def nrr(t, segment, year):
-    return kpi.revenue_retention(t["mrr"], f"{year - 1}-12-01", f"{year}-12-01", t["accounts"], segment)["nrr"]
+    """NRR декабрь к декабрю; без года — две годовые когорты 2024–2025 вместе (взвешенно по MRR)."""
+    start, end, _ = _retention(t, segment, year)
+    return end / start
 
 
 def churn_at_renewal_share(t, segment, year):
@@ -274,6 +299,13 @@ def december_won_share(t, segment, year):
 def january_won_share(t, segment, year):
     """Доля января среди выигранных за год сделок (по дате закрытия)."""
     return _won_month_share(t, year, 1)
+
+
+def monday_close_share(t, segment, year):
+    """Доля понедельника среди закрытых за год сделок (выигранных и проигранных)."""
+    close = t["opportunities"]["close_date"]
+    close = close[_year(close, year)]
+    return float((close.dt.day_of_week == 0).mean())
 
 
 def holiday_activity_share(t, segment, year):
@@ -456,7 +488,7 @@ METRICS = {f.__name__: f for f in (
     grr, nrr, churn_at_renewal_share, annual_renewal_rate, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, trial_to_paid, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
     bdr_meetings_per_month, bdr_meeting_to_sql, touches_per_enterprise_win, touches_per_win,
-    size_cycle_correlation, december_won_share, january_won_share, holiday_activity_share,
+    size_cycle_correlation, december_won_share, january_won_share, monday_close_share, holiday_activity_share,
     monday_ticket_share, linkedin_touch_share, salary_growth, sdr_variable_share, payroll_tax_effective_rate,
     ae_performance_exit_share, ae_attrition,
     ae_below_half_quota_share, ae_quota_to_ote, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
@@ -543,6 +575,8 @@ def evaluate(tables: dict | None = None, path: str | Path = BENCHMARKS_FILE, *,
 def _fmt(value, unit: str) -> str:
     if value is None:
         return ""
+    if value == np.inf:
+        return "∞"          # например, LTV/CAC сегмента, где за период не ушёл ни один клиент
     if unit == "share":
         digits = 1 if abs(value) >= 0.01 or value == 0 else 2
         return pct(value, digits)

@@ -509,6 +509,9 @@ class SBGFit:
     ``polarization`` φ = 1 / (α + β + 1): около 0 — клиенты одинаковы (отток не
     меняется со стажем), ближе к 1 — очень разные (отток быстро падает со стажем).
     ``at_bound`` — оценка упёрлась в границу: данные не различают клиентов.
+    ``no_churn`` — ни один клиент не ушёл: α и β не определены (NaN), а модель вырождена
+    в «не уходит никто» — ``mean_churn`` = 0, ``survival`` = 1, ``polarization`` не определена
+    (NaN). Это не оценка склонности к оттоку, а честное «по этим данным её не видно».
     """
 
     alpha: float
@@ -516,22 +519,29 @@ class SBGFit:
     log_likelihood: float
     n: float
     at_bound: bool = False
+    no_churn: bool = False
 
     @property
     def mean_churn(self) -> float:
-        return self.alpha / (self.alpha + self.beta)
+        return 0.0 if self.no_churn else self.alpha / (self.alpha + self.beta)
 
     @property
     def polarization(self) -> float:
-        return 1.0 / (self.alpha + self.beta + 1.0)
+        return float("nan") if self.no_churn else 1.0 / (self.alpha + self.beta + 1.0)
 
     def survival(self, t):
+        if self.no_churn:
+            return np.ones_like(_periods(t, 0))
         return sbg_survival(self.alpha, self.beta, t)
 
     def churn_probability(self, t):
+        if self.no_churn:
+            return np.zeros_like(_periods(t, 1))
         return sbg_churn_probability(self.alpha, self.beta, t)
 
     def retention_rate(self, t):
+        if self.no_churn:
+            return np.ones_like(_periods(t, 1))
         return sbg_retention_rate(self.alpha, self.beta, t)
 
     def expected_periods(self, horizon: int) -> float:
@@ -547,10 +557,16 @@ def fit_sbg(periods, churned, weights=None) -> SBGFit:
     ``periods`` — для ушедшего клиента период ухода (≥ 1), для оставшегося —
     сколько периодов он точно прожил (≥ 0); ``churned`` — ушёл ли. Клиенты
     могут быть из разных когорт: каждый вносит в правдоподобие свою длину истории.
+
+    Если не ушёл ни один клиент (бывает в сегменте, где клиентов единицы), правдоподобие
+    растёт, пока средний отток α / (α + β) стремится к нулю, — конечной оценки нет.
+    Тогда возвращается вырожденная модель ``no_churn=True``: α и β — NaN, ``mean_churn`` = 0,
+    доля оставшихся всегда 1. Склонность к оттоку по таким данным не оценить: для прогноза
+    берите постоянный отток за более длинный период или с горизонтом.
     """
     t, lost, censored, n = _durations(periods, churned, weights)
     if lost.sum() == 0:
-        raise MetricError("Ни один клиент не ушёл: по таким данным склонность к оттоку не оценить.")
+        return SBGFit(alpha=float("nan"), beta=float("nan"), log_likelihood=0.0, n=n, at_bound=True, no_churn=True)
     if len(t) < 2:
         raise MetricError("Нужна история хотя бы за один период после первого.")
 

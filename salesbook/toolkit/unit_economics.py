@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from salesbook.toolkit import acquisition, finance, retention
@@ -33,11 +32,15 @@ def simple_ltv(arpa_month, gross_margin, monthly_churn):
     ARPA и отток — за один период и по одной базе клиентов (сегмент, линия бизнеса).
     Это ряд :func:`salesbook.toolkit.finance.ltv_horizon` до бесконечности. Числа
     или массивы (тогда — массив).
+
+    Нулевой отток (за период не ушёл ни один клиент — так бывает в крупном бизнесе,
+    где клиентов единицы) даёт ``inf``: формула не ограничивает срок жизни клиента,
+    и LTV по ней бесконечен. Это не ошибка расчёта, а предел формулы — возьмите
+    горизонт (``finance.ltv_horizon(..., months=60)``), отток за более длинный период
+    или когортную оценку (``retention.cohort_ltv``).
     """
     gm = share(gross_margin, "Валовая маржа")
     churn = share(monthly_churn, "Месячный отток")
-    if np.any(np.asarray(churn) == 0):
-        raise MetricError("Отток ноль: по формуле LTV бесконечен — ограничьте горизонт или возьмите когортную оценку.")
     return finance.ltv_horizon(numbers(arpa_month, "ARPA") * gm, churn)
 
 

@@ -70,6 +70,28 @@ def add_workdays(days, n=0):
     return np.where(days == NA, NA, moved.astype(np.int64))
 
 
+def to_working_day_back(days):
+    """Рабочий день не позже ``days``: выходной или праздник — предыдущий рабочий день."""
+    days = np.asarray(days, dtype=np.int64)
+    moved = np.busday_offset(_as_dates(days), 0, roll="backward", holidays=HOLIDAY_DATES) - START
+    return np.where(days == NA, NA, moved.astype(np.int64))
+
+
+#: Доля рабочих дней в календарной неделе: срок в календарных днях → срок в рабочих днях.
+WORKDAY_SHARE = 5 / 7
+
+
+def after(days, calendar_days):
+    """Рабочий день через срок ``calendar_days`` (в календарных днях), отсчитанный по рабочим дням.
+
+    Срок переводится в рабочие дни (× 5/7) и откладывается от ``days`` по рабочему календарю.
+    Так события распределяются по будням равномерно: если бы к дате прибавлялись календарные
+    дни, а выходной переносился на понедельник, понедельник собирал бы события трёх дней.
+    """
+    span = np.rint(np.asarray(calendar_days, dtype=float) * WORKDAY_SHARE).astype(np.int64)
+    return add_workdays(days, span)
+
+
 def to_working_day(days):
     """День записи события продаж в таблицу: выходной или праздник — следующий рабочий день."""
     return add_workdays(days)

@@ -26,6 +26,9 @@ class _Cohort:
     first_month: np.ndarray
     monthly: np.ndarray    # помесячный тариф (иначе годовой договор)
     new_kop: np.ndarray    # MRR первого месяца, коп.
+    ind: np.ndarray        # отрасль компании
+    up_lead: np.ndarray    # лид сделки допродажи (−1 — нет)
+    up_open: np.ndarray    # месяц, когда открыта сделка допродажи (company.N_MONTHS + 1 — нет)
     up_month: np.ndarray   # месяц выигранной допродажи (company.N_MONTHS + 1 — нет)
     up_kop: np.ndarray
     up_seats: np.ndarray
@@ -50,7 +53,7 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     keep = fm < company.N_MONTHS
     wi, acc, fm = wi[keep], acc[keep], fm[keep]
     nc = len(wi)
-    # выигранные допродажи: расширение MRR в месяц после закрытия; до него клиент не уходит
+    # выигранные допродажи: расширение MRR в месяц после закрытия
     cust_of_acc = np.full(len(ctx.accounts.ids), -1, dtype=np.int64)
     cust_of_acc[acc] = np.arange(nc)
     ui = np.flatnonzero(won_closed & ctx.accounts.upsell)
@@ -58,6 +61,10 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     ui, uc = ui[uc >= 0], uc[uc >= 0]
     up_month = np.full(nc, company.N_MONTHS + 1, dtype=np.int64)
     up_month[uc] = month_of(opps.close[ui]) + 1
+    up_open = np.full(nc, company.N_MONTHS + 1, dtype=np.int64)
+    up_open[uc] = month_of(opps.created[ui])
+    up_lead = np.full(nc, -1, dtype=np.int64)
+    up_lead[uc] = opps.li[ui]
     up_kop = np.zeros(nc, dtype=np.int64)
     up_kop[uc] = np.rint(sizes.amount[ui] * 100 / 12).astype(np.int64)
     up_seats = np.zeros(nc, dtype=np.int64)
@@ -70,9 +77,34 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     monthly = rng.random(nc) < per(retention.MONTHLY_BILLING_SHARE, S.SEGMENTS)[seg]
     fit = retention.HEALTH_DEAL_COEF * opps.d[wi] + rng.normal(0, retention.HEALTH_FIT_SD, nc)
     drift = rng.normal(0, retention.HEALTH_DRIFT_SD, nc)
-    return _Cohort(acc=acc, seg=seg, first_month=fm, monthly=monthly, new_kop=new_kop, up_month=up_month,
+    return _Cohort(acc=acc, seg=seg, first_month=fm, monthly=monthly, new_kop=new_kop, ind=ctx.accounts.ind[acc], up_lead=up_lead, up_open=up_open, up_month=up_month,
                    up_kop=up_kop, up_seats=up_seats, seats=seats, seat_cap=cap, emp=emp, ppk=new_kop / seats,
                    fit=fit, drift=drift, mrr=np.zeros(nc, dtype=np.int64), alive=np.ones(nc, dtype=bool))
+
+
+_UPSELL_FIELDS = ("up_lead", "up_open", "up_month", "up_kop", "up_seats")
+
+
+def _reassign_upsells(rng, c: _Cohort, m: int, moved: list) -> None:
+    """Сделка допродажи, открытая в месяце ``m`` у компании, которая уже ушла, достаётся
+    действующему клиенту того же сегмента (и по возможности отрасли) без допродажи.
+
+    Компанию повторному лиду шаг «компании» выбирает до того, как известен отток; отток
+    же не знает о будущих допродажах (клиента не «держит» сделка, которой ещё нет).
+    Поэтому лид переадресуется в момент открытия сделки — по тому, кто клиент сейчас; если
+    клиента той же отрасли нет, отрасль лида в таблице leads становится отраслью новой компании.
+    """
+    for k in np.flatnonzero((c.up_open == m) & ~c.alive):
+        pool = np.flatnonzero(c.alive & (c.first_month < m) & (c.seg == c.seg[k]) & (c.up_lead < 0))
+        same = pool[c.ind[pool] == c.ind[k]]
+        pool = same if len(same) else pool
+        if len(pool) == 0:
+            continue
+        j = pool[rng.integers(len(pool))]
+        for f in _UPSELL_FIELDS:
+            arr = getattr(c, f)
+            arr[j], arr[k] = arr[k], arr[j]
+        moved.append((c.up_lead[j], c.acc[j]))
 
 
 def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
@@ -96,7 +128,8 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
     logit = logit + np.where(monthly & (t <= 3), retention.ONBOARDING_CHURN_LOGIT, 0.0)
     p_churn = sigmoid(logit - retention.CHURN_FIT_COEF * fit - retention.CHURN_DRIFT_COEF * drift_before)
     can_leave = np.where(monthly, t > 0, renewal)
-    protected = (m <= c.up_month[idx]) & (c.up_month[idx] <= company.N_MONTHS)   # до допродажи не уходит
+    # пока открыта сделка допродажи, клиент ведёт переговоры о расширении и не уходит
+    protected = (c.up_open[idx] <= m) & (m <= c.up_month[idx])
     churn_now = can_leave & ~protected & (rng.random(n) < p_churn)
     # здоровье этого месяца
     ar = retention.HEALTH_AR
@@ -147,14 +180,34 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
                 churn=churn_kop, seats=c.seats[idx].copy(), h=h.copy(), t=t, churned=churn_now)
 
 
-@step("MRR клиентов", reads=("opps", "deal_sizes", "accounts"),
+def _move_upsell_leads(ctx: Context, moved: list) -> None:
+    """Переадресованные лиды допродаж (см. _reassign_upsells): компания лида и его сделки."""
+    acc = ctx.accounts
+    for li, a in moved:
+        acc.of_lead[li] = a
+        lead_id = ctx.leads.ids[li]
+        for name in ("opportunities", "leads"):
+            t = ctx.tables[name]
+            t.loc[t["lead_id"] == lead_id, "account_id"] = acc.ids[a]
+        t = ctx.tables["leads"]
+        t.loc[t["lead_id"] == lead_id, ["employees", "industry"]] = [acc.emp[a], S.INDUSTRIES[acc.ind[a]]]
+
+
+@step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "tables.opportunities", "tables.leads"),
       writes=("account_dates", "customer_months", "tables.mrr"), streams=("mrr",))
 def simulate_customers(ctx: Context, rng) -> None:
     """Помесячный MRR клиентов: новые, расширения, сокращения, отток; здоровье клиента."""
     n_acc = len(ctx.accounts.ids)
     dates = ctx.account_dates = AccountDates(since=np.full(n_acc, NA, np.int64), churned=np.full(n_acc, NA, np.int64))
     cohort = _cohort(rng, ctx, dates.since)
-    rows = [r for r in (_month(rng, cohort, m, dates.churned) for m in range(company.N_MONTHS)) if r is not None]
+    moved: list = []
+    rows = []
+    for m in range(company.N_MONTHS):
+        _reassign_upsells(rng, cohort, m, moved)
+        r = _month(rng, cohort, m, dates.churned)
+        if r is not None:
+            rows.append(r)
+    _move_upsell_leads(ctx, moved)
     R = concat_records(rows)
     R["acc"] = cohort.acc[R["c"]]
     R["seg"] = cohort.seg[R["c"]]

@@ -26,10 +26,12 @@ from salesbook.data.generator.dates import (
     NA,
     START,
     add_workdays,
+    after,
     fmt_days,
     month_of,
     to_workday,
     to_working_day,
+    to_working_day_back,
     workdays_between,
 )
 from salesbook.data.generator.params import deals
@@ -91,8 +93,13 @@ def _win_logit(leads: Leads, li, seg, d, skill, ramp, se, comp, disc, size, repl
             + np.where(replaced == S.COMPETITORS.index("globalitsm"), deals.REPLACED_GLOBALITSM_WIN_EFFECT, 0.0))
 
 
-def _budget_calendar(rng, close, won, seg, ind):
-    """Выигрыш закрывается по бюджетному календарю клиента (см. deals.CLOSE_PULL_*).
+def _budget_calendar(rng, close, seg, ind):
+    """Сделка закрывается по бюджетному календарю клиента и продавца (см. deals.CLOSE_PULL_*).
+
+    Правило одно для выигрышей и проигрышей: выигрыш стягивают к концу квартала, чтобы
+    освоить лимит, а проигрыш в те же дни закрывает AE, разбирая воронку к отчёту за квартал.
+    Если бы переносились только выигрыши, доля выигрышей по дате закрытия прыгала бы у конца
+    квартала сама собой — эффект генератора, а не рынка.
 
     Сделка, которая «естественно» закрылась бы в первые недели после конца квартала, с
     вероятностью CLOSE_PULL_QUARTER (после декабря — CLOSE_PULL_DECEMBER) подписывается
@@ -106,14 +113,14 @@ def _budget_calendar(rng, close, won, seg, ind):
                                                                      deals.CLOSE_PULL_PUBLIC_MULT, 1.0)
     after_q = np.isin(month, (1, 4, 7, 10)) & (dom <= deals.CLOSE_PULL_WINDOW_DAYS)
     p = np.where(month == 1, deals.CLOSE_PULL_DECEMBER, deals.CLOSE_PULL_QUARTER) * weight
-    pull = won & after_q & (rng.random(len(close)) < p)
+    pull = after_q & (rng.random(len(close)) < p)
     qend = close - dom                                             # последний день предыдущего месяца
     back = rng.integers(0, deals.CLOSE_PULL_LAST_DAYS, len(close))
-    out = np.where(pull, to_workday(qend - back - 2) , close)
+    out = np.where(pull, to_working_day_back(qend - back), close)
     ts = pd.to_datetime(np.datetime64(START, "D") + out.astype("timedelta64[D]"))
-    jan = won & ~pull & (ts.month.to_numpy() == 1) & (rng.random(len(close)) < deals.CLOSE_JANUARY_DEFER)
+    jan = ~pull & (ts.month.to_numpy() == 1) & (rng.random(len(close)) < deals.CLOSE_JANUARY_DEFER)
     shift = 32 - ts.day.to_numpy() + rng.integers(0, 15, len(close))
-    return np.where(jan, to_workday(out + shift), out)
+    return np.where(jan, add_workdays(out + shift), out)
 
 
 def _stages(rng, leads: Leads, li, created, seg, d, won, size):
@@ -127,15 +134,16 @@ def _stages(rng, leads: Leads, li, created, seg, d, won, size):
     # крупнее сделка внутри сегмента — больше согласующих и дольше цикл
     cyc = cyc_med * np.exp(deals.CYCLE_SIZE_ELASTICITY * size + rng.normal(0, deals.CYCLE_SIGMA, n))
     cyc = np.where(won, cyc, cyc * (0.3 + 0.7 * (last_open + 1) / 4) * 0.85)
-    close = to_workday(created + np.maximum(2, np.round(cyc)).astype(np.int64))
-    close = np.maximum(_budget_calendar(rng, close, won, seg, leads.ind[li]), created + 2)
-    close = to_workday(close)
+    close = after(created, np.maximum(3, cyc))
+    close = np.maximum(_budget_calendar(rng, close, seg, leads.ind[li]), add_workdays(created, 2))
     cyc = close - created
     g = rng.gamma(np.array(deals.STAGE_DURATION_SHAPE)[None, :], size=(n, 4))
     g[np.arange(4)[None, :] > last_open[:, None]] = 0
     frac = g / g.sum(axis=1, keepdims=True)
     cum = np.hstack([np.zeros((n, 1)), np.cumsum(frac, axis=1)[:, :3]])
-    entered = created[:, None] + np.floor(cum * cyc[:, None]).astype(np.int64)
+    # входы в стадии — по рабочим дням цикла, чтобы будни были равномерны
+    span = workdays_between(created, close) - 1
+    entered = add_workdays(np.repeat(created[:, None], 4, axis=1), np.floor(cum * span[:, None]).astype(np.int64))
     reached = np.arange(4)[None, :] <= last_open[:, None]
     visible = reached & (entered <= END_DAY)
     return last_open, close, entered, visible
@@ -263,8 +271,8 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     stage_end = np.minimum(np.where(visible[oi2[two], np.minimum(st2[two] + 1, 3)] & (st2[two] < 3), nxt,
                                     span_end[oi2[two]]), span_end[oi2[two]])
     start = entered[oi2[two], st2[two]]
-    day2 = to_working_day(start + np.floor(rng.random(len(two)) * np.maximum(stage_end - start, 0) * 0.8
-                                           + np.maximum(stage_end - start, 0) * 0.1).astype(np.int64))
+    wd = np.maximum(workdays_between(start, np.maximum(stage_end, start)) - 1, 0)
+    day2 = add_workdays(start, np.floor(rng.random(len(two)) * wd * 0.8 + wd * 0.1).astype(np.int64))
     rep2 = np.where(se[oi2[two]] >= 0, se[oi2[two]], owner[oi2[two]])
     recs.append(dict(opp=oi2[two], rep=rep2, day=np.minimum(day2, to_working_day(span_end[oi2[two]])),
                      type=np.full(len(two), MEETING), outcome=np.full(len(two), "held", dtype=object),

@@ -14,7 +14,7 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, concat_records, labels, per, sigmoid
 from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context, Funnel, Leads, LeadTouches, Reps
-from salesbook.data.generator.dates import END_DAY, NA, to_workday, to_working_day
+from salesbook.data.generator.dates import END_DAY, NA, add_workdays, after, to_workday, to_working_day
 from salesbook.data.generator.params import funnel, people
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.people import assign_reps, ramp_factor
@@ -185,7 +185,7 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
     records = []
     for k in range(funnel.MAX_TOUCHES):
         if k > 0:
-            day = to_workday(day + 1 + rng.poisson(1.5, nw))
+            day = add_workdays(day, np.maximum(1, np.rint((1 + rng.poisson(1.5, nw)) * 5 / 7).astype(np.int64)))
         exhausted = alive & (k >= queue.kmax)          # все касания цепочки сделаны
         result[exhausted] = _EXHAUSTED
         result_day[exhausted] = day[exhausted]
@@ -256,9 +256,9 @@ def _meetings(rng, chains: _Chains, queue: _Queue, leads: Leads):
     out = queue.out
     met = np.flatnonzero(chains.result == _MEETING)
     nw = len(chains.result)                       # числа — на всю очередь, как в цепочках
-    meet_day = to_workday(chains.result_day[met] + 1 + rng.poisson(2, nw)[met])
+    meet_day = after(chains.result_day[met], 1 + rng.poisson(2, nw)[met])
     noshow = rng.random(nw)[met] < funnel.MEETING_NO_SHOW_RATE
-    held_day = np.where(noshow, to_workday(meet_day + 3 + rng.poisson(2, nw)[met]), meet_day)
+    held_day = np.where(noshow, after(meet_day, 3 + rng.poisson(2, nw)[met]), meet_day)
     rec_w = np.concatenate([met[noshow], met])
     rec_day = np.concatenate([meet_day[noshow], held_day])
     rec_out = np.concatenate([np.full(noshow.sum(), _OUTCOME["no_show"]), np.full(len(met), _OUTCOME["held"])])
@@ -328,7 +328,7 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     accept = rng.random(n) < funnel.SQL_ACCEPT_RATE
     opp_day = np.full(n, NA, dtype=np.int64)
     sqi = np.flatnonzero(sql_day != NA)
-    od = to_workday(sql_day[sqi] + rng.poisson(1.5, n)[sqi])
+    od = after(sql_day[sqi], rng.poisson(1.5, n)[sqi])
     rej = ~accept[sqi]
     status[sqi[rej]] = "disqualified"
     reason[sqi[rej]] = np.where(rng.random(n)[sqi[rej]] < 0.5, "no_budget", "no_need")
