@@ -394,7 +394,7 @@ def test_volumes(t):
     assert 1_500 <= len(t["opportunities"]) <= 4_500
     assert 500 <= t["accounts"]["customer_since"].notna().sum() <= 1_300
     assert 45 <= len(t["reps"]) <= 75
-    assert 40_000 <= len(t["b2c_users"]) <= 60_000
+    assert 30_000 <= len(t["b2c_users"]) <= 50_000
 
 
 def test_arr_and_retention(t):
@@ -462,7 +462,8 @@ def test_opportunity_realism(t):
     med = opp.groupby("segment")["amount_rub"].median()
     # места — доля штата: малый бизнес 2–10 операторов по 2 тыс. ₽ в месяц
     assert 70e3 <= med["smb"] <= 250e3 and 0.9e6 <= med["mid_market"] <= 2.5e6
-    assert 4.5e6 <= med["enterprise"] <= 8e6
+    # крупный бизнес: медиана 140 мест × 5 490 ₽ × 12 ≈ 9,2 млн ₽ по прайсу, до скидок и надбавки 2025 года
+    assert 4.5e6 <= med["enterprise"] <= 9.5e6
     won = opp[opp["outcome"] == "won"]
     cycle = (won["close_date"] - won["created_date"]).dt.days.groupby(won["segment"]).median()
     assert cycle["smb"] < cycle["mid_market"] < cycle["enterprise"]

@@ -370,7 +370,8 @@ def ae_below_half_quota_share(t, segment, year):
     start, end = (pd.Timestamp(d) for d in _period(year))
     full = reps[reps["role"].eq("AE") & (reps["hire_date"] <= start) & ~(reps["exit_date"] <= end)]
     table = _attainment(t, year)
-    return float((table.reindex(full["rep_id"])["attainment"] < 0.5).mean())
+    below = table.reindex(full["rep_id"])["attainment"] < 0.5
+    return Share(int(below.sum()), len(below))
 
 
 def ae_quota_to_ote(t, segment, year):

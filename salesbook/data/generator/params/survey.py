@@ -9,7 +9,7 @@ SURVEY_SENT_DATE = "2025-10-06"                  # рассылка анкеты
 SURVEY_REPLY_DAYS = 21
 # Анкету получили все компании из базы; отвечают по-разному — смещение выборки:
 # действующие клиенты отвечают охотнее всех, ушедшие и проигранные — редко
-SURVEY_RESPONSE_RATE = {"customer": 0.30, "churned": 0.08, "lost_prospect": 0.05, "prospect": 0.03}
+SURVEY_RESPONSE_RATE = {"customer": 0.22, "churned": 0.08, "lost_prospect": 0.05, "prospect": 0.03}
 SURVEY_LOST_SINCE = "2024-01-01"                 # проигранные сделки для рассылки — с 2024 года
 # Интервью: сколько человек каждого типа (при scale=1); AE и CSM зовут на интервью
 # в основном средний и крупный бизнес — веса сегментов smb, mid_market, enterprise

@@ -40,6 +40,7 @@ class _Cohort:
     drift: np.ndarray      # медленно меняющаяся добавка к здоровью
     mrr: np.ndarray
     alive: np.ndarray
+    other_upsell: np.ndarray  # у компании есть и другая сделка допродажи (в том числе проигранная)
 
 
 def _cohort(rng, ctx: Context, since) -> _Cohort:
@@ -65,6 +66,9 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     up_open[uc] = month_of(opps.created[ui])
     up_lead = np.full(nc, -1, dtype=np.int64)
     up_lead[uc] = opps.li[ui]
+    other_upsell = np.zeros(nc, dtype=bool)                 # проигранные и открытые допродажи компании
+    oc = cust_of_acc[of_lead[opps.li[np.flatnonzero(ctx.accounts.upsell & ~won_closed)]]]
+    other_upsell[oc[oc >= 0]] = True
     up_kop = np.zeros(nc, dtype=np.int64)
     up_kop[uc] = np.rint(sizes.amount[ui] * 100 / 12).astype(np.int64)
     up_seats = np.zeros(nc, dtype=np.int64)
@@ -79,7 +83,8 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     drift = rng.normal(0, retention.HEALTH_DRIFT_SD, nc)
     return _Cohort(acc=acc, seg=seg, first_month=fm, monthly=monthly, new_kop=new_kop, ind=ctx.accounts.ind[acc], up_lead=up_lead, up_open=up_open, up_month=up_month,
                    up_kop=up_kop, up_seats=up_seats, seats=seats, seat_cap=cap, emp=emp, ppk=new_kop / seats,
-                   fit=fit, drift=drift, mrr=np.zeros(nc, dtype=np.int64), alive=np.ones(nc, dtype=bool))
+                   fit=fit, drift=drift, mrr=np.zeros(nc, dtype=np.int64), alive=np.ones(nc, dtype=bool),
+                   other_upsell=other_upsell)
 
 
 _UPSELL_FIELDS = ("up_lead", "up_open", "up_month", "up_kop", "up_seats")
@@ -95,7 +100,8 @@ def _reassign_upsells(rng, c: _Cohort, m: int, moved: list) -> None:
     клиента той же отрасли нет, отрасль лида в таблице leads становится отраслью новой компании.
     """
     for k in np.flatnonzero((c.up_open == m) & ~c.alive):
-        pool = np.flatnonzero(c.alive & (c.first_month < m) & (c.seg == c.seg[k]) & (c.up_lead < 0))
+        pool = np.flatnonzero(c.alive & (c.first_month < m) & (c.seg == c.seg[k]) & (c.up_lead < 0)
+                            & ~c.other_upsell)
         same = pool[c.ind[pool] == c.ind[k]]
         pool = same if len(same) else pool
         if len(pool) == 0:

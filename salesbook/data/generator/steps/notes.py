@@ -20,7 +20,7 @@ from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import END_DAY, fmt_days, to_working_day
 
 NOTE_LEVEL_PREFERENCE = 0.5   # сдвиг очереди элементов заметки на каждый уровень подтверждения
-NOTE_SENTENCES_MIX = (0.25, 0.45, 0.30)   # доли заметок из 1, 2 и 3 предложений
+NOTE_SENTENCES_MIX = (0.15, 0.45, 0.40)   # доли заметок из 1, 2 и 3 предложений
 
 
 def _fill_template(tpl, values):

@@ -259,6 +259,8 @@ def make_quotas(ctx: Context) -> None:
                                             "annual_quota_rub": q})
     last = np.full(len(reps.hire), np.nan)
     last[ae[rep_i]] = q                                       # строки идут по годам: остаётся последний
+    idle = ae[np.isnan(last[ae])]                             # AE, не успевший поработать ни дня в данных
+    last[idle] = [quota[(reps.team[i], n_years - 1)] for i in idle]
     ctx.tables["reps"]["annual_quota_rub"] = last
 
 

@@ -285,7 +285,8 @@ def _trials(rng, leads: Leads):
     pql = leads.trial & (rng.random(n) < p)
     lo, hi = funnel.TRIAL_PQL_DAYS
     pql_day = np.where(pql, leads.day + rng.integers(lo, hi + 1, n), NA)
-    sql_day = np.where(pql, to_workday(pql_day + rng.integers(0, 3, n)), NA)
+    # активация в выходной: звонок — в один из ближайших рабочих дней, а не всех в понедельник
+    sql_day = np.where(pql, add_workdays(np.where(pql, pql_day, 0), rng.integers(0, 3, n)), NA)
     ok = pql & (sql_day <= END_DAY)
     return np.where(ok, pql_day, NA), np.where(ok, sql_day, NA)
 
@@ -302,6 +303,8 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     mql_day[inbound_mql & ~worked] = NA             # MQL случится уже после 31.12.2025
     non = np.flatnonzero(~worked & ~inbound_mql & ~leads.trial & ~nurture)
     status[nurture] = "mql"
+    late = nurture & ((mql_day == NA) | (to_workday(np.where(mql_day == NA, 0, mql_day)) > END_DAY))
+    mql_day[late], status[late] = NA, "new"          # MQL рассылки случится уже после 31.12.2025
     dq = rng.random(len(non)) < funnel.NON_MQL_DISQUALIFY_SHARE
     status[non[dq]] = "disqualified"
     reason[non[dq]] = np.where(rng.random(dq.sum()) < 0.5, "wrong_contact", "no_need")
