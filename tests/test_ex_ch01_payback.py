@@ -33,21 +33,61 @@ def test_smb_max_cac_is_below_actual_cac():
 
 def test_text_claims_hold_on_course_data():
     seg = ex.segments()
-    # SMB окупается дольше всех, больше шести лет и дольше предельных 36 месяцев Bessemer; enterprise — быстрее всех
-    assert seg["payback_months"].idxmax() == "smb" and seg.loc["smb", "payback_months"] > 72
-    assert seg["payback_months"].idxmin() == "enterprise"
-    # «крупный и средний бизнес окупаются примерно за год — в пределах диапазона Bessemer»
-    assert all(9 < seg.loc[s, "payback_months"] < 18 for s in ("mid_market", "enterprise"))
+    # «быстрее всех окупается малый бизнес — около ориентира Skok и внутри нормы Bessemer для SMB»
+    assert list(seg["payback_months"].sort_values().index) == ["smb", "mid_market", "enterprise"]
+    assert 9 < seg.loc["smb", "payback_months"] < 15
+    # «средний и крупный — дольше ориентира Skok, но короче того, что Bessemer допускает для enterprise»
+    assert course.BENCHMARK_PAYBACK_MONTHS < seg.loc["mid_market", "payback_months"] < seg.loc["enterprise", "payback_months"] < 24
+    # «у крупного бизнеса всего несколько новых клиентов за год»
+    assert seg.loc["enterprise", "customers"] < 15
     # «контракт SMB на порядок меньше, чем у среднего бизнеса»
     assert seg.loc["mid_market", "new_mrr"] > 10 * seg.loc["smb", "new_mrr"]
-    # SMB с оттоком окупается за пределами пятилетнего горизонта, с дисконтированием — никогда; NPV отрицателен
+    # «в крупном бизнесе не ушёл ни один клиент и за два года: окупаемость с оттоком совпадает с простой, LTV бесконечен»
+    assert seg.loc["enterprise", "monthly_churn"] == 0 and math.isinf(seg.loc["enterprise", "ltv"])
+    assert (seg.loc[["smb", "mid_market"], "monthly_churn"] > 0).all()
     gp = seg["new_mrr"] * seg["gross_margin"]
-    smb_churn = finance.payback_with_churn(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"])
-    assert course.LTV_HORIZON_MONTHS < smb_churn < math.inf
-    assert math.isinf(finance.discounted_payback(seg.loc["smb", "cac"], gp["smb"], seg.loc["smb", "monthly_churn"], course.DISCOUNT_RATE))
-    flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], 60)
-    npv = finance.npv(finance.monthly_rate(course.DISCOUNT_RATE), flows)
-    assert npv[0] < 0 < npv[1] < npv[2]
+    with_churn = finance.payback_with_churn(seg["cac"], gp, seg["monthly_churn"])
+    assert with_churn[2] == pytest.approx(seg.loc["enterprise", "payback_months"])
+    # «SMB с оттоком и с дисконтированием окупается, IRR у него самый высокий; NPV положителен у всех трёх сегментов»
+    discounted = finance.discounted_payback(seg["cac"], gp, seg["monthly_churn"], course.DISCOUNT_RATE)
+    assert with_churn[0] < discounted[0] < math.inf
+    # «дисконтирование удлиняет окупаемость сильнее всего там, где она и так долгая»
+    assert (discounted - with_churn)[0] < (discounted - with_churn)[1] < (discounted - with_churn)[2]
+    flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], course.LTV_HORIZON_MONTHS)
+    assert (finance.npv(finance.monthly_rate(course.DISCOUNT_RATE), flows) > 0).all()
+    irr = [finance.irr(row) for row in flows]
+    assert irr[0] == max(irr) and min(irr) > finance.monthly_rate(course.DISCOUNT_RATE)
+
+
+def test_zero_enterprise_churn_is_only_an_upper_bound():
+    """Текст: у крупных договоров за 2024–2025 годы единицы продлений без уходов; верхняя граница выводит окупаемость за пределы Bessemer."""
+    import pandas as pd
+
+    from salesbook.toolkit import acquisition, retention
+
+    accounts, mrr = table("accounts"), table("mrr")
+    enterprise_mrr = mrr[mrr["account_id"].isin(accounts.loc[accounts["segment"] == "enterprise", "account_id"])]
+    assert retention.churn_rates(enterprise_mrr, *course.YEARS_2024_2025)["churned"].iloc[0] == 0
+    paid = enterprise_mrr[enterprise_mrr["mrr_rub"] > 0]
+    assert set(paid["billing"]) == {"annual"}  # «клиент с годовым договором уходит при продлении»
+    first = paid.groupby("account_id")["month"].min()
+    due = pd.concat([first + pd.DateOffset(months=12 * k) for k in (1, 2)])
+    due = due[acquisition.in_period(due, *course.YEARS_2024_2025)]
+    paid_months = set(zip(paid["account_id"], paid["month"]))
+    renewals = sum((a, m - pd.DateOffset(months=1)) in paid_months for a, m in due.items())
+    assert 0 < renewals < 15
+    upper = 1 - 0.05 ** (1 / renewals)
+    row = ex.segments().loc["enterprise"]
+    payback_upper = finance.payback_with_churn(row["cac"], row["new_mrr"] * row["gross_margin"], 1 - (1 - upper) ** (1 / 12))
+    assert 36 < payback_upper < math.inf
+
+
+def test_mid_market_churn_mistakes_are_distinct():
+    """Упражнение 2: ошибки периода, ARPA и «деления на (1 − отток)» не совпадают ни с эталоном, ни друг с другом."""
+    values = [ex.q2.expected_value()] + [ex.q2.mistake_value(m.name) for m in ex.q2.mistakes]
+    for a_i, a in enumerate(values):
+        for b in values[a_i + 1:]:
+            assert abs(a / b - 1) > 0.004
 
 
 def test_quiz_feedback_on_every_option():

@@ -218,36 +218,41 @@ q5 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 6. Решение: какой канал сократить
+# 6. Решение: какому каналу добавить бюджет
 # ---------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
 def paid_funnel() -> pd.DataFrame:
-    """Платные каналы 2024 года — по ним решают, какой канал сократить (и здесь, и в разделе 1.1.4)."""
+    """Платные каналы 2024 года — по ним решают, какому каналу добавить бюджет (здесь) и какой сократить (раздел 1.1.4)."""
     f = funnel(*course.YEAR_2024)
     return f[f["spend_rub"] > 0]
 
 
+def _cheapest(column: str) -> str:
+    return str(paid_funnel()[column].idxmin())
+
+
 q6 = Exercise(
     id="ch01.cac.q6",
-    title="Какой канал сократить",
-    var="channel_to_cut",
-    expected=lambda: str(paid_funnel()["cac"].idxmax()),
+    title="Какому каналу добавить бюджет",
+    var="channel_to_grow",
+    expected=lambda: _cheapest("cac"),
     compare=Choice(list(course.PAID_CHANNELS)),
     hints=[
         "Смотрите на столбец cac таблицы decision_table: решение о бюджете — по стоимости клиента, а не лида.",
-        "decision_table['cac'].idxmax() вернёт код канала с самым дорогим клиентом.",
+        "decision_table['cac'].idxmin() вернёт код канала с самым дешёвым клиентом (органику idxmin пропустит: у неё CAC не определён).",
     ],
     mistakes=[
-        Mistake(name="by_cpl", matches=lambda a: a == str(paid_funnel()["cpl"].idxmax()) != str(paid_funnel()["cac"].idxmax()),
-                hint="Вы выбрали канал с самым дорогим лидом (CPL). Но дорогой лид может хорошо конвертироваться в клиентов — решайте по CAC."),
-        Mistake(name="by_spend", matches=lambda a: a == str(paid_funnel()["spend_rub"].idxmax()) != str(paid_funnel()["cac"].idxmax()),
-                hint="Это канал с самым большим бюджетом, а не с самым дорогим клиентом. Большой бюджет при низком CAC — это хорошо."),
-        Mistake(name="by_sql", matches=lambda a: a == str(paid_funnel()["cost_per_sql"].idxmax()) != str(paid_funnel()["cac"].idxmax()),
+        Mistake(name="by_cpl", matches=lambda a: a == _cheapest("cpl") != _cheapest("cac"),
+                hint="Вы выбрали канал с самым дешёвым лидом (CPL). Но дешёвый лид может плохо конвертироваться в клиентов — решайте по CAC."),
+        Mistake(name="by_spend", matches=lambda a: a == _cheapest("spend_rub") != _cheapest("cac"),
+                hint="Это канал с самым маленьким бюджетом, а не с самым дешёвым клиентом. Размер бюджета не говорит, сколько стоит клиент, — решайте по CAC."),
+        Mistake(name="by_sql", matches=lambda a: a == _cheapest("cost_per_sql") != _cheapest("cac"),
                 hint="Вы выбрали по стоимости SQL. После SQL воронка ещё сужается по-разному в разных каналах — решайте по CAC."),
     ],
-    correct_message="Верно: у этого канала самый дорогой новый клиент. Прежде чем резать, проверьте LTV клиентов канала (раздел 1.1.2) — дорогой клиент может быть и самым ценным.",
+    correct_message="Верно: у этого канала самый дешёвый новый клиент по рекламе. Прежде чем добавлять бюджет, проверьте LTV клиентов канала "
+                    "(раздел 1.1.2): дешёвый клиент может оказаться и самым маленьким.",
 )
 
 # ---------------------------------------------------------------------------

@@ -103,42 +103,46 @@ q1 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _smb() -> pd.Series:
-    return segments().loc["smb"]
+Q2_SEGMENT = "mid_market"
+
+
+def _row() -> pd.Series:
+    return segments().loc[Q2_SEGMENT]
 
 
 def _gp(mrr_key="new_mrr") -> float:
-    row = _smb()
+    row = _row()
     return float(row[mrr_key] * row["gross_margin"])
 
 
-def smb_churn_2024() -> float:
-    """Месячный лого-отток SMB за один 2024 год — ошибка периода в упражнении 2."""
+def segment_churn_2024() -> float:
+    """Месячный лого-отток сегмента упражнения 2 за один 2024 год — ошибка периода."""
     t = tables("mrr", "accounts")
-    return float(unit_economics.logo_churn_monthly(t["mrr"], *course.YEAR_2024, t["accounts"], by="segment")["smb"])
+    return float(unit_economics.logo_churn_monthly(t["mrr"], *course.YEAR_2024, t["accounts"], by="segment")[Q2_SEGMENT])
 
 
 q2 = Exercise(
     id="ch01.payback.q2",
-    title="Окупаемость SMB с учётом оттока",
-    var="payback_churn_smb",
-    expected=lambda: finance.payback_with_churn(_smb()["cac"], _gp(), _smb()["monthly_churn"]),
-    compare=Number(rel_tol=0.005),
+    title="Окупаемость mid-market с учётом оттока",
+    var="payback_churn_mid",
+    expected=lambda: finance.payback_with_churn(_row()["cac"], _gp(), _row()["monthly_churn"]),
+    # эталон — точная формула; допуск узкий, чтобы «деление на (1 − отток)» не совпало с простой окупаемостью
+    compare=Number(rel_tol=0.002),
     hints=[
         "За n месяцев когорта приносит gp · (1 − (1 − c)^n) / c на привлечённого клиента. Приравняйте к CAC и выразите n.",
-        "n = ln(1 − CAC · c / gp) / ln(1 − c), где gp = стартовый MRR × маржа, c — месячный лого-отток SMB за 2024–2025 годы; "
-        "все входы — в строке smb таблицы segments. То же делает finance.payback_with_churn(cac, gp, churn).",
+        "n = ln(1 − CAC · c / gp) / ln(1 − c), где gp = стартовый MRR × маржа, c — месячный лого-отток mid-market за 2024–2025 годы; "
+        "все входы — в строке mid_market таблицы segments. То же делает finance.payback_with_churn(cac, gp, churn).",
     ],
     mistakes=[
-        Mistake(name="churn_2024_only", value=lambda: finance.payback_with_churn(_smb()["cac"], _gp(), smb_churn_2024()),
+        Mistake(name="churn_2024_only", value=lambda: finance.payback_with_churn(_row()["cac"], _gp(), segment_churn_2024()),
                 hint=CHURN_2024_HINT),
-        Mistake(name="no_churn", value=lambda: finance.payback_simple(_smb()["cac"], _gp()),
+        Mistake(name="no_churn", value=lambda: finance.payback_simple(_row()["cac"], _gp()),
                 hint="Это простая окупаемость, без оттока. Часть клиентов уходит до того, как вернёт CAC, — срок должен получиться длиннее."),
-        Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(_smb()["cac"], _gp()) / (1 - _smb()["monthly_churn"]),
+        Mistake(name="divide_by_survival", value=lambda: finance.payback_simple(_row()["cac"], _gp()) / (1 - _row()["monthly_churn"]),
                 hint="Деление простой окупаемости на (1 − отток) — популярное упрощение из блогов, но оно почти не удлиняет срок. "
                      "Отток накапливается месяц за месяцем: выведите n из суммы геометрической прогрессии."),
-        Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(_smb()["cac"], _gp("arpa"), _smb()["monthly_churn"]),
-                hint="Вы взяли ARPA всей базы SMB, а не стартовый MRR новых клиентов (столбец new_mrr)."),
+        Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(_row()["cac"], _gp("arpa"), _row()["monthly_churn"]),
+                hint="Вы взяли ARPA всей базы mid-market, а не стартовый MRR новых клиентов (столбец new_mrr)."),
     ],
 )
 
