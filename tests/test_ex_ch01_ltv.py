@@ -145,7 +145,6 @@ def test_claims_about_cohorts(data):
 
 def test_claims_about_heterogeneity(data):
     seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
-    overall = retention.churn_rates(data["mrr"], *course.YEARS_2024_2025).iloc[0]
     weights = seg["customers_start"] / seg["customers_start"].sum()
     assert seg.loc["enterprise", "churned"] == 0 and (weights / seg["logo_churn"]).sum() == np.inf  # «вместе с enterprise — бесконечно»
     paying = seg.loc[["smb", "mid_market"]]
