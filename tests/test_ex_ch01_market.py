@@ -6,7 +6,7 @@ import pytest
 from salesbook.exercises import ch01_market as ex
 from salesbook.exercises import table
 from salesbook.runtime.checks import ___
-from salesbook.toolkit import market
+from salesbook.toolkit import acquisition, course, market
 
 # --- 1. Win rate -------------------------------------------------------------
 
@@ -37,6 +37,8 @@ def test_fresh_cohort_looks_worse_for_long_cycles():
 def test_claims_about_segments_and_competitors():
     opps, accounts, mrr = table("opportunities"), table("accounts"), table("mrr")
     seg = market.segment_metrics(opps, accounts, mrr, by="segment")["win_rate"]
+    cac = acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), opps, table("reps"), *course.YEAR_2024)["cac"]
+    assert cac["enterprise"] / cac["smb"] > 50                          # «многократно выше»
     assert seg["smb"] > seg["mid_market"] > seg["enterprise"]          # «win rate падает с размером»
     cells = market.segment_metrics(opps, accounts, mrr)
     assert cells["win_rate"].idxmax() == ("smb", "it")                  # «самая яркая ячейка — ИТ в малом бизнесе»
