@@ -67,6 +67,17 @@ def test_plan_story_holds_on_course_data():
     prod = ex.productivity_2025()
     assert prod["attainment"].idxmin() == "enterprise" and prod["attainment"]["enterprise"] < 0.9
     assert prod["attainment"].idxmax() == "mid_market" and prod["attainment"]["mid_market"] > 1.2
+    # «модель выручки сходится с фактом 2025 года с ошибкой меньше процента»
+    mrr = ex.table("mrr")
+    mrr_by_month = mrr.groupby("month")["mrr_rub"].sum()
+    bookings = planning.new_bookings_by_month(ex.table("opportunities"))
+    retention = planning.net_monthly_retention(mrr, *course.YEAR_2025)
+    backtest = planning.revenue_plan(mrr_by_month.loc[course.DECEMBER_2024], bookings.loc["2025"], retention, bookings.loc[course.DECEMBER_2024])
+    assert abs(backtest["revenue"].sum() / mrr_by_month.loc["2025"].sum() - 1) < 0.01
+    # «каждый найм 2025 года — в феврале, июле, сентябре и ноябре — открывает разрыв заново»
+    reps = ex.table("reps")
+    hires = reps.loc[reps["role"].eq("AE") & reps["hire_date"].dt.year.eq(2025), "hire_date"].dt.month
+    assert set(hires) == {2, 7, 9, 11}
     # квота в таблице — план 2025 года из ae_quotas (reps хранит план последнего года работы AE)
     quotas = ex.table("ae_quotas").merge(ex.table("reps")[["rep_id", "team"]], on="rep_id")
     plan_2025 = quotas[quotas["year"] == 2025].groupby("team")["annual_quota_rub"].median()
