@@ -1,8 +1,11 @@
 """Раздел 1.3: ошибки, которые ловятся признаком ответа, и согласованность эталонов."""
 
 
+import numpy as np
+from statsmodels.stats.rates import confint_poisson
+
 from salesbook.exercises import ch01_budget as ex
-from salesbook.toolkit import course, planning
+from salesbook.toolkit import course, finance, planning
 
 
 def test_derisk_choice_accepts_any_case_and_quotes():
@@ -44,21 +47,47 @@ def test_probability_tolerates_another_seed():
 
 def test_plan_story_holds_on_course_data():
     """Числа, на которых держится текст: разрыв есть, три AE mid-market его закрывают,
-    найм за два года не окупается, а за три — окупается; цель выполняется реже, чем в половине сценариев."""
+    найм окупается в пределах двух лет, но не за год; цель выполняется реже, чем в половине сценариев."""
     approved = ex.bookings_plan_2026(final=False).sum()
     final = ex.bookings_plan_2026(final=True).sum()
     assert approved < course.TARGET_NEW_ARR_2026 <= final
     new_arr_2025 = planning.new_bookings_by_month(ex.table("opportunities")).loc["2025"].sum()
     assert 1.2 < course.TARGET_NEW_ARR_2026 / new_arr_2025 < 1.6          # «цель — рост нового ARR»
-    assert ex.q4.expected_value() < 0 < ex.q4.mistake_value("people_only")  # «за 24 месяца не окупается»
+    assert 0 < ex.q4.expected_value() < 0.5 * ex.q4.mistake_value("people_only")  # «за 24 месяца окупается, но с небольшим запасом»
     p = ex._roi_inputs()
     flows_36 = planning.hire_cash_flows(3, 36, p["ramp_months"], p["productivity"], p["cost_per_head"], p["gross_margin"],
                                         p["bonus_rate"] + p["media_per_acv"], p["retention"])
     assert planning.roi(flows_36["gross_profit"].sum(), flows_36["costs"].sum()) > 0   # «за 36 месяцев окупается»
+    payback = finance.payback_from_cash_flows(np.r_[0.0, flows_36["net"]])
+    assert 18 < payback <= 24                                               # «в пределах двух лет, но ближе к их концу»
+    flows_12 = planning.hire_cash_flows(3, 12, p["ramp_months"], p["productivity"], p["cost_per_head"], p["gross_margin"],
+                                        p["bonus_rate"] + p["media_per_acv"], p["retention"])
+    assert planning.roi(flows_12["gross_profit"].sum(), flows_12["costs"].sum()) < 0   # «за первые 12 месяцев убыточен»
+    # «продуктивность и квота расходятся в обе стороны: в enterprise меньше квоты, в mid-market заметно больше»
+    prod = ex.productivity_2025()
+    assert prod["attainment"].idxmin() == "enterprise" and prod["attainment"]["enterprise"] < 0.9
+    assert prod["attainment"].idxmax() == "mid_market" and prod["attainment"]["mid_market"] > 1.2
+    # «модель выручки сходится с фактом 2025 года с ошибкой меньше процента»
+    mrr = ex.table("mrr")
+    mrr_by_month = mrr.groupby("month")["mrr_rub"].sum()
+    bookings = planning.new_bookings_by_month(ex.table("opportunities"))
+    retention = planning.net_monthly_retention(mrr, *course.YEAR_2025)
+    backtest = planning.revenue_plan(mrr_by_month.loc[course.DECEMBER_2024], bookings.loc["2025"], retention, bookings.loc[course.DECEMBER_2024])
+    assert abs(backtest["revenue"].sum() / mrr_by_month.loc["2025"].sum() - 1) < 0.01
+    # «каждый найм 2025 года — в феврале, июле, сентябре и ноябре — открывает разрыв заново»
+    reps = ex.table("reps")
+    hires = reps.loc[reps["role"].eq("AE") & reps["hire_date"].dt.year.eq(2025), "hire_date"].dt.month
+    assert set(hires) == {2, 7, 9, 11}
+    # квота в таблице — план 2025 года из ae_quotas (reps хранит план последнего года работы AE)
+    quotas = ex.table("ae_quotas").merge(ex.table("reps")[["rep_id", "team"]], on="rep_id")
+    plan_2025 = quotas[quotas["year"] == 2025].groupby("team")["annual_quota_rub"].median()
+    assert (prod["quota"] == plan_2025.reindex(prod.index)).all()
     assert ex.q5.mistake_value("approved_team") + 0.03 < ex.q5.expected_value() < 0.5
-    # «историческая текучесть AE выше исследований (25 %)», база риска — история
+    # «уровень исследований (25 %) попадает в 95 % интервал истории», база риска — история, края — внутри интервала
     exits, years = planning.attrition_counts(ex.table("reps"), *course.HISTORY)
-    assert exits / years > 0.25 and abs(course.RISK_RANGES_2026["attrition"][1] - exits / years) < 0.02
+    low, high = confint_poisson(exits, years, method="exact-c")
+    assert low < 0.25 < high and abs(course.RISK_RANGES_2026["attrition"][1] - exits / years) < 0.02
+    assert low <= course.RISK_RANGES_2026["attrition"][0] and course.RISK_RANGES_2026["attrition"][2] <= high
 
 
 def test_quiz_feedback_on_every_option():

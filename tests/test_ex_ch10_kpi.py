@@ -53,8 +53,9 @@ def test_okr_decision_is_red_and_only_bookings_moved():
     t = ex._okr_actuals()
     assert (t["target"] - t["baseline"]).gt(0).tolist() == [True, True, False, True], "цикл — единственная цель «вниз»"
     scores = pd.Series(kpi.score_key_result(t["actual"], t["target"], t["baseline"]), index=t.index)
-    assert 0 < scores["bookings_rub"] < 0.3, "новый ACV вырос, но прошёл малую часть пути"
-    assert (scores[["nrr", "cycle_days", "win_rate"]] == 0).all(), "NRR, цикл и win rate откатились от базы"
+    assert (0 < scores[["bookings_rub", "nrr"]]).all() and (scores[["bookings_rub", "nrr"]] < 0.7).all(), "новый ACV и NRR выросли, но прошли лишь часть пути"
+    assert (scores[["cycle_days", "win_rate"]] == 0).all(), "цикл и win rate откатились от базы"
+    assert t.loc["cycle_days", "actual"] > t.loc["cycle_days", "baseline"] and t.loc["win_rate", "actual"] < t.loc["win_rate", "baseline"]
     score = ex.q8.expected_value()
     assert 0 < score < 0.3 and kpi.okr_zone(score) == "red"
     assert "красн" in ex.q8.correct_message
@@ -69,7 +70,7 @@ def _year_tree(year):
 def test_tree_growth_is_bought_by_volume():
     c24, c25 = _year_tree(2024), _year_tree(2025)
     assert c25["touches"] > 1.2 * c24["touches"] and c25["opportunities"] > 1.15 * c24["opportunities"]
-    assert abs((c25["bookings_rub"] / c25["won"]) / (c24["bookings_rub"] / c24["won"]) - 1) < 0.05, "средний ACV почти не изменился"
+    assert (c25["bookings_rub"] / c25["won"]) / (c24["bookings_rub"] / c24["won"]) > 1.1, "средний ACV тоже вырос"
     assert c25["won"] / c25["closed"] < c24["won"] / c24["closed"], "win rate снизился"
     assert c25["bookings_rub"] > c24["bookings_rub"]
 
@@ -80,10 +81,11 @@ def test_activity_claims_by_role():
     by_role = funnel.groupby(funnel.index.map(reps.set_index("rep_id")["role"]))[["touches", "meetings_held", "sqls"]].sum()
     per_meeting = by_role["touches"] / by_role["meetings_held"]
     per_sql = by_role["touches"] / by_role["sqls"]
-    assert 2 < per_meeting["BDR"] / per_meeting["SDR"] < 6, "в несколько раз, не на порядок"
-    assert per_sql["BDR"] / per_sql["SDR"] > 8, "на SQL — на порядок больше"
-    assert 0.2 < by_role.loc["BDR", "sqls"] / by_role.loc["BDR", "meetings_held"] < 0.4
-    assert by_role.loc["SDR", "sqls"] == by_role.loc["SDR", "meetings_held"]
+    assert 2 < per_meeting["BDR"] / per_meeting["SDR"] < 8, "в несколько раз, не на порядок"
+    assert per_sql["BDR"] / per_sql["SDR"] > per_meeting["BDR"] / per_meeting["SDR"], "на SQL разрыв ещё больше"
+    to_sql = by_role["sqls"] / by_role["meetings_held"]
+    assert 0.5 < to_sql["SDR"] < 1, "большинство встреч SDR — SQL, но не все"
+    assert to_sql["BDR"] < to_sql["SDR"] - 0.1, "у BDR SQL — заметно меньшая часть встреч"
     daily = table("rep_daily_activity")
     daily = daily[daily["date"].between(*course.YEAR_2025)]
     attempts = daily[["calls", "emails", "messages"]].sum(axis=1)
@@ -95,18 +97,29 @@ def test_quota_attainment_claims():
     teams = kpi.quota_attainment(table("opportunities"), table("reps"), *course.YEAR_2025, by="team")
     no_ramp = kpi.quota_attainment(table("opportunities"), table("reps"), *course.YEAR_2025, by="team", ramp=False)
     assert (no_ramp["attainment"] < teams["attainment"]).all()
-    assert teams["attainment"].max() < 0.7
-    assert teams["attainment"].idxmin() == "smb" and teams.loc["smb", "attainment"] < 0.3
+    # «команды разошлись с планом в разные стороны: одна перевыполняет в полтора раза, другая не дотягивает»
+    assert teams["attainment"].idxmax() == "mid_market" and teams.loc["mid_market", "attainment"] > 1.3
+    assert teams.loc["enterprise", "attainment"] < 0.9
+    # «в enterprise выигранных сделок за год около десятка»
+    reps = table("reps")
+    won = kpi.won_deals(table("opportunities"), *course.YEAR_2025)
+    enterprise_won = won["owner_id"].map(reps.set_index("rep_id")["team"]).eq("enterprise").sum()
+    assert 5 <= enterprise_won <= 15
+    # для 2025 года план в reps и в ae_quotas — один и тот же
+    quotas = table("ae_quotas")
+    plan_2025 = quotas[quotas["year"].eq(2025)].set_index("rep_id")["annual_quota_rub"]
+    ae = reps.set_index("rep_id").loc[plan_2025.index]
+    assert (ae["annual_quota_rub"] == plan_2025).all()
 
 
 def test_retention_claims_by_segment():
     mrr, accounts = table("mrr"), table("accounts")
     ret = {s: kpi.revenue_retention(mrr, course.DECEMBER_2024, course.DECEMBER_2025, accounts, s) for s in course.SEGMENTS}
     assert ret["smb"]["nrr"] > 1 and ret["mid_market"]["nrr"] > 1
-    assert ret["smb"]["grr"] < ret["mid_market"]["grr"] - 0.05
-    assert ret["enterprise"]["nrr"] < 1 and ret["enterprise"]["customers"] <= 15
+    assert ret["smb"]["grr"] < ret["mid_market"]["grr"] - 0.02, "SMB теряет больше выручки базы"
+    assert ret["enterprise"]["nrr"] == max(r["nrr"] for r in ret.values()) and ret["enterprise"]["customers"] <= 15
     start = mrr[mrr["month"].eq(course.DECEMBER_2024) & mrr["account_id"].isin(accounts.loc[accounts["segment"].eq("enterprise"), "account_id"])]
-    assert start["mrr_rub"].max() / start["mrr_rub"].sum() > 0.08, "один клиент enterprise — около десятка пунктов NRR"
+    assert start["mrr_rub"].max() / start["mrr_rub"].sum() > 0.2, "один клиент enterprise — десятки пунктов NRR"
 
 
 def test_magic_number_above_scale_median_in_most_quarters():
