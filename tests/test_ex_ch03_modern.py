@@ -223,6 +223,13 @@ def test_section_claims_hold_on_course_data():
     auc_final = meddic.auc(meddic.total(neg), neg["won"])
     auc_entry = meddic.auc(entry_total, neg["won"])
     assert auc_all > auc_final > auc_entry > 0.55 and auc_entry < 0.75
+    # рамка «Что заложено в данные»: визиты на сайт и возраст сделки предсказывают исход слабее снимка MEDDIC
+    leads = table("leads").set_index("lead_id")
+    visits = neg["lead_id"].map(leads["website_visits"]).fillna(0)
+    age = (neg["close_date"] - neg["created_date"]).dt.days
+    for feature in (visits, age):
+        auc = meddic.auc(feature, neg["won"])
+        assert max(auc, 1 - auc) < auc_entry
     # итоговая запись выигранных сделок полнее снимка на входе в переговоры (подтверждения после входа и при подписании)
     assert (meddic.total(neg) >= entry_total).all()
     # commit — меньшинство открытой воронки, консервативный commit меньше обычного

@@ -10,6 +10,7 @@ import pytest
 from salesbook.content import cold_emails as ce
 from salesbook.exercises import ch03_scripts as ex
 from salesbook.exercises import table
+from salesbook.runtime import fmt
 from salesbook.runtime.checks import ___
 from salesbook.toolkit import course, experiments, sales_scripts
 
@@ -204,20 +205,33 @@ def test_q1_per_dial_and_answered_only_are_caught():
 
 
 def test_q2_problem_vs_referral_is_not_significant_after_correction():
-    """q2.correct_message: с поправкой пара «проблема — рекомендация» не значима; без поправки — почти на границе."""
-    pairs = experiments.pairwise_tests(sales_scripts.opener_trials(table("activities")))
+    """q2.correct_message: пара «проблема — рекомендация» не значима ни с поправкой, ни без неё; «проблема» — лучшая
+    оценка, но в семье из трёх сравнений ни одна пара не значима."""
+    trials = sales_scripts.opener_trials(table("activities"))
+    pairs = experiments.pairwise_tests(trials)
     assert 0.05 < pairs.loc[ex.PAIR, "p_holm"] < pairs.loc[ex.PAIR, "p_bonferroni"]
-    assert pairs.loc[ex.PAIR, "p_value"] < 0.1
-    assert pairs.loc["problem vs permission", "p_holm"] < 0.01
-    assert pairs.loc["referral vs permission", "p_holm"] > 0.05
+    assert pairs.loc[ex.PAIR, "p_value"] > 0.05
+    assert (pairs["p_holm"] > 0.05).all()
+    assert trials["rate"].idxmax() == "problem"
+
+
+def _readme_team():
+    """Цифры «Продавцы и касания», которые генератор описания данных пишет в datasets/README.md."""
+    from salesbook.data import keyfigures
+
+    names = ("reps", "activities", "leads", "opportunities", "opportunity_stages", "email_experiments",
+             "support_tickets", "mrr", "product_usage", "accounts")
+    return keyfigures._team({name: table(name) for name in names}), keyfigures.README_FILE.read_text(encoding="utf-8")
 
 
 def test_openers_reproduce_dataset_readme():
-    """datasets/README.md: 23 136 холодных звонков, 2 831 разговор; встречи 3,0 / 6,9 / 4,8 % разговоров."""
+    """datasets/README.md: холодные звонки, разговоры и встречи на разговор по вариантам начала — те же, что в разделе."""
+    figures, readme = _readme_team()
     openers = sales_scripts.opener_table(table("activities"), None, None)
-    assert openers["dials"].sum() == 23136
-    assert openers["connected"].sum() == 2831
-    assert np.round(openers["meeting_rate"] * 100, 1).to_dict() == {"permission": 3.0, "problem": 6.9, "referral": 4.8}
+    assert openers["dials"].sum() == figures["dials"]
+    assert openers["connected"].sum() == figures["connected"]
+    pd.testing.assert_series_equal(openers["meeting_rate"], figures["meeting_rate"], check_names=False)
+    assert f"Холодных звонков — {fmt.number(figures['dials'])}" in readme
     # доля дозвона с перезвонами в тот же день — в пределах данных поставщиков (5,4–13,3 %)
     assert 0.054 < openers["connected"].sum() / openers["dials"].sum() < 0.133
 
@@ -244,10 +258,12 @@ def test_q4_redials_are_one_touch():
 
 
 def test_touch_curve_reproduces_dataset_readme():
-    """datasets/README.md: отклик по номеру касания 17,7 → 20,6 → 25,7 → 27,1 → 23,5 → 19,3 → 15,2 → 13,0 → 8,9 → 9,1 %."""
+    """datasets/README.md: отклик по номеру касания — та же кривая, что в разделе (по всем цепочкам)."""
+    figures, readme = _readme_team()
     curve = sales_scripts.touch_curve(table("activities"))
-    published = [17.7, 20.6, 25.7, 27.1, 23.5, 19.3, 15.2, 13.0, 8.9, 9.1]
-    assert np.round(curve["reply_rate"] * 100, 1).tolist() == published
+    pd.testing.assert_series_equal(curve["reply_rate"], figures["touch"], check_names=False)
+    published = " → ".join(fmt.number(v * 100, 1) for v in curve["reply_rate"])
+    assert f"Отклик по номеру касания, %: {published}." in readme
 
 
 def test_section_claims_hold():
@@ -281,22 +297,30 @@ def test_claims_of_section_text():
     trials = sales_scripts.opener_trials(acts)
     low, high = proportion_confint(trials["successes"], trials["sent"], method="wilson")
     low, high = pd.Series(low, index=trials.index), pd.Series(high, index=trials.index)
-    assert high["permission"] < low["problem"]  # интервалы «проблемы» и «разрешения» не пересекаются
+    # интервалы Уилсона всех трёх вариантов пересекаются, у «проблемы» и «разрешения» — лишь краями
+    assert low["problem"] < high["permission"] < low["problem"] + 0.01
     assert low["referral"] < high["permission"] and high["referral"] > low["problem"]
-    # «проблема − разрешение»: интервал далеко от нуля; «рекомендация − разрешение»: нижний край почти на нуле,
-    # с поправкой Холма на два сравнения — чуть ниже 0,05, на три сравнения (упражнение 2) — уже не значима
-    lows = {}
+    # общий хи-квадрат разницы не находит
+    assert experiments.chi2_variants(trials)[1] > 0.05
+    # «проблема − разрешение»: без поправки значимо, интервал не захватывает ноль, но нижний край почти на нуле;
+    # с поправкой Холма на два сравнения — уже нет; «рекомендация − разрешение»: интервал широко захватывает ноль
+    lows, highs = {}, {}
     for variant in ("problem", "referral"):
-        lows[variant], _ = experiments.diff_confint(trials.loc[variant, "successes"], trials.loc[variant, "sent"],
-                                                    trials.loc["permission", "successes"], trials.loc["permission", "sent"])
-    assert lows["problem"] > 0.01 and abs(lows["referral"]) < 0.005
+        lows[variant], highs[variant] = experiments.diff_confint(
+            trials.loc[variant, "successes"], trials.loc[variant, "sent"],
+            trials.loc["permission", "successes"], trials.loc["permission", "sent"])
+    assert 0 < lows["problem"] < 0.005
+    assert lows["referral"] < -0.01 and highs["referral"] > 0.01
     vs_permission = experiments.pairwise_tests(trials, control="permission")
-    assert 0.03 < vs_permission.loc["referral vs permission", "p_holm"] < 0.05
-    assert experiments.pairwise_tests(trials).loc["referral vs permission", "p_holm"] > 0.05
-    # встреча-знакомство BDR: SQL становится меньшая часть, сделок на назначенную встречу — около пятой части
+    assert vs_permission.loc["problem vs permission", "p_value"] < 0.05 < vs_permission.loc["problem vs permission", "p_holm"]
+    assert vs_permission.loc["referral vs permission", "p_holm"] > 0.5
+    # чтобы заметить наблюдаемую разницу «проблемы» и «разрешения», нужно заметно больше разговоров, чем есть
+    n_needed = experiments.sample_size_pooled(trials.loc["permission", "rate"], trials.loc["problem", "rate"])
+    assert n_needed > 1.5 * trials["sent"].max()
+    # встреча-знакомство BDR: SQL становится около 60 % состоявшихся встреч
     outbound_ids = leads.loc[leads["channel"] == "outbound", "lead_id"]
     held = acts.loc[acts["type"].eq("meeting") & acts["outcome"].eq("held") & acts["lead_id"].isin(outbound_ids), "lead_id"]
-    assert 0.2 < leads.set_index("lead_id").loc[held.unique(), "sql_date"].notna().mean() < 0.4
+    assert 0.5 < leads.set_index("lead_id").loc[held.unique(), "sql_date"].notna().mean() < 0.7
     # 10 минут на касание — с запасом: по дневному отчёту BDR тратит на касание меньше
     daily = table("rep_daily_activity").merge(reps[["rep_id", "role"]], on="rep_id")
     bdr = daily[daily["role"] == "BDR"]
