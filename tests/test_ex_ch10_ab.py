@@ -52,9 +52,12 @@ def test_q4_multipletests_answer_passes_and_holm_differs_from_bonferroni():
     pairs = [("B", "A"), ("C", "A"), ("C", "B")]
     raw = [proportions_ztest(s.loc[[x, y], "successes"], s.loc[[x, y], "sent"])[1] for x, y in pairs]
     holm = multipletests(raw, method="holm")[1]
-    assert ex.q4.check(holm[2]).passed
-    assert holm[2] > 0.05  # после поправки C–B не значимо — так и сказано в тексте
-    assert "Бонферрони" in ex.q4.check(multipletests(raw, method="bonferroni")[1][2]).message
+    assert ex.q4.check(holm[0]).passed
+    assert holm[0] > 0.05 and holm[1] < 0.05  # значима только пара C–A — так и сказано в тексте
+    two = multipletests(raw[:2], method="holm")[1]
+    assert two[0] == raw[0] < holm[0]  # в тексте (два сравнения) Холм не меняет p пары B–A, третье сравнение — меняет
+    assert "Бонферрони" in ex.q4.check(multipletests(raw, method="bonferroni")[1][0]).message
+    assert "без поправки" in ex.q4.check(raw[0]).message
 
 
 def test_q5_is_years_not_months():
@@ -63,21 +66,28 @@ def test_q5_is_years_not_months():
 
 def test_q6_decision_and_each_wrong_choice_gets_its_hint():
     right = ex.q6.expected_value()
-    assert right == "no_launch"
+    assert right == "more_data"
     assert ex.q6.check(right.upper()).passed
-    assert ex.q6.check("«no_launch»").passed
-    more = ex.q6.check("more_data")
-    assert more.status == "incorrect" and "порога" in more.message
+    assert ex.q6.check("«more_data»").passed
+    stop = ex.q6.check("no_launch")
+    assert stop.status == "incorrect" and "порога" in stop.message and "p-value" in stop.message
     launch = ex.q6.check("launch")
     assert launch.status == "incorrect" and "ноль" in launch.message
     assert ex.q6.check("rollout").status == "invalid"
 
 
 def test_decisions_of_all_experiments_match_the_data_story():
-    """Сюжет раздела: EXP01 — внедрять, EXP02 — не внедрять, EXP03 — мало данных (встречи)."""
+    """Сюжет раздела: EXP01 — внедрять; EXP02 и EXP03 — мало данных; у EXP02 верхняя граница
+    лишь немного выше порога; у EXP03 B «склоняется» к худшему."""
     assert ex.decision("EXP01") == "launch"
-    assert ex.decision("EXP02") == "no_launch"
+    assert ex.decision("EXP02") == "more_data"
     assert ex.decision("EXP03") == "more_data"
+    low, high = ex._ci("EXP02", "meeting_booked")
+    assert low < 0 and ex.threshold_per_1000() < high * 1000 < 1.25 * ex.threshold_per_1000()
+    s = _summary("EXP03", "meeting_booked")
+    p_better = experiments.prob_b_beats_a(s.loc["B", "successes"], s.loc["B", "sent"],
+                                          s.loc["A", "successes"], s.loc["A", "sent"])
+    assert 0.1 < p_better < 0.5  # склоняется к A, но шанс B немал
 
 
 def test_threshold_is_consistent_with_pipeline_assumption():

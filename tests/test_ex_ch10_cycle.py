@@ -38,41 +38,53 @@ def test_backtests_overforecast_and_crm_errs_less_on_every_cutoff():
         bt = cycle.forecast_backtest(o, st, cut, end)
         assert (bt["error"] > 0).all(), f"на {cut} все прогнозы выше факта"
         assert bt.loc["crm", "error"] < bt.loc["historical", "error"], cut
-        assert bt.loc["pipeline", "forecast_rub"] > 4 * bt.loc["pipeline", "actual_rub"]
+        assert bt.loc["pipeline", "forecast_rub"] > 3 * bt.loc["pipeline", "actual_rub"]  # «намного больше факта»
     assert ex.best_past_method() == "crm"
     assert abs(ex.q7.expected_value() / ex.q7.mistake_value("other_method") - 1) > 0.1
+    assert ex.q7.expected_value() > ex.q7.mistake_value("lookahead")  # и выбранный прогноз выше факта
 
 
 def test_crm_lower_than_history_early_close_late():
     o, st = table("opportunities"), table("opportunity_stages")
     hist = cycle.historical_stage_win_rates(o, st, course.AS_OF_MID_2025)
     crm = pd.Series(cycle.CRM_STAGE_PROBABILITIES)
-    assert (crm[["discovery", "demo"]] < hist[["discovery", "demo"]]).all()
-    assert ((crm[["proposal", "negotiation"]] - hist[["proposal", "negotiation"]]).abs() < 0.05).all()
+    assert (crm < hist[crm.index]).all()  # ниже на всех стадиях
+    ratio = hist[crm.index] / crm
+    assert ratio[["discovery", "demo"]].min() > ratio[["proposal", "negotiation"]].max()  # сильнее всего — на ранних
 
 
-def test_forecast_overshoot_is_horizon_and_pooling():
-    """Пайплайн 30.06.2024: заметная доля выигрышей — после горизонта; против всех выигрышей
-    конверсия по сегментам точнее одной конверсии на все сегменты и почти попадает."""
+def test_forecast_overshoot_is_pooling_not_horizon():
+    """Пайплайн 30.06.2024: после горизонта выигрышей нет; конверсия по сегментам точнее одной
+    конверсии на все сегменты, но и она завышает — из-за горстки enterprise-сделок."""
     o, st = table("opportunities"), table("opportunity_stages")
     cut, end = pd.Timestamp("2024-06-30"), pd.Timestamp("2024-12-31")
     pipe = cycle.pipeline_forecast(o, st, cut, cycle.historical_stage_win_rates(o, st, cut))
     won = pipe[pipe["outcome"].eq("won")]
     ever, in_horizon = won["amount_rub"].sum(), won.loc[won["close_date"] <= end, "amount_rub"].sum()
-    assert 1 - in_horizon / ever > 0.15
+    assert 1 - in_horizon / ever < 0.05
     by_seg = sum(cycle.pipeline_forecast(o[o["segment"] == s], st, cut,
                                          cycle.historical_stage_win_rates(o[o["segment"] == s], st, cut))["expected_rub"].sum()
                  for s in SEGMENTS)
     pooled = pipe["expected_rub"].sum()
-    assert abs(by_seg / ever - 1) < abs(pooled / ever - 1)
-    assert abs(by_seg / ever - 1) < 0.15
+    assert by_seg / ever - 1 > 0.3 and pooled / ever - 1 > 2 * (by_seg / ever - 1)
     wr = kpi.win_rate(o, *course.HISTORY, by="segment")
     assert wr["smb"] > wr["mid_market"] > wr["enterprise"]
+    ent = pipe[pipe["segment"].eq("enterprise")]
+    assert ent["amount_rub"].sum() / pipe["amount_rub"].sum() > 0.5  # «в основном enterprise»
+    ent_won = ent[ent["outcome"].eq("won")]
+    assert len(ent) <= 20 and len(ent_won) <= 2
+    assert ent_won["amount_rub"].max() / ever > 0.2  # одна сделка — десятки процентов факта
 
 
-def test_new_deals_give_most_h2_wins():
+def test_new_deals_give_about_half_of_h2_wins():
     wins = kpi.won_deals(table("opportunities"), *course.H2_2025)
-    assert wins.loc[wins["created_date"] > course.AS_OF_MID_2025, "amount_rub"].sum() / wins["amount_rub"].sum() > 0.5
+    new = wins[wins["created_date"] > course.AS_OF_MID_2025]
+    assert 0.4 < new["amount_rub"].sum() / wins["amount_rub"].sum() < 0.6
+    by_seg = new.groupby("segment")["amount_rub"].sum()
+    assert by_seg.idxmax() == "mid_market"  # больше всего из новых сделок — средний бизнес
+    mid = kpi.won_deals(table("opportunities"), *course.HISTORY)
+    mid = mid[mid["segment"].eq("mid_market")]
+    assert 45 <= kpi.cycle_days(mid).median() <= 75  # «около двух месяцев»
 
 
 def test_larger_deals_take_longer_and_calendar_pull():
@@ -113,15 +125,15 @@ def test_logrank_public_sector_claims():
     assert p["smb"] < 0.05 and p["enterprise"] > 0.05
     o = table("opportunities").merge(table("accounts")[["account_id", "industry"]], on="account_id")
     size = o.groupby([o["segment"], o["industry"].eq("public_sector")])["amount_rub"].median().unstack()
-    assert (size.loc[["smb", "mid_market"], True] > size.loc[["smb", "mid_market"], False]).all(), "госсектор в SMB и mid-market чуть крупнее"
-    assert size.loc["enterprise", True] < size.loc["enterprise", False], "в enterprise сделки госсектора мельче"
+    assert ((size[True] / size[False] - 1).abs() < 0.1).all(), "размер сделок госсектора почти как у остальных"
 
 
-def test_enterprise_bottleneck_is_a_tie():
+def test_enterprise_bottleneck_is_proposal_and_significant():
     from statsmodels.stats.proportion import proportions_ztest
     conv = cycle.stage_conversion(cycle.stage_history(table("opportunity_stages"), table("opportunities"))).loc["enterprise"]
     _, p = proportions_ztest(conv.loc[["demo", "proposal"], "advanced"].to_numpy(), conv.loc[["demo", "proposal"], "decided"].to_numpy())
-    assert p > 0.05
+    assert p < 0.05
+    assert cycle.bottleneck(cycle.stage_conversion(cycle.stage_history(table("opportunity_stages"), table("opportunities"))))["enterprise"] == "proposal"
 
 
 def test_velocity_table_accepts_key_as_column():
