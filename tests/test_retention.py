@@ -438,3 +438,56 @@ def test_lifetime_interval_from_few_churn_events():
     assert retention.lifetime_interval(0, 100)[1] == float("inf")
     with pytest.raises(MetricError):
         retention.lifetime_interval(1, 0)
+
+
+def _annual_rows(account, start, months, billing="annual", churn_last=False, mrr=100):
+    rows = []
+    for i, month in enumerate(pd.date_range(start, periods=months, freq="MS")):
+        last = churn_last and i == months - 1
+        rows.append((month, account, billing, 0 if last else mrr, mrr if i == 0 else 0, 0, 0, mrr if last else 0))
+    return rows
+
+
+@pytest.fixture
+def renewals_mrr():
+    """A1 — годовой договор с января 2023: продлил в январе 2024, ушёл на продлении в январе 2025.
+    A2 — помесячная оплата с января 2023 (не годовой договор, продлений нет).
+    A3 — годовой договор с марта 2024: продлил в марте 2025, платит до конца 2025."""
+    rows = (_annual_rows("A1", "2023-01-01", 25, churn_last=True)
+            + _annual_rows("A2", "2023-01-01", 36, billing="monthly")
+            + _annual_rows("A3", "2024-03-01", 22))
+    columns = ["month", "account_id", "billing", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_renewal_churn_counts_renewals_and_bounds_the_share(renewals_mrr):
+    # 2024–2025: продления A1 (янв. 2024, прошло), A1 (янв. 2025, ушёл), A3 (март 2025, прошло) — 3 продления, 1 уход
+    row = retention.renewal_churn(renewals_mrr, "2024-01-01", "2025-12-31").loc["all"]
+    assert (row["renewals"], row["churned"]) == (3, 1)
+    assert row["churn"] == pytest.approx(1 / 3)
+    # односторонняя 95-процентная граница Клоппера — Пирсона: P(X ≤ 1 | n = 3, p) = 0,05
+    p = row["churn_upper"]
+    assert (1 - p) ** 3 + 3 * p * (1 - p) ** 2 == pytest.approx(0.05)
+    # ноль уходов: 2024 год — одно продление A1, граница 1 − 0,05^(1/1) = 0,95
+    zero = retention.renewal_churn(renewals_mrr, "2024-01-01", "2024-12-31").loc["all"]
+    assert (zero["renewals"], zero["churned"]) == (1, 0)
+    assert zero["churn_upper"] == pytest.approx(1 - 0.05 ** (1 / 1))
+    with pytest.raises(MetricError):
+        retention.renewal_churn(renewals_mrr, "2023-01-01", "2023-12-31")
+
+
+def test_renewal_churn_zero_events_is_exact_rule_of_three():
+    rows = [r for i in range(30) for r in _annual_rows(f"A{i}", "2023-01-01", 14)]
+    columns = ["month", "account_id", "billing", "mrr_rub", "new_rub", "expansion_rub", "contraction_rub", "churn_rub"]
+    row = retention.renewal_churn(pd.DataFrame(rows, columns=columns)).loc["all"]
+    assert (row["renewals"], row["churned"]) == (30, 0)
+    assert row["churn_upper"] == pytest.approx(1 - 0.05 ** (1 / 30))
+    assert row["churn_upper"] == pytest.approx(3 / 30, rel=0.05)
+
+
+def test_renewal_survival_steps_at_renewals():
+    s = retention.renewal_survival(0.2, 26)
+    assert s[:12].tolist() == [1.0] * 12 and s[12:24].tolist() == pytest.approx([0.8] * 12) and s[24] == pytest.approx(0.64)
+    assert retention.renewal_survival(0, 5).tolist() == [1.0] * 5
+    with pytest.raises(MetricError):
+        retention.renewal_survival(1.5, 12)

@@ -329,6 +329,68 @@ def lifetime_interval(churned, customers_start, level: float = 0.95) -> tuple[fl
     return float(1 / high), float(1 / low) if low > 0 else float("inf")
 
 
+def renewal_churn(mrr: pd.DataFrame, start=None, end=None, by: str | None = None,
+                  level: float = 0.95) -> pd.DataFrame:
+    """Отток на продлениях годовых договоров за период и его верхняя граница.
+
+    Клиент с годовым договором (``billing == "annual"``; весь крупный бизнес) может
+    уйти только в месяц продления — через 12, 24… месяцев после первого оплаченного.
+    Поэтому испытание здесь — продление, а не клиенто-месяц. Продление «подошло»,
+    если месяц продления попал в период [``start``; ``end``] и клиент платил
+    месяцем раньше (в данных курса у ушедшего есть строка месяца ухода с нулевым
+    MRR); уход на продлении — строка с ``mrr_rub == 0`` и ``churn_rub > 0``.
+
+    Столбцы: ``renewals`` — подошедших продлений, ``churned`` — уходов на них,
+    ``churn`` — их доля, ``churn_upper`` — односторонняя верхняя граница доли на
+    уровне ``level`` по точному методу Клоппера — Пирсона (scipy). При нуле уходов
+    она равна 1 − (1 − level)^(1/n) ≈ 3 / n при ``level`` = 0,95 («правило трёх»).
+    ``by`` — столбец группировки (например, ``segment`` после :func:`add_segment`);
+    без него — одна строка ``all``.
+    """
+    from scipy.stats import binomtest
+
+    _check_mrr(mrr)
+    if not 0 < level < 1:
+        raise MetricError("Уровень доверия — доля от 0 до 1.")
+    frame = mrr[mrr["billing"].eq("annual")] if "billing" in mrr.columns else mrr
+    if by is not None:
+        require_columns(frame, [by], "mrr")
+    first = frame.loc[frame["mrr_rub"] > 0].groupby("account_id")["month"].min()
+    age = _months_between(frame["account_id"].map(first), frame["month"])
+    due = frame[(age > 0) & (age % 12 == 0)]
+    lo = start if start is not None else frame["month"].min()
+    hi = end if end is not None else frame["month"].max()
+    due = due[in_period(due["month"], lo, hi)]
+    gone = (due["mrr_rub"] <= 0) & (due["churn_rub"] > 0)
+    keys = due[by] if by is not None else pd.Series("all", index=due.index)
+    table = pd.DataFrame({"renewals": keys.groupby(keys).size(), "churned": gone.groupby(keys).sum()})
+    if table.empty or (table["renewals"] <= 0).all():
+        raise MetricError("За период не подошло ни одного продления годового договора: отток на продлении не определён.")
+    table = table.astype(int)
+    table["churn"] = table["churned"] / table["renewals"]
+    table["churn_upper"] = [
+        binomtest(int(k), int(n)).proportion_ci(confidence_level=1 - 2 * (1 - level), method="exact").high
+        for k, n in zip(table["churned"], table["renewals"])
+    ]
+    return table
+
+
+def renewal_survival(renewal_churn_rate, months: int) -> np.ndarray:
+    """Доля клиентов, которые платят в месяцах 1…``months``, если уходят только на продлениях.
+
+    На продлении (месяцы 13, 25…) уходит доля ``renewal_churn_rate``, между
+    продлениями — никто: доля платящих в месяце t равна (1 − p)^⌊(t − 1) / 12⌋.
+    Это ступенчатая кривая годовых договоров; её умножают на валовую прибыль месяца,
+    чтобы получить LTV или окупаемость при оттоке только на продлениях.
+    """
+    p = float(renewal_churn_rate)
+    if not 0 <= p <= 1:
+        raise MetricError("Доля ушедших на продлении — от 0 до 1.")
+    if int(months) != months or months < 1:
+        raise MetricError("Горизонт — целое число месяцев, не меньше 1.")
+    return (1 - p) ** (np.arange(int(months)) // 12)
+
+
 # ---------------------------------------------------------------------------
 # Выручка, маржа, ARPA
 # ---------------------------------------------------------------------------
