@@ -32,9 +32,8 @@ def test_decision_every_segment_pays_back_and_enterprise_is_lowest():
     assert frame["ratio"].idxmin() == "enterprise"    # «у enterprise оно самое низкое»
     assert frame["ltv_60"].idxmax() == "enterprise" and frame["cac"].idxmax() == "enterprise"  # подсказка by_ltv
     # ноль уходов — оптимистичная оценка: при верхней границе оттока отношение ниже
-    upper = 3 / ex._rates(*course.YEARS_2024_2025).loc["enterprise", "customers_start"]
     gm = ex._gm(*course.YEARS_2024_2025)
-    pessimistic = finance.ltv_horizon(frame.loc["enterprise", "arpa"] * gm, upper, course.LTV_HORIZON_MONTHS)
+    pessimistic = frame.loc["enterprise", "arpa"] * gm * _enterprise_renewal_survival().sum()
     assert pessimistic / frame.loc["enterprise", "cac"] < frame.loc["enterprise", "ratio"]
     # без горизонта LTV enterprise бесконечен
     assert unit_economics.simple_ltv(frame.loc["enterprise", "arpa"], gm, 0.0) == np.inf
@@ -244,3 +243,37 @@ def test_claims_about_b2c(data):
     paid = ((users["signup_date"].dt.year == 2024) & (users["acquisition_channel"] != "organic")).sum()
     gross_profit_24 = pooled.loc[24, "revenue"] / pooled.loc[24, "users"] * b2c_gm
     assert gross_profit_24 < cost / paid                               # «за два года меньше стоимости регистрации»
+
+
+def _enterprise_renewal_survival():
+    from salesbook.toolkit import retention
+
+    mrr = retention.add_segment(table("mrr"), table("accounts"))
+    renewal = retention.renewal_churn(mrr, *course.YEARS_2024_2025, by="segment").loc["enterprise"]
+    return retention.renewal_survival(renewal["churn_upper"], course.LTV_HORIZON_MONTHS)
+
+
+def test_enterprise_ltv_at_the_renewal_bound():
+    """Текст: 6 продлений без уходов, граница — до 39 % на продлении; LTV на 5 лет при уходах на продлениях
+    ниже, чем при нулевом оттоке, но выше, чем если размазать те же уходы по месяцам с первого месяца."""
+    from salesbook.toolkit import retention
+
+    mrr = retention.add_segment(table("mrr"), table("accounts"))
+    renewal = retention.renewal_churn(mrr, *course.YEARS_2024_2025, by="segment").loc["enterprise"]
+    assert renewal["churned"] == 0 and renewal["renewals"] < 15 and renewal["churn_upper"] > 0.2
+    rates = retention.churn_rates(mrr, *course.YEARS_2024_2025, by="segment").loc["enterprise"]
+    assert rates["churned"] == 0 and rates["customers_start"] > renewal["renewals"]  # клиенто-месяцев больше, чем продлений
+    steps = _enterprise_renewal_survival().sum()
+    smooth = finance.ltv_horizon(1.0, 1 - (1 - renewal["churn_upper"]) ** (1 / 12), course.LTV_HORIZON_MONTHS)
+    assert smooth < steps < course.LTV_HORIZON_MONTHS
+
+
+def test_second_renewal_smb_loses_less_than_mid_market():
+    """Текст: на первом продлении SMB и mid-market теряют сравнимые доли, на втором SMB — меньше."""
+    from salesbook.toolkit import retention
+
+    customers = retention.customer_table(retention.add_segment(table("mrr"), table("accounts")), by="segment")
+    hazard = {seg: retention.survival_curve(g["periods"], g["churned"])["hazard"]
+              for seg, g in customers.groupby("segment")}
+    assert abs(hazard["smb"].loc[12] - hazard["mid_market"].loc[12]) < 0.04
+    assert hazard["smb"].loc[24] < hazard["mid_market"].loc[24]

@@ -60,26 +60,25 @@ def test_text_claims_hold_on_course_data():
 
 
 def test_zero_enterprise_churn_is_only_an_upper_bound():
-    """Текст: у крупных договоров за 2024–2025 годы единицы продлений без уходов; верхняя граница выводит окупаемость за пределы Bessemer."""
-    import pandas as pd
+    """Текст: у крупных договоров за 2024–2025 годы единицы продлений без уходов; на верхней границе (уходы на
+    продлениях) окупаемость ещё в пределах 24–36 месяцев Bessemer, а размазанная по месяцам — дольше 36."""
+    import numpy as np
 
-    from salesbook.toolkit import acquisition, retention
+    from salesbook.toolkit import retention
 
     accounts, mrr = table("accounts"), table("mrr")
-    enterprise_mrr = mrr[mrr["account_id"].isin(accounts.loc[accounts["segment"] == "enterprise", "account_id"])]
-    assert retention.churn_rates(enterprise_mrr, *course.YEARS_2024_2025)["churned"].iloc[0] == 0
-    paid = enterprise_mrr[enterprise_mrr["mrr_rub"] > 0]
-    assert set(paid["billing"]) == {"annual"}  # «клиент с годовым договором уходит при продлении»
-    first = paid.groupby("account_id")["month"].min()
-    due = pd.concat([first + pd.DateOffset(months=12 * k) for k in (1, 2)])
-    due = due[acquisition.in_period(due, *course.YEARS_2024_2025)]
-    paid_months = set(zip(paid["account_id"], paid["month"]))
-    renewals = sum((a, m - pd.DateOffset(months=1)) in paid_months for a, m in due.items())
-    assert 0 < renewals < 15
-    upper = 1 - 0.05 ** (1 / renewals)
+    mrr_seg = retention.add_segment(mrr, accounts)
+    assert set(mrr_seg.loc[mrr_seg["segment"] == "enterprise", "billing"]) == {"annual"}  # «весь крупный бизнес — годовые договоры»
+    assert retention.churn_rates(mrr_seg, *course.YEARS_2024_2025, by="segment").loc["enterprise", "churned"] == 0
+    renewal = retention.renewal_churn(mrr_seg, *course.YEARS_2024_2025, by="segment").loc["enterprise"]
+    assert renewal["churned"] == 0 and 0 < renewal["renewals"] < 15
+    upper = renewal["churn_upper"]
+    assert upper == pytest.approx(1 - 0.05 ** (1 / renewal["renewals"]))  # ноль уходов: точная граница = 1 − 0,05^(1/n)
     row = ex.segments().loc["enterprise"]
-    payback_upper = finance.payback_with_churn(row["cac"], row["new_mrr"] * row["gross_margin"], 1 - (1 - upper) ** (1 / 12))
-    assert 36 < payback_upper < math.inf
+    gp = row["new_mrr"] * row["gross_margin"]
+    at_renewals = finance.payback_from_cash_flows(np.r_[-row["cac"], gp * retention.renewal_survival(upper, 240)])
+    smooth = finance.payback_with_churn(row["cac"], gp, 1 - (1 - upper) ** (1 / 12))
+    assert row["payback_months"] < at_renewals <= 36 < smooth < math.inf
 
 
 def test_mid_market_churn_mistakes_are_distinct():
