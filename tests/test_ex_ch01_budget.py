@@ -94,3 +94,17 @@ def test_quiz_feedback_on_every_option():
     for question in ex.quiz.questions:
         assert all(option.feedback for option in question.options)
         assert sum(option.correct for option in question.options) == 1
+
+
+def test_2026_plan_uses_2026_tariff_and_segment_lead_costs():
+    # «с 2026 года — 15 % в пределах базы и 7,6 % сверх неё»: план 2026 года дороже ставки 2025 года
+    assert course.PAYROLL_TAX_RATE_2026 == 0.15 > course.PAYROLL_TAX_RATE
+    p = ex._roi_inputs()
+    salary = ex.table("reps").query("role == 'AE' and team == 'mid_market'")["base_salary_rub"].median()
+    assert p["cost_per_head"] > salary * (1 + course.PAYROLL_TAX_RATE_2026)  # оклад со взносами 2026 года плюс инструменты
+    # «платный лид малого бизнеса стоил … а крупного — …»: цена лида различается по сегментам в десятки раз
+    spend, leads = ex.table("marketing_spend"), ex.table("leads")
+    media = spend[(spend["business_line"] == "b2b") & (spend["month"].dt.year == 2025)].groupby("segment")["spend_rub"].sum()
+    paid = leads[(leads["channel"] != "organic") & (leads["created_date"].dt.year == 2025)].groupby("segment").size()
+    cpl = media / paid
+    assert cpl["enterprise"] > 3 * cpl["mid_market"] and cpl["mid_market"] > 5 * cpl["smb"]

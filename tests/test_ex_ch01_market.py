@@ -64,6 +64,22 @@ def test_claims_about_segments_and_competitors():
     assert wl.loc["etalonitsm", "win_rate"] < wl.loc["none", "win_rate"] and vs.loc["etalonitsm", "p_holm"] < 0.05
     assert vs.loc["servicebox", "p_holm"] < 0.05 and wl.loc["servicebox", "ci_high"] < wl.loc["none", "ci_low"]
     assert vs.loc["helppro", "p_value"] < 0.05 < vs.loc["helppro", "p_holm"]
+    # «внутри сегментов ни один конкурент не снижает win rate…» (Кохран — Мантель — Хензель с поправкой Холма)
+    from statsmodels.stats.contingency_tables import StratifiedTable
+    strat_p, strat_or = {}, {}
+    filled = closed.assign(competitor=closed["competitor"].fillna("none"))
+    for rival in vs.index:
+        tables = []
+        for _, part in filled.groupby("segment"):
+            rows = [part[part["competitor"] == name]["outcome"] for name in (rival, "none")]
+            if len(rows[0]) and len(rows[1]):
+                tables.append([[(r == "won").sum(), (r == "lost").sum()] for r in rows])
+        strata = StratifiedTable(tables)
+        strat_p[rival], strat_or[rival] = strata.test_null_odds(correction=True).pvalue, strata.oddsratio_pooled
+    assert min(market.adjust_pvalues(list(strat_p.values()), "holm")) > 0.05
+    assert strat_or["servicebox"] < 1 and strat_p["servicebox"] > 0.05
+    # «„СервисБокс“ чаще встречается в средних и крупных сделках»
+    assert (filled.loc[filled["competitor"] == "servicebox", "segment"] != "smb").mean() > (filled.loc[filled["competitor"] == "none", "segment"] != "smb").mean() + 0.1
     assert wl.loc["opendesk", "win_rate"] > wl.loc["none", "win_rate"]
     with_none = closed.assign(competitor=closed["competitor"].fillna("none"))
     pairs = market.win_rates(with_none[with_none["competitor"].isin(["etalonitsm", "none"])], ["segment", "competitor"])

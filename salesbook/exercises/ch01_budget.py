@@ -70,8 +70,8 @@ def _roi_inputs() -> dict[str, float]:
     return {
         "productivity": float(productivity_2025().loc["mid_market", "productivity"]),
         "ramp_months": float(reps.loc[(reps["role"] == "AE") & (reps["team"] == "mid_market"), "ramp_months"].median()),
-        "cost_per_head": float(salary * (1 + course.PAYROLL_TAX_RATE) + per_head),
-        "bonus_rate": float(ae_bonus * (1 + course.PAYROLL_TAX_RATE)),
+        "cost_per_head": float(salary * (1 + course.PAYROLL_TAX_RATE_2026) + per_head),
+        "bonus_rate": float(ae_bonus * (1 + course.PAYROLL_TAX_RATE_2026)),
         "media_per_acv": float((media + agency) / new_acv_2025),
         "gross_margin": unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025),
         "retention": planning.net_monthly_retention(table("mrr"), *course.YEAR_2025),
