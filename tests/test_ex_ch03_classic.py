@@ -271,6 +271,16 @@ def test_section_claims_hold_on_course_data():
     from scipy import stats
     p_value = stats.chi2_contingency(pd.crosstab(closed["job_title_level"], closed["outcome"]), correction=False).pvalue
     assert p_value < 0.05
+    # уровни должности смешивают сегменты (первые лица — почти всегда SMB); с поправкой на сегмент связь остаётся
+    import statsmodels.formula.api as smf
+    cw = closed.assign(won=closed["outcome"].eq("won").astype(int))
+    assert cw.loc[cw["job_title_level"].eq("c_level"), "segment"].eq("smb").mean() > 0.8
+    full = smf.logit("won ~ C(segment) + C(job_title_level)", cw).fit(disp=0)
+    base = smf.logit("won ~ C(segment)", cw).fit(disp=0)
+    p_adj = stats.chi2.sf(2 * (full.llf - base.llf), full.df_model - base.df_model)
+    assert p_adj < 0.05
+    smb_rates = cw[cw["segment"].eq("smb")].groupby("job_title_level")["won"].mean()
+    assert smb_rates.idxmin() == "specialist" and smb_rates["c_level"] - smb_rates["specialist"] > 0.05
     # правило «полномочия = должность» отрезало бы большую часть выигранного ACV
     assert ex.q6.expected_value() > 0.5
     # судьба десяти лидов: четыре SQL, выиграна меньшая часть, среди проигрышей чаще всего «решение не принято»

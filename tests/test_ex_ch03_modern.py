@@ -223,6 +223,11 @@ def test_section_claims_hold_on_course_data():
     auc_final = meddic.auc(meddic.total(neg), neg["won"])
     auc_entry = meddic.auc(entry_total, neg["won"])
     assert auc_all > auc_final > auc_entry > 0.55 and auc_entry < 0.75
+    # «общая цифра — в основном про SMB; в enterprise сделок мало»
+    seg = neg["segment"].value_counts()
+    assert seg["smb"] > 0.7 * len(neg) and seg["enterprise"] < 50
+    seg_auc = {s_: meddic.auc(entry_total[neg["segment"].eq(s_)], neg.loc[neg["segment"].eq(s_), "won"]) for s_ in ("smb", "mid_market")}
+    assert all(v > 0.5 for v in seg_auc.values())
     # рамка «Что заложено в данные»: визиты на сайт и возраст сделки предсказывают исход слабее снимка MEDDIC
     leads = table("leads").set_index("lead_id")
     visits = neg["lead_id"].map(leads["website_visits"]).fillna(0)

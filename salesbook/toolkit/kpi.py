@@ -393,15 +393,19 @@ def bookings_drivers(activities: pd.DataFrame, leads: pd.DataFrame, opportunitie
     → ``closed`` → ``won`` → ``bookings_rub``. Отношения соседних звеньев — это
     «периодные» конверсии: произведение цепочки в точности равно новому ACV, но
     каждое звено — не когорта (лид января может стать сделкой в марте).
+    ``sqls`` — все лиды, ставшие SQL в период (``leads.sql_date``), из любого
+    источника: и после встреч SDR и BDR, и после активированного пробного периода,
+    поэтому SQL → сделка — доля, сравнимая между годами.
     """
     funnel = activity_funnel(activities, start, end, leads)
+    require_columns(leads, ["sql_date"], "leads")
     closed = closed_deals(opportunities, start, end)
     won = closed[closed["outcome"].eq("won")]
     created = opportunities[in_period(opportunities["created_date"], start, end)]
     return pd.Series({
         "touches": float(funnel["touches"].sum()),
         "meetings_held": float(funnel["meetings_held"].sum()),
-        "sqls": float(funnel["sqls"].sum()),
+        "sqls": float(in_period(leads["sql_date"], start, end).sum()),
         "opportunities": float(len(created)),
         "closed": float(len(closed)),
         "won": float(len(won)),
