@@ -156,13 +156,12 @@ def churn_at_renewal_share(t, segment, year):
 
 
 def annual_renewal_rate(t, segment, year):
-    """Доля продлённых годовых договоров (по числу клиентов) среди подошедших к продлению в году."""
-    mrr = retention.add_segment(t["mrr"], t["accounts"]).sort_values(["account_id", "month"])
-    mrr = mrr[mrr["billing"].eq("annual") & (mrr["segment"].eq(segment) if segment else True)]
-    tenure = mrr.groupby("account_id").cumcount()
-    due = mrr[(tenure > 0) & (tenure % 12 == 0) & _year(mrr["month"], year)]
-    gone = int(((due["churn_rub"] > 0) & (due["mrr_rub"] == 0)).sum())
-    return Share(len(due) - gone, len(due))
+    """Доля продлённых годовых договоров (по числу клиентов) среди подошедших к продлению в году
+    (продления и уходы на них считает ``retention.renewal_churn``)."""
+    mrr = retention.add_segment(t["mrr"], t["accounts"])
+    mrr = mrr[mrr["segment"].eq(segment)] if segment else mrr
+    row = retention.renewal_churn(mrr, *_period(year)).iloc[0]
+    return Share(int(row["renewals"] - row["churned"]), int(row["renewals"]))
 
 
 def churn_hazard_decline(t, segment, year):
