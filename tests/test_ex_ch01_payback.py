@@ -107,3 +107,25 @@ def test_cohort_2023_fact_beats_flat_formula():
     gp = unit_economics.new_mrr_per_customer(d["opportunities"], *year) * unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *year)
     fact = finance.payback_from_cash_flows([-cac, *curve.tolist()])
     assert fact < finance.payback_simple(cac, gp) < finance.payback_with_churn(cac, gp, ex.company()["churn"])
+
+
+def test_irr_caveat_and_discount_rate_claims():
+    """Текст: IRR не видит масштаба (у enterprise IRR меньше, а NPV больше, чем у SMB); даже IRR enterprise выше
+    максимума ключевой ставки 2024–2025 годов (21 %) и ставки венчурных инвесторов поздних стадий (около 30 %);
+    премия за риск сверх средней ключевой ставки 2025 года (19,8 %) — около 5 п. п."""
+    seg = ex.segments()
+    gp = seg["new_mrr"] * seg["gross_margin"]
+    flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], course.LTV_HORIZON_MONTHS)
+    npv = finance.npv(finance.monthly_rate(course.DISCOUNT_RATE), flows)
+    irr = [finance.annual_rate(finance.irr(row)) for row in flows]
+    assert irr[2] < irr[0] and npv[2] > 10 * npv[0]
+    assert irr[0] > 1  # «IRR в сотню процентов годовых» у SMB
+    assert min(irr) > 0.30
+    assert 0.045 < course.DISCOUNT_RATE - 0.198 < 0.055
+
+
+def test_worst_break_even_scenario_is_below_current_customers():
+    """Текст: даже худший сценарий безубыточности требует меньше клиентов, чем платило в декабре 2025 года."""
+    mrr = table("mrr")
+    paying_dec_2025 = (mrr.loc[mrr["month"] == mrr["month"].max(), "mrr_rub"] > 0).sum()
+    assert ex.break_even_customers(price_factor=0.9) < paying_dec_2025

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy_financial as npf
@@ -92,6 +93,9 @@ q1 = Exercise(
                 hint="Вы поделили CAC на годовой контракт (ACV), а не на месячный MRR, — получились годы, а нужны месяцы."),
         Mistake(name="media_only", value=lambda: _payback(cac_key="media_cac"),
                 hint="В числителе CAC только по рекламе. Окупается полный CAC — с зарплатами, бонусами и инструментами отдела продаж и маркетинга (раздел 1.1.1)."),
+        Mistake(name="rounded_up", value=lambda: math.ceil(_payback()),
+                hint="Вы округлили срок вверх до целого месяца. В задании нужно дробное число месяцев без округления — "
+                     "округлять до «окупается на 16-м месяце» можно в отчёте, но проверка сравнивает точное значение."),
         Mistake(name="arpa_of_base", value=lambda: _payback(mrr_key="arpa"),
                 hint="Вы взяли ARPA всей базы клиентов. В нём расширения старых клиентов; окупаемость новых считают по их стартовому MRR — unit_economics.new_mrr_per_customer."),
     ],
@@ -143,8 +147,21 @@ q2 = Exercise(
                      "Отток накапливается месяц за месяцем: выведите n из суммы геометрической прогрессии."),
         Mistake(name="base_arpa", value=lambda: finance.payback_with_churn(_row()["cac"], _gp("arpa"), _row()["monthly_churn"]),
                 hint="Вы взяли ARPA всей базы mid-market, а не стартовый MRR новых клиентов (столбец new_mrr)."),
+        Mistake(name="rounded_up", value=lambda: math.ceil(finance.payback_with_churn(_row()["cac"], _gp(), _row()["monthly_churn"])),
+                hint="Вы округлили до целого месяца («окупится на таком-то месяце»). Так говорят в отчёте, но задание просит "
+                     "дробное число месяцев по формуле n = ln(1 − CAC · c / gp) / ln(1 − c), без округления."),
+        Mistake(name="churn_from_first_month", value=lambda: churn_from_first_month_payback(),
+                hint="Вы считали, что отток начинается уже в первом месяце: в месяце t платит доля (1 − c)^t. Такое соглашение тоже "
+                     "встречается, и разница невелика, но в задании, как в формуле раздела, в первый месяц платят все — доля (1 − c)^(t−1)."),
     ],
 )
+
+
+def churn_from_first_month_payback() -> float:
+    """Окупаемость mid-market, если в месяце t платит доля (1 − c)^t (отток с первого месяца) — другое соглашение."""
+    row = _row()
+    c = float(row["monthly_churn"])
+    return float(math.log(1 - row["cac"] * c / (_gp() * (1 - c))) / math.log(1 - c))
 
 # ---------------------------------------------------------------------------
 # 3. Точка безубыточности при скидке
