@@ -41,6 +41,8 @@ def test_claims_about_segments_and_competitors():
     assert cac.loc["enterprise", "cac"] / cac.loc["smb", "cac"] > 50                  # «в сотни раз выше» (число — из glue)
     per_acv = cac.loc["enterprise", "cost_per_acv_rub"] / cac.loc["smb", "cost_per_acv_rub"]
     assert 1 < per_acv < 2                                                         # «на рубль ACV — ненамного дороже»
+    acv_new = cac["new_acv"] / cac["customers"]
+    assert acv_new["enterprise"] / acv_new["smb"] > 50                               # «новый контракт в … раз крупнее»
     assert seg["smb"] > seg["mid_market"] > seg["enterprise"]          # «win rate падает с размером»
     cells = market.segment_metrics(opps, accounts, mrr)
     assert cells["win_rate"].idxmax() == ("smb", "it")                  # «самая яркая ячейка — ИТ в малом бизнесе»
@@ -294,3 +296,18 @@ def test_sam_exercise_states_its_year_and_other_periods_get_their_hint():
         assert abs(wrong / right - 1) > 0.01, name
         result = ex.q2.check(wrong)
         assert result.status == "incorrect" and word in result.message, (name, result.message)
+
+
+def test_claims_about_pains_and_gains():
+    """«У малого бизнеса с отрывом лидирует хаос каналов; главная боль крупного — где хранятся данные;
+    наводящий вопрос делает быстрый запуск главной выгодой, без него это последняя строка, а лидер — быстрый первый ответ»."""
+    survey = table("survey_responses")
+    pains = market.pain_map(survey, by="segment")["priority"]
+    smb = pains.loc["smb"].sort_values(ascending=False)
+    assert smb.index[0] == "channel_chaos" and smb.iloc[0] > 1.2 * smb.iloc[1]
+    assert pains.loc["enterprise"].idxmax() == "data_residency"
+    prompted = market.pain_map(survey, item_type="gain")["share"]
+    spontaneous = market.pain_map(survey, item_type="gain", include_prompted=False)["share"]
+    assert prompted.idxmax() == "quick_launch" and spontaneous.idxmin() == "quick_launch"
+    assert spontaneous.idxmax() == "faster_first_response"
+    assert "ru_cloud" in market.features_for("data_residency")
