@@ -37,8 +37,12 @@ def test_fresh_cohort_looks_worse_for_long_cycles():
 def test_claims_about_segments_and_competitors():
     opps, accounts, mrr = table("opportunities"), table("accounts"), table("mrr")
     seg = market.segment_metrics(opps, accounts, mrr, by="segment")["win_rate"]
-    cac = acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), opps, table("reps"), *course.YEAR_2024)["cac"]
-    assert cac["enterprise"] / cac["smb"] > 50                          # «многократно выше»
+    cac = acquisition.cac_by_segment(table("marketing_spend"), table("sm_costs"), table("leads"), opps, table("reps"), *course.YEAR_2024)
+    assert cac.loc["enterprise", "cac"] / cac.loc["smb", "cac"] > 50                  # «в сотни раз выше» (число — из glue)
+    per_acv = cac.loc["enterprise", "cost_per_acv_rub"] / cac.loc["smb", "cost_per_acv_rub"]
+    assert 1 < per_acv < 2                                                         # «на рубль ACV — ненамного дороже»
+    acv_new = cac["new_acv"] / cac["customers"]
+    assert acv_new["enterprise"] / acv_new["smb"] > 50                               # «новый контракт в … раз крупнее»
     assert seg["smb"] > seg["mid_market"] > seg["enterprise"]          # «win rate падает с размером»
     cells = market.segment_metrics(opps, accounts, mrr)
     assert cells["win_rate"].idxmax() == ("smb", "it")                  # «самая яркая ячейка — ИТ в малом бизнесе»
@@ -241,9 +245,11 @@ def test_battle_card_mistakes():
 
 
 def test_quiz_feedback_on_every_option():
-    assert 2 <= len(ex.quiz.questions) <= 4
-    for question in ex.quiz.questions:
-        assert all(option.feedback for option in question.options)
+    for quiz in (ex.quiz, ex.quiz_pains):
+        assert 2 <= len(quiz.questions) <= 4
+        for question in quiz.questions:
+            assert all(option.feedback for option in question.options)
+    assert ex.quiz.id != ex.quiz_pains.id
 
 
 def test_quiz_numbers_match_wilson():
@@ -251,3 +257,57 @@ def test_quiz_numbers_match_wilson():
     assert round(low * 100) == 22 and round(high * 100) == 78
     low_b, high_b = market.proportion_ci(90, 300)
     assert low < low_b and high_b < high                           # интервал A накрывает интервал B
+
+
+# --- Размер рынка: SOM — поток, ARR и SAM — запасы ---------------------------------
+
+
+def test_claims_about_market_size_and_som():
+    """«SAM снизу вверх больше SAM сверху вниз в разы; ARR — заметная доля SAM сверху вниз, и команда добавляет
+    ещё несколько процентов в год; от SAM снизу вверх SOM — лишь малая доля»; SOM — тот же расчёт, что план 1.3 без найма."""
+    from salesbook.toolkit import planning
+
+    opps, reps, mrr = table("opportunities"), table("reps"), table("mrr")
+    prod = planning.segment_productivity(opps, reps, *course.YEAR_2025)
+    team = planning.plan_team(reps, course.hires_2026().iloc[:0], course.PLAN_YEAR)
+    assert not team["planned"].any()                                        # без нового найма
+    som = planning.bookings_plan(planning.expected_capacity(team, course.PLAN_YEAR), prod).to_numpy().sum()
+    with_hires = planning.plan_team(reps, course.hires_2026(), course.PLAN_YEAR)
+    assert som < planning.plan_new_arr(with_hires, prod, course.PLAN_YEAR)   # найм растит SOM
+    top = market.top_down(market.ILLUSTRATIVE_TOP_DOWN_TOTAL_RUB, market.ILLUSTRATIVE_TOP_DOWN_STEPS)
+    sam_top = top["value_rub"].iloc[-1]
+    usage, accounts = table("product_usage"), table("accounts")
+    first = usage.sort_values("month").drop_duplicates("account_id").merge(accounts[["account_id", "segment"]], on="account_id")
+    inputs = pd.DataFrame({"companies": pd.Series(market.ILLUSTRATIVE_COMPANIES), "fit_share": pd.Series(market.ILLUSTRATIVE_FIT_SHARE),
+                           "seats": first.groupby("segment")["licensed_seats"].median(),
+                           "price_rub_per_seat_month": pd.Series(market.LIST_PRICE_2025)})
+    sam_bottom = market.bottom_up(inputs)["annual_rub"].sum()
+    arr = mrr.loc[mrr["month"] == course.DECEMBER_2025, "mrr_rub"].sum() * 12
+    assert sam_bottom / sam_top > 2                                          # «расходятся в разы»
+    assert arr / sam_top > 0.1 and som / sam_top > 0.03                      # «уже заметная доля … ещё … в год»
+    assert som / sam_bottom < 0.03                                           # «лишь … SAM в год»
+    assert som < arr                                                         # поток за год меньше запаса
+
+
+def test_sam_exercise_states_its_year_and_other_periods_get_their_hint():
+    right = ex.q2.expected_value()
+    for name, word in {"all_years": "всех лет", "created_2025": "created_date"}.items():
+        wrong = ex.q2.mistake_value(name)
+        assert abs(wrong / right - 1) > 0.01, name
+        result = ex.q2.check(wrong)
+        assert result.status == "incorrect" and word in result.message, (name, result.message)
+
+
+def test_claims_about_pains_and_gains():
+    """«У малого бизнеса с отрывом лидирует хаос каналов; главная боль крупного — где хранятся данные;
+    наводящий вопрос делает быстрый запуск главной выгодой, без него это последняя строка, а лидер — быстрый первый ответ»."""
+    survey = table("survey_responses")
+    pains = market.pain_map(survey, by="segment")["priority"]
+    smb = pains.loc["smb"].sort_values(ascending=False)
+    assert smb.index[0] == "channel_chaos" and smb.iloc[0] > 1.2 * smb.iloc[1]
+    assert pains.loc["enterprise"].idxmax() == "data_residency"
+    prompted = market.pain_map(survey, item_type="gain")["share"]
+    spontaneous = market.pain_map(survey, item_type="gain", include_prompted=False)["share"]
+    assert prompted.idxmax() == "quick_launch" and spontaneous.idxmin() == "quick_launch"
+    assert spontaneous.idxmax() == "faster_first_response"
+    assert "ru_cloud" in market.features_for("data_residency")

@@ -384,6 +384,15 @@ def generate(root: Path = ROOT, only: list[Path] | None = None) -> list[Path]:
     return written
 
 
+def _exercise_ids_in_book(root: Path, exclude: Path) -> set[str]:
+    """Id упражнений (``:exercise: id``) во всех исходниках книги, кроме ``exclude``."""
+    ids = set()
+    for source in (root / "book").glob("ch*/*.md"):
+        if source.resolve() != Path(exclude).resolve():
+            ids.update(re.findall(r"^:exercise:\s*(\S+)", source.read_text(encoding="utf-8"), flags=re.M))
+    return ids
+
+
 def _generate_only(paths: list[Path], root: Path) -> list[Path]:
     written = []
     solutions_path = root / SOLUTIONS_JSON
@@ -399,7 +408,10 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             outs[variant].write_text(text, encoding="utf-8")
             written.append(outs[variant])
         prefix = {ex_id.rsplit(".", 1)[0] for ex_id in rendered.solution_code}
-        solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix}
+        # Раздел из нескольких частей делит один модуль упражнений: решение другой части
+        # с тем же префиксом не устарело, пока его ячейка есть в исходниках книги.
+        claimed = _exercise_ids_in_book(root, exclude=path)
+        solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix or k in claimed}
         solutions.update(rendered.solution_code)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
     solutions_path.write_text(json.dumps(solutions, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

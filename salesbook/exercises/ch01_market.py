@@ -85,9 +85,11 @@ q1 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _mid_first_deals() -> pd.DataFrame:
+def _mid_first_deals(period=course.YEAR_2025, date: str = "close_date") -> pd.DataFrame:
+    """Первые выигранные сделки mid-market за период (по умолчанию — закрытые в 2025 году)."""
     first = acquisition.new_customer_deals(table("opportunities"))
-    return first[first["segment"] == "mid_market"]
+    first = first[first["segment"] == "mid_market"]
+    return first if period is None else first[acquisition.in_period(first[date], *period)]
 
 
 def _sam_mid(acv: float | None = None, share: float | None = None) -> float:
@@ -103,7 +105,8 @@ def _mid_new_mrr_median() -> float:
 
 def _mid_all_won_median() -> float:
     o = table("opportunities")
-    return float(o.loc[(o["segment"] == "mid_market") & (o["outcome"] == "won"), "amount_rub"].median())
+    won = o[(o["segment"] == "mid_market") & (o["outcome"] == "won") & acquisition.in_period(o["close_date"], *course.YEAR_2025)]
+    return float(won["amount_rub"].median())
 
 
 q2 = Exercise(
@@ -113,11 +116,18 @@ q2 = Exercise(
     expected=lambda: _sam_mid(),
     compare=Number(rel_tol=0.005),
     hints=[
-        "SAM снизу вверх = компании × доля подходящих × годовой чек. Годовой чек — медиана ACV первых выигранных сделок mid-market.",
-        "first = acquisition.new_customer_deals(opps); median_acv = first.loc[first['segment'] == 'mid_market', 'amount_rub'].median(); "
+        "SAM снизу вверх = компании × доля подходящих × годовой чек. Годовой чек — медиана ACV первых сделок mid-market, "
+        "выигранных (закрытых) в 2025 году: тот же год, что у прайса в таблице раздела.",
+        "first = acquisition.new_customer_deals(opps); отберите segment == 'mid_market' и "
+        "acquisition.in_period(first['close_date'], *course.YEAR_2025); median_acv = ...['amount_rub'].median(); "
         "sam_mid_rub = companies * fit_share * median_acv.",
     ],
     mistakes=[
+        Mistake(name="all_years", value=lambda: _sam_mid(acv=float(_mid_first_deals(period=None)["amount_rub"].median())),
+                hint="Медиана взята по первым сделкам всех лет, 2023–2025. Сравниваем с прайсом 2025 года, поэтому и чек нужен 2025 года: "
+                     "сделки, закрытые в 2025-м (acquisition.in_period по close_date, course.YEAR_2025)."),
+        Mistake(name="created_2025", value=lambda: _sam_mid(acv=float(_mid_first_deals(date="created_date")["amount_rub"].median())),
+                hint="Отобраны сделки, созданные в 2025 году. Чек года — это сделки, выигранные в этом году: фильтруйте по close_date, а не по created_date."),
         Mistake(name="mrr_instead_of_acv", value=lambda: _sam_mid(acv=_mid_new_mrr_median()),
                 hint="Чек взят из MRR — это выручка за месяц. Рынок считают в рублях в год: возьмите ACV (amount_rub сделок), а не new_rub из mrr."),
         Mistake(name="percent_share", value=lambda: _sam_mid(share=market.ILLUSTRATIVE_FIT_SHARE["mid_market"] * 100),
@@ -362,6 +372,24 @@ quiz = Quiz(
             ),
         ),
         Question(
+            "ARR на конец года — 700 млн ₽, SOM на следующий год (новый ACV, который команда может продать за год) — 350 млн ₽. "
+            "Руководитель пишет: «SOM вдвое меньше ARR — мы уже забрали больше, чем можем забрать». Что не так?",
+            (
+                Option("Ничего: SOM меньше ARR, значит, рынок исчерпан", False,
+                       "SOM — поток за год, а ARR — запас на дату. Поток меньше запаса почти всегда: за год продают часть того, что накоплено за годы."),
+                Option("SOM — поток нового ACV за год, ARR — запас на дату; с рынком сравнивают ARR и SAM, а SOM показывает, на сколько ARR может вырасти за год", True,
+                       "Да: запасы (SAM, ARR) сравнивают между собой, а поток (SOM) — как прирост доли: SOM / SAM — сколько процентных пунктов рынка команда добавит за год до вычета оттока."),
+                Option("Надо было сравнить SOM с TAM, а не с ARR", False,
+                       "TAM, как и SAM, — годовой объём рынка, то есть запас. Сравнение потока с любым запасом требует сказать, за какой срок."),
+            ),
+        ),
+    ],
+)
+
+quiz_pains = Quiz(
+    id=f"{SECTION}.pains",
+    questions=[
+        Question(
             "В анкете спросили: «Насколько для вас важно запустить сервис-деск быстро, без подрядчика?» — 80 % поставили 4–5. Какой вывод верный?",
             (
                 Option("Быстрый запуск — главная выгода, строим позиционирование на нём", False,
@@ -381,6 +409,18 @@ quiz = Quiz(
                        "Да: поэтому против бесплатного продукта говорят о стоимости владения и рисках (сервер, обновления, админ), а не о цене лицензии."),
                 Option("Лидера рынка, независимо от того, встречаем ли мы его в сделках", False,
                        "Позиционируются против тех альтернатив, которые реально видит клиент; данные win/loss показывают, кто это."),
+            ),
+        ),
+        Question(
+            "По всем сделкам против конкурента X наш win rate заметно ниже, чем без конкурента, и p < 0,01. Внутри каждого сегмента "
+            "разницы почти нет (тест Кохрана — Мантеля — Хензеля, p > 0,5). Что верно?",
+            (
+                Option("X опасен: разница доказана по всем сделкам", False,
+                       "Общая разница может быть смесью сегментов: если X встречается в основном там, где мы и так выигрываем редко, он тянет вниз свой общий win rate."),
+                Option("Разница в основном объясняется составом сделок по сегментам; battle card выбирают по потерянным деньгам и причинам проигрышей", True,
+                       "Да: сравнивают внутри сегмента, а приоритет battle card — по ACV, ушедшему конкуренту."),
+                Option("Тест внутри сегментов неверен: в сегментах меньше сделок", False,
+                       "Меньше сделок — шире интервалы, но тест объединяет все сегменты; он отвечает на вопрос, есть ли разница при одинаковом составе."),
             ),
         ),
     ],

@@ -145,3 +145,10 @@ def glue(name: str, value, formatter=number) -> str:
     text = value if isinstance(value, str) else formatter(value)
     myst_glue(name, _Glued(text, _plain(value)), display=False)
     return text
+
+
+def p_value(value) -> str:
+    """p-value двумя значащими цифрами с запятой: ``p_value(0.00594)`` → «0,0059», ``p_value(1)`` → «1,0»."""
+    if not _is_number(value) or not math.isfinite(float(value)):
+        return "—"
+    return f"{float(value):#.2g}".replace(".", ",")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from salesbook.runtime import fmt
@@ -227,3 +228,63 @@ def new_figure(title: str, xlabel: str = "", ylabel: str = "", **kwargs):
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return fig, ax
+
+
+def pair_label(codes, sep: str = " · ") -> str:
+    """Подпись для пары (или кортежа) кодов: ``("mid_market", "it")`` → «Mid-market · ИТ»."""
+    if isinstance(codes, (tuple, list)):
+        return sep.join(label(code) for code in codes)
+    return label(codes)
+
+
+def heatmap(ax, values, notes=None, value_format=None, vmin=0.0, vmax=None, cmap: str = "Blues", dark_above=None):
+    """Тепловая карта таблицы: строки и столбцы подписаны по-русски, в каждой клетке — значение
+    (``value_format``, по умолчанию проценты) и строка из ``notes`` той же формы (например, «n = 51»).
+    Возвращает изображение — его передают в ``fig.colorbar``."""
+    value_format = value_format or (lambda v: fmt.pct(v, 0))
+    data = values.to_numpy(dtype=float)
+    vmax = float(np.nanmax(data)) if vmax is None else vmax
+    dark_above = vmin + 0.6 * (vmax - vmin) if dark_above is None else dark_above
+    image = ax.imshow(data, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(data.shape[1]), [label(c) for c in values.columns], rotation=25, ha="right")
+    ax.set_yticks(range(data.shape[0]), [label(c) for c in values.index])
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            text = value_format(data[i, j]) + (f"\n{notes.iat[i, j]}" if notes is not None else "")
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="white" if data[i, j] > dark_above else "black")
+    ax.grid(False)
+    return image
+
+
+def interval_plot(ax, estimate, low, high, muted=None, reference=None, reference_label: str = ""):
+    """Точки с отрезками доверительных интервалов — по строке на группу, подписи строк по-русски
+    (индекс ``estimate``: код или пара кодов). ``muted`` — маска строк, которые красят серым
+    (например, малые выборки); ``reference`` — вертикальная пунктирная линия сравнения."""
+    y = np.arange(len(estimate))
+    muted = np.zeros(len(estimate), dtype=bool) if muted is None else np.asarray(muted, dtype=bool)
+    colors = np.where(muted, PALETTE[7], PALETTE[0])
+    ax.hlines(y, low, high, colors=colors, linewidth=2)
+    ax.scatter(estimate, y, color=colors, zorder=3)
+    if reference is not None:
+        ax.axvline(reference, color=PALETTE[1], linestyle="--", label=reference_label)
+        ax.legend(loc="lower right")
+    ax.set_yticks(y, [pair_label(code) for code in estimate.index], fontsize=8 if len(y) > 10 else 10)
+    pct_axis(ax, axis="x")
+    ax.grid(axis="x", alpha=0.3)
+    ax.grid(axis="y", visible=False)
+
+
+def label_points(ax, x, y, labels, dx: float = 0.015, min_dx: float = 0.22, min_dy: float = 0.14) -> list:
+    """Подписать точки справа от них; подписи, которые налезли бы на уже поставленные
+    (ближе ``min_dx`` по x и ``min_dy`` по y), сдвигаются вверх и соединяются с точкой тонкой линией.
+    Возвращает координаты подписей."""
+    placed = []
+    for xi, yi, text in sorted(zip(x, y, labels), key=lambda p: p[1]):
+        label_y = yi
+        while any(abs(label_y - py) < min_dy and abs(xi - px) < min_dx for px, py in placed):
+            label_y += min_dy
+        placed.append((xi, label_y))
+        ax.annotate(text, (xi, yi), xytext=(xi + dx, label_y), fontsize=9, va="center",
+                    arrowprops={"arrowstyle": "-", "color": PALETTE[7], "lw": 0.5} if label_y != yi else None)
+    return placed
