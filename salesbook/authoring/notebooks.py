@@ -391,6 +391,10 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
         solutions = json.loads(solutions_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         solutions = {}
+    # упражнения, которые объявлены в исходниках книги: при частичной пересборке их решения
+    # не теряются, даже если модуль упражнений (префикс id) общий у двух частей раздела
+    declared = {m.group(1) for src in section_sources(root)
+                for m in re.finditer(r"^:exercise:\s*(\S+)", src.read_text(encoding="utf-8"), re.M)}
     for path in paths:
         rendered = render(path, root)
         outs = output_paths(path, root)
@@ -399,7 +403,7 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             outs[variant].write_text(text, encoding="utf-8")
             written.append(outs[variant])
         prefix = {ex_id.rsplit(".", 1)[0] for ex_id in rendered.solution_code}
-        solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix}
+        solutions = {k: v for k, v in solutions.items() if k in declared or k.rsplit(".", 1)[0] not in prefix}
         solutions.update(rendered.solution_code)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
     solutions_path.write_text(json.dumps(solutions, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
