@@ -44,6 +44,10 @@ def pains_frame() -> pd.DataFrame:
     return pd.DataFrame(PAINS)
 
 
+#: Типы шагов плана (столбец ``kind``) по-русски — для таблиц.
+KINDS = {"demo": "демо", "recap": "письмо-итог", "pilot": "пилот", "proposal": "предложение", "security": "ИБ",
+         "procurement": "закупки", "legal": "юристы", "signature": "подписание"}
+
 _OK = {"owners": True, "dates": True, "paper": True, "on_time": True}
 
 #: Черновики MAP по сделкам: целевая дата закрытия, шаги (что, тип, ответственный, дата) и эталон.
