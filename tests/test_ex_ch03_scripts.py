@@ -285,9 +285,92 @@ def test_q5_q6_accept_numpy_scalars_and_sign_hint():
 
 
 def test_quiz_feedback_on_every_option():
-    assert 2 <= len(ex.quiz.questions) <= 4
-    for question in ex.quiz.questions:
-        assert all(option.feedback for option in question.options)
+    for quiz in (ex.quiz, ex.quiz_meetings):
+        assert 2 <= len(quiz.questions) <= 4
+        for question in quiz.questions:
+            assert all(option.feedback for option in question.options)
+            assert sum(option.correct for option in question.options) == 1
+
+
+def test_openers_clustering_barely_matters_and_shrinkage_is_cautious():
+    """Часть 1: поправка на кластеры по лиду почти не меняет p-value (разговоров на лида ≈ 1), вывод тот же;
+    стянутая доля «проблемы» ниже точечной, но выше общей — осторожная оценка для денег."""
+    acts = table("activities")
+    trials = sales_scripts.opener_trials(acts)
+    clustered = sales_scripts.opener_cluster_tests(acts)
+    assert clustered["talks_per_lead"].iloc[0] < 1.1
+    cold = acts[acts["type"].eq("call") & acts["call_opener"].notna()]
+    assert len(cold) / cold["lead_id"].nunique() > 3  # наборов на лида много
+    naive = experiments.pairwise_tests(trials, control="permission")
+    for pair in clustered.index:
+        assert abs(clustered.loc[pair, "p_cluster"] - clustered.loc[pair, "p_value"]) < 0.01
+    assert clustered.loc["problem vs permission", "p_holm_cluster"] > 0.05
+    assert abs(clustered.loc["problem vs permission", "p_holm_cluster"] - naive.loc["problem vs permission", "p_holm"]) < 0.01
+    per_lead = experiments.pairwise_tests(sales_scripts.opener_trials(acts, per="lead"), control="permission")
+    assert per_lead.loc["problem vs permission", "p_holm"] > 0.05
+    shrunk = sales_scripts.shrunk_rates(trials)
+    pooled = trials["successes"].sum() / trials["sent"].sum()
+    assert pooled < shrunk["problem"] < trials.loc["problem", "rate"]
+    calls_2025 = sales_scripts.opener_table(acts, *course.YEAR_2025)
+    assert calls_2025["connected"].sum() * shrunk["problem"] > calls_2025["meetings"].sum()  # выигрыш и по осторожной
+
+
+def test_shrunk_rates_limits():
+    same = pd.DataFrame({"sent": [1000, 1000], "successes": [50, 50]})
+    assert np.allclose(sales_scripts.shrunk_rates(same), 0.05)
+    far = pd.DataFrame({"sent": [10_000, 10_000], "successes": [100, 900]})
+    got = sales_scripts.shrunk_rates(far)
+    assert abs(got.iloc[0] - 0.01) < 0.001 and abs(got.iloc[1] - 0.09) < 0.001
+
+
+def test_meetings_part_claims():
+    """Часть 2: повестка демо, проверка MAP и таблица черновиков."""
+    from salesbook.content import deal_plans as dp
+
+    assert ex.q7.expected_value() == ["sla", "omnichannel", "routing"]
+    key = dp.answer_key()
+    for k in dp.PLANS:
+        assert sales_scripts.map_checks(dp.plan_frame(k), dp.close_date(k)) == key[k], k
+    assert [k for k in dp.PLANS if all(key[k].values())] == ["M1"]
+    assert not key["M4"]["paper"] and not key["M6"]["paper"] and not key["M5"]["on_time"]
+    # в M1 подписание ровно в целевую дату — проверка строгого сравнения
+    assert dp.plan_frame("M1")["due"].max() == dp.close_date("M1")
+
+
+def _plan_impl_loop(plan, close_date):
+    owners = all(isinstance(o, str) and o.strip() for o in plan["owner"])
+    dates = all(pd.notna(d) for d in plan["due"])
+    paper = all(k in list(plan["kind"]) for k in sales_scripts.PAPER_STEPS)
+    return {"owners": owners, "dates": dates, "paper": paper, "on_time": max(d for d in plan["due"] if pd.notna(d)) <= close_date}
+
+
+@pytest.mark.parametrize("fn", [lambda p, c: sales_scripts.map_checks(p, c), _plan_impl_loop])
+def test_q8_accepts_any_correct_implementation(fn):
+    assert ex.q8.check(fn).status == "correct"
+
+
+@pytest.mark.parametrize("name", ["owner_isna_only", "dates_any", "paper_any", "on_time_strict"])
+def test_q8_each_known_mistake_gets_its_hint(name):
+    hint = next(m.hint for m in ex.q8.mistakes if m.name == name)
+    result = ex.q8.check(ex._map_variant(name))
+    assert result.status == "incorrect" and result.message == hint
+
+
+def test_q8_unknown_error_and_bad_shapes():
+    def wrong(plan, close_date):
+        right = sales_scripts.map_checks(plan, close_date)
+        return {**right, "owners": False}
+    msg = ex.q8.check(wrong).message
+    assert "M1" in msg and "Ответственные" in msg
+    assert ex.q8.check(lambda p, c: 1 / 0).status == "invalid"
+    assert ex.q8.check(lambda p, c: ["owners"]).status == "invalid"
+    assert ex.q8.check(lambda p, c: {"owners": ___, "dates": True, "paper": True, "on_time": True}).status == "unattempted"
+
+
+def test_q7_order_hint_and_shapes():
+    assert "порядок" in ex.q7.check(["routing", "sla", "omnichannel"]).message
+    assert ex.q7.check(("sla", "omnichannel", "routing")).status == "correct"
+    assert ex.q7.check(["sla", "крутой модуль"]).status == "invalid"
 
 
 def test_claims_of_section_text():

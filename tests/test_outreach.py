@@ -219,3 +219,32 @@ def test_poc_value_and_break_even_hand_case():
         sales_scripts.poc_value(1_000_000, 0.95, 0.1, 0.8, 20_000)
     with pytest.raises(MetricError):
         sales_scripts.poc_break_even_uplift(0, 0.4, 0.8, 1)
+
+
+def test_first_conversations_and_trials_per_lead():
+    calls = _calls()
+    calls["lead_id"] = ["L1", "L1", "L1", "L1", "L2", "L2", "L3", "L9", "L9"]
+    calls["date"] = pd.to_datetime(["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04",
+                                    "2025-03-01", "2025-03-05", "2025-03-02", "2025-03-01", "2025-03-01"])
+    first = sales_scripts.first_conversations(calls).set_index("lead_id")
+    # L1: первый разговор — «connected» 3 марта (встреча позже не считается); L2: отказ 1 марта; L3: встреча
+    assert first.loc["L1", "meeting"] == 0 and first.loc["L2", "meeting"] == 0 and first.loc["L3", "meeting"] == 1
+    per_lead = sales_scripts.opener_trials(calls, per="lead")
+    assert per_lead.loc["permission", ["sent", "successes"]].tolist() == [1, 0]
+    assert per_lead.loc["problem", ["sent", "successes"]].tolist() == [2, 1]
+
+
+def test_map_checks_hand_cases():
+    plan = pd.DataFrame({
+        "step": ["ИБ", "Закупки", "Юристы", "Подпись"],
+        "kind": ["security", "procurement", "legal", "signature"],
+        "owner": ["Павел", "Ирина", "Марина", "Олег"],
+        "due": pd.to_datetime(["2026-05-01", "2026-05-10", "2026-05-20", "2026-05-31"]),
+    })
+    assert sales_scripts.map_checks(plan, "2026-05-31") == {"owners": True, "dates": True, "paper": True, "on_time": True}
+    assert sales_scripts.map_checks(plan, "2026-05-30")["on_time"] is False
+    blank = plan.assign(owner=["Павел", "  ", None, "Олег"])
+    assert sales_scripts.map_checks(blank, "2026-05-31")["owners"] is False
+    assert sales_scripts.map_checks(plan.iloc[:3], "2026-05-31")["paper"] is False
+    with pytest.raises(MetricError):
+        sales_scripts.map_checks(plan.drop(columns="kind"), "2026-05-31")

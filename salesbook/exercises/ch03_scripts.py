@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.content import cold_emails as ce
+from salesbook.content import deal_plans as dp
 from salesbook.exercises import table
 from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
 from salesbook.runtime.quiz import Option, Question, Quiz
@@ -26,6 +27,7 @@ from salesbook.toolkit import course, experiments, sales_scripts, unit_economics
 
 SECTION = "ch03.scripts"
 TITLE = "3.3. Скрипты и шаблоны"
+# Часть 1 (звонок, письмо, цепочка касаний): q1–q5 и quiz; часть 2 (discovery, демо, MAP, пилот): q6–q8 и quiz_meetings.
 
 
 #: Допущения раздела: минут на одно касание и условия пилота (их же видит учащийся).
@@ -547,6 +549,228 @@ q6 = Exercise(
 
 
 # ---------------------------------------------------------------------------
+# 7. Повестка демо: какие модули показать и в каком порядке
+# ---------------------------------------------------------------------------
+
+DEMO_SLOTS = 3
+
+
+def _module_value(how: str = "sum") -> pd.Series:
+    pains = dp.pains_frame()
+    grouped = pains.groupby("module")["cost_rub_month"]
+    value = grouped.sum() if how == "sum" else grouped.max() if how == "max" else grouped.size()
+    return value.sort_values(ascending=False, kind="stable")
+
+
+@dataclass
+class ModuleOrder:
+    """Ответ — список ключей модулей «Сфера Деск» по порядку показа."""
+
+    def normalize(self, value: Any) -> list[str]:
+        if value is ___:
+            raise BlankError()
+        if isinstance(value, (pd.Series, pd.Index, np.ndarray)):
+            value = list(value)
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise Invalid(f"нужен список ключей модулей по порядку, например ['sla', ...]; получено: {type(value).__name__}.")
+        out = []
+        for item in value:
+            if item is ___:
+                raise BlankError()
+            key = str(item).strip().strip("«»\"'").lower() if isinstance(item, str) else None
+            if key not in dp.MODULES:
+                raise Invalid(f"{item!r} — не ключ модуля. Возможные: {', '.join(dp.MODULES)}.")
+            out.append(key)
+        if not out:
+            raise Invalid("список пуст: нужны ключи модулей по порядку показа.")
+        return out
+
+    def equal(self, answer: list[str], expected: Any) -> bool:
+        return answer == list(expected)
+
+    def generic_hint(self, answer: list[str], expected: Any) -> str | None:
+        expected = list(expected)
+        if sorted(answer) == sorted(expected):
+            return "Модули выбраны верно, а порядок — нет. Первым показывают то, что снимает самую дорогую боль."
+        return None
+
+
+q7 = Exercise(
+    id="ch03.scripts.q7",
+    title="Повестка демо по болям из discovery",
+    var="demo_order",
+    expected=lambda: list(_module_value().index[:DEMO_SLOTS]),
+    compare=ModuleOrder(),
+    hints=[
+        "Цена модуля — сумма cost_rub_month всех болей, которые он закрывает: pains.groupby('module')['cost_rub_month'].sum().",
+        "Отсортируйте по убыванию (sort_values(ascending=False)) и возьмите первые три ключа: list(...index[:3]).",
+    ],
+    mistakes=[
+        Mistake(name="ascending", value=lambda: list(_module_value().sort_values(kind="stable").index[:DEMO_SLOTS]),
+                hint="Порядок перевёрнут: вы взяли самые дешёвые боли. Demo начинают с того, что болит сильнее всего "
+                "(Do the Last Thing First), — сортируйте по убыванию."),
+        Mistake(name="by_max", value=lambda: list(_module_value("max").index[:DEMO_SLOTS]),
+                hint="Модуль оценён по самой дорогой из его болей. Но контроль SLA снимает две боли — просрочки и ручные "
+                "эскалации: цена модуля — сумма цен всех болей, которые он закрывает."),
+        Mistake(name="by_count", value=lambda: list(_module_value("count").index[:DEMO_SLOTS]),
+                hint="Модули упорядочены по числу болей, а не по их цене. Одна боль за 420 тыс. ₽ в месяц важнее двух мелких: "
+                "суммируйте cost_rub_month."),
+        Mistake(name="all_modules", value=lambda: list(_module_value().index),
+                hint="В повестке все модули, связанные с болями. На сценарии под боли в повестке 20 минут — это три модуля; "
+                "остальное — в ответах на вопросы, если спросят."),
+        Mistake(name="catalogue", value=lambda: [m for m in dp.MODULES if m in set(_module_value().index[:DEMO_SLOTS])],
+                hint="Модули выбраны верно, но стоят в порядке каталога «Сфера Деск». Порядок показа задают боли клиента: "
+                "первым — модуль с наибольшей суммарной ценой болей."),
+    ],
+    correct_message="Повестка собрана вокруг денег клиента: сначала контроль SLA (две боли сразу), затем единое окно и "
+    "распределение заявок. База знаний, отчёты, мобильное приложение и API — только если спросят.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 8. Функция: проверка плана совместных действий (MAP)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class MapResult:
+    """Результат функции учащегося на одном плане: словарь «правило → bool»."""
+
+    def normalize(self, value: Any) -> dict[str, bool]:
+        if value is ___:
+            raise BlankError()
+        if isinstance(value, pd.Series):
+            value = value.to_dict()
+        if not isinstance(value, Mapping):
+            raise Invalid(f"функция должна вернуть словарь с ключами {', '.join(sales_scripts.MAP_RULES)}, а вернула "
+                          f"{type(value).__name__}.")
+        result = {}
+        for key in sales_scripts.MAP_RULES:
+            if key not in value:
+                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {', '.join(sales_scripts.MAP_RULES)}.")
+            if value[key] is ___:
+                raise BlankError()
+            flag = _as_bool(value[key])
+            if flag is None:
+                raise Invalid(f"значение «{key}» — {value[key]!r}; нужно True или False.")
+            result[key] = flag
+        return result
+
+    def equal(self, answer: dict, expected: Mapping) -> bool:
+        return all(answer[k] == bool(expected[k]) for k in sales_scripts.MAP_RULES)
+
+    def generic_hint(self, answer: dict, expected: Mapping) -> str | None:
+        return None
+
+
+def _plan_cases() -> list[tuple[tuple, dict]]:
+    key = dp.answer_key()
+    return [((k, dp.plan_frame(k), dp.close_date(k)), key[k]) for k in dp.PLANS]
+
+
+@dataclass
+class PlanFunction(Function):
+    """Проверка функции ``check_plan(plan, close_date)`` на черновиках MAP; сообщения называют план и правило."""
+
+    def run(self, fn: Callable, args: tuple):
+        key, plan, close = args
+        try:
+            return fn(plan.copy(), close)
+        except BlankError:
+            raise
+        except Exception as exc:  # ошибка в коде учащегося — объясняем, не падаем
+            raise Invalid(f"Функция упала на плане {key}: {type(exc).__name__}: {exc}") from None
+
+    def first_failure(self, fn: Callable):
+        for args, want in self.cases():
+            got = self.run(fn, args)
+            try:
+                got = self.compare.normalize(got)
+            except Invalid as exc:
+                raise Invalid(f"На плане {args[0]}: {exc}") from None
+            if not self.compare.equal(got, want):
+                return args, got, want
+        return None
+
+    def equal(self, fn: Callable, expected: Any) -> bool:
+        return self.first_failure(fn) is None
+
+    def generic_hint(self, fn: Callable, expected: Any) -> str | None:
+        failure = self.first_failure(fn)
+        if failure is None:
+            return None
+        args, got, want = failure
+        wrong = [k for k in sales_scripts.MAP_RULES if got[k] != want[k]]
+        rule = wrong[0]
+        return (f"План {args[0]} ({dp.PLANS[args[0]]['deal']}), правило «{sales_scripts.MAP_RULE_NAMES[rule]}»: функция говорит "
+                f"«{_YES_NO[got[rule]]}», а по правилу — «{_YES_NO[want[rule]]}». Правило: {sales_scripts.MAP_RULES[rule]}. "
+                f"Проверьте вручную: check_plan(deal_plans.plan_frame('{args[0]}'), deal_plans.close_date('{args[0]}')).")
+
+
+def _map_variant(name: str) -> Callable[[pd.DataFrame, Any], dict]:
+    """Проверка MAP с одной типичной ошибкой — эталон для распознавания ошибки учащегося."""
+
+    def check(plan: pd.DataFrame, close) -> dict:
+        right = sales_scripts.map_checks(plan, close)
+        due = pd.to_datetime(plan["due"], errors="coerce")
+        paper = set(sales_scripts.PAPER_STEPS)
+        if name == "owner_isna_only":
+            right["owners"] = bool(plan["owner"].notna().all())
+        elif name == "dates_any":
+            right["dates"] = bool(due.notna().any())
+        elif name == "paper_any":
+            right["paper"] = bool(plan["kind"].isin(paper).any())
+        elif name == "on_time_strict":
+            right["on_time"] = bool(due.max() < pd.Timestamp(close))
+        return right
+
+    return check
+
+
+def _map_rule_like(fn: Callable, variant: str, rule: str) -> bool:
+    """Учащийся ошибся в правиле ``rule`` ровно так, как ``variant``."""
+    wrong = _map_variant(variant)
+    key = dp.answer_key()
+    differs = False
+    for k in dp.PLANS:
+        got = MapResult().normalize(fn(dp.plan_frame(k), dp.close_date(k)))
+        bad = wrong(dp.plan_frame(k), dp.close_date(k))[rule]
+        if got[rule] != bad:
+            return False
+        differs |= bad != key[k][rule]
+    return differs
+
+
+q8 = Exercise(
+    id="ch03.scripts.q8",
+    title="Функция проверки плана совместных действий",
+    var="check_plan",
+    compare=PlanFunction(cases=_plan_cases, compare=MapResult()),
+    hints=[
+        "owners: owner — не пропуск и не пустая строка (plan['owner'].fillna('').astype(str).str.strip() != '').all(); "
+        "dates: plan['due'].notna().all().",
+        "paper: set(sales_scripts.PAPER_STEPS) <= set(plan['kind']); on_time: plan['due'].max() <= close_date (включительно). "
+        "Готовую sales_scripts.map_checks не используйте.",
+    ],
+    mistakes=[
+        Mistake(name="owner_isna_only", matches=lambda fn: _map_rule_like(fn, "owner_isna_only", "owners"),
+                hint="Пустая строка засчитана как ответственный. В плане M2 у анкеты ИБ owner = '' — шаг ничей. Проверяйте "
+                "и пропуски, и пустые строки: .fillna('').astype(str).str.strip() != ''."),
+        Mistake(name="dates_any", matches=lambda fn: _map_rule_like(fn, "dates_any", "dates"),
+                hint="Правило «Даты» выполнено, только если дата есть у каждого шага, а не хотя бы у одного: в плане M3 у анкеты "
+                "ИБ даты нет. Используйте .all()."),
+        Mistake(name="paper_any", matches=lambda fn: _map_rule_like(fn, "paper_any", "paper"),
+                hint="Засчитан любой шаг бумажного процесса. Нужны все четыре — ИБ, закупки, юристы, подписание: в плане M6 есть "
+                "только подписание. Сравните множества: set(sales_scripts.PAPER_STEPS) <= set(plan['kind'])."),
+        Mistake(name="on_time_strict", matches=lambda fn: _map_rule_like(fn, "on_time_strict", "on_time"),
+                hint="Сравнение строгое. В плане M1 подписание стоит ровно на целевую дату закрытия — это успеваем: <=."),
+    ],
+    correct_message="Функция совпала с эталоном на всех шести планах. Та же проверка в пакете курса — "
+    "sales_scripts.map_checks(plan, close_date): её удобно запускать по всем открытым сделкам перед прогнозом.",
+)
+
+
+# ---------------------------------------------------------------------------
 # Квиз
 # ---------------------------------------------------------------------------
 
@@ -580,6 +804,41 @@ quiz = Quiz(
             ),
         ),
         Question(
+            "BDR «Сферы Софт» собирается разослать одинаковое письмо с предложением «Сфера Деск» на 3 000 адресов "
+            "руководителей поддержки, найденных в открытых источниках. Что говорит закон «О рекламе»?",
+            (
+                Option("Ничего: это B2B, адреса рабочие, закон защищает только граждан", False,
+                       "Статья 18 закона «О рекламе» говорит об абоненте или адресате без оговорки про B2B; ФАС возбуждает дела и по "
+                       "жалобам на рекламу, пришедшую на рабочую почту."),
+                Option("Одинаковое письмо на тысячи адресов — реклама по сетям электросвязи: нужно предварительное согласие, "
+                       "и доказать его должен отправитель", True,
+                       "Да: массовая одинаковая рассылка адресована неопределённому кругу лиц. Персональное письмо одному "
+                       "человеку по его задаче рекламой обычно не считают, но граница размыта — безопаснее первое касание "
+                       "делать персональным, фиксировать согласие и сразу выполнять отказ."),
+                Option("Можно, если в конце письма есть ссылка «отписаться»", False,
+                       "Ссылка отписки выполняет обязанность прекратить рассылку по требованию, но не заменяет предварительного "
+                       "согласия."),
+            ),
+        ),
+        Question(
+            "Три варианта начала звонка сравнивают попарно — три сравнения, каждое на уровне 0,05. Что происходит с "
+            "вероятностью хотя бы одной ложной «победы», если на деле варианты одинаковы?",
+            (
+                Option("Остаётся 5 %", False, "5 % — для одного сравнения. Каждое следующее — ещё один шанс ошибиться."),
+                Option("Растёт — примерно до 14 % для трёх независимых сравнений; поэтому нужна поправка (Холм, Бонферрони)",
+                       True, "Да: 1 − 0,95³ ≈ 14 %. Поправка Холма возвращает общую ошибку к 5 % и никогда не строже "
+                       "Бонферрони."),
+                Option("Падает: больше сравнений — больше данных", False, "Данных столько же, а шансов ошибиться больше."),
+            ),
+        ),
+    ],
+)
+
+
+quiz_meetings = Quiz(
+    id=f"{SECTION}.meetings",
+    questions=[
+        Question(
             "Какой критерий успеха пилота (PoC) «Сфера Деск» записан правильно?",
             (
                 Option("Команде поддержки понравится интерфейс", False, "Не измеримо и не привязано к сроку: «понравится» "
@@ -592,14 +851,29 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "Три варианта начала звонка сравнивают попарно — три сравнения, каждое на уровне 0,05. Что происходит с "
-            "вероятностью хотя бы одной ложной «победы», если на деле варианты одинаковы?",
+            "После демо клиент сказал: «Всё нравится, подпишем в конце квартала». В плане совместных действий — демо, "
+            "письмо-итог и подписание. Чего в нём не хватает прежде всего?",
             (
-                Option("Остаётся 5 %", False, "5 % — для одного сравнения. Каждое следующее — ещё один шанс ошибиться."),
-                Option("Растёт — примерно до 14 % для трёх независимых сравнений; поэтому нужна поправка (Холм, Бонферрони)",
-                       True, "Да: 1 − 0,95³ ≈ 14 %. Поправка Холма возвращает общую ошибку к 5 % и никогда не строже "
-                       "Бонферрони."),
-                Option("Падает: больше сравнений — больше данных", False, "Данных столько же, а шансов ошибиться больше."),
+                Option("Ещё одного демо для закрепления", False, "Демо уже убедило пользователя. Сделку задержит не он, а "
+                       "проверка ИБ, закупки и юристы, о которых AE не спросил."),
+                Option("Шагов бумажного процесса — ИБ, закупки, юристы — с ответственными со стороны клиента и датами", True,
+                       "Да: без них «подпишем в конце квартала» — надежда. Спросите на встрече, кто ещё согласует договор и "
+                       "сколько это обычно занимает, и проверьте, успевает ли план к дате закрытия."),
+                Option("Скидки за подписание до конца квартала", False, "Скидка не ускорит закупочную процедуру и юристов, "
+                       "а деньги компания потеряет наверняка."),
+            ),
+        ),
+        Question(
+            "По заметкам discovery у клиента три боли: просрочки SLA (≈ 460 тыс. ₽ в месяц), потерянные заявки "
+            "(≈ 420 тыс. ₽) и ручные отчёты (≈ 90 тыс. ₽). С чего начать демо?",
+            (
+                Option("С настроек администратора: без них ничего не работает", False, "Настройки не снимают ни одной боли "
+                       "и съедают время, пока руководители ещё в комнате."),
+                Option("С экрана контроля SLA — результата, который снимает самую дорогую боль", True,
+                       "Да: Do the Last Thing First — сначала результат, ради которого покупают, затем сценарии по убыванию "
+                       "цены боли."),
+                Option("С отчётов: руководителям нравятся графики", False, "Отчёты закрывают самую дешёвую из трёх болей; "
+                       "начинать с них — показать продукт, а не решение."),
             ),
         ),
     ],

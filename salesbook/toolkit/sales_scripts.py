@@ -2,7 +2,9 @@
 
 Что здесь есть:
 
-* холодные звонки — итоги по вариантам начала звонка (``opener_table``) и
+* холодные звонки — итоги по вариантам начала звонка (``opener_table``),
+  проверка с поправкой на кластеры по лиду (``opener_cluster_tests``), осторожная
+  оценка долей для расчёта денег (``shrunk_rates``) и
   таблица «испытаний» для статистических тестов ``salesbook.toolkit.experiments``
   (``opener_trials``): встречи считаются **на состоявшийся разговор**, а не на
   набор номера — начало звонка ничего не может сделать со звонком, на который
@@ -13,6 +15,8 @@
   этого касания (``touch_curve``), ценность встречи (``meeting_value``), стоимость
   времени сотрудника (``loaded_monthly_salary``, ``time_cost``) и эффект
   сокращения цепочки (``cadence_cut``);
+* план совместных действий (MAP) после встречи — проверка по четырём правилам
+  (``map_checks``: ответственные, даты, бумажный процесс, успеваем ли к дате закрытия);
 * демо и пилоты — воронка после демо по истории стадий (``post_demo_funnel``),
   ожидаемая ценность пилота (PoC) в рублях (``poc_value``) и точка
   безубыточности по приросту вероятности выигрыша (``poc_break_even_uplift``).
@@ -248,17 +252,91 @@ def opener_trials(activities: pd.DataFrame, per: str = "connected", start=None, 
     """Таблица «испытаний» для тестов ``salesbook.toolkit.experiments``: ``sent``, ``successes``, ``rate``.
 
     ``per="connected"`` — испытание = состоявшийся разговор (правильно для сравнения
-    начал звонка); ``per="dial"`` — набор номера (так делать не надо: в знаменатель
+    начал звонка); ``per="lead"`` — один исход на лида: его первый состоявшийся
+    разговор (разговоры одного лида не независимы); ``per="dial"`` — набор номера (так делать не надо: в знаменатель
     попадают звонки, где начало не прозвучало).
     """
-    if per not in ("connected", "dial"):
-        raise MetricError(f"opener_trials: per — 'connected' или 'dial', получено {per!r}.")
+    if per not in ("connected", "dial", "lead"):
+        raise MetricError(f"opener_trials: per — 'connected', 'dial' или 'lead', получено {per!r}.")
+    if per == "lead":
+        first = first_conversations(activities, start, end)
+        out = first.groupby("call_opener").agg(sent=("meeting", "size"), successes=("meeting", "sum"))
+        out["rate"] = out["successes"] / out["sent"]
+        out.index.name = "variant"
+        return out
     table = opener_table(activities, start, end)
     sent = table["connected"] if per == "connected" else table["dials"]
     out = pd.DataFrame({"sent": sent, "successes": table["meetings"]})
     out["rate"] = out["successes"] / out["sent"]
     out.index.name = "variant"
     return out
+
+
+def first_conversations(activities: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
+    """Первый состоявшийся холодный разговор каждого лида: ``lead_id``, ``call_opener``, ``meeting`` (0/1)."""
+    require_columns(activities, ["lead_id"], "activities")
+    calls = _cold_calls(activities, start, end)
+    talks = calls[calls["outcome"].isin(CONNECTED_OUTCOMES)].sort_values(["date"], kind="stable")
+    first = talks.drop_duplicates("lead_id", keep="first")
+    return pd.DataFrame({"lead_id": first["lead_id"].to_numpy(), "call_opener": first["call_opener"].to_numpy(),
+                         "meeting": first["outcome"].eq("meeting_booked").astype(int).to_numpy()})
+
+
+def opener_cluster_tests(activities: pd.DataFrame, control: str = "permission", start=None, end=None) -> pd.DataFrame:
+    """Сравнение начал звонка с контролем с поправкой на то, что разговоры одного лида связаны.
+
+    Логистическая регрессия «встреча ~ вариант начала» по всем состоявшимся
+    разговорам со стандартными ошибками, устойчивыми к кластеризации по лиду
+    (``cov_type="cluster"``, statsmodels). Строки — пары ``"<вариант> vs <контроль>"``;
+    столбцы: ``p_value`` (наивная логит-модель, каждый разговор независим),
+    ``p_cluster`` (кластеры — лиды), ``p_holm_cluster`` (поправка Холма к
+    ``p_cluster``), ``talks_per_lead`` — разговоров на лида (чем ближе к 1, тем
+    меньше кластеризация меняет ответ).
+    """
+    import statsmodels.api as sm
+
+    require_columns(activities, ["lead_id"], "activities")
+    calls = _cold_calls(activities, start, end)
+    talks = calls[calls["outcome"].isin(CONNECTED_OUTCOMES)]
+    variants = sorted(talks["call_opener"].unique())
+    if control not in variants:
+        raise MetricError(f"opener_cluster_tests: варианта {control!r} нет среди {variants}.")
+    others = [v for v in variants if v != control]
+    X = pd.DataFrame({v: talks["call_opener"].eq(v).astype(float) for v in others})
+    X = sm.add_constant(X, has_constant="add")
+    y = talks["outcome"].eq("meeting_booked").astype(float)
+    model = sm.GLM(y, X, family=sm.families.Binomial())
+    naive = model.fit()
+    groups = pd.factorize(talks["lead_id"])[0]
+    clustered = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+    from salesbook.toolkit.experiments import adjust_pvalues
+
+    out = pd.DataFrame({"p_value": naive.pvalues[others].to_numpy(), "p_cluster": clustered.pvalues[others].to_numpy()},
+                       index=[f"{v} vs {control}" for v in others])
+    out["p_holm_cluster"] = adjust_pvalues(out["p_cluster"].to_numpy(), "holm")
+    out["talks_per_lead"] = len(talks) / talks["lead_id"].nunique()
+    out.index.name = "pair"
+    return out
+
+
+def shrunk_rates(trials: pd.DataFrame) -> pd.Series:
+    r"""Доли успехов вариантов, «стянутые» к общей доле (эмпирический Байес, нормальное приближение).
+
+    Разброс настоящих долей между вариантами $\tau^2$ оценивается методом
+    моментов: дисперсия наблюдаемых долей минус средняя дисперсия их ошибки
+    (не меньше нуля). Каждая доля сдвигается к общей на долю
+    $B = \sigma_i^2 / (\sigma_i^2 + \tau^2)$. Так лучший вариант теряет часть
+    случайного везения («проклятие победителя»): оценка для денег становится
+    осторожнее. ``trials`` — столбцы ``sent`` и ``successes``.
+    """
+    require_columns(trials, ["sent", "successes"], "trials")
+    sent = trials["sent"].astype(float)
+    rate = trials["successes"] / sent
+    pooled = trials["successes"].sum() / sent.sum()
+    noise = pooled * (1 - pooled) / sent
+    tau2 = max(0.0, float(rate.var(ddof=1)) - float(noise.mean())) if len(trials) > 1 else 0.0
+    weight = noise / (noise + tau2) if tau2 > 0 else pd.Series(1.0, index=trials.index)
+    return pooled + (1 - weight) * (rate - pooled)
 
 
 # ---------------------------------------------------------------------------
@@ -406,6 +484,49 @@ def post_demo_funnel(opportunities: pd.DataFrame, stages: pd.DataFrame, by: str 
         return out
     require_columns(opportunities, [by], "opportunities")
     return flags.groupby(demo[by]).agg({"demo_deals": "sum", "to_proposal": "mean", "to_negotiation": "mean", "won": "mean"})
+
+
+#: Шаги «бумажного» процесса, без которых B2B-сделка не закрывается, хотя клиент уже «за».
+PAPER_STEPS = {
+    "security": "проверка службой ИБ (анкета безопасности, 152-ФЗ)",
+    "procurement": "закупка: заявка, бюджет, выбор способа закупки",
+    "legal": "согласование договора юристами",
+    "signature": "подписание договора",
+}
+
+#: Правила проверки плана совместных действий (MAP): ключ → правило словами.
+MAP_RULES = {
+    "owners": "у каждого шага есть ответственный (имя, не пустая строка)",
+    "dates": "у каждого шага есть дата",
+    "paper": "в плане есть все шаги бумажного процесса: " + ", ".join(PAPER_STEPS.values()),
+    "on_time": "последняя дата плана не позже целевой даты закрытия сделки",
+}
+
+#: Короткие названия правил MAP для таблиц.
+MAP_RULE_NAMES = {"owners": "Ответственные", "dates": "Даты", "paper": "Бумажный процесс", "on_time": "Успеваем к дате"}
+
+
+def map_checks(plan: pd.DataFrame, close_date) -> dict:
+    """Проверка плана совместных действий (mutual action plan, MAP) по четырём правилам ``MAP_RULES``.
+
+    ``plan`` — таблица шагов со столбцами ``step`` (что делаем), ``kind`` (тип шага;
+    шаги бумажного процесса — ключи ``PAPER_STEPS``), ``owner`` (ответственный),
+    ``due`` (дата); ``close_date`` — целевая дата закрытия сделки. Возвращает
+    словарь «правило → True/False». Пустой ответственный — это и пропуск, и
+    строка из одних пробелов; даты сравниваются включительно.
+    """
+    require_columns(plan, ["step", "kind", "owner", "due"], "plan")
+    if plan.empty:
+        raise MetricError("map_checks: в плане нет ни одного шага.")
+    owner = plan["owner"].astype("string").str.strip()
+    due = pd.to_datetime(plan["due"], errors="coerce")
+    close = pd.Timestamp(close_date)
+    return {
+        "owners": bool(owner.fillna("").ne("").all()),
+        "dates": bool(due.notna().all()),
+        "paper": set(PAPER_STEPS) <= set(plan["kind"].dropna()),
+        "on_time": bool(due.notna().any() and due.max() <= close),
+    }
 
 
 def _shares(**values) -> dict:
