@@ -391,6 +391,9 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
         solutions = json.loads(solutions_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         solutions = {}
+    from salesbook.exercises import all_exercises
+
+    known = {exercise.id for exercise in all_exercises()}
     for path in paths:
         rendered = render(path, root)
         outs = output_paths(path, root)
@@ -398,8 +401,11 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             outs[variant].parent.mkdir(parents=True, exist_ok=True)
             outs[variant].write_text(text, encoding="utf-8")
             written.append(outs[variant])
+        # Раздел из двух частей делит модуль упражнений: решения другой части того же модуля
+        # оставляем, убираем только переписанные здесь и те, чьих упражнений в курсе больше нет.
         prefix = {ex_id.rsplit(".", 1)[0] for ex_id in rendered.solution_code}
-        solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix}
+        solutions = {k: v for k, v in solutions.items()
+                     if k.rsplit(".", 1)[0] not in prefix or (k in known and k not in rendered.solution_code)}
         solutions.update(rendered.solution_code)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
     solutions_path.write_text(json.dumps(solutions, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
