@@ -631,7 +631,7 @@ FRAMEWORK_LEAD = "L013610"
 
 _LETTER_WORDS = {
     "bant": {"b": "budget", "a": "authority", "n": "need", "t": "timeline"},
-    "champ": {"c": "challenges", "h": "authority", "a": "authority", "m": "money", "p": "prioritization"},
+    "champ": {"c": "challenges", "ch": "challenges", "a": "authority", "m": "money", "p": "prioritization"},
     "gpct": {"g": "goals", "p": "plans", "c": "challenges", "t": "timeline"},
 }
 _VERDICT_STEMS = {

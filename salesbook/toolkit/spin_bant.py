@@ -205,7 +205,7 @@ FRAMEWORK_LETTER_NAMES = {
     "authority": "A — Authority (полномочия)",
     "need": "N — Need (потребность)",
     "timeline": "T — Timeline (сроки)",
-    "challenges": "C — Challenges (проблемы)",
+    "challenges": "C — Challenges (проблемы; в CHAMP — CH)",
     "money": "M — Money (деньги)",
     "prioritization": "P — Prioritization (приоритет)",
     "goals": "G — Goals (цели)",
