@@ -220,3 +220,38 @@ def test_result_html_escapes():
     html = ex.check("<script>").__repr__()
     assert "<script>" in html  # текст — как есть
     assert "<script>" not in ex.check("<script>")._repr_html_()
+
+
+def _label_exercise(**kwargs):
+    from salesbook.runtime.checks import LabelMap
+
+    compare = LabelMap(
+        keys=["Q1", "Q2", "Q3"],
+        key_of=lambda k: str(k).upper() if str(k).upper() in {"Q1", "Q2", "Q3"} else None,
+        label_of=lambda v: str(v).upper() if str(v).upper() in {"S", "P", "I", "N"} else None,
+        allowed="S, P, I, N",
+        explain=lambda key, label: f"причина для {key}",
+        item="Вопрос",
+        **kwargs,
+    )
+    return Exercise(id="t.labels", title="Метки", var="labels", expected=lambda: {"Q1": "S", "Q2": "I", "Q3": "N"},
+                    compare=compare)
+
+
+def test_labelmap_accepts_listed_alternatives_only():
+    ex = _label_exercise(alternatives={"Q2": {"S"}})
+    assert ex.check({"Q1": "S", "Q2": "I", "Q3": "N"}).passed
+    assert ex.check({"Q1": "s", "Q2": "s", "Q3": "n"}).passed  # защитимая альтернатива для Q2
+    result = ex.check({"Q1": "S", "Q2": "P", "Q3": "N"})
+    assert result.status == "incorrect" and "Q2" in result.message
+    assert not ex.check({"Q1": "S", "Q2": "I", "Q3": "S"}).passed  # у Q3 альтернатив нет
+
+
+def test_labelmap_partial_credit_names_the_keys_to_revisit():
+    ex = _label_exercise()
+    result = ex.check({"Q1": "P", "Q2": "I", "Q3": "S"})
+    assert result.status == "incorrect"
+    assert result.message.startswith("Верно 1 из 3; посмотрите: Q1, Q3.")
+    assert "Вопрос Q1: причина для Q1" in result.message
+    one_wrong = ex.check({"Q1": "S", "Q2": "I", "Q3": "S"})
+    assert one_wrong.message.startswith("Верно 2 из 3; посмотрите: Q3.")

@@ -84,6 +84,7 @@ q1 = Exercise(
         explain=_explain_spin,
         label_name=lambda code: spin_calls.TYPE_NAMES[code],
         item="Вопрос",
+        alternatives=spin_calls.alternatives(),
     ),
     hints=[
         "Задайте каждому вопросу четыре проверки по порядку. Спрашивает факт о том, как всё устроено, — S. "
@@ -108,7 +109,8 @@ q1 = Exercise(
                      "ситуационный вопрос. Проблемный спрашивает о трудности, недовольстве, сбое."),
     ],
     correct_message="Все двадцать вопросов размечены верно. Заметьте порядок: Анна переходит от фактов к проблемам, "
-                    "от каждой проблемы — к её цене и только потом спрашивает о пользе решения.",
+                    "от каждой проблемы — к её цене и только потом спрашивает о пользе решения. Q12 засчитывается и "
+                    "как S, и как I: вопрос спрашивает число, но это число — цена уже названной проблемы новичков.",
 )
 
 
@@ -295,7 +297,7 @@ q4 = Exercise(
     hints=[
         "Идите по заметке буква за буквой и проверяйте правило отдела (таблица выше). Сначала потребность: если "
         "проблемы, которую решает сервис-деск, нет — вердикт N, остальное неважно. Если все четыре буквы "
-        "подтверждены — SQL. Иначе — буква, которой не хватает.",
+        "подтверждены — SQL. Иначе — первая неподтверждённая буква в порядке B → A → T.",
         "Ловушки: энтузиазм контакта и просьба прислать договор не подтверждают полномочия; должность в карточке — "
         "тоже. Деньги и желание купить быстро не спасают лида, которому нужен другой продукт.",
     ],
@@ -308,12 +310,17 @@ q4 = Exercise(
         Mistake(name="no_need_as_sql", value=lambda: _with(_key_bant(), L019926="sql"),
                 hint="Лид L019926: деньги, полномочия и сроки есть, но нужны электронный журнал и расписание, а не сервис-деск. "
                      "Без потребности в нашем продукте лид закрывают по N."),
+        Mistake(name="public_signer_as_authority", value=lambda: _with(_key_bant(), L015541="authority"),
+                hint="Лид L015541 — автономное учреждение, закупает по 223-ФЗ: поставщика выберут по итогам закупки, "
+                     "и договор подпишет директор. Полномочия здесь — влияние на техническое задание до объявления "
+                     "закупки, а его пишет отдел контакта, и начальник отдела это подтвердил. Это SQL."),
         Mistake(name="title_as_authority", value=lambda: _with(_key_bant(), L013344="authority"),
                 hint="Лид L013344: контакт — менеджер, но на втором звонке был ИТ-директор и подтвердил, что решение за "
                      "ним. Полномочия — это доступ к тому, кто решает, а не должность контакта."),
     ],
-    correct_message="Все десять вердиктов верны. Заметьте: должность контакта не решает ничего — у SQL есть менеджер "
-                    "и специалист, а генеральный директор сети школ закрыт по N.",
+    correct_message="Все вердикты верны. Заметьте: должность контакта не решает ничего — у SQL есть менеджер "
+                    "и специалист, а генеральный директор сети школ закрыт по N. У госзаказчика полномочия — это "
+                    "влияние на техническое задание до объявления закупки, а не подпись под договором.",
 )
 
 
@@ -427,6 +434,309 @@ q6 = Exercise(
 
 
 # ---------------------------------------------------------------------------
+# 7. Уравнение ценности: срок окупаемости для клиента (Solution Selling)
+# ---------------------------------------------------------------------------
+
+
+def _value_case(reduction=None, subscription=None, implementation=None) -> pd.Series:
+    components = spin_calls.VALUE_COMPONENTS_A.copy()
+    if reduction is not None:
+        components["reduction"] = reduction
+    offer = spin_calls.OFFER_A
+    return spin_bant.value_case(
+        components,
+        offer["subscription_rub"] if subscription is None else subscription,
+        offer["implementation_rub"] if implementation is None else implementation,
+    )
+
+
+q7 = Exercise(
+    id="ch03.classic.q7",
+    title="Уравнение ценности: окупаемость для клиента",
+    var="payback_months",
+    expected=lambda: float(_value_case()["payback_months"]),
+    compare=Number(rel_tol=0.01),
+    hints=[
+        "Долю, которую снимает решение, Игорь называет в письме по каждой составляющей: половину случаев с кассами, "
+        "60 % подсказок, три четверти месяца ввода. Доли — от 0 до 1.",
+        "spin_bant.value_case(components, подписка за год, внедрение) вернёт payback_months: платежи первого года "
+        "(подписка + внедрение), делённые на ценность решения за месяц.",
+    ],
+    mistakes=[
+        Mistake(name="full_problem_cost", value=lambda: float(_value_case(reduction=1.0)["payback_months"]),
+                hint="Вы посчитали так, будто решение снимает проблему целиком (доля 1). Ценность решения — только "
+                     "та часть цены проблемы, которую оно снимает: по кассам — половина, по подсказкам — 60 %, по вводу — "
+                     "три четверти."),
+        Mistake(name="no_implementation", value=lambda: float(_value_case(implementation=0)["payback_months"]),
+                hint="Не учтено внедрение: в первый год клиент платит и подписку, и разовое внедрение."),
+        Mistake(name="in_years", value=lambda: float(_value_case()["payback_months"]) / 12,
+                hint="Похоже, это срок в годах. Нужны месяцы: платежи первого года / (ценность за год / 12)."),
+        Mistake(name="monthly_fee_only", value=lambda: float(_value_case(subscription=spin_calls.OFFER_A["subscription_rub"] / 12)
+                                                             ["payback_months"]),
+                hint="Подписка взята за месяц, а договор годовой и оплачивается вперёд: в платежах первого года — "
+                     "подписка за 12 месяцев плюс внедрение."),
+    ],
+    correct_message="Решение окупается для клиента примерно за полгода, а ROI первого года близок к 100 %. Так "
+                    "выглядит value justification в Solution Selling: каждая цифра — из слов клиента, у каждой "
+                    "составляющей есть владелец, которому её защищать перед финансами.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 8. Чек-лист Sandler для звонка Дениса
+# ---------------------------------------------------------------------------
+
+_YES = ("да", "yes", "true", "1", "было", "есть", "+", "прошёл", "прошел", "выполнен")
+_NO = ("нет", "no", "false", "0", "не было", "-", "не прошёл", "не прошел", "пропущен")
+
+
+def _yes_no(value: Any) -> bool | None:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)) and value in (0, 1):
+        return bool(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip().strip("«»\"'").lower().replace("ё", "е")
+    if text in {w.replace("ё", "е") for w in _NO}:
+        return False
+    if text in {w.replace("ё", "е") for w in _YES}:
+        return True
+    return None
+
+
+def _step_key(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower().replace("-", "_").replace(" ", "_")
+    return text if text in spin_bant.SANDLER_STEPS else None
+
+
+def _sandler_b() -> dict[str, bool]:
+    return spin_bant.sandler_checklist(_call_b()).to_dict()
+
+
+_SANDLER_WHY_B = {
+    "upfront_time": "Денис начал с рассказа о компании и не договорился, сколько длится разговор.",
+    "upfront_outcome": "О том, чем закончится звонок, и о праве сказать «нет» Денис не договаривался — и получил «посмотрю и напишу».",
+    "no_early_pitch": "После первой же жалобы Денис рассказал про интеграции, а после второй — про облако в России: конфеты рассыпаны в вестибюле.",
+    "pain_example": "Ольга называет трудности общими словами; конкретного случая — когда, с кем, что сорвалось — в звонке нет. "
+                    "Если вы считаете случаем «маркетплейсы не подключаются», такой ответ тоже засчитан.",
+    "pain_cost": "На вопрос о потерянных заказах Ольга ответила «не считали», и Денис не стал разбираться — цены проблемы нет.",
+    "pain_personal": "Как проблемы касаются самой Ольги, Денис не спрашивал.",
+    "budget": "О деньгах в звонке не говорили, а Денис уже обещает коммерческое предложение.",
+    "decision": "«Кто у вас выбирает такие системы — ИТ или вы?» — «Выбираю я, ИТ подключает»: кто выбирает, выяснено. "
+                "Кто подписывает и как согласуют деньги — нет, поэтому ответ «нет» тоже засчитан.",
+    "next_step": "«Я посмотрю предложение и напишу» — не шаг с датой: это и есть «мы подумаем».",
+}
+
+
+def _explain_sandler(step: str, given: bool) -> str:
+    return _SANDLER_WHY_B[step]
+
+
+q8 = Exercise(
+    id="ch03.classic.q8",
+    title="Чек-лист Sandler для звонка Дениса",
+    var="denis_sandler",
+    expected=_sandler_b,
+    compare=LabelMap(
+        keys=list(spin_bant.SANDLER_STEPS),
+        key_of=_step_key,
+        label_of=_yes_no,
+        allowed="True/False (или «да»/«нет»)",
+        explain=_explain_sandler,
+        label_name=lambda flag: "да" if flag else "нет",
+        item="Шаг",
+        alternatives={"pain_example": {True}, "decision": {False}},
+    ),
+    hints=[
+        "Идите по звонку Дениса сверху вниз и для каждого шага чек-листа ищите реплику, где он случился. Нет такой "
+        "реплики — False. Шаг no_early_pitch — True, только если Денис ни разу не рассказал о продукте до того, как "
+        "выяснил боль.",
+        "Сравните с чек-листом звонка Анны выше: договорённость в первой реплике, случай с кассой в Твери, 400 тыс. ₽, "
+        "«звонят мне лично», демо во вторник. Что из этого есть у Дениса?",
+    ],
+    mistakes=[
+        Mistake(name="all_done", matches=lambda a: all(a.values()),
+                hint="Все шаги пройдены? Перечитайте конец звонка: «Я посмотрю предложение и напишу» — это не следующий "
+                     "шаг с датой, а вежливое «мы подумаем»."),
+        Mistake(name="early_pitch_inverted", matches=lambda a: a["no_early_pitch"] and not any(
+                    v for k, v in a.items() if k not in ("no_early_pitch", "decision", "pain_example")),
+                hint="Шаг no_early_pitch — «о продукте не рассказывали, пока не выяснили боль». Денис рассказал об "
+                     "интеграциях сразу после первой жалобы, значит, шаг не пройден: False."),
+        Mistake(name="question_as_cost", value=lambda: _with(_sandler_b(), pain_cost=True),
+                hint="Денис спросил, теряют ли заказы из-за подвисаний, но Ольга ответила «не считали». Шаг засчитывается, "
+                     "когда клиент сам оценил цену проблемы, а не когда продавец о ней спросил."),
+    ],
+    correct_message="У Дениса пройден в лучшем случае один шаг из девяти. Чек-лист даёт руководителю план разбора: "
+                    "начать с предварительной договорённости — о времени и о том, чем звонок закончится, — и не рассказывать о продукте, "
+                    "пока клиент не назвал цену проблемы.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 9. Цена против следующей лучшей альтернативы
+# ---------------------------------------------------------------------------
+
+
+def _values_a() -> tuple[float, float]:
+    components = spin_calls.VALUE_COMPONENTS_A
+    per_component = components["annual_cost_rub"] * components["reduction"]
+    return float(per_component.sum()), float(per_component[spin_calls.ALTERNATIVE_A["covers"]].sum())
+
+
+def _ceiling(ours: float | None = None, alternative: float | None = None, price: float | None = None) -> float:
+    v_ours, v_alt = _values_a()
+    return spin_bant.value_price_ceiling(
+        v_ours if ours is None else ours,
+        v_alt if alternative is None else alternative,
+        spin_calls.ALTERNATIVE_A["price_rub"] if price is None else price,
+    )
+
+
+q9 = Exercise(
+    id="ch03.classic.q9",
+    title="Цена против следующей лучшей альтернативы",
+    var="price_ceiling",
+    expected=_ceiling,
+    compare=Number(rel_tol=0.005),
+    hints=[
+        "Ценность «СервисБокс» для клиента — только составляющая «кассы»: единая очередь и приоритеты у него есть, базы "
+        "ответов в карточке нет. Ценность «Сферы Деск» — все три составляющие.",
+        "Граница цены: цена альтернативы + (наша ценность − ценность альтернативы) — spin_bant.value_price_ceiling.",
+    ],
+    mistakes=[
+        Mistake(name="difference_only", value=lambda: _ceiling(price=0),
+                hint="Это только разница в ценности. Граница цены — цена альтернативы плюс эта разница: клиент сравнивает "
+                     "выгоду за вычетом цены у нас и у «СервисБокс»."),
+        Mistake(name="status_quo", value=lambda: _ceiling(alternative=0, price=0),
+                hint="Вы сравнили с «ничего не менять». Но у клиента на столе КП «СервисБокс» — это и есть следующая "
+                     "лучшая альтернатива: она даёт ту же ценность по кассам за свою цену."),
+        Mistake(name="alternative_covers_all", value=lambda: _ceiling(alternative=_values_a()[0]),
+                hint="Вы приписали «СервисБокс» всю нашу ценность. Базы ответов в карточке у него нет: ценность "
+                     "альтернативы — только кассы."),
+    ],
+    correct_message="Выше этой границы клиенту выгоднее «СервисБокс». Наш прайс заметно ниже границы: клиент выигрывает "
+                    "с нами больше, чем с альтернативой, даже без скидки. Просьбу закупщика «сравняться с СервисБокс» "
+                    "встречают расчётом разницы в ценности, а не скидкой.",
+)
+
+
+# ---------------------------------------------------------------------------
+# 10. Тот же лид по BANT, CHAMP и GPCT
+# ---------------------------------------------------------------------------
+
+FRAMEWORK_LEAD = "L013610"
+
+_LETTER_WORDS = {
+    "bant": {"b": "budget", "a": "authority", "n": "need", "t": "timeline"},
+    "champ": {"c": "challenges", "ch": "challenges", "a": "authority", "m": "money", "p": "prioritization"},
+    "gpct": {"g": "goals", "p": "plans", "c": "challenges", "t": "timeline"},
+}
+_VERDICT_STEMS = {
+    "sql": ("sql", "квалифиц", "qualified"),
+    "budget": ("budget", "бюджет"),
+    "authority": ("authority", "полномоч"),
+    "need": ("need", "потребн"),
+    "timeline": ("timeline", "timing", "срок"),
+    "challenges": ("challenge", "проблем", "трудност", "препятств"),
+    "money": ("money", "деньг"),
+    "prioritization": ("priorit", "приоритет"),
+    "goals": ("goal", "цел"),
+    "plans": ("plan", "план"),
+}
+
+
+def _framework_key(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    return text if text in spin_bant.FRAMEWORKS else None
+
+
+def _framework_verdict(framework: str, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip().strip("«»\"'").lower().replace("ё", "е")
+    if text in _LETTER_WORDS[framework]:
+        return _LETTER_WORDS[framework][text]
+    for code, stems in _VERDICT_STEMS.items():
+        if any(text.startswith(stem) for stem in stems):
+            return code
+    return None
+
+
+@dataclass
+class FrameworkVerdicts:
+    """Вердикты одного лида по трём рамкам: ``{"bant": …, "champ": …, "gpct": …}``; буквы читаются по своей рамке."""
+
+    def normalize(self, value: Any) -> dict[str, str]:
+        if isinstance(value, pd.Series):
+            value = value.to_dict()
+        if not isinstance(value, Mapping):
+            raise Invalid("Нужен словарь вида {'bant': …, 'champ': …, 'gpct': …}.")
+        result: dict[str, str] = {}
+        for raw_key, raw_value in value.items():
+            if raw_key is ___ or raw_value is ___:
+                raise BlankError()
+            key = _framework_key(raw_key)
+            if key is None:
+                raise Invalid(f"Ключ {raw_key!r} не узнан: нужны 'bant', 'champ', 'gpct'.")
+            verdict = _framework_verdict(key, raw_value)
+            if verdict is None or (verdict != "sql" and verdict not in spin_bant.FRAMEWORKS[key]):
+                letters = ", ".join(spin_bant.FRAMEWORK_LETTER_NAMES[letter] for letter in spin_bant.FRAMEWORKS[key])
+                raise Invalid(f"Для {key.upper()} ответ {raw_value!r} не подходит: нужен 'sql' или буква этой рамки ({letters}).")
+            result[key] = verdict
+        missing = [k for k in spin_bant.FRAMEWORKS if k not in result]
+        if missing:
+            raise Invalid(f"Нет вердикта для: {', '.join(missing)}.")
+        return result
+
+    def equal(self, answer: dict, expected: Any) -> bool:
+        return all(answer[k] == expected[k] for k in spin_bant.FRAMEWORKS)
+
+    def generic_hint(self, answer: dict, expected: Any) -> str | None:
+        wrong = [k for k in spin_bant.FRAMEWORKS if answer[k] != expected[k]]
+        first = wrong[0]
+        order = " → ".join(spin_bant.FRAMEWORK_LETTER_NAMES[letter] for letter in spin_bant.FRAMEWORKS[first])
+        return (f"Верно {3 - len(wrong)} из 3; посмотрите: {', '.join(k.upper() for k in wrong)}. "
+                f"Для {first.upper()} проверьте буквы по правилам отдела в порядке {order} и остановитесь на первой "
+                f"неподтверждённой; если подтверждены все — SQL.")
+
+
+def _framework_expected() -> dict[str, str]:
+    return {f: spin_bant.qualify(bant_leads.framework_evidence(FRAMEWORK_LEAD, f), f).iloc[0] for f in spin_bant.FRAMEWORKS}
+
+
+q10 = Exercise(
+    id="ch03.classic.q10",
+    title="Один лид по BANT, CHAMP и GPCT",
+    var="framework_verdicts",
+    expected=_framework_expected,
+    compare=FrameworkVerdicts(),
+    hints=[
+        "Отметьте в evidence, что подтверждено по каждой букве каждой рамки по правилам отдела (таблица выше), и "
+        "вызовите spin_bant.qualify(evidence, рамка): вердикт — первая неподтверждённая буква в порядке проверки.",
+        "«Рассматривает только бесплатные варианты» — это не про потребность и не про сроки. В какой рамке вообще есть "
+        "вопрос о деньгах?",
+    ],
+    mistakes=[
+        Mistake(name="gpct_budget", matches=lambda a: a["bant"] == "budget" and a["champ"] == "money" and a["gpct"] != "sql",
+                hint="В короткой GPCT нет буквы о деньгах: цели, план навести порядок до лета, препятствие и сроки у "
+                     "«Дельта Склада» есть, поэтому по GPCT он SQL. Деньги проверяет только полная GPCTBA/C&I."),
+        Mistake(name="all_sql", matches=lambda a: set(a.values()) == {"sql"},
+                hint="Генеральный директор готов только на бесплатное: денег на платный сервис до конца года нет. "
+                     "BANT (Budget) и CHAMP (Money) на этом останавливаются."),
+        Mistake(name="champ_priority", matches=lambda a: a["champ"] == "prioritization",
+                hint="Приоритет у задачи есть: навести порядок он хочет до лета. CHAMP останавливается раньше — на деньгах."),
+    ],
+    correct_message="Один и тот же лид: BANT и CHAMP его отсеивают, короткая GPCT передаёт AE. Рамка решает, о чём "
+                    "SDR вообще спросит: если в вашей воронке много «только бесплатно», GPCT без Budget пропустит их к AE.",
+)
+
+
+# ---------------------------------------------------------------------------
 # Квиз
 # ---------------------------------------------------------------------------
 
@@ -458,6 +768,23 @@ quiz = Quiz(
             ),
         ),
         Question(
+            "Зачем в методике Sandler нужен up-front contract в начале встречи?",
+            (
+                Option("Чтобы заранее договориться о скидке", False,
+                       "Речь не о цене, а о правилах самой встречи."),
+                Option("Чтобы договориться о цели, времени, повестке и о том, чем встреча закончится — в том числе честным «нет»", True,
+                       "Верно: обе стороны знают, чего ждать, и встреча не заканчивается вежливым «мы подумаем»."),
+                Option("Чтобы подписать договор на первой встрече", False,
+                       "Up-front contract — устная договорённость о ходе встречи, а не договор поставки."),
+            ),
+        ),
+    ],
+)
+
+quiz_bant = Quiz(
+    id=f"{SECTION}.bant",
+    questions=[
+        Question(
             "SDR пишет: «Руководитель поддержки в восторге, просит договор. Бюджет есть, запуск в марте. Решает "
             "гендиректор, он пока не в курсе». Какой вердикт BANT?",
             (
@@ -470,14 +797,26 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "Зачем в методике Sandler нужен up-front contract в начале встречи?",
+            "Автономное учреждение закупает сервис-деск по 223-ФЗ. Контакт SDR — менеджер отдела, который пишет "
+            "техническое задание; договор подпишет директор по итогам закупки. Что здесь полномочия в смысле BANT?",
             (
-                Option("Чтобы заранее договориться о скидке", False,
-                       "Речь не о цене, а о правилах самой встречи."),
-                Option("Чтобы договориться о цели, времени, повестке и о том, чем встреча закончится — в том числе честным «нет»", True,
-                       "Верно: обе стороны знают, чего ждать, и встреча не заканчивается вежливым «мы подумаем»."),
-                Option("Чтобы подписать договор на первой встрече", False,
-                       "Up-front contract — устная договорённость о ходе встречи, а не договор поставки."),
+                Option("Только подпись директора: пока он не на встрече, лид не SQL", False,
+                       "У госзаказчика поставщика выбирают по итогам закупки, а не по слову директора: встреча с ним не "
+                       "гарантирует выбор."),
+                Option("Влияние на техническое задание до объявления закупки — и подтверждение, что ТЗ пишет отдел контакта", True,
+                       "Да: после объявления закупки требования уже не изменить, поэтому важно, кто их пишет."),
+                Option("Полномочий нет ни у кого: госзаказчик всегда выбирает самую низкую цену", False,
+                       "По 223-ФЗ заказчик закупает по своему положению о закупке, и требования к системе задаёт ТЗ."),
+            ),
+        ),
+        Question(
+            "Лид готов только на бесплатный сервис-деск, а в остальном — цель, план, препятствие и сроки есть. Какая рамка "
+            "передаст его AE?",
+            (
+                Option("BANT", False, "BANT остановится на Budget: денег на платный сервис нет."),
+                Option("CHAMP", False, "CHAMP остановится на Money."),
+                Option("Короткая GPCT", True, "Да: в Goals, Plans, Challenges, Timeline нет вопроса о деньгах — его "
+                                               "добавляет только полная версия GPCTBA/C&I."),
             ),
         ),
     ],

@@ -23,7 +23,7 @@ import math
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -602,6 +602,9 @@ class LabelMap:
     метку учащегося к каноническому виду (регистр, синонимы, «Q1»/1/«Вопрос 1») или
     возвращают ``None``, если не узнали; ``explain(ключ, метка)`` объясняет, почему
     метка не подходит ключу; ``label_name`` (если задан) — как назвать метку в сообщении.
+    ``alternatives`` — для спорных ключей другие защитимые метки (в каноническом виде):
+    ``{"Q12": {"S"}}`` засчитывает Q12 и как «S». В сообщении о неверном ответе —
+    сколько верно и какие ключи пересмотреть («Верно 18 из 20; посмотрите: Q5, Q12»).
     """
 
     keys: Sequence[str]
@@ -612,6 +615,11 @@ class LabelMap:
     item: str = "Элемент"
     key_name: Callable[[str], str] = str
     label_name: Callable[[Any], str] | None = None
+    alternatives: Mapping[str, Collection[Any]] = field(default_factory=dict)
+
+    def accepts(self, key: str, label: Any, expected: Any) -> bool:
+        """Засчитывается ли метка ``label`` для ключа ``key`` при эталоне ``expected``."""
+        return label == expected or label in self.alternatives.get(key, ())
 
     def _keys_text(self) -> str:
         return ", ".join(self.keys) if len(self.keys) <= 6 else f"{self.keys[0]} … {self.keys[-1]}"
@@ -641,14 +649,17 @@ class LabelMap:
         return result
 
     def equal(self, answer: dict, expected: dict) -> bool:
-        return all(answer[k] == expected[k] for k in self.keys)
+        return all(self.accepts(k, answer[k], expected[k]) for k in self.keys)
 
     def generic_hint(self, answer: dict, expected: dict) -> str | None:
-        wrong = [k for k in self.keys if answer[k] != expected[k]]
+        wrong = [k for k in self.keys if not self.accepts(k, answer[k], expected[k])]
         if not wrong:
             return None
         first = wrong[0]
-        head = f"Неверно {len(wrong)} из {len(self.keys)}. " if len(wrong) > 1 else ""
+        head = ""
+        if len(self.keys) > 1:
+            shown = ", ".join(self.key_name(k) for k in wrong[:8]) + (" …" if len(wrong) > 8 else "")
+            head = f"Верно {len(self.keys) - len(wrong)} из {len(self.keys)}; посмотрите: {shown}. "
         reason = self.explain(first, answer[first])
         if self.label_name is None:
             return f"{head}{self.item} {self.key_name(first)}: {reason}"

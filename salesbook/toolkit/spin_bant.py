@@ -6,6 +6,13 @@
 * :func:`bant_code` — приводит вердикт квалификации к коду (``"sql"`` или буква,
   которой не хватает: ``"budget"``, ``"authority"``, ``"need"``, ``"timeline"``);
 * :func:`bant_verdict` — вердикт по подтверждённым буквам BANT сразу для всех лидов;
+* :func:`qualify` — вердикт того же лида по BANT, CHAMP или GPCT (одно правило: первая
+  неподтверждённая буква в порядке проверки рамки);
+* :func:`sandler_checklist` — какие шаги чек-листа Sandler прошли в звонке (по разметке реплик);
+* :func:`value_case` — уравнение ценности сделки для клиента (Solution Selling): цена проблемы
+  в год → ценность решения → ROI первого года и срок окупаемости;
+* :func:`value_price_ceiling` — верхняя граница цены против следующей лучшей альтернативы
+  клиента (ценностные продажи);
 * :func:`disqualification_mix` — из-за какой буквы BANT дисквалифицированы лиды
   (по причинам дисквалификации в CRM);
 * :func:`won_acv_by` — выигранные сделки и их ACV в разрезе поля лида (например,
@@ -24,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.toolkit.acquisition import MetricError
+from salesbook.toolkit.planning import roi
 
 # ---------------------------------------------------------------------------
 # SPIN
@@ -180,30 +188,71 @@ def bant_code(value: Any) -> str | None:
     return None
 
 
+#: Рамки квалификации лида: буквы в порядке проверки. Вердикт — ``"sql"`` или первая
+#: неподтверждённая буква в этом порядке. BANT проверяют с потребности (без неё остальное
+#: неважно), дальше B → A → T; CHAMP и GPCT — в порядке букв акронима (CHAMP и так
+#: начинается с проблемы клиента). Порядок — правило отдела SDR «Сфера Софт», а не
+#: требование авторов рамок.
+FRAMEWORKS = {
+    "bant": ("need", "budget", "authority", "timeline"),
+    "champ": ("challenges", "authority", "money", "prioritization"),
+    "gpct": ("goals", "plans", "challenges", "timeline"),
+}
+
+#: Как называется каждая буква рамок квалификации.
+FRAMEWORK_LETTER_NAMES = {
+    "budget": "B — Budget (бюджет)",
+    "authority": "A — Authority (полномочия)",
+    "need": "N — Need (потребность)",
+    "timeline": "T — Timeline (сроки)",
+    "challenges": "C — Challenges (проблемы; в CHAMP — CH)",
+    "money": "M — Money (деньги)",
+    "prioritization": "P — Prioritization (приоритет)",
+    "goals": "G — Goals (цели)",
+    "plans": "P — Plans (планы)",
+}
+
+
+def qualify(evidence: pd.DataFrame, framework: str = "bant") -> pd.Series:
+    """Вердикт квалификации каждого лида по рамке ``framework`` — ``"bant"``, ``"champ"`` или ``"gpct"``.
+
+    ``evidence`` — таблица, где по столбцу на букву рамки (:data:`FRAMEWORKS`):
+    ``True`` — буква подтверждена, ``False`` или пусто — нет. Вердикт — ``"sql"``, если
+    подтверждены все буквы, иначе первая неподтверждённая в порядке проверки рамки:
+    если не хватает двух букв, называется та, что проверяется раньше.
+    """
+    key = str(framework).strip().lower() if isinstance(framework, str) else None
+    if key not in FRAMEWORKS:
+        raise MetricError(f"Рамка {framework!r} не знакома: допустимы {', '.join(FRAMEWORKS)}.")
+    order = FRAMEWORKS[key]
+    if not isinstance(evidence, pd.DataFrame):
+        raise MetricError(f"Передайте таблицу со столбцами {', '.join(order)}.")
+    missing = [c for c in order if c not in evidence.columns]
+    if missing:
+        raise MetricError(f"Для рамки {key.upper()} нет столбцов: {', '.join(missing)}.")
+    flags = evidence[list(order)]
+    allowed = flags.isna() | flags.isin([True, False, 0, 1])
+    if not allowed.all().all():
+        bad = flags.columns[~allowed.all()].tolist()
+        raise MetricError(f"В столбцах {', '.join(bad)} должны быть True/False (подтверждено или нет).")
+    ok = flags.fillna(False).astype(bool)
+    conditions = [~ok[letter] for letter in order]
+    verdict = np.select(conditions, list(order), default="sql")
+    return pd.Series(verdict, index=evidence.index, name="verdict", dtype=object)
+
+
 def bant_verdict(evidence: pd.DataFrame) -> pd.Series:
-    """Вердикт BANT для каждого лида по подтверждённым буквам.
+    """Вердикт BANT для каждого лида по подтверждённым буквам — :func:`qualify` с рамкой BANT.
 
     ``evidence`` — таблица со столбцами ``budget``, ``authority``, ``need``, ``timeline``:
     ``True`` — буква подтверждена, ``False`` или пусто — нет. Правило:
 
     * нет потребности — ``"need"`` (остальное неважно: без боли покупки не будет);
     * все четыре буквы подтверждены — ``"sql"``;
-    * иначе — первая неподтверждённая буква в порядке B, A, T.
+    * иначе — первая неподтверждённая буква в порядке B, A, T: у лида без бюджета и без
+      полномочий вердикт ``"budget"``.
     """
-    if not isinstance(evidence, pd.DataFrame):
-        raise MetricError("Передайте таблицу со столбцами budget, authority, need, timeline.")
-    missing = [c for c in BANT_LETTERS if c not in evidence.columns]
-    if missing:
-        raise MetricError(f"Нет столбцов BANT: {', '.join(missing)}.")
-    flags = evidence[list(BANT_LETTERS)]
-    allowed = flags.isna() | flags.isin([True, False, 0, 1])
-    if not allowed.all().all():
-        bad = flags.columns[~allowed.all()].tolist()
-        raise MetricError(f"В столбцах {', '.join(bad)} должны быть True/False (подтверждено или нет).")
-    ok = flags.fillna(False).astype(bool)
-    conditions = [~ok["need"], ok.all(axis=1), ~ok["budget"], ~ok["authority"], ~ok["timeline"]]
-    verdict = np.select(conditions, ["need", "sql", "budget", "authority", "timeline"], default="sql")
-    return pd.Series(verdict, index=evidence.index, name="verdict", dtype=object)
+    return qualify(evidence, "bant")
 
 
 def _frame(value: Any, name: str) -> pd.DataFrame:
@@ -267,3 +316,113 @@ def won_acv_by(leads: pd.DataFrame, opps: pd.DataFrame, by: str = "job_title_lev
     table["deal_share"] = table["deals"] / table["deals"].sum()
     table["acv_share"] = table["acv_rub"] / table["acv_rub"].sum()
     return table
+
+
+# ---------------------------------------------------------------------------
+# Sandler: чек-лист звонка
+# ---------------------------------------------------------------------------
+
+#: Шаги чек-листа Sandler, по которым руководитель разбирает звонок, в порядке встречи.
+#: Предварительная договорённость (up-front contract), воронка боли (pain funnel), бюджет
+#: и решение — шаги «подводной лодки» Sandler; ``no_early_pitch`` — правило «не рассыпать
+#: конфеты в вестибюле»: о продукте не рассказывают, пока не выяснена боль.
+SANDLER_STEPS = {
+    "upfront_time": "договорились, сколько длится встреча",
+    "upfront_outcome": "договорились, чем закончится встреча, и что «нет» — нормальный исход",
+    "no_early_pitch": "о продукте не рассказывали, пока клиент не описал боль",
+    "pain_example": "клиент привёл конкретный случай проблемы",
+    "pain_cost": "клиент сам оценил, во что обходится проблема (деньги или время)",
+    "pain_personal": "клиент сказал, как проблема касается его лично",
+    "budget": "обсудили бюджет до предложения",
+    "decision": "выяснили, кто и как принимает решение",
+    "next_step": "встреча закончилась конкретным следующим шагом с датой",
+}
+
+#: Метка реплики «рассказ о продукте до того, как выяснена боль» — нарушает ``no_early_pitch``.
+EARLY_PITCH = "early_pitch"
+
+
+def sandler_checklist(call: pd.DataFrame, column: str = "sandler") -> pd.Series:
+    """Какие шаги чек-листа Sandler (:data:`SANDLER_STEPS`) прошли в звонке.
+
+    ``call`` — таблица звонка; в столбце ``column`` у реплики — код шага (или несколько
+    через запятую), который в ней случился, либо ``"early_pitch"`` у рассказа о продукте до
+    выяснения боли; пусто — ничего. Возвращает Series ``шаг → True/False`` в порядке
+    встречи: шаг пройден, если его код есть хотя бы у одной реплики; ``no_early_pitch`` —
+    если нет ни одной метки ``early_pitch``.
+    """
+    if not isinstance(call, pd.DataFrame) or column not in call.columns:
+        raise MetricError(f"Передайте таблицу звонка со столбцом «{column}» — разметкой шагов Sandler.")
+    tags = call[column].dropna().astype(str).str.split(",").explode().str.strip()
+    tags = tags[tags != ""]
+    unknown = sorted(set(tags) - set(SANDLER_STEPS) - {EARLY_PITCH})
+    if unknown:
+        raise MetricError(f"Не знаю шагов Sandler: {', '.join(unknown)}. Допустимы: {', '.join(SANDLER_STEPS)}, {EARLY_PITCH}.")
+    seen = set(tags)
+    done = {step: step in seen for step in SANDLER_STEPS}
+    done["no_early_pitch"] = EARLY_PITCH not in seen
+    return pd.Series(done, name="done", dtype=bool)
+
+
+# ---------------------------------------------------------------------------
+# Ценность для клиента: уравнение ценности и цена
+# ---------------------------------------------------------------------------
+
+
+def value_case(components: pd.DataFrame, subscription_rub: float, implementation_rub: float = 0.0) -> pd.Series:
+    """Уравнение ценности сделки для клиента: боль → цена проблемы → ценность решения → ROI и окупаемость.
+
+    ``components`` — по строке на составляющую ценности (выручка, которую перестанут терять;
+    затраты, которые сократятся; затраты, которых удастся избежать) со столбцами
+    ``annual_cost_rub`` — во что проблема обходится клиенту за год, и ``reduction`` — какую
+    долю этой суммы снимает решение (от 0 до 1, оценка, согласованная с клиентом).
+    ``subscription_rub`` — подписка за год, ``implementation_rub`` — разовое внедрение.
+
+    Возвращает Series: ``problem_cost_rub`` — цена проблемы в год; ``value_rub`` — ценность
+    решения в год, Σ цена × доля; ``first_year_cost_rub`` — платежи первого года (подписка
+    + внедрение); ``roi_first_year`` — (ценность − платежи) / платежи первого года;
+    ``payback_months`` — за сколько месяцев ценность покроет платежи первого года
+    (годовой договор оплачивают вперёд, ценность копится равномерно): платежи / (ценность / 12).
+    """
+    frame = _frame(components, "components")
+    for column in ("annual_cost_rub", "reduction"):
+        if column not in frame.columns:
+            raise MetricError(f"В таблице составляющих нет столбца «{column}».")
+    cost = pd.to_numeric(frame["annual_cost_rub"], errors="coerce")
+    share = pd.to_numeric(frame["reduction"], errors="coerce")
+    if cost.isna().any() or share.isna().any() or frame.empty:
+        raise MetricError("В annual_cost_rub и reduction нужны числа по каждой составляющей.")
+    if (cost < 0).any():
+        raise MetricError("Цена проблемы в год не может быть отрицательной.")
+    if ((share < 0) | (share > 1)).any():
+        raise MetricError("Доля, которую снимает решение, — от 0 до 1 (0,5, а не 50).")
+    fee, setup = float(subscription_rub), float(implementation_rub)
+    if not (np.isfinite(fee) and np.isfinite(setup)) or fee < 0 or setup < 0 or fee + setup <= 0:
+        raise MetricError("Подписка и внедрение — неотрицательные суммы, хотя бы одна больше нуля.")
+    value = float((cost * share).sum())
+    paid = fee + setup
+    payback = paid / (value / 12) if value > 0 else float("inf")
+    return pd.Series({
+        "problem_cost_rub": float(cost.sum()),
+        "value_rub": value,
+        "first_year_cost_rub": paid,
+        "roi_first_year": roi(value, paid),
+        "payback_months": payback,
+    }, name="value_case")
+
+
+def value_price_ceiling(value_ours: float, value_alternative: float, price_alternative: float) -> float:
+    """Верхняя граница цены против следующей лучшей альтернативы клиента.
+
+    Клиент выбирает нас, пока (ценность наша − цена наша) > (ценность альтернативы − цена
+    альтернативы). Отсюда граница: цена альтернативы + (ценность наша − ценность альтернативы).
+    Все суммы — в рублях за один и тот же период (например, за год). При цене на границе
+    у клиента нет стимула выбирать нас; цену назначают ниже, оставляя клиенту часть
+    разницы в ценности.
+    """
+    values = [float(v) for v in (value_ours, value_alternative, price_alternative)]
+    if not all(np.isfinite(values)):
+        raise MetricError("Ценности и цена альтернативы должны быть числами.")
+    if values[2] < 0:
+        raise MetricError("Цена альтернативы не может быть отрицательной (для «ничего не менять» — 0).")
+    return values[2] + values[0] - values[1]
