@@ -174,14 +174,19 @@ def test_stage_on_date(opps, stages):
 
 def test_sales_velocity_by_hand(opps):
     v = cycle.sales_velocity(opps, "2025-01-01", "2025-12-31", by=None).iloc[0]
-    # создано 4 сделки; закрыто 3 (2 выиграны); средний ACV выигранных 200; средний цикл (20 + 10) / 2 = 15
-    assert v["opportunities"] == 4
+    # открыто по дням: O1 — 20 дн., O2 — 212 дн. (до 01.08), O3 — 10 дн., O4 — 184 дн. (с 01.07); всего 426 сделко-дней
+    assert v["open_deals"] == pytest.approx(426 / 365)
     assert v["win_rate"] == pytest.approx(2 / 3)
     assert v["acv_rub"] == pytest.approx(200)
-    assert v["cycle_days"] == pytest.approx(15)
-    assert v["velocity_rub_per_day"] == pytest.approx(4 * 2 / 3 * 200 / 15)
+    # средний цикл закрытых любым исходом: (20 + 212 + 10) / 3
+    assert v["cycle_days"] == pytest.approx(242 / 3)
+    assert v["velocity_rub_per_day"] == pytest.approx(426 / 365 * 2 / 3 * 200 / (242 / 3))
+    assert v["bookings_rub_per_day"] == pytest.approx(400 / 365)
     seg = cycle.sales_velocity(opps, "2025-01-01", "2025-12-31")
     assert seg.loc["smb", "velocity_rub_per_day"] == pytest.approx(v["velocity_rub_per_day"])
+    assert cycle.average_open_deals(opps, "2025-01-01", "2025-01-01", by=None) == 2
+    with pytest.raises(MetricError):
+        cycle.average_open_deals(opps, "2025-02-01", "2025-01-01")
 
 
 # --- прогноз и бэктест ------------------------------------------------------------------------
@@ -199,11 +204,14 @@ def test_pipeline_forecast_and_backtest(opps, stages):
     forecast = cycle.pipeline_forecast(opps, stages, "2025-06-30", {"discovery": 0.1, "demo": 0.5, "proposal": 0.5, "negotiation": 0.8})
     assert list(forecast["opportunity_id"]) == ["O2"]
     assert forecast["expected_rub"].iloc[0] == pytest.approx(100)
-    bt = cycle.forecast_backtest(opps, stages, "2025-06-30", "2025-12-31")
+    bt = cycle.forecast_backtest(opps, stages, "2025-06-30", "2025-07-31")
     assert bt.loc["pipeline", "forecast_rub"] == pytest.approx(200)
+    assert bt.loc["horizon", "forecast_rub"] == 0  # на прошлых срезах O2 в demo за месяц не выиграна
     assert bt.loc["crm", "forecast_rub"] == pytest.approx(200 * cycle.CRM_STAGE_PROBABILITIES["demo"])
-    assert bt.loc["historical", "forecast_rub"] == pytest.approx(200)
+    assert bt.loc["censored", "forecast_rub"] == pytest.approx(200)  # по закрытым к 30.06 — обе демо выиграны
     assert bt["actual_rub"].iloc[0] == 0  # O2 проиграна
+    with pytest.raises(MetricError):  # прошлых срезов с прошедшим горизонтом нет
+        cycle.horizon_stage_win_rates(opps, stages, "2025-06-30", 365)
     with pytest.raises(MetricError):
         cycle.pipeline_forecast(opps, stages, "2025-06-30", {"discovery": 0.1})
 
@@ -218,8 +226,18 @@ def test_backtest_on_course_data_is_honest():
     o = load("opportunities")
     s = load("opportunity_stages")
     bt = cycle.forecast_backtest(o, s, "2025-06-30", "2025-12-31")
-    assert bt.loc["pipeline", "forecast_rub"] > bt.loc["historical", "forecast_rub"] > 0
-    assert abs(bt.loc["historical", "error"]) < abs(bt.loc["pipeline", "error"])
+    for method in ("crm", "censored", "horizon"):
+        assert bt.loc["pipeline", "forecast_rub"] > bt.loc[method, "forecast_rub"] > 0
+        assert abs(bt.loc[method, "error"]) < abs(bt.loc["pipeline", "error"])
+
+
+def test_horizon_rates_by_hand(opps, stages):
+    # срез 31.01.2025: открыта O2 (в demo), выиграть до 31.01 + 30 дней не успела; O1 уже закрыта, O3 ещё не создана
+    rates = cycle.horizon_stage_win_rates(opps, stages, "2025-03-02", 30)
+    assert list(rates.index) == ["demo"] and rates["demo"] == 0
+    # срез 31.03.2025: O2 и O3 в demo; до 30.04 никто не выиграл; 28.02 — O2 в demo
+    later = cycle.horizon_stage_win_rates(opps, stages, "2025-05-01", 30, by="segment")
+    assert later.loc[("smb", "demo")] == 0
 
 
 def test_km_by_group_splits_curves():

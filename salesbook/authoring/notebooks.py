@@ -400,7 +400,6 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
         solutions = json.loads(solutions_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         solutions = {}
-
     for path in paths:
         rendered = render(path, root)
         outs = output_paths(path, root)

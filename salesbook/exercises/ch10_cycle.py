@@ -3,7 +3,9 @@
 Эталоны считаются из данных курса функциями ``salesbook.toolkit.cycle`` и
 ``salesbook.toolkit.kpi``; каждая типичная ошибка — тот же расчёт с одной ошибкой
 (среднее вместо медианы, открытые сделки выброшены или «закрыты» на дату среза,
-открытые сделки в знаменателе конверсии, заглядывание в будущее в бэктесте…).
+открытые сделки в знаменателе конверсии, созданные сделки вместо открытых в скорости
+продаж, цензурированная конверсия без горизонта, заглядывание в будущее в бэктесте…).
+Упражнения 1–4 и ``quiz`` — часть 1 раздела, 5–7 и ``quiz_forecast`` — часть 2.
 """
 
 from __future__ import annotations
@@ -151,40 +153,56 @@ q4 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 5. Скорость продаж по сегментам
+# 5. Скорость продаж по сегментам (часть 2)
 # ---------------------------------------------------------------------------
 
 
-def _velocity(median: bool = False, open_in_wr: bool = False) -> pd.DataFrame:
+def _velocity(opens: str = "average", cycle_of: str = "closed", median: bool = False, open_in_wr: bool = False) -> pd.DataFrame:
+    """Эталон и его варианты с одной ошибкой: что в числителе, цикл каких сделок, среднее или медиана."""
     o = _opps()
-    table = cycle.sales_velocity(o, *course.YEAR_2025)
-    if median:
-        table["cycle_days"] = kpi.median_cycle(o, *course.YEAR_2025, by="segment")
+    start, end = course.YEAR_2025
+    t = cycle.sales_velocity(o, start, end)
+    if opens == "created":
+        t["open_deals"] = o[o["created_date"].between(start, end)].groupby("segment").size()
+    elif opens == "start":
+        t["open_deals"] = kpi.open_pipeline(o, start).groupby("segment").size()
+    won = kpi.won_deals(o, start, end)
+    closed = kpi.closed_deals(o, start, end)
+    base = won if cycle_of == "won" else closed
+    days = kpi.cycle_days(base).groupby(base["segment"])
+    t["cycle_days"] = days.median() if median else days.mean()
     if open_in_wr:
-        closed = kpi.closed_deals(o, *course.YEAR_2025)
-        still_open = o[o["outcome"].eq("open")]
-        won = closed[closed["outcome"].eq("won")].groupby("segment").size()
-        table["win_rate"] = won / (closed.groupby("segment").size() + still_open.groupby("segment").size())
-    table["velocity_rub_per_day"] = table["opportunities"] * table["win_rate"] * table["acv_rub"] / table["cycle_days"]
-    return table
+        still_open = kpi.open_pipeline(o, end).groupby("segment").size()
+        t["win_rate"] = won.groupby("segment").size() / (closed.groupby("segment").size() + still_open)
+    t["velocity_rub_per_day"] = t["open_deals"] * t["win_rate"] * t["acv_rub"] / t["cycle_days"]
+    return t
 
 
 q5 = Exercise(
     id="ch10.cycle.q5",
     title="Скорость продаж по сегментам за 2025 год",
     var="velocity",
-    expected=lambda: _velocity(),
+    expected=lambda: cycle.sales_velocity(_opps(), *course.YEAR_2025),
     compare=Table(key="segment", columns=["velocity_rub_per_day"]),
     hints=[
-        "Для каждого сегмента: сделки, созданные в 2025 году; win rate закрытых в 2025 году; средний ACV выигранных; средний цикл выигранных (дни).",
-        "velocity_rub_per_day = opportunities × win_rate × acv_rub / cycle_days. Всё это собирает cycle.sales_velocity(opps, *course.YEAR_2025).",
+        "Для каждого сегмента: среднее число открытых сделок за 2025 год (cycle.average_open_deals), win rate закрытых в 2025 году, средний ACV выигранных, средний цикл сделок, закрытых в 2025 году любым исходом.",
+        "velocity_rub_per_day = open_deals × win_rate × acv_rub / cycle_days. Всё это собирает cycle.sales_velocity(opps, *course.YEAR_2025); сверьте с bookings_rub_per_day.",
     ],
     mistakes=[
+        Mistake(name="created_deals", value=lambda: _velocity(opens="created", cycle_of="won"),
+                hint="В числителе сделки, созданные за год, а в знаменателе цикл выигранных — так выходит годовой поток, делённый на дни, и число в разы больше фактических выигрышей в день. По закону Литтла в формулу входят открытые сделки: их среднее число за год даёт cycle.average_open_deals."),
+        Mistake(name="created_deals_closed_cycle", value=lambda: _velocity(opens="created"),
+                hint="В числителе сделки, созданные за год: это годовой поток, а не число сделок в воронке. Нужна средняя за год численность открытых сделок — cycle.average_open_deals."),
+        Mistake(name="won_cycle", value=lambda: _velocity(cycle_of="won"),
+                hint="Цикл взят только по выигранным. В воронке сидят и будущие проигрыши, поэтому время в воронке — средний цикл всех закрытых в 2025 году сделок, любым исходом."),
         Mistake(name="median_cycle", value=lambda: _velocity(median=True),
-                hint="Цикл взят медианой. Формула скорости продаж — про средние: средний цикл согласован со средним ACV и числом сделок. Медиана цикла — для описания типичной сделки (упражнение 1)."),
+                hint="Цикл взят медианой. В законе Литтла L = λW время W — среднее; медиана цикла — для описания типичной сделки (часть 1)."),
+        Mistake(name="start_open", value=lambda: _velocity(opens="start"),
+                hint="Это открытые сделки на 1 января. Их число за год меняется — в условии среднее по дням за 2025 год: cycle.average_open_deals(opps, *course.YEAR_2025)."),
         Mistake(name="open_in_win_rate", value=lambda: _velocity(open_in_wr=True),
                 hint="В win rate попали открытые сделки. Win rate — только по закрытым: выигранные / (выигранные + проигранные)."),
     ],
+    correct_message="Верно: скорость по открытым сделкам совпадает с фактическими выигрышами в день с точностью до нескольких процентов — так и должно быть по закону Литтла.",
 )
 
 # ---------------------------------------------------------------------------
@@ -226,19 +244,21 @@ q6 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 7. Решение: прогноз на II полугодие по пайплайну
+# 7. Решение: прогноз на II полугодие по пайплайну (часть 2)
 # ---------------------------------------------------------------------------
 
 
 #: Прошлые даты среза и конец горизонта: их бэктест известен уже 30.06.2025.
 PAST_CUTOFFS = (("2024-06-30", course.YEAR_2024[1]), (course.YEAR_2024[1], course.H1_2025[1]))
+METHODS = ("crm", "censored", "horizon")
 
 
 @lru_cache(maxsize=1)
 def _backtest() -> pd.DataFrame:
-    return cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, course.H2_2025[1])
+    return cycle.forecast_backtest(table("opportunities"), table("opportunity_stages"), course.AS_OF_MID_2025, course.DATA_END)
 
 
+@lru_cache(maxsize=1)
 def past_errors() -> pd.DataFrame:
     """Ошибки прогнозов (прогноз / факт − 1) на прошлых датах среза: строки — даты, столбцы — методы."""
     o, st = table("opportunities"), table("opportunity_stages")
@@ -246,39 +266,51 @@ def past_errors() -> pd.DataFrame:
 
 
 def best_past_method() -> str:
-    return str(past_errors()[["crm", "historical"]].abs().mean().idxmin())
+    return str(past_errors()[list(METHODS)].abs().mean().idxmin())
+
+
+def _forecast(method: str) -> float:
+    return float(_backtest().loc[method, "forecast_rub"])
+
+
+def _pooled_horizon() -> float:
+    o, st = table("opportunities"), table("opportunity_stages")
+    cut, end = pd.Timestamp(course.AS_OF_MID_2025), pd.Timestamp(course.DATA_END)
+    rates = cycle.horizon_stage_win_rates(o, st, cut, (end - cut).days)
+    return float(cycle.pipeline_forecast(o, st, cut, rates)["expected_rub"].sum())
 
 
 def _all_h2_wins() -> float:
     return float(kpi.won_deals(_opps(), *course.H2_2025)["amount_rub"].sum())
 
 
-def _other_method() -> str:
-    return "historical" if best_past_method() == "crm" else "crm"
-
-
 q7 = Exercise(
     id="ch10.cycle.q7",
     title="Прогноз на II полугодие: какой метод выбрать",
     var="h2_forecast",
-    expected=lambda: float(_backtest().loc[best_past_method(), "forecast_rub"]),
+    expected=lambda: _forecast(best_past_method()),
     compare=Number(rel_tol=0.005),
     hints=[
         "Сначала бэктесты на прошлых датах: cycle.forecast_backtest(opps, stages, '2024-06-30', '2024-12-31') и cycle.forecast_backtest(opps, stages, '2024-12-31', '2025-06-30'). Их результат известен уже 30.06.2025.",
-        "Выберите метод (crm или historical) с меньшей средней ошибкой по модулю на этих двух датах и посчитайте его прогноз на 30.06.2025: cycle.pipeline_forecast(opps, stages, course.AS_OF_MID_2025, вероятности)['expected_rub'].sum().",
+        "Выберите из crm, censored и horizon метод с меньшей средней ошибкой по модулю и посчитайте его прогноз на 30.06.2025 с горизонтом до 31.12.2025: "
+        "для horizon — cycle.horizon_stage_win_rates(opps, stages, cut, дни_горизонта, by='segment') и cycle.pipeline_forecast(..., by='segment').",
     ],
     mistakes=[
-        Mistake(name="other_method", value=lambda: float(_backtest().loc[_other_method(), "forecast_rub"]),
-                hint="Это прогноз метода, который на прошлых датах среза ошибся сильнее. Сравните средние ошибки по модулю на 30.06.2024 и 31.12.2024: конверсия по сделкам, закрытым к дате среза, — это в основном быстрые мелкие сделки, и она завышает шансы крупного пайплайна."),
-        Mistake(name="unweighted", value=lambda: float(_backtest().loc["pipeline", "forecast_rub"]),
+        Mistake(name="crm", value=lambda: _forecast("crm"),
+                hint="Это прогноз по вероятностям CRM. На 30.06.2025 он оказался ближе к факту, но 30 июня этого знать нельзя; на прошлых датах среза его средняя ошибка по модулю больше — выбирайте по ним."),
+        Mistake(name="censored", value=lambda: _forecast("censored"),
+                hint="Это конверсия по сделкам, закрытым к дате среза: открытые сделки выброшены (цензурирование), и у неё нет горизонта — она оценивает «выиграна когда-нибудь», а не «до 31.12.2025». На прошлых датах она ошибалась сильнее."),
+        Mistake(name="pooled", value=_pooled_horizon,
+                hint="Конверсия за горизонт посчитана одна на все сегменты. Win rate падает с размером сделки, и общая конверсия завышает шансы крупного enterprise-пайплайна — считайте её по сегментам (by='segment')."),
+        Mistake(name="unweighted", value=lambda: _forecast("pipeline"),
                 hint="Это весь открытый пайплайн без весов. Выигрывается только часть сделок — прогноз должен учитывать вероятность по стадии."),
-        Mistake(name="lookahead", value=lambda: float(_backtest().loc[best_past_method(), "actual_rub"]),
+        Mistake(name="lookahead", value=lambda: float(_backtest()["actual_rub"].iloc[0]),
                 hint="Это факт: выигранное из пайплайна 30.06 до 31.12.2025 (столбец actual_rub бэктеста). 30 июня его никто не знал — "
                      "финансовому директору нужен прогноз выбранного метода, столбец forecast_rub."),
         Mistake(name="all_h2_wins", value=_all_h2_wins,
                 hint="Это все выигрыши II полугодия, включая сделки, созданные после 30.06. Прогноз по пайплайну обещает только сделки, которые уже были в воронке на дату среза."),
     ],
-    correct_message="Верно: метод выбран по прошлым бэктестам, а не по будущему, которое прогнозируем. Проверка задним числом на 31.12.2025 этот выбор подтверждает, но и этот прогноз выше факта. И помните: это только существующий пайплайн — около половины выигрышей II полугодия дали сделки, созданные после 30.06, их прогнозируют отдельно, по темпу создания сделок.",
+    correct_message="Верно: метод выбран по прошлым бэктестам, а не по будущему, которое прогнозируем. Проверка задним числом на 31.12.2025 покажет, что он занизил факт: конверсия растёт, а метод учится на срезах не моложе полугода. И помните: это только существующий пайплайн — около половины выигрышей II полугодия дали сделки, созданные после 30.06.",
 )
 
 # ---------------------------------------------------------------------------
@@ -305,11 +337,42 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "Скорость продаж = сделки × win rate × ACV / цикл. Команда сократила цикл на 20 %, остальное не изменилось. Насколько выросла скорость?",
+            "Лог-ранговый тест по трём сегментам дал p = 0,012; 0,004 и 0,126. Что значимо на уровне 5 % с поправкой Холма?",
             (
-                Option("На 25 %", True, "Да: цикл в знаменателе — 1 / 0,8 = 1,25."),
-                Option("На 20 %", False, "Цикл в знаменателе: уменьшение на 20 % даёт рост в 1 / 0,8 = 1,25 раза."),
-                Option("Не изменилась: выручка та же", False, "Та же выручка приходит быстрее — за единицу времени компания зарабатывает больше."),
+                Option("Первые два: 0,004 × 3 = 0,012 и 0,012 × 2 = 0,024 — меньше 0,05; 0,126 — нет", True, "Да: Холм умножает наименьшее p на 3, следующее — на 2, последнее — на 1 и останавливается на первом незначимом."),
+                Option("Только второй: с поправкой Бонферрони каждый порог — 0,05 / 3", False, "Бонферрони строже Холма: 0,012 × 3 = 0,036 тоже меньше 0,05. Холм последовательно ослабляет порог и значим для двух тестов."),
+                Option("Все три: каждый тест проверял свой сегмент", False, "Тестов три, и шанс хотя бы одной ложной тревоги выше 5 %; 0,126 не значимо даже без поправки."),
+            ),
+        ),
+    ],
+)
+
+
+quiz_forecast = Quiz(
+    id=SECTION + ".forecast",
+    questions=[
+        Question(
+            "Скорость продаж = открытые сделки × win rate × ACV / цикл. Команда сократила цикл на 20 %, сделок приходит столько же, win rate и ACV прежние. Что будет с выигрышами в день через полгода?",
+            (
+                Option("Останутся прежними: открытых сделок станет меньше, выигрыш — разовый сдвиг сделок раньше", True, "Да: по закону Литтла L = λW — при том же потоке λ и меньшем W открытых сделок меньше, и L / W = λ не меняется."),
+                Option("Вырастут на 25 %: цикл в знаменателе, 1 / 0,8 = 1,25", False, "Это верно, только если число открытых сделок не изменилось. Но оно равно λW и уменьшится вместе с циклом."),
+                Option("Вырастут на 20 %", False, "Выигрыши в день = поток сделок × win rate × ACV; длины цикла в этом произведении нет."),
+            ),
+        ),
+        Question(
+            "Вероятности стадий для прогноза на полгода посчитали как долю выигранных среди сделок, закрытых к дате среза. Что с ними не так?",
+            (
+                Option("Открытые сделки выброшены (цензурирование), и это шанс выиграть когда-нибудь, а не за полгода", True, "Да: берите прошлые срезы, у которых горизонт уже прошёл, и считайте долю выигранных за тот же горизонт."),
+                Option("Ничего: исход закрытых сделок известен, заглядывания в будущее нет", False, "В будущее они не заглядывают, но выборка смещена: самые медленные сделки ещё открыты, а горизонт прогноза не учтён."),
+                Option("Их надо считать по всем сегментам сразу: так больше данных", False, "Наоборот: win rate падает с размером сделки, и общая конверсия завышает шансы крупного пайплайна."),
+            ),
+        ),
+        Question(
+            "Аналитик сравнил три метода прогноза на 30.06.2025 с фактом на 31.12.2025 и предлагает дальше пользоваться победителем. Что не так?",
+            (
+                Option("Метод выбран по тому будущему, которое он прогнозирует: выбирать надо по прошлым бэктестам", True, "Да: 30 июня факта 31 декабря ещё нет. Выбор по нему — заглядывание в будущее, а победитель одной даты часто проигрывает на следующей."),
+                Option("Всё верно: бэктест для того и нужен", False, "Бэктест нужен на датах, результат которых был известен в момент выбора."),
+                Option("Надо было сравнивать с невзвешенным пайплайном", False, "Невзвешенный пайплайн завышает прогноз в разы; дело не в нём, а в том, на какой дате выбран метод."),
             ),
         ),
     ],

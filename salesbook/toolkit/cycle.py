@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from salesbook.toolkit import kpi
-from salesbook.toolkit.acquisition import in_period
 from salesbook.toolkit.course import OPEN_STAGES
 from salesbook.toolkit.validation import MetricError, require_columns
 
@@ -220,31 +219,67 @@ def bottleneck(conversion: pd.DataFrame, by: str | None = "segment") -> pd.Serie
 # ---------------------------------------------------------------------------
 
 
-def sales_velocity(opportunities: pd.DataFrame, start, end, by: str | None = "segment") -> pd.DataFrame:
-    """Скорость продаж = сделки × win rate × средний ACV / длина цикла, ₽ в день.
+def average_open_deals(opportunities: pd.DataFrame, start, end, by: str | None = "segment"):
+    """Среднее число открытых сделок за период: по каждому дню ``start``…``end``.
 
-    За период: ``opportunities`` — сделки, созданные в период; ``win_rate`` —
-    среди закрытых в период; ``acv_rub`` — средний ACV выигранных в период;
-    ``cycle_days`` — **средний** цикл выигранных в период (формула исходно про
-    средние; медиана дала бы другое число). Столбец ``velocity_rub_per_day``.
+    Сделка открыта в день d, если создана не позже d и не закрыта к d
+    (как в ``kpi.open_pipeline``). Возвращает Series по группам ``by``
+    (или число, если ``by=None``).
+    """
+    require_columns(opportunities, ["created_date", "close_date"], "opportunities")
+    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
+    if days.empty:
+        raise MetricError("Период пуст: дата начала позже даты конца.")
+
+    def _mean_open(frame: pd.DataFrame) -> float:
+        created = np.sort(frame["created_date"].to_numpy(dtype="datetime64[ns]"))
+        closed = np.sort(frame["close_date"].dropna().to_numpy(dtype="datetime64[ns]"))
+        d = days.to_numpy(dtype="datetime64[ns]")
+        # создано к концу дня d минус закрыто к концу дня d
+        n_open = np.searchsorted(created, d, side="right") - np.searchsorted(closed, d, side="right")
+        return float(n_open.mean())
+
+    if by is None:
+        return _mean_open(opportunities)
+    require_columns(opportunities, [by], "opportunities")
+    return pd.Series({k: _mean_open(g) for k, g in opportunities.groupby(by, sort=True)}, name="open_deals").rename_axis(by)
+
+
+def sales_velocity(opportunities: pd.DataFrame, start, end, by: str | None = "segment") -> pd.DataFrame:
+    """Скорость продаж: сколько ACV в день выигрывает воронка, ₽ в день.
+
+    скорость = открытые сделки × win rate × средний ACV / средняя длина цикла.
+
+    ``open_deals`` — **среднее число открытых сделок** за период (по дням), а не
+    созданные за период: по закону Литтла L = λW открытых сделок столько, сколько
+    их приходит в день, умноженное на время в воронке, поэтому L / W — поток
+    закрытий в день. ``cycle_days`` — средний цикл сделок, **закрытых в период
+    любым исходом** (в воронке сидят и будущие проигрыши); ``win_rate`` — среди
+    закрытых в период; ``acv_rub`` — средний ACV выигранных в период.
+    ``bookings_rub_per_day`` — факт для сверки: ACV, выигранный в период, / дни периода.
     """
     require_columns(opportunities, ["created_date", "close_date", "outcome", "amount_rub"], "opportunities")
-    created = opportunities[in_period(opportunities["created_date"], start, end)]
+    n_days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+    closed = kpi.closed_deals(opportunities, start, end)
     won = kpi.won_deals(opportunities, start, end)
     if by:
         require_columns(opportunities, [by], "opportunities")
         table = pd.DataFrame({
-            "opportunities": created.groupby(by).size(),
+            "open_deals": average_open_deals(opportunities, start, end, by=by),
             "win_rate": kpi.win_rate(opportunities, start, end, by=by),
             "acv_rub": won.groupby(by)["amount_rub"].mean(),
-            "cycle_days": kpi.cycle_days(won).groupby(won[by]).mean(),
+            "cycle_days": kpi.cycle_days(closed).groupby(closed[by]).mean(),
+            "bookings_rub_per_day": won.groupby(by)["amount_rub"].sum() / n_days,
         })
+        table.index.name = by
     else:
         table = pd.DataFrame({
-            "opportunities": [len(created)], "win_rate": [kpi.win_rate(opportunities, start, end)],
-            "acv_rub": [won["amount_rub"].mean()], "cycle_days": [kpi.cycle_days(won).mean()],
+            "open_deals": [average_open_deals(opportunities, start, end, by=None)],
+            "win_rate": [kpi.win_rate(opportunities, start, end)],
+            "acv_rub": [won["amount_rub"].mean()], "cycle_days": [kpi.cycle_days(closed).mean()],
+            "bookings_rub_per_day": [won["amount_rub"].sum() / n_days],
         }, index=pd.Index(["all"], name="group"))
-    table["velocity_rub_per_day"] = table["opportunities"] * table["win_rate"] * table["acv_rub"] / table["cycle_days"]
+    table["velocity_rub_per_day"] = table["open_deals"] * table["win_rate"] * table["acv_rub"] / table["cycle_days"]
     return table
 
 
@@ -264,10 +299,13 @@ def stage_on(stages: pd.DataFrame, as_of) -> pd.Series:
 
 
 def historical_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, by: str | None = None) -> pd.Series:
-    """Историческая конверсия «стадия → выигрыш»: P(выигрыш | сделка дошла до стадии).
+    """Наивная конверсия «стадия → выигрыш» по сделкам, **закрытым к** ``as_of``.
 
-    Считается по сделкам, **закрытым к** ``as_of`` (исход известен), и по истории
-    стадий до ``as_of`` — никакого заглядывания в будущее.
+    P(выигрыш когда-нибудь | сделка дошла до стадии) по сделкам с известным к
+    ``as_of`` исходом и по истории стадий до ``as_of``. В будущее не заглядывает,
+    но смещена: открытые к ``as_of`` сделки (самые медленные) выброшены — это
+    цензурирование, — и у конверсии нет горизонта. Раздел 10.3 показывает её как
+    ошибку; для прогноза на горизонт — ``horizon_stage_win_rates``.
     """
     cut = pd.Timestamp(as_of)
     closed = opportunities[opportunities["close_date"].notna() & (opportunities["close_date"] <= cut)]
@@ -278,6 +316,42 @@ def historical_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame
     hist = hist.merge(closed[cols], on="opportunity_id", how="left", validate="m:1").drop_duplicates(["opportunity_id", "stage"])
     keys = ([by] if by else []) + ["stage"]
     return hist["outcome"].eq("won").groupby([hist[k] for k in keys]).mean().rename("p_win")
+
+
+def horizon_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, horizon_days: int,
+                            by: str | None = None) -> pd.Series:
+    """Конверсия «стадия → выигрыш за горизонт» по прошлым срезам пайплайна.
+
+    Срезы — концы месяцев d, для которых горизонт уже прошёл: d + ``horizon_days``
+    ≤ ``as_of``. На каждом срезе берутся открытые сделки и их стадия на d;
+    «успех» — сделка выиграна не позже d + ``horizon_days``. Конверсия стадии —
+    доля успехов по всем таким парам «сделка × срез». Исход каждой пары к
+    ``as_of`` известен, поэтому нет ни цензурирования, ни заглядывания в будущее,
+    а горизонт тот же, что у прогноза. Цена — запаздывание: последние
+    ``horizon_days`` дней в оценку не попадают.
+    """
+    require_columns(opportunities, ["opportunity_id", "created_date", "close_date", "outcome"], "opportunities")
+    cut = pd.Timestamp(as_of)
+    horizon = pd.Timedelta(days=int(horizon_days))
+    first = opportunities["created_date"].min()
+    snaps = pd.date_range(first, cut - horizon, freq="ME") if pd.notna(first) else pd.DatetimeIndex([])
+    rows = []
+    for d in snaps:
+        pipe = kpi.open_pipeline(opportunities, d)
+        if pipe.empty:
+            continue
+        rows.append(pd.DataFrame({
+            "stage": pipe["opportunity_id"].map(stage_on(stages, d)).to_numpy(),
+            "group": pipe[by].to_numpy() if by else "all",
+            "won": (pipe["outcome"].eq("won") & (pipe["close_date"] <= d + horizon)).to_numpy(),
+        }))
+    if not rows:
+        raise MetricError("До даты среза нет ни одного прошлого среза, горизонт которого уже прошёл.")
+    pairs = pd.concat(rows, ignore_index=True)
+    pairs = pairs[pairs["stage"].isin(STAGES)]
+    if by:
+        return pairs.groupby(["group", "stage"])["won"].mean().rename_axis([by, "stage"]).rename("p_win")
+    return pairs.groupby("stage")["won"].mean().rename("p_win")
 
 
 def pipeline_forecast(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, probabilities, by: str | None = None) -> pd.DataFrame:
@@ -308,22 +382,31 @@ def pipeline_forecast(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, 
     return pipe
 
 
-def forecast_backtest(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, horizon_end, crm_probabilities=None) -> pd.DataFrame:
-    """Бэктест прогноза: что обещал пайплайн на ``as_of`` и что выиграли до ``horizon_end``.
+def forecast_backtest(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, horizon_end, crm_probabilities=None,
+                      by: str | None = "segment") -> pd.DataFrame:
+    """Бэктест прогноза: что обещал пайплайн на ``as_of`` и что из него выиграли до ``horizon_end``.
 
     Строки: ``pipeline`` (весь открытый ACV без весов), ``crm`` (вероятности CRM),
-    ``historical`` (историческая конверсия «стадия → выигрыш» до ``as_of``).
+    ``censored`` (конверсия по сделкам, закрытым к ``as_of``, —
+    ``historical_stage_win_rates``), ``horizon`` (конверсия «выигрыш за тот же
+    горизонт» по прошлым срезам — ``horizon_stage_win_rates``). Обе исторические
+    конверсии — по группам ``by`` (по умолчанию по сегментам).
     Столбцы: ``forecast_rub``, ``actual_rub`` (ACV сделок из того же пайплайна,
     выигранных до ``horizon_end``), ``error`` = прогноз / факт − 1.
     """
     probs = crm_probabilities or CRM_STAGE_PROBABILITIES
-    hist = historical_stage_win_rates(opportunities, stages, as_of)
-    crm = pipeline_forecast(opportunities, stages, as_of, probs)
-    historical = pipeline_forecast(opportunities, stages, as_of, hist)
     end = pd.Timestamp(horizon_end)
+    horizon_days = (end - pd.Timestamp(as_of)).days
+    if horizon_days <= 0:
+        raise MetricError("Конец горизонта должен быть позже даты среза.")
+    crm = pipeline_forecast(opportunities, stages, as_of, probs)
+    censored = pipeline_forecast(opportunities, stages, as_of, historical_stage_win_rates(opportunities, stages, as_of, by=by), by=by)
+    horizon = pipeline_forecast(opportunities, stages, as_of,
+                                horizon_stage_win_rates(opportunities, stages, as_of, horizon_days, by=by), by=by)
     actual = crm.loc[crm["outcome"].eq("won") & (crm["close_date"] <= end), "amount_rub"].sum()
     table = pd.DataFrame({"forecast_rub": {
-        "pipeline": crm["amount_rub"].sum(), "crm": crm["expected_rub"].sum(), "historical": historical["expected_rub"].sum(),
+        "pipeline": crm["amount_rub"].sum(), "crm": crm["expected_rub"].sum(),
+        "censored": censored["expected_rub"].sum(), "horizon": horizon["expected_rub"].sum(),
     }})
     table["actual_rub"] = float(actual)
     table["error"] = table["forecast_rub"] / table["actual_rub"] - 1
