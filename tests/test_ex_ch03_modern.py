@@ -391,3 +391,18 @@ def test_section_claims_hold_on_course_data():
     # удвоение весов E и C снижает средний балл, и E — самая слабая буква по среднему уровню
     assert meddic.score(opps, ex.TEAM_WEIGHTS).mean() < meddic.score(opps).mean()
     assert meddic.levels(opps).mean().idxmin() == "meddic_economic_buyer"
+
+
+def test_tied_pairs_claim():
+    """Часть 2: ничьих по сумме MEDDIC немного, а если их отбросить, AUC вырос бы."""
+    opps = table("opportunities")
+    closed = opps[opps["outcome"] != "open"]
+    total = meddic.total(closed).to_numpy()
+    won = closed["outcome"].eq("won").to_numpy()
+    pos, neg = total[won], total[~won]
+    ties = (pos[:, None] == neg[None, :]).mean()
+    wins = (pos[:, None] > neg[None, :]).mean()
+    assert 0 < ties < 0.1
+    auc = meddic.auc(total, won)
+    assert auc == pytest.approx(wins + ties / 2)
+    assert wins / (1 - ties) > auc  # без ничьих AUC завышен

@@ -400,10 +400,17 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             outs[variant].write_text(text, encoding="utf-8")
             written.append(outs[variant])
         fresh.update(rendered.solution_code)
-    # части одного раздела делят модуль упражнений (общий префикс): старые решения
-    # убираем один раз для всех пересобранных файлов, иначе вторая часть стёрла бы первую
+    # части одного раздела делят модуль упражнений (общий префикс): убираем старые решения
+    # этого префикса, кроме упражнений из непересобранных частей — иначе одна часть стёрла бы другую
     prefix = {ex_id.rsplit(".", 1)[0] for ex_id in fresh}
-    solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix}
+    rebuilt = set(paths)
+    elsewhere = {
+        ex_id
+        for source in section_sources(root)
+        if source.resolve() not in rebuilt
+        for ex_id in re.findall(r"^:exercise:\s*(\S+)", source.read_text(encoding="utf-8"), re.M)
+    }
+    solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix or k in elsewhere}
     solutions.update(fresh)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
     solutions_path.write_text(json.dumps(solutions, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
