@@ -7,6 +7,7 @@ import pytest
 
 from salesbook.content import challenger_snippets as snippets
 from salesbook.content import meddic_notes as notes
+from salesbook.content import snap_messages
 from salesbook.exercises import ch03_modern as ex
 from salesbook.exercises import table
 from salesbook.runtime.checks import ___
@@ -59,48 +60,194 @@ def test_q1_content_is_complete():
         assert all(text.strip() for text in item["not"].values())
 
 
-# --- 2. Уровни MEDDIC по заметке -------------------------------------------------------
+# --- 2. Уровни MEDDPICC по четырём заметкам ------------------------------------------------
+
+SHORT = {"meddic_metrics": "M", "meddic_economic_buyer": "E", "meddic_decision_criteria": "DC",
+         "meddic_decision_process": "DP", "meddic_paper_process": "P", "meddic_identify_pain": "I",
+         "meddic_champion": "C", "meddic_competition": "CC"}
 
 
-def test_q2_accepts_short_keys_strings_and_words():
-    levels = notes.EXERCISE["levels"]
-    short = dict(zip(["M", "E", "DC", "DP", "I", "C"], levels.values()))
+def key_levels():
+    return {n: dict(note["levels"]) for n, note in notes.NOTES.items()}
+
+
+def test_q2_accepts_short_keys_strings_words_and_frames():
+    levels = key_levels()
     assert ex.q2.check(levels).passed
-    assert ex.q2.check(short).passed
-    assert ex.q2.check({k: str(v) for k, v in short.items()}).passed
-    assert ex.q2.check({k: float(v) for k, v in levels.items()}).passed
+    short = {n[1:]: {SHORT[c]: v for c, v in lv.items()} for n, lv in levels.items()}  # ключи 1, 2… и M, E…
+    assert ex.q2.check({int(k): v for k, v in short.items()}).passed
+    assert ex.q2.check({f"Н{k}": {c: str(v) for c, v in lv.items()} for k, lv in short.items()}).passed  # кириллическая Н
     words = {0: "нет данных", 1: "частично", 2: "подтверждено"}
-    assert ex.q2.check({k: words[v] for k, v in levels.items()}).passed
-    english = {meddic.LETTER_INFO[k][1]: v for k, v in levels.items()}
-    assert ex.q2.check(english).passed
+    assert ex.q2.check({n: {c: words[v] for c, v in lv.items()} for n, lv in levels.items()}).passed
+    assert ex.q2.check(pd.DataFrame(levels).T).passed
+    assert ex.q2.check(pd.DataFrame(levels)).passed  # заметки в столбцах
 
 
-def test_q2_any_single_wrong_letter_is_explained():
-    levels = notes.EXERCISE["levels"]
+def test_q2_judgement_letters_accept_both_levels_and_only_there():
+    for n, note in notes.NOTES.items():
+        for letter, (allowed, reason) in note["judgement"].items():
+            assert note["levels"][letter] in allowed and len(allowed) == 2 and reason
+            for level in allowed:
+                assert ex.q2.check({**key_levels(), n: {**note["levels"], letter: level}}).passed
+    judged = sum(len(note["judgement"]) for note in notes.NOTES.values())
+    assert judged == 3 and "N4 · D — Decision criteria" in ex.q2.correct_message
+
+
+def test_q2_any_single_wrong_letter_is_explained_with_partial_credit():
     known = {m.hint for m in ex.q2.mistakes}
-    for letter, right in levels.items():
-        for wrong in {0, 1, 2} - {right}:
-            result = ex.q2.check({**levels, letter: wrong})
-            assert result.status == "incorrect"
-            if result.message not in known:
-                assert meddic.letter_name(letter) in result.message
-                assert notes.RUBRIC[letter]["not"] in result.message
+    for n, note in notes.NOTES.items():
+        for letter, right in note["levels"].items():
+            allowed = note["judgement"].get(letter, ({right}, ""))[0]
+            for wrong in {0, 1, 2} - set(allowed):
+                result = ex.q2.check({**key_levels(), n: {**note["levels"], letter: wrong}})
+                assert result.status == "incorrect"
+                assert "31 из 32" in result.message
+                if result.message not in known:
+                    assert f"{n} · {meddic.letter_name(letter)}" in result.message
+                    assert meddic.RUBRIC[letter][1] in result.message
+
+
+def test_q2_many_errors_are_all_counted():
+    levels = key_levels()
+    wrong = {n: {c: (v + 1) % 3 for c, v in lv.items()} for n, lv in levels.items()}
+    result = ex.q2.check(wrong)
+    assert result.status == "incorrect" and "Частичный балл" in result.message and "И ещё расхождений" in result.message
 
 
 def test_q2_all_confirmed_and_invalid_levels():
-    result = ex.q2.check({k: 2 for k in meddic.LETTERS})
+    result = ex.q2.check({n: {c: 2 for c in meddic.MEDDPICC_LETTERS} for n in notes.NOTES})
     assert result.status == "incorrect" and "подтверждено" in result.message.lower()
-    assert ex.q2.check({**notes.EXERCISE["levels"], "meddic_metrics": 3}).status == "invalid"
-    assert ex.q2.check({**notes.EXERCISE["levels"], "meddic_metrics": True}).status == "invalid"
+    levels = key_levels()
+    assert ex.q2.check({**levels, "N1": {**levels["N1"], "meddic_metrics": 3}}).status == "invalid"
+    assert ex.q2.check({**levels, "N1": {**levels["N1"], "meddic_metrics": True}}).status == "invalid"
+    assert ex.q2.check({k: v for k, v in levels.items() if k != "N4"}).status == "invalid"
+    no_paper = {c: v for c, v in levels["N3"].items() if c != "meddic_paper_process"}
+    result = ex.q2.check({**levels, "N3": no_paper})
+    assert result.status == "invalid" and "Paper process" in result.message
+    assert ex.q2.check({**levels, "N2": ___}).status == "unattempted"
+
+
+def test_pain_needs_economic_buyer_or_champion():
+    """Правило буквы I: уровень 2 — только если боль признаёт экономический покупатель или чемпион."""
+    assert "владелец бюджета или чемпион" in meddic.RUBRIC["meddic_identify_pain"][2]
+    for note in (*notes.NOTES.values(), notes.EXAMPLE):
+        lv = note["levels"]
+        if lv["meddic_identify_pain"] == 2:
+            assert lv["meddic_economic_buyer"] == 2 or lv["meddic_champion"] == 2
+    assert notes.NOTES["N2"]["levels"]["meddic_identify_pain"] == 1  # коуч признал боль — это 1
 
 
 def test_notes_are_consistent():
-    for note in (notes.EXAMPLE, notes.EXERCISE):
-        assert set(note["levels"]) == set(meddic.LETTERS) == set(note["evidence"])
+    for note in (notes.EXAMPLE, *notes.NOTES.values()):
+        assert set(note["levels"]) == set(meddic.MEDDPICC_LETTERS) == set(note["evidence"])
         assert set(note["levels"].values()) <= {0, 1, 2}
         for letter, level in note["levels"].items():
             assert note["evidence"][letter].rstrip(".").endswith(str(level))
-    assert set(notes.RUBRIC) == set(meddic.LETTERS)
+        assert "linkedin" not in note["text"].lower()
+    assert set(meddic.RUBRIC) == set(meddic.MEDDPICC_LETTERS) and notes.RUBRIC is meddic.RUBRIC
+    for n, note in notes.NOTES.items():
+        low = min(note["levels"].values())
+        weakest = {c for c, v in note["levels"].items() if v == low}
+        assert set(note["actions"]) == weakest, n
+        for words, model in note["actions"].values():
+            assert any(w.lower().replace("ё", "е") in model.lower().replace("ё", "е") for w in words)
+    # разнообразие: малый бизнес, средний, госсектор по 44-ФЗ, сделка с конкурентом
+    assert [note["segment"] for note in notes.NOTES.values()] == ["smb", "mid_market", "enterprise", "enterprise"]
+    assert "44-ФЗ" in notes.NOTES["N3"]["title"] and "ТикетПро" in notes.NOTES["N4"]["text"]
+
+
+def test_no_linkedin_in_texts():
+    texts = [item["text"] for item in snippets.SNIPPETS.values()] + [m["text"] for m in snap_messages.MESSAGES.values()]
+    texts += [notes.EXAMPLE["text"]] + [n["text"] for n in notes.NOTES.values()]
+    assert not any("linkedin" in t.lower() or "линкедин" in t.lower() for t in texts)
+
+
+# --- 7. SNAP --------------------------------------------------------------------------------
+
+
+def test_q7_accepts_synonyms_and_explains_every_wrong_label():
+    key = snap_messages.answer_key()
+    assert set(key.values()) == set(snap_messages.LABELS)
+    assert ex.q7.check({int(k[1:]): v.upper() for k, v in key.items()}).passed
+    russian = {"simple": "простота", "invaluable": "ценность", "aligned": "привязка", "priority": "приоритет", "ok": "нарушений нет"}
+    assert ex.q7.check({k.replace("S", "С"): russian[v] for k, v in key.items()}).passed
+    known = {m.hint for m in ex.q7.mistakes}
+    for message, right in key.items():
+        for label in set(snap_messages.LABELS) - {right}:
+            result = ex.q7.check({**key, message: label})
+            assert result.status == "incorrect"
+            if result.message not in known:
+                assert snap_messages.MESSAGES[message]["not"][label] in result.message
+    result = ex.q7.check({k: "ok" for k in key})
+    assert result.status == "incorrect" and "одна метка" in result.message
+    assert ex.q7.check({**key, "S1": "скучно"}).status == "invalid"
+
+
+# --- 8. Следующий шаг -----------------------------------------------------------------------
+
+
+def test_q8_letter_and_action_keywords():
+    good = ex.q8.expected_value()
+    assert ex.q8.check(good).passed
+    assert ex.q8.check({n: {"буква": SHORT[c], "действие": a} for n, (c, a) in good.items()}).passed
+    # любая из равных слабейших букв
+    alt = {**good, "N2": ("P", "Выяснить у закупки, как оформляют договор и сколько длится согласование")}
+    assert ex.q8.check(alt).passed
+    # буква верная, действие не про пробел — видим образец
+    vague = {**good, "N1": ("M", "поддерживать контакт с клиентом и ждать")}
+    result = ex.q8.check(vague)
+    assert result.status == "incorrect" and "Образец" in result.message and "3 из 4" in result.message
+    # неслабейшая буква
+    result = ex.q8.check({**good, "N1": ("E", "встретиться с владельцем бизнеса ещё раз")})
+    assert result.status == "incorrect" and "не слабейшая" in result.message
+    assert ex.q8.check({**good, "N1": ("M", "цифры")}).status == "invalid"
+    assert ex.q8.check({**good, "N3": ___}).status == "unattempted"
+
+
+@pytest.mark.parametrize("name, answer", [
+    ("eb_instead_of_weakest", {"N2": ("E", "Добиться встречи с операционным директором и обсудить бюджет")}),
+    ("strong_letter_in_n3", {"N3": ("P", "Уточнить у контрактного управляющего сроки аукциона")}),
+])
+def test_q8_matched_mistakes_get_their_hint(name, answer):
+    hint = next(m.hint for m in ex.q8.mistakes if m.name == name)
+    result = ex.q8.check({**ex.q8.expected_value(), **answer})
+    assert result.status == "incorrect" and result.message == hint
+
+
+# --- 9. Категория прогноза и квартал ----------------------------------------------------------
+
+
+def test_q9_matches_notes_and_accepts_russian():
+    expected = ex.q9.expected_value()
+    assert expected == {n: (note["category"], note["period"]) for n, note in notes.NOTES.items()}
+    words = {"commit": "коммит", "best_case": "best case", "this_quarter": "этот квартал", "next_quarter": "следующий квартал"}
+    assert ex.q9.check({n: (words[c], words[p]) for n, (c, p) in expected.items()}).passed
+    result = ex.q9.check({**expected, "N1": ("best_case", "next_quarter")})
+    assert result.status == "incorrect" and "категория" in result.message and "квартал" in result.message
+    assert ex.q9.check({**expected, "N1": ("maybe", "this_quarter")}).status == "invalid"
+
+
+def test_close_period_rules():
+    assert meddic.close_period("2025-11-03", "2025-12-31", 2) == "this_quarter"
+    assert meddic.close_period("2025-11-03", "2025-12-31", 0) == "next_quarter"  # путь к подписи неизвестен
+    assert meddic.close_period("2025-11-03", "2026-01-01", 1) == "next_quarter"
+    assert meddic.close_period("2025-11-03", "2026-05-01", 2) == "later"
+    for bad in (("2025-11-03", "2025-10-01", 2), ("2025-11-03", "завтра", 2), ("2025-11-03", "2025-12-01", 3)):
+        with pytest.raises(meddic.MetricError):
+            meddic.close_period(*bad)
+
+
+# --- ROC AUC с ничьими ------------------------------------------------------------------------
+
+
+def test_auc_counts_ties_as_half():
+    rng = np.random.default_rng(1)
+    scores = rng.integers(0, 13, 300)
+    won = rng.integers(0, 2, 300)
+    pos, neg = scores[won == 1], scores[won == 0]
+    brute = ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg))
+    assert meddic.auc(scores, won) == pytest.approx(brute)
+    assert meddic.auc([1, 1, 1, 1], [1, 0, 1, 0]) == 0.5  # все ничьи — случайное угадывание
 
 
 # --- 3. Функция meddic_score -------------------------------------------------------------
@@ -244,3 +391,18 @@ def test_section_claims_hold_on_course_data():
     # удвоение весов E и C снижает средний балл, и E — самая слабая буква по среднему уровню
     assert meddic.score(opps, ex.TEAM_WEIGHTS).mean() < meddic.score(opps).mean()
     assert meddic.levels(opps).mean().idxmin() == "meddic_economic_buyer"
+
+
+def test_tied_pairs_claim():
+    """Часть 2: ничьих по сумме MEDDIC немного, а если их отбросить, AUC вырос бы."""
+    opps = table("opportunities")
+    closed = opps[opps["outcome"] != "open"]
+    total = meddic.total(closed).to_numpy()
+    won = closed["outcome"].eq("won").to_numpy()
+    pos, neg = total[won], total[~won]
+    ties = (pos[:, None] == neg[None, :]).mean()
+    wins = (pos[:, None] > neg[None, :]).mean()
+    assert 0 < ties < 0.1
+    auc = meddic.auc(total, won)
+    assert auc == pytest.approx(wins + ties / 2)
+    assert wins / (1 - ties) > auc  # без ничьих AUC завышен
