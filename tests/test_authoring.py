@@ -128,3 +128,21 @@ def test_unknown_directive_fails_loudly():
 def test_cite_becomes_author_year():
     out = myst_to_markdown("См. {cite}`skok2013saasmetrics`.")
     assert out == "См. (Skok, 2013)."
+
+
+def test_regenerating_one_part_keeps_the_other_parts_solutions(tree):
+    """Две части раздела делят модуль упражнений: пересборка одной части не стирает решения другой,
+    а упражнение, убранное из пересобранной части, из solutions.json уходит."""
+    part2 = SOURCE.replace("(ch99-demo)=", "(ch99-demo-part2)=").replace("ch99.demo.q1", "ch99.demo.q2").replace(
+        "label: ch99-demo-q1", "label: ch99-demo-q2")
+    (tree / "book" / "ch99" / "9_9_demo_part2.md").write_text(part2, encoding="utf-8")
+    notebooks.generate(tree)
+    solutions_json = tree / notebooks.SOLUTIONS_JSON
+    assert set(json.loads(solutions_json.read_text())) == {"ch99.demo.q1", "ch99.demo.q2"}
+    part1 = tree / "book" / "ch99" / "9_9_demo.md"
+    notebooks.generate(tree, only=[part1])
+    assert set(json.loads(solutions_json.read_text())) == {"ch99.demo.q1", "ch99.demo.q2"}
+    part1.write_text(SOURCE.replace("ch99.demo.q1", "ch99.demo.q3").replace("label: ch99-demo-q1", "label: ch99-demo-q3"),
+                     encoding="utf-8")
+    notebooks.generate(tree, only=[part1])
+    assert set(json.loads(solutions_json.read_text())) == {"ch99.demo.q2", "ch99.demo.q3"}
