@@ -401,8 +401,15 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             written.append(outs[variant])
         fresh.update(rendered.solution_code)
     # раздел из нескольких частей делит один модуль упражнений: старые решения модуля убираются
-    # один раз, до того как добавятся решения всех пересобранных частей
+    # один раз, а решения всех его частей — и пересобранных, и соседних — добавляются заново
     prefix = {ex_id.rsplit(".", 1)[0] for ex_id in fresh}
+    done = {p.resolve() for p in paths}
+    for other in section_sources(root):
+        if other.resolve() in done:
+            continue
+        text = other.read_text(encoding="utf-8")
+        if any(f":exercise: {pre}." in text for pre in prefix):
+            fresh = {**render(other, root).solution_code, **fresh}
     solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix}
     solutions.update(fresh)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
