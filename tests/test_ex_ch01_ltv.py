@@ -1,11 +1,13 @@
 """Раздел 1.1.2: ошибки, которые ловятся признаком ответа, и выводы текста, которые должны держаться на данных."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from salesbook.exercises import ch01_ltv as ex
 from salesbook.exercises import table
 from salesbook.toolkit import course, finance, retention, unit_economics
+from salesbook.toolkit.validation import MetricError
 
 # ---------------------------------------------------------------------------
 # Упражнения
@@ -65,6 +67,12 @@ def test_learner_solutions_match_reference(data):
     subs = retention.subscription_lifetimes(d["b2c_purchases"])
     cohort = subs[subs["start"].dt.year == 2025]
     assert ex.q4.check(float(retention.fit_sbg(cohort["periods"], cohort["churned"]).survival(36))).passed
+    assert ex.q6.check(_by_recursion(0.704, 1.182, 4)[-1]).passed
+    curves = retention.pooled_curve(retention.cohort_table(d["mrr_seg"], freq="Q", by="segment"), by="segment", min_cohorts=3)
+    smb = d["customers"][d["customers"]["segment"] == "smb"]
+    gm = retention.gross_margin(d["cogs"], retention.b2b_revenue(d["mrr"]), *course.YEARS_2024_2025)
+    ltv = retention.cohort_ltv(curves.loc["smb", "revenue_per_customer"], gm, fit=retention.fit_sbg(smb["periods"], smb["churned"]), horizon=60)["ltv"]
+    assert ex.q7.check(ltv).passed
 
 
 def test_quiz_feedback_on_every_option():
@@ -144,11 +152,7 @@ def test_claims_about_cohorts(data):
 
 def test_claims_about_heterogeneity(data):
     seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
-    weights = seg["customers_start"] / seg["customers_start"].sum()
-    assert seg.loc["enterprise", "churned"] == 0 and (weights / seg["logo_churn"]).sum() == np.inf  # «вместе с enterprise — бесконечно»
-    paying = seg.loc[["smb", "mid_market"]]
-    paying_weights = paying["customers_start"] / paying["customers_start"].sum()
-    assert (paying_weights / paying["logo_churn"]).sum() > 1.03 * paying["customers_start"].sum() / paying["churned"].sum()  # «и без enterprise больше»
+    assert seg.loc["enterprise", "churned"] == 0 and (1 / seg["logo_churn"]).max() == np.inf  # «у enterprise срок 1 / 0 бесконечен»
     mix = retention.survivor_mix(data["customers"], "segment", max_age=24)
     smb = mix[mix["segment"] == "smb"].set_index("age")
     shift = smb.loc[24, "came_share"] - smb.loc[24, "alive_share"]
@@ -213,15 +217,17 @@ def test_claims_about_segment_ltv(data):
         m = seg.loc[segment, "logo_churn"]
         formula = unit_economics.simple_ltv(arpa[segment], gm, m)
         formula_60 = finance.ltv_horizon(arpa[segment] * gm, m, 60)
+        group = customers[customers["segment"] == segment]
+        fit = retention.fit_sbg(group["periods"], group["churned"])
         if segment == "enterprise":
-            tail = {"churn": m}
             assert m == 0 and formula == np.inf                        # «формула делит на ноль: LTV бесконечен»
-        else:
-            if segment == "mid_market":
-                assert formula > 3 * formula_60                        # «в разы больше пятилетнего»
-            group = customers[customers["segment"] == segment]
-            tail = {"fit": retention.fit_sbg(group["periods"], group["churned"])}
-        cohort = retention.cohort_ltv(curves.loc[segment, "revenue_per_customer"], gm, horizon=60, **tail)["ltv"]
+            assert fit.no_churn                                        # «у enterprise модель вырождена, хвост не убывает»
+            same = retention.cohort_ltv(curves.loc[segment, "revenue_per_customer"], gm, horizon=60, churn=0.0)["ltv"]
+        elif segment == "mid_market":
+            assert formula > 3 * formula_60                            # «в разы больше пятилетнего»
+        cohort = retention.cohort_ltv(curves.loc[segment, "revenue_per_customer"], gm, horizon=60, fit=fit)["ltv"]
+        if segment == "enterprise":
+            assert cohort == pytest.approx(same)
         assert cohort > formula_60                                      # «когортная оценка выше пятилетней формулы»
         results[segment] = cohort
     assert results["enterprise"] > 100 * results["smb"]                 # «сегменты различаются на порядки»
@@ -238,11 +244,14 @@ def test_claims_about_b2c(data):
     payers = pooled["payers"] / pooled["users"]
     assert payers[24] < 0.1                                            # квиз: «платит меньше десятой части»
     assert payers[24] - payers[3] < 0.02                               # «доля платящих потом почти не растёт»
-    spend = data["marketing_spend"]
-    cost = spend.loc[(spend["business_line"] == "b2c") & (spend["month"].dt.year == 2024), "spend_rub"].sum()
-    paid = ((users["signup_date"].dt.year == 2024) & (users["acquisition_channel"] != "organic")).sum()
-    gross_profit_24 = pooled.loc[24, "revenue"] / pooled.loc[24, "users"] * b2c_gm
-    assert gross_profit_24 < cost / paid                               # «за два года меньше стоимости регистрации»
+    # «на одной базе — платные регистрации 2023 года — за два года меньше, чем реклама на неё»
+    paid = unit_economics.b2c_paid_signup_economics(users, purchases, data["marketing_spend"], b2c_gm, *course.YEAR_2023, months=24)
+    assert paid["gross_profit_per_signup"] < paid["spend_per_signup"]
+    # та же база с обеих сторон: все регистрации — платных каналов
+    signups = users[(users["signup_date"].dt.year == 2023) & (users["acquisition_channel"] != "organic")]
+    assert paid["signups"] == len(signups)
+    # «в таблице — все регистрации, включая органические»: база таблицы шире платных регистраций
+    assert (users["acquisition_channel"] == "organic").any()
 
 
 def _enterprise_renewal_survival():
@@ -277,3 +286,151 @@ def test_second_renewal_smb_loses_less_than_mid_market():
               for seg, g in customers.groupby("segment")}
     assert abs(hazard["smb"].loc[12] - hazard["mid_market"].loc[12]) < 0.04
     assert hazard["smb"].loc[24] < hazard["mid_market"].loc[24]
+
+
+# ---------------------------------------------------------------------------
+# Часть 1: сроки жизни в продлениях, веса сводного LTV, ARPA в упражнении 3
+# ---------------------------------------------------------------------------
+
+
+def test_lifetime_by_renewals_is_shorter_than_by_monthly_churn(data):
+    """Текст: у mid-market срок по продлениям заметно меньше, чем 1 / месячный отток; причина — первый год
+    молодых клиентов в знаменателе месячного оттока."""
+    seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
+    renewals = retention.renewal_churn(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")
+    by_month = 1 / seg["logo_churn"] / 12
+    by_renewal = 1 / renewals["churn"]
+    assert by_renewal["mid_market"] < 0.75 * by_month["mid_market"]
+    assert by_renewal["smb"] < by_month["smb"]
+    # mid-market уходит только на продлениях: все уходы периода — на продлениях
+    assert renewals.loc["mid_market", "churned"] == seg.loc["mid_market", "churned"]
+    # клиенто-месяцев под риском больше, чем 12 × продлений: первый год молодых клиентов
+    assert seg.loc["mid_market", "customers_start"] > 12 * renewals.loc["mid_market", "renewals"]
+    assert by_renewal["enterprise"] == np.inf
+
+
+def test_blended_ltv_weights_by_acquired_customers(data):
+    from salesbook.toolkit import acquisition
+
+    opps = table("opportunities")
+    seg = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment").loc[list(course.SEGMENTS)]
+    arpa = retention.arpa(data["mrr_seg"], *course.YEARS_2024_2025, by="segment")[list(course.SEGMENTS)]
+    gm = retention.gross_margin(data["cogs"], retention.b2b_revenue(data["mrr"]), *course.YEARS_2024_2025)
+    ltv60 = finance.ltv_horizon(arpa * gm, seg["logo_churn"], course.LTV_HORIZON_MONTHS)
+    new = {s: acquisition.new_customers(opps, *course.YEARS_2024_2025, segment=s) for s in course.SEGMENTS}
+    new_share = np.array([new[s] for s in course.SEGMENTS]) / sum(new.values())
+    base_share = (seg["customers_start"] / seg["customers_start"].sum()).to_numpy()
+    blended = unit_economics.blended_ltv(pd.Series(ltv60, index=list(course.SEGMENTS)), new)
+    base = float((ltv60 * base_share).sum())
+    overall = retention.churn_rates(data["mrr"], *course.YEARS_2024_2025).iloc[0]
+    company = finance.ltv_horizon(retention.arpa(data["mrr"], *course.YEARS_2024_2025) * gm, overall["logo_churn"], 60)
+    # «веса различаются прежде всего у enterprise: среди привлечённых его доля больше, чем в клиенто-месяцах»
+    assert new_share[2] > 1.3 * base_share[2]
+    assert abs(new_share[0] - base_share[0]) < 0.01
+    assert blended > 1.05 * base > company                             # «2,42 против 2,23; формула компании — ниже»
+    assert ltv60[2] > 100 * ltv60[0]                                   # «LTV enterprise на два порядка выше, чем у SMB»
+
+
+def test_blended_ltv_unit():
+    ltv = pd.Series({"a": 100.0, "b": 1000.0})
+    assert unit_economics.blended_ltv(ltv, {"a": 3, "b": 1}) == pytest.approx(325.0)
+    assert unit_economics.blended_ltv(ltv, pd.Series({"b": 0, "a": 5})) == pytest.approx(100.0)
+    assert unit_economics.blended_ltv(pd.Series({"a": 1.0, "b": np.inf}), {"a": 1, "b": 1}) == np.inf
+    assert unit_economics.blended_ltv(pd.Series({"a": 1.0, "b": np.inf}), {"a": 1, "b": 0}) == pytest.approx(1.0)
+    with pytest.raises(MetricError):
+        unit_economics.blended_ltv(ltv, {"a": 1})
+    with pytest.raises(MetricError):
+        unit_economics.blended_ltv(ltv, {"a": 0, "b": 0})
+    with pytest.raises(MetricError):
+        unit_economics.blended_ltv(ltv, {"a": -1, "b": 2})
+
+
+def test_arpa_as_mean_of_monthly_arpas_is_accepted_and_other_base_gets_hint():
+    assert ex.q3.check(ex._mid("mean_of_months")).passed               # «среднее месячных ARPA тоже засчитывается»
+    assert abs(ex._mid("mean_of_months") / ex.q3.expected_value() - 1) < 0.01
+    result = ex.q3.check(ex.q3.mistake_value("customers_start"))
+    assert result.status == "incorrect" and "customers_start" in result.message
+
+
+# ---------------------------------------------------------------------------
+# Часть 2: sBG вручную, когортный LTV SMB, граница enterprise
+# ---------------------------------------------------------------------------
+
+
+def _by_recursion(alpha, beta, periods):
+    churn = alpha / (alpha + beta)
+    survival = [1 - churn]
+    for t in range(2, periods + 1):
+        churn *= (beta + t - 2) / (alpha + beta + t - 1)
+        survival.append(survival[-1] - churn)
+    return np.array(survival)
+
+
+@pytest.mark.parametrize("alpha, beta, actual", [(0.704, 1.182, [.631, .468, .382, .326]),
+                                                 (0.668, 3.806, [.869, .743, .653, .593])],
+                         ids=["regular", "high_end"])
+def test_hand_recursion_matches_toolkit_and_paper(alpha, beta, actual):
+    """Расчёт вручную в тексте = retention.sbg_survival; с опубликованными α и β модель к годам 1–4
+    держится около данных статьи (таблица 1 Fader & Hardie, 2007): «почти повторяет эти доли»."""
+    hand = _by_recursion(alpha, beta, 4)
+    assert hand == pytest.approx(retention.sbg_survival(alpha, beta, np.arange(1, 5)), abs=1e-12)
+    assert np.max(np.abs(hand - np.array(actual))) < 0.02
+    # удержание S(t) / S(t − 1) растёт: «каждый год уходит всё меньшая доля оставшихся»
+    retention_rates = hand / np.r_[1, hand[:-1]]
+    assert np.all(np.diff(retention_rates) > 0)
+
+
+def test_hand_exercise_expected_is_the_recursion():
+    assert ex.q6.expected_value() == pytest.approx(_by_recursion(ex.PAPER_ALPHA, ex.PAPER_BETA, 4)[-1])
+    # сообщение: «почти ту же долю, что осталась в данных статьи к году 4» (32,6 %)
+    assert abs(ex.q6.expected_value() - 0.326) < 0.01
+
+
+def test_smb_cohort_ltv_tail_is_about_half(data):
+    total = ex.q7.expected_value()
+    observed = ex.q7.mistake_value("observed_only")
+    assert 0.4 < 1 - observed / total < 0.6                            # «хвост — около половины LTV»
+    assert total > ex.q7.mistake_value("formula_60")                   # «выше пятилетней формулы»
+
+
+def test_enterprise_bound_counts_renewals_not_customer_months(data):
+    """Текст и квиз части 2: граница на продлении — около 3 / n при n = 6, по клиенто-месяцам — около 2 %."""
+    renewal = retention.renewal_churn(data["mrr_seg"], *course.YEARS_2024_2025, by="segment").loc["enterprise"]
+    n = renewal["renewals"]
+    assert n == 6 and renewal["churn_upper"] == pytest.approx(1 - 0.05 ** (1 / n), abs=1e-6)
+    assert 0.35 < renewal["churn_upper"] < 0.45                        # квиз: «не больше примерно 40 %»
+    months = retention.churn_rates(data["mrr_seg"], *course.YEARS_2024_2025, by="segment").loc["enterprise", "customers_start"]
+    assert months > 100 and 1 - 0.05 ** (1 / months) < 0.025           # квиз: «не больше 2 %: клиенто-месяцев больше сотни»
+
+
+# ---------------------------------------------------------------------------
+# Помощники оформления: квартал по-русски и тепловая карта удержания
+# ---------------------------------------------------------------------------
+
+
+def test_fmt_quarter():
+    from salesbook.runtime import fmt
+
+    assert fmt.quarter("2023Q2") == "II\u00a0кв.\u00a02023"
+    assert fmt.quarter("2024q4") == "IV\u00a0кв.\u00a02024"
+    assert fmt.quarter(pd.Period("2025Q1", freq="Q")) == "I\u00a0кв.\u00a02025"
+    for bad in ("2024Q5", "Q1", None, 2024):
+        assert fmt.quarter(bad) == "—"
+
+
+def test_retention_heatmap_shows_every_third_month_with_russian_labels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from salesbook.runtime import fmt, plotting
+
+    matrix = pd.DataFrame([[1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4], [1.0, 0.95, 0.9, 0.85, np.nan, np.nan, np.nan]],
+                          index=["2023Q1", "2023Q2"], columns=range(7))
+    fig, ax = plotting.retention_heatmap(matrix, "Тест", row_labels=fmt.quarter)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "3", "6"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["I\u00a0кв.\u00a02023", "II\u00a0кв.\u00a02023"]
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == 5 and "70\u00a0%" in cells                   # пустые клетки не подписаны
+    plt.close(fig)

@@ -87,6 +87,27 @@ def compact_rub(value) -> str:
     return rub(v)
 
 
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def quarter(code) -> str:
+    """Квартал по-русски: ``quarter("2023Q2")`` → «II кв. 2023».
+
+    Принимает код квартала «2023Q2» (так подписаны квартальные когорты) или
+    ``pandas.Period`` с частотой квартала; остальное — «—».
+    """
+    year = getattr(code, "year", None)
+    q = getattr(code, "quarter", None)
+    if year is None or q is None:
+        text = str(code).strip().upper()
+        if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
+            return "—"
+        year, q = int(text[:4]), int(text[5])
+    if not 1 <= int(q) <= 4:
+        return "—"
+    return f"{_ROMAN_QUARTERS[int(q) - 1]}{NBSP}кв.{NBSP}{int(year)}"
+
+
 def table(frame, formats: dict | None = None, names: dict | None = None, index_labels: bool = True):
     """Таблица для показа: числа по-русски, подписи столбцов и кодов по-русски.
 

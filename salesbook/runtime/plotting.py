@@ -288,3 +288,29 @@ def label_points(ax, x, y, labels, dx: float = 0.015, min_dx: float = 0.22, min_
         ax.annotate(text, (xi, yi), xytext=(xi + dx, label_y), fontsize=9, va="center",
                     arrowprops={"arrowstyle": "-", "color": PALETTE[7], "lw": 0.5} if label_y != yi else None)
     return placed
+
+
+def retention_heatmap(matrix, title: str, row_labels=None, every: int = 3, vmin: float = 0.3,
+                      colorbar_label: str = "Доля клиентов когорты, которые ещё платят"):
+    """Матрица удержания «когорта × возраст» как тепловая карта с долями в клетках; возвращает (fig, ax).
+
+    ``matrix`` — таблица из ``retention.retention_matrix``: строки — когорты, столбцы —
+    возраст в месяцах. Показывается каждый ``every``-й месяц, подписи строк —
+    ``row_labels`` (функция от кода когорты, например ``fmt.quarter``).
+    """
+    import numpy as np
+
+    shown = matrix.loc[:, matrix.columns % every == 0]
+    values = shown.to_numpy(dtype=float)
+    fig, ax = new_figure(title, xlabel="Месяцев с первой оплаты", ylabel="Когорта (квартал первой оплаты)",
+                         figsize=(9, 5.4))
+    image = ax.imshow(values, cmap="Blues", vmin=vmin, vmax=1.0, aspect="auto")
+    ax.set_xticks(range(shown.shape[1]), [str(a) for a in shown.columns])
+    ax.set_yticks(range(shown.shape[0]), [row_labels(c) if row_labels else str(c) for c in shown.index])
+    for (i, j), v in np.ndenumerate(values):
+        if not np.isnan(v):
+            ax.text(j, i, fmt.pct(v, 0), ha="center", va="center", fontsize=8, color="white" if v > 0.7 else "black")
+    ax.grid(False)
+    colorbar = fig.colorbar(image, ax=ax, format=FuncFormatter(lambda v, _: fmt.pct(v, 0)))
+    colorbar.set_label(colorbar_label)
+    return fig, ax

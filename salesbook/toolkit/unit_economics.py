@@ -44,6 +44,30 @@ def simple_ltv(arpa_month, gross_margin, monthly_churn):
     return finance.ltv_horizon(numbers(arpa_month, "ARPA") * gm, churn)
 
 
+def blended_ltv(ltv_by_segment, new_customers) -> float:
+    """LTV «по компании» из LTV сегментов, взвешенный по привлечённым клиентам.
+
+    Вес сегмента — его доля среди **новых** клиентов за период (``new_customers``:
+    Series сегмент → число привлечённых). Именно за этот состав платят CAC, поэтому
+    такой LTV сравнивают со средним CAC. Вес по клиенто-месяцам «под риском»
+    (знаменатель оттока) — состав базы, а не притока: в ней больше клиентов, которые
+    живут долго, и LTV нового клиента вышел бы другим. Сегмент с бесконечным LTV
+    (нулевой отток без горизонта) и ненулевым весом делает результат бесконечным.
+    """
+    ltv = pd.Series(ltv_by_segment, dtype=float)
+    weights = pd.Series(new_customers, dtype=float)
+    if set(ltv.index) != set(weights.index):
+        raise MetricError("Сегменты LTV и привлечённых клиентов должны совпадать.")
+    weights = weights.loc[ltv.index]
+    if (weights < 0).any() or weights.sum() <= 0 or weights.isna().any():
+        raise MetricError("Привлечённых клиентов должно быть неотрицательное число, хотя бы один в сумме.")
+    if ltv.isna().any():
+        raise MetricError("LTV сегмента не определён (NaN).")
+    share = weights / weights.sum()
+    used = share > 0
+    return float((ltv[used] * share[used]).sum())
+
+
 def ltv_to_cac(ltv: float, cac: float) -> float:
     """Отношение LTV/CAC."""
     if float(cac) <= 0:
