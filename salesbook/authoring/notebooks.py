@@ -391,6 +391,8 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
         solutions = json.loads(solutions_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         solutions = {}
+    prefixes: set[str] = set()
+    fresh: dict[str, str] = {}
     for path in paths:
         rendered = render(path, root)
         outs = output_paths(path, root)
@@ -398,9 +400,11 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             outs[variant].parent.mkdir(parents=True, exist_ok=True)
             outs[variant].write_text(text, encoding="utf-8")
             written.append(outs[variant])
-        prefix = {ex_id.rsplit(".", 1)[0] for ex_id in rendered.solution_code}
-        solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefix}
-        solutions.update(rendered.solution_code)
+        prefixes |= {ex_id.rsplit(".", 1)[0] for ex_id in rendered.solution_code}
+        fresh.update(rendered.solution_code)
+    # части одного раздела делят префикс упражнений: старые решения убираем один раз, после всех частей
+    solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefixes}
+    solutions.update(fresh)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
     solutions_path.write_text(json.dumps(solutions, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     written.append(solutions_path)
