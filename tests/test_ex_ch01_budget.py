@@ -79,6 +79,17 @@ def test_plan_to_median_gap_decomposes_as_the_text_says():
     assert stats["p50"] < course.TARGET_NEW_ARR_2026 < plan    # «цель лишь чуть левее плана», медиана — заметно
 
 
+def test_symmetric_ranges_with_attrition_in_plan_put_median_near_plan():
+    """«При симметричных диапазонах и текучести в плане медиана была бы близка к плану»."""
+    team, prod = ex.team_2026(True), ex.productivity_2025()
+    symmetric = {"win_rate": (0.9, 1.0, 1.1), "acv": (0.9, 1.0, 1.1), "cycle": (0.9, 1.0, 1.1), "ramp": (0.8, 1.0, 1.2),
+                 "attrition": (0.1, 0.2, 0.3)}
+    sim = planning.simulate_plan(team, prod, 2026, symmetric, n_runs=10_000, seed=2025)
+    plan = planning.plan_new_arr(team, prod, 2026, attrition=0.2)
+    assert abs(sim["new_arr"].median() / plan - 1) < 0.02
+    assert 0.4 < (sim["new_arr"] >= plan).mean() < 0.55
+
+
 def test_correlated_market_fattens_the_lower_tail():
     team, prod = ex.team_2026(True), ex.productivity_2025()
     base = planning.plan_percentiles(ex.simulation_2026(), course.TARGET_NEW_ARR_2026)
