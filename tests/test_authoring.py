@@ -128,3 +128,13 @@ def test_unknown_directive_fails_loudly():
 def test_cite_becomes_author_year():
     out = myst_to_markdown("См. {cite}`skok2013saasmetrics`.")
     assert out == "См. (Skok, 2013)."
+
+
+def test_declared_exercise_ids_cover_both_parts_of_a_split_section(tmp_path):
+    """solutions.json не теряет решения первой части, когда пересобирают только вторую (общий префикс)."""
+    from salesbook.authoring import notebooks as nb
+
+    (tmp_path / "book" / "ch01").mkdir(parents=True)
+    (tmp_path / "book" / "ch01" / "1_3_budget.md").write_text(":exercise: ch01.budget.q1\n", encoding="utf-8")
+    (tmp_path / "book" / "ch01" / "1_3_budget_risk.md").write_text("x\n:exercise: ch01.budget.q5\n", encoding="utf-8")
+    assert nb._declared_exercise_ids(tmp_path) == {"ch01.budget.q1", "ch01.budget.q5"}

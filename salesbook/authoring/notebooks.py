@@ -384,6 +384,14 @@ def generate(root: Path = ROOT, only: list[Path] | None = None) -> list[Path]:
     return written
 
 
+def _declared_exercise_ids(root: Path) -> set[str]:
+    """Идентификаторы упражнений, объявленные в исходниках книги строкой ``:exercise: <id>``."""
+    ids = set()
+    for source in (root / "book").glob("ch*/*.md"):
+        ids.update(re.findall(r"^:exercise:\s*(\S+)", source.read_text(encoding="utf-8"), flags=re.M))
+    return ids
+
+
 def _generate_only(paths: list[Path], root: Path) -> list[Path]:
     written = []
     solutions_path = root / SOLUTIONS_JSON
@@ -402,8 +410,10 @@ def _generate_only(paths: list[Path], root: Path) -> list[Path]:
             written.append(outs[variant])
         prefixes |= {ex_id.rsplit(".", 1)[0] for ex_id in rendered.solution_code}
         fresh.update(rendered.solution_code)
-    # части одного раздела делят префикс упражнений: старые решения убираем один раз, после всех частей
-    solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefixes}
+    # Части одного раздела делят префикс упражнений: убираем только решения упражнений,
+    # которых нет ни в одном исходнике книги (переименованные), а решения соседней части оставляем.
+    declared = _declared_exercise_ids(root)
+    solutions = {k: v for k, v in solutions.items() if k.rsplit(".", 1)[0] not in prefixes or k in declared}
     solutions.update(fresh)
     solutions_path.parent.mkdir(parents=True, exist_ok=True)
     solutions_path.write_text(json.dumps(solutions, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
