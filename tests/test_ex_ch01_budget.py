@@ -38,11 +38,66 @@ def test_derisk_agrees_with_monte_carlo_correlations():
     assert corr.idxmax() == ex.q6.expected_value()
 
 
-def test_probability_tolerates_another_seed():
+def test_probability_is_checked_tightly_and_another_seed_gets_its_hint():
+    """q5: доля по симуляции с заданными seed и n воспроизводится; «на глаз» и другой seed не проходят."""
+    right = ex.q5.expected_value()
+    assert ex.q5.check(round(right, 3)).passed
     team, prod = ex.team_2026(True), ex.productivity_2025()
     other = planning.simulate_plan(team, prod, 2026, course.RISK_RANGES_2026, n_runs=10_000, seed=7)
     p = planning.plan_percentiles(other, course.TARGET_NEW_ARR_2026)["prob_hit"]
-    assert ex.q5.check(p).passed
+    if abs(p - right) > ex.PROB_TOL:
+        result = ex.q5.check(p)
+        assert result.status == "incorrect" and "seed" in result.message
+    for eyeballed in (round(right, 2) + 0.01, round(right, 2) - 0.01):
+        assert not ex.q5.check(eyeballed).passed
+
+
+def test_risk_table_orders_edges_by_effect_on_plan():
+    """Столбцы «Пессимистично / Базово / Оптимистично» идут от худшего для плана края к лучшему в каждой строке."""
+    table = planning.risk_scenarios(course.RISK_RANGES_2026)
+    team, prod = ex.team_2026(True), ex.productivity_2025()
+    for name, row in table.iterrows():
+        base = dict(planning.BASE_INPUTS)
+        worse = planning.plan_new_arr(team, prod, 2026, **{**base, name: row["pessimistic"]})
+        better = planning.plan_new_arr(team, prod, 2026, **{**base, name: row["optimistic"]})
+        assert worse < better, name
+
+
+def test_plan_to_median_gap_decomposes_as_the_text_says():
+    """«Разрыв: текучесть вне плана + несимметричные диапазоны; нелинейность мала; медиана ниже среднего»."""
+    team, prod = ex.team_2026(True), ex.productivity_2025()
+    table = planning.risk_scenarios(course.RISK_RANGES_2026)
+    plan = planning.plan_new_arr(team, prod, 2026, **planning.BASE_INPUTS)
+    at_modes = planning.plan_new_arr(team, prod, 2026, **table["base"])
+    at_means = planning.plan_new_arr(team, prod, 2026, **table["mean"])
+    stats = planning.plan_percentiles(ex.simulation_2026(), course.TARGET_NEW_ARR_2026)
+    assert plan - at_modes > 0.03 * plan                       # текучесть, которой нет в плане
+    assert at_modes - at_means > 0.05 * plan                   # средние несимметричных входов хуже мод
+    assert abs(at_means - stats["mean"]) < 0.005 * plan        # изъян средних (нелинейность) мал
+    assert stats["p50"] < stats["mean"]                        # длинный правый хвост
+    assert (table["mean"] != table["base"]).all()              # все диапазоны несимметричны
+    assert stats["p50"] < course.TARGET_NEW_ARR_2026 < plan    # «цель лишь чуть левее плана», медиана — заметно
+
+
+def test_symmetric_ranges_with_attrition_in_plan_put_median_near_plan():
+    """«При симметричных диапазонах и текучести в плане медиана была бы близка к плану»."""
+    team, prod = ex.team_2026(True), ex.productivity_2025()
+    symmetric = {"win_rate": (0.9, 1.0, 1.1), "acv": (0.9, 1.0, 1.1), "cycle": (0.9, 1.0, 1.1), "ramp": (0.8, 1.0, 1.2),
+                 "attrition": (0.1, 0.2, 0.3)}
+    sim = planning.simulate_plan(team, prod, 2026, symmetric, n_runs=10_000, seed=2025)
+    plan = planning.plan_new_arr(team, prod, 2026, attrition=0.2)
+    assert abs(sim["new_arr"].median() / plan - 1) < 0.02
+    assert 0.4 < (sim["new_arr"] >= plan).mean() < 0.55
+
+
+def test_correlated_market_fattens_the_lower_tail():
+    team, prod = ex.team_2026(True), ex.productivity_2025()
+    base = planning.plan_percentiles(ex.simulation_2026(), course.TARGET_NEW_ARR_2026)
+    linked = planning.simulate_plan(team, prod, 2026, course.RISK_RANGES_2026, n_runs=10_000, seed=2025,
+                                    correlation={("win_rate", "cycle"): -0.6})
+    stats = planning.plan_percentiles(linked, course.TARGET_NEW_ARR_2026)
+    assert stats["p10"] < base["p10"] and stats["p90"] > base["p90"]
+    assert abs(stats["mean"] - base["mean"]) < 0.01 * base["mean"]
 
 
 def test_plan_story_holds_on_course_data():
@@ -91,7 +146,8 @@ def test_plan_story_holds_on_course_data():
 
 
 def test_quiz_feedback_on_every_option():
-    for question in ex.quiz.questions:
+    assert len(ex.quiz.questions) >= 3 and len(ex.quiz_risk.questions) >= 3
+    for question in ex.quiz.questions + ex.quiz_risk.questions:
         assert all(option.feedback for option in question.options)
         assert sum(option.correct for option in question.options) == 1
 

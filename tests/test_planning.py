@@ -348,3 +348,52 @@ def test_plan_team_and_errors():
         planning.plan_team(reps, pd.DataFrame({"segment": ["smbb"], "hire_date": ["2026-01-01"]}), 2026)
     with pytest.raises(MetricError, match="доля"):
         planning.expected_capacity(team, 2026, attrition=11)
+
+
+def test_risk_scenarios_orders_by_bad_side_and_gives_triangular_mean():
+    table = planning.risk_scenarios({"win_rate": (0.8, 1.0, 1.1), "cycle": (0.9, 1.0, 1.5)})
+    assert tuple(table.loc["win_rate", ["pessimistic", "base", "optimistic"]]) == (0.8, 1.0, 1.1)
+    assert tuple(table.loc["cycle", ["pessimistic", "base", "optimistic"]]) == (1.5, 1.0, 0.9)
+    assert table.loc["cycle", "mean"] == pytest.approx(3.4 / 3)
+    with pytest.raises(MetricError):
+        planning.risk_scenarios({"cycle": (1.2, 1.0, 1.5)})
+    with pytest.raises(MetricError):
+        planning.risk_scenarios({"new_input": (0.9, 1.0, 1.1)})
+
+
+def test_correlated_draws_keep_marginals_and_link_inputs(course_plan):
+    team, prod = course_plan
+    ranges = {"win_rate": (0.8, 1.0, 1.1), "cycle": (0.9, 1.0, 1.5)}
+    sim = planning.simulate_plan(team, prod, 2026, ranges, n_runs=20_000, seed=1, correlation={("win_rate", "cycle"): -0.6})
+    assert sim["win_rate"].mean() == pytest.approx(2.9 / 3, abs=0.003)
+    assert sim["cycle"].mean() == pytest.approx(3.4 / 3, abs=0.003)
+    assert sim["win_rate"].between(0.8, 1.1).all() and sim["cycle"].between(0.9, 1.5).all()
+    assert sim[["win_rate", "cycle"]].corr(method="spearman").iloc[0, 1] < -0.5
+    with pytest.raises(MetricError):
+        planning.simulate_plan(team, prod, 2026, ranges, n_runs=10, correlation={("win_rate", "win_rate"): 0.5})
+    with pytest.raises(MetricError):
+        planning.simulate_plan(team, prod, 2026, ranges, n_runs=10, correlation={("win_rate", "cycle"): 1.5})
+
+
+def test_tornado_reports_edges_in_order_of_effect():
+    table = planning.tornado(lambda a, b: 10 * a - 5 * b, {"a": 1.0, "b": 1.0}, {"a": (0.5, 1.5), "b": (0.5, 1.5)})
+    assert table.loc["a", "worse"] == 0.5 and table.loc["b", "worse"] == 1.5
+    assert (table["value_worse"] <= table["value_better"]).all()
+
+
+def test_plotting_helpers_draw_plan_and_target_lines():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from salesbook.runtime import plotting
+
+    fig, ax = plotting.new_figure("проверка")
+    ax.hist([1, 2, 3])
+    plotting.mark_values(ax, [(2.0, "план", "black", "-"), (2.5, "цель", "black", "--")])
+    assert [t.get_text() for t in ax.texts] == ["план", "цель"]
+    table = planning.tornado(lambda a, b: 10 * a - 5 * b, {"a": 1.0, "b": 1.0}, {"a": (0.5, 1.5), "b": (0.5, 1.5)})
+    fig, ax = plotting.new_figure("торнадо")
+    plotting.tornado_chart(ax, table, target=4.0)
+    labels = ax.get_legend_handles_labels()[1]
+    assert "план (база входов)" in labels and "цель" in labels
+    matplotlib.pyplot.close("all")

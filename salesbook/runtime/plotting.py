@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from salesbook.runtime import fmt
 
@@ -314,3 +314,51 @@ def retention_heatmap(matrix, title: str, row_labels=None, every: int = 3, vmin:
     colorbar = fig.colorbar(image, ax=ax, format=FuncFormatter(lambda v, _: fmt.pct(v, 0)))
     colorbar.set_label(colorbar_label)
     return fig, ax
+
+
+def mark_values(ax, marks, axis: str = "x", height: float = 0.95) -> None:
+    """Вертикальные (или горизонтальные) линии-отметки с подписями у края графика.
+
+    ``marks`` — список (значение, подпись, цвет, стиль линии[, сторона]), например
+    ``[(plan, "план", "black", "-"), (target, "цель", "black", "--", "left")]``;
+    сторона — с какой стороны линии подпись ("right" по умолчанию или "left").
+    Подписи ставятся по очереди на разной высоте, чтобы близкие линии не слипались.
+    """
+    for i, mark in enumerate(marks):
+        value, text, color, style = mark[:4]
+        side = mark[4] if len(mark) > 4 else "right"
+        shift, align = (4, "left") if side == "right" else (-4, "right")
+        if axis == "x":
+            ax.axvline(value, color=color, linestyle=style, linewidth=1.5)
+            y = ax.get_ylim()[1] * (height - 0.08 * (i % 3))
+            ax.annotate(text, (value, y), xytext=(shift, 0), textcoords="offset points", fontsize=9, color=color, ha=align)
+        else:
+            ax.axhline(value, color=color, linestyle=style, linewidth=1.5)
+            x = ax.get_xlim()[1] * (height - 0.08 * (i % 3))
+            ax.annotate(text, (x, value), xytext=(0, 4), textcoords="offset points", fontsize=9, color=color)
+
+
+def tornado_chart(ax, table, target=None) -> None:
+    """Торнадо-диаграмма по таблице ``planning.tornado``: красная полоса — худший край входа,
+    зелёная — лучший, сплошная линия — результат в базе (план), пунктир — цель.
+
+    Полосы откладываются от базы; если оба края входа хуже базы (у текучести, которой
+    в плане нет), обе полосы — слева от линии плана.
+    """
+    order = list(table.index[::-1])
+    base = float(table["base_value"].iloc[0])
+    for y, name in enumerate(order):
+        row = table.loc[name]
+        ax.barh(y, row["value_worse"] - base, left=base, color=PALETTE[3], height=0.6,
+                label="худший край диапазона" if y == 0 else None)
+        ax.barh(y, row["value_better"] - base, left=base, color=PALETTE[2], height=0.35,
+                label="лучший край диапазона" if y == 0 else None)
+    ax.axvline(base, color="black", linewidth=1, label="план (база входов)")
+    if target is not None:
+        ax.axvline(target, color="black", linewidth=1, linestyle="--", label="цель")
+    ax.set_yticks(range(len(order)), [label(n) for n in order])
+    ax.grid(axis="x", alpha=0.3)
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    rub_axis(ax, axis="x")
+    ax.legend(loc="lower left", fontsize=8)

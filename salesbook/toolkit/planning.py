@@ -40,6 +40,10 @@ RISK_INPUTS = {
 #: Базовые значения входов: план «как в прошлом году, без текучести».
 BASE_INPUTS = {"win_rate": 1.0, "acv": 1.0, "cycle": 1.0, "ramp": 1.0, "attrition": 0.0}
 
+#: Какой край диапазона входа плох для плана: у конверсии и чека — нижний,
+#: у цикла, срока выхода на продуктивность и текучести — верхний.
+RISK_BAD_SIDE = {"win_rate": "low", "acv": "low", "cycle": "high", "ramp": "high", "attrition": "high"}
+
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -644,7 +648,7 @@ def _triangular(rng: np.random.Generator, spec, size: int, name: str) -> np.ndar
     try:
         low, mode, high = (float(v) for v in spec)
     except (TypeError, ValueError):
-        raise MetricError(f"{name}: нужна тройка (пессимистично, базово, оптимистично), получено {spec!r}.") from None
+        raise MetricError(f"{name}: нужна тройка (низ, база, верх), получено {spec!r}.") from None
     if not low <= mode <= high:
         raise MetricError(f"{name}: должно быть низ ≤ база ≤ верх, получено {spec!r}.")
     if low == high:
@@ -653,8 +657,72 @@ def _triangular(rng: np.random.Generator, spec, size: int, name: str) -> np.ndar
     return rng.triangular(low, mode, high, size)
 
 
+def risk_scenarios(ranges: Mapping[str, tuple], bad_side: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Диапазоны входов в порядке влияния на план: пессимистично, базово, оптимистично.
+
+    ``ranges`` — {вход: (низ, база, верх)}, как ``course.RISK_RANGES_2026``;
+    ``bad_side`` — {вход: "low" или "high"}: какой край плох для плана
+    (по умолчанию ``RISK_BAD_SIDE``). Столбец ``mean`` — среднее треугольного
+    распределения, (низ + база + верх) / 3: у несимметричного диапазона оно
+    не равно базе (моде).
+    """
+    sides = dict(RISK_BAD_SIDE if bad_side is None else bad_side)
+    rows = []
+    for name, spec in ranges.items():
+        try:
+            low, mode, high = (float(v) for v in spec)
+        except (TypeError, ValueError):
+            raise MetricError(f"{name}: нужна тройка (низ, база, верх), получено {spec!r}.") from None
+        if not low <= mode <= high:
+            raise MetricError(f"{name}: должно быть низ ≤ база ≤ верх, получено {spec!r}.")
+        side = sides.get(name)
+        if side not in ("low", "high"):
+            raise MetricError(f"{name}: не указано, какой край плох для плана (\"low\" или \"high\").")
+        worse, better = (low, high) if side == "low" else (high, low)
+        rows.append({"input": name, "pessimistic": worse, "base": mode, "optimistic": better, "mean": (low + mode + high) / 3})
+    return pd.DataFrame(rows).set_index("input")
+
+
+def _triangular_ppf(spec, u: np.ndarray) -> np.ndarray:
+    """Квантиль треугольного распределения (низ, база, верх) для равномерных u."""
+    low, mode, high = (float(v) for v in spec)
+    if low == high:
+        return np.full(u.shape, mode)
+    f_mode = (mode - low) / (high - low)
+    left = low + np.sqrt(u * (high - low) * (mode - low))
+    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+    return np.where(u < f_mode, left, right)
+
+
+def _correlated_draws(rng: np.random.Generator, spec, runs: int, correlation: Mapping[tuple, float]) -> dict[str, np.ndarray]:
+    """Входы с заданной связью: гауссова копула, у каждого входа — его треугольное распределение."""
+    names = list(RISK_INPUTS)
+    corr = np.eye(len(names))
+    for pair, value in correlation.items():
+        try:
+            a, b = pair
+            i, j = names.index(a), names.index(b)
+            r = float(value)
+        except (TypeError, ValueError):
+            raise MetricError(f"Связь входов задают так: {{('win_rate', 'cycle'): -0.6}}; получено {pair!r}: {value!r}.") from None
+        if i == j or not -1 < r < 1:
+            raise MetricError(f"Корреляция пары {pair!r} — число строго между −1 и 1 для двух разных входов.")
+        corr[i, j] = corr[j, i] = r
+    try:
+        chol = np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:
+        raise MetricError("Такие корреляции несовместны: матрица не положительно определена.") from None
+    from scipy.special import ndtr
+
+    for k in names:  # те же проверки троек, что и без связи
+        _triangular(np.random.default_rng(0), spec[k], 1, RISK_INPUTS[k])
+    u = ndtr(rng.standard_normal((runs, len(names))) @ chol.T)
+    return {k: _triangular_ppf(spec[k], u[:, i]) for i, k in enumerate(names)}
+
+
 def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: Mapping[str, tuple] | None = None,
-                  n_runs: int = 10_000, seed: int = 2025, vacancy_months: float = 2.0, deal_noise: bool = True) -> pd.DataFrame:
+                  n_runs: int = 10_000, seed: int = 2025, vacancy_months: float = 2.0, deal_noise: bool = True,
+                  correlation: Mapping[tuple, float] | None = None) -> pd.DataFrame:
     """Симуляция Монте-Карло выполнения плана нового ARR (векторно, без циклов по прогонам).
 
     ``inputs`` — словарь {вход: (низ, база, верх)} для входов из ``RISK_INPUTS``;
@@ -664,6 +732,11 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
     месяцев и рампится с нуля; цикл сдвигает сделки за конец года. При
     ``deal_noise`` число выигрышей сегмента — пуассоновское, а ACV сделок —
     гамма-распределённые с коэффициентом вариации ``acv_cv`` из истории.
+
+    По умолчанию входы независимы. ``correlation`` — {(вход, вход): r}: связь
+    входов через гауссову копулу (r — корреляция нормальных «рычагов», близкая
+    к ранговой); например, {("win_rate", "cycle"): -0.6} — «медленный рынок»,
+    когда падает конверсия и одновременно удлиняется цикл.
 
     Возвращает таблицу прогонов: ``new_arr`` и ``new_arr_<сегмент>``, ``deals``,
     ``departures`` (уходы AE за год) и сэмплированные входы.
@@ -682,7 +755,10 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
             raise MetricError(f"Неизвестный вход {key!r}; допустимы: {', '.join(RISK_INPUTS)}.")
         spec[key] = value
     rng = np.random.default_rng(seed)
-    draws = {k: _triangular(rng, spec[k], runs, RISK_INPUTS[k]) for k in RISK_INPUTS}
+    if correlation:
+        draws = _correlated_draws(rng, spec, runs, correlation)
+    else:
+        draws = {k: _triangular(rng, spec[k], runs, RISK_INPUTS[k]) for k in RISK_INPUTS}
     if (draws["attrition"] < 0).any() or (draws["attrition"] >= 1).any():
         raise MetricError("Годовая текучесть — доля от 0 до 1 (не включая 1).")
     if min(draws["win_rate"].min(), draws["acv"].min(), draws["cycle"].min()) < 0 or draws["ramp"].min() <= 0:
@@ -743,7 +819,9 @@ def tornado(fn: Callable[..., float], base: Mapping[str, float], ranges: Mapping
     ``fn(**params)`` возвращает число (например, ``plan_new_arr`` с закреплёнными
     командой и продуктивностью); ``base`` — базовые значения всех входов;
     ``ranges`` — {вход: (низ, верх)} или тройки (низ, база, верх). Возвращает
-    таблицу по входам: ``low``, ``high``, ``value_low``, ``value_high``, ``base_value``,
+    таблицу по входам: ``low``, ``high``, ``value_low``, ``value_high``; те же значения
+    в порядке влияния — ``worse``/``better`` (значение входа) и ``value_worse``/``value_better``
+    (результат); ``base_value``,
     ``swing`` (размах результата) и ``downside`` (насколько худшее из двух значений
     ниже базы), по убыванию размаха.
     """
@@ -761,7 +839,9 @@ def tornado(fn: Callable[..., float], base: Mapping[str, float], ranges: Mapping
         low, high = float(spec[0]), float(spec[-1])
         v_low = float(fn(**{**base, name: low}))
         v_high = float(fn(**{**base, name: high}))
+        worse, better = (low, high) if v_low <= v_high else (high, low)
         rows.append({"input": name, "low": low, "high": high, "value_low": v_low, "value_high": v_high,
+                     "worse": worse, "better": better, "value_worse": min(v_low, v_high), "value_better": max(v_low, v_high),
                      "base_value": base_value, "swing": abs(v_high - v_low), "downside": base_value - min(v_low, v_high)})
     table = pd.DataFrame(rows).set_index("input").sort_values("swing", ascending=False)
     return table
