@@ -65,6 +65,14 @@ def days(value, digits: int = 0) -> str:
     return text if text == "—" else f"{text}{NBSP}дн."
 
 
+def quarter(value) -> str:
+    """Квартал так, как его пишет курс: ``quarter("2024Q3")`` или ``quarter(pd.Period("2024Q3"))`` → «III кв. 2024»."""
+    text = str(value)
+    if len(text) != 6 or text[4] != "Q" or text[5] not in "1234" or not text[:4].isdigit():
+        raise ValueError(f"Не понимаю квартал {value!r}; пишите '2024Q3'.")
+    return f"{['I', 'II', 'III', 'IV'][int(text[5]) - 1]} кв. {text[:4]}"
+
+
 def minutes(value, digits: int = 0) -> str:
     """Длительность в минутах: ``minutes(10)`` → «10 мин»."""
     text = number(value, digits)
