@@ -46,6 +46,9 @@ def test_cutting_the_costliest_channel_lowers_full_cac():
     assert cac_without_cheapest > c["cac"]  # «полный CAC поднял бы»
     assert ex.q4.expected_value() > ex.q4.mistake_value("unchanged")
     assert ex.q4.expected_value() > ex.q4.mistake_value("media_only")  # премии за сделки канала тоже уходят
+    # сообщение о верном ответе упражнения 4: «предельный CAC этого канала в разы выше полного CAC компании» (2025 год)
+    worst_2025 = ex._worst_channel()[0]
+    assert ex.marginal_2025().loc[worst_2025, "incremental_cac"] > 3 * ex.company_2025()["cac"]
 
 
 def test_marginal_cac_claims():
