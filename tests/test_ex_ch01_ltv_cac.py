@@ -5,7 +5,7 @@ import pytest
 
 from salesbook.exercises import ch01_ltv_cac as ex
 from salesbook.exercises import table
-from salesbook.toolkit import course, finance, retention, unit_economics
+from salesbook.toolkit import acquisition, course, finance, retention, unit_economics
 
 
 def test_company_ratio_matches_package_formula():
@@ -35,13 +35,40 @@ def test_cutting_the_costliest_channel_lowers_full_cac():
     paid = paid_funnel()
     worst = paid["cac"].idxmax()
     assert paid.loc[worst, "cac"] > 3 * c["cac"]  # «в разы выше полного»
-    cac_without = (c["costs"] - paid.loc[worst, "spend_rub"]) / (c["customers"] - paid.loc[worst, "customers"])
+    marginal = acquisition.channel_incremental_cac(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities")),
+                                                   *course.YEAR_2024)
+    leaving = marginal.loc[worst, ["spend_rub", "variable_rub"]].sum()
+    cac_without = (c["costs"] - leaving) / (c["customers"] - paid.loc[worst, "customers"])
     assert cac_without / c["cac"] - 1 < -0.05  # «заметно»
     cheapest = paid["cac"].idxmin()
     assert paid.loc[cheapest, "cac"] < c["cac"]
     cac_without_cheapest = (c["costs"] - paid.loc[cheapest, "spend_rub"]) / (c["customers"] - paid.loc[cheapest, "customers"])
     assert cac_without_cheapest > c["cac"]  # «полный CAC поднял бы»
     assert ex.q4.expected_value() > ex.q4.mistake_value("unchanged")
+    assert ex.q4.expected_value() > ex.q4.mistake_value("media_only")  # премии за сделки канала тоже уходят
+    # сообщение о верном ответе упражнения 4: «предельный CAC этого канала в разы выше полного CAC компании» (2025 год)
+    worst_2025 = ex._worst_channel()[0]
+    assert ex.marginal_2025().loc[worst_2025, "incremental_cac"] > 3 * ex.company_2025()["cac"]
+
+
+def test_marginal_cac_claims():
+    """Текст «Средний и предельный CAC»: распределённая «экономия» больше реальной; самый дорогой на клиента канал 2024 года
+    на пределе дешевле среднего на рубль ACV, а клиентов у него немного."""
+    from salesbook.exercises.ch01_cac import paid_funnel
+
+    d = [table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities")]
+    marginal = acquisition.channel_incremental_cac(*d, *course.YEAR_2024)
+    worst = paid_funnel()["cac"].idxmax()
+    c = ex.company()
+    media = acquisition.acquisition_costs(d[0], d[1], *course.YEAR_2024)["media"]
+    allocated = marginal.loc[worst, "spend_rub"] * (1 + (c["costs"] - media) / media)
+    assert allocated > marginal.loc[worst, ["spend_rub", "variable_rub"]].sum() * 1.3
+    first = acquisition.new_customer_deals(d[3])
+    acv = first.loc[acquisition.in_period(first["close_date"], *course.YEAR_2024), "amount_rub"].sum()
+    assert marginal.loc[worst, "incremental_cost_per_acv_rub"] < c["costs"] / acv
+    assert marginal.loc[worst, "customers"] < 20  # «всего несколько клиентов»
+    # предельный CAC не меньше рекламного: к рекламе добавлены премии
+    assert (marginal["incremental_cac"] >= marginal["media_cac"]).all()
 
 
 def test_price_floor_gives_ratio_three():

@@ -420,6 +420,9 @@ def test_commercial_cost_structure_kinds_and_shares(tables):
     s = unit_economics.commercial_cost_structure(tables, "2025-01-01", "2025-12-31")
     assert set(s["kind"]) == {"fixed", "variable"}
     assert s.loc["bonus", "kind"] == "variable" and s.loc["media", "kind"] == "fixed"
+    # взносы с премий начисляются при выплате премии — переменные, как в planning.opex_structure
+    assert s.loc["payroll_tax_variable", "kind"] == "variable" and s.loc["payroll_tax_fixed", "kind"] == "fixed"
+    assert "payroll_tax" not in s.index
     revenue = tables["mrr"].loc[acquisition.in_period(tables["mrr"]["month"], "2025-01-01", "2025-12-31"), "mrr_rub"].sum()
     sm = tables["sm_costs"]
     bonus = sm.loc[acquisition.in_period(sm["month"], "2025-01-01", "2025-12-31") & (sm["cost_type"] == "bonus"), "amount_rub"].sum()

@@ -183,3 +183,12 @@ def test_no_double_full_stop_after_substitution():
 def test_double_full_stop_is_caught():
     assert DOUBLE_STOP.search("с 6,0 до 6,5\u00a0мес..") and DOUBLE_STOP.search("за 148\u00a0дн..")
     assert not DOUBLE_STOP.search("за 6,5\u00a0мес., а не…") and not DOUBLE_STOP.search("и т. д. мес…")
+
+
+def test_quarter_format():
+    import pandas as pd
+
+    from salesbook.runtime import fmt
+
+    assert fmt.quarter("2024Q3") == "III\u00a0кв.\u00a02024" and fmt.quarter(pd.Period("2025Q1")) == "I\u00a0кв.\u00a02025"
+    assert fmt.quarter("2024-07") == "—"

@@ -88,6 +88,55 @@ def test_lagged_cac_uses_previous_quarter():
     assert pd.Period("2024Q1") not in lag.index  # затрат IV кв. 2023 нет — квартал не считается
 
 
+def test_lagged_cac_one_month_and_by_year():
+    months = pd.date_range("2024-01-01", "2025-12-01", freq="MS")
+    costs = pd.Series(range(1, 25), index=months, dtype=float)
+    customers = pd.Series([1] * 24, index=months)
+    lag1 = acquisition.lagged_cac(costs, customers, 1)
+    # II кв. 2024 с лагом в месяц: затраты марта, апреля и мая (3 + 4 + 5) на трёх клиентов
+    assert lag1[pd.Period("2024Q2")] == pytest.approx((3 + 4 + 5) / 3)
+    yearly = acquisition.lagged_cac(costs, customers, 1, freq="Y")
+    assert list(yearly.index) == [pd.Period("2025", "Y")]  # в 2024 году нет затрат декабря 2023
+    assert yearly.iloc[0] == pytest.approx(sum(range(12, 24)) / 12)
+    with pytest.raises(MetricError, match="freq"):
+        acquisition.lagged_cac(costs, customers, 1, freq="M")
+
+
+def test_lead_to_customer_days_and_lag_months(toy):
+    _, _, leads, opps = toy
+    days = acquisition.lead_to_customer_days(opps, leads)
+    # A1: лид 5 января → первая победа 10 февраля; A2: 10 января → 20 февраля; A3: 11 января → 25 февраля
+    assert days.to_dict() == {"A1": 36, "A2": 41, "A3": 45}
+    assert acquisition.lag_months_from_days(days.median()) == 1
+    assert acquisition.lag_months_from_days(0) == 0 and acquisition.lag_months_from_days(92) == 3
+    with pytest.raises(MetricError, match="неотрицательным"):
+        acquisition.lag_months_from_days(-5)
+
+
+def test_payroll_tax_split_charges_bonus_contributions_as_paid():
+    on_salary, on_bonus = acquisition.payroll_tax_split(800_000, 200_000, 50_000, 0.076)
+    assert on_salary == pytest.approx(40_000) and on_bonus == pytest.approx(10_000)  # средняя ставка 5 %
+    assert acquisition.payroll_tax_split(0, 0, 0, 0.076) == (0.0, 0.0)
+
+
+def test_channel_incremental_cac_by_hand(toy):
+    spend, costs, leads, opps = toy
+    costs = pd.concat([costs, pd.DataFrame({
+        "month": [ts("2024-02-01")], "department": ["sales"], "cost_type": ["bonus"], "role": ["AE"], "amount_rub": [56_000.0]})],
+        ignore_index=True)
+    t = acquisition.channel_incremental_cac(spend, costs, leads, opps, "2024-01-01", "2024-03-31")
+    # выигранный ACV периода: 300 000 + 5 000 000 + 250 000 + 50 000 = 5 600 000 ₽; премии — 1 % ACV;
+    # взносы 60 000 ₽ на оклады и премии 256 000 ₽ — с премии 56 000 ₽ приходится 60 000 × 56 / 256 = 13 125 ₽
+    per_acv = (56_000 + 60_000 * 56_000 / 256_000) / 5_600_000
+    assert t.loc["ppc", "variable_rub"] == pytest.approx(300_000 * per_acv)  # первая сделка A1, без допродажи
+    assert t.loc["ppc", "incremental_cac"] == pytest.approx(150_000 + 300_000 * per_acv)
+    assert t.loc["events", "incremental_cac"] == pytest.approx(300_000 + 5_000_000 * per_acv)
+    assert t.loc["events", "incremental_cost_per_acv_rub"] == pytest.approx((300_000 + 5_000_000 * per_acv) / 5_000_000)
+    assert "organic" not in t.index
+    # оклад AE (200 000 ₽) и инструменты не входят: они остаются, если канал отключить
+    assert t["spend_rub"].sum() + t["variable_rub"].sum() < 450_000 + 56_000 + 60_000
+
+
 def test_errors_are_russian():
     with pytest.raises(MetricError, match="ноль"):
         acquisition.cac(100, 0)

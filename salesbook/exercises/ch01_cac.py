@@ -169,27 +169,29 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _paid_parts() -> tuple[float, float, float]:
-    f = funnel(*course.YEAR_2024)
+def _paid_parts(year=course.YEAR_2025) -> tuple[float, float, float]:
+    f = funnel(*year)
     paid = f[f.index != "organic"]
     return float(paid["spend_rub"].sum()), float(paid["customers"].sum()), float(f["customers"].sum())
 
 
 q4 = Exercise(
     id="ch01.cac.q4",
-    title="Платный CAC за 2024 год",
-    var="paid_cac_2024",
+    title="Платный CAC за 2025 год",
+    var="paid_cac_2025",
     expected=lambda: _paid_parts()[0] / _paid_parts()[1],
     compare=Number(rel_tol=0.005),
     hints=[
-        "Возьмите строки таблицы table_2024 кроме organic.",
+        "Возьмите строки таблицы table_2025 кроме organic.",
         "Платный CAC = сумма spend_rub платных каналов / сумма customers платных каналов.",
     ],
     mistakes=[
         Mistake(name="blended", value=lambda: _paid_parts()[0] / _paid_parts()[2],
                 hint="Это смешанный CAC: в знаменателе и клиенты из органики. Для платного оставьте только клиентов платных каналов."),
-        Mistake(name="full_costs", value=lambda: _full_costs(*course.YEAR_2024) / _paid_parts()[1],
+        Mistake(name="full_costs", value=lambda: _full_costs(*course.YEAR_2025) / _paid_parts()[1],
                 hint="В числителе полные затраты. Здесь платный CAC по прямым затратам: только рекламные бюджеты каналов."),
+        Mistake(name="year_2024", value=lambda: _paid_parts(course.YEAR_2024)[0] / _paid_parts(course.YEAR_2024)[1],
+                hint="Это платный CAC 2024 года из текста раздела. Нужен 2025 год: channel_funnel(..., *course.YEAR_2025)."),
     ],
 )
 
@@ -197,24 +199,43 @@ q4 = Exercise(
 # 5. Ловушка лага
 # ---------------------------------------------------------------------------
 
+def lag_months() -> int:
+    """Лаг раздела: медиана дней от лида до первой выигранной сделки в целых месяцах."""
+    days = acquisition.lead_to_customer_days(table("opportunities"), table("leads"))
+    return acquisition.lag_months_from_days(days.median())
+
+
+def _shifted_costs(months: int, media_only: bool = False) -> float:
+    """Затраты II квартала 2025 года, сдвинутые на ``months`` месяцев назад (отрицательный сдвиг — вперёд)."""
+    lo = pd.Timestamp(Q2_2025[0]) - pd.DateOffset(months=months)
+    hi = lo + pd.DateOffset(months=2) + pd.offsets.MonthEnd(0)
+    if media_only:
+        return _spend(lo, hi)
+    return float(acquisition.acquisition_costs(table("marketing_spend"), table("sm_costs"), lo, hi).sum())
+
+
 q5 = Exercise(
     id="ch01.cac.q5",
-    title="CAC с лагом в квартал",
+    title="CAC с лагом от лида до сделки",
     var="lagged_cac_2025q2",
-    expected=lambda: _full_costs(*Q1_2025) / _new(*Q2_2025),
+    expected=lambda: _shifted_costs(lag_months()) / _new(*Q2_2025),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Числитель — acquisition.acquisition_costs(spend, costs, *course.quarter('2025Q1')).sum().",
+        "Числитель — acquisition.acquisition_costs(spend, costs, '2025-03-01', '2025-05-31').sum(): затраты сдвинуты на месяц назад.",
         "Знаменатель — новые клиенты II квартала 2025 года: acquisition.new_customers(opps, *course.quarter('2025Q2')).",
     ],
     mistakes=[
         Mistake(name="no_lag", value=lambda: _full_costs(*Q2_2025) / _new(*Q2_2025),
-                hint="Это CAC без лага: затраты и клиенты одного квартала. Затраты нужно взять из I квартала 2025 года."),
-        Mistake(name="reversed", value=lambda: _full_costs(*Q2_2025) / _new(*Q1_2025),
-                hint="Сдвиг в обратную сторону: затраты предшествуют клиентам, а не наоборот. Затраты — I квартал 2025, клиенты — II квартал 2025."),
-        Mistake(name="media_only", value=lambda: _spend(*Q1_2025) / _new(*Q2_2025),
+                hint="Это CAC без лага: затраты и клиенты одного квартала. Затраты нужно взять за март — май 2025 года."),
+        Mistake(name="quarter_lag", value=lambda: _full_costs(*Q1_2025) / _new(*Q2_2025),
+                hint="Это лаг в квартал, как у Bessemer. У «Сферы Софт» от лида до сделки проходит около месяца — сдвиньте затраты на один месяц: март — май 2025 года."),
+        Mistake(name="reversed", value=lambda: _shifted_costs(-lag_months()) / _new(*Q2_2025),
+                hint="Сдвиг в обратную сторону: затраты предшествуют клиентам, а не наоборот. Затраты — март — май, клиенты — апрель — июнь 2025 года."),
+        Mistake(name="media_only", value=lambda: _shifted_costs(lag_months(), media_only=True) / _new(*Q2_2025),
                 hint="Лаг правильный, но в числителе только реклама. Нужен полный CAC: acquisition.acquisition_costs(...).sum()."),
     ],
+    correct_message="Верно. С лагом CAC здесь выше, хотя затраты растут: в II квартал попал мартовский пик конференций вместо июня. "
+                    "Лаг в месяц меняет квартальный CAC в обе стороны — сравнивайте кварталы с теми же кварталами прошлого года.",
 )
 
 # ---------------------------------------------------------------------------
@@ -251,8 +272,9 @@ q6 = Exercise(
         Mistake(name="by_sql", matches=lambda a: a == _cheapest("cost_per_sql") != _cheapest("cac"),
                 hint="Вы выбрали по стоимости SQL. После SQL воронка ещё сужается по-разному в разных каналах — решайте по CAC."),
     ],
-    correct_message="Верно: у этого канала самый дешёвый новый клиент по рекламе. Прежде чем добавлять бюджет, проверьте LTV клиентов канала "
-                    "(раздел 1.1.2): дешёвый клиент может оказаться и самым маленьким.",
+    correct_message="Верно: у этого канала самый дешёвый новый клиент по рекламе. Но это средний CAC канала: следующий рубль бюджета "
+                    "обычно приводит клиентов дороже среднего. Добавляйте бюджет шагами и считайте предельный CAC — дополнительные затраты / "
+                    "дополнительные клиенты (раздел 1.1.4). И проверьте LTV клиентов канала (раздел 1.1.2): дешёвый клиент может оказаться и самым маленьким.",
 )
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from salesbook.exercises import table
+
 # Воронка каналов — та же функция, что в разделе 1.1.1.
 from salesbook.exercises.ch01_cac import funnel
 
@@ -17,7 +19,7 @@ from salesbook.exercises.ch01_cac import funnel
 from salesbook.exercises.ch01_payback import CHURN_2024_HINT, churn_2024, company, company_2025, segments
 from salesbook.runtime.checks import Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.toolkit import course, finance, unit_economics
+from salesbook.toolkit import acquisition, course, finance, unit_economics
 
 SECTION = "ch01.ltv_cac"
 TITLE = "1.1.4. Соотношение LTV/CAC"
@@ -131,17 +133,25 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _worst_channel() -> tuple[str, float, float]:
+def marginal_2025():
+    """Предельный CAC платных каналов за 2025 год (acquisition.channel_incremental_cac на данных курса)."""
+    return acquisition.channel_incremental_cac(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities")),
+                                               *course.YEAR_2025)
+
+
+def _worst_channel() -> tuple[str, float, float, float]:
     paid = funnel(*course.YEAR_2025)
     paid = paid[paid["spend_rub"] > 0]
     worst = str(paid["cac"].idxmax())
-    return worst, float(paid.loc[worst, "spend_rub"]), float(paid.loc[worst, "customers"])
+    row = marginal_2025().loc[worst]
+    return worst, float(row["spend_rub"]), float(row["variable_rub"]), float(row["customers"])
 
 
-def _ratio_without_channel(drop_spend=True, drop_customers=True) -> float:
+def _ratio_without_channel(drop_spend=True, drop_variable=True, drop_customers=True) -> float:
     c = company_2025()
-    _, spend, customers = _worst_channel()
-    cac = (c["costs"] - (spend if drop_spend else 0.0)) / (c["customers"] - (customers if drop_customers else 0.0))
+    _, spend, variable, customers = _worst_channel()
+    saved = (spend if drop_spend else 0.0) + (variable if drop_variable else 0.0)
+    cac = (c["costs"] - saved) / (c["customers"] - (customers if drop_customers else 0.0))
     return _company_ltv(c=c) / cac
 
 
@@ -153,21 +163,25 @@ q4 = Exercise(
     compare=Number(rel_tol=0.002),
     hints=[
         "Канал с самым дорогим клиентом — строка с максимальным cac в acquisition.channel_funnel за 2025 год (без органики). "
-        "Из полных затрат 2025 года вычтите его рекламный бюджет, из новых клиентов — его клиентов.",
-        "Новый CAC = (полные затраты − бюджет канала) / (новые клиенты − клиенты канала). LTV компании (ARPA и маржа 2025 года, "
-        "отток за 2024–2025 годы) не меняется — ответ LTV / новый CAC.",
+        "Что уходит вместе с ним — в строке этого канала таблицы marginal_q4: spend_rub (реклама) и variable_rub (премии и взносы с них).",
+        "Новый CAC = (полные затраты − spend_rub − variable_rub канала) / (новые клиенты − customers канала). LTV компании (ARPA и маржа "
+        "2025 года, отток за 2024–2025 годы) не меняется — ответ LTV / новый CAC.",
     ],
     mistakes=[
+        Mistake(name="media_only", value=lambda: _ratio_without_channel(drop_variable=False),
+                hint="Вы убрали только рекламу канала. Вместе с его сделками уходят и премии за них со взносами — вычтите ещё variable_rub."),
         Mistake(name="spend_only", value=lambda: _ratio_without_channel(drop_customers=False),
-                hint="Вы убрали бюджет канала, но оставили его клиентов. Без канала не будет и клиентов, которых он приводил."),
-        Mistake(name="customers_only", value=lambda: _ratio_without_channel(drop_spend=False),
-                hint="Вы убрали клиентов канала, но не его бюджет. Вычтите из затрат и рекламный бюджет канала."),
+                hint="Вы убрали затраты канала, но оставили его клиентов. Без канала не будет и клиентов, которых он приводил."),
+        Mistake(name="customers_only", value=lambda: _ratio_without_channel(drop_spend=False, drop_variable=False),
+                hint="Вы убрали клиентов канала, но не его затраты. Вычтите рекламу канала и премии за его сделки."),
         Mistake(name="unchanged", value=lambda: _company_ltv(c=company_2025()) / company_2025()["cac"],
-                hint="Это LTV/CAC до сокращения канала. Пересчитайте CAC без бюджета и без клиентов канала."),
+                hint="Это LTV/CAC до сокращения канала — или вы вычли вместе с каналом его долю всех затрат по среднему CAC, и CAC "
+                     "не изменился. Оклады, офис и CRM при отключении канала остаются: вычитайте только spend_rub и variable_rub канала "
+                     "и его клиентов."),
     ],
-    correct_message="Отношение выросло, потому что рекламный CAC этого канала в разы выше полного CAC компании. Люди, которые обрабатывали "
-                    "его лиды, остались в штате: канал с рекламным CAC ниже полного при отключении полный CAC поднял бы. И проверьте допущение "
-                    "о неизменном LTV: если канал приводил более крупных клиентов, вместе с ними уходит и часть LTV.",
+    correct_message="Отношение выросло, потому что предельный CAC этого канала в разы выше полного CAC компании. Люди, которые обрабатывали "
+                    "его лиды, остались в штате. Но проверьте допущение о неизменном LTV: сравните incremental_cost_per_acv_rub канала "
+                    "с затратами компании на рубль нового ACV — канал с крупными клиентами уносит с собой и часть LTV.",
 )
 
 # ---------------------------------------------------------------------------

@@ -184,22 +184,53 @@ def blended_and_paid_cac(funnel: pd.DataFrame, paid_channels: Iterable[str] = PA
     }
 
 
-def lagged_cac(monthly_costs: pd.Series, monthly_customers: pd.Series, lag_months: int) -> pd.Series:
-    """CAC по кварталам, где затраты взяты со сдвигом на ``lag_months`` месяцев назад.
+def lead_to_customer_days(opportunities: pd.DataFrame, leads: pd.DataFrame) -> pd.Series:
+    """Дни от создания лида до первой выигранной сделки — по каждому новому клиенту.
 
-    Клиенты квартала Q делятся на затраты месяцев, сдвинутых на лаг: при лаге 3
-    это ровно предыдущий квартал (как в CAC ratio у Bessemer, Botteri 2009).
+    Это время, на которое затраты на привлечение опережают клиента: деньги тратятся,
+    когда приходит лид, а клиентом компания становится в день первой выигранной сделки
+    (``new_customer_deals``). Индекс — ``account_id``.
+    """
+    require_columns(leads, ["lead_id", "created_date"], "leads")
+    require_columns(opportunities, ["lead_id"], "opportunities")
+    deals = new_customer_deals(opportunities).merge(
+        leads[["lead_id", "created_date"]].rename(columns={"created_date": "lead_date"}), on="lead_id", how="left", validate="m:1")
+    if deals["lead_date"].isna().any():
+        raise MetricError("У части первых сделок нет лида в leads — проверьте, что таблицы из одного набора данных.")
+    days = (deals["close_date"] - deals["lead_date"]).dt.days
+    if (days < 0).any():
+        raise MetricError("У части клиентов сделка закрыта раньше, чем создан лид, — проверьте данные.")
+    return pd.Series(days.to_numpy(), index=deals["account_id"], name="lead_to_customer_days")
+
+
+def lag_months_from_days(days: float) -> int:
+    """Лаг в целых месяцах для ``lagged_cac``: дни / средняя длина месяца (365,25 / 12), округлённые."""
+    if days is None or not np.isfinite(days) or days < 0:
+        raise MetricError("Лаг в днях должен быть неотрицательным числом.")
+    return int(round(float(days) / (365.25 / 12)))
+
+
+def lagged_cac(monthly_costs: pd.Series, monthly_customers: pd.Series, lag_months: int, freq: str = "Q") -> pd.Series:
+    """CAC по кварталам (``freq="Q"``) или годам (``freq="Y"``), где затраты сдвинуты на ``lag_months`` месяцев назад.
+
+    Клиенты периода делятся на затраты месяцев, сдвинутых на лаг: при лаге 3 и
+    кварталах это ровно предыдущий квартал (как в CAC ratio у Bessemer, Botteri 2009),
+    при лаге 1 — последний месяц прошлого квартала и два первых месяца своего.
+    Периоды, за которые сдвинутых затрат нет за все месяцы, не выводятся.
     """
     if lag_months < 0:
         raise MetricError("Лаг не может быть отрицательным.")
+    if freq not in ("Q", "Y"):
+        raise MetricError("freq: 'Q' (кварталы) или 'Y' (годы).")
+    months_in_period = 3 if freq == "Q" else 12
     costs = monthly_costs.sort_index()
     shifted = costs.copy()
     shifted.index = shifted.index + pd.DateOffset(months=lag_months)
-    q_costs = shifted.groupby(shifted.index.to_period("Q")).sum()
-    q_customers = monthly_customers.groupby(monthly_customers.index.to_period("Q")).sum()
-    # кварталы, за которые есть все три месяца сдвинутых затрат
-    counts = shifted.groupby(shifted.index.to_period("Q")).size()
-    full = counts[counts == 3].index
+    q_costs = shifted.groupby(shifted.index.to_period(freq)).sum()
+    q_customers = monthly_customers.groupby(monthly_customers.index.to_period(freq)).sum()
+    # периоды, за которые есть все месяцы сдвинутых затрат
+    counts = shifted.groupby(shifted.index.to_period(freq)).size()
+    full = counts[counts == months_in_period].index
     joined = pd.DataFrame({"costs": q_costs, "customers": q_customers}).loc[lambda d: d.index.isin(full)].dropna()
     joined = joined[joined["customers"] > 0]
     return (joined["costs"] / joined["customers"]).rename("cac")
@@ -286,3 +317,75 @@ def cac_by_segment(
     table["cost_per_acv_rub"] = table["costs"] / table["new_acv"]
     table.index.name = "segment"
     return table
+
+
+# ---------------------------------------------------------------------------
+# Предельный (инкрементальный) CAC
+# ---------------------------------------------------------------------------
+
+
+def payroll_tax_split(salary: float, bonus: float, payroll_tax: float, fallback_rate: float) -> tuple[float, float]:
+    """Страховые взносы за период: (с окладов, с премий).
+
+    Взносы начисляются на премию в месяце её выплаты, поэтому взносы с премий —
+    переменные затраты (растут вместе с продажами), а взносы с окладов — постоянные.
+    У взносов есть предельная база, поэтому ставка — средняя за период из данных:
+    ``payroll_tax / (salary + bonus)``; ``fallback_rate`` — если окладов и премий нет.
+    Единственное место курса, где взносы делятся на постоянную и переменную часть.
+    """
+    pay = float(salary) + float(bonus)
+    rate = float(payroll_tax) / pay if pay > 0 else float(fallback_rate)
+    return rate * float(salary), rate * float(bonus)
+
+
+def channel_incremental_cac(
+    marketing_spend: pd.DataFrame,
+    sm_costs: pd.DataFrame,
+    leads: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    start,
+    end,
+    business_line: str = "b2b",
+) -> pd.DataFrame:
+    """Предельный (инкрементальный) CAC каналов B2B за период.
+
+    Предельный CAC канала = затраты, которые уходят вместе с каналом / клиенты, которые
+    уходят вместе с ним. Затраты — рекламный бюджет канала за период плюс премии
+    продавцов за новых клиентов канала и взносы с этих премий: премии — доля выигранного
+    за период ACV (все премии отделов продаж и маркетинга за период / весь выигранный ACV
+    за период) × ACV первых сделок клиентов канала; взносы — по средней ставке периода
+    (``payroll_tax_split``). Оклады, взносы с окладов, инструменты, накладные и агентство
+    не входят: люди и инфраструктура остаются, если канал отключить. Клиенты — новые
+    клиенты периода по каналу первого лида — верхняя граница того, что канал добавляет:
+    часть из них пришла бы и без канала, поэтому предельный CAC здесь — нижняя граница.
+    Органика в таблицу не входит.
+
+    Столбцы: ``spend_rub``, ``variable_rub`` (премии и взносы с них), ``customers``,
+    ``new_acv`` (ACV первых сделок этих клиентов), ``media_cac`` (только реклама),
+    ``incremental_cac`` и ``incremental_cost_per_acv_rub`` (уходящие затраты на рубль ACV).
+    """
+    require_columns(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
+    deals = new_customer_deals(opportunities, leads)
+    deals = deals[in_period(deals["close_date"], start, end)]
+    won = opportunities[(opportunities["outcome"] == "won") & in_period(opportunities["close_date"], start, end)]
+    if won.empty:
+        raise MetricError("В периоде нет выигранных сделок: премии не к чему привязать.")
+    by_type = acquisition_costs(marketing_spend, sm_costs, start, end, business_line)
+    salary, bonus, tax = (float(by_type.get(k, 0.0)) for k in ("salary", "bonus", "payroll_tax"))
+    _, tax_on_bonus = payroll_tax_split(salary, bonus, tax, 0.0)
+    variable_per_acv_rub = (bonus + tax_on_bonus) / float(won["amount_rub"].sum())
+    funnel = channel_funnel(marketing_spend, leads, opportunities, start, end, business_line)
+    paid = funnel[funnel["spend_rub"] > 0]
+    acv = deals.groupby("channel")["amount_rub"].sum().reindex(paid.index).fillna(0.0)
+    table = pd.DataFrame({
+        "spend_rub": paid["spend_rub"],
+        "variable_rub": acv * variable_per_acv_rub,
+        "customers": paid["customers"],
+        "new_acv": acv,
+    })
+    customers = table["customers"].where(table["customers"] > 0)
+    table["media_cac"] = table["spend_rub"] / customers
+    table["incremental_cac"] = (table["spend_rub"] + table["variable_rub"]) / customers
+    table["incremental_cost_per_acv_rub"] = (table["spend_rub"] + table["variable_rub"]) / table["new_acv"].where(table["new_acv"] > 0)
+    table.index.name = "channel"
+    return table.sort_values("incremental_cac", ascending=False)

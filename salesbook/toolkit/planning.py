@@ -24,7 +24,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit.acquisition import in_period, new_customer_deals, period
+from salesbook.toolkit.acquisition import in_period, new_customer_deals, payroll_tax_split, period
 from salesbook.toolkit.course import PAYROLL_TAX_RATE, SEGMENTS
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
@@ -165,10 +165,10 @@ def opex_structure(sm_costs: pd.DataFrame, marketing_spend: pd.DataFrame, start,
                    departments=("sales", "marketing"), payroll_tax_rate: float = PAYROLL_TAX_RATE) -> pd.DataFrame:
     """OPEX продаж и маркетинга за период по статьям с поведением: постоянные, переменные, управляемые.
 
-    Взносы делятся на постоянную часть (взносы с окладов) и переменную (взносы с премий)
-    пропорционально окладам и премиям: у взносов есть предельная база, поэтому средняя
-    ставка за период берётся из данных; ``payroll_tax_rate`` — только если окладов и
-    премий нет. Медиа B2B — «управляемые» (discretionary): их объём решает
+    Взносы делятся на постоянную часть (взносы с окладов) и переменную (взносы с премий:
+    их начисляют, когда премию выплачивают) функцией ``acquisition.payroll_tax_split``:
+    у взносов есть предельная база, поэтому средняя ставка за период берётся из данных;
+    ``payroll_tax_rate`` — только если окладов и премий нет. Медиа B2B — «управляемые» (discretionary): их объём решает
     компания, они не растут сами вслед за продажами. Столбцы ``amount_rub``, ``behaviour``.
     """
     require_columns(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
@@ -177,12 +177,11 @@ def opex_structure(sm_costs: pd.DataFrame, marketing_spend: pd.DataFrame, start,
     rows = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["department"].isin(list(departments))]
     by_type = rows.groupby("cost_type")["amount_rub"].sum()
     salary, bonus = float(by_type.get("salary", 0.0)), float(by_type.get("bonus", 0.0))
-    tax = float(by_type.get("payroll_tax", 0.0))
-    effective = tax / (salary + bonus) if salary + bonus > 0 else rate
+    tax_fixed, tax_variable = payroll_tax_split(salary, bonus, float(by_type.get("payroll_tax", 0.0)), rate)
     items = {
         "salary": salary,
-        "payroll_tax_fixed": effective * salary,
-        "payroll_tax_variable": effective * bonus,
+        "payroll_tax_fixed": tax_fixed,
+        "payroll_tax_variable": tax_variable,
         "bonus": bonus,
         "tools": float(by_type.get("tools", 0.0)),
         "overhead": float(by_type.get("overhead", 0.0)),

@@ -240,16 +240,17 @@ def commercial_cost_structure(tables: dict, start, end, fit_start=DATA_START, fi
     """Постоянные и переменные затраты коммерческой части B2B в среднем за месяц периода.
 
     Постоянные (не зависят от числа клиентов в месяце): рекламный бюджет, оклады,
-    страховые взносы, инструменты, офис и агентства отделов продаж, маркетинга
+    страховые взносы с окладов, инструменты, офис и агентства отделов продаж, маркетинга
     и customer success, а также постоянная часть себестоимости. Переменные
-    (растут вместе с выручкой): переменная часть себестоимости и премии.
+    (растут вместе с выручкой): переменная часть себестоимости, премии и взносы с премий
+    (их начисляют при выплате премии; деление — ``acquisition.payroll_tax_split``).
     Себестоимость делится на части регрессией помесячных затрат на выручку за
     ``fit_start``–``fit_end`` (``finance.split_fixed_variable``).
 
     Столбцы: ``kind`` (fixed / variable), ``monthly_rub`` — в среднем за месяц,
     ``share_of_revenue`` — доля выручки (для переменных — их ставка).
-    Упрощения: премии привязаны к новым продажам, а не ко всей выручке, но
-    считаются долей выручки; взносы с премий отнесены к постоянным.
+    Упрощение: премии привязаны к новым продажам, а не ко всей выручке, но
+    считаются долей выручки.
     """
     need = ["marketing_spend", "sm_costs", "mrr", "cogs"]
     missing = [n for n in need if n not in tables]
@@ -269,8 +270,14 @@ def commercial_cost_structure(tables: dict, start, end, fit_start=DATA_START, fi
     media = float(spend.loc[acquisition.in_period(spend["month"], start, end) & (spend["business_line"] == "b2b"), "spend_rub"].sum()) / n_months
     by_type = sm[acquisition.in_period(sm["month"], start, end)].groupby("cost_type")["amount_rub"].sum() / n_months
     rows = {"media": ("fixed", media)}
+    tax_fixed, tax_variable = acquisition.payroll_tax_split(
+        by_type.get("salary", 0.0), by_type.get("bonus", 0.0), by_type.get("payroll_tax", 0.0), 0.0)
     for cost_type, amount in by_type.items():
-        rows[cost_type] = ("variable" if cost_type == "bonus" else "fixed", float(amount))
+        if cost_type == "payroll_tax":
+            rows["payroll_tax_fixed"] = ("fixed", tax_fixed)
+            rows["payroll_tax_variable"] = ("variable", tax_variable)
+        else:
+            rows[cost_type] = ("variable" if cost_type == "bonus" else "fixed", float(amount))
     rows["cogs_fixed"] = ("fixed", fixed_cogs)
     rows["cogs_variable"] = ("variable", variable_rate * monthly_revenue)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=["kind", "monthly_rub"])
