@@ -113,7 +113,7 @@ def test_bant_verdict_hand_cases():
 def test_bant_verdict_accepts_zero_one_and_checks_input():
     ones = pd.DataFrame({"budget": [1, 0], "authority": [1, 1], "need": [1, 1], "timeline": [1, 1]})
     assert spin_bant.bant_verdict(ones).tolist() == ["sql", "budget"]
-    with pytest.raises(MetricError, match="Нет столбцов"):
+    with pytest.raises(MetricError, match="[Нн]ет столбцов"):
         spin_bant.bant_verdict(ones.drop(columns="need"))
     with pytest.raises(MetricError, match="True/False"):
         spin_bant.bant_verdict(ones.assign(need=["да", "нет"]))
