@@ -77,22 +77,39 @@ def test_q6_decision_and_each_wrong_choice_gets_its_hint():
 
 
 def test_decisions_of_all_experiments_match_the_data_story():
-    """Сюжет раздела: EXP01 — внедрять; EXP02 и EXP03 — мало данных; у EXP02 верхняя граница
-    лишь немного выше порога; у EXP03 B «склоняется» к худшему."""
-    assert ex.decision("EXP01") == "launch"
+    """Сюжет раздела: ни один тест не доказывает пользу. EXP01 значим, но порог внутри интервала;
+    EXP02 и EXP03 захватывают и ноль, и порог; у EXP03 B «склоняется» к худшему."""
+    t = ex.threshold_per_1000()
+    low, high = ex._ci("EXP01", "meeting_booked")
+    assert 0 < low * 1000 < t < high * 1000, "EXP01: значимо, но нижняя граница ниже порога"
+    assert ex.decision("EXP01") == "more_data"
+    # прежнее прочтение («выше нуля и дотягивается до порога» → внедрять) теперь даёт «мало данных»
+    assert experiments.decide(low * 1000, high * 1000, t) == "more_data"
+    assert ex.q7.expected_value() == "more_data"
+    launch = ex.q7.check("launch")
+    assert launch.status == "incorrect" and "порог" in launch.message and "значим" in launch.message
     assert ex.decision("EXP02") == "more_data"
     assert ex.decision("EXP03") == "more_data"
-    low, high = ex._ci("EXP02", "meeting_booked")
-    assert low < 0 and ex.threshold_per_1000() < high * 1000 < 1.25 * ex.threshold_per_1000()
+    low2, high2 = ex._ci("EXP02", "meeting_booked")
+    assert low2 < 0 and t < high2 * 1000 < 1.5 * t, "EXP02: верхняя граница выше порога, но ненамного"
     s = _summary("EXP03", "meeting_booked")
     p_better = experiments.prob_b_beats_a(s.loc["B", "successes"], s.loc["B", "sent"],
                                           s.loc["A", "successes"], s.loc["A", "sent"])
     assert 0.1 < p_better < 0.5  # склоняется к A, но шанс B немал
+    for experiment in ("EXP01", "EXP02", "EXP03", "EXP04"):  # «все MDE выше порога пользы»
+        e = _summary(experiment, "meeting_booked")
+        assert experiments.detectable_p2(e.loc["A", "sent"], e.loc["A", "rate"]) - e.loc["A", "rate"] > t / 1000
 
 
-def test_threshold_is_consistent_with_pipeline_assumption():
+def test_threshold_uses_the_meeting_value_of_section_3_3():
+    from salesbook.toolkit import course, sales_scripts, unit_economics
+    gm = unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025)
+    value = sales_scripts.meeting_value(table("activities"), table("leads"), table("opportunities"), gm, channel="outbound")
+    assert ex.meeting_value() == pytest.approx(value)
     per_month = ex.threshold_per_1000() * ex.leads_per_month() / 1000 * ex.meeting_value()
-    assert per_month == pytest.approx(ex.WORTHWHILE_PIPELINE_RUB)
+    assert per_month == pytest.approx(ex.WORTHWHILE_GROSS_PROFIT_RUB)
+    pipeline_per_sql = experiments.value_per_meeting(table("leads"), table("opportunities"), *course.YEAR_2025)
+    assert pipeline_per_sql > 3 * value, "пайплайн на SQL завышает ценность встречи в разы"
 
 
 def test_quiz_feedback_on_every_option():

@@ -10,13 +10,28 @@ from salesbook.toolkit import course, kpi
 
 
 def test_bad_kpi_is_calls_and_other_options_are_explained():
-    assert ex.q6.expected_value() == "calls", "на данных курса звонки должны быть слабее всех связаны с деньгами"
+    g = ex.gameability()
+    # «большинство звонков по лидам — недозвоны длительностью 0 секунд»
+    assert (g["no_answer_share"] > 0.6).all() and (g["no_answer_max_sec"] == 0).all()
+    # «звонков на одну встречу — единицы у SDR и десятки у BDR»
+    assert 2 < g.loc["SDR", "calls_per_meeting"] < 10 and 10 <= g.loc["BDR", "calls_per_meeting"] < 100
+    assert ex.q6.expected_value() == "calls"
     assert ex.q6.check("Calls").passed
     meetings = ex.q6.check("meetings_held")
-    assert meetings.status == "incorrect" and "встреч" in meetings.message.lower()
+    assert meetings.status == "incorrect" and "клиента" in meetings.message.lower()
     pipeline = ex.q6.check("pipeline_rub")
     assert pipeline.status == "incorrect" and "пайплайн" in pipeline.message.lower()
     assert ex.q6.check("revenue").status == "invalid"
+
+
+def test_coverage_counts_aes_known_on_the_cut_date_only():
+    c = ex._coverage()["coverage"]
+    assert ex.q3.check(c).passed
+    later = ex.q3.check(ex._coverage_with_later_hires())
+    assert later.status == "incorrect" and "после 30.09" in later.message
+    leavers = ex.q3.check(ex._coverage_without_leavers())
+    assert leavers.status == "incorrect" and "ушедших" in leavers.message
+    assert abs(ex._coverage_with_later_hires() / c - 1) > 0.01, "прочтения различимы при допуске упражнения"
 
 
 def _right(actual, target, baseline):
@@ -58,7 +73,7 @@ def test_okr_decision_is_red_and_only_bookings_moved():
     assert t.loc["cycle_days", "actual"] > t.loc["cycle_days", "baseline"] and t.loc["win_rate", "actual"] < t.loc["win_rate", "baseline"]
     score = ex.q8.expected_value()
     assert 0 < score < 0.3 and kpi.okr_zone(score) == "red"
-    assert "красн" in ex.q8.correct_message
+    assert "красн" in ex.q8.correct_message and "выполнения плана" in ex.q8.correct_message
     for name in ("not_clipped", "share_of_target", "down_as_up"):
         assert abs(ex.q8.mistake_value(name) - score) > 0.05, name
 

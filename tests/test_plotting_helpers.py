@@ -52,3 +52,34 @@ def test_label_points_moves_overlapping_labels_up():
     assert (0.9, 3.0) in placed                            # далёкая осталась на месте
     assert len(ax.texts) == 3
     plt.close(fig)
+
+
+def test_decision_forest_colors_rows_by_decision_and_draws_threshold():
+    frame = pd.DataFrame({"diff": [11.7, 2.2], "low": [0.8, -6.7], "high": [23.1, 11.5],
+                          "decision": ["more_data", "no_launch"]}, index=["EXP01", "EXP02"])
+    fig, ax = plt.subplots()
+    plotting.decision_forest(ax, frame, 8.4)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "порог пользы: 8,4" and "мало данных" in labels and "не внедрять" in labels
+    assert "внедрять" not in labels  # в легенде только встретившиеся решения
+    assert {t.get_text() for t in ax.get_yticklabels()} == {"EXP01", "EXP02"}
+    plt.close(fig)
+
+
+def test_dashboard_panels_draw_every_series_with_russian_labels():
+    fig, axes = plt.subplots(1, 3)
+    plotting.lines_by_column(axes[0], pd.DataFrame({"smb": [0.3, 0.2], "mid_market": [0.4, 0.5]}, index=["2025Q1", "2025Q2"]),
+                             "Win rate", pct=True)
+    assert len(axes[0].get_lines()) == 2
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["SMB", "Mid-market"]
+    values = pd.Series([0.8, 1.2, 0.5], index=["R1", "R2", "R3"])
+    plotting.barh_by_group(axes[1], values, ["smb", "smb", "enterprise"], "План", reference=1, pct=True,
+                           order=["smb", "mid_market", "enterprise"])
+    assert len(axes[1].patches) == 3
+    legend = axes[1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["SMB", "Mid-market", "Enterprise"]
+    assert len({tuple(h.get_facecolor()) for h in legend.legend_handles}) == 3, "у каждой группы свой цвет в легенде"
+    plotting.paired_bars(axes[2], pd.DataFrame({"NRR": [1.1, 1.2], "GRR": [0.9, 0.95]}, index=["smb", "mid_market"]),
+                         "Удержание", reference=1, pct=True)
+    assert len(axes[2].patches) == 4 and [t.get_text() for t in axes[2].get_xticklabels()] == ["SMB", "Mid-market"]
+    plt.close(fig)

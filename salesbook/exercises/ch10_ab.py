@@ -13,14 +13,14 @@ from scipy import stats
 from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.toolkit import acquisition, course, experiments
+from salesbook.toolkit import acquisition, course, experiments, sales_scripts, unit_economics
 
 SECTION = "ch10.ab"
 TITLE = "10.2. A/B-тестирование"
 
 #: Порог практической значимости: изменение письма стоит внедрять, если оно
-#: добавляет хотя бы столько pipeline в месяц (допущение руководителя, не данные).
-WORTHWHILE_PIPELINE_RUB = 5_000_000
+#: добавляет хотя бы столько ожидаемой валовой прибыли в месяц (решение руководителя, не данные).
+WORTHWHILE_GROSS_PROFIT_RUB = 1_000_000
 #: Минимальный интересный эффект в упражнении 3: +0,5 процентного пункта.
 MDE_PP = 0.005
 #: «Реалистичный» эффект в упражнении 5: +20 % к доле встреч (относительный).
@@ -50,8 +50,10 @@ def leads_per_month(start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> float
 
 
 def meeting_value() -> float:
-    """Пайплайн на одну квалификационную встречу за 2025 год, ₽."""
-    return experiments.value_per_meeting(table("leads"), table("opportunities"), *course.YEAR_2025)
+    """Ценность встречи из исходящего лида — как в разделе 3.3: ожидаемая валовая прибыль первого года, ₽."""
+    gross_margin = unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025)
+    return sales_scripts.meeting_value(table("activities"), table("leads"), table("opportunities"), gross_margin,
+                                       channel="outbound")
 
 
 def threshold_per_1000() -> float:
@@ -59,7 +61,7 @@ def threshold_per_1000() -> float:
 
     Рассылку получают все новые лиды: писем в месяц ≈ новых лидов в месяц.
     """
-    return WORTHWHILE_PIPELINE_RUB / (meeting_value() * leads_per_month() / 1000)
+    return WORTHWHILE_GROSS_PROFIT_RUB / (meeting_value() * leads_per_month() / 1000)
 
 
 def _h_size(p_base: float, p_target: float, alternative: str = "two-sided", power: float = 0.8) -> float:
@@ -263,19 +265,49 @@ q6 = Exercise(
     compare=Choice(list(experiments.DECISIONS)),
     hints=[
         "Посчитайте 95-процентный интервал Ньюкомба для разности встреч B − A и переведите его во встречи на 1000 писем.",
-        "Сравните интервал с нулём и с порогом threshold: experiments.decide(нижняя, верхняя, threshold) применит правило раздела.",
+        "Сравните интервал с порогом threshold: experiments.decide(нижняя, верхняя, threshold) применит правило раздела.",
     ],
     mistakes=[
         Mistake(name="more_data", matches=lambda a: a == "more_data" != decision(),
                 hint="p-value больше 0,05, но решение принимают по интервалу. Его верхняя граница ниже порога: даже в лучшем случае B не даёт эффекта, ради которого стоит что-то менять. Продлевать тест незачем."),
         Mistake(name="launch", matches=lambda a: a == "launch" != decision(),
-                hint="Интервал захватывает ноль и отрицательные значения: B может давать и меньше встреч, чем A. Внедрять пока нечего."),
+                hint="Интервал захватывает ноль и отрицательные значения: B может давать и меньше встреч, чем A. Внедряют, только когда весь интервал выше порога пользы."),
         Mistake(name="no_launch_when_unclear", matches=lambda a: a == "no_launch" != decision(),
                 hint="Большое p-value — не доказательство, что эффекта нет. Верхняя граница интервала выше порога пользы: "
                      "тест не исключает полезный эффект, данных не хватает, чтобы отвергнуть вариант."),
     ],
-    correct_message="Верно: интервал захватывает и ноль, и порог пользы — закрыть вариант как бесполезный нельзя. "
+    correct_message="Интервал захватывает и ноль, и порог пользы — закрыть вариант как бесполезный нельзя. "
                     "Продлевать тест стоит, только заранее посчитав, сколько писем нужно, — иначе это подглядывание.",
+)
+
+# ---------------------------------------------------------------------------
+# 7. Решение: значимый эффект EXP01 — внедрять ли?
+# ---------------------------------------------------------------------------
+
+
+q7 = Exercise(
+    id="ch10.ab.q7",
+    title="Значимый эффект темы письма EXP01: внедрять ли",
+    var="decision_exp01",
+    expected=lambda: decision("EXP01"),
+    compare=Choice(list(experiments.DECISIONS)),
+    hints=[
+        "Постройте 95-процентный интервал Ньюкомба разности встреч B − A в EXP01 и переведите его во встречи на 1000 писем.",
+        "Внедряют, когда весь интервал выше порога пользы threshold; не внедряют, когда весь интервал ниже порога; "
+        "если порог внутри интервала — данных мало. Где нижняя граница относительно порога?",
+    ],
+    mistakes=[
+        Mistake(name="launch_above_zero", matches=lambda a: a == "launch" != decision("EXP01"),
+                hint="Интервал целиком выше нуля — эффект статистически значим. Но нижняя граница ниже порога пользы: "
+                     "тест не исключает, что новая тема даёт прибавку, ради которой не стоит ничего менять. "
+                     "«Значимо» — не то же самое, что «полезно»."),
+        Mistake(name="no_launch", matches=lambda a: a == "no_launch" != decision("EXP01"),
+                hint="«Не внедрять» — когда даже верхняя граница ниже порога. Здесь верхняя граница с запасом выше порога: "
+                     "полезный эффект вполне возможен."),
+    ],
+    correct_message="Эффект значим, но порог пользы внутри интервала — польза не доказана. Тему письма, которую "
+                    "легко откатить, можно поставить и сейчас, но называть это доказанным выигрышем нельзя; "
+                    "чтобы доказать пользу, нужен новый тест с размером выборки, посчитанным под порог.",
 )
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ SECTION = "ch10.kpi"
 TITLE = "10.1. KPI и OKR"
 
 
-#: KPI-кандидаты для премии SDR в упражнении 6 (коды столбцов таблицы).
+#: KPI-кандидаты для премии SDR в упражнении 6 (коды столбцов таблицы ``kpi.activity_funnel``).
 KPI_CANDIDATES = ("calls", "meetings_held", "pipeline_rub")
 
 #: OKR руководителя продаж на 2025 год: цели (цифры плана, их ставит компания).
@@ -116,6 +116,24 @@ def _coverage() -> pd.Series:
     return kpi.pipeline_coverage(table("opportunities"), table("reps"), course.AS_OF_Q3_2025, *course.YEAR_2025)
 
 
+def _coverage_with_later_hires() -> float:
+    """Ошибка: в план попали AE, нанятые после даты среза (взгляд из будущего)."""
+    c = _coverage()
+    quota = kpi.monthly_quota(table("reps"), *course.YEAR_2025)["quota_rub"].sum()
+    return float(c["open_pipeline_rub"] / (quota - c["won_to_date_rub"]))
+
+
+def _coverage_without_leavers() -> float:
+    """Ошибка: план только AE, работающих на дату среза, а выигрыши ушедших AE остались в «уже выиграно»."""
+    c = _coverage()
+    reps = table("reps")
+    cut = pd.Timestamp(course.AS_OF_Q3_2025)
+    gone = reps.loc[reps["exit_date"] <= cut, "rep_id"]
+    quota = kpi.monthly_quota(reps, *course.YEAR_2025, as_of=cut)
+    remaining = quota.loc[~quota["rep_id"].isin(gone), "quota_rub"].sum() - c["won_to_date_rub"]
+    return float(c["open_pipeline_rub"] / remaining)
+
+
 def _coverage_lookahead() -> float:
     o = table("opportunities")
     now_open = o[o["outcome"].eq("open")]["amount_rub"].sum()
@@ -130,13 +148,17 @@ q3 = Exercise(
     compare=Number(rel_tol=0.005),
     hints=[
         "Пайплайн — сделки, открытые на 30.09.2025: kpi.open_pipeline(opps, course.AS_OF_Q3_2025). Статус outcome сейчас — это статус на конец данных, а не на дату среза.",
-        "Оставшийся план = план 2025 года с учётом выхода на продуктивность (kpi.monthly_quota(..., as_of=course.AS_OF_Q3_2025)) минус ACV, выигранный с января по 30 сентября. Покрытие = пайплайн / оставшийся план.",
+        "Оставшийся план = план 2025 года с учётом выхода на продуктивность всех AE, нанятых не позже 30.09 (kpi.monthly_quota(..., as_of=course.AS_OF_Q3_2025): ушедшим — до даты увольнения, остальным — до конца года), минус ACV, выигранный с января по 30 сентября. Покрытие = пайплайн / оставшийся план.",
     ],
     mistakes=[
         Mistake(name="annual_quota", value=lambda: _coverage()["open_pipeline_rub"] / _coverage()["period_quota_rub"],
                 hint="Пайплайн поделён на весь годовой план. Три квартала уже прошли, и выигранное в них закрывать не нужно: делите на оставшийся план (план − уже выиграно)."),
         Mistake(name="lookahead", value=_coverage_lookahead,
                 hint="Вы взяли сделки с outcome == 'open' — открытые на конец данных (31.12.2025). На 30.09 открыты были другие: фильтруйте по датам создания и закрытия."),
+        Mistake(name="later_hires", value=_coverage_with_later_hires,
+                hint="В план попали AE, нанятые после 30.09.2025: на дату среза о них ещё не знали. Постройте план на дату среза: kpi.monthly_quota(reps, *course.YEAR_2025, as_of=course.AS_OF_Q3_2025)."),
+        Mistake(name="without_leavers", value=_coverage_without_leavers,
+                hint="Вы убрали план AE, ушедших до 30.09, но их выигрыши остались в «уже выиграно с января». Знаменатель тогда не сходится с вычитаемым: план ушедших считается до даты увольнения."),
     ],
 )
 
@@ -223,33 +245,40 @@ q5 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _sdr_table() -> pd.DataFrame:
-    funnel = kpi.activity_funnel(table("activities"), *course.YEAR_2025, table("leads"))
-    money = kpi.sdr_outcomes(table("opportunities"), table("leads"), *course.YEAR_2025)
-    return funnel.join(money, how="left").fillna({"pipeline_rub": 0.0, "won_rub": 0.0})
-
-
-def _alignment() -> pd.Series:
-    return kpi.kpi_alignment(_sdr_table(), "won_rub", KPI_CANDIDATES)
+def gameability() -> pd.DataFrame:
+    """Насколько дёшево сдвинуть число звонков, по ролям за 2025 год: доля недозвонов
+    (``no_answer``, разговор 0 секунд) и звонков на одну проведённую встречу."""
+    acts = table("activities")
+    acts = acts[acts["lead_id"].notna() & acquisition.in_period(acts["date"], *course.YEAR_2025)]
+    role = acts["rep_id"].map(table("reps").set_index("rep_id")["role"])
+    calls = acts["type"].eq("call")
+    held = acts["type"].eq("meeting") & acts["outcome"].eq("held")
+    return pd.DataFrame({
+        "no_answer_share": acts.loc[calls, "outcome"].eq("no_answer").groupby(role[calls]).mean(),
+        "no_answer_max_sec": acts.loc[calls & acts["outcome"].eq("no_answer"), "duration_sec"].groupby(role[calls]).max(),
+        "calls_per_meeting": calls.groupby(role).sum() / held.groupby(role).sum(),
+    })
 
 
 q6 = Exercise(
     id="ch10.kpi.q6",
-    title="KPI, который поощряет не то поведение",
+    title="KPI, который легко накрутить",
     var="bad_kpi",
-    expected=lambda: str(_alignment().idxmin()),
+    expected=lambda: "calls",
     compare=Choice(list(KPI_CANDIDATES)),
     hints=[
-        "Посчитайте kpi.kpi_alignment(sdr, 'won_rub', ['calls', 'meetings_held', 'pipeline_rub']): ранговую корреляцию каждого KPI с выигранным ACV из лидов сотрудника.",
-        "KPI, который слабее всех связан с деньгами, можно «накрутить», не принося денег. Ответ — код столбца строкой.",
+        "Звонки — activities с type == 'call'; доля недозвонов — .eq('no_answer').mean() по ролям, роль — reps.set_index('rep_id')['role'].",
+        "Накрутить KPI — сдвинуть его, не сдвинув результат. Что дешевле добавить: звонок (набор номера, даже без ответа), встречу (нужен клиент, который пришёл) или пайплайн (нужна сделка, принятая AE)? Ответ — код столбца строкой.",
     ],
     mistakes=[
-        Mistake(name="meetings", matches=lambda a: a == "meetings_held" != str(_alignment().idxmin()),
-                hint="Проведённые встречи — это результат работы SDR, а не усилие: их не накрутить без клиента по ту сторону. Риск у этого KPI другой — встречи ради встреч, поэтому встречу засчитывают, только если AE принял лида в SQL."),
-        Mistake(name="pipeline", matches=lambda a: a == "pipeline_rub" != str(_alignment().idxmin()),
-                hint="Пайплайн в рублях ближе всего к деньгам. Его слабость — завышенные суммы в ранних сделках, поэтому его считают по ACV, подтверждённому AE. Но звонками ради звонков он не накручивается."),
+        Mistake(name="meetings", matches=lambda a: a == "meetings_held",
+                hint="Проведённую встречу не добавить без клиента, который на неё пришёл. Риск у этого KPI другой — встречи ради встреч, поэтому встречу засчитывают, только если AE принял лида в SQL. А какую долю звонков составляют недозвоны?"),
+        Mistake(name="pipeline", matches=lambda a: a == "pipeline_rub",
+                hint="Пайплайн в рублях ближе всего к деньгам. Его слабость — завышенные суммы в ранних сделках, поэтому его считают по ACV, подтверждённому AE. Но набором номера он не растёт."),
     ],
-    correct_message="Верно: число звонков растёт от набора номера, а не от встреч и денег. Премия за звонки покупает активность; платите за проведённые встречи, принятые AE, и смотрите на звонки как на диагностику.",
+    correct_message="Большинство звонков по лидам — недозвоны длительностью 0 секунд, и звонков на одну встречу — единицы у SDR и десятки у BDR. "
+                    "Число звонков растёт от набора номера, а не от встреч и денег: премия за звонки покупает активность. Платите за проведённые встречи, принятые AE, "
+                    "смотрите на звонки как на диагностику и сравнивайте людей только внутри роли.",
 )
 
 # ---------------------------------------------------------------------------
@@ -359,7 +388,9 @@ q8 = Exercise(
         Mistake(name="down_as_up", value=lambda: _okr_score("down_as_up"),
                 hint="Цикл сделки оценён как цель «вверх» (факт / цель). Для цели «вниз» считайте (факт − база) / (цель − база) — знаменатель отрицательный, формула та же."),
     ],
-    correct_message="Верно. Оценка — в «красной» зоне по шкале Google: новый ACV и NRR выросли, но прошли лишь часть пути к цели, а цикл и win rate оказались хуже базы 2024 года, и их оценка — 0. Премия не положена. Это тот же «рост объёмом», что и в дереве KPI: нового бизнеса больше, качество воронки хуже. А если OKR амбициозные, связывать их с премией напрямую — плохая идея: нормальной для них считается оценка 0,6–0,7.",
+    correct_message="Оценка — в «красной» зоне по шкале Google: новый ACV и NRR выросли, но прошли лишь часть пути к цели, а цикл и win rate оказались хуже базы 2024 года, и их оценка — 0. "
+                    "Это тот же «рост объёмом», что и в дереве KPI: нового бизнеса больше, качество воронки хуже. На разборе года обсуждают именно это — "
+                    "почему упал win rate SMB и вырос цикл, — а не премию: её считают от выполнения плана. Свяжи премию с OKR — и следующие цели поставят так, чтобы их наверняка выполнить.",
 )
 
 # ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from salesbook.runtime import fmt
@@ -362,3 +363,85 @@ def tornado_chart(ax, table, target=None) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(5))
     rub_axis(ax, axis="x")
     ax.legend(loc="lower left", fontsize=8)
+
+
+#: Цвета решений A/B-теста (коды ``experiments.DECISIONS``).
+DECISION_COLORS = {"launch": PALETTE[2], "no_launch": PALETTE[3], "more_data": PALETTE[7]}
+
+
+def decision_forest(ax, frame, threshold: float, threshold_label: str = "порог пользы") -> None:
+    """«Лесной» график решений A/B-тестов: строка на сравнение (подпись — индекс ``frame``),
+    отрезок интервала ``low``–``high`` и точка ``diff``, цвет — решение из столбца ``decision``;
+    сплошная линия — ноль, пунктир — порог пользы ``threshold``. Легенда — под графиком."""
+    y = np.arange(len(frame))[::-1]
+    for yi, (_, row) in zip(y, frame.iterrows()):
+        color = DECISION_COLORS[row["decision"]]
+        ax.plot([row["low"], row["high"]], [yi, yi], color=color, linewidth=3)
+        ax.plot(row["diff"], yi, "o", color=color)
+    ax.axvline(0, color="black", linewidth=1)
+    ax.axvline(threshold, color=PALETTE[1], linestyle="--", label=f"{threshold_label}: {fmt.number(threshold, 1)}")
+    ax.set_yticks(y, list(frame.index))
+    for code in sorted(set(frame["decision"]), key=list(DECISION_COLORS).index):
+        ax.plot([], [], color=DECISION_COLORS[code], linewidth=3, label=label(code))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4)
+
+
+def lines_by_column(ax, frame, title: str, pct: bool = False, log: bool = False, ylabel: str = "") -> None:
+    """Панель дашборда: по линии с точками на столбец ``frame`` (подпись — ``label`` кода столбца),
+    ось X — индекс (подписи под углом); ``pct`` — ось в процентах, ``log`` — логарифмическая шкала."""
+    x = [str(v) for v in frame.index]
+    for i, column in enumerate(frame.columns):
+        ax.plot(x, frame[column].to_numpy(dtype=float), marker="o", color=PALETTE[i % len(PALETTE)], label=label(column))
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    if pct:
+        pct_axis(ax)
+    ax.tick_params(axis="x", rotation=45)
+    if len(frame.columns) > 1:
+        ax.legend(fontsize=8)
+
+
+def barh_by_group(ax, values, groups, title: str, xlabel: str = "", reference=None, pct: bool = False,
+                  order=None) -> None:
+    """Панель дашборда: горизонтальные столбцы ``values`` (подписи — индекс), цвет — группа из ``groups``
+    (например, команда AE), легенда групп в порядке ``order``; ``reference`` — пунктир (план = 1)."""
+    order = list(order) if order is not None else list(dict.fromkeys(groups))
+    colors = [PALETTE[order.index(g) % len(PALETTE)] for g in groups]
+    ax.barh([str(v) for v in values.index], values.to_numpy(dtype=float), color=colors)
+    if len(order) > 1:
+        handles = [Patch(color=PALETTE[i % len(PALETTE)], label=label(group)) for i, group in enumerate(order)]
+        ax.legend(handles=handles, fontsize=8, loc="lower right")
+    if reference is not None:
+        ax.axvline(reference, color="#333333", lw=1, ls="--")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    if pct:
+        pct_axis(ax, axis="x")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    ax.grid(axis="y", visible=False)
+
+
+def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, reference_label: str = "") -> None:
+    """Панель дашборда: столбцы рядом — по столбцу ``frame`` на каждую строку (подписи строк и легенда —
+    через ``label``); ``reference`` — горизонтальный пунктир (например, 100 % или ориентир рынка)."""
+    x = np.arange(len(frame))
+    width = 0.8 / len(frame.columns)
+    for i, column in enumerate(frame.columns):
+        offset = (i - (len(frame.columns) - 1) / 2) * width
+        ax.bar(x + offset, frame[column].to_numpy(dtype=float), width=width, label=label(column),
+               color=PALETTE[(4 if len(frame.columns) == 1 else 3 * i) % len(PALETTE)])
+    if reference is not None:
+        ax.axhline(reference, color="#333333", lw=1, ls="--", label=reference_label or None)
+    ax.set_xticks(x, [label(v) for v in frame.index])
+    ax.set_title(title)
+    if pct:
+        pct_axis(ax)
+    if len(frame) > 6:
+        ax.tick_params(axis="x", rotation=45)
+    if len(frame.columns) > 1 or reference_label:
+        ax.legend(fontsize=8)
