@@ -21,6 +21,7 @@ import pandas as pd
 from salesbook.content import cold_emails as ce
 from salesbook.content import deal_plans as dp
 from salesbook.exercises import table
+from salesbook.runtime import fmt
 from salesbook.runtime.checks import BlankError, Exercise, Function, Invalid, Mistake, Number, Table, ___
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, experiments, sales_scripts, unit_economics
@@ -68,6 +69,23 @@ def _answered_only() -> pd.Series:
     return calls[calls["outcome"].eq("connected")].groupby("call_opener").size()
 
 
+_OPENER_NAMES = {"permission": "разрешение", "problem": "проблема", "referral": "рекомендация"}
+
+
+def _q1_message() -> str:
+    """Сообщение о верном ответе: почему срез одного года не доказывает разницу (числа — из данных)."""
+    a = table("activities")
+    trials_2025 = sales_scripts.opener_trials(a, start=course.YEAR_2025[0], end=course.YEAR_2025[1])
+    p_holm = experiments.pairwise_tests(trials_2025, control="permission").loc["problem vs permission", "p_holm"]
+    prev = sales_scripts.opener_table(a, "2024-01-01", "2024-12-31")["meeting_rate"]
+    leader = prev.idxmax()
+    return ("Разница между вариантами видна на глаз, но выборки — сотни разговоров: дальше проверим, не шум ли это. "
+            f"Если проверить один 2025 год, p-value пары «проблема — разрешение» с поправкой Холма ≈ {fmt.number(p_holm, 2)}"
+            f" — но год выбран после того, как мы увидели данные, а в 2024 году лидером была «{_OPENER_NAMES[leader]}» "
+            f"({fmt.pct(prev.max())} встреч на разговор). Срез, выбранный задним числом, — это ещё одно сравнение, "
+            "которое поправка не учла.")
+
+
 q1 = Exercise(
     id="ch03.scripts.q1",
     title="Встречи по вариантам начала звонка",
@@ -96,8 +114,7 @@ q1 = Exercise(
             "тоже состоялся: добавьте 'meeting_booked' и 'not_interested'.",
         ),
     ],
-    correct_message="Разница между вариантами видна на глаз, но выборки — сотни разговоров: дальше проверим, "
-    "не шум ли это.",
+    correct_message=lambda: _q1_message(),
 )
 
 
@@ -307,7 +324,7 @@ q3 = Exercise(
     ],
     mistakes=[
         Mistake(name="case_sensitive_personal", matches=lambda fn: _criterion_like(fn, "case_sensitive", "personal"),
-                hint="Персонализация зависит от регистра: в письме E9 повод «Тендер» стоит в начале предложения с заглавной "
+                hint="Персонализация зависит от регистра: в письме E9 повод «План закупки» стоит в начале предложения с заглавной "
                 "буквы. Сравнивайте text.lower() с keyword.lower()."),
         Mistake(name="case_sensitive_cta", matches=lambda fn: _criterion_like(fn, "case_sensitive", "one_cta"),
                 hint="Призыв к действию ищется с учётом регистра: в письмах E3 и E9 «Посмотрите» и «Созвонимся» стоят в начале "
@@ -564,7 +581,7 @@ def _module_value(how: str = "sum") -> pd.Series:
 
 @dataclass
 class ModuleOrder:
-    """Ответ — список ключей модулей «Сфера Деск» по порядку показа."""
+    """Ответ — список ключей модулей «Сферы Деск» по порядку показа."""
 
     def normalize(self, value: Any) -> list[str]:
         if value is ___:
@@ -607,7 +624,7 @@ q7 = Exercise(
     ],
     mistakes=[
         Mistake(name="ascending", value=lambda: list(_module_value().sort_values(kind="stable").index[:DEMO_SLOTS]),
-                hint="Порядок перевёрнут: вы взяли самые дешёвые боли. Demo начинают с того, что болит сильнее всего "
+                hint="Порядок перевёрнут: вы взяли самые дешёвые боли. Демо начинают с того, что болит сильнее всего "
                 "(Do the Last Thing First), — сортируйте по убыванию."),
         Mistake(name="by_max", value=lambda: list(_module_value("max").index[:DEMO_SLOTS]),
                 hint="Модуль оценён по самой дорогой из его болей. Но контроль SLA снимает две боли — просрочки и ручные "
@@ -619,7 +636,7 @@ q7 = Exercise(
                 hint="В повестке все модули, связанные с болями. На сценарии под боли в повестке 20 минут — это три модуля; "
                 "остальное — в ответах на вопросы, если спросят."),
         Mistake(name="catalogue", value=lambda: [m for m in dp.MODULES if m in set(_module_value().index[:DEMO_SLOTS])],
-                hint="Модули выбраны верно, но стоят в порядке каталога «Сфера Деск». Порядок показа задают боли клиента: "
+                hint="Модули выбраны верно, но стоят в порядке каталога «Сферы Деск». Порядок показа задают боли клиента: "
                 "первым — модуль с наибольшей суммарной ценой болей."),
     ],
     correct_message="Повестка собрана вокруг денег клиента: сначала контроль SLA (две боли сразу), затем единое окно и "
@@ -782,7 +799,7 @@ quiz = Quiz(
             "разговоров. Какое начало лучше?",
             (
                 Option("«Б»: 6 % больше 1,5 %", False, "Числа с разными знаменателями сравнивать нельзя: при доле дозвона 20 % "
-                       "1,5 % от наборов — это 7,5 % от разговоров, лучше «Б»."),
+                       "1,5 % от наборов — это 7,5 % от разговоров — больше, чем 6 % у «Б»."),
                 Option("«А»: оно считается по всем звонкам, это надёжнее", False, "В наборы номера входят звонки, где трубку не "
                        "взяли и начало не прозвучало. Для сравнения начал нужен знаменатель «разговоры»."),
                 Option("Сказать нельзя, пока оба числа не приведены к одному знаменателю — разговорам", True,
@@ -804,7 +821,7 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "BDR «Сферы Софт» собирается разослать одинаковое письмо с предложением «Сфера Деск» на 3 000 адресов "
+            "BDR «Сферы Софт» собирается разослать одинаковое письмо с предложением «Сферы Деск» на 3 000 адресов "
             "руководителей поддержки, найденных в открытых источниках. Что говорит закон «О рекламе»?",
             (
                 Option("Ничего: это B2B, адреса рабочие, закон защищает только граждан", False,
@@ -839,7 +856,7 @@ quiz_meetings = Quiz(
     id=f"{SECTION}.meetings",
     questions=[
         Question(
-            "Какой критерий успеха пилота (PoC) «Сфера Деск» записан правильно?",
+            "Какой критерий успеха пилота (PoC) «Сферы Деск» записан правильно?",
             (
                 Option("Команде поддержки понравится интерфейс", False, "Не измеримо и не привязано к сроку: «понравится» "
                        "нельзя проверить в конце пилота."),
