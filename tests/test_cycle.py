@@ -246,3 +246,18 @@ def test_km_by_group_splits_curves():
     curves = cycle.km_by_group(frame, "arm")
     assert set(curves) == {"6-MP", "placebo"}
     assert curves["6-MP"]["survival"].iloc[-1] == pytest.approx(0.4482, abs=5e-5)
+
+
+def test_horizon_stage_pairs_match_rates_and_repeat_deals():
+    import pandas as pd
+
+    from salesbook.exercises import table
+    from salesbook.toolkit import course, cycle
+    o, st = table("opportunities"), table("opportunity_stages")
+    cut = pd.Timestamp(course.AS_OF_MID_2025)
+    days = (pd.Timestamp(course.DATA_END) - cut).days
+    pairs = cycle.horizon_stage_pairs(o, st, cut, days, by="segment")
+    rates = cycle.horizon_stage_win_rates(o, st, cut, days, by="segment")
+    assert pairs.groupby(["group", "stage"])["won"].mean().to_numpy() == pytest.approx(rates.to_numpy())
+    assert (pairs["snapshot"] + pd.Timedelta(days=days) <= cut).all()  # только срезы, чей горизонт прошёл
+    assert len(pairs) > pairs["opportunity_id"].nunique()  # одна сделка — на нескольких срезах

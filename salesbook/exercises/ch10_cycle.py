@@ -34,27 +34,27 @@ def _opps(segment: str | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def _ent_won_2025() -> pd.Series:
-    won = kpi.won_deals(_opps("enterprise"), *course.YEAR_2025)
+def _mid_won_2025() -> pd.Series:
+    won = kpi.won_deals(_opps("mid_market"), *course.YEAR_2025)
     return kpi.cycle_days(won)
 
 
 q1 = Exercise(
     id="ch10.cycle.q1",
-    title="Медианный цикл выигранной enterprise-сделки",
-    var="median_cycle_ent",
-    expected=lambda: kpi.median_cycle(_opps("enterprise"), *course.YEAR_2025),
+    title="Медианный цикл выигранной mid-market-сделки",
+    var="median_cycle_won_mid",
+    expected=lambda: kpi.median_cycle(_opps("mid_market"), *course.YEAR_2025),
     compare=Number(rel_tol=0.001),
     hints=[
-        "Возьмите выигранные enterprise-сделки с датой закрытия в 2025 году и посчитайте дни от created_date до close_date.",
-        "Нужна медиана, а не среднее: kpi.median_cycle(opps_ent, *course.YEAR_2025).",
+        "Возьмите выигранные mid-market-сделки с датой закрытия в 2025 году и посчитайте дни от created_date до close_date.",
+        "Нужна медиана, а не среднее: kpi.median_cycle(opps_mid, *course.YEAR_2025).",
     ],
     mistakes=[
-        Mistake(name="mean", value=lambda: float(_ent_won_2025().mean()),
-                hint="Это среднее. У цикла длинный правый хвост: несколько сделок по 300+ дней тянут среднее вверх. Типичную сделку описывает медиана."),
-        Mistake(name="with_lost", value=lambda: float(kpi.cycle_days(kpi.closed_deals(_opps("enterprise"), *course.YEAR_2025)).median()),
+        Mistake(name="mean", value=lambda: float(_mid_won_2025().mean()),
+                hint="Это среднее. У цикла длинный правый хвост: несколько сделок, которые тянулись втрое-вчетверо дольше обычной, тянут среднее вверх. Типичную сделку описывает медиана."),
+        Mistake(name="with_lost", value=lambda: float(kpi.cycle_days(kpi.closed_deals(_opps("mid_market"), *course.YEAR_2025)).median()),
                 hint="В расчёт попали проигранные сделки. Они закрываются быстрее (их бросают раньше) и сокращают «цикл продажи». Нужны только выигранные."),
-        Mistake(name="months", value=lambda: kpi.median_cycle(_opps("enterprise"), *course.YEAR_2025) / 30.4375,
+        Mistake(name="months", value=lambda: kpi.median_cycle(_opps("mid_market"), *course.YEAR_2025) / 30.4375,
                 hint="Похоже, ответ в месяцах. Нужен ответ в днях."),
     ],
 )
@@ -130,8 +130,8 @@ def _mid_all() -> pd.DataFrame:
     return frame.merge(table("accounts")[["account_id", "industry"]], on="account_id", how="left", validate="m:1")
 
 
-def _logrank(frame: pd.DataFrame, event: str = "closed") -> float:
-    return float(cycle.logrank(frame["duration_days"], frame[event].astype(float), frame["industry"].eq("public_sector"))["statistic"])
+def _logrank(frame: pd.DataFrame, event: str = "closed", stat: str = "statistic") -> float:
+    return float(cycle.logrank(frame["duration_days"], frame[event].astype(float), frame["industry"].eq("public_sector"))[stat])
 
 
 q4 = Exercise(
@@ -147,6 +147,8 @@ q4 = Exercise(
     mistakes=[
         Mistake(name="closed_only", value=lambda: _logrank(_mid_all()[_mid_all()["closed"]]),
                 hint="Вы выбросили открытые сделки. Лог-ранговый тест умеет учитывать цензурированные наблюдения — передайте все сделки и признак closed."),
+        Mistake(name="pvalue", value=lambda: _logrank(_mid_all(), stat="pvalue"),
+                hint="Это p-value теста. В logrank_stat нужна статистика хи-квадрат — элемент 'statistic' результата cycle.logrank; p-value посмотрите отдельно."),
         Mistake(name="won_as_event", value=lambda: _logrank(_mid_all(), event="won"),
                 hint="Событием стал выигрыш, а проигрыши превратились в «ещё открытые». Здесь сравниваем время до закрытия любым исходом: событие — closed."),
     ],
@@ -157,7 +159,8 @@ q4 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _velocity(opens: str = "average", cycle_of: str = "closed", median: bool = False, open_in_wr: bool = False) -> pd.DataFrame:
+def _velocity(opens: str = "average", cycle_of: str = "closed", median: bool = False, open_in_wr: bool = False,
+              per_year: bool = False) -> pd.DataFrame:
     """Эталон и его варианты с одной ошибкой: что в числителе, цикл каких сделок, среднее или медиана."""
     o = _opps()
     start, end = course.YEAR_2025
@@ -174,7 +177,7 @@ def _velocity(opens: str = "average", cycle_of: str = "closed", median: bool = F
     if open_in_wr:
         still_open = kpi.open_pipeline(o, end).groupby("segment").size()
         t["win_rate"] = won.groupby("segment").size() / (closed.groupby("segment").size() + still_open)
-    t["velocity_rub_per_day"] = t["open_deals"] * t["win_rate"] * t["acv_rub"] / t["cycle_days"]
+    t["velocity_rub_per_day"] = t["open_deals"] * t["win_rate"] * t["acv_rub"] / t["cycle_days"] * (365 if per_year else 1)
     return t
 
 
@@ -199,10 +202,12 @@ q5 = Exercise(
                 hint="Цикл взят медианой. В законе Литтла L = λW время W — среднее; медиана цикла — для описания типичной сделки (часть 1)."),
         Mistake(name="start_open", value=lambda: _velocity(opens="start"),
                 hint="Это открытые сделки на 1 января. Их число за год меняется — в условии среднее по дням за 2025 год: cycle.average_open_deals(opps, *course.YEAR_2025)."),
+        Mistake(name="per_year", value=lambda: _velocity(per_year=True),
+                hint="Похоже, скорость умножена на 365 — это рубли в год. В условии — рубли в день: открытые × win rate × ACV / цикл в днях, без перевода в год."),
         Mistake(name="open_in_win_rate", value=lambda: _velocity(open_in_wr=True),
                 hint="В win rate попали открытые сделки. Win rate — только по закрытым: выигранные / (выигранные + проигранные)."),
     ],
-    correct_message="Верно: скорость по открытым сделкам совпадает с фактическими выигрышами в день с точностью до нескольких процентов — так и должно быть по закону Литтла.",
+    correct_message="Верно: в 2025 году скорость по открытым сделкам совпадает с фактическими выигрышами в день с точностью до нескольких процентов. Закон Литтла точен в устойчивом режиме; когда воронка быстро растёт (как enterprise в 2024 году), формула завышает.",
 )
 
 # ---------------------------------------------------------------------------
@@ -248,8 +253,9 @@ q6 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-#: Прошлые даты среза и конец горизонта: их бэктест известен уже 30.06.2025.
-PAST_CUTOFFS = (("2024-06-30", course.YEAR_2024[1]), (course.YEAR_2024[1], course.H1_2025[1]))
+#: Прошлые даты среза (концы месяцев 2024 года) и конец горизонта через 6 месяцев: их бэктест известен уже 30.06.2025.
+PAST_CUTOFFS = tuple((c.strftime("%Y-%m-%d"), (c + pd.offsets.MonthEnd(6)).strftime("%Y-%m-%d"))
+                     for c in pd.date_range("2024-01-31", course.YEAR_2024[1], freq="ME"))
 METHODS = ("crm", "censored", "horizon")
 
 
@@ -291,7 +297,7 @@ q7 = Exercise(
     expected=lambda: _forecast(best_past_method()),
     compare=Number(rel_tol=0.005),
     hints=[
-        "Сначала бэктесты на прошлых датах: cycle.forecast_backtest(opps, stages, '2024-06-30', '2024-12-31') и cycle.forecast_backtest(opps, stages, '2024-12-31', '2025-06-30'). Их результат известен уже 30.06.2025.",
+        "Сначала бэктесты на прошлых датах: для каждого c из pd.date_range('2024-01-31', '2024-12-31', freq='ME') — cycle.forecast_backtest(opps, stages, c, c + pd.offsets.MonthEnd(6)). Их результат известен уже 30.06.2025.",
         "Выберите из crm, censored и horizon метод с меньшей средней ошибкой по модулю и посчитайте его прогноз на 30.06.2025 с горизонтом до 31.12.2025: "
         "для horizon — cycle.horizon_stage_win_rates(opps, stages, cut, дни_горизонта, by='segment') и cycle.pipeline_forecast(..., by='segment').",
     ],
@@ -310,7 +316,7 @@ q7 = Exercise(
         Mistake(name="all_h2_wins", value=_all_h2_wins,
                 hint="Это все выигрыши II полугодия, включая сделки, созданные после 30.06. Прогноз по пайплайну обещает только сделки, которые уже были в воронке на дату среза."),
     ],
-    correct_message="Верно: метод выбран по прошлым бэктестам, а не по будущему, которое прогнозируем. Проверка задним числом на 31.12.2025 покажет, что он занизил факт: конверсия растёт, а метод учится на срезах не моложе полугода. И помните: это только существующий пайплайн — около половины выигрышей II полугодия дали сделки, созданные после 30.06.",
+    correct_message="Верно: метод выбран по прошлым бэктестам, а не по будущему, которое прогнозируем. Проверка задним числом на 31.12.2025 покажет, что он занизил факт — больше всего из-за трёх выигранных крупных enterprise-сделок, — но в пределах разброса его прошлых ошибок. И помните: это только существующий пайплайн — около половины выигрышей II полугодия дали сделки, созданные после 30.06.",
 )
 
 # ---------------------------------------------------------------------------
@@ -337,11 +343,11 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "Лог-ранговый тест по трём сегментам дал p = 0,012; 0,004 и 0,126. Что значимо на уровне 5 % с поправкой Холма?",
+            "Представьте, что лог-ранговый тест по трём сегментам дал p = 0,020; 0,010 и 0,200. Что значимо на уровне 5 % с поправкой Холма?",
             (
-                Option("Первые два: 0,004 × 3 = 0,012 и 0,012 × 2 = 0,024 — меньше 0,05; 0,126 — нет", True, "Да: Холм умножает наименьшее p на 3, следующее — на 2, последнее — на 1 и останавливается на первом незначимом."),
-                Option("Только второй: с поправкой Бонферрони каждый порог — 0,05 / 3", False, "Бонферрони строже Холма: 0,012 × 3 = 0,036 тоже меньше 0,05. Холм последовательно ослабляет порог и значим для двух тестов."),
-                Option("Все три: каждый тест проверял свой сегмент", False, "Тестов три, и шанс хотя бы одной ложной тревоги выше 5 %; 0,126 не значимо даже без поправки."),
+                Option("Первые два: 0,010 × 3 = 0,030 и 0,020 × 2 = 0,040 — меньше 0,05; 0,200 — нет", True, "Да: Холм умножает наименьшее p на 3, следующее — на 2, последнее — на 1 и останавливается на первом незначимом."),
+                Option("Только второй (p = 0,010): с поправкой Бонферрони каждое p умножают на 3", False, "Это поправка Бонферрони: 0,020 × 3 = 0,060 — больше 0,05. Она строже Холма; Холм умножает второе по величине p только на 2, и 0,040 < 0,05."),
+                Option("Все три: каждый тест проверял свой сегмент", False, "Тестов три, и шанс хотя бы одной ложной тревоги выше 5 %; 0,200 не значимо даже без поправки."),
             ),
         ),
     ],

@@ -318,17 +318,16 @@ def historical_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame
     return hist["outcome"].eq("won").groupby([hist[k] for k in keys]).mean().rename("p_win")
 
 
-def horizon_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, horizon_days: int,
-                            by: str | None = None) -> pd.Series:
-    """Конверсия «стадия → выигрыш за горизонт» по прошлым срезам пайплайна.
+def horizon_stage_pairs(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, horizon_days: int,
+                        by: str | None = None) -> pd.DataFrame:
+    """Пары «сделка × прошлый срез», из которых ``horizon_stage_win_rates`` считает конверсию.
 
     Срезы — концы месяцев d, для которых горизонт уже прошёл: d + ``horizon_days``
-    ≤ ``as_of``. На каждом срезе берутся открытые сделки и их стадия на d;
-    «успех» — сделка выиграна не позже d + ``horizon_days``. Конверсия стадии —
-    доля успехов по всем таким парам «сделка × срез». Исход каждой пары к
-    ``as_of`` известен, поэтому нет ни цензурирования, ни заглядывания в будущее,
-    а горизонт тот же, что у прогноза. Цена — запаздывание: последние
-    ``horizon_days`` дней в оценку не попадают.
+    ≤ ``as_of``. Одна строка — открытая на d сделка: ``opportunity_id``, ``snapshot``
+    (дата среза), ``stage`` (стадия на d), ``group`` (значение ``by`` или ``"all"``)
+    и ``won`` — выиграна не позже d + ``horizon_days``. Одна сделка попадает в
+    таблицу на каждом конце месяца, пока открыта, поэтому пар больше, чем сделок,
+    и они не независимы.
     """
     require_columns(opportunities, ["opportunity_id", "created_date", "close_date", "outcome"], "opportunities")
     cut = pd.Timestamp(as_of)
@@ -341,6 +340,8 @@ def horizon_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame, a
         if pipe.empty:
             continue
         rows.append(pd.DataFrame({
+            "opportunity_id": pipe["opportunity_id"].to_numpy(),
+            "snapshot": d,
             "stage": pipe["opportunity_id"].map(stage_on(stages, d)).to_numpy(),
             "group": pipe[by].to_numpy() if by else "all",
             "won": (pipe["outcome"].eq("won") & (pipe["close_date"] <= d + horizon)).to_numpy(),
@@ -348,7 +349,23 @@ def horizon_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame, a
     if not rows:
         raise MetricError("До даты среза нет ни одного прошлого среза, горизонт которого уже прошёл.")
     pairs = pd.concat(rows, ignore_index=True)
-    pairs = pairs[pairs["stage"].isin(STAGES)]
+    return pairs[pairs["stage"].isin(STAGES)].reset_index(drop=True)
+
+
+def horizon_stage_win_rates(opportunities: pd.DataFrame, stages: pd.DataFrame, as_of, horizon_days: int,
+                            by: str | None = None) -> pd.Series:
+    """Конверсия «стадия → выигрыш за горизонт» по прошлым срезам пайплайна.
+
+    Срезы — концы месяцев d, для которых горизонт уже прошёл: d + ``horizon_days``
+    ≤ ``as_of``. На каждом срезе берутся открытые сделки и их стадия на d;
+    «успех» — сделка выиграна не позже d + ``horizon_days``. Конверсия стадии —
+    доля успехов по всем таким парам «сделка × срез» (``horizon_stage_pairs``).
+    Исход каждой пары к ``as_of`` известен, поэтому нет ни цензурирования, ни
+    заглядывания в будущее, а горизонт тот же, что у прогноза. Цена — запаздывание:
+    последние ``horizon_days`` дней в оценку не попадают. Одна сделка входит в
+    оценку на нескольких срезах, поэтому на малых группах она неточна.
+    """
+    pairs = horizon_stage_pairs(opportunities, stages, as_of, horizon_days, by=by)
     if by:
         return pairs.groupby(["group", "stage"])["won"].mean().rename_axis([by, "stage"]).rename("p_win")
     return pairs.groupby("stage")["won"].mean().rename("p_win")
