@@ -106,7 +106,8 @@ def test_cohort_2023_fact_beats_flat_formula():
     curve = unit_economics.cohort_gross_profit_curve(d["mrr"], d["cogs"], ids)
     gp = unit_economics.new_mrr_per_customer(d["opportunities"], *year) * unit_economics.gross_margin_for_period(d["mrr"], d["cogs"], *year)
     fact = finance.payback_from_cash_flows([-cac, *curve.tolist()])
-    assert fact < finance.payback_simple(cac, gp) < finance.payback_with_churn(cac, gp, ex.company()["churn"])
+    churn_lifetime = unit_economics.logo_churn_monthly(d["mrr"], *course.HISTORY)  # отток модели — за 2023–2025 годы
+    assert fact < finance.payback_simple(cac, gp) < finance.payback_with_churn(cac, gp, churn_lifetime)
 
 
 def test_irr_caveat_and_discount_rate_claims():
@@ -119,9 +120,50 @@ def test_irr_caveat_and_discount_rate_claims():
     npv = finance.npv(finance.monthly_rate(course.DISCOUNT_RATE), flows)
     irr = [finance.annual_rate(finance.irr(row)) for row in flows]
     assert irr[2] < irr[0] and npv[2] > 10 * npv[0]
-    assert irr[0] > 1  # «IRR в сотню процентов годовых» у SMB
+    assert irr[0] > 1 > irr[1] > irr[2]  # «IRR больше ста процентов годовых (у SMB)» — только у SMB
     assert min(irr) > 0.30
     assert 0.045 < course.DISCOUNT_RATE - 0.198 < 0.055
+    # «около 9 п. п. к ставке 16 % на дату плана» и «примерно вдвое больше» премии Damodaran (4,33 %)
+    assert 0.085 < course.DISCOUNT_RATE - 0.16 < 0.095
+    assert 1.8 < (course.DISCOUNT_RATE - 0.16) / 0.0433 < 2.3
+    # «в эффективном выражении разрыв меньше примерно на 2 п. п.»
+    assert 0.015 < (1 + 0.198 / 12) ** 12 - 1 - 0.198 < 0.025
+
+
+def test_enterprise_value_does_not_survive_upper_bound_churn():
+    """Текст: при наблюдаемом оттоке NPV положителен у всех сегментов и по ставке 30 %; на верхней границе оттока
+    на продлении IRR enterprise ниже ставки курса, NPV за 5 лет отрицателен при 25 % и 30 %, а дисконтированная
+    окупаемость не наступает и за двадцать лет."""
+    import numpy as np
+
+    from salesbook.toolkit import retention
+
+    seg = ex.segments()
+    gp = seg["new_mrr"] * seg["gross_margin"]
+    flows = finance.customer_cash_flows(seg["cac"], gp, seg["monthly_churn"], course.LTV_HORIZON_MONTHS)
+    r, r_vc = finance.monthly_rate(course.DISCOUNT_RATE), finance.monthly_rate(0.30)
+    assert (finance.npv(r_vc, flows) > 0).all()
+    renewal = retention.renewal_churn(retention.add_segment(table("mrr"), table("accounts")), *course.YEARS_2024_2025, by="segment").loc["enterprise"]
+    row = seg.loc["enterprise"]
+    gp_ent = row["new_mrr"] * row["gross_margin"]
+    upper = np.r_[-row["cac"], gp_ent * retention.renewal_survival(renewal["churn_upper"], course.LTV_HORIZON_MONTHS)]
+    assert finance.annual_rate(finance.irr(upper)) < course.DISCOUNT_RATE
+    assert finance.npv(r_vc, upper) < finance.npv(r, upper) < 0
+    long_upper = np.r_[-row["cac"], gp_ent * retention.renewal_survival(renewal["churn_upper"], 240)]
+    assert math.isinf(finance.payback_from_cash_flows(long_upper / (1 + r) ** np.arange(len(long_upper))))
+
+
+def test_npv_exercise_mistakes_are_told_apart():
+    """Упражнения 4 и 5: ступенчатый отток на продлении и соглашение Excel — разные ответы с разными подсказками;
+    номинальная ставка 0,25 / 12 в упражнении 5 получает свою подсказку."""
+    for name in ("renewal_step", "excel_convention"):
+        result = ex.q4.check(ex.q4.mistake_value(name))
+        assert result.status == "incorrect" and result.message == next(m.hint for m in ex.q4.mistakes if m.name == name)
+    assert not ex.q4.compare.equal(ex.q4.mistake_value("renewal_step"), ex.q4.mistake_value("excel_convention"))
+    result = ex.q5.check(ex.q5.mistake_value("nominal_rate"))
+    assert result.message == ex.NOMINAL_RATE_HINT
+    # месячная ставка, округлённая до 1,88 %, принимается
+    assert ex.q4.compare.equal(ex._npv(rate=0.0188), ex.q4.expected_value())
 
 
 def test_worst_break_even_scenario_is_below_current_customers():
