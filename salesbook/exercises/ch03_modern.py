@@ -639,7 +639,7 @@ class Forecasts:
             category = _CATEGORY_OF.get(_norm(raw[0])) if isinstance(raw[0], str) else None
             period = _PERIOD_OF.get(_norm(raw[1])) if isinstance(raw[1], str) else None
             if category is None:
-                raise Invalid(f"Заметка {note}: категория {raw[0]!r} не узнана. Допустимо: 'commit', 'best_case' или 'pipeline' — как в meddic.forecast_category.")
+                raise Invalid(f"Заметка {note}: категория {raw[0]!r} не узнана. Допустимо: 'commit', 'best_case' или пайплайн (pipeline) — как в meddic.forecast_category.")
             if period is None:
                 raise Invalid(f"Заметка {note}: квартал {raw[1]!r} не узнан. Допустимо: 'this_quarter', 'next_quarter', 'later'.")
             result[note] = (category, period)
