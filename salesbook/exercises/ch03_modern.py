@@ -608,7 +608,8 @@ def _forecast_ok(note: str, pair: tuple[str, str], want: tuple[str, str]) -> boo
 
 def _also_text() -> str:
     names = {"category": "категория", "period": "квартал"}
-    return "; ".join(f"{n}: {names[part]} {', '.join(sorted(extra))} — {why}"
+    values = {"pipeline": "пайплайн (pipeline)", "best_case": "best case", "later": "позже (later)"}
+    return "; ".join(f"{n}: {names[part]} {', '.join(values.get(v, v) for v in sorted(extra))} — {why}"
                      for n, note in notes.NOTES.items() for part, (extra, why) in note.get("also_accepted", {}).items())
 
 
