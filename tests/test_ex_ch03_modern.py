@@ -90,7 +90,8 @@ def test_q2_judgement_letters_accept_both_levels_and_only_there():
             for level in allowed:
                 assert ex.q2.check({**key_levels(), n: {**note["levels"], letter: level}}).passed
     judged = sum(len(note["judgement"]) for note in notes.NOTES.values())
-    assert judged == 3 and "N4 · D — Decision criteria" in ex.q2.correct_message
+    assert judged == 4 and "N4 · D — Decision criteria" in ex.q2.correct_message
+    assert "N2 · D — Decision process" in ex.q2.correct_message
 
 
 def test_q2_any_single_wrong_letter_is_explained_with_partial_credit():
@@ -227,7 +228,64 @@ def test_q9_matches_notes_and_accepts_russian():
     assert ex.q9.check({**expected, "N1": ("maybe", "this_quarter")}).status == "invalid"
 
 
+def test_q9_defensible_alternatives_are_accepted_and_only_them():
+    expected = ex.q9.expected_value()
+    # N3: аукцион с открытым составом участников — best case защитим; N2: на пороге 50 % и без пути к подписи
+    assert ex.q9.check({**expected, "N3": ("best_case", "next_quarter")}).passed
+    assert ex.q9.check({**expected, "N2": ("pipeline", "later")}).passed
+    assert ex.q9.check({**expected, "N2": ("best_case", "later")}).passed
+    assert not ex.q9.check({**expected, "N3": ("pipeline", "next_quarter")}).passed
+    assert not ex.q9.check({**expected, "N2": ("best_case", "this_quarter")}).passed
+    assert not ex.q9.check({**expected, "N1": ("best_case", "this_quarter")}).passed
+    assert "аукцион" in ex.q9.correct_message
+    # N2 стоит ровно на пороге best case: балл 50 %, при M = 1 — ниже порога
+    n2 = ex.note_frame().loc[["N2"]]
+    assert meddic.score(n2).iloc[0] == meddic.BEST_CASE_SCORE
+    assert meddic.forecast_category(n2.assign(meddic_metrics=1)).iloc[0] == "pipeline"
+
+
+def test_q9_n4_signature_after_new_year_holidays():
+    # 01.12 + три недели ИБ + две недели юристов = 05.01, а 31.12–11.01 — нерабочие дни
+    n4 = notes.NOTES["N4"]
+    assert pd.Timestamp(n4["signature_date"]) > pd.Timestamp("2026-01-11")
+    assert notes.NOTES["N2"]["signature_date"] is None and notes.NOTES["N2"]["levels"]["meddic_paper_process"] == 0
+
+
+def test_q8_keywords_accept_defensible_and_reject_empty_steps():
+    good = ex.q8.expected_value()
+    for note, letter, action in (
+        ("N2", "DP", "Попросить Ирину организовать встречу со Стеценко, чтобы он рассказал, как они выбирают поставщика"),
+        ("N2", "DP", "Выяснить у Ирины, кто кроме Стеценко участвует в выборе и когда"),
+        ("N1", "M", "Согласовать с Сергеем цель: ноль потерянных заказов в месяц вместо 14"),
+        ("N2", "E", "Добиться встречи со Стеценко и узнать у него шаги и сроки выбора поставщика"),
+    ):
+        assert ex.q8.check({**good, note: (letter, action)}).passed, action
+    for note, letter, action in (
+        ("N2", "P", "Отправить Ирине шаблон договора"),
+        ("N3", "CC", "Подать заявку на аукцион"),
+        ("N4", "C", "Попросить Елену о скидке"),
+    ):
+        assert not ex.q8.check({**good, note: (letter, action)}).passed, action
+
+
+def test_q7_accepts_konrath_wording():
+    key = snap_messages.answer_key()
+    words = {"simple": "Keep It Simple", "invaluable": "Be Invaluable", "aligned": "Always Align",
+             "priority": "Raise Priorities", "ok": "ok"}
+    assert ex.q7.check({k: words[v] for k, v in key.items()}).passed
+    assert ex.q7.check({k: ("align" if v == "aligned" else v) for k, v in key.items()}).passed
+
+
+def test_letter_names_tell_the_two_cs_apart():
+    assert meddic.letter_name("meddic_competition") == "CC — Competition"
+    assert meddic.letter_name("meddic_champion") == "C — Champion"
+
+
 def test_close_period_rules():
+    assert meddic.close_period("2025-11-03", "2025-12-31", 1) == "next_quarter"  # шаги без сроков — не этот квартал
+    assert meddic.close_period("2025-11-03", None, 0) == "next_quarter"
+    with pytest.raises(meddic.MetricError):
+        meddic.close_period("2025-11-03", None, 2)
     assert meddic.close_period("2025-11-03", "2025-12-31", 2) == "this_quarter"
     assert meddic.close_period("2025-11-03", "2025-12-31", 0) == "next_quarter"  # путь к подписи неизвестен
     assert meddic.close_period("2025-11-03", "2026-01-01", 1) == "next_quarter"

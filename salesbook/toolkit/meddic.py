@@ -142,7 +142,7 @@ DEFAULT_COMMIT_MIN = {
     "meddic_identify_pain": 1,
     "meddic_champion": 2,
 }
-#: Best case: с экономическим покупателем и чемпионом хотя бы знакомы.
+#: Best case: экономический покупатель хотя бы известен по имени, а сторонник внутри есть (оба не 0).
 DEFAULT_BEST_CASE_MIN = {
     "meddic_metrics": 0,
     "meddic_economic_buyer": 1,
@@ -161,6 +161,8 @@ def letter_name(letter: str) -> str:
     if letter not in LETTER_INFO:
         raise MetricError(f"Нет такой буквы MEDDIC: {letter!r}. Допустимы: {', '.join(LETTERS)}.")
     code, english, _ = LETTER_INFO[letter]
+    if letter == "meddic_competition":
+        code = "CC"  # второе C MEDDPICC — чтобы не спутать с Champion
     return f"{code} — {english}"
 
 
@@ -319,7 +321,7 @@ def forecast_category(
     * ``commit`` — стадия из ``commit_stages`` и каждая буква не ниже ``commit_min``
       (по умолчанию: E, D-процесс и C подтверждены, остальные хотя бы частично);
     * ``best_case`` — не commit, стадия из ``best_case_stages``, буквы не ниже
-      ``best_case_min`` (E и C хотя бы частично) и ``score`` не меньше ``best_case_score``;
+      ``best_case_min`` (экономический покупатель хотя бы известен по имени, сторонник внутри есть — оба не 0) и ``score`` не меньше ``best_case_score``;
     * ``pipeline`` — остальные открытые сделки;
     * ``closed`` / ``omitted`` — выигранные / проигранные сделки.
 
@@ -372,11 +374,16 @@ def close_period(today, signature_date, paper_level: int) -> str:
 
     ``today`` — дата разбора, ``signature_date`` — самая ранняя дата подписи по
     известным шагам пути к подписи (Paper process); ``paper_level`` — уровень
-    буквы P. Если путь к подписи неизвестен (P = 0), дата подписи ничем не
-    подтверждена, и сделку в текущий квартал не ставят: не раньше следующего.
+    буквы P. Если шаги и сроки пути к подписи неизвестны (P < 2), дата подписи
+    ничем не подтверждена, и сделку в текущий квартал не ставят: не раньше
+    следующего. При P = 0 шагов нет вовсе — ``signature_date`` можно передать ``None``.
     """
     if paper_level not in LEVELS:
         raise MetricError("Уровень Paper process — 0, 1 или 2.")
+    if signature_date is None:
+        if paper_level == MAX_LEVEL:
+            raise MetricError("Путь к подписи известен (P = 2) — посчитайте по его шагам самую раннюю дату подписи.")
+        return PERIODS[1]
     try:
         day, sign_day = pd.Timestamp(today), pd.Timestamp(signature_date)
     except (ValueError, TypeError):
@@ -386,7 +393,7 @@ def close_period(today, signature_date, paper_level: int) -> str:
     if sign_day < day:
         raise MetricError("Дата подписи раньше даты разбора.")
     quarters = (sign_day.to_period("Q") - day.to_period("Q")).n
-    if paper_level == 0:
+    if paper_level < MAX_LEVEL:
         quarters = max(quarters, 1)
     return PERIODS[min(quarters, 2)]
 
@@ -465,9 +472,9 @@ def auc(scores, outcome) -> float:
     """ROC AUC: вероятность, что у случайной выигранной сделки балл выше, чем у проигранной.
 
     Считается через средние ранги (статистика Манна — Уитни, делённая на n₁·n₀;
-    Hanley, McNeil, 1982): пара с равными баллами считается за половину. Для
-    дискретного балла (сумма MEDDIC 0–12) ничьих много, и без такой поправки AUC
-    был бы смещён; результат совпадает с ``sklearn.metrics.roc_auc_score``.
+    Hanley, McNeil, 1982): пара с равными баллами считается за половину. У
+    дискретного балла (сумма MEDDIC 0–12) всего тринадцать значений, ничьи
+    неизбежны, и без такой поправки AUC был бы смещён; результат совпадает с ``sklearn.metrics.roc_auc_score``.
     """
     from scipy.stats import rankdata
 
