@@ -44,49 +44,61 @@ def test_channel_choice_mistakes_point_to_the_wrong_criterion():
 def test_lag_changes_the_answer():
     no_lag = ex.q5.mistake_value("no_lag")
     lagged = ex.q5.expected_value()
-    assert abs(no_lag / lagged - 1) > 0.02
-    # сообщение о верном ответе: «с лагом CAC здесь выше — в II квартал попал мартовский пик вместо июня»
-    assert lagged > no_lag
-    costs = acquisition.monthly_acquisition_costs(table("marketing_spend"), table("sm_costs"))
-    assert costs[pd.Timestamp("2025-03-01")] > costs[pd.Timestamp("2025-06-01")]
-    # квартальный лаг Bessemer — другая, тоже отличимая ошибка
-    assert abs(ex.q5.mistake_value("quarter_lag") / lagged - 1) > 0.02
+    # сообщение о верном ответе: «с лагом CAC заметно ниже: клиентов II квартала привели затраты декабря — февраля»
+    assert lagged < no_lag and abs(no_lag / lagged - 1) > 0.05
+    # лаг по медианному клиенту и квартальный лаг Bessemer — другие, отличимые ошибки
+    for name in ("median_lag", "quarter_lag", "reversed", "media_only"):
+        assert abs(ex.q5.mistake_value(name) / lagged - 1) > 0.02, name
+    # упражнение называет лаг «четыре месяца» и месяцы «декабрь 2024 — февраль 2025»
+    assert ex.lag_months() == 4 and ex.median_lag_months() == 1
+
+
+def _season_costs(costs, year, months):
+    return sum(costs[pd.Timestamp(f"{y}-{m:02d}-01")] for y, m in months(year))
 
 
 def test_lag_claims_hold_on_the_data():
-    """Текст: лаг = медиана от лида до сделки = один месяц; что он меняет по годам и по кварталам."""
+    """Текст: медиана по клиентам — месяц, но затраты идут на mid-market и enterprise; взвешенный по затратам лаг длиннее."""
     opps, leads = table("opportunities"), table("leads")
     days = acquisition.lead_to_customer_days(opps, leads)
-    # «лаг в один месяц»; упражнение 5 — «март — май»
-    assert ex.lag_months() == acquisition.lag_months_from_days(days.median()) == 1
     first = acquisition.new_customer_deals(opps)
-    # «большинство новых клиентов — малый бизнес, который покупает быстро»
-    assert (first["segment"] == "smb").mean() > 0.5
-    by_segment = days.groupby(first.set_index("account_id")["segment"]).median()
+    segment_of = first.set_index("account_id")["segment"]
+    # «медиана по клиентам — 40 дн., лаг 1 мес.»; «взвешенный по затратам лаг — 4 мес.»
+    assert acquisition.lag_months_from_days(days.median()) == ex.median_lag_months() == 1
+    weighted = ex.weighted_lag_days()
+    assert weighted > 2 * days.median()
+    # «квартал Bessemer к нашему лагу ближе, чем медиана»
+    assert abs(ex.lag_months() - 3) < abs(ex.lag_months() - ex.median_lag_months())
+    # «SMB — большинство новых клиентов и меньшая часть затрат»
+    shares = ex.segment_costs() / ex.segment_costs().sum()
+    assert (first["segment"] == "smb").mean() > 0.5 > shares["smb"]
+    by_segment = days.groupby(segment_of).median()
     assert by_segment["smb"] < by_segment["mid_market"] < by_segment["enterprise"]
-    assert by_segment["enterprise"] > 90  # «сегменту — свой лаг»: у enterprise от лида до сделки больше квартала
+    assert by_segment["enterprise"] > 90
     costs = acquisition.monthly_acquisition_costs(table("marketing_spend"), table("sm_costs"))
     monthly = first.groupby(first["close_date"].dt.to_period("M").dt.to_timestamp()).size()
-    # «по году целиком сдвиг на месяц снижает CAC ненамного, лаг в квартал — сильнее»
-    y0, y1, y3 = (acquisition.lagged_cac(costs, monthly, lag, freq="Y") for lag in (0, 1, 3))
+    lag = ex.lag_months()
+    # «сдвиг на взвешенный лаг снижает годовой CAC; лаг по медианному клиенту дал бы лишь …»
+    y0, y1, yw = (acquisition.lagged_cac(costs, monthly, m, freq="Y") for m in (0, 1, lag))
     for year in (pd.Period("2024", "Y"), pd.Period("2025", "Y")):
-        change1, change3 = y1[year] / y0[year] - 1, y3[year] / y0[year] - 1
-        assert -0.05 < change1 < 0 and change3 < change1
-    # «затраты растут» от года к году
+        assert yw[year] / y0[year] - 1 < y1[year] / y0[year] - 1 < 0
     yearly_costs = costs.groupby(costs.index.year).sum()
-    assert yearly_costs.is_monotonic_increasing
-    # «лаг в месяц сдвигает квартальный CAC в обе стороны: выше во II и IV кварталах, ниже в I и III»
-    q0, q1, q3 = (acquisition.lagged_cac(costs, monthly, lag) for lag in (0, 1, 3))
-    common = q0.index.intersection(q1.index).intersection(q3.index)
+    assert yearly_costs.is_monotonic_increasing  # «затраты растут»
+    # «с лагом CAC выше в I и III кварталах, ниже во II и IV»
+    q0, qw = (acquisition.lagged_cac(costs, monthly, m) for m in (0, lag))
+    common = q0.index.intersection(qw.index)
     assert len(common) >= 8
     for p in common:
-        assert (q1[p] > q0[p]) == (p.quarter in (2, 4))
-    # «II квартал получает мартовский пик вместо июня, IV — сентябрь вместо декабря»
+        assert (qw[p] > q0[p]) == (p.quarter in (1, 3)), p
+    # «I квартал получает сентябрь — ноябрь, III — март — май (конференции); II — декабрь — февраль, IV — июнь — август»
+    for year in (2023, 2024):
+        autumn = _season_costs(costs, year, lambda y: [(y, 9), (y, 10), (y, 11)])
+        winter = _season_costs(costs, year, lambda y: [(y, 12), (y + 1, 1), (y + 1, 2)])
+        assert autumn > winter
     for year in (2023, 2024, 2025):
-        assert costs[pd.Timestamp(f"{year}-03-01")] > costs[pd.Timestamp(f"{year}-06-01")]
-        assert costs[pd.Timestamp(f"{year}-09-01")] > costs[pd.Timestamp(f"{year}-12-01")]
-    # «лаг в квартал качает кривую ещё сильнее»
-    assert (q3[common] / q0[common] - 1).abs().mean() > (q1[common] / q0[common] - 1).abs().mean()
+        spring = _season_costs(costs, year, lambda y: [(y, 3), (y, 4), (y, 5)])
+        summer = _season_costs(costs, year, lambda y: [(y, 6), (y, 7), (y, 8)])
+        assert spring > summer
 
 
 def test_quiz_feedback_on_every_option():

@@ -66,6 +66,15 @@ def test_marginal_cac_claims():
     first = acquisition.new_customer_deals(d[3])
     acv = first.loc[acquisition.in_period(first["close_date"], *course.YEAR_2024), "amount_rub"].sum()
     assert marginal.loc[worst, "incremental_cost_per_acv_rub"] < c["costs"] / acv
+    # «на пределе дороже, чем платные каналы в среднем, но меньше валовой прибыли рубля ACV за 5 лет»
+    paid_average = marginal[["spend_rub", "variable_rub"]].sum().sum() / marginal["new_acv"].sum()
+    gross_profit_per_acv = finance.ltv_horizon(c["arpa"] * c["gm"], c["churn"], course.LTV_HORIZON_MONTHS) / (12 * c["arpa"])
+    assert paid_average < marginal.loc[worst, "incremental_cost_per_acv_rub"] < gross_profit_per_acv
+    # агентство уходит вместе с бюджетом: предельные затраты не меньше рекламы × (1 + доля агентства)
+    by_type = acquisition.acquisition_costs(d[0], d[1], *course.YEAR_2024)
+    assert (marginal["variable_rub"] >= marginal["spend_rub"] * by_type["agency"] / by_type["media"] * 0.999).all()
+    # «у „Исходящих“ реклама — лишь часть предельных затрат: оклады и премии BDR уходят вместе с каналом»
+    assert marginal.loc["outbound", "spend_rub"] / marginal.loc["outbound", ["spend_rub", "variable_rub"]].sum() < 0.7
     assert marginal.loc[worst, "customers"] < 20  # «всего несколько клиентов»
     # предельный CAC не меньше рекламного: к рекламе добавлены премии
     assert (marginal["incremental_cac"] >= marginal["media_cac"]).all()

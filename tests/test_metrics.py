@@ -174,3 +174,27 @@ def test_cac_by_segment_by_hand(toy):
     assert t.loc["enterprise", "cac"] == pytest.approx((100_000 + 520_000 / 3) / 1)
     assert t.loc["smb", "cost_per_acv_rub"] == pytest.approx((100_000 + 520_000 * 2 / 3) / 550_000)
     assert math.isnan(t.loc["mid_market", "costs"])
+
+
+def test_channel_incremental_cac_takes_agency_and_bdr_with_the_channel(toy):
+    spend, costs, leads, opps = toy
+    media = float(spend[(spend["business_line"] == "b2b") & spend["month"].between(ts("2024-01-01"), ts("2024-03-31"))]["spend_rub"].sum())
+    extra = pd.DataFrame({
+        "month": [ts("2024-02-01")] * 3, "department": ["marketing", "sales", "sales"],
+        "cost_type": ["agency", "salary", "bonus"], "role": [None, "BDR", "BDR"],
+        "amount_rub": [0.08 * media, 90_000.0, 10_000.0]})
+    base = acquisition.channel_incremental_cac(spend, costs, leads, opps, "2024-01-01", "2024-03-31")
+    with_extra = acquisition.channel_incremental_cac(spend, pd.concat([costs, extra], ignore_index=True), leads, opps, "2024-01-01", "2024-03-31")
+    # агентство — 8 % бюджета канала; оклад и премия BDR в предельный CAC каналов, кроме исходящих, не входят
+    for channel in base.index:
+        if channel != acquisition.OUTBOUND_CHANNEL:
+            assert with_extra.loc[channel, "variable_rub"] == pytest.approx(base.loc[channel, "variable_rub"] + 0.08 * base.loc[channel, "spend_rub"])
+
+
+def test_cost_weighted_lag_follows_the_money():
+    days = pd.Series([30, 40, 50, 200], index=["A", "B", "C", "D"])
+    segment_of = pd.Series(["smb", "smb", "smb", "enterprise"], index=["A", "B", "C", "D"])
+    # медиана SMB — 40 дн., enterprise — 200; затраты 1 : 3 → 40 × 0,25 + 200 × 0,75 = 160 дн.
+    assert acquisition.cost_weighted_lag_days(days, segment_of, pd.Series({"smb": 1.0, "enterprise": 3.0})) == pytest.approx(160)
+    with pytest.raises(MetricError):
+        acquisition.cost_weighted_lag_days(days, segment_of, pd.Series({"smb": 0.0, "enterprise": 0.0}))

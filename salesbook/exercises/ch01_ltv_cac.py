@@ -89,7 +89,7 @@ q2 = Exercise(
         Mistake(name="no_horizon", value=lambda: _mid_ratio(horizon=np.inf),
                 hint="Это LTV/CAC без ограничения горизонта: формула ARPA × маржа / отток суммирует маржу до бесконечности. Ограничьте 60 месяцами."),
         Mistake(name="horizon_in_years", value=lambda: _mid_ratio(horizon=5),
-                hint="Горизонт 5 — это 5 месяцев, а нужны 5 лет. Отток месячный, значит, и горизонт — в месяцах: 60."),
+                hint="Вы взяли горизонт 5 месяцев, а нужно 5 лет. Отток месячный, значит, и горизонт — в месяцах: 60."),
         Mistake(name="no_margin", value=lambda: _mid_ratio(margin=False),
                 hint="LTV без валовой маржи. Умножьте ARPA на маржу."),
     ],
@@ -97,7 +97,7 @@ q2 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 3. Рычаг: отток SMB −0,2 п. п.
+# 3. Рычаг: отток SMB −0,2 п. п.
 # ---------------------------------------------------------------------------
 
 
@@ -109,18 +109,18 @@ def _smb_ratio(churn_factor=1.0, churn_delta=0.0, margin=True) -> float:
 
 q3 = Exercise(
     id="ch01.ltv_cac.q3",
-    title="LTV/CAC SMB после снижения оттока на 0,2 п. п.",
+    title="LTV/CAC SMB после снижения оттока на 0,2 п. п.",
     var="smb_ltv_cac_after",
     expected=lambda: _smb_ratio(churn_delta=SMB_CHURN_CUT),
     compare=Number(rel_tol=0.005),
     hints=[
-        "0,2 процентного пункта — это минус 0,002 от месячного оттока SMB (доли), а не минус 0,2 % от него.",
+        "0,2 процентного пункта — это минус 0,002 от месячного оттока SMB (доли), а не минус 0,2 % от него.",
         "Новый LTV = ARPA × маржа / (отток − 0,002); CAC SMB не меняется. Все входы — в строке smb таблицы segments.",
     ],
     mistakes=[
         Mistake(name="relative_percent", value=lambda: _smb_ratio(churn_factor=0.998),
-                hint="Отношение почти не изменилось: похоже, отток снижен на 0,2 % от его величины (или рычаг не применён). "
-                     "Процентный пункт — абсолютная разница: 1,1 % → 0,9 %, то есть минус 0,002 от доли."),
+                hint="Отношение почти не изменилось: похоже, отток снижен на 0,2 % от его величины (или рычаг не применён). "
+                     "Процентный пункт — абсолютная разница: 1,1 % → 0,9 %, то есть минус 0,002 от доли."),
         Mistake(name="halved", value=lambda: _smb_ratio(churn_factor=0.5),
                 hint="Вы уменьшили отток вдвое. В задании — на 0,2 процентного пункта: минус 0,002 от доли."),
         Mistake(name="no_margin", value=lambda: _smb_ratio(churn_delta=SMB_CHURN_CUT, margin=False),
@@ -147,9 +147,16 @@ def _worst_channel() -> tuple[str, float, float, float]:
     return worst, float(row["spend_rub"]), float(row["variable_rub"]), float(row["customers"])
 
 
-def _ratio_without_channel(drop_spend=True, drop_variable=True, drop_customers=True) -> float:
+def _agency_rate_2025() -> float:
+    by_type = acquisition.acquisition_costs(table("marketing_spend"), table("sm_costs"), *course.YEAR_2025)
+    return float(by_type["agency"] / by_type["media"])
+
+
+def _ratio_without_channel(drop_spend=True, drop_variable=True, drop_customers=True, drop_agency=True) -> float:
     c = company_2025()
     _, spend, variable, customers = _worst_channel()
+    if not drop_agency:
+        variable -= _agency_rate_2025() * spend
     saved = (spend if drop_spend else 0.0) + (variable if drop_variable else 0.0)
     cac = (c["costs"] - saved) / (c["customers"] - (customers if drop_customers else 0.0))
     return _company_ltv(c=c) / cac
@@ -163,13 +170,16 @@ q4 = Exercise(
     compare=Number(rel_tol=0.002),
     hints=[
         "Канал с самым дорогим клиентом — строка с максимальным cac в acquisition.channel_funnel за 2025 год (без органики). "
-        "Что уходит вместе с ним — в строке этого канала таблицы marginal_q4: spend_rub (реклама) и variable_rub (премии и взносы с них).",
+        "Что уходит вместе с ним — в строке этого канала таблицы marginal_q4: spend_rub (реклама) и variable_rub (агентство, премии и взносы с них).",
         "Новый CAC = (полные затраты − spend_rub − variable_rub канала) / (новые клиенты − customers канала). LTV компании (ARPA и маржа "
         "2025 года, отток за 2024–2025 годы) не меняется — ответ LTV / новый CAC.",
     ],
     mistakes=[
         Mistake(name="media_only", value=lambda: _ratio_without_channel(drop_variable=False),
-                hint="Вы убрали только рекламу канала. Вместе с его сделками уходят и премии за них со взносами — вычтите ещё variable_rub."),
+                hint="Вы убрали только рекламу канала. Вместе с его сделками уходят и премии за них со взносами, а с бюджетом — вознаграждение агентства: вычтите ещё variable_rub."),
+        Mistake(name="no_agency", value=lambda: _ratio_without_channel(drop_agency=False),
+                hint="Вы вычли рекламу, премии и взносы, но не вознаграждение агентства. Агентство получает процент от медиабюджета, "
+                     "и с бюджетом канала уходит и его доля — она уже входит в variable_rub таблицы marginal_q4."),
         Mistake(name="spend_only", value=lambda: _ratio_without_channel(drop_customers=False),
                 hint="Вы убрали затраты канала, но оставили его клиентов. Без канала не будет и клиентов, которых он приводил."),
         Mistake(name="customers_only", value=lambda: _ratio_without_channel(drop_spend=False, drop_variable=False),
@@ -181,7 +191,8 @@ q4 = Exercise(
     ],
     correct_message="Отношение выросло, потому что предельный CAC этого канала в разы выше полного CAC компании. Люди, которые обрабатывали "
                     "его лиды, остались в штате. Но проверьте допущение о неизменном LTV: сравните incremental_cost_per_acv_rub канала "
-                    "с затратами компании на рубль нового ACV — канал с крупными клиентами уносит с собой и часть LTV.",
+                    "с предельными затратами платных каналов на рубль нового ACV и с валовой прибылью рубля ACV за 5 лет — "
+                    "канал с крупными клиентами уносит с собой и часть LTV.",
 )
 
 # ---------------------------------------------------------------------------
@@ -226,17 +237,17 @@ quiz = Quiz(
     id=SECTION,
     questions=[
         Question(
-            "Месячный отток упал с 4 % до 3 %, цена и маржа не изменились. Во сколько раз вырос LTV по формуле ARPA × маржа / отток?",
+            "Месячный отток упал с 4 % до 3 %, цена и маржа не изменились. Во сколько раз вырос LTV по формуле ARPA × маржа / отток?",
             (
-                Option("На 1 %", False, "Отток стоит в знаменателе: LTV меняется обратно пропорционально оттоку, а не на разницу пунктов."),
+                Option("На 1 %", False, "Отток стоит в знаменателе: LTV меняется обратно пропорционально оттоку, а не на разницу пунктов."),
                 Option("В 1,33 раза", True, "Верно: 4 / 3 ≈ 1,33. Снижение оттока на четверть поднимает LTV на треть."),
-                Option("На 25 %", False, "На 25 % снизился отток; LTV обратно пропорционален оттоку и вырос на 33 %."),
+                Option("На 25 %", False, "На 25 % снизился отток; LTV обратно пропорционален оттоку и вырос на 33 %."),
             ),
         ),
         Question(
-            "У enterprise-сегмента LTV/CAC = 30 при месячном оттоке 0,5 %. Что это скорее всего значит?",
+            "У enterprise-сегмента LTV/CAC = 30 при месячном оттоке 0,5 %. Что это скорее всего значит?",
             (
-                Option("Всё отлично, ничего менять не надо", False, "Такое отношение говорит о недоинвестировании — и о том, что формула приписала клиенту ~17 лет жизни. Проверьте LTV на горизонте 5 лет."),
+                Option("Всё отлично, ничего менять не надо", False, "Такое отношение говорит о недоинвестировании — и о том, что формула приписала клиенту около 17 лет жизни. Проверьте LTV на горизонте 5 лет."),
                 Option("LTV раздут бесконечным горизонтом; если и за 5 лет отношение выше 5, в сегмент стоит вкладывать больше", True, "Верно: сначала ограничьте горизонт, затем решайте об инвестициях — пока LTV/CAC высок, каждый рубль привлечения возвращается многократно."),
                 Option("Компания теряет деньги на каждом клиенте", False, "Наоборот: LTV в 30 раз больше CAC. Теряет деньги компания при LTV/CAC < 1."),
             ),

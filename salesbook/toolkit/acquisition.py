@@ -23,6 +23,8 @@ from salesbook.toolkit.validation import MetricError, require_columns
 ACQUISITION_DEPARTMENTS = ("sales", "marketing")
 TEAM_ROLES = ("AE", "SE", "manager")   # роли, у которых в reps есть команда сегмента
 SDR_ROLES = ("SDR", "BDR")             # роли, которые квалифицируют лиды в SQL
+OUTBOUND_CHANNEL = "outbound"          # канал исходящих продаж
+OUTBOUND_ROLES = ("BDR",)              # команда, которая существует ради исходящего канала
 
 
 def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -210,6 +212,22 @@ def lag_months_from_days(days: float) -> int:
     return int(round(float(days) / (365.25 / 12)))
 
 
+def cost_weighted_lag_days(lead_days: pd.Series, segment_of: pd.Series, segment_costs: pd.Series) -> float:
+    """Лаг от лида до сделки, взвешенный по затратам: Σ доля затрат сегмента × медиана дней сегмента.
+
+    Медиана по всем клиентам следует за сегментом, где клиентов больше всего, а лаг для CAC
+    должен следовать за деньгами: затраты сдвигают на время, за которое они превращаются в
+    клиентов. ``lead_days`` — дни по клиентам (``lead_to_customer_days``), ``segment_of`` —
+    сегмент клиента (индекс — ``account_id``), ``segment_costs`` — затраты на привлечение по
+    сегментам (например, столбец ``costs`` из ``cac_by_segment``).
+    """
+    medians = lead_days.groupby(segment_of.reindex(lead_days.index)).median()
+    costs = segment_costs.reindex(medians.index).fillna(0.0)
+    if costs.sum() <= 0:
+        raise MetricError("Затраты по сегментам нулевые — не на что взвешивать лаг.")
+    return float((medians * costs).sum() / costs.sum())
+
+
 def lagged_cac(monthly_costs: pd.Series, monthly_customers: pd.Series, lag_months: int, freq: str = "Q") -> pd.Series:
     """CAC по кварталам (``freq="Q"``) или годам (``freq="Y"``), где затраты сдвинуты на ``lag_months`` месяцев назад.
 
@@ -350,36 +368,52 @@ def channel_incremental_cac(
     """Предельный (инкрементальный) CAC каналов B2B за период.
 
     Предельный CAC канала = затраты, которые уходят вместе с каналом / клиенты, которые
-    уходят вместе с ним. Затраты — рекламный бюджет канала за период плюс премии
-    продавцов за новых клиентов канала и взносы с этих премий: премии — доля выигранного
-    за период ACV (все премии отделов продаж и маркетинга за период / весь выигранный ACV
-    за период) × ACV первых сделок клиентов канала; взносы — по средней ставке периода
-    (``payroll_tax_split``). Оклады, взносы с окладов, инструменты, накладные и агентство
-    не входят: люди и инфраструктура остаются, если канал отключить. Клиенты — новые
-    клиенты периода по каналу первого лида — верхняя граница того, что канал добавляет:
-    часть из них пришла бы и без канала, поэтому предельный CAC здесь — нижняя граница.
-    Органика в таблицу не входит.
+    уходят вместе с ним. Затраты — рекламный бюджет канала за период и то, что уходит вместе
+    с ним (``variable_rub``):
 
-    Столбцы: ``spend_rub``, ``variable_rub`` (премии и взносы с них), ``customers``,
+    - премии продавцов за новых клиентов канала и взносы с этих премий: премии — доля
+      выигранного за период ACV (премии отделов продаж и маркетинга за период, кроме премий
+      BDR, / весь выигранный ACV за период) × ACV первых сделок клиентов канала; взносы — по
+      средней ставке периода (``payroll_tax_split``);
+    - вознаграждение агентства — доля агентства в рекламном бюджете B2B за период × бюджет
+      канала (агентство получает процент от медиабюджета);
+    - для исходящих продаж (``outbound``) — оклады и премии BDR со взносами: эта команда
+      существует ради канала и уходит вместе с ним.
+
+    Оклады остальных продавцов и маркетологов, взносы с них, инструменты и накладные не
+    входят: люди и инфраструктура остаются, если канал отключить. Клиенты — новые клиенты
+    периода по каналу первого лида — верхняя граница того, что канал добавляет: часть из них
+    пришла бы и без канала, поэтому предельный CAC здесь — нижняя граница. Органика в
+    таблицу не входит.
+
+    Столбцы: ``spend_rub``, ``variable_rub`` (премии, взносы, агентство, BDR), ``customers``,
     ``new_acv`` (ACV первых сделок этих клиентов), ``media_cac`` (только реклама),
     ``incremental_cac`` и ``incremental_cost_per_acv_rub`` (уходящие затраты на рубль ACV).
     """
-    require_columns(sm_costs, ["month", "department", "cost_type", "amount_rub"], "sm_costs")
+    require_columns(sm_costs, ["month", "department", "cost_type", "role", "amount_rub"], "sm_costs")
     deals = new_customer_deals(opportunities, leads)
     deals = deals[in_period(deals["close_date"], start, end)]
     won = opportunities[(opportunities["outcome"] == "won") & in_period(opportunities["close_date"], start, end)]
     if won.empty:
         raise MetricError("В периоде нет выигранных сделок: премии не к чему привязать.")
     by_type = acquisition_costs(marketing_spend, sm_costs, start, end, business_line)
-    salary, bonus, tax = (float(by_type.get(k, 0.0)) for k in ("salary", "bonus", "payroll_tax"))
-    _, tax_on_bonus = payroll_tax_split(salary, bonus, tax, 0.0)
-    variable_per_acv_rub = (bonus + tax_on_bonus) / float(won["amount_rub"].sum())
+    salary, bonus, tax, media, agency = (float(by_type.get(k, 0.0)) for k in ("salary", "bonus", "payroll_tax", "media", "agency"))
+    rate = tax / (salary + bonus) if salary + bonus > 0 else 0.0  # средняя ставка взносов периода
+    in_range = sm_costs[in_period(sm_costs["month"], start, end) & sm_costs["role"].isin(OUTBOUND_ROLES)]
+    bdr_salary = float(in_range.loc[in_range["cost_type"] == "salary", "amount_rub"].sum())
+    bdr_bonus = float(in_range.loc[in_range["cost_type"] == "bonus", "amount_rub"].sum())
+    _, tax_on_bonus = payroll_tax_split(salary + bdr_bonus, bonus - bdr_bonus, tax, 0.0)  # взносы с премий, кроме премий BDR
+    variable_per_acv_rub = (bonus - bdr_bonus + tax_on_bonus) / float(won["amount_rub"].sum())
+    agency_rate = agency / media if media > 0 else 0.0
     funnel = channel_funnel(marketing_spend, leads, opportunities, start, end, business_line)
     paid = funnel[funnel["spend_rub"] > 0]
     acv = deals.groupby("channel")["amount_rub"].sum().reindex(paid.index).fillna(0.0)
+    outbound_team = pd.Series(0.0, index=paid.index)
+    if OUTBOUND_CHANNEL in outbound_team.index:
+        outbound_team[OUTBOUND_CHANNEL] = (bdr_salary + bdr_bonus) * (1 + rate)
     table = pd.DataFrame({
         "spend_rub": paid["spend_rub"],
-        "variable_rub": acv * variable_per_acv_rub,
+        "variable_rub": acv * variable_per_acv_rub + paid["spend_rub"] * agency_rate + outbound_team,
         "customers": paid["customers"],
         "new_acv": acv,
     })
