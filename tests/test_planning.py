@@ -114,7 +114,7 @@ def test_expected_capacity_with_attrition_analytic_cases():
     # мгновенная замена без рампа: мощность не теряется
     assert planning.expected_capacity(team, 2026, attrition=0.3, vacancy_months=0)["smb"].sum() == pytest.approx(12)
     # замена не успевает выйти в году: мощность = Σ (1 − h)^m
-    h = 1 - (1 - 0.3) ** (1 / 12)
+    h = 1 - math.exp(-0.3 / 12)  # 0,3 — частота уходов на человеко-год
     want = sum((1 - h) ** m for m in range(1, 13))
     assert planning.expected_capacity(team, 2026, attrition=0.3, vacancy_months=12)["smb"].sum() == pytest.approx(want)
 
@@ -277,11 +277,11 @@ def test_simulated_attrition_mean_matches_expected_capacity(course_plan):
 
 
 def test_departures_are_binomial():
-    """Уходы за год у n работающих AE ~ Binomial(n, a): среднее n·a, дисперсия n·a·(1 − a)."""
-    n, a = 20, 0.25
+    """Уходы за год у n работающих AE ~ Binomial(n, p), p = 1 − e^(−a): a — частота уходов на человеко-год."""
+    n, a = 20, -math.log(1 - 0.25)  # частота, при которой за год уходит четверть
     team = _team([("smb", "2020-01-01", 3)] * n)
     sim = planning.simulate_plan(team, _prod(), 2026, {"attrition": (a, a, a)}, n_runs=40_000, deal_noise=False)
-    mean, var = n * a, n * a * (1 - a)
+    mean, var = n * 0.25, n * 0.25 * 0.75
     assert sim["departures"].mean() == pytest.approx(mean, abs=4 * math.sqrt(var / len(sim)))
     assert sim["departures"].var() == pytest.approx(var, rel=0.03)
 
@@ -346,7 +346,7 @@ def test_plan_team_and_errors():
     assert team.loc[team["planned"], "ramp_months"].notna().all()
     with pytest.raises(MetricError, match="сегмент"):
         planning.plan_team(reps, pd.DataFrame({"segment": ["smbb"], "hire_date": ["2026-01-01"]}), 2026)
-    with pytest.raises(MetricError, match="доля"):
+    with pytest.raises(MetricError, match="долей"):
         planning.expected_capacity(team, 2026, attrition=11)
 
 

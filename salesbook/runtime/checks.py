@@ -468,7 +468,7 @@ class Exercise:
     compare: Any = field(default_factory=Number)
     hints: Sequence[str] = ()
     mistakes: Sequence[Mistake] = ()
-    correct_message: str | Callable[[], str] = "Ответ совпал с эталоном."
+    correct_message: str | Callable[[], str] = "Ответ совпал с эталоном."  # функция — если текст зависит от данных курса
 
     def __post_init__(self):
         self._cache: dict[str, Any] = {}

@@ -34,7 +34,7 @@ RISK_INPUTS = {
     "acv": "Средний ACV (множитель к базе)",
     "cycle": "Длина цикла сделки (множитель к базе)",
     "ramp": "Срок выхода на продуктивность (множитель к базе)",
-    "attrition": "Годовая текучесть AE (доля)",
+    "attrition": "Текучесть AE: уходов на человеко-год",
 }
 
 #: Базовые значения входов: план «как в прошлом году, без текучести».
@@ -247,6 +247,17 @@ def segment_productivity(opportunities: pd.DataFrame, reps: pd.DataFrame, start,
     return table
 
 
+def bonus_rate(sm_costs: pd.DataFrame, marketing_spend: pd.DataFrame, opportunities: pd.DataFrame, start, end) -> float:
+    """Доля премий в новом ARR за период: премии продаж и маркетинга (без взносов) / ACV выигранных
+    сделок с новыми клиентами (:func:`new_bookings_by_month`). Драйвер статьи «премии» в бюджете."""
+    opex = opex_structure(sm_costs, marketing_spend, start, end)
+    months = new_bookings_by_month(opportunities)
+    new_arr = float(months[(months.index >= pd.Timestamp(start)) & (months.index <= pd.Timestamp(end))].sum())
+    if new_arr <= 0:
+        raise MetricError("За период нет нового ARR — доля премий не определена.")
+    return float(opex.loc["bonus", "amount_rub"]) / new_arr
+
+
 def new_bookings_by_month(opportunities: pd.DataFrame) -> pd.Series:
     """ACV выигранных сделок с новыми клиентами по месяцам закрытия (индекс — первое число месяца)."""
     require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
@@ -365,8 +376,9 @@ def _capacity_paths(hire_idx, ramp, exit_month, vacancy: float, ramp_mult) -> np
 def expected_capacity(team: pd.DataFrame, year, attrition: float = 0.0, vacancy_months: float = 2.0, ramp: float = 1.0) -> pd.DataFrame:
     """Ожидаемая мощность AE по месяцам и сегментам с учётом рампа и текучести.
 
-    Каждый AE уходит в месяце t с вероятностью h·(1 − h)^(t − e), где h —
-    месячная вероятность ухода из годовой текучести ``attrition``, e — первый
+    Каждый AE уходит в месяце t с вероятностью h·(1 − h)^(t − e), где
+    h = 1 − e^(−attrition / 12) — месячная вероятность ухода при частоте
+    ``attrition`` уходов на человеко-год (как у :func:`attrition_rate`), e — первый
     месяц работы в году. С месяца ухода его мощность — 0; через
     ``vacancy_months`` месяцев выходит замена и рампится с нуля (замена
     не увольняется до конца года). ``ramp`` — множитель к сроку рампа.
@@ -374,11 +386,13 @@ def expected_capacity(team: pd.DataFrame, year, attrition: float = 0.0, vacancy_
     Это математическое ожидание того, что считает ``simulate_plan``.
     """
     y = _check_year(year)
-    a = share(attrition, "Годовая текучесть")
+    a = positive(attrition, "Текучесть (уходов на человеко-год)", allow_zero=True)
+    if a > 3:
+        raise MetricError("Текучесть задают долей вроде 0,2 (уходов на человеко-год), а не процентами.")
     vacancy = positive(vacancy_months, "Срок вакансии", allow_zero=True)
     ramp_mult = positive(ramp, "Множитель срока выхода на продуктивность")
     hire_idx, ramp_m, seg = _team_arrays(team, y)
-    h = 1 - (1 - a) ** (1 / 12)
+    h = -np.expm1(-a / 12)  # частота уходов на человеко-год → вероятность уйти за месяц
     first = np.maximum(hire_idx, 1.0)
     m = np.arange(1, 13, dtype=float)
     # без ухода: мощность × вероятность остаться до месяца m включительно
@@ -727,12 +741,15 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
     ``inputs`` — словарь {вход: (низ, база, верх)} для входов из ``RISK_INPUTS``;
     в каждом прогоне вход берётся из треугольного распределения. Не указанный
     вход равен базе из ``BASE_INPUTS``. В прогоне: каждый AE уходит с месячной
-    вероятностью из годовой текучести, замена выходит через ``vacancy_months``
+    вероятностью 1 − e^(−текучесть / 12) (текучесть — уходов на человеко-год), замена выходит через ``vacancy_months``
     месяцев и рампится с нуля; цикл сдвигает сделки за конец года. При
     ``deal_noise`` число выигрышей сегмента — пуассоновское, а ACV сделок —
     гамма-распределённые с коэффициентом вариации ``acv_cv`` из истории.
 
-    По умолчанию входы независимы. ``correlation`` — {(вход, вход): r}: связь
+    По умолчанию входы независимы. Входы всегда берутся через копулу (без связи —
+    с единичной матрицей), поэтому прогоны с одним ``seed`` и разной ``correlation``
+    используют одни и те же случайные числа: разница между ними — эффект связи,
+    а не шум. ``correlation`` — {(вход, вход): r}: связь
     входов через гауссову копулу (r — корреляция нормальных «рычагов», близкая
     к ранговой); например, {("win_rate", "cycle"): -0.6} — «медленный рынок»,
     когда падает конверсия и одновременно удлиняется цикл.
@@ -754,12 +771,9 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
             raise MetricError(f"Неизвестный вход {key!r}; допустимы: {', '.join(RISK_INPUTS)}.")
         spec[key] = value
     rng = np.random.default_rng(seed)
-    if correlation:
-        draws = _correlated_draws(rng, spec, runs, correlation)
-    else:
-        draws = {k: _triangular(rng, spec[k], runs, RISK_INPUTS[k]) for k in RISK_INPUTS}
-    if (draws["attrition"] < 0).any() or (draws["attrition"] >= 1).any():
-        raise MetricError("Годовая текучесть — доля от 0 до 1 (не включая 1).")
+    draws = _correlated_draws(rng, spec, runs, correlation or {})
+    if (draws["attrition"] < 0).any() or (draws["attrition"] > 3).any():
+        raise MetricError("Текучесть задают долей вроде 0,2 (уходов на человеко-год), а не процентами.")
     if min(draws["win_rate"].min(), draws["acv"].min(), draws["cycle"].min()) < 0 or draws["ramp"].min() <= 0:
         raise MetricError("Множители входов должны быть неотрицательными (срока выхода на продуктивность — положительным).")
     vacancy = positive(vacancy_months, "Срок вакансии", allow_zero=True)
@@ -767,7 +781,7 @@ def simulate_plan(team: pd.DataFrame, productivity: pd.DataFrame, year, inputs: 
     hire_idx, ramp_m, seg = _team_arrays(team, y)
     n = len(team)
     first = np.maximum(hire_idx, 1.0)
-    h = 1 - (1 - draws["attrition"]) ** (1 / 12)  # (runs,)
+    h = -np.expm1(-draws["attrition"] / 12)  # (runs,): частота на человеко-год → вероятность за месяц
     u = 1.0 - rng.random((runs, n))  # (0, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         extra = np.where(h[:, None] > 0, np.floor(np.log(u) / np.log1p(-h)[:, None]), np.inf)
