@@ -468,7 +468,7 @@ class Exercise:
     compare: Any = field(default_factory=Number)
     hints: Sequence[str] = ()
     mistakes: Sequence[Mistake] = ()
-    correct_message: str = "Ответ совпал с эталоном."
+    correct_message: Any = "Ответ совпал с эталоном."  # строка или функция без аргументов, если текст зависит от данных
 
     def __post_init__(self):
         self._cache: dict[str, Any] = {}
@@ -553,7 +553,8 @@ class Exercise:
             return Result(self.id, "invalid", f"Проверка не смогла получить данные курса: {exc}")
         try:
             if self.compare.equal(normalized, expected):
-                return Result(self.id, "correct", self.correct_message)
+                message = self.correct_message() if callable(self.correct_message) else self.correct_message
+                return Result(self.id, "correct", message)
         except BlankError:
             return Result(self.id, "unattempted", "В решении ещё остался пропуск ___.")
         except Invalid as exc:
