@@ -44,6 +44,17 @@ def test_interval_plot_one_row_per_group_and_muted_rows_grey():
     plt.close(fig)
 
 
+def test_interval_plot_per_row_reference_marks_each_row():
+    est = pd.Series([0.2, 0.4, 0.5], index=["a", "b", "c"])
+    fig, ax = plt.subplots()
+    plotting.interval_plot(ax, est, est - 0.1, est + 0.1, reference=pd.Series([0.3, 0.3, 0.45], index=est.index),
+                           reference_label="win rate сегмента")
+    marks = ax.collections[-1].get_segments()
+    assert len(marks) == 3 and [m[0][0] for m in marks] == [0.3, 0.3, 0.45]
+    assert ax.get_legend().get_texts()[0].get_text() == "win rate сегмента"
+    plt.close(fig)
+
+
 def test_label_points_moves_overlapping_labels_up():
     fig, ax = plt.subplots()
     placed = plotting.label_points(ax, [0.5, 0.5, 0.9], [3.0, 3.05, 3.0], ["a", "b", "c"])

@@ -121,7 +121,7 @@ LABELS = {
     "operator": "Оператор",
     "customer": "Клиент",
     "churned": "Ушедший клиент",
-    "lost_prospect": "Проигранная сделка",
+    "lost_prospect": "Проигранный клиент",
     "prospect": "Потенциальный клиент",
     # раздел 1.3: бюджет, риски плана
     "payroll_tax_fixed": "Взносы с окладов",
@@ -261,14 +261,19 @@ def heatmap(ax, values, notes=None, value_format=None, vmin=0.0, vmax=None, cmap
 def interval_plot(ax, estimate, low, high, muted=None, reference=None, reference_label: str = ""):
     """Точки с отрезками доверительных интервалов — по строке на группу, подписи строк по-русски
     (индекс ``estimate``: код или пара кодов). ``muted`` — маска строк, которые красят серым
-    (например, малые выборки); ``reference`` — вертикальная пунктирная линия сравнения."""
+    (например, малые выборки); ``reference`` — линия сравнения: число — одна пунктирная линия
+    через весь график, ряд с тем же индексом, что ``estimate``, — своя отметка у каждой строки
+    (например, win rate сегмента, в который входит ячейка)."""
     y = np.arange(len(estimate))
     muted = np.zeros(len(estimate), dtype=bool) if muted is None else np.asarray(muted, dtype=bool)
     colors = np.where(muted, PALETTE[7], PALETTE[0])
     ax.hlines(y, low, high, colors=colors, linewidth=2)
     ax.scatter(estimate, y, color=colors, zorder=3)
     if reference is not None:
-        ax.axvline(reference, color=PALETTE[1], linestyle="--", label=reference_label)
+        if np.ndim(reference) == 0:
+            ax.axvline(reference, color=PALETTE[1], linestyle="--", label=reference_label)
+        else:
+            ax.vlines(np.asarray(reference, dtype=float), y - 0.4, y + 0.4, color=PALETTE[1], linestyle="--", label=reference_label)
         ax.legend(loc="lower right")
     ax.set_yticks(y, [pair_label(code) for code in estimate.index], fontsize=8 if len(y) > 10 else 10)
     pct_axis(ax, axis="x")
