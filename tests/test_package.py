@@ -26,6 +26,17 @@ def make_quiz():
     ))])
 
 
+def test_plural_picks_russian_word_form():
+    forms = ("сделка", "сделки", "сделок")
+    assert fmt.plural(821, *forms) == "821\u00a0сделка"
+    assert fmt.plural(822, *forms) == "822\u00a0сделки"
+    assert fmt.plural(825, *forms) == "825\u00a0сделок"
+    assert fmt.plural(11, *forms) == "11\u00a0сделок"
+    assert fmt.plural(112, *forms) == "112\u00a0сделок"
+    assert fmt.plural(0, *forms) == "0\u00a0сделок"
+    assert fmt.plural(1234, *forms) == "1\u00a0234\u00a0сделки"
+
+
 def test_quiz_html_is_static_and_has_feedback_for_every_option():
     html = make_quiz()._repr_html_()
     assert "<script" not in html

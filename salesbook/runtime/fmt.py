@@ -71,6 +71,19 @@ def minutes(value, digits: int = 0) -> str:
     return text if text == "—" else f"{text}{NBSP}мин"
 
 
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """Число со словом в нужной форме: ``plural(821, "сделка", "сделки", "сделок")`` → «821 сделка»,
+    ``plural(822, …)`` → «822 сделки», ``plural(825, …)`` → «825 сделок»."""
+    n = abs(int(count))
+    if n % 10 == 1 and n % 100 != 11:
+        word = one
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = few
+    else:
+        word = many
+    return f"{number(int(count))}{NBSP}{word}"
+
+
 def compact_rub(value) -> str:
     """Крупные суммы коротко: 1 250 000 → «1,25 млн ₽», 3 400 → «3,4 тыс. ₽»."""
     if not _is_number(value) or not math.isfinite(float(value)):
