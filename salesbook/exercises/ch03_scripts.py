@@ -180,21 +180,24 @@ def _as_bool(value: Any) -> bool | None:
 
 
 @dataclass
-class RubricResult:
-    """Результат функции учащегося на одном письме: словарь «критерий → bool»."""
+class FlagsResult:
+    """Результат функции учащегося на одном примере: словарь «ключ → bool» с ключами ``keys``
+    (критерии письма, правила плана)."""
+
+    keys: tuple[str, ...] = ()
 
     def normalize(self, value: Any) -> dict[str, bool]:
         if value is ___:
             raise BlankError()
         if isinstance(value, pd.Series):
             value = value.to_dict()
+        names = ", ".join(self.keys)
         if not isinstance(value, Mapping):
-            raise Invalid(f"функция должна вернуть словарь с ключами {', '.join(sales_scripts.CRITERIA)}, а вернула "
-                          f"{type(value).__name__}.")
+            raise Invalid(f"функция должна вернуть словарь с ключами {names}, а вернула {type(value).__name__}.")
         result = {}
-        for key in sales_scripts.CRITERIA:
+        for key in self.keys:
             if key not in value:
-                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {', '.join(sales_scripts.CRITERIA)}.")
+                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {names}.")
             if value[key] is ___:
                 raise BlankError()
             flag = _as_bool(value[key])
@@ -204,10 +207,15 @@ class RubricResult:
         return result
 
     def equal(self, answer: dict, expected: Mapping) -> bool:
-        return all(answer[k] == bool(expected[k]) for k in sales_scripts.CRITERIA)
+        return all(answer[k] == bool(expected[k]) for k in self.keys)
 
     def generic_hint(self, answer: dict, expected: Mapping) -> str | None:
         return None
+
+
+def RubricResult() -> FlagsResult:
+    """Критерии рубрики холодного письма."""
+    return FlagsResult(tuple(sales_scripts.CRITERIA))
 
 
 def _email_label(args: tuple) -> str:
@@ -649,35 +657,9 @@ q7 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class MapResult:
-    """Результат функции учащегося на одном плане: словарь «правило → bool»."""
-
-    def normalize(self, value: Any) -> dict[str, bool]:
-        if value is ___:
-            raise BlankError()
-        if isinstance(value, pd.Series):
-            value = value.to_dict()
-        if not isinstance(value, Mapping):
-            raise Invalid(f"функция должна вернуть словарь с ключами {', '.join(sales_scripts.MAP_RULES)}, а вернула "
-                          f"{type(value).__name__}.")
-        result = {}
-        for key in sales_scripts.MAP_RULES:
-            if key not in value:
-                raise Invalid(f"в словаре нет ключа «{key}». Нужны ключи: {', '.join(sales_scripts.MAP_RULES)}.")
-            if value[key] is ___:
-                raise BlankError()
-            flag = _as_bool(value[key])
-            if flag is None:
-                raise Invalid(f"значение «{key}» — {value[key]!r}; нужно True или False.")
-            result[key] = flag
-        return result
-
-    def equal(self, answer: dict, expected: Mapping) -> bool:
-        return all(answer[k] == bool(expected[k]) for k in sales_scripts.MAP_RULES)
-
-    def generic_hint(self, answer: dict, expected: Mapping) -> str | None:
-        return None
+def MapResult() -> FlagsResult:
+    """Правила проверки плана совместных действий."""
+    return FlagsResult(tuple(sales_scripts.MAP_RULES))
 
 
 def _plan_cases() -> list[tuple[tuple, dict]]:

@@ -657,13 +657,19 @@ def roi(gain: float, cost: float) -> float:
 # ---------------------------------------------------------------------------
 
 
-def _triangular(rng: np.random.Generator, spec, size: int, name: str) -> np.ndarray:
+def _triple(spec, name: str) -> tuple[float, float, float]:
+    """Тройка (низ, база, верх) диапазона входа, проверенная: числа и низ ≤ база ≤ верх."""
     try:
         low, mode, high = (float(v) for v in spec)
     except (TypeError, ValueError):
         raise MetricError(f"{name}: нужна тройка (низ, база, верх), получено {spec!r}.") from None
     if not low <= mode <= high:
         raise MetricError(f"{name}: должно быть низ ≤ база ≤ верх, получено {spec!r}.")
+    return low, mode, high
+
+
+def _triangular(rng: np.random.Generator, spec, size: int, name: str) -> np.ndarray:
+    low, mode, high = _triple(spec, name)
     if low == high:
         rng.random(size)  # тот же расход случайных чисел: входы не «съезжают» при смене разброса
         return np.full(size, mode)
@@ -682,12 +688,7 @@ def risk_scenarios(ranges: Mapping[str, tuple], bad_side: Mapping[str, str] | No
     sides = dict(RISK_BAD_SIDE if bad_side is None else bad_side)
     rows = []
     for name, spec in ranges.items():
-        try:
-            low, mode, high = (float(v) for v in spec)
-        except (TypeError, ValueError):
-            raise MetricError(f"{name}: нужна тройка (низ, база, верх), получено {spec!r}.") from None
-        if not low <= mode <= high:
-            raise MetricError(f"{name}: должно быть низ ≤ база ≤ верх, получено {spec!r}.")
+        low, mode, high = _triple(spec, name)
         side = sides.get(name)
         if side not in ("low", "high"):
             raise MetricError(f"{name}: не указано, какой край плох для плана (\"low\" или \"high\").")
