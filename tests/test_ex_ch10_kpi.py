@@ -154,3 +154,51 @@ def test_magic_number_above_scale_median_in_every_quarter():
 def test_quiz_feedback_on_every_option():
     for question in ex.quiz.questions:
         assert all(option.feedback for option in question.options)
+
+
+def test_tree_sqls_split_into_meetings_and_trial():
+    """Дерево: SQL = SQL после встреч SDR/BDR + SQL из пробного периода; большая часть — из пробного периода;
+    проведённых встреч в 2025 году заметно больше."""
+    c24, c25 = _year_tree(2024), _year_tree(2025)
+    for c in (c24, c25):
+        assert c["sqls_after_meeting"] + c["sqls_without_meeting"] == c["sqls"]
+        assert c["sqls_without_meeting"] > c["sqls"] / 2
+        assert 0 < c["sqls_after_meeting"] / c["meetings_held"] < 1, "Встреча → SQL — доля"
+    assert c25["meetings_held"] > 1.15 * c24["meetings_held"]
+
+
+def test_wins_after_owner_exit_are_removed_from_per_ae_views():
+    o, r = table("opportunities"), table("reps")
+    own = kpi.before_owner_exit(o, r)
+    won = kpi.won_deals(o, *course.YEAR_2025)
+    after = won[~won.index.isin(own.index)]
+    assert len(after) > 0, "в данных есть выигрыши после ухода AE — ради них и поправка"
+    exit_date = after["owner_id"].map(r.set_index("rep_id")["exit_date"])
+    assert (after["close_date"] > exit_date).all()
+    kept = kpi.won_deals(own, *course.YEAR_2025)
+    kept_exit = kept["owner_id"].map(r.set_index("rep_id")["exit_date"])
+    assert not (kept_exit.notna() & (kept["close_date"] > kept_exit)).any()
+    assert len(o) - len(own) >= len(after)  # открытые сделки не теряются: убраны только закрытые после ухода
+    assert own["close_date"].isna().sum() == o["close_date"].isna().sum()
+    # без поправки выполнение плана ушедшего AE завышено
+    raw = kpi.quota_attainment(o, r, *course.YEAR_2025)["attainment"]
+    fixed = kpi.quota_attainment(own, r, *course.YEAR_2025)["attainment"]
+    owners = after["owner_id"].unique()
+    assert (raw.loc[owners] > fixed.loc[owners]).all()
+
+
+def test_cycle_and_win_rate_moved_for_different_reasons():
+    """«Общий win rate упал из-за SMB, а общий цикл вырос и из-за цикла mid-market, и из-за микса выигранных»."""
+    o = table("opportunities")
+    cyc = {y: kpi.median_cycle(o, *course.YEARS[y], by="segment") for y in (2024, 2025)}
+    assert cyc[2025]["mid_market"] > 1.1 * cyc[2024]["mid_market"]
+    assert kpi.median_cycle(o, *course.YEAR_2025) > kpi.median_cycle(o, *course.YEAR_2024)
+    won = {y: kpi.won_deals(o, *course.YEARS[y])["segment"].eq("smb").mean() for y in (2024, 2025)}
+    assert won[2025] < won[2024] - 0.02
+    assert cyc[2025]["smb"] < cyc[2025]["mid_market"], "SMB-сделки быстрее: меньше их доля — длиннее общий цикл"
+
+
+def test_q8_new_customer_bookings_get_their_own_hint():
+    wrong = ex.q8.mistake_value("new_customers_only")
+    assert abs(wrong - ex.q8.expected_value()) > 0.002
+    assert "допродажи" in ex.q8.check(wrong).message

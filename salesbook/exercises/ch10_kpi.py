@@ -324,7 +324,7 @@ q7 = Exercise(
         Mistake(name="down_target", matches=lambda fn: abs(_safe(fn, 50.0, 40.0, 60.0) - 0.5) > 1e-6,
                 hint="Не работает цель «вниз»: цикл с 60 до 40 дней при факте 50 — это половина пути, оценка 0,5. Формула (факт − база) / (цель − база) справляется сама, без особых случаев."),
     ],
-    correct_message="Верно: функция работает и для целей «вверх», и для целей «вниз», и не даёт перевыполнению спрятать провал.",
+    correct_message="Функция работает и для целей «вверх», и для целей «вниз», и не даёт перевыполнению спрятать провал.",
 )
 
 # ---------------------------------------------------------------------------
@@ -332,9 +332,14 @@ q7 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _okr_actuals() -> pd.DataFrame:
+def _okr_actuals(new_customers_only: bool = False) -> pd.DataFrame:
     o = table("opportunities")
     m = table("mrr")
+    if new_customers_only:  # типичная ошибка: новый ACV только по сделкам с новыми клиентами
+        from salesbook.toolkit import planning
+        r = table("reps")
+        base_new = planning.segment_productivity(o, r, *course.YEAR_2024)["won_acv"].sum()
+        actual_new = planning.segment_productivity(o, r, *course.YEAR_2025)["won_acv"].sum()
     base = {
         "bookings_rub": kpi.won_deals(o, *course.YEAR_2024)["amount_rub"].sum(),
         "nrr": kpi.revenue_retention(m, course.DECEMBER_2023, course.DECEMBER_2024)["nrr"],
@@ -347,12 +352,14 @@ def _okr_actuals() -> pd.DataFrame:
         "cycle_days": kpi.median_cycle(o, *course.YEAR_2025),
         "win_rate": kpi.win_rate(o, *course.YEAR_2025),
     }
+    if new_customers_only:
+        base["bookings_rub"], actual["bookings_rub"] = base_new, actual_new
     return pd.DataFrame({"baseline": base, "target": OKR_TARGETS, "actual": actual}).astype(float)
 
 
 def _okr_score(kind: str = "right") -> float:
-    t = _okr_actuals()
-    if kind == "right":
+    t = _okr_actuals(new_customers_only=kind == "new_customers_only")
+    if kind in ("right", "new_customers_only"):
         scores = kpi.score_key_result(t["actual"], t["target"], t["baseline"])
     elif kind == "share_of_target":
         scores = np.clip(t["actual"] / t["target"], 0, 1)
@@ -387,6 +394,9 @@ q8 = Exercise(
                 hint="Вы оценили KR как факт / цель. Так высокую оценку получают и KR, которые откатились ниже базы, — например, упавший win rate. Оценка — доля пути от базы к цели."),
         Mistake(name="down_as_up", value=lambda: _okr_score("down_as_up"),
                 hint="Цикл сделки оценён как цель «вверх» (факт / цель). Для цели «вниз» считайте (факт − база) / (цель − база) — знаменатель отрицательный, формула та же."),
+        Mistake(name="new_customers_only", value=lambda: _okr_score("new_customers_only"),
+                hint="Вы посчитали новый ACV только по сделкам с новыми клиентами (как план раздела 1.3). В этом OKR новый ACV — все выигранные "
+                     "сделки года, включая допродажи, как в дереве KPI: kpi.won_deals(opps, ...)['amount_rub'].sum() — и для базы 2024 года, и для факта 2025-го."),
     ],
     correct_message="Оценка — в «красной» зоне по шкале Google: новый ACV и NRR выросли, но прошли лишь часть пути к цели, а цикл и win rate оказались хуже базы 2024 года, и их оценка — 0. "
                     "Это тот же «рост объёмом», что и в дереве KPI: нового бизнеса больше, качество воронки хуже. На разборе года обсуждают именно это — "

@@ -56,6 +56,21 @@ def closed_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     return opportunities[mask]
 
 
+def before_owner_exit(opportunities: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+    """Сделки без закрытых после ухода владельца (для показателей по AE).
+
+    В CRM сделку ушедшего AE не переназначают: она закрывается под его ``owner_id``
+    уже после ``reps.exit_date``. В карточке и выполнении плана этого AE такой
+    выигрыш — чужая работа, поэтому её убирают; в итогах команды и компании она остаётся.
+    Открытые сделки и сделки, закрытые до ухода (или у работающих AE), сохраняются.
+    """
+    require_columns(opportunities, ["owner_id", "close_date"], "opportunities")
+    require_columns(reps, ["rep_id", "exit_date"], "reps")
+    exit_date = opportunities["owner_id"].map(reps.set_index("rep_id")["exit_date"])
+    after_exit = exit_date.notna() & opportunities["close_date"].notna() & (opportunities["close_date"] > exit_date)
+    return opportunities[~after_exit]
+
+
 def win_rate(opportunities: pd.DataFrame, start, end, by=None):
     """Win rate = выигранные / (выигранные + проигранные) среди сделок, закрытых в период.
 
@@ -395,17 +410,25 @@ def bookings_drivers(activities: pd.DataFrame, leads: pd.DataFrame, opportunitie
     каждое звено — не когорта (лид января может стать сделкой в марте).
     ``sqls`` — все лиды, ставшие SQL в период (``leads.sql_date``), из любого
     источника: и после встреч SDR и BDR, и после активированного пробного периода,
-    поэтому SQL → сделка — доля, сравнимая между годами.
+    поэтому SQL → сделка — доля, сравнимая между годами. ``sqls`` делится без остатка:
+    ``sqls_after_meeting`` — у лида была проведённая встреча SDR/BDR (в любой момент),
+    ``sqls_without_meeting`` — встречи не было (SQL из активированного пробного периода).
     """
     funnel = activity_funnel(activities, start, end, leads)
-    require_columns(leads, ["sql_date"], "leads")
+    require_columns(leads, ["lead_id", "sql_date"], "leads")
+    met = activities.loc[activities["lead_id"].notna() & activities["type"].eq("meeting")
+                         & activities["outcome"].eq("held"), "lead_id"]
+    sql_leads = leads.loc[in_period(leads["sql_date"], start, end), "lead_id"]
+    after_meeting = float(sql_leads.isin(met).sum())
     closed = closed_deals(opportunities, start, end)
     won = closed[closed["outcome"].eq("won")]
     created = opportunities[in_period(opportunities["created_date"], start, end)]
     return pd.Series({
         "touches": float(funnel["touches"].sum()),
         "meetings_held": float(funnel["meetings_held"].sum()),
-        "sqls": float(in_period(leads["sql_date"], start, end).sum()),
+        "sqls": float(len(sql_leads)),
+        "sqls_after_meeting": after_meeting,
+        "sqls_without_meeting": float(len(sql_leads)) - after_meeting,
         "opportunities": float(len(created)),
         "closed": float(len(closed)),
         "won": float(len(won)),
