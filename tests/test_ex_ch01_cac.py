@@ -166,3 +166,34 @@ def test_smb_is_sold_through_the_trial_without_sdr():
     segments = _segments()
     media = spend[acquisition.in_period(spend["month"], *course.YEAR_2024) & (spend["business_line"] == "b2b") & (spend["segment"] == "smb")]["spend_rub"].sum()
     assert media / segments.loc["smb", "customers"] < segments.loc["smb", "new_acv"] / segments.loc["smb", "customers"]
+
+
+def test_small_channels_have_noisy_cac():
+    """Текст: у мероприятий и партнёров в 2024 году — единицы-десятки клиентов, один клиент сдвигает CAC на проценты."""
+    f = ex.funnel(*course.YEAR_2024)
+    for channel in ("events", "partners"):
+        n = f.loc[channel, "customers"]
+        assert 5 <= n <= 30, channel
+        assert 1 - n / (n + 1) > 0.03, channel
+    assert f.loc["ppc", "customers"] > 5 * f.loc["partners", "customers"]  # малые выборки — именно у этих каналов
+
+
+def test_segment_lag_keeps_order_but_halves_the_enterprise_gap():
+    """Текст: со сдвигом затрат на лаг сегмента порядок сегментов на рубль ACV сохраняется, разрыв enterprise — mid-market
+    сокращается примерно вдвое; enterprise в 2023 году стоил денег без клиентов; в 2023 году SMB дороже mid-market."""
+    t = [table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities", "reps")]
+    base = acquisition.cac_by_segment(*t, *course.YEAR_2024)
+    opps = t[3]
+    first = acquisition.new_customer_deals(opps)
+    lead_days = (first["close_date"] - first["lead_id"].map(t[2].set_index("lead_id")["created_date"])).dt.days
+    lags = lead_days.groupby(first["segment"]).median().map(acquisition.lag_months_from_days)
+    start = pd.Timestamp(course.YEAR_2024[0])
+    lagged = pd.Series({s: acquisition.cac_by_segment(*t, start - pd.DateOffset(months=m), start - pd.DateOffset(months=m - 12) - pd.Timedelta(days=1))["costs"][s]
+                        / base.loc[s, "new_acv"] for s, m in lags.items()})
+    assert lagged["smb"] < lagged["mid_market"] < lagged["enterprise"]
+    gap, gap_lagged = (base.loc["enterprise", "cost_per_acv_rub"] - base.loc["mid_market", "cost_per_acv_rub"],
+                       lagged["enterprise"] - lagged["mid_market"])
+    assert 0 < gap_lagged < 0.6 * gap
+    y2023 = acquisition.cac_by_segment(*t, *course.YEAR_2023)
+    assert y2023.loc["enterprise", "costs"] > 0 and not (y2023.loc["enterprise", "customers"] > 0)
+    assert y2023.loc["smb", "cost_per_acv_rub"] > y2023.loc["mid_market", "cost_per_acv_rub"]
