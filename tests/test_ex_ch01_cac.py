@@ -197,3 +197,11 @@ def test_segment_lag_keeps_order_but_halves_the_enterprise_gap():
     y2023 = acquisition.cac_by_segment(*t, *course.YEAR_2023)
     assert y2023.loc["enterprise", "costs"] > 0 and not (y2023.loc["enterprise", "customers"] > 0)
     assert y2023.loc["smb", "cost_per_acv_rub"] > y2023.loc["mid_market", "cost_per_acv_rub"]
+
+
+def test_q6_message_per_rouble_ranking():
+    """Сообщение упражнения 6: на рубль контракта на пределе дешевле исходящие и партнёры, а не канал с самым дешёвым клиентом."""
+    chosen = ex.q6.expected_value()
+    m = acquisition.channel_incremental_cac(*(table(n) for n in ("marketing_spend", "sm_costs", "leads", "opportunities")),
+                                            *course.YEAR_2024)["incremental_cost_per_acv_rub"].sort_values()
+    assert list(m.index[:2]) == ["outbound", "partners"] and chosen not in m.index[:2]
