@@ -303,20 +303,23 @@ def _variant(name: str) -> Callable[[dict], dict]:
     return check
 
 
-def _criterion_like(fn: Callable, variant: str, criterion: str) -> bool:
-    """Учащийся ошибся в ``criterion`` ровно так, как ``variant``: на всех письмах его ответ по
-    этому критерию совпадает с ошибочной реализацией, а она хоть где-то отличается от правила."""
-    wrong = _variant(variant)
-    key = ce.answer_key()
+def _same_mistake(ids, got: Callable, bad: Callable, key: Mapping, flag: str) -> bool:
+    """На всех примерах ``ids`` ответ учащегося по ключу ``flag`` совпадает с ошибочной
+    реализацией, а она хоть где-то отличается от эталона ``key``."""
     differs = False
-    for k in ce.EMAILS:
-        email = ce.as_argument(k)
-        got = RubricResult().normalize(fn(dict(email)))
-        bad = wrong(dict(email))[criterion]
-        if got[criterion] != bad:
+    for k in ids:
+        wrong_flag = bad(k)[flag]
+        if got(k)[flag] != wrong_flag:
             return False
-        differs |= bad != key[k][criterion]
+        differs |= wrong_flag != key[k][flag]
     return differs
+
+
+def _criterion_like(fn: Callable, variant: str, criterion: str) -> bool:
+    """Учащийся ошибся в ``criterion`` ровно так, как ``variant`` (на всех письмах)."""
+    wrong = _variant(variant)
+    return _same_mistake(ce.EMAILS, lambda k: RubricResult().normalize(fn(dict(ce.as_argument(k)))),
+                         lambda k: wrong(dict(ce.as_argument(k))), ce.answer_key(), criterion)
 
 
 q3 = Exercise(
@@ -727,17 +730,10 @@ def _map_variant(name: str) -> Callable[[pd.DataFrame, Any], dict]:
 
 
 def _map_rule_like(fn: Callable, variant: str, rule: str) -> bool:
-    """Учащийся ошибся в правиле ``rule`` ровно так, как ``variant``."""
+    """Учащийся ошибся в правиле ``rule`` ровно так, как ``variant`` (на всех планах)."""
     wrong = _map_variant(variant)
-    key = dp.answer_key()
-    differs = False
-    for k in dp.PLANS:
-        got = MapResult().normalize(fn(dp.plan_frame(k), dp.close_date(k)))
-        bad = wrong(dp.plan_frame(k), dp.close_date(k))[rule]
-        if got[rule] != bad:
-            return False
-        differs |= bad != key[k][rule]
-    return differs
+    return _same_mistake(dp.PLANS, lambda k: MapResult().normalize(fn(dp.plan_frame(k), dp.close_date(k))),
+                         lambda k: wrong(dp.plan_frame(k), dp.close_date(k)), dp.answer_key(), rule)
 
 
 q8 = Exercise(
