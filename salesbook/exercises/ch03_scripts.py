@@ -226,7 +226,30 @@ def _email_label(args: tuple) -> str:
 
 
 @dataclass
-class EmailFunction(Function):
+class _CaseFunction(Function):
+    """Проверка функции учащегося на примерах раздела: первый пример, где ответ разошёлся с эталоном,
+    называется в сообщении (``case_label``)."""
+
+    def case_label(self, args: tuple) -> str:
+        raise NotImplementedError
+
+    def first_failure(self, fn: Callable):
+        for args, want in self.cases():
+            got = self.run(fn, args)
+            try:
+                got = self.compare.normalize(got)
+            except Invalid as exc:
+                raise Invalid(f"На {self.case_label(args)}: {exc}") from None
+            if not self.compare.equal(got, want):
+                return args, got, want
+        return None
+
+    def equal(self, fn: Callable, expected: Any) -> bool:
+        return self.first_failure(fn) is None
+
+
+@dataclass
+class EmailFunction(_CaseFunction):
     """Проверка функции ``check_email(email)`` на письмах раздела; сообщения называют письмо и критерий."""
 
     def run(self, fn: Callable, args: tuple):
@@ -238,19 +261,8 @@ class EmailFunction(Function):
         except Exception as exc:  # ошибка в коде учащегося — объясняем, не падаем
             raise Invalid(f"Функция упала на письме {_email_label(args)}: {type(exc).__name__}: {exc}") from None
 
-    def first_failure(self, fn: Callable):
-        for args, want in self.cases():
-            got = self.run(fn, args)
-            try:
-                got = self.compare.normalize(got)
-            except Invalid as exc:
-                raise Invalid(f"На письме {_email_label(args)}: {exc}") from None
-            if not self.compare.equal(got, want):
-                return args, got, want
-        return None
-
-    def equal(self, fn: Callable, expected: Any) -> bool:
-        return self.first_failure(fn) is None
+    def case_label(self, args: tuple) -> str:
+        return f"письме {_email_label(args)}"
 
     def generic_hint(self, fn: Callable, expected: Any) -> str | None:
         failure = self.first_failure(fn)
@@ -671,7 +683,7 @@ def _plan_cases() -> list[tuple[tuple, dict]]:
 
 
 @dataclass
-class PlanFunction(Function):
+class PlanFunction(_CaseFunction):
     """Проверка функции ``check_plan(plan, close_date)`` на черновиках MAP; сообщения называют план и правило."""
 
     def run(self, fn: Callable, args: tuple):
@@ -683,19 +695,8 @@ class PlanFunction(Function):
         except Exception as exc:  # ошибка в коде учащегося — объясняем, не падаем
             raise Invalid(f"Функция упала на плане {key}: {type(exc).__name__}: {exc}") from None
 
-    def first_failure(self, fn: Callable):
-        for args, want in self.cases():
-            got = self.run(fn, args)
-            try:
-                got = self.compare.normalize(got)
-            except Invalid as exc:
-                raise Invalid(f"На плане {args[0]}: {exc}") from None
-            if not self.compare.equal(got, want):
-                return args, got, want
-        return None
-
-    def equal(self, fn: Callable, expected: Any) -> bool:
-        return self.first_failure(fn) is None
+    def case_label(self, args: tuple) -> str:
+        return f"плане {args[0]}"
 
     def generic_hint(self, fn: Callable, expected: Any) -> str | None:
         failure = self.first_failure(fn)
