@@ -23,7 +23,9 @@ from salesbook.data.generator.context import Context
 # Новый поток дописывается в конец: SeedSequence.spawn выдаёт прежним потокам те же
 # зёрна, поэтому добавленная таблица не меняет ни байта в остальных.
 STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "mrr", "usage",
-           "tickets", "b2c", "experiments", "costs", "survey", "dialer", "meddic", "trial")
+           "tickets", "b2c", "experiments", "costs", "survey", "dialer", "meddic", "trial",
+           # верх воронки и каналы привлечения (главы 2 и 6)
+           "touches", "web", "abm", "social", "ads", "mailboxes", "partners")
 
 
 @dataclass(frozen=True)
