@@ -12,7 +12,7 @@ import pandas as pd
 from salesbook.exercises import table, tables
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.toolkit import acquisition, course, motions, retention, unit_economics
+from salesbook.toolkit import course, motions, retention, unit_economics
 
 SECTION = "ch02.b2b_b2c"
 TITLE = "2.2. Различия B2B и B2C"
