@@ -119,3 +119,10 @@ def test_partner_labels_are_russian():
     for code in ("referral", "reseller", "integrator", "marketplace", "sourced", "influenced", "gold"):
         assert plotting.partner_label(code) != code
     assert plotting.partner_label("smb") == plotting.label("smb")
+
+
+def test_certification_does_not_drive_partner_leads(t):
+    p, d = t["partners"], t["partner_deals"]
+    leads_per_partner = d[d["role"] == "sourced"].groupby("partner_id").size().reindex(p["partner_id"]).fillna(0)
+    corr = pd.Series(p["certified_people"].to_numpy()).corr(pd.Series(leads_per_partner.to_numpy()))
+    assert abs(corr) < 0.3                           # «связи „больше сертифицированных — больше продаж“ нет»
