@@ -78,6 +78,10 @@ GAIN_CODES = ("faster_first_response", "csat_growth", "fewer_tickets", "manager_
               "quick_launch", "predictable_cost")
 
 # Границы сегментов по числу сотрудников: smb < 100, mid_market 100–999, enterprise ≥ 1000
+# Партнёрская программа (раздел 6.3)
+PARTNER_TYPES = ("referral", "reseller", "integrator", "marketplace")
+PARTNER_TIERS = ("registered", "silver", "gold")
+PARTNER_ROLES = ("sourced", "influenced")
 SEGMENT_EMPLOYEE_BOUNDS = {"smb": (1, 99), "mid_market": (100, 999), "enterprise": (1000, 10**7)}
 
 # Русские названия кодов по группам — для README, графиков и отчётов
@@ -204,7 +208,7 @@ class Field:
 
 _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
                 "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
-                "RS": "RS0001"}
+                "RS": "RS0001", "PT": "PT001"}
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -433,6 +437,31 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("year", "int", "год плана", min=2023, max=2025),
         _money("annual_quota_rub", "годовой план по новым контрактам (ACV) на полный год без поправки на выход на продуктивность, ₽"),
     ),
+    "partners": (
+        _id("partner_id", "PT", "идентификатор партнёра", unique=True),
+        Field("name", "str", "название партнёра (вымышленное)", unique=True),
+        Field("type", "cat", "тип партнёра: реферальный, реселлер, интегратор, маркетплейс", values=PARTNER_TYPES),
+        Field("tier", "cat", "уровень партнёра в договоре (ставится при подписании по числу сертифицированных)",
+              values=PARTNER_TIERS),
+        Field("payout_share", "float", "вознаграждение партнёра (комиссия или маржа реселлера), доля ACV "
+                                       "первого года выигранной сделки", min=0.0, max=1.0),
+        Field("joined_date", "date", "дата подписания партнёрского договора"),
+        Field("region", "cat", "регион партнёра", values=REGIONS),
+        Field("certified_people", "int", "сертифицированных по продукту специалистов партнёра", min=0),
+    ),
+    "partner_deals": (
+        _id("partner_id", "PT", "партнёр"),
+        _id("lead_id", "L", "лид"),
+        _id("opportunity_id", "O", "сделка (пусто — лид не дошёл до сделки)", nullable=True),
+        Field("role", "cat", "роль партнёра: привёл лид (sourced) или участвовал в сделке другого канала "
+                             "(influenced)", values=PARTNER_ROLES),
+        Field("registered_date", "date", "дата регистрации лида или сделки за партнёром"),
+        _money("payout_rub", "вознаграждение, выплаченное партнёру по выигранной сделке, ₽ (0 — не выплачивалось)"),
+        Field("payout_date", "date", "дата начисления вознаграждения — дата закрытия сделки (пусто — не начислялось)",
+              nullable=True),
+        _money("services_rub", "выручка интегратора за внедрение по выигранной сделке — деньги клиента "
+                               "интегратору, а не «Сфере Софт», ₽ (0 — нет)"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -457,6 +486,8 @@ TABLE_TITLES = {
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
     "salary_history": "история окладов сотрудников",
     "ae_quotas": "годовые планы AE",
+    "partners": "партнёры",
+    "partner_deals": "участие партнёров в лидах и сделках",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -481,6 +512,9 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("survey_responses", "account_id", "accounts", "account_id"),
     ("salary_history", "rep_id", "reps", "rep_id"),
     ("ae_quotas", "rep_id", "reps", "rep_id"),
+    ("partner_deals", "partner_id", "partners", "partner_id"),
+    ("partner_deals", "lead_id", "leads", "lead_id"),
+    ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
 )
 
 
@@ -734,6 +768,14 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     "ae_quotas": (
         TableCheck("unique_rep_year", ("rep_id", "year"),
                    "у AE два плана на один год", _unique_together("rep_id", "year")),
+    ),
+    "partners": (),
+    "partner_deals": (
+        TableCheck("one_partner_per_lead", ("lead_id",),
+                   "у лида два партнёра", _unique_together("lead_id")),
+        TableCheck("payout_has_date", ("payout_rub", "payout_date"),
+                   "вознаграждение без даты начисления или дата без вознаграждения",
+                   lambda d: (d["payout_rub"] > 0) == d["payout_date"].notna()),
     ),
 }
 

@@ -450,3 +450,24 @@ def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, refere
         ax.tick_params(axis="x", rotation=45)
     if len(frame.columns) > 1 or reference_label:
         ax.legend(fontsize=8)
+
+
+# --- Раздел 6.3 «Партнёрства и каналы» ---------------------------------------------
+
+PARTNER_LABELS = {
+    "referral": "Реферальный партнёр",
+    "reseller": "Реселлер",
+    "integrator": "Интегратор",
+    "marketplace": "Маркетплейс",
+    "sourced": "Привёл (sourced)",
+    "influenced": "Участвовал (influenced)",
+    "registered": "Зарегистрированный",
+    "silver": "Серебряный",
+    "gold": "Золотой",
+}
+
+
+def partner_label(code) -> str:
+    """Русская подпись для кодов партнёрской программы: тип, роль и уровень партнёра
+    (``"reseller"`` → «Реселлер»); остальные коды — как в :func:`label`."""
+    return PARTNER_LABELS.get(str(code), label(code))

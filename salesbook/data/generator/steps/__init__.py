@@ -15,6 +15,7 @@ from salesbook.data.generator.steps import (
                                             experiments,
                                             leads,
                                             marketing,
+                                            partners,
                                             people,
                                             product,
                                             sequences,
@@ -40,4 +41,5 @@ STEPS = (
     costs.make_sm_costs,
     costs.make_cogs,
     survey.make_survey_responses,
+    partners.make_partner_tables,
 )
