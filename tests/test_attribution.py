@@ -124,11 +124,14 @@ def test_shapley_glove_game():
     assert phi.to_dict() == pytest.approx({"1": 1 / 6, "2": 1 / 6, "3": 2 / 3})
 
 
-def test_shapley_credit_sums_to_conversions_and_symmetric():
-    paths = pd.DataFrame({"path": ["a", "b", "a > b"], "conversions": [1, 1, 2], "nulls": [1, 1, 0]})
-    credit = attribution.shapley_credit(paths)
-    assert credit.sum() == pytest.approx(4)
-    assert credit["a"] == pytest.approx(credit["b"])
+def test_shapley_over_markov_chain_by_hand():
+    # Пример puzyrov2019removal: P(конверсия) = 0,8; только google ads — 0,4; только mailing — 0,2.
+    # φ(google ads) = ½·0,4 + ½·(0,8 − 0,2) = 0,5; φ(mailing) = ½·0,2 + ½·(0,8 − 0,4) = 0,3.
+    credit = attribution.shapley_credit(PUZYROV)
+    assert credit["google ads"] == pytest.approx(4 * 0.5 / 0.8)
+    assert credit["mailing"] == pytest.approx(4 * 0.3 / 0.8)
+    symmetric = pd.DataFrame({"path": ["a", "b", "a > b", "b > a"], "conversions": [1, 1, 2, 2], "nulls": [1, 1, 0, 0]})
+    assert attribution.shapley_credit(symmetric).to_dict() == pytest.approx({"a": 3.0, "b": 3.0})
 
 
 def test_paths_table_and_model_shares():
@@ -138,3 +141,13 @@ def test_paths_table_and_model_shares():
     shares = attribution.model_shares({"first": attribution.heuristic_credit(HAND, "first"),
                                        "markov": attribution.markov_credit(table)})
     assert shares.sum().tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_reallocation_by_hand():
+    credit = pd.Series({"ppc": 10_000_000.0, "partners": 4_000_000.0, "organic": 9_000_000.0})
+    spend = pd.Series({"ppc": 5_000_000.0, "partners": 1_000_000.0})
+    per_rub = attribution.gross_profit_per_rub(credit, spend, 0.8)
+    assert per_rub.to_dict() == pytest.approx({"ppc": 1.6, "partners": 3.2})   # органики без бюджета нет
+    assert attribution.reallocation_effect(per_rub, "ppc", "partners", 1_000_000) == pytest.approx(1_600_000)
+    with pytest.raises(MetricError, match="нет среди каналов"):
+        attribution.reallocation_effect(per_rub, "organic", "ppc", 1)

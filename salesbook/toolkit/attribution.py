@@ -40,6 +40,10 @@ __all__ = [
     "shapley_credit",
     "model_shares",
     "path_strings",
+    "CHANNEL_OF_MEDIUM",
+    "touch_channel",
+    "won_deal_paths",
+    "markov_paths",
 ]
 
 #: Период полураспада модели «с затуханием во времени», дней: как в Google Ads
@@ -291,26 +295,27 @@ def shapley_values(players: Iterable[str], value: Callable[[frozenset], float]) 
 
 
 def shapley_credit(paths: pd.DataFrame, total: float | None = None) -> pd.Series:
-    """Вклад каналов по Шепли: игра «коалиция каналов → вероятность конверсии пути».
+    """Вклад каналов по Шепли поверх марковской цепи путей.
 
-    Ценность коалиции S — конверсия лидов, чей набор каналов целиком входит в S
-    (конверсии / все пути с каналами из S; v(∅) = 0). Так Шепли учитывает и пути
-    без сделки. Вектор Шепли нормируется в ``total`` (по умолчанию — число конверсий).
+    Игра: ценность коалиции каналов S — вероятность дойти до конверсии, если
+    оставить в цепи только каналы из S (остальные ведут в отказ), v(∅) = 0. Эффект
+    удаления канала — его предельный вклад в одном порядке (он добавлен последним);
+    вектор Шепли усредняет предельный вклад по всем порядкам. Игра монотонна,
+    поэтому вклады неотрицательны, а их сумма — вероятность конверсии; результат
+    нормируется в ``total`` (по умолчанию — число конверсий).
     """
-    data = _as_paths(paths)
-    sets = [(frozenset(steps), conv, null) for steps, conv, null in data]
-    players = sorted(set().union(*(s for s, _, _ in sets)))
+    tm = transition_counts(paths)
+    players = sorted(set(tm.index) - {_START})
+    everyone = frozenset(players)
 
     def value(coalition: frozenset) -> float:
-        conv = sum(c for s, c, _ in sets if s <= coalition)
-        allp = sum(c + nl for s, c, nl in sets if s <= coalition)
-        return conv / allp if allp else 0.0
+        return conversion_probability(tm, everyone - coalition) if coalition else 0.0
 
     phi = shapley_values(players, value)
+    if phi.sum() <= 0:
+        raise MetricError("paths: ни один путь не закончился конверсией — делить нечего.")
     if total is None:
         total = float(paths["conversions"].sum())
-    if phi.sum() <= 0:
-        raise MetricError("paths: вектор Шепли в сумме не положителен — распределять нечего.")
     return (phi / phi.sum() * total).sort_values(ascending=False)
 
 
@@ -318,3 +323,108 @@ def model_shares(credits: dict[str, pd.Series]) -> pd.DataFrame:
     """Таблица «канал × модель» в долях: каждый столбец — вклад модели, делённый на его сумму."""
     frame = pd.DataFrame(credits).fillna(0.0)
     return frame.div(frame.sum(axis=0), axis=1)
+
+
+# ---------------------------------------------------------------------------
+# Пути лидов компании: касания до создания сделки
+# ---------------------------------------------------------------------------
+
+#: Канал курса по UTM-medium касания. Платные и контентные каналы совпадают с кодами
+#: ``marketing_spend``; органика (поиск и ссылки), прямые заходы и клики по письмам
+#: рассылки — отдельные каналы без медиабюджета.
+CHANNEL_OF_MEDIUM = {
+    "cpc": "ppc", "social": "social", "content": "content", "event": "events", "partner": "partners",
+    "outbound": "outbound", "organic": "organic", "referral": "organic", "direct": "direct", "email": "email",
+}
+
+
+def touch_channel(touches: pd.DataFrame) -> pd.Series:
+    """Канал курса для каждого касания по его ``medium`` (незнакомый medium — «other»)."""
+    require_columns(touches, ["medium"], "touches")
+    return touches["medium"].map(CHANNEL_OF_MEDIUM).fillna("other")
+
+
+def won_deal_paths(touches: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame, start, end) -> tuple[pd.DataFrame, pd.Series]:
+    """Касания путей выигранных сделок новых клиентов, закрытых в период [start, end].
+
+    Путь сделки — касания её лида с датой не позже дня создания сделки (после —
+    работа продавца, а не маркетинга). Возвращает (касания: lead_id, date, channel,
+    source, medium, touch_type, end_date; выручка сделки ``amount_rub`` по lead_id).
+    Сделки без касаний до создания в путь не попадают — их число покажет разница
+    между числом сделок и путей.
+    """
+    from salesbook.toolkit import acquisition
+
+    require_columns(touches, ["lead_id", "date", "medium"], "touches")
+    deals = acquisition.new_customer_deals(opportunities)
+    deals = deals[acquisition.in_period(pd.to_datetime(deals["close_date"]), start, end)]
+    t = touches.merge(deals[["lead_id", "created_date"]].rename(columns={"created_date": "end_date"}), on="lead_id")
+    t["date"] = pd.to_datetime(t["date"])
+    t["end_date"] = pd.to_datetime(t["end_date"])
+    t = t[t["date"] <= t["end_date"]].copy()
+    t["channel"] = touch_channel(t)
+    value = deals.set_index("lead_id")["amount_rub"].astype(float)
+    return t.reset_index(drop=True), value
+
+
+def markov_paths(touches: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Пути всех лидов, созданных в [start, end], с исходом: выигранная сделка или нет.
+
+    Конверсия — лид стал выигранной сделкой нового клиента; неконверсия — лид
+    дисквалифицирован или его сделка проиграна. Лиды с ещё открытой сделкой или
+    без решения (new, mql, sql) исключены: их исход неизвестен. Путь — касания не
+    позже создания сделки, у лида без сделки — все его касания до закрытия окна
+    (у дисквалифицированного лида это и прогрев после заявки).
+    """
+    from salesbook.toolkit import acquisition
+
+    require_columns(leads, ["lead_id", "created_date", "status"], "leads")
+    scope = leads[acquisition.in_period(pd.to_datetime(leads["created_date"]), start, end)]
+    opp = opportunities.set_index("lead_id")
+    won_ids = set(acquisition.new_customer_deals(opportunities)["lead_id"])
+    lost_ids = set(opportunities.loc[opportunities["outcome"] == "lost", "lead_id"])
+    decided = scope[(scope["status"] == "disqualified") | scope["lead_id"].isin(won_ids | lost_ids)]
+    t = touches[touches["lead_id"].isin(decided["lead_id"])].copy()
+    t["date"] = pd.to_datetime(t["date"])
+    created = pd.to_datetime(t["lead_id"].map(opp["created_date"]))
+    t = t[created.isna() | (t["date"] <= created)].copy()
+    t["channel"] = touch_channel(t)
+    converted = pd.Series(True, index=sorted(won_ids & set(decided["lead_id"])))
+    return paths_table(t, converted)
+
+
+# ---------------------------------------------------------------------------
+# Бюджетное решение по атрибуции
+# ---------------------------------------------------------------------------
+
+
+def gross_profit_per_rub(credit_rub: pd.Series, spend_rub: pd.Series, gross_margin: float) -> pd.Series:
+    """Валовая прибыль первого года на рубль медиабюджета канала: вклад (ACV, ₽) × маржа / бюджет.
+
+    ``credit_rub`` — выручка (ACV) выигранных сделок, отданная каналу моделью; ``spend_rub`` —
+    медиабюджет канала за тот же период (``marketing_spend``). Считаются только каналы с
+    бюджетом. Это средняя отдача рубля, а не предельная: следующий рубль канала обычно
+    приносит меньше.
+    """
+    share(gross_margin, "Валовая маржа")
+    spend = spend_rub[spend_rub > 0].astype(float)
+    if spend.empty:
+        raise MetricError("Бюджет каналов пуст: не на что делить.")
+    credit = credit_rub.reindex(spend.index).fillna(0.0).astype(float)
+    return credit * float(gross_margin) / spend
+
+
+def reallocation_effect(per_rub: pd.Series, from_channel: str, to_channel: str, amount_rub: float) -> float:
+    """Изменение валовой прибыли первого года, если перенести ``amount_rub`` из одного канала в другой.
+
+    Δ = сумма × (отдача рубля в ``to_channel`` − отдача рубля в ``from_channel``); отдача — из
+    :func:`gross_profit_per_rub` по выбранной модели. Линейное приближение: средняя отдача
+    принята за предельную.
+    """
+    for c in (from_channel, to_channel):
+        if c not in per_rub.index:
+            raise MetricError(f"Канала «{c}» нет среди каналов с бюджетом: {', '.join(per_rub.index)}.")
+    amount = float(amount_rub)
+    if not np.isfinite(amount) or amount < 0:
+        raise MetricError("Сумма переноса должна быть неотрицательным числом рублей.")
+    return amount * float(per_rub[to_channel] - per_rub[from_channel])
