@@ -19,6 +19,7 @@ from salesbook.data.generator.steps import (
                                             product,
                                             sequences,
                                             survey,
+                                            touches,
 )
 
 STEPS = (
@@ -40,4 +41,5 @@ STEPS = (
     costs.make_sm_costs,
     costs.make_cogs,
     survey.make_survey_responses,
+    touches.make_touches,
 )
