@@ -66,3 +66,31 @@ def test_start_values_outside_slider_range_are_clipped():
     box = widgets.unit_economics_calculator(monthly_churn=0.5, arpa=10, gross_margin=0.99, cac=10**9)
     for key, (_, lo, hi, _) in widgets.CALCULATOR_SLIDERS.items():
         assert lo <= box.sliders[key].value <= hi
+
+
+# --- раздел 2.1, часть 2: калькулятор переноса бюджета по моделям атрибуции ---
+
+def _per_rub():
+    import pandas as pd
+
+    return pd.DataFrame({"last": {"ppc": 0.3, "partners": 0.4}, "markov": {"ppc": 1.6, "partners": 0.3}})
+
+
+_LABELS = {"last": "Последнее касание", "markov": "Марковская"}
+
+
+def test_reallocation_text_by_hand():
+    text = widgets.reallocation_text(_per_rub(), _LABELS, "markov", "ppc", "partners", 1_000_000)
+    assert fmt.compact_rub(-1_300_000) in text and "не окупается" in text
+    assert fmt.compact_rub(100_000) in text          # по последнему касанию: 1 000 000 × (0,4 − 0,3)
+    assert "расходятся в знаке" in text
+    assert "два разных" in widgets.reallocation_text(_per_rub(), _LABELS, "markov", "ppc", "ppc", 1)
+
+
+def test_attribution_calculator_updates():
+    box = widgets.attribution_budget_calculator(_per_rub(), _LABELS, amount_rub=1_000_000)
+    assert fmt.compact_rub(-1_300_000) in box.result.value
+    box.controls["model"].value = "last"
+    assert "<b>Последнее касание:</b>" in box.result.value
+    box.controls["amount_rub"].value = 2_000_000
+    assert fmt.compact_rub(200_000) in box.result.value

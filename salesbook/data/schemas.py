@@ -77,6 +77,19 @@ PAIN_CODES = ("sla_breaches", "channel_chaos", "no_reporting", "repetitive_quest
 GAIN_CODES = ("faster_first_response", "csat_growth", "fewer_tickets", "manager_visibility",
               "quick_launch", "predictable_cost")
 
+# Верх воронки (touches, web_traffic) — раздел 2.1
+TOUCH_SOURCES = ("yandex", "google", "vk", "telegram", "vc_ru", "habr", "email", "event", "partner",
+                 "direct", "referral", "outbound")
+TOUCH_MEDIUMS = ("cpc", "organic", "social", "content", "email", "event", "partner", "referral",
+                 "direct", "outbound")
+TOUCH_TYPES = ("session", "content_download", "webinar", "event_visit", "email_click", "form",
+               "demo_request", "trial_signup", "partner_referral", "bdr_contact")
+TOUCH_CAMPAIGNS = ("desk_generic", "desk_brand", "desk_competitors", "desk_retarget", "vk_leadform",
+                   "vk_retarget", "tg_ads_it", "guide_sla", "case_study", "habr_blog", "tg_channel",
+                   "digest", "nurture", "webinar", "conference", "meetup", "partner_program", "bdr_list")
+WEB_SOURCES = TOUCH_SOURCES[:-1] + ("wordstat",)
+WEB_MEDIUMS = TOUCH_MEDIUMS[:-1] + ("brand_query",)
+
 # Границы сегментов по числу сотрудников: smb < 100, mid_market 100–999, enterprise ≥ 1000
 # Партнёрская программа (раздел 6.3)
 PARTNER_TYPES = ("referral", "reseller", "integrator", "marketplace")
@@ -168,6 +181,27 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "relationship": {"customer": "действующий клиент", "churned": "ушедший клиент",
                      "lost_prospect": "проигранная сделка", "prospect": "потенциальный клиент"},
     "item_type": {"pain": "боль", "gain": "желаемая выгода"},
+    # верх воронки (touches, web_traffic)
+    "source": {"yandex": "Яндекс (Директ или поиск)", "google": "Google (поиск; реклама Google в России "
+               "не работает с 2022 года)", "vk": "VK (VK Реклама и сообщества)",
+               "telegram": "Telegram (Telegram Ads и свой канал)", "vc_ru": "vc.ru (статьи)",
+               "habr": "Хабр (статьи и блог компании)", "email": "письма рассылки",
+               "event": "мероприятие (конференция, митап)", "partner": "партнёр-интегратор",
+               "direct": "прямой заход (адрес набран или из закладок)",
+               "referral": "переход по ссылке с чужого сайта, рекомендация",
+               "outbound": "контакт найден BDR (запись CRM, не визит)",
+               "wordstat": "статистика запросов Яндекса (Wordstat)"},
+    "medium": {"cpc": "платный поиск, оплата за клик", "organic": "органический поиск",
+               "social": "реклама в соцсетях и мессенджерах", "content": "контент: статьи, гайды, канал",
+               "email": "рассылка", "event": "мероприятие", "partner": "партнёр", "referral": "ссылка, рекомендация",
+               "direct": "прямой заход", "outbound": "исходящие продажи",
+               "brand_query": "брендовый спрос: запросы названия продукта"},
+    "touch_type": {"session": "визит на сайт", "content_download": "скачал материал (гайд, чек-лист)",
+                   "webinar": "был на вебинаре", "event_visit": "подошёл к стенду или на встречу на мероприятии",
+                   "email_click": "клик из письма рассылки (визит на сайт)",
+                   "form": "заявка или подписка через форму на сайте", "demo_request": "запросил демо",
+                   "trial_signup": "зарегистрировал пробный период",
+                   "partner_referral": "партнёр передал контакт", "bdr_contact": "BDR внёс контакт в CRM"},
     "code": {"sla_breaches": "срывы SLA, заявки теряются и висят",
              "channel_chaos": "обращения разбросаны по каналам",
              "no_reporting": "нет отчётности для руководства",
@@ -208,7 +242,7 @@ class Field:
 
 _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
                 "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
-                "RS": "RS0001", "PT": "PT001"}
+                "RS": "RS0001", "PT": "PT001", "T": "T000001"}
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -462,6 +496,32 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _money("services_rub", "выручка интегратора за внедрение по выигранной сделке — деньги клиента "
                                "интегратору, а не «Сфере Софт», ₽ (0 — нет)"),
     ),
+    "touches": (
+        _id("touch_id", "T", "касание (уникален)", unique=True),
+        _id("lead_id", "L", "лид, с которым сшито касание"),
+        Field("date", "date", "дата касания"),
+        Field("source", "cat", "источник (как utm_source)", values=TOUCH_SOURCES),
+        Field("medium", "cat", "тип трафика (как utm_medium)", values=TOUCH_MEDIUMS),
+        Field("campaign", "cat", "кампания (как utm_campaign; пусто — без кампании)", values=TOUCH_CAMPAIGNS,
+              nullable=True),
+        Field("touch_type", "cat", "что произошло", values=TOUCH_TYPES),
+        Field("creates_lead", "bool", "касание, создавшее лид (одно у каждого лида, в день leads.created_date)"),
+    ),
+    "web_traffic": (
+        Field("month", "month", "месяц (первое число)"),
+        Field("source", "cat", "источник (как utm_source); wordstat — строка брендового спроса", values=WEB_SOURCES),
+        Field("medium", "cat", "тип трафика (как utm_medium); brand_query — строка брендового спроса",
+              values=WEB_MEDIUMS),
+        Field("sessions", "int", "визиты (сессии) за месяц (пусто в строке брендового спроса)", nullable=True, min=0),
+        Field("engaged_sessions", "int", "вовлечённые визиты: не отказ (пусто в строке брендового спроса)",
+              nullable=True, min=0),
+        Field("users", "int", "посетители (уникальные cookie) за месяц в этом источнике (пусто в строке брендового "
+              "спроса)", nullable=True, min=0),
+        Field("new_users", "int", "новые посетители: впервые на сайте (пусто в строке брендового спроса)",
+              nullable=True, min=0),
+        Field("brand_queries", "int", "запросов названия продукта в Яндексе за месяц (только в строке wordstat)",
+              nullable=True, min=0),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -488,6 +548,8 @@ TABLE_TITLES = {
     "ae_quotas": "годовые планы AE",
     "partners": "партнёры",
     "partner_deals": "участие партнёров в лидах и сделках",
+    "touches": "маркетинговые касания лидов",
+    "web_traffic": "веб-аналитика сайта «Сфера Деск» по месяцам",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -515,6 +577,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("partner_deals", "partner_id", "partners", "partner_id"),
     ("partner_deals", "lead_id", "leads", "lead_id"),
     ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
+    ("touches", "lead_id", "leads", "lead_id"),
 )
 
 
@@ -776,6 +839,19 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("payout_has_date", ("payout_rub", "payout_date"),
                    "вознаграждение без даты начисления или дата без вознаграждения",
                    lambda d: (d["payout_rub"] > 0) == d["payout_date"].notna()),
+    ),
+    "touches": (),
+    "web_traffic": (
+        TableCheck("unique_month_source", ("month", "source", "medium"),
+                   "повторяется сочетание месяц + источник + тип трафика",
+                   _unique_together("month", "source", "medium")),
+        TableCheck("funnel_of_visits", ("sessions", "engaged_sessions", "users", "new_users"),
+                   "вовлечённых визитов больше визитов, посетителей больше визитов или новых больше всех",
+                   lambda d: ((d["engaged_sessions"] <= d["sessions"]) & (d["users"] <= d["sessions"])
+                              & (d["new_users"] <= d["users"])).fillna(True).astype(bool)),
+        TableCheck("brand_row_only_queries", ("medium", "sessions", "brand_queries"),
+                   "в строке брендового спроса — только запросы, в строках трафика — только визиты",
+                   lambda d: (d["medium"] == "brand_query") == (d["sessions"].isna() & d["brand_queries"].notna())),
     ),
 }
 

@@ -130,3 +130,80 @@ def unit_economics_calculator(monthly_churn: float = 0.025, arpa: float = 90_000
     box.chart = chart
     box.refresh = refresh
     return box
+
+
+# ---------------------------------------------------------------------------
+# Раздел 2.1, часть 2: калькулятор переноса бюджета по моделям атрибуции
+# ---------------------------------------------------------------------------
+
+
+def reallocation_text(per_rub, labels: dict, model: str, from_channel: str, to_channel: str, amount_rub: float) -> str:
+    """Итог переноса бюджета по-русски (HTML): Δ валовой прибыли по выбранной модели и по всем моделям.
+
+    ``per_rub`` — таблица «канал × модель» валовой прибыли первого года на рубль бюджета
+    (``attribution.gross_profit_per_rub`` по каждой модели), ``labels`` — названия моделей.
+    """
+    from salesbook.toolkit import attribution
+
+    names = attribution.CHANNEL_LABELS
+    if from_channel == to_channel:
+        return "<div class='salesbook-calculator'><p>Выберите два разных канала.</p></div>"
+    deltas = {m: attribution.reallocation_effect(per_rub[m], from_channel, to_channel, amount_rub) for m in per_rub.columns}
+    chosen = deltas[model]
+    verdict = "окупается" if chosen > 0 else "не окупается"
+    positive = [labels.get(m, m) for m, d in deltas.items() if d > 0]
+    if len(positive) == len(deltas):
+        rule = "перенос окупается во всех моделях — его можно делать шагами"
+    elif not positive:
+        rule = "перенос не окупается ни в одной модели"
+    else:
+        rule = f"модели расходятся в знаке (окупается: {', '.join(positive)}) — решает эксперимент"
+    rows = "".join(f"<li>{labels.get(m, m)}: {fmt.compact_rub(d)}</li>" for m, d in deltas.items())
+    return (
+        "<div class='salesbook-calculator'>"
+        f"<p>Перенос {fmt.compact_rub(amount_rub)} из канала «{names.get(from_channel, from_channel)}» "
+        f"в «{names.get(to_channel, to_channel)}».</p>"
+        f"<p><b>{labels.get(model, model)}:</b> Δ валовой прибыли первого года {fmt.compact_rub(chosen)} — {verdict}.</p>"
+        f"<p>По всем моделям:</p><ul>{rows}</ul><p>Правило раздела: {rule}.</p>"
+        "</div>"
+    )
+
+
+def attribution_budget_calculator(per_rub, labels: dict, from_channel: str = "ppc", to_channel: str = "partners",
+                                  amount_rub: float = 5_000_000.0, model: str = "markov"):
+    """Калькулятор переноса бюджета: модель, канал «откуда», канал «куда» и сумма → Δ валовой прибыли.
+
+    Расчёт — ``attribution.reallocation_effect`` (через :func:`reallocation_text`); виджет только
+    связывает с ним выпадающие списки и ползунок. Возвращает ``ipywidgets.VBox`` с атрибутами
+    ``controls`` (словарь элементов) и ``result`` (HTML с итогом).
+    """
+    import ipywidgets as widgets
+
+    from salesbook.toolkit import attribution
+
+    channels = [(attribution.CHANNEL_LABELS.get(c, c), c) for c in per_rub.index]
+    style = {"description_width": "150px"}
+    layout = widgets.Layout(width="460px")
+    controls = {
+        "model": widgets.Dropdown(options=[(labels.get(m, m), m) for m in per_rub.columns], value=model,
+                                  description="Модель", style=style, layout=layout),
+        "from_channel": widgets.Dropdown(options=channels, value=from_channel, description="Откуда", style=style, layout=layout),
+        "to_channel": widgets.Dropdown(options=channels, value=to_channel, description="Куда", style=style, layout=layout),
+        "amount_rub": widgets.FloatSlider(value=float(amount_rub), min=500_000.0, max=20_000_000.0, step=500_000.0,
+                                          description="Сумма, ₽", readout=False, continuous_update=False,
+                                          style=style, layout=layout),
+    }
+    result = widgets.HTML()
+
+    def refresh(_change=None) -> None:
+        values = {key: control.value for key, control in controls.items()}
+        result.value = reallocation_text(per_rub, labels, **values)
+
+    for control in controls.values():
+        control.observe(refresh, names="value")
+    refresh()
+    box = widgets.VBox([*controls.values(), result])
+    box.controls = controls
+    box.result = result
+    box.refresh = refresh
+    return box

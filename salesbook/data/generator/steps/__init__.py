@@ -20,6 +20,7 @@ from salesbook.data.generator.steps import (
                                             product,
                                             sequences,
                                             survey,
+                                            touches,
 )
 
 STEPS = (
@@ -42,4 +43,5 @@ STEPS = (
     costs.make_cogs,
     survey.make_survey_responses,
     partners.make_partner_tables,
+    touches.make_touches,
 )
