@@ -75,6 +75,20 @@ def test_calendar_and_cohort_conversion_diverge_by_several_points():
     gap = [abs(funnel.calendar_conversion(leads, m.start_time, m.end_time, "mql_date", "sql_date")
                - funnel.cohort_conversion(leads, m.start_time, m.end_time, "mql_date", "sql_date")) for m in months]
     assert max(gap) > 0.05
+    cal = pd.Series([funnel.calendar_conversion(leads, m.start_time, m.end_time, "mql_date", "sql_date") for m in months],
+                    index=months)
+    coh = pd.Series([funnel.cohort_conversion(leads, m.start_time, m.end_time, "mql_date", "sql_date") for m in months],
+                    index=months)
+    assert cal.std() > coh.std()                                        # календарная скачет сильнее
+    january = [m for m in months if m.month == 1]
+    assert ((cal - coh)[january] > 0.03).all()                          # в январе календарная выше
+    assert (cal - coh).idxmax() in january
+
+
+def test_enterprise_and_mid_market_lose_more_after_proposal(flow):
+    c = flow[flow["lead"].dt.year == 2024]
+    rate = c.groupby("segment").apply(lambda g: g["won"].notna().sum() / g["proposal"].notna().sum())
+    assert rate["enterprise"] < rate["mid_market"] < rate["smb"]
 
 
 def test_youngest_cohort_is_immature(flow):
@@ -136,3 +150,13 @@ def test_q3_manual_pandas_passes():
     p = purchases.merge(cohort[["user_id", "signup_date"]], on="user_id")
     p = p[(p["date"] - p["signup_date"]).dt.days <= 90]
     assert ex.q3.check(p["user_id"].nunique() / len(cohort)).passed
+
+
+def test_company_funnel_against_benchmarks_and_mature_2024_cohort(flow):
+    c = funnel.cohort_funnel(flow, *course.YEAR_2024)
+    assert c.loc["mql", "step_conversion"] > 0.30 and c.loc["sql", "step_conversion"] > 0.50   # выше обоих наборов
+    opp_to_won = c.loc["won", "count"] / c.loc["opportunity", "count"]
+    assert 0.28 <= opp_to_won <= 0.40                                   # у верхней границы ориентиров
+    opps = table("opportunities")
+    lead_ids = flow.loc[flow["lead"].dt.year == 2024, "lead_id"]
+    assert opps[opps["lead_id"].isin(lead_ids)]["outcome"].eq("open").mean() < 0.05   # когорта 2024 почти закрыта
