@@ -113,6 +113,9 @@ def test_channel_shapes(flow):
     won_share = t["won"] / t["lead"]
     rub = t["won_rub"] / t["lead"]
     assert won_share.idxmax() == "organic"
+    leads = table("leads")
+    organic = leads[(leads["channel"] == "organic") & (leads["created_date"].dt.year == 2024)]
+    assert organic["trial_started"].mean() > 0.4                        # много регистраций пробного периода
     assert rub.idxmax() == "partners"
     assert won_share.idxmin() == "outbound" and rub["outbound"] > rub.median()   # редко, но крупно
 
