@@ -163,3 +163,16 @@ def test_company_funnel_against_benchmarks_and_mature_2024_cohort(flow):
     opps = table("opportunities")
     lead_ids = flow.loc[flow["lead"].dt.year == 2024, "lead_id"]
     assert opps[opps["lead_id"].isin(lead_ids)]["outcome"].eq("open").mean() < 0.05   # когорта 2024 почти закрыта
+
+
+def test_q4_biggest_leak_is_also_the_most_valuable_point_so_one_hint_covers_both():
+    value = funnel.point_value(ex.flow(), *course.YEAR_2024).reindex(list(ex.COST_PER_POINT))
+    assert value.idxmax() == ex.leak_by("lost_rub") != ex.fix_first()
+    assert "отдача на рубль" in ex.q4.check(ex.leak_by("lost_rub")).message
+    assert "дешёвые" in ex.q4.check(ex.leak_by("lost")).message
+
+
+def test_q2_pooled_and_by_leads_point_to_the_same_wrong_answer_with_one_hint():
+    assert ex.leak_by("lost_rub", None) == ex.leak_by("lost") != ex.leak_by("lost_rub")
+    msg = ex.q2.check(ex.leak_by("lost")).message
+    assert "by='segment'" in msg and "lost" in msg

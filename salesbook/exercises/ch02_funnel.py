@@ -109,11 +109,9 @@ q2 = Exercise(
     ],
     mistakes=[
         Mistake(name="by_leads", matches=lambda a: a == leak_by("lost") != leak_by("lost_rub"),
-                hint="Это переход, где теряется больше всего лидов (столбец lost). В рублях картина другая: "
-                     "посмотрите на lost_rub."),
-        Mistake(name="pooled", matches=lambda a: a == leak_by("lost_rub", None) != leak_by("lost_rub"),
-                hint="Похоже, вы посчитали потери по всей когорте сразу (by=None). Выигрыш на лида у enterprise "
-                     "и SMB различается в десятки раз — считайте по сегментам (by='segment')."),
+                hint="Это переход, где теряется больше всего лидов (столбец lost); туда же указывает и расчёт рублей "
+                     "по всей когорте сразу (by=None). Но выигрыш на лида у enterprise и SMB различается в десятки "
+                     "раз: считайте lost_rub по сегментам (by='segment')."),
     ],
     correct_message="Лидов больше всего теряется наверху, а рублей — после коммерческого предложения: там "
                     "выбывают дорогие сделки mid-market и enterprise.",
@@ -179,11 +177,6 @@ def fix_first(by: str | None = "segment") -> str:
     return str(funnel.fix_priority(flow(), *course.YEAR_2024, COST_PER_POINT, by=by)["return_per_rub"].idxmax())
 
 
-def _largest_point_value() -> str:
-    value = funnel.point_value(flow(), *course.YEAR_2024).reindex(list(COST_PER_POINT))
-    return str(value.idxmax())
-
-
 q4 = Exercise(
     id="ch02.funnel.q4",
     title="Какой переход чинить первым",
@@ -197,11 +190,8 @@ q4 = Exercise(
     ],
     mistakes=[
         Mistake(name="biggest_rub_leak", matches=lambda a: a == leak_by("lost_rub") != fix_first(),
-                hint="Это переход с наибольшей потерей в рублях. Но пункт конверсии там и стоит дороже всего: "
-                     "сравните прирост ACV на рубль затрат (return_per_rub)."),
-        Mistake(name="biggest_point_value", matches=lambda a: a == _largest_point_value() != fix_first(),
-                hint="У этого перехода самый ценный пункт конверсии, но вы не учли, сколько он стоит. "
-                     "Решает отдача на рубль: прирост ACV / цена пункта."),
+                hint="Здесь больше всего теряется рублей и самый ценный пункт конверсии, но и пункт здесь самый "
+                     "дорогой. Решает отдача на рубль: прирост ACV от пункта / цена пункта (return_per_rub)."),
         Mistake(name="biggest_lead_leak", matches=lambda a: a == leak_by("lost") != fix_first(),
                 hint="Здесь теряется больше всего лидов, но лиды верха воронки дешёвые: пункт конверсии здесь "
                      "приносит меньше рублей на рубль затрат, чем на лучшем переходе."),
