@@ -450,3 +450,16 @@ def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, refere
         ax.tick_params(axis="x", rotation=45)
     if len(frame.columns) > 1 or reference_label:
         ax.legend(fontsize=8)
+
+
+# ---------------------------------------------------------------------------
+# Раздел 2.4 «Social selling»: подписи площадок, форматов постов и показателей панели
+# ---------------------------------------------------------------------------
+
+LABELS.update({
+    "vk": "VK", "vc_ru": "vc.ru", "habr": "Хабр", "community": "Сообщества и чаты",
+    "event_talk": "Выступления",
+    "expert": "Экспертный пост", "case": "Кейс с цифрами", "how_to": "Инструкция, разбор",
+    "news": "Новость", "promo": "Реклама (оффер)",
+    "pipeline_rub": "Пайплайн", "won_rub": "Выигранный ACV",
+})

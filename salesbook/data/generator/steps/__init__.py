@@ -18,6 +18,7 @@ from salesbook.data.generator.steps import (
                                             people,
                                             product,
                                             sequences,
+                                            social,
                                             survey,
 )
 
@@ -40,4 +41,5 @@ STEPS = (
     costs.make_sm_costs,
     costs.make_cogs,
     survey.make_survey_responses,
+    social.make_social_posts,
 )
