@@ -153,7 +153,9 @@ def within_slope(frame: pd.DataFrame, x: str, y: str, strata=None, cluster: str 
     require_columns(frame, cols, "frame", non_empty=True)
     xs = frame[x].astype(float)
     ys = frame[y].astype(float)
-    if strata is not None:
+    if strata is None:
+        xs, ys = xs - xs.mean(), ys - ys.mean()
+    else:
         g = frame.groupby(list(np.atleast_1d(strata)), observed=True)
         xs = xs - g[x].transform("mean")
         ys = ys - g[y].transform("mean")
@@ -183,11 +185,12 @@ def stratified_difference(frame: pd.DataFrame, treated: str, outcome: str, strat
     t = frame[treated].astype(bool)
     naive = float(frame.loc[t, outcome].mean() - frame.loc[~t, outcome].mean())
     by = frame.assign(_t=t).groupby(strata + ["_t"], observed=True)[outcome].agg(["mean", "size"]).unstack("_t")
+    by = by.reindex(columns=pd.MultiIndex.from_product([["mean", "size"], [False, True]]))
     both = by["mean"].notna().all(axis=1)
     if not both.any():
         raise MetricError("Ни в одном слое нет обеих групп — сравнить внутри слоёв нельзя.")
     diff = by.loc[both, ("mean", True)] - by.loc[both, ("mean", False)]
-    w = by.loc[both, "size"].sum(axis=1)
+    w = by.loc[both, "size"].fillna(0).sum(axis=1)
     return {"naive": naive, "stratified": float((diff * w).sum() / w.sum()),
             "dropped_share": float(1 - w.sum() / len(frame))}
 
