@@ -37,6 +37,8 @@ def test_long_articles_bring_most_per_post_and_chats_most_per_hour(funnel):
     per_hour = funnel["won_acv_rub"] / funnel["hours"]
     assert per_hour.idxmax() == "community"          # «ответ в отраслевом чате стоит получаса»
     assert per_hour.idxmin() == "vk"
+    assert funnel.loc["vk", "won"] == 0              # «ни одной сделки … на графике этой площадки нет»
+    assert (funnel.drop(index="vk")["won"] > 0).all()
 
 
 def test_ctr_hardly_depends_on_platform(funnel):
