@@ -115,15 +115,30 @@ def test_q2_statsmodels_dummies_answer_passes(panel):
     assert not ex.q2.check(smf.ols("pipeline_rub ~ posts", panel).fit().params["posts"]).passed
 
 
-def test_q3_answer_and_q4_q5_by_hand():
-    assert ex.q3.check("team").passed
+def _hour_cost_by_hand(team=None):
     r = table("reps")
     active = r[(r["role"] == "AE") & r["exit_date"].isna()]
-    cost = active["base_salary_rub"].mean() * 12 * (1 + course.PAYROLL_TAX_RATE) / social.WORK_HOURS_2025
-    v = ex.ae_post_value()
-    assert ex.q4.check(cost / v["value_per_hour"]).passed
+    if team:
+        active = active[active["team"] == team]
+    return active["base_salary_rub"].mean() * 12 * (1 + course.PAYROLL_TAX_RATE) / social.WORK_HOURS_2025
+
+
+def test_q3_answer_and_q4_q5_by_hand():
+    assert ex.q3.check("team").passed
+    mm = ex.ae_post_value(team="mid_market")
+    assert ex.q4.check(_hour_cost_by_hand("mid_market") / mm["value_per_hour"]).passed
+    everyone = ex.ae_post_value()
+    res = ex.q4.check(_hour_cost_by_hand() / everyone["value_per_hour"])      # число из текста раздела
+    assert not res.passed
     hours = 2 * social.WORK_HOURS_2025 / 40
-    assert ex.q5.check(hours * (0.2 * v["value_per_hour"] - cost)).passed
+    assert ex.q5.check(hours * (0.2 * everyone["value_per_hour"] - _hour_cost_by_hand())).passed
+
+
+def test_mid_market_hour_costs_more_and_is_worth_more():
+    """Отзыв на упражнение про mid-market: «оклад выше среднего, но и сделки крупнее»."""
+    assert _hour_cost_by_hand("mid_market") > _hour_cost_by_hand()
+    assert ex.ae_post_value(team="mid_market")["value_per_hour"] > ex.ae_post_value()["value_per_hour"]
+    assert ex.break_even() < ex.break_even(team=None, salary_team=None)
 
 
 def test_q6_answer_and_authors_only_mistake():

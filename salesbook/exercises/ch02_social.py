@@ -46,10 +46,12 @@ def panel() -> pd.DataFrame:
     return p
 
 
-def active_ae_salary(as_of: str = course.YEAR_2025[1]) -> float:
-    """Средний оклад AE, работающих на дату, ₽ в месяц."""
+def active_ae_salary(as_of: str = course.YEAR_2025[1], team: str | None = None) -> float:
+    """Средний оклад AE (команды ``team`` или всех), работающих на дату, ₽ в месяц."""
     r = table("reps")
     on = r[(r["role"] == "AE") & (r["hire_date"] <= as_of) & (r["exit_date"].isna() | (r["exit_date"] > as_of))]
+    if team is not None:
+        on = on[on["team"] == team]
     return float(on["base_salary_rub"].mean())
 
 
@@ -58,10 +60,11 @@ def gross_margin() -> float:
     return unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025)
 
 
-def ae_post_value(start=VALUE_PERIOD[0], end=VALUE_PERIOD[1], margin: bool = True, authors_role: str = "AE") -> dict:
-    """Посты AE за период: число, часы, выигранный ACV атрибутированных лидов и ценность часа."""
+def ae_post_value(start=VALUE_PERIOD[0], end=VALUE_PERIOD[1], margin: bool = True, team: str | None = None) -> dict:
+    """Посты AE (команды ``team`` или всех) за период: число, часы, выигранный ACV лидов постов и ценность часа."""
     posts, reps = table("social_posts"), table("reps")
-    ids = reps.loc[reps["role"] == authors_role, "rep_id"]
+    ae = reps[reps["role"] == "AE"]
+    ids = ae.loc[ae["team"] == team, "rep_id"] if team is not None else ae["rep_id"]
     p = posts[posts["author_id"].isin(ids) & posts["date"].between(start, end)]
     f = social.platform_funnel(p, table("social_post_leads"), table("leads"), table("opportunities"), start, end,
                                authors="reps")
@@ -71,8 +74,8 @@ def ae_post_value(start=VALUE_PERIOD[0], end=VALUE_PERIOD[1], margin: bool = Tru
             "value_per_post": value / len(p)}
 
 
-def hour_cost(tax: bool = True) -> float:
-    return social.rep_hour_cost(active_ae_salary(), course.PAYROLL_TAX_RATE if tax else 0.0)
+def hour_cost(tax: bool = True, team: str | None = None) -> float:
+    return social.rep_hour_cost(active_ae_salary(team=team), course.PAYROLL_TAX_RATE if tax else 0.0)
 
 
 def hours_per_year() -> float:
@@ -199,29 +202,40 @@ q3 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 4. Точка безубыточности часов на посты
+# 4. Точка безубыточности часов на посты — для AE mid-market
 # ---------------------------------------------------------------------------
 
+#: Команда, для которой считают точку безубыточности в упражнении (в тексте раздела — все AE).
+BREAK_EVEN_TEAM = "mid_market"
 
-def break_even(tax: bool = True, margin: bool = True, per_post: bool = False) -> float:
-    v = ae_post_value(margin=margin)
+
+def break_even(tax: bool = True, margin: bool = True, per_post: bool = False,
+               team: str | None = BREAK_EVEN_TEAM, salary_team: str | None = BREAK_EVEN_TEAM) -> float:
+    v = ae_post_value(margin=margin, team=team)
     value = v["value_per_post"] if per_post else v["value_per_hour"]
-    return social.break_even_share(hour_cost(tax), value)
+    return social.break_even_share(hour_cost(tax, team=salary_team), value)
 
 
 q4 = Exercise(
     id="ch02.social.q4",
-    title="Какая доля атрибуции должна быть настоящей",
+    title="Какая доля атрибуции должна быть настоящей: AE mid-market",
     var="break_even",
     expected=lambda: break_even(),
     compare=Number(rel_tol=0.01),
     hints=[
-        "Цена часа AE: social.rep_hour_cost(средний оклад AE, работающих на 31.12.2025). "
-        "Ценность часа на посты: выигранный ACV лидов постов AE за 2024–2025 годы × валовая маржа 2025 года / часы на эти посты "
-        "(social.post_hours).",
+        "Цена часа: social.rep_hour_cost(средний оклад AE mid-market, работающих на 31.12.2025). "
+        "Ценность часа на посты: выигранный ACV лидов постов AE mid-market за 2024–2025 годы × валовая маржа 2025 года / "
+        "часы на эти посты (social.post_hours).",
         "Точка безубыточности — цена часа / ценность часа (social.break_even_share). Это доля, а не проценты.",
     ],
     mistakes=[
+        Mistake(name="all_aes", value=lambda: break_even(team=None, salary_team=None),
+                hint="Это точка безубыточности для всех AE — она уже посчитана в тексте раздела. Задание — про команду "
+                     "mid-market: и оклады, и посты только её AE (reps['team'] == 'mid_market')."),
+        Mistake(name="all_salaries", value=lambda: break_even(salary_team=None),
+                hint="Посты вы взяли у AE mid-market, а оклад — средний по всем AE. Цена часа тоже должна быть командой mid-market."),
+        Mistake(name="all_posts", value=lambda: break_even(team=None),
+                hint="Оклад вы взяли у AE mid-market, а посты — всех AE. Ценность часа тоже считайте по постам AE mid-market."),
         Mistake(name="no_tax", value=lambda: break_even(tax=False),
                 hint="В цене часа нет страховых взносов: компания платит оклад × (1 + PAYROLL_TAX_RATE)."),
         Mistake(name="acv_not_margin", value=lambda: break_even(margin=False),
@@ -230,8 +244,8 @@ q4 = Exercise(
                 hint="Вы поделили цену часа на ценность поста, а не часа. Статья на Хабре занимает день: "
                      "ценность надо делить на часы (social.post_hours), а не на посты."),
     ],
-    correct_message="Часы окупаются, даже если настоящим приростом окажется лишь малая часть атрибуции. "
-                    "Но это «если» атрибуция не доказывает.",
+    correct_message="У AE mid-market оклад выше среднего, но и сделки крупнее: часы окупаются, даже если настоящим "
+                    "приростом окажется лишь малая часть атрибуции. Но это «если» атрибуция не доказывает.",
 )
 
 # ---------------------------------------------------------------------------
@@ -240,6 +254,7 @@ q4 = Exercise(
 
 
 def net_value(share: float = INCREMENTAL_FLOOR, tax: bool = True, margin: bool = True) -> float:
+    """Чистая ценность HOURS_PER_WEEK часов в неделю на посты на одного AE за год (все AE), ₽."""
     v = ae_post_value(margin=margin)
     return hours_per_year() * (share * v["value_per_hour"] - hour_cost(tax))
 
@@ -252,8 +267,8 @@ q5 = Exercise(
     compare=Number(rel_tol=0.01),
     hints=[
         "Часов в год: 2 × рабочих недель, где рабочих недель = social.WORK_HOURS_2025 / 40.",
-        "Чистая ценность = часов × (0,2 × ценность часа − цена часа). Ценность и цену часа возьмите из упражнения "
-        "про точку безубыточности.",
+        "Чистая ценность = часов × (0,2 × ценность часа − цена часа). Цена и ценность часа всех AE посчитаны в тексте "
+        "раздела: hour_cost и value_per_hour.",
     ],
     mistakes=[
         Mistake(name="full_attribution", value=lambda: net_value(share=1.0),
