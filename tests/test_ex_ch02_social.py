@@ -84,6 +84,15 @@ def test_won_slope_shrinks_but_interval_stays_above_zero(panel):
     assert strat["slope"] - 1.96 * strat["se"] > 0    # «интервал не касается нуля»
 
 
+def test_rep_clouds_smb_below_mid_market_and_no_link_inside(panel):
+    r = panel.groupby(["rep_id", "team"])[["posts", "pipeline_rub"]].mean().reset_index()
+    smb, mm = r[r["team"] == "smb"], r[r["team"] == "mid_market"]
+    assert smb["pipeline_rub"].max() < mm["pipeline_rub"].min()        # «облако SMB целиком ниже»
+    for part in (smb, mm):
+        assert part["posts"].corr(part["pipeline_rub"]) < 0.2          # «больше постов не значит больше пайплайна»
+    assert (r["team"] == "enterprise").sum() == 6                      # «в enterprise шесть точек»
+
+
 def test_panel_has_about_two_dozen_aes(panel):
     assert 15 <= panel["rep_id"].nunique() <= 30      # «на двух десятках AE»
 
