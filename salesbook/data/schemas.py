@@ -76,6 +76,9 @@ PAIN_CODES = ("sla_breaches", "channel_chaos", "no_reporting", "repetitive_quest
               "self_hosted_burden")
 GAIN_CODES = ("faster_first_response", "csat_growth", "fewer_tickets", "manager_visibility",
               "quick_launch", "predictable_cost")
+# Social selling (social_posts)
+SOCIAL_PLATFORMS = ("telegram", "vk", "vc_ru", "habr", "community", "event_talk")
+POST_FORMATS = ("expert", "case", "how_to", "news", "promo")
 
 # Верх воронки (touches, web_traffic) — раздел 2.1
 TOUCH_SOURCES = ("yandex", "google", "vk", "telegram", "vc_ru", "habr", "email", "event", "partner",
@@ -217,6 +220,12 @@ CODE_NAMES: dict[str, dict[str, str]] = {
              "manager_visibility": "руководитель видит нагрузку и SLA",
              "quick_launch": "запуск за дни, без подрядчика",
              "predictable_cost": "предсказуемая стоимость"},
+    "social_platform": {"telegram": "Telegram-канал (личный или компании)", "vk": "VK",
+                        "vc_ru": "vc.ru", "habr": "Хабр",
+                        "community": "профессиональный чат или сообщество",
+                        "event_talk": "выступление на мероприятии"},
+    "post_format": {"expert": "экспертный пост", "case": "кейс клиента с цифрами",
+                    "how_to": "инструкция, разбор", "news": "новость", "promo": "реклама: цена, акция, призыв купить"},
 }
 
 
@@ -242,7 +251,7 @@ class Field:
 
 _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
                 "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
-                "RS": "RS0001", "PT": "PT001", "T": "T000001"}
+                "RS": "RS0001", "PT": "PT001", "T": "T000001", "SP": "SP00001"}
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -522,6 +531,23 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("brand_queries", "int", "запросов названия продукта в Яндексе за месяц (только в строке wordstat)",
               nullable=True, min=0),
     ),
+    "social_posts": (
+        _id("post_id", "SP", "идентификатор поста или выступления", unique=True),
+        _id("author_id", "R", "автор — сотрудник (пусто — канал компании)", nullable=True),
+        Field("date", "date", "дата публикации или выступления"),
+        Field("platform", "cat", "площадка", values=SOCIAL_PLATFORMS),
+        Field("format", "cat", "формат поста", values=POST_FORMATS),
+        Field("views", "int", "просмотры (у выступления — слушатели в зале)", min=1),
+        Field("reactions", "int", "реакции (лайки, эмодзи)", min=0),
+        Field("comments", "int", "комментарии", min=0),
+        Field("utm_clicks", "int", "переходы на сайт по ссылке с UTM-меткой автора "
+                                   "(у выступления — сканы QR-кода со слайда)", min=0),
+        Field("ad_labelled", "bool", "пост помечен как реклама: пометка «Реклама», рекламодатель и erid"),
+    ),
+    "social_post_leads": (
+        _id("post_id", "SP", "пост, с которого начался первый контакт"),
+        _id("lead_id", "L", "лид (у лида — не больше одного поста)", unique=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -546,6 +572,8 @@ TABLE_TITLES = {
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
     "salary_history": "история окладов сотрудников",
     "ae_quotas": "годовые планы AE",
+    "social_posts": "посты и выступления сотрудников и канала компании",
+    "social_post_leads": "лиды, первый контакт которых — пост",
     "partners": "партнёры",
     "partner_deals": "участие партнёров в лидах и сделках",
     "touches": "маркетинговые касания лидов",
@@ -570,6 +598,9 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("email_experiments", "lead_id", "leads", "lead_id"),
     ("product_usage", "account_id", "accounts", "account_id"),
     ("support_tickets", "account_id", "accounts", "account_id"),
+    ("social_posts", "author_id", "reps", "rep_id"),
+    ("social_post_leads", "post_id", "social_posts", "post_id"),
+    ("social_post_leads", "lead_id", "leads", "lead_id"),
     ("b2c_purchases", "user_id", "b2c_users", "user_id"),
     ("survey_responses", "account_id", "accounts", "account_id"),
     ("salary_history", "rep_id", "reps", "rep_id"),
@@ -853,6 +884,16 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "в строке брендового спроса — только запросы, в строках трафика — только визиты",
                    lambda d: (d["medium"] == "brand_query") == (d["sessions"].isna() & d["brand_queries"].notna())),
     ),
+    "social_posts": (
+        TableCheck("engagement_within_views", ("views", "reactions", "comments", "utm_clicks"),
+                   "реакций, комментариев или переходов больше, чем просмотров",
+                   lambda d: (d["reactions"] <= d["views"]) & (d["comments"] <= d["views"])
+                   & (d["utm_clicks"] <= d["views"])),
+        TableCheck("label_only_promo", ("format", "ad_labelled"),
+                   "пометка «Реклама» стоит не у рекламного поста",
+                   lambda d: ~d["ad_labelled"] | (d["format"] == "promo")),
+    ),
+    "social_post_leads": (),
 }
 
 

@@ -19,6 +19,7 @@ from salesbook.data.generator.steps import (
                                             people,
                                             product,
                                             sequences,
+                                            social,
                                             survey,
                                             touches,
 )
@@ -44,4 +45,5 @@ STEPS = (
     survey.make_survey_responses,
     partners.make_partner_tables,
     touches.make_touches,
+    social.make_social_posts,
 )
