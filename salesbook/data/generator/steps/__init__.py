@@ -14,6 +14,7 @@ from salesbook.data.generator.steps import (
                                             deals,
                                             experiments,
                                             leads,
+                                            mailboxes,
                                             marketing,
                                             people,
                                             product,
@@ -40,4 +41,5 @@ STEPS = (
     costs.make_sm_costs,
     costs.make_cogs,
     survey.make_survey_responses,
+    mailboxes.make_mailboxes,
 )
