@@ -32,6 +32,17 @@ def test_list_is_not_built_on_icp(fit):
     assert abs(fit.loc["icp", "meeting_rate"] - fit.loc["other", "meeting_rate"]) < 0.05
 
 
+def test_generator_fit_and_icp_rank_disagree(t):
+    # «госсектор и образование в генераторе отвечают хуже других отраслей, а в ранге раздела 1.2 стоят высоко»
+    from salesbook.data.generator.params import funnel
+
+    ranked = market.icp_score(market.segment_metrics(t["opportunities"], t["accounts"], t["mrr"]))
+    top_industries = {industry for _, industry in ranked.index[:5]}
+    assert {"public_sector", "education"} <= top_industries
+    worst = sorted(funnel.INDUSTRY_FIT, key=funnel.INDUSTRY_FIT.get)[:2]
+    assert set(worst) == {"public_sector", "education"}
+
+
 @pytest.fixture(scope="module")
 def plan(t):
     curve = sales_scripts.touch_curve(t["activities"], t["leads"], channel="outbound", start=Y[0], end=Y[1])
