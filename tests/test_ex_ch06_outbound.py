@@ -166,3 +166,9 @@ def test_q5_wrong_choice_gets_its_hint():
     wrong = "provider" if ex.decision() == "bdr" else "bdr"
     result = ex.q5.check(wrong)
     assert result.status == "incorrect" and result.message in {m.hint for m in ex.q5.mistakes}
+
+
+def test_bdr_team_cost_agrees_with_incremental_cac_rate(t):
+    # одна цена команды BDR: channel_costs берёт тариф 2025 года, channel_incremental_cac — фактическую ставку периода
+    s = acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], *Y)
+    assert s["payroll_tax"] / (s["salary"] + s["bonus"]) == pytest.approx(course.PAYROLL_TAX_RATE, abs=1e-6)

@@ -232,7 +232,10 @@ def channel_costs(marketing_spend: pd.DataFrame, sm_costs: pd.DataFrame, start, 
     оклады и премии BDR × (1 + ``payroll_tax``). ``motion="inbound"``: медиа всех
     остальных каналов B2B + оклады и премии SDR и маркетологов × (1 + ``payroll_tax``)
     + инструменты и агентство отдела маркетинга. Оклады AE, накладные и инструменты
-    отдела продаж общие для обоих каналов и сюда не входят.
+    отдела продаж общие для обоих каналов и сюда не входят. Взносы — по ставке
+    ``payroll_tax`` (по умолчанию тариф 2025 года); за 2025 год команда BDR со взносами
+    совпадает с той, что уходит вместе с каналом в ``acquisition.channel_incremental_cac``
+    (там ставка — средняя фактическая за период, в 2025 году она и есть 7,6 %).
     """
     if motion not in CHANNEL_ROLES:
         raise MetricError("channel_costs: motion — «outbound» (исходящий) или «inbound» (входящие каналы).")
