@@ -76,6 +76,8 @@ PAIN_CODES = ("sla_breaches", "channel_chaos", "no_reporting", "repetitive_quest
               "self_hosted_burden")
 GAIN_CODES = ("faster_first_response", "csat_growth", "fewer_tickets", "manager_visibility",
               "quick_launch", "predictable_cost")
+# Домены для исходящих писем BDR (mailboxes, раздел 6.2)
+MAILBOX_DOMAINS = ("sfera-desk.ru", "sferadesk.ru", "sfera-servicedesk.ru")
 # Social selling (social_posts)
 SOCIAL_PLATFORMS = ("telegram", "vk", "vc_ru", "habr", "community", "event_talk")
 POST_FORMATS = ("expert", "case", "how_to", "news", "promo")
@@ -548,6 +550,24 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _id("post_id", "SP", "пост, с которого начался первый контакт"),
         _id("lead_id", "L", "лид (у лида — не больше одного поста)", unique=True),
     ),
+    # --- 6.2. Исходящие продажи: почтовые ящики BDR ---
+    "mailboxes": (
+        Field("week", "date", "неделя (понедельник)"),
+        Field("domain", "cat", "домен для исходящих писем", values=MAILBOX_DOMAINS),
+        Field("mailbox", "str", "почтовый ящик BDR", pattern=r"^[a-z.]+@[a-z.-]+$"),
+        _id("rep_id", "R", "BDR — владелец ящика"),
+        Field("domain_week", "int", "неделя жизни домена (1 — первая неделя отправки)", min=1),
+        Field("warmup", "bool", "ящик в прогреве: нагрузка ещё не полная"),
+        Field("sent", "int", "отправлено писем за неделю (по лидам CRM и по базе)", min=0),
+        Field("crm_sent", "int", "из них писем по лидам CRM (как в activities)", min=0),
+        Field("crm_bounced", "int", "возвратов писем по лидам CRM (исход bounced в activities)", min=0),
+        Field("hard_bounces", "int", "постоянных возвратов (адреса нет)", min=0),
+        Field("soft_bounces", "int", "временных возвратов (ящик переполнен, сервер недоступен)", min=0),
+        Field("delivered", "int", "доставлено писем", min=0),
+        Field("complaints", "int", "жалоб на спам по данным постмастеров", min=0),
+        Field("inbox_share", "float", "доля писем тестовой рассылки во «Входящих» (по домену за неделю)",
+              min=0.0, max=1.0),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -572,6 +592,7 @@ TABLE_TITLES = {
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
     "salary_history": "история окладов сотрудников",
     "ae_quotas": "годовые планы AE",
+    "mailboxes": "почтовые ящики BDR: отправка, возвраты, жалобы по неделям",
     "social_posts": "посты и выступления сотрудников и канала компании",
     "social_post_leads": "лиды, первый контакт которых — пост",
     "partners": "партнёры",
@@ -596,6 +617,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("activities", "opportunity_id", "opportunities", "opportunity_id"),
     ("rep_daily_activity", "rep_id", "reps", "rep_id"),
     ("email_experiments", "lead_id", "leads", "lead_id"),
+    ("mailboxes", "rep_id", "reps", "rep_id"),
     ("product_usage", "account_id", "accounts", "account_id"),
     ("support_tickets", "account_id", "accounts", "account_id"),
     ("social_posts", "author_id", "reps", "rep_id"),
@@ -894,6 +916,18 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    lambda d: ~d["ad_labelled"] | (d["format"] == "promo")),
     ),
     "social_post_leads": (),
+    "mailboxes": (
+        TableCheck("unique_week_mailbox", ("week", "mailbox"),
+                   "повторяется сочетание неделя + ящик", _unique_together("week", "mailbox")),
+        TableCheck("delivery_identity", ("sent", "hard_bounces", "soft_bounces", "delivered"),
+                   "не выполняется тождество: доставлено = отправлено − постоянные − временные возвраты",
+                   lambda d: d["delivered"] == d["sent"] - d["hard_bounces"] - d["soft_bounces"]),
+        TableCheck("crm_within_totals", ("sent", "crm_sent", "crm_bounced", "hard_bounces", "complaints",
+                                         "delivered"),
+                   "писем или возвратов по CRM больше, чем всего, или жалоб больше, чем доставлено",
+                   lambda d: (d["crm_sent"] <= d["sent"]) & (d["crm_bounced"] <= d["crm_sent"])
+                   & (d["crm_bounced"] <= d["hard_bounces"]) & (d["complaints"] <= d["delivered"])),
+    ),
 }
 
 

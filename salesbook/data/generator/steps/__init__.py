@@ -14,6 +14,7 @@ from salesbook.data.generator.steps import (
                                             deals,
                                             experiments,
                                             leads,
+                                            mailboxes,
                                             marketing,
                                             partners,
                                             people,
@@ -46,4 +47,5 @@ STEPS = (
     partners.make_partner_tables,
     touches.make_touches,
     social.make_social_posts,
+    mailboxes.make_mailboxes,
 )
