@@ -13,6 +13,7 @@ from salesbook.data.generator.steps import (
                                             customers,
                                             deals,
                                             experiments,
+                                            inbound,
                                             leads,
                                             marketing,
                                             people,
@@ -40,4 +41,5 @@ STEPS = (
     costs.make_sm_costs,
     costs.make_cogs,
     survey.make_survey_responses,
+    inbound.make_inbound,
 )
