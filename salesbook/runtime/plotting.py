@@ -450,3 +450,15 @@ def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, refere
         ax.tick_params(axis="x", rotation=45)
     if len(frame.columns) > 1 or reference_label:
         ax.legend(fontsize=8)
+
+
+# ---------------------------------------------------------------------------
+# Раздел 6.1: подписи рекламных площадок, кампаний и площадок статей
+# ---------------------------------------------------------------------------
+
+LABELS.update({
+    "yandex_direct": "Яндекс Директ", "vk_ads": "VK Реклама", "telegram_ads": "Telegram Ads",
+    "search_brand": "Поиск: бренд", "search_generic": "Поиск: общие запросы", "network": "РСЯ",
+    "retargeting": "Ретаргетинг", "feed": "Лента", "channels": "Каналы Telegram",
+    "blog": "Блог на сайте", "vc_ru": "vc.ru", "habr": "Хабр",
+})

@@ -240,3 +240,22 @@ def sla_breaches(touches: pd.DataFrame, max_workdays: int = 1, by=("sdr_id",)) -
     out = t.groupby(keys).agg(leads=("breach", "size"), breaches=("breach", "sum"))
     out["breach_rate"] = out["breaches"] / out["leads"]
     return out
+
+
+def lead_value(leads: pd.DataFrame, opportunities: pd.DataFrame, channels, start, end,
+               gross_margin: float) -> float:
+    """Ожидаемая валовая прибыль первого года с одного лида каналов ``channels``, ₽.
+
+    Когорта — лиды, созданные в период; доля, ставшая новыми клиентами
+    (``acquisition.new_customer_deals``, закрытие — когда угодно до конца данных), × средний
+    ACV этих клиентов × валовая маржа: сумма ACV клиентов × маржа / число лидов.
+    """
+    require_columns(leads, ["lead_id", "channel", "created_date"], "leads")
+    gm = share(gross_margin, "Валовая маржа")
+    wanted = [channels] if isinstance(channels, str) else list(channels)
+    cohort = leads[leads["channel"].isin(wanted) & acquisition.in_period(leads["created_date"], start, end)]
+    if cohort.empty:
+        raise MetricError(f"В периоде нет лидов каналов {wanted}.")
+    deals = acquisition.new_customer_deals(opportunities)
+    won = deals[deals["lead_id"].isin(cohort["lead_id"])]["amount_rub"].sum()
+    return float(won * gm / len(cohort))
