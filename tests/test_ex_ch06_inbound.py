@@ -50,10 +50,12 @@ def test_brand_is_cheapest_small_and_warm(chain):
     brand = chain.loc[("yandex_direct", "search_brand")]
     assert brand["cpl"] == chain["cpl"].min() and brand["cac"] == chain["cac"].min()
     assert brand["spend_rub"] / chain["spend_rub"].sum() < 0.05 < brand["leads"] / chain["leads"].sum()
-    links = table("ad_leads").merge(table("leads")[["lead_id", "created_date", "demo_requested"]], on="lead_id")
+    links = table("ad_leads").merge(table("leads")[["lead_id", "created_date", "demo_requested", "trial_started"]],
+                                    on="lead_id")
     links = links[acquisition.in_period(links["created_date"], *course.YEAR_2024)]
-    demo = links.groupby("campaign_id")["demo_requested"].mean()
-    assert demo["C1"] > demo["C2"]                          # брендовые лиды чаще просят демо
+    share = links.groupby("campaign_id")[["demo_requested", "trial_started"]].mean()
+    assert share.loc["C1", "demo_requested"] > share.loc["C2", "demo_requested"]   # чаще общего поиска просят демо
+    assert share["trial_started"].idxmax() == "C1"                                 # чаще всех начинают пробный период
 
 
 def test_ctr_lever_is_zero_for_cpc_and_equal_for_cpm(chain):
