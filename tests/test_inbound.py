@@ -106,3 +106,11 @@ def test_chain_calculator_widget():
     assert "CAC" in box.result.value
     box.sliders["cvr"].value = 0.04
     assert "CPL" in box.result.value
+
+
+def test_plot_labels_for_ad_codes():
+    from salesbook.runtime import plotting
+
+    assert plotting.label("yandex_direct") == "Яндекс Директ"
+    assert plotting.pair_label(("vk_ads", "feed")) == "VK Реклама · Лента"
+    assert plotting.label("habr") == "Хабр"
