@@ -101,6 +101,13 @@ PARTNER_TYPES = ("referral", "reseller", "integrator", "marketplace")
 PARTNER_TIERS = ("registered", "silver", "gold")
 PARTNER_ROLES = ("sourced", "influenced")
 SEGMENT_EMPLOYEE_BOUNDS = {"smb": (1, 99), "mid_market": (100, 999), "enterprise": (1000, 10**7)}
+# Рекламные кабинеты и статьи (раздел 6.1)
+AD_PLATFORMS = ("yandex_direct", "vk_ads", "telegram_ads")
+AD_CAMPAIGN_TYPES = ("search_brand", "search_generic", "network", "retargeting", "feed", "channels")
+AD_CHANNELS = ("ppc", "social")
+AD_BILLING = ("cpc", "cpm")
+ARTICLE_OUTLETS = ("blog", "vc_ru", "habr")
+ARTICLE_TOPICS = ("itsm_basics", "sla", "case_study", "comparison", "automation", "self_service")
 
 # Русские названия кодов по группам — для README, графиков и отчётов
 CODE_NAMES: dict[str, dict[str, str]] = {
@@ -201,6 +208,17 @@ CODE_NAMES: dict[str, dict[str, str]] = {
                "email": "рассылка", "event": "мероприятие", "partner": "партнёр", "referral": "ссылка, рекомендация",
                "direct": "прямой заход", "outbound": "исходящие продажи",
                "brand_query": "брендовый спрос: запросы названия продукта"},
+    # раздел 6.1: рекламные кабинеты и статьи
+    "ad_platform": {"yandex_direct": "Яндекс Директ", "vk_ads": "VK Реклама (VK Ads)",
+                    "telegram_ads": "Telegram Ads"},
+    "campaign": {"search_brand": "поиск по брендовым запросам", "search_generic": "поиск по общим запросам",
+                 "network": "Рекламная сеть Яндекса (РСЯ)", "retargeting": "ретаргетинг",
+                 "feed": "лента соцсети", "channels": "реклама в каналах Telegram"},
+    "billing": {"cpc": "оплата за клик", "cpm": "оплата за 1000 показов"},
+    "outlet": {"blog": "блог на сайте", "vc_ru": "vc.ru", "habr": "Хабр"},
+    "topic": {"itsm_basics": "основы ITSM", "sla": "SLA поддержки", "case_study": "кейс клиента",
+              "comparison": "сравнение решений", "automation": "автоматизация поддержки",
+              "self_service": "самообслуживание и база знаний"},
     "touch_type": {"session": "визит на сайт", "content_download": "скачал материал (гайд, чек-лист)",
                    "webinar": "был на вебинаре", "event_visit": "подошёл к стенду или на встречу на мероприятии",
                    "email_click": "клик из письма рассылки (визит на сайт)",
@@ -568,6 +586,33 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("inbox_share", "float", "доля писем тестовой рассылки во «Входящих» (по домену за неделю)",
               min=0.0, max=1.0),
     ),
+    # раздел 6.1: отчёт рекламных кабинетов, лиды кампаний, статьи
+    "ad_campaigns": (
+        Field("month", "month", "месяц (первое число)"),
+        Field("campaign_id", "str", "кампания", pattern=r"^C\d+$"),
+        Field("ad_platform", "cat", "рекламная площадка", values=AD_PLATFORMS),
+        Field("campaign", "cat", "тип кампании", values=AD_CAMPAIGN_TYPES),
+        Field("channel", "cat", "канал лидов в leads", values=AD_CHANNELS),
+        Field("billing", "cat", "модель оплаты", values=AD_BILLING),
+        Field("impressions", "int", "показов за месяц", min=0),
+        Field("clicks", "int", "кликов за месяц", min=0),
+        _money("spend_rub", "расход за месяц, ₽"),
+        Field("leads", "int", "лидов кампании, созданных в этом месяце", min=0),
+    ),
+    "ad_leads": (
+        _id("lead_id", "L", "лид каналов ppc и social", unique=True),
+        Field("campaign_id", "str", "кампания, с которой лид пришёл (по метке UTM)", pattern=r"^C\d+$"),
+    ),
+    "articles": (
+        Field("article_id", "str", "статья", pattern=r"^ART\d{3}$"),
+        Field("published_date", "date", "дата публикации (статьи каталога — 2022 год, до начала данных)"),
+        Field("outlet", "cat", "площадка", values=ARTICLE_OUTLETS),
+        Field("topic", "cat", "тема", values=ARTICLE_TOPICS),
+        _money("cost_rub", "стоимость подготовки и размещения статьи, ₽ (разово; повторяется в каждой строке)"),
+        Field("month", "month", "месяц (первое число)"),
+        Field("sessions", "int", "сессий на статье за месяц (Яндекс Метрика)", min=0),
+        Field("leads", "int", "лидов канала content, пришедших со статьи в этом месяце", min=0),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -592,6 +637,9 @@ TABLE_TITLES = {
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
     "salary_history": "история окладов сотрудников",
     "ae_quotas": "годовые планы AE",
+    "ad_campaigns": "отчёт рекламных кабинетов по кампаниям за месяц",
+    "ad_leads": "кампания каждого лида из рекламы",
+    "articles": "статьи компании: сессии и лиды по месяцам",
     "mailboxes": "почтовые ящики BDR: отправка, возвраты, жалобы по неделям",
     "social_posts": "посты и выступления сотрудников и канала компании",
     "social_post_leads": "лиды, первый контакт которых — пост",
@@ -616,6 +664,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("activities", "lead_id", "leads", "lead_id"),
     ("activities", "opportunity_id", "opportunities", "opportunity_id"),
     ("rep_daily_activity", "rep_id", "reps", "rep_id"),
+    ("ad_leads", "lead_id", "leads", "lead_id"),
     ("email_experiments", "lead_id", "leads", "lead_id"),
     ("mailboxes", "rep_id", "reps", "rep_id"),
     ("product_usage", "account_id", "accounts", "account_id"),
@@ -927,6 +976,18 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "писем или возвратов по CRM больше, чем всего, или жалоб больше, чем доставлено",
                    lambda d: (d["crm_sent"] <= d["sent"]) & (d["crm_bounced"] <= d["crm_sent"])
                    & (d["crm_bounced"] <= d["hard_bounces"]) & (d["complaints"] <= d["delivered"])),
+    ),
+    "ad_campaigns": (
+        TableCheck("unique_month_campaign", ("month", "campaign_id"), "повторяется сочетание месяц + кампания",
+                   _unique_together("month", "campaign_id")),
+        TableCheck("funnel_order", ("impressions", "clicks", "leads"),
+                   "кликов больше, чем показов, или лидов больше, чем кликов",
+                   lambda d: (d["clicks"] <= d["impressions"]) & (d["leads"] <= d["clicks"])),
+    ),
+    "ad_leads": (),
+    "articles": (
+        TableCheck("unique_article_month", ("article_id", "month"), "повторяется сочетание статья + месяц",
+                   _unique_together("article_id", "month")),
     ),
 }
 

@@ -452,6 +452,18 @@ def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, refere
         ax.legend(fontsize=8)
 
 
+# ---------------------------------------------------------------------------
+# Раздел 6.1: подписи рекламных площадок, кампаний и площадок статей
+# ---------------------------------------------------------------------------
+
+LABELS.update({
+    "yandex_direct": "Яндекс Директ", "vk_ads": "VK Реклама", "telegram_ads": "Telegram Ads",
+    "search_brand": "Поиск: бренд", "search_generic": "Поиск: общие запросы", "network": "РСЯ",
+    "retargeting": "Ретаргетинг", "feed": "Лента", "channels": "Каналы Telegram",
+    "blog": "Блог на сайте", "vc_ru": "vc.ru", "habr": "Хабр",
+})
+
+
 # --- Раздел 6.3 «Партнёрства и каналы» ---------------------------------------------
 
 PARTNER_LABELS = {

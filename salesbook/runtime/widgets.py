@@ -207,3 +207,70 @@ def attribution_budget_calculator(per_rub, labels: dict, from_channel: str = "pp
     box.result = result
     box.refresh = refresh
     return box
+
+
+# ---------------------------------------------------------------------------
+# Раздел 6.1: калькулятор цепочки платного канала
+# ---------------------------------------------------------------------------
+
+#: Ползунки калькулятора цепочки: ключ → (подпись, минимум, максимум, шаг).
+CHAIN_SLIDERS = {
+    "cpc": ("CPC, ₽ за клик", 10.0, 1_000.0, 5.0),
+    "ctr": ("CTR", 0.002, 0.20, 0.001),
+    "cvr": ("CVR клик → лид", 0.002, 0.15, 0.001),
+    "lead_to_customer": ("Лид → клиент", 0.01, 0.40, 0.005),
+    "acv": ("ACV, ₽ в год", 50_000.0, 2_000_000.0, 10_000.0),
+    "gross_margin": ("Валовая маржа", 0.30, 0.95, 0.005),
+    "budget": ("Бюджет, ₽", 100_000.0, 5_000_000.0, 50_000.0),
+}
+
+
+def chain_text(result: dict) -> str:
+    """Итог калькулятора цепочки по-русски (HTML): клики, лиды, клиенты, CPL, CAC, окупаемость."""
+    payback = result["payback_months"]
+    payback_text = fmt.months(payback) if np.isfinite(payback) else "никогда"
+    return (
+        "<div class='salesbook-calculator'>"
+        f"<p>На бюджет {fmt.rub(result['budget'])}: показов {fmt.number(result['impressions'])}, "
+        f"кликов {fmt.number(result['clicks'])}, лидов {fmt.number(result['leads'], 1)}, "
+        f"клиентов {fmt.number(result['customers'], 1)}.</p>"
+        f"<p><b>CPL:</b> {fmt.rub(result['cpl'])} &nbsp;·&nbsp; <b>CAC (медийный):</b> {fmt.rub(result['cac'])} "
+        f"&nbsp;·&nbsp; <b>окупаемость CAC:</b> {payback_text} "
+        f"(валовая прибыль клиента — {fmt.rub(result['monthly_gross_profit'])} в месяц).</p>"
+        "</div>"
+    )
+
+
+def inbound_chain_calculator(cpc: float = 300.0, ctr: float = 0.05, cvr: float = 0.02,
+                             lead_to_customer: float = 0.09, acv: float = 300_000.0,
+                             gross_margin: float = 0.775, budget: float = 1_000_000.0):
+    """Калькулятор цепочки платного канала: ползунки CPC, CTR, CVR, доли лидов в клиентов, ACV, маржи и бюджета.
+
+    Расчёт — ``inbound.chain`` (та же функция, что в тексте раздела 6.1). Возвращает
+    ``ipywidgets.VBox`` с атрибутами ``sliders``, ``result`` (HTML) и ``refresh()``.
+    """
+    import ipywidgets as widgets
+
+    from salesbook.toolkit import inbound
+
+    start = {"cpc": cpc, "ctr": ctr, "cvr": cvr, "lead_to_customer": lead_to_customer, "acv": acv,
+             "gross_margin": gross_margin, "budget": budget}
+    sliders = {}
+    for key, (label, lo, hi, step) in CHAIN_SLIDERS.items():
+        sliders[key] = widgets.FloatSlider(
+            value=float(min(max(start[key], lo), hi)), min=lo, max=hi, step=step, description=label,
+            continuous_update=False, style={"description_width": "150px"}, layout=widgets.Layout(width="460px"),
+        )
+    result_html = widgets.HTML()
+
+    def refresh(_change=None) -> None:
+        result_html.value = chain_text(inbound.chain(**{key: s.value for key, s in sliders.items()}))
+
+    for slider in sliders.values():
+        slider.observe(refresh, names="value")
+    refresh()
+    box = widgets.VBox([*sliders.values(), result_html])
+    box.sliders = sliders
+    box.result = result_html
+    box.refresh = refresh
+    return box

@@ -13,6 +13,7 @@ from salesbook.data.generator.steps import (
                                             customers,
                                             deals,
                                             experiments,
+                                            inbound,
                                             leads,
                                             mailboxes,
                                             marketing,
@@ -48,4 +49,5 @@ STEPS = (
     touches.make_touches,
     social.make_social_posts,
     mailboxes.make_mailboxes,
+    inbound.make_inbound,
 )
