@@ -75,16 +75,18 @@ def test_different_seed_differs(tmp_path):
 # Совпадение datasets/ со свежей генерацией проверяет tests/test_generator.py (по checksums.json).
 
 
-# журналы событий с собственным пределом размера (в общий предел 15 МиБ не входят)
-OWN_SIZE_LIMITS = {"touches.csv": 7.5 * 1024 * 1024}     # касания лидов, раздел 2.1
+# Предел размера набора в репозитории. Журнал касаний (раздел 2.1) и таблицы каналов глав 2 и 6
+# выросли набор до ~22 МиБ; 24 МиБ оставляют запас на главы 4–9, но не дают набору разрастись
+# незаметно. Самые большие журналы ограничены отдельно.
+TOTAL_SIZE_LIMIT = 24 * 1024 * 1024
+OWN_SIZE_LIMITS = {"touches.csv": 7.5 * 1024 * 1024, "activities.csv": 6.5 * 1024 * 1024}
 
 
 def test_committed_datasets_size_limit():
-    total = sum(p.stat().st_size for p in DATA_DIR.glob("*.csv") if p.name not in OWN_SIZE_LIMITS)
-    assert total <= 15 * 1024 * 1024
+    total = sum(p.stat().st_size for p in DATA_DIR.glob("*.csv"))
+    assert total <= TOTAL_SIZE_LIMIT
     for name, limit in OWN_SIZE_LIMITS.items():
         assert (DATA_DIR / name).stat().st_size <= limit, name
-    assert (DATA_DIR / "activities.csv").stat().st_size <= 6.5 * 1024 * 1024
 
 
 def test_small_scale_is_valid(tmp_path):
