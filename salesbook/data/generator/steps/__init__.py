@@ -6,6 +6,7 @@
 """
 
 from salesbook.data.generator.steps import (
+                                            abm,
                                             accounts,
                                             activities,
                                             b2c,
@@ -40,4 +41,5 @@ STEPS = (
     costs.make_sm_costs,
     costs.make_cogs,
     survey.make_survey_responses,
+    abm.make_abm_tables,
 )
