@@ -127,12 +127,14 @@ def tier_accounts(scores: pd.DataFrame, capacity: Mapping[str, int], weights: Ma
         raise MetricError("Веса должны быть неотрицательными числами с положительной суммой.")
     score = sum(wi * scores[c].rank(pct=True) for c, wi in zip(weights, w))
     order = score.sort_values(ascending=False, kind="stable").index
-    tier = pd.Series(None, index=scores.index, dtype=object, name="tier")
+    seg = scores["segment"]
+    tier: dict = {a: None for a in scores.index}
     for t in TIERS:
         free = [a for a in order if tier[a] is None
-                and (t != "one_to_one" or one_to_one_segment is None or scores.at[a, "segment"] == one_to_one_segment)]
-        tier[free[: caps[t]]] = t
-    return tier
+                and (t != "one_to_one" or one_to_one_segment is None or seg[a] == one_to_one_segment)]
+        for a in free[: caps[t]]:
+            tier[a] = t
+    return pd.Series([tier[a] for a in scores.index], index=scores.index, dtype=object, name="tier")
 
 
 # ---------------------------------------------------------------------------
