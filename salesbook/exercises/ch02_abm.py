@@ -187,12 +187,6 @@ def _plan(as_of=PLAN_AS_OF, account=None) -> pd.DataFrame:
     return p[["reached", "people"]].astype(int)
 
 
-def _plan_any_tier() -> pd.DataFrame:
-    a = table("abm_accounts")
-    ws = abm.whitespace(a, table("opportunities"), PLAN_AS_OF)
-    return _plan(account=str(ws.reindex(a.loc[a["in_programme"], "account_id"]).idxmax()))
-
-
 q3 = Exercise(
     id="ch02.abm.q3",
     title="Карта стейкхолдеров аккаунта перед стартом программы",
@@ -206,8 +200,6 @@ q3 = Exercise(
     mistakes=[
         Mistake(name="end_of_year", value=lambda: _plan(as_of=course.DATA_END),
                 hint="Это карта на конец 2025 года: в ней уже люди, которых вовлекла сама программа. План пишут до старта — на 31.03.2025."),
-        Mistake(name="any_tier", value=_plan_any_tier,
-                hint="Вы искали среди всех аккаунтов программы, а план пишут для аккаунта уровня 1:1: оставьте tier == 'one_to_one'."),
     ],
     correct_message="Верно. Из семи ролей закрыта одна: план начинается с того, кто приведёт к экономическому покупателю.",
 )
