@@ -1,7 +1,7 @@
 """Аккаунтный подход (раздел 2.3): комитет покупателя, уровни ABM и оценка эффекта программы.
 
 * :func:`roles_reached`, :func:`coverage_win_rate` — охват комитета покупателя и его связь с win rate;
-* :func:`tier_accounts` — уровни 1:1 / 1:few / 1:many по баллам с ограничением ёмкости;
+* :func:`tier_accounts` — уровни 1:1 / 1:few / 1:many по баллам с ограничением мощности команды;
 * :func:`account_plan` — карта стейкхолдеров аккаунта и свободный потенциал (whitespace);
 * :func:`pipeline_per_account` — пайплайн (сумма сделок, созданных за период) на аккаунт;
 * :func:`naive_uplift`, :func:`stratified_effect`, :func:`did_2x2`, :func:`did_effect`,
@@ -106,12 +106,12 @@ def coverage_win_rate(contacts: pd.DataFrame, opportunities: pd.DataFrame, start
 
 def tier_accounts(scores: pd.DataFrame, capacity: Mapping[str, int], weights: Mapping[str, float],
                   one_to_one_segment: str | None = "enterprise") -> pd.Series:
-    """Уровни ABM по взвешенным рангам баллов с ограничением ёмкости.
+    """Уровни ABM по взвешенным рангам баллов с ограничением мощности команды.
 
     ``scores`` — таблица аккаунтов (индекс — ``account_id``) со столбцами из ``weights``
     (например, ``intent_score``, ``icp_fit_score``, ``potential_rub``) и ``segment``.
     Балл = Σ вес × перцентильный ранг столбца. Аккаунты по убыванию балла заполняют уровни
-    в порядке 1:1 → 1:few → 1:many, каждый не больше ``capacity[tier]`` аккаунтов; в 1:1
+    в порядке 1:1 → 1:few → 1:many, каждый не больше ``capacity[tier]`` аккаунтов (мощность команды); в 1:1
     берутся только аккаунты сегмента ``one_to_one_segment`` (``None`` — любые).
     Возвращает уровень (``one_to_one`` …) или ``None`` — не в программе.
     """
@@ -119,9 +119,9 @@ def tier_accounts(scores: pd.DataFrame, capacity: Mapping[str, int], weights: Ma
     unknown = [t for t in capacity if t not in TIERS]
     if unknown:
         raise MetricError(f"Неизвестные уровни: {', '.join(map(str, unknown))}. Доступны: {', '.join(TIERS)}.")
-    caps = {t: int(numbers(capacity.get(t, 0), f"ёмкость {t}")) for t in TIERS}
+    caps = {t: int(numbers(capacity.get(t, 0), f"мощность команды {t}")) for t in TIERS}
     if any(v < 0 for v in caps.values()):
-        raise MetricError("Ёмкость уровня не может быть отрицательной.")
+        raise MetricError("Мощность команды на уровне не может быть отрицательной.")
     w = numbers(list(weights.values()), "веса")
     if (w < 0).any() or w.sum() <= 0:
         raise MetricError("Веса должны быть неотрицательными числами с положительной суммой.")
