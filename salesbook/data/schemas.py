@@ -78,6 +78,10 @@ GAIN_CODES = ("faster_first_response", "csat_growth", "fewer_tickets", "manager_
               "quick_launch", "predictable_cost")
 # Домены для исходящих писем BDR (mailboxes, раздел 6.2)
 MAILBOX_DOMAINS = ("sfera-desk.ru", "sferadesk.ru", "sfera-servicedesk.ru")
+# 2.3 «Account-based подходы»: роли комитета покупателя, кто вовлёк контакт, уровни ABM
+BUYING_ROLES = ("economic_buyer", "champion", "end_user", "it_security", "procurement", "finance", "executive")
+ENGAGED_BY = ("marketing", "sdr", "ae", "se")
+ABM_TIERS = ("one_to_one", "one_to_few", "one_to_many")
 # Social selling (social_posts)
 SOCIAL_PLATFORMS = ("telegram", "vk", "vc_ru", "habr", "community", "event_talk")
 POST_FORMATS = ("expert", "case", "how_to", "news", "promo")
@@ -613,6 +617,32 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("sessions", "int", "сессий на статье за месяц (Яндекс Метрика)", min=0),
         Field("leads", "int", "лидов канала content, пришедших со статьи в этом месяце", min=0),
     ),
+    # --- 2.3 «Account-based подходы» ---
+    "contacts": (
+        Field("contact_id", "id", "человек комитета покупателя, с которым компания вышла на связь", unique=True,
+              pattern=r"^CT\d{3,}$", example="CT00001"),
+        _id("account_id", "A", "компания"),
+        Field("role", "cat", "роль в комитете покупателя", values=BUYING_ROLES),
+        Field("title_level", "cat", "уровень должности", values=JOB_TITLE_LEVELS),
+        Field("first_engaged_date", "date", "дата первого контакта"),
+        Field("engaged_by", "cat", "кто первым вовлёк человека", values=ENGAGED_BY),
+        _id("lead_id", "L", "лид, которым человек пришёл (пусто — вовлечён позже)", nullable=True),
+        _id("opportunity_id", "O", "сделка, в которой человека вовлекли (пусто — пришёл лидом или через ABM)",
+            nullable=True),
+    ),
+    "abm_accounts": (
+        _id("account_id", "A", "компания пула ABM-программы 2025 года", unique=True),
+        Field("segment", "cat", "сегмент компании (как в accounts)", values=("mid_market", "enterprise")),
+        Field("icp_fit_score", "int", "соответствие ICP по анкете маркетинга, 0–100", min=0, max=100),
+        Field("intent_score", "int", "сигнал намерения на дату среза скоринга 31.03.2025, 0–100", min=0, max=100),
+        _money("potential_rub", "оценка потенциала: ACV, который может принести компания, ₽"),
+        Field("selection_score", "float", "итоговый балл отбора (ранги намерения, ICP и потенциала + мнение AE)"),
+        Field("in_programme", "bool", "выбрана в программу"),
+        Field("tier", "cat", "уровень программы (пусто — не выбрана)", values=ABM_TIERS, nullable=True),
+        Field("start_date", "date", "старт работы с компанией в программе (пусто — не выбрана)", nullable=True),
+        _id("owner_id", "R", "AE, ответственный за компанию в программе", nullable=True),
+        _money("budget_rub", "бюджет программы на компанию на год, ₽ (пусто — не выбрана)", nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -637,6 +667,8 @@ TABLE_TITLES = {
     "survey_responses": "исследование клиентов: интервью, анкета, сессии",
     "salary_history": "история окладов сотрудников",
     "ae_quotas": "годовые планы AE",
+    "contacts": "контакты комитета покупателя",
+    "abm_accounts": "ABM-программа 2025 года: пул, скоринг и отбор",
     "ad_campaigns": "отчёт рекламных кабинетов по кампаниям за месяц",
     "ad_leads": "кампания каждого лида из рекламы",
     "articles": "статьи компании: сессии и лиды по месяцам",
@@ -661,6 +693,11 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("opportunity_stages", "opportunity_id", "opportunities", "opportunity_id"),
     ("mrr", "account_id", "accounts", "account_id"),
     ("activities", "rep_id", "reps", "rep_id"),
+    ("contacts", "account_id", "accounts", "account_id"),
+    ("contacts", "lead_id", "leads", "lead_id"),
+    ("contacts", "opportunity_id", "opportunities", "opportunity_id"),
+    ("abm_accounts", "account_id", "accounts", "account_id"),
+    ("abm_accounts", "owner_id", "reps", "rep_id"),
     ("activities", "lead_id", "leads", "lead_id"),
     ("activities", "opportunity_id", "opportunities", "opportunity_id"),
     ("rep_daily_activity", "rep_id", "reps", "rep_id"),
@@ -988,6 +1025,18 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     "articles": (
         TableCheck("unique_article_month", ("article_id", "month"), "повторяется сочетание статья + месяц",
                    _unique_together("article_id", "month")),
+    ),
+    "contacts": (
+        TableCheck("one_meddic_role_per_account", ("account_id", "role"),
+                   "у компании два экономических покупателя или два чемпиона",
+                   lambda d: ~(d["role"].isin(["economic_buyer", "champion"])
+                               & d.duplicated(["account_id", "role"], keep="first"))),
+    ),
+    "abm_accounts": (
+        TableCheck("tier_iff_programme", ("in_programme", "tier", "start_date", "budget_rub"),
+                   "уровень, дата старта и бюджет есть ровно у выбранных в программу компаний",
+                   lambda d: (d["in_programme"] == d["tier"].notna()) & (d["in_programme"] == d["start_date"].notna())
+                   & (d["in_programme"] == d["budget_rub"].notna())),
     ),
 }
 

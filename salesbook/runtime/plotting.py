@@ -452,6 +452,40 @@ def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, refere
         ax.legend(fontsize=8)
 
 
+# --- 2.3 «Account-based подходы»: подписи ролей и уровней, график трендов до и после старта ---
+
+LABELS.update({
+    "economic_buyer": "Экономический покупатель",
+    "champion": "Чемпион",
+    "end_user": "Конечный пользователь",
+    "it_security": "ИТ и ИБ",
+    "procurement": "Закупки",
+    "finance": "Финансы",
+    "executive": "Топ-менеджер (роль не подтверждена)",
+    "one_to_one": "1:1",
+    "one_to_few": "1:few",
+    "one_to_many": "1:many",
+    "in_programme": "В программе",
+    "not_in_programme": "Вне программы",
+})
+
+
+def trends_with_start(ax, frame, start, title: str, ylabel: str = "") -> None:
+    """Линии по столбцам ``frame`` (индекс — периоды, подписи — ``label`` кода столбца) и
+    вертикальный пунктир на периоде ``start`` — старте программы: так видно, шли ли группы
+    параллельно до старта (допущение разности разностей)."""
+    x = [str(v) for v in frame.index]
+    for i, column in enumerate(frame.columns):
+        ax.plot(x, frame[column].to_numpy(dtype=float), marker="o", color=PALETTE[(3 * i) % len(PALETTE)],
+                label=label(column))
+    if str(start) in x:
+        ax.axvline(x.index(str(start)) - 0.5, color="#333333", lw=1, ls="--", label="Старт программы")
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(fontsize=8)
+
+
 # ---------------------------------------------------------------------------
 # Раздел 6.1: подписи рекламных площадок, кампаний и площадок статей
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 """
 
 from salesbook.data.generator.steps import (
+                                            abm,
                                             accounts,
                                             activities,
                                             b2c,
@@ -50,4 +51,5 @@ STEPS = (
     social.make_social_posts,
     mailboxes.make_mailboxes,
     inbound.make_inbound,
+    abm.make_abm_tables,
 )
