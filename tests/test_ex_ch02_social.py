@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
+from scipy import stats
 
+from salesbook.data.generator.params import social as gen
 from salesbook.exercises import ch02_social as ex
 from salesbook.exercises import table
 from salesbook.toolkit import course, social
@@ -77,11 +79,33 @@ def test_within_team_slope_vanishes_and_naive_is_imprecise(panel):
     assert naive["se"] > 0.3 * naive["slope"]         # «с большой ошибкой»
 
 
-def test_won_slope_shrinks_but_interval_stays_above_zero(panel):
+def test_won_slope_shrinks_and_t_interval_reaches_zero(panel):
     naive = social.within_slope(panel, "posts", "won_rub", cluster="rep_id")
     strat = social.within_slope(panel, "posts", "won_rub", ["team", "tenure_band"], cluster="rep_id")
     assert strat["slope"] < naive["slope"]
-    assert strat["slope"] - 1.96 * strat["se"] > 0    # «интервал не касается нуля»
+    t = stats.t.ppf(0.975, strat["clusters"] - 1)
+    assert strat["clusters"] == panel["rep_id"].nunique() and t > 2.0     # «… вместо 1,96»
+    low = strat["slope"] - t * strat["se"]
+    assert abs(low) < 0.05 * strat["slope"]           # «нижняя граница … интервал упирается в ноль»
+    assert strat["slope"] - 1.96 * strat["se"] > 0    # «иначе он вышел бы уже»: с 1,96 ноль не задевает
+
+
+def test_selling_hour_is_several_times_the_salary_hour_and_flips_the_decision():
+    """«в … раза больше оклада», «планка выше в разы», «при доле 0,2 решение уходит в минус»."""
+    selling, cost, value = ex.selling_hour_value(), ex.hour_cost(), ex.ae_post_value()["value_per_hour"]
+    assert selling > 3 * cost
+    assert ex.INCREMENTAL_FLOOR < social.break_even_share(selling, value) < 1
+    assert ex.hours_per_year() * (ex.INCREMENTAL_FLOOR * value - selling) < 0 < ex.net_value()
+    assert not ex.q5.check(ex.hours_per_year() * (ex.INCREMENTAL_FLOOR * value - selling)).passed
+
+
+def test_box_linked_leads_fall_short_of_generator_targets(funnel):
+    """Врезка: генератор «пытается» привязать LEAD_PER_CLICK, в воронке выходит меньше."""
+    written = funnel.drop(index="event_talk")
+    assert written["leads"].sum() / written["clicks"].sum() < gen.LEAD_PER_CLICK
+    assert funnel.loc["event_talk", "leads"] / funnel.loc["event_talk", "clicks"] < gen.LEAD_PER_TALK_SCAN
+    assert len(gen.CTR_BY_FORMAT) == 5                 # CTR задан по формату, площадкам параметра нет
+    assert not any("CTR" in name and "PLATFORM" in name for name in dir(gen))
 
 
 def test_rep_clouds_smb_below_mid_market_and_no_link_inside(panel):

@@ -50,6 +50,7 @@ def test_within_slope_by_hand_and_matches_statsmodels():
     # statsmodels дополнительно умножает на (N − 1) / (N − K); без неё ошибки совпадают
     n, k = len(big), len(fit.params)
     assert res["se"] == pytest.approx(fit.bse["x"] / np.sqrt((n - 1) / (n - k)), rel=1e-6)
+    assert res["clusters"] == big["rep"].nunique() and naive["clusters"] == 0
     with pytest.raises(MetricError):
         social.within_slope(df.assign(x=1), "x", "y")
 
@@ -61,7 +62,34 @@ def test_rep_hour_cost_and_break_even():
         social.rep_hour_cost(200_000, 7.6)                               # проценты вместо доли
     with pytest.raises(MetricError):
         social.break_even_share(1_000, 0)
-    assert social.WORK_HOURS_2025 % 8 == 0 and 1900 < social.WORK_HOURS_2025 < 2100
+    assert social.WORK_HOURS_2025 == 1972                               # норма 2025 года, 40 ч в неделю
+
+
+def test_work_days_2025_are_course_calendar_with_official_transfers():
+    """ПП РФ от 04.10.2024 № 1335: выходные перенесены на 2 и 8 мая, 13 июня, 3 ноября, 31 декабря;
+    суббота 1 ноября — рабочая. Календарь данных курса переносов не знает."""
+    import numpy as np
+
+    from salesbook.data.generator.dates import HOLIDAY_DATES
+    course_days = int(np.busday_count(np.datetime64("2025-01-01"), np.datetime64("2026-01-01"), holidays=HOLIDAY_DATES))
+    assert course_days == 251
+    assert social.WORK_DAYS_2025 == course_days - 5 + 1
+
+
+def test_rep_hour_gross_profit_by_hand():
+    reps = pd.DataFrame({"rep_id": ["a", "b", "c"], "role": ["AE", "AE", "SDR"],
+                         "hire_date": pd.to_datetime(["2020-01-01", "2025-07-02", "2020-01-01"]),
+                         "exit_date": pd.to_datetime([None, None, None])})
+    opps = pd.DataFrame({"owner_id": ["a", "b", "a", "c"], "outcome": ["won", "won", "lost", "won"],
+                         "close_date": pd.to_datetime(["2025-03-01", "2025-09-01", "2025-03-01", "2025-03-01"]),
+                         "amount_rub": [1_000_000, 500_000, 9e9, 9e9]})
+    years = 1 + 183 / 365                                               # b работал с 2 июля по 31 декабря
+    got = social.rep_hour_gross_profit(opps, reps, 0.8, hours_per_year=2000)
+    assert got == pytest.approx(1_500_000 * 0.8 / (years * 2000))
+    with pytest.raises(MetricError):
+        social.rep_hour_gross_profit(opps, reps, 80)                     # проценты вместо доли
+    with pytest.raises(MetricError):
+        social.rep_hour_gross_profit(opps, reps, 0.8, role="CSM")
 
 
 def test_post_hours_and_unknown_platform():

@@ -78,6 +78,11 @@ def hour_cost(tax: bool = True, team: str | None = None) -> float:
     return social.rep_hour_cost(active_ae_salary(team=team), course.PAYROLL_TAX_RATE if tax else 0.0)
 
 
+def selling_hour_value() -> float:
+    """Валовая прибыль выигранных AE сделок 2025 года на рабочий час AE, ₽ — цена часа, отнятого у продаж."""
+    return social.rep_hour_gross_profit(table("opportunities"), table("reps"), gross_margin(), *course.YEAR_2025)
+
+
 def hours_per_year() -> float:
     """Часов на посты у одного AE за год: HOURS_PER_WEEK × рабочих недель (рабочие часы года / 40)."""
     return HOURS_PER_WEEK * social.WORK_HOURS_2025 / 40
@@ -267,8 +272,8 @@ q5 = Exercise(
     compare=Number(rel_tol=0.01),
     hints=[
         "Часов в год: 2 × рабочих недель, где рабочих недель = social.WORK_HOURS_2025 / 40.",
-        "Чистая ценность = часов × (0,2 × ценность часа − цена часа). Цена и ценность часа всех AE посчитаны в тексте "
-        "раздела: hour_cost и value_per_hour.",
+        "Чистая ценность = часов × (0,2 × ценность часа − цена часа). Цена часа — нижняя граница по окладу (hour_cost), "
+        "ценность часа — value_per_hour; обе посчитаны в тексте раздела.",
     ],
     mistakes=[
         Mistake(name="full_attribution", value=lambda: net_value(share=1.0),
@@ -280,10 +285,16 @@ q5 = Exercise(
                 hint="Ценность — валовая прибыль, а не ACV: умножьте ACV на валовую маржу 2025 года."),
         Mistake(name="cost_only", value=lambda: -hours_per_year() * hour_cost(),
                 hint="Это только цена часов, без ценности постов."),
+        Mistake(name="selling_hour", value=lambda: hours_per_year() * (INCREMENTAL_FLOOR * ae_post_value()["value_per_hour"]
+                                                                      - selling_hour_value()),
+                hint="Вы взяли цену часа по валовой прибыли продаж (selling_hour). Это вторая часть задания — "
+                     "её сравнивают потом; в net_value_per_ae запишите расчёт по нижней границе, hour_cost."),
     ],
-    correct_message="Даже при консервативной доле часы окупаются — значит, дать их стоит. Но как пилот: половине AE "
-                    "(выбранной жребием внутри команд) — часы, другой — нет, и через два квартала сравнить пайплайн. "
-                    "Только так узнают настоящую долю прироста.",
+    correct_message="По нижней границе цены часа (оклад со взносами) часы окупаются даже при доле 0,2. Но если AE "
+                    "загружен сделками, час на посты стоит валовой прибыли несостоявшихся продаж — в разделе это "
+                    "в несколько раз больше оклада, и при доле 0,2 решение уходит в минус. Поэтому часы дают как пилот "
+                    "и тем, у кого есть свободное время: половине AE (жребием внутри команд) — часы, другой — нет, "
+                    "и через два квартала сравнивают пайплайн.",
 )
 
 # ---------------------------------------------------------------------------

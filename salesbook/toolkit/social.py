@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.toolkit import course
 from salesbook.toolkit.acquisition import in_period
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
@@ -20,7 +19,7 @@ from salesbook.toolkit.validation import MetricError, positive, require_columns,
 __all__ = [
     "HOURS_PER_POST", "WORK_HOURS_2025", "FUNNEL_COLUMNS",
     "platform_funnel", "post_hours", "rep_hour_cost", "rep_month_panel",
-    "within_slope", "stratified_difference", "cadence", "break_even_share",
+    "within_slope", "stratified_difference", "cadence", "break_even_share", "rep_hour_gross_profit",
 ]
 
 #: Часов работы продавца на один пост или выступление по площадкам, с подготовкой
@@ -30,9 +29,12 @@ __all__ = [
 HOURS_PER_POST = {"telegram": 1.0, "vk": 1.0, "community": 0.5, "vc_ru": 4.0, "habr": 8.0,
                   "event_talk": 10.0}
 
-#: Рабочих часов в 2025 году при 40-часовой неделе по календарю данных курса (рабочие дни × 8).
-WORK_HOURS_2025 = 8 * int(np.busday_count(np.datetime64("2025-01-01"), np.datetime64("2026-01-01"),
-                                          holidays=HOLIDAY_DATES))
+#: Норма рабочего времени 2025 года при 40-часовой неделе по производственному календарю России, ч:
+#: 247 рабочих дней × 8 ч минус 4 предпраздничных дня, сокращённых на час (переносы выходных —
+#: постановление Правительства РФ от 04.10.2024 № 1335). Календарь данных курса переносов не знает
+#: (в нём 251 рабочий день); цену часа считаем по официальной норме.
+WORK_DAYS_2025 = 247
+WORK_HOURS_2025 = 8 * WORK_DAYS_2025 - 4
 
 #: Столбцы воронки по площадкам.
 FUNNEL_COLUMNS = ("posts", "views", "clicks", "leads", "deals", "won", "won_acv_rub")
@@ -147,7 +149,8 @@ def within_slope(frame: pd.DataFrame, x: str, y: str, strata=None, cluster: str 
     Равен коэффициенту при ``x`` в регрессии ``y ~ x + C(strata)``: из ``x`` и ``y`` вычитаются
     средние своей группы, и наклон считается по остаткам. ``cluster`` — столбец, по которому
     наблюдения зависимы (сотрудник): стандартная ошибка кластерная (CR1, поправка G/(G−1)).
-    Возвращает словарь ``slope``, ``se`` (``nan`` без ``cluster``), ``n``.
+    Возвращает словарь ``slope``, ``se`` (``nan`` без ``cluster``), ``n`` и ``clusters`` (число
+    кластеров G; 0 без ``cluster``). При малом G интервал строят по квантилю t(G − 1), а не 1,96.
     """
     cols = [x, y] + ([] if strata is None else list(np.atleast_1d(strata))) + ([] if cluster is None else [cluster])
     require_columns(frame, cols, "frame", non_empty=True)
@@ -170,7 +173,10 @@ def within_slope(frame: pd.DataFrame, x: str, y: str, strata=None, cluster: str 
         n_g = len(scores)
         if n_g > 1:
             se = float(np.sqrt(n_g / (n_g - 1) * (scores ** 2).sum()) / sxx)
-    return {"slope": slope, "se": se, "n": int(len(frame))}
+        n_clusters = int(n_g)
+    else:
+        n_clusters = 0
+    return {"slope": slope, "se": se, "n": int(len(frame)), "clusters": n_clusters}
 
 
 def stratified_difference(frame: pd.DataFrame, treated: str, outcome: str, strata) -> dict:
@@ -227,3 +233,30 @@ def break_even_share(hours_cost_rub: float, attributed_value_rub: float) -> floa
     c = positive(hours_cost_rub, "Цена часов", allow_zero=True)
     v = positive(attributed_value_rub, "Атрибутированная ценность")
     return c / v
+
+
+def rep_hour_gross_profit(opportunities: pd.DataFrame, reps: pd.DataFrame, margin: float,
+                          start=course.YEAR_2025[0], end=course.YEAR_2025[1], role: str = "AE",
+                          hours_per_year: float = WORK_HOURS_2025) -> float:
+    """Валовая прибыль выигранных сделок на рабочий час продавцов роли за период, ₽.
+
+    ACV сделок, выигранных сотрудниками роли ``role`` (по ``close_date`` в периоде) × валовая маржа /
+    (сотрудник-лет роли в периоде × ``hours_per_year``). Это цена часа, отнятого у продаж, если
+    продавец загружен полностью: верхний ориентир цены часа, тогда как оклад со взносами
+    (:func:`rep_hour_cost`) — нижняя граница.
+    """
+    require_columns(opportunities, ["owner_id", "close_date", "outcome", "amount_rub"], "opportunities")
+    require_columns(reps, ["rep_id", "role", "hire_date", "exit_date"], "reps")
+    m = share(margin, "Валовая маржа")
+    staff = reps[reps["role"] == role]
+    if staff.empty:
+        raise MetricError(f"reps: нет сотрудников с ролью {role!r}.")
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    first = staff["hire_date"].clip(lower=s)
+    last = staff["exit_date"].fillna(e).clip(upper=e)
+    years = float((((last - first).dt.days + 1).clip(lower=0) / ((e - s).days + 1)).sum())
+    if years == 0:
+        raise MetricError(f"В периоде нет ни одного сотрудника с ролью {role!r}.")
+    won = opportunities[(opportunities["outcome"] == "won") & opportunities["owner_id"].isin(staff["rep_id"])
+                        & in_period(opportunities["close_date"], start, end)]
+    return float(won["amount_rub"].sum()) * m / (years * positive(hours_per_year, "Рабочих часов в году"))
