@@ -100,3 +100,28 @@ def test_valid_contact_share_by_hand():
     leads = pd.DataFrame({"channel": ["outbound"] * 4, "created_date": pd.to_datetime(["2025-03-01"] * 4),
                           "disqualify_reason": ["wrong_contact", None, "no_budget", None]})
     assert outbound.valid_contact_share(leads) == 0.75
+
+
+def test_sql_cohort_won_by_hand():
+    leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4"], "channel": ["outbound", "outbound", "ppc", "ppc"],
+                          "business_line": ["b2b"] * 4, "trial_started": [False, False, True, False],
+                          "sql_date": pd.to_datetime(["2025-02-01", "2025-03-01", "2025-04-01", "2024-04-01"])})
+    opps = pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4"], "outcome": ["won", None, "won", "won"],
+                         "amount_rub": [100.0, 50.0, 30.0, 999.0]})
+    out = outbound.sql_cohort_won(leads, opps, "2025-01-01", "2025-12-31")
+    assert out["sqls"] == 2 and out["open_deals"] == 1 and out["won_acv"] == 100 and out["trial_share"] == 0
+    inb = outbound.sql_cohort_won(leads, opps, "2025-01-01", "2025-12-31", "inbound")
+    assert inb["sqls"] == 1 and inb["trial_share"] == 1 and inb["won_acv"] == 30
+    with pytest.raises(MetricError):
+        outbound.sql_cohort_won(leads, opps, "2023-01-01", "2023-12-31")
+
+
+def test_ae_commission_rate_by_hand():
+    sm = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-01"]),
+                       "cost_type": ["bonus", "bonus", "salary"], "role": ["AE", "BDR", "AE"],
+                       "amount_rub": [8.0, 5.0, 100.0]})
+    opps = pd.DataFrame({"outcome": ["won", "lost", "won"], "close_date": pd.to_datetime(["2025-01-10", "2025-01-10", "2024-05-01"]),
+                         "amount_rub": [100.0, 50.0, 70.0]})
+    assert outbound.ae_commission_rate(sm, opps, "2025-01-01", "2025-12-31") == pytest.approx(0.08)
+    with pytest.raises(MetricError):
+        outbound.ae_commission_rate(sm, opps, "2023-01-01", "2023-12-31")

@@ -19,7 +19,7 @@ TITLE = "6.2. Outbound-маркетинг"
 
 #: План SQL из исходящего канала на месяц 2026 года в упражнении 1 (решение руководителя, не данные).
 SQL_TARGET = 35
-#: Поставщик данных в упражнениях 4–5: цена годовой подписки с проверенными контактами ЛПР, ₽
+#: Поставщик данных в упражнении 5: цена годовой подписки с проверенными контактами ЛПР, ₽
 #: (допущение упражнения, не цена конкретного сервиса).
 PROVIDER_PRICE_RUB = 1_500_000
 #: Обещание поставщика: проверенные контакты дают на 10 % больше встреч на лид (допущение упражнения).
@@ -131,7 +131,7 @@ q2 = Exercise(
     compare=_DomainMonth(options=()),
     hints=[
         "Сложите по домену и месяцу жалобы и доставленные письма (outbound.domain_health) и разделите одно на другое.",
-        "Порог «никогда не доходить» — 0,3 % (0,003). Ответ — строка «домен ГГГГ-ММ», например 'sfera-desk.ru 2023-05'.",
+        "Порог «никогда не доходить» — 0,3 % (0,003). Ответ — строка «домен ГГГГ-ММ», например 'example.ru 2023-05' (такой домен-месяц один).",
     ],
     mistakes=[
         Mistake(name="target_not_limit", matches=lambda a: a in _flagged(outbound.SPAM_RATE_TARGET) and a != breach(),
@@ -203,9 +203,20 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------
 
 
+def _gross_margin() -> float:
+    return unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *Y25)
+
+
 def _meeting_value() -> float:
-    gm = unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *Y25)
-    return sales_scripts.meeting_value(table("activities"), table("leads"), table("opportunities"), gm, channel="outbound")
+    return sales_scripts.meeting_value(table("activities"), table("leads"), table("opportunities"), _gross_margin(),
+                                       channel="outbound")
+
+
+def _ae_commission_per_meeting(tax: bool = True) -> float:
+    """Комиссия AE со взносами на одну встречу: ожидаемый ACV выигранных сделок на встречу
+    (ценность встречи / валовая маржа) × доля премий AE в ACV выигранных сделок 2025 года."""
+    rate = outbound.ae_commission_rate(table("sm_costs"), table("opportunities"), *Y25)
+    return _meeting_value() / _gross_margin() * rate * ((1 + course.PAYROLL_TAX_RATE) if tax else 1.0)
 
 
 def _bonus_per_meeting() -> float:
@@ -221,8 +232,10 @@ def _lead_cost() -> float:
     return float(costs["media"]) / n
 
 
-def bdr_net(ramp: bool = True, lead_cost: bool = True, bonus: bool = True, tax: bool = True) -> float:
-    """Чистый эффект найма ещё одного BDR на 12 месяцев, ₽ валовой прибыли минус затраты."""
+def bdr_net(ramp: bool = True, lead_cost: bool = True, bonus: bool = True, tax: bool = True,
+            ae_commission: bool = True) -> float:
+    """Чистый эффект найма ещё одного BDR на 12 месяцев при свободной мощности AE, ₽:
+    валовая прибыль встреч минус оклад, премии BDR, комиссия AE и лиды."""
     reps = table("reps")
     per_month = float(outbound.bdr_capacity(table("rep_daily_activity"), reps, table("activities"), *Y25)["meetings_per_bdr_month"])
     ramp_months = float(reps.loc[reps["role"] == "BDR", "ramp_months"].mean())
@@ -231,17 +244,20 @@ def bdr_net(ramp: bool = True, lead_cost: bool = True, bonus: bool = True, tax: 
     salary = sales_scripts.loaded_monthly_salary(reps, "BDR", course.PAYROLL_TAX_RATE if tax else 0.0) * HORIZON_MONTHS
     leads_needed = meetings / float(outbound.sequence_yield(_curve())["meetings_per_lead"])
     cost = salary + (leads_needed * _lead_cost() if lead_cost else 0.0) + (meetings * _bonus_per_meeting() if bonus else 0.0)
+    cost += meetings * _ae_commission_per_meeting() if ae_commission else 0.0
     return meetings * _meeting_value() - cost
 
 
 def provider_net(bonus: bool = True, uplift_pp: bool = False) -> float:
-    """Чистый эффект подписки на поставщика данных на 12 месяцев, ₽."""
+    """Чистый эффект подписки на поставщика данных на 12 месяцев при свободной мощности AE, ₽
+    (без цены юридического риска и риска доставляемости купленных контактов)."""
     base = _meetings_2025()
     if uplift_pp:
         extra = PROVIDER_UPLIFT * float(outbound.sequence_yield(_curve())["leads"])
     else:
         extra = base * PROVIDER_UPLIFT
-    return extra * (_meeting_value() - (_bonus_per_meeting() if bonus else 0.0)) - PROVIDER_PRICE_RUB
+    per_meeting = _meeting_value() - _ae_commission_per_meeting() - (_bonus_per_meeting() if bonus else 0.0)
+    return extra * per_meeting - PROVIDER_PRICE_RUB
 
 
 q4 = Exercise(
@@ -254,7 +270,9 @@ q4 = Exercise(
         "Встреч за год = встреч на BDR-месяц 2025 года × сумма planning.ramp_factor(1…12, срок выхода на продуктивность BDR). "
         "Ценность — meeting_gp (валовая прибыль на встречу из раздела 3.3).",
         "Затраты: оклад со взносами × 12 (sales_scripts.loaded_monthly_salary(reps, 'BDR')); премия со взносами на встречу "
-        "× встречи; лиды: встречи / встреч на лид × стоимость лида (бюджет outbound 2025 / исходящие лиды 2025).",
+        "× встречи; комиссия AE со взносами: встречи × meeting_gp / gross_margin × outbound.ae_commission_rate(sm_costs, opps, "
+        "*course.YEAR_2025) × (1 + course.PAYROLL_TAX_RATE); лиды: встречи / встреч на лид × стоимость лида "
+        "(бюджет outbound 2025 / исходящие лиды 2025).",
     ],
     mistakes=[
         Mistake(name="no_ramp", value=lambda: bdr_net(ramp=False),
@@ -265,10 +283,15 @@ q4 = Exercise(
                      "которые он проработает."),
         Mistake(name="no_bonus", value=lambda: bdr_net(bonus=False),
                 hint="Забыта премия BDR за встречи: это переменный расход на каждую встречу."),
+        Mistake(name="no_ae_commission", value=lambda: bdr_net(ae_commission=False),
+                hint="Забыта комиссия AE: встречи нового BDR превращаются в выигранные сделки, и с их ACV AE получает "
+                     "премию. Вычтите встречи × ожидаемый ACV на встречу (meeting_gp / gross_margin) × доля премий AE "
+                     "со взносами."),
         Mistake(name="no_tax", value=lambda: bdr_net(tax=False),
                 hint="Оклад взят без страховых взносов: sales_scripts.loaded_monthly_salary(reps, 'BDR') уже включает их."),
     ],
-    correct_message="Найм окупается многократно — если AE успеют провести эти встречи и если список не кончится.",
+    correct_message="Найм окупается многократно, но это эффект при свободной мощности AE: если AE уже загружены, "
+                    "встречи нового BDR вытеснят их собственные сделки, и нужен ещё и AE. И список не должен кончиться.",
 )
 
 
@@ -284,7 +307,7 @@ q5 = Exercise(
     compare=Choice(["bdr", "provider"]),
     hints=[
         "Эффект поставщика: дополнительные встречи = встречи BDR 2025 года × 10 %; каждая приносит ценность встречи "
-        "минус премию BDR со взносами; вычтите цену подписки.",
+        "минус премию BDR и комиссию AE со взносами (как в упражнении 4); вычтите цену подписки.",
         "Сравните с эффектом найма из предыдущего упражнения: выбирают вариант с большим чистым эффектом в рублях.",
     ],
     mistakes=[
@@ -294,7 +317,9 @@ q5 = Exercise(
         Mistake(name="bigger_team", matches=lambda a: a != decision() and a == "bdr",
                 hint="Посчитайте оба варианта: у подписки дополнительные встречи появляются у всей команды сразу, без выхода на продуктивность."),
     ],
-    correct_message="Решение в рублях. Но оба варианта упираются в одно ограничение — сколько новых встреч успеют провести AE.",
+    correct_message="Решение в рублях. Но у подписки есть цена, которой нет в расчёте: купленные контакты ЛПР — "
+                    "риск по 152-ФЗ и 38-ФЗ и по жалобам и возвратам, как в инциденте этого раздела. И оба варианта "
+                    "упираются в то, сколько новых встреч успеют провести AE.",
 )
 
 # ---------------------------------------------------------------------------
@@ -305,7 +330,7 @@ quiz = Quiz(
     id=SECTION,
     questions=[
         Question(
-            "За неделю домен отправил 400 писем, одна жалоба — 0,25 %, выше цели Google 0,1 %. Что делать?",
+            "За неделю домену доставили 400 писем, одна жалоба — 0,25 %, выше цели Google 0,1 %. Что делать?",
             (
                 Option("Сразу остановить домен", False,
                        "При сотнях писем одна жалоба — шум. Смотрите долю за месяц или за четыре недели и вместе с возвратами и попаданием во «Входящие»."),

@@ -62,7 +62,8 @@ def list_fit(leads: pd.DataFrame, activities: pd.DataFrame, icp_cells, start=Non
     ``market.icp_score``. Лиды — исходящие (канал ``outbound``), созданные в период
     (по ``created_date``, включительно); встреча — касание с исходом ``meeting_booked``
     у лида в любую дату. Строки: ``icp`` и ``other``; столбцы ``leads``, ``share``
-    (доля лидов), ``meetings``, ``meeting_rate`` (встреч на лид).
+    (доля лидов), ``meetings`` (лидов со встречей), ``meeting_rate`` (доля лидов со встречей: лид с двумя встречами
+    считается один раз; встреч на лид — ``sequence_yield``).
     """
     by = [by] if isinstance(by, str) else list(by)
     require_columns(leads, ["lead_id", "channel", "created_date", *by], "leads")
@@ -271,3 +272,40 @@ def sqls(leads: pd.DataFrame, start, end, motion: str = "outbound") -> int:
     if motion not in CHANNEL_ROLES:
         raise MetricError("sqls: motion — «outbound» или «inbound».")
     return int(is_out.sum() if motion == "outbound" else (~is_out).sum())
+
+
+def sql_cohort_won(leads: pd.DataFrame, opportunities: pd.DataFrame, start, end, motion: str = "outbound") -> pd.Series:
+    """Что дали SQL периода: сделки, открытые сделки и ACV выигранных сделок, ₽.
+
+    SQL — лиды B2B с ``sql_date`` в периоде (исходящие — канал ``outbound``, входящие —
+    все остальные каналы, как в ``sqls``). ``trial_share`` — доля SQL, начавших пробный
+    период (у входящих это активации пробного периода малого бизнеса). ``open_deals`` —
+    сделки без исхода на конец данных: их выигрыши ещё не посчитаны (цензурирование),
+    поэтому ``won_acv`` по свежей когорте занижен, и сильнее — у канала с долгим циклом.
+    """
+    require_columns(leads, ["lead_id", "channel", "sql_date", "business_line", "trial_started"], "leads")
+    require_columns(opportunities, ["lead_id", "outcome", "amount_rub"], "opportunities")
+    if motion not in CHANNEL_ROLES:
+        raise MetricError("sql_cohort_won: motion — «outbound» или «inbound».")
+    rows = leads[(leads["business_line"] == "b2b") & in_period(leads["sql_date"], start, end)]
+    rows = rows[(rows["channel"] == OUTBOUND_CHANNEL) == (motion == "outbound")]
+    if rows.empty:
+        raise MetricError("sql_cohort_won: в периоде нет SQL этого канала.")
+    deals = opportunities[opportunities["lead_id"].isin(rows["lead_id"])]
+    won = deals[deals["outcome"].eq("won")]
+    return pd.Series({"sqls": float(len(rows)), "trial_share": float(rows["trial_started"].astype(bool).mean()),
+                      "deals": float(len(deals)), "open_deals": float((~deals["outcome"].isin(["won", "lost"])).sum()),
+                      "won_acv": float(won["amount_rub"].sum())})
+
+
+def ae_commission_rate(sm_costs: pd.DataFrame, opportunities: pd.DataFrame, start, end) -> float:
+    """Доля премий AE в ACV выигранных сделок за период (без взносов): премии AE (``cost_type == "bonus"``)
+    / ACV сделок, выигранных в период (по ``close_date``). Чтобы вычесть из ценности встречи комиссию AE."""
+    require_columns(sm_costs, ["month", "cost_type", "role", "amount_rub"], "sm_costs")
+    require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
+    bonus = _period_rows(sm_costs[(sm_costs["role"] == "AE") & (sm_costs["cost_type"] == "bonus")], "month", start, end)
+    won = _period_rows(opportunities[opportunities["outcome"].eq("won")], "close_date", start, end)
+    won_acv = float(won["amount_rub"].sum())
+    if won_acv <= 0:
+        raise MetricError("ae_commission_rate: за период нет выигранных сделок — доля премий не определена.")
+    return float(bonus["amount_rub"].sum()) / won_acv
