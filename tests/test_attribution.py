@@ -151,3 +151,51 @@ def test_reallocation_by_hand():
     assert attribution.reallocation_effect(per_rub, "ppc", "partners", 1_000_000) == pytest.approx(1_600_000)
     with pytest.raises(MetricError, match="нет среди каналов"):
         attribution.reallocation_effect(per_rub, "organic", "ppc", 1)
+
+
+def test_paths_table_weights_conversions_by_value():
+    # Вес конверсии — ACV / средний ACV: L1 (3 млн) весит 1,5, L3 (1 млн) — 0,5; L2 — отказ с весом 1.
+    weights = pd.Series({"L1": 1.5, "L3": 0.5})
+    table = attribution.paths_table(HAND, weights)
+    assert table["conversions"].sum() == pytest.approx(2.0) and table["nulls"].sum() == 1
+    by_path = table.set_index(table["path"].map(" > ".join))
+    assert by_path.loc["ppc > content > events > direct", "conversions"] == pytest.approx(1.5)
+    with pytest.raises(MetricError, match="отрицательным"):
+        attribution.paths_table(HAND, pd.Series({"L1": -1.0}))
+
+
+def _company():
+    touches = pd.DataFrame({
+        "lead_id": ["A", "A", "B", "C", "C", "D"],
+        "date": ["2025-01-05", "2025-02-01", "2025-03-01", "2025-04-01", "2025-06-01", "2025-05-01"],
+        "medium": ["cpc", "content", "cpc", "content", "email", "cpc"],
+    })
+    leads = pd.DataFrame({"lead_id": ["A", "B", "C", "D"], "channel": ["ppc", "ppc", "content", "ppc"],
+                          "created_date": ["2025-01-05", "2025-03-01", "2025-04-01", "2025-05-01"],
+                          "status": ["converted", "converted", "converted", "disqualified"],
+                          "opportunity_id": ["O1", "O2", "O3", None]})
+    opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"], "lead_id": ["A", "B", "C"], "account_id": ["a", "b", "c"],
+                         "created_date": ["2025-02-10", "2025-03-05", "2025-05-01"],
+                         "close_date": ["2025-06-01", "2025-07-01", "2025-08-01"],
+                         "outcome": ["won", "won", "lost"], "amount_rub": [3_000_000.0, 1_000_000.0, 500_000.0]})
+    return touches, leads, opps
+
+
+def test_outcome_paths_same_deals_as_heuristics():
+    touches, leads, opps = _company()
+    paths = attribution.outcome_paths(touches, leads, opps, "2025-01-01", "2025-12-31")
+    rows = {" > ".join(p): (c, n) for p, c, n in zip(paths["path"], paths["conversions"], paths["nulls"])}
+    # A (3 млн) и B (1 млн): средний ACV 2 млн → веса 1,5 и 0,5; C проиграна — касание после сделки отрезано; D — отказ.
+    assert rows == {"ppc > content": (1.5, 0.0), "ppc": (0.5, 1.0), "content": (0.0, 1.0)}
+    plain = attribution.outcome_paths(touches, leads, opps, "2025-01-01", "2025-12-31", weight_by_acv=False)
+    assert plain["conversions"].sum() == 2.0
+    boot = attribution.bootstrap_markov_credit(touches, leads, opps, "2025-01-01", "2025-12-31", total=4e6, n_boot=20)
+    assert 0 < len(boot) <= 20 and boot.sum(axis=1).to_numpy() == pytest.approx(4e6)
+
+
+def test_crm_channel_credit_by_hand():
+    _, leads, _ = _company()
+    value = pd.Series({"A": 3e6, "B": 1e6, "C": 5e5})
+    assert attribution.crm_channel_credit(leads, value).to_dict() == {"ppc": 4e6, "content": 5e5}
+    with pytest.raises(MetricError, match="нет лида"):
+        attribution.crm_channel_credit(leads, pd.Series({"Z": 1.0}))

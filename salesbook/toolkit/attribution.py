@@ -47,10 +47,14 @@ __all__ = [
     "touch_channel",
     "won_deal_paths",
     "markov_paths",
+    "outcome_paths",
+    "crm_channel_credit",
+    "bootstrap_markov_credit",
 ]
 
-#: Период полураспада модели «с затуханием во времени», дней: как в Google Ads
-#: (GOOGLE_SEARCH_ATTRIBUTION_TIME_DECAY, «half-life is 1 week»).
+#: Период полураспада модели «с затуханием во времени», дней: как было в Google Ads
+#: (GOOGLE_SEARCH_ATTRIBUTION_TIME_DECAY, «half-life is 1 week»); в 2023 году Google убрал
+#: правила с затуханием и позиционное из Google Ads и GA4.
 DEFAULT_HALF_LIFE_DAYS = 7.0
 #: Веса позиционной модели: первое касание, все средние вместе, последнее (Google Ads: 40/20/40).
 POSITION_WEIGHTS = (0.4, 0.2, 0.4)
@@ -247,16 +251,24 @@ def markov_credit(paths: pd.DataFrame, total: float | None = None) -> pd.Series:
 def paths_table(touches: pd.DataFrame, converted: pd.Series) -> pd.DataFrame:
     """Пути лидов для марковской модели: path, conversions, nulls (сгруппировано по одинаковым путям).
 
-    ``converted`` — булев признак по ``lead_id``: путь закончился выигранной сделкой.
+    ``converted`` — по ``lead_id``: булев признак «путь закончился выигранной сделкой»
+    или вес конверсии (число > 0, например ACV сделки / средний ACV; 0 — неконверсия).
     Лиды без касаний в путях не участвуют.
     """
+    frame = _lead_paths(touches, converted)
+    out = frame.groupby("path").agg(conversions=("conv", "sum"), nulls=("null", "sum")).reset_index()
+    return out[["path", "conversions", "nulls"]]
+
+
+def _lead_paths(touches: pd.DataFrame, converted: pd.Series) -> pd.DataFrame:
+    """Один путь на лид: path (кортеж каналов), conv (вес конверсии), null (1 — неконверсия)."""
     t = _touches(touches)
     paths = t.groupby("lead_id", sort=False)["channel"].agg(tuple)
-    won = paths.index.to_series().map(converted).fillna(False).astype(bool)
-    frame = pd.DataFrame({"path": paths.values, "won": won.values})
-    out = frame.groupby("path").agg(conversions=("won", "sum"), total=("won", "size")).reset_index()
-    out["nulls"] = out["total"] - out["conversions"]
-    return out[["path", "conversions", "nulls"]]
+    conv = paths.index.to_series().map(converted).fillna(0).astype(float)
+    if (conv < 0).any():
+        raise MetricError("converted: вес конверсии не может быть отрицательным.")
+    return pd.DataFrame({"lead_id": paths.index, "path": paths.values, "conv": conv.values,
+                         "null": (conv.values == 0).astype(float)})
 
 
 # ---------------------------------------------------------------------------
@@ -401,6 +413,75 @@ def markov_paths(touches: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.D
     t["channel"] = touch_channel(t)
     converted = pd.Series(True, index=sorted(won_ids & set(decided["lead_id"])))
     return paths_table(t, converted)
+
+
+def _outcome_frame(touches, leads, opportunities, start, end, weight_by_acv: bool = True) -> pd.DataFrame:
+    from salesbook.toolkit import acquisition
+
+    require_columns(leads, ["lead_id", "created_date", "status", "opportunity_id"], "leads")
+    won_t, value = won_deal_paths(touches, leads, opportunities, start, end)
+    opp = opportunities[opportunities["lead_id"].notna()].drop_duplicates("lead_id").set_index("lead_id")
+    lost = opportunities[(opportunities["outcome"] == "lost")
+                         & acquisition.in_period(pd.to_datetime(opportunities["close_date"]), start, end)]
+    dq = leads[(leads["status"] == "disqualified") & leads["opportunity_id"].isna()
+               & acquisition.in_period(pd.to_datetime(leads["created_date"]), start, end)]
+    null_ids = (set(lost["lead_id"].dropna()) | set(dq["lead_id"])) - set(value.index)
+    t = touches[touches["lead_id"].isin(null_ids)].copy()
+    t["date"] = pd.to_datetime(t["date"])
+    created = pd.to_datetime(t["lead_id"].map(opp["created_date"]))
+    t = t[created.isna() | (t["date"] <= created)].copy()
+    t["channel"] = touch_channel(t)
+    long = pd.concat([won_t[["lead_id", "date", "channel"]], t[["lead_id", "date", "channel"]]], ignore_index=True)
+    weight = value / value.mean() if weight_by_acv else pd.Series(1.0, index=value.index)
+    return _lead_paths(long, weight)
+
+
+def outcome_paths(touches: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame, start, end,
+                  weight_by_acv: bool = True) -> pd.DataFrame:
+    """Пути для марковской модели на тех же сделках, что и эвристики, с весом по выручке.
+
+    Конверсии — выигранные сделки новых клиентов, закрытые в [start, end] (пути — как в
+    :func:`won_deal_paths`); вес конверсии — ACV сделки / средний ACV этих сделок, поэтому
+    сделка на 2 млн ₽ весит вдесятеро больше сделки на 200 тыс. ₽, а сумма весов равна
+    числу сделок. Неконверсии (вес 1) — проигранные сделки, закрытые в тот же период (касания
+    до создания сделки), и лиды периода, дисквалифицированные без сделки (все их касания).
+    ``weight_by_acv=False`` — каждая сделка весит 1 (марковская модель «по числу сделок»).
+    """
+    frame = _outcome_frame(touches, leads, opportunities, start, end, weight_by_acv)
+    return frame.groupby("path").agg(conversions=("conv", "sum"), nulls=("null", "sum")).reset_index()
+
+
+def bootstrap_markov_credit(touches: pd.DataFrame, leads: pd.DataFrame, opportunities: pd.DataFrame, start, end,
+                            total: float, n_boot: int = 200, seed: int = 0, weight_by_acv: bool = True) -> pd.DataFrame:
+    """Бутстреп марковского вклада: пути лидов выбираются с возвращением ``n_boot`` раз.
+
+    Возвращает таблицу «повтор × канал» вкладов в рублях (каждый повтор нормирован в ``total``;
+    повторы без единой сделки пропускаются);
+    квантили 2,5 и 97,5 % столбца — 95-процентный интервал вклада канала.
+    """
+    frame = _outcome_frame(touches, leads, opportunities, start, end, weight_by_acv)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(int(n_boot)):
+        sample = frame.iloc[rng.integers(0, len(frame), len(frame))]
+        if sample["conv"].sum() == 0:
+            continue  # в выборке нет ни одной сделки — делить нечего (бывает только на крошечных данных)
+        paths = sample.groupby("path").agg(conversions=("conv", "sum"), nulls=("null", "sum")).reset_index()
+        rows.append(markov_credit(paths, total=total))
+    return pd.DataFrame(rows).fillna(0.0).reset_index(drop=True)
+
+
+def crm_channel_credit(leads: pd.DataFrame, value: pd.Series) -> pd.Series:
+    """Выручка сделок по каналу лида в CRM (``leads.channel``) — модель «касание, после которого появился лид».
+
+    ``value`` — выручка сделки по ``lead_id`` (как из :func:`won_deal_paths`). По этой модели
+    считают CAC каналов глава 1 и раздел 6.3.
+    """
+    require_columns(leads, ["lead_id", "channel"], "leads")
+    channel = leads.set_index("lead_id")["channel"].reindex(value.index)
+    if channel.isna().any():
+        raise MetricError("value: у части сделок нет лида в leads — канал неизвестен.")
+    return value.astype(float).groupby(channel.values).sum().sort_values(ascending=False)
 
 
 # ---------------------------------------------------------------------------
