@@ -8,7 +8,7 @@ import pytest
 from salesbook.exercises import ch06_partners as ex
 from salesbook.exercises import table
 from salesbook.runtime import plotting
-from salesbook.toolkit import acquisition, course, kpi, partners, unit_economics
+from salesbook.toolkit import acquisition, course, kpi, market, partners, unit_economics
 
 YEAR = course.YEAR_2025
 
@@ -56,6 +56,42 @@ def test_influenced_win_rate_is_selection_by_stage(t):
     wr_inf = kpi.win_rate(inf, *course.HISTORY)
     assert wr_inf > 1.7 * wr_all                    # «вдвое выше» в квизе
     assert abs(wr_inf - wr_prop) < 0.05             # так же часто, как сделки той же стадии без партнёра
+
+
+def test_influenced_win_rate_2025_within_noise(t):
+    rev = partners.partner_revenue(t["partner_deals"], t["opportunities"], *YEAR)
+    opps, d = t["opportunities"], t["partner_deals"]
+    closed = kpi.closed_deals(opps[opps["opportunity_id"].isin(d.loc[d["role"] == "influenced", "opportunity_id"])], *YEAR)
+    lo, hi = market.proportion_ci(int(rev.loc["influenced", "won_deals"]), len(closed))
+    assert len(closed) < 30                                       # «горстка сделок»
+    assert lo < rev.loc["sourced", "win_rate"] < hi               # «доля приведённых в него попадает»
+
+
+def test_mdf_residual_negative_in_some_quarter_positive_for_year(t):
+    q = pd.Series({p: partners.partner_program_costs(t["marketing_spend"], t["partner_deals"], p.start_time,
+                                                     p.end_time.normalize())["mdf_and_comarketing"]
+                   for p in pd.period_range(course.HISTORY[0], course.HISTORY[1], freq="Q")})
+    assert (q < 0).sum() >= 1                                     # «в отдельные кварталы комиссии превышают бюджет»
+    for y in course.YEARS.values():
+        assert partners.partner_program_costs(t["marketing_spend"], t["partner_deals"], *y)["mdf_and_comarketing"] > 0
+
+
+def test_influenced_payouts_overtook_sourced_and_grow_faster(t):
+    d = t["partner_deals"]
+    p = d[d["payout_rub"] > 0]
+    by = p.pivot_table(index=p["payout_date"].dt.year, columns="role", values="payout_rub", aggfunc="sum")
+    assert by.loc[2025, "influenced"] > by.loc[2025, "sourced"]
+    assert by.loc[2025, "influenced"] / by.loc[2023, "influenced"] > 3 * by.loc[2025, "sourced"] / by.loc[2023, "sourced"]
+
+
+def test_most_new_partner_customers_are_mid_market_or_enterprise(t):
+    new = acquisition.new_customer_deals(t["opportunities"], t["leads"])
+    seg = new.loc[acquisition.in_period(new["close_date"], *YEAR) & (new["channel"] == "partners"), "segment"]
+    assert seg.isin(["mid_market", "enterprise"]).mean() > 0.5    # «больше половины — mid-market и enterprise»
+
+
+def test_partner_names_are_not_real_companies(t):
+    assert not t["partners"]["name"].str.contains("Софтлайн").any()
 
 
 def test_partner_cac_dearer_per_customer_cheaper_per_acv(t):
@@ -113,6 +149,17 @@ def test_reseller_decision_story():
     assert abs(c - breakeven) < 0.1                   # измеренная доля рядом с точкой безубыточности
     assert ex.offer_value() < 0 and ex.max_margin() < x["margin"]
     assert len(ex.reseller_paid_deals()) < 30          # «горстка сделок»
+    n = len(ex.reseller_paid_deals())
+    lo, hi = market.proportion_ci(round(c * n), n)
+    assert lo < breakeven < hi                        # интервал накрывает точку безубыточности
+    assert partners.reseller_value(**offer, cannibalisation=lo) > 0 > partners.reseller_value(**offer, cannibalisation=hi)
+    paid = ex.reseller_paid_deals()
+    conflicts = set(partners.channel_conflicts(table("partner_deals"), table("leads"))["lead_id"])
+    cannibalised = paid["role"].eq("influenced") | paid["lead_id"].isin(conflicts)
+    assert paid.loc[cannibalised, "role"].eq("influenced").all()   # «все „каннибализированные“ — influenced»
+    # горизонт: за три года реселлер в плюсе, точка безубыточности выше измеренной доли
+    assert partners.reseller_value(**offer, cannibalisation=c, years=3) > 0 > ex.offer_value()
+    assert partners.breakeven_cannibalisation(**offer, years=3) > c > breakeven
 
 
 def test_partner_labels_are_russian():

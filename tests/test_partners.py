@@ -87,6 +87,24 @@ def test_scorecard_and_tiers():
     assert tier["PT002"] == "gold" and tier["PT001"] == "registered"    # у PT001 нет сертифицированных
 
 
+def test_tier_win_rate_needs_enough_closed_deals():
+    card = pd.DataFrame({"won_acv_rub": [2_000_000.0, 2_000_000.0], "certified_people": [2, 2],
+                         "win_rate": [0.10, 0.10], "closed_deals": [3, 10]}, index=["A", "B"])
+    rules = {"gold": (5_000_000, 3, 0.3), "silver": (1_500_000, 1, 0.2)}
+    tier = P.recommend_tier(card, rules, min_closed=5)
+    assert tier["A"] == "silver"          # 3 сделки: win rate не смотрим, ACV и сертификаты проходят
+    assert tier["B"] == "registered"      # 10 сделок: win rate 10 % ниже порога 20 %
+    assert P.recommend_tier(card, rules, min_closed=0)["A"] == "registered"
+
+
+def test_reseller_value_over_years_by_hand():
+    # три года: 3 × (2,75 − 1,25) − 1 = 3,5 млн ₽; безубыточность c* = 1 − (0,25 + 1 / 30) / 0,8
+    assert P.reseller_value(10, 1_000_000, 0.8, 0.25, 0.5, 1_000_000, years=3) == pytest.approx(3_500_000)
+    c = P.breakeven_cannibalisation(10, 1_000_000, 0.8, 0.25, 1_000_000, years=3)
+    assert c == pytest.approx(1 - (0.25 + 1 / 30) / 0.8)
+    assert P.reseller_value(10, 1_000_000, 0.8, 0.25, c, 1_000_000, years=3) == pytest.approx(0, abs=1e-6)
+
+
 def test_reseller_value_by_hand():
     # 10 сделок × 1 млн ₽, маржа компании 80 %, реселлеру 25 %, половину выиграли бы сами, канал 1 млн ₽:
     # 5 × 1 млн × (0,80 − 0,25) − 5 × 1 млн × 0,25 − 1 млн = 2,75 − 1,25 − 1 = 0,5 млн ₽

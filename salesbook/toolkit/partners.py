@@ -22,7 +22,7 @@ from salesbook.toolkit.acquisition import in_period
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 __all__ = [
-    "CONFLICT_WINDOW_DAYS", "TIER_RULES", "partner_revenue", "reported_revenue_overlap",
+    "CONFLICT_WINDOW_DAYS", "TIER_RULES", "TIER_MIN_CLOSED_DEALS", "partner_revenue", "reported_revenue_overlap",
     "partner_program_costs", "channel_conflicts", "partner_scorecard", "recommend_tier",
     "reseller_value", "breakeven_cannibalisation", "max_reseller_margin", "reseller_sensitivity",
     "CHANNEL_MANAGER_MONTHLY_RUB", "RESELLER_OFFER_DEALS", "RESELLER_OFFER_MARGIN", "RESELLER_MANAGER_SHARE",
@@ -39,6 +39,11 @@ TIER_RULES = {
     "gold": (5_000_000, 3, 0.30),
     "silver": (1_500_000, 1, 0.20),
 }
+
+#: Сколько сделок партнёр должен закрыть за год, чтобы правило смотрело на его win rate:
+#: по двум-трём сделкам доля выигрышей — шум (95 % интервал Уилсона для 1 из 3 — от 6 до 79 %).
+#: Ниже порога уровень ставится только по ACV и сертификации. Решение руководителя канала.
+TIER_MIN_CLOSED_DEALS = 5
 
 #: Полная стоимость канального менеджера в месяц, ₽: оклад, премия и страховые взносы.
 #: Допущение курса: в данных «Сферы Софт» такой роли нет (reps.csv), партнёров ведёт маркетинг.
@@ -184,20 +189,25 @@ def partner_scorecard(partners: pd.DataFrame, partner_deals: pd.DataFrame, oppor
     return card.sort_values("won_acv_rub", ascending=False)
 
 
-def recommend_tier(scorecard: pd.DataFrame, rules: dict | None = None) -> pd.Series:
+def recommend_tier(scorecard: pd.DataFrame, rules: dict | None = None,
+                   min_closed: int = TIER_MIN_CLOSED_DEALS) -> pd.Series:
     """Уровень партнёра по результатам года: gold, silver или registered.
 
-    Партнёр получает уровень, если выполнил все три порога уровня из ``rules`` (по умолчанию
-    :data:`TIER_RULES`): выигранный ACV, сертифицированные специалисты и win rate. Партнёр без
-    закрытых сделок (win rate пуст) порог win rate не проходит.
+    Партнёр получает уровень, если выполнил пороги уровня из ``rules`` (по умолчанию
+    :data:`TIER_RULES`): выигранный ACV, сертифицированные специалисты и win rate. Порог win rate
+    проверяется, только если партнёр закрыл за год не меньше ``min_closed`` сделок (столбец
+    ``closed_deals``; по умолчанию :data:`TIER_MIN_CLOSED_DEALS`): по двум-трём сделкам доля
+    выигрышей ничего не говорит. Ниже порога уровень ставится по ACV и сертификации.
     """
-    require_columns(scorecard, ["won_acv_rub", "certified_people", "win_rate"], "scorecard")
+    require_columns(scorecard, ["won_acv_rub", "certified_people", "win_rate", "closed_deals"], "scorecard")
     rules = TIER_RULES if rules is None else rules
+    n_min = int(positive(min_closed, "Минимум закрытых сделок", allow_zero=True))
     tier = pd.Series("registered", index=scorecard.index, name="recommended_tier")
+    few = scorecard["closed_deals"] < n_min
     for name in ("silver", "gold"):                     # gold перекрывает silver
         acv, cert, wr = rules[name]
         ok = ((scorecard["won_acv_rub"] >= acv) & (scorecard["certified_people"] >= cert)
-              & (scorecard["win_rate"].fillna(-1) >= wr))
+              & (few | (scorecard["win_rate"].fillna(-1) >= wr)))
         tier[ok] = name
     return tier
 
@@ -213,7 +223,7 @@ def _inputs(deals, acv, gross_margin, margin, cannibalisation, cost):
 
 
 def reseller_value(deals: float, acv: float, gross_margin: float, margin: float, cannibalisation,
-                   channel_cost: float = 0.0):
+                   channel_cost: float = 0.0, years: int = 1):
     """Сколько валовой прибыли за первый год даст реселлер, ₽ (отрицательное — потеря).
 
     ``deals`` сделок реселлера в год со средним ACV ``acv``; доля ``cannibalisation`` из них компания
@@ -224,25 +234,31 @@ def reseller_value(deals: float, acv: float, gross_margin: float, margin: float,
         − c · deals · acv · margin                            — маржа, отданная за сделки, которые были бы и так
         − channel_cost                                        — канальный менеджер, обучение, MDF
 
-    ``cannibalisation`` — число или массив долей (тогда вернётся массив). Считается первый год:
-    продления и их маржа не учитываются.
+    ``cannibalisation`` — число или массив долей (тогда вернётся массив). По умолчанию считается
+    первый год (``years=1``) — нижняя граница для подписки. При ``years`` > 1 сделки одного года
+    продлеваются без оттока и изменения цены, реселлер получает маржу с каждого продления, а затраты
+    на канал — один раз (это затраты на сделки этого года): первые два слагаемых умножаются на ``years``.
     """
     d, a, gm, m, c, k = _inputs(deals, acv, gross_margin, margin, cannibalisation, channel_cost)
-    value = (1 - c) * d * a * (gm - m) - c * d * a * m - k
+    y = int(positive(years, "Горизонт, лет"))
+    value = y * ((1 - c) * d * a * (gm - m) - c * d * a * m) - k
     return float(value[0]) if np.ndim(cannibalisation) == 0 else value
 
 
 def breakeven_cannibalisation(deals: float, acv: float, gross_margin: float, margin: float,
-                              channel_cost: float = 0.0) -> float:
-    """Доля каннибализации, при которой реселлер даёт ровно ноль: c* = 1 − (margin + cost / (deals · acv)) / gm.
+                              channel_cost: float = 0.0, years: int = 1) -> float:
+    """Доля каннибализации, при которой реселлер даёт ровно ноль: c* = 1 − (margin + cost / (years · deals · acv)) / gm.
+
+    ``years`` — горизонт, как в :func:`reseller_value` (продления без оттока, затраты канала один раз).
 
     Выше c* реселлер убыточен. Если реселлер убыточен даже без каннибализации, возвращает 0 —
     и тогда решение «нет» при любой доле.
     """
     d, a, gm, m, _, k = _inputs(deals, acv, gross_margin, margin, 0.0, channel_cost)
+    y = int(positive(years, "Горизонт, лет"))
     if d == 0:
         raise MetricError("Сделок реселлера ноль: точки безубыточности нет.")
-    return float(min(max(1 - (m + k / (d * a)) / gm, 0.0), 1.0))
+    return float(min(max(1 - (m + k / (y * d * a)) / gm, 0.0), 1.0))
 
 
 def max_reseller_margin(deals: float, acv: float, gross_margin: float, cannibalisation: float,

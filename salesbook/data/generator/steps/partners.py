@@ -19,7 +19,7 @@ from salesbook.data.generator.params import partners as P
 from salesbook.data.generator.pipeline import step
 
 _SUFFIX = {"referral": ["Консалтинг", "Эксперт", "Бизнес-Решения", "Партнёр"],
-           "reseller": ["Дистрибуция", "Софтлайн", "Лицензии", "Поставка"],
+           "reseller": ["Дистрибуция", "Софтпоставка", "Лицензии", "Поставка"],
            "integrator": ["Интеграция", "ИТ-Сервис", "Внедрение", "Системная Интеграция"],
            "marketplace": ["Облако"]}
 
