@@ -107,3 +107,23 @@ def test_traffic_summary_and_errors():
         funnel.traffic_summary(web, "Q")
     with pytest.raises(MetricError):
         funnel.lead_stages(pd.DataFrame({"x": [1]}), pd.DataFrame(), pd.DataFrame())
+
+
+def test_won_within_cuts_the_window_like_b2c_funnel():
+    # единственный выигрыш — через 31 день после лида: в окне 90 дней он есть, в окне 30 — нет
+    w = funnel.won_within(_flow(), "2024-01-01", "2024-01-31", horizon_days=90)
+    assert w["leads"] == 5 and w["won"] == 1 and w["won_share"] == pytest.approx(0.2)
+    assert w["median_days_to_win"] == 31
+    w30 = funnel.won_within(_flow(), "2024-01-01", "2024-01-31", horizon_days=30)
+    assert w30["won"] == 0 and pd.isna(w30["median_days_to_win"])
+    with pytest.raises(MetricError):
+        funnel.won_within(_flow(), "2024-01-01", "2024-01-31", horizon_days=0)
+
+
+def test_leak_rank_bootstrap_shares_sum_to_one_and_are_reproducible():
+    a = funnel.leak_rank_bootstrap(_flow(), "2024-01-01", "2024-01-31", n_boot=20, seed=1, by=None)
+    b = funnel.leak_rank_bootstrap(_flow(), "2024-01-01", "2024-01-31", n_boot=20, seed=1, by=None)
+    assert list(a.index) == list(funnel.TRANSITION_NAMES) and a.sum() == pytest.approx(1.0)
+    pd.testing.assert_series_equal(a, b)
+    with pytest.raises(MetricError):
+        funnel.leak_rank_bootstrap(_flow(), "2024-01-01", "2024-01-31", n_boot=0)

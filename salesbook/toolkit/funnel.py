@@ -27,7 +27,7 @@ from salesbook.toolkit.validation import MetricError, positive, require_columns
 __all__ = [
     "STAGES", "STAGE_NAMES", "TRANSITION_NAMES", "lead_stages", "cohort_funnel", "funnel_by",
     "stage_days", "calendar_conversion", "cohort_conversion", "leaks", "point_value", "fix_priority",
-    "traffic_summary", "b2c_funnel", "nps",
+    "traffic_summary", "b2c_funnel", "nps", "won_within", "leak_rank_bootstrap",
 ]
 
 #: Этапы B2B-воронки по порядку (столбцы :func:`lead_stages`).
@@ -192,6 +192,39 @@ def leaks(flow: pd.DataFrame, start, end, by: str | None = "segment") -> pd.Data
                         "lost_rub": table["lost_rub"], "rub_per_point": table["rub_per_point"]})
     out.index.name = "transition"
     return out
+
+
+def leak_rank_bootstrap(flow: pd.DataFrame, start, end, n_boot: int = 200, seed: int = 2024,
+                        by: str | None = "segment") -> pd.Series:
+    """Насколько устойчиво место самой большой потери в рублях: бутстреп лидов когорты.
+
+    Лиды когорты (созданные в период) выбираются с возвращением ``n_boot`` раз; в каждой
+    выборке считается :func:`leaks` и переход с наибольшим ``lost_rub``. Возвращает долю
+    выборок, в которых каждый переход оказался первым (индекс — переходы, сумма — 1).
+    """
+    cohort = _cohort(flow, start, end).reset_index(drop=True)
+    positive(n_boot, "Число выборок")
+    rng = np.random.default_rng(seed)
+    tops = [leaks(cohort.iloc[rng.integers(0, len(cohort), len(cohort))], start, end, by)["lost_rub"].idxmax()
+            for _ in range(int(n_boot))]
+    keys = [f"{a}→{b}" for a, b in zip(STAGES, STAGES[1:])]
+    return pd.Series(tops).value_counts(normalize=True).reindex(keys, fill_value=0.0).rename("top_share")
+
+
+def won_within(flow: pd.DataFrame, start, end, horizon_days: int = 90) -> pd.Series:
+    """B2B-воронка когорты с окном: сколько лидов периода выиграли сделку не позже ``horizon_days`` дней.
+
+    То же окно, что у :func:`b2c_funnel`, чтобы линии сравнивались при одном горизонте.
+    Возвращает Series: ``leads``, ``won`` (выиграли в окне), ``won_share`` и
+    ``median_days_to_win`` (медиана дней от лида до выигрыша у выигравших в окне).
+    """
+    cohort = _cohort(flow, start, end)
+    positive(horizon_days, "Окно, дней")
+    days = (cohort["won"] - cohort["lead"]).dt.days
+    inside = days[days <= horizon_days]
+    return pd.Series({"leads": float(len(cohort)), "won": float(len(inside)),
+                      "won_share": len(inside) / len(cohort),
+                      "median_days_to_win": float(inside.median()) if len(inside) else float("nan")})
 
 
 def point_value(flow: pd.DataFrame, start, end, by: str | None = "segment") -> pd.Series:
