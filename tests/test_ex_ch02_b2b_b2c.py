@@ -7,7 +7,7 @@ import pytest
 
 from salesbook.exercises import ch02_b2b_b2c as ex
 from salesbook.exercises import table, tables
-from salesbook.toolkit import course, kpi, motions
+from salesbook.toolkit import course, kpi, motions, retention, unit_economics
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +52,31 @@ def test_cycle_and_conversion(comparison):
 def test_b2c_churns_many_times_faster_and_never_pays_back(comparison):
     c = comparison
     assert c.loc["monthly_churn", "b2c"] / c.loc["monthly_churn", "smb"] > 3  # «в разы чаще»
-    assert c.loc["ltv_cac", "b2c"] < 1 < 3 < c.loc["ltv_cac", "smb"]
-    assert c.loc["ltv", "b2c"] < c.loc["cac", "b2c"]
+    assert 3 < c.loc["ltv_cac", "smb"]
+    # LTV по формуле для B2C не считается (раздел 1.1.2): в таблице «—»
+    assert math.isnan(c.loc["ltv", "b2c"]) and math.isnan(c.loc["ltv_cac", "b2c"])
     # простая окупаемость B2C «почти как у малого бизнеса», но платящий уходит раньше, чем вернёт CAC
     assert abs(c.loc["payback_months", "b2c"] - c.loc["payback_months", "smb"]) < 3
     assert 1 / c.loc["monthly_churn", "b2c"] < c.loc["payback_months", "b2c"]
+
+
+def test_b2c_cohort_estimate_is_chapter_one_number():
+    """«Платная регистрация за два года возвращает меньше половины рекламы» — то же число, что в 1.1.2."""
+    t = tables(*ex.TABLES)
+    gm = retention.gross_margin(t["cogs"], retention.b2c_revenue(t["b2c_purchases"]), *course.YEARS_2024_2025, business_line="b2c")
+    paid = unit_economics.b2c_paid_signup_economics(t["b2c_users"], t["b2c_purchases"], t["marketing_spend"], gm,
+                                                    *course.YEAR_2023, months=24)
+    assert paid["gross_profit_per_signup"] / paid["spend_per_signup"] < 0.5
+    # квиз: «почти втрое меньше»
+    assert 2.5 < paid["spend_per_signup"] / paid["gross_profit_per_signup"] < 3
+
+
+def test_b2c_2_1_window_gives_lower_share(comparison):
+    """2.1 считает оплату в окне 90 дней: доля и медиана там меньше, чем в 2.2 (без окна)."""
+    from salesbook.toolkit import funnel
+    b2c = funnel.b2c_funnel(table("b2c_users"), table("b2c_purchases"), *course.YEAR_2024, horizon_days=90)
+    assert b2c["first_purchase"] / b2c["signups"] < comparison.loc["conversion", "b2c"]
+    assert b2c["median_days_to_pay"] < comparison.loc["cycle_days", "b2c"]
 
 
 def test_enterprise_formula_ltv_is_infinite(comparison):
@@ -103,16 +123,29 @@ def test_pql_beats_mql_mostly_before_sql(conversion):
     c = conversion
     assert c.loc["pql", "win_rate"] > c.loc["trial", "win_rate"] > c.loc["mql", "win_rate"]
     assert c.loc["pql", "win_rate"] / c.loc["mql", "win_rate"] > 3  # «во много раз»
-    assert c.loc["pql", "sql_rate"] == 1.0 and c.loc["mql", "sql_rate"] < 0.5
+    assert c.loc["pql", "sql_rate"] == 1.0 and c.loc["mql", "sql_rate"] < 0.5  # каждый PQL — SQL по определению
+    assert c.loc["pql", "win_rate"] == c.loc["pql", "win_per_sql"]  # «совпадают»
     assert c.loc["pql", "win_per_sql"] / c.loc["mql", "win_per_sql"] < 1.5  # «главная разница — до SQL»
+    ci = motions.conversion_intervals(c)
+    # «интервал MQL накрывает долю PQL: после SQL разница в пределах шума»
+    assert ci.loc["mql", "win_per_sql_low"] < c.loc["pql", "win_per_sql"] < ci.loc["mql", "win_per_sql_high"]
+    assert c.loc["mql", "customers"] < 30  # «у MQL клиентов мало»
+    ratio, low, high = motions.win_ratio_interval(c)
+    assert low > 3  # «во много раз» держится и на нижней границе
+    assert 5 < ratio < 10 and 4.5 < low < 5.5  # «сильнее ориентира 2–5 раз, в пределах 5–10; нижняя граница — около пяти»
+    assert c.loc["pql", "win_rate"] > 0.15  # выше диапазона «PQL → выигрыш» 5–15 %
     assert 0.3 < c.loc["pql", "leads"] / c.loc["trial", "leads"] < 0.7  # «около половины» активируют
 
 
 def test_assisted_tier_does_not_pay():
+    """Решение «не нанимать» выдерживает обе опубликованные доли: 15 % (RevOps) и медиану 32 % (GrowthSpree)."""
     assert ex.tier_effect() < 0
-    profit_per_deal = (ex.TEAM_SEATS - 1) * ex.seat_price_2025() * (ex.b2c_margin_2025() - ex.SELLER_BONUS_RATE)
-    break_even_rate = ex.seller_cost_2025() / (ex.power_users_2025() * profit_per_deal)
-    assert break_even_rate > 0.15  # выше опубликованного диапазона 5–15 %
+    assert ex.tier_effect(win_rate=ex.CALL_WIN_RATE_MEDIAN) < 0
+    break_even_rate = ex.tier_break_even_rate()
+    assert ex.CALL_WIN_RATE_MEDIAN < break_even_rate < ex.CALL_WIN_RATE_TOP_QUARTILE  # «ниже только верхнего квартиля»
+    assert ex.tier_effect(win_rate=ex.CALL_WIN_RATE_TOP_QUARTILE) > 0
+    assert ex.tier_decision() == "skip"
+    assert ex.power_users_2025() / 247 < 3  # «два-три звонка в рабочий день»
 
 
 def test_exercise_answers_accept_library_paths():

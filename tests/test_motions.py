@@ -114,3 +114,34 @@ def test_channel_mix_shares_sum_to_one():
     mix = motions.channel_mix(table("leads"), table("b2c_users"), *course.YEAR_2024)
     np.testing.assert_allclose(mix.sum().to_numpy(), [1.0, 1.0])
     assert mix.loc["outbound", "b2c"] == 0.0
+
+
+# --- интервалы конверсии PQL/MQL (раздел 2.2) ---------------------------------
+
+
+def _conv_table():
+    return pd.DataFrame({"leads": [100, 400], "sqls": [100, 40], "customers": [20, 10]},
+                        index=pd.Index(["pql", "mql"], name="group"))
+
+
+def test_conversion_intervals_are_wilson():
+    out = motions.conversion_intervals(_conv_table())
+    # Уилсон вручную: 10 из 40, z = 1,96
+    z, n, p = 1.959964, 40, 0.25
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    assert out.loc["mql", "win_per_sql_low"] == pytest.approx(centre - half, abs=1e-6)
+    assert out.loc["mql", "win_per_sql_high"] == pytest.approx(centre + half, abs=1e-6)
+    assert out.loc["pql", "win_rate_low"] < 0.2 < out.loc["pql", "win_rate_high"]
+    with pytest.raises(MetricError):
+        motions.conversion_intervals(_conv_table().drop(columns="sqls"))
+
+
+def test_win_ratio_interval_is_katz():
+    ratio, low, high = motions.win_ratio_interval(_conv_table())
+    assert ratio == pytest.approx(0.2 / 0.025)
+    se = np.sqrt(1 / 20 - 1 / 100 + 1 / 10 - 1 / 400)  # Katz: ошибка логарифма отношения долей
+    assert low == pytest.approx(8 * np.exp(-1.959964 * se), rel=1e-4)
+    assert high == pytest.approx(8 * np.exp(1.959964 * se), rel=1e-4)
+    with pytest.raises(MetricError):
+        motions.win_ratio_interval(_conv_table(), bottom="trial")

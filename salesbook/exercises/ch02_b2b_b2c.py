@@ -28,8 +28,12 @@ NEW_PRODUCT_ACV = 600_000
 #: мест в тарифе, и цена места — цена годовой подписки 2025 года.
 TEAM_SEATS = 5
 #: Доля «сильных» пользователей, которые после звонка продавца переходят на командный тариф:
-#: верх опубликованного диапазона «PQL → выигрыш» 5–15 % (revopsdictionaryndpql) — щедрое допущение.
+#: верх диапазона «PQL → выигрыш» 5–15 % глоссария RevOps (revopsdictionaryndpql).
 CALL_WIN_RATE = 0.15
+#: Вторая проверка решения: медиана «PQL → оплата» 32 % у GrowthSpree (growthspree2026pql);
+#: верхний квартиль там — 45 % и выше.
+CALL_WIN_RATE_MEDIAN = 0.32
+CALL_WIN_RATE_TOP_QUARTILE = 0.45
 #: Премия продавца — 8 % ACV выигранной сделки, как у AE в данных курса.
 SELLER_BONUS_RATE = 0.08
 
@@ -99,7 +103,7 @@ def _ratio(column: str = "win_rate", top: str = "pql", bottom: str = "mql") -> f
 
 q2 = Exercise(
     id="ch02.b2b_b2c.q2",
-    title="PQL против MQL в малом бизнесе",
+    title="PQL против MQL в SMB",
     var="pql_vs_mql",
     expected=lambda: _ratio(),
     compare=Number(rel_tol=0.01),
@@ -111,7 +115,7 @@ q2 = Exercise(
     mistakes=[
         Mistake(name="per_sql", value=lambda: _ratio("win_per_sql"),
                 hint="Вы сравнили выигрыши на SQL. Вопрос — про лид: какая доля PQL и какая доля MQL стали клиентами (win_rate). "
-                     "На SQL разница мала: основное отличие PQL — почти все они доходят до разговора с AE."),
+                     "На SQL разница мала и в пределах шума: основное отличие PQL — каждый из них по определению SQL, с ним говорит AE."),
         Mistake(name="all_trials", value=lambda: _ratio(top="trial"),
                 hint="Вы взяли все регистрации пробного периода. PQL — только те, кто активировал пробный период: строка 'pql'."),
         Mistake(name="inverse", value=lambda: _ratio(top="mql", bottom="pql"),
@@ -119,7 +123,7 @@ q2 = Exercise(
         Mistake(name="difference", value=lambda: float(_conversion().loc["pql", "win_rate"] - _conversion().loc["mql", "win_rate"]),
                 hint="Это разность долей. Вопрос — во сколько раз: разделите долю PQL на долю MQL."),
     ],
-    correct_message="PQL уже пользуется продуктом — поэтому конвертируется во много раз лучше. Но часть этой разницы заложена генератором (см. врезку «Что заложено в данные»).",
+    correct_message="PQL уже пользуется продуктом — поэтому конвертируется во много раз лучше. Но у MQL всего полтора десятка клиентов, интервал отношения широкий, и часть разницы заложена генератором (см. врезку «Что заложено в данные»).",
 )
 
 # ---------------------------------------------------------------------------
@@ -149,7 +153,7 @@ q3 = Exercise(
         Mistake(name="no_margin", value=lambda: _field_break_even(margin=False),
                 hint="Вы окупаете CAC выручкой. Вернуть CAC можно только валовой прибылью: умножьте ACV на маржу (в формуле — разделите на маржу)."),
         Mistake(name="mid_market", value=lambda: _field_break_even(segment="mid_market"),
-                hint="Вы взяли CAC среднего бизнеса. В задании field sales — команда enterprise: столбец 'enterprise'."),
+                hint="Вы взяли CAC mid-market. В задании field sales — команда enterprise: столбец 'enterprise'."),
         Mistake(name="no_margin_twelve", value=lambda: _field_break_even(months=12, margin=False),
                 hint="Это просто CAC: ACV, равный CAC, окупается за 12 месяцев, только если маржа — 100 %. Учтите маржу и срок 24 месяца."),
     ],
@@ -170,7 +174,7 @@ MOTION_OPTIONS = ["self_serve", "product_led", "field_sales", "none"]
 
 q4 = Exercise(
     id="ch02.b2b_b2c.q4",
-    title="Модель продаж для продукта с ACV 600 тыс. ₽",
+    title="Модель продаж для нового продукта",
     var="motion_600k",
     expected=lambda: motions.motion_for_acv(NEW_PRODUCT_ACV, break_even_by_motion()),
     compare=Choice(MOTION_OPTIONS),
@@ -207,7 +211,7 @@ def seat_price_2025() -> float:
 
 
 def seller_cost_2025() -> float:
-    """Годовая стоимость одного inside-продавца: медианный текущий оклад AE малого бизнеса × 12 × (1 + взносы)."""
+    """Годовая стоимость одного inside-продавца: медианный текущий оклад AE команды SMB × 12 × (1 + взносы)."""
     reps = table("reps")
     active = reps[(reps["role"] == "AE") & (reps["team"] == "smb") & reps["exit_date"].isna()]
     return float(active["base_salary_rub"].median() * 12 * (1 + course.PAYROLL_TAX_RATE))
@@ -219,14 +223,31 @@ def b2c_margin_2025() -> float:
                                   business_line="b2c")
 
 
-def tier_effect(cannibalization: bool = True, margin: bool = True, tax: bool = True, bonus: bool = True) -> float:
+def tier_effect(cannibalization: bool = True, margin: bool = True, tax: bool = True, bonus: bool = True,
+                win_rate: float = CALL_WIN_RATE) -> float:
     """Прирост валовой прибыли за первый год от продавца для «сильных» пользователей, ₽."""
-    deals = power_users_2025() * CALL_WIN_RATE
+    deals = power_users_2025() * win_rate
     seats = TEAM_SEATS - 1 if cannibalization else TEAM_SEATS
     new_acv = deals * seats * seat_price_2025()
     gm = b2c_margin_2025() if margin else 1.0
     cost = seller_cost_2025() if tax else seller_cost_2025() / (1 + course.PAYROLL_TAX_RATE)
     return new_acv * gm - cost - (SELLER_BONUS_RATE * new_acv if bonus else 0.0)
+
+
+def tier_break_even_rate() -> float:
+    """Доля согласившихся, при которой эффект продавца за первый год равен нулю."""
+    profit_per_deal = (TEAM_SEATS - 1) * seat_price_2025() * (b2c_margin_2025() - SELLER_BONUS_RATE)
+    return seller_cost_2025() / (power_users_2025() * profit_per_deal)
+
+
+def tier_decision() -> str:
+    """Решение, устойчивое к обоим ориентирам: «add», только если эффект положителен и при 15 %, и при 32 %."""
+    effects = [tier_effect(win_rate=r) for r in (CALL_WIN_RATE, CALL_WIN_RATE_MEDIAN)]
+    if all(e > 0 for e in effects):
+        return "add"
+    if all(e < 0 for e in effects):
+        return "skip"
+    return "depends"
 
 
 q5 = Exercise(
@@ -248,50 +269,57 @@ q5 = Exercise(
                 hint="Похоже, вы убрали страховые взносы из стоимости продавца. seller_cost уже посчитан с ними — вычитайте его целиком."),
         Mistake(name="no_bonus", value=lambda: tier_effect(bonus=False),
                 hint="Забыта премия продавца: SELLER_BONUS_RATE × новый ACV — тоже затраты на продажу."),
+        Mistake(name="median_rate", value=lambda: tier_effect(win_rate=CALL_WIN_RATE_MEDIAN),
+                hint="Это эффект при 32 % (медиана GrowthSpree) — он понадобится в упражнении 6. Здесь доля согласившихся — CALL_WIN_RATE = 15 %."),
     ],
-    correct_message="Даже при щедрой доле согласившихся продавец не окупает себя за год: ACV командного тарифа слишком мал для ручных продаж.",
+    correct_message="При 15 % согласившихся отдельный продавец не окупает себя за год. Проверьте в упражнении 6, меняется ли вывод при медиане 32 % из другого источника.",
 )
 
-DECISIONS = {"add": "добавить продавца", "skip": "не добавлять"}
+DECISIONS = {"add": "нанять продавца", "skip": "не нанимать"}
 
 q6 = Exercise(
     id="ch02.b2b_b2c.q6",
-    title="Добавлять ли продавца для «сильных» пользователей B2C",
+    title="Нанимать ли продавца для «сильных» пользователей B2C",
     var="tier_decision",
-    expected=lambda: "add" if tier_effect() > 0 else "skip",
+    expected=tier_decision,
     compare=Choice(list(DECISIONS), labels=DECISIONS),
     hints=[
-        "Решение — по знаку эффекта из упражнения 5: продавец нужен, если валовая прибыль от его сделок за год больше его стоимости.",
-        "Проверьте и запас: какой должна быть доля согласившихся, чтобы эффект стал нулевым, — и сравните её с опубликованным диапазоном 5–15 %.",
+        "Решение должно выдержать оба ориентира: посчитайте эффект и при CALL_WIN_RATE = 15 %, и при CALL_WIN_RATE_MEDIAN = 32 % — "
+        "tier_effect(win_rate=...) или та же формула, что в упражнении 5.",
+        "Доля согласившихся, при которой эффект равен нулю: seller_cost / (power_users × (TEAM_SEATS − 1) × seat_price × (маржа − премия)). "
+        "Сравните её с 15 % и 32 %.",
     ],
     mistakes=[
         Mistake(name="add", matches=lambda a: a == "add",
-                hint="Эффект отрицательный: валовая прибыль новых мест не покрывает стоимость продавца. Чтобы выйти в ноль, согласиться должна доля, которой в опубликованных ориентирах PQL нет."),
+                hint="Эффект отрицательный и при 15 %, и при медиане 32 %: точка безубыточности выше обеих. "
+                     "Продавец окупился бы только при доле из верхнего квартиля GrowthSpree (45 % и выше) — на это решение не ставят."),
     ],
-    correct_message="Не добавлять: для чека в тысячи рублей дешевле подсказка в продукте и оплата без продавца. Вернуться к идее стоит, если появятся команды с чеком в десятки раз больше.",
+    correct_message="Не нанимать: точка безубыточности выше и 15 %, и медианы 32 %, ниже только верхнего квартиля. "
+                    "К тому же «сильных» пользователей — несколько сотен в год, это два-три звонка в рабочий день: отдельного продавца ими не загрузить. "
+                    "Дешевле предложение командного тарифа в продукте или часть времени действующего AE — но это уже другой расчёт.",
 )
 
 quiz = Quiz(
     id=SECTION,
     questions=[
         Question(
-            "CAC «Сферы Планер» в десятки раз меньше CAC малого бизнеса «Сферы Деск». Значит ли это, что B2C-линия привлекает клиентов выгоднее?",
+            "CAC «Сферы Планер» в десятки раз меньше CAC сегмента SMB «Сферы Деск». Значит ли это, что B2C-линия привлекает клиентов выгоднее?",
             (
                 Option("Да: клиент дешевле — значит, выгоднее", False,
                        "CAC сам по себе ничего не говорит: его сравнивают с валовой прибылью клиента. У B2C и чек в десятки раз меньше, а отток — в разы выше."),
-                Option("Нет: выгодность — это LTV/CAC и окупаемость, а у B2C LTV/CAC ниже единицы", True,
-                       "Именно: платящий B2C за жизнь приносит валовой прибыли меньше, чем стоит его привлечение, — при CAC в тысячи рублей."),
+                Option("Нет: выгодность — это валовая прибыль клиента против CAC, а у B2C платная регистрация приносит меньше, чем стоит реклама на неё", True,
+                       "Именно: по когорте 2023 года (раздел 1.1.2) платная регистрация за два года приносит валовой прибыли почти втрое меньше, чем на неё потрачено рекламы, — при CAC в тысячи рублей."),
                 Option("Сравнивать нельзя: у B2C нет CAC", False,
                        "CAC есть: реклама платных каналов на платящего из них. Нет зарплат продавцов — но это тоже часть различия."),
             ),
         ),
         Question(
-            "Gartner насчитывает в комитете закупки B2B 6–10 человек. Что из данных «Сферы Софт» показывает влияние комитета?",
+            "Gartner насчитывает в комитете закупки B2B 6–10 человек. По каким следам в CRM комитет обычно виден?",
             (
                 Option("Таблица участников комитета по сделкам", False,
                        "Такой таблицы в данных нет — и в большинстве CRM её тоже нет. Комитет видно по косвенным признакам."),
-                Option("Длина цикла и участие пресейла: растут от малого бизнеса к крупному", True,
-                       "Да: чем больше людей согласуют покупку, тем дольше цикл и тем чаще нужен пресейл-инженер. Это косвенные признаки, а не измерение комитета."),
+                Option("Длина цикла и участие пресейла: растут от SMB к enterprise", True,
+                       "Да, в жизни это косвенные признаки комитета. В данных «Сферы Софт» цикл и участие пресейла заданы по сегменту — это допущение, а не измерение комитета."),
                 Option("Доля органики в лидах", False,
                        "Канал лида говорит, откуда пришёл интерес, а не сколько человек решают."),
             ),

@@ -132,8 +132,11 @@ def b2c_line(tables: dict, start, end) -> dict[str, float]:
     CAC — реклама платных каналов B2C за период / платящие из этих каналов среди
     зарегистрированных в период (столбцы :func:`unit_economics.b2c_channel_economics`);
     конверсия — доля платящих среди всех регистраций периода; годовой чек — ARPPU × 12;
-    маржа — :func:`retention.gross_margin` B2C; окупаемость и LTV — те же формулы, что у B2B
-    (``finance.payback_simple``, ``finance.ltv_horizon``).
+    маржа — :func:`retention.gross_margin` B2C; окупаемость — та же формула, что у B2B
+    (``finance.payback_simple``). LTV и LTV/CAC для B2C не считаются (``nan``): формула
+    ARPA × маржа / отток для приложения не работает (раздел 1.1.2 — отток подписчиков не
+    постоянен, платят по-разному); B2C-оценку LTV даёт
+    :func:`unit_economics.b2c_paid_signup_economics` на когорте регистраций.
     """
     need = ["b2c_users", "b2c_purchases", "marketing_spend", "cogs"]
     missing = [n for n in need if n not in tables]
@@ -146,7 +149,6 @@ def b2c_line(tables: dict, start, end) -> dict[str, float]:
     gm = retention.gross_margin(cogs, retention.b2c_revenue(purchases), start, end, business_line="b2c")
     arppu = b2c_arppu(purchases, start, end)
     churn = b2c_monthly_churn(purchases, start, end)
-    ltv = float(finance.ltv_horizon(arppu * gm, churn))
     return {
         "acv": arppu * 12,
         "cycle_days": b2c_days_to_first_purchase(users, purchases, start, end),
@@ -155,8 +157,8 @@ def b2c_line(tables: dict, start, end) -> dict[str, float]:
         "arpa": arppu,
         "gross_margin": gm,
         "monthly_churn": churn,
-        "ltv": ltv,
-        "ltv_cac": ltv / cac,
+        "ltv": float("nan"),
+        "ltv_cac": float("nan"),
         "payback_months": float(finance.payback_simple(cac, arppu * gm)),
     }
 
@@ -264,6 +266,50 @@ def lead_conversion(leads: pd.DataFrame, opportunities: pd.DataFrame, start, end
         table["win_per_sql"] = table["customers"] / table["sqls"].where(table["sqls"] > 0)
     table.index.name = "group"
     return table
+
+
+def conversion_intervals(conversion: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """95-процентные интервалы Уилсона для долей :func:`lead_conversion`.
+
+    Для каждой группы: ``win_rate_low``/``win_rate_high`` (клиенты / лиды) и
+    ``win_per_sql_low``/``win_per_sql_high`` (клиенты / SQL) — ``proportion_confint``
+    из statsmodels, метод Уилсона. Нужны там, где клиентов в группе — десятки.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    need = {"leads", "sqls", "customers"}
+    if not need <= set(conversion.columns):
+        raise MetricError("Нужна таблица lead_conversion: столбцы leads, sqls, customers.")
+    if not 0 < level < 1:
+        raise MetricError("Уровень доверия — доля от 0 до 1.")
+    out = pd.DataFrame(index=conversion.index)
+    for name, base in (("win_rate", "leads"), ("win_per_sql", "sqls")):
+        ok = conversion[base] > 0
+        low, high = proportion_confint(conversion.loc[ok, "customers"].astype(int), conversion.loc[ok, base].astype(int),
+                                       alpha=1 - level, method="wilson")
+        out[f"{name}_low"] = pd.Series(low, index=conversion.index[ok])
+        out[f"{name}_high"] = pd.Series(high, index=conversion.index[ok])
+    return out
+
+
+def win_ratio_interval(conversion: pd.DataFrame, top: str = "pql", bottom: str = "mql", level: float = 0.95) -> tuple[float, float, float]:
+    """Отношение долей «лид → клиент» двух групп :func:`lead_conversion` и его интервал.
+
+    Возвращает (отношение, нижняя граница, верхняя граница); интервал — логарифмический
+    (Katz) из ``statsmodels.stats.contingency_tables.Table2x2.riskratio_confint``.
+    """
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    for group in (top, bottom):
+        if group not in conversion.index:
+            raise MetricError(f"Группы {group!r} нет в таблице: {', '.join(conversion.index)}.")
+        if conversion.loc[group, "customers"] <= 0 or conversion.loc[group, "customers"] >= conversion.loc[group, "leads"]:
+            raise MetricError(f"В группе {group!r} нет клиентов или клиенты — все лиды: отношение не определено.")
+    a, n1 = int(conversion.loc[top, "customers"]), int(conversion.loc[top, "leads"])
+    c, n2 = int(conversion.loc[bottom, "customers"]), int(conversion.loc[bottom, "leads"])
+    t = Table2x2(np.array([[a, n1 - a], [c, n2 - c]]))
+    low, high = t.riskratio_confint(alpha=1 - level)
+    return float(t.riskratio), float(low), float(high)
 
 
 # ---------------------------------------------------------------------------
