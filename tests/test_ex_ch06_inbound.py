@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,14 +38,35 @@ def test_generic_search_is_the_main_and_most_expensive_click(chain):
     g = chain.loc[ex.GENERIC]
     assert g["spend_rub"] == chain["spend_rub"].max()
     assert g["cpc"] == chain["cpc"].max()
-    assert g["acv_rub"] == chain["acv_rub"].max()          # «клиенты с крупными контрактами»
+    assert g["acv_rub"] == chain["acv_rub"].max()          # в 2024 году ACV общего поиска выше, чем у других
+    pooled = ex.chain_table(*course.HISTORY)
+    assert pooled.loc[ex.GENERIC, "acv_rub"] < 0.8 * g["acv_rub"]   # «несколько крупных сделок»: по трём когортам ниже
+    assert ex.pooled_acv() == pytest.approx(pooled.loc[ex.GENERIC, "acv_rub"])
+
+
+def test_within_channel_lead_quality_is_noise(chain):
+    """Интервалы Уилсона доли «лид → клиент» у кампаний одного канала перекрываются (кроме бренда — по построению)."""
+    from statsmodels.stats.proportion import proportion_confint
+    channel = {(c[1], c[2]): c[3] for c in ad_params.CAMPAIGNS}
+    low, high = proportion_confint(chain["customers"], chain["cohort_leads"], method="wilson")
+    ci = pd.DataFrame({"low": low, "high": high}, index=chain.index)
+    for ch in ("ppc", "social"):
+        keys = [k for k in chain.index if channel[k] == ch and k != ("yandex_direct", "search_brand")]
+        assert len(keys) >= 3
+        assert ci.loc[keys, "low"].max() < ci.loc[keys, "high"].min()
+    assert 10 <= chain.loc[("vk_ads", "feed"), "customers"] < 20        # «полтора десятка клиентов»
 
 
 def test_vk_feed_cheap_click_weakest_link(chain):
     feed = chain.loc[("vk_ads", "feed")]
     assert feed["cpc"] < chain.loc[ex.GENERIC, "cpc"] / 3
-    assert feed["lead_to_customer"] == chain["lead_to_customer"].min()
+    assert feed["cpl"] >= chain["cpl"].nlargest(2).iloc[-1]       # «лид уже один из самых дорогих»
     assert feed["cac"] == chain["cac"].max()
+    c5 = next(c for c in ad_params.CAMPAIGNS if c[0] == "C5")
+    assert c5[5] > c5[8]                                          # доля бюджета > доли лидов: дорогой лид по построению
+    for period in (course.YEAR_2023, course.YEAR_2025, course.HISTORY):   # самый дорогой клиент — во всех когортах
+        t = ex.chain_table(*period)
+        assert t["cac"].idxmax() == ("vk_ads", "feed")
     assert feed["cac"] > chain.loc[ex.GENERIC, "cac"]
 
 
@@ -102,7 +126,9 @@ def test_feed_half_life_about_a_month():
     curve = fresh.assign(age=age)
     curve = curve[curve["outlet"] != "blog"].groupby(["outlet", "age"])["sessions"].mean() \
         .groupby("age").mean()
-    assert 0.5 < inbound.decay_half_life(curve.loc[0:3]) < 2
+    estimate = inbound.decay_half_life(curve.loc[0:3])
+    assert 0.5 < estimate < 2
+    assert estimate > ad_params.FEED_TAU * np.log(2)      # модель без хвоста завышает полураспад
     assert curve.loc[12] / curve.loc[0] < 0.15
     assert ad_params.FEED_TAU == pytest.approx(1.2) and ad_params.FEED_FLOOR == pytest.approx(0.06)
 
@@ -115,7 +141,14 @@ def test_blog_pays_best_vc_worst_and_long_tail(payback):
     unpaid = (payback["roi"] < 0).sum()
     assert 0 < unpaid < len(payback) / 2                     # большинство окупаются, но не все
     top = payback["leads"].sort_values(ascending=False)
-    assert top.head(round(len(top) * 0.2)).sum() / top.sum() > 0.45
+    top_n = round(len(top) * 0.2)
+    assert top.head(top_n).sum() / top.sum() > 0.45
+    leaders = payback.loc[top.head(top_n).index]
+    assert (leaders["outlet"] == "blog").sum() >= top_n - 1 and leaders["months_live"].min() >= 12
+    unpaid_blog = payback[(payback["roi"] < 0) & (payback["outlet"] == "blog")]
+    assert len(unpaid_blog) > 0 and unpaid_blog["months_live"].max() <= 3   # молодые статьи блога не успели окупиться
+    src = inspect.getsource(importlib.import_module("salesbook.data.generator.steps.inbound"))
+    assert sum("topic" in line for line in src.splitlines()) == 2   # тема только выбирается и записывается: на сессии и лиды не влияет
 
 
 # --- Часть 2 ------------------------------------------------------------------------
@@ -149,6 +182,23 @@ def test_monthly_breach_rate_jumps():
     monthly = inbound.sla_breaches(ex.touches(), 1, by="month")
     overall = monthly["breaches"].sum() / monthly["leads"].sum()
     assert monthly["breach_rate"].max() > 1.5 * overall
+    assert pd.Timestamp(monthly["breach_rate"].idxmax()).month == 1            # пик — новогодние праздники
+
+
+def test_mql_delay_is_a_generator_rule():
+    src = inspect.getsource(importlib.import_module("salesbook.data.generator.steps.sequences"))
+    assert "(0.6, 0.3, 0.1)" in src                                            # врезка части 2 цитирует эти доли
+    from salesbook.data.generator.params import funnel
+    assert funnel.DEMO_REQUEST_MQL_PROB == pytest.approx(0.95)
+
+
+def test_sql_value_uses_uncensored_2024_cohort(recent):
+    leads, opps = table("leads"), table("opportunities")
+    sql_leads = leads[leads["lead_id"].isin(recent.loc[recent["sql"], "lead_id"])]
+    chans = sorted(sql_leads["channel"].unique())
+    v24 = inbound.lead_value(sql_leads, opps, chans, *course.YEAR_2024, ex.gross_margin())
+    v2425 = inbound.lead_value(sql_leads, opps, chans, course.YEAR_2024[0], course.YEAR_2025[1], ex.gross_margin())
+    assert v24 > v2425                                                          # 2025 год цензурирован
 
 
 def test_sql_gap_positive_but_interval_includes_zero(recent):

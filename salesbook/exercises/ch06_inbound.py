@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from salesbook.data.generator.params import inbound as ad_params
 from salesbook.exercises import table
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
@@ -22,7 +23,7 @@ TITLE = "6.1. Inbound-маркетинг"
 #: Год когорты лидов для цепочки: у лидов 2024 года был год, чтобы дойти до сделки.
 CHAIN_YEAR = course.YEAR_2024
 #: Стоимость каждого из двух проектов агентства в упражнении 4 на год, ₽ (условие задачи).
-PROJECT_COST_RUB = 400_000
+PROJECT_COST_RUB = 500_000
 #: Рост рычага в упражнении 4 и в тексте раздела: +10 % (относительный).
 LIFT = 0.10
 #: SLA раздела: первое касание входящего лида — не позже одного рабочего дня после заявки.
@@ -42,6 +43,11 @@ def chain_table(start=CHAIN_YEAR[0], end=CHAIN_YEAR[1], by=("ad_platform", "camp
     """Цепочка по кампаниям за период (``inbound.paid_chain``); таблица общая для проверок — не меняйте её."""
     return inbound.paid_chain(table("ad_campaigns"), table("ad_leads"), table("leads"), table("opportunities"),
                               start, end, by=by)
+
+
+def pooled_acv(key=None) -> float:
+    """Средний ACV клиентов кампании по лидам 2023–2025 годов, ₽: за один год клиентов слишком мало."""
+    return float(chain_table(*course.HISTORY).loc[key or GENERIC, "acv_rub"])
 
 
 def content_lead_value() -> float:
@@ -84,8 +90,8 @@ q1 = Exercise(
         Mistake(name="cost_per_click_customer", value=lambda: _generic("spend_rub") / _generic("clicks"),
                 hint="Это цена клика (CPC). Цепочка идёт дальше: клик → лид (CVR) → клиент."),
         Mistake(name="close_date", value=_cac_close_date,
-                hint="Вы взяли клиентов, чьи сделки закрылись в 2024 году. В этой задаче клиенты — из лидов, созданных в 2024 году "
-                     "(когорта), как в таблице раздела."),
+                hint="Вы взяли клиентов, чьи сделки закрылись в 2024 году. Для годового CAC канала так можно (раздел 1.1.1), "
+                     "но кампании сравнивают по клиентам из лидов, созданных в 2024 году (когорта), как в таблице раздела."),
     ],
     correct_message="Медийный CAC — только реклама: полный CAC раздела 1.1.1 добавит зарплаты SDR, AE и маркетинга.",
 )
@@ -101,6 +107,10 @@ def _campaign_ids() -> dict[tuple, str]:
     return {(p, c): i for i, p, c in zip(ads["campaign_id"], ads["ad_platform"], ads["campaign"])}
 
 
+#: Параметры ленты VK в генераторе: доля бюджета и доля лидов канала social.
+_FEED = next(c for c in ad_params.CAMPAIGNS if c[0] == "C5")
+
+
 def _argmax(column: str) -> str:
     return _campaign_ids()[chain_table()[column].idxmax()]
 
@@ -112,7 +122,7 @@ q2 = Exercise(
     expected=lambda: _argmax("cac"),
     compare=Choice(["C1", "C2", "C3", "C4", "C5", "C6", "C7"]),
     hints=[
-        "Слабое звено — не самый дорогой клик и не самый дорогой лид, а самый дорогой клиент: сравните CAC кампаний за 2024 год.",
+        "Слабое звено — не самый дорогой клик, а самый дорогой клиент: сравните медийный CAC кампаний за 2024 год.",
         "idxmax() по столбцу cac таблицы inbound.paid_chain даст пару (площадка, кампания); её campaign_id — в ad_campaigns.",
     ],
     mistakes=[
@@ -121,7 +131,9 @@ q2 = Exercise(
         Mistake(name="cheapest", value=lambda: _campaign_ids()[chain_table()["cac"].idxmin()],
                 hint="Это кампания с самым дешёвым клиентом — самое сильное звено, а не слабое. Нужен самый большой CAC."),
     ],
-    correct_message="Лента VK даёт дешёвые клики, но её лиды реже всех доходят до клиента — первый кандидат на урезание или новый креатив.",
+    correct_message=f"Лента VK даёт дешёвые клики, но лид у неё дорогой: она забирает {_FEED[5] * 100:.0f}\u00a0% бюджета канала social и получает "
+                    f"{_FEED[8] * 100:.0f}\u00a0% его лидов (так заданы данные), поэтому и клиент самый дорогой. Её низкая доля лидов, ставших клиентами, "
+                    "держится на полутора десятках клиентов — это может быть шум. Урезать или менять креатив стоит из-за цены лида.",
 )
 
 
@@ -170,11 +182,11 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _gain(lever: str, margin: bool = True) -> float:
+def _gain(lever: str, margin: bool = True, acv: float | None = None) -> float:
     row = chain_table().loc[GENERIC]
     gm = gross_margin()
     g = inbound.lever_gain(row["spend_rub"], row["cpc"], row["ctr"], row["cvr"], row["lead_to_customer"],
-                           row["acv_rub"], gm, billing="cpc", lever=lever, lift=LIFT)
+                           acv if acv is not None else pooled_acv(), gm, billing="cpc", lever=lever, lift=LIFT)
     return g if margin else g / gm
 
 
@@ -191,11 +203,15 @@ q4 = Exercise(
     compare=Number(rel_tol=0.02),
     hints=[
         "Общий поиск оплачивается за клик: при том же бюджете кликов столько же, сколько раньше. Что тогда даёт рост CTR?",
-        "inbound.lever_gain(...) для lever='ctr' и lever='cvr' с billing='cpc' и lift=0.10; из лучшего вычтите стоимость проекта.",
+        "inbound.lever_gain(...) для lever='ctr' и lever='cvr' с billing='cpc' и lift=0.10; ACV — из inbound.paid_chain "
+        "за course.HISTORY (лиды 2023–2025 годов); из лучшего вычтите стоимость проекта.",
     ],
     mistakes=[
         Mistake(name="ctr", value=lambda: _gain("ctr") - PROJECT_COST_RUB,
                 hint="Вы выбрали рост CTR. При оплате за клик и том же бюджете он не добавляет кликов — растёт только CVR."),
+        Mistake(name="acv_2024", value=lambda: _gain("cvr", acv=_generic("acv_rub")) - PROJECT_COST_RUB,
+                hint="Вы взяли ACV клиентов только 2024 года: у кампании за год несколько десятков клиентов, и пара крупных "
+                     "сделок сдвигает средний чек. По условию ACV — средний по лидам 2023–2025 годов."),
         Mistake(name="no_cost", value=lambda: max(_gain("ctr"), _gain("cvr")),
                 hint="Проект не бесплатный: вычтите его стоимость."),
         Mistake(name="revenue", value=lambda: max(_gain("ctr", False), _gain("cvr", False)) - PROJECT_COST_RUB,
@@ -355,8 +371,9 @@ quiz_sla = Quiz(
         Question(
             "Что показало исследование Олдройда и соавторов (HBR, 2011)?",
             (
-                Option("Компании, связавшиеся с лидом в течение часа, почти в 7 раз чаще квалифицировали его, чем те, кто ждал дольше часа",
-                       True, "Верно: 1,25 млн лидов 42 американских компаний; «квалифицировать» — поговорить с тем, кто принимает решение."),
+                Option("Компании, связавшиеся с лидом в течение часа, почти в 7 раз чаще квалифицировали его, чем те, кто связался часом позже",
+                       True, "Верно: 1,25 млн лидов 42 американских компаний; «квалифицировать» — поговорить с тем, кто принимает "
+                             "решение. Это наблюдательное исследование: связь, а не доказанная причина."),
                 Option("Звонок в первые 5 минут повышает выручку в 7 раз", False,
                        "Исследование мерило квалификацию лида, а не выручку, и про первый час, а не пять минут."),
                 Option("Скорость реакции важна только в B2C", False, "В выборке были и B2C, и B2B компании."),
@@ -368,7 +385,8 @@ quiz_sla = Quiz(
                 Option("Отменить SLA: данные не доказали вред", False,
                        "Отсутствие доказательства — не доказательство отсутствия: нарушений мало, и тест не различает эффект такого размера."),
                 Option("Держать SLA как правило сервиса, а его цену оценивать по опубликованным исследованиям и своему эксперименту", True,
-                       "Верно: срок реакции дёшево соблюдать, а эффект, измеренный на миллионе лидов, на нашей выборке не виден."),
+                       "Верно: срок реакции дёшево соблюдать; связь быстрой реакции с квалификацией видна на 1,25 млн лидов "
+                       "(наблюдательное исследование), а на нашей выборке её не различить."),
                 Option("Перевести разницу в рубли как точную цену нарушения", False,
                        "Разница в пределах шума: в рубли её переводят вместе с интервалом, а не одной точкой."),
             ),
