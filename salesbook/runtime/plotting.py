@@ -467,6 +467,9 @@ LABELS.update({
     "one_to_many": "1:many",
     "in_programme": "В программе",
     "not_in_programme": "Вне программы",
+    "ae": "AE",
+    "sdr": "SDR/BDR",
+    "se": "SE (пресейл)",
 })
 
 
@@ -474,12 +477,16 @@ def trends_with_start(ax, frame, start, title: str, ylabel: str = "") -> None:
     """Линии по столбцам ``frame`` (индекс — периоды, подписи — ``label`` кода столбца) и
     вертикальный пунктир на периоде ``start`` — старте программы: так видно, шли ли группы
     параллельно до старта (допущение разности разностей)."""
-    x = [str(v) for v in frame.index]
+    def _name(v):  # квартал по-русски («I кв. 2025»), остальное — как есть
+        q = fmt.quarter(v)
+        return str(v) if q == "—" else q
+
+    x = [_name(v) for v in frame.index]
     for i, column in enumerate(frame.columns):
         ax.plot(x, frame[column].to_numpy(dtype=float), marker="o", color=PALETTE[(3 * i) % len(PALETTE)],
                 label=label(column))
-    if str(start) in x:
-        ax.axvline(x.index(str(start)) - 0.5, color="#333333", lw=1, ls="--", label="Старт программы")
+    if _name(start) in x:
+        ax.axvline(x.index(_name(start)) - 0.5, color="#333333", lw=1, ls="--", label="Старт программы")
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", rotation=45)
