@@ -26,6 +26,12 @@ def test_role_labels_are_russian():
     assert plotting.label("one_to_few") == "1:few"
 
 
+def test_committee_executive_label_does_not_change_the_survey_role():
+    assert plotting.committee_role_label("executive") == "Топ-менеджер (роль не подтверждена)"
+    assert plotting.committee_role_label("champion") == "Чемпион"
+    assert plotting.label("executive") == "Первое лицо"
+
+
 def test_trends_with_start_labels_quarters_in_russian():
     frame = pd.DataFrame({"in_programme": [1.0, 2.0]}, index=pd.PeriodIndex(["2025Q1", "2025Q2"], freq="Q"))
     fig, ax = plt.subplots()

@@ -461,7 +461,6 @@ LABELS.update({
     "it_security": "ИТ и ИБ",
     "procurement": "Закупки",
     "finance": "Финансы",
-    "executive": "Топ-менеджер (роль не подтверждена)",
     "one_to_one": "1:1",
     "one_to_few": "1:few",
     "one_to_many": "1:many",
@@ -471,6 +470,17 @@ LABELS.update({
     "sdr": "SDR/BDR",
     "se": "SE (пресейл)",
 })
+
+#: Роли комитета покупателя (``contacts.role``), чей смысл здесь другой, чем в остальных данных:
+#: «executive» в исследовании клиентов (раздел 1.2) — первое лицо, а в комитете — топ-менеджер,
+#: чья роль в решении не подтверждена. Поэтому не общий словарь LABELS, а свой.
+COMMITTEE_ROLE_LABELS = {"executive": "Топ-менеджер (роль не подтверждена)"}
+
+
+def committee_role_label(code) -> str:
+    """Русская подпись роли комитета покупателя (``"executive"`` → «Топ-менеджер (роль не подтверждена)»);
+    остальные коды — как в :func:`label`."""
+    return COMMITTEE_ROLE_LABELS.get(str(code), label(code))
 
 
 def trends_with_start(ax, frame, start, title: str, ylabel: str = "") -> None:
