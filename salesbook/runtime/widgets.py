@@ -27,6 +27,39 @@ CALCULATOR_SLIDERS = {
     "new_mrr": ("Стартовый MRR, ₽ в месяц", 5_000.0, 600_000.0, 1_000.0),
 }
 
+#: Ширина подписи и элемента управления во всех калькуляторах курса.
+_STYLE = {"description_width": "150px"}
+_WIDTH = "460px"
+
+
+def _sliders(spec: dict, start: dict, **options) -> dict:
+    """Ползунки по описанию ``ключ → (подпись, минимум, максимум, шаг)``; стартовое значение
+    зажимается в пределы ползунка."""
+    import ipywidgets as widgets
+
+    return {key: widgets.FloatSlider(value=float(min(max(start[key], lo), hi)), min=lo, max=hi, step=step,
+                                     description=label, continuous_update=False, style=_STYLE,
+                                     layout=widgets.Layout(width=_WIDTH), **options)
+            for key, (label, lo, hi, step) in spec.items()}
+
+
+def _live_panel(controls: dict, show, outputs: list):
+    """Связать элементы управления с пересчётом: любое изменение вызывает ``show(значения)``.
+
+    Возвращает ``VBox`` из элементов и ``outputs`` с методом ``refresh()``.
+    """
+    import ipywidgets as widgets
+
+    def refresh(_change=None) -> None:
+        show({key: control.value for key, control in controls.items()})
+
+    for control in controls.values():
+        control.observe(refresh, names="value")
+    refresh()
+    box = widgets.VBox([*controls.values(), *outputs])
+    box.refresh = refresh
+    return box
+
 
 def _zone(ratio: float) -> str:
     """Словесная оценка LTV/CAC по ориентирам раздела 1.1.4."""
@@ -105,30 +138,19 @@ def unit_economics_calculator(monthly_churn: float = 0.025, arpa: float = 90_000
     import ipywidgets as widgets
 
     start = {"monthly_churn": monthly_churn, "arpa": arpa, "gross_margin": gross_margin, "cac": cac, "new_mrr": new_mrr}
-    sliders = {}
-    for key, (label, lo, hi, step) in CALCULATOR_SLIDERS.items():
-        value = float(min(max(start[key], lo), hi))
-        sliders[key] = widgets.FloatSlider(
-            value=value, min=lo, max=hi, step=step, description=label, readout=False, continuous_update=False,
-            style={"description_width": "150px"}, layout=widgets.Layout(width="460px"),
-        )
+    sliders = _sliders(CALCULATOR_SLIDERS, start, readout=False)
     result_html = widgets.HTML()
     chart = widgets.Image(format="png")
 
-    def refresh(_change=None) -> None:
-        values = {key: slider.value for key, slider in sliders.items()}
+    def show(values: dict) -> None:
         result = finance.unit_economics_scenario(months=months, **values)
         result_html.value = calculator_text(result)
         chart.value = calculator_chart_png(result)
 
-    for slider in sliders.values():
-        slider.observe(refresh, names="value")
-    refresh()
-    box = widgets.VBox([*sliders.values(), result_html, chart])
+    box = _live_panel(sliders, show, [result_html, chart])
     box.sliders = sliders
     box.result = result_html
     box.chart = chart
-    box.refresh = refresh
     return box
 
 
@@ -182,30 +204,25 @@ def attribution_budget_calculator(per_rub, labels: dict, from_channel: str = "pp
     from salesbook.toolkit import attribution
 
     channels = [(attribution.CHANNEL_LABELS.get(c, c), c) for c in per_rub.index]
-    style = {"description_width": "150px"}
-    layout = widgets.Layout(width="460px")
+    layout = widgets.Layout(width=_WIDTH)
     controls = {
         "model": widgets.Dropdown(options=[(labels.get(m, m), m) for m in per_rub.columns], value=model,
-                                  description="Модель", style=style, layout=layout),
-        "from_channel": widgets.Dropdown(options=channels, value=from_channel, description="Откуда", style=style, layout=layout),
-        "to_channel": widgets.Dropdown(options=channels, value=to_channel, description="Куда", style=style, layout=layout),
-        "amount_rub": widgets.FloatSlider(value=float(amount_rub), min=500_000.0, max=20_000_000.0, step=500_000.0,
-                                          description="Сумма, ₽", readout=False, continuous_update=False,
-                                          style=style, layout=layout),
+                                  description="Модель", style=_STYLE, layout=layout),
+        "from_channel": widgets.Dropdown(options=channels, value=from_channel, description="Откуда", style=_STYLE,
+                                         layout=layout),
+        "to_channel": widgets.Dropdown(options=channels, value=to_channel, description="Куда", style=_STYLE,
+                                       layout=layout),
+        **_sliders({"amount_rub": ("Сумма, ₽", 500_000.0, 20_000_000.0, 500_000.0)}, {"amount_rub": amount_rub},
+                   readout=False),
     }
     result = widgets.HTML()
 
-    def refresh(_change=None) -> None:
-        values = {key: control.value for key, control in controls.items()}
+    def show(values: dict) -> None:
         result.value = reallocation_text(per_rub, labels, **values)
 
-    for control in controls.values():
-        control.observe(refresh, names="value")
-    refresh()
-    box = widgets.VBox([*controls.values(), result])
+    box = _live_panel(controls, show, [result])
     box.controls = controls
     box.result = result
-    box.refresh = refresh
     return box
 
 
@@ -255,22 +272,13 @@ def inbound_chain_calculator(cpc: float = 300.0, ctr: float = 0.05, cvr: float =
 
     start = {"cpc": cpc, "ctr": ctr, "cvr": cvr, "lead_to_customer": lead_to_customer, "acv": acv,
              "gross_margin": gross_margin, "budget": budget}
-    sliders = {}
-    for key, (label, lo, hi, step) in CHAIN_SLIDERS.items():
-        sliders[key] = widgets.FloatSlider(
-            value=float(min(max(start[key], lo), hi)), min=lo, max=hi, step=step, description=label,
-            continuous_update=False, style={"description_width": "150px"}, layout=widgets.Layout(width="460px"),
-        )
+    sliders = _sliders(CHAIN_SLIDERS, start)
     result_html = widgets.HTML()
 
-    def refresh(_change=None) -> None:
-        result_html.value = chain_text(inbound.chain(**{key: s.value for key, s in sliders.items()}))
+    def show(values: dict) -> None:
+        result_html.value = chain_text(inbound.chain(**values))
 
-    for slider in sliders.values():
-        slider.observe(refresh, names="value")
-    refresh()
-    box = widgets.VBox([*sliders.values(), result_html])
+    box = _live_panel(sliders, show, [result_html])
     box.sliders = sliders
     box.result = result_html
-    box.refresh = refresh
     return box
