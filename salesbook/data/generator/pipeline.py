@@ -25,7 +25,9 @@ from salesbook.data.generator.context import Context
 STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "mrr", "usage",
            "tickets", "b2c", "experiments", "costs", "survey", "dialer", "meddic", "trial",
            # верх воронки и каналы привлечения (главы 2 и 6)
-           "touches", "web", "abm", "social", "ads", "mailboxes", "partners")
+           "touches", "web", "abm", "social", "ads", "mailboxes", "partners",
+           # команда: передача клиентов, найм, обучение, карьера, оплата (главы 4 и 5)
+           "handoffs", "candidates", "trainings", "careers", "payplans", "coaching")
 
 
 @dataclass(frozen=True)
