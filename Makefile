@@ -32,7 +32,10 @@ $(STAMP): requirements.txt pyproject.toml
 	@printf '%s\n' '{"@jupyterlab/translation-extension:plugin": {"locale": "ru_RU"}}' > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
+# Тетради книги сначала исполняются параллельно в кэш сборки (salesbook book-exec), затем
+# Jupyter Book берёт их из кэша: сам он исполняет страницы по одной.
 book: env
+	$(BIN)/salesbook book-exec
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo
 	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/book/intro.html"
@@ -58,7 +61,10 @@ test-notebooks: env
 	@echo "— Рабочие тетради: каждое упражнение должно быть «ещё не решено»"
 	SALESBOOK_EXPECT=unattempted $(NBVAL) notebooks --junitxml=_build/junit-notebooks.xml
 
-test-book: env
+test-# Тетради книги сначала исполняются параллельно в кэш сборки (salesbook book-exec), затем
+# Jupyter Book берёт их из кэша: сам он исполняет страницы по одной.
+book: env
+	$(BIN)/salesbook book-exec
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 # Книга в браузере и рабочая тетрадь в JupyterLab (tests/browser). Нужны собранная книга

@@ -146,6 +146,13 @@ class _SubParsers(argparse._SubParsersAction):
         return parser
 
 
+def _book_exec(args) -> int:
+    from salesbook.authoring import bookexec
+
+    bookexec.execute_book(Path(args.root), jobs=args.jobs)
+    return 0     # упавшую тетрадь исполнит и покажет сама сборка книги
+
+
 def _check_section(args) -> int:
     from salesbook.authoring import sectioncheck
 
@@ -185,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check-section", help="проверить один раздел: теги, тетради, nbval, сборка страницы")
     p.add_argument("source", help="исходник раздела, например book/ch01/1_1_1_cac.md")
     p.set_defaults(func=_check_section)
+
+    p = sub.add_parser("book-exec", help="исполнить тетради книги параллельно в кэш сборки (make book делает это сам)")
+    p.add_argument("--jobs", type=int, default=None, help="сколько процессов (по умолчанию — число ядер)")
+    p.add_argument("--root", default=".", help="корень книги (где _config.yml и _toc.yml)")
+    p.set_defaults(func=_book_exec)
 
     args = parser.parse_args(argv)
     return args.func(args)
