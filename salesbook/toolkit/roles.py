@@ -108,7 +108,8 @@ def pay_mix(sm_costs: pd.DataFrame, start, end) -> pd.DataFrame:
     paid = costs[costs["cost_type"].isin(["salary", "bonus"]) & costs["role"].isin(ROLES)]
     if paid.empty:
         raise MetricError("За период нет окладов и премий ролей продаж.")
-    table = paid.pivot_table(index="role", columns="cost_type", values="amount_rub", aggfunc="sum", fill_value=0.0)
+    table = paid.assign(amount_rub=paid["amount_rub"].astype(float)).pivot_table(
+        index="role", columns="cost_type", values="amount_rub", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=[r for r in ROLES if r in table.index], columns=["salary", "bonus"], fill_value=0.0)
     table.columns = ["salary_rub", "bonus_rub"]
     table["variable_share"] = table["bonus_rub"] / (table["salary_rub"] + table["bonus_rub"])
