@@ -137,3 +137,9 @@ def test_ae_underloaded_and_next_hire_is_sdr():
     assert n["sdr_acv_per_month"] > n["sdr_cost"]
     assert ex.hire_decision() == "SDR"
     assert 0.8 < ex.ae_fed() < 1.3  # «примерно одного AE»
+
+
+def test_december_2024_customers_grew_revenue_in_2025():
+    from salesbook.toolkit import kpi
+
+    assert kpi.revenue_retention(table("mrr"), course.DECEMBER_2024, course.DECEMBER_2025)["nrr"] > 1
