@@ -143,3 +143,11 @@ def test_december_2024_customers_grew_revenue_in_2025():
     from salesbook.toolkit import kpi
 
     assert kpi.revenue_retention(table("mrr"), course.DECEMBER_2024, course.DECEMBER_2025)["nrr"] > 1
+
+
+def test_bdr_cost_per_sql_below_full_outbound_channel_cost_per_sql_of_6_2():
+    from salesbook.toolkit import outbound
+
+    channel = outbound.channel_costs(table("marketing_spend"), table("sm_costs"), *Y, "outbound")["total"]
+    per_sql_channel = channel / outbound.sqls(table("leads"), *Y, "outbound")
+    assert ex.bdr_card().loc["cost_per_sql", "value"] < 0.8 * per_sql_channel  # «заметно дороже»
