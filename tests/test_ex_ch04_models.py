@@ -152,3 +152,13 @@ def test_q4_matches_toolkit_breakeven():
 
 def test_quiz_multiplier_claim():
     assert (1 / (1 - 0.95)) / (1 / (1 - 0.8)) == pytest.approx(4)
+
+
+def test_quiz_island_claim(res):
+    assert res.loc[("assembly", "smb"), "won"] > 3 * res.loc[("island", "smb"), "won"]  # «в несколько раз меньше сделок»
+
+
+def test_enterprise_assembly_and_pod_wait_the_same_but_cost_differs(res):
+    ent = res.xs("enterprise", level="segment")
+    assert ent.loc["assembly", "wait_days"] == pytest.approx(ent.loc["pod", "wait_days"])
+    assert ent.loc["pod", "cost_per_won"] < ent.loc["assembly", "cost_per_won"]

@@ -151,3 +151,18 @@ def test_unknown_model_or_assumption_is_explained():
         tm.simulate_segment(FLOW.loc["smb"], "pod", "smb", {"speed": 2})
     with pytest.raises(MetricError, match="доля"):
         tm.simulate_segment(FLOW.loc["smb"], "pod", "smb", {"handoff_loss": 15})
+
+
+def test_direct_stream_reaches_ae_without_handoff_loss():
+    flow = FLOW.assign(leads_per_month=1e-9, direct_opps_per_month=60.0)
+    row = flow.loc["smb"]
+    lossy = tm.simulate_segment(row, "assembly", "smb", {"handoff_loss": 0.5}, years=3)
+    clean = tm.simulate_segment(row, "assembly", "smb", {"handoff_loss": 0.0}, years=3)
+    assert lossy["won"] == clean["won"] > 0  # прямые сделки не проходят передачу SDR → AE
+
+
+def test_every_assumption_and_model_has_a_russian_label():
+    from salesbook.runtime import plotting
+
+    for code in list(tm.ASSUMPTIONS) + list(tm.MODELS):
+        assert plotting.label(code) != code
