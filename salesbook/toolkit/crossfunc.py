@@ -54,9 +54,8 @@ def mql_rejections(leads: pd.DataFrame, start, end, by: str | None = "channel") 
     """
     mqls = worked_mqls(leads, start, end)
     if by is None:
-        out = pd.Series({"mqls": len(mqls), "rejected": int(mqls["rejected"].sum())})
-        out["rejected_share"] = out["rejected"] / out["mqls"]
-        return out
+        rejected = int(mqls["rejected"].sum())
+        return pd.Series({"mqls": len(mqls), "rejected": rejected, "rejected_share": rejected / len(mqls)})
     out = mqls.groupby(by).agg(mqls=("rejected", "size"), rejected=("rejected", "sum"))
     out["rejected_share"] = out["rejected"] / out["mqls"]
     return out
