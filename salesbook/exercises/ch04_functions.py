@@ -12,7 +12,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from salesbook.exercises import table, tables
-from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table
+from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table, ___
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import acquisition, course, crossfunc, unit_economics
 
@@ -209,10 +209,27 @@ def broken_raci() -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=RACI_ROLES)
 
 
-class RaciAnswer:
-    """Ответ — таблица RACI с теми же процессами и ролями, без ошибок ``crossfunc.raci_problems``."""
+def with_changes(raci: pd.DataFrame, changes) -> pd.DataFrame:
+    """Копия таблицы RACI, в которой ячейки заменены по словарю ``{(процесс, роль): "буква"}``.
 
-    needs_expected = False
+    Пропуск ``___`` возвращается как есть (упражнение ещё не решено); ключи, которых нет в
+    таблице, пропускаются — проверка упражнения скажет, что осталось исправить.
+    """
+    if changes is ___ or not isinstance(changes, dict):
+        return changes
+    out = raci.copy()
+    for key, letter in changes.items():
+        if isinstance(key, tuple) and len(key) == 2 and key[0] in out.index and key[1] in out.columns:
+            out.loc[key[0], key[1]] = str(letter)
+    return out
+
+
+class RaciAnswer:
+    """Ответ — таблица RACI с теми же процессами и ролями, без ошибок ``crossfunc.raci_problems``.
+
+    Верных исправлений несколько (кто именно A — решение руководителей), поэтому эталон
+    :func:`fixed_raci` — лишь один из них: сравнивается не с ним, а с правилами.
+    """
 
     def normalize(self, value: Any) -> pd.DataFrame:
         if not isinstance(value, pd.DataFrame):
@@ -233,6 +250,16 @@ class RaciAnswer:
         return f"Осталась ошибка в процессе «{p.iloc[0]['process']}»: {p.iloc[0]['problem']}."
 
 
+def fixed_raci() -> pd.DataFrame:
+    """Одно из верных исправлений ``broken_raci()`` — как в таблице раздела."""
+    t = broken_raci()
+    t.loc["handoff", "sales_head"] = "C"
+    t.loc["renewal", "cs_head"] = "A"
+    t.loc["pricing_exception", "finance"] = "C"
+    t.loc["forecast", "ae"] = "R"
+    return t
+
+
 def _problems_in(answer: pd.DataFrame, process: str, word: str) -> bool:
     p = crossfunc.raci_problems(answer)
     return bool(((p["process"] == process) & p["problem"].str.contains(word)).any())
@@ -242,6 +269,7 @@ q5 = Exercise(
     id="ch04.functions.q5",
     title="Исправить таблицу RACI",
     var="raci_fixed",
+    expected=fixed_raci,
     compare=RaciAnswer(),
     hints=[
         "crossfunc.raci_problems(broken_raci()) перечислит все ошибки. Исправляйте по одной и запускайте проверку снова.",
