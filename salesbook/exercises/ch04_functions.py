@@ -47,13 +47,13 @@ def _rejected_share(channel_filter: bool = True, need_sdr: bool = True) -> float
 
 q1 = Exercise(
     id="ch04.functions.q1",
-    title="Доля MQL, которых SDR отклонил в 2025 году",
+    title="Доля MQL, которых продажи отклонили в 2025 году",
     var="rejected_share",
     expected=lambda: float(crossfunc.mql_rejections(table("leads"), *course.YEAR_2025, by=None)["rejected_share"]),
     compare=Number(rel_tol=0.005),
     hints=[
         "База — входящие MQL (канал не outbound) с mql_date в 2025 году, которых взял SDR (sdr_id заполнен). "
-        "Отклонён — status == 'disqualified'.",
+        "Отклонён — status == 'disqualified' (отказал SDR или AE на первой встрече).",
         "crossfunc.mql_rejections(leads, *course.YEAR_2025, by=None)['rejected_share'] — доля, а не проценты.",
     ],
     mistakes=[
