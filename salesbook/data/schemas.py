@@ -643,6 +643,25 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _id("owner_id", "R", "AE, ответственный за компанию в программе", nullable=True),
         _money("budget_rub", "бюджет программы на компанию на год, ₽ (пусто — не выбрана)", nullable=True),
     ),
+    # --- 4.3 «Взаимодействие с функциями» ---
+    "handoffs": (
+        _id("opportunity_id", "O", "первая выигранная сделка клиента (новый клиент)", unique=True),
+        _id("account_id", "A", "компания-клиент", unique=True),
+        Field("segment", "cat", "сегмент (как в opportunities)", values=SEGMENTS),
+        _id("ae_id", "R", "AE — владелец сделки (opportunities.owner_id), сдаёт клиента"),
+        _id("csm_id", "R", "CSM, принявший клиента (работал в компании в день передачи)"),
+        Field("close_date", "date", "дата закрытия сделки (как в opportunities)"),
+        Field("handoff_date", "date", "дата передачи карточки клиента в успех клиентов (не раньше закрытия)"),
+        Field("kickoff_date", "date", "дата kickoff-встречи CSM с клиентом (пусто — встречи не было)", nullable=True),
+        Field("goals_recorded", "int", "в карточке записаны цели клиента: зачем купил (1 — да, 0 — нет)", values=(0, 1)),
+        Field("stakeholders_listed", "int", "перечислены люди клиента и их роли (1 — да, 0 — нет)", values=(0, 1)),
+        Field("success_criteria", "int", "записаны измеримые критерии успеха (1 — да, 0 — нет)", values=(0, 1)),
+        Field("tech_requirements", "int", "записаны технические требования: интеграции, объёмы, доступы "
+                                          "(1 — да, 0 — нет)", values=(0, 1)),
+        Field("promises_logged", "int", "записаны обещания продавца: сроки, скидки, доработки (1 — да, 0 — нет)",
+              values=(0, 1)),
+        Field("completeness", "float", "полнота карточки: доля заполненных пунктов, 0–1", min=0.0, max=1.0),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -679,6 +698,7 @@ TABLE_TITLES = {
     "partner_deals": "участие партнёров в лидах и сделках",
     "touches": "маркетинговые касания лидов",
     "web_traffic": "веб-аналитика сайта «Сфера Деск» по месяцам",
+    "handoffs": "передача новых клиентов из продаж в успех клиентов",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -717,6 +737,10 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("partner_deals", "lead_id", "leads", "lead_id"),
     ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
     ("touches", "lead_id", "leads", "lead_id"),
+    ("handoffs", "opportunity_id", "opportunities", "opportunity_id"),
+    ("handoffs", "account_id", "accounts", "account_id"),
+    ("handoffs", "ae_id", "reps", "rep_id"),
+    ("handoffs", "csm_id", "reps", "rep_id"),
 )
 
 
@@ -1037,6 +1061,17 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "уровень, дата старта и бюджет есть ровно у выбранных в программу компаний",
                    lambda d: (d["in_programme"] == d["tier"].notna()) & (d["in_programme"] == d["start_date"].notna())
                    & (d["in_programme"] == d["budget_rub"].notna())),
+    ),
+    "handoffs": (
+        TableCheck("handoff_after_close", ("close_date", "handoff_date"), "передача раньше закрытия сделки",
+                   lambda d: d["handoff_date"] >= d["close_date"]),
+        TableCheck("kickoff_after_handoff", ("handoff_date", "kickoff_date"), "kickoff раньше передачи",
+                   lambda d: (d["kickoff_date"] > d["handoff_date"]) | d["kickoff_date"].isna()),
+        TableCheck("completeness_is_share", ("goals_recorded", "stakeholders_listed", "success_criteria",
+                                             "tech_requirements", "promises_logged", "completeness"),
+                   "полнота карточки не равна доле заполненных пунктов",
+                   lambda d: ((d[["goals_recorded", "stakeholders_listed", "success_criteria", "tech_requirements",
+                                  "promises_logged"]].mean(axis=1) - d["completeness"]).abs() < 0.006)),
     ),
 }
 

@@ -14,6 +14,7 @@ from salesbook.data.generator.steps import (
                                             customers,
                                             deals,
                                             experiments,
+                                            handoffs,
                                             inbound,
                                             leads,
                                             mailboxes,
@@ -52,4 +53,5 @@ STEPS = (
     mailboxes.make_mailboxes,
     inbound.make_inbound,
     abm.make_abm_tables,
+    handoffs.make_handoffs,
 )
