@@ -62,14 +62,14 @@ def _vacancies(rng, reps, scale: float) -> list[dict]:
     return out
 
 
-def _active(reps, day: int) -> np.ndarray:
-    return (reps.hire_rec <= day) & ((reps.exit_rec == NA) | (reps.exit_rec > day))
+def _active(reps, day: int, until: int) -> np.ndarray:
+    return (reps.hire_rec <= day) & ((reps.exit_rec == NA) | (reps.exit_rec > until))
 
 
 def _interviewers(rng, reps, v: dict) -> tuple[str, str]:
-    """Нанимающий руководитель и старший коллега для вакансии (из reps, работающие на дату открытия)."""
+    """Нанимающий руководитель и старший коллега: работают с открытия вакансии до её закрытия."""
     day = max(v["opened"], int(reps.hire_rec.min()))
-    act = _active(reps, day)
+    act = _active(reps, day, v["close"])
     managers = np.flatnonzero(act & (reps.role == "manager"))
     if len(managers) == 0:
         managers = np.flatnonzero(reps.role == "manager")[:1]
@@ -110,7 +110,6 @@ def make_candidates(ctx: Context, rng) -> None:
         if v["status"] == "filled":
             w = lam * np.array([P.PASS_SCREEN[s] * P.PASS_INTERVIEW[s] for s in P.SOURCES])
             hired_src = P.SOURCES[int(rng.choice(len(w), p=w / w.sum()))]
-        mgr, peer = _interviewers(rng, reps, v)
         first_row = len(cand)
         # нанятый: даты этапов назад от принятия оффера
         hired_offer = NA
@@ -125,6 +124,7 @@ def make_candidates(ctx: Context, rng) -> None:
             z = reps.skill[v["rep"]] / people.REP_SKILL_SIGMA[role]
             g = P.HIRED_SHIFT + P.VALIDITY * z + np.sqrt(1 - P.VALIDITY ** 2) * rng.normal()
             people_rows.append((hired_src, d, "accepted", "", str(reps.ids[v["rep"]]), g))
+        mgr, peer = _interviewers(rng, reps, v)
         close = v["close"]
         closed = "" if v["status"] == "open" else "company"
 
