@@ -39,7 +39,7 @@ def test_hire_matches_reps(cand):
     assert (hired["role"] == r["role"]).all()
     assert (hired["team"].fillna("") == r["team"].fillna("")).all()
     notice = (r["hire_date"] - hired["accepted_date"]).dt.days
-    assert notice.between(14, 24).all()  # отработка две недели (ТК РФ, ст. 80) плюс оформление
+    assert notice.between(14, 40).all()  # отработка две недели (ТК РФ, ст. 80), оформление и праздники
 
 
 def test_dates_within_vacancy(cand):
@@ -102,3 +102,12 @@ def test_hired_score_higher_than_rejected(cand, scores):
     stage = cand.set_index("candidate_id")["stage_reached"].loc[mean.index]
     assert mean[stage == "accepted"].mean() > mean[stage == "interview"].mean() + 0.3
     assert np.isfinite(mean).all()
+
+
+def test_meetings_on_working_days(cand):
+    from salesbook.data.generator.dates import HOLIDAY_DATES
+
+    for col in ["screen_date", "interview_date", "final_date", "offer_date", "accepted_date"]:
+        d = cand[col].dropna()
+        assert (d.dt.day_of_week < 5).all(), col
+        assert not d.isin(pd.to_datetime(HOLIDAY_DATES)).any(), col

@@ -142,3 +142,12 @@ def test_competency_matrix_levels():
     assert list(m.columns) == list(hiring.COMPETENCIES)
     assert m.to_numpy().min() >= 1 and m.to_numpy().max() <= 5
     assert m.loc["AE · enterprise", "discovery"] > m.loc["SDR", "discovery"]
+
+
+def test_hiring_labels_cover_data_codes():
+    from salesbook.data import schemas
+    from salesbook.runtime.plotting import hiring_label
+
+    codes = schemas.CANDIDATE_SOURCES + schemas.CANDIDATE_STAGES + schemas.COMPETENCIES + schemas.INTERVIEWER_ROLES
+    assert all(hiring_label(c) != c for c in codes)
+    assert hiring_label("peer") == "Старший коллега" and hiring_label("ppc") != "ppc"

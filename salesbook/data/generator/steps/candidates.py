@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data.generator.context import Context
-from salesbook.data.generator.dates import END_DAY, NA, day_of, fmt_days
+from salesbook.data.generator.dates import END_DAY, NA, add_workdays, day_of, fmt_days, to_working_day_back
 from salesbook.data.generator.params import candidates as P
 from salesbook.data.generator.params import people
 from salesbook.data.generator.pipeline import step
@@ -115,10 +115,14 @@ def make_candidates(ctx: Context, rng) -> None:
         hired_offer = NA
         people_rows = []
         if hired_src is not None:
-            d = {"accepted": v["accept"]}
+            # встречи и решения — в рабочие дни; откликнуться можно и в выходной
+            d = {"accepted": int(to_working_day_back(v["accept"]))}
+            v["accept"] = v["close"] = d["accepted"]
             for prev, stage in (("offer", "accepted"), ("final", "offer"), ("interview", "final"),
                                 ("screen", "interview"), ("applied", "screen")):
                 d[prev] = d[stage] - _gap(rng, stage)
+                if prev != "applied":
+                    d[prev] = int(to_working_day_back(d[prev]))
             v["opened"] = min(v["opened"], d["applied"] - int(rng.integers(0, 6)))
             hired_offer = d["offer"]
             z = reps.skill[v["rep"]] / people.REP_SKILL_SIGMA[role]
@@ -148,7 +152,7 @@ def make_candidates(ctx: Context, rng) -> None:
             t = int(rng.integers(v["opened"], max(close - 2, v["opened"] + 1)))
             d, reached, rejected_by, rows = {"applied": t}, "applied", "company", []
             while True:
-                t += _gap(rng, "screen")
+                t = int(add_workdays(t + _gap(rng, "screen")))
                 if t > close:
                     rejected_by = closed
                     break
@@ -158,7 +162,7 @@ def make_candidates(ctx: Context, rng) -> None:
                 if rng.random() < P.WITHDRAW["screen"]:
                     rejected_by = "candidate"
                     break
-                t += _gap(rng, "interview")
+                t = int(add_workdays(t + _gap(rng, "interview")))
                 if t > close:
                     rejected_by = closed
                     break
@@ -169,7 +173,7 @@ def make_candidates(ctx: Context, rng) -> None:
                 if rng.random() < P.WITHDRAW["interview"]:
                     rejected_by = "candidate"
                     break
-                t += _gap(rng, "final")
+                t = int(add_workdays(t + _gap(rng, "final")))
                 if t > close:
                     rejected_by = closed
                     break
@@ -179,7 +183,7 @@ def make_candidates(ctx: Context, rng) -> None:
                 if rng.random() < P.WITHDRAW["final"]:
                     rejected_by = "candidate"
                     break
-                t += _gap(rng, "offer")
+                t = int(add_workdays(t + _gap(rng, "offer")))
                 if t > close or (hired_offer != NA and t >= hired_offer):
                     rejected_by = closed
                     break
@@ -187,7 +191,7 @@ def make_candidates(ctx: Context, rng) -> None:
                     break
                 d["offer"], reached = t, "offer"
                 # второй оффер: кандидат отказался (или ещё думает — у открытой вакансии)
-                t += _gap(rng, "accepted")
+                t = int(add_workdays(t + _gap(rng, "accepted")))
                 rejected_by = "" if (v["status"] == "open" and t > close) else "candidate"
                 break
             cand.append({"vacancy": vi, "source": src, "stage": reached, "rejected_by": rejected_by,
