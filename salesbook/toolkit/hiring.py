@@ -331,7 +331,7 @@ def check_ramp_plan(plan: pd.DataFrame, ramp_months: float, monthly_quota: float
     ``monthly_quota``, полная месячная квота, ₽). Цель месяца k не должна превышать
     ``planning.ramp_factor(k, ramp_months)`` — ту же долю, по которой раздел 1.3 считает
     мощность команды. Возвращает по месяцам: ``target_share``, ``ramp_share``, ``ok`` и
-    ``excess_share`` (на сколько цель выше рампа, доля квоты; 0 — в порядке).
+    ``excess_share`` (на сколько цель выше допустимой доли, доля квоты; 0 — в порядке).
     """
     require_columns(plan, ["month"], "plan", non_empty=True)
     ramp = positive(ramp_months, "Срок выхода на продуктивность, мес.", allow_zero=True)
