@@ -45,14 +45,14 @@ def _vacancies(rng, reps, scale: float) -> list[dict]:
         out.append({"role": role, "team": team, "opened": accept - int(round(days)), "status": "filled",
                     "close": accept, "accept": accept, "start": start, "rep": int(i)})
     pool = [("AE", "smb"), ("AE", "mid_market"), ("SDR", ""), ("CSM", ""), ("BDR", "")]
-    n_cancel = int(round(P.CANCELLED_VACANCIES * scale))
+    n_cancel = max(1, int(round(P.CANCELLED_VACANCIES * scale)))
     for _ in range(n_cancel):
         role, team = pool[int(rng.integers(len(pool)))]
         opened = int(rng.integers(day_of("2023-03-01"), day_of("2025-06-30")))
         out.append({"role": role, "team": team, "opened": opened, "status": "cancelled",
                     "close": opened + int(rng.integers(30, 91)), "accept": NA, "start": NA, "rep": -1})
     open_pool = [("AE", "mid_market"), ("AE", "enterprise"), ("SDR", ""), ("SE", "mid_market"), ("CSM", "")]
-    n_open = int(round(P.OPEN_VACANCIES * scale))
+    n_open = max(1, int(round(P.OPEN_VACANCIES * scale)))
     for j in range(n_open):
         role, team = open_pool[j % len(open_pool)]
         opened = int(rng.integers(day_of("2025-10-01"), day_of("2025-12-10")))
@@ -66,25 +66,34 @@ def _active(reps, day: int, until: int) -> np.ndarray:
     return (reps.hire_rec <= day) & ((reps.exit_rec == NA) | (reps.exit_rec > until))
 
 
+def _first_nonempty(*masks) -> np.ndarray:
+    for m in masks:
+        idx = np.flatnonzero(m)
+        if len(idx):
+            return idx
+    raise RuntimeError("В команде нет сотрудников — некому проводить интервью")
+
+
 def _interviewers(rng, reps, v: dict) -> tuple[str, str]:
-    """Нанимающий руководитель и старший коллега: работают с открытия вакансии до её закрытия."""
+    """Нанимающий руководитель и старший коллега: работают с открытия вакансии до её закрытия.
+
+    На малом масштабе нужных людей может не быть — тогда берут ближайшую замену: любого
+    руководителя, любого работающего сотрудника.
+    """
+    n = len(reps.ids)
     day = max(v["opened"], int(reps.hire_rec.min()))
     act = _active(reps, day, v["close"])
-    managers = np.flatnonzero(act & (reps.role == "manager"))
-    if len(managers) == 0:
-        managers = np.flatnonzero(reps.role == "manager")[:1]
-    same_team = [m for m in managers if reps.team[m] == v["team"] and v["team"]]
-    mgr = same_team[0] if same_team else managers[int(rng.integers(len(managers)))]
-    senior = act & (day - reps.hire_rec >= 180) & (np.arange(len(reps.ids)) != mgr)
+    is_mgr = reps.role == "manager"
+    managers = _first_nonempty(act & is_mgr & (reps.team == v["team"]) if v["team"] else np.zeros(n, bool),
+                               act & is_mgr, is_mgr, act, np.ones(n, bool))
+    mgr = managers[int(rng.integers(len(managers)))]
+    others = np.arange(n) != mgr
+    senior = act & (day - reps.hire_rec >= 180) & others
     peer_role = "AE" if v["role"] == "manager" else v["role"]
-    peers = np.flatnonzero(senior & (reps.role == peer_role))
-    if v["team"] and peer_role == "AE":
-        own = [p for p in peers if reps.team[p] == v["team"]]
-        peers = np.array(own) if own else peers
-    if len(peers) == 0:
-        peers = np.flatnonzero(senior & np.isin(reps.role, ["AE", "manager"]))
-    if len(peers) == 0:  # первые недели компании: старших ещё нет — берут любого AE
-        peers = np.flatnonzero(act & np.isin(reps.role, ["AE", "manager"]) & (np.arange(len(reps.ids)) != mgr))
+    same = senior & (reps.role == peer_role)
+    same_team = same & (reps.team == v["team"]) if (v["team"] and peer_role == "AE") else np.zeros(n, bool)
+    sales = np.isin(reps.role, ["AE", "manager"])
+    peers = _first_nonempty(same_team, same, senior & sales, act & sales & others, act & others, others)
     peer = peers[int(rng.integers(len(peers)))]
     return str(reps.ids[mgr]), str(reps.ids[peer])
 
@@ -199,7 +208,8 @@ def make_candidates(ctx: Context, rng) -> None:
             scores += [(len(cand) - 1, *r) for r in rows]
         for row in cand[first_row:]:
             row.update({"role": role, "team": team, "opened": v["opened"], "status": v["status"]})
-    df = pd.DataFrame(cand)
+    df = pd.DataFrame(cand, columns=["vacancy", "source", "stage", "rejected_by", "hired_rep_id", *_STAGES,
+                                     "role", "team", "opened", "status"])
     for s in _STAGES:
         df[s] = df[s].fillna(NA).astype(np.int64)
     df = df.sort_values(["opened", "vacancy", "applied"], kind="stable").reset_index()
