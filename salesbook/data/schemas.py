@@ -112,6 +112,14 @@ AD_CHANNELS = ("ppc", "social")
 AD_BILLING = ("cpc", "cpm")
 ARTICLE_OUTLETS = ("blog", "vc_ru", "habr")
 ARTICLE_TOPICS = ("itsm_basics", "sla", "case_study", "comparison", "automation", "self_service")
+# 5.1 «Рекрутинг и онбординг»: вакансии, источники кандидатов, этапы найма, структурированное интервью
+CANDIDATE_SOURCES = ("hh_ru", "superjob", "habr_career", "telegram", "referral", "agency", "internal")
+CANDIDATE_STAGES = ("applied", "screen", "interview", "final", "offer", "accepted")
+VACANCY_STATUSES = ("filled", "cancelled", "open")
+REJECTED_BY = ("company", "candidate")
+INTERVIEWER_ROLES = ("hiring_manager", "peer", "hr")
+COMPETENCIES = ("discovery", "objection_handling", "written_communication", "product_understanding",
+                "coachability", "motivation")
 
 # Русские названия кодов по группам — для README, графиков и отчётов
 CODE_NAMES: dict[str, dict[str, str]] = {
@@ -662,6 +670,37 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
               values=(0, 1)),
         Field("completeness", "float", "полнота карточки: доля заполненных пунктов, 0–1", min=0.0, max=1.0),
     ),
+    # --- 5.1 «Рекрутинг и онбординг» ---
+    "candidates": (
+        Field("candidate_id", "str", "кандидат (отклик на вакансию)", unique=True, pattern=r"^CD\d{5,}$"),
+        Field("vacancy_id", "str", "вакансия", pattern=r"^V\d{3,}$"),
+        Field("role", "cat", "роль вакансии", values=ROLES),
+        Field("team", "cat", "команда (сегмент) вакансии; пусто — общий пул", values=SEGMENTS, nullable=True),
+        Field("vacancy_opened_date", "date", "дата открытия вакансии"),
+        Field("vacancy_status", "cat", "судьба вакансии на 31.12.2025: закрыта наймом, отменена, открыта",
+              values=VACANCY_STATUSES),
+        Field("source", "cat", "источник кандидата", values=CANDIDATE_SOURCES),
+        Field("stage_reached", "cat", "последний пройденный этап", values=CANDIDATE_STAGES),
+        Field("applied_date", "date", "дата отклика"),
+        Field("screen_date", "date", "дата скрининга (звонок рекрутера); пусто — не дошёл", nullable=True),
+        Field("interview_date", "date", "дата структурированного интервью; пусто — не дошёл", nullable=True),
+        Field("final_date", "date", "дата финальной встречи с руководителем; пусто — не дошёл", nullable=True),
+        Field("offer_date", "date", "дата оффера; пусто — не получил", nullable=True),
+        Field("accepted_date", "date", "дата принятия оффера; пусто — не принял", nullable=True),
+        Field("rejected_by", "cat", "кто прекратил процесс: компания или кандидат (пусто — нанят или ещё в процессе)",
+              values=REJECTED_BY, nullable=True),
+        _id("hired_rep_id", "R", "сотрудник из reps, которым стал кандидат (только у принявших оффер)", nullable=True),
+    ),
+    "interview_scores": (
+        Field("candidate_id", "str", "кандидат", pattern=r"^CD\d{5,}$"),
+        Field("interviewer_id", "str", "интервьюер: rep_id сотрудника или HR01, HR02 — рекрутеры",
+              pattern=r"^(R\d{3,}|HR\d{2})$"),
+        Field("interviewer_role", "cat", "роль интервьюера: нанимающий руководитель, старший коллега, рекрутер",
+              values=INTERVIEWER_ROLES),
+        Field("interview_date", "date", "дата интервью"),
+        Field("competency", "cat", "компетенция профиля роли", values=COMPETENCIES),
+        Field("score", "int", "оценка по шкале 1–5", min=1, max=5),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -698,6 +737,8 @@ TABLE_TITLES = {
     "partner_deals": "участие партнёров в лидах и сделках",
     "touches": "маркетинговые касания лидов",
     "web_traffic": "веб-аналитика сайта «Сфера Деск» по месяцам",
+    "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
+    "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
 }
 
@@ -736,6 +777,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("partner_deals", "partner_id", "partners", "partner_id"),
     ("partner_deals", "lead_id", "leads", "lead_id"),
     ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
+    ("candidates", "hired_rep_id", "reps", "rep_id"),
+    ("interview_scores", "candidate_id", "candidates", "candidate_id"),
     ("touches", "lead_id", "leads", "lead_id"),
     ("handoffs", "opportunity_id", "opportunities", "opportunity_id"),
     ("handoffs", "account_id", "accounts", "account_id"),
@@ -1072,6 +1115,24 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "полнота карточки не равна доле заполненных пунктов",
                    lambda d: ((d[["goals_recorded", "stakeholders_listed", "success_criteria", "tech_requirements",
                                   "promises_logged"]].mean(axis=1) - d["completeness"]).abs() < 0.006)),
+    ),
+    "candidates": (
+        TableCheck("hired_iff_accepted", ("stage_reached", "hired_rep_id", "rejected_by"),
+                   "сотрудник указан не ровно у принявших оффер, или у принявшего указано, кто отказался",
+                   lambda d: ((d["stage_reached"] == "accepted") == d["hired_rep_id"].notna())
+                   & ~((d["stage_reached"] == "accepted") & d["rejected_by"].notna())),
+        TableCheck("stage_dates_in_order", ("applied_date", "screen_date", "interview_date", "final_date", "offer_date",
+                                            "accepted_date"),
+                   "даты этапов идут не по порядку",
+                   lambda d: pd.concat([(d[b] >= d[a]) | d[b].isna() for a, b in zip(
+                       ["applied_date", "screen_date", "interview_date", "final_date", "offer_date"],
+                       ["screen_date", "interview_date", "final_date", "offer_date", "accepted_date"])],
+                       axis=1).all(axis=1)),
+    ),
+    "interview_scores": (
+        TableCheck("unique_rating", ("candidate_id", "interviewer_id", "competency"),
+                   "повторяется сочетание кандидат + интервьюер + компетенция",
+                   _unique_together("candidate_id", "interviewer_id", "competency")),
     ),
 }
 

@@ -10,6 +10,7 @@ from salesbook.data.generator.steps import (
                                             accounts,
                                             activities,
                                             b2c,
+                                            candidates,
                                             costs,
                                             customers,
                                             deals,
@@ -54,4 +55,5 @@ STEPS = (
     inbound.make_inbound,
     abm.make_abm_tables,
     handoffs.make_handoffs,
+    candidates.make_candidates,
 )
