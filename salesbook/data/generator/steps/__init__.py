@@ -25,6 +25,7 @@ from salesbook.data.generator.steps import (
                                             social,
                                             survey,
                                             touches,
+                                            trainings,
 )
 
 STEPS = (
@@ -52,4 +53,5 @@ STEPS = (
     mailboxes.make_mailboxes,
     inbound.make_inbound,
     abm.make_abm_tables,
+    trainings.make_trainings,
 )
