@@ -14,14 +14,57 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import kpi
+from salesbook.toolkit import kpi, sales_scripts
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 __all__ = [
-    "quarterly_win_rates", "event_panel", "naive_effect", "did_effect", "pass_rate",
+    "STEPS", "stage_gaps", "quarterly_win_rates", "event_panel", "naive_effect", "did_effect", "pass_rate",
     "threshold_table", "best_threshold", "course_cost", "roi", "break_even_uplift",
     "regression_to_mean_simulation",
 ]
+
+
+#: Шаги после демо: (название, доля «дошли» в числителе, доля в знаменателе) из ``sales_scripts.post_demo_funnel``.
+STEPS = {
+    "demo_to_proposal": ("to_proposal", None),
+    "proposal_to_negotiation": ("to_negotiation", "to_proposal"),
+    "negotiation_to_won": ("won", "to_negotiation"),
+}
+
+
+def _step_rates(funnel: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=funnel.index)
+    for name, (num, den) in STEPS.items():
+        out[name] = funnel[num] if den is None else funnel[num] / funnel[den].where(funnel[den] > 0)
+    return out
+
+
+def stage_gaps(opportunities: pd.DataFrame, stages: pd.DataFrame, reps: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Конверсия каждого шага после демо у AE против его сегмента, по сделкам, закрытым в период.
+
+    Воронка — ``sales_scripts.post_demo_funnel`` (раздел 3.3): закрытые сделки, дошедшие до
+    демо. Для AE, работающих на конец периода, возвращает ``demo_deals`` и по каждому шагу
+    ``STEPS`` разницу «AE минус сегмент» в долях (отрицательная — AE теряет на шаге больше
+    коллег), а также ``weakest_step`` — шаг с самой большой отрицательной разницей (пусто, если AE
+    ни на одном шаге не ниже сегмента).
+    """
+    require_columns(opportunities, ["owner_id", "segment", "outcome", "close_date"], "opportunities")
+    require_columns(reps, ["rep_id", "role", "exit_date"], "reps")
+    end_ts = pd.Timestamp(end)
+    active = reps[(reps["role"] == "AE") & (reps["exit_date"].isna() | (pd.to_datetime(reps["exit_date"]) > end_ts))]
+    closed = kpi.closed_deals(opportunities, start, end)
+    closed = closed[closed["owner_id"].isin(active["rep_id"])]
+    if closed.empty:
+        raise MetricError("stage_gaps: в периоде нет закрытых сделок работающих AE.")
+    seg = _step_rates(sales_scripts.post_demo_funnel(closed, stages, by="segment"))
+    per = sales_scripts.post_demo_funnel(closed, stages, by="owner_id")
+    home = closed.groupby("owner_id")["segment"].agg(lambda s: s.mode().iloc[0])
+    gaps = _step_rates(per) - seg.reindex(home.reindex(per.index)).to_numpy()
+    gaps.insert(0, "segment", home.reindex(per.index))
+    gaps.insert(1, "demo_deals", per["demo_deals"].astype(int))
+    weakest = gaps[list(STEPS)].idxmin(axis=1, skipna=True)
+    gaps["weakest_step"] = weakest.where(gaps[list(STEPS)].min(axis=1) < 0)
+    return gaps
 
 
 def quarterly_win_rates(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end,
