@@ -255,6 +255,14 @@ CODE_NAMES: dict[str, dict[str, str]] = {
                         "event_talk": "выступление на мероприятии"},
     "post_format": {"expert": "экспертный пост", "case": "кейс клиента с цифрами",
                     "how_to": "инструкция, разбор", "news": "новость", "promo": "реклама: цена, акция, призыв купить"},
+    # 5.2 «Обучение и сертификации»
+    "training_programme": {"onboarding": "онбординг новичка", "meddic": "квалификация по MEDDIC",
+                           "discovery_spin": "SPIN и discovery", "objection_handling": "работа с возражениями",
+                           "negotiation": "переговоры"},
+    "training_reason": {"new_hire": "новичок", "team_rollout": "волна для всей роли",
+                        "lowest_win_rate": "самый низкий win rate прошлого квартала"},
+    "training_format": {"internal": "внутренний курс", "external": "внешний тренинг", "online": "онлайн-курс"},
+    "cert_session": {"new_hire": "новичок после онбординга", "recertification": "плановая пересертификация"},
 }
 
 
