@@ -83,6 +83,8 @@ def test_certification_threshold_claims(d):
     grid = training.threshold_table(c["test_score"], c["roleplay_passed"], range(50, 95, 5), 250_000, 40_000)
     best = training.best_threshold(grid)
     assert best > 70
+    assert grid.loc[best, "pass_rate"] < 0.5               # «сдают лишь …» — нагрузка на пересдачи
+    assert grid.loc[70.0, "cost"] > grid.loc[best, "cost"]
     equal = training.threshold_table(c["test_score"], c["roleplay_passed"], range(50, 95, 5), 1, 1)
     assert training.best_threshold(equal) < best            # при равной цене порог ниже
     # 250 тыс. ₽ — около половины валовой прибыли одной средней сделки 2025 года

@@ -110,3 +110,13 @@ def test_quarterly_win_rates_match_kpi_win_rate():
     mine = mine[mine["owner_id"] == row["rep_id"]]
     assert row["win_rate"] == pytest.approx(kpi.win_rate(mine, q.start_time, q.end_time.normalize()))
     assert (wr["closed"] >= 3).all()
+
+
+def test_section_labels_are_russian():
+    """Подписи программ и шагов воронки раздела 5.2 в plotting — русские."""
+    from salesbook.runtime import plotting
+
+    assert plotting.label("negotiation") == "Переговоры"
+    assert plotting.label("negotiation_to_won") == "Переговоры → победа"
+    for step in training.STEPS:
+        assert plotting.label(step) != step
