@@ -82,6 +82,11 @@ MAILBOX_DOMAINS = ("sfera-desk.ru", "sferadesk.ru", "sfera-servicedesk.ru")
 BUYING_ROLES = ("economic_buyer", "champion", "end_user", "it_security", "procurement", "finance", "executive")
 ENGAGED_BY = ("marketing", "sdr", "ae", "se")
 ABM_TIERS = ("one_to_one", "one_to_few", "one_to_many")
+# Обучение и сертификации (trainings, certifications) — раздел 5.2
+TRAINING_PROGRAMMES = ("onboarding", "meddic", "discovery_spin", "objection_handling", "negotiation")
+TRAINING_REASONS = ("new_hire", "team_rollout", "lowest_win_rate")
+TRAINING_FORMATS = ("internal", "external", "online")
+CERT_SESSIONS = ("new_hire", "recertification")
 # Social selling (social_posts)
 SOCIAL_PLATFORMS = ("telegram", "vk", "vc_ru", "habr", "community", "event_talk")
 POST_FORMATS = ("expert", "case", "how_to", "news", "promo")
@@ -258,6 +263,14 @@ CODE_NAMES: dict[str, dict[str, str]] = {
                         "event_talk": "выступление на мероприятии"},
     "post_format": {"expert": "экспертный пост", "case": "кейс клиента с цифрами",
                     "how_to": "инструкция, разбор", "news": "новость", "promo": "реклама: цена, акция, призыв купить"},
+    # 5.2 «Обучение и сертификации»
+    "training_programme": {"onboarding": "онбординг новичка", "meddic": "квалификация по MEDDIC",
+                           "discovery_spin": "SPIN и discovery", "objection_handling": "работа с возражениями",
+                           "negotiation": "переговоры"},
+    "training_reason": {"new_hire": "новичок", "team_rollout": "волна для всей роли",
+                        "lowest_win_rate": "самый низкий win rate прошлого квартала"},
+    "training_format": {"internal": "внутренний курс", "external": "внешний тренинг", "online": "онлайн-курс"},
+    "cert_session": {"new_hire": "новичок после онбординга", "recertification": "плановая пересертификация"},
 }
 
 
@@ -701,6 +714,33 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("competency", "cat", "компетенция профиля роли", values=COMPETENCIES),
         Field("score", "int", "оценка по шкале 1–5", min=1, max=5),
     ),
+    # --- 5.2 «Обучение и сертификации» ---
+    "trainings": (
+        Field("training_id", "str", "запись об обучении: сотрудник × курс", unique=True, pattern=r"^TR\d{4}$"),
+        _id("rep_id", "R", "сотрудник"),
+        Field("programme", "cat", "программа обучения", values=TRAINING_PROGRAMMES),
+        Field("selection_reason", "cat", "почему сотрудник попал на курс: новичок, волна для всей роли или "
+              "самый низкий win rate прошлого квартала", values=TRAINING_REASONS),
+        Field("format", "cat", "формат: внутренний курс, внешний тренинг, онлайн-курс", values=TRAINING_FORMATS),
+        Field("start_date", "date", "первый день курса"),
+        Field("end_date", "date", "последний день курса"),
+        Field("hours", "int", "часов обучения на человека", min=1),
+        _money("cost_rub", "плата за обучение на человека, ₽ (без времени сотрудника; 0 — внутренний курс)"),
+        Field("satisfaction", "float", "уровень 1 по Киркпатрику: оценка курса участником, 1–5", min=1.0, max=5.0),
+        Field("test_score", "int", "уровень 2 по Киркпатрику: итоговый тест курса, баллов из 100", min=0, max=100),
+    ),
+    "certifications": (
+        Field("attempt_id", "str", "попытка сертификации", unique=True, pattern=r"^CE\d{4}$"),
+        _id("rep_id", "R", "сотрудник"),
+        Field("certification", "cat", "сертификация (по продукту «Сфера Деск»)", values=("product",)),
+        Field("session", "cat", "новичок после онбординга или плановая пересертификация раз в полгода",
+              values=CERT_SESSIONS),
+        Field("attempt_date", "date", "дата попытки"),
+        Field("attempt_no", "int", "номер попытки в сессии (1 — первая, дальше пересдачи)", min=1),
+        Field("test_score", "int", "тест сертификации, баллов из 100", min=0, max=100),
+        Field("roleplay_passed", "bool", "ролевая игра с руководителем пройдена (экспертная оценка)"),
+        Field("passed", "bool", "сертификация сдана: тест не ниже действующего проходного балла 70"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -727,6 +767,8 @@ TABLE_TITLES = {
     "ae_quotas": "годовые планы AE",
     "contacts": "контакты комитета покупателя",
     "abm_accounts": "ABM-программа 2025 года: пул, скоринг и отбор",
+    "trainings": "обучение сотрудников: курсы и оценки уровней 1–2",
+    "certifications": "попытки сертификации по продукту",
     "ad_campaigns": "отчёт рекламных кабинетов по кампаниям за месяц",
     "ad_leads": "кампания каждого лида из рекламы",
     "articles": "статьи компании: сессии и лиды по месяцам",
@@ -775,6 +817,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("salary_history", "rep_id", "reps", "rep_id"),
     ("ae_quotas", "rep_id", "reps", "rep_id"),
     ("partner_deals", "partner_id", "partners", "partner_id"),
+    ("trainings", "rep_id", "reps", "rep_id"),
+    ("certifications", "rep_id", "reps", "rep_id"),
     ("partner_deals", "lead_id", "leads", "lead_id"),
     ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
     ("candidates", "hired_rep_id", "reps", "rep_id"),
@@ -1133,6 +1177,16 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("unique_rating", ("candidate_id", "interviewer_id", "competency"),
                    "повторяется сочетание кандидат + интервьюер + компетенция",
                    _unique_together("candidate_id", "interviewer_id", "competency")),
+    ),
+    "trainings": (
+        TableCheck("end_after_start", ("start_date", "end_date"), "курс закончился раньше, чем начался",
+                   lambda d: d["end_date"] >= d["start_date"]),
+        TableCheck("unique_rep_programme", ("rep_id", "programme"), "сотрудник прошёл одну программу дважды",
+                   _unique_together("rep_id", "programme")),
+    ),
+    "certifications": (
+        TableCheck("passed_is_threshold", ("test_score", "passed"), "«сдано» не совпадает с правилом «тест ≥ 70»",
+                   lambda d: d["passed"] == (d["test_score"] >= 70)),
     ),
 }
 

@@ -27,6 +27,7 @@ from salesbook.data.generator.steps import (
                                             social,
                                             survey,
                                             touches,
+                                            trainings,
 )
 
 STEPS = (
@@ -56,4 +57,5 @@ STEPS = (
     abm.make_abm_tables,
     handoffs.make_handoffs,
     candidates.make_candidates,
+    trainings.make_trainings,
 )
