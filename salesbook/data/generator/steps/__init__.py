@@ -10,6 +10,7 @@ from salesbook.data.generator.steps import (
                                             accounts,
                                             activities,
                                             b2c,
+                                            careers,
                                             costs,
                                             customers,
                                             deals,
@@ -52,4 +53,5 @@ STEPS = (
     mailboxes.make_mailboxes,
     inbound.make_inbound,
     abm.make_abm_tables,
+    careers.make_career_events,
 )
