@@ -15,21 +15,26 @@ from salesbook.toolkit import kpi
 from salesbook.toolkit.planning import ramp_factor
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
-__all__ = ["GRADE_ORDER", "quarterly_attainment", "promotion_rule", "grade_spells", "time_to_event",
+__all__ = ["GRADE_ORDER", "AGENCY_FEE_SHARE", "quarterly_attainment", "promotion_rule", "grade_spells", "time_to_event",
            "km_median_ci", "vacancy_months", "ramp_loss_months", "replacement_cost", "exits_profile"]
 
 #: Грейды внутри роли по старшинству (как в career_events).
 GRADE_ORDER = ("specialist", "senior", "team_lead", "head")
 
+#: Гонорар кадрового агентства за закрытую вакансию — доля годового оклада кандидата. Допущение
+#: курса внутри опубликованных ориентиров российских агентств: от 12 % годового дохода (прайс
+#: агентства, agencyprice12) до 30 % (fkdnt2007agencies); берём 20 % — около середины.
+AGENCY_FEE_SHARE = 0.20
+
 _DAYS_PER_MONTH = 365.25 / 12
 
 
-def quarterly_attainment(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end) -> pd.DataFrame:
+def quarterly_attainment(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end, ramp: bool = True) -> pd.DataFrame:
     """Выполнение плана AE по кварталам: строки — ``rep_id``, столбцы — кварталы (``2024Q1``…).
 
     Каждое значение — :func:`kpi.quota_attainment` за календарный квартал (выигранный ACV /
     план с рампом, доля). Пусто — в квартале у AE не было плана (ещё не нанят или уже ушёл).
-    Период ``start``…``end`` — целые кварталы.
+    Период ``start``…``end`` — целые кварталы. ``ramp=False`` — план без скидки на рамп новичка.
     """
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     quarters = pd.period_range(lo, hi, freq="Q")
@@ -38,7 +43,7 @@ def quarterly_attainment(opportunities: pd.DataFrame, reps: pd.DataFrame, start,
     columns = {}
     for q in quarters:
         table = kpi.quota_attainment(opportunities, reps, q.start_time.strftime("%Y-%m-%d"),
-                                     q.end_time.strftime("%Y-%m-%d"))
+                                     q.end_time.strftime("%Y-%m-%d"), ramp=ramp)
         columns[str(q)] = table["attainment"]
     frame = pd.DataFrame(columns)
     frame.index.name = "rep_id"
@@ -144,7 +149,8 @@ def km_median_ci(durations, events, alpha: float = 0.05) -> pd.Series:
     median = float(sf.surv_times[np.argmax(s <= 0.5)]) if np.any(s <= 0.5) else float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = sf.quantile_ci(0.5, alpha=a, method="cloglog")
-    return pd.Series({"median": median, "ci_low": float(low), "ci_high": float(high),
+    low, high = (float(v) if np.isfinite(v) else float("nan") for v in (low, high))
+    return pd.Series({"median": median, "ci_low": low, "ci_high": high,
                       "n": int(t.size), "events": int(e.sum())})
 
 
