@@ -129,7 +129,9 @@ def time_to_event(spells: pd.DataFrame, event: str = "promotion") -> pd.DataFram
 def km_median_ci(durations, events, alpha: float = 0.05) -> pd.Series:
     """Медиана по Каплану — Мейеру и её ``1 − alpha`` доверительный интервал (statsmodels).
 
-    Интервал — по Брукмейеру — Кроули с лог-лог преобразованием (``SurvfuncRight.quantile_ci``).
+    Интервал — обращение поточечных интервалов S(t) (Брукмейер — Кроули, ``SurvfuncRight.quantile_ci``)
+    с лог-преобразованием, как по умолчанию печатает ``survfit`` пакета survival в R: нижняя граница —
+    первый момент, где верхняя граница S(t) опускается до 0,5, и т. д.
     ``nan`` у медианы или верхней границы — кривая не опустилась до 0,5 за время наблюдения
     (событий слишком мало): честный ответ «больше, чем мы видели».
     """
@@ -148,7 +150,7 @@ def km_median_ci(durations, events, alpha: float = 0.05) -> pd.Series:
     s = sf.surv_prob
     median = float(sf.surv_times[np.argmax(s <= 0.5)]) if np.any(s <= 0.5) else float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = sf.quantile_ci(0.5, alpha=a, method="cloglog")
+        low, high = sf.quantile_ci(0.5, alpha=a, method="log")
     low, high = (float(v) if np.isfinite(v) else float("nan") for v in (low, high))
     return pd.Series({"median": median, "ci_low": low, "ci_high": high,
                       "n": int(t.size), "events": int(e.sum())})
