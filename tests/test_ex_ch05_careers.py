@@ -114,6 +114,8 @@ def test_no_sdr_became_ae_and_some_left(data):
     sdr = reps[reps["role"].isin(["SDR", "BDR"])]
     assert sdr["exit_date"].notna().sum() > 0
     assert set(events.loc[events["rep_id"].isin(sdr["rep_id"]), "role"]) <= {"SDR", "BDR"}
+    ae_hires = events[events["event_type"].eq("hire") & events["role"].eq("AE")]
+    assert ae_hires["origin"].eq("external").all()               # «все AE наняты снаружи»
 
 
 def test_who_leaves(data):
