@@ -126,3 +126,27 @@ def test_vacancy_months_by_hand():
     assert gap["A"] == pytest.approx(29 / (365.25 / 12))
     with pytest.raises(MetricError):
         careers.vacancy_months(reps, "SDR")
+
+
+def test_quarterly_attainment_needs_whole_quarters():
+    empty = pd.DataFrame()
+    with pytest.raises(MetricError):
+        careers.quarterly_attainment(empty, empty, "2024-01-15", "2024-12-31")
+
+
+def test_exits_profile_by_hand():
+    d = pd.to_datetime
+    reps = pd.DataFrame({
+        "rep_id": ["A", "B", "C"], "role": ["AE"] * 3, "team": ["smb"] * 3,
+        "hire_date": d(["2023-01-01", "2023-01-01", "2023-01-01"]),
+        "exit_date": d([None, "2023-07-01", "2023-04-01"]), "exit_reason": [None, "voluntary", "performance"],
+        "annual_quota_rub": [1_200_000.0] * 3, "ramp_months": [0] * 3,
+    })
+    opps = pd.DataFrame({"owner_id": ["A", "B"], "outcome": ["won", "won"], "close_date": d(["2023-03-10", "2023-02-10"]),
+                         "amount_rub": [1_200_000.0, 300_000.0]})
+    p = careers.exits_profile(reps, opps, "2023-12-31")
+    assert list(p["status"]) == ["stayed", "voluntary", "performance"]
+    assert p.loc["A", "attainment"] == pytest.approx(1.0)          # годовой план, год отработан
+    assert p.loc["B", "attainment"] == pytest.approx(300_000 / (100_000 * (6 + 1 / 31)), rel=1e-3)
+    assert p.loc["C", "attainment"] == 0
+    assert p.loc["B", "tenure_months"] == pytest.approx(181 / (365.25 / 12))
