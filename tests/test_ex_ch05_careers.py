@@ -160,6 +160,12 @@ def test_internal_transfer_is_cheaper_and_vacancy_is_almost_half(data):
     ext = careers.replacement_cost(x["productivity"], x["ramp"], x["vacancy"], x["fee"])
     assert ex.q3.expected_value() > 0
     assert 0.4 <= ext["vacancy_acv"] / ext["total"] < 0.5           # «почти половина цены»
+    _, reps, opps = data
+    mid = reps[reps["role"].eq("AE") & reps["team"].eq("mid_market")]
+    fee = careers.AGENCY_FEE_SHARE * 12 * mid.loc[mid["exit_date"].isna(), "base_salary_rub"].median()
+    prod = planning.segment_productivity(opps, reps, *course.YEAR_2025).loc["mid_market", "productivity"]
+    row = careers.replacement_cost(prod, mid["ramp_months"].median(), careers.vacancy_months(reps, "AE").median(), fee)
+    assert row["total"] == pytest.approx(ext["total"])             # «снаружи» — строка mid-market таблицы раздела
 
 
 def test_some_se_and_csm_come_from_inside(data):
