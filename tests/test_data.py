@@ -218,9 +218,10 @@ def test_dates_within_period(t):
             s = df[col].dropna()
             assert s.max() <= hi, (name, col)
             # «ядро» команды нанято в конце 2022 года — с тех пор действует и его первый оклад;
-            # статьи каталога опубликованы в 2022 году (раздел 6.1), их строки по месяцам — с 2023-го
+            # статьи каталога опубликованы в 2022 году (раздел 6.1), их строки по месяцам — с 2023-го;
+            # найм «ядра» — первое карьерное событие (раздел 5.4)
             if (name, col) not in {("reps", "hire_date"), ("salary_history", "effective_date"),
-                                   ("articles", "published_date")}:
+                                   ("articles", "published_date"), ("career_events", "event_date")}:
                 assert s.min() >= lo, (name, col)
 
 

@@ -103,6 +103,11 @@ TOUCH_CAMPAIGNS = ("desk_generic", "desk_brand", "desk_competitors", "desk_retar
                    "digest", "nurture", "webinar", "conference", "meetup", "partner_program", "bdr_list")
 WEB_SOURCES = TOUCH_SOURCES[:-1] + ("wordstat",)
 WEB_MEDIUMS = TOUCH_MEDIUMS[:-1] + ("brand_query",)
+# Карьерные события (раздел 5.4)
+CAREER_EVENT_TYPES = ("hire", "review", "exit", "transfer_out")
+CAREER_GRADES = ("specialist", "senior", "team_lead", "head")
+CAREER_ORIGINS = ("external", "support", "implementation", "product")
+CAREER_DESTINATIONS = ("partnerships", "product", "marketing", "support", "implementation")
 
 # Границы сегментов по числу сотрудников: smb < 100, mid_market 100–999, enterprise ≥ 1000
 # Партнёрская программа (раздел 6.3)
@@ -741,6 +746,26 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("roleplay_passed", "bool", "ролевая игра с руководителем пройдена (экспертная оценка)"),
         Field("passed", "bool", "сертификация сдана: тест не ниже действующего проходного балла 70"),
     ),
+    # --- 5.4 «Карьерные треки» ---
+    "career_events": (
+        Field("event_id", "str", "карьерное событие", unique=True, pattern=r"^CE\d{4,}$"),
+        _id("rep_id", "R", "сотрудник"),
+        Field("event_date", "date", "дата события (найм, калибровка, уход); решение калибровки действует с этой даты"),
+        Field("event_type", "cat", "событие: найм, калибровка грейда, увольнение, перевод в отдел вне продаж",
+              values=CAREER_EVENT_TYPES),
+        Field("role", "cat", "роль (как в reps)", values=ROLES),
+        Field("grade_before", "cat", "грейд до события (пусто у найма)", values=CAREER_GRADES, nullable=True),
+        Field("grade_after", "cat", "грейд после события (пусто у ухода); повышение — калибровка, где он выше",
+              values=CAREER_GRADES, nullable=True),
+        Field("origin", "cat", "откуда пришёл нанятый: извне или из отдела вне продаж (только у найма)",
+              values=CAREER_ORIGINS, nullable=True),
+        Field("destination", "cat", "куда перевёлся ушедший из продаж (только у transfer_out)",
+              values=CAREER_DESTINATIONS, nullable=True),
+        Field("quarters_reviewed", "int", "калибровка AE: кварталов окна, в которых был план", nullable=True, min=0, max=4),
+        Field("quarters_met", "int", "калибровка AE: кварталов окна с выполнением плана ≥ 90 %", nullable=True,
+              min=0, max=4),
+        Field("rating", "int", "калибровка: оценка компетенций руководителем, 1–5", nullable=True, min=1, max=5),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -777,6 +802,7 @@ TABLE_TITLES = {
     "social_post_leads": "лиды, первый контакт которых — пост",
     "partners": "партнёры",
     "partner_deals": "участие партнёров в лидах и сделках",
+    "career_events": "карьерные события: найм, калибровки грейдов, уход и перевод из продаж",
     "touches": "маркетинговые касания лидов",
     "web_traffic": "веб-аналитика сайта «Сфера Деск» по месяцам",
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
@@ -815,6 +841,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("b2c_purchases", "user_id", "b2c_users", "user_id"),
     ("survey_responses", "account_id", "accounts", "account_id"),
     ("salary_history", "rep_id", "reps", "rep_id"),
+    ("career_events", "rep_id", "reps", "rep_id"),
     ("ae_quotas", "rep_id", "reps", "rep_id"),
     ("partner_deals", "partner_id", "partners", "partner_id"),
     ("trainings", "rep_id", "reps", "rep_id"),
@@ -1187,6 +1214,16 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     "certifications": (
         TableCheck("passed_is_threshold", ("test_score", "passed"), "«сдано» не совпадает с правилом «тест ≥ 70»",
                    lambda d: d["passed"] == (d["test_score"] >= 70)),
+    ),
+    "career_events": (
+        TableCheck("grades_by_event", ("event_type", "grade_before", "grade_after"),
+                   "у найма нет грейда «до», у калибровки есть оба грейда, у ухода нет грейда «после»",
+                   lambda d: (d["grade_before"].isna() == d["event_type"].eq("hire"))
+                   & (d["grade_after"].isna() == d["event_type"].isin(["exit", "transfer_out"]))),
+        TableCheck("origin_iff_hire", ("event_type", "origin", "destination"),
+                   "происхождение есть ровно у найма, назначение — ровно у перевода из продаж",
+                   lambda d: (d["origin"].notna() == d["event_type"].eq("hire"))
+                   & (d["destination"].notna() == d["event_type"].eq("transfer_out"))),
     ),
 }
 

@@ -11,6 +11,7 @@ from salesbook.data.generator.steps import (
                                             activities,
                                             b2c,
                                             candidates,
+                                            careers,
                                             costs,
                                             customers,
                                             deals,
@@ -58,4 +59,5 @@ STEPS = (
     handoffs.make_handoffs,
     candidates.make_candidates,
     trainings.make_trainings,
+    careers.make_career_events,
 )
