@@ -19,6 +19,7 @@ from salesbook.data.generator.steps import (
                                             mailboxes,
                                             marketing,
                                             partners,
+                                            payplans,
                                             people,
                                             product,
                                             sequences,
@@ -52,4 +53,5 @@ STEPS = (
     mailboxes.make_mailboxes,
     inbound.make_inbound,
     abm.make_abm_tables,
+    payplans.make_pay_tables,
 )
