@@ -25,14 +25,23 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from salesbook.toolkit import kpi
 from salesbook.toolkit.acquisition import in_period
 from salesbook.toolkit.validation import MetricError, numbers, positive, require_columns, share
 
 __all__ = ["payout_share", "payout", "ote", "pay_mix", "quota_to_ote", "flat_commissions", "plan_payouts",
-           "cost_of_sales", "quarter_end_share", "early_churn_commission", "FLAT_TIERS"]
+           "cost_of_sales", "quarter_end_share", "early_churn_commission", "quota_plan_table", "FLAT_TIERS",
+           "PROPOSED_PLAN", "PROPOSED_PAY_MIX"]
 
 #: Ступени плана без ускорителей: каждый процент выполнения платит 1 % целевой переменной части.
 FLAT_TIERS: tuple[tuple[float, float], ...] = ((0.0, 1.0),)
+
+
+#: Предлагаемый в разделе 5.4 план AE от выполнения годового плана (сценарий курса, не правило данных):
+#: порог 50 % плана, ускоритель ×2 сверх плана, потолок — 200 % целевой переменной части.
+PROPOSED_PLAN = {"threshold": 0.5, "tiers": ((0.0, 1.0), (1.0, 2.0)), "cap": 2.0}
+#: Доля оклада в OTE предлагаемого плана AE: 50/50 — целевая переменная часть равна окладу.
+PROPOSED_PAY_MIX = 0.5
 
 
 def _tiers(tiers: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
@@ -218,3 +227,20 @@ def early_churn_commission(opportunities: pd.DataFrame, accounts: pd.DataFrame, 
     lost = rate * won.loc[early, "amount_rub"].sum()
     return pd.Series({"commission_rub": total, "early_churn_rub": lost, "share": lost / total,
                       "deals": float(early.sum())})
+
+
+def quota_plan_table(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end,
+                     mix: float = PROPOSED_PAY_MIX) -> pd.DataFrame:
+    """Таблица для плана от выполнения: по AE за период (целые месяцы) — ``bookings_rub`` (выигранный ACV
+    без сделок, закрытых после ухода AE: ``kpi.before_owner_exit``), ``quota_rub`` (план с учётом отработанных
+    дней и выхода на продуктивность: ``kpi.quota_attainment``), ``target_variable_rub`` — целевая переменная
+    часть за отработанные месяцы при доле оклада ``mix``: оклад (``reps.base_salary_rub``) × отработанные
+    месяцы × (1 − mix) / mix. AE без плана в периоде в таблицу не входят."""
+    mix = share(mix, "Доля оклада в OTE (mix)", lower_open=True)
+    require_columns(reps, ["rep_id", "base_salary_rub"], "reps")
+    table = kpi.quota_attainment(kpi.before_owner_exit(opportunities, reps), reps, start, end)
+    worked = kpi.monthly_quota(reps, start, end).groupby("rep_id")["worked_share"].sum()
+    base = reps.set_index("rep_id")["base_salary_rub"]
+    table["months_worked"] = worked.reindex(table.index)
+    table["target_variable_rub"] = base.reindex(table.index) * table["months_worked"] * (1 - mix) / mix
+    return table[["bookings_rub", "quota_rub", "months_worked", "target_variable_rub"]]
