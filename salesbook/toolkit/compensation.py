@@ -31,7 +31,7 @@ from salesbook.toolkit.validation import MetricError, numbers, positive, require
 
 __all__ = ["payout_share", "payout", "ote", "pay_mix", "quota_to_ote", "flat_commissions", "plan_payouts",
            "cost_of_sales", "quarter_end_share", "early_churn_commission", "quota_plan_table", "FLAT_TIERS",
-           "PROPOSED_PLAN", "PROPOSED_PAY_MIX"]
+           "PROPOSED_PLAN", "PROPOSED_PAY_MIX", "plan_scenario"]
 
 #: Ступени плана без ускорителей: каждый процент выполнения платит 1 % целевой переменной части.
 FLAT_TIERS: tuple[tuple[float, float], ...] = ((0.0, 1.0),)
@@ -244,3 +244,28 @@ def quota_plan_table(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end
     table["months_worked"] = worked.reindex(table.index)
     table["target_variable_rub"] = base.reindex(table.index) * table["months_worked"] * (1 - mix) / mix
     return table[["bookings_rub", "quota_rub", "months_worked", "target_variable_rub"]]
+
+
+def plan_scenario(ote_rub, mix, quota, threshold=0.0, accelerator=1.0, cap=None, max_attainment: float = 2.0,
+                  points: int = 81) -> dict:
+    """Сценарий плана AE для калькулятора: OTE, доля оклада ``mix``, годовой план ``quota``, порог, ускоритель
+    сверх 100 % плана и потолок (доля целевой переменной части; ``None`` — без потолка).
+
+    Возвращает словарь: ``base``, ``target_variable``, ``quota_to_ote``, ``attainment`` (сетка от 0 до
+    ``max_attainment``), ``variable`` (выплата на сетке, ₽), ``cost_of_sales_at_plan`` (переменная часть при
+    100 % плана / план) и ``payout_at`` — выплаты при 50, 100 и 150 % плана, ₽.
+    """
+    ote_rub = positive(ote_rub, "OTE, ₽")
+    mix = share(mix, "Доля оклада в OTE (mix)", lower_open=True)
+    quota = positive(quota, "План (quota), ₽")
+    accelerator = positive(accelerator, "Ускоритель", allow_zero=True)
+    base = ote_rub * mix
+    target = ote_rub - base
+    plan = {"threshold": threshold, "tiers": ((0.0, 1.0), (1.0, accelerator)), "cap": cap}
+    grid = np.linspace(0.0, positive(max_attainment, "Максимум выполнения на графике"), int(points))
+    variable = target * payout_share(grid, **plan)
+    at = {a: target * payout_share(a, **plan) for a in (0.5, 1.0, 1.5)}
+    return {"ote": ote_rub, "mix": mix, "quota": quota, "threshold": float(threshold), "accelerator": accelerator,
+            "cap": cap, "base": base, "target_variable": target, "quota_to_ote": quota_to_ote(quota, ote_rub),
+            "attainment": grid, "variable": variable, "cost_of_sales_at_plan": cost_of_sales(at[1.0], quota),
+            "payout_at": at}
