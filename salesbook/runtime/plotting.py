@@ -545,3 +545,18 @@ LABELS.update({
     "news": "Новость", "promo": "Реклама (оффер)",
     "pipeline_rub": "Пайплайн", "won_rub": "Выигранный ACV",
 })
+
+
+# ---------------------------------------------------------------------------
+# Раздел 5.4, часть 2 «План мотивации и выплаты»: подписи кодов pay_plans и rep_payouts
+# ---------------------------------------------------------------------------
+
+LABELS.update({
+    "ae_commission": "Комиссия AE", "sql_meeting_bonus": "Премия за встречу SQL", "se_commission": "Комиссия SE",
+    "manager_override": "Процент руководителя с команды", "csm_expansion_bonus": "Премия CSM за расширения",
+    "won_acv": "ACV своих выигранных сделок", "sql_meetings": "Состоявшиеся встречи SQL",
+    "won_acv_supported": "ACV сделок с участием SE", "won_acv_all": "Весь выигранный ACV",
+    "annual_expansion": "Годовой прирост MRR (expansion × 12)",
+    "owner": "Владельцу сделки или встречи", "equal_among_employed": "Поровну работавшим в месяце",
+    "close_month": "В месяце закрытия", "meeting_month": "В месяце встречи", "expansion_month": "В месяце прироста",
+})
