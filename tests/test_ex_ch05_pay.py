@@ -56,6 +56,8 @@ def test_ae_mix_above_us_fifty_fifty(t):
     base = t["reps"].set_index("rep_id").loc[full.index, "base_salary_rub"] * 12
     ote = base + 0.08 * full["quota_rub"]
     assert (base / ote).median() > 0.55
+    smb = t["reps"].set_index("rep_id").loc[full.index, "team"].eq("smb")
+    assert (full["quota_rub"] / ote)[smb].lt(4).all() and (full["quota_rub"] / ote)[~smb].ge(4).all()
     # при 50/50 (целевая часть = оклад) план / OTE — ниже ориентира 4–5
     assert (full["quota_rub"] / (2 * base)).median() < 4
 
