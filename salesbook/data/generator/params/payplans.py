@@ -24,5 +24,5 @@ PLAN_ROWS = (
     ("CSM", "csm_expansion_bonus", "annual_expansion", people.CSM_EXPANSION_BONUS, None, False,
      "equal_among_employed", "employed_in_month", "expansion_month"),
 )
-VALID_FROM = "2022-12-01"          # правила не менялись за всё время данных (допущение курса)
+VALID_FROM = "2023-01-01"          # первый месяц данных; правила не менялись за всё время данных (допущение курса)
 VALID_TO = "2025-12-31"
