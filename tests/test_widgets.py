@@ -94,3 +94,25 @@ def test_attribution_calculator_updates():
     assert "<b>Последнее касание:</b>" in box.result.value
     box.controls["amount_rub"].value = 2_000_000
     assert fmt.compact_rub(200_000) in box.result.value
+
+
+# --- Раздел 5.4, часть 2: калькулятор плана мотивации ---
+
+def test_pay_plan_scenario_and_text_by_hand():
+    from salesbook.toolkit import compensation
+
+    r = compensation.plan_scenario(4_000_000, 0.5, 20_000_000, threshold=0.5, accelerator=2.0, cap=2.0)
+    assert r["target_variable"] == 2_000_000 and r["quota_to_ote"] == 5
+    assert r["payout_at"] == {0.5: 1_000_000, 1.0: 2_000_000, 1.5: 4_000_000}
+    assert r["cost_of_sales_at_plan"] == pytest.approx(0.1)
+    text = widgets.pay_plan_text(r)
+    assert fmt.rub(4_000_000) in text and fmt.pct(0.1) in text and "Стоимость продаж" in text
+
+
+def test_pay_plan_calculator_updates():
+    box = widgets.pay_plan_calculator(ote_rub=4_000_000, mix=0.5, quota=20_000_000, threshold=0.5, accelerator=2.0, cap=2.0)
+    assert set(box.sliders) == set(widgets.PAY_PLAN_SLIDERS)
+    assert box.chart.value[:4] == b"\x89PNG"
+    before = box.result.value
+    box.sliders["accelerator"].value = 1.0
+    assert box.result.value != before and fmt.rub(3_000_000) in box.result.value

@@ -35,6 +35,12 @@ EXIT_REASONS = ("voluntary", "performance")
 SALARY_CHANGE_REASONS = ("hire", "review")
 SM_COST_TYPES = ("salary", "bonus", "payroll_tax", "tools", "overhead", "agency")
 ROLES = ("SDR", "BDR", "AE", "SE", "CSM", "manager")
+PAY_COMPONENTS = ("ae_commission", "sql_meeting_bonus", "se_commission", "manager_override",
+                  "csm_expansion_bonus")
+PAY_BASES = ("won_acv", "sql_meetings", "won_acv_supported", "won_acv_all", "annual_expansion")
+PAY_SPLITS = ("owner", "equal_among_employed")
+PAY_CONDITIONS = ("employed_on_close_date", "employed_on_meeting_date", "employed_in_month", "none")
+PAY_TIMINGS = ("close_month", "meeting_month", "expansion_month")
 COST_ROLES = ROLES + ("marketer",)
 JOB_TITLE_LEVELS = ("c_level", "vp", "head", "manager", "specialist")
 LEAD_STATUSES = ("new", "mql", "sql", "disqualified", "converted")
@@ -766,6 +772,36 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
               min=0, max=4),
         Field("rating", "int", "калибровка: оценка компетенций руководителем, 1–5", nullable=True, min=1, max=5),
     ),
+    # --- 5.4 «Карьерные треки и мотивация»: планы мотивации и выплаты ---
+    "pay_plans": (
+        Field("role", "cat", "роль", values=ROLES, unique=True),
+        Field("component", "cat", "составляющая переменной части", values=PAY_COMPONENTS),
+        Field("basis", "cat", "база начисления: ACV выигранных сделок сотрудника, встречи SQL, ACV сделок "
+                              "с участием SE, весь выигранный ACV, годовой прирост expansion", values=PAY_BASES),
+        Field("rate_pct", "float", "ставка, % от базы (пусто — фиксированная сумма за единицу)", nullable=True,
+              min=0.0, max=100.0),
+        _money("per_unit_rub", "сумма за единицу (встречу) в ценах января 2023 года, ₽ (пусто — ставка от базы)",
+               nullable=True),
+        Field("indexed", "bool", "сумма за единицу растёт с индексом рыночных зарплат"),
+        Field("split", "cat", "кому начисляется: владельцу сделки или встречи или поровну работавшим в месяце",
+              values=PAY_SPLITS),
+        Field("condition", "cat", "условие выплаты: работает на дату закрытия или встречи, работал в месяце, "
+                                  "без условия", values=PAY_CONDITIONS),
+        Field("timing", "cat", "месяц начисления: закрытия сделки, встречи, прироста MRR", values=PAY_TIMINGS),
+        Field("valid_from", "date", "с какой даты действует правило"),
+        Field("valid_to", "date", "по какую дату действует правило"),
+    ),
+    "rep_payouts": (
+        Field("month", "month", "месяц начисления (первое число)"),
+        _id("rep_id", "R", "сотрудник"),
+        Field("role", "cat", "роль сотрудника (как в reps)", values=ROLES),
+        Field("component", "cat", "составляющая переменной части (как в pay_plans)", values=PAY_COMPONENTS),
+        Field("units", "int", "засчитанных сделок (AE, SE) или встреч SQL (SDR, BDR); пусто у manager и CSM",
+              nullable=True, min=1),
+        _money("basis_rub", "база начисления, ₽: ACV засчитанных сделок (AE, SE), весь выигранный ACV месяца "
+                            "(manager), годовой прирост expansion × 12 (CSM); пусто у SDR и BDR", nullable=True),
+        _money("payout_rub", "начисленная выплата, ₽ (сумма по роли и месяцу = строка bonus в sm_costs)"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -802,6 +838,8 @@ TABLE_TITLES = {
     "social_post_leads": "лиды, первый контакт которых — пост",
     "partners": "партнёры",
     "partner_deals": "участие партнёров в лидах и сделках",
+    "pay_plans": "планы мотивации: правила переменной части по ролям",
+    "rep_payouts": "выплаты переменной части: сотрудник × месяц × составляющая",
     "career_events": "карьерные события: найм, калибровки грейдов, уход и перевод из продаж",
     "touches": "маркетинговые касания лидов",
     "web_traffic": "веб-аналитика сайта «Сфера Деск» по месяцам",
@@ -827,6 +865,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("contacts", "opportunity_id", "opportunities", "opportunity_id"),
     ("abm_accounts", "account_id", "accounts", "account_id"),
     ("abm_accounts", "owner_id", "reps", "rep_id"),
+    ("rep_payouts", "rep_id", "reps", "rep_id"),
     ("activities", "lead_id", "leads", "lead_id"),
     ("activities", "opportunity_id", "opportunities", "opportunity_id"),
     ("rep_daily_activity", "rep_id", "reps", "rep_id"),
@@ -1224,6 +1263,12 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "происхождение есть ровно у найма, назначение — ровно у перевода из продаж",
                    lambda d: (d["origin"].notna() == d["event_type"].eq("hire"))
                    & (d["destination"].notna() == d["event_type"].eq("transfer_out"))),
+    ),
+    "pay_plans": (),
+    "rep_payouts": (
+        TableCheck("unique_rep_month_component", ("month", "rep_id", "component"),
+                   "повторяется сочетание месяц + сотрудник + составляющая",
+                   _unique_together("month", "rep_id", "component")),
     ),
 }
 

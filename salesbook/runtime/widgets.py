@@ -282,3 +282,94 @@ def inbound_chain_calculator(cpc: float = 300.0, ctr: float = 0.05, cvr: float =
     box.sliders = sliders
     box.result = result_html
     return box
+
+
+# ---------------------------------------------------------------------------
+# Раздел 5.4, часть 2: калькулятор плана мотивации AE
+# ---------------------------------------------------------------------------
+
+#: Ползунки калькулятора плана мотивации: ключ → (подпись, минимум, максимум, шаг).
+PAY_PLAN_SLIDERS = {
+    "ote_rub": ("OTE, ₽ в год", 1_000_000.0, 12_000_000.0, 100_000.0),
+    "mix": ("Доля оклада в OTE", 0.3, 0.9, 0.05),
+    "quota": ("План, ₽ ACV в год", 5_000_000.0, 60_000_000.0, 500_000.0),
+    "threshold": ("Порог, доля плана", 0.0, 0.9, 0.05),
+    "accelerator": ("Ускоритель сверх плана", 0.0, 3.0, 0.1),
+    "cap": ("Потолок, доля цели", 1.0, 4.0, 0.1),
+}
+
+
+def pay_plan_text(result: dict) -> str:
+    """Итог калькулятора плана мотивации по-русски (HTML): оклад и цель, план/OTE, выплаты и стоимость продаж."""
+    at = result["payout_at"]
+    return (
+        "<div class='salesbook-calculator'>"
+        f"<p>OTE {fmt.rub(result['ote'])} в год: оклад {fmt.rub(result['base'])}, целевая переменная часть "
+        f"{fmt.rub(result['target_variable'])} (доля оклада {fmt.pct(result['mix'], 0)}). "
+        f"План {fmt.rub(result['quota'])} — {fmt.number(result['quota_to_ote'], 1)} OTE.</p>"
+        f"<p><b>Переменная часть:</b> при 50 % плана — {fmt.rub(at[0.5])}, при 100 % — {fmt.rub(at[1.0])}, "
+        f"при 150 % — {fmt.rub(at[1.5])}. <b>Стоимость продаж при 100 % плана:</b> "
+        f"{fmt.pct(result['cost_of_sales_at_plan'])} нового ACV.</p>"
+        "</div>"
+    )
+
+
+def pay_plan_figure(result: dict):
+    """Кривая выплат плана: переменная часть по выполнению плана (matplotlib Figure, без pyplot)."""
+    from matplotlib.figure import Figure
+
+    plotting.use_style()
+    fig = Figure(figsize=(6.4, 3.2))
+    ax = fig.add_subplot()
+    ax.plot(result["attainment"], result["variable"], color=plotting.PALETTE[0], label="переменная часть")
+    ax.plot(result["attainment"], result["target_variable"] * result["attainment"], color=plotting.PALETTE[7],
+            linestyle=":", label="без порога, ускорителя и потолка")
+    ax.set_title("Кривая выплат плана")
+    ax.set_xlabel("выполнение плана")
+    ax.set_ylabel("переменная часть за год, ₽")
+    plotting.pct_axis(ax, "x")
+    plotting.rub_axis(ax)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def pay_plan_chart_png(result: dict) -> bytes:
+    """Картинка кривой выплат в PNG (для виджета Image)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = pay_plan_figure(result)
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def pay_plan_calculator(ote_rub: float = 5_000_000.0, mix: float = 0.5, quota: float = 25_000_000.0,
+                        threshold: float = 0.5, accelerator: float = 2.0, cap: float = 2.0):
+    """Калькулятор плана мотивации AE: ползунки OTE, доли оклада, плана, порога, ускорителя и потолка →
+    кривая выплат, выплаты при 50/100/150 % плана и стоимость продаж.
+
+    Расчёт — ``compensation.plan_scenario`` (те же функции, что в тексте раздела 5.4). Возвращает
+    ``ipywidgets.VBox`` с атрибутами ``sliders``, ``result`` (HTML), ``chart`` (Image) и ``refresh()``.
+    """
+    import ipywidgets as widgets
+
+    from salesbook.toolkit import compensation
+
+    start = {"ote_rub": ote_rub, "mix": mix, "quota": quota, "threshold": threshold, "accelerator": accelerator,
+             "cap": cap}
+    sliders = _sliders(PAY_PLAN_SLIDERS, start)
+    result_html = widgets.HTML()
+    chart = widgets.Image(format="png")
+
+    def show(values: dict) -> None:
+        result = compensation.plan_scenario(**values)
+        result_html.value = pay_plan_text(result)
+        chart.value = pay_plan_chart_png(result)
+
+    box = _live_panel(sliders, show, [result_html, chart])
+    box.sliders = sliders
+    box.result = result_html
+    box.chart = chart
+    return box

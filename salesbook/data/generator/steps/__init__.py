@@ -22,6 +22,7 @@ from salesbook.data.generator.steps import (
                                             mailboxes,
                                             marketing,
                                             partners,
+                                            payplans,
                                             people,
                                             product,
                                             sequences,
@@ -60,4 +61,5 @@ STEPS = (
     candidates.make_candidates,
     trainings.make_trainings,
     careers.make_career_events,
+    payplans.make_pay_tables,
 )

@@ -25,37 +25,61 @@ def _months_worked(reps):
     return np.clip(hi - lo + 1, 0, None) / MONTH_LEN[None, :]
 
 
-def _bonuses(ctx: Context, frac):
-    """Сотрудники × месяцы: комиссии с ACV выигранных сделок и бонус CSM за расширения."""
+# Составляющие переменной части в порядке, в котором их складывает _bonuses (таблицы pay_plans и rep_payouts).
+PAY_COMPONENTS = S.PAY_COMPONENTS
+
+
+def bonus_components(ctx: Context, frac):
+    """Составляющие переменной части: {составляющая: (выплата, база, единицы)} — массивы сотрудники × месяцы.
+
+    Выплата, ₽; база — ACV засчитанных сделок (AE, SE), весь выигранный ACV месяца (manager),
+    годовой прирост expansion × 12 (CSM), у SDR/BDR — 0; единицы — число сделок или встреч
+    (у manager и CSM — 0: их доля делится поровну между работавшими в месяце)."""
     reps, opps, amount = ctx.reps, ctx.opps, ctx.deal_sizes.amount
     heads = frac > 0
     won = np.flatnonzero(opps.won & opps.is_closed)
     wm = month_of(opps.close[won])
     acv = amount[won]
-    bonus = np.zeros((len(reps.hire), company.N_MONTHS))
+    shape = (len(reps.hire), company.N_MONTHS)
+    out = {}
 
-    def pay_to(rep, rate):
-        """Комиссия тем, кто работал на дату закрытия (rep −1 — никому)."""
-        ok = rep >= 0
-        ok &= (reps.exit[np.maximum(rep, 0)] == NA) | (reps.exit[np.maximum(rep, 0)] >= opps.close[won])
-        np.add.at(bonus, (rep[ok], wm[ok]), rate * acv[ok])
+    def credited(rep, ok, rate):
+        pay, base, units = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        np.add.at(pay, (rep[ok], wm[ok]), rate * acv[ok])
+        np.add.at(base, (rep[ok], wm[ok]), acv[ok])
+        np.add.at(units, (rep[ok], wm[ok]), 1.0)
+        return pay, base, units
 
-    pay_to(opps.owner[won], people.AE_COMMISSION)
-    _meeting_bonus(ctx, bonus)
+    rep = opps.owner[won]       # комиссия тем, кто работал на дату закрытия (rep −1 — никому)
+    ok = rep >= 0
+    ok &= (reps.exit[np.maximum(rep, 0)] == NA) | (reps.exit[np.maximum(rep, 0)] >= opps.close[won])
+    out["ae_commission"] = credited(rep, ok, people.AE_COMMISSION)
+    out["sql_meeting_bonus"] = _meeting_bonus(ctx, shape)
     se = opps.se[won]
-    ok = se >= 0
-    np.add.at(bonus, (se[ok], wm[ok]), people.SE_COMMISSION * acv[ok])
+    out["se_commission"] = credited(se, se >= 0, people.SE_COMMISSION)
     won_by_month = np.bincount(wm, weights=acv, minlength=company.N_MONTHS)
     mgr = (reps.role == "manager")[:, None] & heads
-    bonus += mgr * (people.MANAGER_COMMISSION * won_by_month / np.maximum(mgr.sum(axis=0), 1))[None, :]
+    out["manager_override"] = (mgr * (people.MANAGER_COMMISSION * won_by_month / np.maximum(mgr.sum(axis=0), 1))[None, :],
+                               mgr * won_by_month[None, :], np.zeros(shape))
     cm = ctx.customer_months
     exp_by_month = np.bincount(cm.m, weights=cm.exp / 100, minlength=company.N_MONTHS)
     csm = (reps.role == "CSM")[:, None] & heads
-    bonus += csm * (people.CSM_EXPANSION_BONUS * 12 * exp_by_month / np.maximum(csm.sum(axis=0), 1))[None, :]
+    out["csm_expansion_bonus"] = (
+        csm * (people.CSM_EXPANSION_BONUS * 12 * exp_by_month / np.maximum(csm.sum(axis=0), 1))[None, :],
+        csm * (12 * exp_by_month)[None, :], np.zeros(shape))
+    return out
+
+
+def _bonuses(ctx: Context, frac):
+    """Сотрудники × месяцы: комиссии с ACV выигранных сделок и бонус CSM за расширения."""
+    parts = bonus_components(ctx, frac)
+    bonus = np.zeros((len(ctx.reps.hire), company.N_MONTHS))
+    for name in PAY_COMPONENTS:
+        bonus += parts[name][0]
     return bonus
 
 
-def _meeting_bonus(ctx: Context, bonus):
+def _meeting_bonus(ctx: Context, shape):
     """SDR/BDR: фиксированная премия за каждую состоявшуюся квалификационную встречу (SQL)
     в месяце встречи, если сотрудник ещё работает; ставка растёт с индексом зарплат."""
     reps, f = ctx.reps, ctx.funnel
@@ -66,7 +90,10 @@ def _meeting_bonus(ctx: Context, bonus):
     ok = (m >= 0) & (m < company.N_MONTHS) & ((reps.exit[sdr] == NA) | (reps.exit[sdr] >= day))
     sdr, m = sdr[ok], m[ok]
     rate = np.array([people.SDR_MEETING_BONUS.get(r, 0.0) for r in reps.role[sdr]]) * wage_index(m)
-    np.add.at(bonus, (sdr, m), rate)
+    pay, units = np.zeros(shape), np.zeros(shape)
+    np.add.at(pay, (sdr, m), rate)
+    np.add.at(units, (sdr, m), (rate > 0).astype(float))
+    return pay, np.zeros(shape), units
 
 
 def _payroll_tax(pay):
