@@ -57,6 +57,8 @@ def test_shrinkage_claims(card, shrunk):
     assert card.loc["R004", "closed"] >= 2 * card.loc["R037", "closed"]
     worst = shrunk.loc[mm, "shrunk"].idxmin()
     assert card.loc[worst, "closed"] >= 50  # отставание подтверждено объёмом
+    a, b = ex.team_prior()
+    assert 20 < a + b < 100  # «несколько десятков» сделок команды
     ent = card.index[card["team"] == "enterprise"]
     assert np.allclose(shrunk.loc[ent, "shrunk"], shrunk.loc[ent[0], "shrunk"])
     assert (shrunk.loc[ent, "weight"] == 0).all()
@@ -89,6 +91,10 @@ def test_r028_loses_deals_at_discovery():
 def test_call_claims():
     calls = coaching.call_stats(table("activities"), table("reps"), *course.YEAR_2025)
     assert calls.loc[calls["role"] == "SDR", "meeting_rate"].min() > calls.loc[calls["role"] == "BDR", "meeting_rate"].max()
+    bdr = calls[calls["role"] == "BDR"]
+    assert bdr["connect_rate"].max() > 2 * bdr["connect_rate"].min() and bdr["calls"].min() > 1000
+    low, high = proportion_confint(bdr["meetings"], bdr["conversations"], method="wilson")
+    assert high.min() > low.max()  # интервалы доли встреч среди разговоров перекрываются
     acts = table("activities")
     lead_calls = acts[acts["type"].eq("call") & acts["lead_id"].notna()]
     med = lead_calls.groupby("outcome")["duration_sec"].median()
