@@ -135,6 +135,7 @@ def test_mentor_pairs_stay_in_team(shrunk):
     assert all(newcomers.set_index("rep_id").loc[n, "team"] == team[m] for n, m in pairs.items())
     assert set(pairs[pairs.index.isin(["R054", "Новый 4"])]) == {"R011", "R028"}
     assert strength.loc[["R011", "R028"]].eq(1.0).all()
+    assert strength.loc[mentors["rep_id"]].max() - strength.loc[mentors["rep_id"]].min() < 1.0  # штраф 1 больше разницы в силе
 
 
 def test_alternative_solutions_pass(card, shrunk):
