@@ -144,3 +144,9 @@ def test_alternative_solutions_pass(card, shrunk):
     queue = ex.review_queue()
     assert ex.q3.check(queue.loc[queue["stuck"] & queue["segment"].eq("mid_market"), "amount_rub"].sum()).passed
     assert "в процентах" in ex.q1.check(shrunk.loc["R041", "shrunk"] * 100).message
+
+
+def test_bdr_focus_is_connect_and_spelling_is_forgiven():
+    assert ex.bdr_focus() == "connect"
+    assert ex.q4.check("«Connect»").passed
+    assert not ex.q4.check("conversation").passed

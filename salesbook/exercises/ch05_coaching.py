@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.exercises import table
-from salesbook.runtime.checks import Exercise, Mistake, Number
+from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import coaching, course, cycle
 
@@ -224,7 +224,56 @@ q3 = Exercise(
 )
 
 # ---------------------------------------------------------------------------
-# 4. Часы руководителя: решение в рублях
+# 4. Чему учить BDR: дозвон или разговор
+# ---------------------------------------------------------------------------
+
+#: BDR из упражнения 4.
+FOCUS_REP = "R039"
+
+
+def bdr_focus(rep: str = FOCUS_REP) -> str:
+    """Тема коучинга BDR по 2025 году: ``"connect"``, если доля дозвонов ниже общей по BDR всем
+    интервалом Уилсона, а интервал доли встреч среди разговоров накрывает общую; ``"conversation"`` —
+    если наоборот; ``"both"`` — если ниже обе; ``"none"`` — если ни одна."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    calls = coaching.call_stats(table("activities"), table("reps"), *PERIOD)
+    bdr = calls[calls["role"] == "BDR"]
+    pooled_connect = bdr["conversations"].sum() / bdr["calls"].sum()
+    pooled_meeting = bdr["meetings"].sum() / bdr["conversations"].sum()
+    row = bdr.loc[rep]
+    connect_high = proportion_confint(row["conversations"], row["calls"], method="wilson")[1]
+    meeting_high = proportion_confint(row["meetings"], row["conversations"], method="wilson")[1]
+    low_connect, low_meeting = connect_high < pooled_connect, meeting_high < pooled_meeting
+    return {(True, False): "connect", (False, True): "conversation", (True, True): "both"}.get((low_connect, low_meeting), "none")
+
+
+q4 = Exercise(
+    id="ch05.coaching.q4",
+    title="Чему учить BDR R039",
+    var="focus_r039",
+    expected=bdr_focus,
+    compare=Choice(["connect", "conversation", "both", "none"]),
+    hints=[
+        "Сравните R039 с остальными BDR по двум долям 2025 года из таблицы calls: дозвон (разговоры / звонки) и встречи среди "
+        "разговоров (встречи / разговоры). Для каждой постройте 95-процентный интервал Уилсона.",
+        "Отставание доказано, если весь интервал R039 ниже общей доли всех BDR (сумма успехов / сумма попыток). "
+        "Ответ: 'connect' — ниже только дозвон, 'conversation' — только встречи, 'both' — обе, 'none' — ни одна.",
+    ],
+    mistakes=[
+        Mistake(name="conversation", matches=lambda a: a == "conversation" != bdr_focus(),
+                hint="Доля встреч среди разговоров у R039 в пределах шума: её интервал накрывает общую долю BDR. "
+                     "Посмотрите на дозвон — там разница при тысячах звонков."),
+        Mistake(name="both", matches=lambda a: a == "both" != bdr_focus(),
+                hint="Ниже команды по точке может быть и вторая доля, но доказано ли это? Проверьте, лежит ли весь интервал Уилсона ниже общей доли."),
+        Mistake(name="none", matches=lambda a: a == "none" != bdr_focus(),
+                hint="При тысячах звонков даже разница в несколько процентных пунктов дозвона — не шум. Постройте интервал Уилсона для дозвона."),
+    ],
+    correct_message="Разговор у R039 не хуже, чем у коллег, — не хватает самих разговоров. Коучинг — про время звонков, список и номера, а не про скрипт.",
+)
+
+# ---------------------------------------------------------------------------
+# 5. Часы руководителя: решение в рублях
 # ---------------------------------------------------------------------------
 
 
@@ -238,8 +287,8 @@ def _extra_rub(share: float = COACHING_SHARE, capture: float = CAPTURE, shrink: 
     return float(smart if total else smart - flat)
 
 
-q4 = Exercise(
-    id="ch05.coaching.q4",
+q5 = Exercise(
+    id="ch05.coaching.q5",
     title="Сколько рублей в год даёт распределение часов по разрывам",
     var="extra_rub",
     expected=lambda: _extra_rub(),
