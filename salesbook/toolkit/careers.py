@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import kpi
+from salesbook.toolkit import hiring, kpi
 from salesbook.toolkit.planning import ramp_factor
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
@@ -21,10 +21,9 @@ __all__ = ["GRADE_ORDER", "AGENCY_FEE_SHARE", "quarterly_attainment", "promotion
 #: Грейды внутри роли по старшинству (как в career_events).
 GRADE_ORDER = ("specialist", "senior", "team_lead", "head")
 
-#: Гонорар кадрового агентства за закрытую вакансию — доля годового оклада кандидата. Допущение
-#: курса внутри опубликованных ориентиров российских агентств: от 12 % годового дохода (прайс
-#: агентства, agencyprice12) до 30 % (fkdnt2007agencies); берём 20 % — около середины.
-AGENCY_FEE_SHARE = 0.20
+#: Гонорар кадрового агентства за закрытую вакансию — доля годового оклада кандидата. Один на курс:
+#: ``hiring.AGENCY_FEE_RATE`` (раздел 5.1, там же источники); здесь — только другое имя для 5.4.
+AGENCY_FEE_SHARE = hiring.AGENCY_FEE_RATE
 
 _DAYS_PER_MONTH = 365.25 / 12
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from salesbook.toolkit import acquisition, course, sales_scripts
+from salesbook.toolkit import acquisition, course, sales_scripts, social
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 #: Буквы RACI: Responsible — делает, Accountable — отвечает за результат и принимает работу
@@ -189,11 +189,11 @@ def hour_cost(reps: pd.DataFrame, role: str, payroll_tax: float = course.PAYROLL
               work_hours: float = course.WORK_HOURS_2025) -> float:
     """Стоимость часа сотрудника роли ``role``: оклад со взносами × 12 / рабочих часов в году, ₽.
 
-    Оклад со взносами — ``sales_scripts.loaded_monthly_salary`` (средний оклад роли по ``reps``);
-    часы — норма 2025 года ``course.WORK_HOURS_2025``. Премии не входят.
+    Средний оклад роли — ``sales_scripts.loaded_monthly_salary``, цена часа — ``social.rep_hour_cost``
+    (та же формула, что в разделе 2.4); часы — норма 2025 года ``course.WORK_HOURS_2025``. Премии не входят.
     """
-    hours = positive(work_hours, "Рабочих часов в году")
-    return sales_scripts.loaded_monthly_salary(reps, role, payroll_tax) * 12 / hours
+    salary = sales_scripts.loaded_monthly_salary(reps, role, 0.0)    # средний оклад роли, без взносов
+    return social.rep_hour_cost(salary, payroll_tax, work_hours)    # одна формула цены часа на курс (2.4)
 
 
 def handoff_call_breakeven(cost_per_deal: float, churn_loss_rub: float) -> float:

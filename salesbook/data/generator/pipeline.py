@@ -27,7 +27,7 @@ STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "m
            # верх воронки и каналы привлечения (главы 2 и 6)
            "touches", "web", "abm", "social", "ads", "mailboxes", "partners",
            # команда: передача клиентов, найм, обучение, карьера, оплата (главы 4 и 5)
-           "handoffs", "candidates", "trainings", "careers", "payplans", "coaching")
+           "handoffs", "candidates", "trainings", "careers", "payplans")
 
 
 @dataclass(frozen=True)
