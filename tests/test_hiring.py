@@ -151,3 +151,14 @@ def test_hiring_labels_cover_data_codes():
     codes = schemas.CANDIDATE_SOURCES + schemas.CANDIDATE_STAGES + schemas.COMPETENCIES + schemas.INTERVIEWER_ROLES
     assert all(hiring_label(c) != c for c in codes)
     assert hiring_label("peer") == "Старший коллега" and hiring_label("ppc") != "ppc"
+
+
+def test_agency_fee_for_uses_median_salary_of_working_staff():
+    import pandas as pd
+
+    from salesbook.toolkit import hiring
+    reps = pd.DataFrame({"role": ["AE", "AE", "AE", "AE"], "team": ["mid_market"] * 3 + ["smb"],
+                         "exit_date": [None, None, "2024-05-01", None],
+                         "base_salary_rub": [200_000.0, 300_000.0, 900_000.0, 100_000.0]})
+    assert hiring.typical_salary(reps, "AE", "mid_market") == 250_000.0      # ушедший не в базе
+    assert hiring.agency_fee_for(reps, "AE", "mid_market") == hiring.AGENCY_FEE_RATE * 12 * 250_000.0

@@ -166,6 +166,25 @@ def agency_fee(monthly_salary, rate: float = AGENCY_FEE_RATE):
     return float(fee) if fee.ndim == 0 else fee
 
 
+def typical_salary(reps: pd.DataFrame, role: str, team: str | None = None) -> float:
+    """Типичный оклад роли, ₽ в месяц: медиана ``base_salary_rub`` работающих сотрудников роли (и команды)
+    на конец данных (``exit_date`` пуст). Одна база для гонорара агентства и цены замены в 5.1 и 5.4."""
+    require_columns(reps, ["role", "team", "exit_date", "base_salary_rub"], "reps")
+    staff = reps[(reps["role"] == role) & reps["exit_date"].isna()]
+    if team is not None:
+        staff = staff[staff["team"] == team]
+    if staff.empty:
+        raise MetricError(f"typical_salary: нет работающих сотрудников роли {role}"
+                          + (f" в команде {team}" if team else "") + ".")
+    return float(staff["base_salary_rub"].median())
+
+
+def agency_fee_for(reps: pd.DataFrame, role: str, team: str | None = None,
+                   rate: float = AGENCY_FEE_RATE) -> float:
+    """Гонорар агентства за найм на роль (и в команду), ₽: ``rate`` × 12 × :func:`typical_salary`."""
+    return agency_fee(typical_salary(reps, role, team), rate)
+
+
 def source_cost(hires: pd.DataFrame, reps: pd.DataFrame, fee_rate: float = AGENCY_FEE_RATE,
                 referral_bonus: float = REFERRAL_BONUS_RUB) -> pd.Series:
     """Прямые деньги за найм по источнику нанятого, ₽ на каждый найм.
