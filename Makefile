@@ -61,9 +61,7 @@ test-notebooks: env
 	@echo "— Рабочие тетради: каждое упражнение должно быть «ещё не решено»"
 	SALESBOOK_EXPECT=unattempted $(NBVAL) notebooks --junitxml=_build/junit-notebooks.xml
 
-test-# Тетради книги сначала исполняются параллельно в кэш сборки (salesbook book-exec), затем
-# Jupyter Book берёт их из кэша: сам он исполняет страницы по одной.
-book: env
+test-book: env
 	$(BIN)/salesbook book-exec
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
