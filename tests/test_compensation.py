@@ -114,3 +114,21 @@ def test_quarter_end_share_hand_case():
     got = c.quarter_end_share(opps, "2025-01-01", "2025-03-31", days=14)
     assert got["acv_share"] == pytest.approx(0.75) and got["deals_share"] == pytest.approx(0.5)
     assert got["calendar_share"] == pytest.approx(14 / 90)
+
+
+def test_bonus_payroll_tax_marginal_rate_around_the_limit():
+    # оклад ниже базы, премия целиком в пределах базы: 15 % премии
+    assert c.bonus_payroll_tax(1_000_000, 500_000, rate=0.15, base_limit=2_000_000, rate_above=0.076) == pytest.approx(75_000)
+    # премия переходит базу: 15 % с части до базы, 7,6 % с остатка
+    assert c.bonus_payroll_tax(1_800_000, 500_000, rate=0.15, base_limit=2_000_000,
+                                          rate_above=0.076) == pytest.approx(0.15 * 200_000 + 0.076 * 300_000)
+    # оклад уже выше базы: вся премия по 7,6 %
+    assert c.bonus_payroll_tax(2_500_000, 100_000, rate=0.15, base_limit=2_000_000, rate_above=0.076) == pytest.approx(7_600)
+    assert c.bonus_payroll_tax(1_000_000, 0) == 0.0
+    arr = c.bonus_payroll_tax([1_000_000, 2_500_000], [500_000, 100_000], rate=0.15, base_limit=2_000_000,
+                                         rate_above=0.076)
+    assert arr == pytest.approx([75_000, 7_600])
+    with pytest.raises(MetricError, match="отрицательными"):
+        c.bonus_payroll_tax(1_000_000, -1)
+    with pytest.raises(MetricError, match="пропуски"):
+        c.bonus_payroll_tax(float("nan"), 1)

@@ -25,13 +25,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit import kpi
+from salesbook.toolkit import course, kpi
 from salesbook.toolkit.acquisition import in_period
 from salesbook.toolkit.validation import MetricError, numbers, positive, require_columns, share
 
 __all__ = ["payout_share", "payout", "ote", "pay_mix", "quota_to_ote", "flat_commissions", "plan_payouts",
            "cost_of_sales", "quarter_end_share", "early_churn_commission", "quota_plan_table", "FLAT_TIERS",
-           "PROPOSED_PLAN", "PROPOSED_PAY_MIX", "plan_scenario"]
+           "PROPOSED_PLAN", "PROPOSED_PAY_MIX", "plan_scenario", "bonus_payroll_tax"]
 
 #: Ступени плана без ускорителей: каждый процент выполнения платит 1 % целевой переменной части.
 FLAT_TIERS: tuple[tuple[float, float], ...] = ((0.0, 1.0),)
@@ -269,3 +269,26 @@ def plan_scenario(ote_rub, mix, quota, threshold=0.0, accelerator=1.0, cap=None,
             "cap": cap, "base": base, "target_variable": target, "quota_to_ote": quota_to_ote(quota, ote_rub),
             "attainment": grid, "variable": variable, "cost_of_sales_at_plan": cost_of_sales(at[1.0], quota),
             "payout_at": at}
+
+
+def bonus_payroll_tax(salary, bonus, *, rate: float = course.PAYROLL_TAX_RATE_2026,
+                      base_limit: float = course.PAYROLL_TAX_BASE_2026,
+                      rate_above: float = course.PAYROLL_TAX_RATE) -> np.ndarray | float:
+    """Страховые взносы, которые добавляет премия ``bonus`` к окладу ``salary`` одного сотрудника за
+    календарный год, ₽ (по умолчанию — тариф аккредитованной ИТ-компании 2026 года: ``rate`` в пределах
+    предельной базы ``base_limit``, ``rate_above`` сверх неё).
+
+    Премия начисляется поверх оклада, поэтому облагается по предельной ставке: взносы(оклад + премия) −
+    взносы(оклад). Принимает числа или массивы одинаковой длины (по строке на сотрудника)."""
+    s = np.asarray(numbers(salary, "Оклад за год, ₽"), dtype=float)
+    b = np.asarray(numbers(bonus, "Премия за год, ₽"), dtype=float)
+    if np.any(s < 0) or np.any(b < 0):
+        raise MetricError("Оклад и премия не могут быть отрицательными.")
+    rate, rate_above = share(rate, "Тариф взносов"), share(rate_above, "Тариф взносов сверх базы")
+    limit = positive(base_limit, "Предельная база взносов, ₽")
+
+    def tax(pay):
+        return rate * np.minimum(pay, limit) + rate_above * np.maximum(pay - limit, 0.0)
+
+    out = tax(s + b) - tax(s)
+    return float(out) if out.ndim == 0 else out
