@@ -68,6 +68,18 @@ def test_threshold_table_by_hand():
     assert training.best_threshold(g) == 80.0
 
 
+def test_leave_one_out_thresholds_by_hand():
+    scores, ready, who = [40, 60, 75, 90], [False, True, False, True], ["a", "a", "b", "c"]
+    loo = training.leave_one_out_thresholds(scores, ready, who, [50, 70, 80], 100, 10)
+    # без «a» остаются 75 (не готов) и 90: дешевле всего 80; без «b» все ошибки исчезают уже при 50;
+    # без «c» — 40, 60 (готов), 75 (не готов): 80 отсекает ложный допуск ценой одного ложного отказа
+    assert loo.to_dict() == {"a": 80.0, "b": 50.0, "c": 80.0}
+    with pytest.raises(MetricError):
+        training.leave_one_out_thresholds(scores, ready, ["a"] * 4, [50], 1, 1)
+    with pytest.raises(MetricError):
+        training.leave_one_out_thresholds(scores, ready[:3], who, [50], 1, 1)
+
+
 def test_costs_roi_and_break_even_by_hand():
     assert training.course_cost(10, 50_000, 16, 1_500) == pytest.approx(10 * (50_000 + 24_000))
     assert training.roi(150, 100) == pytest.approx(0.5)

@@ -19,7 +19,7 @@ from salesbook.toolkit.validation import MetricError, positive, require_columns,
 
 __all__ = [
     "STEPS", "stage_gaps", "quarterly_win_rates", "event_panel", "naive_effect", "did_effect", "pass_rate",
-    "threshold_table", "best_threshold", "course_cost", "roi", "break_even_uplift",
+    "threshold_table", "best_threshold", "leave_one_out_thresholds", "course_cost", "roi", "break_even_uplift",
     "regression_to_mean_simulation",
 ]
 
@@ -213,6 +213,27 @@ def best_threshold(table: pd.DataFrame) -> float:
     """Проходной балл с наименьшей ценой ошибок (при равной цене — меньший балл)."""
     require_columns(table, ["cost"], "table", non_empty=True)
     return float(table["cost"].idxmin())
+
+
+def leave_one_out_thresholds(scores, reference, people, thresholds, cost_false_pass: float,
+                             cost_false_fail: float) -> pd.Series:
+    """Устойчивость лучшего порога: самый дешёвый порог без попыток одного человека.
+
+    Попытки одного сотрудника не независимы, поэтому выкидываем по одному человеку
+    (``people`` — id сотрудника у каждой попытки) и заново ищем ``best_threshold`` по
+    ``threshold_table``. Возвращает Series «id выкинутого → лучший порог»; если значения
+    разные, «лучший» порог держится на нескольких людях.
+    """
+    s, ref, who = pd.Series(scores, dtype=float), pd.Series(reference), pd.Series(people)
+    if not len(s) == len(ref) == len(who) or who.nunique() < 2:
+        raise MetricError("leave_one_out_thresholds: баллы, эталон и id сотрудников — одной длины, людей хотя бы двое.")
+    frame = pd.DataFrame({"score": s.to_numpy(), "ref": ref.astype(bool).to_numpy(), "who": who.to_numpy()})
+    out = {}
+    for who in frame["who"].unique():
+        rest = frame[frame["who"] != who]
+        grid = threshold_table(rest["score"], rest["ref"], thresholds, cost_false_pass, cost_false_fail)
+        out[who] = best_threshold(grid)
+    return pd.Series(out, name="best_threshold")
 
 
 def course_cost(people: int, fee_rub: float, hours: float, hourly_cost_rub: float) -> float:
