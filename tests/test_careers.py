@@ -29,9 +29,22 @@ def test_ovarian_data_matches_the_published_printout():
 
 
 def test_km_median_ci_reproduces_r_survfit_on_ovarian():
-    r = careers.km_median_ci(OVARIAN_T, OVARIAN_E)
+    # опубликованный вывод R — с conf.type по умолчанию («log»)
+    r = careers.km_median_ci(OVARIAN_T, OVARIAN_E, method="log")
     assert r["median"] == 638 and r["ci_low"] == 464 and math.isnan(r["ci_high"])
     assert r["n"] == 26 and r["events"] == 12
+
+
+def test_km_median_ci_default_agrees_with_the_cycle_band():
+    # по умолчанию — log(−log): нижняя граница медианы — первый момент, где полоса cycle.kaplan_meier
+    # (раздел 10.3) накрывает 0,5, то есть её нижняя граница опускается до 0,5
+    from salesbook.toolkit import cycle
+    r = careers.km_median_ci(OVARIAN_T, OVARIAN_E)
+    band = cycle.kaplan_meier(OVARIAN_T, OVARIAN_E)
+    assert r["median"] == 638
+    assert r["ci_low"] == band.loc[band["ci_low"] <= 0.5, "time"].min()
+    with pytest.raises(MetricError):
+        careers.km_median_ci(OVARIAN_T, OVARIAN_E, method="plain")
 
 
 def test_km_median_ci_validates_input():
@@ -58,6 +71,11 @@ def test_replacement_cost_by_hand():
     assert c["ramp_acv"] == pytest.approx(1_000_000)
     assert c["lost_acv"] == pytest.approx(3_000_000)
     assert c["total"] == pytest.approx(3_200_000)
+    # в валовой прибыли (маржа 80 %) минус 400 тыс. ₽ зарплаты за каждый пустой месяц
+    g = careers.replacement_cost(1_000_000, 3, 2, 200_000, gross_margin=0.8, saved_cost_pm=400_000)
+    assert g["lost_gross_profit"] == pytest.approx(2_400_000)
+    assert g["saved_cost"] == pytest.approx(800_000)
+    assert g["total"] == pytest.approx(2_400_000 - 800_000 + 200_000)
     with pytest.raises(MetricError):
         careers.replacement_cost(-1, 3, 2)
 
@@ -124,6 +142,14 @@ def test_vacancy_months_by_hand():
     gap = careers.vacancy_months(reps)
     assert list(gap.index) == ["A"]
     assert gap["A"] == pytest.approx(29 / (365.25 / 12))
+    assert gap.attrs["team"]["A"] == "smb"
+    # два ухода и один найм после них: найм закрывает только первый уход
+    two = pd.DataFrame({"rep_id": ["A", "B", "C"], "role": ["AE"] * 3, "team": ["smb"] * 3,
+                        "hire_date": d(["2023-01-01", "2023-01-01", "2023-06-01"]),
+                        "exit_date": d(["2023-04-01", "2023-05-01", None])})
+    gap2 = careers.vacancy_months(two)
+    assert list(gap2.index) == ["A"]
+    assert gap2["A"] == pytest.approx(61 / (365.25 / 12))
     with pytest.raises(MetricError):
         careers.vacancy_months(reps, "SDR")
 
@@ -142,8 +168,10 @@ def test_exits_profile_by_hand():
         "exit_date": d([None, "2023-07-01", "2023-04-01"]), "exit_reason": [None, "voluntary", "performance"],
         "annual_quota_rub": [1_200_000.0] * 3, "ramp_months": [0] * 3,
     })
-    opps = pd.DataFrame({"owner_id": ["A", "B"], "outcome": ["won", "won"], "close_date": d(["2023-03-10", "2023-02-10"]),
-                         "amount_rub": [1_200_000.0, 300_000.0]})
+    # сделка B, закрытая после его ухода, — не его (kpi.before_owner_exit)
+    opps = pd.DataFrame({"owner_id": ["A", "B", "B"], "outcome": ["won", "won", "won"],
+                         "close_date": d(["2023-03-10", "2023-02-10", "2023-07-20"]),
+                         "amount_rub": [1_200_000.0, 300_000.0, 500_000.0]})
     p = careers.exits_profile(reps, opps, "2023-12-31")
     assert list(p["status"]) == ["stayed", "voluntary", "performance"]
     assert p.loc["A", "attainment"] == pytest.approx(1.0)          # годовой план, год отработан

@@ -17,7 +17,7 @@ import pandas as pd
 from salesbook.exercises import table
 from salesbook.runtime.checks import BlankError, Exercise, Invalid, Mistake, Number, ___
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.toolkit import careers, course, planning
+from salesbook.toolkit import careers, course, hiring, kpi, planning, roles, unit_economics
 
 SECTION = "ch05.careers"
 TITLE = "5.4. Карьерные треки и мотивация, часть 1: лестница и переходы"
@@ -125,6 +125,16 @@ def _attainment() -> pd.DataFrame:
     return careers.quarterly_attainment(table("opportunities"), table("reps"), "2023-01-01", "2025-12-31")
 
 
+@lru_cache(maxsize=1)
+def _attainment_raw() -> pd.DataFrame:
+    """Ошибка ученика: выполнение по кварталам kpi.quota_attainment по всем сделкам, включая закрытые после ухода AE."""
+    reps, opps = table("reps"), table("opportunities")
+    cols = {}
+    for q in pd.period_range("2023-01-01", "2025-12-31", freq="Q"):
+        cols[str(q)] = kpi.quota_attainment(opps, reps, q.start_time.strftime("%Y-%m-%d"), q.end_time.strftime("%Y-%m-%d"))["attainment"]
+    return pd.DataFrame(cols)
+
+
 def _active_on(day) -> set:
     reps = table("reps")
     cut = pd.Timestamp(day)
@@ -132,8 +142,9 @@ def _active_on(day) -> set:
     return set(reps.loc[ok, "rep_id"])
 
 
-def _ready(need: int = 3, mean: bool = False, partial: bool = False, active: bool = True, as_of: str = NEXT_REVIEW) -> list:
-    rule = careers.promotion_rule(_attainment(), as_of, need=need)
+def _ready(need: int = 3, mean: bool = False, partial: bool = False, active: bool = True, as_of: str = NEXT_REVIEW,
+           raw: bool = False) -> list:
+    rule = careers.promotion_rule(_attainment_raw() if raw else _attainment(), as_of, need=need)
     if mean:
         ok = (rule["quarters_reviewed"] == 4) & (rule["mean_attainment"] >= 0.9)
     elif partial:
@@ -161,8 +172,8 @@ q2 = Exercise(
                 hint="Это «все 4 квартала ≥ 90 %». Правило мягче: достаточно 3 кварталов из 4 — один провальный квартал (сделка сдвинулась на январь) не лишает повышения."),
         Mistake(name="wrong_window", value=lambda: _ready(as_of="2025-12-31"),
                 hint="Окно сдвинуто на квартал назад: на 31.12.2025 четвёртый квартал 2025 года ещё не закрыт. Калибровка 1 января 2026 года смотрит на четыре квартала 2025 года."),
-        Mistake(name="with_leavers", value=lambda: _ready(active=False, partial=True),
-                hint="В списке есть тот, кто к 1 января 2026 года уже ушёл, и у него неполная история. Повышать можно только работающих, и по четырём кварталам с планом."),
+        Mistake(name="with_leavers", value=lambda: _ready(active=False, partial=True, raw=True),
+                hint="В списке есть тот, кто к 1 января 2026 года уже ушёл, и у него неполная история; похоже, ему засчитаны и сделки, закрытые после ухода. Повышать можно только работающих, по четырём кварталам с планом, и выполнение — без сделок после ухода (careers.quarterly_attainment)."),
     ],
 )
 
@@ -171,26 +182,45 @@ q2 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def mid_market_inputs() -> dict:
-    """Входы упражнения 3 из данных: продуктивность AE mid-market за 2025 год, срок выхода на продуктивность, пустое место, гонорар."""
+@lru_cache(maxsize=4)
+def replacement_inputs(segment: str = "mid_market") -> dict:
+    """Входы цены замены AE сегмента из данных, 2025 год.
+
+    По порядку ключей: ACV на продуктивный месяц (planning.segment_productivity); медиана срока выхода
+    на продуктивность AE сегмента из reps; медиана месяцев от ухода AE сегмента до найма следующего
+    (careers.vacancy_months, один найм на уход); гонорар агентства (hiring.agency_fee_for, тот же,
+    что в разделе 5.1); валовая маржа B2B 2025 года (unit_economics.gross_margin_for_period, как в 5.1);
+    полная стоимость месяца AE 2025 года (roles.loaded_cost, раздел 4.1), которую не платят, пока место пустует.
+    """
     reps, opps = table("reps"), table("opportunities")
-    productivity = float(planning.segment_productivity(opps, reps, *course.YEAR_2025).loc["mid_market", "productivity"])
-    mid = reps[reps["role"].eq("AE") & reps["team"].eq("mid_market")]
-    ramp = float(mid["ramp_months"].median())
-    vacancy = float(careers.vacancy_months(reps, "AE").median())
-    fee = careers.AGENCY_FEE_SHARE * 12 * float(mid.loc[mid["exit_date"].isna(), "base_salary_rub"].median())
-    return {"productivity": productivity, "ramp": ramp, "vacancy": vacancy, "fee": fee}
+    productivity = float(planning.segment_productivity(opps, reps, *course.YEAR_2025).loc[segment, "productivity"])
+    team = reps[reps["role"].eq("AE") & reps["team"].eq(segment)]
+    gaps = careers.vacancy_months(reps, "AE")
+    vacancy = float(gaps[gaps.attrs["team"].reindex(gaps.index).eq(segment)].median())
+    return {"productivity": productivity, "ramp": float(team["ramp_months"].median()), "vacancy": vacancy,
+            "fee": hiring.agency_fee_for(reps, "AE", segment),
+            "gross_margin": unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *course.YEAR_2025),
+            "saved_cost_pm": float(roles.loaded_cost(table("sm_costs"), reps, *course.YEAR_2025).loc["AE", "loaded_pm"])}
+
+
+def mid_market_inputs() -> dict:
+    """Входы упражнения 3: :func:`replacement_inputs` для mid-market (копия — её можно менять)."""
+    return dict(replacement_inputs("mid_market"))
 
 
 def _saving(ramp_cut: float = INTERNAL_RAMP_CUT_MONTHS, backfill: float = INTERNAL_BACKFILL_RUB, full_ramp: bool = False,
-            segment_productivity: float | None = None, vacancy: bool = True) -> float:
+            segment_productivity: float | None = None, vacancy: bool = True, margin: bool = True,
+            saved: bool = True) -> float:
     x = mid_market_inputs()
     p = x["productivity"] if segment_productivity is None else segment_productivity
+    m = x["gross_margin"] if margin else 1.0
+    w = x["saved_cost_pm"] if saved else 0.0
 
-    def cost(ramp, vac, hiring):
+    def cost(ramp, vac, hiring_cost):
+        vac = vac if vacancy else 0.0
         if full_ramp:
-            return (vac if vacancy else 0.0) * p + ramp * p + hiring
-        return float(careers.replacement_cost(p, ramp, vac if vacancy else 0.0, hiring)["total"])
+            return m * (vac + ramp) * p - w * vac + hiring_cost
+        return float(careers.replacement_cost(p, ramp, vac, hiring_cost, m, w)["total"])
 
     external = cost(x["ramp"], x["vacancy"], x["fee"])
     internal = cost(x["ramp"] - ramp_cut, INTERNAL_VACANCY_MONTHS, backfill)
@@ -208,7 +238,7 @@ q3 = Exercise(
     expected=_saving,
     compare=Number(rel_tol=0.01),
     hints=[
-        "Для каждого варианта: careers.replacement_cost(productivity, ramp_months, vacancy, hiring_cost)['total'] — недополученный ACV за пустые месяцы и выход на продуктивность плюс разовые затраты.",
+        "Для каждого варианта: careers.replacement_cost(productivity, ramp_months, vacancy, hiring_cost, gross_margin, saved_cost_pm)['total'] — валовая прибыль недополученного ACV минус сэкономленная полная стоимость пустых месяцев плюс разовые затраты.",
         "Снаружи: срок выхода на продуктивность и пустое место из данных, затраты — гонорар агентства. Изнутри: пустое место INTERNAL_VACANCY_MONTHS, выход на продуктивность короче на INTERNAL_RAMP_CUT_MONTHS, затраты — замена во внедрении INTERNAL_BACKFILL_RUB. Ответ — снаружи минус изнутри, ₽.",
     ],
     mistakes=[
@@ -219,9 +249,11 @@ q3 = Exercise(
         Mistake(name="same_ramp", value=lambda: _saving(ramp_cut=0.0),
                 hint="У переведённого изнутри срок выхода на продуктивность взят таким же, как у внешнего. По условию он знает продукт и клиентов — он выходит на продуктивность быстрее на INTERNAL_RAMP_CUT_MONTHS месяца."),
         Mistake(name="smb_productivity", value=lambda: _saving(segment_productivity=_smb_productivity()),
-                hint="Взята продуктивность AE малого бизнеса. Место освободилось в mid-market — нужна строка mid_market."),
+                hint="Взята продуктивность AE SMB. Место освободилось в mid-market — нужна строка mid_market."),
+        Mistake(name="acv_not_profit", value=lambda: _saving(margin=False),
+                hint="Недополученный ACV сложен с деньгами как прибыль. Компания теряет не выручку, а валовую прибыль с неё: передайте gross_margin из mid_market_inputs()."),
         Mistake(name="no_vacancy", value=lambda: _saving(vacancy=False),
-                hint="Не учтены месяцы, пока место пустует, а у внешнего найма это почти половина цены."),
+                hint="Не учтены месяцы, пока место пустует, а у внешнего найма это заметная часть цены: передайте vacancy из mid_market_inputs()."),
     ],
 )
 

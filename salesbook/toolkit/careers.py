@@ -22,7 +22,7 @@ __all__ = ["GRADE_ORDER", "AGENCY_FEE_SHARE", "quarterly_attainment", "promotion
 GRADE_ORDER = ("specialist", "senior", "team_lead", "head")
 
 #: Гонорар кадрового агентства за закрытую вакансию — доля годового оклада кандидата. Один на курс:
-#: ``hiring.AGENCY_FEE_RATE`` (раздел 5.1, там же источники); здесь — только другое имя для 5.4.
+#: ``hiring.AGENCY_FEE_RATE`` (раздел 5.1, там же источники); сумму считает ``hiring.agency_fee_for``.
 AGENCY_FEE_SHARE = hiring.AGENCY_FEE_RATE
 
 _DAYS_PER_MONTH = 365.25 / 12
@@ -32,13 +32,14 @@ def quarterly_attainment(opportunities: pd.DataFrame, reps: pd.DataFrame, start,
     """Выполнение плана AE по кварталам: строки — ``rep_id``, столбцы — кварталы (``2024Q1``…).
 
     Каждое значение — :func:`kpi.quota_attainment` за календарный квартал (выигранный ACV /
-    план с рампом, доля). Пусто — в квартале у AE не было плана (ещё не нанят или уже ушёл).
+    план с рампом, доля) по сделкам :func:`kpi.before_owner_exit` — без закрытых после ухода AE. Пусто — в квартале у AE не было плана (ещё не нанят или уже ушёл).
     Период ``start``…``end`` — целые кварталы. ``ramp=False`` — план без скидки на рамп новичка.
     """
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     quarters = pd.period_range(lo, hi, freq="Q")
     if len(quarters) == 0 or lo != quarters[0].start_time or hi.normalize() != quarters[-1].end_time.normalize():
         raise MetricError("Период — целые кварталы: с 1-го числа первого месяца квартала по последний день квартала.")
+    opportunities = kpi.before_owner_exit(opportunities, reps)  # сделки, закрытые после ухода AE, — не его
     columns = {}
     for q in quarters:
         table = kpi.quota_attainment(opportunities, reps, q.start_time.strftime("%Y-%m-%d"),
@@ -125,12 +126,14 @@ def time_to_event(spells: pd.DataFrame, event: str = "promotion") -> pd.DataFram
                         index=spells.index)
 
 
-def km_median_ci(durations, events, alpha: float = 0.05) -> pd.Series:
+def km_median_ci(durations, events, alpha: float = 0.05, method: str = "cloglog") -> pd.Series:
     """Медиана по Каплану — Мейеру и её ``1 − alpha`` доверительный интервал (statsmodels).
 
-    Интервал — обращение поточечных интервалов S(t) (Брукмейер — Кроули, ``SurvfuncRight.quantile_ci``)
-    с лог-преобразованием, как по умолчанию печатает ``survfit`` пакета survival в R: нижняя граница —
-    первый момент, где верхняя граница S(t) опускается до 0,5, и т. д.
+    Интервал — обращение поточечных интервалов S(t) (Брукмейер — Кроули, ``SurvfuncRight.quantile_ci``):
+    нижняя граница — первый момент, где нижняя граница полосы S(t) опускается до 0,5, верхняя — где до 0,5
+    опускается верхняя граница полосы. По умолчанию
+    преобразование ``cloglog`` (log(−log S)) — то же, что у полосы :func:`cycle.kaplan_meier` (раздел 10.3);
+    ``method="log"`` — умолчание ``survfit`` пакета survival в R.
     ``nan`` у медианы или верхней границы — кривая не опустилась до 0,5 за время наблюдения
     (событий слишком мало): честный ответ «больше, чем мы видели».
     """
@@ -144,12 +147,14 @@ def km_median_ci(durations, events, alpha: float = 0.05) -> pd.Series:
         raise MetricError("Длительности — неотрицательные числа, признак события — 0 или 1.")
     if e.sum() == 0:
         raise MetricError("Ни одного события: медиана не определена.")
+    if method not in ("cloglog", "log", "linear"):
+        raise MetricError("method: 'cloglog', 'log' или 'linear'.")
     a = share(alpha, "alpha", lower_open=True, upper_open=True)
     sf = SurvfuncRight(t, e)
     s = sf.surv_prob
     median = float(sf.surv_times[np.argmax(s <= 0.5)]) if np.any(s <= 0.5) else float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = sf.quantile_ci(0.5, alpha=a, method="log")
+        low, high = sf.quantile_ci(0.5, alpha=a, method=method)
     low, high = (float(v) if np.isfinite(v) else float("nan") for v in (low, high))
     return pd.Series({"median": median, "ci_low": low, "ci_high": high,
                       "n": int(t.size), "events": int(e.sum())})
@@ -158,21 +163,27 @@ def km_median_ci(durations, events, alpha: float = 0.05) -> pd.Series:
 def vacancy_months(reps: pd.DataFrame, role: str = "AE") -> pd.Series:
     """Сколько месяцев место пустовало: от ухода до найма следующего человека той же роли и команды.
 
-    Для каждого ушедшего (``exit_date`` заполнена) — первый найм той же роли и команды
-    не раньше дня ухода; ушедшие, за которыми никого не наняли, не входят.
-    Возвращает месяцы по ``rep_id`` ушедшего.
+    Уходы берутся по дате; каждому — первый ещё не занятый найм той же роли и команды не раньше
+    дня ухода (один найм закрывает один уход). Ушедшие, за которыми никого не наняли, не входят.
+    Возвращает месяцы по ``rep_id`` ушедшего; команда — в ``attrs["team"]`` (Series ``team``).
     """
     require_columns(reps, ["rep_id", "role", "team", "hire_date", "exit_date"], "reps")
     people = reps[reps["role"].eq(role)].copy()
     if people.empty:
         raise MetricError(f"В таблице нет сотрудников роли {role}.")
     people["team"] = people["team"].fillna("")
-    gaps = {}
-    for _, row in people[people["exit_date"].notna()].iterrows():
-        later = people[(people["team"] == row["team"]) & (people["hire_date"] >= row["exit_date"])]
+    gaps, teams, used = {}, {}, set()
+    for _, row in people[people["exit_date"].notna()].sort_values(["exit_date", "rep_id"], kind="stable").iterrows():
+        later = people[(people["team"] == row["team"]) & (people["hire_date"] >= row["exit_date"])
+                       & ~people["rep_id"].isin(used)].sort_values(["hire_date", "rep_id"], kind="stable")
         if len(later):
-            gaps[row["rep_id"]] = (later["hire_date"].min() - row["exit_date"]).days / _DAYS_PER_MONTH
-    return pd.Series(gaps, name="vacancy_months", dtype=float)
+            nxt = later.iloc[0]
+            used.add(nxt["rep_id"])
+            gaps[row["rep_id"]] = (nxt["hire_date"] - row["exit_date"]).days / _DAYS_PER_MONTH
+            teams[row["rep_id"]] = row["team"]
+    out = pd.Series(gaps, name="vacancy_months", dtype=float)
+    out.attrs["team"] = pd.Series(teams, dtype=object)
+    return out
 
 
 def ramp_loss_months(ramp_months) -> float:
@@ -185,35 +196,44 @@ def ramp_loss_months(ramp_months) -> float:
     return float(np.sum(1.0 - ramp_factor(k, r)))
 
 
-def replacement_cost(productivity: float, ramp_months: float, vacancy: float, hiring_cost: float = 0.0) -> pd.Series:
-    """Цена замены продавца: недополученный ACV (пустое место + рамп новичка) и прямые затраты на найм.
+def replacement_cost(productivity: float, ramp_months: float, vacancy: float, hiring_cost: float = 0.0,
+                     gross_margin: float = 1.0, saved_cost_pm: float = 0.0) -> pd.Series:
+    """Цена замены продавца: валовая прибыль недополученного ACV минус сэкономленная зарплата плюс найм.
 
     ``productivity`` — ACV на полностью продуктивный месяц продавца, ₽ (planning.segment_productivity);
     ``vacancy`` — месяцев место пустует; ``ramp_months`` — рамп замены; ``hiring_cost`` — разовые
-    затраты на найм, ₽ (агентство, время интервьюеров). Строки: ``vacancy_acv``, ``ramp_acv``,
-    ``lost_acv``, ``hiring_cost``, ``total`` = lost_acv + hiring_cost, ₽.
+    затраты на найм, ₽; ``gross_margin`` — валовая маржа (unit_economics.gross_margin_for_period;
+    1 — считать в ACV); ``saved_cost_pm`` — полная стоимость месяца продавца (roles.loaded_cost),
+    которую компания не платит, пока место пустует. Строки, ₽: ``vacancy_acv``, ``ramp_acv``,
+    ``lost_acv``, ``lost_gross_profit`` = маржа × lost_acv, ``saved_cost`` = saved_cost_pm × vacancy,
+    ``hiring_cost``, ``total`` = lost_gross_profit − saved_cost + hiring_cost.
     """
     p = positive(productivity, "Продуктивность (ACV на месяц)", allow_zero=True)
     v = positive(vacancy, "Месяцев без продавца", allow_zero=True)
     c = positive(hiring_cost, "Затраты на найм", allow_zero=True)
+    m = share(gross_margin, "Валовая маржа")
+    w = positive(saved_cost_pm, "Стоимость месяца продавца", allow_zero=True)
     vacancy_acv = v * p
     ramp_acv = ramp_loss_months(ramp_months) * p
-    return pd.Series({"vacancy_acv": vacancy_acv, "ramp_acv": ramp_acv, "lost_acv": vacancy_acv + ramp_acv,
-                      "hiring_cost": c, "total": vacancy_acv + ramp_acv + c})
+    lost = vacancy_acv + ramp_acv
+    return pd.Series({"vacancy_acv": vacancy_acv, "ramp_acv": ramp_acv, "lost_acv": lost,
+                      "lost_gross_profit": m * lost, "saved_cost": w * v, "hiring_cost": c,
+                      "total": m * lost - w * v + c})
 
 
 def exits_profile(reps: pd.DataFrame, opportunities: pd.DataFrame, as_of) -> pd.DataFrame:
     """AE: стаж и выполнение плана за весь срок работы рядом с тем, чем кончилась работа.
 
     Столбцы: ``team``, ``tenure_months`` (до ухода или ``as_of``), ``attainment`` —
-    :func:`kpi.quota_attainment` с 1 января 2023 года по ``as_of`` (выигранный ACV / план с рампом
+    :func:`kpi.quota_attainment` по сделкам :func:`kpi.before_owner_exit` с 1 января 2023 года по ``as_of`` (выигранный ACV / план с рампом
     за отработанное время), ``status``: ``stayed``, ``voluntary`` или ``performance``.
     Связь здесь — корреляция: по такой таблице нельзя сказать, что низкое выполнение «вызывает» уход.
     """
     require_columns(reps, ["rep_id", "role", "team", "hire_date", "exit_date", "exit_reason"], "reps")
     cut = pd.Timestamp(as_of)
     end = (cut + pd.offsets.MonthEnd(0)).strftime("%Y-%m-%d")
-    att = kpi.quota_attainment(opportunities, reps, "2023-01-01", end)["attainment"]
+    own = kpi.before_owner_exit(opportunities, reps)  # выигрыши после ухода AE — чужая работа
+    att = kpi.quota_attainment(own, reps, "2023-01-01", end)["attainment"]
     ae = reps[reps["role"].eq("AE") & (reps["hire_date"] <= cut)].set_index("rep_id")
     left = ae["exit_date"].notna() & (ae["exit_date"] <= cut)
     stop = ae["exit_date"].where(left, cut)

@@ -25,7 +25,7 @@ SENIOR_HIRE_SHARE = {"AE_enterprise": 0.5}
 # (допущение курса). Январская совпадает с ежегодным пересмотром окладов (params/people.py).
 REVIEW_DATES = ("2024-01-01", "2024-07-01", "2025-01-01", "2025-07-01")
 # Правило повышения AE: в WINDOW_QUARTERS последних закрытых кварталах выполнение плана
-# (kpi.quota_attainment) не ниже ATTAINMENT_BAR хотя бы в QUARTERS_NEEDED из них
+# (kpi.quota_attainment по сделкам kpi.before_owner_exit) не ниже ATTAINMENT_BAR хотя бы в QUARTERS_NEEDED из них
 # (допущение курса: «3 из 4 кварталов ≥ 90 %» — распространённая формулировка правила),
 # плюс оценка компетенций руководителем не ниже RATING_BAR.
 WINDOW_QUARTERS = 4
