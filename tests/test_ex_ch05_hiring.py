@@ -9,7 +9,7 @@ import pytest
 
 from salesbook.data import load
 from salesbook.exercises import ch05_hiring as ex
-from salesbook.toolkit import course, hiring, kpi, planning, unit_economics
+from salesbook.toolkit import course, hiring, kpi, planning, roles, unit_economics
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +75,42 @@ def test_delay_costs_more_than_agency(data):
     gm = unit_economics.gross_margin_for_period(data["mrr"], data["cogs"], *course.YEAR_2025)
     assert lost > 0
     per_ae = lost * gm / 4
-    assert hiring.agency_fee(ex.median_salary()) < per_ae
+    loaded = roles.loaded_cost(load("sm_costs"), reps, *course.YEAR_2025).loc["AE", "loaded_pm"]
+    assert 0 < loaded < per_ae
+    fee = hiring.agency_fee_for(reps, "AE", "mid_market")
+    assert fee < per_ae - loaded                                   # «меньше, чем чистая цена месяца задержки»
+    assert fee == pytest.approx(hiring.AGENCY_FEE_RATE * 12 * hiring.typical_salary(reps, "AE", "mid_market"))
+    assert ex.delay_net() > ex.agency_premium()                    # упражнение 5: решение «агентство» и за вычетом
     assert ex.agency_decision() == "agency"
+
+
+def test_offer_acceptance_is_understated_by_the_generator(data):
+    from salesbook.data.generator.params import candidates as gen
+    f = hiring.stage_funnel(data["candidates"])
+    rate = f["accepted"].sum() / f["offer"].sum()
+    assert rate < gen.OFFER_ACCEPT                                 # врезка: доля принятых офферов занижена
+    filled = data["candidates"].query("vacancy_status == 'filled'")
+    assert (filled.groupby("vacancy_id")["stage_reached"].apply(lambda s: (s == "accepted").sum()) == 1).all()
+
+
+def test_replacement_vacancies_can_open_before_the_exit(data):
+    """Врезка: даты открытия вакансий с уходами в reps не согласованы — есть вакансии, открытые раньше ухода
+    сотрудника той же роли и команды, которого сменил нанятый."""
+    c, reps = data["candidates"], data["reps"]
+    v = c.query("vacancy_status == 'filled'").drop_duplicates("vacancy_id")
+    v = v.assign(opened=pd.to_datetime(v["vacancy_opened_date"]))
+    exits = reps.dropna(subset=["exit_date"]).assign(exit=lambda d: pd.to_datetime(d["exit_date"]))
+    early = 0
+    for _, row in v.iterrows():
+        same = exits[(exits["role"] == row["role"]) & (exits["team"].fillna("") == (row["team"] if isinstance(row["team"], str) else ""))]
+        prior = same[(same["exit"] > row["opened"] + pd.Timedelta(days=14)) & (same["exit"] < row["opened"] + pd.Timedelta(days=120))]
+        early += len(prior) > 0
+    assert early > 0
+
+
+def test_cancelled_and_open_vacancies(data):
+    status = data["candidates"].drop_duplicates("vacancy_id")["vacancy_status"].value_counts()
+    assert status.get("cancelled", 0) > 0 and status.get("open", 0) > 0
 
 
 def test_funnel_claims(data):
@@ -146,7 +180,7 @@ def test_rater_leniency_spread(data):
 
 def test_validity_interval_covers_both_metaanalyses(data):
     s, c, reps, opps = data["interview_scores"], data["candidates"], data["reps"], data["opportunities"]
-    attainment = kpi.quota_attainment(opps, reps, *course.HISTORY)["attainment"]
+    attainment = kpi.quota_attainment(kpi.before_owner_exit(opps, reps), reps, *course.HISTORY)["attainment"]
     mean_score = s.groupby("candidate_id")["score"].mean()
     hired = c[c["stage_reached"] == "accepted"].assign(score=lambda d: d["candidate_id"].map(mean_score))
     hired = hired[hired["hired_rep_id"].isin(attainment.index)]

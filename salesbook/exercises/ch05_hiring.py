@@ -87,7 +87,7 @@ q1 = Exercise(
                 hint="Вы умножили текучесть на число AE, как будто все работают весь год. Новички выходят в феврале–апреле: "
                      "считайте человеко-годы — hiring.expected_exits."),
     ],
-    correct_message="Вакансий заметно больше, чем «плановых» голов: треть работы рекрутера в 2026 году — замены.",
+    correct_message="Вакансий заметно больше, чем «плановых» голов: около 40 % работы рекрутера в 2026 году — замены.",
 )
 
 # ---------------------------------------------------------------------------
@@ -206,12 +206,19 @@ q3 = Exercise(
 
 
 def median_salary(key=("AE", "mid_market")) -> float:
+    """Типичный оклад: медиана окладов работающих сотрудников роли (hiring.typical_salary, как в 5.4)."""
+    return hiring.typical_salary(_reps(), key[0], key[1])
+
+
+def median_salary_all(key=("AE", "mid_market")) -> float:
+    """Медиана окладов всех AE mid-market, включая ушедших, — защитимая альтернатива."""
     r = _reps()
     return float(r.loc[(r["role"] == key[0]) & (r["team"] == key[1]), "base_salary_rub"].median())
 
 
-def agency_premium(rate: float = hiring.AGENCY_FEE_RATE, months: int = 12, minus_bonus: bool = True) -> float:
-    fee = rate * median_salary() * months
+def agency_premium(rate: float = hiring.AGENCY_FEE_RATE, months: int = 12, minus_bonus: bool = True,
+                   all_staff: bool = False) -> float:
+    fee = rate * (median_salary_all() if all_staff else median_salary()) * months
     return fee - (hiring.REFERRAL_BONUS_RUB if minus_bonus else 0.0)
 
 
@@ -222,19 +229,22 @@ q4 = Exercise(
     expected=agency_premium,
     compare=Number(rel_tol=0.005),
     hints=[
-        "Вознаграждение агентства — 20 % годового оклада: hiring.agency_fee(оклад_в_месяц). Оклад — медиана "
-        "base_salary_rub AE mid-market в reps.",
+        "Вознаграждение агентства в курсе — hiring.AGENCY_FEE_RATE годового оклада: hiring.agency_fee_for(reps, \"AE\", "
+        "\"mid_market\") (оклад — медиана base_salary_rub работающих AE mid-market).",
         "Из вознаграждения вычтите бонус за рекомендацию hiring.REFERRAL_BONUS_RUB — его платят вместо агентства.",
     ],
     mistakes=[
         Mistake(name="monthly", value=lambda: agency_premium(months=1),
-                hint="Вы взяли 20 % месячного оклада. Агентство берёт долю годового дохода: оклад × 12."),
+                hint="Вы взяли долю месячного оклада. Ставка агентства — доля годового оклада: оклад × 12."),
         Mistake(name="no_bonus", value=lambda: agency_premium(minus_bonus=False),
                 hint="Это всё вознаграждение агентства. Рекомендация тоже не бесплатна: вычтите бонус сотруднику."),
+        Mistake(name="all_staff", value=lambda: agency_premium(all_staff=True),
+                hint="Вы взяли медиану окладов всех AE mid-market, включая ушедших. Типичный оклад — по работающим "
+                     "(exit_date пуст): hiring.typical_salary(reps, \"AE\", \"mid_market\"), как в разделе 5.4."),
         Mistake(name="rate_15", value=lambda: agency_premium(rate=0.15),
-                hint="Вы взяли нижнюю границу диапазона, 15 %. В курсе ставка агентства — hiring.AGENCY_FEE_RATE, 20 %."),
+                hint="Вы взяли ставку 15 %. В курсе ставка агентства — hiring.AGENCY_FEE_RATE (20 % годового оклада)."),
         Mistake(name="rate_25", value=lambda: agency_premium(rate=0.25),
-                hint="Вы взяли верхнюю границу диапазона, 25 %. В курсе ставка агентства — hiring.AGENCY_FEE_RATE, 20 %."),
+                hint="Вы взяли ставку 25 %. В курсе ставка агентства — hiring.AGENCY_FEE_RATE (20 % годового оклада)."),
     ],
     correct_message="Сотни тысяч рублей за одного AE — заметная сумма. Но сравнивать её надо не с нулём, а с ценой "
                     "месяца, на который агентство ускоряет найм.",
@@ -258,8 +268,19 @@ def delay_gross_profit() -> float:
     return lost * gm
 
 
+def ae_month_cost() -> float:
+    """Полная стоимость месяца AE за 2025 год (roles.loaded_cost, как в разделе 4.1): её не платят, пока место пустует."""
+    from salesbook.toolkit import roles
+    return float(roles.loaded_cost(table("sm_costs"), _reps(), *course.YEAR_2025).loc["AE", "loaded_pm"])
+
+
+def delay_net() -> float:
+    """Чистая цена месяца задержки: валовая прибыль минус сэкономленная полная стоимость месяца AE."""
+    return delay_gross_profit() - ae_month_cost()
+
+
 def agency_decision() -> str:
-    return "agency" if delay_gross_profit() > agency_premium() else "referral"
+    return "agency" if delay_net() > agency_premium() else "referral"
 
 
 q5 = Exercise(
@@ -271,12 +292,14 @@ q5 = Exercise(
     hints=[
         "Цена месяца задержки — новый ARR 2026 года, который не продаст AE, вышедший на месяц позже, умноженный "
         "на валовую маржу: ARR — ещё не прибыль.",
-        "Сравните цену месяца с переплатой агентству из упражнения 4: агентство выгодно, если задержка стоит дороже.",
+        "Пока место пустует, компания не платит AE: вычтите полную стоимость месяца AE "
+        "(roles.loaded_cost(sm_costs, reps, *course.YEAR_2025).loc[\"AE\", \"loaded_pm\"]).",
+        "Сравните чистую цену месяца с переплатой агентству из упражнения 4: агентство выгодно, если задержка стоит дороже.",
     ],
     mistakes=[
         Mistake(name="referral", matches=lambda a: a == "referral" != agency_decision(),
                 hint="Рекомендация дешевле в моменте, но месяц работы AE mid-market после выхода на продуктивность "
-                     "приносит валовой прибыли больше, чем переплата агентству. Сравните обе суммы."),
+                     "приносит валовой прибыли больше, чем переплата агентству, даже за вычетом его зарплаты. Сравните обе суммы."),
         Mistake(name="agency", matches=lambda a: a == "agency" != agency_decision(),
                 hint="Сравните суммы: месяц задержки здесь стоит меньше, чем переплата агентству."),
     ],
@@ -494,11 +517,11 @@ quiz = Quiz(
                        "рекрутера и руководителя на интервью."),
                 Option("Конверсию по источникам считать бессмысленно: наймов мало", False,
                        "Наймов действительно мало, поэтому интервалы широкие. Но конверсия в интервью и оффер "
-                       "считается на сотнях кандидатов — её видно уверенно."),
+                       "считается на десятках–сотнях кандидатов — её видно увереннее."),
             ),
         ),
         Question(
-            "Агентство просит 20 % годового дохода AE. Когда это выгодно?",
+            "Агентство просит 20 % годового оклада AE. Когда это выгодно?",
             (
                 Option("Никогда: hh.ru почти бесплатен", False,
                        "Бесплатного найма нет: время рекрутера и руководителя, а главное — месяцы, пока место пустует и план не выполняется."),
@@ -515,13 +538,13 @@ quiz_interview = Quiz(
     id=f"{SECTION}.interview",
     questions=[
         Question(
-            "Два интервьюера совпали в 42 % оценок по шкале 1–5. Каппа Коэна — 0,23. Как это понимать?",
+            "Два интервьюера совпали в 42,5 % оценок по шкале 1–5. Каппа Коэна — 0,24. Как это понимать?",
             (
                 Option("Согласие хорошее: почти половина оценок совпала", False,
                        "Часть совпадений случилась бы и наугад — особенно когда оба чаще ставят «3». Каппа вычитает их."),
                 Option("Согласие сверх случайного слабое; но по порядковой шкале стоит посмотреть и взвешенную каппу", True,
                        "Невзвешенная каппа считает «3 против 4» таким же промахом, как «1 против 5». Взвешенная различает их."),
-                Option("Каппа 0,23 значит, что интервьюеры согласны в 23 % случаев", False,
+                Option("Каппа 0,24 значит, что интервьюеры согласны в 23 % случаев", False,
                        "Каппа — не доля совпадений, а их превышение над случайными совпадениями в долях от максимально возможного."),
             ),
         ),
