@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from salesbook.toolkit import coaching, course
 from salesbook.toolkit.validation import MetricError
@@ -54,6 +55,10 @@ def test_no_spread_shrinks_everyone_to_pooled_rate():
     out = coaching.shrunk_rates([3, 3, 3], [10, 10, 10])
     assert np.allclose(out["shrunk"], 0.3)
     assert (out["weight"] == 0).all()
+    # интервал не схлопывается в точку: при нулевом весе — интервал Уилсона по своим данным
+    low, high = proportion_confint([3, 3, 3], [10, 10, 10], method="wilson")
+    assert np.allclose(out["low"], low) and np.allclose(out["high"], high)
+    assert (out["high"] - out["low"] > 0.3).all() and (out["interval"] == "wilson").all()
 
 
 def test_small_sample_is_shrunk_more():

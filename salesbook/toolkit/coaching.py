@@ -7,7 +7,7 @@
 
 * сжатие долей к команде — эмпирический Байес с бета-распределением и, для
   равных выборок, оценка Джеймса — Стейна (Efron & Morris, 1977);
-* разрыв «AE × этап» в рублях: сколько выигранного ACV добавит один этап,
+* разрыв «AE × стадия» в рублях: сколько выигранного ACV добавит одна стадия,
   подтянутый до медианы команды;
 * очередь разбора открытых сделок (возраст стадии против медианы и пробелы MEDDIC);
 * распределение часов коучинга руководителя с убывающей отдачей;
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.optimize import linear_sum_assignment
+from statsmodels.stats.proportion import proportion_confint
 
 from salesbook.toolkit import course, cycle, kpi, meddic
 from salesbook.toolkit.validation import MetricError, numbers, positive, require_columns, share
@@ -106,21 +107,29 @@ def shrunk_rates(successes, trials, index=None, alpha: float = 0.05) -> pd.DataF
     Каждая доля — $(x_i + \\alpha)/(n_i + \\alpha + \\beta)$ с $\\alpha, \\beta$ из
     :func:`beta_prior`: чем меньше попыток, тем сильнее доля сдвигается к общей.
     Столбцы: ``raw`` (наблюдённая доля), ``shrunk``, ``low``, ``high`` (границы
-    интервала ``1 − alpha``), ``weight`` — вес собственных данных $n/(n+\\alpha+\\beta)$.
+    интервала ``1 − alpha``), ``weight`` — вес собственных данных $n/(n+\\alpha+\\beta)$,
+    ``interval`` — чей это интервал: ``"beta"`` (апостериорный) или ``"wilson"``.
+    Если разброс долей не отличить от шума (:func:`beta_prior` даёт бесконечную силу),
+    вес своих данных — ноль и апостериорный интервал схлопнулся бы в точку; это не
+    уверенность, а вырождение метода моментов. Тогда ``low`` и ``high`` — интервал
+    Уилсона по собственным данным, а ``shrunk`` — общая доля.
     """
     s, n = _counts(successes, trials)
     a, b = beta_prior(s, n)
     if np.isinf(a + b):
         weight = np.zeros(len(s))
         shrunk = np.full(len(s), s.sum() / n.sum())
-        low = high = shrunk
+        low, high = proportion_confint(s, n, alpha=alpha, method="wilson")
+        kind = "wilson"
     else:
         post_a, post_b = s + a, n - s + b
         weight = n / (n + a + b)
         shrunk = post_a / (post_a + post_b)
         low = stats.beta.ppf(alpha / 2, post_a, post_b)
         high = stats.beta.ppf(1 - alpha / 2, post_a, post_b)
-    return pd.DataFrame({"raw": s / n, "shrunk": shrunk, "low": low, "high": high, "weight": weight},
+        kind = "beta"
+    return pd.DataFrame({"raw": s / n, "shrunk": shrunk, "low": low, "high": high, "weight": weight,
+                         "interval": kind},
                         index=index if index is not None else pd.RangeIndex(len(s)))
 
 
@@ -153,7 +162,7 @@ def james_stein(successes, trials) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------
-# Разрыв «AE × этап» в рублях
+# Разрыв «AE × стадия» в рублях
 # ---------------------------------------------------------------------------
 
 
