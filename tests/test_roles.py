@@ -109,3 +109,35 @@ def test_role_card_has_profile_money_and_benchmark():
     assert all(k in roles.CARD_LABELS for k in card.index if k.startswith("capacity."))
     with pytest.raises(MetricError):
         roles.role_card("manager", data, "2025-01-01", "2025-12-31")
+
+
+def test_sql_to_deal_share_keeps_only_deals_of_the_given_segments():
+    # 4 SQL SDR в периоде: сделка mid-market, сделка SMB, без сделки, сделка enterprise → 2 из 4 = 50 %;
+    # SQL вне периода и SQL другого сотрудника не считаются
+    reps = pd.DataFrame({"rep_id": ["S1", "B1"], "role": ["SDR", "BDR"]})
+    leads = pd.DataFrame({"sdr_id": ["S1", "S1", "S1", "S1", "S1", "B1"],
+                          "sql_date": pd.to_datetime(["2025-01-10", "2025-02-01", "2025-03-01", "2025-03-20",
+                                                      "2025-05-01", "2025-01-15"]),
+                          "opportunity_id": ["O1", "O2", None, "O3", "O4", "O5"]})
+    opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3", "O4", "O5"],
+                         "segment": ["mid_market", "smb", "enterprise", "mid_market", "mid_market"]})
+    assert roles.sql_to_deal_share(leads, opps, reps, "SDR", *Q1) == pytest.approx(0.5)
+    assert roles.sql_to_deal_share(leads, opps, reps, "SDR", *Q1, segments=("smb",)) == pytest.approx(0.25)
+    assert roles.sql_to_deal_share(leads, opps, reps, "BDR", *Q1) == pytest.approx(1.0)
+    with pytest.raises(MetricError):
+        roles.sql_to_deal_share(leads, opps, reps, "SDR", "2026-01-01", "2026-03-31")
+
+
+def test_planned_ae_mix_by_hand():
+    # план 10 млн ₽ × 8 % = 800 тыс. ₽ премии; оклад на 1 января 100 тыс. ₽ × 12 = 1,2 млн ₽;
+    # OTE = 2 млн ₽ → доля премии 40 %, план / OTE = 5; запись оклада после 1 января не учитывается
+    quotas = pd.DataFrame({"rep_id": ["A1", "A1"], "year": [2024, 2025], "annual_quota_rub": [5e6, 10e6]})
+    salaries = pd.DataFrame({"rep_id": ["A1", "A1"], "effective_date": pd.to_datetime(["2024-03-01", "2025-02-01"]),
+                             "base_salary_rub": [100_000.0, 200_000.0]})
+    reps = pd.DataFrame({"rep_id": ["A1"], "team": ["mid_market"]})
+    mix = roles.planned_ae_mix(quotas, salaries, reps, 2025, 0.08)
+    assert mix.loc["mid_market", "variable_share"] == pytest.approx(0.4)
+    assert mix.loc["mid_market", "quota_to_ote"] == pytest.approx(5.0)
+    assert mix.loc["mid_market", "n"] == 1
+    with pytest.raises(MetricError):
+        roles.planned_ae_mix(quotas, salaries, reps, 2030, 0.08)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from salesbook.exercises import table, tables
-from salesbook.runtime.checks import Choice, Exercise, Mistake, Number, Table
+from salesbook.runtime.checks import Exercise, Mistake, Number, Table
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, planning, roles
 from salesbook.toolkit.acquisition import in_period
@@ -18,9 +18,7 @@ from salesbook.toolkit.acquisition import in_period
 SECTION = "ch04.roles"
 TITLE = "4.1. Основные роли"
 PERIOD = course.YEAR_2025
-#: Потолок нагрузки AE mid-market и enterprise: новых сделок в месяц, которые полностью
-#: продуктивный AE уже брал в работу (верхний квартиль его месяцев за 2024–2025 годы).
-CEILING_QUANTILE = 0.75
+BIG = ("mid_market", "enterprise")
 
 _NAMES = ("reps", "leads", "opportunities", "mrr", "support_tickets", "sm_costs", "contacts", "ae_quotas")
 
@@ -286,20 +284,23 @@ q6 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def sql_to_opp_share(role: str = "SDR") -> float:
-    """Доля SQL роли, ставших сделкой: лиды с sql_date в 2025 году и opportunity_id."""
-    leads = table("leads")
-    mine = leads[leads["sdr_id"].isin(_ids(role)) & in_period(leads["sql_date"], *PERIOD)]
-    return float(mine["opportunity_id"].notna().mean())
+def sql_to_opp_share(role: str = "SDR", segments=BIG) -> float:
+    """Доля SQL роли (sql_date в 2025 году), ставших сделкой сегментов ``segments`` (None — любой)."""
+    t = _t()
+    if segments is None:
+        leads = t["leads"]
+        mine = leads[leads["sdr_id"].isin(_ids(role)) & in_period(leads["sql_date"], *PERIOD)]
+        return float(mine["opportunity_id"].notna().mean())
+    return roles.sql_to_deal_share(t["leads"], t["opportunities"], t["reps"], role, *PERIOD, segments)
 
 
 def ae_load() -> float:
     return roles.new_opps_per_ae_month(table("opportunities"), table("reps"), *PERIOD)
 
 
-def ae_fed(conv: bool = True, load: float | None = None) -> float:
+def ae_fed(conv: bool = True, segments=BIG) -> float:
     sql = float(roles.capacity("SDR", _t(), *PERIOD)["sql_per_month"])
-    return roles.ae_fed_per_feeder(sql, ae_load() if load is None else load, sql_to_opp_share() if conv else 1.0)
+    return roles.ae_fed_per_feeder(sql, ae_load(), sql_to_opp_share("SDR", segments) if conv else 1.0)
 
 
 q7 = Exercise(
@@ -309,77 +310,80 @@ q7 = Exercise(
     expected=lambda: ae_fed(),
     compare=Number(rel_tol=0.01),
     hints=[
-        "Нужны три числа за 2025 год: SQL на SDR-месяц (roles.capacity), доля SQL SDR, ставших сделкой (sql_to_opp), "
-        "и новых сделок mid-market и enterprise на AE-месяц (roles.new_opps_per_ae_month).",
+        "Нужны три числа за 2025 год: SQL на SDR-месяц (roles.capacity), доля SQL SDR, ставших сделкой mid-market "
+        "или enterprise (roles.sql_to_deal_share), и новых сделок mid-market и enterprise на AE-месяц "
+        "(roles.new_opps_per_ae_month).",
         "roles.ae_fed_per_feeder(sql_per_month, opps_per_ae_month, sql_to_opp).",
     ],
     mistakes=[
         Mistake(name="no_conversion", value=lambda: ae_fed(conv=False),
                 hint="Не каждый SQL становится сделкой: часть отсеивается на первой встрече AE. Умножьте SQL на долю SQL, ставших сделкой."),
+        Mistake(name="any_segment", value=lambda: ae_fed(segments=None),
+                hint="Вы взяли все SQL SDR, ставшие сделкой, включая сделки SMB: они уходят AE малого бизнеса, а в знаменателе — "
+                     "нагрузка AE mid-market и enterprise. Оставьте сделки этих двух сегментов (roles.sql_to_deal_share)."),
         Mistake(name="inverted", value=lambda: 1 / ae_fed(),
                 hint="Вы перевернули отношение: получилось, сколько SDR приходится на одного AE. Нужно — сколько AE загружает один SDR."),
     ],
-    correct_message="Один SDR при нынешней нагрузке AE загружает примерно одного AE. Это отношение «по мощности», "
-                    "а не по привычке: опубликованные 1 : 2–3 относятся к другим циклам, долям входящих лидов и к компаниям США.",
+    correct_message="Это отношение «по нынешней нагрузке», а не по привычке: опубликованные 1 : 2–3 относятся к другим циклам, "
+                    "долям входящих лидов и к компаниям США. Предела нагрузки AE оно не показывает — его в данных нет.",
 )
 
 # ---------------------------------------------------------------------------
-# 8. Решение: кого нанимать следующим — SDR или AE
+# 8. Решение: кого нанимать следующим — BDR или AE
 # ---------------------------------------------------------------------------
 
 
-def ae_ceiling() -> float:
-    """Потолок: верхний квартиль новых сделок mid-market и enterprise в месяц у полностью продуктивного AE, 2024–2025."""
-    return roles.ae_intake_ceiling(table("opportunities"), table("reps"), *course.YEARS_2024_2025, CEILING_QUANTILE)
+def bdr_acv(role: str = "BDR", segments=BIG, conv: bool = True, win: bool = True) -> float:
+    """ACV в месяц от сделок mid-market и enterprise одного продуктивного BDR, 2025 год:
+    SQL на BDR-месяц × доля SQL BDR, ставших сделкой этих сегментов × win rate × средний ACV выигранной."""
+    t = _t()
+    sql = float(roles.capacity(role, t, *PERIOD)["sql_per_month"])
+    share_ = sql_to_opp_share(role, segments) if conv else 1.0
+    big = _prod().loc[list(BIG)]
+    win_rate = float(big["won_deals"].sum() / big["closed_deals"].sum()) if win else 1.0
+    acv = float(big["won_acv"].sum() / big["won_deals"].sum())
+    return sql * share_ * win_rate * acv
 
 
 def hire_numbers() -> pd.Series:
-    """Цифры решения «SDR или AE»: свободная мощность AE и что даёт ещё один SDR, 2025 год."""
+    """Цифры решения «BDR или AE»: ACV в месяц от одного BDR и полная стоимость месяца BDR и AE, 2025 год."""
     t = _t()
-    reps = t["reps"]
-    dec = planning.ramped_capacity(reps, "2025-12-01", PERIOD[1], "AE")
-    ids = set(reps.loc[reps["team"].isin(["mid_market", "enterprise"]), "rep_id"])
-    ae_now = float(dec[[c for c in dec.columns if c in ids]].iloc[0].sum())
-    slack = (ae_ceiling() - ae_load()) * ae_now
-    sql = float(roles.capacity("SDR", t, *PERIOD)["sql_per_month"])
-    opps_sdr = sql * sql_to_opp_share()
-    prod = _prod()
-    big = prod.loc[["mid_market", "enterprise"]]
-    win_rate = float(big["won_deals"].sum() / big["closed_deals"].sum())
-    acv = float(big["won_acv"].sum() / big["won_deals"].sum())
-    cost = roles.loaded_cost(t["sm_costs"], reps, *PERIOD)["loaded_pm"]
-    return pd.Series({"ae_now": ae_now, "slack_opps": slack, "sdr_opps": opps_sdr,
-                      "sdr_acv_per_month": opps_sdr * win_rate * acv, "sdr_cost": float(cost["SDR"]),
-                      "ae_cost": float(cost["AE"])})
+    from salesbook.toolkit import outbound
 
-
-def hire_decision() -> str:
-    n = hire_numbers()
-    return "SDR" if n["slack_opps"] >= n["sdr_opps"] else "AE"
+    cost = roles.loaded_cost(t["sm_costs"], t["reps"], *PERIOD)["loaded_pm"]
+    media = float(outbound.channel_costs(table("marketing_spend"), t["sm_costs"], *PERIOD)["media"])
+    return pd.Series({"bdr_acv_per_month": bdr_acv(), "bdr_cost": float(cost["BDR"]),
+                      "list_cost": media / roles.person_months(t["reps"], *PERIOD, "BDR"), "ae_cost": float(cost["AE"])})
 
 
 q8 = Exercise(
     id="ch04.roles.q8",
-    title="Кого нанимать следующим: SDR или AE",
-    var="next_hire",
-    expected=hire_decision,
-    compare=Choice(["SDR", "AE"]),
+    title="Кого нанимать следующим: BDR или AE",
+    var="bdr_acv_per_month",
+    expected=lambda: bdr_acv(),
+    compare=Number(rel_tol=0.01),
     hints=[
-        "Сначала сравните свободную мощность AE (сколько ещё новых сделок в месяц они могут взять: (потолок − нагрузка) × "
-        "число AE) со сделками, которые даст ещё один SDR.",
-        "Если AE недогружены, новый AE лишь делит тот же поток SQL; новый SDR добавляет сделки и ACV. "
-        "Сравните ACV в месяц от SDR с его полной стоимостью.",
+        "Три множителя за 2025 год: SQL на продуктивный BDR-месяц (roles.capacity('BDR', …)), доля SQL BDR, ставших "
+        "сделкой mid-market или enterprise (roles.sql_to_deal_share(…, 'BDR', …)), и win rate и средний ACV выигранных "
+        "сделок mid-market и enterprise вместе (planning.segment_productivity: won_deals, closed_deals, won_acv).",
+        "ACV в месяц = SQL × доля в сделку × win rate × ACV. Сравните с полной стоимостью месяца BDR (roles.loaded_cost) "
+        "плюс бюджетом базы контактов на BDR-месяц (list_cost).",
     ],
     mistakes=[
-        Mistake(name="ae_because_acv", matches=lambda a: a == "ae" != hire_decision().lower(),
-                hint="AE приносит больше ACV в месяц, чем SDR, — но только если ему есть что закрывать. Сейчас у AE "
-                     "есть свободная мощность: новый AE разделит тот же поток SQL, и ACV почти не вырастет."),
-        Mistake(name="sdr_without_slack", matches=lambda a: a == "sdr" != hire_decision().lower(),
-                hint="Свободной мощности AE не хватает, чтобы принять сделки ещё одного SDR: новые SQL будут ждать. "
-                     "Сначала нужен AE."),
+        Mistake(name="sdr_numbers", value=lambda: bdr_acv(role="SDR"),
+                hint="Это SQL и конверсия SDR. Новый SDR входящих заявок делит тот же входящий поток — сделки добавляет BDR: "
+                     "возьмите мощность и конверсию роли BDR."),
+        Mistake(name="any_segment", value=lambda: bdr_acv(segments=None),
+                hint="Вы взяли все SQL BDR, ставшие сделкой, включая SMB, но оценили их по win rate и ACV mid-market и enterprise. "
+                     "Оставьте сделки mid-market и enterprise (roles.sql_to_deal_share)."),
+        Mistake(name="no_conversion", value=lambda: bdr_acv(conv=False),
+                hint="Не каждый SQL становится сделкой: умножьте SQL на долю SQL BDR, ставших сделкой mid-market или enterprise."),
+        Mistake(name="no_win_rate", value=lambda: bdr_acv(win=False),
+                hint="Вы посчитали, будто выигрывается каждая сделка. Умножьте на win rate сделок mid-market и enterprise."),
     ],
-    correct_message="AE сейчас недогружены: свободной мощности хватает на сделки ещё одного SDR, а месяц SDR "
-                    "стоит в разы дешевле месяца AE. Следующий найм — SDR; AE понадобится, когда нагрузка подойдёт к потолку.",
+    correct_message="ACV в месяц от одного BDR в разы больше стоимости его месяца вместе с базой контактов, а новый AE при нынешнем "
+                    "потоке лидов новых сделок не добавит — разделит те же. Следующая ставка — BDR. Оговорка: в данных у AE нет "
+                    "предела нагрузки; в жизни проверьте, сколько открытых сделок ведёт AE, прежде чем добавлять ему поток.",
 )
 
 # ---------------------------------------------------------------------------
@@ -432,7 +436,7 @@ quiz_support = Quiz(
             "В сделках с пресейлом win rate по всем сегментам вместе ниже, чем без него. Значит ли это, что SE мешают?",
             (
                 Option("Да: без SE выигрываем чаще", False,
-                       "Это сравнение смешивает сегменты: SE почти всегда в enterprise и mid-market, где win rate ниже, "
+                       "Это сравнение смешивает сегменты: SE в основном в enterprise и mid-market, где win rate ниже, "
                        "и почти никогда в SMB. Внутри каждого сегмента сделки с SE выигрываются не реже."),
                 Option("Нет: сделки с SE в основном крупные, а у крупных win rate ниже — сравнивать надо внутри сегмента", True,
                        "Верно. А в реальной компании и внутри сегмента SE ставят на крупные и сложные сделки — "
@@ -458,10 +462,11 @@ quiz_support = Quiz(
             (
                 Option("Уволить половину SDR, чтобы прийти к норме", False,
                        "Норма из опроса не знает вашего потока лидов и нагрузки AE. Считать надо по своей мощности."),
-                Option("Посчитать, сколько сделок дают SDR и сколько AE могут взять, и решать по свободной мощности", True,
-                       "Да: соотношение — следствие мощности ролей, а не цель."),
+                Option("Посчитать, сколько сделок дают SDR и BDR, сколько ведут AE, и решать, кто добавит сделки", True,
+                       "Да: соотношение — следствие мощности ролей и потока лидов, а не цель."),
                 Option("Нанять AE, пока соотношение не станет 1 : 3", False,
-                       "Если AE недогружены, новые AE просто разделят тот же поток SQL."),
+                       "Новый AE сделок не создаёт: он разделит тот же поток SQL. Добавляет сделки тот, кто создаёт поток, — "
+                       "BDR или маркетинг."),
             ),
         ),
     ],

@@ -291,14 +291,16 @@ def team_ratios(tables: dict, start, end) -> pd.Series:
     """Пропорции команды за период по полностью продуктивным человеко-месяцам.
 
     ``ae_per_feeder`` — AE-месяцев на один месяц SDR и BDR вместе (сколько AE приходится
-    на одного «поставщика» SQL); ``ae_per_se`` — AE-месяцев mid-market и enterprise на SE-месяц
+    на одного «поставщика» SQL, включая AE SMB, которым SDR почти не нужен); ``ae_big_per_feeder`` —
+    то же только для AE mid-market и enterprise (сопоставимо с опросами TOPO и Bridge Group); ``ae_per_se`` — AE-месяцев mid-market и enterprise на SE-месяц
     (пресейл работает там); ``arr_per_csm`` — ARR на CSM в последнем месяце (``capacity``).
     """
     reps = tables["reps"]
     feeders = person_months(reps, start, end, "SDR") + person_months(reps, start, end, "BDR")
     ae = person_months(reps, start, end, "AE")
     ae_big = sum(person_months(reps, start, end, "AE", team=t) for t in ("mid_market", "enterprise"))
-    return pd.Series({"ae_per_feeder": ae / feeders, "ae_per_se": ae_big / person_months(reps, start, end, "SE"),
+    return pd.Series({"ae_per_feeder": ae / feeders, "ae_big_per_feeder": ae_big / feeders,
+                      "ae_per_se": ae_big / person_months(reps, start, end, "SE"),
                       "arr_per_csm": float(capacity("CSM", tables, start, end)["arr_rub"])})
 
 
@@ -311,6 +313,20 @@ def ae_fed_per_feeder(sql_per_feeder_month, opps_per_ae_month, sql_to_opp: float
     load = positive(opps_per_ae_month, "новых сделок на AE в месяц")
     conv = share(sql_to_opp, "доля SQL, ставших сделкой", lower_open=True)
     return sql * conv / load
+
+
+def sql_to_deal_share(leads: pd.DataFrame, opportunities: pd.DataFrame, reps: pd.DataFrame, role: str, start, end,
+                      segments=("mid_market", "enterprise")) -> float:
+    """Доля SQL роли ``role`` (SDR или BDR; лиды с ``sql_date`` в периоде), ставших сделкой
+    сегментов ``segments``. Сделки других сегментов (SMB) уходят другим AE и в долю не входят."""
+    _check_role(role)
+    require_columns(leads, ["sdr_id", "sql_date", "opportunity_id"], "leads")
+    require_columns(opportunities, ["opportunity_id", "segment"], "opportunities")
+    mine = leads[leads["sdr_id"].isin(_ids(reps, role)) & in_period(leads["sql_date"], start, end)]
+    if mine.empty:
+        raise MetricError(f"В периоде нет SQL роли {role}.")
+    segment = mine["opportunity_id"].map(opportunities.set_index("opportunity_id")["segment"])
+    return float(segment.isin(list(segments)).mean())
 
 
 def new_opps_per_ae_month(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end, teams=("mid_market", "enterprise")) -> float:
@@ -342,23 +358,32 @@ def role_card(role: str, tables: dict, start, end, benchmark: str = "") -> pd.Da
     return pd.DataFrame(rows, columns=["item", "value"]).set_index("item")
 
 
-def ae_intake_ceiling(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end, quantile: float = 0.75,
-                      teams=("mid_market", "enterprise")) -> float:
-    """Потолок нагрузки AE: квантиль ``quantile`` числа новых сделок сегментов ``teams``, которые
-    полностью продуктивный AE этих команд взял за месяц (по месяцам периода, где ``ramp_factor`` = 1).
-    Это «сколько AE уже тянули в хорошие месяцы», а не предел человеческих сил."""
-    q = share(quantile, "квантиль потолка")
-    require_columns(opportunities, ["segment", "created_date", "owner_id"], "opportunities")
-    cap = planning.ramped_capacity(reps, start, end, "AE")
-    ids = set(reps.loc[reps["team"].isin(list(teams)), "rep_id"])
-    cap = cap[[c for c in cap.columns if c in ids]]
-    big = opportunities[opportunities["segment"].isin(list(teams))]
-    counts = (big.groupby([big["created_date"].dt.to_period("M").dt.to_timestamp(), "owner_id"]).size()
-              .unstack(fill_value=0).reindex(index=cap.index, columns=cap.columns, fill_value=0))
-    full = counts.where(cap >= 0.999).stack()
-    if full.empty:
-        raise MetricError("В периоде нет ни одного месяца полностью продуктивного AE.")
-    return float(full.quantile(q))
+def planned_ae_mix(ae_quotas: pd.DataFrame, salary_history: pd.DataFrame, reps: pd.DataFrame, year: int,
+                   commission_rate: float) -> pd.DataFrame:
+    """Плановый pay mix AE по командам на год ``year``: при выполнении плана ровно на 100 %.
+
+    Для каждого AE с планом на год: премия = ``commission_rate`` × годовой план, оклад — 12 × оклад,
+    действующий на 1 января года (последняя запись ``salary_history`` не позже этой даты),
+    OTE = оклад + премия. Возвращает по командам средние ``variable_share`` (премия / OTE)
+    и ``quota_to_ote`` (план / OTE) и число AE ``n``.
+    """
+    require_columns(ae_quotas, ["rep_id", "year", "annual_quota_rub"], "ae_quotas")
+    require_columns(salary_history, ["rep_id", "effective_date", "base_salary_rub"], "salary_history")
+    rate = share(commission_rate, "ставка премии AE", lower_open=True)
+    quotas = ae_quotas[ae_quotas["year"].eq(year)].set_index("rep_id")["annual_quota_rub"]
+    jan = pd.Timestamp(year=year, month=1, day=1)
+    known = salary_history[pd.to_datetime(salary_history["effective_date"]) <= jan]
+    salary = known.sort_values("effective_date").groupby("rep_id")["base_salary_rub"].last()
+    both = pd.DataFrame({"quota": quotas, "salary": salary}).dropna()
+    if both.empty:
+        raise MetricError(f"На {year} год нет AE с планом и окладом.")
+    bonus = rate * both["quota"]
+    ote = 12 * both["salary"] + bonus
+    frame = pd.DataFrame({"team": reps.set_index("rep_id").loc[both.index, "team"],
+                          "variable_share": bonus / ote, "quota_to_ote": both["quota"] / ote})
+    out = frame.groupby("team")[["variable_share", "quota_to_ote"]].mean()
+    out["n"] = frame.groupby("team").size()
+    return out
 
 
 #: Русские подписи строк мощности в карточке роли (``role_card``).
