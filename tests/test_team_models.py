@@ -144,6 +144,40 @@ def test_breakeven_is_the_first_grid_point_where_assembly_stops_paying():
     assert be == first or (math.isnan(be) and math.isnan(first))
 
 
+def test_breakeven_utilisation_is_the_first_grid_point_where_assembly_pays():
+    grid = np.round(np.arange(0.1, 0.91, 0.1), 2)
+    be = tm.breakeven_utilisation(FLOW, "smb", 0.8, against="pod", grid=grid, years=3)
+    gaps = [tm.model_gap(FLOW, "smb", 0.8, "assembly", "pod", years=3, base_utilisation=float(x)) for x in grid]
+    first = next((g for g, v in zip(grid, gaps) if v > 0), math.nan)
+    assert be == first or (math.isnan(be) and math.isnan(first))
+
+
+def test_gap_by_seed_matches_model_gap_per_seed():
+    table = tm.gap_by_seed(FLOW, 0.8, "pod", "assembly", seeds=[1, 2], years=2)
+    assert list(table.index) == [1, 2] and list(table.columns) == ["smb"]
+    assert table.loc[2, "smb"] == pytest.approx(tm.model_gap(FLOW, "smb", 0.8, "pod", "assembly", years=2, seed=2))
+    with pytest.raises(MetricError):
+        tm.gap_by_seed(FLOW, 0.8, seeds=[])
+
+
+def test_hours_per_lead_by_hand():
+    # 0,8 × 3 человека / (200 / рабочих дней в месяце) лидов в день × 8 часов
+    expected = 0.8 * 3 / (200 / tm.WORKDAYS_PER_MONTH) * 8
+    assert tm.hours_per_lead(FLOW.loc["smb"]) == pytest.approx(expected)
+    assert tm.hours_per_lead(FLOW.loc["smb"], 0.4) == pytest.approx(expected / 2)
+
+
+def test_outbound_share_by_hand():
+    leads = pd.DataFrame({
+        "segment": ["smb", "smb", "smb", "mid_market", "smb"],
+        "created_date": pd.to_datetime(["2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2024-05-01"]),
+        "business_line": ["b2b"] * 5, "sdr_id": ["s1", "s1", None, "s2", "s1"],
+        "channel": ["outbound", "ppc", "outbound", "ppc", "outbound"],
+    })
+    share = tm.outbound_share(leads)
+    assert share["smb"] == pytest.approx(0.5) and share["mid_market"] == 0.0 and math.isnan(share["enterprise"])
+
+
 def test_unknown_model_or_assumption_is_explained():
     with pytest.raises(MetricError, match="Модель"):
         tm.simulate_segment(FLOW.loc["smb"], "matrix", "smb")

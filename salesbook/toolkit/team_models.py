@@ -413,6 +413,68 @@ def model_gap(flow: pd.DataFrame, segment: str, gross_margin, model: str = "asse
     return float(gp.loc[(model, segment)] - gp.loc[(against, segment)])
 
 
+def outbound_share(leads: pd.DataFrame, start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> pd.Series:
+    """Доля исходящих (``channel == "outbound"``) среди лидов B2B, которых SDR или BDR брал в работу
+    (``sdr_id`` заполнен), созданных в период, — по сегментам."""
+    require_columns(leads, ["segment", "created_date", "business_line", "sdr_id", "channel"], "leads", non_empty=True)
+    b2b = leads[(leads["business_line"] == "b2b") & leads["sdr_id"].notna()
+                & leads["created_date"].between(pd.Timestamp(start), pd.Timestamp(end))]
+    return (b2b["channel"] == "outbound").groupby(b2b["segment"]).mean().reindex(course.SEGMENTS).rename("outbound_share")
+
+
+def hours_per_lead(flow_row: Mapping, base_utilisation=None) -> float:
+    """Рабочих часов человека первого контакта на один лид, которые следуют из допущения о загрузке:
+    загрузка × люди / лидов в рабочий день × 8 часов."""
+    u = ASSUMPTIONS["base_utilisation"] if base_utilisation is None else share(base_utilisation, "base_utilisation", lower_open=True)
+    lam = positive(flow_row["leads_per_month"], "Лидов в месяц") / WORKDAYS_PER_MONTH
+    return float(u * flow_row["first_touch"] / lam * 8)
+
+
+def gap_by_seed(flow: pd.DataFrame, gross_margin, model: str = "pod", against: str = "assembly",
+                seeds=range(1, 21), years: int = 10, **assumptions) -> pd.DataFrame:
+    """Выгода ``model`` над ``against`` (₽ валовой прибыли в год) по сегментам для каждого зерна.
+
+    Таблица: строки — зёрна ``seeds``, столбцы — сегменты ``flow``. Показывает, насколько
+    разница моделей зависит от случайности симуляции: среднее по зёрнам — оценка разницы,
+    разброс — её шум.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise MetricError("Нужно хотя бы одно зерно.")
+    rows = {seed: {seg: model_gap(flow, seg, gross_margin, model, against, years, seed, **assumptions)
+                   for seg in flow.index} for seed in seeds}
+    table = pd.DataFrame(rows).T
+    table.index.name = "seed"
+    return table
+
+
+def breakeven_utilisation(flow: pd.DataFrame, segment: str, gross_margin, against: str = "pod",
+                          grid=None, years: int = 10, seed: int = SEED, **assumptions) -> float:
+    """Наименьшая загрузка людей сегодняшнего конвейера из сетки (по умолчанию 0,1; 0,15; …; 0,9),
+    при которой конвейер уже выгоднее ``against``. ``nan`` — если не выгоднее на всей сетке.
+
+    Выгода конвейера растёт с загрузкой (при высокой загрузке маленькие пулы пода стоят в
+    очереди), поэтому точку ищем делением сетки пополам.
+    """
+    grid = np.round(np.arange(0.1, 0.91, 0.05), 2) if grid is None else np.sort(np.asarray(grid, dtype=float))
+
+    def gap(u: float) -> float:
+        return model_gap(flow, segment, gross_margin, "assembly", against, years, seed, **{**assumptions, "base_utilisation": float(u)})
+
+    lo, hi = 0, len(grid) - 1
+    if gap(grid[hi]) <= 0:
+        return float("nan")
+    if gap(grid[lo]) > 0:
+        return float(grid[lo])
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if gap(grid[mid]) > 0:
+            hi = mid
+        else:
+            lo = mid
+    return float(grid[hi])
+
+
 def breakeven_handoff_loss(flow: pd.DataFrame, segment: str, gross_margin, against: str = "island",
                            grid=None, years: int = 10, seed: int = SEED, **assumptions) -> float:
     """Наименьшая доля потерь на передаче SDR → AE из сетки (по умолчанию 0; 0,01; …; 0,6), при которой
