@@ -129,3 +129,10 @@ def test_breakeven_is_cost_over_loss():
     assert crossfunc.handoff_call_breakeven(3_000, 600_000) == pytest.approx(0.005)
     with pytest.raises(MetricError):
         crossfunc.handoff_call_breakeven(3_000, 0)
+
+
+def test_section_codes_have_russian_labels():
+    from salesbook.exercises import ch04_functions as ex
+    from salesbook.runtime import plotting
+    codes = [*crossfunc.HANDOFF_ITEMS, "completeness", *ex.RACI_ROLES, *ex.broken_raci().index]
+    assert all(plotting.label(c) != c for c in codes if c not in ("ae", "csm"))

@@ -87,6 +87,12 @@ def test_breakeven_near_one_point_and_below_the_gap(smb_by_card):
     assert abs(ex.net_rub()) < 0.1 * ex.smb_new_customers_2025() * cost   # «примерно окупается — и только»
     assert ex.net_rub(loss=ex.smb_first_year_gross_profit()) < 0         # «с ней созвон заметно в минусе»
     assert ex.smb_ltv() < ex.smb_ltv_unbounded()                # LTV без горизонта завышает потерю
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    f, p = smb_by_card.loc["full"], smb_by_card.loc["partial"]
+    low, high = confint_proportions_2indep(p["churned"], p["customers"], f["churned"], f["customers"], method="newcomb")
+    first_year = cost / ex.smb_first_year_gross_profit()
+    assert low < breakeven < high and low < first_year < high    # «каждый из порогов лежит внутри интервала»
+    assert (table("handoffs")["segment"] == "enterprise").sum() < 30   # «в enterprise карточек всего …»
     ae = reps[(reps["role"] == "AE") & reps["exit_date"].isna()]
     from salesbook.toolkit import social
     assert crossfunc.hour_cost(reps, "AE") == pytest.approx(social.rep_hour_cost(ae["base_salary_rub"].mean()))  # как в 2.4
