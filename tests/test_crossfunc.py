@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from salesbook.toolkit import course, crossfunc, sales_scripts
+from salesbook.toolkit import course, crossfunc, social
 from salesbook.toolkit.validation import MetricError
 
 
@@ -108,14 +108,31 @@ def test_raci_rejects_non_tables():
         crossfunc.raci_problems([["R", "A"]])
 
 
-def test_hour_cost_uses_loaded_salary_and_2025_norm():
-    reps = pd.DataFrame({"role": ["CSM", "CSM", "AE"], "base_salary_rub": [100_000.0, 120_000.0, 200_000.0]})
-    expected = 110_000 * (1 + course.PAYROLL_TAX_RATE) * 12 / course.WORK_HOURS_2025
+def test_hour_cost_uses_current_staff_and_2025_norm():
+    reps = pd.DataFrame({"role": ["CSM", "CSM", "CSM", "AE"], "base_salary_rub": [100_000.0, 120_000.0, 300_000.0, 200_000.0],
+                         "exit_date": [None, None, "2024-05-31", None]})
+    expected = 110_000 * (1 + course.PAYROLL_TAX_RATE) * 12 / course.WORK_HOURS_2025   # ушедший не входит
     assert crossfunc.hour_cost(reps, "CSM") == pytest.approx(expected)
-    assert crossfunc.hour_cost(reps, "CSM") == pytest.approx(sales_scripts.loaded_monthly_salary(reps, "CSM") * 12 / 1972)
+    assert crossfunc.hour_cost(reps, "CSM") == pytest.approx(social.rep_hour_cost(110_000.0))
+    with pytest.raises(MetricError, match="нынешних"):
+        crossfunc.hour_cost(reps.assign(exit_date="2024-01-31"), "CSM")
+
+
+def test_hour_cost_is_the_2_4_number():
+    from salesbook.exercises import table
+    reps = table("reps")
+    active = reps[(reps["role"] == "AE") & reps["exit_date"].isna()]
+    assert crossfunc.hour_cost(reps, "AE") == pytest.approx(social.rep_hour_cost(active["base_salary_rub"].mean()))
 
 
 def test_breakeven_is_cost_over_loss():
     assert crossfunc.handoff_call_breakeven(3_000, 600_000) == pytest.approx(0.005)
     with pytest.raises(MetricError):
         crossfunc.handoff_call_breakeven(3_000, 0)
+
+
+def test_section_codes_have_russian_labels():
+    from salesbook.exercises import ch04_functions as ex
+    from salesbook.runtime import plotting
+    codes = [*crossfunc.HANDOFF_ITEMS, "completeness", *ex.RACI_ROLES, *ex.broken_raci().index]
+    assert all(plotting.label(c) != c for c in codes if c not in ("ae", "csm"))

@@ -14,7 +14,7 @@ from statsmodels.stats.proportion import proportion_confint
 from salesbook.exercises import table, tables
 from salesbook.runtime.checks import Choice, Exercise, Invalid, Mistake, Number, Table, ___
 from salesbook.runtime.quiz import Option, Question, Quiz
-from salesbook.toolkit import acquisition, course, crossfunc, unit_economics
+from salesbook.toolkit import acquisition, course, crossfunc, finance, unit_economics
 
 SECTION = "ch04.functions"
 TITLE = "4.3. Взаимодействие с функциями"
@@ -159,7 +159,7 @@ READINGS = ("effect", "association", "no_link")
 
 
 def reading() -> str:
-    """Правильное прочтение: интервалы перекрываются — «association»; не перекрываются — тоже связь, не эффект."""
+    """Правильное прочтение: интервал разницы включает ноль — «association»; не включал бы — тоже связь, не эффект."""
     return "association"
 
 
@@ -181,12 +181,12 @@ q4 = Exercise(
     mistakes=[
         Mistake(name="effect", matches=lambda a: a == "effect",
                 hint="Это наблюдение, а не эксперимент: карточку заполняет тот же AE, который выбирал клиента и обещал ему сроки. "
-                     "К тому же интервалы двух групп перекрываются. Эффект карточки покажет только эксперимент."),
+                     "К тому же интервал разницы долей включает ноль. Эффект карточки покажет только эксперимент."),
         Mistake(name="no_link", matches=lambda a: a == "no_link",
-                hint="Перекрытие интервалов не доказывает, что связи нет: точечные оценки различаются почти вдвое, а выборка мала "
+                hint="Интервал разницы, включающий ноль, не доказывает, что связи нет: точечные оценки различаются почти вдвое, а выборка мала "
                      "(единицы уходов в группе полных карточек). «Не доказано» — не то же, что «нет»."),
     ],
-    correct_message="Точечная разница заметна, но интервалы перекрываются, а отбор не случайный. Это повод для эксперимента, а не вывод.",
+    correct_message="Точечная разница заметна, но интервал разницы включает ноль, а отбор не случайный. Это повод для эксперимента, а не вывод.",
 )
 
 # ---------------------------------------------------------------------------
@@ -296,15 +296,26 @@ q5 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def smb_ltv() -> float:
-    """LTV SMB-клиента из раздела 1.1.4: ``unit_economics.segment_economics`` за 2024 год, отток — 2024–2025 годы."""
+def _smb_economics() -> pd.Series:
     t = tables("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts")
-    return float(unit_economics.segment_economics(t, *course.YEAR_2024, *course.YEARS_2024_2025).loc["smb", "ltv"])
+    return unit_economics.segment_economics(t, *course.YEAR_2024, *course.YEARS_2024_2025).loc["smb"]
+
+
+def smb_ltv() -> float:
+    """LTV SMB-клиента за 5 лет, как решают в разделе 1.1.4: ``finance.ltv_horizon`` с горизонтом
+    ``course.LTV_HORIZON_MONTHS``; ARPA, маржа и отток — ``unit_economics.segment_economics`` (2024 год, отток 2024–2025)."""
+    e = _smb_economics()
+    return float(finance.ltv_horizon(e["arpa"] * e["gross_margin"], e["monthly_churn"], course.LTV_HORIZON_MONTHS))
+
+
+def smb_ltv_unbounded() -> float:
+    """LTV SMB-клиента без горизонта (ARPA × маржа / отток) — типичная ошибка упражнения 6."""
+    return float(_smb_economics()["ltv"])
 
 
 def smb_first_year_gross_profit() -> float:
-    t = tables("marketing_spend", "sm_costs", "reps", "leads", "opportunities", "mrr", "cogs", "accounts")
-    e = unit_economics.segment_economics(t, *course.YEAR_2024, *course.YEARS_2024_2025).loc["smb"]
+    """Валовая прибыль SMB-клиента за первый год: осторожная оценка потери, тоже принимается в упражнении 6."""
+    e = _smb_economics()
     return float(e["arpa"] * 12 * e["gross_margin"])
 
 
@@ -325,16 +336,24 @@ def net_rub(cut: float = CHURN_CUT_PP / 100, loss=None, cost=None, customers=Non
     return float(customers * (cut * loss - cost))
 
 
+class _LtvOrFirstYear(Number):
+    """Засчитывает и эталон с LTV за 5 лет, и осторожную оценку потери валовой прибылью первого года."""
+
+    def equal(self, answer: float, expected) -> bool:
+        return super().equal(answer, expected) or super().equal(answer, net_rub(loss=smb_first_year_gross_profit()))
+
+
 q6 = Exercise(
     id="ch04.functions.q6",
     title="Окупится ли созвон передачи по каждой SMB-сделке",
     var="call_net_rub",
     expected=net_rub,
-    compare=Number(rel_tol=0.01),
+    # около нуля относительный допуск слишком узок: абсолютный — округление цены часа до рубля на всех клиентов
+    compare=_LtvOrFirstYear(rel_tol=0.01, abs_tol=2_000.0),
     hints=[
         "Затраты на сделку: час AE и час CSM на созвон плюс полчаса CSM на подготовку; час — crossfunc.hour_cost(reps, роль). "
-        "Выгода на сделку: 0,01 × LTV SMB-клиента (снижение раннего оттока на 1 п. п.).",
-        "Итог за год: число новых SMB-клиентов 2025 года (acquisition.new_customers(opps, *course.YEAR_2025, segment='smb')) × "
+        "Выгода на сделку: 0,01 × LTV SMB-клиента за 5 лет (ex.smb_ltv(), как в разделе 1.1.4).",
+        "Итог: число новых SMB-клиентов 2025 года (acquisition.new_customers(opps, *course.YEAR_2025, segment='smb')) × "
         "(0,01 × LTV − затраты на сделку).",
     ],
     mistakes=[
@@ -344,14 +363,16 @@ q6 = Exercise(
                 hint="Учтено только время CSM. Созвон ведут двое: AE представляет CSM клиенту — добавьте час AE."),
         Mistake(name="pp_as_share", value=lambda: net_rub(cut=CHURN_CUT_PP),
                 hint="1 п. п. — это 0,01 в долях, а не 1: иначе выходит, что созвон спасает каждого клиента."),
-        Mistake(name="first_year_only", value=lambda: net_rub(loss=smb_first_year_gross_profit()),
-                hint="Вы оценили потерю ушедшего клиента валовой прибылью одного года. Клиент, которого удержали, живёт дальше как "
-                     "средний SMB-клиент: потеря — его LTV (раздел 1.1.4)."),
+        Mistake(name="unbounded_ltv", value=lambda: net_rub(loss=smb_ltv_unbounded()),
+                hint="Вы взяли LTV без горизонта (ARPA × маржа / отток): при оттоке около 1 % в месяц он считает прибыль "
+                     "на восемь лет вперёд. В курсе решения принимают по LTV за 5 лет (раздел 1.1.4): ex.smb_ltv()."),
         Mistake(name="all_segments", value=lambda: net_rub(customers=acquisition.new_customers(table("opportunities"), *course.YEAR_2025)),
                 hint="Взяты новые клиенты всех сегментов. Гипотеза и LTV — про SMB: берите segment='smb'."),
     ],
-    correct_message="Созвон окупается уже при снижении раннего оттока на доли процентного пункта — но это гипотеза. "
-                    "Запускайте его так, чтобы эффект можно было измерить: половине сделок по жребию, с заранее названным показателем.",
+    correct_message="При гипотезе в 1 п. п. созвон выходит почти в ноль, чуть в минусе: выгода и затраты почти равны. "
+                    "(Если вы оценили потерю валовой прибылью первого года, ответ тоже засчитан: это осторожная оценка, "
+                    "и с ней созвон заметно в минусе.) Запускайте его так, чтобы эффект можно было измерить: половине "
+                    "сделок по жребию, с заранее названным показателем.",
 )
 
 # ---------------------------------------------------------------------------
@@ -374,15 +395,15 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "В CRM главная причина проигрыша по рублям — «конкурент», на втором месте — «нет решения». Что отнести продукту?",
+            "В CRM главная причина проигрыша по рублям — «выбрали конкурента», на втором месте — «решение не принято». Что отнести продукту?",
             (
                 Option("Список функций, которых нет у нас и есть у конкурента, — из ответов продавцов", False,
                        "Причины, записанные продавцом, смещены: удобнее назвать цену или функцию, чем слабую работу со сделкой. "
                        "Продукту нужны интервью с покупателями (win/loss), а цифры CRM — повод их провести."),
                 Option("Гипотезы: какие потери связаны с функциями, с проверкой интервью покупателей, которые выбрали конкурента", True,
                        "Да: рубли по причинам показывают, где копать, а интервью покупателей — что на самом деле решило сделку."),
-                Option("Ничего: «нет решения» — проблема продаж, а не продукта", False,
-                       "Отчасти так, но «нет решения» часто значит, что ценность не доказана: продукту полезно знать, где она не очевидна."),
+                Option("Ничего: «решение не принято» — проблема продаж, а не продукта", False,
+                       "Отчасти так, но «решение не принято» часто значит, что ценность не доказана: продукту полезно знать, где она не очевидна."),
             ),
         ),
         Question(

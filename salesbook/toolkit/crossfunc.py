@@ -5,7 +5,7 @@
 пересчитывается). Продажи → успех клиентов: ранний отток по полноте карточки передачи
 (интервалы Уилсона — statsmodels ``proportion_confint``). Продажи → продукт: проигранный ACV
 по причинам и конкурентам. Распределение ролей — проверка таблицы RACI. Решение о созвоне
-передачи — цена часа из ``course.WORK_HOURS_2025`` и ``sales_scripts.loaded_monthly_salary``.
+передачи — цена часа нынешних сотрудников из ``social.rep_hour_cost`` (как в разделе 2.4).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from salesbook.toolkit import acquisition, course, sales_scripts, social
+from salesbook.toolkit import acquisition, course, social
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 #: Буквы RACI: Responsible — делает, Accountable — отвечает за результат и принимает работу
@@ -171,7 +171,7 @@ def raci_problems(table: pd.DataFrame) -> pd.DataFrame:
         if not accountable:
             problems.append((process, "нет A — за результат не отвечает никто"))
         elif len(accountable) > 1:
-            problems.append((process, f"A у нескольких ролей ({', '.join(map(str, accountable))}) — отвечает должен один"))
+            problems.append((process, f"A у нескольких ролей ({', '.join(map(str, accountable))}) — отвечать должен один"))
         if not any("R" in codes for codes in cells.values()):
             problems.append((process, "нет R — работу никто не делает"))
         for role, codes in cells.items():
@@ -189,18 +189,22 @@ def hour_cost(reps: pd.DataFrame, role: str, payroll_tax: float = course.PAYROLL
               work_hours: float = course.WORK_HOURS_2025) -> float:
     """Стоимость часа сотрудника роли ``role``: оклад со взносами × 12 / рабочих часов в году, ₽.
 
-    Средний оклад роли — ``sales_scripts.loaded_monthly_salary``, цена часа — ``social.rep_hour_cost``
-    (та же формула, что в разделе 2.4); часы — норма 2025 года ``course.WORK_HOURS_2025``. Премии не входят.
+    Оклад — средний у нынешних сотрудников роли (``exit_date`` пуст), цена часа —
+    ``social.rep_hour_cost``: то же число, что «час AE» в разделе 2.4; часы — норма 2025 года
+    ``course.WORK_HOURS_2025``. Премии и накладные не входят — это нижняя граница цены часа.
     """
-    salary = sales_scripts.loaded_monthly_salary(reps, role, 0.0)    # средний оклад роли, без взносов
-    return social.rep_hour_cost(salary, payroll_tax, work_hours)    # одна формула цены часа на курс (2.4)
+    require_columns(reps, ["role", "base_salary_rub", "exit_date"], "reps")
+    staff = reps[(reps["role"] == role) & reps["exit_date"].isna()]
+    if staff.empty:
+        raise MetricError(f"В таблице нет нынешних сотрудников роли {role}.")
+    return social.rep_hour_cost(float(staff["base_salary_rub"].mean()), payroll_tax, work_hours)
 
 
 def handoff_call_breakeven(cost_per_deal: float, churn_loss_rub: float) -> float:
     """На сколько должна упасть доля раннего оттока (доля, 0–1), чтобы созвон окупился.
 
     ``cost_per_deal`` — затраты на созвон по одной сделке, ₽; ``churn_loss_rub`` — что теряет
-    компания, когда новый клиент уходит в первый год (валовая прибыль), ₽.
+    компания, когда новый клиент уходит в первый год (LTV за 5 лет, раздел 1.1.4), ₽.
     """
     cost = positive(cost_per_deal, "Затраты на сделку", allow_zero=True)
     loss = positive(churn_loss_rub, "Потери от ухода клиента")
