@@ -112,15 +112,19 @@ def calculator_figure(result: dict):
     return fig
 
 
-def calculator_chart_png(result: dict) -> bytes:
-    """Картинка графика калькулятора в PNG (для виджета Image)."""
+def _figure_png(fig) -> bytes:
+    """Картинка в PNG для виджета Image (без метаданных — одинаковые байты при каждом запуске)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = calculator_figure(result)
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def calculator_chart_png(result: dict) -> bytes:
+    """Картинка графика калькулятора в PNG (для виджета Image)."""
+    return _figure_png(calculator_figure(result))
 
 
 def unit_economics_calculator(monthly_churn: float = 0.025, arpa: float = 90_000.0, gross_margin: float = 0.775,
@@ -336,13 +340,7 @@ def pay_plan_figure(result: dict):
 
 def pay_plan_chart_png(result: dict) -> bytes:
     """Картинка кривой выплат в PNG (для виджета Image)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = pay_plan_figure(result)
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    return buffer.getvalue()
+    return _figure_png(pay_plan_figure(result))
 
 
 def pay_plan_calculator(ote_rub: float = 5_000_000.0, mix: float = 0.5, quota: float = 25_000_000.0,

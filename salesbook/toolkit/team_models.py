@@ -448,6 +448,23 @@ def gap_by_seed(flow: pd.DataFrame, gross_margin, model: str = "pod", against: s
     return table
 
 
+def _first_grid_point(grid, holds) -> float:
+    """Первая точка отсортированной сетки, где монотонное условие ``holds`` выполнено (делением пополам:
+    каждая проверка — прогон симуляции); ``nan`` — если не выполнено и на краю сетки."""
+    lo, hi = 0, len(grid) - 1
+    if not holds(grid[hi]):
+        return float("nan")
+    if holds(grid[lo]):
+        return float(grid[lo])
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if holds(grid[mid]):
+            hi = mid
+        else:
+            lo = mid
+    return float(grid[hi])
+
+
 def breakeven_utilisation(flow: pd.DataFrame, segment: str, gross_margin, against: str = "pod",
                           grid=None, years: int = 10, seed: int = SEED, **assumptions) -> float:
     """Наименьшая загрузка людей сегодняшнего конвейера из сетки (по умолчанию 0,1; 0,15; …; 0,9),
@@ -461,18 +478,7 @@ def breakeven_utilisation(flow: pd.DataFrame, segment: str, gross_margin, agains
     def gap(u: float) -> float:
         return model_gap(flow, segment, gross_margin, "assembly", against, years, seed, **{**assumptions, "base_utilisation": float(u)})
 
-    lo, hi = 0, len(grid) - 1
-    if gap(grid[hi]) <= 0:
-        return float("nan")
-    if gap(grid[lo]) > 0:
-        return float(grid[lo])
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if gap(grid[mid]) > 0:
-            hi = mid
-        else:
-            lo = mid
-    return float(grid[hi])
+    return _first_grid_point(grid, lambda u: gap(u) > 0)
 
 
 def breakeven_handoff_loss(flow: pd.DataFrame, segment: str, gross_margin, against: str = "island",
@@ -488,15 +494,4 @@ def breakeven_handoff_loss(flow: pd.DataFrame, segment: str, gross_margin, again
     def gap(loss: float) -> float:
         return model_gap(flow, segment, gross_margin, "assembly", against, years, seed, **{**assumptions, "handoff_loss": float(loss)})
 
-    lo, hi = 0, len(grid) - 1
-    if gap(grid[hi]) > 0:
-        return float("nan")
-    if gap(grid[lo]) <= 0:
-        return float(grid[lo])
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if gap(grid[mid]) > 0:
-            lo = mid
-        else:
-            hi = mid
-    return float(grid[hi])
+    return _first_grid_point(grid, lambda loss: gap(loss) <= 0)
