@@ -136,7 +136,7 @@ q3 = Exercise(
     hints=[
         "Возьмите crossfunc.handoff_outcomes(handoffs, accounts): в нём только клиенты, чьи 365 дней уже прошли. "
         "Оставьте segment == 'smb' и посчитайте crossfunc.churn_rates(...) по столбцу card (full — полная карточка, partial — неполная).",
-        "Нужны столбцы rate, low, high (доли, 0–1) и индекс card (full, partial). Интервал — Уилсона, 95 %.",
+        "Нужны столбцы rate, low, high (доли, 0–1) и индекс card (full, partial). Интервал — Уилсона, 95 %.",
     ],
     mistakes=[
         Mistake(name="wald", value=lambda: _churn_table_with("normal"),
@@ -364,7 +364,7 @@ q6 = Exercise(
         Mistake(name="pp_as_share", value=lambda: net_rub(cut=CHURN_CUT_PP),
                 hint="1 п. п. — это 0,01 в долях, а не 1: иначе выходит, что созвон спасает каждого клиента."),
         Mistake(name="unbounded_ltv", value=lambda: net_rub(loss=smb_ltv_unbounded()),
-                hint="Вы взяли LTV без горизонта (ARPA × маржа / отток): при оттоке около 1 % в месяц он считает прибыль "
+                hint="Вы взяли LTV без горизонта (ARPA × маржа / отток): при оттоке около 1 % в месяц он считает прибыль "
                      "на восемь лет вперёд. В курсе решения принимают по LTV за 5 лет (раздел 1.1.4): ex.smb_ltv()."),
         Mistake(name="all_segments", value=lambda: net_rub(customers=acquisition.new_customers(table("opportunities"), *course.YEAR_2025)),
                 hint="Взяты новые клиенты всех сегментов. Гипотеза и LTV — про SMB: берите segment='smb'."),

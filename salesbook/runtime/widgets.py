@@ -311,8 +311,8 @@ def pay_plan_text(result: dict) -> str:
         f"<p>OTE {fmt.rub(result['ote'])} в год: оклад {fmt.rub(result['base'])}, целевая переменная часть "
         f"{fmt.rub(result['target_variable'])} (доля оклада {fmt.pct(result['mix'], 0)}). "
         f"План {fmt.rub(result['quota'])} — {fmt.number(result['quota_to_ote'], 1)} OTE.</p>"
-        f"<p><b>Переменная часть:</b> при 50 % плана — {fmt.rub(at[0.5])}, при 100 % — {fmt.rub(at[1.0])}, "
-        f"при 150 % — {fmt.rub(at[1.5])}. <b>Стоимость продаж при 100 % плана:</b> "
+        f"<p><b>Переменная часть:</b> при 50 % плана — {fmt.rub(at[0.5])}, при 100 % — {fmt.rub(at[1.0])}, "
+        f"при 150 % — {fmt.rub(at[1.5])}. <b>Стоимость продаж при 100 % плана:</b> "
         f"{fmt.pct(result['cost_of_sales_at_plan'])} нового ACV.</p>"
         "</div>"
     )
@@ -346,7 +346,7 @@ def pay_plan_chart_png(result: dict) -> bytes:
 def pay_plan_calculator(ote_rub: float = 5_000_000.0, mix: float = 0.5, quota: float = 25_000_000.0,
                         threshold: float = 0.5, accelerator: float = 2.0, cap: float = 2.0):
     """Калькулятор плана мотивации AE: ползунки OTE, доли оклада, плана, порога, ускорителя и потолка →
-    кривая выплат, выплаты при 50/100/150 % плана и стоимость продаж.
+    кривая выплат, выплаты при 50/100/150 % плана и стоимость продаж.
 
     Расчёт — ``compensation.plan_scenario`` (те же функции, что в тексте раздела 5.4). Возвращает
     ``ipywidgets.VBox`` с атрибутами ``sliders``, ``result`` (HTML), ``chart`` (Image) и ``refresh()``.
