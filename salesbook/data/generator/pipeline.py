@@ -27,7 +27,9 @@ STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "m
            # верх воронки и каналы привлечения (главы 2 и 6)
            "touches", "web", "abm", "social", "ads", "mailboxes", "partners",
            # команда: передача клиентов, найм, обучение, карьера, оплата (главы 4 и 5)
-           "handoffs", "candidates", "trainings", "careers", "payplans")
+           "handoffs", "candidates", "trainings", "careers", "payplans",
+           # инструменты и новые технологии (главы 7 и 8)
+           "crm", "enablement", "emails", "calls", "leadscore", "chats", "voicebot", "genai")
 
 
 @dataclass(frozen=True)
