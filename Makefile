@@ -68,8 +68,9 @@ test-book: env
 # Книга в браузере и рабочая тетрадь в JupyterLab (tests/browser). Нужны собранная книга
 # (make book; в make test её собирает test-book) и Chromium: sudo apt-get install chromium.
 # Без Chromium тесты пропускаются с объяснением; SALESBOOK_REQUIRE_BROWSER=1 (CI) — провал.
+# Два процесса: страницы книги делятся между ними, тесты тетради идут в одном (группа lab).
 test-browser: env
-	$(PYTEST) tests/browser -q -rs --junitxml=_build/junit-browser.xml
+	$(PYTEST) tests/browser -q -rs -n 2 --dist loadgroup --junitxml=_build/junit-browser.xml
 
 lab: env
 	$(BIN)/jupyter lab notebooks

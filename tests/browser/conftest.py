@@ -9,7 +9,10 @@ SALESBOOK_CHROMIUM), управляется Playwright; Playwright ничего 
 Без Chromium тесты пропускаются с объяснением, как их включить; с
 SALESBOOK_REQUIRE_BROWSER=1 (так в CI) пропуск превращается в провал.
 
-Один браузер, один HTTP-сервер книги и один сервер JupyterLab на весь прогон.
+Один браузер, один HTTP-сервер книги и один сервер JupyterLab на весь прогон — или на
+процесс pytest-xdist: ``make test-browser`` раздаёт страницы книги двум процессам, а тесты
+тетради держит вместе в одном (группа ``lab``), чтобы JupyterLab поднимался один раз.
+Счётчики сводки процессы передают главному (``workeroutput``), и он печатает их суммой.
 """
 
 from __future__ import annotations
@@ -331,9 +334,17 @@ def _stop_process_group(process: subprocess.Popen) -> None:
 _EARLY_LAB: list[Lab] = []
 
 
+def _xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_collection_finish(session):
-    """Запустить JupyterLab заранее, если в прогоне есть тесты тетрадей и браузер на месте."""
-    if not _suite_selected(session.config) or browser_problem() is not None:
+    """Запустить JupyterLab заранее, если в прогоне есть тесты тетрадей и браузер на месте.
+
+    В процессе pytest-xdist заранее не запускаем: при сборе неизвестно, достанутся ли ему
+    тесты тетради, — сервер поднимет фикстура ``lab`` в том процессе, где они идут.
+    """
+    if not _suite_selected(session.config) or browser_problem() is not None or _xdist_worker(session.config):
         return
     if any("lab" in getattr(item, "fixturenames", ()) for item in session.items):
         try:
@@ -345,8 +356,22 @@ def pytest_collection_finish(session):
 def pytest_sessionfinish(session, exitstatus):
     while _EARLY_LAB:  # сервер запущен заранее, а фикстура до него не дошла
         _EARLY_LAB.pop().stop()
+    if _xdist_worker(session.config):  # счётчики и причину пропуска — главному процессу
+        session.config.workeroutput["salesbook_stats"] = json.dumps(STATS)
+        session.config.workeroutput["salesbook_skip"] = json.dumps(SKIP_MESSAGE)
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and SKIP_MESSAGE:
         session.exitstatus = pytest.ExitCode.OK  # без Chromium всё пропущено — это не провал make test
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """Главный процесс pytest-xdist: сложить счётчики процессов и взять причину пропуска."""
+    output = getattr(node, "workeroutput", None) or {}
+    for key, value in json.loads(output.get("salesbook_stats", "{}")).items():
+        STATS[key] = STATS.get(key, 0) + value
+    for message in json.loads(output.get("salesbook_skip", "[]")):
+        if not SKIP_MESSAGE:
+            SKIP_MESSAGE.append(message)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,9 @@ from browsersupport import LOGS, ROOT, require_browser, stat
 
 require_browser(module_level=True)  # без Chromium — один понятный пропуск на модуль
 
+#: Все тесты тетради — в одном процессе pytest-xdist: один сервер JupyterLab на прогон.
+pytestmark = pytest.mark.xdist_group("lab")
+
 NOTEBOOK = "notebooks/ch01/1_1_1_cac.ipynb"
 CORRECT_EXERCISE = "ch01.cac.q1"                 # вводим решение из solutions.json
 WRONG_EXERCISE = ("ch01.cac.q3", "inverse")      # вводим перевёрнутую дробь — ждём подсказку этой ошибки
