@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -34,6 +35,9 @@ from salesbook.data import schemas as S
 TABLES: tuple[str, ...] = S.TABLES
 ENV_VAR = "SALESBOOK_DATA"
 CACHE_ENV_VAR = "SALESBOOK_CACHE_DIR"
+#: ``SALESBOOK_TABLE_CACHE=off`` — не держать проверенные таблицы на диске (каждое ядро проверяет заново).
+TABLE_CACHE_ENV_VAR = "SALESBOOK_TABLE_CACHE"
+TABLE_CACHE_KEEP = 4  # сколько версий одной таблицы хранить в кэше
 CHECKSUMS_FILE = Path(__file__).with_name("checksums.json")
 MAX_EXAMPLES = 3      # сколько проблемных значений показывать в сообщении
 MAX_PROBLEMS = 8      # сколько разных проблем перечислять в одном сообщении
@@ -459,7 +463,70 @@ def _load_uncached(table: str, path_str: str, stamp: tuple, refs: tuple) -> pd.D
     return df
 
 
-_load_cached = functools.lru_cache(maxsize=32)(_load_uncached)
+# Проверка схемы — самая долгая часть загрузки (секунды на большую таблицу), а каждая тетрадь
+# запускается в новом ядре. Поэтому проверенная таблица кладётся на диск (pickle) под ключом из SHA-256
+# самого файла, файлов, на которые он ссылается, и версии проверки (код схем и загрузчика, версии
+# pandas, numpy, pandera). Изменённый, испорченный или чужой файл даёт другой ключ и проверяется
+# заново; пути в ключ не входят. joblib.Memory, сделанный для такого кэша, здесь не годится: он
+# читает таблицы со строковыми столбцами чистым Python-распаковщиком pickle — в 50–100 раз медленнее,
+# чем pandas.read_pickle (журнал касаний — 9 с вместо 0,1 с).
+
+@functools.lru_cache(maxsize=1)
+def _validation_version() -> str:
+    h = hashlib.sha256()
+    for source in (Path(S.__file__), Path(__file__)):
+        h.update(source.read_bytes())
+    for library in ("pandas", "numpy", "pandera"):
+        h.update(importlib.metadata.version(library).encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path_str: str, _stamp: tuple) -> str:
+    return hashlib.sha256(Path(path_str).read_bytes()).hexdigest()
+
+
+def table_cache_dir() -> Path | None:
+    """Папка проверенных таблиц: ``tables/`` рядом с учебным набором в кэше (None — кэш выключен)."""
+    if os.environ.get(TABLE_CACHE_ENV_VAR, "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    root = os.environ.get(CACHE_ENV_VAR) or platformdirs.user_cache_dir("salesbook", appauthor=False)
+    return Path(root).expanduser() / "tables"
+
+
+def _load_persistent(table: str, path_str: str, stamp: tuple, refs: tuple) -> pd.DataFrame:
+    folder = table_cache_dir()
+    if folder is None:
+        return _load_uncached(table, path_str, stamp, refs)
+    key = hashlib.sha256("|".join(
+        [_validation_version(), table, _digest(path_str, stamp)]
+        + [f"{ref}={_digest(p, st)}" for ref, p, st in refs]).encode()).hexdigest()[:32]
+    target = folder / f"{table}-{key}.pkl"
+    try:
+        return pd.read_pickle(target)
+    except Exception:  # noqa: BLE001 — нет в кэше или файл кэша повреждён: проверяем заново
+        pass
+    df = _load_uncached(table, path_str, stamp, refs)
+    try:  # запись во временный файл и переименование: параллельные ядра не видят половины файла
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{table}-", suffix=".tmp", dir=folder)
+        os.close(fd)
+        try:
+            df.to_pickle(tmp)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        # старые версии таблицы не копятся: остаются TABLE_CACHE_KEEP последних записанных
+        versions = sorted(folder.glob(f"{table}-*.pkl"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for old in versions[TABLE_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # кэш недоступен для записи — загрузка просто медленнее
+    return df
+
+
+_load_cached = functools.lru_cache(maxsize=32)(_load_persistent)
 
 
 def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -511,3 +578,4 @@ def clear_cache() -> None:
     """Сбросить кэш загруженных таблиц (обычно не нужно: кэш следит за изменением файлов)."""
     _load_cached.cache_clear()
     _id_values.cache_clear()
+    _digest.cache_clear()
