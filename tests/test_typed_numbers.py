@@ -96,3 +96,28 @@ def test_breaking_spaces_are_caught(tmp_path):
     assert [(n, line[p - 2:p + 2]) for _, n, p in found] == [
         (3, "15 %"), (3, "25 т"), (3, "с. д"), (3, " 3 п"), (3, "4` м"),
     ]
+
+
+PACKAGE_TEXT_DIRS = ("salesbook/exercises", "salesbook/toolkit", "salesbook/runtime")
+
+
+def test_units_are_kept_with_their_numbers_in_package_texts():
+    """Сообщения проверок, подсказки и docstring функций, которые вызывает учащийся: тоже неразрывный пробел."""
+    files = sorted(p for d in PACKAGE_TEXT_DIRS for p in (ROOT / d).glob("*.py")) + sorted((ROOT / "salesbook").glob("*.py"))
+    found = typed_numbers.breaking_spaces_in_python(ROOT, files)
+    assert found == [], "\n".join(f"{rel}:{line}: обычный пробел перед единицей: «{text}»" for rel, line, text in found)
+
+
+def test_breaking_spaces_in_python_are_caught(tmp_path):
+    path = tmp_path / "salesbook" / "demo.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        '"""Доля 15 % клиентов."""\n'
+        'HINT = f"Ответ — {share:.0%} от {total} ₽; верно: 3\u00a0% и {x}\u00a0₽"\n'
+        'CODE = 10 % 3  # в коде не текст: 10 % 3\n'
+        'RAW = b"5 %"\n',
+        encoding="utf-8",
+    )
+    found = typed_numbers.breaking_spaces_in_python(tmp_path, [path])
+    assert [line for _, line, _ in found] == [1, 2]
+    assert "15 %" in found[0][2] and "{total} ₽" in found[1][2]

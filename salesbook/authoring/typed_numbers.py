@@ -99,6 +99,34 @@ def breaking_spaces(root: Path, sources: list[Path]) -> list[tuple[str, int, int
     return found
 
 
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def breaking_spaces_in_python(root: Path, sources: list[Path]) -> list[tuple[str, int, str]]:
+    """То же для строк пакета, которые видит учащийся (сообщения проверок, подсказки, docstring):
+    (файл, строка, фрагмент). Поле f-строки ``{...}`` считается числом: ``f"{share} %"`` — ошибка."""
+    import io
+    import tokenize
+
+    found = []
+    for source in sources:
+        rel = source.relative_to(root).as_posix()
+        text = source.read_text(encoding="utf-8")
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type != tokenize.STRING:
+                continue
+            body = token.string
+            prefix = body[: len(body) - len(body.lstrip("rRbBuUfF"))].lower()
+            if "b" in prefix:
+                continue
+            if "f" in prefix:
+                body = _PLACEHOLDER.sub(lambda m: "0" * len(m.group(0)), body)
+            for m in _BREAKING.finditer(body):
+                line = token.start[0] + body.count("\n", 0, m.start())
+                found.append((rel, line, token.string[max(0, m.start() - 12): m.end() + 3]))
+    return found
+
+
 def load_exceptions(root: Path) -> dict[str, list[dict]]:
     import yaml
 

@@ -362,7 +362,7 @@ q6 = Exercise(
         Mistake(name="csm_only", value=lambda: net_rub(cost=call_cost_per_deal(ae=False)),
                 hint="Учтено только время CSM. Созвон ведут двое: AE представляет CSM клиенту — добавьте час AE."),
         Mistake(name="pp_as_share", value=lambda: net_rub(cut=CHURN_CUT_PP),
-                hint="1 п. п. — это 0,01 в долях, а не 1: иначе выходит, что созвон спасает каждого клиента."),
+                hint="1 п. п. — это 0,01 в долях, а не 1: иначе выходит, что созвон спасает каждого клиента."),
         Mistake(name="unbounded_ltv", value=lambda: net_rub(loss=smb_ltv_unbounded()),
                 hint="Вы взяли LTV без горизонта (ARPA × маржа / отток): при оттоке около 1 % в месяц он считает прибыль "
                      "на восемь лет вперёд. В курсе решения принимают по LTV за 5 лет (раздел 1.1.4): ex.smb_ltv()."),

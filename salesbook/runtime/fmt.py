@@ -1,4 +1,4 @@
-"""Форматирование чисел по-русски: 1 234 567 ₽, 3,2 %.
+"""Форматирование чисел по-русски: 1 234 567 ₽, 3,2 %.
 
 Разделитель разрядов и пробел перед знаком единицы — неразрывные (U+00A0),
 чтобы число не разрывалось переносом строки ни в тетради, ни в книге.
@@ -32,13 +32,13 @@ def number(value, digits: int = 0) -> str:
 
 
 def rub(value, digits: int = 0) -> str:
-    """Сумма в рублях: ``rub(1234567)`` → «1 234 567 ₽»."""
+    """Сумма в рублях: ``rub(1234567)`` → «1 234 567 ₽»."""
     text = number(value, digits)
     return text if text == "—" else f"{text}{NBSP}₽"
 
 
 def pct(share, digits: int = 1) -> str:
-    """Доля как процент: ``pct(0.032)`` → «3,2 %». Принимает долю (0,032), а не проценты (3,2)."""
+    """Доля как процент: ``pct(0.032)`` → «3,2 %». Принимает долю (0,032), а не проценты (3,2)."""
     if not _is_number(share):
         return "—"
     text = number(float(share) * 100, digits)
@@ -46,7 +46,7 @@ def pct(share, digits: int = 1) -> str:
 
 
 def signed_pct(share, digits: int = 1) -> str:
-    """Изменение в процентах со знаком: ``signed_pct(0.009)`` → «+0,9 %», ``signed_pct(-0.249)`` → «−24,9 %»."""
+    """Изменение в процентах со знаком: ``signed_pct(0.009)`` → «+0,9 %», ``signed_pct(-0.249)`` → «−24,9 %»."""
     text = pct(share, digits)
     if text == "—" or text.startswith("−") or not text.strip("0,\u00a0%"):
         return text  # минус уже есть; у нуля знака нет
@@ -54,13 +54,13 @@ def signed_pct(share, digits: int = 1) -> str:
 
 
 def months(value, digits: int = 1) -> str:
-    """Срок в месяцах: ``months(14.25)`` → «14,3 мес.»."""
+    """Срок в месяцах: ``months(14.25)`` → «14,3 мес.»."""
     text = number(value, digits)
     return text if text == "—" else f"{text}{NBSP}мес."
 
 
 def days(value, digits: int = 0) -> str:
-    """Срок в днях: ``days(28)`` → «28 дн.»."""
+    """Срок в днях: ``days(28)`` → «28 дн.»."""
     text = number(value, digits)
     return text if text == "—" else f"{text}{NBSP}дн."
 
@@ -85,7 +85,7 @@ def plural(count: int, one: str, few: str, many: str) -> str:
 
 
 def compact_rub(value) -> str:
-    """Крупные суммы коротко: 1 250 000 → «1,25 млн ₽», 3 400 → «3,4 тыс. ₽»."""
+    """Крупные суммы коротко: 1 250 000 → «1,25 млн ₽», 3 400 → «3,4 тыс. ₽»."""
     if not _is_number(value) or not math.isfinite(float(value)):
         return "—"
     v = float(value)
@@ -169,7 +169,7 @@ def glue(name: str, value, formatter=number) -> str:
     """Передать значение в текст раздела под именем ``метрика.сегмент.период``.
 
     ``glue("cac.b2b.2024", full_cac, fmt.rub)`` — в тексте раздела
-    ``{glue:text}`cac.b2b.2024``` станет «967 891 ₽». ``formatter`` — функция
+    ``{glue:text}`cac.b2b.2024``` станет «967 891 ₽». ``formatter`` — функция
     этого модуля (``rub``, ``pct``, ``months``…) или своя; строки вставляются как есть.
     Вызывается в ячейках с тегом ``glue``: их нет в тетрадях учащихся, а значения
     туда подставляет генератор тетрадей. Возвращает вставляемый текст.

@@ -199,13 +199,13 @@ def use_style() -> None:
 
 
 def rub_axis(ax, axis: str = "y", compact: bool = True) -> None:
-    """Подписи оси в рублях: «1,5 млн ₽» (compact) или «1 500 000 ₽»."""
+    """Подписи оси в рублях: «1,5 млн ₽» (compact) или «1 500 000 ₽»."""
     formatter = FuncFormatter(lambda v, _: fmt.compact_rub(v) if compact else fmt.rub(v))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
 def pct_axis(ax, axis: str = "y", digits: int = 0) -> None:
-    """Подписи оси в процентах для долей: 0,25 → «25 %»."""
+    """Подписи оси в процентах для долей: 0,25 → «25 %»."""
     formatter = FuncFormatter(lambda v, _: fmt.pct(v, digits))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
@@ -433,7 +433,7 @@ def barh_by_group(ax, values, groups, title: str, xlabel: str = "", reference=No
 
 def paired_bars(ax, frame, title: str, reference=None, pct: bool = False, reference_label: str = "") -> None:
     """Панель дашборда: столбцы рядом — по столбцу ``frame`` на каждую строку (подписи строк и легенда —
-    через ``label``); ``reference`` — горизонтальный пунктир (например, 100 % или ориентир рынка)."""
+    через ``label``); ``reference`` — горизонтальный пунктир (например, 100 % или ориентир рынка)."""
     x = np.arange(len(frame))
     width = 0.8 / len(frame.columns)
     for i, column in enumerate(frame.columns):

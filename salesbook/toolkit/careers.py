@@ -67,7 +67,7 @@ def promotion_rule(attainment: pd.DataFrame, as_of, window: int = 4, need: int =
         raise MetricError("Нужно 1 ≤ need ≤ window: нельзя требовать больше кварталов, чем в окне.")
     bar = positive(bar, "Порог выполнения плана")
     if bar > 3:
-        raise MetricError("Порог выполнения плана — доля (0,9 — это 90 %), а не проценты.")
+        raise MetricError("Порог выполнения плана — доля (0,9 — это 90 %), а не проценты.")
     cut = pd.Timestamp(as_of)
     ends = {c: pd.Period(c, freq="Q").end_time.normalize() for c in attainment.columns}
     past = [c for c in attainment.columns if ends[c] < cut]

@@ -279,7 +279,7 @@ def coaching_value(gap_rub, hours, capture: float, saturation_hours: float):
 
     $V(h) = \text{разрыв} \cdot \text{capture} \cdot (1 - e^{-h/h_s})$: коучинг закрывает
     не больше доли ``capture`` разрыва, и каждый следующий час даёт меньше предыдущего
-    (``saturation_hours`` — $h_s$, часов в неделю, после которых закрыто 63 % достижимого).
+    (``saturation_hours`` — $h_s$, часов в неделю, после которых закрыто 63 % достижимого).
     Обе величины — допущения руководителя, не измерения.
     """
     gap = numbers(gap_rub, "gap_rub")

@@ -59,7 +59,7 @@ def _tiers(tiers: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray
     starts, rates = arr[:, 0], arr[:, 1]
     if starts[0] != 0 or np.any(np.diff(starts) <= 0):
         raise MetricError("tiers: первая ступень начинается с 0, начала ступеней строго растут "
-                          "(доли плана: 100 % → 1,0).")
+                          "(доли плана: 100 % → 1,0).")
     if np.any(rates < 0):
         raise MetricError("tiers: множитель ступени не может быть отрицательным.")
     return starts, rates
@@ -67,7 +67,7 @@ def _tiers(tiers: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray
 
 def payout_share(attainment, *, threshold: float = 0.0, tiers: Sequence[tuple[float, float]] = FLAT_TIERS,
                  cap: float | None = None):
-    """Выплата в долях целевой переменной части при выполнении плана ``attainment`` (доля: 100 % → 1,0).
+    """Выплата в долях целевой переменной части при выполнении плана ``attainment`` (доля: 100 % → 1,0).
 
     Правило (его записывают в положение о премировании):
 
@@ -75,15 +75,15 @@ def payout_share(attainment, *, threshold: float = 0.0, tiers: Sequence[tuple[fl
       (порог — «ворота», а не вычет);
     * ступени ``tiers`` — пары (начало ступени, множитель): выполнение внутри ступени
       платится с её множителем. ``((0, 1), (1, 2))`` — ускоритель ×2 сверх плана,
-      ``((0, 1), (1.2, 0.5))`` — замедлитель сверх 120 %;
-    * потолок ``cap`` — максимум выплаты в долях целевой переменной части (2 — не больше 200 %).
+      ``((0, 1), (1.2, 0.5))`` — замедлитель сверх 120 %;
+    * потолок ``cap`` — максимум выплаты в долях целевой переменной части (2 — не больше 200 %).
 
-    При ступенях по умолчанию и без порога выплата равна выполнению: 80 % плана — 80 % целевой
+    При ступенях по умолчанию и без порога выплата равна выполнению: 80 % плана — 80 % целевой
     переменной части. Число → ``float``, массив → ``np.ndarray``.
     """
     att = numbers(attainment, "Выполнение плана")
     if np.any(att < 0):
-        raise MetricError("Выполнение плана не может быть отрицательным: это доля, 100 % → 1,0.")
+        raise MetricError("Выполнение плана не может быть отрицательным: это доля, 100 % → 1,0.")
     threshold = positive(threshold, "Порог (threshold)", allow_zero=True)
     starts, rates = _tiers(tiers)
     ends = np.append(starts[1:], np.inf)
@@ -101,7 +101,7 @@ def payout(bookings, quota, target_variable, *, threshold: float = 0.0,
     """Выплата переменной части за период, ₽.
 
     ``bookings`` — засчитанный результат (выигранный ACV, ₽), ``quota`` — план на тот же период
-    (₽, > 0), ``target_variable`` — целевая переменная часть при 100 % плана за тот же период
+    (₽, > 0), ``target_variable`` — целевая переменная часть при 100 % плана за тот же период
     (OTE минус оклад). Выполнение = bookings / quota; заработано = ``target_variable`` ×
     :func:`payout_share`. ``spiff`` — разовая премия конкурса, ₽ (сверх кривой и потолка).
 
@@ -123,7 +123,7 @@ def payout(bookings, quota, target_variable, *, threshold: float = 0.0,
 
 
 def ote(base_annual, target_variable) -> float:
-    """OTE (on-target earnings) — доход за год при 100 % плана: оклад за год + целевая переменная часть, ₽."""
+    """OTE (on-target earnings) — доход за год при 100 % плана: оклад за год + целевая переменная часть, ₽."""
     return positive(base_annual, "Оклад за год, ₽") + positive(target_variable, "Целевая переменная часть, ₽",
                                                                 allow_zero=True)
 
@@ -134,7 +134,7 @@ def pay_mix(base_annual, target_variable) -> float:
 
 
 def quota_to_ote(quota, ote_rub) -> float:
-    """Отношение годового плана к OTE (во сколько раз продавец «окупает» свой доход при 100 % плана)."""
+    """Отношение годового плана к OTE (во сколько раз продавец «окупает» свой доход при 100 % плана)."""
     return positive(quota, "План (quota), ₽") / positive(ote_rub, "OTE, ₽")
 
 
@@ -249,11 +249,11 @@ def quota_plan_table(opportunities: pd.DataFrame, reps: pd.DataFrame, start, end
 def plan_scenario(ote_rub, mix, quota, threshold=0.0, accelerator=1.0, cap=None, max_attainment: float = 2.0,
                   points: int = 81) -> dict:
     """Сценарий плана AE для калькулятора: OTE, доля оклада ``mix``, годовой план ``quota``, порог, ускоритель
-    сверх 100 % плана и потолок (доля целевой переменной части; ``None`` — без потолка).
+    сверх 100 % плана и потолок (доля целевой переменной части; ``None`` — без потолка).
 
     Возвращает словарь: ``base``, ``target_variable``, ``quota_to_ote``, ``attainment`` (сетка от 0 до
     ``max_attainment``), ``variable`` (выплата на сетке, ₽), ``cost_of_sales_at_plan`` (переменная часть при
-    100 % плана / план) и ``payout_at`` — выплаты при 50, 100 и 150 % плана, ₽.
+    100 % плана / план) и ``payout_at`` — выплаты при 50, 100 и 150 % плана, ₽.
     """
     ote_rub = positive(ote_rub, "OTE, ₽")
     mix = share(mix, "Доля оклада в OTE (mix)", lower_open=True)

@@ -84,7 +84,7 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
 
     Возвращает таблицу по моментам событий: ``time``, ``at_risk`` (сколько было
     под наблюдением), ``events`` (сколько закрылось), ``survival`` — S(t),
-    ``se`` — стандартная ошибка по Гринвуду, ``ci_low``/``ci_high`` — 95 %
+    ``se`` — стандартная ошибка по Гринвуду, ``ci_low``/``ci_high`` — 95 %
     поточечный интервал (лог-лог преобразование, как в statsmodels и Stata).
     """
     from statsmodels.duration.survfunc import SurvfuncRight

@@ -152,7 +152,7 @@ def diff_confint(count_b, n_b, count_a, n_a, alpha: float = 0.05, method: str = 
     ``method="wald"`` — оценка ± z·SE с раздельными дисперсиями: просто, но при
     малых долях и выборках интервал слишком узкий. ``method="newcombe"`` —
     гибридный интервал Ньюкомба из интервалов Уилсона для каждой доли (метод 10
-    в Newcombe, 1998): честнее покрывает истинную разность при долях около 1–5 %.
+    в Newcombe, 1998): честнее покрывает истинную разность при долях около 1–5 %.
     Совпадает с ``statsmodels.stats.proportion.confint_proportions_2indep``
     (методы ``"wald"`` и ``"newcomb"``).
     """
@@ -265,7 +265,7 @@ def detectable_p2(n: float, p1: float, alpha: float = 0.05, power: float = 0.8, 
     gap = lambda p2: power_pooled(n, p1, p2, alpha, alternative) - power  # noqa: E731
     hi = 1 - 1e-12
     if gap(hi) < 0:
-        raise MetricError("detectable_p2: даже доля, близкая к 100 %, не даёт такой мощности — выборка слишком мала.")
+        raise MetricError("detectable_p2: даже доля, близкая к 100 %, не даёт такой мощности — выборка слишком мала.")
     return float(optimize.brentq(gap, p1 + 1e-12, hi, xtol=1e-12))
 
 
@@ -304,7 +304,7 @@ def peeking_simulation(
         looks = [k for k in range(1, days + 1) if days % k == 0]
     looks = [int(k) for k in looks]
     if any(k <= 0 or days % k for k in looks):
-        raise MetricError(f"peeking_simulation: число просмотров должно делить длительность теста ({days} дн.).")
+        raise MetricError(f"peeking_simulation: число просмотров должно делить длительность теста ({days} дн.).")
     rng = np.random.default_rng(seed)
     daily = rng.binomial(per_day, rate, size=(2, n_sims, days))
     cum = daily.cumsum(axis=2)

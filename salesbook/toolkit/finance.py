@@ -49,12 +49,12 @@ def _out(arr):
 def monthly_rate(annual_rate):
     """Месячная ставка из эффективной годовой: (1 + r)^(1/12) − 1.
 
-    Не r / 12: 25 % годовых — это 1,88 % в месяц, а не 2,08 %
-    (иначе за год набежит (1 + 0,25/12)^12 − 1 ≈ 28 %).
+    Не r / 12: 25 % годовых — это 1,88 % в месяц, а не 2,08 %
+    (иначе за год набежит (1 + 0,25/12)^12 − 1 ≈ 28 %).
     """
     r = numbers(annual_rate, "Годовая ставка")
     if np.any(r <= -1):
-        raise MetricError("Годовая ставка должна быть больше −100 %.")
+        raise MetricError("Годовая ставка должна быть больше −100 %.")
     return _out((1 + r) ** (1 / 12) - 1)
 
 
@@ -62,7 +62,7 @@ def annual_rate(monthly_rate_value):
     """Эффективная годовая ставка из месячной: (1 + m)^12 − 1."""
     m = numbers(monthly_rate_value, "Месячная ставка")
     if np.any(m <= -1):
-        raise MetricError("Месячная ставка должна быть больше −100 %.")
+        raise MetricError("Месячная ставка должна быть больше −100 %.")
     return _out((1 + m) ** 12 - 1)
 
 
@@ -226,7 +226,7 @@ def npv(rate, cash_flows, convention: str = "numpy"):
     if r.ndim != 0:
         raise MetricError("Ставка — одно число за период (месяц, если поток помесячный).")
     if r <= -1:
-        raise MetricError("Ставка должна быть больше −100 %.")
+        raise MetricError("Ставка должна быть больше −100 %.")
     cf = numbers(cash_flows, "Денежный поток")
     if cf.ndim == 0 or cf.shape[-1] == 0:
         raise MetricError("Денежный поток пуст.")

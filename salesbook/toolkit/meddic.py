@@ -426,7 +426,7 @@ def logit_odds_ratios(y, X, add_constant: bool = True) -> pd.DataFrame:
     """Логистическая регрессия ``y ~ X`` (statsmodels) и отношения шансов.
 
     Возвращает таблицу по предикторам: ``coef`` (логарифм отношения шансов),
-    ``odds_ratio`` = exp(coef), 95 % интервал ``ci_low``/``ci_high`` для
+    ``odds_ratio`` = exp(coef), 95 % интервал ``ci_low``/``ci_high`` для
     отношения шансов и ``p_value``.
     """
     import statsmodels.api as sm

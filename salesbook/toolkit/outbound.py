@@ -167,7 +167,7 @@ def domain_health(mailboxes: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     ``complaint_rate`` = жалобы / **доставлено** (база Google — доставленные письма,
     а не отправленные), ``inbox_share`` — среднее недельных замеров попадания во
     «Входящие». ``freq="W"`` — по неделям (при сотнях писем в неделю одна жалоба
-    уже 0,2–0,3 %: недельная доля шумная).
+    уже 0,2–0,3 %: недельная доля шумная).
     """
     cols = ["week", "domain", "sent", "delivered", "hard_bounces", "soft_bounces", "complaints", "inbox_share"]
     require_columns(mailboxes, cols, "mailboxes", non_empty=True)
@@ -236,7 +236,7 @@ def channel_costs(marketing_spend: pd.DataFrame, sm_costs: pd.DataFrame, start, 
     отдела продаж общие для обоих каналов и сюда не входят. Взносы — по ставке
     ``payroll_tax`` (по умолчанию тариф 2025 года); за 2025 год команда BDR со взносами
     совпадает с той, что уходит вместе с каналом в ``acquisition.channel_incremental_cac``
-    (там ставка — средняя фактическая за период, в 2025 году она и есть 7,6 %).
+    (там ставка — средняя фактическая за период, в 2025 году она и есть 7,6 %).
     """
     if motion not in CHANNEL_ROLES:
         raise MetricError("channel_costs: motion — «outbound» (исходящий) или «inbound» (входящие каналы).")

@@ -72,8 +72,8 @@ def ramp_factor(months_in_role, ramp_months) -> np.ndarray:
     """Доля полной продуктивности в k-м месяце работы при линейном рампе.
 
     Месяц найма — первый (k = 1); в k-м месяце продуктивность k / ramp_months,
-    с месяца ramp_months — 100 %. При k ≤ 0 (ещё не нанят) — 0; при нулевом
-    рампе — 100 % с первого месяца. Аргументы — числа или массивы (numpy
+    с месяца ramp_months — 100 %. При k ≤ 0 (ещё не нанят) — 0; при нулевом
+    рампе — 100 % с первого месяца. Аргументы — числа или массивы (numpy
     транслирует формы).
     """
     k = np.asarray(months_in_role, dtype=float)
@@ -645,7 +645,7 @@ def hire_cash_flows(n_hires: int, months: int, ramp_months: float, productivity:
 
 
 def roi(gain: float, cost: float) -> float:
-    """ROI = (отдача − затраты) / затраты, доля (0,25 — это 25 %)."""
+    """ROI = (отдача − затраты) / затраты, доля (0,25 — это 25 %)."""
     c = float(cost)
     if not np.isfinite(c) or c <= 0:
         raise MetricError("Затраты должны быть положительными — иначе ROI не определён.")

@@ -710,7 +710,7 @@ def cohort_ltv(revenue_per_customer: pd.Series, gross_margin: float, fit: SBGFit
         raise MetricError("revenue_per_customer: нужна непустая Series по возрастам 0, 1, 2, …")
     gm = float(gross_margin)
     if not 0 <= gm <= 1:
-        raise MetricError("Валовая маржа — доля от 0 до 1 (77 % → 0,77).")
+        raise MetricError("Валовая маржа — доля от 0 до 1 (77 % → 0,77).")
     rev = revenue_per_customer.sort_index().astype(float)
     ages = np.asarray(rev.index, dtype=int)
     if ages[0] != 0 or np.any(np.diff(ages) != 1):
@@ -729,7 +729,7 @@ def cohort_ltv(revenue_per_customer: pd.Series, gross_margin: float, fit: SBGFit
         else:
             c = float(churn)
             if not 0 <= c < 1:
-                raise MetricError("Месячный отток — доля от 0 до 1 (3 % → 0,03).")
+                raise MetricError("Месячный отток — доля от 0 до 1 (3 % → 0,03).")
             ratio = (1 - c) ** (future - last_age)
         tail = float(inside.iloc[-1] * ratio.sum() * gm)
     return pd.Series({"observed_months": float(len(inside)), "observed_ltv": observed,

@@ -360,7 +360,7 @@ def role_card(role: str, tables: dict, start, end, benchmark: str = "") -> pd.Da
 
 def planned_ae_mix(ae_quotas: pd.DataFrame, salary_history: pd.DataFrame, reps: pd.DataFrame, year: int,
                    commission_rate: float) -> pd.DataFrame:
-    """Плановый pay mix AE по командам на год ``year``: при выполнении плана ровно на 100 %.
+    """Плановый pay mix AE по командам на год ``year``: при выполнении плана ровно на 100 %.
 
     Для каждого AE с планом на год: премия = ``commission_rate`` × годовой план, оклад — 12 × оклад,
     действующий на 1 января года (последняя запись ``salary_history`` не позже этой даты),

@@ -248,7 +248,7 @@ def course_cost(people: int, fee_rub: float, hours: float, hourly_cost_rub: floa
 
 
 def roi(benefit_rub, cost_rub: float):
-    """ROI по Филлипсу: (выгода − затраты) / затраты, в долях (0,5 = 50 %)."""
+    """ROI по Филлипсу: (выгода − затраты) / затраты, в долях (0,5 = 50 %)."""
     c = positive(cost_rub, "roi: затраты")
     b = np.asarray(benefit_rub, dtype=float)
     out = (b - c) / c

@@ -65,7 +65,7 @@ def share(value, name: str, lower_open: bool = False, upper_open: bool = False):
         note = f" (не включая {' и '.join(excluded)})" if excluded else ""
         raise MetricError(
             f"{name}: доля должна быть от 0 до 1{note}, получено {_shown(arr[bad].flat[0])}. "
-            "Проценты переведите в доли: 35 % → 0,35."
+            "Проценты переведите в доли: 35 % → 0,35."
         )
     return _scalar_or_array(arr)
 
