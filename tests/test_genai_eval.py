@@ -92,3 +92,10 @@ def test_errors_are_russian():
     with pytest.raises(MetricError, match="Нет цены дефектов"):
         ge.policy_costs(pd.DataFrame({"label_final": ["ok"], "manual_minutes": [1.0], "edit_minutes": [1.0],
                                       "tokens": [1], "review_a": ["ok"]}), 1.0, {"fact": 1}, 1.0)
+
+
+def test_agreement_band_follows_landis_koch():
+    assert ge.agreement_band(0.4) == "слабое"
+    assert ge.agreement_band(0.41) == "умеренное"
+    assert ge.agreement_band(0.75) == "существенное"
+    assert ge.agreement_band(-0.1) == "хуже случайного"

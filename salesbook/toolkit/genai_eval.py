@@ -223,3 +223,18 @@ def policy_costs(texts: pd.DataFrame, hour_cost: float, error_cost: dict, price_
     flagged = pd.Series(False, index=texts.index) if flags is None else pd.Series(flags, index=texts.index).astype(bool)
     auto = api + texts["edit_minutes"] / 60 * h * flagged + cost * ~flagged
     return pd.Series({"manual": manual.mean(), "review": review.mean(), "auto_only": auto.mean()})
+
+
+#: Шкала согласия Лэндиса и Коха (1977): верхняя граница каппы → словесная оценка.
+LANDIS_KOCH = ((0.0, "хуже случайного"), (0.20, "незначительное"), (0.40, "слабое"), (0.60, "умеренное"),
+               (0.80, "существенное"), (1.0, "почти полное"))
+
+
+def agreement_band(kappa_value: float) -> str:
+    """Словесная оценка каппы по шкале Лэндиса и Коха: 0,41–0,60 — «умеренное» и т. д. (< 0 — «хуже случайного»)."""
+    k = float(kappa_value)
+    if not -1.0 <= k <= 1.0:
+        raise MetricError("Каппа лежит от −1 до 1.")
+    if k < 0:
+        return LANDIS_KOCH[0][1]
+    return next(name for top, name in LANDIS_KOCH[1:] if k <= top + 1e-12)

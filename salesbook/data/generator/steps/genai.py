@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data.generator.context import Context
-from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.params import genai as P
 from salesbook.data.generator.pipeline import step
 
