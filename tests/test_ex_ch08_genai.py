@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from salesbook.data import load
 from salesbook.exercises import ch08_genai as ex
-from salesbook.toolkit import crossfunc, genai_eval as ge
+from salesbook.toolkit import crossfunc
+from salesbook.toolkit import genai_eval as ge
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,7 @@ def make_genai_outputs(ctx: Context, rng) -> None:
     rows = []
     k = 0
     for case in P.USE_CASES:
-        n = P.TEXTS_PER_CASE[case]
+        n = min(P.TEXTS_PER_CASE[case], len(opps))      # на малом масштабе сделок может не хватить
         chosen = opps.iloc[np.sort(rng.choice(len(opps), size=n, replace=False))]
         rates = P.DEFECT_RATES[case]
         for _, o in chosen.iterrows():
