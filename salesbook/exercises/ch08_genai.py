@@ -106,6 +106,8 @@ q2 = Exercise(
                 hint="Это доля совпадений. Она высока уже потому, что большинство текстов чистые и оба ставят «ok»; каппа вычитает случайные совпадения."),
         Mistake(name="five_classes", value=lambda: genai_eval.kappa(_texts()["review_a"], _texts()["review_b"]),
                 hint="Это каппа по пяти меткам (вид дефекта). Задание — про согласие «есть дефект или нет»: сведите метки к 'ok' и 'defect'."),
+        Mistake(name="percent", value=lambda: _kappa_binary() * 100,
+                hint="Каппа — не процент, а число от −1 до 1: не умножайте её на 100."),
         Mistake(name="vs_final", value=lambda: genai_eval.kappa(_binary("review_a"), _binary("label_final"), categories=("ok", "defect")),
                 hint="Вы сравнили проверяющего A с итоговой разметкой. Нужно согласие двух проверяющих между собой: review_a и review_b."),
     ],
