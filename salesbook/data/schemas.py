@@ -88,6 +88,11 @@ MAILBOX_DOMAINS = ("sfera-desk.ru", "sferadesk.ru", "sfera-servicedesk.ru")
 BUYING_ROLES = ("economic_buyer", "champion", "end_user", "it_security", "procurement", "finance", "executive")
 ENGAGED_BY = ("marketing", "sdr", "ae", "se")
 ABM_TIERS = ("one_to_one", "one_to_few", "one_to_many")
+# 8.1: черновики AI-ассистента
+GENAI_USE_CASES = ("followup_email", "call_summary", "account_research")
+GENAI_LABELS = ("ok", "fact", "pii", "tone", "promise")
+GENAI_DEFECT_DETAILS = ("amount", "date", "competitor", "headcount", "feature", "phone", "email", "other_client",
+                        "name_only", "emoji", "familiar", "pressure", "subtle", "discount", "sla", "free_work")
 # Обучение и сертификации (trainings, certifications) — раздел 5.2
 TRAINING_PROGRAMMES = ("onboarding", "meddic", "discovery_spin", "objection_handling", "negotiation")
 TRAINING_REASONS = ("new_hire", "team_rollout", "lowest_win_rate")
@@ -802,6 +807,29 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
                             "(manager), годовой прирост expansion × 12 (CSM); пусто у SDR и BDR", nullable=True),
         _money("payout_rub", "начисленная выплата, ₽ (сумма по роли и месяцу = строка bonus в sm_costs)"),
     ),
+    # --- 8.1 «Генеративный AI в продажах»: черновики ассистента и их разметка ---
+    "genai_outputs": (
+        Field("output_id", "id", "черновик AI-ассистента", unique=True, pattern=r"^G\d{4,}$", example="G0001"),
+        Field("created_date", "date", "дата черновика (между созданием и закрытием сделки)"),
+        Field("use_case", "cat", "сценарий: письмо после встречи, конспект звонка, справка о компании",
+              values=GENAI_USE_CASES),
+        _id("opportunity_id", "O", "сделка, по фактам которой собран черновик"),
+        _id("account_id", "A", "компания сделки (как в opportunities)"),
+        _id("rep_id", "R", "владелец сделки, для которого ассистент писал черновик"),
+        Field("contact_id", "id", "контакт компании, которому адресован текст или с кем был звонок",
+              pattern=r"^CT\d{3,}$", example="CT00001"),
+        Field("text", "str", "текст черновика, как его выдал ассистент"),
+        Field("tokens", "int", "токенов на запрос и ответ (контекст CRM + текст)", min=1),
+        Field("manual_minutes", "float", "минут продавца на такой текст вручную", min=0.0),
+        Field("edit_minutes", "float", "минут продавца на проверку и правку черновика", min=0.0),
+        Field("review_a", "cat", "разметка проверяющего A (руководитель продаж): ok или вид дефекта",
+              values=GENAI_LABELS),
+        Field("review_b", "cat", "разметка проверяющего B (маркетинг, бренд): ok или вид дефекта",
+              values=GENAI_LABELS),
+        Field("label_final", "cat", "итоговая разметка после разбора расхождений: ok или вид дефекта",
+              values=GENAI_LABELS),
+        Field("defect_detail", "cat", "подвид дефекта (пусто у ok)", values=GENAI_DEFECT_DETAILS, nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -846,6 +874,7 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "genai_outputs": "черновики AI-ассистента продавцов и их разметка",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -894,6 +923,10 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("handoffs", "account_id", "accounts", "account_id"),
     ("handoffs", "ae_id", "reps", "rep_id"),
     ("handoffs", "csm_id", "reps", "rep_id"),
+    ("genai_outputs", "opportunity_id", "opportunities", "opportunity_id"),
+    ("genai_outputs", "account_id", "accounts", "account_id"),
+    ("genai_outputs", "rep_id", "reps", "rep_id"),
+    ("genai_outputs", "contact_id", "contacts", "contact_id"),
 )
 
 
@@ -1269,6 +1302,11 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("unique_rep_month_component", ("month", "rep_id", "component"),
                    "повторяется сочетание месяц + сотрудник + составляющая",
                    _unique_together("month", "rep_id", "component")),
+    ),
+    "genai_outputs": (
+        TableCheck("detail_iff_defect", ("label_final", "defect_detail"),
+                   "подвид дефекта есть ровно у черновиков с дефектом",
+                   lambda d: d["defect_detail"].isna() == d["label_final"].eq("ok")),
     ),
 }
 

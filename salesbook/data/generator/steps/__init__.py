@@ -16,6 +16,7 @@ from salesbook.data.generator.steps import (
                                             customers,
                                             deals,
                                             experiments,
+                                            genai,
                                             handoffs,
                                             inbound,
                                             leads,
@@ -62,4 +63,5 @@ STEPS = (
     trainings.make_trainings,
     careers.make_career_events,
     payplans.make_pay_tables,
+    genai.make_genai_outputs,
 )
