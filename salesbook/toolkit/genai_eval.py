@@ -44,7 +44,7 @@ _PERCENT = re.compile(r"(\d+(?:,\d+)?)[\u00a0 ]?%")
 
 
 def amounts_in(text: str) -> list[float]:
-    """Суммы в рублях, упомянутые в тексте: «1 234 567 ₽» → 1234567.0."""
+    """Суммы в рублях, упомянутые в тексте: «1 234 567 ₽» → 1234567.0."""
     return [float(re.sub(r"\D", "", m)) for m in _AMOUNT.findall(str(text))]
 
 
