@@ -14,6 +14,7 @@ from salesbook.data.generator.steps import (
                                             careers,
                                             costs,
                                             customers,
+                                            emails,
                                             deals,
                                             experiments,
                                             handoffs,
@@ -62,4 +63,5 @@ STEPS = (
     trainings.make_trainings,
     careers.make_career_events,
     payplans.make_pay_tables,
+    emails.make_outreach_emails,
 )
