@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from salesbook.content import email_fragments as F
