@@ -110,6 +110,8 @@ def make_outreach_emails(ctx: Context, rng) -> None:
         kinds = np.where(~o, "closed", np.where(r, "reply", "silent"))
         for kind, w in weights.items():
             sel = idx[kinds == kind]
+            if len(sel) == 0:
+                continue
             cdf = np.cumsum(w / w.sum())
             chosen[sel] = np.minimum(np.searchsorted(cdf, u[sel], side="right"), len(cdf) - 1)
     feats = combos.iloc[chosen].reset_index(drop=True)
