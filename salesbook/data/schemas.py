@@ -313,6 +313,7 @@ class Field:
 _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
                 "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
                 "RS": "RS0001", "PT": "PT001", "T": "T000001", "SP": "SP00001"}
+_ID_EXAMPLES["EM"] = "EM00001"   # 7.4.1: письма outreach_emails
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -830,6 +831,23 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
               values=GENAI_LABELS),
         Field("defect_detail", "cat", "подвид дефекта (пусто у ok)", values=GENAI_DEFECT_DETAILS, nullable=True),
     ),
+    # --- 7.4.1 «AI-ассистенты для писем»: первые письма SDR и BDR с текстом из блоков ---
+    "outreach_emails": (
+        _id("email_id", "EM", "письмо", unique=True),
+        _id("activity_id", "AC", "активность-письмо в activities (то же письмо)", unique=True),
+        _id("lead_id", "L", "лид-получатель (первое письмо лиду — одно)", unique=True),
+        _id("rep_id", "R", "SDR или BDR, отправивший письмо"),
+        Field("sent_date", "date", "дата отправки (как в activities)"),
+        Field("template", "cat", "шаблон письма (как email_template в activities)",
+              values=("cold_intro", "pain_question", "case_study", "roi_calc", "welcome_followup", "breakup")),
+        Field("blocks", "str", "коды блоков текста через пробел, по порядку (тексты — salesbook.content.email_fragments)",
+              pattern=r"^[a-z]\d( [a-z]\d)*$"),
+        Field("trigger", "cat", "повод письма в персональном начале (пусто — начало без повода)", nullable=True,
+              values=("expansion", "hiring", "launch", "tender", "season")),
+        Field("opened", "bool", "письмо открыто (как в activities: исход opened, replied или meeting_booked)"),
+        Field("replied", "bool", "получатель ответил (исход replied или meeting_booked)"),
+        Field("meeting_booked", "bool", "после ответа назначена встреча (исход meeting_booked)"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -874,6 +892,7 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "outreach_emails": "первые письма SDR и BDR лидам: блоки текста и исход",
     "genai_outputs": "черновики AI-ассистента продавцов и их разметка",
 }
 
@@ -922,6 +941,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("handoffs", "opportunity_id", "opportunities", "opportunity_id"),
     ("handoffs", "account_id", "accounts", "account_id"),
     ("handoffs", "ae_id", "reps", "rep_id"),
+    ("outreach_emails", "lead_id", "leads", "lead_id"),
+    ("outreach_emails", "rep_id", "reps", "rep_id"),
     ("handoffs", "csm_id", "reps", "rep_id"),
     ("genai_outputs", "opportunity_id", "opportunities", "opportunity_id"),
     ("genai_outputs", "account_id", "accounts", "account_id"),
@@ -1298,6 +1319,11 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    & (d["destination"].notna() == d["event_type"].eq("transfer_out"))),
     ),
     "pay_plans": (),
+    "outreach_emails": (
+        TableCheck("reply_needs_open", ("opened", "replied", "meeting_booked"),
+                   "ответ без открытия или встреча без ответа",
+                   lambda d: (~d["replied"] | d["opened"]) & (~d["meeting_booked"] | d["replied"])),
+    ),
     "rep_payouts": (
         TableCheck("unique_rep_month_component", ("month", "rep_id", "component"),
                    "повторяется сочетание месяц + сотрудник + составляющая",

@@ -15,6 +15,7 @@ from salesbook.data.generator.steps import (
                                             costs,
                                             customers,
                                             deals,
+                                            emails,
                                             experiments,
                                             genai,
                                             handoffs,
@@ -62,6 +63,7 @@ STEPS = (
     candidates.make_candidates,
     trainings.make_trainings,
     careers.make_career_events,
+    emails.make_outreach_emails,
     payplans.make_pay_tables,
     genai.make_genai_outputs,
 )
