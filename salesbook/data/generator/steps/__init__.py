@@ -10,6 +10,7 @@ from salesbook.data.generator.steps import (
                                             accounts,
                                             activities,
                                             b2c,
+                                            calls,
                                             candidates,
                                             careers,
                                             costs,
@@ -62,4 +63,5 @@ STEPS = (
     trainings.make_trainings,
     careers.make_career_events,
     payplans.make_pay_tables,
+    calls.make_calls,
 )
