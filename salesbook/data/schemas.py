@@ -101,6 +101,11 @@ CERT_SESSIONS = ("new_hire", "recertification")
 # Social selling (social_posts)
 SOCIAL_PLATFORMS = ("telegram", "vk", "vc_ru", "habr", "community", "event_talk")
 POST_FORMATS = ("expert", "case", "how_to", "news", "promo")
+# Записи звонков AE (calls, call_turns) — раздел 7.4.2
+CALL_TYPES = ("discovery", "demo")
+CALL_SPEAKERS = ("rep", "client", "other")
+CALL_LABELS = ("small_talk", "question", "answer", "pitch", "pricing", "competitor", "objection",
+               "next_step", "vague_close", "agree")
 
 # Верх воронки (touches, web_traffic) — раздел 2.1
 TOUCH_SOURCES = ("yandex", "google", "vk", "telegram", "vc_ru", "habr", "email", "event", "partner",
@@ -848,6 +853,28 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("replied", "bool", "получатель ответил (исход replied или meeting_booked)"),
         Field("meeting_booked", "bool", "после ответа назначена встреча (исход meeting_booked)"),
     ),
+    # --- 7.4.2 «Conversation intelligence»: записи звонков AE и их реплики ---
+    "calls": (
+        Field("call_id", "str", "записанный звонок (видеовстреча AE по сделке)", unique=True, pattern=r"^CL\d{4}$"),
+        _id("opportunity_id", "O", "сделка"),
+        Field("activity_id", "str", "встреча в activities, которую записали", unique=True, pattern=r"^AC\d{6,}$"),
+        _id("rep_id", "R", "AE — владелец сделки, который вёл встречу"),
+        Field("call_date", "date", "дата звонка (= дата встречи в activities)"),
+        Field("call_type", "cat", "первая встреча по сделке (discovery) или вторая (demo)", values=CALL_TYPES),
+        Field("duration_sec", "int", "длительность записи, с (конец последней реплики)", min=1),
+        Field("labelled", "bool", "звонок размечен вручную: у его реплик заполнен label"),
+    ),
+    "call_turns": (
+        Field("call_id", "str", "звонок", pattern=r"^CL\d{4}$"),
+        Field("turn", "int", "номер реплики в звонке, с 1", min=1),
+        Field("speaker", "cat", "кто говорит: AE (rep), клиент (client), второй участник с нашей стороны — SE (other)",
+              values=CALL_SPEAKERS),
+        Field("start_sec", "int", "начало реплики, секунда от начала записи", min=0),
+        Field("end_sec", "int", "конец реплики, секунда от начала записи", min=1),
+        Field("text", "str", "расшифровка реплики"),
+        Field("label", "cat", "разметка намерения (только у размеченных звонков, иначе пусто)",
+              values=CALL_LABELS, nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -892,6 +919,8 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "calls": "записанные звонки AE по сделкам (выборка встреч discovery и демонстраций)",
+    "call_turns": "реплики записанных звонков: кто, когда, что сказал",
     "outreach_emails": "первые письма SDR и BDR лидам: блоки текста и исход",
     "genai_outputs": "черновики AI-ассистента продавцов и их разметка",
 }
@@ -940,6 +969,10 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("touches", "lead_id", "leads", "lead_id"),
     ("handoffs", "opportunity_id", "opportunities", "opportunity_id"),
     ("handoffs", "account_id", "accounts", "account_id"),
+    ("calls", "opportunity_id", "opportunities", "opportunity_id"),
+    ("calls", "activity_id", "activities", "activity_id"),
+    ("calls", "rep_id", "reps", "rep_id"),
+    ("call_turns", "call_id", "calls", "call_id"),
     ("handoffs", "ae_id", "reps", "rep_id"),
     ("outreach_emails", "lead_id", "leads", "lead_id"),
     ("outreach_emails", "rep_id", "reps", "rep_id"),
@@ -1333,6 +1366,13 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("detail_iff_defect", ("label_final", "defect_detail"),
                    "подвид дефекта есть ровно у черновиков с дефектом",
                    lambda d: d["defect_detail"].isna() == d["label_final"].eq("ok")),
+    ),
+    "calls": (),
+    "call_turns": (
+        TableCheck("turn_ends_after_start", ("start_sec", "end_sec"), "реплика кончается раньше, чем началась",
+                   lambda d: d["end_sec"] > d["start_sec"]),
+        TableCheck("unique_call_turn", ("call_id", "turn"), "повторяется номер реплики в звонке",
+                   _unique_together("call_id", "turn")),
     ),
 }
 
