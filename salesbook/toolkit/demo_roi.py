@@ -30,9 +30,9 @@ INPUT_RANGES = {
     # относительный прирост win rate сделок с VR-демо; опубликованных измерений в B2B нет,
     # лабораторные опыты мерят намерение купить, а не выигрыш сделки
     "uplift": (-0.05, 0.0, 0.10),
-    # разработка интерактивной VR-сцены «виртуального центра поддержки», ₽
+    # разработка интерактивной VR-сцены «виртуального центра поддержки», ₽
     "content_cost": (1_500_000, 2_500_000, 4_500_000),
-    # шлемы с запасом и контроллерами на команду пресейла, ₽ за все
+    # шлемы с запасом и контроллерами на команду пресейла, ₽ за все
     "headset_cost": (300_000, 450_000, 700_000),
     # ежегодное обновление контента под новые версии продукта, доля от разработки
     "update_share": (0.15, 0.25, 0.40),
@@ -84,13 +84,13 @@ def baseline(opportunities: pd.DataFrame, stages: pd.DataFrame, start, end,
 
 
 def hour_cost(loaded_pm: float, hours_per_year: float = course.WORK_HOURS_2025) -> float:
-    """Полная цена часа специалиста, ₽: полная стоимость человеко-месяца (``roles.loaded_cost``) × 12 / норма часов."""
+    """Полная цена часа специалиста, ₽: полная стоимость человеко-месяца (``roles.loaded_cost``) × 12 / норма часов."""
     return positive(loaded_pm, "Полная стоимость человеко-месяца") * 12 / positive(hours_per_year, "Рабочих часов в году")
 
 
 def npv(uplift, deals_per_year, win_rate, acv, gross_margin, cycle_days, content_cost, headset_cost,
         update_share, extra_hours, hour_cost_rub, years: int = YEARS, rate: float = course.DISCOUNT_RATE):
-    """NPV программы VR-демо, ₽ (массивы numpy допускаются в любом входе — для Монте-Карло).
+    """NPV программы VR-демо, ₽ (массивы numpy допускаются в любом входе — для Монте-Карло).
 
     В начале: разработка контента и шлемы. В конце каждого года t = 1…years: обновление контента
     (``update_share`` × разработка, кроме последнего года) и часы SE (сделок × часы × цена часа).
@@ -103,7 +103,7 @@ def npv(uplift, deals_per_year, win_rate, acv, gross_margin, cycle_days, content
     if int(years) < 1:
         raise MetricError("npv: срок программы — хотя бы один год.")
     if np.any(np.asarray(win_rate) * (1 + np.asarray(uplift, dtype=float)) > 1):
-        raise MetricError("npv: win rate с приростом больше 100 % — проверьте, что прирост задан долей (0,1), а не процентами (10).")
+        raise MetricError("npv: win rate с приростом больше 100 % — проверьте, что прирост задан долей (0,1), а не процентами (10).")
     deals = np.asarray(deals_per_year, dtype=float)
     gain = deals * np.asarray(win_rate) * np.asarray(uplift, dtype=float) * np.asarray(acv) * np.asarray(gross_margin)
     se_cost = deals * np.asarray(extra_hours, dtype=float) * np.asarray(hour_cost_rub, dtype=float)
@@ -157,7 +157,7 @@ def loss_probability(npv_values) -> float:
 
 
 def evpi(npv_values) -> float:
-    """Ценность полной информации, ₽: E[max(NPV, 0)] − max(E[NPV], 0).
+    """Ценность полной информации, ₽: E[max(NPV, 0)] − max(E[NPV], 0).
 
     Столько в среднем стоило бы знать прирост заранее: с точным знанием запускают только
     окупающиеся варианты, без него — решают один раз по среднему.
@@ -195,6 +195,7 @@ def pilot_deals_needed(win_rate: float, uplift: float, alpha: float = 0.05, powe
 
 #: Решения по программе VR-демо.
 DECISIONS = ("roll_out", "pilot", "drop")
+DECISION_LABELS = {"roll_out": "запуск", "pilot": "пилот", "drop": "отказ"}
 
 #: Порог вероятности убытка, ниже которого программу запускают без пилота (допущение курса:
 #: руководитель готов к одному убыточному исходу из пяти).
@@ -218,7 +219,7 @@ def decide(mean_npv: float, p_loss: float, evpi_rub: float, pilot_cost: float,
 def breakeven_grid(base: dict, inputs: dict, deals_grid, acv_grid) -> pd.DataFrame:
     """Прирост win rate, при котором программа окупается, для сетки «сделок с демо в год × ACV».
 
-    Строки — число сделок, столбцы — ACV, ₽; остальные входы — ``base`` и ``inputs``.
+    Строки — число сделок, столбцы — ACV, ₽; остальные входы — ``base`` и ``inputs``.
     """
     rows = {}
     for deals in deals_grid:
