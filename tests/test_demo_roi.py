@@ -67,3 +67,18 @@ def test_errors_are_russian():
         demo_roi.npv(uplift=10, **BASE, **COSTS)
     with pytest.raises(MetricError):
         demo_roi.hour_cost(-1)
+
+
+def test_evpi_matrix_reproduces_thompson_lumber():
+    # Учебный пример Thompson Lumber (Render, Stair; слайды thompsonlumber_slides): крупный завод
+    # 200 000 / 100 000 / −120 000, малый 90 000 / 50 000 / −20 000, ничего — 0; вероятности 0,3 / 0,5 / 0,2.
+    # Опубликованы EMV: 86 000 и 48 000; EV|PI = 0,3·200 000 + 0,5·100 000 + 0 = 110 000 → EVPI = 24 000.
+    res = demo_roi.evpi_matrix([[200_000, 100_000, -120_000], [90_000, 50_000, -20_000], [0, 0, 0]], [0.3, 0.5, 0.2])
+    assert res["emv"][:2] == pytest.approx([86_000, 48_000])
+    assert res["evpi"] == pytest.approx(24_000)
+
+
+def test_evpi_of_draws_is_two_action_matrix():
+    draws = np.array([-10.0, 30.0, 5.0, -2.0])
+    res = demo_roi.evpi_matrix([draws, np.zeros_like(draws)], np.full(draws.size, 0.25))
+    assert demo_roi.evpi(draws) == pytest.approx(res["evpi"])

@@ -23,7 +23,7 @@ def test_loss_more_likely_than_profit_and_right_tail():
     _, _, sim = _numbers()
     assert demo_roi.loss_probability(sim["npv"]) > 0.5  # «убыток вероятнее прибыли»
     assert sim["npv"].mean() < 0
-    assert sim["npv"].quantile(0.99) > 10_000_000  # «правый хвост … десятки миллионов»
+    assert sim["npv"].quantile(0.9) > -sim["npv"].mean()  # «правый хвост длинный»: P90 дальше от нуля, чем средний убыток
 
 
 def test_uplift_dominates_tornado():

@@ -168,6 +168,25 @@ def evpi(npv_values) -> float:
     return float(np.maximum(values, 0).mean() - max(values.mean(), 0.0))
 
 
+def evpi_matrix(payoffs, probabilities) -> dict:
+    """EVPI по таблице выигрышей (строки — решения, столбцы — состояния мира) и вероятностям состояний.
+
+    Возвращает ``emv`` — ожидаемый выигрыш каждого решения, ``best_emv`` — лучший из них,
+    ``ev_with_pi`` — ожидаемый выигрыш при полной информации (в каждом состоянии — лучшее решение)
+    и ``evpi`` = ``ev_with_pi`` − ``best_emv``. ``evpi`` по розыгрышам NPV — частный случай:
+    два решения (запустить — NPV, не запускать — 0) и равновероятные розыгрыши.
+    """
+    table = np.asarray(payoffs, dtype=float)
+    p = np.asarray(probabilities, dtype=float)
+    if table.ndim != 2 or table.shape[1] != p.size:
+        raise MetricError("evpi_matrix: столбцов таблицы выигрышей должно быть столько же, сколько вероятностей состояний.")
+    if np.any(p < 0) or not np.isclose(p.sum(), 1):
+        raise MetricError("evpi_matrix: вероятности состояний неотрицательны и в сумме дают 1.")
+    emv = table @ p
+    ev_with_pi = float(table.max(axis=0) @ p)
+    return {"emv": emv, "best_emv": float(emv.max()), "ev_with_pi": ev_with_pi, "evpi": ev_with_pi - float(emv.max())}
+
+
 def tornado(base: dict, ranges: dict = INPUT_RANGES, labels: dict = INPUT_LABELS) -> pd.DataFrame:
     """Чувствительность NPV: каждый вход по очереди — на нижнем и верхнем краю диапазона, остальные — на моде.
 
