@@ -213,7 +213,7 @@ q4 = Exercise(
         "Ассистент окупается, когда дополнительная валовая прибыль в месяц не меньше лицензии: "
         "писем в месяц × доля ответов × прирост × встреч на ответ × ценность встречи ≥ мест × цена места.",
         "break_even_lift = seats_now * SEAT_PRICE_RUB / (emails_per_month * reply_rate * meetings_per_reply * meeting_gp) — "
-        "доля (0,05 — это 5 %), все величины за месяц 2025 года.",
+        "доля (0,05 — это 5 %), все величины за месяц 2025 года.",
     ],
     mistakes=[
         Mistake(name="no_meetings_per_reply", value=lambda: _break_even(meetings_per_reply=1.0),

@@ -120,7 +120,7 @@ def npv(uplift, deals_per_year, win_rate, acv, gross_margin, cycle_days, content
 def breakeven_uplift(**inputs) -> float:
     """Прирост win rate, при котором NPV = 0 (остальные входы — как в ``npv``).
 
-    NPV линеен по приросту, поэтому ответ точный: −NPV(0) / наклон, наклон — по шагу в 1 п. п.
+    NPV линеен по приросту, поэтому ответ точный: −NPV(0) / наклон, наклон — по шагу в 1 п. п.
     """
     inputs = {k: v for k, v in inputs.items() if k != "uplift"}
     step = 0.01

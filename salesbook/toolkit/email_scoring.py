@@ -229,7 +229,7 @@ def assistant_payoff(emails_per_month: float, reply_rate: float, reply_lift: flo
 
     ``emails_per_month`` — первых писем в месяц на всю команду; ``reply_rate`` — нынешняя доля
     ответов (доля от 0 до 1); ``reply_lift`` — относительный прирост доли ответов от ассистента
-    (0,2 — на 20 %); ``meetings_per_reply`` — встреч на ответ; ``meeting_value`` — ценность
+    (0,2 — на 20 %); ``meetings_per_reply`` — встреч на ответ; ``meeting_value`` — ценность
     встречи, ₽ (``sales_scripts.meeting_value``); ``seats`` × ``seat_price_month`` — лицензия.
     Возвращает ``extra_replies``, ``extra_meetings``, ``value_rub``, ``cost_rub``, ``net_rub``.
     """
@@ -240,7 +240,7 @@ def assistant_payoff(emails_per_month: float, reply_rate: float, reply_lift: flo
     if not 0 <= float(reply_rate) <= 1:
         raise MetricError(f"assistant_payoff: доля ответов — от 0 до 1 (0,05, а не 5), получено {reply_rate!r}.")
     if float(reply_lift) < -1:
-        raise MetricError("assistant_payoff: прирост меньше −100 % невозможен.")
+        raise MetricError("assistant_payoff: прирост меньше −100 % невозможен.")
     if int(seats) < 0:
         raise MetricError("assistant_payoff: число мест не может быть отрицательным.")
     extra_replies = float(emails_per_month) * float(reply_rate) * float(reply_lift)
