@@ -308,6 +308,9 @@ class Field:
 _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC": "AC000001",
                 "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
                 "RS": "RS0001", "PT": "PT001", "T": "T000001", "SP": "SP00001"}
+# Сырые записи CRM (раздел 7.1)
+_ID_EXAMPLES["CT"] = "CT00001"
+CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -802,6 +805,20 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
                             "(manager), годовой прирост expansion × 12 (CSM); пусто у SDR и BDR", nullable=True),
         _money("payout_rub", "начисленная выплата, ₽ (сумма по роли и месяцу = строка bonus в sm_costs)"),
     ),
+    # --- 7.1 «CRM и CDP»: сырые записи о контактах из разных источников ---
+    "crm_records": (
+        Field("record_id", "str", "запись о контакте в CRM", unique=True, pattern=r"^CR\d{5,}$"),
+        Field("source", "cat", "источник записи: форма на сайте, импорт списка с мероприятия, ручной ввод, "
+                               "выгрузка из биллинга (1С), чат, регистрация партнёром", values=CRM_SOURCES),
+        Field("created_date", "date", "дата создания записи"),
+        Field("full_name", "str", "ФИО, как его записал источник (порядок, инициалы, опечатки); пусто — нет",
+              nullable=True),
+        Field("company_name", "str", "название компании, как его записал источник; пусто — нет", nullable=True),
+        Field("email", "str", "e-mail, как его записал источник; пусто — нет", nullable=True),
+        Field("phone", "str", "телефон, как его записал источник; пусто — нет", nullable=True),
+        _id("true_contact_id", "CT", "истинный контакт из contacts (в настоящей CRM такого столбца нет)"),
+        _id("true_account_id", "A", "истинная компания из accounts (в настоящей CRM такого столбца нет)"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -846,6 +863,7 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "crm_records": "сырые записи о контактах в CRM из разных источников (с дублями)",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -894,6 +912,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("handoffs", "account_id", "accounts", "account_id"),
     ("handoffs", "ae_id", "reps", "rep_id"),
     ("handoffs", "csm_id", "reps", "rep_id"),
+    ("crm_records", "true_contact_id", "contacts", "contact_id"),
+    ("crm_records", "true_account_id", "accounts", "account_id"),
 )
 
 
@@ -1269,7 +1289,7 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("unique_rep_month_component", ("month", "rep_id", "component"),
                    "повторяется сочетание месяц + сотрудник + составляющая",
                    _unique_together("month", "rep_id", "component")),
-    ),
+    ),    "crm_records": (),
 }
 
 

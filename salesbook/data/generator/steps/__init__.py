@@ -13,6 +13,7 @@ from salesbook.data.generator.steps import (
                                             candidates,
                                             careers,
                                             costs,
+                                            crm,
                                             customers,
                                             deals,
                                             experiments,
@@ -62,4 +63,5 @@ STEPS = (
     trainings.make_trainings,
     careers.make_career_events,
     payplans.make_pay_tables,
+    crm.make_crm_records,
 )
