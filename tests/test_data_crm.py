@@ -65,3 +65,10 @@ def test_traps_are_present(t):
     phones = r["phone"].map(crm.normalize_phone)
     shared = r.assign(p=phones).dropna(subset=["p"]).groupby("p")["true_contact_id"].nunique()
     assert (shared > 1).any()
+
+
+def test_a_personal_mailbox_belongs_to_one_person(t):
+    r = t["crm_records"]
+    emails = r["email"].map(crm.normalize_email)
+    own = emails.notna() & ~emails.map(crm.is_generic_email)
+    assert (r[own].groupby(emails[own])["true_contact_id"].nunique() == 1).all()

@@ -122,14 +122,17 @@ def make_crm_records(ctx: Context, rng) -> None:
     office = {a: f"{rng.choice([495, 499, 812, 343, 383, 846])}{rng.integers(0, 10**7):07d}"
               for a in sorted(set(pool["account_id"]))}
     end = pd.Timestamp(f"{P.YEAR}-12-31")
-    rows = []
+    rows, taken = [], set()
     for i in range(n):
         account = pool.at[i, "account_id"]
         company = accounts.at[account, "company_name"]
         domain = _domain(_split_company(company)[1])
         surname, first, _ = names[i].split()
         login = f"{_latin(first.lower())}.{_latin(surname.lower())}"
-        personal = f"{login.replace('.', '')}@{rng.choice(P.PERSONAL_DOMAINS)}"
+        personal = f"{login.replace('.', '')}{rng.integers(*P.BIRTH_YEARS)}@{rng.choice(P.PERSONAL_DOMAINS)}"
+        while personal in taken:                    # у однофамильцев — разные ящики
+            personal = personal.replace("@", "1@")
+        taken.add(personal)
         base_email = f"{login}@{domain}" if corporate[i] else personal
         first_source = "manual" if pool.at[i, "engaged_by"] == "sdr" else "web_form"
         for k in range(int(n_records[i])):
