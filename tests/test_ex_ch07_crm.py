@@ -66,6 +66,8 @@ def test_fuzzy_examples_of_the_text():
     initials = fuzz.token_sort_ratio("петров иван сергеевич", "петров и с")
     assert colleagues >= initials                                # разные люди похожи не меньше, чем инициалы
     assert fuzz.WRatio("vega tekh servis", "vega") > fuzz.ratio("vega tekh servis", "vega")
+    polyus = [crm.normalize_company(n) for n in ("ООО „Полюс Индустрия Сервис“", "ООО „Полюс Дент“")]
+    assert fuzz.WRatio(*polyus) >= 85                            # порог компании в crm.match_rule
 
 
 def test_name_score_zones():
@@ -85,6 +87,13 @@ def test_threshold_trade_off_and_plateau(grid):
     assert grid.loc[50, "precision"] < 0.7 and grid.loc[50, "recall"] > 0.85
     assert grid.loc[85:95, "tp"].nunique() <= 2                  # полка: пары находит e-mail
     assert grid.loc[60, "fp"] >= 100                             # сотни ложных слияний в спорной зоне
+
+
+def test_false_merges_at_60_are_mostly_across_companies():
+    s, r = ex.scored(), ex.normalized().set_index("record_id")
+    fp = s[crm.match_rule(s, 60) & ~s["same_person"]]
+    across = r.loc[fp["left"], "true_account_id"].to_numpy() != r.loc[fp["right"], "true_account_id"].to_numpy()
+    assert across.mean() > 0.5 and not fp["phone_same"].any()
 
 
 def test_cost_picks_an_inner_threshold_that_differs_from_the_precision_target(grid):
