@@ -308,6 +308,9 @@ class Field:
     description: str
     nullable: bool = False
     unique: bool = False
+# Сырые записи CRM (раздел 7.1)
+_ID_EXAMPLES["CT"] = "CT00001"
+CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
     values: tuple | None = None
     min: float | None = None
     max: float | None = None
@@ -875,6 +878,20 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("label", "cat", "разметка намерения (только у размеченных звонков, иначе пусто)",
               values=CALL_LABELS, nullable=True),
     ),
+    # --- 7.1 «CRM и CDP»: сырые записи о контактах из разных источников ---
+    "crm_records": (
+        Field("record_id", "str", "запись о контакте в CRM", unique=True, pattern=r"^CR\d{5,}$"),
+        Field("source", "cat", "источник записи: форма на сайте, импорт списка с мероприятия, ручной ввод, "
+                               "выгрузка из биллинга (1С), чат, регистрация партнёром", values=CRM_SOURCES),
+        Field("created_date", "date", "дата создания записи"),
+        Field("full_name", "str", "ФИО, как его записал источник (порядок, инициалы, опечатки); пусто — нет",
+              nullable=True),
+        Field("company_name", "str", "название компании, как его записал источник; пусто — нет", nullable=True),
+        Field("email", "str", "e-mail, как его записал источник; пусто — нет", nullable=True),
+        Field("phone", "str", "телефон, как его записал источник; пусто — нет", nullable=True),
+        _id("true_contact_id", "CT", "истинный контакт из contacts (в настоящей CRM такого столбца нет)"),
+        _id("true_account_id", "A", "истинная компания из accounts (в настоящей CRM такого столбца нет)"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -919,6 +936,7 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "crm_records": "сырые записи о контактах в CRM из разных источников (с дублями)",
     "calls": "записанные звонки AE по сделкам (выборка встреч discovery и демонстраций)",
     "call_turns": "реплики записанных звонков: кто, когда, что сказал",
     "outreach_emails": "первые письма SDR и BDR лидам: блоки текста и исход",
@@ -967,6 +985,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("candidates", "hired_rep_id", "reps", "rep_id"),
     ("interview_scores", "candidate_id", "candidates", "candidate_id"),
     ("touches", "lead_id", "leads", "lead_id"),
+    ("crm_records", "true_contact_id", "contacts", "contact_id"),
+    ("crm_records", "true_account_id", "accounts", "account_id"),
     ("handoffs", "opportunity_id", "opportunities", "opportunity_id"),
     ("handoffs", "account_id", "accounts", "account_id"),
     ("calls", "opportunity_id", "opportunities", "opportunity_id"),
@@ -1340,7 +1360,7 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     "certifications": (
         TableCheck("passed_is_threshold", ("test_score", "passed"), "«сдано» не совпадает с правилом «тест ≥ 70»",
                    lambda d: d["passed"] == (d["test_score"] >= 70)),
-    ),
+    ),    "crm_records": (),
     "career_events": (
         TableCheck("grades_by_event", ("event_type", "grade_before", "grade_after"),
                    "у найма нет грейда «до», у калибровки есть оба грейда, у ухода нет грейда «после»",
