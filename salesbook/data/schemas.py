@@ -308,9 +308,6 @@ class Field:
     description: str
     nullable: bool = False
     unique: bool = False
-# Сырые записи CRM (раздел 7.1)
-_ID_EXAMPLES["CT"] = "CT00001"
-CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
     values: tuple | None = None
     min: float | None = None
     max: float | None = None
@@ -322,6 +319,9 @@ _ID_EXAMPLES = {"A": "A00001", "R": "R001", "L": "L000001", "O": "O00001", "AC":
                 "TK": "TK000001", "U": "U0000001", "P": "P0000001", "SR": "SR00001",
                 "RS": "RS0001", "PT": "PT001", "T": "T000001", "SP": "SP00001"}
 _ID_EXAMPLES["EM"] = "EM00001"   # 7.4.1: письма outreach_emails
+# Сырые записи CRM (раздел 7.1)
+_ID_EXAMPLES["CT"] = "CT00001"
+CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -1360,7 +1360,8 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
     "certifications": (
         TableCheck("passed_is_threshold", ("test_score", "passed"), "«сдано» не совпадает с правилом «тест ≥ 70»",
                    lambda d: d["passed"] == (d["test_score"] >= 70)),
-    ),    "crm_records": (),
+    ),
+    "crm_records": (),
     "career_events": (
         TableCheck("grades_by_event", ("event_type", "grade_before", "grade_after"),
                    "у найма нет грейда «до», у калибровки есть оба грейда, у ухода нет грейда «после»",
