@@ -10,6 +10,7 @@ from salesbook.data.generator.steps import (
                                             accounts,
                                             activities,
                                             b2c,
+                                            bots,
                                             candidates,
                                             careers,
                                             costs,
@@ -62,4 +63,6 @@ STEPS = (
     trainings.make_trainings,
     careers.make_career_events,
     payplans.make_pay_tables,
+    bots.make_chats,
+    bots.make_voicebot_calls,
 )
