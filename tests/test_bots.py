@@ -112,3 +112,13 @@ def test_cost_and_break_even():
     assert math.isinf(bots.break_even_volume(30_000, 50, 40))
     with pytest.raises(MetricError):
         bots.cost_per_outcome(1000, 0)
+
+
+def test_call_step_funnel_by_hand():
+    calls = pd.DataFrame({"outcome": ["no_answer", "hung_up", "hung_up", "confirmed", "escalated"],
+                          "steps_reached": [0, 1, 3, 4, 4]})
+    f = bots.call_step_funnel(calls)
+    assert f["reached"].tolist() == [4, 3, 3, 2]
+    assert f["hung_up"].tolist() == [1, 0, 1, 0]
+    assert f.loc["greeting", "hangup_rate"] == pytest.approx(0.25)
+    assert bots.illegal_transitions(["start", "greeting", "question"], bots.VOICE_FLOW) == [("greeting", "question")]

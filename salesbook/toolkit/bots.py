@@ -244,6 +244,9 @@ def information_bits(answer: pd.Series, outcome: pd.Series) -> float:
 # Голосовой бот: доли исходов, ошибки распознавания, цена
 # --------------------------------------------------------------------------
 
+#: Русские названия исходов звонка.
+CALL_OUTCOME_LABELS = {"confirmed": "Подтвердил встречу", "reactivated": "Интерес, передан SDR", "declined": "Отказ",
+                       "escalated": "Передан человеку", "hung_up": "Бросил трубку", "no_answer": "Не ответил"}
 #: Исходы, которые бот довёл до конца сам, без человека.
 CONTAINED = ("confirmed", "reactivated", "declined")
 
@@ -321,3 +324,40 @@ def break_even_volume(bot_fixed_month: float, bot_cost_per_call: float, human_co
     if human <= bot:
         return float("inf")
     return fixed / (human - bot)
+
+
+# --------------------------------------------------------------------------
+# Сценарий звонка голосового бота
+# --------------------------------------------------------------------------
+
+#: Шаги звонка по порядку и их русские названия.
+CALL_STEPS = ("greeting", "identify", "purpose", "question")
+CALL_STEP_LABELS = {"greeting": "Приветствие", "identify": "Проверка собеседника", "purpose": "Цель звонка",
+                    "question": "Главный вопрос"}
+#: Звонок как конечный автомат: с каждого шага — дальше или «бросил трубку»; с главного вопроса — итог.
+VOICE_FLOW = {
+    "start": ("greeting", "no_answer"),
+    "greeting": ("identify", "hung_up"),
+    "identify": ("purpose", "hung_up"),
+    "purpose": ("question", "hung_up"),
+    "question": ("confirmed", "reactivated", "declined", "escalated", "hung_up"),
+}
+
+
+def call_step_funnel(calls: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Воронка звонка по шагам среди отвеченных: дошли до шага, бросили трубку на нём, доля с интервалом Уилсона.
+
+    Шаг звонка, на котором бросили трубку, — последний пройденный (``steps_reached``).
+    """
+    require_columns(calls, ["outcome", "steps_reached"], "voicebot_calls")
+    answered = calls[calls["outcome"] != "no_answer"]
+    if answered.empty:
+        raise MetricError("call_step_funnel: нет отвеченных звонков.")
+    rows = {}
+    for k, step in enumerate(CALL_STEPS, start=1):
+        reached = int((answered["steps_reached"] >= k).sum())
+        hung = int(((answered["steps_reached"] == k) & (answered["outcome"] == "hung_up")).sum())
+        low, high = wilson(hung, reached, alpha) if reached else (np.nan, np.nan)
+        rows[step] = {"reached": reached, "hung_up": hung, "hangup_rate": hung / reached if reached else np.nan,
+                      "low": low, "high": high}
+    return pd.DataFrame.from_dict(rows, orient="index")
