@@ -308,6 +308,7 @@ class Field:
     description: str
     nullable: bool = False
     unique: bool = False
+_ID_EXAMPLES.update({"CH": "CH00001", "VB": "VB00001"})   # 7.4.4 и 8.2: чаты и звонки голосового бота
     values: tuple | None = None
     min: float | None = None
     max: float | None = None
@@ -892,6 +893,52 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _id("true_contact_id", "CT", "истинный контакт из contacts (в настоящей CRM такого столбца нет)"),
         _id("true_account_id", "A", "истинная компания из accounts (в настоящей CRM такого столбца нет)"),
     ),
+    # --- 7.4.4 и 8.2: чат-бот квалификации на сайте и голосовой бот ---
+    "chats": (
+        _id("chat_id", "CH", "сессия чата на сайте", unique=True),
+        Field("date", "date", "день сессии (у сессии с лидом — день создания лида)"),
+        Field("source", "cat", "источник визита (канал лида: органика или контекстная реклама)",
+              values=("organic", "ppc")),
+        Field("flow_version", "cat", "версия сценария бота: v1 — с вопросом о текущей CRM, v2 — без него",
+              values=("v1", "v2")),
+        Field("ab_test", "bool", "сессия пришлась на A/B-тест сценария (июль–сентябрь 2025 года)"),
+        Field("intent", "cat", "ответ на первый вопрос: демо, цена, «смотрю», поддержка, спам",
+              values=("demo", "pricing", "browse", "support", "spam")),
+        Field("segment", "cat", "сегмент по ответу о размере компании (пусто — до вопроса не дошли)",
+              values=SEGMENTS, nullable=True),
+        Field("last_state", "cat", "последний шаг сценария, до которого дошёл посетитель",
+              values=("intent", "size", "role", "crm", "timeline", "contact")),
+        Field("end_state", "cat", "итог: встреча с AE, передача SDR, самостоятельный пробный доступ, "
+                                  "оператор, ушёл без контакта, спам",
+              values=("meeting_booked", "routed_sdr", "self_serve", "agent", "dropped", "spam")),
+        _id("lead_id", "L", "лид, созданный из чата (пусто — контакт не оставлен)", unique=True, nullable=True),
+        Field("messages", "int", "реплик в сессии (посетитель, оператор, итоговая реплика бота)", min=1),
+    ),
+    "chat_messages": (
+        _id("chat_id", "CH", "сессия чата"),
+        Field("seq", "int", "номер реплики в сессии", min=1),
+        Field("sender", "cat", "кто пишет: посетитель, оператор, бот (итоговая реплика)",
+              values=("visitor", "agent", "bot")),
+        Field("state", "cat", "шаг сценария, к которому относится реплика",
+              values=("intent", "size", "role", "crm", "timeline", "contact", "agent",
+                      "meeting_booked", "routed_sdr", "self_serve")),
+        Field("text", "str", "текст реплики (e-mail и телефон скрыты)"),
+    ),
+    "voicebot_calls": (
+        _id("call_id", "VB", "звонок голосового бота", unique=True),
+        _id("lead_id", "L", "лид, которому звонит бот"),
+        Field("date", "date", "день звонка (подтверждение — накануне создания сделки)"),
+        Field("campaign", "cat", "кампания: подтверждение демо или реактивация холодных лидов",
+              values=("confirm", "reactivate")),
+        Field("steps_reached", "int", "шагов сценария пройдено (0 — не дозвонились)", min=0, max=4),
+        Field("words", "int", "слов собеседника в эталонной расшифровке", min=0),
+        Field("asr_errors", "int", "ошибок распознавания: замены, пропуски и вставки слов", min=0),
+        Field("outcome", "cat", "итог: подтвердил встречу, интерес (передан SDR), отказ, передан человеку, "
+                                "бросил трубку, не ответил",
+              values=("confirmed", "reactivated", "declined", "escalated", "hung_up", "no_answer")),
+        Field("duration_sec", "int", "длительность соединения, секунд", min=1),
+        _money("cost_rub", "цена звонка по тарифу робота (поминутно, минуты округляются вверх), ₽"),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -936,6 +983,9 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "chats": "сессии чат-бота квалификации на сайте",
+    "chat_messages": "реплики сессий чат-бота",
+    "voicebot_calls": "звонки голосового бота: подтверждение демо и реактивация",
     "crm_records": "сырые записи о контактах в CRM из разных источников (с дублями)",
     "calls": "записанные звонки AE по сделкам (выборка встреч discovery и демонстраций)",
     "call_turns": "реплики записанных звонков: кто, когда, что сказал",
@@ -984,6 +1034,9 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
     ("candidates", "hired_rep_id", "reps", "rep_id"),
     ("interview_scores", "candidate_id", "candidates", "candidate_id"),
+    ("chats", "lead_id", "leads", "lead_id"),
+    ("chat_messages", "chat_id", "chats", "chat_id"),
+    ("voicebot_calls", "lead_id", "leads", "lead_id"),
     ("touches", "lead_id", "leads", "lead_id"),
     ("crm_records", "true_contact_id", "contacts", "contact_id"),
     ("crm_records", "true_account_id", "accounts", "account_id"),
@@ -1394,6 +1447,21 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    lambda d: d["end_sec"] > d["start_sec"]),
         TableCheck("unique_call_turn", ("call_id", "turn"), "повторяется номер реплики в звонке",
                    _unique_together("call_id", "turn")),
+    ),
+    "chats": (
+        TableCheck("lead_iff_contact", ("lead_id", "last_state", "end_state"),
+                   "лид есть ровно у сессий, дошедших до контакта и маршрутизированных",
+                   lambda d: d["lead_id"].notna() == d["end_state"].isin(["meeting_booked", "routed_sdr", "self_serve"])),
+    ),
+    "chat_messages": (
+        TableCheck("unique_chat_seq", ("chat_id", "seq"), "повторяется сочетание сессия + номер реплики",
+                   _unique_together("chat_id", "seq")),
+    ),
+    "voicebot_calls": (
+        TableCheck("errors_within_words", ("words", "asr_errors", "steps_reached", "outcome"),
+                   "ошибок больше, чем слов, или у недозвона есть шаги",
+                   lambda d: (d["asr_errors"] <= d["words"])
+                   & ((d["outcome"] == "no_answer") == (d["steps_reached"] == 0))),
     ),
 }
 
