@@ -308,7 +308,6 @@ class Field:
     description: str
     nullable: bool = False
     unique: bool = False
-_ID_EXAMPLES.update({"CH": "CH00001", "VB": "VB00001"})   # 7.4.4 и 8.2: чаты и звонки голосового бота
     values: tuple | None = None
     min: float | None = None
     max: float | None = None
@@ -323,6 +322,7 @@ _ID_EXAMPLES["EM"] = "EM00001"   # 7.4.1: письма outreach_emails
 # Сырые записи CRM (раздел 7.1)
 _ID_EXAMPLES["CT"] = "CT00001"
 CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
+_ID_EXAMPLES.update({"CH": "CH00001", "VB": "VB00001"})   # 7.4.4 и 8.2: чаты и звонки голосового бота
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
