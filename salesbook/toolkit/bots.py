@@ -231,7 +231,7 @@ def route_change_share(answers: pd.DataFrame, question: str) -> float:
 def information_bits(answer: pd.Series, outcome: pd.Series) -> float:
     """Взаимная информация ответа и исхода, бит: на сколько ответ уменьшает неопределённость исхода.
 
-    0 — ответ ничего не говорит об исходе; верхняя граница — энтропия исхода (у доли SQL 20 % —
+    0 — ответ ничего не говорит об исходе; верхняя граница — энтропия исхода (у доли SQL 20 % —
     около 0,72 бита). Считается по парам без пропусков (sklearn ``mutual_info_score`` в натах / ln 2).
     """
     pair = pd.DataFrame({"a": answer, "o": outcome}).dropna()
