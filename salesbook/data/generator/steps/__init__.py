@@ -15,6 +15,7 @@ from salesbook.data.generator.steps import (
                                             costs,
                                             customers,
                                             deals,
+                                            enablement,
                                             experiments,
                                             handoffs,
                                             inbound,
@@ -62,4 +63,5 @@ STEPS = (
     trainings.make_trainings,
     careers.make_career_events,
     payplans.make_pay_tables,
+    enablement.make_content,
 )
