@@ -84,3 +84,9 @@ def test_stale_pricing_share(t):
     share = (late["asset_id"] == "CA16").mean()
     assert 0.15 < share < 0.35
     assert np.isfinite(share)
+
+
+def test_video_stopped_mid_2024(t):
+    u = t["content_usage"]
+    video = u[u["asset_id"] == "CA20"]
+    assert len(video) > 0 and (video["used_date"] <= pd.Timestamp("2024-06-30")).all()

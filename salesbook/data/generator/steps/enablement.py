@@ -71,6 +71,8 @@ def make_content(ctx: Context, rng) -> None:
             rate = rate * (opps["competitor"] == a.competitor).to_numpy()
         rate = rate * (1.0 + P.WON_RATE_BOOST.get(a.asset_type, 0.0) * won)
         rate = rate * (end > created).to_numpy()
+        if a.asset_id in P.STOP_USING:
+            rate = rate * (start <= pd.Timestamp(P.STOP_USING[a.asset_id])).to_numpy()
         used = rng.random(len(opps)) < 1.0 - np.exp(-rate)
         rows.append(pd.DataFrame({"i": np.flatnonzero(used), "asset_id": a.asset_id}))
     # прайс: одна отправка на сделку; после выхода версии 2025 часть AE шлёт старую
@@ -85,6 +87,8 @@ def make_content(ctx: Context, rng) -> None:
     created = pd.to_datetime(usage["asset_id"].map(assets.set_index("asset_id")["created_date"]))
     lo = np.maximum(start.iloc[usage["i"]].to_numpy(), created.to_numpy())
     hi = end.iloc[usage["i"]].to_numpy()
+    stop = pd.to_datetime(usage["asset_id"].map(P.STOP_USING)).fillna(pd.Timestamp(company.END_DATE)).to_numpy()
+    hi = np.minimum(hi, stop)
     span = (hi - lo).astype("timedelta64[D]").astype(int)
     used_date = lo + (rng.random(len(usage)) * (span + 1)).astype(int).astype("timedelta64[D]")
     usage["used_date"] = pd.to_datetime(used_date)
