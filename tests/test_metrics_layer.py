@@ -10,7 +10,8 @@ import pytest
 
 from salesbook.data import load
 from salesbook.runtime import plotting
-from salesbook.toolkit import acquisition, course, kpi, metrics_layer as ml
+from salesbook.toolkit import acquisition, course, kpi
+from salesbook.toolkit import metrics_layer as ml
 from salesbook.toolkit.validation import MetricError
 
 
