@@ -121,6 +121,13 @@ WEB_SOURCES = TOUCH_SOURCES[:-1] + ("wordstat",)
 WEB_MEDIUMS = TOUCH_MEDIUMS[:-1] + ("brand_query",)
 # Карьерные события (раздел 5.4)
 CAREER_EVENT_TYPES = ("hire", "review", "exit", "transfer_out")
+
+# --- 7.2 «Sales Enablement и Engagement»: материалы продаж ---
+CONTENT_ASSET_TYPES = ("case_study", "battlecard", "roi_calculator", "security_pack", "pricing", "demo_script",
+                       "objection_playbook", "video", "whitepaper", "implementation_plan")
+CONTENT_AUDIENCES = ("buyer", "internal")
+CONTENT_OWNER_TEAMS = ("product_marketing", "enablement", "presale", "security")
+CONTENT_FORMATS = ("pdf", "web_page", "spreadsheet", "doc", "slides", "video")
 CAREER_GRADES = ("specialist", "senior", "team_lead", "head")
 CAREER_ORIGINS = ("external", "support", "implementation", "product")
 CAREER_DESTINATIONS = ("partnerships", "product", "marketing", "support", "implementation")
@@ -292,6 +299,17 @@ CODE_NAMES: dict[str, dict[str, str]] = {
                         "lowest_win_rate": "самый низкий win rate прошлого квартала"},
     "training_format": {"internal": "внутренний курс", "external": "внешний тренинг", "online": "онлайн-курс"},
     "cert_session": {"new_hire": "новичок после онбординга", "recertification": "плановая пересертификация"},
+    # 7.2 «Sales Enablement и Engagement»: материалы продаж
+    "asset_type": {"case_study": "кейс клиента", "battlecard": "battlecard по конкуренту",
+                   "roi_calculator": "ROI-калькулятор", "security_pack": "пакет для службы безопасности (152-ФЗ)",
+                   "pricing": "прайс-лист", "demo_script": "сценарий демо", "objection_playbook": "плейбук возражений",
+                   "video": "видеообзор", "whitepaper": "гайд (whitepaper)",
+                   "implementation_plan": "план внедрения"},
+    "audience": {"buyer": "покупателю", "internal": "внутренний, для продавца"},
+    "owner_team": {"product_marketing": "продуктовый маркетинг", "enablement": "sales enablement",
+                   "presale": "пресейл", "security": "информационная безопасность и юристы"},
+    "format": {"pdf": "PDF", "web_page": "страница базы знаний", "spreadsheet": "таблица", "doc": "документ",
+               "slides": "презентация", "video": "видео"},
 }
 
 
@@ -939,6 +957,30 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("duration_sec", "int", "длительность соединения, секунд", min=1),
         _money("cost_rub", "цена звонка по тарифу робота (поминутно, минуты округляются вверх), ₽"),
     ),
+    # --- 7.2 «Sales Enablement и Engagement»: материалы продаж и их использование ---
+    "content_assets": (
+        Field("asset_id", "str", "материал", unique=True, pattern=r"^CA\d{2,}$", example="CA01"),
+        Field("asset_type", "cat", "вид материала", values=CONTENT_ASSET_TYPES),
+        Field("title", "str", "название материала"),
+        Field("audience", "cat", "для кого: покупателю (отправляют клиенту) или внутренний (читает продавец)",
+              values=CONTENT_AUDIENCES),
+        Field("industry", "cat", "отрасль кейса (только у кейсов)", values=INDUSTRIES, nullable=True),
+        Field("competitor", "cat", "конкурент battlecard (только у battlecards)", values=COMPETITORS, nullable=True),
+        Field("owner_team", "cat", "команда-владелец материала", values=CONTENT_OWNER_TEAMS),
+        Field("format", "cat", "формат", values=CONTENT_FORMATS),
+        Field("created_date", "date", "дата публикации материала"),
+        _money("production_cost_rub", "затраты на производство материала (часы людей и дизайн), ₽ — оценка курса"),
+    ),
+    "content_usage": (
+        _id("opportunity_id", "O", "сделка, в которой использован материал"),
+        Field("asset_id", "str", "материал", pattern=r"^CA\d{2,}$", example="CA01"),
+        Field("used_date", "date", "дата: внешний материал отправлен покупателю, внутренний — открыт продавцом "
+                                   "(внутри жизни сделки, не раньше публикации материала)"),
+        Field("buyer_views", "int", "сколько раз покупатель открыл материал (0 — не открыл; пусто у внутренних)",
+              nullable=True, min=0),
+        Field("view_seconds", "int", "сколько секунд покупатель смотрел материал за все просмотры "
+                                     "(пусто у внутренних)", nullable=True, min=0),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -983,6 +1025,8 @@ TABLE_TITLES = {
     "candidates": "кандидаты на вакансии продаж и CS: источник и этапы найма",
     "interview_scores": "оценки структурированного интервью: кандидат × интервьюер × компетенция",
     "handoffs": "передача новых клиентов из продаж в успех клиентов",
+    "content_assets": "материалы продаж: кейсы, battlecards, калькуляторы, плейбуки",
+    "content_usage": "использование материалов в сделках и просмотры покупателем",
     "chats": "сессии чат-бота квалификации на сайте",
     "chat_messages": "реплики сессий чат-бота",
     "voicebot_calls": "звонки голосового бота: подтверждение демо и реактивация",
@@ -1031,6 +1075,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("trainings", "rep_id", "reps", "rep_id"),
     ("certifications", "rep_id", "reps", "rep_id"),
     ("partner_deals", "lead_id", "leads", "lead_id"),
+    ("content_usage", "opportunity_id", "opportunities", "opportunity_id"),
+    ("content_usage", "asset_id", "content_assets", "asset_id"),
     ("partner_deals", "opportunity_id", "opportunities", "opportunity_id"),
     ("candidates", "hired_rep_id", "reps", "rep_id"),
     ("interview_scores", "candidate_id", "candidates", "candidate_id"),
@@ -1462,6 +1508,15 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "ошибок больше, чем слов, или у недозвона есть шаги",
                    lambda d: (d["asr_errors"] <= d["words"])
                    & ((d["outcome"] == "no_answer") == (d["steps_reached"] == 0))),
+    ),
+    "content_assets": (),
+    "content_usage": (
+        TableCheck("unique_use", ("opportunity_id", "asset_id"), "материал использован в сделке дважды",
+                   _unique_together("opportunity_id", "asset_id")),
+        TableCheck("views_iff_seconds", ("buyer_views", "view_seconds"),
+                   "секунды просмотра есть без просмотров или просмотры без секунд",
+                   lambda d: (d["buyer_views"].isna() == d["view_seconds"].isna())
+                   & ~((d["buyer_views"] == 0) & (d["view_seconds"] > 0))),
     ),
 }
 

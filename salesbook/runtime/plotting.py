@@ -627,6 +627,51 @@ LABELS.update({
 })
 
 
+# ---------------------------------------------------------------------------
+# Раздел 7.3 «Аналитика и BI»: дашборд руководителя продаж из слоя метрик
+# ---------------------------------------------------------------------------
+
+_DASHBOARD_UNITS = {"share": ("%", lambda ax: pct_axis(ax)), "rub": ("₽", lambda ax: rub_axis(ax)),
+                    "days": ("дней", lambda ax: number_axis(ax)), "ratio": ("раз", lambda ax: number_axis(ax, digits=2))}
+
+
+def metrics_dashboard(panels, title: str, ncols: int = 3):
+    """Дашборд — сетка панелей, по панели на метрику; возвращает (fig, axes).
+
+    ``panels`` — список словарей: ``title`` (подпись панели), ``values`` (Series: индекс — период
+    или группа, значения — метрика), ``unit`` (``share``, ``rub``, ``days``, ``ratio`` — как у метрик
+    слоя), ``kind`` (``"line"`` или ``"bar"``), необязательно ``target`` — линия цели. Ось значений
+    каждой панели начинается с нуля: усечённая ось не превращает колебание в обвал.
+    """
+    use_style()
+    panels = list(panels)
+    if not panels:
+        raise ValueError("Для дашборда нужна хотя бы одна панель.")
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.2 * nrows), squeeze=False)
+    for ax, panel in zip(axes.flat, panels):
+        values = panel["values"]
+        unit, formatter = _DASHBOARD_UNITS[panel.get("unit", "ratio")]
+        x = [str(i) for i in values.index]
+        if panel.get("kind", "line") == "bar":
+            ax.bar(x, values.to_numpy(float), color=PALETTE[0])
+        else:
+            ax.plot(x, values.to_numpy(float), marker="o", color=PALETTE[0])
+        if panel.get("target") is not None:
+            ax.axhline(panel["target"], color=PALETTE[1], linestyle="--", label="цель")
+            ax.legend(loc="lower right", fontsize=8)
+        top = max(float(np.nanmax(values.to_numpy(float))), float(panel.get("target") or 0))
+        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        ax.set_title(f"{panel['title']}, {unit}", fontsize=10)
+        formatter(ax)
+        ax.tick_params(axis="x", labelsize=8, rotation=30)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig, axes
+
+
 # --- 8.1 «Генеративный AI в продажах»: подписи сценариев, дефектов и политик ---
 GENAI_LABELS = {
     "followup_email": "Письмо после встречи",
