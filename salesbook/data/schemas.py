@@ -122,15 +122,16 @@ WEB_MEDIUMS = TOUCH_MEDIUMS[:-1] + ("brand_query",)
 # Карьерные события (раздел 5.4)
 CAREER_EVENT_TYPES = ("hire", "review", "exit", "transfer_out")
 
+CAREER_GRADES = ("specialist", "senior", "team_lead", "head")
+CAREER_ORIGINS = ("external", "support", "implementation", "product")
+CAREER_DESTINATIONS = ("partnerships", "product", "marketing", "support", "implementation")
+
 # --- 7.2 «Sales Enablement и Engagement»: материалы продаж ---
 CONTENT_ASSET_TYPES = ("case_study", "battlecard", "roi_calculator", "security_pack", "pricing", "demo_script",
                        "objection_playbook", "video", "whitepaper", "implementation_plan")
 CONTENT_AUDIENCES = ("buyer", "internal")
 CONTENT_OWNER_TEAMS = ("product_marketing", "enablement", "presale", "security")
 CONTENT_FORMATS = ("pdf", "web_page", "spreadsheet", "doc", "slides", "video")
-CAREER_GRADES = ("specialist", "senior", "team_lead", "head")
-CAREER_ORIGINS = ("external", "support", "implementation", "product")
-CAREER_DESTINATIONS = ("partnerships", "product", "marketing", "support", "implementation")
 
 # Границы сегментов по числу сотрудников: smb < 100, mid_market 100–999, enterprise ≥ 1000
 # Партнёрская программа (раздел 6.3)
