@@ -121,7 +121,6 @@ WEB_SOURCES = TOUCH_SOURCES[:-1] + ("wordstat",)
 WEB_MEDIUMS = TOUCH_MEDIUMS[:-1] + ("brand_query",)
 # Карьерные события (раздел 5.4)
 CAREER_EVENT_TYPES = ("hire", "review", "exit", "transfer_out")
-
 CAREER_GRADES = ("specialist", "senior", "team_lead", "head")
 CAREER_ORIGINS = ("external", "support", "implementation", "product")
 CAREER_DESTINATIONS = ("partnerships", "product", "marketing", "support", "implementation")

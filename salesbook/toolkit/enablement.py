@@ -128,7 +128,7 @@ def mantel_haenszel_or(opportunities: pd.DataFrame, usage: pd.DataFrame, start, 
     """Отношение шансов Мантеля — Хензеля по слоям ``strata`` (statsmodels ``StratifiedTable``).
 
     Слои без сделок с материалом или без сделок без него отбрасываются. Возвращает ``odds_ratio``,
-    ``low``, ``high`` (95 %), ``naive_or`` (без слоёв) и число слоёв ``strata``.
+    ``low``, ``high`` (95 %), ``naive_or`` (без слоёв) и число слоёв ``strata``.
     """
     from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 
