@@ -61,27 +61,30 @@ def rule(frame: pd.DataFrame | None = None) -> pd.Series:
 # ---------------------------------------------------------------------------
 
 
-def _rule_auc(frame: pd.DataFrame, flip: bool = False) -> float:
+def _rule_auc(frame: pd.DataFrame, flip: bool = False, big_only: bool = True) -> float:
+    if big_only:
+        frame = frame[frame["segment"].ne("smb")]
     s = ls.rule_score(frame)
     return ls.auc(frame["sql"], -s if flip else s)
 
 
 q1 = Exercise(
     id="ch07.scoring.q1",
-    title="AUC правила баллов на лидах 2025 года",
+    title="AUC правила баллов на лидах mid-market и enterprise 2025 года",
     var="rule_auc",
     expected=lambda: _rule_auc(parts()[1]),
     compare=Number(rel_tol=0.002),
     hints=[
-        "Возьмите лиды проверки `test` (созданы в 2025 году), посчитайте их баллы `lead_scoring.rule_score(test)` "
-        "и сравните с исходом `test['sql']`.",
+        "Возьмите лиды проверки `test` (созданы в 2025 году) сегментов mid-market и enterprise, посчитайте их баллы "
+        "`lead_scoring.rule_score(...)` и сравните с исходом `sql` тех же лидов.",
         "roc_auc_score(исход, оценка): сначала истинные метки, потом баллы. Ответ — доля от 0 до 1.",
     ],
     mistakes=[
-        Mistake(name="train_period", value=lambda: _rule_auc(parts()[0]),
-                hint="Это AUC на лидах 2023–2024 годов. Правило оценивают на тех лидах, на которых будут им пользоваться, — на проверке 2025 года (`test`)."),
         Mistake(name="all_years", value=lambda: _rule_auc(export()),
                 hint="Вы взяли все годы сразу. Задание — про лиды 2025 года: таблица `test`."),
+        Mistake(name="all_segments", value=lambda: _rule_auc(parts()[1], big_only=False),
+                hint="Так получается AUC по всей очереди 2025 года (почти столько же дают лиды mid-market и enterprise 2023–2024 годов). "
+                     "Нужны лиды проверки 2025 года (`test`) и только mid-market и enterprise: `segment` не равен 'smb'."),
         Mistake(name="flipped", value=lambda: _rule_auc(parts()[1], flip=True),
                 hint="AUC меньше 0,5: оценка перевёрнута (баллы со знаком минус или 1 − AUC). Больше баллов — выше шанс SQL, передавайте баллы как есть."),
     ],
