@@ -628,6 +628,59 @@ LABELS.update({
 
 
 # ---------------------------------------------------------------------------
+# Раздел 7.4.3 «Предиктивный скоринг лидов»: кривая надёжности и кривая выигрыша
+# ---------------------------------------------------------------------------
+
+
+#: Подписи признаков модели скоринга (столбцы ``lead_scoring.FEATURES`` и ``LEAKY``).
+SCORING_LABELS = {
+    "log_employees": "Сотрудников (логарифм)", "website_visits": "Визиты на сайт", "pages_viewed": "Просмотры страниц",
+    "content_downloads": "Скачанные материалы", "webinar_attended": "Был на вебинаре", "demo_requested": "Запросил демо",
+    "email_opens": "Открытия писем", "job_title_level": "Уровень должности", "sdr_touches": "Касания SDR",
+    "meetings_held": "Проведённые встречи", "segment": "Сегмент", "industry": "Отрасль", "channel": "Канал",
+    "region": "Регион",
+}
+
+
+def scoring_label(code) -> str:
+    """Русская подпись признака модели скоринга (``"demo_requested"`` → «Запросил демо»); остальное — :func:`label`."""
+    return SCORING_LABELS.get(str(code), label(code))
+
+
+def reliability_plot(ax, curves, title: str = "Кривая надёжности на лидах 2025 года") -> None:
+    """Кривая надёжности: по линии на модель (``curves`` — словарь «подпись → таблица со столбцами
+    ``predicted`` и ``actual``»), диагональ — идеальная калибровка; оси в процентах."""
+    ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="Идеальная калибровка")
+    for i, (name, table) in enumerate(curves.items()):
+        ax.plot(table["predicted"], table["actual"], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
+    ax.set_title(title)
+    ax.set_xlabel("Обещанная вероятность SQL, %")
+    ax.set_ylabel("Фактическая доля SQL, %")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    pct_axis(ax, "x")
+    pct_axis(ax, "y")
+    ax.legend(fontsize=8)
+
+
+def gains_plot(ax, curves, capacity=None, title: str = "Кривая выигрыша на лидах 2025 года") -> None:
+    """Кривая выигрыша: доля всех SQL (ось Y) в верхней доле очереди (ось X) для каждой оценки
+    (``curves`` — словарь «подпись → таблица ``lead_scoring.gains``»); диагональ — случайный порядок,
+    ``capacity`` — вертикальный пунктир на доле очереди, которую успевают SDR."""
+    ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="Случайный порядок")
+    for i, (name, table) in enumerate(curves.items()):
+        ax.plot([0, *table["share"]], [0, *table["captured"]], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
+    if capacity is not None:
+        ax.axvline(capacity, color="#333333", lw=1, ls=":", label="Мощность SDR")
+    ax.set_title(title)
+    ax.set_xlabel("Доля очереди, взятая в работу, %")
+    ax.set_ylabel("Доля всех SQL, %")
+    pct_axis(ax, "x")
+    pct_axis(ax, "y")
+    ax.legend(fontsize=8)
+
+
+# ---------------------------------------------------------------------------
 # Раздел 7.3 «Аналитика и BI»: дашборд руководителя продаж из слоя метрик
 # ---------------------------------------------------------------------------
 
