@@ -29,7 +29,7 @@ STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "m
            # команда: передача клиентов, найм, обучение, карьера, оплата (главы 4 и 5)
            "handoffs", "candidates", "trainings", "careers", "payplans",
            # инструменты и новые технологии (главы 7 и 8)
-           "crm", "enablement", "emails", "calls", "leadscore", "chats", "voicebot", "genai")
+           "crm", "enablement", "emails", "calls", "chats", "voicebot", "genai")
 
 
 @dataclass(frozen=True)
