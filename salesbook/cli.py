@@ -19,12 +19,17 @@ def _notebooks(args) -> int:
         if problems:
             print("Тетради не совпадают с исходниками. Выполните: make notebooks")
             return 1
-        print(f"Тетради совпадают с исходниками ({len(notebooks.section_sources())} разделов), утечек решений нет.")
+        from salesbook.runtime.fmt import plural
+
+        sections = plural(len(notebooks.section_sources()), "раздел", "раздела", "разделов")
+        print(f"Тетради совпадают с исходниками ({sections}), утечек решений нет.")
         return 0
     written = notebooks.generate(only=args.only or None)
     for path in written:
         print("записан", path.relative_to(notebooks.ROOT))
-    print(f"Готово: {len(notebooks.section_sources())} разделов, изменено файлов: {len(written)}.")
+    from salesbook.runtime.fmt import plural
+
+    print(f"Готово: {plural(len(notebooks.section_sources()), 'раздел', 'раздела', 'разделов')}, изменено файлов: {len(written)}.")
     return 0
 
 
