@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 from scipy.special import betaln, digamma
 
 from salesbook.toolkit.acquisition import in_period
@@ -647,6 +647,17 @@ def fit_sbg(periods, churned, weights=None) -> SBGFit:
                        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
         if best is None or res.fun < best.fun:
             best = res
+    # Гребень правдоподобия: при однородной когорте функция почти не меняется, когда α и β растут
+    # вместе (средний отток α / (α + β) постоянен), и L-BFGS-B останавливается на гребне где придётся —
+    # точка зависит от арифметики процессора. Проходим гребень до границы поиска: если правдоподобие там
+    # не хуже, оценка — «на границе», одинаково на любой машине. Допуск 1e-6 на клиента: при α, β ~ 10⁶
+    # разности betaln считаются с шумом ~1e-8, а 1e-6 на клиента — ничтожная разница в правдоподобии.
+    x = np.asarray(best.x, dtype=float)
+    step = _LOG_BOUNDS[1] - float(x.max())
+    if step > 1e-3:
+        x_ridge = x + step
+        if objective(x_ridge) <= best.fun + 1e-6:
+            best = OptimizeResult(x=x_ridge, fun=float(objective(x_ridge)))
     a, b = np.exp(best.x)
     at_bound = bool(np.any(np.isclose(best.x, _LOG_BOUNDS[1], atol=1e-3)) or np.any(np.isclose(best.x, _LOG_BOUNDS[0], atol=1e-3)))
     return SBGFit(alpha=float(a), beta=float(b), log_likelihood=-float(best.fun) * n, n=n, at_bound=at_bound)
