@@ -138,10 +138,14 @@ def table(frame, formats: dict | None = None, names: dict | None = None, index_l
     for column, formatter in (formats or {}).items():
         if column in shown.columns:
             shown[column] = [formatter(v) for v in shown[column].tolist()]
+    names = names or {}
     if index_labels:
         shown.index = [label(v) for v in shown.index]
-        shown.index.name = None
-    return shown.rename(columns=names or {})
+    # Имена осей — служебные имена столбцов (outcome, segment…): показываем по-русски из ``names``
+    # или не показываем вовсе.
+    shown.index.names = [names.get(n) for n in shown.index.names]
+    shown.columns.names = [names.get(n) for n in shown.columns.names]
+    return shown.rename(columns=names)
 
 
 GLUE_MIME = "application/vnd.salesbook.glue+json"

@@ -8,7 +8,20 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
+
+# Вердикт («Верно.» / «Неверно.») ставит сам квиз; отзыв, начатый тем же словом, читался бы
+# «Верно. Верно: …». Такое начало отзыва снимаем, если оно совпадает с вердиктом.
+_SAME_VERDICT = {
+    True: re.compile(r"^(?:Верно|Правильно|Да)\s*[.:,!—–]\s*"),
+    False: re.compile(r"^(?:Неверно|Неправильно|Нет)\s*[.:,!—–]\s*"),
+}
+
+
+def _without_verdict(feedback: str, correct: bool) -> str:
+    rest = _SAME_VERDICT[bool(correct)].sub("", feedback, count=1)
+    return rest[:1].upper() + rest[1:] if rest else feedback
 
 
 @dataclass(frozen=True)
@@ -16,6 +29,9 @@ class Option:
     text: str
     correct: bool
     feedback: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "feedback", _without_verdict(self.feedback, self.correct))
 
 
 @dataclass(frozen=True)
