@@ -233,6 +233,30 @@ def _register_russian_bibliography_style() -> None:
     register_plugin("pybtex.style.formatting", "russian", RussianStyle, force=True)
 
 
+def _register_russian_reference_style() -> None:
+    """Ссылки в тексте «автор, год» с русскими связками: «Landis и Koch, 1977», «Gong и др., 2024».
+
+    Стиль author_year из sphinxcontrib-bibtex соединяет авторов через «and» и сокращает список
+    как «et al.»; связки задаёт его PersonStyle, остальное — как в author_year.
+    """
+    from dataclasses import dataclass, field
+
+    import sphinxcontrib.bibtex.plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    def russian_person() -> PersonStyle:
+        return PersonStyle(sep2=" и ", last_sep=" и ", other=" и\u00a0др.")
+
+    @dataclass
+    class RussianAuthorYearStyle(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=russian_person)
+
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "author_year_ru", RussianAuthorYearStyle, force=True
+    )
+
+
 def _check_glued_values(app, doctree):
     """Значения ``fmt.glue`` этого исполнения совпадают с ``book/_glue/…json`` (пункт 5)."""
     from myst_nb.core.variables import format_plain_text
@@ -267,6 +291,7 @@ def _check_glued_values(app, doctree):
 def setup(app):
     _russian_exec_table()
     _register_russian_bibliography_style()
+    _register_russian_reference_style()
     app.connect("source-read", _expand_exercises)
     app.connect("doctree-read", _number_exercises_per_page)
     app.connect("doctree-read", _check_glued_values)
