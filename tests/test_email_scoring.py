@@ -102,3 +102,23 @@ def test_email_texts_errors():
         es.email_texts(pd.DataFrame(columns=["email_id", "lead_id", "blocks", "trigger", "template"]),
                        pd.DataFrame(columns=["lead_id", "account_id", "industry", "job_title_level"]),
                        pd.DataFrame(columns=["account_id", "company_name"]))
+
+
+def test_component_table_risk_ratio_interval_hand_computed():
+    # 40 писем: 20 прошли (8 ответов), 20 не прошли (4 ответа); RR = 2, лог-интервал Каца
+    scored = pd.DataFrame({"question": [True] * 20 + [False] * 20,
+                           "replied": [True] * 8 + [False] * 12 + [True] * 4 + [False] * 16})
+    row = es.component_table(scored, components=("question",)).loc["question"]
+    se = np.sqrt(1 / 8 - 1 / 20 + 1 / 4 - 1 / 20)
+    assert row["lift_low"] == pytest.approx(2 * np.exp(-1.959964 * se), rel=1e-4)
+    assert row["lift_high"] == pytest.approx(2 * np.exp(1.959964 * se), rel=1e-4)
+
+
+def test_auc_interval_and_ab_months_errors():
+    flat = pd.DataFrame({"score": [1, 2, 3], "replied": [False, False, False]})
+    with pytest.raises(MetricError):
+        es.auc_interval(flat)
+    with pytest.raises(MetricError):
+        es.ab_test_months(6.6, 200, 0.2)                                   # проценты вместо доли
+    per_group, months = es.ab_test_months(0.05, 1000, 0.2)
+    assert months == pytest.approx(2 * per_group / 1000) and 7_000 < per_group < 9_000

@@ -9,8 +9,10 @@
 * ``email_texts`` — текст первого письма из блоков ``outreach_emails`` и данных лида и компании;
 * ``score_emails`` — рубрика раздела 3.3 (``sales_scripts.grade_emails``, пять проверок)
   плюс две новые: простые слова (индекс удобочитаемости не ниже порога) и нет спам-слов;
-* ``band_table``, ``component_table``, ``score_auc`` — проверка оценщика на исходах:
-  доля ответов по баллу с интервалами Уилсона, вклад каждой проверки, AUC балла;
+* ``band_table``, ``component_table``, ``adjusted_lifts``, ``score_auc``, ``auc_interval`` — проверка
+  оценщика на исходах: доля ответов по баллу с интервалами Уилсона, вклад каждой проверки (по одной и
+  с поправкой на шаблон и остальные проверки), AUC балла с бутстреп-интервалом;
+* ``ab_test_months`` — сколько писем и месяцев нужно A/B-тесту, чтобы заметить прирост ответов;
 * ``assistant_payoff`` — окупается ли лицензия ассистента в рублях.
 
 Функции проверяют вход и отвечают :class:`salesbook.toolkit.validation.MetricError` на русском.
@@ -45,7 +47,15 @@ SPAM_WORDS = ("бесплатн", "скидк", "гарантир", "уника�
 
 #: Проверки оценщика: пять из рубрики 3.3 и две новые.
 COMPONENTS = (*sales_scripts.CRITERIA, "easy", "no_spam")
-COMPONENT_NAMES = {**sales_scripts.CRITERIA_NAMES, "easy": "Простые слова", "no_spam": "Без спам-слов"}
+#: Проверка рубрики ``readable`` — средняя длина предложения; здесь её называем по сути, чтобы не путать
+#: с индексом удобочитаемости («Простые слова»).
+COMPONENT_NAMES = {**sales_scripts.CRITERIA_NAMES, "readable": "Короткие предложения",
+                   "easy": "Простые слова", "no_spam": "Без спам-слов"}
+
+#: Русские названия шаблонов писем (``outreach_emails.template``).
+TEMPLATE_NAMES = {"cold_intro": "Холодное знакомство", "pain_question": "Вопрос о боли",
+                  "case_study": "Кейс клиента", "roi_calc": "Расчёт окупаемости",
+                  "welcome_followup": "Ответ на заявку", "breakup": "«Последнее письмо»"}
 
 _WORD = sales_scripts._WORD
 
@@ -199,13 +209,18 @@ def score_auc(scored: pd.DataFrame, outcome: str = "replied", by: str = "score")
     return float(roc_auc_score(y, scored[by].astype(float)))
 
 
-def component_table(scored: pd.DataFrame, outcome: str = "replied", components=COMPONENTS) -> pd.DataFrame:
+def component_table(scored: pd.DataFrame, outcome: str = "replied", components=COMPONENTS,
+                    alpha: float = 0.05) -> pd.DataFrame:
     """Вклад каждой проверки: доля исхода у писем, прошедших и не прошедших проверку.
 
     Столбцы: ``share_passed`` — доля писем, прошедших проверку; ``rate_passed``,
     ``rate_failed`` — доля исхода у прошедших и не прошедших; ``lift`` —
-    rate_passed / rate_failed; ``p_value`` — двусторонний z-тест двух долей.
+    rate_passed / rate_failed (отношение рисков); ``lift_low``, ``lift_high`` — его
+    (1 − alpha)-интервал (логарифмический, как в ``statsmodels`` ``Table2x2.riskratio_confint``);
+    ``p_value`` — двусторонний z-тест двух долей. Каждая проверка — по отдельности, без
+    поправки на шаблон и другие проверки (её даёт ``adjusted_lifts``).
     """
+    from statsmodels.stats.contingency_tables import Table2x2
     from statsmodels.stats.proportion import proportions_ztest
 
     y = _outcome(scored, outcome, "component_table")
@@ -218,9 +233,77 @@ def component_table(scored: pd.DataFrame, outcome: str = "replied", components=C
         r1 = s1 / n1 if n1 else np.nan
         r0 = s0 / n0 if n0 else np.nan
         p = float(proportions_ztest([s1, s0], [n1, n0])[1]) if n1 and n0 and (s1 + s0) else np.nan
+        low = high = np.nan
+        if s1 and s0 and n1 - s1 and n0 - s0:
+            low, high = Table2x2(np.array([[s1, n1 - s1], [s0, n0 - s0]], dtype=float)).riskratio_confint(alpha)
         rows[c] = {"share_passed": n1 / len(passed), "rate_passed": r1, "rate_failed": r0,
-                   "lift": r1 / r0 if r0 else np.nan, "p_value": p}
+                   "lift": r1 / r0 if r0 else np.nan, "lift_low": float(low), "lift_high": float(high),
+                   "p_value": p}
     return pd.DataFrame(rows).T
+
+
+def adjusted_lifts(scored: pd.DataFrame, outcome: str = "replied", components=COMPONENTS, by: str = "template",
+                   alpha: float = 0.05) -> pd.DataFrame:
+    """Вклад проверок с поправкой: во сколько раз чаще исход у прошедших проверку при тех же остальных
+    проверках и том же шаблоне ``by``.
+
+    Модифицированная пуассоновская регрессия (Zou, 2004): пуассоновская модель для исхода 0/1 со
+    всеми проверками и шаблоном и устойчивыми (сэндвич) ошибками; экспонента коэффициента —
+    отношение рисков, то же, что ``lift`` в ``component_table``. Столбцы: ``lift``, ``lift_low``,
+    ``lift_high`` ((1 − alpha)-интервал), ``p_value``.
+    """
+    import statsmodels.api as sm
+
+    y = _outcome(scored, outcome, "adjusted_lifts")
+    require_columns(scored, [*components, by], "adjusted_lifts")
+    X = scored[list(components)].astype(float)
+    X = X.join(pd.get_dummies(scored[by], prefix="_by", drop_first=True, dtype=float))
+    X = sm.add_constant(X, has_constant="add")
+    fit = sm.GLM(y.astype(float), X, family=sm.families.Poisson()).fit(cov_type="HC0")
+    ci = fit.conf_int(alpha)
+    out = pd.DataFrame({"lift": np.exp(fit.params), "lift_low": np.exp(ci[0]), "lift_high": np.exp(ci[1]),
+                        "p_value": fit.pvalues})
+    return out.loc[list(components)]
+
+
+def auc_interval(scored: pd.DataFrame, outcome: str = "replied", by: str = "score", n_boot: int = 200,
+                 alpha: float = 0.05, seed: int = 0) -> tuple[float, float]:
+    """Бутстреп-интервал AUC балла: ``n_boot`` выборок писем с возвращением, процентили alpha/2 и 1 − alpha/2.
+
+    Выборки, где все письма с одним исходом, пропускаются. Если писем с исходом мало, интервал широкий —
+    для этого он и нужен.
+    """
+    y = _outcome(scored, outcome, "auc_interval").to_numpy()
+    require_columns(scored, [by], "auc_interval")
+    x = scored[by].astype(float).to_numpy()
+    if len(np.unique(y)) < 2:
+        raise MetricError("auc_interval: нужны письма и с исходом, и без него.")
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(int(n_boot)):
+        i = rng.integers(0, len(y), len(y))
+        if y[i].min() != y[i].max():
+            values.append(roc_auc_score(y[i], x[i]))
+    low, high = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+    return float(low), float(high)
+
+
+def ab_test_months(reply_rate: float, emails_per_month: float, relative_lift: float, power: float = 0.8,
+                   alpha: float = 0.05) -> tuple[float, float]:
+    """A/B-тест писем, разделённых пополам случайно по письму: писем на группу, чтобы с мощностью ``power``
+    заметить относительный прирост доли ответов ``relative_lift`` (0,2 — на 20 %), и месяцев потока
+    ``emails_per_month`` на обе группы. Деление по продавцам (кластерам) требует ещё больше."""
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    rate = float(reply_rate)
+    if not 0 < rate < 1 or not 0 < rate * (1 + float(relative_lift)) < 1:
+        raise MetricError(f"ab_test_months: доля ответов — от 0 до 1 (0,05, а не 5), получено {reply_rate!r}.")
+    if float(emails_per_month) <= 0:
+        raise MetricError("ab_test_months: писем в месяц должно быть больше нуля.")
+    per_group = NormalIndPower().solve_power(proportion_effectsize(rate * (1 + float(relative_lift)), rate),
+                                             power=power, alpha=alpha)
+    return float(per_group), float(2 * per_group / float(emails_per_month))
 
 
 def assistant_payoff(emails_per_month: float, reply_rate: float, reply_lift: float, meetings_per_reply: float,
