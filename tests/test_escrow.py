@@ -119,7 +119,8 @@ def test_messages_use_nbsp_and_name_allowed_state():
 
 
 def test_frozen_money_priced_at_client_rate_by_default():
-    assert escrow.CLIENT_RATE < escrow.course.DISCOUNT_RATE
+    from salesbook.toolkit import course
+    assert escrow.CLIENT_RATE < course.DISCOUNT_RATE
     assert escrow.frozen_capital_cost([1_000_000], [12]) == pytest.approx(1_000_000 * escrow.CLIENT_RATE)
     t = escrow.instrument_costs([1_000_000], [12], 0.0, client_rate=0.1)
     assert t.loc["bank_escrow", "frozen"] == pytest.approx(100_000)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from salesbook.toolkit import course
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 STATES = {
