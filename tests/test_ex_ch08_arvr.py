@@ -44,3 +44,19 @@ def test_breakeven_falls_with_deals_and_acv():
     base, modes, _ = _numbers()
     g = demo_roi.breakeven_grid(base, modes, [50, 363, 1000], [500_000, 2_500_000, 10_000_000])
     assert (g.diff(axis=0).iloc[1:] < 0).all().all() and (g.diff(axis=1).iloc[:, 1:] < 0).all().all()
+
+
+def test_cycle_is_counted_from_demo_not_creation():
+    from salesbook.exercises import table
+    from salesbook.toolkit import course, kpi
+    opps, stages = table("opportunities"), table("opportunity_stages")
+    b = demo_roi.baseline(opps, stages, *course.YEAR_2025)
+    deals = demo_roi.demo_deals(opps, stages, *course.YEAR_2025)
+    assert 0 < b["cycle_days"] < kpi.median_cycle(deals, *course.YEAR_2025)  # от демо короче, чем от создания
+
+
+def test_uplift_swing_over_hundred_times_headsets():
+    base, _, _ = _numbers()
+    t = demo_roi.tornado(base)
+    labels = demo_roi.INPUT_LABELS
+    assert t.loc[labels["uplift"], "swing"] > 100 * t.loc[labels["headset_cost"], "swing"]  # квиз: «более чем в сто раз»

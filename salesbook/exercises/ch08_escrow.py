@@ -7,6 +7,7 @@ enterprise-сделка 2025 года из ``opportunities``.
 from __future__ import annotations
 
 from salesbook.exercises import table
+from salesbook.runtime import fmt
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, escrow, kpi
@@ -19,8 +20,11 @@ TITLE = "8.4. Блокчейн и смарт-контракты"
 MILESTONES = (("Настройка и SLA", 0.3, 1), ("Интеграции и миграция данных", 0.4, 3), ("Запуск и обучение", 0.3, 6))
 #: Профиль A: давний клиент с историей платежей — вероятность не заплатить за сданный этап (допущение курса).
 P_DEFAULT_A = 0.02
-#: Профиль B: новый клиент без истории, короткий проект на три месяца (допущение курса).
-P_DEFAULT_B = 0.25
+#: Профиль B: новый клиент без истории, короткий проект на три месяца. Его вероятность неоплаты не известна
+#: заранее: диапазон — от уровня давнего клиента до учебной крайности 25 % (это не ориентир рынка: полная
+#: неоплата сданного этапа в B2B редка, чаще — задержки). Ответ упражнения 4 — порог p*, а не выбор при
+#: одном допущенном p.
+P_DEFAULT_B_RANGE = (0.02, 0.25)
 MONTHS_B = (1, 2, 3)
 
 
@@ -57,7 +61,8 @@ q1 = Exercise(
     compare=Number(rel_tol=0.001),
     hints=[
         "Проведите эскроу по сценарию: fund → accept(0) → dispute(1) → escalate(1) → arbitrate(1, 'client') → accept(2).",
-        "Сколько получил поставщик, вернёт deal_escrow.paid('vendor'): сумма выплаченных ему этапов.",
+        "Сколько получил поставщик, вернёт метод paid('vendor') вашего нового эскроу (case.paid('vendor')), "
+        "а не deal_escrow из текста раздела: там арбитр решил спор в пользу поставщика.",
     ],
     mistakes=[
         Mistake(name="arbiter_to_vendor", value=lambda: scenario("vendor").paid("vendor"),
@@ -67,20 +72,29 @@ q1 = Exercise(
         Mistake(name="client_refund", value=lambda: scenario().paid("client"),
                 hint="Это возврат клиенту. Нужна сумма, которую получил поставщик: paid('vendor')."),
     ],
-    correct_message="Поставщик получил два этапа из трёх. Заметьте: код исполнил решение арбитра, но само решение "
-                    "принял человек — код не знает, были ли миграция и интеграции сделаны.",
+    correct_message="Поставщик получил два этапа из трёх, эскроу закрыт с частичным возвратом. Заметьте: код исполнил "
+                    "решение арбитра, но само решение принял человек — код не знает, были ли миграция и интеграции сделаны.",
 )
 
 
-def costs(profile: str = "A"):
-    """Таблица ``escrow.instrument_costs`` для профиля сделки: A — давний клиент, B — новый клиент."""
+def costs(profile: str = "A", p_default: float | None = None, client_rate: float = escrow.CLIENT_RATE):
+    """Таблица ``escrow.instrument_costs`` для профиля сделки: A — давний клиент, B — новый клиент.
+
+    У B вероятность неоплаты по умолчанию — верхний край ``P_DEFAULT_B_RANGE`` (учебная крайность).
+    """
     if profile == "A":
-        return escrow.instrument_costs(amounts(), months_a(), P_DEFAULT_A)
-    return escrow.instrument_costs(amounts(), list(MONTHS_B), P_DEFAULT_B)
+        p = P_DEFAULT_A if p_default is None else p_default
+        return escrow.instrument_costs(amounts(), months_a(), p, client_rate)
+    p = P_DEFAULT_B_RANGE[1] if p_default is None else p_default
+    return escrow.instrument_costs(amounts(), list(MONTHS_B), p, client_rate)
 
 
-def _simple_frozen() -> float:
-    return sum(a * course.DISCOUNT_RATE * m / 12 for a, m in zip(amounts(), months_a()))
+def _escrow_fee() -> float:
+    return float(costs("A").loc["bank_escrow", "fees"])
+
+
+def _simple_frozen(rate: float = escrow.CLIENT_RATE) -> float:
+    return sum(a * rate * m / 12 for a, m in zip(amounts(), months_a()))
 
 
 q2 = Exercise(
@@ -92,22 +106,34 @@ q2 = Exercise(
     hints=[
         "Полная цена = комиссия банка + цена замороженных денег клиента + ожидаемый убыток (у банковского эскроу он ≈ 0).",
         "Комиссия — escrow.bank_fee(сумма договора, tariff['rate'], tariff['minimum']) при tariff = escrow.TARIFFS['bank_escrow']; "
-        "цена денег — escrow.frozen_capital_cost(этапы, месяцы).",
+        "цена денег — escrow.frozen_capital_cost(этапы, месяцы, escrow.CLIENT_RATE).",
     ],
     mistakes=[
-        Mistake(name="fee_only", value=lambda: float(costs("A").loc["bank_escrow", "fees"]),
+        Mistake(name="fee_only", value=_escrow_fee,
                 hint="Это только комиссия банка. Главная цена эскроу — деньги клиента, которые месяцами лежат на счёте "
                      "и не работают: escrow.frozen_capital_cost."),
-        Mistake(name="simple_interest", value=lambda: float(costs("A").loc["bank_escrow", "fees"]) + _simple_frozen(),
-                hint="Вы посчитали цену денег простыми процентами (сумма × ставка × месяцы / 12). Ставка компании — годовая "
+        Mistake(name="company_rate", value=lambda: _escrow_fee()
+                + escrow.frozen_capital_cost(amounts(), months_a(), course.DISCOUNT_RATE),
+                hint="Вы оценили замороженные деньги по ставке «Сферы Софт» (course.DISCOUNT_RATE). Но деньги на счёте "
+                     "эскроу — клиента, и их цена — то, что клиент упустил: депозит или кредит, около ключевой ставки. "
+                     "Ставка — escrow.CLIENT_RATE."),
+        Mistake(name="simple_interest", value=lambda: _escrow_fee() + _simple_frozen(),
+                hint="Вы посчитали цену денег простыми процентами (сумма × ставка × месяцы / 12). Ставка клиента — годовая "
                      "эффективная: (1 + r)^(месяцев / 12) − 1."),
-        Mistake(name="whole_amount_six_months", value=lambda: float(costs("A").loc["bank_escrow", "fees"])
+        Mistake(name="whole_amount_six_months", value=lambda: _escrow_fee()
                 + escrow.frozen_capital_cost([sum(amounts())], [6]),
                 hint="Вы заморозили всю сумму на полгода. Этапы выплачиваются по очереди: первый — через месяц, второй — через три."),
     ],
     correct_message="Комиссия банка — мелочь рядом с ценой замороженных денег: клиент платит за эскроу прежде всего тем, "
                     "что отдаёт деньги вперёд.",
 )
+
+
+def p_star(profile: str = "A", client_rate: float = escrow.CLIENT_RATE) -> float:
+    """Порог вероятности неоплаты для профиля: выше него банковский инструмент дешевле оплаты без обеспечения."""
+    months = months_a() if profile == "A" else list(MONTHS_B)
+    return escrow.breakeven_default(amounts(), months, client_rate)
+
 
 q3 = Exercise(
     id="ch08.escrow.q3",
@@ -127,35 +153,52 @@ q3 = Exercise(
                 hint="Разработка и аудит смарт-контракта стоят больше всех остальных вариантов, а риск ошибки кода — "
                      "на всю сумму. Для одной сделки это самый дорогой путь."),
     ],
-    correct_message="Давнему клиенту с историей платежей обеспечение не нужно: оплата по актам сдачи этапов дешевле всего.",
+    correct_message=lambda: "Давнему клиенту с историей платежей обеспечение не нужно: оплата по актам сдачи этапов дешевле "
+                            f"всего. Это верно, пока вероятность неоплаты ниже порога {fmt.pct(p_star('A'))} — а у клиента, "
+                            "который десять лет платит вовремя, она много ниже.",
 )
 
 q4 = Exercise(
     id="ch08.escrow.q4",
-    title="Инструмент для нового клиента (профиль B)",
-    var="choice_b",
-    expected=lambda: escrow.cheapest_kind(costs("B")),
-    compare=Choice(list(escrow.KINDS)),
+    title="Порог вероятности неоплаты для нового клиента (профиль B)",
+    var="p_star_b",
+    expected=lambda: p_star("B"),
+    compare=Number(rel_tol=0.005),
     hints=[
-        "Профиль B: та же сделка, но клиент новый (P_DEFAULT_B) и проект короче (MONTHS_B). Постройте таблицу цен.",
-        "Сравните ожидаемый убыток без обеспечения с комиссией и ценой заморозки у банковских инструментов.",
+        "Без обеспечения ожидаемый убыток — p × крупнейший этап, у банковских инструментов цена от p не зависит. "
+        "Порог p* — где они равны: p* = (полная цена более дешёвого банковского инструмента) / крупнейший этап.",
+        "costs_b = escrow.instrument_costs(amounts, list(MONTHS_B), 0, escrow.CLIENT_RATE); "
+        "p_star_b = costs_b.loc[['bank_escrow', 'letter_of_credit'], 'total'].min() / max(amounts) — "
+        "или сразу escrow.breakeven_default(amounts, list(MONTHS_B)).",
     ],
     mistakes=[
-        Mistake(name="none_b", matches=lambda a: a == "none" != escrow.cheapest_kind(costs("B")),
-                hint="Без обеспечения ожидаемый убыток — четверть крупнейшего этапа: это дороже комиссии банка и короткой заморозки."),
-        Mistake(name="smart_contract_b", matches=lambda a: a == "smart_contract" != escrow.cheapest_kind(costs("B")),
-                hint="Смарт-контракт не дешевле банка даже для рискованного клиента: разработка и аудит — больше миллиона, "
-                     "а спор о качестве этапа всё равно решает человек."),
+        Mistake(name="months_a", value=lambda: p_star("A"),
+                hint="Это порог для профиля A: этапы через 1, 3 и 6 месяцев. У профиля B проект короче — месяцы MONTHS_B, "
+                     "деньги заморожены меньше, и порог ниже."),
+        Mistake(name="company_rate", value=lambda: p_star("B", course.DISCOUNT_RATE),
+                hint="Вы оценили замороженные деньги по ставке «Сферы Софт» (course.DISCOUNT_RATE). Деньги на эскроу — "
+                     "клиента: ставка — escrow.CLIENT_RATE."),
+        Mistake(name="whole_contract", value=lambda: float(costs("B", 0.0).loc[list(escrow.BANK), "total"].min()) / sum(amounts()),
+                hint="Вы разделили на всю сумму договора. Без обеспечения поставщик рискует неоплатой одного сданного "
+                     "этапа — в модели крупнейшего: делите на max(amounts)."),
+        Mistake(name="fees_only", value=lambda: float(costs("B", 0.0).loc[list(escrow.BANK), "fees"].min()) / max(amounts()),
+                hint="Вы сравнили с риском только комиссию банка. Полная цена банковского инструмента — комиссия плюс "
+                     "замороженные деньги клиента: берите столбец total."),
+        Mistake(name="escrow_not_cheapest", value=lambda: float(costs("B", 0.0).loc["bank_escrow", "total"]) / max(amounts()),
+                hint="Почти: вы взяли счёт эскроу, а покрытый аккредитив у этого тарифа немного дешевле. Порог задаёт "
+                     "более дешёвый из двух банковских инструментов."),
     ],
-    correct_message="Новому клиенту при коротком проекте нужен банковский инструмент: эскроу или покрытый аккредитив "
-                    "защищают одинаково, а разница в их цене — тысячи рублей, выбирайте по тарифу своего банка.",
+    correct_message=lambda: f"Порог — {fmt.pct(p_star('B'))}. Решение зависит от вашей оценки клиента, а не от модели: "
+                            "если проверка (история платежей, индекс платёжной дисциплины, арбитражные дела) даёт "
+                            "вероятность неоплаты выше порога — эскроу или аккредитив, ниже — оплата по актам. "
+                            f"При ставке «Сферы Софт» вместо ставки клиента порог был бы {fmt.pct(p_star('B', course.DISCOUNT_RATE))}.",
 )
 
 quiz = Quiz(
     id=SECTION,
     questions=[
         Question(
-            "Что смарт-контракт в эскроу по этапам внедрения НЕ может сделать сам?",
+            "Чего смарт-контракт в эскроу по этапам внедрения сделать сам не может?",
             (
                 Option("Выплатить деньги этапа, когда условие выполнено", False,
                        "Это он как раз делает — автоматически и без посредника."),
@@ -170,7 +213,7 @@ quiz = Quiz(
             "Почему российская компания не может просто принять оплату внедрения в криптовалюте через смарт-контракт?",
             (
                 Option("Закон 259-ФЗ запрещает принимать цифровую валюту в оплату товаров, работ и услуг", True,
-                       "Верно: цифровую валюту нельзя использовать как средство платежа в России; исключения — экспериментальные "
+                       "Цифровую валюту нельзя использовать как средство платежа в России; исключения — экспериментальные "
                        "правовые режимы для внешнеторговых расчётов (с 2024 года)."),
                 Option("Смарт-контракты в России запрещены", False,
                        "Запрета на технологию нет: цифровые финансовые активы выпускают в информационных системах операторов "

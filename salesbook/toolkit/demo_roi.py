@@ -4,7 +4,7 @@
 поднимает win rate этих сделок на относительную величину ``uplift`` (неизвестна — задаётся
 распределением), а стоит разработки контента, шлемов, ежегодного обновления контента и
 дополнительных часов пресейла (SE) на каждое демо. Базовые показатели — из функций ``kpi``
-(win rate, средний ACV, медианный цикл) по сделкам, дошедшим до демо; дисконтирование —
+(win rate, средний ACV, медианный цикл) по сделкам, дошедшим до демо (задержка денег — медиана дней от демо до выигрыша); дисконтирование —
 по ставке ``course.DISCOUNT_RATE``. Валовая прибыль выигранной сделки — ACV × валовая маржа
 за первый год (как у ценности встречи в 3.3): продления не учитываем — это осторожная оценка.
 """
@@ -69,17 +69,22 @@ def demo_deals(opportunities: pd.DataFrame, stages: pd.DataFrame, start, end,
 
 def baseline(opportunities: pd.DataFrame, stages: pd.DataFrame, start, end,
              segments=DEMO_SEGMENTS) -> dict:
-    """База модели за период: сделок с демо, их win rate, средний ACV и медианный цикл выигранных.
+    """База модели за период: сделок с демо, их win rate, средний ACV и медиана дней от демо до выигрыша.
 
-    Сделки — дошедшие до демо (``demo_deals``); win rate, ACV и цикл — функциями ``kpi``
-    по тем из них, что закрыты в тот же период.
+    Сделки — дошедшие до демо (``demo_deals``); win rate и ACV — функциями ``kpi`` по тем из них,
+    что закрыты в тот же период. ``cycle_days`` — медиана дней от входа в стадию ``demo`` до закрытия
+    выигранных сделок: модель отсчитывает задержку денег от демо, поэтому и цикл — от того же события
+    (``kpi.median_cycle`` считает от создания сделки и завысил бы задержку).
     """
     deals = demo_deals(opportunities, stages, start, end, segments)
+    won = deals[deals["outcome"].eq("won") & in_period(deals["close_date"], start, end)]
+    if won.empty:
+        raise MetricError("baseline: в периоде нет выигранных сделок с демо — задержку денег после демо не посчитать.")
     return {
         "deals": int(len(deals)),
         "win_rate": kpi.win_rate(deals, start, end),
         "acv": kpi.average_acv(deals, start, end),
-        "cycle_days": kpi.median_cycle(deals, start, end),
+        "cycle_days": float((won["close_date"] - won["demo_date"]).dt.days.median()),
     }
 
 
@@ -127,7 +132,7 @@ def breakeven_uplift(**inputs) -> float:
     at0 = npv(0.0, **inputs)
     slope = (npv(step, **inputs) - at0) / step
     if slope <= 0:
-        raise MetricError("breakeven_uplift: при нулевых сделках, win rate или ACV прирост не окупит ничего.")
+        raise MetricError("breakeven_uplift: если сделок, win rate или ACV нет, никакой прирост не окупит затрат.")
     return float(-at0 / slope)
 
 

@@ -3,14 +3,14 @@
 ``MilestoneEscrow`` — конечный автомат: создан → пополнен → этап принят / оспорен →
 выплачен / возвращён / арбитраж. Недопустимый переход — ``EscrowError`` с русским сообщением;
 каждое событие пишется в журнал. ``instrument_costs`` сравнивает полную цену расчёта по сделке:
-без обеспечения, счёт эскроу в банке, покрытый аккредитив и смарт-контракт.
+без обеспечения, счёт эскроу в банке, покрытый аккредитив и смарт-контракт; ``breakeven_default`` —
+вероятность неоплаты, выше которой банковский инструмент дешевле оплаты без обеспечения.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from salesbook.toolkit import course
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 STATES = {
@@ -20,13 +20,19 @@ STATES = {
     "arbitration": "арбитраж",
     "released": "закрыт выплатой",
     "refunded": "закрыт возвратом",
+    "settled": "закрыт: часть выплачена, часть возвращена",
     "cancelled": "отменён",
 }
-FINAL = ("released", "refunded", "cancelled")
+FINAL = ("released", "refunded", "settled", "cancelled")
 #: Статусы этапа.
 MILESTONE_STATUS = {"pending": "ждёт приёмки", "disputed": "оспорен", "released": "выплачен поставщику",
                     "refunded": "возвращён клиенту"}
 PARTIES = ("vendor", "client")
+
+
+def _rub(value) -> str:
+    """Сумма в рублях для сообщений: группы разрядов и знак ₽ — через неразрывный пробел."""
+    return f"{float(value):,.0f}".replace(",", "\u00a0") + "\u00a0₽"
 
 
 class EscrowError(MetricError):
@@ -38,8 +44,8 @@ class MilestoneEscrow:
 
     ``milestones`` — список пар (название этапа, сумма, ₽). Состояние — ``state`` (коды ``STATES``),
     этапы — ``milestones`` (``pending`` / ``disputed`` / ``released`` / ``refunded``), журнал — ``log()``.
-    Когда не осталось незакрытых этапов, эскроу закрывается: ``released``, если хоть что-то выплачено
-    поставщику, иначе ``refunded``.
+    Когда не осталось незакрытых этапов, эскроу закрывается: ``released``, если все этапы выплачены
+    поставщику, ``refunded``, если все возвращены клиенту, иначе ``settled`` (часть выплачена, часть возвращена).
     """
 
     def __init__(self, deal_id: str, milestones):
@@ -66,7 +72,8 @@ class MilestoneEscrow:
     def _require(self, action: str, *states: str) -> None:
         if self.state not in states:
             allowed = ", ".join(f"«{STATES[s]}»" for s in states)
-            raise EscrowError(f"Нельзя {action}: эскроу в состоянии «{STATES[self.state]}», а нужно {allowed}.")
+            raise EscrowError(f"Нельзя {action}: сейчас эскроу в состоянии «{STATES[self.state]}», "
+                              f"а это действие допустимо только в состоянии {allowed}.")
 
     def _milestone(self, index, action: str, status: str) -> dict:
         if not isinstance(index, int) or not 0 <= index < len(self.milestones):
@@ -83,18 +90,22 @@ class MilestoneEscrow:
         m["status"] = "released" if to == "vendor" else "refunded"
         self.balance -= m["amount"]
         open_left = any(x["status"] in ("pending", "disputed") for x in self.milestones)
+        statuses = {x["status"] for x in self.milestones}
         if open_left:
             self.state = "funded"
+        elif statuses == {"released"}:
+            self.state = "released"
+        elif statuses == {"refunded"}:
+            self.state = "refunded"
         else:
-            self.state = "released" if any(x["status"] == "released" for x in self.milestones) else "refunded"
+            self.state = "settled"
         self._write(event, index, m["amount"])
 
     def fund(self, amount: float) -> MilestoneEscrow:
         """Клиент вносит всю сумму договора: создан → пополнен."""
         self._require("пополнить эскроу", "created")
         if abs(float(amount) - self.total) > 0.5:
-            raise EscrowError(f"Внести нужно ровно сумму всех этапов: {self.total:,.0f} ₽, а не {float(amount):,.0f} ₽."
-                              .replace(",", "\u00a0"))
+            raise EscrowError(f"Внести нужно ровно сумму всех этапов: {_rub(self.total)}, а не {_rub(amount)}.")
         self.balance = self.total
         self.state = "funded"
         self._write("пополнение", None, self.total)
@@ -201,24 +212,34 @@ def bank_fee(amount: float, rate: float, minimum: float = 0.0) -> float:
     return max(positive(amount, "Сумма") * share(rate, "Ставка комиссии"), positive(minimum, "Минимум комиссии", allow_zero=True))
 
 
-def frozen_capital_cost(amounts, months, rate: float = course.DISCOUNT_RATE) -> float:
-    """Цена замороженных денег, ₽: Σ сумма_i × ((1 + r)^(месяцев_i / 12) − 1).
+#: Годовая ставка клиента для цены его замороженных денег: ключевая ставка Банка России на дату
+#: плана — 16 % с 19 декабря 2025 года (kommersant2025keyrate16; раздел 1.1.3). Деньги на счёте эскроу
+#: принадлежат клиенту: его упущенный доход — примерно депозит (чуть ниже ключевой ставки) или
+#: сэкономленный кредит (чуть выше). Ставка ``course.DISCOUNT_RATE`` (25 %) — ставка «Сферы Софт»,
+#: а не клиента; в разделе 8.4 она — верхний край таблицы чувствительности.
+CLIENT_RATE = 0.16
+
+
+def frozen_capital_cost(amounts, months, rate: float = CLIENT_RATE) -> float:
+    """Цена замороженных денег клиента, ₽: Σ сумма_i × ((1 + r)^(месяцев_i / 12) − 1).
 
     Клиент вносит всё сразу, а этап i выплачивается через ``months[i]`` месяцев: всё это время
-    деньги не работают в его бизнесе. Ставка — годовая ставка дисконтирования компании.
+    деньги не работают в его бизнесе. ``rate`` — годовая эффективная ставка клиента (по умолчанию
+    ``CLIENT_RATE``); сложные проценты за дробную часть года — как у дисконтирования в разделе 1.1.3.
     """
     amounts, months = list(amounts), list(months)
     if len(amounts) != len(months):
         raise MetricError("frozen_capital_cost: сумм этапов и сроков должно быть поровну.")
-    r = share(rate, "Ставка дисконтирования", upper_open=True)
+    r = share(rate, "Ставка клиента", upper_open=True)
     return float(sum(positive(a, "Сумма этапа") * ((1 + r) ** (positive(m, "Месяцев до выплаты", allow_zero=True) / 12) - 1)
                      for a, m in zip(amounts, months)))
 
 
-def instrument_costs(amounts, months, p_default: float, rate: float = course.DISCOUNT_RATE,
+def instrument_costs(amounts, months, p_default: float, client_rate: float = CLIENT_RATE,
                      tariffs: dict = TARIFFS, code_risk: float = CODE_RISK) -> pd.DataFrame:
     """Полная цена каждого инструмента расчёта по сделке с этапами ``amounts`` (₽), выплачиваемыми
-    через ``months`` месяцев после старта; ``p_default`` — вероятность, что клиент не заплатит за сданный этап.
+    через ``months`` месяцев после старта; ``p_default`` — вероятность, что клиент не заплатит за сданный этап;
+    ``client_rate`` — годовая ставка клиента для цены его замороженных денег.
 
     Столбцы: ``fees`` — комиссии и разработка, ``frozen`` — цена замороженных денег клиента,
     ``risk`` — ожидаемый убыток (без обеспечения — неоплата самого крупного этапа; смарт-контракт — ошибка
@@ -227,7 +248,7 @@ def instrument_costs(amounts, months, p_default: float, rate: float = course.DIS
     amounts, months = list(amounts), list(months)
     p = share(p_default, "Вероятность неоплаты")
     total_amount = float(sum(amounts))
-    frozen = frozen_capital_cost(amounts, months, rate)
+    frozen = frozen_capital_cost(amounts, months, client_rate)
     esc, lc, sc = tariffs["bank_escrow"], tariffs["letter_of_credit"], tariffs["smart_contract"]
     rows = {
         "none": {"fees": 0.0, "frozen": 0.0, "risk": p * max(amounts)},
@@ -241,6 +262,30 @@ def instrument_costs(amounts, months, p_default: float, rate: float = course.DIS
     table = pd.DataFrame(rows).T
     table["total"] = table[["fees", "frozen", "risk"]].sum(axis=1)
     return table
+
+
+#: Банковские инструменты: защищают одинаково, различаются тарифом.
+BANK = ("bank_escrow", "letter_of_credit")
+
+
+def breakeven_default(amounts, months, client_rate: float = CLIENT_RATE, tariffs: dict = TARIFFS) -> float:
+    """Вероятность неоплаты p*, выше которой банковский инструмент дешевле оплаты без обеспечения.
+
+    Без обеспечения ожидаемый убыток — p × крупнейший этап; у эскроу и аккредитива цена от p не зависит.
+    Поэтому p* = (полная цена более дешёвого из них) / крупнейший этап. Решение: если ваша оценка
+    вероятности неоплаты для клиента выше p* — банковский инструмент, ниже — оплата по актам без обеспечения.
+    """
+    costs = instrument_costs(amounts, months, 0.0, client_rate, tariffs)
+    return float(costs.loc[list(BANK), "total"].min() / max(amounts))
+
+
+def breakeven_table(amounts, profiles: dict, rates) -> pd.DataFrame:
+    """Порог p* (``breakeven_default``) для нескольких профилей сделки и ставок клиента.
+
+    ``profiles`` — {название профиля: месяцы выплаты этапов}; строки — ставки ``rates``, столбцы — профили.
+    """
+    rows = {float(r): {name: breakeven_default(amounts, months, r) for name, months in profiles.items()} for r in rates}
+    return pd.DataFrame(rows).T
 
 
 def cheapest(costs: pd.DataFrame) -> str:
@@ -260,4 +305,4 @@ def cheapest_kind(costs: pd.DataFrame) -> str:
     тысяч цены заморозки: выбор между ними — вопрос тарифа конкретного банка, а не принципа.
     """
     best = cheapest(costs)
-    return "bank" if best in ("bank_escrow", "letter_of_credit") else best
+    return "bank" if best in BANK else best
