@@ -99,3 +99,26 @@ def test_bad_input_gives_russian_error():
         cv.talk_ratio(pd.DataFrame({"call_id": ["C1"]}))
     with pytest.raises(MetricError, match="конец раньше начала"):
         cv.talk_ratio(_turns([("C1", 1, "rep", 10, 5, "…")]))
+
+
+def test_detector_quality_by_hand():
+    # 4 срабатывания, 3 верных; настоящих 5 → точность 3/4, полнота 3/5
+    truth = [True, True, True, True, True, False, False]
+    found = [True, True, True, False, False, True, False]
+    q = cv.detector_quality(truth, found)
+    assert q.loc["precision", "value"] == pytest.approx(0.75) and q.loc["recall", "value"] == pytest.approx(0.6)
+    assert q.loc["precision", "ci_low"] < 0.75 < q.loc["precision", "ci_high"]
+    with pytest.raises(MetricError):
+        cv.detector_quality([True], [True, False])
+
+
+def test_deals_per_arm_matches_textbook_formula():
+    # z-тест двух долей через h Коэна: дисперсия 2·arcsin√p̂ ≈ 1/n, разности — 2/n, отсюда
+    # n на группу = 2·((z_{1−α/2} + z_{1−β}) / h)^2 (для h = 0,2 — 392, как в таблицах Коэна)
+    from scipy.stats import norm
+    h = 2 * np.arcsin(np.sqrt(0.36)) - 2 * np.arcsin(np.sqrt(0.30))
+    expected = 2 * ((norm.ppf(0.975) + norm.ppf(0.8)) / h) ** 2
+    assert cv.deals_per_arm(0.30, 0.06) == pytest.approx(expected, rel=1e-3)
+    assert cv.deals_per_arm(0.30, 0.01) > 20 * cv.deals_per_arm(0.30, 0.06)   # эффект в 6 раз меньше — n в ~36 раз больше
+    with pytest.raises(MetricError):
+        cv.deals_per_arm(0.30, 3)

@@ -1,4 +1,4 @@
-"""Conversation intelligence: метрики звонка из расшифровки с репликами (раздел 7.4.2).
+"""Анализ разговоров (conversation intelligence): метрики звонка из расшифровки с репликами (раздел 7.4.2).
 
 Вход — таблица реплик ``call_turns`` (звонок, номер реплики, говорящий, начало и конец в
 секундах, текст) и таблица звонков ``calls``. Все метрики считаются на звонок; «продавец» —
@@ -18,9 +18,12 @@ from salesbook.toolkit.validation import MetricError, positive, require_columns,
 
 __all__ = ["TURN_COLUMNS", "turn_seconds", "talk_ratio", "longest_monologue", "is_question",
            "question_count", "TOPIC_PATTERNS", "has_topic", "has_next_step", "topic_flags",
-           "call_metrics", "with_outcome", "win_rate_by_band", "licence_net_value", "break_even_uplift"]
+           "call_metrics", "with_outcome", "win_rate_by_band", "licence_net_value", "break_even_uplift",
+           "deals_per_arm", "detector_quality", "SPEAKER_LABELS"]
 
 TURN_COLUMNS = ("call_id", "turn", "speaker", "start_sec", "end_sec", "text")
+#: Подписи говорящих для показа: ``rep`` — AE, ведущий звонок, ``other`` — SE с нашей стороны.
+SPEAKER_LABELS = {"rep": "AE", "client": "Клиент", "other": "SE"}
 
 #: Слова, с которых начинается вопрос без вопросительного знака («Расскажите, как …»).
 QUESTION_STARTS = ("расскажите", "опишите", "поделитесь", "подскажите", "уточните", "объясните")
@@ -172,6 +175,27 @@ def win_rate_by_band(frame: pd.DataFrame, column: str, bins, labels=None, alpha:
     return g
 
 
+def detector_quality(truth, found, alpha: float = 0.05) -> pd.DataFrame:
+    """Точность и полнота детектора по разметке, с интервалами Уилсона.
+
+    ``truth`` — разметка (True — реплика и правда того типа), ``found`` — ответ детектора.
+    Точность = верные срабатывания / все срабатывания, полнота = верные срабатывания / все
+    размеченные. Строки ``precision`` и ``recall``; столбцы hits, n, value, ci_low, ci_high.
+    """
+    truth = pd.Series(truth).astype(bool).to_numpy()
+    found = pd.Series(found).astype(bool).to_numpy()
+    if truth.shape != found.shape or truth.size == 0:
+        raise MetricError("Разметка и ответы детектора должны быть одной длины и не пустыми.")
+    hits = int((truth & found).sum())
+    rows = {"precision": (hits, int(found.sum())), "recall": (hits, int(truth.sum()))}
+    out = pd.DataFrame(rows, index=["hits", "n"]).T
+    out["value"] = out["hits"] / out["n"].where(out["n"] > 0)
+    lo, hi = proportion_confint(out["hits"], out["n"].clip(lower=1), alpha=alpha, method="wilson")
+    out["ci_low"] = np.where(out["n"] > 0, lo, np.nan)
+    out["ci_high"] = np.where(out["n"] > 0, hi, np.nan)
+    return out
+
+
 def licence_net_value(uplift_pp, deals_per_year, acv_rub, gross_margin, seats, seat_price_rub_year,
                       other_cost_rub_year=0.0):
     """Годовой результат лицензий анализа звонков, ₽: прирост валовой прибыли минус затраты.
@@ -199,3 +223,21 @@ def break_even_uplift(deals_per_year, acv_rub, gross_margin, seats, seat_price_r
     share(gross_margin, "Валовая маржа", lower_open=True)
     cost = seats * seat_price_rub_year + other_cost_rub_year
     return float(cost / (deals_per_year * acv_rub * gross_margin))
+
+
+def deals_per_arm(base_rate, uplift, power: float = 0.8, alpha: float = 0.05) -> float:
+    """Закрытых сделок на группу, чтобы тест «с системой / без» заметил прирост win rate ``uplift``.
+
+    Две независимые группы, двусторонний z-тест для долей (размер эффекта Коэна h, как в
+    ``statsmodels.stats.power.NormalIndPower``). Сделки одного AE не независимы, поэтому при
+    делении по продавцам нужно ещё больше — это нижняя граница.
+    """
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    share(base_rate, "Win rate", lower_open=True)
+    positive(uplift, "Прирост win rate")
+    if base_rate + uplift >= 1:
+        raise MetricError("Win rate с приростом не меньше 100 % — проверьте, что прирост задан долей (0,03 = 3 п. п.).")
+    h = proportion_effectsize(base_rate + uplift, base_rate)
+    return float(NormalIndPower().solve_power(h, power=power, alpha=alpha))
