@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -122,3 +123,20 @@ def test_call_step_funnel_by_hand():
     assert f["hung_up"].tolist() == [1, 0, 1, 0]
     assert f.loc["greeting", "hangup_rate"] == pytest.approx(0.25)
     assert bots.illegal_transitions(["start", "greeting", "question"], bots.VOICE_FLOW) == [("greeting", "question")]
+
+
+def test_information_noise_is_small_and_positive_for_unrelated_answers():
+    rng = np.random.default_rng(1)
+    answer = pd.Series(rng.choice(list("abcd"), 400))
+    outcome = pd.Series(rng.random(400) < 0.2)
+    noise = bots.information_noise(answer, outcome, shuffles=100)
+    assert 0 < noise < 0.05
+    assert bots.information_bits(outcome.map({True: "x", False: "y"}), outcome) > 10 * noise
+
+
+def test_wer_interval_contains_estimate_and_rejects_bad_size():
+    calls = pd.DataFrame({"outcome": ["confirmed"] * 40, "words": [40] * 40, "asr_errors": list(range(40))})
+    est, low, high = bots.wer_interval(calls, 20)
+    assert low <= est <= high
+    with pytest.raises(MetricError):
+        bots.wer_interval(calls, 100)

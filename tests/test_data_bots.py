@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from salesbook.data import load
+from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.generator.params import bots as P
 from salesbook.toolkit import bots
 
@@ -69,8 +71,9 @@ def test_voicebot_calls_agree_with_leads_and_opportunities(calls):
     leads = load("leads").set_index("lead_id")
     opps = load("opportunities")
     confirm = calls[calls["campaign"] == "confirm"]
-    day_before = opps.set_index("lead_id")["created_date"] - pd.Timedelta(days=1)
-    assert (day_before.loc[confirm["lead_id"]].to_numpy() == confirm["date"].to_numpy()).all()
+    meeting = opps.set_index("lead_id")["created_date"].loc[confirm["lead_id"]].to_numpy().astype("datetime64[D]")
+    working_day_before = np.busday_offset(meeting, -1, roll="backward", holidays=HOLIDAY_DATES)
+    assert (working_day_before == confirm["date"].to_numpy().astype("datetime64[D]")).all()
     cold = leads.loc[calls.loc[calls["campaign"] == "reactivate", "lead_id"]]
     assert (cold["disqualify_reason"] == "no_response").all()
     assert (cold["created_date"] < pd.Timestamp(P.VOICE_START)).all()
@@ -86,3 +89,9 @@ def test_sizes_fit_the_budget():
     folder = Path(__file__).resolve().parents[1] / "datasets"
     total = sum((folder / f"{t}.csv").stat().st_size for t in ("chats", "chat_messages", "voicebot_calls"))
     assert total <= 1.1 * 1024 * 1024
+
+
+def test_voicebot_calls_only_on_working_days(calls):
+    """Бот звонит только в рабочие дни: подтверждение встречи в понедельник — в пятницу, без выходных и праздников."""
+    days = calls["date"].to_numpy().astype("datetime64[D]")
+    assert np.is_busday(days, holidays=HOLIDAY_DATES).all()

@@ -81,3 +81,36 @@ def test_mistakes_differ_from_answer(q):
     expected = q.expected()
     for m in q.mistakes:
         assert not np.isclose(m.value(), expected, rtol=0.01), m.name
+
+
+def test_timeline_carries_most_information_and_crm_is_below_noise():
+    t = ex.question_table()
+    assert t["sql_bits"].idxmax() == "timeline"        # «больше всех информации о SQL» — сроки, не размер
+    answers = bots.session_answers(table("chats"), table("chat_messages"))
+    done = answers[answers["lead_id"].notna()].join(table("leads").set_index("lead_id")["sql_date"], on="lead_id")
+    sql = done["sql_date"].notna()
+    assert t.loc["crm", "sql_bits"] < bots.information_noise(done["crm"], sql)
+    assert t.loc["role", "sql_bits"] < bots.information_noise(done["role"], sql)
+    assert t.loc["size", "sql_bits"] > 10 * bots.information_noise(done["segment"], sql)
+
+
+def test_sql_guardrail_not_worse_but_interval_wide(chats):
+    test = chats[chats["ab_test"] & chats["intent"].isin(ex.BUYER_INTENTS)]
+    test = test.join(table("leads").set_index("lead_id")["sql_date"], on="lead_id")
+    arms = test.groupby("flow_version")["sql_date"].agg(["count", "size"])
+    assert arms.loc["v2", "count"] / arms.loc["v2", "size"] >= arms.loc["v1", "count"] / arms.loc["v1", "size"]
+    low, high = experiments.diff_confint(arms.loc["v2", "count"], arms.loc["v2", "size"],
+                                         arms.loc["v1", "count"], arms.loc["v1", "size"])
+    assert low < 0 < high                       # «ловит только грубое ухудшение»
+
+
+def test_before_after_is_close_to_the_test_in_synthetic_data(chats):
+    buyers = chats[chats["intent"].isin(ex.BUYER_INTENTS)]
+    outside = buyers[~buyers["ab_test"]].groupby("flow_version")["lead_id"].apply(lambda s: s.notna().mean())
+    assert abs((outside["v2"] - outside["v1"]) - ex.q3.expected()) < 0.01
+
+
+def test_gain_range_lower_bound_is_positive_and_message_shows_it():
+    low, high = ex.gain_range()
+    assert 0 < low < ex.q4.expected() < high
+    assert "от" in ex.q4.correct_message() and "\u00a0₽" in ex.q4.correct_message()

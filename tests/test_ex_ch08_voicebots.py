@@ -65,3 +65,23 @@ def test_mistakes_differ_from_answer(q):
 def test_wer_example_in_text():
     assert bots.wer("да встреча завтра в силе", "да встреча завтра в сети") == pytest.approx(0.2)
     assert isinstance(pd.Series(dtype=float), pd.Series)
+
+
+def test_text_claims_on_cost_and_wer(calls):
+    bot, sdr = ex.monthly_costs(volume=1, fixed=0.0)
+    assert sdr / bot > 1.5                            # «попытка SDR дороже попытки бота в … раза»
+    # шумно измеренный WER занижает наклон: оценка с поправкой на кампанию ниже заложенного
+    from salesbook.data.generator.params import bots as P
+    w = bots.calls_with_wer(calls).assign(hung=lambda d: d["outcome"].eq("hung_up").astype(int))
+    adjusted = smf.logit("hung ~ wer + C(campaign)", data=w).fit(disp=False).params["wer"]
+    assert adjusted < P.HANGUP_WER_SLOPE
+    # интервал WER сужается с ростом выборки разметки
+    confirm = calls[calls["campaign"] == "confirm"]
+    widths = [bots.wer_interval(confirm, n)[2] - bots.wer_interval(confirm, n)[1] for n in (50, 150, 500)]
+    assert widths[0] > widths[1] > widths[2]
+
+
+def test_flow_table_shows_russian_labels():
+    t = bots.flow_table(bots.VOICE_FLOW, {**bots.CALL_STEP_LABELS, **bots.CALL_OUTCOME_LABELS}, start_label="Набор номера")
+    shown = " ".join(t.index) + " ".join(t["Куда можно перейти"])
+    assert "greeting" not in shown and "hung_up" not in shown and "Набор номера" in t.index

@@ -240,6 +240,31 @@ def information_bits(answer: pd.Series, outcome: pd.Series) -> float:
     return float(mutual_info_score(pair["a"].astype(str), pair["o"].astype(str)) / np.log(2))
 
 
+def information_noise(answer: pd.Series, outcome: pd.Series, shuffles: int = 200, quantile: float = 0.95,
+                      seed: int = 0) -> float:
+    """Порог шума для ``information_bits``: квантиль взаимной информации при перемешанном исходе, бит.
+
+    Перемешивание рвёт связь ответа с исходом, но сохраняет число ответов и долю исходов; оценка
+    взаимной информации по конечной выборке и тогда больше нуля. Значение ниже порога
+    не отличить от «ответ ничего не говорит об исходе».
+    """
+    pair = pd.DataFrame({"a": answer, "o": outcome}).dropna()
+    if pair.empty:
+        raise MetricError("information_noise: нет пар «ответ — исход» без пропусков.")
+    rng = np.random.default_rng(seed)
+    a, o = pair["a"].astype(str).to_numpy(), pair["o"].astype(str).to_numpy()
+    null = [mutual_info_score(a, rng.permutation(o)) / np.log(2) for _ in range(shuffles)]
+    return float(np.quantile(null, quantile))
+
+
+def flow_table(flow: Mapping[str, Iterable[str]], labels: Mapping[str, str], start_label: str = "Начало") -> pd.DataFrame:
+    """Сценарий для показа: шаг → куда можно перейти, русскими словами (``labels`` — код → подпись)."""
+    name = lambda code: labels.get(code, code)  # noqa: E731
+    rows = [{"Шаг": start_label if here == "start" else name(here),
+             "Куда можно перейти": "; ".join(name(n) for n in nxt)} for here, nxt in flow.items()]
+    return pd.DataFrame(rows).set_index("Шаг")
+
+
 # --------------------------------------------------------------------------
 # Голосовой бот: доли исходов, ошибки распознавания, цена
 # --------------------------------------------------------------------------
@@ -296,6 +321,26 @@ def wer(references, hypotheses) -> float:
     if n == 0:
         raise MetricError("wer: в эталоне нет ни одного слова.")
     return sum(word_errors(r, h) for r, h in zip(refs, hyps)) / n
+
+
+def wer_interval(calls: pd.DataFrame, n_calls: int, alpha: float = 0.05, resamples: int = 1000,
+                 seed: int = 0) -> tuple[float, float, float]:
+    """WER по выборке из ``n_calls`` размеченных разговоров и его бутстреп-интервал: (оценка, нижняя, верхняя).
+
+    Так руководитель видит, какую точность даёт разметка заданного числа звонков: разговоры
+    выбираются случайно, WER — все ошибки / все слова выборки; интервал — перцентильный
+    бутстреп по звонкам (звонок — единица выборки, слова внутри звонка не независимы).
+    """
+    talks = calls_with_wer(calls)
+    if n_calls < 2 or n_calls > len(talks):
+        raise MetricError(f"wer_interval: выборка должна быть от 2 до {len(talks)} разговоров, а не {n_calls}.")
+    rng = np.random.default_rng(seed)
+    sample = talks.iloc[rng.choice(len(talks), n_calls, replace=False)]
+    errors, words = sample["asr_errors"].to_numpy(), sample["words"].to_numpy()
+    idx = rng.integers(0, n_calls, size=(resamples, n_calls))
+    boot = errors[idx].sum(axis=1) / words[idx].sum(axis=1)
+    low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+    return float(errors.sum() / words.sum()), float(low), float(high)
 
 
 def calls_with_wer(calls: pd.DataFrame) -> pd.DataFrame:

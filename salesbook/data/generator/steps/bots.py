@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data.generator.context import Context
+from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.generator.params import bots as P
 from salesbook.data.generator.pipeline import step
 
@@ -167,12 +168,15 @@ def make_voicebot_calls(ctx: Context, rng) -> None:
     created = pd.to_datetime(opps["created_date"])
     conf = opps[created.between(P.VOICE_START, P.VOICE_END) & opps["segment"].isin(["smb", "mid_market"])]
     conf = conf[rng.random(len(conf)) < P.CONFIRM_SHARE]
-    targets = [(lid, pd.Timestamp(c) - pd.Timedelta(days=1), "confirm")
-               for lid, c in zip(conf["lead_id"], conf["created_date"])]
+    # Звонок — накануне встречи, в предыдущий рабочий день: встреча в понедельник подтверждается в пятницу,
+    # после праздников — в последний рабочий день перед ними.
+    meeting = pd.to_datetime(conf["created_date"]).to_numpy().astype("datetime64[D]")
+    call_day = np.busday_offset(meeting, -1, roll="backward", holidays=HOLIDAY_DATES)
+    targets = [(lid, pd.Timestamp(d), "confirm") for lid, d in zip(conf["lead_id"], call_day)]
     cold = leads[(leads["disqualify_reason"] == "no_response")
                  & (pd.to_datetime(leads["created_date"]) < pd.Timestamp(P.VOICE_START))]
     cold = cold[rng.random(len(cold)) < P.REACTIVATE_SHARE]
-    days = pd.bdate_range(P.VOICE_START, P.VOICE_END)
+    days = pd.bdate_range(P.VOICE_START, P.VOICE_END, freq="C", holidays=list(HOLIDAY_DATES))  # рабочие дни
     targets += [(lid, days[int(rng.integers(len(days)))], "reactivate") for lid in cold["lead_id"]]
     targets.sort(key=lambda t: (t[1], t[0]))
     rows = []
