@@ -45,7 +45,7 @@ def test_layer_equals_toolkit_functions(t):
     assert ml.compute("nrr", t, s, e) == pytest.approx(kpi.revenue_retention(t["mrr"], course.DECEMBER_2024, course.DECEMBER_2025)["nrr"])
     costs = acquisition.acquisition_costs(t["marketing_spend"], t["sm_costs"], s, e).sum()
     assert ml.compute("cac", t, s, e) == pytest.approx(acquisition.cac(costs, acquisition.new_customers(o, s, e)))
-    cov = kpi.pipeline_coverage(o, t["reps"], "2025-03-31", s, e)["coverage"]
+    cov = kpi.pipeline_coverage(o, t["reps"], s, s, e)["coverage"]
     assert ml.compute("coverage", t, s, e) == pytest.approx(cov)
 
 
@@ -69,6 +69,34 @@ def test_quality_checks_find_broken_export():
     assert q["last_update_days"] == 30 and q["stale"]
     assert q["duplicate_ids"] == 1 and q["closed_without_date"] == 1 and q["lost_without_reason"] == 1
     assert q["nonpositive_amount"] == 1 and q["close_before_create"] == 1
+    assert q["open_too_long"] == 0 and q["open_owned_by_departed"] is None
+
+
+def test_pipeline_hygiene_checks():
+    o = pd.DataFrame({
+        "opportunity_id": ["O1", "O2", "O3", "O4"], "outcome": ["open", "open", "open", "won"],
+        "created_date": pd.to_datetime(["2024-10-01", "2025-03-20", "2025-03-01", "2024-01-01"]),
+        "close_date": pd.to_datetime([None, None, None, "2024-02-01"]),
+        "amount_rub": [100.0, 100.0, 100.0, 100.0], "loss_reason": [None] * 4, "owner_id": ["R1", "R2", "R1", "R2"],
+    })
+    reps = pd.DataFrame({"rep_id": ["R1", "R2"], "exit_date": pd.to_datetime(["2025-03-15", None])})
+    q = ml.quality_checks(o, "2025-03-31", reps=reps)
+    assert q["open_too_long"] == 1  # O1: 181 день
+    assert q["open_owned_by_departed"] == 2  # O1 и O3 у R1, ушедшего 15 марта
+
+
+def test_frozen_export_reopens_later_closes():
+    o = pd.DataFrame({
+        "opportunity_id": ["O1", "O2", "O3"], "outcome": ["won", "lost", "won"],
+        "created_date": pd.to_datetime(["2025-11-01", "2025-11-20", "2025-12-15"]),
+        "close_date": pd.to_datetime(["2025-12-01", "2025-12-20", "2025-12-25"]),
+        "amount_rub": [1.0, 2.0, 3.0], "loss_reason": [None, "price", None],
+    })
+    f = ml.frozen_export(o, "2025-12-10")
+    assert list(f["opportunity_id"]) == ["O1", "O2"]  # O3 создана после среза
+    assert f.set_index("opportunity_id").loc["O2", "outcome"] == "open"
+    assert pd.isna(f.set_index("opportunity_id").loc["O2", "close_date"])
+    assert f.set_index("opportunity_id").loc["O1", "outcome"] == "won"
 
 
 def test_metrics_dashboard_helper_starts_axes_at_zero():

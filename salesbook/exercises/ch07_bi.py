@@ -16,6 +16,10 @@ from salesbook.toolkit import course, kpi, metrics_layer
 SECTION = "ch07.bi"
 TITLE = "7.3. Аналитика и BI"
 
+#: План закрытых сделок 2026 года по сегментам (упражнение 4) — допущение курса: компания переводит
+#: часть AE в mid-market и enterprise, всего закрытых сделок — примерно как в 2025 году.
+PLAN_2026_CLOSED = {"smb": 1100, "mid_market": 450, "enterprise": 120}
+
 #: Коды ошибок графиков, которые разбирает раздел.
 CHART_FLAWS = ("truncated_axis", "dual_axis", "cumulative", "calendar_vs_cohort", "average_of_ratios",
                "small_denominator")
@@ -40,6 +44,12 @@ def win_rate_h2() -> float:
     return metrics_layer.compute("win_rate", _tables(), *course.H2_2025)
 
 
+def _quarter_average_h2() -> float:
+    """Среднее win rate III и IV кварталов — «среднее отношений» по кварталам."""
+    o = table("opportunities")
+    return (kpi.win_rate(o, "2025-07-01", "2025-09-30") + kpi.win_rate(o, "2025-10-01", "2025-12-31")) / 2
+
+
 def _created_cohort_h2() -> float:
     o = table("opportunities")
     cohort = o[pd.to_datetime(o["created_date"]).between(*map(pd.Timestamp, course.H2_2025))]
@@ -51,7 +61,7 @@ q1 = Exercise(
     title="Win rate второго полугодия через слой метрик",
     var="win_rate_h2_2025",
     expected=win_rate_h2,
-    compare=Number(rel_tol=0.005),
+    compare=Number(rel_tol=1e-4),
     hints=[
         "metrics_layer.compute('win_rate', tables, начало, конец) посчитает метрику по её единственному определению.",
         "Период — второе полугодие 2025 года: course.H2_2025. Ответ — доля, от 0 до 1.",
@@ -62,6 +72,12 @@ q1 = Exercise(
         Mistake(name="rep_average", value=lambda: rep_average_win_rate(*course.H2_2025),
                 hint="Это среднее win rate AE: у AE с одной сделкой тот же вес, что у AE с двумя сотнями. "
                      "Слой метрик делит все выигранные на все закрытые."),
+        Mistake(name="period_end", value=lambda: metrics_layer.compute("win_rate", _tables(), "2025-07-01", "2025-12-30"),
+                hint="Период обрезан на день раньше: второе полугодие — по 31 декабря включительно (course.H2_2025)."),
+        Mistake(name="quarter_average", value=_quarter_average_h2,
+                hint="Это среднее win rate III и IV кварталов — та же ошибка «среднее отношений», что в пятом способе "
+                     "обмануть графиком: кварталы с разным числом сделок получили одинаковый вес. Слой делит все выигранные "
+                     "за полугодие на все закрытые."),
         Mistake(name="created_cohort", value=_created_cohort_h2,
                 hint="Вы взяли сделки, созданные во втором полугодии, вместе с открытыми. Определение слоя — "
                      "сделки, закрытые в периоде, без открытых."),
@@ -117,6 +133,48 @@ q3 = Exercise(
     ],
     correct_message="Верно. B — отношение сумм из слоя метрик: выигранные / закрытые. Средний win rate AE полезен, "
                     "чтобы сравнивать людей, но не для плана.",
+)
+
+# ---------------------------------------------------------------------------
+# 4. План выигрышей при другом составе сделок
+# ---------------------------------------------------------------------------
+
+
+def _segment_rates() -> pd.Series:
+    return kpi.win_rate(table("opportunities"), *course.YEAR_2025, by="segment")
+
+
+def planned_wins() -> float:
+    plan = pd.Series(PLAN_2026_CLOSED)
+    return float((plan * _segment_rates().reindex(plan.index)).sum())
+
+
+def _blended_wins() -> float:
+    return sum(PLAN_2026_CLOSED.values()) * kpi.win_rate(table("opportunities"), *course.YEAR_2025)
+
+
+q4 = Exercise(
+    id="ch07.bi.q4",
+    title="План выигрышей при другом составе сделок",
+    var="planned_wins_2026",
+    expected=planned_wins,
+    compare=Number(rel_tol=0.002),
+    hints=[
+        "Win rate 2025 года по сегментам — та же функция, что вызывает слой: kpi.win_rate(opps, начало, конец, by='segment').",
+        "Умножьте план закрытых сделок каждого сегмента на win rate этого сегмента и сложите.",
+    ],
+    mistakes=[
+        Mistake(name="blended", value=_blended_wins,
+                hint="Это общий win rate 2025 года, умноженный на все сделки плана. Он верен только при составе сделок 2025 года, "
+                     "а в плане доля mid-market и enterprise, где win rate ниже, больше."),
+        Mistake(name="rep_average", value=lambda: sum(PLAN_2026_CLOSED.values()) * rep_average_win_rate(*course.YEAR_2025),
+                hint="Это среднее win rate AE, умноженное на все сделки плана, — дашборд A из упражнения 3. Нужен win rate "
+                     "каждого сегмента."),
+        Mistake(name="segment_mean", value=lambda: sum(PLAN_2026_CLOSED.values()) * float(_segment_rates().mean()),
+                hint="Это простое среднее трёх сегментных win rate, умноженное на все сделки: сегменты получили равный вес. "
+                     "Умножайте каждый сегмент на его собственное число сделок."),
+    ],
+    correct_message="Верно. При другом составе сделок и «правильный» общий win rate даёт неверный план: считают по сегментам.",
 )
 
 # ---------------------------------------------------------------------------

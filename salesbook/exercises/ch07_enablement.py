@@ -1,4 +1,4 @@
-"""Упражнения раздела 7.2 «Sales Enablement и Engagement».
+"""Упражнения раздела 7.2 «Материалы продаж, плейбуки и цепочки касаний».
 
 Эталоны считаются из данных курса функциями ``salesbook.toolkit.enablement``; каждая
 типичная ошибка — тот же расчёт с одной конкретной ошибкой.
@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 
 from salesbook.exercises import table
+from salesbook.runtime import fmt
 from salesbook.runtime.checks import Exercise, Mistake, Number
+from salesbook.runtime.fmt import NBSP
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, enablement
 
 SECTION = "ch07.enablement"
-TITLE = "7.2. Sales Enablement и Engagement"
+TITLE = "7.2. Материалы продаж, плейбуки и цепочки касаний"
 
 #: Материал, связь которого с победой разбирают упражнения 2 и 3: ROI-калькулятор.
 ROI_ASSET = "CA14"
@@ -89,6 +91,25 @@ def _lift_with_open() -> float:
     return 100 * float(won[used].mean() - won[~used].mean())
 
 
+def _lift_created_cohort() -> float:
+    """Закрытые сделки, отобранные по дате создания, а не закрытия."""
+    _, usage, opps = _tables()
+    o = opps[pd.to_datetime(opps["created_date"]).between(*map(pd.Timestamp, course.YEARS_2024_2025))
+             & opps["outcome"].isin(["won", "lost"])]
+    used = o["opportunity_id"].isin(usage.loc[usage["asset_id"] == ROI_ASSET, "opportunity_id"])
+    won = o["outcome"].eq("won")
+    return 100 * float(won[used].mean() - won[~used].mean())
+
+
+def _lift_usage_in_period() -> float:
+    """Калькулятор засчитан, только если его отправили в 2024–2025 годах."""
+    _, usage, opps = _tables()
+    lo, hi = map(pd.Timestamp, course.YEARS_2024_2025)
+    u = usage[usage["asset_id"].eq(ROI_ASSET) & pd.to_datetime(usage["used_date"]).between(lo, hi)]
+    s = enablement.naive_lift(opps, u, lo, hi, ROI_ASSET)
+    return 100 * float(s["lift"])
+
+
 def _relative_lift() -> float:
     _, usage, opps = _tables()
     s = enablement.naive_lift(opps, usage, *course.YEARS_2024_2025, ROI_ASSET)
@@ -100,7 +121,7 @@ q2 = Exercise(
     title="Наивная «польза» ROI-калькулятора",
     var="roi_lift_pp",
     expected=naive_lift_pp,
-    compare=Number(rel_tol=0.01, abs_tol=0.05),
+    compare=Number(rel_tol=0.002, abs_tol=0.01),
     hints=[
         "Возьмите сделки, закрытые в 2024–2025 годах (kpi.closed_deals), и отметьте те, где использован ROI-калькулятор CA14.",
         "Разница win rate «с калькулятором» минус «без» — в процентных пунктах: 0,16 → 16. "
@@ -115,6 +136,12 @@ q2 = Exercise(
                 hint="Это относительный рост (во сколько процентов win rate с калькулятором выше), а нужна разница в процентных пунктах."),
         Mistake(name="whole_history", value=lambda: naive_lift_pp(*course.HISTORY),
                 hint="Вы взяли весь период 2023–2025, а задание — про сделки, закрытые в 2024–2025 годах."),
+        Mistake(name="created_cohort", value=_lift_created_cohort,
+                hint="Вы отобрали сделки по дате создания. Win rate курса — по дате закрытия: сделки, закрытые в 2024–2025 годах "
+                     "(kpi.closed_deals)."),
+        Mistake(name="usage_in_period", value=_lift_usage_in_period,
+                hint="Вы засчитали калькулятор, только если его отправили в 2024–2025 годах. Калькулятор, отправленный в 2023 году "
+                     "в сделку, закрытую в 2024-м, тоже считается: признак — «в сделке был калькулятор», а не дата отправки."),
     ],
     correct_message="Верно. Разница огромная — но это сравнение разных сделок, а не эффект калькулятора. "
                     "Дальше в разделе — сколько от неё остаётся после поправки на смешение.",
@@ -125,9 +152,22 @@ q2 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def adjusted_or(controls: str = enablement.CONTROLS) -> float:
+def _adjusted(controls: str = enablement.CONTROLS_WITH_LENGTH) -> pd.Series:
     _, usage, opps = _tables()
-    return float(enablement.adjusted_odds_ratio(opps, usage, *course.YEARS_2024_2025, ROI_ASSET, controls)["odds_ratio"])
+    return enablement.adjusted_odds_ratio(opps, usage, *course.YEARS_2024_2025, ROI_ASSET, controls)
+
+
+def adjusted_or(controls: str = enablement.CONTROLS_WITH_LENGTH) -> float:
+    return float(_adjusted(controls)["odds_ratio"])
+
+
+def _q3_message() -> str:
+    r = _adjusted()
+    covers = "накрывает единицу" if r["low"] < 1 < r["high"] else "не накрывает единицу"
+    return (f"Верно: OR = {fmt.number(r['odds_ratio'], 2)}, 95{NBSP}% — {fmt.number(r['low'], 2)}–{fmt.number(r['high'], 2)}, "
+            f"интервал {covers}. Это поправка, правильная для наших данных: генератор решал об отправке, глядя на итоговый "
+            "MEDDIC и длину сделки. В жизни то и другое может быть следствием калькулятора, и тогда контроли берут до отправки. "
+            "И даже так это ассоциация, а не эффект: AE отправляет калькулятор, когда сделка уже идёт хорошо.")
 
 
 def _naive_or() -> float:
@@ -147,23 +187,25 @@ q3 = Exercise(
     expected=adjusted_or,
     compare=Number(rel_tol=0.01),
     hints=[
-        "enablement.adjusted_odds_ratio(opps, usage, начало, конец, 'CA14') оценивает логистическую регрессию "
-        "won ~ used + AE + log(суммы) + MEDDIC; контроли по умолчанию — enablement.CONTROLS.",
+        "enablement.adjusted_odds_ratio(opps, usage, начало, конец, 'CA14', controls=...) оценивает логистическую регрессию "
+        "won ~ used + контроли; AE, размер, MEDDIC и длина сделки — enablement.CONTROLS_WITH_LENGTH.",
         "Нужен столбец odds_ratio результата — отношение шансов победы «с калькулятором / без».",
     ],
     mistakes=[
         Mistake(name="naive_or", value=_naive_or,
                 hint="Это отношение шансов без поправок — та же наивная разница, только в шансах. Нужна регрессия с контролями."),
-        Mistake(name="with_length", value=lambda: adjusted_or(enablement.CONTROLS_WITH_LENGTH),
-                hint="Вы добавили длину сделки. Задание просит стандартные контроли — AE, размер, MEDDIC; "
-                     "длина сделки — спорный контроль, в разделе разобрано почему."),
+        Mistake(name="without_length", value=lambda: adjusted_or(enablement.CONTROLS),
+                hint="Здесь нет длины сделки. В наших данных она общая причина отправки и победы (генератор так устроен), "
+                     "и без неё отношение шансов завышено: возьмите enablement.CONTROLS_WITH_LENGTH."),
+        Mistake(name="without_meddic", value=lambda: adjusted_or("C(owner) + log_amount + log_days"),
+                hint="Здесь нет балла MEDDIC. В наших данных генератор отправлял материалы чаще в «здоровых» сделках, "
+                     "поэтому MEDDIC нужен в контролях: возьмите enablement.CONTROLS_WITH_LENGTH."),
         Mistake(name="segment_only", value=_mh_segment_or,
                 hint="Это поправка только на сегмент (Мантель — Хензель). Сила AE, размер и «здоровье» сделки в ней не учтены."),
         Mistake(name="inverted", value=lambda: 1 / adjusted_or(),
                 hint="Отношение перевёрнуто: нужны шансы «с калькулятором» к шансам «без», а не наоборот."),
     ],
-    correct_message="Верно. Отношение шансов заметно меньше наивного, но всё ещё выше 1. Это ассоциация при равных "
-                    "наблюдаемых прочих, а не эффект: AE отправляет калькулятор, когда сделка уже идёт хорошо.",
+    correct_message=_q3_message,
 )
 
 # ---------------------------------------------------------------------------
@@ -171,13 +213,13 @@ q3 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def _retire(include_stale: bool = True, start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> list[str]:
+def _retire(include_stale: bool = False, start=course.YEAR_2025[0], end=course.YEAR_2025[1]) -> list[str]:
     assets, usage, _ = _tables()
     ids = list(enablement.unused_assets(assets, usage, start, end))
     return ids + [STALE_PRICING] if include_stale else ids
 
 
-def savings(include_stale: bool = True, share: float = enablement.REFRESH_SHARE) -> float:
+def savings(include_stale: bool = False, share: float = enablement.REFRESH_SHARE) -> float:
     assets, _, _ = _tables()
     return enablement.refresh_savings(assets, pd.Index(_retire(include_stale)), share)
 
@@ -189,22 +231,24 @@ q4 = Exercise(
     expected=savings,
     compare=Number(rel_tol=0.005),
     hints=[
-        "Выводим из обращения материалы, не использованные в 2025 году (enablement.unused_assets), и прайс 2023 года CA16.",
+        "Выводим из обращения материалы, не использованные в 2025 году (enablement.unused_assets). Прайс 2023 года CA16 "
+        "в экономию не входит: его обновление и так не планировали.",
         "Каждый оставленный материал раз в год обновляют за долю enablement.REFRESH_SHARE от затрат на его производство: "
         "enablement.refresh_savings(assets, список_id) вернёт годовую экономию в рублях.",
     ],
     mistakes=[
-        Mistake(name="no_stale", value=lambda: savings(include_stale=False),
-                hint="Не забыт ли прайс 2023 года (CA16)? Им пользуются, но его заменила версия 2025 года: "
-                     "устаревший прайс — не экономия, а риск отправить клиенту старые цены."),
+        Mistake(name="with_stale", value=lambda: savings(include_stale=True),
+                hint="Вы добавили прайс 2023 года (CA16). Его заменила версия 2025 года, и обновлять его никто не собирался — "
+                     "сэкономить на нём нечего. Убирают его не ради денег, а из-за риска назвать клиенту старые цены."),
         Mistake(name="production_cost", value=lambda: savings(share=1.0),
                 hint="Это затраты на производство. Они уже потрачены и не вернутся; экономия — только будущие "
                      "ежегодные обновления (доля REFRESH_SHARE от затрат на производство)."),
-        Mistake(name="production_cost_no_stale", value=lambda: savings(include_stale=False, share=1.0),
-                hint="Это затраты на производство неиспользованных материалов — они уже потрачены. Экономия — будущие "
-                     "обновления, и в список нужно добавить устаревший прайс CA16."),
+        Mistake(name="production_cost_with_stale", value=lambda: savings(include_stale=True, share=1.0),
+                hint="Это затраты на производство неиспользованных материалов и старого прайса — они уже потрачены. Экономия — "
+                     "будущие обновления неиспользованных материалов; прайс 2023 года обновлять и так не собирались."),
     ],
-    correct_message="Верно. Экономия скромная, но главное не в ней: библиотека становится короче, а старые цены не уходят клиентам.",
+    correct_message="Верно. Экономия скромная, и главное не в ней: библиотека становится короче, а прайс 2023 года убирают "
+                    "из-за риска старых цен, а не ради денег.",
 )
 
 # ---------------------------------------------------------------------------
@@ -239,7 +283,7 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "На 9-м касании цепочки доля ответов 7 %, а на 1-м — 8 %. Руководитель SDR: «Поздние касания почти так же хороши». Что не так?",
+            "На 9-м касании цепочки доля ответов 7 %, а на 1-м — 8 %. Руководитель BDR: «Поздние касания почти так же хороши». Что не так?",
             (
                 Option("Ничего, вывод верный", False,
                        "Доли верные (знаменатель — дошедшие до касания лиды), но до 9-го касания доходит лишь часть лидов, и "

@@ -17,7 +17,8 @@ from salesbook.toolkit.course import RESPONSE_OUTCOMES
 from salesbook.toolkit.validation import MetricError, require_columns
 
 __all__ = ["asset_audit", "unused_assets", "deal_flags", "naive_lift", "adjusted_odds_ratio",
-           "mantel_haenszel_or", "wilson", "template_rates", "playbook_priorities", "refresh_savings"]
+           "mantel_haenszel_or", "wilson", "template_rates", "template_odds_ratio", "playbook_priorities",
+           "refresh_savings"]
 
 MEDDIC = ["meddic_metrics", "meddic_economic_buyer", "meddic_decision_criteria", "meddic_decision_process",
           "meddic_identify_pain", "meddic_champion"]
@@ -176,6 +177,36 @@ def template_rates(activities: pd.DataFrame, start, end) -> pd.DataFrame:
     g["meeting_rate"] = g["meetings"] / g["sent"]
     g["meeting_low"], g["meeting_high"] = wilson(g["meetings"], g["sent"])
     return g.sort_values("reply_rate", ascending=False)
+
+
+def template_odds_ratio(activities: pd.DataFrame, leads: pd.DataFrame, start, end, template: str,
+                        reference: str, channel: str = "outbound") -> pd.Series:
+    """Шансы ответа на шаблон ``template`` против шаблона ``reference`` на **одних и тех же шагах**.
+
+    Берутся письма цепочек за период по лидам канала ``channel``; слой — номер касания
+    (``touch_number``), таблицы «шаблон × ответил» объединяются отношением шансов Мантеля — Хензеля.
+    Так шаблоны сравниваются на одном шаге одной цепочки, а не «письмо первого касания против
+    письма пятого». Возвращает ``odds_ratio``, ``low``, ``high`` (95 %) и число слоёв ``strata``.
+    """
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    require_columns(activities, ["lead_id", "type", "email_template", "outcome", "date", "touch_number"], "activities")
+    require_columns(leads, ["lead_id", "channel"], "leads")
+    e = activities[activities["type"].eq("email") & activities["email_template"].isin([template, reference])
+                   & in_period(activities["date"], start, end)]
+    e = e[e["lead_id"].isin(leads.loc[leads["channel"].eq(channel), "lead_id"])]
+    tables = []
+    for _, g in e.groupby("touch_number"):
+        t = pd.crosstab(g["email_template"].eq(template), g["outcome"].isin(RESPONSE_OUTCOMES)) \
+            .reindex(index=[True, False], columns=[True, False], fill_value=0).to_numpy()
+        if t.sum(axis=1).min() > 0:
+            tables.append(t.astype(float))
+    if not tables:
+        raise MetricError(f"Нет шага, на котором в цепочках канала «{channel}» стоят оба шаблона.")
+    st = StratifiedTable(tables)
+    low, high = st.oddsratio_pooled_confint()
+    return pd.Series({"odds_ratio": float(st.oddsratio_pooled), "low": float(low), "high": float(high),
+                      "strata": len(tables)})
 
 
 def playbook_priorities(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:

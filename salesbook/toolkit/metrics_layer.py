@@ -6,7 +6,8 @@ ACV — ``kpi.average_acv``, цикл — ``kpi.median_cycle``, NRR — ``kpi.re
 ``acquisition``, покрытие пайплайна — ``kpi.pipeline_coverage``), её период, база, владелец и
 русское описание. Синонимы (``ALIASES``) ведут только к коду из реестра: два названия не могут
 означать два разных расчёта. Таблица метрик за период — :func:`metric_table`. Проверки свежести
-и качества данных, которые BI-владелец запускает перед обновлением дашборда, — :func:`quality_checks`.
+и качества данных, которые BI-владелец запускает перед обновлением дашборда, — :func:`quality_checks`;
+выгрузка, «застрявшая» на дате, для примера — :func:`frozen_export`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pandas as pd
 from salesbook.toolkit import acquisition, kpi
 from salesbook.toolkit.validation import MetricError, require_columns
 
-__all__ = ["Metric", "REGISTRY", "ALIASES", "resolve", "compute", "metric_table", "quality_checks"]
+__all__ = ["Metric", "REGISTRY", "ALIASES", "resolve", "compute", "metric_table", "quality_checks", "frozen_export"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Metric:
 
     code: str
     title: str
-    unit: str            # share | rub | days | ratio
+    unit: str            # share (доля, показывается в %) | rub | days | ratio
     base: str            # какие объекты в знаменателе / в расчёте и как выбраны по датам
     owner: str           # кто отвечает за определение
     description: str
@@ -58,10 +59,9 @@ def _cac(t, start, end) -> float:
 
 
 def _coverage(t, start, end) -> float:
-    # покрытие на последний день первого квартала периода — для оставшейся части периода
+    # покрытие на первый день периода: открытый пайплайн / план периода
     lo, hi = acquisition.period(start, end)
-    as_of = min(lo + pd.offsets.QuarterEnd(0), hi)
-    return float(kpi.pipeline_coverage(t["opportunities"], t["reps"], as_of, lo, hi)["coverage"])
+    return float(kpi.pipeline_coverage(t["opportunities"], t["reps"], lo, lo, hi)["coverage"])
 
 
 REGISTRY: dict[str, Metric] = {m.code: m for m in (
@@ -77,7 +77,7 @@ REGISTRY: dict[str, Metric] = {m.code: m for m in (
            "сделки, выигранные в периоде по дате закрытия; дни от создания до закрытия",
            "RevOps", "Медиана дней от создания сделки до выигрыша.",
            ("opportunities",), lambda t, s, e: kpi.median_cycle(t["opportunities"], s, e)),
-    Metric("nrr", "NRR", "ratio",
+    Metric("nrr", "NRR", "share",
            "клиенты, платившие в месяце перед началом периода; их MRR в последнем месяце периода",
            "Финансы", "Удержание выручки с расширениями: MRR когорты в конце / в начале.",
            ("mrr",), _nrr),
@@ -86,7 +86,7 @@ REGISTRY: dict[str, Metric] = {m.code: m for m in (
            "Финансы", "Полная стоимость привлечения одного нового клиента B2B.",
            ("marketing_spend", "sm_costs", "opportunities"), _cac),
     Metric("pipeline_coverage", "Покрытие пайплайна", "ratio",
-           "открытый пайплайн на конец первого квартала периода / оставшийся план периода",
+           "открытый пайплайн на первый день периода / план периода (квартала — на дашборде)",
            "Руководитель продаж", "Во сколько раз открытый пайплайн больше плана, который ещё нужно выполнить.",
            ("opportunities", "reps"), _coverage),
 )}
@@ -133,14 +133,19 @@ def metric_table(tables: Mapping[str, pd.DataFrame], start, end, names=None) -> 
     return pd.DataFrame(rows).set_index("code")
 
 
-def quality_checks(opportunities: pd.DataFrame, as_of, stale_days: int = 7) -> pd.Series:
+def quality_checks(opportunities: pd.DataFrame, as_of, stale_days: int = 7, reps: pd.DataFrame | None = None,
+                   open_days: int = 90) -> pd.Series:
     """Проверки, которые BI-владелец запускает перед обновлением дашборда продаж (на дату ``as_of``).
 
-    ``last_update_days`` — дней с последнего события в таблице сделок (создание или закрытие);
-    ``stale`` — больше ли это ``stale_days``; ``duplicate_ids`` — повторы ``opportunity_id``;
-    ``closed_without_date`` — закрытые сделки без даты закрытия; ``lost_without_reason`` —
-    проигранные без причины;
-    ``nonpositive_amount`` — сделки с суммой ≤ 0; ``close_before_create`` — закрыта раньше создания.
+    Свежесть и целостность: ``last_update_days`` — дней с последнего события в таблице сделок
+    (создание или закрытие); ``stale`` — больше ли это ``stale_days``; ``duplicate_ids`` — повторы
+    ``opportunity_id``; ``closed_without_date`` — закрытые сделки без даты закрытия;
+    ``lost_without_reason`` — проигранные без причины; ``nonpositive_amount`` — сделки с суммой ≤ 0;
+    ``close_before_create`` — закрыта раньше создания.
+
+    Гигиена пайплайна (ломает покрытие и прогноз): ``open_too_long`` — открытые сделки старше
+    ``open_days`` дней; ``open_owned_by_departed`` — открытые сделки AE, который к ``as_of`` уволился
+    (нужна таблица ``reps``; без неё — пусто).
     """
     require_columns(opportunities, ["opportunity_id", "created_date", "close_date", "outcome", "amount_rub",
                                     "loss_reason"], "opportunities")
@@ -150,6 +155,13 @@ def quality_checks(opportunities: pd.DataFrame, as_of, stale_days: int = 7) -> p
     closed = pd.to_datetime(o["close_date"])
     last = pd.concat([created, closed]).loc[lambda s: s <= cut].max()
     days = float((cut - last).days) if pd.notna(last) else np.nan
+    is_open = o["outcome"].eq("open") & (created <= cut)
+    departed = None
+    if reps is not None:
+        require_columns(reps, ["rep_id", "exit_date"], "reps")
+        require_columns(o, ["owner_id"], "opportunities")
+        gone = reps.loc[pd.to_datetime(reps["exit_date"]) <= cut, "rep_id"]
+        departed = int((is_open & o["owner_id"].isin(gone)).sum())
     out = {
         "last_update_days": days,
         "stale": bool(days > stale_days) if pd.notna(days) else True,
@@ -158,5 +170,33 @@ def quality_checks(opportunities: pd.DataFrame, as_of, stale_days: int = 7) -> p
         "lost_without_reason": int((o["outcome"].eq("lost") & o["loss_reason"].isna()).sum()),
         "nonpositive_amount": int((o["amount_rub"] <= 0).sum()),
         "close_before_create": int((closed < created).sum()),
+        "open_too_long": int((is_open & ((cut - created).dt.days > open_days)).sum()),
+        "open_owned_by_departed": departed,
     }
     return pd.Series(out, dtype=object)
+
+
+#: Подписи проверок :func:`quality_checks` для таблицы в тексте.
+CHECK_TITLES = {
+    "last_update_days": "Дней с последнего события", "stale": "Выгрузка устарела",
+    "duplicate_ids": "Повторы сделок", "closed_without_date": "Закрыты без даты",
+    "lost_without_reason": "Проигрыши без причины", "nonpositive_amount": "Сумма ≤ 0",
+    "close_before_create": "Закрыты раньше создания", "open_too_long": "Открыты дольше 90 дней",
+    "open_owned_by_departed": "Открыты у уволившегося AE",
+}
+
+
+def frozen_export(opportunities: pd.DataFrame, snapshot) -> pd.DataFrame:
+    """Выгрузка сделок, «застрявшая» на дате ``snapshot``: какой её видел бы дашборд.
+
+    Сделок, созданных после ``snapshot``, в ней нет; сделки, закрытые после ``snapshot``, в ней ещё
+    открыты (``outcome = "open"``, без даты закрытия и причины проигрыша).
+    """
+    require_columns(opportunities, ["created_date", "close_date", "outcome", "loss_reason"], "opportunities")
+    cut = pd.Timestamp(snapshot)
+    out = opportunities[pd.to_datetime(opportunities["created_date"]) < cut].copy()
+    later = pd.to_datetime(out["close_date"]) >= cut
+    out.loc[later, "outcome"] = "open"
+    out.loc[later, "close_date"] = pd.NaT
+    out.loc[later, "loss_reason"] = None
+    return out
