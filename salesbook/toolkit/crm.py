@@ -16,24 +16,43 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from statsmodels.stats.proportion import proportion_confint
 
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
 #: Бесплатные почтовые домены: адрес на них — личная почта, по нему не определить компанию.
-PERSONAL_DOMAINS = frozenset({"mail.ru", "yandex.ru", "ya.ru", "gmail.com", "bk.ru", "inbox.ru", "list.ru",
-                              "rambler.ru"})
+#: Слабое свидетельство: в малом бизнесе такой ящик бывает общим у директора и бухгалтера.
+PERSONAL_DOMAINS = frozenset({"mail.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.by", "yandex.kz",
+                              "gmail.com", "bk.ru", "inbox.ru", "list.ru", "rambler.ru"})
+#: Доменные алиасы Яндекс Почты: ivan@ya.ru и ivan@yandex.ru — один ящик.
+YANDEX_ALIASES = frozenset({"ya.ru", "yandex.com", "yandex.by", "yandex.kz"})
 #: Общие ящики компании: один адрес у многих людей, сливать записи по нему нельзя.
 GENERIC_MAILBOXES = frozenset({"info", "office", "mail", "sales", "hello", "zakaz", "buh"})
 #: Организационно-правовые формы, которые убирают из названия перед сравнением.
 LEGAL_FORMS = frozenset({"ооо", "ао", "пао", "зао", "оао", "ип", "гбу", "гау", "мку", "фгбу", "муп", "гуп",
                          "llc", "jsc", "ltd", "ooo", "ao", "pao"})
+#: Русские подписи кодов: источники записей ``crm_records`` и роли людей из ``contacts``.
+LABELS = {"web_form": "Форма на сайте", "manual": "Вручную (SDR)", "event_import": "Импорт с мероприятий",
+          "billing": "Биллинг (1С)", "chat": "Чат", "partner": "Партнёры", "all": "Все источники",
+          "champion": "Чемпион", "economic_buyer": "Экономический покупатель", "end_user": "Пользователь",
+          "executive": "Руководитель", "it_security": "ИТ и безопасность", "procurement": "Закупки",
+          "finance": "Финансы", "marketing": "Маркетинг", "ae": "AE", "sdr": "SDR", "se": "SE"}
 #: Поля записи о контакте и их имена в ``crm_records``.
 FIELDS = {"name": "full_name", "company": "company_name", "email": "email", "phone": "phone"}
 
 _LAT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                 ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
                  "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
-_EMAIL = re.compile(r"^[a-z0-9._%-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
+#: Адрес: латиница или кириллица в имени ящика и домене (домены .рф и другие IDN), зона — буквы
+#: или punycode (xn--p1ai).
+_EMAIL = re.compile(r"^[a-z0-9а-яё._%-]+@[a-z0-9а-яё-]+(\.[a-z0-9а-яё-]+)*\.([a-zа-яё]{2,}|xn--[a-z0-9-]+)$")
+
+
+def label(code) -> str:
+    """Русская подпись кода раздела (источник записи, роль контакта); пропуск — «—»."""
+    if _blank(code):
+        return "—"
+    return LABELS.get(str(code), str(code))
 
 
 def _blank(value) -> bool:
@@ -50,11 +69,16 @@ def normalize_phone(value) -> str | None:
     """Телефон в формате E.164 (``+79161234567``) или ``None``, если номер неполный или пустой.
 
     Российский номер — 10 цифр после кода страны: «8 916 …», «+7 (916) …», «7-916-…» и «916…»
-    дают один результат. Номер другой длины считается ошибкой ввода.
+    дают один результат; российский номер другой длины считается ошибкой ввода. Номер с «+» и
+    другим кодом страны (+375, +998…) длиной 11–15 цифр сохраняется как есть, без проверки
+    длины по стране: такую проверку делает библиотека ``phonenumbers`` (порт libphonenumber).
     """
     if _blank(value):
         return None
-    digits = re.sub(r"\D", "", str(value))
+    text = str(value).strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+") and not digits.startswith("7"):
+        return "+" + digits if 11 <= len(digits) <= 15 else None
     if len(digits) == 11 and digits[0] in "78":
         return "+7" + digits[1:]
     if len(digits) == 10 and digits[0] in "3489":
@@ -65,8 +89,9 @@ def normalize_phone(value) -> str | None:
 def normalize_email(value) -> str | None:
     """E-mail строчными, без пробелов и без плюс-алиаса (``ivan+event@x.ru`` → ``ivan@x.ru``).
 
-    Возвращает ``None``, если строка не похожа на адрес. Точки в имени ящика не убираются:
-    так делает только Gmail, у российских почтовых сервисов точка — часть адреса.
+    Доменные алиасы Яндекса (``ya.ru``, ``yandex.com``…) сводятся к ``yandex.ru``. Кириллические
+    домены (``.рф``) допустимы. Возвращает ``None``, если строка не похожа на адрес. Точки в имени
+    ящика не убираются: так делает только Gmail, у российских почтовых сервисов точка — часть адреса.
     """
     if _blank(value):
         return None
@@ -74,6 +99,7 @@ def normalize_email(value) -> str | None:
     local, at, domain = email.partition("@")
     if not at:
         return None
+    domain = "yandex.ru" if domain in YANDEX_ALIASES else domain
     email = f"{local.split('+')[0]}@{domain}"
     return email if _EMAIL.match(email) else None
 
@@ -118,7 +144,7 @@ def normalize_records(records: pd.DataFrame) -> pd.DataFrame:
     """Записи ``crm_records`` с нормализованными полями ``name``, ``company``, ``email``, ``phone``.
 
     Исходные столбцы сохраняются; ``email`` и ``phone`` пусты, если значение отсутствует или
-    не прошло проверку формата.
+    не прошло проверку формата. ИНН (если есть столбец ``inn``) — только цифры.
     """
     require_columns(records, ["record_id", *FIELDS.values()], "crm_records")
     out = records.copy()
@@ -126,6 +152,8 @@ def normalize_records(records: pd.DataFrame) -> pd.DataFrame:
     out["company"] = out["company_name"].map(normalize_company)
     out["email_norm"] = out["email"].map(normalize_email)
     out["phone_norm"] = out["phone"].map(normalize_phone)
+    if "inn" in out.columns:
+        out["inn"] = out["inn"].map(lambda v: None if _blank(v) else re.sub(r"\D", "", str(v)) or None)
     return out
 
 
@@ -172,10 +200,16 @@ def true_pairs(records: pd.DataFrame, key: str = "true_contact_id") -> int:
 
 
 def block_keys(norm: pd.DataFrame) -> pd.DataFrame:
-    """Ключи блокировки записи: e-mail (кроме общих ящиков), телефон, первые 4 буквы компании."""
+    """Ключи блокировки записи: e-mail (кроме общих ящиков), телефон, первые 4 буквы компании.
+
+    Если в записях есть столбец ``inn`` (ИНН из биллинга, партнёрской регистрации, договора),
+    он тоже становится ключом: компании с одним ИНН — одна компания, как бы ни было записано название.
+    """
     require_columns(norm, ["record_id", "email_norm", "phone_norm", "company"], "нормализованные записи")
     email = norm["email_norm"].where(~norm["email_norm"].map(is_generic_email))
     keys = [("email", email), ("phone", norm["phone_norm"]), ("company", norm["company"].str[:4])]
+    if "inn" in norm.columns:
+        keys.append(("inn", norm["inn"]))
     parts = [pd.DataFrame({"record_id": norm["record_id"], "key": kind + ":" + value})
              for kind, value in keys]
     return pd.concat(parts).dropna().reset_index(drop=True)
@@ -205,7 +239,7 @@ def _ratio(a, b, scorer) -> float:
 def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """Сходство пар: ``name_score`` (RapidFuzz token_sort_ratio, 0–100), ``company_score`` (WRatio),
     ``email_same`` и ``phone_same`` (точное совпадение нормализованных значений; общий ящик
-    info@ совпадением не считается). Пустое поле даёт NaN и False.
+    info@ совпадением не считается), ``inn_same`` — если в записях есть ИНН. Пустое поле даёт NaN и False.
     """
     require_columns(pairs, ["left", "right"], "пары")
     n = norm.set_index("record_id")
@@ -216,6 +250,8 @@ def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     generic = left["email_norm"].map(is_generic_email)
     out["email_same"] = (left["email_norm"].notna() & (left["email_norm"] == right["email_norm"]) & ~generic).to_numpy()
     out["phone_same"] = (left["phone_norm"].notna() & (left["phone_norm"] == right["phone_norm"])).to_numpy()
+    if "inn" in norm.columns:
+        out["inn_same"] = (left["inn"].notna() & (left["inn"].astype(str) == right["inn"].astype(str))).to_numpy()
     if "true_contact_id" in norm.columns:
         out["same_person"] = (left["true_contact_id"] == right["true_contact_id"]).to_numpy()
     return out
@@ -223,12 +259,15 @@ def score_pairs(norm: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
 
 def match_rule(scored: pd.DataFrame, threshold: float = 85, company_min: float = 85) -> pd.Series:
     """Правило «одна персона»: совпал личный e-mail, или имя похоже не меньше ``threshold``
-    и при этом совпал телефон или компания похожа не меньше ``company_min``.
+    и при этом совпал телефон или компания похожа не меньше ``company_min``. Если в парах есть
+    ``inn_same``, совпавший ИНН заменяет сравнение названий: компания та же.
     """
     require_columns(scored, ["name_score", "company_score", "email_same", "phone_same"], "оценённые пары")
     t = positive(threshold, "Порог сходства имён", allow_zero=True)
     name_ok = scored["name_score"].fillna(-1) >= t
     company_ok = scored["company_score"].fillna(-1) >= company_min
+    if "inn_same" in scored.columns:
+        company_ok = company_ok | scored["inn_same"]
     return scored["email_same"] | (name_ok & (scored["phone_same"] | company_ok))
 
 
@@ -238,6 +277,7 @@ def precision_recall(scored: pd.DataFrame, predicted: pd.Series, total_true_pair
     Точность — доля верных среди пар, признанных дублями; полнота — доля найденных среди ВСЕХ
     пар записей об одном человеке (``total_true_pairs``, см. :func:`true_pairs`), а не только
     среди прошедших блокировку: дубль, который блокировка не показала, тоже пропущен.
+    ``precision_low`` и ``precision_high`` — 95-процентный интервал Уилсона для точности.
     """
     require_columns(scored, ["same_person"], "оценённые пары")
     if total_true_pairs <= 0:
@@ -245,8 +285,10 @@ def precision_recall(scored: pd.DataFrame, predicted: pd.Series, total_true_pair
     predicted = pd.Series(predicted, index=scored.index).astype(bool)
     tp = int((predicted & scored["same_person"]).sum())
     fp = int((predicted & ~scored["same_person"]).sum())
+    low, high = proportion_confint(tp, tp + fp, method="wilson") if tp + fp else (float("nan"), float("nan"))
     return {"predicted": int(predicted.sum()), "tp": tp, "fp": fp, "fn": int(total_true_pairs - tp),
-            "precision": tp / (tp + fp) if tp + fp else float("nan"), "recall": tp / total_true_pairs}
+            "precision": tp / (tp + fp) if tp + fp else float("nan"), "recall": tp / total_true_pairs,
+            "precision_low": float(low), "precision_high": float(high)}
 
 
 def threshold_table(scored: pd.DataFrame, total_true_pairs: int, thresholds: Iterable[float]) -> pd.DataFrame:
@@ -256,7 +298,11 @@ def threshold_table(scored: pd.DataFrame, total_true_pairs: int, thresholds: Ite
 
 
 def error_cost(fp: float, fn: float, cost_false_merge: float, cost_missed_duplicate: float) -> float:
-    """Цена ошибок поиска дублей, ₽: ложные слияния × цена слияния + пропущенные дубли × цена дубля."""
+    """Цена ошибок поиска дублей, ₽: ложные слияния × цена слияния + пропущенные дубли × цена дубля.
+
+    Единица счёта — та, за которую платит бизнес: записи, попавшие в чужую карточку, и лишние
+    карточки (см. :func:`card_errors`); можно передать и пары из :func:`precision_recall`.
+    """
     positive(cost_false_merge, "Цена ложного слияния", allow_zero=True)
     positive(cost_missed_duplicate, "Цена пропущенного дубля", allow_zero=True)
     return float(fp * cost_false_merge + fn * cost_missed_duplicate)
@@ -282,6 +328,32 @@ def resolve(records: pd.DataFrame, scored: pd.DataFrame, predicted: pd.Series) -
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return pd.Series({r: find(r) for r in records["record_id"]}, name="person_id")
+
+
+def card_errors(records: pd.DataFrame, person: pd.Series, key: str = "true_contact_id") -> dict[str, int]:
+    """Ошибки по карточкам после :func:`resolve` — так качество слияния видит отдел продаж.
+
+    ``mixed_cards`` — карточек, где смешаны разные люди; ``records_in_mixed`` — записей в них;
+    ``misplaced`` — записей в чужой карточке (в смешанной карточке все, кроме записей её
+    основного человека); ``extra_cards`` — лишних карточек: у человека, разнесённого по k карточкам,
+    лишних k − 1; ``cards`` и ``people`` — найдено карточек и настоящих людей.
+    """
+    require_columns(records, ["record_id", key], "crm_records")
+    frame = pd.DataFrame({"card": person.reindex(records["record_id"]).to_numpy(), "true": records[key].to_numpy()})
+    people_per_card = frame.groupby("card")["true"].nunique()
+    mixed = people_per_card[people_per_card > 1].index
+    in_mixed = frame[frame["card"].isin(mixed)]
+    main = in_mixed.groupby(["card", "true"]).size().groupby("card").max()
+    cards_per_person = frame.groupby("true")["card"].nunique()
+    return {"cards": int(frame["card"].nunique()), "people": int(frame["true"].nunique()),
+            "mixed_cards": int(len(mixed)), "records_in_mixed": int(len(in_mixed)),
+            "misplaced": int(len(in_mixed) - main.sum()), "extra_cards": int((cards_per_person - 1).sum())}
+
+
+def card_error_table(records: pd.DataFrame, scored: pd.DataFrame, thresholds: Iterable[float]) -> pd.DataFrame:
+    """:func:`card_errors` правила :func:`match_rule` при разных порогах сходства имён."""
+    rows = {t: card_errors(records, resolve(records, scored, match_rule(scored, t))) for t in thresholds}
+    return pd.DataFrame(rows).T.rename_axis("threshold")
 
 
 def link_accounts(norm: pd.DataFrame, accounts: pd.DataFrame, person: pd.Series | None = None) -> pd.Series:
@@ -317,7 +389,8 @@ def account_profile(leads: pd.DataFrame, touches: pd.DataFrame, activities: pd.D
     ``last_activity`` (последняя активность продаж по лидам и сделкам компании), ``usage_month``,
     ``active_users`` и ``licensed_seats`` (последний месяц в данных об использовании, активные
     пользователи и оплаченные места в нём), ``tickets_12m`` (обращения в
-    поддержку за 12 месяцев до ``as_of``), ``mrr_rub`` (MRR в месяце ``as_of``, ₽).
+    поддержку за 12 месяцев до ``as_of``), ``mrr_rub`` (MRR в месяце ``as_of``, ₽), ``first_paid``
+    (первый месяц с MRR — от него считают, идёт ли ещё внедрение).
     """
     require_columns(leads, ["lead_id", "account_id", "created_date", "channel", "opportunity_id"], "leads")
     require_columns(touches, ["lead_id", "date"], "touches")
@@ -347,8 +420,10 @@ def account_profile(leads: pd.DataFrame, touches: pd.DataFrame, activities: pd.D
     month = end.to_period("M").to_timestamp()
     prof["mrr_rub"] = mrr[mrr["month"] == month].groupby("account_id")["mrr_rub"].sum()
     prof["mrr_rub"] = prof["mrr_rub"].fillna(0.0)
+    paid = mrr[(mrr["mrr_rub"] > 0) & (mrr["month"] <= end)]
+    prof["first_paid"] = paid.groupby("account_id")["month"].min()
     cols = ["first_touch", "first_channel", "channels", "leads", "last_activity", "usage_month", "active_users",
-            "licensed_seats", "tickets_12m", "mrr_rub"]
+            "licensed_seats", "tickets_12m", "mrr_rub", "first_paid"]
     return prof[cols]
 
 
@@ -357,24 +432,52 @@ def account_profile(leads: pd.DataFrame, touches: pd.DataFrame, activities: pd.D
 # ---------------------------------------------------------------------------
 
 
-def tco(seats: int, licence_per_seat_month: float, implementation_rub: float, integration_rub: float,
-        admin_hours_per_month: float, hour_cost_rub: float, years: int = 3,
-        annual_price_growth: float = 0.0, hosting_per_month: float = 0.0) -> pd.Series:
-    """Совокупная стоимость владения CRM (TCO) за ``years`` лет, ₽, по статьям.
+def tco(seats: int, *, implementation_rub: float, integration_rub: float, admin_hours_per_month: float,
+        hour_cost_rub: float, years: int = 3, licence_per_seat_month: float = 0.0,
+        package_per_month: float = 0.0, package_seats: int | None = None, perpetual_licence_rub: float = 0.0,
+        renewal_share: float = 0.0, widgets_per_seat_month: float = 0.0, annual_price_growth: float = 0.0,
+        hosting_per_month: float = 0.0) -> pd.Series:
+    """Совокупная стоимость владения CRM (TCO) за ``years`` лет, ₽, по статьям. Без дисконтирования.
 
-    Лицензии: места × цена места в месяц × 12 × годы (цена растёт на ``annual_price_growth`` в год);
-    внедрение и интеграции — разово; администрирование — часы в месяц × цена часа × 12 × годы;
-    хостинг (для коробочной версии на своих серверах) — в месяц. Без дисконтирования.
+    Лицензии — как их продают: подписка за место (места × цена в месяц × 12), подписка пакетами
+    (пакетов на ``package_seats`` пользователей, сколько нужно на ``seats`` мест, × цена пакета × 12) —
+    обе растут на ``annual_price_growth`` в год; или бессрочная лицензия разово плюс продление
+    обновлений со второго года (доля ``renewal_share`` цены лицензии в год). ``widgets`` — платные
+    виджеты маркетплейса за место в месяц (мессенджеры, телефония), растут так же. Внедрение и
+    интеграции — разово; администрирование — часы в месяц × цена часа × 12 × годы; хостинг
+    (коробка на своих серверах) — в месяц.
     """
     s = positive(seats, "Мест в CRM")
-    price = positive(licence_per_seat_month, "Цена места в месяц", allow_zero=True)
     g = share(annual_price_growth, "Рост цены в год", upper_open=True)
     y = int(positive(years, "Срок, лет"))
-    licences = sum(s * price * 12 * (1 + g) ** k for k in range(y))
+    growth = sum((1 + g) ** k for k in range(y))
+    per_seat = positive(licence_per_seat_month, "Цена места в месяц", allow_zero=True) * s
+    package = positive(package_per_month, "Цена пакета в месяц", allow_zero=True)
+    if package:
+        size = positive(package_seats if package_seats is not None else 0, "Пользователей в пакете")
+        package *= -(-s // size)
+    perpetual = positive(perpetual_licence_rub, "Бессрочная лицензия", allow_zero=True)
+    renewal = perpetual * share(renewal_share, "Продление обновлений, доля цены лицензии", upper_open=True) * (y - 1)
     admin = positive(admin_hours_per_month, "Часов администрирования в месяц", allow_zero=True) \
         * positive(hour_cost_rub, "Цена часа", allow_zero=True) * 12 * y
-    parts = {"licences": licences, "implementation": positive(implementation_rub, "Внедрение", allow_zero=True),
+    parts = {"licences": (per_seat + package) * 12 * growth + perpetual + renewal,
+             "widgets": positive(widgets_per_seat_month, "Виджеты за место в месяц", allow_zero=True) * s * 12 * growth,
+             "implementation": positive(implementation_rub, "Внедрение", allow_zero=True),
              "integration": positive(integration_rub, "Интеграции", allow_zero=True), "admin": admin,
              "hosting": positive(hosting_per_month, "Хостинг в месяц", allow_zero=True) * 12 * y}
     parts["total"] = sum(parts.values())
     return pd.Series(parts, name="tco_rub")
+
+
+def breakeven_admin_hours(option: dict, rival_total: float, seats: int, hour_cost_rub: float,
+                          years: int = 3) -> float:
+    """Часов администрирования в месяц, при которых вариант ``option`` стоит за ``years`` лет
+    столько же, сколько соперник с TCO ``rival_total``: меньше часов — вариант дешевле.
+
+    ``option`` — параметры :func:`tco` без ``hour_cost_rub`` и ``years``; отрицательный ответ
+    значит, что вариант дороже соперника даже без администрирования.
+    """
+    positive(hour_cost_rub, "Цена часа")
+    y = int(positive(years, "Срок, лет"))
+    without_admin = tco(seats, **{**option, "admin_hours_per_month": 0}, hour_cost_rub=hour_cost_rub, years=y)
+    return float((rival_total - without_admin["total"]) / (hour_cost_rub * 12 * y))
