@@ -32,12 +32,22 @@ def _imported_distributions(files) -> set[str]:
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
-                modules.update(a.name.split(".")[0] for a in node.names)
+                modules.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                modules.add(node.module.split(".")[0])
-    modules -= set(sys.stdlib_module_names) | {"salesbook"}
+                modules.add(node.module)
+    modules = {m for m in modules if m.split(".")[0] not in set(sys.stdlib_module_names) | {"salesbook"}}
     owners = importlib.metadata.packages_distributions()
-    return {canonicalize_name(d) for m in modules for d in owners[m]}
+    found = set()
+    for module in modules:
+        top = module.split(".")[0]
+        if len(owners[top]) > 1 and "." in module:
+            # пространство имён (sphinxcontrib.*): владелец — дистрибутив, в котором лежит подпакет
+            sub = "/".join(module.split(".")[:2])
+            found |= {d for d in owners[top] if any(str(f).startswith(sub + "/") or str(f) == sub + ".py"
+                                                   for f in importlib.metadata.files(d) or ())}
+        else:
+            found |= set(owners[top])
+    return {canonicalize_name(d) for d in found}
 
 
 def _names(requirements) -> set[str]:
