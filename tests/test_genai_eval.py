@@ -86,10 +86,29 @@ def test_check_quality_and_policy_costs():
     assert c["manual"] == pytest.approx(1000) and c["review"] == pytest.approx(401) and c["auto_only"] == pytest.approx(101)
 
 
+def test_catch_rate_and_breakeven_by_hand():
+    """Два текста: чистый и с дефектом ценой 500 ₽; вручную 1000 ₽, API + правка = 1 + 150 ₽."""
+    texts = pd.DataFrame({"label_final": ["ok", "fact"], "manual_minutes": [60.0, 60.0], "edit_minutes": [6.0, 12.0],
+                          "tokens": [1000, 1000], "review_a": ["ok", "fact"]})
+    costs = {"fact": 500, "pii": 0, "tone": 0, "promise": 0}
+    assert ge.defect_cost(texts, costs) == pytest.approx(250)
+    # review(c) = 151 + (1 − c) · 250; c = 0,6 → 251
+    assert ge.policy_costs(texts, 1000.0, costs, 1.0, catch_rate=0.6)["review"] == pytest.approx(251)
+    # без флагов auto_only = 1 + 250 = 251 < manual 1000 → порог: 151 + (1 − c) · 250 = 251 → c* = 0,6
+    assert ge.breakeven_catch(texts, 1000.0, costs, 1.0) == pytest.approx(0.6)
+    assert ge.reviewer_catch(texts)[0] == 1.0
+    low, high = ge.breakeven_catch_interval(texts, 1000.0, costs, 1.0, n_boot=200)
+    assert low <= 0.6 + 1e-9 <= high + 1e-9
+    with pytest.raises(MetricError, match="Доля пойманных дефектов"):
+        ge.policy_costs(texts, 1000.0, costs, 1.0, catch_rate=1.5)
+    with pytest.raises(MetricError, match="порог"):
+        ge.breakeven_catch(texts.iloc[:1], 1000.0, costs, 1.0)
+
+
 def test_errors_are_russian():
     with pytest.raises(MetricError, match="Число текстов"):
         ge.rate_ci(5, 3)
-    with pytest.raises(MetricError, match="Нет цены дефектов"):
+    with pytest.raises(MetricError, match="В словаре цен нет дефектов"):
         ge.policy_costs(pd.DataFrame({"label_final": ["ok"], "manual_minutes": [1.0], "edit_minutes": [1.0],
                                       "tokens": [1], "review_a": ["ok"]}), 1.0, {"fact": 1}, 1.0)
 

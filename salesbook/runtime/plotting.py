@@ -6,7 +6,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from salesbook.runtime import fmt
 
@@ -733,15 +733,37 @@ GENAI_LABELS = {
     "ok": "Без дефекта",
     "fact": "Выдуманный факт",
     "pii": "Чужие персональные данные",
-    "tone": "Не фирменный тон",
-    "promise": "Обещание вне политики",
+    "tone": "Тон не по бренду",
+    "promise": "Обещание сверх политики компании",
     "any": "Любой дефект",
     "manual": "Пишет вручную",
     "review": "Черновик + проверка продавцом",
     "auto_only": "Черновик без проверки человеком",
+    # подвиды дефектов, которые автопроверки не видят
+    "feature": "Выдуманная функция продукта",
+    "name_only": "Имя без телефона и компании",
+    "subtle": "Вежливое давление",
+    "free_work": "Бесплатная доработка",
 }
 
 
 def genai_label(code) -> str:
     """Русская подпись сценария, вида дефекта или политики раздела 8.1 (``"call_summary"`` → «Конспект звонка»)."""
     return GENAI_LABELS.get(str(code), label(code))
+
+
+def genai_policy_plot(ax, catch_grid, review_cost, manual_cost: float, catch_band=None, breakeven=None) -> None:
+    """Цена текста при проверке продавцом в зависимости от доли пойманных дефектов (линия) против
+    ручного текста (горизонталь); ``catch_band`` — интервал доли, которую ловит проверяющий (заливка),
+    ``breakeven`` — порог, выше которого проверка дешевле (пунктир). Раздел 8.1."""
+    ax.plot(catch_grid, review_cost, color=PALETTE[0], linewidth=2, label=GENAI_LABELS["review"])
+    ax.axhline(manual_cost, color=PALETTE[1], linewidth=2, label=GENAI_LABELS["manual"])
+    if catch_band is not None:
+        ax.axvspan(*catch_band, color=PALETTE[2], alpha=0.15, label="95-процентный интервал доли, которую ловит A")
+    if breakeven is not None:
+        ax.axvline(breakeven, color=PALETTE[3], linestyle="--", label="Порог: дальше проверка дешевле ручного текста")
+    ax.xaxis.set_major_locator(MultipleLocator(0.05))
+    pct_axis(ax, axis="x")
+    rub_axis(ax, axis="y", compact=False)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=9)

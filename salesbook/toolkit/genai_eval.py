@@ -1,16 +1,17 @@
-"""Оценка черновиков генеративного AI в продажах (раздел 8.1).
+"""Оценка черновиков генеративного ИИ в продажах (раздел 8.1).
 
 Черновики — таблица ``genai_outputs`` (письма после встречи, конспекты звонков, справки о
 компании, 2025 год, выборка на разметку). Здесь:
 
 * автоматические проверки черновика против CRM и политики компании: выдуманные факты
-  (``fact_flags``), чужие персональные данные (``pii_flags``), не фирменный тон
-  (``tone_flags``), обещания вне политики (``promise_flags``), всё вместе — ``auto_check``;
+  (``fact_flags``), чужие персональные данные (``pii_flags``), тон не по бренду
+  (``tone_flags``), обещания сверх политики компании (``promise_flags``), всё вместе — ``auto_check``;
 * доли ошибок с интервалом Уилсона (``rate_ci``, ``error_rates``), размер выборки на
   разметку (``sample_size``), согласие проверяющих (``kappa`` — каппа Коэна из
   ``hiring.cohen_kappa``), полнота и точность автопроверок (``check_quality``);
 * экономика сценария: цена текста вручную, с проверкой человеком и без проверки
-  (``policy_costs``); цена часа — ``crossfunc.hour_cost`` (то же число, что в 2.4 и 4.3).
+  (``policy_costs``), доля дефектов, которую ловит проверяющий (``reviewer_catch``), и порог этой
+  доли, выше которого проверка окупается (``breakeven_catch``, ``breakeven_catch_interval``); цена часа — ``crossfunc.hour_cost`` (то же число, что в 2.4 и 4.3).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def pii_flags(outputs: pd.DataFrame, accounts: pd.DataFrame, company_phone: str 
 
 
 def tone_flags(texts: pd.Series) -> pd.Series:
-    """Не фирменный тон: эмодзи, обращение на «ты», слова давления («срочно», «только до», «иначе»…)."""
+    """Тон не по бренду: эмодзи, обращение на «ты», слова давления («срочно», «только до», «иначе»…)."""
     t = pd.Series(texts).astype(str)
     low = t.str.lower()
     bad = t.str.contains(_EMOJI) | t.str.contains(_FAMILIAR)
@@ -117,7 +118,7 @@ def tone_flags(texts: pd.Series) -> pd.Series:
 
 
 def promise_flags(texts: pd.Series, max_discount_pct: float = MAX_DISCOUNT_PCT, sla_pct: float = SLA_PCT) -> pd.Series:
-    """Обещание вне политики: скидка больше ``max_discount_pct`` % или доступность выше ``sla_pct`` %."""
+    """Обещание сверх политики компании: скидка больше ``max_discount_pct`` % или доступность выше ``sla_pct`` %."""
     out = []
     for text in pd.Series(texts).astype(str):
         bad = False
@@ -197,32 +198,103 @@ def check_quality(flags: pd.Series, truth: pd.Series) -> dict[str, float]:
             "found": tp, "defects": int(t.sum()), "flagged": int(f.sum())}
 
 
+def _per_text(texts: pd.DataFrame, hour_cost: float, error_cost: dict, price_per_1k_tokens: float,
+              flags: pd.Series | None, extra: tuple = ()) -> pd.DataFrame:
+    """Слагаемые цены по каждому тексту: ручное письмо, API + правка, отправка без человека и цена дефекта."""
+    require_columns(texts, ["label_final", "manual_minutes", "edit_minutes", "tokens", *extra], "genai_outputs",
+                    non_empty=True)
+    h = positive(hour_cost, "Цена часа")
+    missing = [k for k in DEFECTS if k not in error_cost]
+    if missing:
+        raise MetricError(f"В словаре цен нет дефектов: {', '.join(missing)} (нужны все четыре: {', '.join(DEFECTS)}).")
+    api = texts["tokens"] / 1000 * positive(price_per_1k_tokens, "Цена 1000 токенов", allow_zero=True)
+    cost = texts["label_final"].map({**{k: float(v) for k, v in error_cost.items()}, "ok": 0.0})
+    flagged = pd.Series(False, index=texts.index) if flags is None else pd.Series(flags, index=texts.index).astype(bool)
+    edit = texts["edit_minutes"] / 60 * h
+    return pd.DataFrame({"manual": texts["manual_minutes"] / 60 * h, "base": api + edit,
+                         "auto_only": api + edit * flagged + cost * ~flagged, "cost": cost})
+
+
+def defect_cost(texts: pd.DataFrame, error_cost: dict) -> float:
+    """Средняя цена дефектов на текст, ₽, если до клиента дойдут все: Σ по видам (доля текстов с дефектом × цена)."""
+    require_columns(texts, ["label_final"], "genai_outputs", non_empty=True)
+    missing = [k for k in DEFECTS if k not in error_cost]
+    if missing:
+        raise MetricError(f"В словаре цен нет дефектов: {', '.join(missing)} (нужны все четыре: {', '.join(DEFECTS)}).")
+    return float(texts["label_final"].map({**{k: float(v) for k, v in error_cost.items()}, "ok": 0.0}).mean())
+
+
 def policy_costs(texts: pd.DataFrame, hour_cost: float, error_cost: dict, price_per_1k_tokens: float,
-                 flags: pd.Series | None = None, reviewer: str = "review_a") -> pd.Series:
+                 flags: pd.Series | None = None, reviewer: str = "review_a",
+                 catch_rate: float | None = None) -> pd.Series:
     """Ожидаемая цена одного текста, ₽, при трёх политиках — по выборке ``texts`` одного сценария.
 
     * ``manual`` — продавец пишет сам: ``manual_minutes`` × цена часа (ошибки ручного текста не считаем);
     * ``review`` — черновик + проверка и правка продавцом: API + ``edit_minutes`` × цена часа +
-      цена дефектов, которые проверяющий (столбец ``reviewer``) пропустил;
+      цена дефектов, которые проверка пропустила. Если задана ``catch_rate`` (доля дефектов, которую
+      ловит продавец, от 0 до 1), пропущено в среднем (1 − ``catch_rate``) цены дефектов; иначе —
+      ровно те дефекты, которые в выборке пропустил проверяющий из столбца ``reviewer``;
     * ``auto_only`` — без проверки человеком: API + правка только тех черновиков, которые отметила
       автопроверка ``flags`` + цена дефектов, которые автопроверка пропустила.
 
     ``error_cost`` — цена дефекта, ушедшего клиенту, по видам (fact, pii, tone, promise), ₽.
     """
-    require_columns(texts, ["label_final", "manual_minutes", "edit_minutes", "tokens", reviewer], "genai_outputs",
-                    non_empty=True)
-    h = positive(hour_cost, "Цена часа")
-    api = texts["tokens"] / 1000 * positive(price_per_1k_tokens, "Цена 1000 токенов", allow_zero=True)
-    missing = [k for k in DEFECTS if k not in error_cost]
-    if missing:
-        raise MetricError(f"Нет цены дефектов: {', '.join(missing)}.")
-    cost = texts["label_final"].map({**{k: float(v) for k, v in error_cost.items()}, "ok": 0.0})
-    manual = texts["manual_minutes"] / 60 * h
-    missed_review = (texts["label_final"] != "ok") & (texts[reviewer] == "ok")
-    review = api + texts["edit_minutes"] / 60 * h + cost * missed_review
-    flagged = pd.Series(False, index=texts.index) if flags is None else pd.Series(flags, index=texts.index).astype(bool)
-    auto = api + texts["edit_minutes"] / 60 * h * flagged + cost * ~flagged
-    return pd.Series({"manual": manual.mean(), "review": review.mean(), "auto_only": auto.mean()})
+    parts = _per_text(texts, hour_cost, error_cost, price_per_1k_tokens, flags,
+                      extra=() if catch_rate is not None else (reviewer,))
+    if catch_rate is None:
+        missed = (texts["label_final"] != "ok") & (texts[reviewer] == "ok")
+        review = (parts["base"] + parts["cost"] * missed).mean()
+    else:
+        c = share(catch_rate, "Доля пойманных дефектов")
+        review = parts["base"].mean() + (1 - c) * parts["cost"].mean()
+    return pd.Series({"manual": parts["manual"].mean(), "review": float(review), "auto_only": parts["auto_only"].mean()})
+
+
+def reviewer_catch(texts: pd.DataFrame, reviewer: str = "review_a", alpha: float = 0.05) -> tuple[float, float, float]:
+    """Доля дефектов (по итоговой разметке), которые отметил проверяющий ``reviewer``, и её интервал
+    Уилсона: (доля, нижняя, верхняя). Вид дефекта не важен: важно, что текст не ушёл бы клиенту как есть."""
+    require_columns(texts, ["label_final", reviewer], "genai_outputs", non_empty=True)
+    defects = texts[texts["label_final"] != "ok"]
+    if defects.empty:
+        raise MetricError("В выборке нет текстов с дефектом: долю пойманных дефектов не из чего считать.")
+    return rate_ci(int((defects[reviewer] != "ok").sum()), len(defects), alpha=alpha)
+
+
+def _breakeven(parts: pd.DataFrame) -> float:
+    alternative = min(parts["manual"].mean(), parts["auto_only"].mean())
+    d = parts["cost"].mean()
+    if d <= 0:
+        raise MetricError("В выборке нет дефектов с ненулевой ценой: порог доли пойманных дефектов не определён.")
+    return float(1 - (alternative - parts["base"].mean()) / d)
+
+
+def breakeven_catch(texts: pd.DataFrame, hour_cost: float, error_cost: dict, price_per_1k_tokens: float,
+                    flags: pd.Series | None = None) -> float:
+    """Порог доли пойманных дефектов c*: при c > c* «черновик + проверка» дешевле лучшей из двух других
+    политик (ручной текст или отправка без человека).
+
+    Цена проверки — API + правка + (1 − c) · D, где D — средняя цена дефектов на текст (``defect_cost``);
+    отсюда c* = 1 − (min(manual, auto_only) − API − правка) / D. Больше 1 — проверка не окупается ни при
+    какой доле; меньше 0 — окупается, даже если продавец не ловит ничего.
+    """
+    return _breakeven(_per_text(texts, hour_cost, error_cost, price_per_1k_tokens, flags))
+
+
+def breakeven_catch_interval(texts: pd.DataFrame, hour_cost: float, error_cost: dict, price_per_1k_tokens: float,
+                             flags: pd.Series | None = None, n_boot: int = 2000, alpha: float = 0.05,
+                             seed: int = 81) -> tuple[float, float]:
+    """Бутстреп-интервал порога ``breakeven_catch``: тексты выборки перевыбирают с возвращением ``n_boot`` раз
+    (процентильный интервал). Порог неточен, потому что цена дефектов D держится на нескольких редких и
+    дорогих дефектах."""
+    parts = _per_text(texts, hour_cost, error_cost, price_per_1k_tokens, flags)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(parts), size=(int(n_boot), len(parts)))
+    means = {c: parts[c].to_numpy()[idx].mean(axis=1) for c in parts.columns}
+    d = means["cost"]
+    ok = d > 0
+    c = 1 - (np.minimum(means["manual"], means["auto_only"]) - means["base"]) / np.where(ok, d, np.nan)
+    c = c[ok]
+    return float(np.quantile(c, alpha / 2)), float(np.quantile(c, 1 - alpha / 2))
 
 
 #: Шкала согласия Лэндиса и Коха (1977): верхняя граница каппы → словесная оценка.
