@@ -171,7 +171,7 @@ def _bibliography(root: Path) -> dict[str, tuple[str, str]]:
         elif len(names) == 2:
             who = f"{names[0]} и {names[1]}"
         else:
-            who = f"{names[0]} et al."
+            who = f"{names[0]} и\u00a0др."
         result[key] = (who.replace("{", "").replace("}", ""), entry.fields.get("year", "б. г."))
     return result
 
