@@ -147,6 +147,8 @@ def test_cutoff_set_in_advance_works_a_varying_share_by_month(parts):
     cut = np.quantile(ls.fit_predict(train, train, "logit"), 1 - ex.capacity_share())
     by = ls.work_above(test, ex.scores("logit"), cut)
     assert by["share"].max() - by["share"].min() > 0.15  # «доля взятых гуляет по месяцам»
+    # «пропустил в работу на … больше, чем половина очереди»
+    assert by["worked"].sum() > ls.work_top(test, ex.scores("logit"), ex.capacity_share())["worked"].sum()
 
 
 def test_tail_pays_sdr_many_times_over_even_net_of_ae_and_ae_is_the_bigger_hire(parts):
@@ -164,6 +166,11 @@ def test_tail_pays_sdr_many_times_over_even_net_of_ae_and_ae_is_the_bigger_hire(
     ae_needed = ex.tail_per_month_2026() * ex.tail_sql_rate() * ex.ae_cost_per_sql() / float(
         ex.roles.loaded_cost(ex.table("sm_costs"), ex.table("reps"), *ex.course.YEAR_2025).loc["AE", "loaded_pm"])
     assert ae_needed > 2 * ex.sdr_to_hire()  # «главный найм — AE, а не SDR»
+    p = ex.scores("logit")
+    top = test.groupby(test["created_date"].dt.to_period("M"), group_keys=False).apply(
+        lambda g: g.assign(p=p[g.index]).nlargest(round(len(g) * share), "p"), include_groups=False).index
+    mid = test["segment"].eq("mid_market").groupby(test.index.isin(top)).mean()
+    assert mid[False] > mid[True] + 0.05  # «в хвосте доля среднего бизнеса выше, чем в верхушке»
 
 
 def test_calibration_top_bin_of_logit_slightly_overpromises(parts):
