@@ -113,30 +113,89 @@ def test_logit_is_calibrated_and_boosting_overconfident(parts):
     assert (logit_cal["predicted"] - logit_cal["actual"]).abs().max() < 0.07  # «у диагонали»
 
 
-def test_capacity_share_is_half_and_team_equals_queue_2025(parts):
-    assert ex.capacity_share() == pytest.approx(0.5, abs=1e-9)
+def test_capacity_by_time_far_exceeds_2025_load_and_share_is_a_scenario(parts):
+    t = ex.sdr_time()
+    assert t["leads_per_month"] > 3 * ex.load_per_sdr_month()  # «в разы больше нагрузки»
+    assert t["queue_share"] < 0.2  # «на очередь ушло лишь …», остальное — прогрев
+    assert ex.capacity_share() == pytest.approx(0.5, abs=1e-9)  # часы 2025 года на удвоенную очередь
+    # «больше всего — квалификационная встреча»: встречи дают больше минут на лид, чем любое другое касание
+    from salesbook.exercises import table
+    a = table("activities")
+    a = a[a["lead_id"].isin(parts[1]["lead_id"])]
+    minutes = {k: (a["type"] == k).sum() * v for k, v in ls.TOUCH_MINUTES.items()}
+    talk = a.loc[a["type"].eq("call"), "duration_sec"].fillna(0).sum() / 60
+    minutes["call"] += talk
+    assert max(minutes, key=minutes.get) == "meeting"
 
 
-def test_any_order_beats_arrival_and_model_adds_a_little_over_rule(parts):
+def test_any_order_beats_arrival_and_model_adds_over_rule_with_wide_interval(parts):
     _, test = parts
     share = ex.capacity_share()
-    arrival = ls.work_top(test, -np.arange(len(test)), share)["sql"].sum()
-    rule = ls.work_top(test, ex.rule(), share)["sql"].sum()
-    model = ls.work_top(test, ex.scores("logit"), share)["sql"].sum()
-    assert arrival < rule < model
-    assert rule - arrival > model - rule  # главный выигрыш — любой осмысленный порядок
+    orders = {"arrival": -np.arange(len(test)), "rule": ex.rule().to_numpy(), "model": ex.scores("logit").to_numpy()}
+    sql = {k: ls.work_top(test, v, share)["sql"].sum() for k, v in orders.items()}
+    assert sql["arrival"] < sql["rule"] < sql["model"]
+    boot = ls.work_top_bootstrap(test, orders, share, n_boot=ex.N_BOOT, seed=ex.SEED)
+    gain = ls.interval(boot["model"] - boot["rule"])
+    assert gain["low"] > 0  # «прибавка есть»
+    assert gain["high"] - gain["low"] > sql["model"] - sql["rule"]  # «размер известен плохо»
+    diff = ls.interval((boot["rule"] - boot["arrival"]) - (boot["model"] - boot["rule"]))
+    assert diff["low"] < 0 < diff["high"]  # «интервал разности двух прибавок захватывает ноль»
 
 
-def test_tail_pays_for_an_sdr_in_multiples():
-    assert ex.sdr_month_profit() > 3 * ex.sdr_month_cost()  # «в разы больше»
-    assert ex.plan_2026() == "hire"
+def test_cutoff_set_in_advance_works_a_varying_share_by_month(parts):
+    train, test = parts
+    cut = np.quantile(ls.fit_predict(train, train, "logit"), 1 - ex.capacity_share())
+    by = ls.work_above(test, ex.scores("logit"), cut)
+    assert by["share"].max() - by["share"].min() > 0.15  # «доля взятых гуляет по месяцам»
+    # «пропустил в работу на … больше, чем половина очереди»
+    assert by["worked"].sum() > ls.work_top(test, ex.scores("logit"), ex.capacity_share())["worked"].sum()
+
+
+def test_tail_pays_sdr_many_times_over_even_net_of_ae_and_ae_is_the_bigger_hire(parts):
+    _, test = parts
+    share = ex.capacity_share()
+    orders = {"model": ex.scores("logit").to_numpy()}
+    boot = ls.work_top_bootstrap(test, orders, share, n_boot=ex.N_BOOT, seed=ex.SEED)
+    rate = ls.interval((boot["total_sql"] - boot["model"]) / (boot["leads"] - boot["worked"]))
+    assert rate["low"] > 0.2 and ex.tail_sql_rate() > 0.25  # «больше четверти» — с интервалом
+    tail_gp_low = ex.tail_per_month_2026() * 12 * ex.net_sql_value() * rate["low"]
+    assert tail_gp_low > 10 * ex.sdr_to_hire() * 12 * ex.sdr_month_cost()  # «в десятки раз больше»
+    assert ex.breakeven_tail_rate() < rate["low"] / 10
+    assert ex.sdr_to_hire() < ex.q7.mistake_value("load_not_capacity")  # по нагрузке — в разы больше людей
+    assert ex.sdr_to_hire() * 3 <= ex.q7.mistake_value("load_not_capacity")
+    ae_needed = ex.tail_per_month_2026() * ex.tail_sql_rate() * ex.ae_cost_per_sql() / float(
+        ex.roles.loaded_cost(ex.table("sm_costs"), ex.table("reps"), *ex.course.YEAR_2025).loc["AE", "loaded_pm"])
+    assert ae_needed > 2 * ex.sdr_to_hire()  # «главный найм — AE, а не SDR»
+    p = ex.scores("logit")
+    top = test.groupby(test["created_date"].dt.to_period("M"), group_keys=False).apply(
+        lambda g: g.assign(p=p[g.index]).nlargest(round(len(g) * share), "p"), include_groups=False).index
+    mid = test["segment"].eq("mid_market").groupby(test.index.isin(top)).mean()
+    assert mid[False] > mid[True] + 0.05  # «в хвосте доля среднего бизнеса выше, чем в верхушке»
+
+
+def test_calibration_top_bin_of_logit_slightly_overpromises(parts):
+    _, test = parts
+    cal = ls.calibration_table(test["sql"], ex.scores("logit"), n_bins=5)
+    top = cal.iloc[-1]
+    assert top["predicted"] > top["actual"]  # «в верхней корзине слегка завышает»
+    assert top["low"] < top["predicted"] < top["high"] + 0.01  # но обещание у края интервала
+    ci = ls.brier_skill_bootstrap(test["sql"], ex.scores("logit"), parts[0]["sql"].mean(), n_boot=ex.N_BOOT, seed=ex.SEED)
+    assert 0 < ci["low"] < ci["estimate"] < ci["high"]
+
+
+def test_boosting_overconfidence_is_not_the_textbook_boosting_bias(parts):
+    _, test = parts
+    cal = ls.calibration_table(test["sql"], ex.scores("boosting"), n_bins=5)
+    assert cal["predicted"].iloc[-1] > cal["actual"].iloc[-1] and cal["predicted"].iloc[0] < cal["actual"].iloc[0]
 
 
 def test_drift_is_small_and_calibration_holds_by_quarter(parts):
     train, test = parts
     p_train = ls.fit_predict(train, train, "logit")
-    drift = ls.drift_by_quarter(test, ex.scores("logit"), p_train)
+    drift = ls.drift_by_quarter(test, ex.scores("logit"), p_train, noise=True)
     assert drift["psi"].max() < 0.1
+    assert (drift["psi"] < drift["psi_noise"]).all()  # «в каждом квартале ниже границы шума»
+    assert drift["psi_noise"].max() > 0.05  # «порог 0,1 всего вдвое выше шума»
     assert (drift["predicted"] - drift["actual"]).abs().max() < 0.05
 
 
@@ -149,7 +208,12 @@ def test_q1_sklearn_answer_passes_and_mistakes_get_hints(parts):
     assert ex.q1.check(roc_auc_score(big["sql"], ls.rule_score(big))).passed
     assert "2023–2024" in ex.q1.check(roc_auc_score(big_train["sql"], ls.rule_score(big_train))).message
     assert "перевёрнута" in ex.q1.check(1 - roc_auc_score(big["sql"], ls.rule_score(big))).message
-    assert "mid-market" in ex.q1.check(roc_auc_score(test["sql"], ls.rule_score(test))).message
+    assert "малым бизнесом" in ex.q1.check(roc_auc_score(test["sql"], ls.rule_score(test))).message
+    mid = test[test["segment"].eq("mid_market")]
+    r = ex.q1.check(roc_auc_score(mid["sql"], ls.rule_score(mid)))
+    assert r.status == "incorrect" and "только средний" in r.message
+    ent = test[test["segment"].eq("enterprise")]
+    assert "только крупный" in ex.q1.check(roc_auc_score(ent["sql"], ls.rule_score(ent))).message
 
 
 def test_q2_accepts_name_and_explains_other_leak():
@@ -166,8 +230,35 @@ def test_q3_boosting_choice_gets_its_hint():
     assert ex.q3.check("LOGIT").passed
 
 
-def test_q5_q7_values_and_decision():
+def test_q4_test_base_rate_is_caught(parts):
+    from sklearn.metrics import brier_score_loss
+    train, test = parts
+    p = ex.scores("logit")
+    assert ex.q4.check(ls.brier_skill(test["sql"], p, train["sql"].mean())).passed
+    r = ex.q4.check(1 - brier_score_loss(test["sql"], p) / test["sql"].var(ddof=0))
+    assert r.status == "incorrect" and "будущее" in r.message
+
+
+def test_q5_values_and_longer_period_hint(parts):
+    _, test = parts
     assert ex.q5.check(ex.extra_sql()).passed
     assert ex.q5.check(float(ex.extra_sql())).passed
-    assert ex.q7.check("hire").passed
-    assert "в разы" in ex.q7.check("cut").message
+    quarterly = ls.work_top(test, ex.scores("logit"), ex.capacity_share(), by="Q")["sql"].sum() - \
+        ls.work_top(test, ex.rule(), ex.capacity_share(), by="Q")["sql"].sum()
+    if quarterly != ex.extra_sql():
+        assert "длиннее месяца" in ex.q5.check(quarterly).message
+
+
+def test_q6_q7_solutions_pass_and_load_based_answers_get_their_hint():
+    import math
+    share, queue_2026 = ex.capacity_share(), ex.queue_per_month_2026()
+    cap = ex.sdr_time()
+    breakeven = ex.sdr_month_cost() / cap["leads_per_month"] / (ex.sql_value() - ex.ae_cost_per_sql())
+    assert ex.q6.check(breakeven).passed
+    assert "нагрузку" in ex.q6.check(ex.sdr_month_cost() / ex.load_per_sdr_month() / (ex.sql_value() - ex.ae_cost_per_sql())).message
+    assert "AE" in ex.q6.check(ex.sdr_month_cost() / cap["leads_per_month"] / ex.sql_value()).message
+    hires = math.ceil(queue_2026 * (1 - share) / cap["leads_per_month"])
+    assert ex.q7.check(hires).passed
+    assert "нагрузку" in ex.q7.check(math.ceil(queue_2026 * (1 - share) / ex.load_per_sdr_month())).message
+    assert "округлите" in ex.q7.check(queue_2026 * (1 - share) / cap["leads_per_month"]).message
+    assert ex.q7.check(hires + 1).status == "incorrect"

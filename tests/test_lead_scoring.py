@@ -129,3 +129,67 @@ def test_plotting_helpers_draw_russian_axes():
     assert a2.get_ylabel() == "Доля всех SQL, %"
     assert plotting.scoring_label("demo_requested") == "Запросил демо"
     plt.close(fig)
+
+
+def test_calibration_table_matches_sklearn_and_wilson_brackets_actual():
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.05, 0.95, 400)
+    y = (rng.uniform(size=400) < p).astype(int)
+    t = ls.calibration_table(y, p, n_bins=5)
+    actual, predicted = calibration_curve(y, p, n_bins=5, strategy="quantile")
+    assert np.allclose(t["actual"], actual) and np.allclose(t["predicted"], predicted)
+    assert t["leads"].sum() == 400
+    assert ((t["low"] < t["actual"]) & (t["actual"] < t["high"])).all()
+
+
+def test_work_above_takes_leads_at_or_over_cutoff_by_month():
+    f = pd.DataFrame({"created_date": pd.to_datetime(["2025-01-03", "2025-01-20", "2025-02-01", "2025-02-02"]),
+                      "sql": [1, 0, 0, 1]})
+    out = ls.work_above(f, [0.9, 0.2, 0.5, 0.7], cutoff=0.5)
+    assert out["worked"].tolist() == [1, 2] and out["sql"].tolist() == [1, 1]
+    assert out["share"].tolist() == [0.5, 1.0]
+
+
+def test_work_top_bootstrap_same_order_gives_zero_gap_and_keeps_month_sizes():
+    f = pd.DataFrame({"created_date": pd.to_datetime(["2025-01-01"] * 4 + ["2025-02-01"] * 2),
+                      "sql": [1, 0, 1, 0, 1, 0]})
+    s = np.array([4, 3, 2, 1, 2, 1])
+    b = ls.work_top_bootstrap(f, {"a": s, "b": s}, share=0.5, n_boot=50, seed=1)
+    assert (b["a"] == b["b"]).all()
+    assert (b["worked"] == 3).all() and (b["leads"] == 6).all()
+    assert (b["a"] <= b["total_sql"]).all()
+    assert ls.interval(b["a"] - b["b"]).tolist() == [0.0, 0.0]
+
+
+def test_sdr_time_hand_case():
+    reps = pd.DataFrame({"rep_id": ["S1", "A1"], "role": ["SDR", "AE"]})
+    queue = pd.DataFrame({"lead_id": ["L1", "L2"], "created_date": pd.to_datetime(["2025-01-10", "2025-01-12"])})
+    acts = pd.DataFrame({
+        "rep_id": ["S1", "S1", "S1", "S1"], "lead_id": ["L1", "L1", "L2", "L2"],
+        "date": pd.to_datetime(["2025-01-10", "2025-01-11", "2025-01-12", "2025-01-13"]),
+        "type": ["call", "meeting", "email", "call"], "duration_sec": [120, None, None, 0],
+    })
+    daily = pd.DataFrame({"rep_id": ["S1", "S1"], "date": pd.to_datetime(["2025-01-10", "2025-01-11"]),
+                          "calls": [10, 10], "calls_connected": [2, 2], "emails": [5, 5], "messages": [0, 0]})
+    t = ls.sdr_time(acts, daily, reps, queue, "2025-01-01", "2025-12-31", workdays_per_month=20)
+    m = ls.TOUCH_MINUTES
+    lead_minutes = (2 * m["call"] + 2 + m["meeting"] + m["email"]) / 2  # 2 минуты разговора
+    assert t["minutes_per_lead"] == pytest.approx(lead_minutes)
+    day = (20 * m["call"] + 4 * 2 + 10 * m["email"] + m["meeting"]) / 2  # разговор дозвона — 2 минуты
+    assert t["minutes_per_day"] == pytest.approx(day)
+    assert t["leads_per_month"] == pytest.approx(day / lead_minutes * 20)
+    assert t["queue_share"] == pytest.approx(2 * lead_minutes / (2 * day))
+
+
+def test_psi_noise_shrinks_with_sample_size():
+    ref = np.random.default_rng(0).uniform(size=2000)
+    assert ls.psi_noise(ref, 100) > ls.psi_noise(ref, 1000) > 0
+
+
+def test_feature_labels_and_rule_table_are_russian():
+    assert ls.feature_label("cat__segment_smb").startswith("Сегмент: малый бизнес")
+    assert ls.feature_label("num__demo_requested") == "Запросил демо"
+    t = ls.rule_table()
+    assert "Запросил демо" in t.index and t.loc["Открытия писем", "Баллы"].startswith("1 за единицу")

@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import pandas as pd
 
 from salesbook.exercises import table, tables
+from salesbook.runtime import fmt
 from salesbook.runtime.checks import Choice, Exercise, Mistake, Number
 from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import course, inbound, roles, unit_economics
@@ -22,14 +24,14 @@ SECTION = "ch07.scoring"
 TITLE = "7.4.3. Предиктивный скоринг лидов"
 
 #: Сценарий 2026 года (допущение раздела): маркетинг удваивает входящий поток, состав лидов —
-#: как в 2025 году, а команда SDR остаётся такой же, как в 2025 году.
+#: как в 2025 году; команда SDR — как в 2025 году, и руководитель SDR оставляет очереди столько же
+#: часов, сколько она заняла в 2025 году (остальное время — прогрев базы по плану маркетинга).
 FLOW_GROWTH_2026 = 2.0
 #: Бутстреп-выборок для интервалов AUC и зерно.
 N_BOOT = 1000
 SEED = 2025
 
 MODELS = {"logit": "логистическая регрессия", "boosting": "градиентный бустинг"}
-PLAN = {"hire": "нанять SDR и работать всю очередь", "cut": "оставить команду и отсечь хвост очереди по модели"}
 
 
 @lru_cache(maxsize=1)
@@ -57,23 +59,29 @@ def rule(frame: pd.DataFrame | None = None) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------
-# 1. AUC правила баллов на 2025 годе
+# 1. AUC правила баллов на лидах 2025 года
 # ---------------------------------------------------------------------------
 
 
-def _rule_auc(frame: pd.DataFrame, flip: bool = False, big_only: bool = True) -> float:
-    if big_only:
-        frame = frame[frame["segment"].ne("smb")]
+def _rule_auc(frame: pd.DataFrame, flip: bool = False, segments=("mid_market", "enterprise")) -> float:
+    if segments is not None:
+        frame = frame[frame["segment"].isin(list(segments))]
     s = ls.rule_score(frame)
     return ls.auc(frame["sql"], -s if flip else s)
 
 
+def _pairs_message() -> str:
+    a = _rule_auc(parts()[1])
+    return (f"Правило баллов ранжирует лучше монетки, но ненамного: из ста случайных пар «SQL и не-SQL» среднего "
+            f"и крупного бизнеса оно правильно упорядочивает около {fmt.number(a * 100)}.")
+
+
 q1 = Exercise(
     id="ch07.scoring.q1",
-    title="AUC правила баллов на лидах mid-market и enterprise 2025 года",
+    title="AUC правила баллов на лидах среднего и крупного бизнеса 2025 года",
     var="rule_auc",
     expected=lambda: _rule_auc(parts()[1]),
-    compare=Number(rel_tol=0.002),
+    compare=Number(rel_tol=1e-4),
     hints=[
         "Возьмите лиды проверки `test` (созданы в 2025 году) сегментов mid-market и enterprise, посчитайте их баллы "
         "`lead_scoring.rule_score(...)` и сравните с исходом `sql` тех же лидов.",
@@ -82,14 +90,19 @@ q1 = Exercise(
     mistakes=[
         Mistake(name="all_years", value=lambda: _rule_auc(export()),
                 hint="Вы взяли все годы сразу. Задание — про лиды 2025 года: таблица `test`."),
-        Mistake(name="all_segments", value=lambda: _rule_auc(parts()[1], big_only=False),
-                hint="Так получается AUC по всей очереди 2025 года (почти столько же дают лиды mid-market и enterprise 2023–2024 годов). "
-                     "Нужны лиды проверки 2025 года (`test`) и только mid-market и enterprise: `segment` не равен 'smb'."),
+        Mistake(name="big_train", value=lambda: _rule_auc(parts()[0]),
+                hint="Это лиды обучения 2023–2024 годов. Задание — про лиды проверки 2025 года: таблица `test`."),
+        Mistake(name="all_segments", value=lambda: _rule_auc(parts()[1], segments=None),
+                hint="Так получается AUC по всей очереди 2025 года, вместе с малым бизнесом. "
+                     "Нужны только mid-market и enterprise: `segment` не равен 'smb'."),
+        Mistake(name="mid_only", value=lambda: _rule_auc(parts()[1], segments=("mid_market",)),
+                hint="Это только средний бизнес (mid-market). Нужны оба сегмента — mid-market и enterprise: `segment` не равен 'smb'."),
+        Mistake(name="enterprise_only", value=lambda: _rule_auc(parts()[1], segments=("enterprise",)),
+                hint="Это только крупный бизнес (enterprise). Нужны оба сегмента — mid-market и enterprise: `segment` не равен 'smb'."),
         Mistake(name="flipped", value=lambda: _rule_auc(parts()[1], flip=True),
                 hint="AUC меньше 0,5: оценка перевёрнута (баллы со знаком минус или 1 − AUC). Больше баллов — выше шанс SQL, передавайте баллы как есть."),
     ],
-    correct_message="Правило баллов ранжирует лучше монетки, но ненамного: из случайной пары «SQL и не-SQL» "
-                    "оно правильно упорядочивает чуть больше шести пар из десяти.",
+    correct_message=_pairs_message,
 )
 
 # ---------------------------------------------------------------------------
@@ -100,7 +113,7 @@ EXPORT_NUMERIC = list(ls.NUMERIC) + list(ls.LEAKY)
 
 
 def leak_column() -> str:
-    """Столбец выгрузки с AUC одного признака выше 0,85 на 2025 годе."""
+    """Столбец выгрузки с AUC одного признака выше 0,85 на лидах 2025 года."""
     a = ls.single_feature_auc(parts()[1], EXPORT_NUMERIC)
     return str(a.index[0])
 
@@ -135,7 +148,7 @@ q2 = Exercise(
 
 @lru_cache(maxsize=1)
 def boosting_gap() -> pd.Series:
-    """Разность AUC бустинга и логистической регрессии на 2025 годе с бутстреп-интервалом."""
+    """Разность AUC бустинга и логистической регрессии на лидах 2025 года с бутстреп-интервалом."""
     test = parts()[1]
     return ls.auc_bootstrap(test["sql"], scores("boosting"), other=scores("logit"), n_boot=N_BOOT, seed=SEED)
 
@@ -157,8 +170,8 @@ q3 = Exercise(
     ],
     mistakes=[
         Mistake(name="boosting", matches=lambda a: a == "boosting" != chosen_model(),
-                hint="Весь интервал разности AUC ниже нуля: на 2025 годе бустинг ранжирует хуже регрессии. На полутора тысячах лидов обучения он "
-                     "запоминает шум; «сложнее» не значит «точнее»."),
+                hint="Весь интервал разности AUC ниже нуля: на лидах 2025 года бустинг ранжирует хуже регрессии. На паре лет лидов одной "
+                     "компании бустинг «из коробки» запоминает шум; «сложнее» не значит «точнее»."),
     ],
     correct_message="Регрессия не хуже и проще: коэффициенты читаются, пересчёт занимает секунды, а объяснить SDR, почему лид наверху, можно одной фразой.",
 )
@@ -191,13 +204,13 @@ quiz = Quiz(
             ),
         ),
         Question(
-            "AUC модели — 0,68, правила баллов — 0,61. Что это значит для SDR?",
+            "Допустим, AUC модели — 0,70, правила баллов — 0,60. Что это значит для SDR?",
             (
-                Option("Модель угадывает исход 68 % лидов", False,
+                Option("Модель угадывает исход 70 % лидов", False,
                        "AUC — не доля верных ответов. Это вероятность, что случайный SQL стоит в списке выше случайного не-SQL."),
-                Option("Если взять случайную пару «будущий SQL и не-SQL», модель поставит SQL выше в 68 % пар, правило — в 61 %", True,
+                Option("Если взять случайную пару «будущий SQL и не-SQL», модель поставит SQL выше в 70 % пар, правило — в 60 %", True,
                        "Именно так: AUC меряет качество порядка. Сколько это SQL и рублей — зависит от того, какую долю очереди SDR успевают обработать (часть 2)."),
-                Option("Модель на 7 % точнее, значит, SQL станет на 7 % больше", False,
+                Option("Модель на 10 % точнее, значит, SQL станет на 10 % больше", False,
                        "Разница в AUC не переводится в SQL напрямую: прибавка зависит от мощности SDR. Если SDR успевают всех, порядок не меняет ничего."),
             ),
         ),
@@ -217,16 +230,20 @@ def _skill(kind: str = "logit", base: str = "train", leaky: bool = False) -> flo
 
 q4 = Exercise(
     id="ch07.scoring.q4",
-    title="Навык оценки Брайера модели на 2025 годе",
+    title="Навык оценки Брайера модели на лидах 2025 года",
     var="skill",
     expected=lambda: _skill(),
-    compare=Number(rel_tol=0.01),
+    # Доли SQL обучения и проверки близки, и навык с долей проверки отличается лишь в четвёртом знаке:
+    # допуск узкий, чтобы отличить правильную долю (обучения) от подмешанного будущего.
+    compare=Number(rel_tol=5e-5),
     hints=[
-        "Навык = 1 − BS модели / BS прогноза «всем одна доля». Эта доля — доля SQL в обучении (2023–2024): её модель знала заранее "
-        "(долю 2025 года в начале года никто не знал; здесь она почти такая же, но привычка брать её подмешивает будущее).",
+        "Навык = 1 − BS модели / BS прогноза «всем одна доля». Эта доля — доля SQL в обучении (2023–2024): её модель знала заранее.",
         "`lead_scoring.brier_skill(test['sql'], p_logit, train['sql'].mean())`.",
     ],
     mistakes=[
+        Mistake(name="test_rate", value=lambda: _skill(base="test"),
+                hint="Вы взяли долю SQL лидов 2025 года (или дисперсию исхода проверки, это то же самое). В начале года её никто не знал: "
+                     "так в проверку подмешивается будущее. Берите долю SQL обучения — `train['sql'].mean()`."),
         Mistake(name="brier_only", value=lambda: ls.brier(parts()[1]["sql"], scores("logit")),
                 hint="Это сама оценка Брайера модели. Без сравнения с простым прогнозом она мало говорит: нужен навык 1 − BS / BS_ref."),
         Mistake(name="boosting", value=lambda: _skill("boosting"),
@@ -235,7 +252,7 @@ q4 = Exercise(
                 hint="Это отношение BS / BS_ref, а навык — единица минус это отношение."),
     ],
     correct_message="Навык положительный, но небольшой: модель лучше постоянного прогноза, а вероятности близки к частотам. "
-                    "Бустинг на тех же данных уходит в минус — хуже, чем «всем одна доля».",
+                    "Здесь доли SQL обучения и 2025 года почти равны, и навык с любой из них почти тот же; но правильная — доля обучения.",
 )
 
 # ---------------------------------------------------------------------------
@@ -243,16 +260,27 @@ q4 = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def capacity_share() -> float:
-    """Доля очереди 2026 года, которую успеет команда SDR 2025 года при удвоенном потоке.
+@lru_cache(maxsize=1)
+def sdr_time() -> pd.Series:
+    """Время SDR в 2025 году: минут на лид очереди, минут работы в день, мощность на SDR-месяц."""
+    return ls.sdr_time(table("activities"), table("rep_daily_activity"), table("reps"), export(), *course.YEAR_2025)
 
-    Мощность — лидов на SDR-месяц (``roles.capacity``) × SDR-месяцы 2025 года / 12; очередь
-    2026 года — ``FLOW_GROWTH_2026`` × средняя очередь месяца 2025 года.
+
+def queue_per_month_2026() -> float:
+    """Очередь SDR 2026 года, лидов в месяц: ``FLOW_GROWTH_2026`` × средняя очередь месяца 2025 года."""
+    return len(parts()[1]) / 12 * FLOW_GROWTH_2026
+
+
+def capacity_share() -> float:
+    """Доля очереди 2026 года, которую команда успеет за часы, отданные очереди в 2025 году.
+
+    Часы на очередь — минуты на лид × лиды 2025 года (руководитель SDR оставляет очереди столько же
+    времени, остальное — прогрев базы); нужно — минуты на лид × очередь 2026 года. Это сценарий,
+    а не измерение мощности: мощность команды по времени — :func:`sdr_time`.
     """
-    cap = roles.capacity("SDR", tables("reps", "leads", "opportunities", "mrr", "support_tickets"), *course.YEAR_2025)
-    per_month = cap["leads_per_month"] * cap["person_months"] / 12
-    queue = len(parts()[1]) / 12 * FLOW_GROWTH_2026
-    return float(min(1.0, per_month / queue))
+    minutes = sdr_time()["minutes_per_lead"]
+    budget = minutes * len(parts()[1]) / 12
+    return float(min(1.0, budget / (minutes * queue_per_month_2026())))
 
 
 def _sql_worked(score, share: float | None = None, by: str = "M") -> int:
@@ -261,6 +289,10 @@ def _sql_worked(score, share: float | None = None, by: str = "M") -> int:
 
 def extra_sql() -> int:
     return _sql_worked(scores("logit")) - _sql_worked(rule())
+
+
+LONG_PERIOD_HINT = ("Вы отобрали верхушку за период длиннее месяца (квартал или год). SDR работают очередь каждого месяца: "
+                    "в январе нельзя взять лучший лид марта или декабря. Оставьте в `work_top` месяц (`by='M'`, по умолчанию).")
 
 
 q5 = Exercise(
@@ -279,15 +311,17 @@ q5 = Exercise(
         Mistake(name="model_total", value=lambda: _sql_worked(scores("logit")),
                 hint="Это все SQL при работе по модели. Нужна разница с правилом баллов."),
         Mistake(name="doubled", value=lambda: FLOW_GROWTH_2026 * extra_sql(),
-                hint="Вы умножили на рост потока. Задание — про очередь 2025 года: удвоение учтём в рублях в следующем упражнении."),
+                hint="Вы умножили на рост потока. Задание — про очередь 2025 года: удвоение учтём в рублях."),
         Mistake(name="yearly_top", value=lambda: _sql_worked(scores("logit"), by="Y") - _sql_worked(rule(), by="Y"),
-                hint="Вы отобрали верхушку по году целиком. SDR работают очередь каждого месяца: в январе нельзя взять лучший лид декабря."),
+                hint=LONG_PERIOD_HINT),
+        Mistake(name="quarterly_top", value=lambda: _sql_worked(scores("logit"), by="Q") - _sql_worked(rule(), by="Q"),
+                hint=LONG_PERIOD_HINT),
     ],
     correct_message="Прибавка заметная, но не кратная: и правило, и модель берут лучшую половину, спорят они о лидах на границе.",
 )
 
 # ---------------------------------------------------------------------------
-# 6–7. Рубли: что даёт ещё один SDR-месяц на хвосте очереди и что решить
+# 6–7. Рубли: окупается ли хвост очереди и сколько SDR нужно, чтобы его не отсекать
 # ---------------------------------------------------------------------------
 
 
@@ -302,6 +336,26 @@ def sql_value() -> float:
     return inbound.lead_value(sql_leads, opps, sorted(sql_leads["channel"].unique()), *course.YEAR_2024, gm)
 
 
+@lru_cache(maxsize=1)
+def ae_cost_per_sql() -> float:
+    """Стоимость времени AE на один SQL очереди, ₽ (2025 год).
+
+    По сегментам: доля SQL SDR, ставших сделкой сегмента (``roles.sql_to_deal_share``), / новых
+    сделок на AE-месяц команды сегмента (``roles.new_opps_per_ae_month``) × полная стоимость
+    AE-месяца (``roles.loaded_cost``); сумма по сегментам.
+    """
+    leads, opps, reps = table("leads"), table("opportunities"), table("reps")
+    ae_cost = roles.loaded_cost(table("sm_costs"), reps, *course.YEAR_2025).loc["AE", "loaded_pm"]
+    return float(sum(roles.sql_to_deal_share(leads, opps, reps, "SDR", *course.YEAR_2025, segments=(seg,))
+                     / roles.new_opps_per_ae_month(opps, reps, *course.YEAR_2025, teams=(seg,)) * ae_cost
+                     for seg in course.SEGMENTS))
+
+
+def net_sql_value() -> float:
+    """Ценность SQL за вычетом времени AE, которое уйдёт на его сделку, ₽."""
+    return sql_value() - ae_cost_per_sql()
+
+
 def tail_sql_rate(score=None, share: float | None = None) -> float:
     """Доля SQL в хвосте очереди 2025 года, который SDR не успевают при доле ``share``."""
     test = parts()[1]
@@ -310,66 +364,82 @@ def tail_sql_rate(score=None, share: float | None = None) -> float:
     return float((test["sql"].sum() - worked["sql"].sum()) / (worked["queue"].sum() - worked["worked"].sum()))
 
 
-def leads_per_sdr_month() -> float:
+def load_per_sdr_month() -> float:
+    """Нагрузка 2025 года: лидов очереди на продуктивный SDR-месяц (``roles.capacity``) — не мощность."""
     return float(roles.capacity("SDR", tables("reps", "leads", "opportunities", "mrr", "support_tickets"),
                                 *course.YEAR_2025)["leads_per_month"])
-
-
-def sdr_month_profit(rate: float | None = None, value: float | None = None) -> float:
-    """Валовая прибыль первого года от одного SDR-месяца на хвосте очереди, ₽."""
-    rate = tail_sql_rate() if rate is None else rate
-    return leads_per_sdr_month() * rate * (sql_value() if value is None else value)
 
 
 def sdr_month_cost() -> float:
     return float(roles.loaded_cost(table("sm_costs"), table("reps"), *course.YEAR_2025).loc["SDR", "loaded_pm"])
 
 
+def breakeven_tail_rate(leads_per_month: float | None = None, value: float | None = None) -> float:
+    """Доля SQL, при которой лиды хвоста окупают время SDR: стоимость SDR-месяца /
+    (лидов очереди на SDR-месяц по времени × ценность SQL за вычетом времени AE)."""
+    leads_per_month = sdr_time()["leads_per_month"] if leads_per_month is None else leads_per_month
+    value = net_sql_value() if value is None else value
+    return float(sdr_month_cost() / (leads_per_month * value))
+
+
 q6 = Exercise(
     id="ch07.scoring.q6",
-    title="Сколько приносит SDR-месяц на хвосте очереди",
-    var="tail_profit",
-    expected=lambda: sdr_month_profit(),
-    compare=Number(rel_tol=0.01),
+    title="При какой доле SQL хвост очереди окупает SDR",
+    var="breakeven_rate",
+    expected=breakeven_tail_rate,
+    compare=Number(rel_tol=0.005),
     hints=[
-        "Хвост — лиды, которые SDR не успевают: нижняя часть очереди по модели. Доля SQL в нём = (все SQL 2025 года − SQL верхушки) / (лидов − взятых).",
-        "Лидов на SDR-месяц × доля SQL хвоста × ценность SQL.",
+        "Один лид хвоста стоит времени SDR: стоимость SDR-месяца / лидов очереди, которые SDR отработает за месяц. "
+        "Приносит он долю SQL × ценность SQL за вычетом времени AE. Порог — доля SQL, при которой эти две величины равны.",
+        "`sdr_cost / (sdr_capacity['leads_per_month'] * (sql_value - ae_cost_per_sql))` — ответ долей от 0 до 1.",
     ],
     mistakes=[
-        Mistake(name="average_rate", value=lambda: sdr_month_profit(rate=float(parts()[1]["sql"].mean())),
-                hint="Вы взяли среднюю долю SQL всей очереди. Новый SDR получит хвост — лиды, которые модель ставит ниже всех: там доля SQL меньше."),
-        Mistake(name="top_rate", value=lambda: sdr_month_profit(rate=float(ls.work_top(parts()[1], scores("logit"), capacity_share())["sql"].sum()
-                                                                          / ls.work_top(parts()[1], scores("logit"), capacity_share())["worked"].sum())),
-                hint="Это доля SQL в верхушке очереди, которую и так берут SDR. Новому SDR достанется хвост."),
-        Mistake(name="net_of_cost", value=lambda: sdr_month_profit() - sdr_month_cost(),
-                hint="Вы уже вычли стоимость SDR-месяца. Задание просит валовую прибыль от работы — сравнение со стоимостью в следующем упражнении."),
-        Mistake(name="revenue_value", value=lambda: sdr_month_profit(value=sql_value() / unit_economics.gross_margin_for_period(
-            table("mrr"), table("cogs"), *course.YEAR_2024)),
-                hint="Похоже, ценность SQL без валовой маржи (выручка, а не прибыль). Берите `sql_value` из заготовки."),
+        Mistake(name="load_not_capacity", value=lambda: breakeven_tail_rate(leads_per_month=load_per_sdr_month()),
+                hint="Вы взяли нагрузку 2025 года — сколько лидов досталось SDR (`roles.capacity`). Это не мощность: SDR отработали "
+                     "всю очередь и ещё прогревали базу. Сколько лидов SDR может отработать, показывает время: `sdr_capacity['leads_per_month']`."),
+        Mistake(name="no_ae_cost", value=lambda: breakeven_tail_rate(value=sql_value()),
+                hint="Вы не вычли время AE: каждый новый SQL кто-то должен довести до сделки. Ценность SQL — `sql_value - ae_cost_per_sql`."),
+        Mistake(name="per_day", value=lambda: breakeven_tail_rate(leads_per_month=sdr_time()["leads_per_day"]),
+                hint="Вы взяли лидов в день, а стоимость SDR — за месяц. Берите лидов на SDR-месяц: `sdr_capacity['leads_per_month']`."),
     ],
-    correct_message="Даже худшие лиды очереди приносят за SDR-месяц больше, чем этот месяц стоит.",
+    correct_message=lambda: (f"Порог — около {fmt.pct(breakeven_tail_rate())}, а в хвосте очереди SQL становятся около "
+                             f"{fmt.pct(tail_sql_rate(), 0)} лидов: хвост окупает время SDR с огромным запасом даже за вычетом AE."),
 )
 
 
-def plan_2026() -> str:
-    return "hire" if sdr_month_profit() > sdr_month_cost() else "cut"
+def tail_per_month_2026() -> float:
+    """Хвост очереди 2026 года, лидов в месяц: то, что команда не успевает за часы 2025 года."""
+    return queue_per_month_2026() * (1 - capacity_share())
+
+
+def sdr_to_hire(leads_per_month: float | None = None, tail: float | None = None, whole: bool = True) -> float:
+    """Сколько SDR нанять, чтобы работать весь хвост 2026 года: хвост / лидов на SDR-месяц, вверх до целого."""
+    leads_per_month = sdr_time()["leads_per_month"] if leads_per_month is None else leads_per_month
+    need = (tail_per_month_2026() if tail is None else tail) / leads_per_month
+    return float(math.ceil(need - 1e-9)) if whole else float(need)
 
 
 q7 = Exercise(
     id="ch07.scoring.q7",
-    title="Нанять SDR или отсечь хвост очереди",
-    var="plan",
-    expected=plan_2026,
-    compare=Choice(list(PLAN), labels=PLAN),
+    title="Сколько SDR нанять, чтобы не отсекать хвост",
+    var="sdr_hires",
+    expected=sdr_to_hire,
+    compare=Number(rel_tol=0.0, abs_tol=1e-6, generic_mistakes=False),
     hints=[
-        "Сравните валовую прибыль SDR-месяца на хвосте очереди (предыдущее упражнение) с полной стоимостью SDR-месяца `roles.loaded_cost(...).loc['SDR', 'loaded_pm']`.",
-        "Если хвост окупает SDR, отсекать его — терять прибыль; модель тогда нужна, чтобы решать, кого звать первым, а не кого бросать.",
+        "Хвост 2026 года — лиды удвоенной очереди сверх тех, что команда успевает за часы 2025 года: `queue_2026 * (1 - share)` лидов в месяц.",
+        "Разделите хвост на лидов очереди на SDR-месяц по времени (`sdr_capacity['leads_per_month']`) и округлите вверх: людей нанимают целыми.",
     ],
     mistakes=[
-        Mistake(name="cut", matches=lambda a: a == "cut" != plan_2026(),
-                hint="Хвост очереди приносит за SDR-месяц в разы больше полной стоимости этого месяца. Отсекать его по модели — терять валовую прибыль."),
+        Mistake(name="load_not_capacity", value=lambda: sdr_to_hire(leads_per_month=load_per_sdr_month()),
+                hint="Так выходит, если делить на нагрузку 2025 года (`roles.capacity`): это сколько лидов досталось SDR, а не сколько "
+                     "они могут отработать. Берите мощность по времени — `sdr_capacity['leads_per_month']`."),
+        Mistake(name="fractional", value=lambda: sdr_to_hire(whole=False),
+                hint="Это потребность в SDR-месяцах на месяц работы. Людей нанимают целыми: округлите вверх (`math.ceil`)."),
+        Mistake(name="whole_queue", value=lambda: sdr_to_hire(tail=queue_per_month_2026()),
+                hint="Вы посчитали людей на всю удвоенную очередь. Половину её работает команда 2025 года; нанимать нужно только на хвост."),
     ],
-    correct_message="Порог по мощности SDR — временная мера, пока нанимают людей; экономику решает ценность лида на границе, а не AUC модели.",
+    correct_message="Нагрузка 2025 года подсказала бы нанять в несколько раз больше людей. Но новые SQL ещё нужно закрыть: "
+                    "главный найм в этом сценарии — AE, а не SDR.",
 )
 
 # ---------------------------------------------------------------------------

@@ -649,10 +649,16 @@ def scoring_label(code) -> str:
 
 def reliability_plot(ax, curves, title: str = "Кривая надёжности на лидах 2025 года") -> None:
     """Кривая надёжности: по линии на модель (``curves`` — словарь «подпись → таблица со столбцами
-    ``predicted`` и ``actual``»), диагональ — идеальная калибровка; оси в процентах."""
+    ``predicted`` и ``actual``»), диагональ — идеальная калибровка; оси в процентах. Если в таблице
+    есть ``low`` и ``high`` (интервал доли SQL в корзине), у точек рисуются усы интервала."""
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="Идеальная калибровка")
     for i, (name, table) in enumerate(curves.items()):
-        ax.plot(table["predicted"], table["actual"], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(table["predicted"], table["actual"], marker="o", color=color, label=name)
+        if {"low", "high"} <= set(table.columns):
+            ax.errorbar(table["predicted"], table["actual"],
+                        yerr=[table["actual"] - table["low"], table["high"] - table["actual"]],
+                        fmt="none", ecolor=color, elinewidth=1, capsize=3)
     ax.set_title(title)
     ax.set_xlabel("Обещанная вероятность SQL, %")
     ax.set_ylabel("Фактическая доля SQL, %")

@@ -44,10 +44,46 @@ RULE_POINTS = {
     "webinar_attended": 10,                   # был на вебинаре
     "content_downloads": (5, 15),             # 5 баллов за материал, не больше 15
     "website_visits": (2, 10),                # 2 балла за визит, не больше 10
-    "email_opens": (1, 5),                    # 1 балл за открытие письма, не больше 5
+    "email_opens": (1, 5),                    # 1 балл за открытие письма, не больше 5 (шумный признак:
+                                              # с iOS 15 Apple Mail сам загружает пиксель и «открывает» письма)
     "job_title_level": {"c_level": 15, "vp": 15, "head": 15, "manager": 5, "specialist": 0},
     "segment": {"enterprise": 10, "mid_market": 5, "smb": 0},
 }
+
+
+def feature_label(name: str) -> str:
+    """Русская подпись столбца модели: признак или one-hot «признак: значение».
+
+    Понимает имена ``ColumnTransformer`` (``"cat__segment_smb"``, ``"num__demo_requested"``) и
+    просто имена признаков.
+    """
+    from salesbook.data.schemas import CODE_NAMES
+    from salesbook.runtime.plotting import scoring_label
+
+    text = str(name).split("__", 1)[-1]
+    for col in CATEGORICAL:
+        if text.startswith(col + "_"):
+            value = text[len(col) + 1:]
+            shown = CODE_NAMES.get(col, {}).get(value) or scoring_label(value)
+            return f"{scoring_label(col)}: {shown}"
+    return scoring_label(text)
+
+
+def rule_table(points: dict | None = None) -> pd.DataFrame:
+    """Правило баллов (по умолчанию :data:`RULE_POINTS`) таблицей для показа: признак и баллы по-русски."""
+    from salesbook.runtime import fmt
+    from salesbook.runtime.plotting import scoring_label
+
+    points = RULE_POINTS if points is None else points
+    rows = []
+    for col, rule in points.items():
+        if isinstance(rule, dict):
+            rows += [{"Признак": feature_label(f"{col}_{k}"), "Баллы": fmt.number(v)} for k, v in rule.items()]
+        elif isinstance(rule, tuple):
+            rows.append({"Признак": scoring_label(col), "Баллы": f"{fmt.number(rule[0])} за единицу, не больше {fmt.number(rule[1])}"})
+        else:
+            rows.append({"Признак": scoring_label(col), "Баллы": f"{fmt.number(rule)}, если да"})
+    return pd.DataFrame(rows).set_index("Признак")
 
 
 def _bool_int(s: pd.Series) -> pd.Series:
@@ -127,7 +163,9 @@ def model(kind: str = "logit", features=FEATURES, random_state: int = 0):
     """Конвейер scikit-learn: one-hot для категорий, масштаб для чисел и классификатор.
 
     ``kind="logit"`` — логистическая регрессия; ``kind="boosting"`` —
-    ``HistGradientBoostingClassifier`` с фиксированным ``random_state``.
+    ``HistGradientBoostingClassifier`` с параметрами «из коробки» (200 деревьев без ограничения
+    глубины и без ранней остановки) и фиксированным ``random_state``; ``kind="boosting_shallow"`` —
+    тот же бустинг с ограничениями против переобучения (деревья глубины 2, не меньше 50 лидов в листе).
     ``features`` — столбцы, которые модель берёт из таблицы (по умолчанию честные :data:`FEATURES`).
     """
     from sklearn.compose import ColumnTransformer
@@ -145,8 +183,11 @@ def model(kind: str = "logit", features=FEATURES, random_state: int = 0):
         clf = LogisticRegression(max_iter=2000)
     elif kind == "boosting":
         clf = HistGradientBoostingClassifier(random_state=random_state, learning_rate=0.05, max_iter=200)
+    elif kind == "boosting_shallow":
+        clf = HistGradientBoostingClassifier(random_state=random_state, learning_rate=0.05, max_iter=200,
+                                             max_depth=2, min_samples_leaf=50)
     else:
-        raise MetricError(f"Вид модели — 'logit' или 'boosting', получено {kind!r}.")
+        raise MetricError(f"Вид модели — 'logit', 'boosting' или 'boosting_shallow', получено {kind!r}.")
     return Pipeline([("prep", prep), ("clf", clf)])
 
 
@@ -294,17 +335,45 @@ def brier_decomposition(y, p, n_bins: int = 10) -> pd.Series:
                       "uncertainty": ybar * (1 - ybar)})
 
 
-def calibration_table(y, p, n_bins: int = 5) -> pd.DataFrame:
-    """Кривая надёжности по квантильным корзинам (``sklearn.calibration.calibration_curve``).
+def calibration_table(y, p, n_bins: int = 5, alpha: float = 0.05) -> pd.DataFrame:
+    """Кривая надёжности по квантильным корзинам (как ``sklearn.calibration.calibration_curve``
+    со ``strategy="quantile"``).
 
-    Столбцы: ``predicted`` — средняя вероятность в корзине, ``actual`` — доля SQL в ней.
+    Столбцы: ``predicted`` — средняя вероятность в корзине, ``actual`` — доля SQL в ней,
+    ``leads`` — лидов в корзине, ``low`` и ``high`` — интервал Уилсона для доли SQL
+    (95-процентный при ``alpha=0.05``): в корзине пара сотен лидов, и доля SQL в ней сама шумит.
     """
-    from sklearn.calibration import calibration_curve
+    from salesbook.toolkit.enablement import wilson
 
     y, _ = _y_score(y, p)
     p = _probs(p)
-    actual, predicted = calibration_curve(y, p, n_bins=int(n_bins), strategy="quantile")
-    return pd.DataFrame({"predicted": predicted, "actual": actual})
+    edges = np.percentile(p, np.linspace(0, 1, int(n_bins) + 1) * 100)
+    ids = np.searchsorted(edges[1:-1], p)
+    rows = []
+    for b in np.unique(ids):
+        m = ids == b
+        n, k = int(m.sum()), float(y[m].sum())
+        low, high = wilson(k, n, alpha=alpha)
+        rows.append({"predicted": float(p[m].mean()), "actual": k / n, "leads": n, "low": float(low), "high": float(high)})
+    return pd.DataFrame(rows)
+
+
+def brier_skill_bootstrap(y, p, base_rate: float, n_boot: int = 1000, seed: int = 2025,
+                          alpha: float = 0.05) -> pd.Series:
+    """Навык Брайера и его процентильный бутстреп-интервал (лиды — с возвращением)."""
+    y, _ = _y_score(y, p)
+    p = _probs(p)
+    b = float(base_rate)
+    if not 0 < b < 1:
+        raise MetricError(f"Базовая доля — доля от 0 до 1 (0,41, а не 41), получено {base_rate!r}.")
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    stats = []
+    for _ in range(int(n_boot)):
+        i = rng.integers(0, n, n)
+        stats.append(1 - np.mean((p[i] - y[i]) ** 2) / np.mean((b - y[i]) ** 2))
+    low, high = np.quantile(stats, [alpha / 2, 1 - alpha / 2])
+    return pd.Series({"estimate": brier_skill(y, p, b), "low": float(low), "high": float(high)})
 
 
 def gains(y, score, n_groups: int = 10) -> pd.DataFrame:
@@ -359,6 +428,130 @@ def work_top(frame: pd.DataFrame, score, share: float, by: str = "M") -> pd.Data
     return pd.DataFrame(rows).set_index("period")
 
 
+def work_above(frame: pd.DataFrame, score, cutoff: float, by: str = "M") -> pd.DataFrame:
+    """Работа по порогу: SDR берут каждый лид, чья оценка не ниже ``cutoff``, в момент его прихода.
+
+    В отличие от :func:`work_top`, здесь не нужно знать, какие лиды придут до конца месяца: порог
+    задан заранее (например, по оценкам периода обучения), и доля взятых лидов от месяца к месяцу
+    гуляет. Возвращает по периодам ``by``: ``queue``, ``worked``, ``share`` (взято / очередь) и ``sql``.
+    """
+    require_columns(frame, ["created_date", "sql"], "frame", non_empty=True)
+    f = frame[["created_date", "sql"]].copy()
+    f["take"] = np.asarray(score, dtype=float) >= float(cutoff)
+    f["period"] = pd.to_datetime(f["created_date"]).dt.to_period(by)
+    out = f.groupby("period", sort=True).agg(queue=("sql", "size"), worked=("take", "sum"),
+                                             sql=("sql", lambda s: int(s[f.loc[s.index, "take"]].sum())))
+    out["share"] = out["worked"] / out["queue"]
+    return out[["queue", "worked", "share", "sql"]]
+
+
+def work_top_bootstrap(frame: pd.DataFrame, scores: dict, share: float, n_boot: int = 1000, seed: int = 2025,
+                       by: str = "M") -> pd.DataFrame:
+    """Бутстреп для :func:`work_top`: лиды выбираются с возвращением внутри каждого месяца.
+
+    ``scores`` — словарь «название порядка → оценки лидов ``frame``». На каждой выборке для
+    каждого порядка считаются SQL в верхней доле ``share`` очереди каждого месяца (модели не
+    переобучаются — это разброс из-за того, какие лиды пришли). Возвращает таблицу из ``n_boot``
+    строк: по столбцу на порядок, ``total_sql`` — все SQL выборки, ``leads`` и ``worked`` — лидов
+    и взятых в работу (от выборки не зависят).
+    """
+    require_columns(frame, ["created_date", "sql"], "frame", non_empty=True)
+    sh = float(share)
+    if not 0 < sh <= 1:
+        raise MetricError(f"Доля очереди — от 0 до 1 (0,5, а не 50), получено {share!r}.")
+    y = frame["sql"].to_numpy(dtype=float)
+    s = {name: np.asarray(v, dtype=float) for name, v in scores.items()}
+    period = pd.to_datetime(frame["created_date"]).dt.to_period(by).to_numpy()
+    groups = [np.flatnonzero(period == p) for p in pd.unique(period)]
+    ks = [int(round(len(g) * sh)) for g in groups]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(int(n_boot)):
+        row = dict.fromkeys(s, 0.0)
+        row["total_sql"] = 0.0
+        for g, k in zip(groups, ks):
+            i = np.sort(rng.choice(g, len(g)))  # порядок прихода внутри выборки — как в данных
+            row["total_sql"] += y[i].sum()
+            for name, v in s.items():
+                top = i[np.argsort(-v[i], kind="stable")[:k]]
+                row[name] += y[top].sum()
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["leads"] = float(len(y))
+    out["worked"] = float(sum(ks))
+    return out
+
+
+def interval(values, alpha: float = 0.05) -> pd.Series:
+    """Процентильный интервал бутстреп-выборки: ``low`` и ``high`` (95-процентный при ``alpha=0.05``)."""
+    v = np.asarray(values, dtype=float)
+    low, high = np.quantile(v, [alpha / 2, 1 - alpha / 2])
+    return pd.Series({"low": float(low), "high": float(high)})
+
+
+# ---------------------------------------------------------------------------
+# Время SDR: сколько лидов очереди команда может отработать
+# ---------------------------------------------------------------------------
+
+#: Минуты работы SDR на одно касание — допущения курса: учёта времени в CRM нет. На каждую
+#: попытку звонка — набор номера, ожидание и запись в CRM; время самого разговора берётся из
+#: данных (``activities.duration_sec``). Письмо и сообщение лиду — написать и записать в CRM.
+#: Квалификационная встреча — 30 минут разговора и 15 минут на подготовку и итоги (в том числе
+#: несостоявшаяся: время на неё уже отведено).
+TOUCH_MINUTES = {"call": 2.0, "email": 4.0, "telegram": 2.0, "whatsapp": 2.0, "meeting": 45.0}
+
+
+def sdr_time(activities: pd.DataFrame, daily: pd.DataFrame, reps: pd.DataFrame, queue: pd.DataFrame, start, end,
+             minutes: dict | None = None, workdays_per_month: float | None = None) -> pd.Series:
+    """Мощность SDR по времени, а не по тому, сколько лидов им досталось.
+
+    * ``minutes_per_lead`` — минут работы на лид очереди (``queue``, лиды, созданные в период):
+      касания по лиду из ``activities`` × :data:`TOUCH_MINUTES` плюс минуты разговоров;
+    * ``minutes_per_day`` — минут работы SDR за рабочий день: звонки, письма и сообщения из
+      дневного отчёта ``daily`` (``rep_daily_activity``: вся работа, и по лидам CRM, и прогрев базы)
+      плюс встречи из ``activities``; разговор дозвонившегося звонка — средний по звонкам CRM;
+    * ``queue_share`` — доля этих минут, ушедшая на очередь (касания SDR по лидам CRM за период);
+    * ``leads_per_day`` и ``leads_per_month`` — сколько лидов очереди SDR отработал бы, если бы
+      отдавал очереди всё это время (рабочих дней в месяце — ``workdays_per_month``, по умолчанию
+      по норме 2025 года).
+    """
+    from salesbook.toolkit import course
+
+    m = TOUCH_MINUTES if minutes is None else minutes
+    require_columns(activities, ["rep_id", "lead_id", "date", "type", "duration_sec"], "activities")
+    require_columns(daily, ["rep_id", "date", "calls", "calls_connected", "emails", "messages"], "rep_daily_activity")
+    require_columns(reps, ["rep_id", "role"], "reps")
+    require_columns(queue, ["lead_id", "created_date"], "queue")
+    sdr = set(reps.loc[reps["role"].eq("SDR"), "rep_id"])
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    leads = queue.loc[pd.to_datetime(queue["created_date"]).between(lo, hi), "lead_id"]
+    if leads.empty:
+        raise MetricError("В периоде нет лидов очереди SDR.")
+
+    def _minutes(a: pd.DataFrame) -> float:
+        counts = a["type"].value_counts()
+        talk = a.loc[a["type"].eq("call"), "duration_sec"].fillna(0).sum() / 60
+        return float(sum(counts.get(t, 0) * m[t] for t in m) + talk)
+
+    per_lead = _minutes(activities[activities["lead_id"].isin(leads)]) / len(leads)
+    a = activities[activities["rep_id"].isin(sdr) & pd.to_datetime(activities["date"]).between(lo, hi)]
+    d = daily[daily["rep_id"].isin(sdr) & pd.to_datetime(daily["date"]).between(lo, hi)]
+    if d.empty:
+        raise MetricError("В периоде нет дневных отчётов SDR.")
+    calls = a[a["type"].eq("call")]
+    talk_connected = calls.loc[calls["duration_sec"] > 0, "duration_sec"].mean() / 60
+    day_total = float(d["calls"].sum() * m["call"] + d["calls_connected"].sum() * talk_connected
+                      + d["emails"].sum() * m["email"] + d["messages"].sum() * m["telegram"]
+                      + a["type"].eq("meeting").sum() * m["meeting"])
+    queue_total = _minutes(a)
+    days = len(d)
+    per_day = day_total / days
+    wd = course.WORK_DAYS_2025 / 12 if workdays_per_month is None else float(workdays_per_month)
+    return pd.Series({"minutes_per_lead": per_lead, "minutes_per_day": per_day, "sdr_days": float(days),
+                      "queue_share": queue_total / day_total, "leads_per_day": per_day / per_lead,
+                      "workdays_per_month": wd, "leads_per_month": per_day / per_lead * wd})
+
+
 def psi(expected, actual, n_bins: int = 10) -> float:
     """Индекс стабильности популяции (PSI) распределения оценок: Σ (a − e) · ln(a / e).
 
@@ -375,12 +568,29 @@ def psi(expected, actual, n_bins: int = 10) -> float:
     return float(np.sum((ca - ce) * np.log(ca / ce)))
 
 
-def drift_by_quarter(frame: pd.DataFrame, p, reference) -> pd.DataFrame:
-    """Дрейф по кварталам ``created_date``: средняя вероятность, доля SQL и PSI к ``reference``."""
+def psi_noise(reference, n: int, n_bins: int = 10, n_boot: int = 500, seed: int = 2025, q: float = 0.95) -> float:
+    """Граница шума PSI: ``q``-квантиль PSI между ``reference`` и случайной выборкой из него же
+    размером ``n`` — столько PSI набегает без всякого дрейфа, только из-за малой выборки."""
+    ref = np.asarray(reference, dtype=float)
+    if len(ref) == 0 or int(n) < 1:
+        raise MetricError("Для границы шума PSI нужны оценки периода обучения и размер выборки.")
+    rng = np.random.default_rng(seed)
+    vals = [psi(ref, rng.choice(ref, int(n))) for _ in range(int(n_boot))]
+    return float(np.quantile(vals, q))
+
+
+def drift_by_quarter(frame: pd.DataFrame, p, reference, noise: bool = False) -> pd.DataFrame:
+    """Дрейф по кварталам ``created_date``: средняя вероятность, доля SQL и PSI к ``reference``.
+
+    ``noise=True`` добавляет столбец ``psi_noise`` — границу шума PSI (:func:`psi_noise`) для
+    квартала такого же размера.
+    """
     require_columns(frame, ["created_date", "sql"], "frame", non_empty=True)
     f = frame[["created_date", "sql"]].copy()
     f["p"] = _probs(p)
     f["quarter"] = pd.to_datetime(f["created_date"]).dt.to_period("Q").astype(str)
     out = f.groupby("quarter").agg(leads=("sql", "size"), predicted=("p", "mean"), actual=("sql", "mean"))
     out["psi"] = [psi(reference, f.loc[f["quarter"] == q, "p"]) for q in out.index]
+    if noise:
+        out["psi_noise"] = [psi_noise(reference, int(n)) for n in out["leads"]]
     return out
