@@ -159,6 +159,29 @@ def rule_score(frame: pd.DataFrame, points: dict | None = None) -> pd.Series:
     return total.rename("rule_score")
 
 
+def _serial_pipeline(steps):
+    """Конвейер, который учится и предсказывает в одном потоке OpenMP.
+
+    Бустинг scikit-learn распараллелен через OpenMP; когда ядра заняты другими процессами
+    (тесты в два потока, две тетради сразу), потоки OpenMP ждут друг друга на каждом узле дерева.
+    На наших нескольких тысячах лидов один поток быстрее: бустинг с бутстрепом раздела 7.4.3 при
+    двух занятых ядрах — 1,4 с против 2,4 с. Результат от числа потоков не зависит.
+    """
+    from sklearn.pipeline import Pipeline
+    from threadpoolctl import threadpool_limits
+
+    class SerialPipeline(Pipeline):
+        def fit(self, X, y=None, **params):
+            with threadpool_limits(limits=1, user_api="openmp"):
+                return super().fit(X, y, **params)
+
+        def predict_proba(self, X, **params):
+            with threadpool_limits(limits=1, user_api="openmp"):
+                return super().predict_proba(X, **params)
+
+    return SerialPipeline(steps)
+
+
 def model(kind: str = "logit", features=FEATURES, random_state: int = 0):
     """Конвейер scikit-learn: one-hot для категорий, масштаб для чисел и классификатор.
 
@@ -171,7 +194,6 @@ def model(kind: str = "logit", features=FEATURES, random_state: int = 0):
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     features = list(features)
@@ -188,7 +210,7 @@ def model(kind: str = "logit", features=FEATURES, random_state: int = 0):
                                              max_depth=2, min_samples_leaf=50)
     else:
         raise MetricError(f"Вид модели — 'logit', 'boosting' или 'boosting_shallow', получено {kind!r}.")
-    return Pipeline([("prep", prep), ("clf", clf)])
+    return _serial_pipeline([("prep", prep), ("clf", clf)])
 
 
 def fit_predict(train: pd.DataFrame, test: pd.DataFrame, kind: str = "logit", features=FEATURES,
