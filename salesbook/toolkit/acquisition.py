@@ -66,11 +66,23 @@ def new_customer_deals(opportunities: pd.DataFrame, leads: pd.DataFrame | None =
     Если передать ``leads``, к сделке добавится канал лида (``channel``).
     """
     require_columns(opportunities, ["opportunity_id", "account_id", "outcome", "close_date"], "opportunities")
-    won = opportunities[opportunities["outcome"] == "won"].sort_values(["close_date", "opportunity_id"])
-    first = won.drop_duplicates("account_id", keep="first").reset_index(drop=True)
+    won = opportunities[opportunities["outcome"] == "won"]
+    try:  # порядок тот же, что у sort_values(["close_date", "opportunity_id"]), без factorize обоих ключей
+        won = won.take(np.lexsort((won["opportunity_id"].to_numpy(), won["close_date"].to_numpy())))
+    except TypeError:  # пропуски или смешанные типы в opportunity_id: numpy их не сравнит
+        won = won.sort_values(["close_date", "opportunity_id"])
+    first = won[~won["account_id"].duplicated()].reset_index(drop=True)
     if leads is not None:
         require_columns(leads, ["lead_id", "channel"], "leads")
-        first = first.merge(leads[["lead_id", "channel"]], on="lead_id", how="left", validate="m:1")
+        if "channel" in first.columns:  # слияние само разведёт одноимённые столбцы (channel_x, channel_y)
+            return first.merge(leads[["lead_id", "channel"]], on="lead_id", how="left", validate="m:1")
+        # то же, что merge(how="left", validate="m:1"), но одна хеш-таблица по lead_id и для проверки
+        # уникальности, и для поиска: validate строил для проверки MultiIndex и стоил втрое дороже слияния
+        keys = pd.Index(leads["lead_id"])
+        if not keys.is_unique:
+            raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
+        position = keys.get_indexer(first["lead_id"])
+        first["channel"] = leads["channel"].reset_index(drop=True).reindex(position).set_axis(first.index)
     return first
 
 
@@ -157,7 +169,8 @@ def channel_funnel(
     ].groupby("channel")["spend_rub"].sum()
     lead_counts = leads[in_period(leads["created_date"], start, end)].groupby("channel").size()
     sql_counts = leads[in_period(leads["sql_date"], start, end)].groupby("channel").size()
-    deals = new_customer_deals(opportunities, leads)
+    # нужны только дата и канал первой сделки: сортировать и сливать остальные столбцы незачем
+    deals = new_customer_deals(opportunities[["opportunity_id", "account_id", "outcome", "close_date", "lead_id"]], leads)
     customers = deals[in_period(deals["close_date"], start, end)].groupby("channel").size()
     table = pd.DataFrame({"spend_rub": spend, "leads": lead_counts, "sqls": sql_counts, "customers": customers})
     table = table.fillna(0)
