@@ -90,17 +90,39 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     _check_mrr(mrr)
     if by is not None:
         require_columns(mrr, [by], "mrr")
-    rows = mrr.sort_values(["account_id", "month"])
-    grouped = rows.groupby("account_id", sort=True)
-    table = pd.DataFrame({
-        "start": grouped["month"].first(),
-        "last_month": grouped["month"].last(),
-        "mrr_first": grouped["mrr_rub"].first(),
-        "last_mrr": grouped["mrr_rub"].last(),
-        "last_churn": grouped["churn_rub"].last(),
-    })
-    if by is not None:
-        table[by] = grouped[by].first()
+    columns = ["month", "mrr_rub", "churn_rub", *([] if by is None else [by])]
+    if mrr["account_id"].isna().any() or mrr[columns].isna().to_numpy().any():
+        # groupby.first/last пропускают пропуски — берём их, а не первую и последнюю строку
+        rows = mrr.sort_values(["account_id", "month"])
+        grouped = rows.groupby("account_id", sort=True)
+        table = pd.DataFrame({
+            "start": grouped["month"].first(),
+            "last_month": grouped["month"].last(),
+            "mrr_first": grouped["mrr_rub"].first(),
+            "last_mrr": grouped["mrr_rub"].last(),
+            "last_churn": grouped["churn_rub"].last(),
+        })
+        if by is not None:
+            table[by] = grouped[by].first()
+    else:
+        # без пропусков первая и последняя строка клиента — это first/last: один factorize по account_id
+        # и lexsort по целым кодам вместо сортировки всей таблицы и группировки по строкам
+        codes, accounts = pd.factorize(mrr["account_id"], sort=True)
+        order = np.lexsort((mrr["month"].to_numpy(), codes))
+        sorted_codes = codes[order]
+        edge = np.flatnonzero(np.diff(sorted_codes)) + 1
+        first = order[np.concatenate([[0], edge])]
+        last = order[np.concatenate([edge - 1, [len(order) - 1]])]
+        index = pd.Index(accounts, name="account_id")
+        table = pd.DataFrame({
+            "start": mrr["month"].iloc[first].to_numpy(),
+            "last_month": mrr["month"].iloc[last].to_numpy(),
+            "mrr_first": mrr["mrr_rub"].iloc[first].to_numpy(),
+            "last_mrr": mrr["mrr_rub"].iloc[last].to_numpy(),
+            "last_churn": mrr["churn_rub"].iloc[last].to_numpy(),
+        }, index=index)
+        if by is not None:
+            table[by] = mrr[by].iloc[first].set_axis(index)
     table["churned"] = (table["last_mrr"] == 0) & (table["last_churn"] > 0)
     table["periods"] = _months_between(table["start"], table["last_month"]).astype(int)
     if (table.loc[table["churned"], "periods"] < 1).any():
@@ -132,19 +154,29 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
         customers=("account_id", "size"), mrr_start=("mrr_first", "sum"), last_start=("start", "max"))
     sizes["max_age"] = _months_between(sizes["last_start"], pd.Series(data_end, index=sizes.index)).astype(int)
 
-    rows = mrr[["account_id", "month", "mrr_rub"]].merge(customers[["account_id", "start", *keys]], on="account_id")
-    rows["age"] = _months_between(rows["start"], rows["month"])
-    rows["is_active"] = rows["mrr_rub"] > 0
-    observed = rows.groupby([*keys, "age"]).agg(active=("is_active", "sum"), mrr_rub=("mrr_rub", "sum"))
+    # строки mrr → номер клиента в customers (он отсортирован по account_id) → номер группы когорты;
+    # дальше целые массивы вместо слияния mrr с клиентами и сетки с наблюдениями
+    customer = pd.Index(customers["account_id"]).get_indexer(mrr["account_id"])
+    group = customers.groupby(keys, sort=True).ngroup().fillna(-1).to_numpy(dtype=np.int64)[customer]
+    age = _months_between(customers["start"].iloc[customer].reset_index(drop=True),
+                          mrr["month"].reset_index(drop=True)).to_numpy()
+    repeats = sizes["max_age"].to_numpy() + 1
+    offset = np.concatenate([[0], np.cumsum(repeats)]).astype(np.int64)
+    kept = group >= 0  # клиенты с пропуском в ``by`` в когорты не входят
+    kept[kept] = age[kept] <= sizes["max_age"].to_numpy()[group[kept]]
+    cell = offset[group[kept]] + age[kept]
+    value = mrr["mrr_rub"].to_numpy()[kept]
+    observed = pd.DataFrame({"active": value > 0, "mrr_rub": value}).groupby(cell).sum()
+    observed = observed.reindex(np.arange(offset[-1]), fill_value=0)
 
     # полная сетка «когорта × возраст» до max_age: ушедшие целиком когорты дают нули
-    repeats = sizes["max_age"].to_numpy() + 1
-    grid = sizes.index.to_frame(index=False).loc[np.repeat(np.arange(len(sizes)), repeats)].reset_index(drop=True)
-    grid["age"] = np.concatenate([np.arange(r) for r in repeats]) if len(repeats) else np.array([], dtype=int)
-    table = grid.merge(observed.reset_index(), on=[*keys, "age"], how="left")
-    table[["active", "mrr_rub"]] = table[["active", "mrr_rub"]].fillna(0)
-    table["active"] = table["active"].astype(int)
-    table = table.merge(sizes[["customers", "mrr_start"]].reset_index(), on=keys)
+    at = np.repeat(np.arange(len(sizes)), repeats)
+    table = sizes.index.to_frame(index=False).iloc[at].reset_index(drop=True)
+    table["age"] = np.arange(offset[-1], dtype=np.int64) - offset[at]
+    table["customers"] = sizes["customers"].to_numpy()[at]
+    table["active"] = observed["active"].to_numpy().astype(int)
+    table["mrr_rub"] = observed["mrr_rub"].to_numpy()
+    table["mrr_start"] = sizes["mrr_start"].to_numpy()[at]
     table["logo_retention"] = table["active"] / table["customers"]
     table["revenue_retention"] = table["mrr_rub"] / table["mrr_start"]
     return table[[*keys, "age", "customers", "active", "mrr_rub", "mrr_start", "logo_retention", "revenue_retention"]]
