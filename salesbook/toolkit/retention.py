@@ -87,9 +87,15 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     оставшегося — сколько продлений он точно пережил), ``mrr_first`` (MRR первого
     месяца) и, если задан ``by``, — этот столбец из ``mrr`` (например, ``segment``).
     """
+    return _customers(mrr, by)[0]
+
+
+def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """:func:`customer_table` и номер клиента (строки таблицы) для каждой строки ``mrr``, если он уже посчитан."""
     _check_mrr(mrr)
     if by is not None:
         require_columns(mrr, [by], "mrr")
+    codes = None
     columns = ["month", "mrr_rub", "churn_rub", *([] if by is None else [by])]
     if mrr["account_id"].isna().any() or mrr[columns].isna().to_numpy().any():
         # groupby.first/last пропускают пропуски — берём их, а не первую и последнюю строку
@@ -128,7 +134,7 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     if (table.loc[table["churned"], "periods"] < 1).any():
         raise MetricError("mrr: у клиента отток в первом же месяце — так не бывает: первый месяц всегда оплачен.")
     table = table.drop(columns=["last_mrr", "last_churn"]).reset_index()
-    return table
+    return table, codes
 
 
 def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> pd.DataFrame:
@@ -145,7 +151,7 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     ``by`` — столбец ``mrr`` для разбивки (например, ``segment`` после :func:`add_segment`).
     """
     _check_mrr(mrr)
-    customers = customer_table(mrr, by=by)
+    customers, customer = _customers(mrr, by=by)
     customers["cohort"] = _label_periods(customers["start"], freq)
     keys = ["cohort"] if by is None else [by, "cohort"]
     data_end = mrr["month"].max()
@@ -156,7 +162,8 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
 
     # строки mrr → номер клиента в customers (он отсортирован по account_id) → номер группы когорты;
     # дальше целые массивы вместо слияния mrr с клиентами и сетки с наблюдениями
-    customer = pd.Index(customers["account_id"]).get_indexer(mrr["account_id"])
+    if customer is None:
+        customer = pd.Index(customers["account_id"]).get_indexer(mrr["account_id"])
     group = customers.groupby(keys, sort=True).ngroup().fillna(-1).to_numpy(dtype=np.int64)[customer]
     age = _months_between(customers["start"].iloc[customer].reset_index(drop=True),
                           mrr["month"].reset_index(drop=True)).to_numpy()
@@ -274,15 +281,23 @@ def survival_curve(periods, churned) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def _flows(mrr: pd.DataFrame) -> pd.DataFrame:
-    """Строки MRR с MRR на начало месяца и флагом ушедшего клиента."""
+def _flows(mrr: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """Строки MRR с MRR на начало месяца и флагом ушедшего клиента.
+
+    ``keys`` — столбцы группировки, которые нужны вызывающему: тогда копируются только
+    они и суммируемые потоки, а не вся таблица.
+    """
     _check_mrr(mrr)
-    flows = mrr.copy()
+    if keys is None:
+        flows = mrr.copy()
+    else:
+        require_columns(mrr, keys, "mrr")
+        flows = mrr[list(dict.fromkeys([*keys, "churn_rub", "contraction_rub", "expansion_rub"]))].copy()
     # MRR на начало месяца = MRR прошлого месяца (из тождества MRR)
-    flows["mrr_start"] = (flows["mrr_rub"] - flows["new_rub"] - flows["expansion_rub"]
-                          + flows["contraction_rub"] + flows["churn_rub"]).round(2)
+    flows["mrr_start"] = (mrr["mrr_rub"] - mrr["new_rub"] - mrr["expansion_rub"]
+                          + mrr["contraction_rub"] + mrr["churn_rub"]).round(2)
     flows["customers_start"] = (flows["mrr_start"] > 0).astype(int)
-    flows["churned"] = ((flows["mrr_rub"] == 0) & (flows["churn_rub"] > 0)).astype(int)
+    flows["churned"] = ((mrr["mrr_rub"] == 0) & (mrr["churn_rub"] > 0)).astype(int)
     return flows
 
 
@@ -309,10 +324,8 @@ def churn_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     расширения; отрицательный — база растёт сама). Новые клиенты месяца в
     знаменатель не входят. ``by`` — столбец для разбивки (например, ``segment``).
     """
-    flows = _flows(mrr)
     keys = ["month"] if by is None else [by, "month"]
-    if by is not None:
-        require_columns(flows, [by], "mrr")
+    flows = _flows(mrr, keys)
     sums = flows.groupby(keys)[_SUM_COLUMNS].sum()
     sums = sums[sums["customers_start"] > 0]
     return _rates(sums)
