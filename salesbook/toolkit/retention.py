@@ -165,8 +165,10 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     if customer is None:
         customer = pd.Index(customers["account_id"]).get_indexer(mrr["account_id"])
     group = customers.groupby(keys, sort=True).ngroup().fillna(-1).to_numpy(dtype=np.int64)[customer]
-    age = _months_between(customers["start"].iloc[customer].reset_index(drop=True),
-                          mrr["month"].reset_index(drop=True)).to_numpy()
+    # возраст из номеров месяцев: год и месяц берутся один раз на строку mrr и один раз на клиента
+    month, start = mrr["month"], customers["start"]
+    start_index = start.dt.year.to_numpy(dtype=np.int64) * 12 + start.dt.month.to_numpy(dtype=np.int64)
+    age = month.dt.year.to_numpy(dtype=np.int64) * 12 + month.dt.month.to_numpy(dtype=np.int64) - start_index[customer]
     repeats = sizes["max_age"].to_numpy() + 1
     offset = np.concatenate([[0], np.cumsum(repeats)]).astype(np.int64)
     kept = group >= 0  # клиенты с пропуском в ``by`` в когорты не входят
