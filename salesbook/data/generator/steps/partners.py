@@ -15,6 +15,7 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.corpora import corpus
+from salesbook.data.generator.params import company as C
 from salesbook.data.generator.params import partners as P
 from salesbook.data.generator.pipeline import step
 
@@ -32,7 +33,6 @@ def _partners(rng) -> pd.DataFrame:
     for ptype in S.PARTNER_TYPES:
         n = P.PARTNER_COUNTS[ptype]
         days = np.sort(rng.integers(0, (hi - lo).days + 1, n))
-        days[0] = 0                                  # первый партнёр типа — до первых лидов
         cert = rng.poisson(P.CERTIFIED_MEAN[ptype], n)
         a, b = P.PAYOUT_RANGE[ptype]
         pay = np.round(rng.uniform(a, b, n), 2)
@@ -43,10 +43,13 @@ def _partners(rng) -> pd.DataFrame:
             k += 1
             suffix = _SUFFIX[ptype][i % len(_SUFFIX[ptype])]
             name = f"Маркетплейс «{root} {suffix}»" if ptype == "marketplace" else f"ООО «{root} {suffix}»"
+            # первый партнёр типа — в первый день данных: партнёрский лид может прийти и в этот день
+            # (при масштабе 10 приходит), а партнёр подписывает договор не позже регистрации лида
+            joined = pd.Timestamp(C.START_DATE) if i == 0 else lo + pd.Timedelta(days=int(days[i]))
             tier = ("gold" if cert[i] >= P.TIER_CERT_THRESHOLDS[1] else
                     "silver" if cert[i] >= P.TIER_CERT_THRESHOLDS[0] else "registered")
             rows.append({"name": name, "type": ptype, "tier": tier, "payout_share": pay[i],
-                         "joined_date": lo + pd.Timedelta(days=int(days[i])), "region": S.REGIONS[region[i]],
+                         "joined_date": joined, "region": S.REGIONS[region[i]],
                          "certified_people": int(cert[i]), "_w": weight[i]})
     df = pd.DataFrame(rows).sort_values(["joined_date", "type"], kind="stable").reset_index(drop=True)
     df.insert(0, "partner_id", [f"PT{i + 1:03d}" for i in range(len(df))])
