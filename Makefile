@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
-NBVAL := $(PYTEST) --nbval-lax -n 2 --dist loadfile -q
+# Ядро тетради на загруженной машине может стартовать дольше минуты (nbval по умолчанию ждёт 60 с).
+NBVAL := $(PYTEST) --nbval-lax --nbval-kernel-startup-timeout 180 -n 2 --dist loadfile -q
 export PYTHONHASHSEED := 0
 export SALESBOOK_PROGRESS := off
 
