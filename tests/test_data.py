@@ -217,7 +217,9 @@ def test_dates_within_period(t):
             if not pd.api.types.is_datetime64_any_dtype(df[col]):
                 continue
             s = df[col].dropna()
-            assert s.max() <= hi, (name, col)
+            # плановая дата вехи внедрения у клиента конца 2025 года — в 2026-м (раздел 9.1): план известен заранее
+            if (name, col) != ("onboarding_milestones", "planned_date"):
+                assert s.max() <= hi, (name, col)
             # «ядро» команды нанято в конце 2022 года — с тех пор действует и его первый оклад;
             # статьи каталога опубликованы в 2022 году (раздел 6.1), их строки по месяцам — с 2023-го;
             # найм «ядра» — первое карьерное событие (раздел 5.4)

@@ -101,6 +101,10 @@ CERT_SESSIONS = ("new_hire", "recertification")
 # Social selling (social_posts)
 SOCIAL_PLATFORMS = ("telegram", "vk", "vc_ru", "habr", "community", "event_talk")
 POST_FORMATS = ("expert", "case", "how_to", "news", "promo")
+# 9.1: вехи внедрения новых клиентов (onboarding_milestones)
+ONBOARDING_MILESTONES = ("kickoff", "admin_setup", "integrations", "data_migration", "training", "first_value",
+                         "go_live")
+ONBOARDING_OWNERS = ("csm", "client_admin", "se")
 # Записи звонков AE (calls, call_turns) — раздел 7.4.2
 CALL_TYPES = ("discovery", "demo")
 CALL_SPEAKERS = ("rep", "client", "other")
@@ -224,6 +228,12 @@ CODE_NAMES: dict[str, dict[str, str]] = {
     "category": {"bug": "ошибка", "question": "вопрос", "integration": "интеграция",
                  "billing": "оплата и документы", "feature_request": "запрос функции"},
     "platform": {"ios": "iOS", "android": "Android", "web": "веб"},
+    # 9.1: вехи внедрения и их владельцы
+    "milestone": {"kickoff": "стартовая встреча (kickoff)", "admin_setup": "настройка: операторы, очереди, каналы",
+                  "integrations": "интеграции: 1С, CRM, телефония", "data_migration": "перенос истории обращений",
+                  "training": "обучение операторов", "first_value": "первое обращение решено в «Сфере Деск»",
+                  "go_live": "запуск: вся поддержка в «Сфере Деск»"},
+    "owner_role": {"csm": "CSM", "client_admin": "администратор клиента", "se": "SE или партнёр-интегратор"},
     "payment_channel": {"app_store": "App Store (в России — со счёта мобильного телефона)",
                         "rustore": "платежи RuStore внутри Android-приложения",
                         "web_card": "банковская карта на сайте (интернет-эквайринг)",
@@ -858,6 +868,16 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
               values=GENAI_LABELS),
         Field("defect_detail", "cat", "подвид дефекта (пусто у ok)", values=GENAI_DEFECT_DETAILS, nullable=True),
     ),
+    # --- 9.1 «Onboarding клиентов»: вехи внедрения новых клиентов ---
+    "onboarding_milestones": (
+        _id("account_id", "A", "новый клиент (как в handoffs: первая выигранная сделка компании)"),
+        Field("milestone", "cat", "веха внедрения из плана сегмента клиента", values=ONBOARDING_MILESTONES),
+        Field("owner_role", "cat", "кто отвечает за веху: CSM, администратор клиента, SE или интегратор",
+              values=ONBOARDING_OWNERS),
+        Field("planned_date", "date", "плановая дата вехи: день передачи в CS + ранний срок окончания по плану сегмента"),
+        Field("actual_date", "date", "фактическая дата вехи (пусто — не пройдена к концу данных или до ухода клиента)",
+              nullable=True),
+    ),
     # --- 7.4.1 «AI-ассистенты для писем»: первые письма SDR и BDR с текстом из блоков ---
     "outreach_emails": (
         _id("email_id", "EM", "письмо", unique=True),
@@ -1035,6 +1055,7 @@ TABLE_TITLES = {
     "call_turns": "реплики записанных звонков: кто, когда, что сказал",
     "outreach_emails": "первые письма SDR и BDR лидам: блоки текста и исход",
     "genai_outputs": "черновики AI-ассистента продавцов и их разметка",
+    "onboarding_milestones": "вехи внедрения новых клиентов: план и факт",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -1100,6 +1121,7 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("genai_outputs", "account_id", "accounts", "account_id"),
     ("genai_outputs", "rep_id", "reps", "rep_id"),
     ("genai_outputs", "contact_id", "contacts", "contact_id"),
+    ("onboarding_milestones", "account_id", "accounts", "account_id"),
 )
 
 
@@ -1486,6 +1508,10 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
         TableCheck("detail_iff_defect", ("label_final", "defect_detail"),
                    "подвид дефекта есть ровно у черновиков с дефектом",
                    lambda d: d["defect_detail"].isna() == d["label_final"].eq("ok")),
+    ),
+    "onboarding_milestones": (
+        TableCheck("unique_client_milestone", ("account_id", "milestone"), "повторяется сочетание клиент + веха",
+                   _unique_together("account_id", "milestone")),
     ),
     "calls": (),
     "call_turns": (

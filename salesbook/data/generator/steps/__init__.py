@@ -27,6 +27,7 @@ from salesbook.data.generator.steps import (
                                             leads,
                                             mailboxes,
                                             marketing,
+                                            onboarding,
                                             partners,
                                             payplans,
                                             people,
@@ -75,4 +76,5 @@ STEPS = (
     emails.make_outreach_emails,
     payplans.make_pay_tables,
     genai.make_genai_outputs,
+    onboarding.make_onboarding_milestones,
 )
