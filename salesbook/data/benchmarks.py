@@ -26,7 +26,7 @@ from salesbook.data.generator.dates import HOLIDAY_DATES
 from salesbook.data.generator.params.people import AE_COMMISSION
 from salesbook.data.load import DataError, load_all
 from salesbook.runtime.fmt import NBSP, number, pct
-from salesbook.toolkit import acquisition, kpi, meddic, planning, retention, sales_scripts, unit_economics
+from salesbook.toolkit import acquisition, kpi, meddic, onboarding, planning, retention, sales_scripts, unit_economics
 from salesbook.toolkit.course import YEARS, YEARS_2024_2025
 from salesbook.toolkit.validation import MetricError
 
@@ -484,6 +484,13 @@ def meddic_auc_negotiation_entry(t, segment, year):
     return meddic.auc(meddic.total(snap), closed["outcome"].eq("won").to_numpy())
 
 
+def onboarding_ttv_median(t, segment, year):
+    """Медиана по Каплану — Мейеру дней от подписания договора до первого обращения, решённого клиентом
+    в «Сфере Деск» (веха first_value), новые клиенты сегмента за всю историю (раздел 9.1)."""
+    times = onboarding.milestone_times(t["onboarding_milestones"], t["handoffs"], t["accounts"], "first_value")
+    return float(onboarding.ttv_table(times).loc[segment, "median"])
+
+
 METRICS = {f.__name__: f for f in (
     grr, nrr, churn_at_renewal_share, annual_renewal_rate, churn_hazard_decline, seats_over_employees_share, win_rate, payback_months, ltv_cac,
     sql_to_opportunity, lead_to_won, trial_to_paid, new_cac_ratio, cold_call_connect_rate, sdr_touches_per_day,
@@ -493,7 +500,7 @@ METRICS = {f.__name__: f for f in (
     ae_performance_exit_share, ae_attrition,
     ae_below_half_quota_share, ae_quota_to_ote, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
     b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,
-    nps, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry)}
+    nps, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry, onboarding_ttv_median)}
 
 
 # ---------------------------------------------------------------------------
