@@ -173,3 +173,17 @@ def test_milestone_summary_counts_only_due_milestones(toy):
     assert s.loc[("smb", "first_value"), "on_time"] == 0          # A1 — на день позже плана
     assert s.loc[("smb", "first_value"), "reached"] == 0.5
     assert s.loc[("mid_market", "first_value"), "median_slip_days"] == 6
+
+
+def test_wrong_tables_are_explained_in_russian(toy):
+    m, h, a = toy
+    with pytest.raises(MetricError, match="onboarding_milestones"):
+        ob.milestone_times(h, h, a)                       # перепутали таблицы
+    with pytest.raises(MetricError, match="таблица pandas"):
+        ob.milestone_times(None, h, a)
+    with pytest.raises(MetricError, match="times"):
+        ob.ttv_table("таблица")
+    with pytest.raises(MetricError, match="status"):
+        ob.landmark_churn(m)
+    with pytest.raises(MetricError, match="start"):
+        ob.schedule(ob.plan_table("smb"), start="завтра")
