@@ -23,6 +23,7 @@ from salesbook.data.generator.steps import (
                                             experiments,
                                             genai,
                                             handoffs,
+                                            health,
                                             inbound,
                                             leads,
                                             mailboxes,
@@ -75,4 +76,6 @@ STEPS = (
     emails.make_outreach_emails,
     payplans.make_pay_tables,
     genai.make_genai_outputs,
+    health.make_invoices,
+    health.make_save_plays,
 )
