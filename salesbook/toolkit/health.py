@@ -55,7 +55,7 @@ SAVE_PLAYS_PER_CSM_WEEK = 1
 WEEKS_PER_QUARTER = 13
 
 FEATURE_LABELS = {
-    "utilisation": "Загрузка мест", "utilisation_change": "Изменение загрузки за 3 мес.",
+    "utilisation": "Загрузка мест", "utilisation_change": "Изменение загрузки за 3 мес.",
     "logins_per_seat": "Входов на место", "feature_adoption": "Освоение функций",
     "tickets_per_seat_90d": "Обращений на место за 90 дней", "critical_90d": "Критичных обращений за 90 дней",
     "low_csat_180d": "Оценок CSAT 1–2 за полгода", "detractor": "Критик в NPS", "promoter": "Промоутер в NPS",
@@ -375,7 +375,7 @@ def compare_groups(frame: pd.DataFrame, by: str = "group", treated: str = "play"
     """Доля ушедших по группам с интервалом Уилсона и разность «группа − контроль» с интервалом Ньюкомба.
 
     Строки: ``treated``, ``control`` и ``difference``; столбцы ``n``, ``churned``, ``rate``, ``low``, ``high``.
-    Разность в долях (−0,05 — на 5 п. п. меньше ушедших в группе ``treated``).
+    Разность в долях (−0,05 — на 5 п. п. меньше ушедших в группе ``treated``).
     """
     from salesbook.toolkit.enablement import wilson
     from salesbook.toolkit.experiments import diff_confint

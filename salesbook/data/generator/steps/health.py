@@ -14,8 +14,7 @@ import pandas as pd
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import ids, per, sigmoid
 from salesbook.data.generator.context import Context
-from salesbook.data.generator.dates import (END_DAY, MONTH_START, NA, add_workdays, after, fmt_days, month_str,
-                                            to_working_day)
+from salesbook.data.generator.dates import END_DAY, MONTH_START, NA, add_workdays, after, fmt_days, month_str, to_working_day
 from salesbook.data.generator.params import company
 from salesbook.data.generator.params import health as P
 from salesbook.data.generator.pipeline import step
