@@ -97,8 +97,8 @@ def _months_between(start: pd.Series, end: pd.Timestamp) -> pd.Series:
 def customers_at(mrr: pd.DataFrame, cutoff, window_months: int = WINDOW_MONTHS) -> pd.DataFrame:
     """Клиенты на дату среза: платили в прошлом месяце (``mrr_rub > 0``).
 
-    Столбцы: ``account_id``, ``billing``, ``mrr_rub`` (MRR прошлого месяца), ``seats`` не даёт —
-    места в ``product_usage``; ``tenure_months`` — месяцев от первого оплаченного месяца до среза;
+    Столбцы: ``account_id``, ``billing``, ``mrr_rub`` (MRR прошлого месяца); ``tenure_months`` —
+    месяцев от первого оплаченного месяца до среза;
     ``months_to_renewal`` — через сколько месяцев продление годового договора (0 — в месяц среза;
     у помесячного тарифа 0); ``at_risk`` — может уйти в окне: помесячный тариф или продление в окне.
     """
