@@ -67,6 +67,10 @@ ALL_ACTIVITY_OUTCOMES = tuple(dict.fromkeys(o for v in ACTIVITY_OUTCOMES.values(
 EXPERIMENT_VARIANTS = ("A", "B", "C")
 TICKET_PRIORITIES = ("low", "normal", "high", "critical")
 BILLING_PERIODS = ("annual", "monthly")
+# 9.2: счета клиентов и сценарии спасения
+INVOICE_KINDS = ("annual", "coterm", "monthly")
+SAVE_PLAY_PROGRAMS = ("csm_choice", "rct")
+SAVE_PLAY_GROUPS = ("play", "control")
 TICKET_CATEGORIES = ("bug", "question", "integration", "billing", "feature_request")
 COGS_TYPES = ("hosting", "support_team", "payment_fees", "licenses")
 PLATFORMS = ("ios", "android", "web")
@@ -351,6 +355,7 @@ _ID_EXAMPLES["EM"] = "EM00001"   # 7.4.1: письма outreach_emails
 _ID_EXAMPLES["CT"] = "CT00001"
 CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
 _ID_EXAMPLES.update({"CH": "CH00001", "VB": "VB00001"})   # 7.4.4 и 8.2: чаты и звонки голосового бота
+_ID_EXAMPLES.update({"IN": "IN000001", "SV": "SV00001"})  # 9.2: счета и сценарии спасения
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -1001,6 +1006,30 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("view_seconds", "int", "сколько секунд покупатель смотрел материал за все просмотры "
                                      "(пусто у внутренних)", nullable=True, min=0),
     ),
+    # --- 9.2 «Health scoring и предотвращение оттока»: счета и сценарии спасения ---
+    "invoices": (
+        _id("invoice_id", "IN", "счёт на оплату", unique=True),
+        _id("account_id", "A", "клиент"),
+        Field("kind", "cat", "вид счёта: год вперёд по годовому договору, доплата за расширение до конца "
+                             "оплаченного года, месяц помесячного тарифа", values=INVOICE_KINDS),
+        Field("issue_date", "date", "дата выставления счёта"),
+        Field("service_start", "month", "первый оплачиваемый месяц"),
+        Field("service_months", "int", "сколько месяцев оплачивает счёт", min=1, max=12),
+        _money("amount_rub", "сумма счёта, ₽ (MRR × оплачиваемые месяцы)"),
+        Field("due_date", "date", "срок оплаты по договору"),
+        Field("paid_date", "date", "дата оплаты (пусто — не оплачен на 31.12.2025)", nullable=True),
+    ),
+    "save_plays": (
+        _id("play_id", "SV", "запись журнала: клиент, отмеченный старым правилом в начале квартала", unique=True),
+        Field("program", "cat", "журнал: csm_choice — 2024 год, CSM сами выбирали, кому звонить; rct — 2025 год, "
+                                "случайное деление", values=SAVE_PLAY_PROGRAMS),
+        Field("flag_date", "date", "первый день квартала, когда старое правило отметило клиента"),
+        _id("account_id", "A", "клиент"),
+        Field("group", "cat", "группа: play — сценарий спасения назначен (2024 — CSM решил звонить), "
+                              "control — нет", values=SAVE_PLAY_GROUPS),
+        _id("csm_id", "R", "CSM, которому назначен сценарий (пусто у контроля)", nullable=True),
+        Field("play_date", "date", "дата встречи сценария спасения (пусто — не состоялась)", nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -1056,6 +1085,8 @@ TABLE_TITLES = {
     "outreach_emails": "первые письма SDR и BDR лидам: блоки текста и исход",
     "genai_outputs": "черновики AI-ассистента продавцов и их разметка",
     "onboarding_milestones": "вехи внедрения новых клиентов: план и факт",
+    "invoices": "счета клиентов: выставление, срок и дата оплаты",
+    "save_plays": "сценарии спасения: отмеченные клиенты, выбор CSM и случайное деление",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -1122,6 +1153,9 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("genai_outputs", "rep_id", "reps", "rep_id"),
     ("genai_outputs", "contact_id", "contacts", "contact_id"),
     ("onboarding_milestones", "account_id", "accounts", "account_id"),
+    ("invoices", "account_id", "accounts", "account_id"),
+    ("save_plays", "account_id", "accounts", "account_id"),
+    ("save_plays", "csm_id", "reps", "rep_id"),
 )
 
 
@@ -1543,6 +1577,24 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "секунды просмотра есть без просмотров или просмотры без секунд",
                    lambda d: (d["buyer_views"].isna() == d["view_seconds"].isna())
                    & ~((d["buyer_views"] == 0) & (d["view_seconds"] > 0))),
+    ),
+    "invoices": (
+        TableCheck("due_after_issue", ("issue_date", "due_date"), "срок оплаты раньше даты счёта",
+                   lambda d: d["due_date"] >= d["issue_date"]),
+        TableCheck("paid_after_issue", ("issue_date", "paid_date"), "счёт оплачен раньше, чем выставлен",
+                   lambda d: d["paid_date"].isna() | (d["paid_date"] >= d["issue_date"])),
+        TableCheck("kind_months", ("kind", "service_months"),
+                   "годовой счёт не на 12 месяцев, помесячный — не на 1 или доплата co-term на 12",
+                   lambda d: ((d["kind"] == "annual") == (d["service_months"] == 12))
+                   & ((d["kind"] == "monthly") <= (d["service_months"] == 1))),
+    ),
+    "save_plays": (
+        TableCheck("unique_flag", ("flag_date", "account_id"), "клиент отмечен в одном квартале дважды",
+                   _unique_together("flag_date", "account_id")),
+        TableCheck("play_fields_in_group", ("group", "csm_id", "play_date"),
+                   "CSM или дата встречи есть у контрольной группы, или у группы сценария нет CSM",
+                   lambda d: (d["csm_id"].notna() == d["group"].eq("play"))
+                   & (d["play_date"].isna() | d["group"].eq("play"))),
     ),
 }
 

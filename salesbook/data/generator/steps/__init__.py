@@ -23,6 +23,7 @@ from salesbook.data.generator.steps import (
                                             experiments,
                                             genai,
                                             handoffs,
+                                            health,
                                             inbound,
                                             leads,
                                             mailboxes,
@@ -77,4 +78,6 @@ STEPS = (
     payplans.make_pay_tables,
     genai.make_genai_outputs,
     onboarding.make_onboarding_milestones,
+    health.make_invoices,
+    health.make_save_plays,
 )
