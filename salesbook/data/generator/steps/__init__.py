@@ -20,6 +20,7 @@ from salesbook.data.generator.steps import (
                                             deals,
                                             emails,
                                             enablement,
+                                            expansion,
                                             experiments,
                                             genai,
                                             handoffs,
@@ -75,4 +76,5 @@ STEPS = (
     emails.make_outreach_emails,
     payplans.make_pay_tables,
     genai.make_genai_outputs,
+    expansion.make_account_products,
 )
