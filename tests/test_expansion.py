@@ -151,3 +151,36 @@ def test_break_even_closed_form_and_compounding():
             E.break_even_churn(bad, gm, c)
     with pytest.raises(MetricError):
         E.price_increase_margin(x, gm, 0.6, 0.5)
+
+
+def test_text_claims_of_section(t):
+    """Утверждения текста раздела 9.3 (часть 1) верны на данных курса."""
+    mrr, ap, acc = t["mrr"], t["account_products"], t["accounts"]
+    # «белые пятна»: самые большие клетки — средний и крупный бизнес
+    ws = E.white_space(t["products"], ap, acc, "2025-12-01").groupby("segment")["white_space_rub"].sum()
+    assert ws["mid_market"] > ws["smb"] and ws["enterprise"] > ws["smb"]
+    # мост: у малого бизнеса расширение почти съедено оттоком, у среднего расширение намного больше оттока
+    b = E.nrr_bridge(mrr, "2024-12-01", "2025-12-01", acc, "segment")
+    assert b.loc["smb", "churn"] > 0.7 * b.loc["smb", "expansion"]
+    assert b.loc["mid_market", "expansion"] > 2 * b.loc["mid_market", "churn"]
+    assert b.loc["enterprise", "customers"] < 15
+    # когорта 2023 года теряет меньше, чем когорта 2024 года
+    c = E.nrr_bridge(mrr, "2024-12-01", "2025-12-01", by="cohort")
+    assert c.loc[2023, "churn"] < c.loc[2024, "churn"] and c.loc[2023, "nrr"] > c.loc[2024, "nrr"]
+    # правило загрузки почти не лучше случайного порядка, модель — заметно лучше
+    args = (mrr, t["product_usage"], acc, ap)
+    train, test = E.propensity_frame(*args, "2024-06-01"), E.propensity_frame(*args, "2025-06-01")
+    p = E.fit_propensity(train, test)
+    rule = (test["utilisation"] >= 0.9).astype(float)
+    assert lead_scoring.auc(test["expanded"], rule) < 0.6 < lead_scoring.auc(test["expanded"], p)
+    tie = 1e-6 * test["utilisation"]
+    assert E.work_capacity(test["expanded"], p, 100)["lift"] > E.work_capacity(test["expanded"], rule + tie, 100)["lift"]
+    # в верхушке очереди «пятно × вероятность» — средний и крупный бизнес
+    today = E.propensity_frame(*args, "2025-12-01", horizon=None)
+    today["p"] = E.fit_propensity(test, today).to_numpy()
+    q = E.white_space(t["products"], ap, acc, "2025-12-01").merge(today[["account_id", "p"]], on="account_id")
+    top = q.assign(v=q["white_space_rub"] * q["p"]).nlargest(8, "v")
+    assert (top["segment"] != "smb").all()
+    # расширение: upsell мест — больше половины, индексация — заметная доля
+    mix = E.expansion_mix(ap, "2025-01-01", "2025-12-01")
+    assert mix.loc[mix["motion"] == "upsell", "share"].sum() > 0.5 and mix.loc["indexation", "share"] > 0.05

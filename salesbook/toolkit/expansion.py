@@ -150,7 +150,7 @@ def white_space(products: pd.DataFrame, account_products: pd.DataFrame, accounts
 
 
 def propensity_frame(mrr: pd.DataFrame, product_usage: pd.DataFrame, accounts: pd.DataFrame,
-                     account_products: pd.DataFrame, cutoff, horizon: int = 6) -> pd.DataFrame:
+                     account_products: pd.DataFrame, cutoff, horizon: int | None = 6) -> pd.DataFrame:
     """Клиенты, платящие в месяце ``cutoff``: признаки на этот месяц и расширение в следующие ``horizon`` месяцев.
 
     Признаки — только то, что известно в ``cutoff``: сегмент, стаж (месяцев с первого оплаченного),
@@ -159,17 +159,18 @@ def propensity_frame(mrr: pd.DataFrame, product_usage: pd.DataFrame, accounts: p
     было ли расширение (места, сделка, модуль) за полгода до ``cutoff``. Исход ``expanded`` — 1, если в
     месяцы (``cutoff``; ``cutoff`` + ``horizon``] у клиента были докупленные места, сделка допродажи или
     модуль (индексация цены — не продажа и не считается). Ушедшие в эти месяцы — 0.
+    ``horizon=None`` — срез «на сегодня» для очереди: признаки есть, исхода ещё нет (столбца ``expanded`` нет).
     """
     require_columns(mrr, ["month", "account_id", "mrr_rub"], "mrr", non_empty=True)
     require_columns(product_usage, ["month", "account_id", "licensed_seats", "active_users", "feature_adoption"],
                     "product_usage", non_empty=True)
     require_columns(accounts, ["account_id", "segment", "employees"], "accounts", non_empty=True)
     _check_ap(account_products)
-    if int(horizon) != horizon or horizon < 1:
-        raise MetricError("Горизонт — целое число месяцев, не меньше 1.")
+    if horizon is not None and (int(horizon) != horizon or horizon < 1):
+        raise MetricError("Горизонт — целое число месяцев, не меньше 1 (или None — без исхода).")
     m = _month(cutoff, "cutoff")
-    end = m + pd.DateOffset(months=int(horizon))
-    if end > mrr["month"].max():
+    end = m + pd.DateOffset(months=int(horizon or 0))
+    if horizon is not None and end > mrr["month"].max():
         raise MetricError(f"Горизонт выходит за конец данных ({mrr['month'].max():%Y-%m}): возьмите срез раньше.")
     base = mrr[(mrr["month"] == m) & (mrr["mrr_rub"] > 0)].set_index("account_id")
     if base.empty:
@@ -200,6 +201,8 @@ def propensity_frame(mrr: pd.DataFrame, product_usage: pd.DataFrame, accounts: p
         "mrr_rub": base["mrr_rub"],
         "expanded": base.index.isin(after).astype(int),
     })
+    if horizon is None:
+        frame = frame.drop(columns="expanded")
     return frame.rename_axis("account_id").reset_index()
 
 
@@ -333,7 +336,7 @@ def indexation_churn(mrr: pd.DataFrame, account_products: pd.DataFrame, naive: b
 def price_increase_margin(increase, gross_margin, base_churn, extra_churn, years: int = 3) -> pd.DataFrame:
     """Валовая прибыль базы по годам после повышения цены на ``increase`` против «без повышения».
 
-    База — 1 ₽ годовой выручки клиентов сегодня. Себестоимость клиента от цены не зависит
+    База — 1 ₽ годовой выручки клиентов сегодня. Себестоимость клиента от цены не зависит
     (1 − ``gross_margin`` ₽ в год), поэтому прибыль после повышения — ``gross_margin + increase`` на
     рубль прежней цены. Каждый год на продлении уходит доля ``base_churn`` (без повышения) или
     ``base_churn + extra_churn`` (после), и этот отток накапливается: в году y остаётся
@@ -345,7 +348,7 @@ def price_increase_margin(increase, gross_margin, base_churn, extra_churn, years
     if int(years) != years or years < 1:
         raise MetricError("Горизонт — целое число лет, не меньше 1.")
     if c + d >= 1:
-        raise MetricError("Отток с надбавкой — 100 % или больше: клиентов не останется.")
+        raise MetricError("Отток с надбавкой — 100 % или больше: клиентов не останется.")
     y = np.arange(1, int(years) + 1)
     base = gm * (1 - c) ** y
     new = (gm + x) * (1 - c - d) ** y
