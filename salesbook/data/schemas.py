@@ -24,6 +24,10 @@ from pandera.engines import pandas_engine
 INDUSTRIES = ("retail", "finance", "it", "manufacturing", "logistics",
               "education", "healthcare", "public_sector")
 SEGMENTS = ("smb", "mid_market", "enterprise")
+# Каталог «Сферы Деск» (раздел 9.3): редакции, модули, события движения MRR по продуктам
+PRODUCT_CODES = ("start", "itsm", "corp", "telephony", "messengers", "portal", "sla_analytics", "secure", "ai_assist")
+PRODUCT_KINDS = ("edition", "module")
+PRODUCT_EVENTS = ("new", "seats_added", "upsell_deal", "module", "indexation", "seats_removed", "churn")
 REGIONS = ("moscow", "spb", "regions", "cis")
 BUSINESS_LINES = ("b2b", "b2c")
 B2B_CHANNELS = ("content", "ppc", "events", "social", "partners", "outbound")
@@ -1030,6 +1034,35 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         _id("csm_id", "R", "CSM, которому назначен сценарий (пусто у контроля)", nullable=True),
         Field("play_date", "date", "дата встречи сценария спасения (пусто — не состоялась)", nullable=True),
     ),
+    # --- 9.3 «Upsell и cross-sell»: каталог и продукты клиентов ---
+    "products": (
+        Field("product_id", "cat", "продукт: редакция или модуль", unique=True, values=PRODUCT_CODES),
+        Field("name", "str", "название продукта", unique=True),
+        Field("kind", "cat", "редакция (основной продукт сегмента) или модуль (дополнение к редакции)",
+              values=PRODUCT_KINDS),
+        Field("segments", "str", "сегменты, которым продукт продают, через пробел"),
+        Field("on_sale_from", "month", "месяц начала продаж (2023-01-01 — продавался и раньше)"),
+        Field("price_2023_rub", "money", "цена места редакции за месяц в 2023–2024 годах по прайсу, ₽ "
+                                         "(пусто у модулей)", nullable=True),
+        Field("price_2025_rub", "money", "цена места редакции за месяц с 2025 года по прайсу, ₽ (пусто у модулей)",
+              nullable=True),
+        Field("price_share", "float", "цена модуля: доля цены места редакции клиента (пусто у редакций)",
+              nullable=True, min=0.0, max=1.0),
+        Field("description", "str", "что входит в продукт"),
+    ),
+    "account_products": (
+        Field("month", "month", "месяц движения MRR (первое число), как в mrr"),
+        _id("account_id", "A", "компания-клиент"),
+        Field("product_id", "cat", "продукт, за который движение: редакция клиента или купленный модуль",
+              values=PRODUCT_CODES),
+        Field("event", "cat", "что произошло: новый договор, места, сделка допродажи, модуль, индексация цены, "
+                              "сокращение мест, отток", values=PRODUCT_EVENTS),
+        Field("seats_change", "int", "изменение числа оплаченных мест (у модуля и индексации — 0)"),
+        Field("mrr_change_rub", "float", "изменение MRR, ₽ (у сокращения и оттока — отрицательное)"),
+        Field("held_until", "month", "у нового договора и модуля — последний месяц, когда продукт был у клиента "
+                                     "(месяц до оттока; пусто — есть и в декабре 2025 года и у других событий)",
+              nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -1087,6 +1120,8 @@ TABLE_TITLES = {
     "onboarding_milestones": "вехи внедрения новых клиентов: план и факт",
     "invoices": "счета клиентов: выставление, срок и дата оплаты",
     "save_plays": "сценарии спасения: отмеченные клиенты, выбор CSM и случайное деление",
+    "products": "каталог «Сферы Деск»: редакции и модули",
+    "account_products": "продукты клиентов: движения MRR по продуктам",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -1156,6 +1191,8 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("invoices", "account_id", "accounts", "account_id"),
     ("save_plays", "account_id", "accounts", "account_id"),
     ("save_plays", "csm_id", "reps", "rep_id"),
+    ("account_products", "account_id", "accounts", "account_id"),
+    ("account_products", "product_id", "products", "product_id"),
 )
 
 
@@ -1595,6 +1632,21 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "CSM или дата встречи есть у контрольной группы, или у группы сценария нет CSM",
                    lambda d: (d["csm_id"].notna() == d["group"].eq("play"))
                    & (d["play_date"].isna() | d["group"].eq("play"))),
+    ),
+    "products": (
+        TableCheck("price_by_kind", ("kind", "price_2025_rub", "price_share"),
+                   "у редакции нет цены места или у модуля нет доли цены",
+                   lambda d: ((d["kind"] == "edition") == d["price_2025_rub"].notna())
+                   & ((d["kind"] == "module") == d["price_share"].notna())),
+    ),
+    "account_products": (
+        TableCheck("sign_by_event", ("event", "mrr_change_rub"),
+                   "у сокращения и оттока MRR не уменьшается или у остальных событий не растёт",
+                   lambda d: (d["event"].isin(["seats_removed", "churn"]) == (d["mrr_change_rub"] < 0))),
+        TableCheck("held_until_only_on_purchase", ("event", "held_until", "month"),
+                   "срок владения указан не у покупки или раньше месяца покупки",
+                   lambda d: (d["held_until"].isna() | (d["event"].isin(["new", "module"])
+                                                        & (d["held_until"] >= d["month"])))),
     ),
 }
 

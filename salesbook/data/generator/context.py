@@ -192,6 +192,14 @@ class CustomerMonths:
     h: Array          # «здоровье» клиента
     t: Array          # месяц жизни клиента (0 — первый)
     churned: Array    # ушёл в этом месяце
+    # составляющие расширения, коп.: места, старший тариф (модуль), индексация, сделка допродажи
+    exp_seats: Array
+    exp_upgrade: Array
+    exp_index: Array
+    exp_deal: Array
+    seats_added: Array    # места, докупленные без сделки
+    deal_seats: Array     # места сделки допродажи
+    seats_removed: Array  # места, снятые сокращением
 
 
 @dataclass

@@ -20,6 +20,7 @@ from salesbook.data.generator.steps import (
                                             deals,
                                             emails,
                                             enablement,
+                                            expansion,
                                             experiments,
                                             genai,
                                             handoffs,
@@ -80,4 +81,5 @@ STEPS = (
     onboarding.make_onboarding_milestones,
     health.make_invoices,
     health.make_save_plays,
+    expansion.make_account_products,
 )

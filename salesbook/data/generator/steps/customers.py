@@ -150,20 +150,23 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
     ex = (t > 0) & ~churn_now & (room > 0) & (rng.random(n) < p_expand * np.exp(0.5 * h - 0.5))
     share = rng.uniform(*retention.EXPANSION_SEATS_SHARE, n)
     add = np.where(ex, np.minimum(np.ceil(seats * share), room), 0).astype(np.int64)
-    exp_kop = np.rint(add * c.ppk[idx]).astype(np.int64)
+    seats_kop = np.rint(add * c.ppk[idx]).astype(np.int64)
     # переход на старший тариф: дороже место, мест столько же
     up = (t > 0) & ~churn_now & ~ex & (rng.random(n) < per(retention.UPGRADE_MONTHLY_PROB, S.SEGMENTS)[seg]
                                        * np.exp(0.5 * h - 0.5))
-    exp_kop = exp_kop + np.where(up, np.rint(prev * retention.UPGRADE_PRICE_STEP), 0).astype(np.int64)
+    upgrade_kop = np.where(up, np.rint(prev * retention.UPGRADE_PRICE_STEP), 0).astype(np.int64)
     c.ppk[idx] = np.where(up, c.ppk[idx] * (1 + retention.UPGRADE_PRICE_STEP), c.ppk[idx])
     # продление: индексация цены
     index = renewal & ~churn_now & (rng.random(n) < retention.RENEWAL_INDEXATION_PROB)
-    exp_kop = exp_kop + np.where(index, np.rint(prev * retention.RENEWAL_INDEXATION), 0).astype(np.int64)
+    index_kop = np.where(index, np.rint(prev * retention.RENEWAL_INDEXATION), 0).astype(np.int64)
     c.ppk[idx] = np.where(index, c.ppk[idx] * (1 + retention.RENEWAL_INDEXATION), c.ppk[idx])
     # выигранная допродажа: места — не больше числа сотрудников компании
     upm = c.up_month[idx] == m
-    exp_kop = exp_kop + np.where(upm, c.up_kop[idx], 0)
-    add = add + np.where(upm, np.minimum(c.up_seats[idx], np.maximum(c.emp[idx] - seats - add, 0)), 0)
+    deal_kop = np.where(upm, c.up_kop[idx], 0)
+    deal_seats = np.where(upm, np.minimum(c.up_seats[idx], np.maximum(c.emp[idx] - seats - add, 0)), 0)
+    exp_kop = seats_kop + upgrade_kop + index_kop + deal_kop
+    seats_added = add
+    add = add + deal_seats
     # сокращение мест: по годовому договору — при продлении, на помесячном тарифе — в любой месяц
     p_con = np.where(monthly, per(retention.CONTRACTION_MONTHLY_PROB, S.SEGMENTS)[seg],
                      np.where(renewal, per(retention.CONTRACTION_AT_RENEWAL_PROB, S.SEGMENTS)[seg], 0.0))
@@ -182,8 +185,14 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
     # годовой договор кончается в первый день месяца продления, помесячный — в любой день
     day = MONTH_START[m] + np.where(c.monthly[gone], rng.integers(0, MONTH_LEN[m], len(gone)), 0)
     churned[c.acc[gone]] = day
+    # составляющие расширения и сокращения (для таблицы продуктов клиентов, раздел 9.3)
+    live = ~churn_now
     return dict(m=np.full(n, m), c=idx, mrr=cur, new=new, exp=exp_kop, con=con_kop,
-                churn=churn_kop, seats=c.seats[idx].copy(), h=h.copy(), t=t, churned=churn_now)
+                churn=churn_kop, seats=c.seats[idx].copy(), h=h.copy(), t=t, churned=churn_now,
+                exp_seats=np.where(live, seats_kop, 0), exp_upgrade=np.where(live, upgrade_kop, 0),
+                exp_index=np.where(live, index_kop, 0), exp_deal=np.where(live, deal_kop, 0),
+                seats_added=np.where(live, seats_added, 0), deal_seats=np.where(live, deal_seats, 0),
+                seats_removed=np.where(live, rem, 0))
 
 
 def _move_upsell_leads(ctx: Context, moved: list) -> None:
