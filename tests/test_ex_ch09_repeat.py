@@ -19,7 +19,8 @@ def test_most_pack_buyers_buy_once_and_summary_is_consistent():
 def test_fit_says_almost_everyone_leaves_after_a_repeat_purchase():
     fit = ex.calibration_fit()
     assert fit.mean_dropout > 0.7
-    assert not fit.at_bound
+    # a и b уходят к границе поиска при постоянном a / (a + b): разнородности в p данные не видят
+    assert fit.at_bound and fit.a > 1e4 and fit.b > 1e3
 
 
 def test_model_overforecasts_2025_and_error_sits_with_old_buyers():

@@ -182,3 +182,13 @@ def test_bad_tables_and_dates():
                                        "holdout_weeks": [1]}), fit="модель")
     with pytest.raises(MetricError, match="горизонт"):
         PAPER.expected_purchases(-1)
+
+
+def test_analytic_gradient_matches_finite_differences():
+    from scipy.optimize import approx_fprime
+    sim = rp.simulate_bgnbd(500, 0.4, 5.0, 0.9, 2.0, T=np.linspace(5, 60, 500), seed=2)
+    x, tx, T = (sim[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    w = np.ones_like(x)
+    theta = np.log([0.4, 5.0, 0.9, 2.0])
+    f = lambda th: np.dot(w, rp._loglik(*np.exp(th), x, tx, T))  # noqa: E731
+    assert rp._gradient(*np.exp(theta), x, tx, T, w) == pytest.approx(approx_fprime(theta, f, 1e-6), rel=1e-4, abs=1e-3)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 from scipy.stats import chi2
 
 from salesbook.toolkit.validation import MetricError, numbers, positive, require_columns
@@ -97,6 +97,23 @@ def _loglik(r, alpha, a, b, x, tx, T):
     return ln_a1 + ln_a2 + np.logaddexp(ln_a3, ln_a4)
 
 
+def _gradient(r, alpha, a, b, x, tx, T, w):
+    """Градиент взвешенной суммы :func:`_loglik` по (ln r, ln α, ln a, ln b) — аналитически, без конечных разностей."""
+    ln_a3 = -(r + x) * np.log(alpha + T)
+    repeat = x > 0
+    ln_a4 = np.full_like(x, -np.inf)
+    ln_a4[repeat] = (np.log(a) - np.log(b + x[repeat] - 1) - (r + x[repeat]) * np.log(alpha + tx[repeat]))
+    total = np.logaddexp(ln_a3, ln_a4)
+    w3, w4 = np.exp(ln_a3 - total), np.exp(ln_a4 - total)   # доли «жив» и «ушёл после последней покупки»
+    inv_b = np.zeros_like(x)
+    inv_b[repeat] = 1.0 / (b + x[repeat] - 1)
+    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
+    d_alpha = r / alpha - (r + x) * (w3 / (alpha + T) + w4 / (alpha + tx))
+    d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
+    d_b = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w4 * inv_b
+    return np.array([r * np.dot(w, d_r), alpha * np.dot(w, d_alpha), a * np.dot(w, d_a), b * np.dot(w, d_b)])
+
+
 def _odds_dead(r, alpha, a, b, x, tx, T):
     """δ(x > 0) · a / (b + x − 1) · ((α + T) / (α + t_x))^(r + x) — «шансы, что клиент уже ушёл»."""
     out = np.zeros(np.broadcast(x, tx, T).shape)
@@ -118,8 +135,10 @@ class BGNBDFit:
     ``r``, ``alpha`` — гамма-распределение интенсивности покупок λ (среднее r / α покупок
     в единицу времени, обычно в неделю); ``a``, ``b`` — бета-распределение вероятности p
     уйти после покупки (среднее a / (a + b)). ``log_likelihood`` — логарифм правдоподобия
-    на всей выборке из ``n`` клиентов; ``at_bound`` — оценка упёрлась в границу поиска
-    (данные не различают параметры — прогнозам по такой модели не верьте).
+    на всей выборке из ``n`` клиентов; ``at_bound`` — оценка упёрлась в границу поиска: данные
+    не различают параметр. Чаще всего это a и b, ушедшие к границе при постоянном a / (a + b):
+    вероятность уйти у всех клиентов почти одна. Тогда устойчивы только средние (``mean_dropout``),
+    а прогноз обязательно проверяют на отложенном периоде.
     """
 
     r: float
@@ -209,10 +228,14 @@ def fit_bgnbd(frequency, recency, T, weights=None) -> BGNBDFit:
         ll = _loglik(r, al, a, b, x, tx, t)
         return -float(np.dot(w, ll)) / n
 
+    def gradient(theta):
+        r, al, a, b = np.exp(theta)
+        return -_gradient(r, al, a, b, x, tx, t, w) / n
+
     best = None
     # несколько стартов: правдоподобие BG/NBD бывает плоским по a и b, один старт может застрять
     for start in ((0.0, 0.0, 0.0, 0.0), (0.0, np.log(max(np.mean(t), 1.0)), 0.0, 1.0), (-1.0, 1.0, -0.5, 0.5)):
-        res = minimize(objective, np.array(start), method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 4,
+        res = minimize(objective, np.array(start), jac=gradient, method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 4,
                        options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 5000})
         if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
             best = res
