@@ -149,6 +149,10 @@ ARTICLE_TOPICS = ("itsm_basics", "sla", "case_study", "comparison", "automation"
 CANDIDATE_SOURCES = ("hh_ru", "superjob", "habr_career", "telegram", "referral", "agency", "internal")
 CANDIDATE_STAGES = ("applied", "screen", "interview", "final", "offer", "accepted")
 VACANCY_STATUSES = ("filled", "cancelled", "open")
+# 9.4 «Advocacy и рекомендации»: программа клиентов-референсов
+REFERENCE_SCOPES = ("call", "call_case", "call_case_logo")
+REFERENCE_LEFT_REASONS = ("churned", "withdrew")
+REFERENCE_REQUEST_STATUSES = ("call_held", "declined", "no_reference")
 REJECTED_BY = ("company", "candidate")
 INTERVIEWER_ROLES = ("hiring_manager", "peer", "hr")
 COMPETENCIES = ("discovery", "objection_handling", "written_communication", "product_understanding",
@@ -341,6 +345,7 @@ _ID_EXAMPLES["EM"] = "EM00001"   # 7.4.1: письма outreach_emails
 _ID_EXAMPLES["CT"] = "CT00001"
 CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
 _ID_EXAMPLES.update({"CH": "CH00001", "VB": "VB00001"})   # 7.4.4 и 8.2: чаты и звонки голосового бота
+_ID_EXAMPLES.update({"RF": "RF00001", "RQ": "RQ0001"})     # 9.4: приглашения реферальной программы и просьбы о референсе
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -981,6 +986,41 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("view_seconds", "int", "сколько секунд покупатель смотрел материал за все просмотры "
                                      "(пусто у внутренних)", nullable=True, min=0),
     ),
+    # --- 9.4 «Advocacy и рекомендации»: реферальная программа и клиенты-референсы ---
+    "referrals": (
+        _id("referral_id", "RF", "приглашение реферальной программы «Приведи коллегу»", unique=True),
+        Field("invited_date", "date", "дата приглашения (не раньше запуска программы 01.04.2024)"),
+        _id("referrer_account_id", "A", "клиент, который пригласил (платил в день приглашения)"),
+        Field("referred_company", "str", "приглашённая компания (название; у лида — как в accounts)"),
+        _id("lead_id", "L", "лид, которым стало приглашение (пусто — приглашение ни к чему не привело)",
+            unique=True, nullable=True),
+        _id("opportunity_id", "O", "сделка из этого лида (пусто — лид не дошёл до сделки)", nullable=True),
+        _money("reward_rub", "вознаграждение пригласившему: 10 % ACV первого контракта приведённой компании "
+                             "зачётом в подписку, ₽ (0 — сделки не выиграли)"),
+        Field("reward_date", "date", "дата начисления вознаграждения — дата выигрыша сделки (пусто — не начислялось)",
+              nullable=True),
+    ),
+    "reference_accounts": (
+        _id("account_id", "A", "клиент, давший письменное согласие быть референсом", unique=True),
+        Field("segment", "cat", "сегмент клиента (как в accounts)", values=("mid_market", "enterprise")),
+        Field("joined_date", "date", "дата письменного согласия (вступил в пул референсов)"),
+        Field("consent_scope", "cat", "на что согласие: только звонок; звонок и публичный кейс; "
+                                      "звонок, кейс и логотип на сайте", values=REFERENCE_SCOPES),
+        Field("left_date", "date", "дата выхода из пула (пусто — в пуле на 31.12.2025)", nullable=True),
+        Field("left_reason", "cat", "почему вышел: ушёл как клиент или отозвал согласие (пусто — в пуле)",
+              values=REFERENCE_LEFT_REASONS, nullable=True),
+    ),
+    "reference_requests": (
+        _id("request_id", "RQ", "просьба AE о звонке референса", unique=True),
+        _id("opportunity_id", "O", "сделка mid-market или enterprise, в которой просили референса", unique=True),
+        _id("ae_id", "R", "AE — владелец сделки (opportunities.owner_id)"),
+        Field("request_date", "date", "дата просьбы (после входа сделки в стадию proposal, не позже закрытия)"),
+        _id("reference_account_id", "A", "назначенный референс (пусто — свободного референса не нашлось)",
+            nullable=True),
+        Field("status", "cat", "итог: звонок состоялся, референс отказался от этого звонка, референса не нашлось "
+                               "(все заняты по лимиту звонков)", values=REFERENCE_REQUEST_STATUSES),
+        Field("call_date", "date", "дата звонка референса с покупателем (только у состоявшихся)", nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -1035,6 +1075,9 @@ TABLE_TITLES = {
     "call_turns": "реплики записанных звонков: кто, когда, что сказал",
     "outreach_emails": "первые письма SDR и BDR лидам: блоки текста и исход",
     "genai_outputs": "черновики AI-ассистента продавцов и их разметка",
+    "referrals": "реферальная программа: приглашения клиентов и их судьба",
+    "reference_accounts": "пул клиентов-референсов: согласия и выход",
+    "reference_requests": "просьбы AE о звонке референса в сделках",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -1100,6 +1143,13 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("genai_outputs", "account_id", "accounts", "account_id"),
     ("genai_outputs", "rep_id", "reps", "rep_id"),
     ("genai_outputs", "contact_id", "contacts", "contact_id"),
+    ("referrals", "referrer_account_id", "accounts", "account_id"),
+    ("referrals", "lead_id", "leads", "lead_id"),
+    ("referrals", "opportunity_id", "opportunities", "opportunity_id"),
+    ("reference_accounts", "account_id", "accounts", "account_id"),
+    ("reference_requests", "opportunity_id", "opportunities", "opportunity_id"),
+    ("reference_requests", "ae_id", "reps", "rep_id"),
+    ("reference_requests", "reference_account_id", "reference_accounts", "account_id"),
 )
 
 
@@ -1517,6 +1567,28 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "секунды просмотра есть без просмотров или просмотры без секунд",
                    lambda d: (d["buyer_views"].isna() == d["view_seconds"].isna())
                    & ~((d["buyer_views"] == 0) & (d["view_seconds"] > 0))),
+    ),
+    "referrals": (
+        TableCheck("reward_has_date", ("reward_rub", "reward_date"),
+                   "вознаграждение без даты начисления или дата без вознаграждения",
+                   lambda d: (d["reward_rub"] > 0) == d["reward_date"].notna()),
+        TableCheck("opportunity_needs_lead", ("lead_id", "opportunity_id"), "сделка без лида",
+                   lambda d: d["lead_id"].notna() | d["opportunity_id"].isna()),
+        TableCheck("reward_after_invite", ("invited_date", "reward_date"), "вознаграждение раньше приглашения",
+                   lambda d: d["reward_date"].isna() | (d["reward_date"] >= d["invited_date"])),
+    ),
+    "reference_accounts": (
+        TableCheck("left_after_joined", ("joined_date", "left_date", "left_reason"),
+                   "выход из пула раньше согласия или причина выхода без даты",
+                   lambda d: (d["left_date"].isna() | (d["left_date"] > d["joined_date"]))
+                   & (d["left_date"].isna() == d["left_reason"].isna())),
+    ),
+    "reference_requests": (
+        TableCheck("call_iff_held", ("status", "call_date", "reference_account_id", "request_date"),
+                   "дата звонка не ровно у состоявшихся звонков, референс без статуса или звонок раньше просьбы",
+                   lambda d: ((d["status"] == "call_held") == d["call_date"].notna())
+                   & ((d["status"] == "no_reference") == d["reference_account_id"].isna())
+                   & (d["call_date"].isna() | (d["call_date"] >= d["request_date"]))),
     ),
 }
 

@@ -29,7 +29,9 @@ STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "m
            # команда: передача клиентов, найм, обучение, карьера, оплата (главы 4 и 5)
            "handoffs", "candidates", "trainings", "careers", "payplans",
            # инструменты и новые технологии (главы 7 и 8)
-           "crm", "enablement", "emails", "calls", "leadscore", "chats", "voicebot", "genai")
+           "crm", "enablement", "emails", "calls", "leadscore", "chats", "voicebot", "genai",
+           # успех клиентов (глава 9)
+           "referrals", "references")
 
 # Потоки, которые объявлены, но ни одним шагом не используются: их место в STREAMS сохраняет зёрна
 # следующих потоков (SeedSequence.spawn раздаёт их по порядку), а значит, и уже опубликованные таблицы.

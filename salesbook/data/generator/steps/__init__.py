@@ -8,6 +8,7 @@
 from salesbook.data.generator.steps import (
                                             abm,
                                             accounts,
+                                            advocacy,
                                             activities,
                                             b2c,
                                             bots,
@@ -75,4 +76,6 @@ STEPS = (
     emails.make_outreach_emails,
     payplans.make_pay_tables,
     genai.make_genai_outputs,
+    advocacy.make_referrals,
+    advocacy.make_references,
 )
