@@ -8,8 +8,8 @@
 from salesbook.data.generator.steps import (
                                             abm,
                                             accounts,
-                                            advocacy,
                                             activities,
+                                            advocacy,
                                             b2c,
                                             bots,
                                             calls,
