@@ -73,7 +73,7 @@ def test_referral_volume_is_a_small_share_of_new_customers(t):
     share = won / acquisition.new_customers(t["opportunities"], start, end)
     assert 0.01 < share < 0.05
     f = advocacy.referral_funnel(t["referrals"], t["opportunities"], start, end)
-    assert 0.25 < f["invite_to_lead"] < 0.35
+    assert 0.30 < f["invite_to_lead"] < 0.40
     assert f["invite_to_won"] < 0.05
 
 

@@ -61,8 +61,11 @@ def _customer_months(usage: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pick_referrers(rng, pool: pd.DataFrame, months: pd.Series, exclude: pd.Series) -> np.ndarray:
-    """Кто пригласил: платящий в месяце приглашения клиент, с весом по категории NPS; не сама компания."""
-    weight = pool["category"].map(P.REFERRER_WEIGHT).to_numpy(float)
+    """Кто пригласил: платящий в месяце приглашения клиент, с весом по категории NPS и по своей склонности
+    рекомендовать (постоянной для клиента); не сама компания."""
+    accounts = np.sort(pool["account_id"].unique())
+    propensity = pd.Series(rng.lognormal(0.0, P.REFERRER_PROPENSITY_SIGMA, len(accounts)), index=accounts)
+    weight = pool["category"].map(P.REFERRER_WEIGHT).to_numpy(float) * pool["account_id"].map(propensity).to_numpy(float)
     out = np.empty(len(months), dtype=object)
     by_month = {m: np.flatnonzero(pool["month"].to_numpy() == m) for m in np.unique(months.to_numpy())}
     for m, rows in by_month.items():
