@@ -1002,7 +1002,7 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "reference_accounts": (
         _id("account_id", "A", "клиент, давший письменное согласие быть референсом", unique=True),
-        Field("segment", "cat", "сегмент клиента (как в accounts)", values=("mid_market", "enterprise")),
+        Field("segment", "cat", "сегмент клиента (как в accounts)", values=SEGMENTS),
         Field("joined_date", "date", "дата письменного согласия (вступил в пул референсов)"),
         Field("consent_scope", "cat", "на что согласие: только звонок; звонок и публичный кейс; "
                                       "звонок, кейс и логотип на сайте", values=REFERENCE_SCOPES),

@@ -114,7 +114,7 @@ def make_referrals(ctx: Context, rng) -> None:
 
     # 2. Пустые приглашения: столько, чтобы до лида доходила заданная доля
     n_linked = len(eligible)
-    n_empty = int(round(n_linked * (1.0 / P.INVITE_TO_LEAD_RATE - 1.0)))
+    n_empty = max(int(round(n_linked * (1.0 / P.INVITE_TO_LEAD_RATE - 1.0))), 1)  # хотя бы одно приглашение
     pool = _customer_months(ctx.tables["product_usage"])
     pool = pool[(pool["month"] >= launch.replace(day=1)) & (pool["month"] <= END)]
     months = pool.groupby("month").size()
@@ -194,6 +194,21 @@ def make_references(ctx: Context, rng) -> None:
                                                    "churned", "withdrew"))
     pool = pd.DataFrame({"account_id": joined["account_id"], "segment": joined["segment"], "joined_date": join_day,
                          "consent_scope": scope, "left_date": left, "left_reason": reason})[keep.to_numpy()]
+    if pool.empty:
+        # очень малый масштаб: ни один розыгрыш не дал согласия (или клиентов mid-market и enterprise нет) —
+        # берём первого промоутера, у которого согласие успевает до конца данных и до ухода; на масштабе 1
+        # эта ветка не исполняется
+        any_prom = prom if not prom.empty else usage[(score >= 9) & (usage["month"] >= launch)].sort_values(
+            ["month", "account_id"], kind="mergesort")
+        day = any_prom["month"] + pd.Timedelta(days=10)
+        gone = _day(any_prom["account_id"].map(acc["churned_on"]))
+        ok = ((day <= END) & ~(gone <= day)).to_numpy()
+        if ok.any():
+            first = any_prom[ok].iloc[0]
+            pool = pd.DataFrame({"account_id": [first["account_id"]], "segment": [first["segment"]],
+                                 "joined_date": [day[ok].iloc[0]], "consent_scope": [S.REFERENCE_SCOPES[0]],
+                                 "left_date": [gone[ok].iloc[0]],
+                                 "left_reason": ["churned" if pd.notna(gone[ok].iloc[0]) else None]})
     pool = pool.sort_values(["joined_date", "account_id"], kind="mergesort").reset_index(drop=True)
 
     # 2. Просьбы AE: сделки mid-market/enterprise на стадии proposal после старта; чаще в хороших сделках
@@ -209,6 +224,8 @@ def make_references(ctx: Context, rng) -> None:
     logit = (P.REQUEST_BASE_LOGIT + P.REQUEST_QUALITY_SLOPE * deals["opportunity_id"].map(z).to_numpy(float)
              + P.REQUEST_WON_SHIFT * (deals["outcome"] == "won").to_numpy(float))
     asked = rng.random(len(deals)) < 1.0 / (1.0 + np.exp(-logit))
+    if not asked.any() and len(deals):  # очень малый масштаб: хотя бы одна просьба — в самой «хорошей» сделке
+        asked[np.argmax(logit)] = True
     deals = deals[asked].reset_index(drop=True)
     close = _day(deals["close_date"])
     limit = close.fillna(END).clip(upper=END)
