@@ -453,6 +453,15 @@ def nps(t, segment, year):
     return float(100 * (scores.ge(9).mean() - scores.le(6).mean()))
 
 
+def referral_share_new(t, segment, year):
+    """Доля новых клиентов года, пришедших по реферальной программе (выигранные сделки приглашённых)."""
+    lo, hi = _period(year)
+    opps = t["opportunities"]
+    won = opps["opportunity_id"].isin(t["referrals"]["opportunity_id"].dropna()) & opps["outcome"].eq("won")
+    referred = int((won & acquisition.in_period(opps["close_date"], lo, hi)).sum())
+    return Share(referred, acquisition.new_customers(opps, lo, hi))
+
+
 def _closed_2024_2025(t):
     opps = t["opportunities"]
     return opps[opps["outcome"].isin(["won", "lost"]) & acquisition.in_period(opps["close_date"], *YEARS_2024_2025)]
@@ -500,7 +509,8 @@ METRICS = {f.__name__: f for f in (
     ae_performance_exit_share, ae_attrition,
     ae_below_half_quota_share, ae_quota_to_ote, b2c_paid_conversion_35d, b2c_annual_first_renewal, b2c_monthly_12m_retention,
     b2c_annual_revenue_share, b2c_january_signup_peak, ticket_churn_auc_low,
-    nps, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry, onboarding_ttv_median)}
+    nps, referral_share_new, meddic_auc_closed, meddic_auc_at_negotiation_low, meddic_auc_negotiation_entry,
+    onboarding_ttv_median)}
 
 
 # ---------------------------------------------------------------------------

@@ -161,6 +161,10 @@ ARTICLE_TOPICS = ("itsm_basics", "sla", "case_study", "comparison", "automation"
 CANDIDATE_SOURCES = ("hh_ru", "superjob", "habr_career", "telegram", "referral", "agency", "internal")
 CANDIDATE_STAGES = ("applied", "screen", "interview", "final", "offer", "accepted")
 VACANCY_STATUSES = ("filled", "cancelled", "open")
+# 9.4 «Advocacy и рекомендации»: программа клиентов-референсов
+REFERENCE_SCOPES = ("call", "call_case", "call_case_logo")
+REFERENCE_LEFT_REASONS = ("churned", "withdrew")
+REFERENCE_REQUEST_STATUSES = ("call_held", "declined", "no_reference")
 REJECTED_BY = ("company", "candidate")
 INTERVIEWER_ROLES = ("hiring_manager", "peer", "hr")
 COMPETENCIES = ("discovery", "objection_handling", "written_communication", "product_understanding",
@@ -360,6 +364,7 @@ _ID_EXAMPLES["CT"] = "CT00001"
 CRM_SOURCES = ("web_form", "event_import", "manual", "billing", "chat", "partner")
 _ID_EXAMPLES.update({"CH": "CH00001", "VB": "VB00001"})   # 7.4.4 и 8.2: чаты и звонки голосового бота
 _ID_EXAMPLES.update({"IN": "IN000001", "SV": "SV00001"})  # 9.2: счета и сценарии спасения
+_ID_EXAMPLES.update({"RF": "RF00001", "RQ": "RQ0001"})     # 9.4: приглашения реферальной программы и просьбы о референсе
 
 
 def _id(name: str, prefix: str, description: str, *, unique: bool = False,
@@ -1063,6 +1068,41 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
                                      "(месяц до оттока; пусто — есть и в декабре 2025 года и у других событий)",
               nullable=True),
     ),
+    # --- 9.4 «Advocacy и рекомендации»: реферальная программа и клиенты-референсы ---
+    "referrals": (
+        _id("referral_id", "RF", "приглашение реферальной программы «Приведи коллегу»", unique=True),
+        Field("invited_date", "date", "дата приглашения (не раньше запуска программы 01.04.2024)"),
+        _id("referrer_account_id", "A", "клиент, который пригласил (платил в день приглашения)"),
+        Field("referred_company", "str", "приглашённая компания (название; у лида — как в accounts)"),
+        _id("lead_id", "L", "лид, которым стало приглашение (пусто — приглашение ни к чему не привело)",
+            unique=True, nullable=True),
+        _id("opportunity_id", "O", "сделка из этого лида (пусто — лид не дошёл до сделки)", nullable=True),
+        _money("reward_rub", "вознаграждение пригласившему: 10 % ACV первого контракта приведённой компании "
+                             "зачётом в подписку, ₽ (0 — сделки не выиграли)"),
+        Field("reward_date", "date", "дата начисления вознаграждения — дата выигрыша сделки (пусто — не начислялось)",
+              nullable=True),
+    ),
+    "reference_accounts": (
+        _id("account_id", "A", "клиент, давший письменное согласие быть референсом", unique=True),
+        Field("segment", "cat", "сегмент клиента (как в accounts)", values=SEGMENTS),
+        Field("joined_date", "date", "дата письменного согласия (вступил в пул референсов)"),
+        Field("consent_scope", "cat", "на что согласие: только звонок; звонок и публичный кейс; "
+                                      "звонок, кейс и логотип на сайте", values=REFERENCE_SCOPES),
+        Field("left_date", "date", "дата выхода из пула (пусто — в пуле на 31.12.2025)", nullable=True),
+        Field("left_reason", "cat", "почему вышел: ушёл как клиент или отозвал согласие (пусто — в пуле)",
+              values=REFERENCE_LEFT_REASONS, nullable=True),
+    ),
+    "reference_requests": (
+        _id("request_id", "RQ", "просьба AE о звонке референса", unique=True),
+        _id("opportunity_id", "O", "сделка mid-market или enterprise, в которой просили референса", unique=True),
+        _id("ae_id", "R", "AE — владелец сделки (opportunities.owner_id)"),
+        Field("request_date", "date", "дата просьбы (после входа сделки в стадию proposal, не позже закрытия)"),
+        _id("reference_account_id", "A", "назначенный референс (пусто — свободного референса не нашлось)",
+            nullable=True),
+        Field("status", "cat", "итог: звонок состоялся, референс отказался от этого звонка, референса не нашлось "
+                               "(все заняты по лимиту звонков)", values=REFERENCE_REQUEST_STATUSES),
+        Field("call_date", "date", "дата звонка референса с покупателем (только у состоявшихся)", nullable=True),
+    ),
 }
 
 TABLES: tuple[str, ...] = tuple(TABLE_FIELDS)
@@ -1122,6 +1162,9 @@ TABLE_TITLES = {
     "save_plays": "сценарии спасения: отмеченные клиенты, выбор CSM и случайное деление",
     "products": "каталог «Сферы Деск»: редакции и модули",
     "account_products": "продукты клиентов: движения MRR по продуктам",
+    "referrals": "реферальная программа: приглашения клиентов и их судьба",
+    "reference_accounts": "пул клиентов-референсов: согласия и выход",
+    "reference_requests": "просьбы AE о звонке референса в сделках",
 }
 
 # Внешние ключи: (таблица, столбец, таблица-справочник, столбец-справочник)
@@ -1193,6 +1236,13 @@ FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("save_plays", "csm_id", "reps", "rep_id"),
     ("account_products", "account_id", "accounts", "account_id"),
     ("account_products", "product_id", "products", "product_id"),
+    ("referrals", "referrer_account_id", "accounts", "account_id"),
+    ("referrals", "lead_id", "leads", "lead_id"),
+    ("referrals", "opportunity_id", "opportunities", "opportunity_id"),
+    ("reference_accounts", "account_id", "accounts", "account_id"),
+    ("reference_requests", "opportunity_id", "opportunities", "opportunity_id"),
+    ("reference_requests", "ae_id", "reps", "rep_id"),
+    ("reference_requests", "reference_account_id", "reference_accounts", "account_id"),
 )
 
 
@@ -1647,6 +1697,28 @@ TABLE_CHECKS: dict[str, tuple[TableCheck, ...]] = {
                    "срок владения указан не у покупки или раньше месяца покупки",
                    lambda d: (d["held_until"].isna() | (d["event"].isin(["new", "module"])
                                                         & (d["held_until"] >= d["month"])))),
+    ),
+    "referrals": (
+        TableCheck("reward_has_date", ("reward_rub", "reward_date"),
+                   "вознаграждение без даты начисления или дата без вознаграждения",
+                   lambda d: (d["reward_rub"] > 0) == d["reward_date"].notna()),
+        TableCheck("opportunity_needs_lead", ("lead_id", "opportunity_id"), "сделка без лида",
+                   lambda d: d["lead_id"].notna() | d["opportunity_id"].isna()),
+        TableCheck("reward_after_invite", ("invited_date", "reward_date"), "вознаграждение раньше приглашения",
+                   lambda d: d["reward_date"].isna() | (d["reward_date"] >= d["invited_date"])),
+    ),
+    "reference_accounts": (
+        TableCheck("left_after_joined", ("joined_date", "left_date", "left_reason"),
+                   "выход из пула раньше согласия или причина выхода без даты",
+                   lambda d: (d["left_date"].isna() | (d["left_date"] > d["joined_date"]))
+                   & (d["left_date"].isna() == d["left_reason"].isna())),
+    ),
+    "reference_requests": (
+        TableCheck("call_iff_held", ("status", "call_date", "reference_account_id", "request_date"),
+                   "дата звонка не ровно у состоявшихся звонков, референс без статуса или звонок раньше просьбы",
+                   lambda d: ((d["status"] == "call_held") == d["call_date"].notna())
+                   & ((d["status"] == "no_reference") == d["reference_account_id"].isna())
+                   & (d["call_date"].isna() | (d["call_date"] >= d["request_date"]))),
     ),
 }
 

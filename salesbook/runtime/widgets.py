@@ -371,3 +371,113 @@ def pay_plan_calculator(ote_rub: float = 5_000_000.0, mix: float = 0.5, quota: f
     box.result = result_html
     box.chart = chart
     return box
+
+
+# ---------------------------------------------------------------------------
+# Раздел 9.4: калькулятор реферальной программы
+# ---------------------------------------------------------------------------
+
+#: Ползунки калькулятора реферальной программы: ключ → (подпись, минимум, максимум, шаг).
+REFERRAL_SLIDERS = {
+    "customers": ("Клиентов в базе", 50.0, 5_000.0, 50.0),
+    "share_referring": ("Доля приглашающих", 0.01, 0.60, 0.01),
+    "invites_per_referrer": ("Приглашений на одного", 0.5, 10.0, 0.5),
+    "conversion": ("Приглашение → клиент", 0.005, 0.30, 0.005),
+    "reward_rub": ("Награда за клиента, ₽", 0.0, 300_000.0, 5_000.0),
+    "arpa": ("ARPA, ₽ в месяц", 5_000.0, 300_000.0, 1_000.0),
+    "gross_margin": ("Валовая маржа", 0.30, 0.95, 0.005),
+    "cycle_months": ("Цикл, месяцев", 1.0, 24.0, 1.0),
+    "paid_cac": ("CAC платных каналов, ₽", 10_000.0, 2_000_000.0, 10_000.0),
+}
+
+
+def _k_zone(k: float) -> str:
+    """Словесная оценка вирусного коэффициента (раздел 9.4)."""
+    if k >= 1:
+        return "k ≥ 1: каждый клиент приводит больше одного — самоподдерживающийся рост (в B2B почти не встречается)"
+    if k >= 0.3:
+        return "k меньше 1: программа заметно усиливает другие каналы, но рост без них затухает"
+    return "k намного меньше 1: программа — небольшая добавка к другим каналам, а не двигатель роста"
+
+
+def referral_text(result: dict) -> str:
+    """Итог калькулятора реферальной программы по-русски (HTML): k, клиенты за цикл, CAC и окупаемость."""
+    payback = result["payback_months"]
+    payback_text = fmt.months(payback) if np.isfinite(payback) else "никогда"
+    cac_text = fmt.rub(result["cac"]) if np.isfinite(result["cac"]) else "не определён (клиентов нет)"
+    ratio = result["cac_to_paid"]
+    ratio_text = (f"{fmt.number(ratio, 2)} CAC платных каналов" if np.isfinite(ratio) else "—")
+    amp = result["amplification"]
+    amp_text = f"×{fmt.number(amp, 2)}" if np.isfinite(amp) else "без предела"
+    return (
+        "<div class='salesbook-calculator'>"
+        f"<p>{fmt.number(result['customers'])} клиентов, приглашают {fmt.pct(result['share_referring'], 0)}, "
+        f"по {fmt.number(result['invites_per_referrer'], 1)} приглашения, в клиента превращается "
+        f"{fmt.pct(result['conversion'])} приглашений; цикл — {fmt.months(result['cycle_months'], 0)}.</p>"
+        f"<p><b>Вирусный коэффициент k:</b> {fmt.number(result['k'], 3)} &nbsp;·&nbsp; "
+        f"<b>клиентов программы за первый цикл:</b> {fmt.number(result['first_cycle'], 1)} &nbsp;·&nbsp; "
+        f"<b>усиление:</b> {amp_text}</p>"
+        f"<p><b>CAC программы:</b> {cac_text} ({ratio_text}) &nbsp;·&nbsp; "
+        f"<b>окупаемость:</b> {payback_text} (валовая прибыль клиента — "
+        f"{fmt.rub(result['arpa'] * result['gross_margin'])} в месяц).</p>"
+        f"<p>Оценка: {_k_zone(result['k'])}.</p>"
+        "</div>"
+    )
+
+
+def referral_figure(result: dict):
+    """Клиенты программы по циклам и накопленным итогом (matplotlib Figure, без pyplot)."""
+    from matplotlib.figure import Figure
+
+    plotting.use_style()
+    fig = Figure(figsize=(6.4, 3.2))
+    ax = fig.add_subplot()
+    cycles = np.arange(1, len(result["by_cycle"]) + 1)
+    ax.bar(cycles, result["by_cycle"], color=plotting.PALETTE[0], label="новые клиенты цикла")
+    ax.plot(cycles, result["cumulative"], color=plotting.PALETTE[1], marker="o", label="накопленным итогом")
+    ax.set_title("Клиенты реферальной программы по циклам")
+    ax.set_xlabel("цикл рекомендаций")
+    ax.set_ylabel("клиентов")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def referral_chart_png(result: dict) -> bytes:
+    """Картинка калькулятора реферальной программы в PNG (для виджета Image)."""
+    return _figure_png(referral_figure(result))
+
+
+def referral_calculator(customers: float = 900.0, share_referring: float = 0.25, invites_per_referrer: float = 1.5,
+                        conversion: float = 0.025, reward_rub: float = 20_000.0, arpa: float = 18_000.0,
+                        gross_margin: float = 0.775, cycle_months: float = 6.0, paid_cac: float = 380_000.0,
+                        fixed_monthly_rub: float | None = None):
+    """Калькулятор реферальной программы: клиенты, доля приглашающих, приглашения, конверсия, награда, ARPA,
+    маржа, цикл и CAC платных каналов → k, клиенты программы за цикл, CAC программы против платного, окупаемость.
+
+    Расчёт — ``advocacy.referral_scenario`` (та же функция, что в тексте раздела 9.4); постоянные затраты
+    программы — ``advocacy.PROGRAMME_FIXED_MONTHLY_RUB``, если не заданы. Возвращает ``ipywidgets.VBox``
+    с атрибутами ``sliders``, ``result`` (HTML), ``chart`` (Image) и ``refresh()``.
+    """
+    import ipywidgets as widgets
+
+    from salesbook.toolkit import advocacy
+
+    fixed = advocacy.PROGRAMME_FIXED_MONTHLY_RUB if fixed_monthly_rub is None else fixed_monthly_rub
+    start = {"customers": customers, "share_referring": share_referring, "invites_per_referrer": invites_per_referrer,
+             "conversion": conversion, "reward_rub": reward_rub, "arpa": arpa, "gross_margin": gross_margin,
+             "cycle_months": cycle_months, "paid_cac": paid_cac}
+    sliders = _sliders(REFERRAL_SLIDERS, start)
+    result_html = widgets.HTML()
+    chart = widgets.Image(format="png")
+
+    def show(values: dict) -> None:
+        result = advocacy.referral_scenario(**values, fixed_monthly_rub=fixed)
+        result_html.value = referral_text(result)
+        chart.value = referral_chart_png(result)
+
+    box = _live_panel(sliders, show, [result_html, chart])
+    box.sliders = sliders
+    box.result = result_html
+    box.chart = chart
+    return box

@@ -30,8 +30,9 @@ STREAMS = ("reps", "names", "spend", "leads", "sequence", "accounts", "opps", "m
            "handoffs", "candidates", "trainings", "careers", "payplans",
            # инструменты и новые технологии (главы 7 и 8)
            "crm", "enablement", "emails", "calls", "leadscore", "chats", "voicebot", "genai",
-           # успех клиентов и удержание (глава 9): внедрение, счета, сценарии спасения, продукты клиентов
-           "onboarding", "invoices", "saveplays", "expansion")
+           # успех клиентов и удержание (глава 9): внедрение, счета, сценарии спасения, продукты клиентов,
+           # рекомендации и референсы
+           "onboarding", "invoices", "saveplays", "expansion", "referrals", "references")
 
 # Потоки, которые объявлены, но ни одним шагом не используются: их место в STREAMS сохраняет зёрна
 # следующих потоков (SeedSequence.spawn раздаёт их по порядку), а значит, и уже опубликованные таблицы.

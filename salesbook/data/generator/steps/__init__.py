@@ -9,6 +9,7 @@ from salesbook.data.generator.steps import (
                                             abm,
                                             accounts,
                                             activities,
+                                            advocacy,
                                             b2c,
                                             bots,
                                             calls,
@@ -82,4 +83,6 @@ STEPS = (
     health.make_invoices,
     health.make_save_plays,
     expansion.make_account_products,
+    advocacy.make_referrals,
+    advocacy.make_references,
 )
