@@ -49,9 +49,38 @@ def test_q1_is_the_kpi_nrr():
 
 
 def test_q3_decision_texts_hold():
-    """Порог по прибыли выше порога по выручке; на трёх годах ниже, чем на одном."""
+    """Порог по марже 100 % ниже порога по валовой марже; на трёх годах ниже, чем на одном; ожидание отдела
+    продаж лежит между порогами трёх лет и одного года — ошибка «забыли накопление» меняет решение."""
     assert ex.q3.mistake_value("revenue") < ex.q3.expected_value() < ex.q3.mistake_value("one_year")
+    assert ex.q3.expected_value() < ex.Q3_SALES_EXPECTS < ex.q3.mistake_value("one_year")
     gm, churn = ex._q3_inputs()
-    assert 0.6 < gm < 0.9 and 0.05 < churn < 0.25
+    assert 0.6 < gm < 0.9 and 0.03 < churn < 0.2
     assert E.price_increase_margin(ex.Q3_INCREASE, gm, churn, ex.q3.expected_value(), ex.Q3_YEARS)[
         "difference"].sum() == pytest.approx(0, abs=1e-9)
+    assert "не стоит" in ex.q3.check(ex.q3.expected_value()).message
+
+
+def test_q2_answer_is_not_printed_on_the_page():
+    """Упражнение 2 — другой месяц, чем матрица раздела (декабрь 2025 года): ответ не списать со страницы."""
+    ws = E.white_space(table("products"), table("account_products"), table("accounts"), "2025-12-01")
+    dec = ws.loc[ws["segment"] == "smb", "white_space_rub"].sum()
+    assert not np.isclose(ex.q2.expected_value(), dec, rtol=0.01)
+
+
+def test_q2_hand_solution_matches_toolkit():
+    """Решение «руками» из holdings и products даёт то же число, что expansion.white_space."""
+    import pandas as pd
+
+    ap, products, accounts = table("account_products"), table("products"), table("accounts")
+    month = ex.Q2_MONTH
+    held = E.holdings(ap, month)
+    seg = held["account_id"].map(accounts.set_index("account_id")["segment"])
+    clients = held[(seg == "smb") & (held["product_id"] == "start")][["account_id", "seats"]]
+    modules = products[(products["kind"] == "module") & (products["on_sale_from"] <= month)
+                       & products["segments"].str.split().apply(lambda s: "smb" in s)]
+    pairs = clients.merge(modules[["product_id", "price_share"]], how="cross")
+    owned = pd.MultiIndex.from_frame(pairs[["account_id", "product_id"]]).isin(
+        pd.MultiIndex.from_frame(held[["account_id", "product_id"]]))
+    pairs = pairs[~owned]
+    price = products.set_index("product_id").loc["start", "price_2025_rub"]
+    assert (pairs["price_share"] * price * pairs["seats"]).sum() == pytest.approx(ex.q2.expected_value())

@@ -669,15 +669,16 @@ def reliability_plot(ax, curves, title: str = "Кривая надёжности
     ax.legend(fontsize=8)
 
 
-def gains_plot(ax, curves, capacity=None, title: str = "Кривая выигрыша на лидах 2025 года") -> None:
+def gains_plot(ax, curves, capacity=None, title: str = "Кривая выигрыша на лидах 2025 года",
+               capacity_label: str = "Мощность SDR") -> None:
     """Кривая выигрыша: доля всех SQL (ось Y) в верхней доле очереди (ось X) для каждой оценки
     (``curves`` — словарь «подпись → таблица ``lead_scoring.gains``»); диагональ — случайный порядок,
-    ``capacity`` — вертикальный пунктир на доле очереди, которую успевают SDR."""
+    ``capacity`` — вертикальный пунктир на доле очереди, которую успевают SDR (подпись — ``capacity_label``)."""
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="Случайный порядок")
     for i, (name, table) in enumerate(curves.items()):
         ax.plot([0, *table["share"]], [0, *table["captured"]], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
     if capacity is not None:
-        ax.axvline(capacity, color="#333333", lw=1, ls=":", label="Мощность SDR")
+        ax.axvline(capacity, color="#333333", lw=1, ls=":", label=capacity_label)
     ax.set_title(title)
     ax.set_xlabel("Доля очереди, взятая в работу, %")
     ax.set_ylabel("Доля всех SQL, %")

@@ -20,7 +20,11 @@ EXPANSION_EVENTS = ("seats_added", "upsell_deal", "module", "indexation")
 SALES_EXPANSION_EVENTS = ("seats_added", "upsell_deal", "module")
 #: Вид расширения по событию: upsell — больше того же (места), cross-sell — другой продукт, цена — индексация.
 MOTION = {"seats_added": "upsell", "upsell_deal": "upsell", "module": "cross_sell", "indexation": "price"}
-MOTION_LABELS = {"upsell": "Upsell: места", "cross_sell": "Cross-sell: модули", "price": "Индексация цены"}
+MOTION_LABELS = {"upsell": "Допродажа (upsell): места", "cross_sell": "Перекрёстная продажа (cross-sell): модули",
+                 "price": "Индексация цены"}
+#: Кто делает движение: продажа командой (сделка допродажи, модуль), органический рост мест (клиент докупил
+#: места сам, без сделки) и цена.
+SOURCE = {"seats_added": "organic", "upsell_deal": "sold", "module": "sold", "indexation": "price"}
 EVENT_LABELS = {"new": "Новый договор", "seats_added": "Докупленные места", "upsell_deal": "Сделка допродажи (места)",
                 "module": "Модуль", "indexation": "Индексация цены", "seats_removed": "Сокращение мест",
                 "churn": "Отток"}
@@ -120,7 +124,9 @@ def white_space(products: pd.DataFrame, account_products: pd.DataFrame, accounts
     Клиент — платящий в ``month``. Модуль доступен, если сегмент клиента есть в ``products.segments``
     и модуль уже продаётся (``on_sale_from`` ≤ ``month``). Размер пятна — прирост MRR по прайсу:
     ``price_share`` × цена места редакции клиента по прайсу года ``month`` × оплаченные места, ₽ в месяц.
-    Это потолок по прайсу: клиент со скидкой заплатил бы меньше. Переходы между редакциями сюда
+    Это оценка по прайсу, а не прогноз: у клиента со скидкой — потолок, у проиндексированного или уже
+    купившего модули (второй модуль считается от выросшей цены) — ниже того, что он заплатил бы на деле.
+    Пригодность модуля отрасли клиента не учитывается. Места, переходы между редакциями сюда
     не входят (в каталоге редакция привязана к сегменту).
     """
     require_columns(products, ["product_id", "kind", "segments", "on_sale_from", "price_2023_rub",
@@ -158,8 +164,11 @@ def propensity_frame(mrr: pd.DataFrame, product_usage: pd.DataFrame, accounts: p
     запас мест (1 − места / сотрудники), освоение функций (среднее за три месяца), модулей у клиента,
     было ли расширение (места, сделка, модуль) за полгода до ``cutoff``. Исход ``expanded`` — 1, если в
     месяцы (``cutoff``; ``cutoff`` + ``horizon``] у клиента были докупленные места, сделка допродажи или
-    модуль (индексация цены — не продажа и не считается). Ушедшие в эти месяцы — 0.
-    ``horizon=None`` — срез «на сегодня» для очереди: признаки есть, исхода ещё нет (столбца ``expanded`` нет).
+    модуль (индексация цены — не продажа и не считается); ``bought_module`` — 1, если среди них был модуль.
+    Ушедший в эти месяцы без расширения — 0 (уход и «не расширился» не различаются), расширившийся и
+    потом ушедший — 1. Численность ``accounts.employees`` в данных постоянна; в CRM это снимок на
+    сегодня, и для среза нужно значение на дату среза.
+    ``horizon=None`` — срез «на сегодня» для очереди: признаки есть, исхода ещё нет (столбцов исхода нет).
     """
     require_columns(mrr, ["month", "account_id", "mrr_rub"], "mrr", non_empty=True)
     require_columns(product_usage, ["month", "account_id", "licensed_seats", "active_users", "feature_adoption"],
@@ -185,7 +194,9 @@ def propensity_frame(mrr: pd.DataFrame, product_usage: pd.DataFrame, accounts: p
     ap = account_products
     sales = ap[ap["event"].isin(SALES_EXPANSION_EVENTS)]
     before = sales[sales["month"].between(m - pd.DateOffset(months=5), m)]["account_id"].unique()
-    after = sales[(sales["month"] > m) & (sales["month"] <= end)]["account_id"].unique()
+    window = sales[(sales["month"] > m) & (sales["month"] <= end)]
+    after = window["account_id"].unique()
+    after_module = window.loc[window["event"] == "module", "account_id"].unique()
     held = holdings(ap, m)
     modules = held[held["product_id"].isin(ap.loc[ap["event"] == "module", "product_id"].unique())]
     frame = pd.DataFrame({
@@ -200,9 +211,10 @@ def propensity_frame(mrr: pd.DataFrame, product_usage: pd.DataFrame, accounts: p
         "expanded_before": base.index.isin(before).astype(int),
         "mrr_rub": base["mrr_rub"],
         "expanded": base.index.isin(after).astype(int),
+        "bought_module": base.index.isin(after_module).astype(int),
     })
     if horizon is None:
-        frame = frame.drop(columns="expanded")
+        frame = frame.drop(columns=["expanded", "bought_module"])
     return frame.rename_axis("account_id").reset_index()
 
 
@@ -217,20 +229,90 @@ def fit_propensity(train: pd.DataFrame, test: pd.DataFrame, features=PROPENSITY_
     return pd.Series(model.predict_proba(test[features])[:, 1], index=test.index, name="p_expand")
 
 
+def _expected_top(y: np.ndarray, score: np.ndarray, k: int) -> float:
+    """Ожидаемое число единиц ``y`` среди ``k`` клиентов с наибольшей оценкой; при равных оценках
+    порядок случайный (группа на границе входит пропорционально)."""
+    if k <= 0:
+        return 0.0
+    t = pd.DataFrame({"s": score, "y": y}).groupby("s", sort=True)["y"].agg(["size", "sum"]).iloc[::-1]
+    n_before = t["size"].cumsum() - t["size"]
+    take = np.clip(k - n_before, 0, t["size"])
+    return float((t["sum"] * take / t["size"]).sum())
+
+
 def work_capacity(y, score, n_accounts: int) -> pd.Series:
     """Сколько расширившихся клиентов в верхних ``n_accounts`` по оценке ``score`` и лифт против среднего.
 
-    ``n_accounts`` — сколько клиентов успеют отработать AM и CSM за горизонт. Лифт — доля расширившихся
-    в верхушке / доля во всей базе (``lead_scoring.lift_at`` на той же доле базы).
+    ``n_accounts`` — сколько клиентов успеют отработать за горизонт. Клиенты с одинаковой оценкой
+    (у правила «да/нет» их сотни) берутся в случайном порядке: ``expanded`` — ожидаемое число, поэтому
+    дробное. Лифт — доля расширившихся среди взятых / доля во всей базе.
     """
     y = np.asarray(y, dtype=float)
+    s = np.asarray(score, dtype=float)
     n = int(n_accounts)
     if n != n_accounts or not 0 < n <= len(y):
         raise MetricError(f"Число клиентов в работе — целое от 1 до {len(y)}, получено {n_accounts!r}.")
-    share = n / len(y)
-    top = np.argsort(-np.asarray(score, dtype=float), kind="stable")[:n]
-    return pd.Series({"worked": n, "expanded": int(y[top].sum()), "hit_rate": float(y[top].mean()),
-                      "base_rate": float(y.mean()), "lift": lead_scoring.lift_at(y, score, share)})
+    hits = _expected_top(y, s, n)
+    return pd.Series({"worked": n, "expanded": hits, "hit_rate": hits / n,
+                      "base_rate": float(y.mean()), "lift": hits / n / float(y.mean())})
+
+
+def capacity_gains(y, score, n_groups: int = 10) -> pd.DataFrame:
+    """Кривая выигрыша (формат ``lead_scoring.gains``) с честными ничьими: при равных оценках порядок
+    случайный, поэтому правило «да/нет» даёт прямую внутри группы, а не порядок строк таблицы."""
+    y = np.asarray(y, dtype=float)
+    s = np.asarray(score, dtype=float)
+    rows = []
+    for g in range(1, int(n_groups) + 1):
+        k = int(round(len(y) * g / n_groups))
+        hits = _expected_top(y, s, k)
+        rows.append({"share": g / n_groups, "leads": k, "captured": hits / y.sum(), "lift": hits / k / y.mean()})
+    return pd.DataFrame(rows)
+
+
+def capacity_bootstrap(y, score, other, n_accounts: int, n_boot: int = 1000, seed: int = 2025,
+                       alpha: float = 0.05) -> pd.Series:
+    """Разность лифтов двух очередей на одной мощности и её бутстреп-интервал (клиенты — с возвращением).
+
+    Модели обучены заранее и не переобучаются: интервал отражает только случайность проверочной
+    выборки, а не обучающей. Мощность — та же доля базы, что ``n_accounts`` в исходной выборке.
+    """
+    y = np.asarray(y, dtype=float)
+    a, b = np.asarray(score, dtype=float), np.asarray(other, dtype=float)
+    point = work_capacity(y, a, n_accounts)["lift"] - work_capacity(y, b, n_accounts)["lift"]
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    stats = []
+    for _ in range(int(n_boot)):
+        i = rng.integers(0, n, n)
+        if y[i].sum() == 0:
+            continue
+        stats.append(work_capacity(y[i], a[i], n_accounts)["lift"] - work_capacity(y[i], b[i], n_accounts)["lift"])
+    low, high = np.quantile(stats, [alpha / 2, 1 - alpha / 2])
+    return pd.Series({"estimate": float(point), "low": float(low), "high": float(high)})
+
+
+def next_module(white_space_frame: pd.DataFrame, account_products: pd.DataFrame,
+                accounts: pd.DataFrame) -> pd.DataFrame:
+    """Один модуль на клиента — что предложить: из его «белых пятен» тот, который чаще всего покупали
+    клиенты той же отрасли (при равенстве — чаще всего вообще). Строка — клиент; столбцы пятна
+    (``white_space_frame`` из :func:`white_space`) плюс ``modules_available`` — сколько пятен у клиента.
+    """
+    require_columns(white_space_frame, ["account_id", "product_id", "white_space_rub"], "white_space_frame",
+                    non_empty=True)
+    _check_ap(account_products)
+    require_columns(accounts, ["account_id", "industry"], "accounts", non_empty=True)
+    industry = accounts.set_index("account_id")["industry"]
+    bought = account_products[account_products["event"] == "module"]
+    by_industry = bought.groupby([bought["account_id"].map(industry), "product_id"]).size()
+    overall = bought.groupby("product_id").size()
+    ws = white_space_frame.copy()
+    ind = ws["account_id"].map(industry)
+    ws["_fit"] = [by_industry.get((i, p), 0) for i, p in zip(ind, ws["product_id"])]
+    ws["_pop"] = ws["product_id"].map(overall).fillna(0)
+    ws["modules_available"] = ws.groupby("account_id")["product_id"].transform("size")
+    best = ws.sort_values(["account_id", "_fit", "_pop"], ascending=[True, False, False]).drop_duplicates("account_id")
+    return best.drop(columns=["_fit", "_pop"]).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------
@@ -247,7 +329,8 @@ def nrr_bridge(mrr: pd.DataFrame, start_month, end_month, accounts: pd.DataFrame
     (``start_month``; ``end_month``]. Тождество MRR даёт
     NRR = 1 + расширение / база − сокращение / база − отток / база — то же число, что
     ``kpi.revenue_retention`` (проверяет тест). ``by``: ``"segment"`` (нужен ``accounts``) или
-    ``"cohort"`` — год первого оплаченного месяца клиента; без ``by`` — одна строка ``all``.
+    ``"cohort"`` — год первого оплаченного месяца клиента; ``"segment_cohort"`` (нужен ``accounts``) —
+    сегмент × год прихода, чтобы разница когорт не была разницей состава; без ``by`` — одна строка ``all``.
     """
     require_columns(mrr, ["month", "account_id", "mrr_rub", "expansion_rub", "contraction_rub", "churn_rub"],
                     "mrr", non_empty=True)
@@ -266,13 +349,19 @@ def nrr_bridge(mrr: pd.DataFrame, start_month, end_month, accounts: pd.DataFrame
         if accounts is None:
             raise MetricError("Чтобы считать по сегментам, передайте accounts.")
         keys = _segments(accounts).reindex(base.index)
-    elif by == "cohort":
+    elif by in ("cohort", "segment_cohort"):
         first = mrr[mrr["mrr_rub"] > 0].groupby("account_id")["month"].min()
         keys = first.reindex(base.index).dt.year
+        if by == "segment_cohort":
+            if accounts is None:
+                raise MetricError("Чтобы считать по сегментам, передайте accounts.")
+            keys = pd.Series(list(zip(_segments(accounts).reindex(base.index), keys)), index=base.index)
     else:
-        raise MetricError("Группировка — by='segment' или by='cohort'.")
+        raise MetricError("Группировка — by='segment', by='cohort' или by='segment_cohort'.")
     t = pd.concat([base.rename("start_mrr_rub"), flows], axis=1).groupby(keys.to_numpy()).sum()
     t.insert(0, "customers", keys.groupby(keys.to_numpy()).size())
+    if by == "segment_cohort":
+        t.index = pd.MultiIndex.from_tuples(t.index, names=["segment", "cohort"])
     t["end_mrr_rub"] = t["start_mrr_rub"] + t["expansion_rub"] - t["contraction_rub"] - t["churn_rub"]
     for part in ("expansion", "contraction", "churn"):
         t[part] = t[f"{part}_rub"] / t["start_mrr_rub"]
@@ -286,7 +375,10 @@ def nrr_bridge(mrr: pd.DataFrame, start_month, end_month, accounts: pd.DataFrame
 
 
 def _renewals(mrr: pd.DataFrame, account_products: pd.DataFrame) -> pd.DataFrame:
-    """Продления годовых договоров: клиент, месяц, ушёл ли, получил ли индексацию."""
+    """Продления годовых договоров: клиент, месяц, ушёл ли, получил ли индексацию.
+
+    Только клиенты с годовым договором: у помесячных нет момента продления, хотя индексацию
+    в годовщину договора генератор даёт и им."""
     require_columns(mrr, ["month", "account_id", "billing", "mrr_rub", "churn_rub"], "mrr", non_empty=True)
     _check_ap(account_products)
     annual = mrr[mrr["billing"] == "annual"]
@@ -305,13 +397,16 @@ def indexation_churn(mrr: pd.DataFrame, account_products: pd.DataFrame, naive: b
                      alpha: float = 0.05) -> pd.DataFrame:
     """Отток клиентов с индексацией цены и без неё — наивно и честно, с интервалами Уилсона.
 
+    Сравнение — только по годовым договорам (см. :func:`_renewals`).
     ``naive=True``: клиенты с годовым договором, у которых подошло хотя бы одно продление, делятся на
     «получали индексацию когда-либо» и «не получали»; доля ушедших за всё время. Сравнение смещено
     (отбор выживших): индексацию получает только тот, кто продлился, а ушедший на первом продлении
     попадает в «не получали» автоматически.
     ``naive=False``: продления, на которых клиент остался; индексация на этом продлении — да или нет;
     исход — уход на следующем продлении через 12 месяцев (только продления, следующее из которых
-    попало в данные). Так обе группы одинаково пережили первое продление.
+    попало в данные). Так обе группы одинаково пережили первое продление, но видно только запаздывающее
+    действие: клиент, ушедший из-за объявленного повышения на этом же продлении, индексации не получил.
+    На реальных данных «лечение» — уведомление о новой цене до продления, исход — уход на этом продлении.
     """
     r = _renewals(mrr, account_products)
     if naive:
@@ -333,14 +428,37 @@ def indexation_churn(mrr: pd.DataFrame, account_products: pd.DataFrame, naive: b
     return out
 
 
-def price_increase_margin(increase, gross_margin, base_churn, extra_churn, years: int = 3) -> pd.DataFrame:
+def churn_difference(table: pd.DataFrame, alpha: float = 0.05) -> pd.Series:
+    """Разность долей ушедших «с индексацией» − «без индексации» (таблица :func:`indexation_churn`) и её
+    интервал Ньюкомба (из интервалов Уилсона обеих групп). Перекрытие интервалов групп — не проверка:
+    смотрят интервал разности."""
+    from salesbook.toolkit.bots import wilson
+
+    require_columns(table, ["n", "churned"], "table", non_empty=True)
+    (k1, n1), (k2, n2) = table[["churned", "n"]].to_numpy()[:2]
+    if min(n1, n2) <= 0:
+        raise MetricError("В обеих группах нужны продления.")
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson(int(k1), int(n1), alpha)
+    l2, u2 = wilson(int(k2), int(n2), alpha)
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return pd.Series({"difference": float(d), "low": float(low), "high": float(high)})
+
+
+def price_increase_margin(increase, gross_margin, base_churn, extra_churn, years: int = 3,
+                          discount: float = 0.0) -> pd.DataFrame:
     """Валовая прибыль базы по годам после повышения цены на ``increase`` против «без повышения».
 
     База — 1 ₽ годовой выручки клиентов сегодня. Себестоимость клиента от цены не зависит
     (1 − ``gross_margin`` ₽ в год), поэтому прибыль после повышения — ``gross_margin + increase`` на
     рубль прежней цены. Каждый год на продлении уходит доля ``base_churn`` (без повышения) или
     ``base_churn + extra_churn`` (после), и этот отток накапливается: в году y остаётся
-    (1 − отток)^y клиентов. Все доли — доли единицы (0,1, а не 10).
+    (1 − отток)^y клиентов. Все доли — доли единицы (0,1, а не 10). Модель — добавочный отток
+    повторяется на каждом продлении; если он разовый (только на продлении с повышением), порог —
+    формула одного года на любом горизонте. ``discount`` — годовая ставка дисконтирования: прибыль
+    года y делится на (1 + ставка)^y (деньги через три года стоят меньше сегодняшних).
     """
     x, c, d = (_share(v, n) for v, n in ((increase, "increase"), (base_churn, "base_churn"),
                                          (extra_churn, "extra_churn")))
@@ -349,9 +467,11 @@ def price_increase_margin(increase, gross_margin, base_churn, extra_churn, years
         raise MetricError("Горизонт — целое число лет, не меньше 1.")
     if c + d >= 1:
         raise MetricError("Отток с надбавкой — 100 % или больше: клиентов не останется.")
+    r = _share(discount, "discount")
     y = np.arange(1, int(years) + 1)
-    base = gm * (1 - c) ** y
-    new = (gm + x) * (1 - c - d) ** y
+    df = (1 + r) ** -y
+    base = gm * (1 - c) ** y * df
+    new = (gm + x) * (1 - c - d) ** y * df
     return pd.DataFrame({"year": y, "base": base, "with_increase": new, "difference": new - base})
 
 
@@ -366,12 +486,13 @@ def _share(value, name: str, one: bool = False) -> float:
     return v
 
 
-def break_even_churn(increase, gross_margin, base_churn, years: int = 3) -> float:
+def break_even_churn(increase, gross_margin, base_churn, years: int = 3, discount: float = 0.0) -> float:
     """Добавочный годовой отток, при котором повышение цены на ``increase`` не меняет валовую прибыль
     базы за ``years`` лет (сумма :func:`price_increase_margin`). Больше — повышение в минусе.
 
     За один год формула простая: (1 − c) × x / (gm + x); за несколько лет добавочный отток
-    накапливается, и порог ниже — его находит ``scipy.optimize.brentq``.
+    накапливается, и порог ниже — его находит ``scipy.optimize.brentq``. ``discount`` — годовая ставка
+    дисконтирования (см. :func:`price_increase_margin`).
     """
     from scipy.optimize import brentq
 
@@ -381,7 +502,7 @@ def break_even_churn(increase, gross_margin, base_churn, years: int = 3) -> floa
         raise MetricError("gross_margin: валовая маржа должна быть больше нуля.")
 
     def gap(d: float) -> float:
-        return float(price_increase_margin(x, gm, c, d, years)["difference"].sum())
+        return float(price_increase_margin(x, gm, c, d, years, discount)["difference"].sum())
 
     hi = 1 - c - 1e-9
     if x == 0:
