@@ -1,6 +1,7 @@
 """Раздел 9.1: утверждения текста о внедрении верны на данных; упражнения ловят свои ошибки."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from salesbook.exercises import ch09_onboarding as ex
@@ -82,7 +83,7 @@ def test_landmark_gap_is_large_and_its_interval_excludes_zero(smb):
 
 
 def test_naive_definitions_move_the_answer_moderately_and_not_in_favour_of_onboarding():
-    """Текст: в наших данных «бессмертное время» короткое — ошибки сдвигают отношение умеренно и не в пользу запущенных."""
+    """Текст: ошибки определения сдвигают отношение умеренно; включение ушедших до 90-го дня его уменьшает."""
     right = ex._churn_ratio("landmark")
     assert ex._churn_ratio("with_dead") < right
     for kind in ("with_dead", "no_window", "all_churn"):
@@ -90,19 +91,104 @@ def test_naive_definitions_move_the_answer_moderately_and_not_in_favour_of_onboa
 
 
 def test_annual_curves_are_flat_until_renewal(smb):
-    """Текст: у годового договора кривые от ориентира стоят ровно почти год и падают в месяц продления."""
+    """Текст: у годового договора кривые от ориентира идут ровно около девяти месяцев и падают в месяц продления."""
     curves = onboarding.landmark_survival(smb[smb["billing"] == "annual"])
     for km in curves.values():
         assert cycle.km_survival_at(km, [250])[0] == 1.0
+    after = smb.loc[smb["alive_at_landmark"] & smb["early_churn"] & (smb["billing"] == "annual"), "after_days"]
+    assert 260 <= after.min() and round(after.min() / 30.44) == 9 and 270 <= after.median() <= 310
 
 
-def test_selection_visible_before_the_landmark(t, smb):
-    """Текст: будущие «запущенные» уже в первом месяце работали активнее."""
-    u = t["product_usage"].sort_values("month").groupby("account_id").first()
-    share = (u["active_users"] / u["licensed_seats"])
-    alive = smb[smb["alive_at_landmark"]].assign(share=lambda d: d["account_id"].map(share))
-    m = alive.groupby("status")["share"].mean()
-    assert m["onboarded"] > m["not_onboarded"] + 0.05
+def test_signing_traits_do_not_separate_the_groups(t, smb):
+    """Текст: по признакам, известным при подписании, группы почти не различаются — интервалы накрывают ноль."""
+    from salesbook.exercises import table as tbl
+    alive = smb[smb["alive_at_landmark"]].set_index("account_id")
+    traits = onboarding.signing_traits(t["handoffs"], tbl("opportunities"), t["mrr"]).loc[alive.index]
+    gap = onboarding.compare_traits(traits, alive["onboarded"])
+    assert (gap["std_diff"].abs() < 0.2).all()
+    assert ((gap["low"] < 0) & (gap["high"] > 0)).all()
+
+
+def test_first_paid_month_ends_after_most_go_lives(t, smb):
+    """Текст: первый оплаченный месяц кончается в среднем через полтора месяца после подписания, и большинство
+    запущенных к 90-му дню к его концу уже запущены — активность в нём не «до запуска»."""
+    ms = t["onboarding_milestones"]
+    go = ms[ms["milestone"] == "go_live"].set_index("account_id")["actual_date"]
+    alive = smb[smb["alive_at_landmark"]].copy()
+    month_end = alive["close_date"] + pd.offsets.MonthBegin(1) + pd.offsets.MonthEnd(0)
+    days = (month_end - alive["close_date"]).dt.days
+    assert 35 <= days.mean() <= 55
+    live = alive["onboarded"]
+    assert (pd.to_datetime(alive.loc[live, "account_id"].map(go)) <= month_end[live]).mean() > 0.8
+
+
+def test_nobody_goes_live_after_the_landmark_in_smb(smb):
+    """Текст и врезка: статус «запущен когда-либо» совпадает со статусом на ориентир — ловушка не срабатывает."""
+    late = smb[smb["alive_at_landmark"] & ~smb["onboarded"]]
+    assert late["ever_onboarded"].mean() <= 0.02
+    base = smb[smb["alive_at_landmark"] & smb["window_seen"]]
+    by_ever = base.groupby("ever_onboarded")["early_churn"].mean()
+    assert np.isclose(by_ever[False] / by_ever[True], ex._churn_ratio("landmark"), rtol=0.01)
+
+
+def test_ratio_interval_and_billing_strata(smb):
+    """Текст: интервал отношения выше единицы; внутри видов договора отношение почти то же."""
+    r = onboarding.landmark_churn(smb)
+    rr = onboarding.risk_ratio(r.loc["not_onboarded", "churned"], r.loc["not_onboarded", "customers"],
+                               r.loc["onboarded", "churned"], r.loc["onboarded", "customers"])
+    assert rr["low"] > 1
+    base = smb[smb["alive_at_landmark"] & smb["window_seen"]].assign(late=lambda d: ~d["onboarded"])
+    assert abs(onboarding.mh_risk_ratio(base, "late", "billing", "early_churn") / rr["ratio"] - 1) < 0.05
+
+
+def test_smb_holds_most_early_churn_and_mid_market_is_too_small(t):
+    s = onboarding.landmark_status(t["onboarding_milestones"], t["handoffs"], t["accounts"])
+    base = s[s["alive_at_landmark"] & s["window_seen"]]
+    churned = base.groupby("segment")["early_churn"].sum()
+    assert churned["smb"] / churned.sum() > 0.8
+    assert churned["mid_market"] <= 12
+    assert (base["segment"] == "mid_market").sum() * 3 < (base["segment"] == "smb").sum()
+
+
+def test_own_overrun_points_at_integrations_in_mid_market(t):
+    """Текст: накопленный сдвиг интеграций mid-market больше собственной задержки; из вех критического пути
+    собственная задержка больше всего у интеграций."""
+    s = onboarding.milestone_summary(t["onboarding_milestones"], t["handoffs"]).loc["mid_market"]
+    crit = onboarding.schedule(onboarding.plan_table("mid_market"))
+    own = s.loc[crit.index[crit["critical"]], "median_own_days"]
+    assert own.idxmax() == "integrations"
+    assert s.loc["integrations", "median_slip_days"] > s.loc["integrations", "median_own_days"] > 0
+
+
+def test_go_live_quantiles(t):
+    """Текст: в SMB четыре из пяти запускаются до 90-го дня, но позже плана; в mid-market 80-й процентиль не
+    достигнут, 75-й — есть; у enterprise верхняя граница интервала медианы открыта."""
+    g = onboarding.milestone_times(t["onboarding_milestones"], t["handoffs"], t["accounts"], "go_live")
+    p80 = onboarding.reach_quantile(g, 0.8)
+    plan = onboarding.schedule(onboarding.plan_table("smb"))["early_finish"].max()
+    assert plan < p80["smb"] < onboarding.LANDMARK_DAYS
+    assert np.isnan(p80["mid_market"]) and np.isfinite(onboarding.reach_quantile(g, 0.75)["mid_market"])
+    assert np.isnan(onboarding.ttv_table(g).loc["enterprise", "ci_high"])
+
+
+def test_churn_before_first_value_is_rare(t):
+    fv = onboarding.milestone_times(t["onboarding_milestones"], t["handoffs"], t["accounts"], "first_value")
+    left = fv["account_id"].map(t["accounts"].set_index("account_id")["churned_on"]).notna()
+    smb = fv["segment"] == "smb"
+    assert ((fv["reached"] == 0) & left & smb).sum() < 0.03 * smb.sum()
+
+
+def test_smb_pays_little_and_example_is_stuck_for_months(t):
+    """Текст: новый клиент SMB платит в медиане несколько тысяч рублей; пример enterprise стоит на вехе месяцами."""
+    mrr = t["mrr"]
+    first = mrr[mrr["new_rub"] > 0].groupby("account_id")["new_rub"].first()
+    h = t["handoffs"]
+    assert first.reindex(h.loc[h["segment"] == "smb", "account_id"]).median() < 20_000
+    ms = t["onboarding_milestones"]
+    stuck = ms.loc[ms["actual_date"].isna() & (ms["planned_date"] < "2025-06-30"), "account_id"]
+    example = h[(h["segment"] == "enterprise") & h["account_id"].isin(stuck)].iloc[0]["account_id"]
+    one = ms[ms["account_id"] == example]
+    assert (pd.Timestamp("2025-12-31") - one.loc[one["actual_date"].isna(), "planned_date"].min()).days > 180
 
 
 def test_churn_experiment_is_infeasible_but_the_intermediate_metric_is_not(smb):

@@ -175,6 +175,49 @@ def test_milestone_summary_counts_only_due_milestones(toy):
     assert s.loc[("mid_market", "first_value"), "median_slip_days"] == 6
 
 
+def test_milestone_summary_own_overrun_by_hand():
+    # SMB: настройка (4 дня, без зависимостей) и первая ценность (3 дня после настройки); передача 1 января
+    h = pd.DataFrame({"account_id": ["A1"], "segment": ["smb"], "handoff_date": pd.to_datetime(["2025-01-01"])})
+    m = pd.DataFrame({"account_id": ["A1", "A1"], "milestone": ["admin_setup", "first_value"],
+                      "planned_date": pd.to_datetime(["2025-01-05", "2025-01-08"]),
+                      "actual_date": pd.to_datetime(["2025-01-07", "2025-01-12"])})
+    s = ob.milestone_summary(m, h, as_of="2025-06-30")
+    assert s.loc[("smb", "admin_setup"), "median_own_days"] == 2        # 6 дней вместо 4
+    assert s.loc[("smb", "first_value"), "median_slip_days"] == 4       # накопленный: 12.01 против 08.01
+    assert s.loc[("smb", "first_value"), "median_own_days"] == 2        # 5 дней после настройки вместо 3
+
+
+def test_reach_quantile_by_hand():
+    times = pd.DataFrame({"segment": "smb", "days": [1.0, 2, 3, 4, 5, 10, 10, 10, 10, 10],
+                          "reached": [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]})
+    assert ob.reach_quantile(times, 0.5)["smb"] == 5          # S(5) = 0,5
+    assert np.isnan(ob.reach_quantile(times, 0.8)["smb"])     # до 0,2 кривая не опускается
+    with pytest.raises(MetricError, match="share"):
+        ob.reach_quantile(times, 80)
+
+
+def test_risk_ratio_katz_and_mantel_haenszel_by_hand():
+    r = ob.risk_ratio(20, 100, 10, 100)
+    se = np.sqrt(1 / 20 - 1 / 100 + 1 / 10 - 1 / 100)
+    assert r["ratio"] == pytest.approx(2.0)
+    assert r["low"] == pytest.approx(2 * np.exp(-1.959964 * se), rel=1e-5)
+    with pytest.raises(MetricError):
+        ob.risk_ratio(0, 10, 1, 10)
+    # два слоя с одинаковым отношением 2 — Мантель — Хенцель тоже 2
+    f = pd.DataFrame({"g": [True] * 10 + [False] * 10 + [True] * 10 + [False] * 10,
+                      "s": ["a"] * 20 + ["b"] * 20,
+                      "y": [1] * 4 + [0] * 6 + [1] * 2 + [0] * 8 + [1] * 6 + [0] * 4 + [1] * 3 + [0] * 7})
+    assert ob.mh_risk_ratio(f, "g", "s", "y") == pytest.approx(2.0)
+
+
+def test_compare_traits_welch_interval():
+    traits = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6]}, index=list("abcdef"))
+    grp = pd.Series([True, True, True, False, False, False], index=list("abcdef"))
+    row = ob.compare_traits(traits, grp).loc["x"]
+    assert row["diff"] == pytest.approx(-3.0)
+    assert row["low"] < -3 < row["high"] < 0
+
+
 def test_wrong_tables_are_explained_in_russian(toy):
     m, h, a = toy
     with pytest.raises(MetricError, match="onboarding_milestones"):

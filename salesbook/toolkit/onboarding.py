@@ -26,7 +26,8 @@ from salesbook.toolkit.validation import MetricError, positive, require_columns
 
 __all__ = ["MILESTONES", "OWNER_ROLES", "MILESTONE_LABELS", "OWNER_LABELS", "STANDARD_PLANS", "LANDMARK_DAYS",
            "EARLY_CHURN_HORIZON_DAYS", "plan_table", "schedule", "milestone_times", "ttv_table",
-           "milestone_summary", "landmark_status", "landmark_churn", "landmark_survival"]
+           "milestone_summary", "reach_quantile", "landmark_status", "landmark_churn", "landmark_survival",
+           "risk_ratio", "mh_risk_ratio", "signing_traits", "compare_traits"]
 
 #: Стандартные планы внедрения «Сферы Софт» по сегментам (веха, владелец, дней, зависимости).
 STANDARD_PLANS = PLANS
@@ -42,7 +43,7 @@ MILESTONE_LABELS = {
     "dpa_signed": "Поручение на обработку ПДн подписано",
 }
 OWNER_LABELS = {"csm": "CSM", "client_admin": "Администратор клиента", "se": "SE или интегратор",
-                "client_legal": "Юрист клиента"}
+                "client_legal": "Юрист клиента", "client_security": "Служба ИБ клиента"}
 
 #: День, на который фиксируется статус внедрения в ориентирном анализе: 90 дней от подписания —
 #: обычный горизонт «первых 90 дней» в практике успеха клиентов (допущение раздела 9.1).
@@ -216,7 +217,13 @@ def milestone_summary(milestones: pd.DataFrame, handoffs: pd.DataFrame, as_of=co
 
     Берутся клиенты, у которых плановая дата вехи не позже ``as_of`` (иначе «не успел» значит «ещё не
     наступило»). Столбцы: ``clients``, ``on_time`` — доля прошедших к плановой дате, ``reached`` — доля
-    прошедших к ``as_of``, ``median_slip_days`` — медиана «факт − план» у прошедших. Индекс — (сегмент, веха).
+    прошедших к ``as_of``, ``median_slip_days`` — медиана «факт − план» у прошедших веху. Этот сдвиг
+    накопленный: плановая дата считает, что все предшествующие вехи закончились в срок, поэтому веха
+    наследует опоздания предшественников. ``median_own_days`` — медиана собственной задержки вехи у прошедших
+    её: факт окончания − самое позднее фактическое окончание вех, от которых она зависит (у вехи без
+    зависимостей — день передачи ``handoff_date``), − плановая длительность по стандартному плану сегмента.
+    Считается, только если в ``handoffs`` есть ``handoff_date`` и у всех предшественников есть факт.
+    Индекс — (сегмент, веха).
     """
     _check_milestones(milestones)
     require_columns(handoffs, ["account_id", "segment"], "handoffs")
@@ -226,13 +233,65 @@ def milestone_summary(milestones: pd.DataFrame, handoffs: pd.DataFrame, as_of=co
     m = m.assign(planned=planned, actual=actual)[planned <= cut]
     m["on_time"] = m["actual"].notna() & (m["actual"] <= m["planned"])
     m["reached"] = m["actual"].notna() & (m["actual"] <= cut)
-    m["slip"] = (m["actual"] - m["planned"]).dt.days
+    m["slip"] = (m["actual"] - m["planned"]).dt.days.where(m["reached"])
+    m["own"] = _own_overrun(m, milestones, handoffs).where(m["reached"])
     out = m.groupby(["segment", "milestone"]).agg(clients=("account_id", "size"), on_time=("on_time", "mean"),
-                                                  reached=("reached", "mean"), median_slip_days=("slip", "median"))
+                                                  reached=("reached", "mean"), median_slip_days=("slip", "median"),
+                                                  median_own_days=("own", "median"))
     seg_order = {s: i for i, s in enumerate(course.SEGMENTS)}
     ms_order = {s: i for i, s in enumerate(MILESTONES)}
     keys = sorted(out.index, key=lambda k: (seg_order.get(k[0], 99), ms_order.get(k[1], 99)))
     return out.loc[keys]
+
+
+def _own_overrun(m: pd.DataFrame, milestones: pd.DataFrame, handoffs: pd.DataFrame) -> pd.Series:
+    """Собственная задержка вехи (дней) по строкам ``m``: факт − начало по факту − плановая длительность."""
+    if "handoff_date" not in handoffs.columns:
+        return pd.Series(np.nan, index=m.index)
+    actual = milestones.assign(actual_date=pd.to_datetime(milestones["actual_date"])).set_index(
+        ["account_id", "milestone"])["actual_date"]
+    actual = actual[~actual.index.duplicated()]
+    handoff = pd.to_datetime(m["account_id"].map(handoffs.drop_duplicates("account_id").set_index("account_id")["handoff_date"]))
+    plans = {seg: {name: (days, deps) for name, _, days, deps in plan} for seg, plan in STANDARD_PLANS.items()}
+    own = pd.Series(np.nan, index=m.index)
+    for (seg, name), rows in m.groupby(["segment", "milestone"]).groups.items():
+        if seg not in plans or name not in plans[seg]:
+            continue
+        days, deps = plans[seg][name]
+        start = handoff.loc[rows]
+        for d in deps:
+            prev = pd.Series(actual.reindex(list(zip(m.loc[rows, "account_id"], [d] * len(rows)))).to_numpy(), index=rows)
+            start = pd.Series(np.where(prev.isna() | start.isna(), pd.NaT, np.maximum(start, prev)), index=rows)
+            start = pd.to_datetime(start)
+        own.loc[rows] = (m.loc[rows, "actual"] - start).dt.days - days
+    return own
+
+
+def reach_quantile(times: pd.DataFrame, share: float, by: str = "segment") -> pd.Series:
+    """К какому дню веху проходит доля ``share`` клиентов — по Каплану — Мейеру, с цензурированием.
+
+    ``times`` — таблица :func:`milestone_times`. Ответ по группам — первый день, когда оценка S(t)
+    «ещё не дошли» опускается до 1 − ``share``; ``nan`` — кривая туда не опустилась: «дольше, чем мы видели».
+    При ``share`` = 0,5 это медиана; 0,8 — срок, к которому доходят четыре клиента из пяти.
+    """
+    from salesbook.toolkit import cycle
+
+    require_columns(times, [by, "days", "reached"], "times", non_empty=True)
+    q = float(share)
+    if not 0 < q < 1:
+        raise MetricError(f"share — доля дошедших между 0 и 1, получено {share!r}.")
+    out = {}
+    for key, g in times.groupby(by, sort=False):
+        if g["reached"].sum() == 0:
+            out[key] = np.nan
+            continue
+        km = cycle.kaplan_meier(g["days"], g["reached"])
+        hit = km.loc[km["survival"] <= 1 - q + 1e-12, "time"]
+        out[key] = float(hit.iloc[0]) if len(hit) else np.nan
+    res = pd.Series(out, name="days")
+    res.index.name = by
+    order = [s for s in course.SEGMENTS if s in res.index] if by == "segment" else list(res.index)
+    return res.loc[order + [k for k in res.index if k not in order]]
 
 
 # ---------------------------------------------------------------------------
@@ -308,3 +367,93 @@ def landmark_survival(status: pd.DataFrame, by: str = "status") -> dict[str, pd.
     if base.empty:
         raise MetricError("Нет клиентов, которые дожили до ориентира.")
     return cycle.km_by_group(base, by, duration="after_days", event="churned")
+
+
+# ---------------------------------------------------------------------------
+# Отношение рисков и сравнение групп по признакам, известным при подписании
+# ---------------------------------------------------------------------------
+
+
+def risk_ratio(count_b, n_b, count_a, n_a, alpha: float = 0.05) -> pd.Series:
+    """Отношение долей b / a с интервалом Каца по логарифму: ``ratio``, ``low``, ``high``.
+
+    se(ln RR) = √(1/x_b − 1/n_b + 1/x_a − 1/n_a). Нулевые счётчики — ошибка: отношение не определено.
+    """
+    from scipy.stats import norm
+
+    xb, nb, xa, na = (float(v) for v in (count_b, n_b, count_a, n_a))
+    if min(xb, xa) <= 0 or nb < xb or na < xa:
+        raise MetricError("risk_ratio: нужны ненулевые числа событий и не больше, чем наблюдений.")
+    ratio = (xb / nb) / (xa / na)
+    se = np.sqrt(1 / xb - 1 / nb + 1 / xa - 1 / na)
+    z = norm.ppf(1 - alpha / 2)
+    return pd.Series({"ratio": ratio, "low": ratio * np.exp(-z * se), "high": ratio * np.exp(z * se)})
+
+
+def mh_risk_ratio(frame: pd.DataFrame, group: str, strata: str, outcome: str) -> float:
+    """Отношение рисков Мантеля — Хенцеля: группа ``group`` == True к False внутри слоёв ``strata``.
+
+    RR_MH = Σ x₁ n₀ / N / Σ x₀ n₁ / N по слоям. Если оно близко к простому отношению, слой (например,
+    вид договора) разницу не объясняет.
+    """
+    require_columns(frame, [group, strata, outcome], "frame", non_empty=True)
+    num = den = 0.0
+    for _, g in frame.groupby(strata):
+        one, zero = g[g[group].astype(bool)], g[~g[group].astype(bool)]
+        n = len(g)
+        num += one[outcome].sum() * len(zero) / n
+        den += zero[outcome].sum() * len(one) / n
+    if den == 0:
+        raise MetricError("mh_risk_ratio: во второй группе нет событий — отношение не определено.")
+    return float(num / den)
+
+
+def signing_traits(handoffs: pd.DataFrame, opportunities: pd.DataFrame, mrr: pd.DataFrame) -> pd.DataFrame:
+    """Признаки нового клиента, известные в день подписания, — по одному на клиента (индекс ``account_id``).
+
+    ``meddic`` — сумма баллов MEDDIC сделки; ``cycle_days`` — дней от создания сделки до подписания;
+    ``acv`` — годовая сумма договора, ₽ (``amount_rub``); ``monthly`` — помесячный тариф (1) или годовой (0,
+    первый месяц ``mrr``);
+    ``card`` — полнота карточки передачи клиента (доля заполненных полей, раздел 4.3).
+    """
+    require_columns(handoffs, ["account_id", "opportunity_id", "completeness"], "handoffs", non_empty=True)
+    require_columns(opportunities, ["opportunity_id", "created_date", "close_date", "amount_rub"], "opportunities",
+                    non_empty=True)
+    require_columns(mrr, ["account_id", "month", "billing"], "mrr", non_empty=True)
+    opp = opportunities.set_index("opportunity_id")
+    meddic = opp[[c for c in opp.columns if c.startswith("meddic_")]].apply(pd.to_numeric, errors="coerce").sum(axis=1)
+    cycle_days = (pd.to_datetime(opp["close_date"]) - pd.to_datetime(opp["created_date"])).dt.days
+    first = mrr.sort_values("month").groupby("account_id").first()
+    h = handoffs.drop_duplicates("account_id").set_index("account_id")
+    return pd.DataFrame({"meddic": h["opportunity_id"].map(meddic), "cycle_days": h["opportunity_id"].map(cycle_days),
+                         "acv": h["opportunity_id"].map(opp["amount_rub"]).astype(float),
+                         "monthly": (first["billing"].reindex(h.index) == "monthly").astype(float),
+                         "card": h["completeness"].astype(float)})
+
+
+def compare_traits(traits: pd.DataFrame, group: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
+    """Средние признаков в двух группах и интервал разницы (Уэлч): «группа True минус группа False».
+
+    ``traits`` — таблица :func:`signing_traits`, ``group`` — булев признак с тем же индексом (например,
+    «запущен к 90-му дню»). Столбцы: ``mean_true``, ``mean_false``, ``diff``, ``low``, ``high``, ``std_diff`` —
+    разница в стандартных отклонениях признака (|0,1| и меньше — группы по признаку почти не различаются).
+    """
+    from scipy.stats import t as student
+
+    require_columns(traits, list(traits.columns), "traits", non_empty=True)
+    g = pd.Series(group).reindex(traits.index)
+    if g.isna().all():
+        raise MetricError("compare_traits: у group другой индекс, чем у traits (нужен account_id).")
+    rows = {}
+    for col in traits.columns:
+        a = traits.loc[g == True, col].dropna().astype(float)   # noqa: E712
+        b = traits.loc[g == False, col].dropna().astype(float)  # noqa: E712
+        va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+        se = np.sqrt(va + vb)
+        df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else np.inf
+        q = student.ppf(1 - alpha / 2, df) if np.isfinite(df) else 1.959963984540054
+        d = a.mean() - b.mean()
+        pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
+        rows[col] = {"mean_true": a.mean(), "mean_false": b.mean(), "diff": d, "low": d - q * se, "high": d + q * se,
+                     "std_diff": d / pooled if pooled > 0 else 0.0}
+    return pd.DataFrame.from_dict(rows, orient="index")
