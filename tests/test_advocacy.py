@@ -55,6 +55,58 @@ def test_nps_change_detects_large_not_small_shift():
                                                       + advocacy._var_share(np.array(_scores(600, 300, 100)))))
 
 
+def test_paired_nps_change_subtracts_covariance():
+    ids = [f"A{i}" for i in range(300)]
+    before = _scores(120, 100, 80)
+    after = before[:]                       # те же клиенты ответили так же: разница 0, интервал почти нулевой
+    same = advocacy.nps_change(before, after, before_ids=ids, after_ids=ids)
+    assert same["change"] == 0 and same["se"] == pytest.approx(0, abs=1e-9)
+    independent = advocacy.nps_change(before, after)
+    assert independent["se"] > 5
+    other = advocacy.nps_change(before, after, before_ids=ids, after_ids=[f"B{i}" for i in range(300)])
+    assert other["se"] == pytest.approx(independent["se"])   # никто не ответил дважды — поправки нет
+    with pytest.raises(MetricError):
+        advocacy.nps_change(before, after, before_ids=ids)
+    with pytest.raises(MetricError):
+        advocacy.nps_change(before, after, before_ids=ids[:10], after_ids=ids[:10])
+
+
+def test_quarter_changes_and_stability_match_pairwise():
+    rng = np.random.default_rng(1)
+    rows = [(f"A{i}", q, int(rng.integers(0, 11))) for i in range(400) for q in ("2025Q1", "2025Q2", "2025Q3")
+            if rng.random() < 0.6]
+    survey = pd.DataFrame(rows, columns=["account_id", "quarter", "nps"])
+    changes = advocacy.nps_quarter_changes(survey)
+    a, b = survey[survey["quarter"] == "2025Q1"], survey[survey["quarter"] == "2025Q2"]
+    pair = advocacy.nps_change(a["nps"], b["nps"], before_ids=a["account_id"], after_ids=b["account_id"])
+    assert changes.iloc[0]["change"] == pytest.approx(pair["change"])
+    assert changes.iloc[0]["se"] == pytest.approx(pair["se"], rel=1e-9)
+    assert (changes["p_holm"] >= changes["p_value"]).all()
+    test = advocacy.nps_stability_test(survey)
+    assert test["df"] == 2 and 0 <= test["p_value"] <= 1 and test["slope_low"] < test["slope"] < test["slope_high"]
+    flat = survey.assign(nps=9)
+    assert advocacy.nps_stability_test(flat.assign(nps=np.where(flat.index % 2, 9, 3)))["chi2"] >= 0
+    with pytest.raises(MetricError):
+        advocacy.nps_stability_test(survey[survey["quarter"] != "2025Q3"])
+
+
+def test_churn_ratio_interval():
+    c = pd.DataFrame({"customers": [100.0, 100.0], "churned": [30.0, 10.0]}, index=["detractor", "promoter"])
+    r = advocacy.churn_ratio(c, "detractor", "promoter")
+    assert r["ratio"] == pytest.approx(3.0)
+    half = 1.959964 * math.sqrt(1 / 30 - 1 / 100 + 1 / 10 - 1 / 100)
+    assert r["low"] == pytest.approx(3 * math.exp(-half), rel=1e-5) and r["high"] == pytest.approx(3 * math.exp(half), rel=1e-5)
+    with pytest.raises(MetricError):
+        advocacy.churn_ratio(c, "passive", "promoter")
+
+
+def test_extra_customer_cac():
+    base = {"cost": 100.0, "first_cycle": 10.0}
+    assert advocacy.extra_customer_cac(base, {"cost": 300.0, "first_cycle": 20.0}) == pytest.approx(20.0)
+    assert math.isinf(advocacy.extra_customer_cac(base, {"cost": 300.0, "first_cycle": 10.0}))
+    assert math.isnan(advocacy.extra_customer_cac(base, base))
+
+
 def test_nps_parts_and_categories():
     parts = advocacy.nps_parts([10, 9, 8, 7, 6, 0, None])
     assert parts["n"] == 6 and parts["promoters"] == pytest.approx(1 / 3) and parts["passives"] == pytest.approx(1 / 3)
@@ -168,6 +220,12 @@ def test_reference_tables():
                                      *course.YEARS_2024_2025)
     assert set(w.index) == {"call_held", "asked_no_call", "not_asked"}
     assert ((w["low"] <= w["win_rate"]) & (w["win_rate"] <= w["high"])).all()
+    assert ((q["pool_avg"] >= 0) & (q["pool_avg"] <= q["pool_at_start"].shift(-1).fillna(1e9) + 1e-9)).all()
+    gap = advocacy.reference_call_gap(load("reference_requests"), load("opportunities"), *course.YEARS_2024_2025)
+    assert gap["deals_call"] == w.loc["call_held", "deals"]
+    assert gap["low"] < gap["diff"] < gap["high"]
+    with pytest.raises(MetricError):
+        advocacy.reference_call_gap(load("reference_requests"), load("opportunities"), "2030-01-01", "2030-12-31")
 
 
 # --- калькулятор -------------------------------------------------------------------------------------
@@ -188,6 +246,16 @@ def test_referral_text_is_russian_and_states_k():
     assert "k ≥ 1" in widgets.referral_text(_scenario(share_referring=0.6, invites_per_referrer=10, conversion=0.3))
 
 
+def test_referral_text_words_and_numbers():
+    text = widgets.referral_text(_scenario(customers=774, cycle_months=12))
+    assert "774\u00a0клиента" in text and "мес.." not in text and "12,0\u00a0мес.;" in text
+    assert "по 1,5\u00a0приглашения" in text and "раза дешевле платных каналов" in text
+    assert "по 1\u00a0приглашению" in widgets.referral_text(_scenario(invites_per_referrer=1.0))
+    assert "не окупается" in widgets.referral_text(_scenario(share_referring=0.01, invites_per_referrer=0.5, conversion=0.005))
+    assert widgets.cac_ratio_text(38.0) == "в 38\u00a0раз дороже платных каналов"
+    assert widgets.cac_ratio_text(1 / 5.5) == "в 5,5\u00a0раза дешевле платных каналов"
+
+
 def test_referral_chart_is_png():
     assert widgets.referral_chart_png(_scenario())[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -195,6 +263,7 @@ def test_referral_chart_is_png():
 def test_referral_calculator_updates():
     box = widgets.referral_calculator()
     assert set(box.sliders) == set(widgets.REFERRAL_SLIDERS)
+    assert not any(s.readout for s in box.sliders.values())     # числа — по-русски в тексте итога
     before = box.result.value
     box.sliders["reward_rub"].value = 100_000.0
     assert box.result.value != before

@@ -1,4 +1,4 @@
-"""Упражнения раздела 9.4 «Advocacy и рекомендации».
+"""Упражнения раздела 9.4 «Рекомендации клиентов (advocacy)».
 
 Эталоны считаются функциями ``salesbook.toolkit.advocacy`` (опрос NPS, интервал, изменение, реферальная
 программа) и ``funnel.nps`` (точка NPS — одно место на весь курс) на таблицах ``product_usage``,
@@ -16,7 +16,7 @@ from salesbook.runtime.quiz import Option, Question, Quiz
 from salesbook.toolkit import advocacy, course, unit_economics
 
 SECTION = "ch09.advocacy"
-TITLE = "9.4. Advocacy и рекомендации: NPS с интервалом, реферальная программа и клиенты-референсы"
+TITLE = "9.4. Рекомендации клиентов (advocacy): NPS с интервалом, реферальная программа и клиенты-референсы"
 
 #: Квартал упражнений 1–2 и пара кварталов упражнения 3.
 QUARTER = "2025Q4"
@@ -88,6 +88,10 @@ def _margin(kind: str = "multinomial") -> float:
     if kind == "single_share":  # NPS как одна доля
         x = p - d
         return float(1.959964 * 100 * math.sqrt(x * (1 - x) / n))
+    if kind == "no_covariance":  # доли как две независимые выборки: Var = Var(p) + Var(d)
+        return float(1.959964 * 100 * math.sqrt((p * (1 - p) + d * (1 - d)) / n))
+    if kind == "minus_covariance":  # ковариация с неверным знаком: … − 2·p·d
+        return float(1.959964 * 100 * math.sqrt(max(p * (1 - p) + d * (1 - d) - 2 * p * d, 0.0) / n))
     return float(1.959964 * 100 * math.sqrt((p + d - (p - d) ** 2) / n))
 
 
@@ -110,6 +114,12 @@ q2 = Exercise(
                      "Var = (p_P + p_D − (p_P − p_D)²) / n."),
         Mistake(name="all_surveyed", value=lambda: _margin("all_surveyed"),
                 hint="n — число ответивших, а не всех, кому пришёл опрос: не ответившие ничего не говорят о NPS."),
+        Mistake(name="no_covariance", value=lambda: _margin("no_covariance"),
+                hint="Вы сложили дисперсии двух долей, как у независимых выборок. Но промоутеры и критики — из одного "
+                     "опроса: Cov(p̂_P, p̂_D) = −p_P·p_D / n, и Var(p̂_P − p̂_D) = Var(p̂_P) + Var(p̂_D) + 2·p_P·p_D / n."),
+        Mistake(name="minus_covariance", value=lambda: _margin("minus_covariance"),
+                hint="Знак ковариации: Var(a − b) = Var(a) + Var(b) − 2·Cov(a, b), а Cov(p̂_P, p̂_D) = −p_P·p_D / n "
+                     "отрицательна, поэтому слагаемое 2·p_P·p_D / n прибавляется."),
     ],
     correct_message=lambda: (f"NPS {fmt.number(_nps(), 1)} ± {fmt.number(_margin(), 1)} п.: изменение на несколько "
                              "пунктов от квартала к кварталу спрятано внутри такой погрешности."),
@@ -122,7 +132,9 @@ VERDICTS = ("рост", "падение", "шум")
 
 
 def _change():
-    return advocacy.nps_change(_quarter_scores(PREVIOUS), _quarter_scores(QUARTER))
+    s = survey()
+    a, b = s[s["quarter"] == PREVIOUS], s[s["quarter"] == QUARTER]
+    return advocacy.nps_change(a["nps"], b["nps"], before_ids=a["account_id"], after_ids=b["account_id"])
 
 
 def _verdict() -> str:
@@ -134,27 +146,37 @@ def _verdict() -> str:
     return "шум"
 
 
+def _verdict_message() -> str:
+    c = _change()
+    head = (f"Изменение {fmt.number(c['change'], 1)}\u00a0п., 95-процентный интервал от {fmt.number(c['low'], 1)} "
+            f"до {fmt.number(c['high'], 1)}\u00a0п.")
+    if _verdict() == "шум":
+        word = "вырос" if c["change"] > 0 else "упал"
+        return (f"{head} — ноль внутри: сказать «NPS {word}» нельзя, интервал изменения накрывает ноль. "
+                "Смотрите на тренд за несколько кварталов.")
+    return f"{head} — ноль снаружи: сдвиг больше, чем даёт случайность выборки; ищите причину в ответах критиков."
+
+
 def _point_only_verdict() -> str:
     return "рост" if _change()["change"] > 0 else "падение"
 
 
 q3 = Exercise(
     id="ch09.advocacy.q3",
-    title="NPS упал с III на IV квартал 2025 года: это сигнал или шум?",
+    title="Изменение NPS с III на IV квартал 2025 года: сигнал или шум?",
     var="verdict",
     expected=_verdict,
     compare=Choice(VERDICTS),
     hints=[
-        "Посчитайте изменение NPS «IV квартал − III квартал» и его 95-процентный интервал: advocacy.nps_change(до, после).",
+        "Посчитайте изменение NPS «IV квартал − III квартал» и его 95-процентный интервал: advocacy.nps_change(оценки до, "
+        "оценки после, before_ids=клиенты до, after_ids=клиенты после) — опрос получают одни и те же клиенты.",
         "Если интервал изменения накрывает ноль, данных недостаточно, чтобы отличить сдвиг от случайности.",
     ],
     mistakes=[
         Mistake(name="point_only", matches=lambda a: _verdict() == "шум" and a == _point_only_verdict(),
                 hint="Вы сравнили два числа без погрешности. Посмотрите на интервал изменения: накрывает ли он ноль?"),
     ],
-    correct_message=lambda: (f"Изменение {fmt.number(_change()['change'], 1)} п., 95-процентный интервал от "
-                             f"{fmt.number(_change()['low'], 1)} до {fmt.number(_change()['high'], 1)} п. — ноль внутри: "
-                             "отчитываться «NPS упал» нельзя, смотрите на тренд за несколько кварталов."),
+    correct_message=lambda: _verdict_message(),
 )
 
 
@@ -165,28 +187,39 @@ def programme_inputs() -> dict:
     """Входы упражнения 4 за период программы: месячный доход клиента программы, маржа, постоянные затраты на клиента."""
     customers = advocacy.referral_customers(table("referrals"), table("opportunities"), *PROGRAMME)
     costs = advocacy.referral_costs(table("referrals"), *PROGRAMME)
-    return {"mrr": float(customers["amount_rub"].mean() / 12), "customers": len(customers),
+    return {"mrr": float(customers["amount_rub"].median() / 12), "mrr_mean": float(customers["amount_rub"].mean() / 12),
+            "customers": len(customers),
             "gross_margin": unit_economics.gross_margin_for_period(table("mrr"), table("cogs"), *PROGRAMME),
             "fixed_per_customer": float(costs["fixed"] / len(customers)), "rewards": float(costs["rewards"])}
 
 
-def _max_reward(fixed: bool = True, margin: bool = True) -> float:
+def _max_reward(fixed: bool = True, margin: bool = True, mean: bool = False) -> float:
     x = programme_inputs()
-    return advocacy.max_reward(x["mrr"], x["gross_margin"] if margin else 1.0, PAYBACK_TARGET_MONTHS,
-                               x["fixed_per_customer"] if fixed else 0.0)
+    return advocacy.max_reward(x["mrr_mean"] if mean else x["mrr"], x["gross_margin"] if margin else 1.0,
+                               PAYBACK_TARGET_MONTHS, x["fixed_per_customer"] if fixed else 0.0)
+
+
+def _reward_message() -> str:
+    x, top = programme_inputs(), _max_reward()
+    paid = x["rewards"] / x["customers"]
+    verdict = ("запас есть" if top > paid else "нынешняя награда уже больше допустимой для типичного клиента")
+    return (f"Программа выдержит награду до {fmt.rub(top)} за типичного клиента (медианный ACV), а сейчас платит в среднем "
+            f"{fmt.rub(paid)}: {verdict}. Со средним ACV вышло бы {fmt.rub(_max_reward(mean=True))} — среднее тянет вверх "
+            "одна крупная сделка, на неё награду не планируют. Поднимать награду стоит, только если от неё растут "
+            "приглашения, — это проверяют тестом.")
 
 
 q4 = Exercise(
     id="ch09.advocacy.q4",
-    title="Наибольшая награда за приведённого клиента при окупаемости 12 месяцев",
+    title=f"Наибольшая награда за приведённого клиента при окупаемости {PAYBACK_TARGET_MONTHS} месяцев",
     var="max_reward_rub",
     expected=_max_reward,
     compare=Number(rel_tol=0.01),
     hints=[
         "Затраты на клиента программы = награда + постоянные затраты программы за период / клиентов программы за период. "
-        "Они должны окупиться валовой прибылью клиента за 12 месяцев.",
-        "Награда_max = 12 × MRR клиента программы × валовая маржа − постоянные затраты на клиента; MRR клиента — "
-        "средний ACV его первой сделки / 12 (advocacy.max_reward).",
+        f"Они должны окупиться валовой прибылью клиента за {PAYBACK_TARGET_MONTHS} месяцев.",
+        f"Награда_max = {PAYBACK_TARGET_MONTHS} × MRR типичного клиента программы × валовая маржа − постоянные затраты "
+        "на клиента; MRR — медианный ACV сделок клиентов программы / 12 (advocacy.max_reward).",
     ],
     mistakes=[
         Mistake(name="no_fixed", value=lambda: _max_reward(fixed=False),
@@ -196,11 +229,11 @@ q4 = Exercise(
                 hint="Окупаемость считают по валовой прибыли, а не по выручке: умножьте MRR на валовую маржу."),
         Mistake(name="revenue_no_fixed", value=lambda: _max_reward(fixed=False, margin=False),
                 hint="Две ошибки сразу: выручка вместо валовой прибыли и награда без постоянных затрат программы."),
+        Mistake(name="mean_acv", value=lambda: _max_reward(mean=True),
+                hint="Вы взяли средний ACV. У программы два десятка клиентов, и среднее тянет вверх одна крупная сделка "
+                     "mid-market; награду планируют на типичного клиента — возьмите медиану."),
     ],
-    correct_message=lambda: (f"Программа выдержит награду до {fmt.rub(_max_reward())} за клиента, а сейчас платит в среднем "
-                             f"{fmt.rub(programme_inputs()['rewards'] / programme_inputs()['customers'])}. Запас большой, "
-                             "но поднимать награду стоит, только если от неё растут приглашения — это проверяют тестом; "
-                             "узкое место — число клиентов программы, на которых делятся постоянные затраты."),
+    correct_message=_reward_message,
 )
 
 
@@ -224,7 +257,8 @@ quiz = Quiz(
                 Option("Звонок референса поднимает win rate ровно на эту разницу", False,
                        "AE просят референса в сделках, которые и так идут хорошо: это отбор. Сравнивать нужно с такими же сделками, где просили, но звонка не было."),
                 Option("Большая часть разницы — отбор; честнее сравнить со сделками, где референса просили, но звонок не состоялся, а эффект доказывать экспериментом", True,
-                       "В данных «Сферы Деск» эффекта звонка нет вовсе — вся разница создана отбором."),
+                       "Наивная разница почти целиком — отбор; эффект звонка такое сравнение может лишь ограничить "
+                       "интервалом, а доказывает его эксперимент: референса предлагают в случайной половине сделок."),
                 Option("Референсы не нужны", False,
                        "Из корреляции не следует и обратное. Референс нужен покупателю для снижения риска; вопрос — сколько их держать и как не выжечь."),
             ),
@@ -235,7 +269,8 @@ quiz = Quiz(
                 Option("Всегда: при отклике меньше 100 % NPS бессмыслен", False,
                        "Неполный отклик сам по себе не беда: опасно, когда отвечают не так, как молчат."),
                 Option("Когда не ответившие отличаются от ответивших — например, уходят чаще: тогда NPS по ответам завышен", True,
-                       "Проверка — сравнить отток и использование продукта у ответивших и молчащих. В наших данных молчание случайно, в жизни — редко."),
+                       "Проверка — сравнить отток, использование продукта и следующие ответы у ответивших и молчащих. "
+                       "В наших данных молчание случайно, в жизни так бывает редко."),
                 Option("Никогда: интервал уже учитывает не ответивших", False,
                        "Интервал учитывает только случайный шум выборки ответивших, а не смещение из-за того, кто отвечает."),
             ),

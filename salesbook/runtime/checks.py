@@ -350,7 +350,11 @@ class Choice:
         if not isinstance(value, str):
             raise Invalid(f"Получен {_describe(value)}, а нужен один из вариантов: {', '.join(map(repr, self.options))}.")
         text = value.strip().strip("«»\"'").lower()
-        if text not in [o.lower() for o in self.options]:
+        options = [o.lower() for o in self.options]
+        if text not in options:  # «Шум.» или «шум!» — тот же вариант с точкой в конце
+            trimmed = text.rstrip(".!…").strip().strip("«»\"'")
+            text = trimmed if trimmed in options else text
+        if text not in options:
             raise Invalid(f"Вариант {value!r} не из списка. Возможные: {', '.join(map(repr, self.options))}.")
         return text
 

@@ -379,14 +379,14 @@ def pay_plan_calculator(ote_rub: float = 5_000_000.0, mix: float = 0.5, quota: f
 
 #: Ползунки калькулятора реферальной программы: ключ → (подпись, минимум, максимум, шаг).
 REFERRAL_SLIDERS = {
-    "customers": ("Клиентов в базе", 50.0, 5_000.0, 50.0),
+    "customers": ("Клиентов в базе", 50.0, 5_000.0, 10.0),
     "share_referring": ("Доля приглашающих", 0.01, 0.60, 0.01),
     "invites_per_referrer": ("Приглашений на одного", 0.5, 10.0, 0.5),
     "conversion": ("Приглашение → клиент", 0.005, 0.30, 0.005),
     "reward_rub": ("Награда за клиента, ₽", 0.0, 300_000.0, 5_000.0),
-    "arpa": ("ARPA, ₽ в месяц", 5_000.0, 300_000.0, 1_000.0),
+    "arpa": ("Стартовый MRR клиента, ₽ в месяц", 5_000.0, 300_000.0, 1_000.0),
     "gross_margin": ("Валовая маржа", 0.30, 0.95, 0.005),
-    "cycle_months": ("Цикл, месяцев", 1.0, 24.0, 1.0),
+    "cycle_months": ("Цикл, месяцев", 1.0, 24.0, 0.5),
     "paid_cac": ("CAC платных каналов, ₽", 10_000.0, 2_000_000.0, 10_000.0),
 }
 
@@ -400,20 +400,48 @@ def _k_zone(k: float) -> str:
     return "k намного меньше 1: программа — небольшая добавка к другим каналам, а не двигатель роста"
 
 
+#: Окупаемость дольше этого срока калькулятор называет «не окупается» (месяцев).
+REFERRAL_PAYBACK_CAP_MONTHS = 120
+
+
+def cac_ratio_text(ratio: float) -> str:
+    """«в 5,5 раза дешевле платных каналов» / «в 3 раза дороже» — по-русски, без «0,18 CAC»."""
+    if not np.isfinite(ratio) or ratio <= 0:
+        return "—"
+    if abs(ratio - 1) < 0.05:
+        return "столько же, сколько у платных каналов"
+    times = 1 / ratio if ratio < 1 else ratio
+    word = "дешевле" if ratio < 1 else "дороже"
+    if times < 10 and round(times, 1) % 1:
+        return f"в {fmt.number(times, 1)}\u00a0раза {word} платных каналов"  # дробное: «в 5,5 раза»
+    return f"в {fmt.plural(int(round(times)), 'раз', 'раза', 'раз')} {word} платных каналов"
+
+
 def referral_text(result: dict) -> str:
-    """Итог калькулятора реферальной программы по-русски (HTML): k, клиенты за цикл, CAC и окупаемость."""
+    """Итог калькулятора реферальной программы по-русски (HTML): все входы, k, клиенты за цикл, CAC и окупаемость.
+
+    Ползунки калькулятора показаны без своих подписей-чисел (ipywidgets пишет их с точкой и без разрядов),
+    поэтому каждое значение ползунка повторено здесь — по-русски."""
     payback = result["payback_months"]
-    payback_text = fmt.months(payback) if np.isfinite(payback) else "никогда"
+    if not np.isfinite(payback) or payback > REFERRAL_PAYBACK_CAP_MONTHS:
+        payback_text = f"больше {REFERRAL_PAYBACK_CAP_MONTHS // 12} лет — не окупается"
+    else:
+        payback_text = fmt.months(payback)
     cac_text = fmt.rub(result["cac"]) if np.isfinite(result["cac"]) else "не определён (клиентов нет)"
-    ratio = result["cac_to_paid"]
-    ratio_text = (f"{fmt.number(ratio, 2)} CAC платных каналов" if np.isfinite(ratio) else "—")
+    ratio_text = cac_ratio_text(result["cac_to_paid"]) if np.isfinite(result["cac"]) else "—"
     amp = result["amplification"]
     amp_text = f"×{fmt.number(amp, 2)}" if np.isfinite(amp) else "без предела"
+    invites = result["invites_per_referrer"]
+    invites_text = (f"{fmt.number(invites, 1)}\u00a0приглашения" if invites % 1  # «по 1,5 приглашения»
+                    else fmt.plural(int(invites), "приглашению", "приглашения", "приглашений"))  # «по 1 приглашению»
+    customers = fmt.plural(int(round(result["customers"])), "клиент", "клиента", "клиентов")
     return (
         "<div class='salesbook-calculator'>"
-        f"<p>{fmt.number(result['customers'])} клиентов, приглашают {fmt.pct(result['share_referring'], 0)}, "
-        f"по {fmt.number(result['invites_per_referrer'], 1)} приглашения, в клиента превращается "
-        f"{fmt.pct(result['conversion'])} приглашений; цикл — {fmt.months(result['cycle_months'], 0)}.</p>"
+        f"<p>{customers} в базе, приглашают {fmt.pct(result['share_referring'], 0)}, по {invites_text} на "
+        f"пригласившего, в клиента превращается {fmt.pct(result['conversion'])} приглашений; цикл — "
+        f"{fmt.number(result['cycle_months'], 1)}\u00a0мес.; награда — {fmt.rub(result['reward_rub'])} за клиента; "
+        f"стартовый MRR клиента — {fmt.rub(result['arpa'])}, валовая маржа — {fmt.pct(result['gross_margin'])}; "
+        f"CAC платных каналов — {fmt.rub(result['paid_cac'])}.</p>"
         f"<p><b>Вирусный коэффициент k:</b> {fmt.number(result['k'], 3)} &nbsp;·&nbsp; "
         f"<b>клиентов программы за первый цикл:</b> {fmt.number(result['first_cycle'], 1)} &nbsp;·&nbsp; "
         f"<b>усиление:</b> {amp_text}</p>"
@@ -433,11 +461,11 @@ def referral_figure(result: dict):
     fig = Figure(figsize=(6.4, 3.2))
     ax = fig.add_subplot()
     cycles = np.arange(1, len(result["by_cycle"]) + 1)
-    ax.bar(cycles, result["by_cycle"], color=plotting.PALETTE[0], label="новые клиенты цикла")
-    ax.plot(cycles, result["cumulative"], color=plotting.PALETTE[1], marker="o", label="накопленным итогом")
+    ax.bar(cycles, result["by_cycle"], color=plotting.PALETTE[0], label="Новые клиенты цикла")
+    ax.plot(cycles, result["cumulative"], color=plotting.PALETTE[1], marker="o", label="Накопленным итогом")
     ax.set_title("Клиенты реферальной программы по циклам")
-    ax.set_xlabel("цикл рекомендаций")
-    ax.set_ylabel("клиентов")
+    ax.set_xlabel("Цикл рекомендаций")
+    ax.set_ylabel("Клиентов")
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
@@ -452,7 +480,7 @@ def referral_calculator(customers: float = 900.0, share_referring: float = 0.25,
                         conversion: float = 0.025, reward_rub: float = 20_000.0, arpa: float = 18_000.0,
                         gross_margin: float = 0.775, cycle_months: float = 6.0, paid_cac: float = 380_000.0,
                         fixed_monthly_rub: float | None = None):
-    """Калькулятор реферальной программы: клиенты, доля приглашающих, приглашения, конверсия, награда, ARPA,
+    """Калькулятор реферальной программы: клиенты, доля приглашающих, приглашения, конверсия, награда, стартовый MRR,
     маржа, цикл и CAC платных каналов → k, клиенты программы за цикл, CAC программы против платного, окупаемость.
 
     Расчёт — ``advocacy.referral_scenario`` (та же функция, что в тексте раздела 9.4); постоянные затраты
@@ -467,7 +495,7 @@ def referral_calculator(customers: float = 900.0, share_referring: float = 0.25,
     start = {"customers": customers, "share_referring": share_referring, "invites_per_referrer": invites_per_referrer,
              "conversion": conversion, "reward_rub": reward_rub, "arpa": arpa, "gross_margin": gross_margin,
              "cycle_months": cycle_months, "paid_cac": paid_cac}
-    sliders = _sliders(REFERRAL_SLIDERS, start)
+    sliders = _sliders(REFERRAL_SLIDERS, start, readout=False)  # значения — по-русски в тексте итога
     result_html = widgets.HTML()
     chart = widgets.Image(format="png")
 

@@ -30,10 +30,13 @@ from salesbook.toolkit.validation import MetricError, positive, require_columns,
 
 __all__ = [
     "SURVEY_EVERY_MONTHS", "CATEGORIES", "CATEGORY_LABELS", "nps_category", "nps_survey", "nps_parts",
-    "nps_interval", "nps_bootstrap", "nps_change", "nps_by_period", "churn_after_survey",
+    "nps_interval", "nps_bootstrap", "nps_change", "nps_quarter_changes", "nps_stability_test", "nps_by_period",
+    "churn_after_survey", "churn_ratio", "next_answer_nps",
     "REFERRAL_LAUNCH", "REWARD_SHARE_OF_ACV", "PROGRAMME_FIXED_MONTHLY_RUB", "referral_funnel",
     "referral_customers", "referral_costs", "viral_coefficient", "amplification", "referral_scenario",
+    "extra_customer_cac",
     "max_reward", "REFERENCE_CALL_CAP", "pool_needed", "reference_quarters", "reference_win_rates",
+    "reference_call_gap", "payback_bootstrap", "significance_phrase", "duration_comparison", "points_text",
 ]
 
 #: Опрос NPS приходит клиенту раз в столько месяцев жизни (3-й, 6-й, 9-й… месяц после подписания).
@@ -136,7 +139,8 @@ def nps_interval(scores, level: float = 0.95) -> tuple[float, float, float]:
 
 
 def nps_bootstrap(scores, n_boot: int = 2000, level: float = 0.95, seed: int = 2025) -> tuple[float, float]:
-    """Перцентильный бутстреп-интервал NPS в пунктах: ответы переставляются с возвращением ``n_boot`` раз."""
+    """Перцентильный бутстреп-интервал NPS в пунктах: ``n_boot`` раз из ответов набирается выборка того же
+    размера с возвращением."""
     s = _scores(scores)
     n_boot = int(positive(n_boot, "Число бутстреп-выборок"))
     level = share(level, "Уровень доверия", lower_open=True, upper_open=True)
@@ -148,19 +152,118 @@ def nps_bootstrap(scores, n_boot: int = 2000, level: float = 0.95, seed: int = 2
     return float(low), float(high)
 
 
-def nps_change(before, after, level: float = 0.95) -> pd.Series:
+def nps_change(before, after, level: float = 0.95, before_ids=None, after_ids=None) -> pd.Series:
     """Изменение NPS «после − до» в пунктах, его интервал и p-value (нормальное приближение).
 
-    Выборки считаются независимыми: Var = Var_до + Var_после. Если в обоих опросах отвечали
-    одни и те же клиенты, ответы связаны, и настоящий интервал разницы уже — этот осторожнее.
+    Без ``before_ids``/``after_ids`` выборки считаются независимыми: Var = Var_до + Var_после. Если опрос
+    получают одни и те же клиенты (у «Сферы Деск» — каждый квартал), передайте идентификаторы клиентов
+    ответов: из дисперсии вычитается ковариация ответов клиентов, ответивших оба раза,
+    2 · Σ (x_до − NPS_до)(x_после − NPS_после) / (n_до · n_после), где x = +1 у промоутера, −1 у критика, 0 у
+    нейтрального. Ответы одного клиента связаны положительно, поэтому интервал с поправкой уже.
     """
     a, b = _scores(before, "Оценки «до»"), _scores(after, "Оценки «после»")
     diff = funnel.nps(b) - funnel.nps(a)
-    se = 100 * math.sqrt(_var_share(a) + _var_share(b))
+    var = _var_share(a) + _var_share(b)
+    if (before_ids is None) != (after_ids is None):
+        raise MetricError("Идентификаторы клиентов нужны для обоих опросов (before_ids и after_ids) или ни для одного.")
+    if before_ids is not None:
+        var -= 2 * _paired_cov(before, before_ids, after, after_ids)
+    se = 100 * math.sqrt(max(var, 0.0))
     z = _z(level)
     p_value = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
     return pd.Series({"change": diff, "se": se, "low": diff - z * se, "high": diff + z * se, "p_value": p_value,
                       "n_before": float(len(a)), "n_after": float(len(b))})
+
+
+def _answers_by_client(scores, ids, name: str) -> pd.Series:
+    """Ответы x = +1/0/−1 по клиентам (без пропусков; у клиента — один ответ в опросе)."""
+    s = pd.to_numeric(pd.Series(scores, dtype="object").reset_index(drop=True), errors="coerce").astype("float64")
+    i = pd.Series(ids, dtype="object").reset_index(drop=True)
+    if len(i) != len(s):
+        raise MetricError(f"{name}: идентификаторов клиентов столько же, сколько оценок (получено {len(i)} и {len(s)}).")
+    keep = s.notna()
+    x = pd.Series(np.select([s[keep] >= 9, s[keep] <= 6], [1.0, -1.0], 0.0), index=i[keep].to_numpy())
+    if x.index.duplicated().any():
+        raise MetricError(f"{name}: у клиента больше одного ответа — в одном опросе клиент отвечает один раз.")
+    return x
+
+
+def _paired_cov(before, before_ids, after, after_ids) -> float:
+    """Ковариация двух NPS (в долях) через клиентов, ответивших в обоих опросах."""
+    xa = _answers_by_client(before, before_ids, "Оценки «до»")
+    xb = _answers_by_client(after, after_ids, "Оценки «после»")
+    both = xa.index.intersection(xb.index)
+    if len(both) == 0:
+        return 0.0
+    ea, eb = xa[both] - xa.mean(), xb[both] - xb.mean()
+    return float((ea * eb).sum() / (len(xa) * len(xb)))
+
+
+def _quarter_means_and_cov(survey: pd.DataFrame, quarters) -> tuple[pd.Series, pd.DataFrame]:
+    """NPS кварталов (пункты) и их ковариационная матрица с учётом того, что клиенты отвечают в разные
+    кварталы (сэндвич-оценка по клиентам: V = Eᵀ E, E_iq = (x_iq − NPS_q) / n_q, 0 без ответа)."""
+    require_columns(survey, ["account_id", "quarter", "nps"], "survey", non_empty=True)
+    quarters = list(quarters)
+    s = survey[survey["quarter"].isin(quarters) & survey["nps"].notna()]
+    if s.empty:
+        raise MetricError("В выбранных кварталах нет ни одного ответа.")
+    x = pd.Series(np.select([s["nps"] >= 9, s["nps"] <= 6], [1.0, -1.0], 0.0), index=s.index)
+    grid = x.groupby([s["account_id"], s["quarter"]]).first().unstack("quarter").reindex(columns=quarters)
+    missing = [q for q in quarters if grid[q].notna().sum() == 0]
+    if missing:
+        raise MetricError(f"Нет ответов в кварталах: {', '.join(map(str, missing))}.")
+    means, n = grid.mean(), grid.notna().sum()
+    e = ((grid - means) / n).fillna(0.0)
+    return means * 100, (e.T @ e) * 100 ** 2
+
+
+def nps_quarter_changes(survey: pd.DataFrame, quarters=None, level: float = 0.95) -> pd.DataFrame:
+    """Изменения NPS между соседними кварталами с поправкой на то, что опрос получают одни и те же клиенты.
+
+    Столбцы: ``change``, ``se``, ``low``, ``high``, ``p_value`` и ``p_holm`` — p-value с поправкой Холма на
+    число сравнений (без неё из семи сравнений на уровне 5 % одно «значимое» выпадает часто и случайно).
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    quarters = sorted(survey["quarter"].unique()) if quarters is None else list(quarters)
+    if len(quarters) < 2:
+        raise MetricError("Для изменений нужны хотя бы два квартала.")
+    m, v = _quarter_means_and_cov(survey, quarters)
+    z = _z(level)
+    rows = {}
+    for a, b in zip(quarters, quarters[1:]):
+        diff = m[b] - m[a]
+        se = math.sqrt(max(v.loc[a, a] + v.loc[b, b] - 2 * v.loc[a, b], 0.0))
+        p_value = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
+        rows[(a, b)] = {"change": diff, "se": se, "low": diff - z * se, "high": diff + z * se, "p_value": p_value}
+    out = pd.DataFrame(rows).T
+    out["p_holm"] = multipletests(out["p_value"].to_numpy(float), method="holm")[1]
+    out.index.names = ["before", "after"]
+    return out
+
+
+def nps_stability_test(survey: pd.DataFrame, quarters=None, level: float = 0.95) -> pd.Series:
+    """Один тест вместо многих сравнений: одинаков ли NPS во всех кварталах, и есть ли тренд.
+
+    ``chi2``, ``df``, ``p_value`` — критерий Вальда гипотезы «NPS всех кварталов равны» (χ² с числом
+    кварталов − 1 степенями свободы) с ковариацией, учитывающей повторные ответы клиентов;
+    ``slope``, ``slope_low``, ``slope_high`` — линейный тренд, пунктов за квартал, и его интервал.
+    """
+    quarters = sorted(survey["quarter"].unique()) if quarters is None else list(quarters)
+    if len(quarters) < 3:
+        raise MetricError("Для проверки «NPS не меняется» нужны хотя бы три квартала.")
+    m, v = _quarter_means_and_cov(survey, quarters)
+    k = len(quarters)
+    c = np.hstack([-np.ones((k - 1, 1)), np.eye(k - 1)])  # NPS_q − NPS_первого квартала
+    d = c @ m.to_numpy()
+    chi2 = float(d @ np.linalg.solve(c @ v.to_numpy() @ c.T, d))
+    t = np.arange(k, dtype=float)
+    w = (t - t.mean()) / ((t - t.mean()) ** 2).sum()
+    slope = float(w @ m.to_numpy())
+    se = math.sqrt(float(w @ v.to_numpy() @ w))
+    z = _z(level)
+    return pd.Series({"chi2": chi2, "df": float(k - 1), "p_value": float(stats.chi2.sf(chi2, k - 1)),
+                      "slope": slope, "slope_low": slope - z * se, "slope_high": slope + z * se})
 
 
 def nps_by_period(survey: pd.DataFrame, by: str = "quarter", level: float = 0.95) -> pd.DataFrame:
@@ -209,6 +312,47 @@ def churn_after_survey(survey: pd.DataFrame, accounts: pd.DataFrame, start, end,
             continue
         low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
         rows[key] = {"customers": float(n), "churned": float(k), "churn_rate": k / n, "low": low, "high": high}
+    return pd.DataFrame(rows).T
+
+
+def churn_ratio(churn: pd.DataFrame, group: str, base: str, level: float = 0.95) -> pd.Series:
+    """Во сколько раз группа ``group`` уходила чаще группы ``base`` (таблица :func:`churn_after_survey`):
+    отношение долей ушедших и его интервал (логарифмический, Katz): exp(ln RR ± z·√(1/a − 1/n₁ + 1/c − 1/n₂))."""
+    require_columns(churn, ["customers", "churned"], "churn")
+    for key in (group, base):
+        if key not in churn.index:
+            raise MetricError(f"В таблице оттока нет группы {key!r}; есть: {', '.join(map(str, churn.index))}.")
+    a, n1 = float(churn.loc[group, "churned"]), float(churn.loc[group, "customers"])
+    c, n2 = float(churn.loc[base, "churned"]), float(churn.loc[base, "customers"])
+    if a == 0 or c == 0:
+        raise MetricError("Отношение долей не определено: в одной из групп никто не ушёл.")
+    ratio = (a / n1) / (c / n2)
+    half = _z(level) * math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    return pd.Series({"ratio": ratio, "low": ratio * math.exp(-half), "high": ratio * math.exp(half)})
+
+
+def next_answer_nps(survey: pd.DataFrame, start, end, level: float = 0.95) -> pd.DataFrame:
+    """Проверка смещения из-за неответа по самой оценке: NPS следующего ответа клиента.
+
+    Берётся первый опрос каждого клиента с месяцем в [start, end]; клиенты делятся на ответивших и
+    промолчавших, и для каждого берётся его следующий ответ (в любом из следующих опросов). Если молчат
+    недовольные, у промолчавших следующий ответ хуже. По строке на группу: ``customers`` (у кого есть
+    следующий ответ), ``nps``, ``low``, ``high`` — клиенты в группе не повторяются.
+    """
+    require_columns(survey, ["account_id", "month", "nps"], "survey", non_empty=True)
+    s = survey.sort_values(["account_id", "month"])
+    first = s[in_period(s["month"], start, end)].drop_duplicates("account_id")
+    if first.empty:
+        raise MetricError("В периоде нет ни одного опроса.")
+    later = s[s["nps"].notna()].merge(first[["account_id", "month"]].rename(columns={"month": "first"}), on="account_id")
+    following = later[later["month"] > later["first"]].drop_duplicates("account_id").set_index("account_id")["nps"]
+    rows = {}
+    for key, mask in {"answered": first["nps"].notna(), "no_answer": first["nps"].isna()}.items():
+        scores = following.reindex(first.loc[mask, "account_id"]).dropna()
+        if scores.empty:
+            continue
+        point, low, high = nps_interval(scores, level)
+        rows[key] = {"customers": float(len(scores)), "nps": point, "low": low, "high": high}
     return pd.DataFrame(rows).T
 
 
@@ -282,8 +426,9 @@ def referral_scenario(customers: float, share_referring: float, invites_per_refe
 
     За цикл (``cycle_months`` месяцев) доля ``share_referring`` клиентов отправляет по
     ``invites_per_referrer`` приглашений, доля ``conversion`` приглашений становится клиентами. Приглашают
-    и клиенты, которых привела программа: k = доля × приглашений × конверсия. CAC канала — вознаграждение
-    плюс постоянные затраты цикла на клиента первого цикла; окупаемость — CAC / (ARPA × маржа).
+    и клиенты, которых привела программа: k = доля × приглашений × конверсия. Затраты цикла ``cost`` —
+    вознаграждения плюс постоянные затраты цикла; CAC канала — они на клиента первого цикла; окупаемость —
+    CAC / (ARPA × маржа).
     """
     base = positive(customers, "Клиентов в базе")
     s = share(share_referring, "Доля приглашающих")
@@ -299,12 +444,26 @@ def referral_scenario(customers: float, share_referring: float, invites_per_refe
     k = s * i * c
     first = base * k
     by_cycle = first * k ** np.arange(n_cycles)
-    cac = reward + fixed * cycle / first if first > 0 else float("inf")
+    cost = reward * first + fixed * cycle
+    cac = cost / first if first > 0 else float("inf")
     return {"customers": base, "share_referring": s, "invites_per_referrer": i, "conversion": c, "reward_rub": reward,
             "arpa": arpa_, "gross_margin": gm, "cycle_months": cycle, "paid_cac": paid, "fixed_monthly_rub": fixed,
-            "k": k, "invitations": base * s * i, "first_cycle": first, "by_cycle": by_cycle,
+            "k": k, "invitations": base * s * i, "first_cycle": first, "cost": cost, "by_cycle": by_cycle,
             "cumulative": np.cumsum(by_cycle), "amplification": amplification(k), "cac": cac,
             "cac_to_paid": cac / paid, "payback_months": cac / (arpa_ * gm)}
+
+
+def extra_customer_cac(base: dict, variant: dict) -> float:
+    """CAC дополнительных клиентов варианта программы против базового: Δзатрат / Δклиентов первого цикла, ₽.
+
+    Решение «поднимать ли награду» принимают по нему, а не по среднему CAC варианта: средний смешивает
+    клиентов, которые пришли бы и так, с добавочными. Если клиентов не прибавилось, а затраты выросли — ∞.
+    """
+    d_cost = float(variant["cost"]) - float(base["cost"])
+    d_customers = float(variant["first_cycle"]) - float(base["first_cycle"])
+    if d_customers <= 1e-12:
+        return float("inf") if d_cost > 0 else float("nan")
+    return d_cost / d_customers
 
 
 def max_reward(arpa: float, gross_margin: float, payback_months: float, fixed_per_customer: float) -> float:
@@ -336,8 +495,9 @@ def pool_needed(requests_per_quarter: float, cap_per_quarter: float = REFERENCE_
 
 
 def reference_quarters(requests: pd.DataFrame, reference_accounts: pd.DataFrame) -> pd.DataFrame:
-    """По кварталам: просьбы, звонки, отказы, «не нашлось референса», пул на начало квартала,
-    средняя и наибольшая нагрузка референса (звонков за квартал)."""
+    """По кварталам: просьбы, звонки, отказы, «не нашлось референса», пул на начало квартала, средний пул
+    за квартал (референсо-дней / дней: пул растёт и внутри квартала) и наибольшая нагрузка референса
+    (звонков за квартал)."""
     require_columns(requests, ["request_date", "status", "reference_account_id", "call_date"], "reference_requests",
                     non_empty=True)
     require_columns(reference_accounts, ["account_id", "joined_date", "left_date"], "reference_accounts")
@@ -348,6 +508,10 @@ def reference_quarters(requests: pd.DataFrame, reference_accounts: pd.DataFrame)
     joined = pd.to_datetime(reference_accounts["joined_date"])
     left = pd.to_datetime(reference_accounts["left_date"])
     table["pool_at_start"] = [int(((joined <= d) & (left.isna() | (left > d))).sum()) for d in starts]
+    ends = (table.index + 1).to_timestamp()
+    days = [((left.fillna(e).clip(upper=e) - joined.clip(lower=d)).dt.days.clip(lower=0).sum()) / (e - d).days
+            for d, e in zip(starts, ends)]
+    table["pool_avg"] = days
     held = requests[requests["status"] == "call_held"]
     load = held.groupby([pd.to_datetime(held["call_date"]).dt.to_period("Q"), held["reference_account_id"]]).size()
     table["max_calls_per_reference"] = load.groupby(level=0).max().reindex(table.index).fillna(0)
@@ -387,3 +551,71 @@ def reference_win_rates(requests: pd.DataFrame, opportunities: pd.DataFrame, opp
     if not rows:
         raise MetricError("В периоде нет закрытых сделок, дошедших до proposal.")
     return pd.DataFrame(rows).T
+
+
+def reference_call_gap(requests: pd.DataFrame, opportunities: pd.DataFrame, start, end, quarters=None,
+                       alpha: float = 0.05) -> pd.Series:
+    """Разница win rate «звонок состоялся» − «просили, звонка не было» и её интервал (Ньюкомба).
+
+    Берутся закрытые сделки с просьбой о референсе, поданной в период (``request_date``); ``quarters`` —
+    оставить только просьбы этих кварталов (коды «2025Q1»), например кварталов, где референсов не хватало:
+    тогда обе группы — из одного времени, и разница не смешана с тем, что меняется от года к году.
+    """
+    from salesbook.toolkit.experiments import diff_confint
+
+    require_columns(requests, ["opportunity_id", "status", "request_date"], "reference_requests")
+    require_columns(opportunities, ["opportunity_id", "outcome"], "opportunities")
+    r = requests[in_period(requests["request_date"], start, end)]
+    if quarters is not None:
+        r = r[pd.to_datetime(r["request_date"]).dt.to_period("Q").astype(str).isin(list(quarters))]
+    outcome = r["opportunity_id"].map(opportunities.set_index("opportunity_id")["outcome"])
+    closed = outcome.isin(["won", "lost"])
+    call = r["status"].eq("call_held") & closed
+    no_call = ~r["status"].eq("call_held") & closed
+    n_call, n_no = int(call.sum()), int(no_call.sum())
+    if n_call == 0 or n_no == 0:
+        raise MetricError("Для сравнения нужны закрытые сделки и со звонком, и без звонка.")
+    w_call, w_no = int(outcome[call].eq("won").sum()), int(outcome[no_call].eq("won").sum())
+    low, high = diff_confint(w_call, n_call, w_no, n_no, alpha=alpha)
+    return pd.Series({"deals_call": float(n_call), "win_call": w_call / n_call, "deals_no_call": float(n_no),
+                      "win_no_call": w_no / n_no, "diff": w_call / n_call - w_no / n_no, "low": low, "high": high})
+
+
+def payback_bootstrap(mrr_per_customer, cac: float, gross_margin: float, n_boot: int = 4000, level: float = 0.95,
+                      seed: int = 94) -> tuple[float, float]:
+    """Перцентильный бутстреп-интервал окупаемости CAC / (средний стартовый MRR × маржа), месяцев: клиенты
+    программы набираются с возвращением — интервал показывает, сколько окупаемость зависит от отдельных сделок."""
+    m = pd.to_numeric(pd.Series(mrr_per_customer), errors="coerce").dropna().to_numpy(float)
+    if len(m) == 0:
+        raise MetricError("Нет ни одного клиента программы — окупаемость не определена.")
+    cac = positive(cac, "CAC")
+    gm = share(gross_margin, "Валовая маржа", lower_open=True)
+    level = share(level, "Уровень доверия", lower_open=True, upper_open=True)
+    draws = np.random.default_rng(seed).choice(m, size=(int(positive(n_boot, "Число бутстреп-выборок")), len(m)))
+    low, high = np.quantile(cac / (draws.mean(axis=1) * gm), [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
+
+
+def significance_phrase(count: int) -> str:
+    """«ни одно изменение не значимо на уровне 5 %» / «на уровне 5 % значимо 1 изменение» / «… значимы 3 изменения»."""
+    from salesbook.runtime import fmt
+
+    count = int(count)
+    if count == 0:
+        return "ни одно изменение не значимо на уровне 5\u00a0%"
+    verb = "значимо" if count % 10 == 1 and count % 100 != 11 else "значимы"
+    return f"на уровне 5\u00a0% {verb} {fmt.plural(count, 'изменение', 'изменения', 'изменений')}"
+
+
+def duration_comparison(ratio: float) -> str:
+    """Сравнение двух сроков по их отношению: «почти столько же, сколько» (±10 %), «короче, чем», «дольше, чем»."""
+    if abs(float(ratio) - 1) < 0.1:
+        return "почти столько же, сколько"
+    return "короче, чем" if ratio < 1 else "дольше, чем"
+
+
+def points_text(share_value: float) -> str:
+    """Разность долей в процентных пунктах, число без единицы: 0,043 → «4,3» (единицу «п. п.» пишет текст)."""
+    from salesbook.runtime import fmt
+
+    return fmt.number(float(share_value) * 100, 1)
