@@ -1,4 +1,4 @@
-"""Модель BG/NBD: воспроизводит статью Fader, Hardie & Lee (2005) на CDNOW и возвращает параметры симуляции."""
+"""Модели BG/NBD и MBG/NBD: воспроизводят опубликованные оценки на CDNOW и возвращают параметры симуляции."""
 
 from pathlib import Path
 
@@ -192,3 +192,87 @@ def test_analytic_gradient_matches_finite_differences():
     theta = np.log([0.4, 5.0, 0.9, 2.0])
     f = lambda th: np.dot(w, rp._loglik(*np.exp(th), x, tx, T))  # noqa: E731
     assert rp._gradient(*np.exp(theta), x, tx, T, w) == pytest.approx(approx_fprime(theta, f, 1e-6), rel=1e-4, abs=1e-3)
+
+
+def test_mbgnbd_reproduces_btydplus_cdnow_parameters(cdnow):
+    # MBG/NBD на CDNOW: r = 0,525, α = 6,183, a = 0,891, b = 1,614 — BTYDplus (их же проверяет тест пакета lifetimes)
+    m = rp.fit_mbgnbd(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    assert [m.r, m.alpha, m.a, m.b] == pytest.approx([0.525, 6.183, 0.891, 1.614], abs=2e-3)
+    assert m.modified and m.name == "MBG/NBD" and not m.at_bound
+
+
+def test_mbgnbd_one_time_buyers_can_be_dead_and_bgnbd_limit():
+    m = rp.BGNBDFit(r=0.5, alpha=6.0, a=0.9, b=1.6, log_likelihood=0.0, n=1, modified=True)
+    assert m.p_alive(0, 0, 52.0) < m.p_alive(0, 0, 5.0) < 1.0           # разовый покупатель «умирает» со временем
+    # E[X(t)] нового клиента совпадает с условным ожиданием при x = 0, T = 0 (по построению формул)
+    assert m.expected_purchases(20.0) == pytest.approx(m.conditional_expected_purchases(20.0, 0, 0, 1e-9), rel=1e-6)
+    bg = rp.BGNBDFit(r=0.5, alpha=6.0, a=0.9, b=1.6, log_likelihood=0.0, n=1)
+    assert bg.expected_purchases(20.0) == pytest.approx(bg.conditional_expected_purchases(20.0, 0, 0, 1e-9), rel=1e-6)
+
+
+def test_fit_mbgnbd_recovers_simulated_parameters():
+    true = dict(r=0.5, alpha=6.0, a=0.8, b=2.5)
+    T = np.random.default_rng(4).uniform(26, 52, 20_000)
+    sim = rp.simulate_bgnbd(20_000, **true, T=T, seed=5, modified=True)
+    m = rp.fit_mbgnbd(sim["frequency"], sim["recency"], sim["T"])
+    assert m.r == pytest.approx(true["r"], rel=0.1) and m.alpha == pytest.approx(true["alpha"], rel=0.1)
+    assert m.mean_dropout == pytest.approx(0.8 / 3.3, abs=0.03)
+    # BG/NBD на тех же данных хуже по правдоподобию: разовые «мёртвые» ей не по силам
+    bg = rp.fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
+    assert m.log_likelihood > bg.log_likelihood
+
+
+def test_mbgnbd_gradient_matches_finite_differences():
+    from scipy.optimize import approx_fprime
+    sim = rp.simulate_bgnbd(500, 0.4, 5.0, 0.9, 2.0, T=np.linspace(5, 60, 500), seed=2, modified=True)
+    x, tx, T = (sim[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    w = np.ones_like(x)
+    theta = np.log([0.4, 5.0, 0.9, 2.0])
+    f = lambda th: np.dot(w, rp._loglik(*np.exp(th), x, tx, T, 1))  # noqa: E731
+    assert rp._gradient(*np.exp(theta), x, tx, T, w, 1) == pytest.approx(approx_fprime(theta, f, 1e-6), rel=1e-4, abs=1e-3)
+
+
+def test_p_alive_is_calibrated_on_simulation():
+    # среди клиентов с P(жив) около q живых (знает только симуляция) — около q
+    sim = rp.simulate_bgnbd(20_000, 0.243, 4.414, 0.793, 2.426, T=np.random.default_rng(0).uniform(27, 39, 20_000), seed=6)
+    truth = rp.BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0, n=1)
+    pa = truth.p_alive(sim["frequency"], sim["recency"], sim["T"])
+    repeat = sim["frequency"].to_numpy() > 0
+    bins = pd.qcut(pa[repeat], 5, duplicates="drop")
+    frame = pd.DataFrame({"p": pa[repeat], "alive": sim["alive"].to_numpy()[repeat], "bin": bins})
+    by = frame.groupby("bin", observed=True).agg(p=("p", "mean"), alive=("alive", "mean"), n=("p", "size"))
+    se = np.sqrt(by["p"] * (1 - by["p"]) / by["n"])
+    assert (np.abs(by["alive"] - by["p"]) < 3 * se + 1e-3).all()
+    assert sim.loc[sim["frequency"] == 0, "alive"].all()              # без повторных покупок BG/NBD не «умирают»
+
+
+def test_predictive_check_accepts_true_model_and_rejects_wrong_one():
+    sim = rp.simulate_bgnbd(3000, 0.4, 5.0, 0.8, 2.5, T=np.linspace(10, 52, 3000), holdout=26, seed=9, modified=True)
+    m = rp.fit_mbgnbd(sim["frequency"], sim["recency"], sim["T"])
+    bg = rp.fit_bgnbd(sim["frequency"], sim["recency"], sim["T"])
+    groups = pd.Series(np.where(sim["frequency"] > 0, "1+", "0"), index=sim.index)
+    good = rp.holdout_check(sim, m, groups, n_sim=300, n_refit=20)
+    bad = rp.holdout_check(sim, bg, groups, n_sim=300, n_refit=20)
+    assert ((good["actual"] >= good["pred_low"]) & (good["actual"] <= good["pred_high"])).all()
+    assert bad.loc["0", "predicted"] > bad.loc["0", "actual"]
+    draws = rp.predictive_draws(sim, m, n_sim=50, n_refit=0)
+    assert draws.shape == (50, 3000) and (draws >= 0).all()
+
+
+def test_bootstrap_fit_brackets_estimate():
+    sim = rp.simulate_bgnbd(1500, 0.4, 5.0, 0.8, 2.5, T=np.linspace(10, 52, 1500), seed=8)
+    b = rp.bootstrap_fit(sim, n_boot=40, seed=1)
+    assert list(b.index) == ["mean_rate", "mean_dropout"]
+    assert ((b["low"] <= b["estimate"]) & (b["estimate"] <= b["high"])).all()
+    assert (b["high"] > b["low"]).all()
+
+
+def test_ranking_auc_and_bad_input():
+    y = np.array([1, 0, 1, 0, 0, 1, 0, 0])
+    out = rp.ranking_auc(y, {"perfect": y * 2.0, "reversed": -y * 1.0}, n_boot=50)
+    assert out.loc["perfect", "auc"] == 1.0 and out.loc["reversed", "auc"] == 0.0
+    assert out["buyers"].iloc[0] == 3 and out["customers"].iloc[0] == 8
+    with pytest.raises(MetricError, match="обоих исходов"):
+        rp.ranking_auc(np.zeros(5), {"s": np.arange(5)})
+    with pytest.raises(MetricError, match="по одной на клиента"):
+        rp.ranking_auc(y, {"s": np.arange(3)})

@@ -75,8 +75,8 @@ def _purchases(rng, day, ch, plat, region):
     yearly = _renewals(rng, pi[ai], first[ai], lambda k: a_first if k == 1 else a_later, 365, 1)
     # разовые «Про-пакеты»
     pp = rng.random(n) < np.where(payer, b2c.B2C_PACK_PROB["payer"], b2c.B2C_PACK_PROB["free"])
-    pk = np.repeat(np.flatnonzero(pp), 1 + rng.poisson(0.25, pp.sum()))
-    pday = day[pk] + np.floor(rng.exponential(60, len(pk))).astype(np.int64)
+    pk = np.repeat(np.flatnonzero(pp), 1 + rng.poisson(b2c.B2C_PACK_EXTRA_MEAN, pp.sum()))
+    pday = day[pk] + np.floor(rng.exponential(b2c.B2C_PACK_DELAY_DAYS, len(pk))).astype(np.int64)
     ok = pday <= END_DAY
     users = np.concatenate(monthly[0] + yearly[0] + [pk[ok]])
     days = np.concatenate(monthly[1] + yearly[1] + [pday[ok]])
