@@ -350,8 +350,12 @@ class Choice:
         if not isinstance(value, str):
             raise Invalid(f"Получен {_describe(value)}, а нужен один из вариантов: {', '.join(map(repr, self.options))}.")
         text = value.strip().strip("«»\"'").lower()
+        by_label = {str(label).lower(): str(option).lower() for option, label in self.labels.items()}
+        if text in by_label:
+            return by_label[text]
         if text not in [o.lower() for o in self.options]:
-            raise Invalid(f"Вариант {value!r} не из списка. Возможные: {', '.join(map(repr, self.options))}.")
+            shown = [f"{o!r} ({self.labels[o]})" if o in self.labels else repr(o) for o in self.options]
+            raise Invalid(f"Вариант {value!r} не из списка. Возможные: {', '.join(shown)}.")
         return text
 
     def equal(self, answer: str, expected: Any) -> bool:

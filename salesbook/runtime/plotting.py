@@ -669,7 +669,8 @@ def reliability_plot(ax, curves, title: str = "Кривая надёжности
     ax.legend(fontsize=8)
 
 
-def gains_plot(ax, curves, capacity=None, title: str = "Кривая выигрыша на лидах 2025 года") -> None:
+def gains_plot(ax, curves, capacity=None, title: str = "Кривая выигрыша на лидах 2025 года",
+               capacity_label: str = "Мощность SDR") -> None:
     """Кривая выигрыша: доля всех SQL (ось Y) в верхней доле очереди (ось X) для каждой оценки
     (``curves`` — словарь «подпись → таблица ``lead_scoring.gains``»); диагональ — случайный порядок,
     ``capacity`` — вертикальный пунктир на доле очереди, которую успевают SDR."""
@@ -677,7 +678,7 @@ def gains_plot(ax, curves, capacity=None, title: str = "Кривая выигр�
     for i, (name, table) in enumerate(curves.items()):
         ax.plot([0, *table["share"]], [0, *table["captured"]], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
     if capacity is not None:
-        ax.axvline(capacity, color="#333333", lw=1, ls=":", label="Мощность SDR")
+        ax.axvline(capacity, color="#333333", lw=1, ls=":", label=capacity_label)
     ax.set_title(title)
     ax.set_xlabel("Доля очереди, взятая в работу, %")
     ax.set_ylabel("Доля всех SQL, %")
