@@ -74,40 +74,63 @@ def test_save_play_flags_are_exactly_the_old_rule(t):
 
 def test_groups_programs_and_csm_on_duty(t):
     sp, reps = t["save_plays"], t["reps"].set_index("rep_id")
-    assert set(sp.loc[sp["program"].eq("csm_choice"), "flag_date"].dt.year) == {P.CHOICE_YEAR}
-    assert set(sp.loc[sp["program"].eq("rct"), "flag_date"].dt.year) == {P.RCT_YEAR}
+    window_year = (sp["flag_date"] + pd.DateOffset(months=1)).dt.year     # отметка — за месяц до квартала
+    assert set(window_year[sp["program"].eq("csm_choice")]) == {P.CHOICE_YEAR}
+    assert set(window_year[sp["program"].eq("rct")]) == {P.RCT_YEAR}
+    assert set(sp["flag_date"].dt.month) == {12, 3, 6, 9}
     play = sp["group"].eq("play")
     assert sp.loc[play, "csm_id"].notna().all() and sp.loc[~play, "csm_id"].isna().all()
     assert sp.loc[~play, "play_date"].isna().all()
-    assert sp.loc[play & sp["program"].eq("csm_choice"), "play_date"].notna().all()
     csm = reps.loc[sp.loc[play, "csm_id"]]
     assert (csm["role"] == "CSM").all()
     assert (csm["hire_date"].to_numpy() <= sp.loc[play, "flag_date"].to_numpy()).all()
     end = sp.loc[play, "flag_date"] + pd.DateOffset(months=P.WINDOW_MONTHS)
     ok = sp.loc[play, "play_date"].isna() | ((sp.loc[play, "play_date"] >= sp.loc[play, "flag_date"]) & (sp.loc[play, "play_date"] < end))
     assert ok.all()
-    # 2025: ровно половина (с округлением) каждого квартала
-    rct = sp[sp["program"].eq("rct")]
-    for _, g in rct.groupby("flag_date"):
+    # встречи после ухода клиента нет
+    gone = sp["account_id"].map(t["accounts"].set_index("account_id")["churned_on"])
+    held = sp["play_date"].notna()
+    assert (gone[held].isna() | (sp.loc[held, "play_date"] < gone[held])).all()
+    # в 2024 году встреча срывается только уходом клиента
+    c = sp[sp["program"].eq("csm_choice") & play]
+    missed = c["play_date"].isna()
+    assert gone[missed.index[missed]].notna().all()
+
+
+def test_rct_is_half_within_billing_and_segment(t):
+    """2025: жребий внутри слоёв «квартал × план оплаты × сегмент» — в каждом слое половина (± один)."""
+    sp = t["save_plays"]
+    rct = sp[sp["program"].eq("rct")].copy()
+    billing = t["mrr"].groupby("account_id")["billing"].first()
+    rct["billing"] = rct["account_id"].map(billing)
+    rct["segment"] = rct["account_id"].map(t["accounts"].set_index("account_id")["segment"])
+    for _, g in rct.groupby(["flag_date", "billing", "segment"]):
         assert abs(g["group"].eq("play").sum() - len(g) / 2) <= 0.5
 
 
-def test_selection_2024_is_built_in_and_true_effect_is_zero(t):
-    """2024: звонили более здоровым — у них выше загрузка мест; наивная разница большая. 2025: в пределах шума."""
+def _signals(t):
     sp = H.play_outcomes(t["save_plays"], t["accounts"])
     args = (t["mrr"], t["accounts"], t["product_usage"], t["support_tickets"], t["invoices"])
     snaps = H.snapshots(sorted(sp["flag_date"].dt.strftime("%Y-%m-%d").unique()), *args)
-    x = sp.merge(snaps, left_on=["flag_date", "account_id"], right_on=["cutoff", "account_id"])
+    x = sp.merge(snaps, left_on=["flag_date", "account_id"], right_on=["cutoff", "account_id"], suffixes=("", "_snap"))
+    assert len(x) == len(sp) and (x["churned"] == x["churned_snap"]).all()   # исход журнала = исход среза
+    return sp, x.assign(health_score=H.weighted_score(x))
+
+
+def test_selection_2024_is_built_in_and_true_effect_is_zero(t):
+    """2024: звонили более здоровым — индекс здоровья в день отметки выше; наивная разница «в пользу» звонка.
+    2025: жребий — сигналы с группой не связаны, интервал эффекта захватывает ноль."""
+    sp, x = _signals(t)
     c = x[x["program"].eq("csm_choice")]
-    assert c.loc[c["group"].eq("play"), "utilisation"].mean() > c.loc[c["group"].eq("control"), "utilisation"].mean() + 0.03
+    assert c.loc[c["group"].eq("play"), "health_score"].mean() > c.loc[c["group"].eq("control"), "health_score"].mean() + 2
     naive = H.compare_groups(sp[sp["program"].eq("csm_choice")])
-    assert naive.loc["difference", "high"] < 0               # «интервал не захватывает ноль»
+    assert naive.loc["difference", "rate"] < 0
     rct = H.compare_groups(sp[sp["program"].eq("rct")])
-    assert rct.loc["difference", "low"] < 0 < rct.loc["difference", "high"]
-    # дозвон связан со здоровьем: недозвонившиеся уходят чаще контроля
-    r = sp[sp["program"].eq("rct")]
-    assert r.loc[r["group"].eq("play") & ~r["reached"], "churned"].mean() > r.loc[r["group"].eq("control"), "churned"].mean()
-    # назначение жребием не связано с сигналами в день отметки
-    z = x[x["program"].eq("rct")].assign(play=lambda d: d["group"].eq("play").astype(int))
-    fit = smf.logit("play ~ utilisation + nps_answered + tickets_per_seat_90d", data=z).fit(disp=False)
+    se = (rct.loc["difference", "high"] - rct.loc["difference", "low"]) / (2 * 1.96)
+    assert abs(rct.loc["difference", "rate"]) < 3 * se       # эффект ноль: разность в пределах шума
+    # назначение жребием не связано с сигналами в день отметки (план оплаты и сегмент — слои жребия)
+    z = x[x["program"].eq("rct")].assign(play=lambda d: d["group"].eq("play").astype(int),
+                                         annual=lambda d: d["billing"].eq("annual").astype(int))
+    fit = smf.logit("play ~ utilisation + nps_answered + tickets_per_seat_90d + days_late_last + annual + C(segment)",
+                    data=z).fit(disp=False)
     assert fit.llr_pvalue > 0.01

@@ -1026,18 +1026,19 @@ TABLE_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("service_months", "int", "сколько месяцев оплачивает счёт", min=1, max=12),
         _money("amount_rub", "сумма счёта, ₽ (MRR × оплачиваемые месяцы)"),
         Field("due_date", "date", "срок оплаты по договору"),
-        Field("paid_date", "date", "дата оплаты (пусто — не оплачен на 31.12.2025)", nullable=True),
+        Field("paid_date", "date", "дата оплаты; пусто — не оплачен на 31 декабря 2025 года", nullable=True),
     ),
     "save_plays": (
-        _id("play_id", "SV", "запись журнала: клиент, отмеченный старым правилом в начале квартала", unique=True),
-        Field("program", "cat", "журнал: csm_choice — 2024 год, CSM сами выбирали, кому звонить; rct — 2025 год, "
-                                "случайное деление", values=SAVE_PLAY_PROGRAMS),
-        Field("flag_date", "date", "первый день квартала, когда старое правило отметило клиента"),
+        _id("play_id", "SV", "запись журнала: клиент, отмеченный старым правилом за месяц до квартала", unique=True),
+        Field("program", "cat", "журнал: csm_choice — окна 2024 года, CSM сами выбирали, кому звонить; rct — окна 2025 "
+                                "года, случайное деление", values=SAVE_PLAY_PROGRAMS),
+        Field("flag_date", "date", "день отметки: первое число месяца перед кварталом (1 декабря, 1 марта, 1 июня, "
+                                   "1 сентября); окно исхода — три месяца после него"),
         _id("account_id", "A", "клиент"),
         Field("group", "cat", "группа: play — сценарий спасения назначен (2024 — CSM решил звонить), "
                               "control — нет", values=SAVE_PLAY_GROUPS),
-        _id("csm_id", "R", "CSM, которому назначен сценарий (пусто у контроля)", nullable=True),
-        Field("play_date", "date", "дата встречи сценария спасения (пусто — не состоялась)", nullable=True),
+        _id("csm_id", "R", "CSM, которому назначен сценарий; у контроля пусто", nullable=True),
+        Field("play_date", "date", "дата встречи сценария спасения; пусто — встреча не состоялась", nullable=True),
     ),
     # --- 9.3 «Upsell и cross-sell»: каталог и продукты клиентов ---
     "products": (

@@ -350,12 +350,16 @@ class Choice:
         if not isinstance(value, str):
             raise Invalid(f"Получен {_describe(value)}, а нужен один из вариантов: {', '.join(map(repr, self.options))}.")
         text = value.strip().strip("«»\"'").lower()
+        by_label = {str(label).lower(): str(option).lower() for option, label in self.labels.items()}
         options = [o.lower() for o in self.options]
-        if text not in options:  # «Шум.» или «шум!» — тот же вариант с точкой в конце
+        if text not in options and text not in by_label:  # «Шум.» или «шум!» — тот же вариант с точкой в конце
             trimmed = text.rstrip(".!…").strip().strip("«»\"'")
-            text = trimmed if trimmed in options else text
+            text = trimmed if (trimmed in options or trimmed in by_label) else text
+        if text in by_label:
+            return by_label[text]
         if text not in options:
-            raise Invalid(f"Вариант {value!r} не из списка. Возможные: {', '.join(map(repr, self.options))}.")
+            shown = [f"{o!r} ({self.labels[o]})" if o in self.labels else repr(o) for o in self.options]
+            raise Invalid(f"Вариант {value!r} не из списка. Возможные: {', '.join(shown)}.")
         return text
 
     def equal(self, answer: str, expected: Any) -> bool:

@@ -82,21 +82,23 @@ def make_invoices(ctx: Context, rng) -> None:
 
 
 def _quarter_flags(ctx: Context, q: int) -> pd.DataFrame:
-    """Клиенты, которых старое правило отмечает в первый день месяца ``q`` (начало квартала).
+    """Клиенты, которых старое правило отмечает в первый день месяца ``q`` (за месяц до квартала).
 
-    В зоне риска — кто платил в прошлом месяце и может уйти в квартале: помесячный тариф или
-    продление годового договора в ближайшие три месяца. Отмечен — есть хотя бы один сигнал
-    старого правила по данным до первого дня квартала.
+    Кандидаты — кто платил в прошлом месяце, не ушёл в сам день отметки и может уйти в окне
+    (три месяца после отметки): помесячный тариф или продление годового договора через 1–3 месяца.
+    Продление в месяц отметки в окно не входит: решение о нём уже принято. Отмечен — есть хотя бы
+    один сигнал старого правила по данным до дня отметки.
     """
     cm = ctx.customer_months
     monthly = (ctx.tables["mrr"]["billing"].to_numpy() == "monthly")
     live = (cm.m == q - 1) & (cm.mrr > 0)
     idx = np.flatnonzero(live)
-    t = cm.t[idx]
+    t = cm.t[idx]                        # месяц договора в прошлом месяце; в месяце q — t + 1
     renewal = np.zeros(len(idx), dtype=bool)
-    for k in range(1, P.WINDOW_MONTHS + 1):
-        renewal |= (t + k) % 12 == 0
-    at_risk = monthly[idx] | renewal
+    for k in range(2, P.WINDOW_MONTHS + 2):
+        renewal |= (t + k) % 12 == 0     # продление в месяце q + k − 1, то есть через 1–3 месяца
+    gone = ctx.account_dates.churned[cm.acc[idx]] == MONTH_START[q]
+    at_risk = (monthly[idx] | renewal) & ~gone
     idx = idx[at_risk]
     accs = ctx.accounts.ids[cm.acc[idx]]
     usage = ctx.tables["product_usage"]
@@ -113,14 +115,19 @@ def _quarter_flags(ctx: Context, q: int) -> pd.DataFrame:
     n_crit = pd.Series(accs).map(crit).fillna(0).to_numpy()
     flag = (util < P.OLD_RULE_UTILISATION) | (nps_a.fillna(99).to_numpy() <= P.OLD_RULE_NPS) | (n_crit >= 1)
     return pd.DataFrame({"row": idx[flag], "account_id": accs[flag], "h": cm.h[idx[flag]],
-                         "answered": nps_a.notna().to_numpy()[flag]})
+                         "answered": nps_a.notna().to_numpy()[flag], "seg": cm.seg[idx[flag]],
+                         "monthly": monthly[idx[flag]], "churned": ctx.account_dates.churned[cm.acc[idx[flag]]]})
 
 
-@step("сценарии спасения", reads=("customer_months", "accounts", "tables.mrr", "tables.product_usage",
+@step("сценарии спасения", reads=("customer_months", "account_dates", "accounts", "tables.mrr", "tables.product_usage",
                                   "tables.support_tickets", "tables.reps"),
       writes=("tables.save_plays",), streams=("saveplays",))
 def make_save_plays(ctx: Context, rng) -> None:
-    """Таблица save_plays: отмеченные старым правилом клиенты, выбор CSM (2024) и случайное деление (2025)."""
+    """Таблица save_plays: отмеченные старым правилом клиенты, выбор CSM (2024) и случайное деление (2025).
+
+    Отметка — в первый день месяца перед кварталом (1 декабря, 1 марта, 1 июня, 1 сентября), окно
+    исхода — три месяца после неё: журнал «2024 года» — окна, закрывающиеся в 2024 году.
+    """
     start_year = int(company.START_DATE[:4])
     reps = ctx.tables["reps"]
     csm = reps[reps["role"] == "CSM"]
@@ -128,19 +135,34 @@ def make_save_plays(ctx: Context, rng) -> None:
     parts = []
     for year, program in ((P.CHOICE_YEAR, "csm_choice"), (P.RCT_YEAR, "rct")):
         for qi in range(4):
-            q = (year - start_year) * 12 + 3 * qi
+            q = (year - start_year) * 12 + 3 * qi - 1
             f = _quarter_flags(ctx, q)
             n = len(f)
             h = f["h"].to_numpy()
             if program == "csm_choice":
                 play = rng.random(n) < sigmoid(P.CHOICE_LOGIT + P.CHOICE_HEALTH * h + P.CHOICE_NPS * f["answered"])
-                held = play
+                reach = np.ones(n, dtype=bool)
             else:
-                play = rng.permutation(n) < int(round(n * P.RCT_PLAY_SHARE))
-                held = play & (rng.random(n) < sigmoid(P.REACH_LOGIT + P.REACH_HEALTH * h))
+                # жребий внутри слоёв «сегмент × план оплаты»: в каждом слое половина — сценарий; при
+                # нечётном размере лишний клиент уходит в ту группу, которая пока меньше (при равенстве —
+                # по монетке), так что и весь квартал делится пополам с точностью до одного клиента
+                play = np.zeros(n, dtype=bool)
+                strata = f["seg"].to_numpy() * 2 + f["monthly"].astype(int).to_numpy()
+                lead = 0                                  # сценарий минус контроль по лишним клиентам
+                for s_ in np.unique(strata):
+                    members = np.flatnonzero(strata == s_)
+                    extra = 0
+                    if len(members) % 2 == 1:
+                        extra = int(lead < 0 or (lead == 0 and rng.random() < P.RCT_PLAY_SHARE))
+                        lead += 1 if extra else -1
+                    play[members[rng.permutation(len(members))[:len(members) // 2 + extra]]] = True
+                reach = rng.random(n) < sigmoid(P.REACH_LOGIT + P.REACH_HEALTH * h)
             day0 = MONTH_START[q]
             day = after(day0, rng.geometric(1.0 / P.PLAY_MEAN_DAYS, n))
             day = np.minimum(day, MONTH_START[q + P.WINDOW_MONTHS] - 1)
+            churned = f["churned"].to_numpy()
+            # встречи после ухода клиента не бывает: клиент уже ушёл — встреча не состоялась
+            held = play & reach & ((churned == NA) | (day < churned))
             on_duty = np.flatnonzero((hire <= day0) & (leave > day0))
             who = csm["rep_id"].to_numpy()[on_duty[rng.integers(len(on_duty), size=n)]]
             parts.append(pd.DataFrame({
