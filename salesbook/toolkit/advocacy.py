@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from salesbook.data.generator.params import advocacy as _P
-from salesbook.toolkit import funnel
+from salesbook.toolkit import funnel, onboarding
 from salesbook.toolkit.acquisition import in_period, period
 from salesbook.toolkit.validation import MetricError, positive, require_columns, share
 
@@ -326,9 +326,8 @@ def churn_ratio(churn: pd.DataFrame, group: str, base: str, level: float = 0.95)
     c, n2 = float(churn.loc[base, "churned"]), float(churn.loc[base, "customers"])
     if a == 0 or c == 0:
         raise MetricError("Отношение долей не определено: в одной из групп никто не ушёл.")
-    ratio = (a / n1) / (c / n2)
-    half = _z(level) * math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-    return pd.Series({"ratio": ratio, "low": ratio * math.exp(-half), "high": ratio * math.exp(half)})
+    level = share(level, "Уровень доверия", lower_open=True, upper_open=True)
+    return onboarding.risk_ratio(a, n1, c, n2, alpha=1 - level)  # одна формула Каца на курс
 
 
 def next_answer_nps(survey: pd.DataFrame, start, end, level: float = 0.95) -> pd.DataFrame:

@@ -432,18 +432,14 @@ def churn_difference(table: pd.DataFrame, alpha: float = 0.05) -> pd.Series:
     """Разность долей ушедших «с индексацией» − «без индексации» (таблица :func:`indexation_churn`) и её
     интервал Ньюкомба (из интервалов Уилсона обеих групп). Перекрытие интервалов групп — не проверка:
     смотрят интервал разности."""
-    from salesbook.toolkit.bots import wilson
+    from salesbook.toolkit.experiments import diff_confint
 
     require_columns(table, ["n", "churned"], "table", non_empty=True)
     (k1, n1), (k2, n2) = table[["churned", "n"]].to_numpy()[:2]
     if min(n1, n2) <= 0:
         raise MetricError("В обеих группах нужны продления.")
-    p1, p2 = k1 / n1, k2 / n2
-    l1, u1 = wilson(int(k1), int(n1), alpha)
-    l2, u2 = wilson(int(k2), int(n2), alpha)
-    d = p1 - p2
-    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    d = k1 / n1 - k2 / n2
+    low, high = diff_confint(int(k1), int(n1), int(k2), int(n2), alpha=alpha, method="newcombe")
     return pd.Series({"difference": float(d), "low": float(low), "high": float(high)})
 
 

@@ -518,7 +518,7 @@ def ranking_auc(outcome, scores: dict, n_boot: int = 1000, seed: int = 2025, lev
     (одни и те же выборки для всех оценок). Возвращает таблицу: ``auc``, ``low``, ``high``, а также
     ``buyers`` и ``customers`` — на скольких исходах это посчитано.
     """
-    from scipy.stats import rankdata
+    from salesbook.toolkit import lead_scoring
 
     y = np.asarray(outcome).astype(float)
     if y.ndim != 1 or len(y) == 0 or np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
@@ -532,10 +532,7 @@ def ranking_auc(outcome, scores: dict, n_boot: int = 1000, seed: int = 2025, lev
             raise MetricError(f"Оценок «{name}» {len(v)}, а клиентов {len(y)}: нужно по одной на клиента.")
         cols[name] = v
 
-    def auc(yy, ss):
-        n1 = yy.sum()
-        r = rankdata(ss)
-        return (r[yy == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * (len(yy) - n1))
+    auc = lead_scoring._fast_auc  # та же статистика Манна — Уитни, что у AUC раздела 7.4.3
 
     rng = np.random.default_rng(seed)
     draws = {k: [] for k in cols}
