@@ -164,6 +164,17 @@ def _check_section(args) -> int:
     return sectioncheck.run(args.source)
 
 
+def _links(args) -> int:
+    from salesbook.authoring import links
+
+    try:
+        print(links.report(args.section, hub=args.hub))
+    except links.LinksError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser(prog="salesbook", description="Инструменты курса «Энциклопедия продаж IT-продуктов».")
     parser.register("action", "parsers", _SubParsers)
@@ -202,6 +213,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="сколько процессов (по умолчанию — число ядер)")
     p.add_argument("--root", default=".", help="корень книги (где _config.yml и _toc.yml)")
     p.set_defaults(func=_book_exec)
+
+    p = sub.add_parser("links", help="ссылки на рабочие тетради: Binder, Colab, свой JupyterHub (nbgitpuller)")
+    p.add_argument("section", nargs="?", default=None,
+                   help="глава (ch01), раздел (1.1.1 или 1_1_1_cac) или путь к тетради; без него — все тетради")
+    p.add_argument("--hub", default=None, metavar="АДРЕС",
+                   help="адрес JupyterHub, например https://hub.example.ru (по умолчанию — launch_buttons.jupyterhub_url)")
+    p.set_defaults(func=_links)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -10,6 +10,8 @@
 Роли ячеек задают теги:
 
 ``setup``      подготовка (импорт, данные) — во всех версиях; в книге скрыта (``remove-cell``);
+               в тетрадях перед ней генератор ставит ячейку ``bootstrap``: она ставит пакет
+               курса там, где его нет (Colab и т. п.), см. :mod:`salesbook.authoring.links`;
 ``solution``   решение — только в решениях и книге (в книге свёрнуто: ``hide-input``);
                в метаданных ячейки ``exercise: <id упражнения>``; заготовку с пропусками
                ``___`` для рабочей тетради и книги генератор выводит из решения по меткам
@@ -320,6 +322,7 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
             cells.append(new)
         if variant == "notebooks" and cells:
             cells.insert(1, nbformat.v4.new_markdown_cell(WORKBOOK_NOTE))
+        _insert_bootstrap(cells, root)
         for n, cell in enumerate(cells):
             cell["id"] = f"{path.stem}-{n:03d}".replace("_", "-")
         nb = nbformat.v4.new_notebook(cells=cells)
@@ -331,6 +334,19 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
         nbformat.validate(nb)
         texts[variant] = nbformat.writes(nb) + "\n"
     return Rendered(texts["notebooks"], texts["solutions"], solutions)
+
+
+def _insert_bootstrap(cells: list, root: Path) -> None:
+    """Перед ячейкой подготовки — ячейка, которая ставит пакет курса там, где его нет
+    (Colab и другие облачные Jupyter). В книге её нет: книга собирается из исходников."""
+    from salesbook.authoring import links
+
+    first = next((i for i, c in enumerate(cells) if "setup" in c.metadata.get("tags", ())), None)
+    if first is not None:
+        config_root = root if (root / links.CONFIG).is_file() else ROOT  # у временных деревьев тестов нет _config.yml
+        cell = nbformat.v4.new_code_cell(links.bootstrap_source(links.repository(config_root)))
+        cell.metadata["tags"] = [links.BOOTSTRAP_TAG]
+        cells.insert(first, cell)
 
 
 def _paste_glued(text: str, values: dict, path: Path, root: Path) -> str:

@@ -76,12 +76,19 @@ _SOURCE = re.compile(r"book/(ch\d+/[\w-]+)\.(?:md|ipynb)")
 
 
 def _retarget_launch_buttons(app, pagename, templatename, context, doctree):
+    """Ссылки кнопок запуска — те же, что печатает ``salesbook links``
+    (:mod:`salesbook.authoring.links`, адрес репозитория из ``_config.yml``)."""
+    from salesbook.authoring import links
+
+    workbook = links.workbook_of(pagename)
     for group in context.get("header_buttons", []):
         if group.get("label") != "launch-buttons":
             continue
         for button in group.get("buttons", []):
-            if "url" in button:
-                button["url"] = _SOURCE.sub(r"notebooks/\1.ipynb", button["url"])
+            if "url" not in button:
+                continue
+            ours = links.repository(Path(app.srcdir)).launch(workbook) if workbook else {}
+            button["url"] = ours.get(button.get("text"), _SOURCE.sub(r"notebooks/\1.ipynb", button["url"]))
 
 
 _CODE = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.S)

@@ -1,0 +1,226 @@
+"""Где лежит курс и как открыть его тетради: адрес репозитория — в одном месте.
+
+Адрес репозитория, ветка и адреса сервисов запуска записаны только в ``_config.yml``
+(``repository``, ``launch_buttons``). Отсюда их берут:
+
+* кнопки «Открыть в Binder / Colab / JupyterHub» на страницах книги
+  (:mod:`salesbook.authoring.sphinx_ext`);
+* первая ячейка рабочих тетрадей, которая ставит пакет курса там, где его нет
+  (:func:`bootstrap_source`, вставляет генератор тетрадей);
+* команда ``salesbook links`` — ссылки на тетради для Binder, Colab и своего JupyterHub
+  (рецепт nbgitpuller).
+
+Форматы ссылок:
+
+* Binder: ``<binderhub>/v2/gh/<владелец>/<репозиторий>/<ветка>?urlpath=lab/tree/<путь>``;
+* Colab: ``<colab>/github/<владелец>/<репозиторий>/blob/<ветка>/<путь>``;
+* JupyterHub (nbgitpuller): ``<hub>/hub/user-redirect/git-pull?repo=…&urlpath=…&branch=…`` —
+  значения параметров закодированы (``urllib.parse.urlencode``), nbgitpuller кладёт клон
+  в папку с именем репозитория, поэтому ``urlpath`` начинается с ``lab/tree/<репозиторий>/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = "_config.yml"
+#: Переменная окружения: откуда первая ячейка тетради ставит пакет (путь к колесу, папка, адрес pip).
+INSTALL_ENV_VAR = "SALESBOOK_INSTALL"
+INTERFACES = {"classic": "tree", "jupyterlab": "lab/tree"}
+_GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+
+
+class LinksError(Exception):
+    """Настройки запуска в ``_config.yml`` неполны или неверны (сообщение по-русски)."""
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Репозиторий курса и сервисы, в которых открываются его тетради."""
+
+    url: str
+    branch: str
+    binderhub_url: str = ""
+    colab_url: str = ""
+    jupyterhub_url: str = ""
+    interface: str = "jupyterlab"
+
+    @property
+    def owner(self) -> str:
+        return _GITHUB.match(self.url).group(1)
+
+    @property
+    def name(self) -> str:
+        return _GITHUB.match(self.url).group(2)
+
+    @property
+    def pip_source(self) -> str:
+        """Откуда pip ставит пакет курса без репозитория: ветка курса на GitHub."""
+        return f"salesbook @ git+{self.url}@{self.branch}"
+
+    # --- ссылки на одну тетрадь (путь от корня репозитория) -----------------
+
+    def binder(self, path: str) -> str:
+        base = _required(self.binderhub_url, "launch_buttons.binderhub_url")
+        ui = INTERFACES[self.interface]
+        return f"{base}/v2/gh/{self.owner}/{self.name}/{quote(self.branch, safe='')}?urlpath={quote(f'{ui}/{path}', safe='/')}"
+
+    def colab(self, path: str) -> str:
+        base = _required(self.colab_url, "launch_buttons.colab_url")
+        return f"{base}/github/{self.owner}/{self.name}/blob/{quote(self.branch, safe='')}/{quote(path, safe='/')}"
+
+    def jupyterhub(self, path: str, hub: str | None = None) -> str:
+        base = _required((hub or self.jupyterhub_url).rstrip("/"), "launch_buttons.jupyterhub_url (или --hub)")
+        if not re.match(r"^https?://[^/\s]+", base):
+            raise LinksError(f"Адрес JupyterHub «{base}» должен начинаться с https:// (например, https://hub.example.ru).")
+        ui = INTERFACES[self.interface]
+        query = urlencode({"repo": self.url, "urlpath": f"{ui}/{self.name}/{path}", "branch": self.branch})
+        return f"{base}/hub/user-redirect/git-pull?{query}"
+
+    def launch(self, path: str, hub: str | None = None) -> dict[str, str]:
+        """Ссылки на тетрадь во всех настроенных сервисах: ``{"Binder": …, "Colab": …, "JupyterHub": …}``."""
+        links = {}
+        if self.binderhub_url:
+            links["Binder"] = self.binder(path)
+        if self.colab_url:
+            links["Colab"] = self.colab(path)
+        if hub or self.jupyterhub_url:
+            links["JupyterHub"] = self.jupyterhub(path, hub)
+        return links
+
+
+def _required(value: str, key: str) -> str:
+    if not value:
+        raise LinksError(f"В _config.yml не задан {key}.")
+    return value.rstrip("/")
+
+
+def repository(root: Path = ROOT) -> Repository:
+    """Репозиторий курса и сервисы запуска из ``_config.yml``."""
+    path = Path(root) / CONFIG
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        raise LinksError(f"Нет файла {path}: команда работает в папке курса (там, где _config.yml).") from None
+    repo = config.get("repository") or {}
+    buttons = config.get("launch_buttons") or {}
+    url = str(repo.get("url") or "").rstrip("/")
+    if not _GITHUB.match(url):
+        raise LinksError(f"repository.url в _config.yml — «{url}», а нужен адрес вида https://github.com/владелец/репозиторий.")
+    interface = buttons.get("notebook_interface", "jupyterlab")
+    if interface not in INTERFACES:
+        raise LinksError(f"launch_buttons.notebook_interface — «{interface}», а нужен один из: {', '.join(INTERFACES)}.")
+    return Repository(
+        url=url,
+        branch=str(repo.get("branch") or "main"),
+        binderhub_url=str(buttons.get("binderhub_url") or "").rstrip("/"),
+        colab_url=str(buttons.get("colab_url") or "").rstrip("/"),
+        jupyterhub_url=str(buttons.get("jupyterhub_url") or "").rstrip("/"),
+        interface=interface,
+    )
+
+
+def workbook_of(docname: str) -> str | None:
+    """Рабочая тетрадь страницы раздела: ``book/ch01/1_1_1_cac`` → ``notebooks/ch01/1_1_1_cac.ipynb``."""
+    match = re.fullmatch(r"book/(ch\d+/\d[\w-]*)(?:\.md|\.ipynb)?", docname)
+    return f"notebooks/{match.group(1)}.ipynb" if match else None
+
+
+def workbooks(selection: str | None = None, root: Path = ROOT) -> list[str]:
+    """Рабочие тетради (пути от корня репозитория); ``selection`` — глава (``ch01``),
+    имя раздела (``1_1_1_cac``), номер (``1.1.1``) или путь к исходнику или тетради."""
+    paths = sorted(p.relative_to(root).as_posix() for p in (Path(root) / "notebooks").glob("ch*/*.ipynb"))
+    if not selection:
+        return paths
+    wanted = selection.strip().replace("\\", "/")
+    stem = Path(wanted).stem
+    number = wanted.replace(".", "_")
+    chosen = [p for p in paths
+              if Path(p).stem == stem or Path(p).parent.name == wanted
+              or Path(p).stem == number or Path(p).stem.startswith(number + "_")]
+    if not chosen:
+        raise LinksError(f"Не нашлось рабочей тетради «{selection}». Укажите главу (ch01), раздел (1.1.1 или 1_1_1_cac) "
+                         "или путь к тетради notebooks/chNN/….ipynb.")
+    return chosen
+
+
+# ---------------------------------------------------------------------------
+# Первая ячейка рабочей тетради
+# ---------------------------------------------------------------------------
+
+BOOTSTRAP_TAG = "bootstrap"
+
+_BOOTSTRAP = '''\
+# Если пакета курса нет (Colab, DataSphere, свой JupyterHub), эта ячейка ставит его.
+# В папке курса (make lab) и в Binder он уже есть — ячейка ничего не делает.
+def _install_salesbook():
+    import importlib.metadata, importlib.util, os, pathlib, site, subprocess, sys
+    if importlib.util.find_spec("salesbook"):
+        return
+    here = pathlib.Path.cwd()
+    clone = next((p for p in (here, *here.parents) if (p / "salesbook" / "__init__.py").is_file()), None)
+    source = os.environ.get("{env}") or (str(clone) if clone else "{source}")
+    print("Пакета курса здесь нет — ставлю его с зависимостями (1–3 минуты)…", flush=True)
+    try:
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                               "--retries", "1", "--timeout", "30", source], capture_output=True, text=True)
+        problem = done.returncode and ((done.stderr or done.stdout).strip().splitlines() or ["ошибка pip"])[-1]
+    except OSError as exc:
+        problem = str(exc)
+    if problem:
+        print(f"Не удалось поставить пакет курса: {{problem}}\\n"
+              "Без него тетрадь не заработает. Проверьте, что у среды есть доступ в интернет, и выполните "
+              "эту ячейку снова. Нет доступа — откройте тетрадь в Binder или в папке курса на своём компьютере "
+              "(make lab) либо поставьте файл пакета от преподавателя: %pip install salesbook-….whl. "
+              "Подробнее — в книге курса, страница «Как открыть тетради».", file=sys.stderr)
+        return
+    importlib.invalidate_caches()
+    if not importlib.util.find_spec("salesbook"):
+        site.addsitedir(site.getusersitepackages())
+    old = [m for m in ("numpy", "pandas", "scipy", "matplotlib")
+           if m in sys.modules and getattr(sys.modules[m], "__version__", "") != importlib.metadata.version(m)]
+    if old:
+        print("Пакет курса поставлен, но среда уже загрузила старые версии библиотек (" + ", ".join(old) + "). "
+              "Перезапустите среду (в Colab: «Среда выполнения → Перезапустить сеанс») и выполните тетрадь "
+              "сначала — эта ячейка тогда ничего не будет делать.", file=sys.stderr)
+    else:
+        print("Пакет курса поставлен, данные компании появятся при первой загрузке таблицы.")
+
+
+_install_salesbook()
+del _install_salesbook'''
+
+
+def bootstrap_source(repo: Repository | None = None) -> str:
+    """Код первой ячейки рабочей тетради: ставит пакет курса, если его нет.
+
+    Откуда ставить: переменная ``SALESBOOK_INSTALL`` (колесо, папка или адрес для pip),
+    иначе клон репозитория, в котором лежит тетрадь (nbgitpuller, JupyterHub), иначе
+    ветка курса на GitHub из ``_config.yml``.
+    """
+    repo = repo or repository()
+    return _BOOTSTRAP.format(env=INSTALL_ENV_VAR, source=repo.pip_source)
+
+
+# ---------------------------------------------------------------------------
+# salesbook links
+# ---------------------------------------------------------------------------
+
+def report(selection: str | None = None, hub: str | None = None, root: Path = ROOT) -> str:
+    """Текст для ``salesbook links``: ссылки на каждую выбранную тетрадь."""
+    repo = repository(root)
+    lines = [f"Репозиторий курса: {repo.url} (ветка {repo.branch}) — из _config.yml."]
+    if not (hub or repo.jupyterhub_url):
+        lines.append("Ссылки для своего JupyterHub: salesbook links --hub https://адрес-хаба [раздел].")
+    for path in workbooks(selection, root):
+        lines.append("")
+        lines.append(path)
+        for service, url in repo.launch(path, hub).items():
+            lines.append(f"  {service + ':':<12}{url}")
+    return "\n".join(lines)
