@@ -231,7 +231,7 @@ def test_colab_like_environment_installs_the_course_from_the_first_cell(tmp_path
     done = _run(python, "-c", RUNNER, work / Path(WORKBOOK).name, CHECK, cwd=work, env=env)
     out = done.stdout
     assert "[0:stdout] Пакета курса здесь нет — ставлю его" in out
-    assert "Пакет курса поставлен" in out and "Не удалось" not in out
+    assert "[0:stdout] Пакет курса поставлен." in out and "Не удалось" not in out
     assert f"KERNEL {python}" in out
     assert f"FILE {tmp_path / 'venv'}" in out and f"FROM {wheel.as_uri()}" in out
     assert "создаю учебные данные" in out                      # данные — по требованию, в кэш
@@ -250,6 +250,24 @@ def test_install_cell_with_an_unreachable_source_says_what_to_do(tmp_path):
     done = subprocess.run([python, "-c", links.bootstrap_source()], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert done.returncode == 0
     assert "Не удалось поставить пакет курса:" in done.stderr and "Binder" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.wheel
+def test_install_cell_in_a_hub_clone_installs_the_clone(tmp_path):
+    """JupyterHub + nbgitpuller, в образе хаба курса нет: тетрадь лежит в клоне репозитория,
+    и первая ячейка ставит пакет из этого клона (та же версия, что у тетради)."""
+    clone = tmp_path / NAME
+    shutil.copytree(ROOT / "salesbook", clone / "salesbook", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copy(ROOT / "pyproject.toml", clone)
+    (clone / "notebooks" / "ch01").mkdir(parents=True)
+    python = _venv(tmp_path / "venv")
+    # PIP_NO_BUILD_ISOLATION=0 (так у pip пишется «без изоляции»): setuptools — из окружения, без сети
+    env = _clean_env(tmp_path, PIP_NO_BUILD_ISOLATION="0")
+    done = _run(python, "-c", links.bootstrap_source(), cwd=clone / "notebooks" / "ch01", env=env)
+    assert "Пакет курса поставлен." in done.stdout, done.stderr
+    where = _run(python, "-c", "import importlib.metadata as m, salesbook; print(salesbook.__file__); "
+                 "print(m.distribution('salesbook').read_text('direct_url.json'))", cwd=tmp_path, env=env).stdout
+    assert str(tmp_path / "venv") in where and clone.as_uri() in where
 
 
 # --------------------------------------------------------------------------

@@ -64,6 +64,11 @@ class Repository:
         """Откуда pip ставит пакет курса без репозитория: ветка курса на GitHub."""
         return f"salesbook @ git+{self.url}@{self.branch}"
 
+    @property
+    def pages_url(self) -> str:
+        """Где книга будет на GitHub Pages после .github/workflows/publish.yml."""
+        return f"https://{self.owner.lower()}.github.io/{self.name}/"
+
     # --- ссылки на одну тетрадь (путь от корня репозитория) -----------------
 
     def binder(self, path: str) -> str:
@@ -190,7 +195,7 @@ def _install_salesbook():
               "Перезапустите среду (в Colab: «Среда выполнения → Перезапустить сеанс») и выполните тетрадь "
               "сначала — эта ячейка тогда ничего не будет делать.", file=sys.stderr)
     else:
-        print("Пакет курса поставлен, данные компании появятся при первой загрузке таблицы.")
+        print("Пакет курса поставлен.")
 
 
 _install_salesbook()

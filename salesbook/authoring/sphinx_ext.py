@@ -15,6 +15,8 @@
    в ``book/_glue/`` — по ним собраны тетради. Расхождение — предупреждение, то есть
    провал сборки с ``--warningiserror``: данные или код сдвинули число, нужно
    выполнить ``make notebooks``.
+6. Адрес репозитория и ссылки запуска доступны страницам как подстановки MyST
+   (``{{ course_repo }}``, ``{{ binder_link }}``…) — из ``_config.yml``.
 """
 
 from __future__ import annotations
@@ -295,6 +297,25 @@ def _check_glued_values(app, doctree):
         )
 
 
+def _course_substitutions(app, config):
+    """Адрес репозитория и ссылки запуска для страниц книги (``{{ course_repo }}`` и т. д.) —
+    из того же ``_config.yml``, что и кнопки запуска: руками адрес в тексте не набирается."""
+    from salesbook.authoring import links
+
+    repo = links.repository(Path(app.srcdir))
+    first = links.workbooks(root=Path(app.srcdir))[0]
+    ours = {
+        "course_repo": f"<{repo.url}>",
+        "course_branch": f"`{repo.branch}`",
+        "course_pip": f"`{repo.pip_source}`",
+        "binder_link": f"[открыть папку тетрадей в Binder]({repo.binder('notebooks')})",
+        "colab_example": f"<{repo.colab(first)}>",
+        "hub_example": f"`{repo.jupyterhub(first, hub='https://hub.example.ru')}`",
+        "book_site": f"<{repo.pages_url}>",
+    }
+    config.myst_substitutions = {**(config.myst_substitutions or {}), **ours}
+
+
 def setup(app):
     _russian_exec_table()
     _register_russian_bibliography_style()
@@ -302,6 +323,7 @@ def setup(app):
     app.connect("source-read", _expand_exercises)
     app.connect("doctree-read", _number_exercises_per_page)
     app.connect("doctree-read", _check_glued_values)
+    app.connect("config-inited", _course_substitutions)
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
     app.connect("build-finished", _translate_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
