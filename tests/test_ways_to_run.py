@@ -281,8 +281,7 @@ def _requirement_lines(path):
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
 
 
-def _dry_run(requirements: Path) -> subprocess.CompletedProcess:
-    report = requirements.parent / "report.json"
+def _dry_run(requirements: Path, report: Path) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--quiet",
                            "--report", report, "-r", requirements],
                           capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
@@ -295,13 +294,13 @@ def test_binder_installs_exactly_the_lock(tmp_path):
     """binder/requirements.txt — ссылка на requirements.txt; pip разрешает её в точные версии
     лока, и все они уже стоят в окружении проекта (ставить нечего, сеть не нужна)."""
     assert _requirement_lines(BINDER / "requirements.txt") == ["-r ../requirements.txt"]
-    done = _dry_run(BINDER / "requirements.txt")
+    done = _dry_run(BINDER / "requirements.txt", tmp_path / "report.json")
     assert done.returncode == 0 and done.install == [], done.stderr
     # та же проверка ловит расхождение: версия, которой нет в окружении, не разрешается без сети
     (tmp_path / "binder").mkdir()
     (tmp_path / "requirements.txt").write_text("pandas==0.0.1\n", encoding="utf-8")
     shutil.copy(BINDER / "requirements.txt", tmp_path / "binder")
-    assert _dry_run(tmp_path / "binder" / "requirements.txt").returncode != 0
+    assert _dry_run(tmp_path / "binder" / "requirements.txt", tmp_path / "report.json").returncode != 0
 
 
 def test_binder_python_is_the_course_python():
