@@ -171,7 +171,7 @@ def _install_salesbook():
     here = pathlib.Path.cwd()
     clone = next((p for p in (here, *here.parents) if (p / "salesbook" / "__init__.py").is_file()), None)
     source = os.environ.get("{env}") or (str(clone) if clone else "{source}")
-    print("Пакета курса здесь нет — ставлю его с зависимостями (1–3 минуты)…", flush=True)
+    print("Пакета курса здесь нет — ставлю его с зависимостями, это может занять несколько минут…", flush=True)
     try:
         done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
                                "--retries", "1", "--timeout", "30", source], capture_output=True, text=True)
@@ -183,7 +183,7 @@ def _install_salesbook():
               "Без него тетрадь не заработает. Проверьте, что у среды есть доступ в интернет, и выполните "
               "эту ячейку снова. Нет доступа — откройте тетрадь в Binder или в папке курса на своём компьютере "
               "(make lab) либо поставьте файл пакета от преподавателя: %pip install salesbook-….whl. "
-              "Подробнее — в книге курса, страница «Как открыть тетради».", file=sys.stderr)
+              "Подробнее — в книге курса, страница «Где открыть тетради».", file=sys.stderr)
         return
     importlib.invalidate_caches()
     if not importlib.util.find_spec("salesbook"):
