@@ -360,7 +360,8 @@ def render_programme(programme: dict, data: dict, known: dict[str, Section]) -> 
             out += [f"**Дома · {section.title}**", "",
                     f"- Раздел: {{ref}}`{section.label}`, до {_minutes(section.minutes)} самостоятельно; "
                     f"{_deck(section)}.",
-                    f"- Принести на следующую встречу: решение — {_exercise_line(section, session.get('decision', ''))}.",
+                    f"- К следующей встрече — своё решение последнего упражнения: {_exercise_line(section, session.get('decision', ''))}; "
+                    "с него начинается разбор.",
                     ""]
     out += ["## Что проверить перед каждой встречей", ""]
     out += [f"- {item}" for item in data.get("checklist") or []] + [""]

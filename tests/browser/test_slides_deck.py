@@ -16,9 +16,8 @@ def deck(book_site, book_page):
     page, watch = book_page
     book_site.external_requests.clear()
     page.goto(book_site.url(DECK), wait_until="load")
-    page.wait_for_function("window.Reveal && Reveal.isReady() && window.MathJax && MathJax.startup"
-                           " && MathJax.startup.document && MathJax.startup.document.state() >= 200")
-    page.evaluate("MathJax.startup.promise")
+    page.wait_for_function("window.Reveal && Reveal.isReady() && window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("MathJax.startup.promise")     # формулы набраны
     return page, watch
 
 
@@ -47,7 +46,7 @@ def test_deck_renders_offline(deck, book_site):
         page.screenshot(path=str(target))
         if target.stat().st_size < 10_000:
             problems.append(f"снимок {target.name} подозрительно мал")
-    assert "Решение руководителя" in page.inner_text(".slides section.decision")
+    assert "Решение руководителя" in page.text_content(".slides section.decision")
     assert not problems, f"{DECK}:\n  " + "\n  ".join(problems)
 
 
