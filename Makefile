@@ -10,12 +10,13 @@ NBVAL := $(PYTEST) --nbval-lax --nbval-kernel-startup-timeout 180 -n 2 --dist lo
 export PYTHONHASHSEED := 0
 export SALESBOOK_PROGRESS := off
 
-.PHONY: help env book test lint test-unit test-notebooks test-book test-browser lab notebooks data lock bench clean
+.PHONY: help env book slides test lint test-unit test-notebooks test-book test-browser lab notebooks data lock bench clean
 
 help:
 	@echo "make book       — окружение + сборка книги в _build/html"
 	@echo "make test       — окружение + все проверки курса"
 	@echo "make test-browser — книга в Chromium и тетрадь в JupyterLab (после make book)"
+	@echo "make slides     — слайды разделов в _build/html/slides (после make book)"
 	@echo "make lab        — JupyterLab с рабочими тетрадями"
 	@echo "make notebooks  — пересобрать notebooks/ и solutions/ из book/"
 	@echo "make data       — пересоздать datasets/ (масштаб 1)"
@@ -38,6 +39,7 @@ $(STAMP): requirements.txt pyproject.toml
 book: env
 	$(BIN)/salesbook book-exec
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/salesbook slides --out _build/html/slides
 	@echo
 	@echo "Книга собрана. Откройте в браузере: file://$(CURDIR)/_build/html/book/intro.html"
 
@@ -65,6 +67,12 @@ test-notebooks: env
 test-book: env
 	$(BIN)/salesbook book-exec
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/salesbook slides --out _build/html/slides
+
+# Слайды разделов (reveal.js, без сети) из исходников и исполненных тетрадей книги: графики берутся
+# из кэша исполнения, поэтому сначала make book (он собирает слайды и сам).
+slides: env
+	$(BIN)/salesbook slides --out _build/html/slides
 
 # Книга в браузере и рабочая тетрадь в JupyterLab (tests/browser). Нужны собранная книга
 # (make book; в make test её собирает test-book) и Chromium: sudo apt-get install chromium.

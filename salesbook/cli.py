@@ -175,6 +175,35 @@ def _links(args) -> int:
     return 0
 
 
+def _programmes(args) -> int:
+    from salesbook.authoring import programmes
+
+    if args.write:
+        for path in programmes.write_pages():
+            print("записана", path.relative_to(programmes.ROOT))
+    found = programmes.problems()
+    for p in found:
+        print("✗", p)
+    if found:
+        return 1
+    print("Программы практикумов сходятся с разделами книги, страницы book/facilitator/ совпадают с данными.")
+    return 0
+
+
+def _slides(args) -> int:
+    from salesbook.authoring import slides
+
+    try:
+        built = slides.build_decks(Path(args.root), Path(args.out), args.sections or None)
+    except slides.SlidesError as error:
+        print(error, file=sys.stderr)
+        return 1
+    from salesbook.runtime.fmt import plural
+
+    print(f"Слайды: {plural(len(built), 'раздел', 'раздела', 'разделов')} в папке «{args.out}».")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser(prog="salesbook", description="Инструменты курса «Энциклопедия продаж IT-продуктов».")
     parser.register("action", "parsers", _SubParsers)
@@ -220,6 +249,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hub", default=None, metavar="АДРЕС",
                    help="адрес JupyterHub, например https://hub.example.ru (по умолчанию — launch_buttons.jupyterhub_url)")
     p.set_defaults(func=_links)
+
+    p = sub.add_parser("programmes", help="проверить программы практикумов (book/facilitator/programmes.yml)")
+    p.add_argument("--write", action="store_true", help="пересобрать страницы book/facilitator/ из данных и шапок разделов")
+    p.set_defaults(func=_programmes)
+
+    p = sub.add_parser("slides", help="собрать слайды разделов (reveal.js) из исходников и исполненных тетрадей")
+    p.add_argument("sections", nargs="*", metavar="РАЗДЕЛ",
+                   help="исходники или имена разделов, например book/ch01/1_1_1_cac.md или 1_1_1_cac (по умолчанию — все)")
+    p.add_argument("--out", default="_build/html/slides",
+                   help="папка для слайдов (по умолчанию _build/html/slides — рядом с собранной книгой)")
+    p.add_argument("--root", default=".", help="корень книги (где _config.yml и _toc.yml)")
+    p.set_defaults(func=_slides)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -58,7 +58,7 @@ def book_pages(root: Path = HTML) -> list[str]:
     """Все страницы собранной книги (пути относительно _build/html)."""
     if not root.is_dir():
         return []
-    skip = {"_static", "_sources", "_images", "_downloads"}
+    skip = {"_static", "_sources", "_images", "_downloads", "slides"}  # слайды — свой тест (test_slides_deck.py)
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*.html")

@@ -1,0 +1,415 @@
+"""Программы практикумов для преподавателя: один день, два дня, шесть недель.
+
+Данные — в ``book/facilitator/programmes.yml``: какие разделы в каком порядке, перерывы,
+решение руководителя и вопросы для обсуждения каждого занятия, подготовка участников.
+Время занятия по разделу здесь не набирают: его читают из шапки раздела
+(:func:`salesbook.authoring.sitting.measure`, верхняя граница). Из данных собираются страницы
+``book/facilitator/*.md`` (:func:`render_pages`, команда ``salesbook programmes --write``);
+:func:`problems` проверяет, что программа сходится с разделами: раздел есть в оглавлении,
+решение — последнее упражнение раздела, день кончается ровно в объявленное время, шестинедельная
+программа проходит заявленные главы, страницы совпадают с данными.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from salesbook.authoring import sitting
+from salesbook.authoring.bookexec import book_sources
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path("book") / "facilitator" / "programmes.yml"
+PAGES_DIR = Path("book") / "facilitator"
+SLIDES_PAGE = "slides"
+#: Где лежат слайды в собранной книге относительно страниц book/facilitator/ (_build/html/slides).
+SLIDES_FROM_PAGES = "../../slides"
+GENERATED_NOTE = ("<!-- Страница собрана из book/facilitator/programmes.yml и шапок разделов командой "
+                  "`salesbook programmes --write`; руками не править. -->")
+KINDS = {"opening", "break", "closing"}
+
+_LABEL_TITLE = re.compile(r"^\(([\w-]+)\)=\n# (.+)$", re.M)
+_EXERCISE = re.compile(r"^(:{3,})\{exercise\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)(.*?)^\1[ \t]*$", re.M | re.S)
+_EXERCISE_ID = re.compile(r"^:exercise:\s*(\S+)", re.M)
+
+
+class ProgrammeError(Exception):
+    """Ошибка в данных программ: сообщение по-русски называет место."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """Раздел книги, каким его видит программа: метка, заголовок, время, упражнения."""
+
+    doc: str                      # путь в _toc.yml без .md: book/ch01/1_1_1_cac
+    label: str
+    title: str
+    minutes: int | None
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def chapter(self) -> int:
+        return int(re.match(r"book/ch(\d+)/", self.doc).group(1))
+
+    @property
+    def slides_href(self) -> str:
+        return f"{SLIDES_FROM_PAGES}/{Path(self.doc).relative_to('book').as_posix()}.html"
+
+    def notebook(self, variant: str) -> str:
+        return f"{variant}/{Path(self.doc).relative_to('book').as_posix()}.ipynb"
+
+
+def exercises(text: str) -> list[Exercise]:
+    """Упражнения раздела по порядку: заголовок директивы ``{exercise}``, её условие и id решения
+    (метаданные ``exercise:`` первой ячейки после директивы)."""
+    found = []
+    matches = list(_EXERCISE.finditer(text))
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        ident = _EXERCISE_ID.search(text, m.end(), end)
+        found.append(Exercise(ident.group(1) if ident else "", m.group(2).strip(), m.group(4).strip()))
+    return found
+
+
+def read_section(path: Path, root: Path = ROOT) -> Section:
+    text = path.read_text(encoding="utf-8")
+    head = _LABEL_TITLE.search(text)
+    doc = path.relative_to(root).with_suffix("").as_posix()
+    return Section(doc, head.group(1) if head else "", head.group(2).strip() if head else doc,
+                   sitting.measure(text).minutes, tuple(exercises(text)))
+
+
+@lru_cache(maxsize=8)
+def _sections_cached(root: Path, stamp: tuple) -> dict[str, Section]:
+    return {p.relative_to(root).with_suffix("").as_posix(): read_section(p, root)
+            for p in book_sources(root) if p.name[0].isdigit()}
+
+
+def sections(root: Path = ROOT) -> dict[str, Section]:
+    """Разделы из ``_toc.yml`` в порядке оглавления: ``book/chNN/<раздел>`` → :class:`Section`."""
+    paths = [p for p in book_sources(root) if p.name[0].isdigit()]
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in paths) + ((root / "_toc.yml").stat().st_mtime_ns,)
+    return _sections_cached(root, stamp)
+
+
+def load(root: Path = ROOT) -> dict:
+    path = root / DATA
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProgrammeError(f"Нет файла программ {DATA}") from None
+    except yaml.YAMLError as exc:
+        raise ProgrammeError(f"{DATA}: не читается как YAML ({exc})") from None
+
+
+def questions_for(doc: str, root: Path = ROOT) -> list[str]:
+    """Вопросы для обсуждения раздела из программ (пусто, если раздела в программах нет)."""
+    return list((load(root).get("sessions") or {}).get(doc, {}).get("questions") or [])
+
+
+# ---------------------------------------------------------------------------
+# Расписание
+# ---------------------------------------------------------------------------
+
+
+def _clock(text: str) -> int:
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", str(text))
+    if not m:
+        raise ProgrammeError(f"время «{text}» — нужно ЧЧ:ММ")
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass
+class Slot:
+    start: int
+    minutes: int
+    kind: str                      # section, opening, break, closing
+    title: str
+    section: Section | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+    @property
+    def span(self) -> str:
+        return f"{clock(self.start)}–{clock(self.end)}"
+
+
+@dataclass
+class Day:
+    title: str
+    start: int
+    end: int
+    slots: list[Slot] = field(default_factory=list)
+    homework: list[Section] = field(default_factory=list)
+    prework: list[str] = field(default_factory=list)
+
+    @property
+    def planned_end(self) -> int:
+        return self.slots[-1].end if self.slots else self.start
+
+    @property
+    def sessions(self) -> list[Slot]:
+        return [s for s in self.slots if s.kind == "section"]
+
+
+def schedule(day: dict, known: dict[str, Section]) -> Day:
+    """Расписание дня: время каждого пункта подряд от начала; раздел занимает своё время из шапки."""
+    result = Day(day.get("title", ""), _clock(day.get("start", "")), _clock(day.get("end", "")),
+                 prework=list(day.get("prework") or []))
+    now = result.start
+    for item in day.get("schedule") or []:
+        if "section" in item:
+            section = known.get(item["section"])
+            if section is None:
+                raise ProgrammeError(f"«{result.title}»: раздела {item['section']} нет в _toc.yml")
+            if section.minutes is None:
+                raise ProgrammeError(f"«{result.title}»: в шапке раздела {section.doc} нет строки «**Время:** … минут»")
+            slot = Slot(now, section.minutes, "section", section.title, section)
+        else:
+            kind = item.get("kind")
+            if kind not in KINDS or not isinstance(item.get("minutes"), int) or item["minutes"] <= 0:
+                raise ProgrammeError(f"«{result.title}»: пункт {item} — нужен kind из {sorted(KINDS)} и минуты числом")
+            slot = Slot(now, item["minutes"], kind, item.get("title", ""))
+        result.slots.append(slot)
+        now = slot.end
+    for doc in day.get("homework") or []:
+        if doc not in known:
+            raise ProgrammeError(f"«{result.title}»: домашнего раздела {doc} нет в _toc.yml")
+        result.homework.append(known[doc])
+    return result
+
+
+def programme_days(programme: dict, known: dict[str, Section]) -> list[Day]:
+    return [schedule(day, known) for day in programme.get("days") or []]
+
+
+# ---------------------------------------------------------------------------
+# Проверка
+# ---------------------------------------------------------------------------
+
+
+def problems(root: Path = ROOT, check_pages: bool = True) -> list[str]:
+    """Всё, в чём программы разошлись с разделами книги (пустой список — всё сходится)."""
+    found: list[str] = []
+    try:
+        data = load(root)
+        known = sections(root)
+        sessions = data.get("sessions") or {}
+        for doc, session in sessions.items():
+            section = known.get(doc)
+            if section is None:
+                found.append(f"занятие {doc}: такого раздела нет в _toc.yml")
+                continue
+            if not section.exercises:
+                found.append(f"занятие {doc}: в разделе нет упражнений")
+                continue
+            ids = [e.id for e in section.exercises]
+            decision = session.get("decision")
+            if decision not in ids:
+                found.append(f"занятие {doc}: упражнения {decision} в разделе нет")
+            elif decision != ids[-1]:
+                found.append(f"занятие {doc}: решение руководителя — {decision}, а последнее упражнение раздела — "
+                             f"{ids[-1]}; решение берут из последнего упражнения")
+        for programme in data.get("programmes") or []:
+            name = programme.get("title", programme.get("id"))
+            days = programme_days(programme, known)
+            if not days:
+                found.append(f"«{name}»: нет ни одного дня")
+            for day in days:
+                if day.planned_end != day.end:
+                    delta = day.planned_end - day.end
+                    found.append(
+                        f"«{name}», «{day.title}»: по расписанию день кончается в {clock(day.planned_end)}, "
+                        f"а объявлен до {clock(day.end)} ({'+' if delta > 0 else '−'}{abs(delta)} мин.) — время "
+                        "раздела в шапке изменилось? Поправьте перерывы или конец дня в programmes.yml и "
+                        "выполните salesbook programmes --write")
+                for slot in day.sessions:
+                    session = sessions.get(slot.section.doc)
+                    if session is None:
+                        found.append(f"«{name}», «{day.title}»: для раздела {slot.section.doc} нет занятия в sessions")
+                    elif not 2 <= len(session.get("questions") or []) <= 3:
+                        found.append(f"«{name}», «{day.title}»: у раздела {slot.section.doc} нужно 2–3 вопроса "
+                                     "для обсуждения")
+                for section in day.homework:
+                    if section.doc not in sessions:
+                        found.append(f"«{name}», «{day.title}»: для домашнего раздела {section.doc} нет занятия в sessions")
+            found += _coverage_problems(programme, days, known)
+        if check_pages:
+            found += stale_pages(root)
+    except ProgrammeError as exc:
+        found.append(str(exc))
+    return found
+
+
+def _coverage_problems(programme: dict, days: list[Day], known: dict[str, Section]) -> list[str]:
+    if "covers" not in programme:
+        return []
+    name = programme.get("title", programme.get("id"))
+    taught = {s.section.chapter for d in days for s in d.sessions} | {s.chapter for d in days for s in d.homework}
+    claimed = set(programme.get("covers") or [])
+    outside = set(programme.get("outside") or [])
+    found = []
+    if claimed - taught:
+        found.append(f"«{name}»: заявлены главы {sorted(claimed - taught)}, но ни одного их раздела в программе нет")
+    if taught - claimed:
+        found.append(f"«{name}»: в программе есть разделы глав {sorted(taught - claimed)}, а в covers их нет")
+    chapters = {s.chapter for s in known.values()}
+    if chapters - claimed - outside:
+        found.append(f"«{name}»: о главах {sorted(chapters - claimed - outside)} не сказано, входят ли они в программу "
+                     "(covers или outside)")
+    docs = [s.section.doc for d in days for s in d.sessions] + [s.doc for d in days for s in d.homework]
+    repeated = sorted({d for d in docs if docs.count(d) > 1})
+    if repeated:
+        found.append(f"«{name}»: разделы {repeated} стоят в программе дважды")
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Страницы
+# ---------------------------------------------------------------------------
+
+
+def _minutes(n: int) -> str:
+    from salesbook.runtime.fmt import plural
+
+    return plural(n, "минута", "минуты", "минут")
+
+
+def _hours(n: int) -> str:
+    hours, minutes = divmod(n, 60)
+    return f"{hours}\u00a0ч {minutes:02d}\u00a0мин" if minutes else f"{hours}\u00a0ч"
+
+
+def _exercise_line(section: Section, decision: str) -> str:
+    exercise = next((e for e in section.exercises if e.id == decision), None)
+    title = exercise.title if exercise else decision
+    return f"упражнение {len(section.exercises)} «{title}» (`{decision}`)"
+
+
+def _deck(section: Section) -> str:
+    return f'<a href="{section.slides_href}">слайды раздела</a>'
+
+
+def _checks(days: list[Day]) -> list[str]:
+    lines = []
+    for day in days:
+        docs = [s.section for s in day.sessions] + day.homework
+        if not docs:
+            continue
+        workbooks = " ".join(s.notebook("notebooks") for s in docs)
+        solutions = " ".join(s.notebook("solutions") for s in docs)
+        lines += [f"# {day.title}",
+                  f"SALESBOOK_EXPECT=unattempted .venv/bin/python -m pytest --nbval-lax -q {workbooks}",
+                  f"SALESBOOK_EXPECT=pass .venv/bin/python -m pytest --nbval-lax -q {solutions}"]
+    return lines
+
+
+def render_programme(programme: dict, data: dict, known: dict[str, Section]) -> str:
+    """Страница одной программы (MyST Markdown)."""
+    sessions = data.get("sessions") or {}
+    days = programme_days(programme, known)
+    several = len(days) > 1
+    out = [f"({programme['label']})=", f"# {programme['title']}", "", GENERATED_NOTE, "",
+           f"**Для кого:** {programme['audience']}.", "", f"**Почему так.** {programme['why'].strip()}", ""]
+    in_class = sum(len(d.sessions) for d in days)
+    homework = sum(len(d.homework) for d in days)
+    total = sum(s.minutes for d in days for s in d.sessions)
+    summary = (f"**Занятий в аудитории:** {in_class}, всего {_hours(total)} работы с разделами"
+               + (f"; дома — ещё {homework}" if homework else "") + ". ")
+    out += [summary + "Время занятия — верхняя граница из шапки раздела (строка «Время»), перерывы и "
+            "открытие — из файла программ; ритм одного занятия — на странице {ref}`facilitator`.", ""]
+
+    for number, day in enumerate(days, 1):
+        title = day.title if not several or day.title.startswith("Неделя") else f"День {number}. {day.title}"
+        out += [f"## {title}", "",
+                f"**{clock(day.start)}–{clock(day.end)}**, занятий по разделам — {len(day.sessions)}.", ""]
+        out += ["| Время | Что | Длительность |", "|---|---|---|"]
+        for slot in day.slots:
+            what = (f"{{ref}}`{slot.section.title} <{slot.section.label}>`" if slot.section else slot.title)
+            out.append(f"| {slot.span} | {what} | {_minutes(slot.minutes)} |")
+        out.append("")
+        if day.prework:
+            out += ["**Подготовка участников**", ""] + [f"- {p}" for p in day.prework] + [""]
+        for slot in day.sessions:
+            section, session = slot.section, sessions.get(slot.section.doc, {})
+            out += [f"**{slot.span} · {section.title}**", "",
+                    f"- Раздел: {{ref}}`{section.label}`, {_minutes(section.minutes)} по шапке; {_deck(section)}.",
+                    f"- Решение руководителя: {_exercise_line(section, session.get('decision', ''))} — его "
+                    "обсуждают в последние 10–15 минут занятия.",
+                    "- Вопросы для обсуждения:", ""]
+            out += [f"  {i}. {q}" for i, q in enumerate(session.get("questions") or [], 1)] + [""]
+        for section in day.homework:
+            session = sessions.get(section.doc, {})
+            out += [f"**Дома · {section.title}**", "",
+                    f"- Раздел: {{ref}}`{section.label}`, до {_minutes(section.minutes)} самостоятельно; "
+                    f"{_deck(section)}.",
+                    f"- К следующей встрече — своё решение последнего упражнения: {_exercise_line(section, session.get('decision', ''))}; "
+                    "с него начинается разбор.",
+                    ""]
+    out += ["## Что проверить перед каждой встречей", ""]
+    out += [f"- {item}" for item in data.get("checklist") or []] + [""]
+    out += ["Тетради встреч выполняются сверху вниз — команды из корня репозитория курса:", "", "```bash"]
+    out += _checks(days) + ["```", ""]
+    return "\n".join(out)
+
+
+def render_slides_page(known: dict[str, Section]) -> str:
+    """Страница со ссылками на слайды всех разделов."""
+    out = ["(facilitator-slides)=", "# Слайды разделов", "", GENERATED_NOTE, "",
+           "Слайды каждого раздела собраны из того же исходника, что и страница книги: заголовок и время, "
+           "ключевые формулы, графики из исполненной тетради, решение руководителя и вопросы для обсуждения "
+           "(если раздел входит в программу). Слайды открываются в браузере без интернета; стрелки листают, "
+           "клавиша F — во весь экран, Esc — обзор всех слайдов. Собрать заново: `make slides`.", "",
+           "| Раздел | Время | Упражнений | Слайды |", "|---|---|---|---|"]
+    for section in known.values():
+        out.append(f"| {{ref}}`{section.title} <{section.label}>` | до {_minutes(section.minutes or 0)} | "
+                   f"{len(section.exercises)} | {_deck(section)} |")
+    return "\n".join(out) + "\n"
+
+
+def render_pages(root: Path = ROOT) -> dict[Path, str]:
+    """Страницы book/facilitator/*.md, которые собираются из данных: путь → текст."""
+    data = load(root)
+    known = sections(root)
+    pages = {root / PAGES_DIR / f"{p['id']}.md": render_programme(p, data, known) + "\n"
+             for p in data.get("programmes") or []}
+    pages[root / PAGES_DIR / f"{SLIDES_PAGE}.md"] = render_slides_page(known)
+    return pages
+
+
+def stale_pages(root: Path = ROOT) -> list[str]:
+    found = []
+    for path, text in render_pages(root).items():
+        rel = path.relative_to(root).as_posix()
+        if not path.exists():
+            found.append(f"{rel}: страницы нет — выполните salesbook programmes --write")
+        elif path.read_text(encoding="utf-8") != text:
+            found.append(f"{rel}: страница не совпадает с programmes.yml и шапками разделов — "
+                         "выполните salesbook programmes --write")
+    return found
+
+
+def write_pages(root: Path = ROOT) -> list[Path]:
+    written = []
+    for path, text in render_pages(root).items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
