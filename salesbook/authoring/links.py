@@ -162,6 +162,7 @@ def workbooks(selection: str | None = None, root: Path = ROOT) -> list[str]:
 BOOTSTRAP_TAG = "bootstrap"
 
 _BOOTSTRAP = '''\
+#@title Установка пакета курса (нужна только в Colab и других облачных Jupyter)
 # Если пакета курса нет (Colab, DataSphere, свой JupyterHub), эта ячейка ставит его.
 # В папке курса (make lab) и в Binder он уже есть — ячейка ничего не делает.
 def _install_salesbook():

@@ -346,6 +346,9 @@ def _insert_bootstrap(cells: list, root: Path) -> None:
         config_root = root if (root / links.CONFIG).is_file() else ROOT  # у временных деревьев тестов нет _config.yml
         cell = nbformat.v4.new_code_cell(links.bootstrap_source(links.repository(config_root)))
         cell.metadata["tags"] = [links.BOOTSTRAP_TAG]
+        # Код ячейки свёрнут: в JupyterLab видна первая строка, в Colab — заголовок из «#@title».
+        cell.metadata["jupyter"] = {"source_hidden": True}
+        cell.metadata["cellView"] = "form"
         cells.insert(first, cell)
 
 
