@@ -81,8 +81,9 @@ slides: env
 test-browser: env
 	$(PYTEST) tests/browser -q -rs -n 2 --dist loadgroup --junitxml=_build/junit-browser.xml
 
+# Журнал прогресса в make test выключен (SALESBOOK_PROGRESS := off выше), а у учащегося — включён.
 lab: env
-	$(BIN)/jupyter lab notebooks
+	SALESBOOK_PROGRESS=on $(BIN)/jupyter lab notebooks
 
 notebooks: env
 	$(BIN)/salesbook notebooks

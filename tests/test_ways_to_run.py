@@ -356,3 +356,11 @@ def test_pages_workflow_builds_the_book_with_make_and_publishes_it():
         assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", ref), f"{ref}: действие должно быть закреплено за версией"
     book_recipe = re.search(r"^book: (.*?)(?=^\S)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M | re.S)
     assert book_recipe and "jupyter-book build" in book_recipe.group(1)
+
+
+def test_make_lab_records_progress():
+    """make test выключает журнал прогресса для всего Makefile; make lab включает его обратно,
+    иначе `salesbook progress` у учащегося всегда пуст."""
+    done = subprocess.run(["make", "-n", "--no-print-directory", "lab"], cwd=ROOT, capture_output=True, text=True)
+    line = next(ln for ln in done.stdout.splitlines() if "jupyter lab" in ln)
+    assert "SALESBOOK_PROGRESS=on" in line, line
