@@ -1,6 +1,8 @@
 # Курс «Энциклопедия продаж IT-продуктов». Две главные команды: `make book` и `make test`.
 SHELL := /bin/bash
 PYTHON ?= python3
+# Самый старый Python, на котором курс работает (pyproject: requires-python); проверен на 3.11.
+PYTHON_MIN := 3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -10,7 +12,7 @@ NBVAL := $(PYTEST) --nbval-lax --nbval-kernel-startup-timeout 180 -n 2 --dist lo
 export PYTHONHASHSEED := 0
 export SALESBOOK_PROGRESS := off
 
-.PHONY: help env book slides test lint test-unit test-notebooks test-book test-browser lab notebooks data lock bench clean
+.PHONY: help env check-python book slides test lint test-unit test-notebooks test-book test-browser lab notebooks data lock bench clean
 
 help:
 	@echo "make book       — окружение + сборка книги в _build/html"
@@ -25,7 +27,7 @@ help:
 env: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { $(MAKE) --no-print-directory check-python && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
@@ -33,6 +35,17 @@ $(STAMP): requirements.txt pyproject.toml
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@printf '%s\n' '{"@jupyterlab/translation-extension:plugin": {"locale": "ru_RU"}}' > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
+
+# Окружение создаётся из $(PYTHON): слишком старый Python остановит установку сразу, по-русски,
+# а не английской ошибкой pip через несколько минут.
+check-python:
+	@found=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2]); sys.exit(sys.version_info[:2] < tuple(map(int, "$(PYTHON_MIN)".split("."))))' 2>/dev/null); \
+	old=$$?; \
+	if [ -z "$$found" ]; then \
+	  echo "Не найден Python: команда «$(PYTHON)» не запускается. Нужен Python $(PYTHON_MIN) или новее (курс проверен на 3.11); укажите его так: make lab PYTHON=python3.11" >&2; exit 1; \
+	elif [ $$old -ne 0 ]; then \
+	  echo "Нужен Python $(PYTHON_MIN) или новее (курс проверен на 3.11), а «$(PYTHON)» — Python $$found. Установите Python 3.11 и укажите его: make lab PYTHON=python3.11" >&2; exit 1; \
+	fi
 
 # Тетради книги сначала исполняются параллельно в кэш сборки (salesbook book-exec), затем
 # Jupyter Book берёт их из кэша: сам он исполняет страницы по одной.

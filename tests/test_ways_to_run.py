@@ -58,7 +58,7 @@ def test_links_follow_the_config(tmp_path):
     config = re.sub(r'jupyterhub_url: ""', 'jupyterhub_url: "https://hub.example.ru/"', config)
     (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
     repo = links.repository(tmp_path)
-    assert repo.pip_source == "salesbook @ git+https://github.com/other-org/other-course@spring"
+    assert repo.pip_source == "salesbook[lock] @ git+https://github.com/other-org/other-course@spring"
     assert "git+https://github.com/other-org/other-course@spring" in links.bootstrap_source(repo)
     assert OWNER not in links.bootstrap_source(repo)
     assert set(repo.launch(WORKBOOK)) == {"Binder", "Colab", "JupyterHub"}
@@ -169,13 +169,133 @@ def _venv(path, with_libraries=True):
     return python
 
 
+#: Как IPython показывает исключение с ``_render_traceback_`` (без IPython — в окружении без библиотек).
+RENDER = textwrap.dedent("""
+    import sys
+    try:
+        exec(compile(sys.argv[1], "<cell>", "exec"), {"__name__": "__main__"})
+    except Exception as exc:
+        print("\\n".join(exc._render_traceback_()))
+        print("STOPPED", type(exc).__name__)
+""")
+
+#: Ячейка в настоящей оболочке IPython; аргументы ``модуль=версия`` — библиотеки, «уже загруженные» средой.
+SHELL = textwrap.dedent("""
+    import sys, types
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    for name, version in (arg.split("=") for arg in sys.argv[2:]):
+        sys.modules[name] = types.SimpleNamespace(__version__=version)
+    result = shell.run_cell(sys.argv[1])
+    print("STOPPED", type(result.error_in_exec).__name__ if result.error_in_exec else None)
+""")
+
+#: Подменный pip: FAKE_PIP=fail — ошибка с хвостом, как у pip; user — пакет в папку пользователя
+#: (pip без прав на site-packages); path — в папку FAKE_PIP_TARGET, которая уже есть в sys.path.
+FAKE_PIP = textwrap.dedent("""
+    import os, site, sys
+    from pathlib import Path
+
+    mode = os.environ["FAKE_PIP"]
+    if mode == "fail":
+        print("  Building wheel for salesbook (pyproject.toml): finished with status 'error'", file=sys.stderr)
+        print("ERROR: Could not find a version that satisfies the requirement numpy==2.4.6", file=sys.stderr)
+        print("note: This error originates from a subprocess, and is likely not a problem with pip.", file=sys.stderr)
+        sys.exit(1)
+    target = Path(site.getusersitepackages() if mode == "user" else os.environ["FAKE_PIP_TARGET"])
+    (target / "salesbook").mkdir(parents=True)
+    (target / "salesbook" / "__init__.py").write_text("")
+""")
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory):
+    """Окружение «облачного Jupyter» без пакета курса (библиотеки — из проекта) и подменный pip."""
+    root = tmp_path_factory.mktemp("hosted")
+    python = _venv(root / "venv")
+    (root / "fakepip" / "pip").mkdir(parents=True)
+    (root / "fakepip" / "pip" / "__init__.py").write_text("")
+    (root / "fakepip" / "pip" / "__main__.py").write_text(FAKE_PIP)
+    return python, root
+
+
+def _cell_in_ipython(hosted, tmp_path, mode, *loaded):
+    python, root = hosted
+    (tmp_path / "site").mkdir(exist_ok=True)
+    env = _clean_env(tmp_path, PYTHONPATH=os.pathsep.join([str(root / "fakepip"), str(tmp_path / "site")]), FAKE_PIP=mode,
+                     FAKE_PIP_TARGET=str(tmp_path / "site"), PYTHONUSERBASE=str(tmp_path / "user"))
+    return _run(python, "-c", SHELL, links.bootstrap_source(), *loaded, cwd=tmp_path, env=env).stdout
+
+
+def test_failed_install_stops_run_all_with_pips_error_line_and_no_traceback(hosted, tmp_path):
+    out = _cell_in_ipython(hosted, tmp_path, "fail")
+    assert "Не прерывайте ячейку: установка идёт несколько минут, итог появится в конце." in out
+    assert ("Не удалось установить пакет курса: ERROR: Could not find a version that satisfies the requirement "
+            "numpy==2.4.6\n") in out
+    assert "note: This error" not in out and "Traceback" not in out and "File " not in out
+    assert "выполнение остановлено" in out
+    assert out.rstrip().endswith("STOPPED SalesbookNotReady")   # «Выполнить все» дальше не пойдёт
+
+
+def test_user_site_install_asks_for_a_kernel_restart(hosted, tmp_path):
+    """pip без прав на site-packages ставит в папку пользователя; её нет в sys.path, а старые
+    библиотеки образа видны раньше — ячейка просит перезапустить ядро и останавливает выполнение."""
+    out = _cell_in_ipython(hosted, tmp_path, "user")
+    assert list((tmp_path / "user").rglob("salesbook/__init__.py"))
+    assert "Пакет курса установлен, но pip установил его в папку пользователя" in out
+    assert "Перезапустите ядро" in out and "Traceback" not in out
+    assert out.rstrip().endswith("STOPPED SalesbookNotReady")
+
+
+def test_libraries_loaded_before_the_install_ask_for_a_restart(hosted, tmp_path):
+    out = _cell_in_ipython(hosted, tmp_path, "path", "ipywidgets=7.7.1", "IPython=7.34.0", "pandas=2.2.2")
+    assert "среда уже загрузила старые версии библиотек (pandas, IPython, ipywidgets)" in out
+    assert out.rstrip().endswith("STOPPED SalesbookNotReady")
+    # после перезапуска пакет на месте — ячейка молчит
+    assert _cell_in_ipython(hosted, tmp_path, "fail").strip() == "STOPPED None"
+
+
 def test_install_cell_without_pip_says_so_in_russian(tmp_path):
     python = _venv(tmp_path / "bare", with_libraries=False)
-    done = subprocess.run([python, "-c", links.bootstrap_source()], capture_output=True, text=True, cwd=tmp_path,
-                          env=_clean_env(tmp_path))
-    assert done.returncode == 0, done.stderr
-    assert "Не удалось поставить пакет курса: " in done.stderr and "No module named pip" in done.stderr
-    assert "Traceback" not in done.stderr
+    done = _run(python, "-c", RENDER, links.bootstrap_source(), cwd=tmp_path, env=_clean_env(tmp_path))
+    assert "Не удалось установить пакет курса: " in done.stdout and "No module named pip" in done.stdout
+    assert done.stdout.rstrip().endswith("STOPPED SalesbookNotReady") and done.stderr == ""
+
+
+def test_lock_extra_pins_the_lock_versions():
+    """salesbook[lock] (его ставит первая ячейка) — точные версии requirements.txt для библиотек,
+    от которых зависят контрольные суммы данных и эталонные ответы."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lock = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+                if "==" in line and not line.startswith("#"))
+    lock = {canonicalize_name(name): version.strip() for name, version in lock.items()}
+    extra = [Requirement(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+             ["project"]["optional-dependencies"]["lock"]]
+    pins = {canonicalize_name(r.name): str(r.specifier) for r in extra}
+    assert {"numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "numpy-financial"} <= set(pins)
+    assert pins == {name: f"=={lock[name]}" for name in pins}
+    assert links.repository().pip_source.startswith("salesbook[lock] @ git+")
+
+
+@pytest.mark.parametrize("python, minimum, message", [
+    (sys.executable, "3.99", "Нужен Python 3.99 или новее (курс проверен на 3.11), а «{python}» — Python 3.11."),
+    ("/нет/python3", "3.11", "Не найден Python: команда «{python}» не запускается."),
+    (sys.executable, "3.11", ""),
+])
+def test_make_checks_the_python_version_before_building_the_environment(python, minimum, message):
+    done = subprocess.run(["make", "-s", "--no-print-directory", "check-python", f"PYTHON={python}",
+                           f"PYTHON_MIN={minimum}"], cwd=ROOT, capture_output=True, text=True)
+    assert (done.returncode == 0) == (message == "")
+    assert message.format(python=python) in done.stderr
+    if message:
+        assert "make lab PYTHON=python3.11" in done.stderr
+    recipe = re.search(r"^\$\(STAMP\):.*?\n\t(.*?)\n", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    assert "check-python" in recipe and recipe.index("check-python") < recipe.index("-m venv")
 
 
 #: Исполняется в чистом окружении: первые ячейки тетради до подготовки включительно и проверка.
@@ -225,13 +345,16 @@ def test_colab_like_environment_installs_the_course_from_the_first_cell(tmp_path
     (wheel,) = dist.glob("salesbook-*.whl")
     python = _venv(tmp_path / "venv")
     work.mkdir()
-    shutil.copy(ROOT / WORKBOOK, work)
+    # ячейка — как её пишет генератор сейчас (что в тетрадях она та же, проверяет тест выше)
+    nb = nbformat.read(ROOT / WORKBOOK, as_version=4)
+    next(c for c in nb.cells if links.BOOTSTRAP_TAG in c.metadata.get("tags", [])).source = links.bootstrap_source()
+    nbformat.write(nb, work / Path(WORKBOOK).name)
 
     env = _clean_env(tmp_path, SALESBOOK_INSTALL=str(wheel), SALESBOOK_CACHE_DIR=str(cache))
     done = _run(python, "-c", RUNNER, work / Path(WORKBOOK).name, CHECK, cwd=work, env=env)
     out = done.stdout
-    assert "[0:stdout] Пакета курса здесь нет — ставлю его" in out
-    assert "[0:stdout] Пакет курса поставлен." in out and "Не удалось" not in out
+    assert f"[0:stdout] Пакет курса не найден — устанавливаю его вместе с зависимостями из {wheel}[lock]." in out
+    assert "Пакет курса установлен." in out and "Не удалось" not in out
     assert f"KERNEL {python}" in out
     assert f"FILE {tmp_path / 'venv'}" in out and f"FROM {wheel.as_uri()}" in out
     assert "создаю учебные данные" in out                      # данные — по требованию, в кэш
@@ -247,9 +370,9 @@ def test_colab_like_environment_installs_the_course_from_the_first_cell(tmp_path
 def test_install_cell_with_an_unreachable_source_says_what_to_do(tmp_path):
     python = _venv(tmp_path / "venv")
     env = _clean_env(tmp_path, SALESBOOK_INSTALL=str(tmp_path / "нет-такого" / "salesbook-0.1.0-py3-none-any.whl"))
-    done = subprocess.run([python, "-c", links.bootstrap_source()], capture_output=True, text=True, cwd=tmp_path, env=env)
-    assert done.returncode == 0
-    assert "Не удалось поставить пакет курса:" in done.stderr and "Binder" in done.stderr and "Traceback" not in done.stderr
+    out = _run(python, "-c", SHELL, links.bootstrap_source(), cwd=tmp_path, env=env).stdout
+    assert "Не удалось установить пакет курса: ERROR: " in out and "make lab" in out and "Traceback" not in out
+    assert out.rstrip().endswith("STOPPED SalesbookNotReady")
 
 
 @pytest.mark.wheel
@@ -264,7 +387,7 @@ def test_install_cell_in_a_hub_clone_installs_the_clone(tmp_path):
     # PIP_NO_BUILD_ISOLATION=0 (так у pip пишется «без изоляции»): setuptools — из окружения, без сети
     env = _clean_env(tmp_path, PIP_NO_BUILD_ISOLATION="0")
     done = _run(python, "-c", links.bootstrap_source(), cwd=clone / "notebooks" / "ch01", env=env)
-    assert "Пакет курса поставлен." in done.stdout, done.stderr
+    assert "Пакет курса установлен." in done.stdout, done.stderr
     where = _run(python, "-c", "import importlib.metadata as m, salesbook; print(salesbook.__file__); "
                  "print(m.distribution('salesbook').read_text('direct_url.json'))", cwd=tmp_path, env=env).stdout
     assert str(tmp_path / "venv") in where and clone.as_uri() in where

@@ -5,7 +5,7 @@
 
 * кнопки «Открыть в Binder / Colab / JupyterHub» на страницах книги
   (:mod:`salesbook.authoring.sphinx_ext`);
-* первая ячейка рабочих тетрадей, которая ставит пакет курса там, где его нет
+* первая ячейка рабочих тетрадей, которая устанавливает пакет курса там, где его нет
   (:func:`bootstrap_source`, вставляет генератор тетрадей);
 * команда ``salesbook links`` — ссылки на тетради для Binder, Colab и своего JupyterHub
   (рецепт nbgitpuller).
@@ -30,7 +30,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = "_config.yml"
-#: Переменная окружения: откуда первая ячейка тетради ставит пакет (путь к колесу, папка, адрес pip).
+#: Переменная окружения: откуда первая ячейка тетради устанавливает пакет (путь к колесу, папка, адрес pip).
 INSTALL_ENV_VAR = "SALESBOOK_INSTALL"
 INTERFACES = {"classic": "tree", "jupyterlab": "lab/tree"}
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
@@ -61,8 +61,9 @@ class Repository:
 
     @property
     def pip_source(self) -> str:
-        """Откуда pip ставит пакет курса без репозитория: ветка курса на GitHub."""
-        return f"salesbook @ git+{self.url}@{self.branch}"
+        """Откуда pip устанавливает пакет курса без репозитория: ветка курса на GitHub, с точными
+        версиями библиотек, от которых зависят данные и ответы (extra ``lock``)."""
+        return f"salesbook[lock] @ git+{self.url}@{self.branch}"
 
     @property
     def pages_url(self) -> str:
@@ -162,41 +163,64 @@ def workbooks(selection: str | None = None, root: Path = ROOT) -> list[str]:
 BOOTSTRAP_TAG = "bootstrap"
 
 _BOOTSTRAP = '''\
-#@title Установка пакета курса (нужна только в Colab и других облачных Jupyter)
-# Если пакета курса нет (Colab, DataSphere, свой JupyterHub), эта ячейка ставит его.
+#@title Установка пакета курса (нужна в Colab, DataSphere и на JupyterHub без курса)
+# Если пакета курса нет (Colab, DataSphere, JupyterHub без курса), эта ячейка устанавливает его.
 # В папке курса (make lab) и в Binder он уже есть — ячейка ничего не делает.
 def _install_salesbook():
-    import importlib.metadata, importlib.util, os, pathlib, site, subprocess, sys
+    import importlib.util
     if importlib.util.find_spec("salesbook"):
         return
+    import importlib.metadata, os, pathlib, site, subprocess, sys
+
+    class SalesbookNotReady(Exception):
+        \"\"\"Остановить «Выполнить все»: IPython покажет только текст, без трассировки.\"\"\"
+        def _render_traceback_(self):
+            return [str(self)]
+
     here = pathlib.Path.cwd()
     clone = next((p for p in (here, *here.parents) if (p / "salesbook" / "__init__.py").is_file()), None)
-    source = os.environ.get("{env}") or (str(clone) if clone else "{source}")
-    print("Пакета курса здесь нет — ставлю его с зависимостями, это может занять несколько минут…", flush=True)
+    chosen = os.environ.get("{env}") or (str(clone) if clone else "")
+    # с extra lock — точные версии библиотек, с которыми сверены данные и ответы курса
+    source = (chosen + "[lock]" if os.path.exists(chosen) else chosen) or "{source}"
+    print("Пакет курса не найден — устанавливаю его вместе с зависимостями из " + source + ".\\n"
+          "Не прерывайте ячейку: установка идёт несколько минут, итог появится в конце.", flush=True)
     try:
         done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
                                "--retries", "1", "--timeout", "30", source], capture_output=True, text=True)
-        problem = done.returncode and ((done.stderr or done.stdout).strip().splitlines() or ["ошибка pip"])[-1]
+        lines = (done.stderr + "\\n" + done.stdout).strip().splitlines()
+        errors = [line for line in lines if line.startswith("ERROR:")]
+        problem = done.returncode and (errors or lines or ["pip завершился с ошибкой"])[-1]
     except OSError as exc:
         problem = str(exc)
     if problem:
-        print(f"Не удалось поставить пакет курса: {{problem}}\\n"
-              "Без него тетрадь не заработает. Проверьте, что у среды есть доступ в интернет, и выполните "
-              "эту ячейку снова. Нет доступа — откройте тетрадь в Binder или в папке курса на своём компьютере "
-              "(make lab) либо поставьте файл пакета от преподавателя: %pip install salesbook-….whl. "
-              "Подробнее — в книге курса, страница «Где открыть тетради».", file=sys.stderr)
-        return
+        raise SalesbookNotReady(
+            f"Не удалось установить пакет курса: {{problem}}\\n"
+            "Без него тетрадь не заработает, поэтому выполнение остановлено. Проверьте, что у среды есть доступ "
+            "в интернет, и выполните эту ячейку снова. Не выходит — откройте тетрадь в папке курса на своём "
+            "компьютере (make lab) или возьмите у преподавателя файл пакета. Подробнее — в книге курса, "
+            "страница «Где открыть тетради».")
     importlib.invalidate_caches()
-    if not importlib.util.find_spec("salesbook"):
-        site.addsitedir(site.getusersitepackages())
-    old = [m for m in ("numpy", "pandas", "scipy", "matplotlib")
-           if m in sys.modules and getattr(sys.modules[m], "__version__", "") != importlib.metadata.version(m)]
-    if old:
-        print("Пакет курса поставлен, но среда уже загрузила старые версии библиотек (" + ", ".join(old) + "). "
-              "Перезапустите среду (в Colab: «Среда выполнения → Перезапустить сеанс») и выполните тетрадь "
-              "сначала — эта ячейка тогда ничего не будет делать.", file=sys.stderr)
-    else:
-        print("Пакет курса поставлен.")
+    spec = importlib.util.find_spec("salesbook")
+    user_site = site.getusersitepackages()
+    user = spec is None or str(spec.origin or "").startswith(user_site)
+    loaded = {{"numpy": "numpy", "pandas": "pandas", "scipy": "scipy", "statsmodels": "statsmodels",
+              "sklearn": "scikit-learn", "matplotlib": "matplotlib", "IPython": "ipython",
+              "ipykernel": "ipykernel", "ipywidgets": "ipywidgets"}}
+    old = []
+    for module, dist in loaded.items():
+        try:
+            if module in sys.modules and getattr(sys.modules[module], "__version__", "") != importlib.metadata.version(dist):
+                old.append(module)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    if user or old:
+        why = ("pip установил его в папку пользователя, а среда её ещё не видит" if user else
+               "среда уже загрузила старые версии библиотек (" + ", ".join(old) + ")")
+        raise SalesbookNotReady(
+            f"Пакет курса установлен, но {{why}}. Перезапустите ядро (в Colab: «Среда выполнения → Перезапустить "
+            "сеанс», в JupyterLab: «Ядро → Перезапустить ядро») и выполните тетрадь сначала — эта ячейка тогда "
+            "ничего не будет делать.")
+    print("Пакет курса установлен.")
 
 
 _install_salesbook()
@@ -204,11 +228,13 @@ del _install_salesbook'''
 
 
 def bootstrap_source(repo: Repository | None = None) -> str:
-    """Код первой ячейки рабочей тетради: ставит пакет курса, если его нет.
+    """Код первой ячейки рабочей тетради: устанавливает пакет курса, если его нет.
 
-    Откуда ставить: переменная ``SALESBOOK_INSTALL`` (колесо, папка или адрес для pip),
-    иначе клон репозитория, в котором лежит тетрадь (nbgitpuller, JupyterHub), иначе
-    ветка курса на GitHub из ``_config.yml``.
+    Откуда: переменная ``SALESBOOK_INSTALL`` (колесо, папка или адрес для pip), иначе клон
+    репозитория, в котором лежит тетрадь (nbgitpuller, JupyterHub), иначе ветка курса на GitHub
+    из ``_config.yml``; к колесу и папке добавляется extra ``lock``. Если установить не удалось
+    или нужен перезапуск ядра, ячейка останавливает «Выполнить все» исключением, которое
+    IPython показывает одним русским текстом, без трассировки.
     """
     repo = repo or repository()
     return _BOOTSTRAP.format(env=INSTALL_ENV_VAR, source=repo.pip_source)

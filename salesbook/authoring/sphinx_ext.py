@@ -297,6 +297,14 @@ def _check_glued_values(app, doctree):
         )
 
 
+def _wheel_name(root: Path) -> str:
+    """Имя колеса пакета курса (``pip wheel . --no-deps``) — из версии в ``pyproject.toml``."""
+    import tomllib
+
+    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    return f"salesbook-{version}-py3-none-any.whl"
+
+
 def _course_substitutions(app, config):
     """Адрес репозитория и ссылки запуска для страниц книги (``{{ course_repo }}`` и т. д.) —
     из того же ``_config.yml``, что и кнопки запуска: руками адрес в тексте не набирается."""
@@ -310,7 +318,9 @@ def _course_substitutions(app, config):
         "course_pip": f"`{repo.pip_source}`",
         "binder_link": f"[открыть папку тетрадей в Binder]({repo.binder('notebooks')})",
         "colab_example": f"<{repo.colab(first)}>",
-        "hub_example": f"`{repo.jupyterhub(first, hub='https://hub.example.ru')}`",
+        # длинная ссылка — отдельным блоком кода, а не строкой в абзаце
+        "hub_example": f"```text\n{repo.jupyterhub(first, hub='https://hub.example.ru')}\n```",
+        "wheel_install": f"`%env {links.INSTALL_ENV_VAR}=/content/{_wheel_name(Path(app.srcdir))}`",
         "book_site": f"<{repo.pages_url}>",
     }
     config.myst_substitutions = {**(config.myst_substitutions or {}), **ours}
