@@ -40,10 +40,13 @@ KINDS = {"opening", "break", "warmup", "buffer", "closing"}
 _LABEL_TITLE = re.compile(r"^\(([\w-]+)\)=\n# (.+)$", re.M)
 _EXERCISE = re.compile(r"^(:{3,})\{exercise\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)(.*?)^\1[ \t]*$", re.M | re.S)
 _EXERCISE_ID = re.compile(r"^:exercise:\s*(\S+)", re.M)
+_NEEDS = re.compile(r"\*\*Понадобится:\*\*(.*?)(?:\*\*Данные:\*\*|$)", re.M)
 _LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
 _REF = re.compile(r"\{ref\}`(?:[^`<]*<)?([\w-]+)>?`")
 #: «упражнение 4», «упражнения 2», «в упражнении 6» — ссылка условия на другое упражнение раздела.
 _EXERCISE_MENTION = re.compile(r"упражнени[еяю]\w*\s+(\d+)", re.I)
+#: Число и единица через обычный пробел: строка переносится между ними («15 | минут»); годы (2024 год) не в счёт.
+_BREAKABLE_UNIT = re.compile(r"(?<!\d)\d{1,3}(?:,\d+)?[ \t]+(?:мин|час|месяц|мес\.|дн|недел|лет|год|₽|%|п\.)")
 
 
 class ProgrammeError(Exception):
@@ -67,6 +70,8 @@ class Section:
     minutes: int | None
     exercises: tuple[Exercise, ...]
     low: int | None = None        # нижняя граница времени из шапки
+    labels: tuple[str, ...] = ()  # все метки раздела (сам раздел и его подразделы)
+    needs: tuple[str, ...] = ()   # метки из «Понадобится» в начале раздела: на что он опирается
 
     @property
     def time_text(self) -> str:
@@ -112,8 +117,10 @@ def read_section(path: Path, root: Path = ROOT) -> Section:
     head = _LABEL_TITLE.search(text)
     doc = path.relative_to(root).with_suffix("").as_posix()
     measured = sitting.measure(text)
+    needs = _NEEDS.search(text)
     return Section(doc, head.group(1) if head else "", head.group(2).strip() if head else doc,
-                   measured.minutes, tuple(exercises(text)), measured.low)
+                   measured.minutes, tuple(exercises(text)), measured.low,
+                   tuple(_LABEL.findall(text)), tuple(_REF.findall(needs.group(1))) if needs else ())
 
 
 @lru_cache(maxsize=8)
@@ -179,6 +186,9 @@ def _texts(data: dict):
         for day in programme.get("days") or []:
             for item in day.get("prework") or []:
                 yield f"«{name}», «{day.get('title', '')}»", item
+            for item in day.get("schedule") or []:
+                if "title" in item:
+                    yield f"«{name}», «{day.get('title', '')}»", item["title"]
 
 
 # ---------------------------------------------------------------------------
@@ -297,6 +307,9 @@ def problems(root: Path = ROOT, check_pages: bool = True) -> list[str]:
                 found.append(str(exc))
         labels = book_labels(root)
         for where, text in _texts(data):
+            for match in _BREAKABLE_UNIT.finditer(text):
+                found.append(f"{where}: «{match.group(0)}» — между числом и единицей нужен неразрывный пробел "
+                             "(в строке YAML в кавычках — \\u00a0)")
             for label in _REF.findall(text):
                 if label not in labels:
                     found.append(f"{where}: метки {{ref}}`{label}` в книге нет")
@@ -329,6 +342,7 @@ def problems(root: Path = ROOT, check_pages: bool = True) -> list[str]:
                     elif not sessions[section.doc].get("questions"):
                         found.append(f"«{name}», «{day.title}»: у домашнего раздела {section.doc} нужен вопрос, "
                                      "с которого начинается разбор")
+            found += _order_problems(programme, days, known)
             found += _coverage_problems(programme, days, known)
         if check_pages:
             found += stale_pages(root)
@@ -370,6 +384,27 @@ def _dependency_problems(doc: str, section: Section, session: dict) -> list[str]
             if exercise.id == decision and needed not in requires:
                 found.append(f"занятие {doc}: решение ссылается на упражнение {target} ({needed}) — добавьте его "
                              "в requires")
+    return found
+
+
+def _order_problems(programme: dict, days: list[Day], known: dict[str, Section]) -> list[str]:
+    """Раздел программы не стоит раньше раздела этой же программы, на который он опирается
+    («Понадобится» в начале раздела). Домашний раздел дня идёт после его занятий в аудитории."""
+    name = programme.get("title", programme.get("id"))
+    owner = {label: doc for doc, s in known.items() for label in s.labels}
+    place: dict[str, tuple[int, int]] = {}
+    for d, day in enumerate(days):
+        for i, slot in enumerate(day.sessions):
+            place.setdefault(slot.section.doc, (d, i))
+        for section in day.homework:
+            place.setdefault(section.doc, (d, len(day.sessions)))
+    found = []
+    for doc, where in place.items():
+        for label in known[doc].needs:
+            needed = owner.get(label)
+            if needed and needed != doc and needed in place and place[needed] >= where:
+                found.append(f"«{name}»: {known[doc].title} опирается на {known[needed].title} ({{ref}}`{label}`), "
+                             f"а тот стоит в программе не раньше — поменяйте порядок")
     return found
 
 
@@ -485,7 +520,8 @@ def render_programme(programme: dict, data: dict, known: dict[str, Section], roo
                     "обсуждают в последние 15\u00a0минут занятия."]
             requires = list(session.get("requires") or [])
             if requires:
-                out.append(f"- Не пропускать: {_short_ref(section, requires)} — на них опирается решение.")
+                out.append(f"- Не пропускать: {_short_ref(section, requires)} — "
+                           f"на {'него' if len(requires) == 1 else 'них'} опирается решение.")
             optional = session.get("optional") or {}
             cut = []
             if optional.get("exercises"):
@@ -504,7 +540,7 @@ def render_programme(programme: dict, data: dict, known: dict[str, Section], roo
                     f"- К следующему {'вечеру' if evening else 'дню'} — своё решение последнего упражнения: "
                     f"{_exercise_ref(section, session.get('decision', ''))}; с него начинается разбор."]
             if questions:
-                out.append(f"- Вопрос для разбора: {questions[0]}")
+                out.append(f"- Вопрос для разбора. {questions[0]}")
             out.append("")
     out += [f"## Что проверить перед каждым {'вечером' if evening else 'днём'} практикума", ""]
     out += [f"- {item}" for item in data.get("checklist") or []] + [""]
