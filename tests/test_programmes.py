@@ -121,13 +121,10 @@ y = 2
 
 @pytest.fixture
 def book_copy(tmp_path):
-    """Копия того, что читают программы: оглавление, разделы программ, данные и страницы."""
+    """Копия того, что читают программы: оглавление и папка book/ (разделы, метки, book/_glue, программы)."""
     shutil.copy(ROOT / "_toc.yml", tmp_path / "_toc.yml")
-    for path in book_sources(ROOT):
-        target = tmp_path / path.relative_to(ROOT)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, target)
-    shutil.copytree(ROOT / programmes.PAGES_DIR, tmp_path / programmes.PAGES_DIR, dirs_exist_ok=True)
+    # страницы книги (метки {ref}), записанные значения book/_glue, данные и страницы программ
+    shutil.copytree(ROOT / "book", tmp_path / "book", ignore=shutil.ignore_patterns("*.bib"))
     return tmp_path
 
 
@@ -137,7 +134,7 @@ def test_changing_a_section_time_without_the_programme_fails(book_copy):
     text = source.read_text(encoding="utf-8")
     source.write_text(re.sub(r"(\*\*Время:\*\* \d+–)90", r"\g<1>80", text, count=1), encoding="utf-8")
     found = programmes.problems(book_copy)
-    assert any("Юнит-экономика: от CAC до цены" in p and "17:20" in p and "17:30" in p for p in found), found
+    assert any("Юнит-экономика: от CAC до цены" in p and "17:50" in p and "18:00" in p for p in found), found
     assert any("one_day.md" in p and "programmes --write" in p for p in found), found
 
 
@@ -177,3 +174,68 @@ def test_facilitator_pages_are_in_the_toc_after_howto():
     pages = {s["file"] for s in part["sections"]}
     expected = {f"book/facilitator/{p['id']}" for p in DATA["programmes"]} | {"book/facilitator/slides"}
     assert part["file"] == "book/facilitator/index" and pages == expected
+
+
+def _edit_data(root, old: str, new: str) -> None:
+    data = root / programmes.DATA
+    text = data.read_text(encoding="utf-8")
+    assert old in text, old
+    data.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_exercise_the_decision_needs_cannot_go_home(book_copy):
+    """Решение 5.1 называет «переплату из упражнения 4»: отдать его на дом нельзя, и в requires оно обязано быть."""
+    _edit_data(book_copy, "exercises: [ch05.hiring.q2]", "exercises: [ch05.hiring.q2, ch05.hiring.q4]")
+    found = programmes.problems(book_copy, check_pages=False)
+    assert any("5_1_hiring" in p and "упражнение 5" in p and "упражнение 4" in p and "optional" in p
+               for p in found), found
+    assert any("ch05.hiring.q4 одновременно в requires и в optional" in p for p in found), found
+
+
+def test_a_decision_reference_must_be_in_requires(book_copy):
+    _edit_data(book_copy, "    requires: [ch05.hiring.q4]\n", "")
+    found = programmes.problems(book_copy, check_pages=False)
+    assert any("5_1_hiring" in p and "(ch05.hiring.q4)" in p and "requires" in p for p in found), found
+
+
+def test_every_in_class_session_has_a_cut_list_and_needs_nothing_it_cuts():
+    for doc, session in DATA["sessions"].items():
+        optional = set((session.get("optional") or {}).get("exercises") or [])
+        needed = set(session.get("requires") or []) | {session["decision"]}
+        assert not optional & needed, doc
+    taught = {i["section"] for _, d in _all_days() for i in d["schedule"] if "section" in i}
+    assert all((DATA["sessions"][doc].get("optional") or {}).get("exercises") for doc in taught)
+
+
+def test_the_old_six_week_order_is_caught(book_copy):
+    """Коучинг (5.3) опирается на 10.1: дома после недели 4 он стоял раньше, чем 10.1 в аудитории."""
+    _edit_data(book_copy, "homework: [book/ch10/10_2_ab]", "homework: [book/ch05/5_3_coaching_tmp]")
+    _edit_data(book_copy, "homework: [book/ch05/5_3_coaching]", "homework: [book/ch10/10_2_ab]")
+    _edit_data(book_copy, "homework: [book/ch05/5_3_coaching_tmp]", "homework: [book/ch05/5_3_coaching]")
+    found = programmes.problems(book_copy, check_pages=False)
+    assert any("Шестинедельная" in p and "5.3. Коучинг" in p and "10.1. KPI и OKR" in p for p in found), found
+
+
+def test_questions_take_numbers_from_glue_and_unknown_names_are_named(book_copy):
+    questions = programmes.questions_for("book/ch01/1_1_1_cac", ROOT)
+    assert questions[0].startswith("Полный CAC «Сферы Деск» за 2024 год в 2,1 раза больше")
+    _edit_data(book_copy, "`cac_full_to_media.b2b.2024`", "`cac_full_to_media.b2b.2099`")
+    found = programmes.problems(book_copy, check_pages=False)
+    assert any("1_1_1_cac" in p and "cac_full_to_media.b2b.2099" in p and "book/_glue" in p for p in found), found
+
+
+def test_a_missing_label_and_a_breakable_unit_are_named(book_copy):
+    _edit_data(book_copy, "{ref}`ch10-cycle-survival` и первые", "{ref}`ch10-cycle-nowhere` и первые")
+    _edit_data(book_copy, "(15\\u00a0минут)", "(15 минут)")
+    found = programmes.problems(book_copy, check_pages=False)
+    assert any("ch10-cycle-nowhere" in p and "метки" in p for p in found), found
+    assert any("«15 минут»" in p and "неразрывный пробел" in p for p in found), found
+
+
+def test_pages_name_the_exercise_and_the_check_to_type():
+    page = (ROOT / programmes.PAGES_DIR / "one_day.md").read_text(encoding="utf-8")
+    assert ("упражнение 4 «Куда добавить бюджет привлечения» (в тетради — `q5.check()`, подсказка `q5.hint()`)"
+            in page)
+    assert "{glue" not in page and "в 2,1 раза больше" in page
+    six = (ROOT / programmes.PAGES_DIR / "six_weeks.md").read_text(encoding="utf-8")
+    assert "дома заложите 2–3\u00a0часа" in six and "Вопрос для разбора." in six

@@ -21,7 +21,7 @@ def _source(minutes: str, visible: int, hidden: int = 0) -> str:
 
 def test_measure_counts_visible_cells_before_exercises_only():
     measured = sitting.measure(_source("60–90 минут", visible=3, hidden=7))
-    assert measured == sitting.Sitting(90, 3)
+    assert measured == sitting.Sitting(90, 3, 60)   # нижняя граница «60–90» — для страниц программ
 
 
 def test_too_long_and_too_many_cells_are_reported():

@@ -114,7 +114,8 @@ def demo(tmp_path):
 
 def test_deck_has_title_formula_plot_decision_and_questions(demo):
     root, source, nb = demo
-    deck = slides.build_deck(source, nb, root, ["Что вы скажете финансовому директору о «Сфере Софт»?"])
+    deck = slides.build_deck(source, nb, root, ["Что вы скажете финансовому директору о «Сфере Софт»?",
+                                                "Окупаемость за {glue:text}`payback_limit.smb.2025` — много?"])
     assert "<title>99.1. Окупаемость: учебный раздел — слайды — Энциклопедия продаж IT-продуктов</title>" in deck
     assert '<html lang="ru">' in deck
     assert "Время: 60–80 минут · упражнений: 2" in deck
@@ -126,12 +127,19 @@ def test_deck_has_title_formula_plot_decision_and_questions(demo):
     # график — из исполненной тетради; скрытая ячейка не попадает
     assert slides.deck_images(deck) == [base64.b64decode(PNG)]
     # решение руководителя — последнее упражнение, с числом из book/_glue
-    assert "Решение руководителя · упражнение 2" in deck and "Какой CAC может позволить себе SMB" in deck
+    assert "Решение руководителя · упражнение 2 · в тетради q2" in deck and "Какой CAC может позволить себе SMB" in deck
     assert "окупаемости за 12\u00a0мес." in deck and "<code>max_cac</code>" in deck
     assert "Посчитать окупаемость" not in deck
     assert "Вопросы для обсуждения" in deck and "о «Сфере Софт»?" in deck
+    assert "Окупаемость за 12\u00a0мес. — много?" in deck    # число вопроса — из book/_glue, как в тексте
     assert "Второе предложение не нужно" not in deck   # итоги — по первому предложению
     assert "{term}" not in deck and "{glue" not in deck
+
+
+def test_a_question_with_an_unknown_value_is_named(demo):
+    root, source, nb = demo
+    with pytest.raises(slides.SlidesError, match="nothing.smb.2025"):
+        slides.build_deck(source, nb, root, ["Сколько — {glue:text}`nothing.smb.2025`?"])
 
 
 def test_deck_loads_nothing_from_the_network(demo):

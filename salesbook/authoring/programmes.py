@@ -1,13 +1,17 @@
 """Программы практикумов для преподавателя: один день, два дня, шесть недель.
 
-Данные — в ``book/facilitator/programmes.yml``: какие разделы в каком порядке, перерывы,
-решение руководителя и вопросы для обсуждения каждого занятия, подготовка участников.
+Данные — в ``book/facilitator/programmes.yml``: какие разделы в каком порядке, перерывы и резерв,
+решение руководителя, упражнения, на которые оно опирается (``requires``), что можно отдать на дом
+(``optional``), вопросы для обсуждения каждого занятия, подготовка участников. Числа в вопросах
+не набирают руками: вопрос ссылается на значение раздела ролью ``{glue:text}`имя``` (как текст
+раздела), страница и слайды подставляют записанное в ``book/_glue``.
 Время занятия по разделу здесь не набирают: его читают из шапки раздела
 (:func:`salesbook.authoring.sitting.measure`, верхняя граница). Из данных собираются страницы
 ``book/facilitator/*.md`` (:func:`render_pages`, команда ``salesbook programmes --write``);
 :func:`problems` проверяет, что программа сходится с разделами: раздел есть в оглавлении,
-решение — последнее упражнение раздела, день кончается ровно в объявленное время, шестинедельная
-программа проходит заявленные главы, страницы совпадают с данными.
+решение — последнее упражнение раздела, упражнение «на дом» не нужно решению и другим упражнениям
+занятия, день кончается ровно в объявленное время, метки {ref} существуют, числа вопросов есть
+в ``book/_glue``, шестинедельная программа проходит заявленные главы, страницы совпадают с данными.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from salesbook.authoring import sitting
+from salesbook.authoring import glue, sitting
 from salesbook.authoring.bookexec import book_sources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +34,19 @@ SLIDES_PAGE = "slides"
 SLIDES_FROM_PAGES = "../../slides"
 GENERATED_NOTE = ("<!-- Страница собрана из book/facilitator/programmes.yml и шапок разделов командой "
                   "`salesbook programmes --write`; руками не править. -->")
-KINDS = {"opening", "break", "closing"}
+#: Пункты расписания, кроме разделов: открытие, перерыв, разминка после обеда, резерв времени, итоги.
+KINDS = {"opening", "break", "warmup", "buffer", "closing"}
 
 _LABEL_TITLE = re.compile(r"^\(([\w-]+)\)=\n# (.+)$", re.M)
 _EXERCISE = re.compile(r"^(:{3,})\{exercise\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)(.*?)^\1[ \t]*$", re.M | re.S)
 _EXERCISE_ID = re.compile(r"^:exercise:\s*(\S+)", re.M)
+_NEEDS = re.compile(r"\*\*Понадобится:\*\*(.*?)(?:\*\*Данные:\*\*|$)", re.M)
+_LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
+_REF = re.compile(r"\{ref\}`(?:[^`<]*<)?([\w-]+)>?`")
+#: «упражнение 4», «упражнения 2», «в упражнении 6» — ссылка условия на другое упражнение раздела.
+_EXERCISE_MENTION = re.compile(r"упражнени[еяю]\w*\s+(\d+)", re.I)
+#: Число и единица через обычный пробел: строка переносится между ними («15 | минут»); годы (2024 год) не в счёт.
+_BREAKABLE_UNIT = re.compile(r"(?<!\d)\d{1,3}(?:,\d+)?[ \t]+(?:мин|час|месяц|мес\.|дн|недел|лет|год|₽|%|п\.)\w*")
 
 
 class ProgrammeError(Exception):
@@ -57,6 +69,24 @@ class Section:
     title: str
     minutes: int | None
     exercises: tuple[Exercise, ...]
+    low: int | None = None        # нижняя граница времени из шапки
+    labels: tuple[str, ...] = ()  # все метки раздела (сам раздел и его подразделы)
+    needs: tuple[str, ...] = ()   # метки из «Понадобится» в начале раздела: на что он опирается
+
+    @property
+    def time_text(self) -> str:
+        """Время из шапки, как его видит читатель: «70–90 минут»."""
+        if self.low:
+            return f"{self.low}–{self.minutes}\u00a0минут"
+        return _minutes(self.minutes or 0)
+
+    def number(self, ident: str) -> int | None:
+        """Номер упражнения в разделе (с единицы) — его место, как в книге и тетради."""
+        ids = [e.id for e in self.exercises]
+        return ids.index(ident) + 1 if ident in ids else None
+
+    def exercise(self, ident: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.id == ident), None)
 
     @property
     def chapter(self) -> int:
@@ -86,8 +116,11 @@ def read_section(path: Path, root: Path = ROOT) -> Section:
     text = path.read_text(encoding="utf-8")
     head = _LABEL_TITLE.search(text)
     doc = path.relative_to(root).with_suffix("").as_posix()
+    measured = sitting.measure(text)
+    needs = _NEEDS.search(text)
     return Section(doc, head.group(1) if head else "", head.group(2).strip() if head else doc,
-                   sitting.measure(text).minutes, tuple(exercises(text)))
+                   measured.minutes, tuple(exercises(text)), measured.low,
+                   tuple(_LABEL.findall(text)), tuple(_REF.findall(needs.group(1))) if needs else ())
 
 
 @lru_cache(maxsize=8)
@@ -113,9 +146,49 @@ def load(root: Path = ROOT) -> dict:
         raise ProgrammeError(f"{DATA}: не читается как YAML ({exc})") from None
 
 
+def object_name(ident: str) -> str:
+    """Имя проверки в тетради: ``ch01.ltv.q5`` → ``q5`` (номер упражнения может быть другим)."""
+    return ident.rsplit(".", 1)[-1]
+
+
+def fill(text: str, doc: str, root: Path = ROOT) -> str:
+    """Текст программы с числами раздела ``doc``: роли ``{glue:text}`имя``` → значения из ``book/_glue``."""
+    try:
+        return glue.substitute(text, glue.committed(root / f"{doc}.md", root))
+    except KeyError as exc:
+        raise ProgrammeError(f"занятие {doc}: значения {exc.args[0]} нет в book/_glue раздела — имя с опечаткой "
+                             "или раздел его больше не передаёт (salesbook notebooks обновит значения)") from None
+
+
 def questions_for(doc: str, root: Path = ROOT) -> list[str]:
-    """Вопросы для обсуждения раздела из программ (пусто, если раздела в программах нет)."""
-    return list((load(root).get("sessions") or {}).get(doc, {}).get("questions") or [])
+    """Вопросы для обсуждения раздела из программ, с числами из ``book/_glue`` (пусто, если раздела нет)."""
+    session = (load(root).get("sessions") or {}).get(doc, {})
+    return [fill(q, doc, root) for q in session.get("questions") or []]
+
+
+def book_labels(root: Path = ROOT) -> set[str]:
+    """Метки MyST ``(метка)=`` всех страниц книги."""
+    return {m for p in (root / "book").rglob("*.md") for m in _LABEL.findall(p.read_text(encoding="utf-8"))}
+
+
+def _texts(data: dict):
+    """Все строки файла программ, которые попадают на страницы: где стоят и что в них."""
+    for doc, session in (data.get("sessions") or {}).items():
+        for q in session.get("questions") or []:
+            yield f"занятие {doc}", q
+        for item in (session.get("optional") or {}).get("reading") or []:
+            yield f"занятие {doc}", item
+    for item in data.get("checklist") or []:
+        yield "список перед днём", item
+    for programme in data.get("programmes") or []:
+        name = programme.get("title", programme.get("id"))
+        yield f"«{name}»", programme.get("why", "")
+        for day in programme.get("days") or []:
+            for item in day.get("prework") or []:
+                yield f"«{name}», «{day.get('title', '')}»", item
+            for item in day.get("schedule") or []:
+                if "title" in item:
+                    yield f"«{name}», «{day.get('title', '')}»", item["title"]
 
 
 # ---------------------------------------------------------------------------
@@ -227,6 +300,19 @@ def problems(root: Path = ROOT, check_pages: bool = True) -> list[str]:
             elif decision != ids[-1]:
                 found.append(f"занятие {doc}: решение руководителя — {decision}, а последнее упражнение раздела — "
                              f"{ids[-1]}; решение берут из последнего упражнения")
+            found += _dependency_problems(doc, section, session)
+            try:
+                questions_for(doc, root)
+            except ProgrammeError as exc:
+                found.append(str(exc))
+        labels = book_labels(root)
+        for where, text in _texts(data):
+            for match in _BREAKABLE_UNIT.finditer(text):
+                found.append(f"{where}: «{match.group(0)}» — между числом и единицей нужен неразрывный пробел "
+                             "(в строке YAML в кавычках — \\u00a0)")
+            for label in _REF.findall(text):
+                if label not in labels:
+                    found.append(f"{where}: метки {{ref}}`{label}` в книге нет")
         for programme in data.get("programmes") or []:
             name = programme.get("title", programme.get("id"))
             days = programme_days(programme, known)
@@ -247,14 +333,78 @@ def problems(root: Path = ROOT, check_pages: bool = True) -> list[str]:
                     elif not 2 <= len(session.get("questions") or []) <= 3:
                         found.append(f"«{name}», «{day.title}»: у раздела {slot.section.doc} нужно 2–3 вопроса "
                                      "для обсуждения")
+                    elif not (session.get("optional") or {}).get("exercises"):
+                        found.append(f"«{name}», «{day.title}»: у раздела {slot.section.doc} нет списка optional — "
+                                     "что отдать на дом, если группа не успевает")
                 for section in day.homework:
                     if section.doc not in sessions:
                         found.append(f"«{name}», «{day.title}»: для домашнего раздела {section.doc} нет занятия в sessions")
+                    elif not sessions[section.doc].get("questions"):
+                        found.append(f"«{name}», «{day.title}»: у домашнего раздела {section.doc} нужен вопрос, "
+                                     "с которого начинается разбор")
+            found += _order_problems(programme, days, known)
             found += _coverage_problems(programme, days, known)
         if check_pages:
             found += stale_pages(root)
     except ProgrammeError as exc:
         found.append(str(exc))
+    return found
+
+
+def _dependency_problems(doc: str, section: Section, session: dict) -> list[str]:
+    """Упражнения «на дом» (``optional``) не нужны решению и упражнениям, которые остаются в аудитории.
+
+    Зависимость видна двумя путями: автор программы пишет её в ``requires``, а условие упражнения
+    называет другое упражнение номером («переплата из упражнения 4») — такие ссылки читаются из раздела.
+    """
+    found = []
+    ids = [e.id for e in section.exercises]
+    decision = session.get("decision")
+    optional = list((session.get("optional") or {}).get("exercises") or [])
+    requires = list(session.get("requires") or [])
+    for ident in optional + requires:
+        if ident not in ids:
+            found.append(f"занятие {doc}: упражнения {ident} (optional/requires) в разделе нет")
+    if decision in optional:
+        found.append(f"занятие {doc}: решение руководителя {decision} не может быть в optional")
+    for ident in sorted(set(optional) & set(requires)):
+        found.append(f"занятие {doc}: {ident} одновременно в requires и в optional — на него опирается решение, "
+                     "на дом его не отдают")
+    for number, exercise in enumerate(section.exercises, 1):
+        if exercise.id in optional:
+            continue
+        for mention in _EXERCISE_MENTION.findall(exercise.statement):
+            target = int(mention)
+            if not 1 <= target <= len(ids) or target == number:
+                continue
+            needed = ids[target - 1]
+            if needed in optional:
+                found.append(f"занятие {doc}: упражнение {number} ({exercise.id}) ссылается на упражнение {target} "
+                             f"({needed}), а оно в optional — его нельзя отдать на дом")
+            if exercise.id == decision and needed not in requires:
+                found.append(f"занятие {doc}: решение ссылается на упражнение {target} ({needed}) — добавьте его "
+                             "в requires")
+    return found
+
+
+def _order_problems(programme: dict, days: list[Day], known: dict[str, Section]) -> list[str]:
+    """Раздел программы не стоит раньше раздела этой же программы, на который он опирается
+    («Понадобится» в начале раздела). Домашний раздел дня идёт после его занятий в аудитории."""
+    name = programme.get("title", programme.get("id"))
+    owner = {label: doc for doc, s in known.items() for label in s.labels}
+    place: dict[str, tuple[int, int]] = {}
+    for d, day in enumerate(days):
+        for i, slot in enumerate(day.sessions):
+            place.setdefault(slot.section.doc, (d, i))
+        for section in day.homework:
+            place.setdefault(section.doc, (d, len(day.sessions)))
+    found = []
+    for doc, where in place.items():
+        for label in known[doc].needs:
+            needed = owner.get(label)
+            if needed and needed != doc and needed in place and place[needed] >= where:
+                found.append(f"«{name}»: {known[doc].title} опирается на {known[needed].title} ({{ref}}`{label}`), "
+                             f"а тот стоит в программе не раньше — поменяйте порядок")
     return found
 
 
@@ -297,10 +447,24 @@ def _hours(n: int) -> str:
     return f"{hours}\u00a0ч {minutes:02d}\u00a0мин" if minutes else f"{hours}\u00a0ч"
 
 
-def _exercise_line(section: Section, decision: str) -> str:
-    exercise = next((e for e in section.exercises if e.id == decision), None)
-    title = exercise.title if exercise else decision
-    return f"упражнение {len(section.exercises)} «{title}» (`{decision}`)"
+def _exercise_ref(section: Section, ident: str, title: bool = True) -> str:
+    """«упражнение 4 «…» (в тетради — `q5.check()`, подсказка `q5.hint()`)»: номер — место в разделе,
+    имя проверки — то, что участник набирает в тетради; они могут не совпадать."""
+    exercise = section.exercise(ident)
+    number = section.number(ident)
+    name = object_name(ident)
+    head = f"упражнение {number}" if number else f"упражнение `{ident}`"
+    if title and exercise:
+        head += f" «{exercise.title}»"
+    return f"{head} (в тетради — `{name}.check()`, подсказка `{name}.hint()`)"
+
+
+def _short_ref(section: Section, idents: list[str]) -> str:
+    """«упражнения 3 (`q3`) и 5 (`q5`)» — коротко для списков."""
+    parts = [f"{section.number(i)} (`{object_name(i)}`)" for i in idents]
+    word = "упражнение" if len(parts) == 1 else "упражнения"
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " и " + parts[-1]
+    return f"{word} {joined}"
 
 
 def _deck(section: Section) -> str:
@@ -321,11 +485,12 @@ def _checks(days: list[Day]) -> list[str]:
     return lines
 
 
-def render_programme(programme: dict, data: dict, known: dict[str, Section]) -> str:
+def render_programme(programme: dict, data: dict, known: dict[str, Section], root: Path = ROOT) -> str:
     """Страница одной программы (MyST Markdown)."""
     sessions = data.get("sessions") or {}
     days = programme_days(programme, known)
     several = len(days) > 1
+    evening = all(d.title.startswith("Неделя") for d in days)
     out = [f"({programme['label']})=", f"# {programme['title']}", "", GENERATED_NOTE, "",
            f"**Для кого:** {programme['audience']}.", "", f"**Почему так.** {programme['why'].strip()}", ""]
     in_class = sum(len(d.sessions) for d in days)
@@ -333,8 +498,8 @@ def render_programme(programme: dict, data: dict, known: dict[str, Section]) -> 
     total = sum(s.minutes for d in days for s in d.sessions)
     summary = (f"**Занятий в аудитории:** {in_class}, всего {_hours(total)} работы с разделами"
                + (f"; дома — ещё {homework}" if homework else "") + ". ")
-    out += [summary + "Время занятия — верхняя граница из шапки раздела (строка «Время»), перерывы и "
-            "открытие — из файла программ; ритм одного занятия — на странице {ref}`facilitator`.", ""]
+    out += [summary + "Время занятия — верхняя граница времени из раздела (строка «Время» в его начале); "
+            "ритм одного занятия и что делать, если группа отстаёт, — на странице {ref}`facilitator`.", ""]
 
     for number, day in enumerate(days, 1):
         title = day.title if not several or day.title.startswith("Неделя") else f"День {number}. {day.title}"
@@ -350,22 +515,37 @@ def render_programme(programme: dict, data: dict, known: dict[str, Section]) -> 
         for slot in day.sessions:
             section, session = slot.section, sessions.get(slot.section.doc, {})
             out += [f"**{slot.span} · {section.title}**", "",
-                    f"- Раздел: {{ref}}`{section.label}`, {_minutes(section.minutes)} по шапке; {_deck(section)}.",
-                    f"- Решение руководителя: {_exercise_line(section, session.get('decision', ''))} — его "
-                    "обсуждают в последние 10–15 минут занятия.",
-                    "- Вопросы для обсуждения:", ""]
-            out += [f"  {i}. {q}" for i, q in enumerate(session.get("questions") or [], 1)] + [""]
+                    f"- Раздел: {{ref}}`{section.label}`, {section.time_text} (время из раздела); {_deck(section)}.",
+                    f"- Решение руководителя: {_exercise_ref(section, session.get('decision', ''))} — его "
+                    "обсуждают в последние 15\u00a0минут занятия."]
+            requires = list(session.get("requires") or [])
+            if requires:
+                out.append(f"- Не пропускать: {_short_ref(section, requires)} — "
+                           f"на {'него' if len(requires) == 1 else 'них'} опирается решение.")
+            optional = session.get("optional") or {}
+            cut = []
+            if optional.get("exercises"):
+                cut.append(_short_ref(section, list(optional["exercises"])))
+            cut += list(optional.get("reading") or [])
+            if cut:
+                out.append(f"- Если группа не успевает — на дом: {'; '.join(cut)}.")
+            out += ["- Вопросы для обсуждения (в аудитории — один на выбор, остальные — письменно или на дом):", ""]
+            out += [f"  {i}. {q}" for i, q in enumerate(questions_for(section.doc, root), 1)] + [""]
         for section in day.homework:
             session = sessions.get(section.doc, {})
+            questions = questions_for(section.doc, root)
             out += [f"**Дома · {section.title}**", "",
-                    f"- Раздел: {{ref}}`{section.label}`, до {_minutes(section.minutes)} самостоятельно; "
-                    f"{_deck(section)}.",
-                    f"- К следующей встрече — своё решение последнего упражнения: {_exercise_line(section, session.get('decision', ''))}; "
-                    "с него начинается разбор.",
-                    ""]
-    out += ["## Что проверить перед каждой встречей", ""]
+                    f"- Раздел: {{ref}}`{section.label}`; в аудитории он занимает {section.time_text}, дома "
+                    f"заложите 2–3\u00a0часа; {_deck(section)}.",
+                    f"- К следующему {'вечеру' if evening else 'дню'} — своё решение последнего упражнения: "
+                    f"{_exercise_ref(section, session.get('decision', ''))}; с него начинается разбор."]
+            if questions:
+                out.append(f"- Вопрос для разбора. {questions[0]}")
+            out.append("")
+    out += [f"## Что проверить перед каждым {'вечером' if evening else 'днём'} практикума", ""]
     out += [f"- {item}" for item in data.get("checklist") or []] + [""]
-    out += ["Тетради встреч выполняются сверху вниз — команды из корня репозитория курса:", "", "```bash"]
+    out += [f"Тетради {'вечера' if evening else 'дня'} выполняются сверху вниз — команды из корня репозитория курса:",
+            "", "```bash"]
     out += _checks(days) + ["```", ""]
     return "\n".join(out)
 
@@ -388,7 +568,7 @@ def render_pages(root: Path = ROOT) -> dict[Path, str]:
     """Страницы book/facilitator/*.md, которые собираются из данных: путь → текст."""
     data = load(root)
     known = sections(root)
-    pages = {root / PAGES_DIR / f"{p['id']}.md": render_programme(p, data, known) + "\n"
+    pages = {root / PAGES_DIR / f"{p['id']}.md": render_programme(p, data, known, root) + "\n"
              for p in data.get("programmes") or []}
     pages[root / PAGES_DIR / f"{SLIDES_PAGE}.md"] = render_slides_page(known)
     return pages

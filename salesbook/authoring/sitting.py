@@ -26,6 +26,7 @@ _TAGS = re.compile(r"^:tags:\s*\[([^\]]*)\]", re.M)
 class Sitting:
     minutes: int | None
     code_cells: int
+    low: int | None = None          # нижняя граница («70» в «70–90 минут»), если она указана
 
     def problems(self, name: str) -> list[str]:
         found = []
@@ -43,6 +44,7 @@ def measure(text: str) -> Sitting:
     """Заявленное время (верхняя граница, минут) и число видимых ячеек кода до упражнений."""
     time = _TIME.search(text)
     minutes = int(time.group(2)) if time else None
+    low = int(time.group(1)) if time and time.group(1) else None
     end = _EXERCISES.search(text)
     body = text[: end.start()] if end else text
     visible = 0
@@ -50,7 +52,7 @@ def measure(text: str) -> Sitting:
         tags = _TAGS.search(cell.group(1))
         if not tags or "remove-cell" not in {t.strip() for t in tags.group(1).split(",")}:
             visible += 1
-    return Sitting(minutes, visible)
+    return Sitting(minutes, visible, low)
 
 
 def check(path: Path) -> list[str]:

@@ -6,8 +6,9 @@
 * по слайду на каждый подраздел до «Упражнений» — первая мысль подраздела и его формулы
   (блоки ``$$ … $$`` исходника), затем графики этого подраздела — картинки из исполненной тетради;
 * «На практике» и «Итоги» — короткими списками;
-* решение руководителя — условие последнего упражнения раздела;
-* вопросы для обсуждения — из ``book/facilitator/programmes.yml``, если раздел входит в программу.
+* решение руководителя — условие последнего упражнения раздела, его номер и имя проверки в тетради;
+* вопросы для обсуждения — из ``book/facilitator/programmes.yml``, если раздел входит в программу;
+  числа в них (роли ``{glue:text}``) подставляются из ``book/_glue`` раздела, как в тексте.
 
 Графики берутся из кэша исполнения книги (``_build/.jupyter_cache``) — той же тетради, из которой
 собрана страница, поэтому второй раз ничего не исполняется. Числа в тексте — записанные значения
@@ -287,8 +288,10 @@ def slides(outline_: Outline, decision: programmes.Exercise | None, questions: l
             statement = myst_to_markdown(glue.substitute(decision.statement, values), root)
         except (KeyError, AuthoringError) as exc:
             raise SlidesError(f"{source.relative_to(root).as_posix()}: условие решения не переводится ({exc})") from None
+        name = programmes.object_name(decision.id) if decision.id else ""
         out.append(_section(
-            f'<p class="label">Решение руководителя · упражнение {number_of_exercises}</p>\n'
+            f'<p class="label">Решение руководителя · упражнение {number_of_exercises}'
+            + (f" · в тетради {name}" if name else "") + "</p>\n"
             f"<h3>{to_html(decision.title, inline=True)}</h3>\n"
             f'<div class="statement">{to_html(statement)}</div>', "decision"))
     if questions:
@@ -358,6 +361,12 @@ def build_deck(source: Path, nb, root: Path, questions: list[str], assets: str =
     section = programmes.read_section(source, root)
     decision = section.exercises[-1] if section.exercises else None
     parsed = outline(nb, source, root)
+    values = glue.committed(source, root)
+    try:
+        questions = [glue.substitute(q, values) for q in questions]
+    except KeyError as exc:
+        raise SlidesError(f"{source.relative_to(root).as_posix()}: в вопросе для обсуждения значение {exc.args[0]}, "
+                          "а в book/_glue раздела его нет") from None
     return deck_html(slides(parsed, decision, questions, len(section.exercises), source, root), parsed.title, assets)
 
 
