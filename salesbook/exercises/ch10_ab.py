@@ -308,7 +308,7 @@ q6 = Exercise(
 
 q7 = Exercise(
     id="ch10.ab.q7",
-    title="Доказана ли польза темы письма EXP01 по правилу раздела",
+    title="Внедрять ли тему письма EXP01",
     var="decision_exp01",
     expected=lambda: decision("EXP01"),
     compare=Choice(list(experiments.DECISIONS)),
