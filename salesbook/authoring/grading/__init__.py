@@ -401,7 +401,9 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
                 result = ({"verdict": "", "notes": [f"проверяющий процесс не запустился: {type(exc).__name__}"]},
                           False, -1, 0.0)
             sub.elapsed = result[3]
-            echo(f"  {sub.participant} / {sub.file} — {_num(round(result[3], 1))}\u00a0с")
+            peak = result[0].get("kernel_peak_mb")
+            memory = f", пик памяти ядра {peak}\u00a0МБ" if peak else ""
+            echo(f"  {sub.participant} / {sub.file} — {_num(round(result[3], 1))}\u00a0с{memory}")
             return i, folder, result
 
         results = {}

@@ -1,14 +1,19 @@
-"""Чтение сданного файла и определение раздела курса."""
+"""Чтение сданного файла и определение раздела курса.
+
+Тетрадь читается как обычный JSON (без nbformat и его проверки схемы — так быстрее и
+ничего из файла не исполняется); ячейки — словари с текстом ``source`` одной строкой.
+"""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from salesbook.authoring.notebooks import ROOT
+ROOT = Path(__file__).resolve().parents[3]
 
 _IMPORT = re.compile(r"^salesbook\.exercises\.(ch\d\d_\w+)$")
 #: Файл больше этого не читается: тетрадь курса без выводов весит сотни килобайт.
@@ -16,9 +21,10 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def read_notebook(path: Path):
-    """``(тетрадь, "", "")`` или ``(None, вердикт, подробность)`` для пустого и повреждённого файла."""
-    import nbformat
+    """``(тетрадь, "", "")`` или ``(None, вердикт, подробность)`` для пустого и повреждённого файла.
 
+    Тетрадь — словарь JSON; у каждой ячейки ``cell_type`` и ``source`` (строка), ``metadata`` — словарь.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -35,14 +41,21 @@ def read_notebook(path: Path):
         return None, "corrupt", "не JSON"
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, "corrupt", "нет списка ячеек"
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as exc:
-        return None, "corrupt", type(exc).__name__
-    for cell in nb.cells:
-        if not isinstance(cell.get("source", ""), str) or "cell_type" not in cell:
+    if not isinstance(data.get("metadata", {}), dict):
+        return None, "corrupt", "метаданные не словарь"
+    data.setdefault("metadata", {})
+    for cell in data["cells"]:
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            return None, "corrupt", "ячейка неизвестного вида"
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
             return None, "corrupt", "ячейка без текста"
-    return nb, "", ""
+        cell["source"] = source
+        if not isinstance(cell.get("metadata", {}), dict):
+            cell["metadata"] = {}
+    return data, "", ""
 
 
 def section_number(source: str) -> str:
@@ -66,19 +79,23 @@ def _book_exercises(source: str) -> tuple[str, ...] | None:
 
 
 @lru_cache(maxsize=None)
-def _modules() -> dict[str, object]:
-    from salesbook.exercises import section_modules
-
-    return {m.__name__.rsplit(".", 1)[1]: m for m in section_modules()}
+def module(name: str | None):
+    """Модуль упражнений ``salesbook.exercises.<name>`` или ``None``, если его нет в этой версии."""
+    if not name or not re.fullmatch(r"ch\d\d_\w+", name):
+        return None
+    try:
+        return importlib.import_module(f"salesbook.exercises.{name}")
+    except ImportError:
+        return None
 
 
 def _setup_import(nb) -> tuple[int, str, list[tuple[str, str]]] | None:
     """Первая строка ``from salesbook.exercises.chNN_x import …``: (ячейка, модуль, [(имя, псевдоним)])."""
-    for number, cell in enumerate(nb.cells, 1):
-        if cell.get("cell_type") != "code" or "salesbook.exercises" not in cell.source:
+    for number, cell in enumerate(nb["cells"], 1):
+        if cell.get("cell_type") != "code" or "salesbook.exercises" not in cell["source"]:
             continue
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(cell["source"])
         except (SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):
@@ -90,9 +107,9 @@ def _setup_import(nb) -> tuple[int, str, list[tuple[str, str]]] | None:
 
 def _rewrite_import(nb, cell_number: int, module: str, keep: list[tuple[str, str]]) -> None:
     """Оставить в строке импорта только имена, которые есть в этой версии курса."""
-    cell = nb.cells[cell_number - 1]
-    tree = ast.parse(cell.source)
-    lines = cell.source.split("\n")
+    cell = nb["cells"][cell_number - 1]
+    tree = ast.parse(cell["source"])
+    lines = cell["source"].split("\n")
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == f"salesbook.exercises.{module}":
             names = ", ".join(n if n == a else f"{n} as {a}" for n, a in keep) or "SECTION"
@@ -100,7 +117,7 @@ def _rewrite_import(nb, cell_number: int, module: str, keep: list[tuple[str, str
             start, end = node.lineno - 1, node.end_lineno - 1
             lines[start:end + 1] = [new]
             break
-    cell.source = "\n".join(lines)
+    cell["source"] = "\n".join(lines)
 
 
 def identify(nb, wanted: list[str], course_version: str) -> dict:
@@ -112,7 +129,7 @@ def identify(nb, wanted: list[str], course_version: str) -> dict:
     """
     from salesbook.runtime.checks import Exercise
 
-    meta = nb.metadata.get("salesbook") if isinstance(nb.metadata.get("salesbook"), dict) else {}
+    meta = nb["metadata"].get("salesbook") if isinstance(nb["metadata"].get("salesbook"), dict) else {}
     source = meta.get("source") if isinstance(meta.get("source"), str) else ""
     variant = meta.get("variant") if isinstance(meta.get("variant"), str) else ""
     version = meta.get("course_version") if isinstance(meta.get("course_version"), str) else ""
@@ -121,21 +138,20 @@ def identify(nb, wanted: list[str], course_version: str) -> dict:
     if not source and found is None:
         info["verdict"] = "foreign"
         return info
-    modules = _modules()
     ids = _book_exercises(source) if source else None
     module_name = found[1] if found else None
-    if ids:
-        module_name = next((name for name, m in modules.items() if m.SECTION == ids[0].rsplit(".", 1)[0]), module_name)
+    if ids:  # модуль упражнений раздела назван по префиксу id: ch01.cac → ch01_cac
+        module_name = ids[0].rsplit(".", 1)[0].replace(".", "_")
     if not source:
         info["notes"].append("в тетради нет метаданных курса — раздел узнан по строке импорта упражнений")
-    module = modules.get(module_name) if module_name else None
-    if module is None:
+    exercises_module = module(module_name)
+    if exercises_module is None:
         info["verdict"] = "no_module"
         info["section"] = section_number(source) if source else (module_name or "")
         return info
     info["module"] = module_name
-    info["title"] = module.TITLE
-    info["section"] = section_number(source) if source else module.SECTION
+    info["title"] = exercises_module.TITLE
+    info["section"] = section_number(source) if source else exercises_module.SECTION
     if version and version != course_version:
         info["notes"].append(f"тетрадь версии курса {version}, проверка — по версии {course_version}")
     elif not version and source:
@@ -151,7 +167,7 @@ def identify(nb, wanted: list[str], course_version: str) -> dict:
         cell_number, imported_module, names = found
         keep = []
         for name, alias in names:
-            obj = getattr(modules.get(imported_module), name, None) if imported_module in modules else None
+            obj = getattr(module(imported_module), name, None)
             if obj is None:
                 info["unknown"].append(name)
             else:
@@ -162,7 +178,7 @@ def identify(nb, wanted: list[str], course_version: str) -> dict:
             _rewrite_import(nb, cell_number, imported_module, keep)
     if ids is None:  # исходника книги нет (пакет без репозитория): упражнения — из строки импорта
         ids = tuple(by_var.values())
-    known = {v.id for v in vars(module).values() if isinstance(v, Exercise)}
+    known = {v.id for v in vars(exercises_module).values() if isinstance(v, Exercise)}
     info["exercises"] = [i for i in ids if i in known]
     info["exercise_vars"] = by_var
     info["verdict"] = "run"
@@ -175,6 +191,23 @@ def _matches(info: dict, source: str, wanted: list[str]) -> bool:
     for w in wanted:
         w = w.strip()
         if w and (w == number or number.startswith(w + ".") or w == stem or w == info.get("module")
-                  or w == getattr(_modules().get(info.get("module")), "SECTION", None)):
+                  or w == getattr(module(info.get("module")), "SECTION", None)):
             return True
     return False
+
+
+
+def course_cells(source: str) -> set[str]:
+    """Код ячеек рабочей тетради раздела из ``notebooks/`` репозитория (без пробелов по краям).
+
+    Ячейку, которую участник не менял, написал автор курса: её обращения к закрытым
+    именам (``ex._churn_ratio``) — не обман, а отказ эталона в ней на оценку не влияет.
+    """
+    if not source.startswith("book/") or ".." in Path(source).parts:
+        return set()
+    path = ROOT / "notebooks" / Path(source).relative_to("book").with_suffix(".ipynb")
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return {"".join(c.get("source", "")).strip() for c in cells if c.get("cell_type") == "code"}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()

@@ -108,7 +108,8 @@ def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> l
     ``exercise_vars`` — имя объекта упражнения в тетради (``q1``) → id упражнения.
     Если обращение идёт к конкретному упражнению (``q3.solution()``), отметка
     касается только его (``exercise``); иначе (чтение solutions.json, закрытые имена
-    модулей курса) — всех упражнений тетради (``exercise`` = ``None``).
+    модулей курса) — всех упражнений тетради (``exercise`` = ``None``). Ячейки, которые
+    участник не менял, сюда не передаются (:func:`identify.course_cells`).
     """
     flags: list[dict] = []
     salesbook_names: set[str] = set()

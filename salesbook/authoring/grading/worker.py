@@ -41,6 +41,10 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _num(value: float) -> str:
+    return f"{float(value):g}".replace(".", ",")
+
+
 def _first_line(source: str) -> str:
     for line in source.splitlines():
         if line.strip() and not line.strip().startswith("#"):
@@ -87,9 +91,10 @@ def run(folder: Path) -> int:
     if info["verdict"] != "run":
         _write_state(folder, state)
         return 0
-    code_cells = [(i, c) for i, c in enumerate(nb.cells, 1) if c.get("cell_type") == "code"]
-    sources = [(i, c.get("source", "")) for i, c in code_cells]
-    state["flags"] = safe.scan_cells(sources, info["exercise_vars"])
+    sources = [(i, c["source"]) for i, c in enumerate(nb["cells"], 1) if c.get("cell_type") == "code"]
+    own = identify.course_cells(info["source"])
+    state["course_cells"] = [i for i, text in sources if text.strip() in own]
+    state["flags"] = safe.scan_cells([(i, t) for i, t in sources if t.strip() not in own], info["exercise_vars"])
     state["redefined"] = safe.check_redefinitions(sources, info["exercise_vars"])
     state["verdict"] = "running"
     _write_state(folder, state)
@@ -101,10 +106,22 @@ def run(folder: Path) -> int:
     return 0
 
 
+def _peak(state: dict) -> None:
+    """Пик виртуальной памяти ядра (VmPeak, на него действует лимит) — для подбора --memory."""
+    try:
+        status = Path(f"/proc/{state['kernel_pid']}/status").read_text()
+    except (KeyError, OSError):
+        return
+    for line in status.splitlines():
+        if line.startswith("VmPeak:"):
+            state["kernel_peak_mb"] = max(state.get("kernel_peak_mb", 0), int(line.split()[1]) // 1024)
+
+
 def _execute(folder: Path, job: dict, nb, state: dict) -> None:
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.util import run_sync
 
     answers = folder / "answers"
     answers.mkdir(exist_ok=True)
@@ -122,30 +139,46 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
     os.environ.pop("SALESBOOK_EXPECT", None)
 
     sizes: dict[int, int] = {}
+    errors: dict[int, tuple[str, str]] = {}
 
     class Client(NotebookClient):
-        """Выводы не копятся: считаем объём и отбрасываем (огромный вывод не съест память)."""
+        """Выводы не копятся: считаем объём и отбрасываем (огромный вывод не съест память).
+
+        Ошибку ячейки берём из её сообщения ``error``: ячейки исполняются с ``allow_errors``
+        (``stop_on_error=False``), иначе ядро после прерванной ячейки молча отбрасывает
+        уже посланную следующую.
+        """
 
         def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
+            if msg.get("msg_type") == "error":
+                errors.setdefault(cell_index, (str(content.get("ename", "")), str(content.get("evalue", ""))))
             size = len(content.get("text", "") or "")
             for value in (content.get("data") or {}).values():
                 size += len(value) if isinstance(value, str) else 0
             sizes[cell_index] = sizes.get(cell_index, 0) + size
             return None
 
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
+    cells = []
+    for cell in nb["cells"]:   # сохранённые выводы не читаются и не передаются ядру
+        kind = cell["cell_type"]
+        maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
+                 "raw": nbformat.v4.new_raw_cell}[kind]
+        new = maker(cell["source"])
+        tags = cell["metadata"].get("tags")
+        if isinstance(tags, list):
+            new.metadata["tags"] = [t for t in tags if isinstance(t, str)]
+        cells.append(new)
+    nb = nbformat.v4.new_notebook(cells=cells)
     hidden = nbformat.v4.new_code_cell(
         "from salesbook.runtime.checks import grading_capture_missing\n"
         f"grading_capture_missing({state['exercises']!r}, {str(answers)!r})"
     )
     nb.cells.append(hidden)
     hidden_index = len(nb.cells) - 1
-    client = Client(nb, timeout=int(job["cell_timeout"]), kernel_name="python3", allow_errors=False,
+    client = Client(nb, timeout=int(job["cell_timeout"]), kernel_name="python3", allow_errors=True,
                     interrupt_on_timeout=False, record_timing=False, iopub_timeout=2,
+                    shutdown_kernel="immediate",
                     resources={"metadata": {"path": str(work)}})
     previous_timeout = False
     try:
@@ -165,12 +198,22 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
                 try:
                     client.execute_cell(cell, index)
                     previous_timeout = False
+                    if index in errors:
+                        ename, evalue = errors[index]
+                        if is_hidden:
+                            state["notes"].append(f"скрытая ячейка сбора ответов: {ename}")
+                        elif ename == "GradingRefused" and number in state["course_cells"]:
+                            state["notes"].append(f"ячейка {number} — ячейка курса, которая сверяется с эталоном; "
+                                                  "во время проверки эталон недоступен — на оценку не влияет")
+                        else:
+                            state["cells"].append({"cell": number, "line": _first_line(cell.source),
+                                                   "reason": _reason(ename, evalue, memory_mb)})
                 except CellTimeoutError:
                     if is_hidden:
                         state["notes"].append("скрытая ячейка сбора ответов не успела выполниться")
                         break
                     state["cells"].append({"cell": number, "line": _first_line(cell.source),
-                                           "reason": f"ячейка не уложилась в {job['cell_timeout']}\u00a0с и прервана "
+                                           "reason": f"ячейка не уложилась в {_num(job['cell_timeout'])}\u00a0с и прервана "
                                                      "(бесконечный цикл или слишком долгий расчёт)"})
                     if previous_timeout:
                         state["cells"][-1]["reason"] = ("ядро не отвечает на прерывание (ячейка перехватывает "
@@ -179,22 +222,19 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
                         break
                     previous_timeout = True
                     try:
-                        client.km.interrupt_kernel()
+                        run_sync(client.km.interrupt_kernel)()
                     except Exception:
                         pass
-                except CellExecutionError as exc:
-                    previous_timeout = False
-                    if is_hidden:
-                        state["notes"].append(f"скрытая ячейка сбора ответов: {exc.ename}")
-                        continue
-                    state["cells"].append({"cell": number, "line": _first_line(cell.source),
-                                           "reason": _reason(exc.ename, exc.evalue, memory_mb)})
                 except DeadKernelError:
+                    reason = ("ядро упало (процесс завершился — сигнал, нехватка памяти или сбой) — остальные "
+                              "ячейки не выполнены")
+                    if "setup" in (cell.get("metadata", {}).get("tags") or []):
+                        reason += f"; если так падает ячейка подготовки во всех тетрадях — увеличьте --memory ({memory_mb}\u00a0МБ)"
                     state["cells"].append({"cell": number if not is_hidden else None, "line": _first_line(cell.source),
-                                           "reason": "ядро упало (процесс завершился — сигнал, нехватка памяти или "
-                                                     "сбой) — остальные ячейки не выполнены"})
+                                           "reason": reason})
                     state["stopped"] = number
                     break
+                _peak(state)
                 if sizes.get(index, 0) > cap:
                     mb = sizes[index] / 1024 / 1024
                     state["notes"].append(f"ячейка {number}: огромный вывод ({mb:.0f}\u00a0МБ) — отброшен"
