@@ -328,7 +328,7 @@ def test_killed_kernel(graded):
 
 def test_deleted_reordered_and_missing_check_lines(graded):
     assert _status(graded, "deleted") == dict.fromkeys(CAC_IDS, "не решено")
-    assert "похоже, ячейки удалены или переставлены" in _problems(graded, "deleted.ipynb")
+    assert "похоже, удалена ячейка подготовки" in _problems(graded, "deleted.ipynb")
     assert _status(graded, "reordered") == {**ALL_OK, "ch01.cac.q6": "не решено"}
     assert "NameError" in _problems(graded, "reordered.ipynb")
     assert _status(graded, "nocheck") == ALL_OK     # ответы собрала скрытая последняя ячейка
@@ -464,3 +464,40 @@ def test_generated_notebooks_carry_the_course_version():
     workbook, solutions = _render(CAC)
     assert workbook.metadata["salesbook"]["course_version"] == progress.course_version()
     assert solutions.metadata["salesbook"]["variant"] == "solutions"
+
+
+def test_notebook_wall_limit_kills_the_worker_and_its_kernel(tmp_path):
+    """Тетрадь, которая не укладывается в общий лимит, убивается вместе с ядром (оно живёт в своей сессии)."""
+    from salesbook.authoring import grading
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(120)")])
+    nb.metadata["salesbook"] = {"source": CAC, "variant": "notebooks", "course_version": progress.course_version()}
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(nb, path)
+    state, killed, _, elapsed = grading.run_worker(path, tmp_path / "job", timeout=6, cell_timeout=100,
+                                                   memory_mb=2000, sections=[])
+    assert killed and elapsed < 20
+    assert state["current_cell"] == 1
+    pid = state["kernel_pid"]
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"ядро {pid} живо после остановки тетради")
+    sub = grading.Submission("slow", "slow.ipynb", "notebook")
+    rows = grading._grade_notebook(sub, state, killed, -9, tmp_path / "job", 6, [])
+    assert {r.status for r in rows} == {"not_graded"}
+    assert any("не уложилась в общий лимит 6\u00a0с" in reason for _, reason in sub.problems)
+
+
+def test_cli_refuses_a_missing_folder_in_russian(tmp_path, capsys):
+    from salesbook.cli import main
+
+    assert main(["grade", str(tmp_path / "нет"), "--out", str(tmp_path / "отчёт")]) == 1
+    assert "Папки с работами" in capsys.readouterr().err
+    (tmp_path / "пусто").mkdir()
+    assert main(["grade", str(tmp_path / "пусто"), "--out", str(tmp_path / "отчёт")]) == 1
+    assert "нет тетрадей" in capsys.readouterr().err

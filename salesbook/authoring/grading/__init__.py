@@ -276,10 +276,7 @@ def _grade_notebook(sub: Submission, state: dict, killed: bool, code: int, folde
         return [Row(sub.participant, sub.file, "", "", "", "not_graded", line)]
     for name in state.get("unknown", []):
         sub.problems.append(("тетрадь", f"упражнения {name} нет в этой версии курса — не проверялось"))
-    for cell in state.get("cells", []):
-        where = f"ячейка {cell['cell']}" if cell.get("cell") else "тетрадь"
-        line = f" ({cell['line']})" if cell.get("line") else ""
-        sub.problems.append((where + line, cell["reason"]))
+    sub.problems += _cell_problems(state.get("cells", []))
     stopped = state.get("stopped")
     if killed:
         at = state.get("current_cell")
@@ -322,6 +319,36 @@ def _grade_notebook(sub: Submission, state: dict, killed: bool, code: int, folde
             message = f"Обращение к эталону или решению (ячейка {flag['cell']}: {flag['what']}) — не засчитано."
         rows.append(Row(sub.participant, sub.file, section, exercise_id, exercise.title, status, message))
     return rows
+
+
+def _cell_problems(cells: list[dict]) -> list[tuple[str, str]]:
+    """Строки «ячейка → причина»; три и больше NameError подряд — одной строкой (удалена ячейка подготовки)."""
+    import re
+
+    problems: list[tuple[str, str]] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and cells[j].get("ename") == "NameError":
+            j += 1
+        if j - i >= 3:
+            names = []
+            for cell in cells[i:j]:
+                m = re.search(r"name '([^']+)' is not defined", cell.get("evalue", ""))
+                if m and m.group(1) not in names:
+                    names.append(m.group(1))
+            shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+            problems.append((f"ячейки {cells[i]['cell']}–{cells[j - 1]['cell']} ({j - i})",
+                             f"NameError: не определены {shown} — ячейки выполнены без предыдущих: похоже, удалена "
+                             "ячейка подготовки или ячейки переставлены"))
+            i = j
+            continue
+        cell = cells[i]
+        where = f"ячейка {cell['cell']}" if cell.get("cell") else "тетрадь"
+        line = f" ({cell['line']})" if cell.get("line") else ""
+        problems.append((where + line, cell["reason"]))
+        i += 1
+    return problems
 
 
 def _not_graded_rows(sub: Submission, state: dict, message: str) -> list[Row]:

@@ -54,7 +54,8 @@ def _first_line(source: str) -> str:
 
 
 def _reason(ename: str, evalue: str, memory_mb: int) -> str:
-    evalue = ANSI.sub("", evalue or "").strip().splitlines()
+    evalue = ANSI.sub("", evalue or "")
+    evalue = re.sub(r"\((?:\d+|<[^>]*>)\.py, line (\d+)\)", r"(строка \1)", evalue).strip().splitlines()
     text = evalue[0][:200] if evalue else ""
     if ename in ("SyntaxError", "IndentationError", "TabError"):
         return f"синтаксическая ошибка — ячейка не выполнилась ({text})" if text else "синтаксическая ошибка — ячейка не выполнилась"
@@ -206,7 +207,8 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
                             state["notes"].append(f"ячейка {number} — ячейка курса, которая сверяется с эталоном; "
                                                   "во время проверки эталон недоступен — на оценку не влияет")
                         else:
-                            state["cells"].append({"cell": number, "line": _first_line(cell.source),
+                            state["cells"].append({"cell": number, "line": _first_line(cell.source), "ename": ename,
+                                                   "evalue": ANSI.sub("", evalue)[:200],
                                                    "reason": _reason(ename, evalue, memory_mb)})
                 except CellTimeoutError:
                     if is_hidden:
@@ -237,8 +239,8 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
                 _peak(state)
                 if sizes.get(index, 0) > cap:
                     mb = sizes[index] / 1024 / 1024
-                    state["notes"].append(f"ячейка {number}: огромный вывод ({mb:.0f}\u00a0МБ) — отброшен"
-                                          .replace(".", ","))
+                    state["cells"].append({"cell": number, "line": _first_line(cell.source),
+                                           "reason": f"огромный вывод ({mb:.0f}\u00a0МБ) — отброшен, на проверку не влияет"})
                 _write_state(folder, state)
     except DeadKernelError:
         state["cells"].append({"cell": None, "line": "", "reason": "ядро не запустилось или упало"})
