@@ -194,6 +194,12 @@ def build_submissions(folder: Path, tmp: Path) -> None:
         f"        return (os.system, ('touch {PWNED}',))\n\n\nfull_cac_q3 = Answer()\nq1.check()")
     _write(folder, "malicious.ipynb", evil)
 
+    tamper = _solved(CAC)
+    tamper.cells.append(nbformat.v4.new_code_cell(
+        "import os\nanswer = os.path.join(os.environ['SALESBOOK_GRADING_DIR'], 'answer-ch01.cac.q2.pkl')\n"
+        "os.remove(answer)\nos.symlink('/dev/zero', answer)  # проверяющий читал бы ответ вечно"))
+    _write(folder, "tamper.ipynb", tamper)
+
     petrov_log = [("ch01.cac.q1", "incorrect"), ("ch01.cac.q1", "correct"), ("ch01.ltv.q1", "correct"),
                   ("ch01.cac.q2", "unattempted")]
     export = _export_file(tmp, "Петров Пётр", petrov_log)
@@ -309,6 +315,11 @@ def test_peeking_at_a_solution_is_flagged_and_not_credited(graded):
     problems = _problems(graded, "thief.ipynb")
     assert "обращение к эталону или решению: импорт salesbook.exercises.solution_code" in problems
     assert "ячейка запросила эталон или решение" in problems
+
+
+def test_tampering_with_the_answer_folder(graded):
+    assert set(_status(graded, "tamper").values()) == {"обращение к эталону"}
+    assert "строка «SALESBOOK_GRADING»" in _problems(graded, "tamper.ipynb")
 
 
 def test_broken_cells_are_reported_and_the_rest_is_graded(graded):
@@ -501,3 +512,22 @@ def test_cli_refuses_a_missing_folder_in_russian(tmp_path, capsys):
     (tmp_path / "пусто").mkdir()
     assert main(["grade", str(tmp_path / "пусто"), "--out", str(tmp_path / "отчёт")]) == 1
     assert "нет тетрадей" in capsys.readouterr().err
+
+
+def test_only_the_submissions_own_kernel_is_killed(tmp_path):
+    """Номер ядра из state.json (туда может писать и код участника) убивается, только если это ядро этой тетради."""
+    from salesbook.authoring import grading
+
+    answers = tmp_path / "answers"
+    stranger = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    ours = subprocess.Popen(["sleep", "30"], start_new_session=True,
+                            env=dict(os.environ, SALESBOOK_GRADING_DIR=str(answers)))
+    try:
+        grading._kill_kernel(stranger.pid, answers)
+        grading._kill_kernel(ours.pid, answers)
+        assert ours.wait(timeout=5) == -9
+        assert stranger.poll() is None
+    finally:
+        stranger.kill()
+        ours.kill()
+        stranger.wait()

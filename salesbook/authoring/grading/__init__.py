@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -149,8 +150,24 @@ def run_worker(file: Path, folder: Path, *, timeout: float, cell_timeout: float,
             _kill_group(proc.pid)
             code = proc.wait()
     state = _read_state(folder)
-    _kill_group(state.get("kernel_pid"))   # ядро живёт в своей сессии: убиваем и его
+    _kill_kernel(state.get("kernel_pid"), folder / "answers")   # ядро живёт в своей сессии: убиваем и его
     return state, killed, code, time.monotonic() - started
+
+
+def _kill_kernel(pid, answers: Path) -> None:
+    """Убить группу ядра этой тетради — только если это правда оно.
+
+    Номер процесса берётся из state.json, а туда может писать и код участника: убиваем,
+    только если процесс запущен с папкой ответов именно этой тетради в окружении.
+    """
+    if not isinstance(pid, int) or pid <= 1:
+        return
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return
+    if f"SALESBOOK_GRADING_DIR={answers}".encode() in environ:
+        _kill_group(pid)
 
 
 # ---------------------------------------------------------------------------
@@ -220,7 +237,10 @@ def _load_payload(path: Path) -> dict | None:
     from salesbook.authoring.grading import safe
 
     try:
-        if path.stat().st_size > 200 * 1024 * 1024:
+        info = path.lstat()      # не по ссылке: ссылка на /dev/zero читалась бы вечно
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size > 200 * 1024 * 1024:
             return {"kind": "too_big"}
         payload = safe.loads(path.read_bytes())
     except safe.UnsafeAnswer as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 from pathlib import Path
 
 RESULT_COLUMNS = ("participant", "file", "section", "exercise_id", "title", "status", "message", "source")
@@ -26,6 +27,14 @@ def _course_order() -> dict[str, int]:
             if isinstance(value, Exercise):
                 order.setdefault(value.id, len(order))
     return order
+
+
+_ADDRESS = re.compile(r"\s+at 0x[0-9a-fA-F]+")
+
+
+def clean(text: str) -> str:
+    """Без адресов памяти (``<function f at 0x7f…>``): два запуска дают одинаковые файлы."""
+    return _ADDRESS.sub("", str(text))
 
 
 def _participant_key(name: str) -> tuple:
@@ -64,7 +73,7 @@ def write(outcome, out: Path) -> None:
         writer.writerow(RESULT_COLUMNS)
         for r in rows:
             writer.writerow([r.participant, r.file, r.section, r.exercise_id, r.title, STATUS_LABELS[r.status],
-                             r.message, r.source])
+                             clean(r.message), r.source])
 
     best = best_cells(rows)
     exercises = {ex.id: ex for ex in all_exercises()}
@@ -183,7 +192,7 @@ def _html(outcome, rows, best, participants, sections, columns, titles, exercise
         any_problem = True
         parts.append(f"<p><strong>{_h(sub.participant)}</strong> — {_h(sub.file)}</p><ul class=\"problems\">")
         for where, reason in sub.problems:
-            parts.append(f"<li>{_h(where)} → {_h(reason)}</li>")
+            parts.append(f"<li>{_h(clean(where))} → {_h(clean(reason))}</li>")
         parts.append("</ul>")
     if not any_problem:
         parts.append("<p>Ничего: все тетради выполнились без ошибок.</p>")
@@ -195,7 +204,7 @@ def _html(outcome, rows, best, participants, sections, columns, titles, exercise
         if r.exercise_id and r.status != "correct":
             parts.append(f'<tr><td class="name">{_h(r.participant)}</td><td class="name">{_h(r.file)}</td>'
                          f"<td>{_h(r.exercise_id)}</td><td>{marks[r.status]} {_h(labels[r.status])}</td>"
-                         f'<td class="name">{_h(r.message)}</td></tr>')
+                         f'<td class="name">{_h(clean(r.message))}</td></tr>')
     parts.append("</tbody></table>")
     parts.append("<p class=\"log\">Проверка исполняет каждую тетрадь заново и сравнивает ответы проверками курса; "
                  "сохранённые выводы тетрадей не читаются. Обман изнутри тетради полностью исключить нельзя: "
