@@ -130,6 +130,9 @@ def _grade(args) -> int:
     except OSError as error:
         print(f"Не удалось записать отчёт в «{args.out}» ({error.strerror or error}).", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Проверка прервана: запущенные тетради остановлены, отчёт не записан.", file=sys.stderr)
+        return 130
     solved = sum(1 for r in outcome.rows if r.status == "correct" and r.source == grading.SOURCE_NOTEBOOK)
     checked = sum(1 for r in outcome.rows if r.exercise_id and r.source == grading.SOURCE_NOTEBOOK)
     troubled = sum(1 for s in outcome.submissions if s.problems)

@@ -127,6 +127,20 @@ def _read_state(folder: Path) -> dict:
         return {}
 
 
+#: Запущенные сейчас рабочие процессы: при Ctrl+C их группы и ядра убиваются.
+_RUNNING: dict[int, Path] = {}
+_STOPPING = False
+
+
+def stop_all() -> None:
+    """Убить все запущенные проверки и их ядра (Ctrl+C в ``salesbook grade``)."""
+    global _STOPPING
+    _STOPPING = True
+    for pid, folder in list(_RUNNING.items()):
+        _kill_group(pid)
+        _kill_kernel(_read_state(folder).get("kernel_pid"), folder / "answers")
+
+
 def run_worker(file: Path, folder: Path, *, timeout: float, cell_timeout: float, memory_mb: int,
                sections: list[str]) -> tuple[dict, bool, int, float]:
     """Проверить одну тетрадь в отдельном процессе: (состояние, убит по времени, код выхода, секунды)."""
@@ -137,11 +151,14 @@ def run_worker(file: Path, folder: Path, *, timeout: float, cell_timeout: float,
     env = dict(os.environ)
     env.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
     env.pop("SALESBOOK_GRADING_DIR", None)
+    if _STOPPING:
+        raise KeyboardInterrupt
     started = time.monotonic()
     with open(folder / "worker.log", "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "salesbook.authoring.grading.worker", str(folder)],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=env, start_new_session=True)
+        _RUNNING[proc.pid] = folder
         killed = False
         try:
             code = proc.wait(timeout=timeout)
@@ -149,6 +166,8 @@ def run_worker(file: Path, folder: Path, *, timeout: float, cell_timeout: float,
             killed = True
             _kill_group(proc.pid)
             code = proc.wait()
+        finally:
+            _RUNNING.pop(proc.pid, None)
     state = _read_state(folder)
     _kill_kernel(state.get("kernel_pid"), folder / "answers")   # ядро живёт в своей сессии: убиваем и его
     return state, killed, code, time.monotonic() - started
@@ -425,6 +444,8 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
     """Проверить все работы в ``root`` и записать отчёт в ``out``."""
     from salesbook.authoring.grading import report
 
+    global _STOPPING
+    _STOPPING = False
     root, out = Path(root), Path(out)
     sections = sections or []
     cell_timeout = cell_timeout or min(timeout, 300)
@@ -444,6 +465,8 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
             try:
                 result = run_worker(path, folder, timeout=timeout, cell_timeout=cell_timeout, memory_mb=memory_mb,
                                     sections=sections)
+            except KeyboardInterrupt:
+                raise
             except Exception as exc:  # процесс не запустился — строка отчёта, а не падение
                 result = ({"verdict": "", "notes": [f"проверяющий процесс не запустился: {type(exc).__name__}"]},
                           False, -1, 0.0)
@@ -454,9 +477,15 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
             return i, folder, result
 
         results = {}
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
             for i, folder, result in pool.map(job, notebooks):
                 results[i] = (folder, result)
+        except BaseException:     # Ctrl+C: рабочие процессы в своих сессиях, сами они не остановятся
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_all()
+            raise
+        pool.shutdown()
         for i, (path, sub) in enumerate(subs):
             try:
                 if sub.kind == "notebook":

@@ -35,10 +35,14 @@ def _write_state(folder: Path, state: dict) -> None:
     os.replace(tmp, folder / STATE)
 
 
-def _limit_memory(megabytes: int) -> None:
+def _limit(megabytes: int, seconds: float) -> None:
+    """Лимиты процесса, которые наследует ядро: адресное пространство и — страховкой, если
+    родитель исчез и некому убить по часам, — процессорное время (не меньше лимита на тетрадь)."""
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    cpu = int(seconds) + 30
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
 def _num(value: float) -> str:
@@ -76,7 +80,7 @@ def _reason(ename: str, evalue: str, memory_mb: int) -> str:
 
 def run(folder: Path) -> int:
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
-    _limit_memory(int(job["memory_mb"]))
+    _limit(int(job["memory_mb"]), float(job["timeout"]))
     from salesbook.authoring.grading import identify, safe
 
     state: dict = {"verdict": "reading", "cells": [], "notes": [], "flags": [], "exercises": []}
