@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cell-timeout", type=_positive, default=None, metavar="С",
                    help="лимит времени на одну ячейку, секунд (по умолчанию — как на тетрадь, но не больше 300)")
     p.add_argument("--memory", type=_nonnegative_int, default=3000, metavar="МБ",
-                   help="лимит памяти на тетрадь вместе с её ядром, МБ (по умолчанию 3000)")
+                   help="лимит памяти (адресного пространства) ядра тетради и проверяющего процесса — каждому, МБ (по умолчанию 3000)")
     p.add_argument("--jobs", type=_nonnegative_int, default=2, metavar="N", help="сколько тетрадей проверять одновременно (по умолчанию 2)")
     p.add_argument("--section", nargs="+", metavar="РАЗДЕЛ",
                    help="проверять только эти разделы: номер (1.1.1, 3.2), имя файла (3_2_modern_data) или "
