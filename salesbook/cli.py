@@ -83,6 +83,19 @@ def _progress(args) -> int:
     from salesbook.runtime import progress
     from salesbook.runtime.fmt import pct
 
+    if args.export:
+        import json
+
+        data = progress.export(name=args.name or "")
+        try:
+            Path(args.export).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        except OSError as error:
+            print(f"Не удалось записать «{args.export}» ({error.strerror or error}).", file=sys.stderr)
+            return 1
+        print(f"Журнал выгружен в «{args.export}»: упражнений — {len(data['exercises'])}. "
+              "Отправьте файл преподавателю.")
+        return 0
+
     table = progress.summary()
     _, damaged = progress.read_log()
     print(f"Журнал: {progress.progress_file()}")
@@ -96,6 +109,49 @@ def _progress(args) -> int:
     if damaged:
         print(f"Пропущено повреждённых строк журнала: {damaged} (остальное прочитано).")
     return 0
+
+
+def _grade(args) -> int:
+    from salesbook.authoring import grading
+    from salesbook.runtime.fmt import plural
+
+    root = Path(args.submissions)
+    if not root.is_dir():
+        print(f"Папки с работами «{root}» нет.", file=sys.stderr)
+        return 1
+    if not grading.find_submissions(root):
+        print(f"В «{root}» нет тетрадей (.ipynb) и выгрузок журнала (.json).", file=sys.stderr)
+        return 1
+    print(f"Проверяю работы из «{root}» (процессов: {args.jobs}, лимит на тетрадь: {args.timeout:g}\u00a0с, "
+          f"память: {args.memory}\u00a0МБ)…")
+    try:
+        outcome = grading.grade(root, Path(args.out), timeout=args.timeout, cell_timeout=args.cell_timeout,
+                                memory_mb=args.memory, jobs=args.jobs, sections=args.section or [])
+    except OSError as error:
+        print(f"Не удалось записать отчёт в «{args.out}» ({error.strerror or error}).", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Проверка прервана: запущенные тетради остановлены, отчёт не записан.", file=sys.stderr)
+        return 130
+    solved = sum(1 for r in outcome.rows if r.status == "correct" and r.source == grading.SOURCE_NOTEBOOK)
+    checked = sum(1 for r in outcome.rows if r.exercise_id and r.source == grading.SOURCE_NOTEBOOK)
+    troubled = sum(1 for s in outcome.submissions if s.problems)
+    people = len({s.participant for s in outcome.submissions})
+    print(f"Готово: {plural(len(outcome.submissions), 'работа', 'работы', 'работ')} "
+          f"({plural(people, 'участник', 'участника', 'участников')}), решено {solved} из {checked} проверенных "
+          f"упражнений, замечания — в {plural(troubled, 'файле', 'файлах', 'файлах')}.")
+    print(f"Отчёт: {Path(args.out) / 'report.html'} (таблицы: results.csv, summary.csv).")
+    return 0
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"нужно целое число, получено: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"нужно число больше нуля, получено: {text}")
+    return value
 
 
 def _coverage(args) -> int:
@@ -229,7 +285,32 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_benchmarks)
 
     p = sub.add_parser("progress", help="таблица прогресса по разделам")
+    p.add_argument("--export", metavar="ФАЙЛ", help="выгрузить журнал в файл JSON для преподавателя "
+                   "(salesbook grade добавит его в отчёт как самостоятельную работу)")
+    p.add_argument("--name", metavar="ИМЯ", help="имя участника в выгрузке, например «Иванова Анна»")
     p.set_defaults(func=_progress)
+
+    p = sub.add_parser(
+        "grade", help="проверить сданные тетради участников и написать отчёт",
+        description="Исполняет каждую сданную тетрадь (.ipynb, любые имена, вложенные папки) в свежем ядре с "
+                    "лимитами времени и памяти, перепроверяет упражнения проверками курса и пишет отчёт: "
+                    "results.csv, summary.csv и report.html. Участник — первая папка внутри РАБОТ для вложенных "
+                    "файлов, иначе имя файла без расширения. Файлы .json — выгрузки журнала "
+                    "(salesbook progress --export): входят в отчёт как самостоятельная работа, не перепроверенная.")
+    p._positionals.title = "аргументы"
+    p.add_argument("submissions", metavar="РАБОТЫ", help="папка со сданными работами")
+    p.add_argument("--out", required=True, metavar="ОТЧЁТ", help="папка для отчёта")
+    p.add_argument("--timeout", type=_positive, default=600, metavar="С",
+                   help="лимит времени на одну тетрадь, секунд (по умолчанию 600)")
+    p.add_argument("--cell-timeout", type=_positive, default=None, metavar="С",
+                   help="лимит времени на одну ячейку, секунд (по умолчанию — как на тетрадь, но не больше 300)")
+    p.add_argument("--memory", type=_nonnegative_int, default=3000, metavar="МБ",
+                   help="лимит памяти (адресного пространства) ядра тетради и проверяющего процесса — каждому, МБ (по умолчанию 3000)")
+    p.add_argument("--jobs", type=_nonnegative_int, default=2, metavar="N", help="сколько тетрадей проверять одновременно (по умолчанию 2)")
+    p.add_argument("--section", nargs="+", metavar="РАЗДЕЛ",
+                   help="проверять только эти разделы: номер (1.1.1, 3.2), имя файла (3_2_modern_data) или "
+                        "код (ch03.modern); тетради других разделов попадут в отчёт строкой «не проверялась»")
+    p.set_defaults(func=_grade)
 
     p = sub.add_parser("coverage", help="проверить карту покрытия плана курса")
     p.set_defaults(func=_coverage)

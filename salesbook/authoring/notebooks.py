@@ -42,6 +42,7 @@ import nbformat
 
 from salesbook.authoring import glue
 from salesbook.authoring.exercise_cells import MarkerError, cell_tags, check_line, exercise_title, expand
+from salesbook.runtime import progress
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ("notebooks", "solutions")
@@ -329,7 +330,7 @@ def render(path: Path, root: Path = ROOT) -> Rendered:
         nb.metadata = {
             "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
-            "salesbook": {"source": rel, "variant": variant},
+            "salesbook": {"source": rel, "variant": variant, "course_version": progress.course_version()},
         }
         nbformat.validate(nb)
         texts[variant] = nbformat.writes(nb) + "\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesbook.runtime.checks import Exercise
+from salesbook.runtime.checks import Exercise, GradingRefused, grading_mode
 from salesbook.runtime.quiz import Quiz
 
 SOLUTIONS_FILE = Path(__file__).with_name("solutions.json")
@@ -77,5 +77,10 @@ def _solutions() -> dict[str, str]:
 
 
 def solution_code(exercise_id: str) -> str | None:
-    """Код решения, извлечённый генератором из исходника раздела в book/."""
+    """Код решения, извлечённый генератором из исходника раздела в book/.
+
+    Во время проверки работ преподавателем (``salesbook grade``) недоступен.
+    """
+    if grading_mode():
+        raise GradingRefused()
     return _solutions().get(exercise_id)

@@ -8,7 +8,11 @@
 * ``check()`` никогда не бросает исключение и никогда не показывает эталон;
 * незаполненный пропуск ``___`` — это «ещё не решено», а не «неверно»;
 * переменная окружения ``SALESBOOK_EXPECT=pass|unattempted`` превращает
-  неожиданный результат в ошибку — так CI проверяет решения и тетрадь.
+  неожиданный результат в ошибку — так CI проверяет решения и тетрадь;
+* режим проверки преподавателем (``SALESBOOK_GRADING_DIR``, его включает
+  ``salesbook grade``): ``check()`` не сравнивает, а сохраняет ответ в эту папку,
+  эталоны и решения внутри ядра недоступны; сравнивает сам проверяющий — вне ядра
+  (см. :mod:`salesbook.authoring.grading`).
 
 Почему своё, а не готовая библиотека: nbgrader и otter-grader рассчитаны на
 оценивание сданных работ преподавателем, learntools привязан к курсам Kaggle и
@@ -29,6 +33,30 @@ import numpy as np
 import pandas as pd
 
 STATUSES = ("correct", "incorrect", "unattempted", "invalid")
+
+GRADING_ENV = "SALESBOOK_GRADING_DIR"
+#: Папка режима проверки читается один раз — при импорте, до кода участника
+#: (ячейка подготовки импортирует проверки раньше всего остального).
+_GRADING_DIR = os.environ.get(GRADING_ENV) or None
+#: Больше этого ответ не сохраняется: отчёт скажет, что ответ слишком велик.
+GRADING_MAX_BYTES = 64 * 1024 * 1024
+GRADING_REFUSAL = ("Во время проверки работ преподавателем эталоны и решения недоступны: "
+                   "ответ проверяется по вашему коду.")
+
+
+class GradingRefused(PermissionError):
+    """В режиме проверки эталон или решение запрошены изнутри тетради."""
+
+    def __init__(self):
+        super().__init__(GRADING_REFUSAL)
+
+    def _render_traceback_(self):
+        return [str(self)]
+
+
+def grading_mode() -> bool:
+    """Идёт ли проверка работ преподавателем (``salesbook grade``)."""
+    return _GRADING_DIR is not None
 
 
 class _Blank:
@@ -489,6 +517,8 @@ class Exercise:
     # --- публичный интерфейс -------------------------------------------------
     def check(self, answer: Any = _MISSING) -> Result:
         """Проверить ответ. Без аргумента берёт переменную ``var`` из тетради."""
+        if _GRADING_DIR is not None:
+            return self._grading_check(answer)
         if answer is _MISSING:
             try:
                 namespace = _namespace()
@@ -518,6 +548,8 @@ class Exercise:
 
     def solution(self) -> Markdown:
         """Код решения из исходника курса."""
+        if _GRADING_DIR is not None:
+            return Markdown(GRADING_REFUSAL)
         from salesbook.exercises import solution_code
 
         code = solution_code(self.id)
@@ -528,12 +560,16 @@ class Exercise:
     # --- для авторов и тестов -------------------------------------------------
     def expected_value(self) -> Any:
         """Эталон (считается один раз); ``None``, если эталон — в самом сравнении."""
+        if _GRADING_DIR is not None:
+            raise GradingRefused()
         if "expected" not in self._cache:
             self._cache["expected"] = self.expected() if self.expected is not None else None
         return self._cache["expected"]
 
     def mistake_value(self, name: str) -> Any:
         """Ответ с типичной ошибкой ``name`` — тот, на который проверка даёт её подсказку."""
+        if _GRADING_DIR is not None:
+            raise GradingRefused()
         mistake = next((m for m in self.mistakes if m.name == name), None)
         if mistake is None:
             raise KeyError(f"{self.id}: нет типичной ошибки {name!r}; есть {[m.name for m in self.mistakes]}")
@@ -543,6 +579,21 @@ class Exercise:
         if key not in self._cache:
             self._cache[key] = mistake.value()
         return self._cache[key]
+
+    # --- режим проверки преподавателем -----------------------------------------
+
+    def _grading_check(self, answer: Any = _MISSING) -> Result:
+        """Сохранить ответ для проверки вне ядра; сравнение здесь не делается."""
+        if answer is _MISSING:
+            try:
+                namespace = _namespace()
+            except Exception:
+                namespace = {}
+            if self.var not in namespace:
+                return Result(self.id, "unattempted", f"Переменной {self.var} ещё нет: выполните ячейку с ответом.")
+            answer = namespace[self.var]
+        grading_capture(self, answer)
+        return Result(self.id, "unattempted", "Идёт проверка преподавателем: ответ сохранён, итог будет в отчёте.")
 
     # --- внутреннее ------------------------------------------------------------
 
@@ -674,3 +725,145 @@ class LabelMap:
             return f"{head}{self.item} {self.key_name(first)}: {reason}"
         return (f"{head}{self.item} {self.key_name(first)}: ответ «{self.label_name(answer[first])}» не подходит. "
                 f"{reason[:1].upper()}{reason[1:]}")
+
+
+# ---------------------------------------------------------------------------
+# Режим проверки преподавателем: сохранение ответов внутри ядра
+# ---------------------------------------------------------------------------
+
+
+def _canon(value: Any, depth: int = 0) -> Any:
+    """Ключ аргументов вызова: одинаковые по значению аргументы дают один ключ
+    (копия строки таблицы внутри ядра и снаружи — тот же пример)."""
+    if depth > 6:
+        return repr(value)
+    if isinstance(value, pd.Series):
+        return ("Series", str(value.name), tuple((str(k), _canon(v, depth + 1)) for k, v in value.items()))
+    if isinstance(value, pd.DataFrame):
+        return ("DataFrame", tuple(map(str, value.columns)), _canon(value.to_dict("split")["data"], depth + 1))
+    if isinstance(value, Mapping):
+        return ("dict", tuple(sorted(((str(k), _canon(v, depth + 1)) for k, v in value.items()), key=lambda kv: kv[0])))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_canon(v, depth + 1) for v in value))
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return ("float", repr(value))
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return (type(value).__name__, repr(value))
+
+
+def call_key(args: tuple) -> str:
+    """Строковый ключ аргументов вызова функции учащегося."""
+    return repr(_canon(tuple(args)))
+
+
+def _dump(value: Any) -> tuple[str, Any]:
+    import pickle
+
+    try:
+        data = pickle.dumps(value, protocol=4)
+    except Exception as exc:
+        return "unpicklable", f"{type(value).__name__}: {type(exc).__name__}"
+    if len(data) > GRADING_MAX_BYTES:
+        return "too_big", len(data)
+    return "pickle", data
+
+
+class _Recorder:
+    """Обёртка функции учащегося: запоминает каждый вызов (аргументы → результат или ошибка)."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+        self.calls: dict[str, tuple] = {}
+
+    def __call__(self, *args):
+        key = call_key(args)  # до вызова: функция может менять свой аргумент
+        try:
+            result = self.fn(*args)
+        except BlankError:
+            self.calls.setdefault(key, ("blank",))
+            raise
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            self.calls.setdefault(key, ("error", type(exc).__name__, str(exc)[:500]))
+            raise
+        if key not in self.calls:
+            if result is ___:
+                self.calls[key] = ("blank",)
+            else:
+                self.calls[key] = ("result",) + _dump(result)
+        return result
+
+
+def _capture_payload(exercise: "Exercise", answer: Any) -> dict:
+    if _contains_blank(answer):
+        return {"kind": "blank"}
+    compare = exercise.compare
+    if isinstance(compare, Function) and callable(answer) and not isinstance(answer, type):
+        recorder = _Recorder(answer)
+        try:
+            cases = compare.cases()
+        except Exception as exc:
+            return {"kind": "error", "text": f"примеры проверки не получены: {type(exc).__name__}"}
+        for args, _want in cases:  # эталон примера здесь не нужен и не сохраняется
+            try:
+                compare.run(recorder, args)
+            except BaseException as exc:
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+        for mistake in exercise.mistakes:  # признаки типичных ошибок зовут функцию на своих примерах
+            if mistake.matches is None:
+                continue
+            try:
+                mistake.matches(recorder)
+            except BaseException as exc:
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+        return {"kind": "function", "calls": recorder.calls}
+    kind, data = _dump(answer)
+    return {"kind": kind, "data": data}
+
+
+def grading_capture(exercise: "Exercise", answer: Any, folder: str | None = None) -> None:
+    """Сохранить ответ упражнения в папку проверки (последний вызов побеждает).
+
+    Ответ — pickle данных; для функции учащегося — её результаты на примерах проверки.
+    Ошибки записи не мешают тетради: отчёт тогда скажет, что ответа нет.
+    """
+    import pickle
+
+    folder = folder or _GRADING_DIR
+    if folder is None:
+        return
+    try:
+        payload = _capture_payload(exercise, answer)
+    except Exception as exc:
+        payload = {"kind": "error", "text": f"{type(exc).__name__}"}
+    payload.update({"id": exercise.id, "var": exercise.var})
+    try:
+        path = os.path.join(folder, f"answer-{exercise.id}.pkl")
+        tmp = path + ".tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump(payload, fh, protocol=4)
+        os.replace(tmp, path)
+    except Exception:
+        pass
+
+
+def grading_capture_missing(exercise_ids: Sequence[str], folder: str, namespace: dict | None = None) -> None:
+    """Скрытая последняя ячейка проверки: сохранить ответы, для которых ``check()`` не вызывался."""
+    from salesbook.exercises import get
+
+    namespace = namespace if namespace is not None else _namespace()
+    for exercise_id in exercise_ids:
+        if os.path.exists(os.path.join(folder, f"answer-{exercise_id}.pkl")):
+            continue
+        try:
+            exercise = get(exercise_id)
+        except KeyError:
+            continue
+        if exercise.var in namespace:
+            grading_capture(exercise, namespace[exercise.var], folder)

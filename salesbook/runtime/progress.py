@@ -65,15 +65,51 @@ def read_log(path: Path | None = None) -> tuple[list[dict], int]:
     return records, damaged
 
 
+def best_statuses(path: Path | None = None) -> dict[str, str]:
+    """Лучший статус каждого упражнения: решено, если хоть раз решено; иначе — последний статус."""
+    records, _ = read_log(path)
+    best: dict[str, str] = {}
+    for item in records:
+        if best.get(item["id"]) != "correct":
+            best[item["id"]] = item["status"]
+    return best
+
+
+def course_version() -> str:
+    """Версия курса — версия пакета ``salesbook`` (``0.0.0``, если пакет не установлен)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("salesbook")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+EXPORT_SCHEMA = "salesbook-progress-export/1"
+EXPORT_STATUSES = ("correct", "incorrect", "unattempted", "invalid")
+
+
+def export(name: str = "", path: Path | None = None) -> dict:
+    """Выгрузка журнала для преподавателя: лучший статус каждого упражнения.
+
+    Преподаватель кладёт файл в папку работ, ``salesbook grade`` добавляет его в отчёт
+    с пометкой «журнал самостоятельной работы — не перепроверен»: журнал пишет сам
+    учащийся, и проверить его нельзя.
+    """
+    best = best_statuses(path)
+    return {
+        "schema": EXPORT_SCHEMA,
+        "course_version": course_version(),
+        "name": name,
+        "exercises": {k: best[k] for k in sorted(best) if best[k] in EXPORT_STATUSES},
+    }
+
+
 def summary(path: Path | None = None) -> pd.DataFrame:
     """Таблица по разделам: сколько упражнений, сколько начато и сколько решено."""
     from salesbook.exercises import all_exercises, section_titles
 
-    records, _ = read_log(path)
-    best: dict[str, str] = {}
-    for item in records:  # решено, если хоть раз решено; иначе — последний статус
-        if best.get(item["id"]) != "correct":
-            best[item["id"]] = item["status"]
+    best = best_statuses(path)
     rows = []
     titles = section_titles()
     for ex in all_exercises():
