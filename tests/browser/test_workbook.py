@@ -77,7 +77,8 @@ def open_notebook(context, lab, path: str):
 
 
 def _prompts(page) -> list[str]:
-    return page.eval_on_selector_all(f"{_ACTIVE} .jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.textContent.trim())")
+    # Свёрнутая ячейка (установка пакета курса) показывает вместо кода заглушку с пустым приглашением.
+    return page.eval_on_selector_all(f"{_ACTIVE} .jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)", "els => els.map(e => e.textContent.trim())")
 
 
 def snapshot(page, name: str) -> str:
@@ -107,7 +108,7 @@ def _wait_run_all(page) -> None:
     page.wait_for_function(
         """(errorMimes) => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim());
+            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)')].map(e => e.textContent.trim());
             if (prompts.some(t => t.includes('*'))) return false;
             if (prompts.length && prompts.every(t => /^\\[\\d+\\]:$/.test(t))) return true;
             return errorMimes.some(m => panel.querySelector(`.jp-OutputArea-output[data-mime-type="${m}"]`));
