@@ -127,7 +127,7 @@ def test_deck_has_title_formula_plot_decision_and_questions(demo):
     # график — из исполненной тетради; скрытая ячейка не попадает
     assert slides.deck_images(deck) == [base64.b64decode(PNG)]
     # решение руководителя — последнее упражнение, с числом из book/_glue
-    assert "Решение руководителя · упражнение 2 · в тетради q2" in deck and "Какой CAC может позволить себе SMB" in deck
+    assert "Решение руководителя · упражнение 2 · в тетради <code class=\"object\">q2.check()</code>" in deck and "Какой CAC может позволить себе SMB" in deck
     assert "окупаемости за 12\u00a0мес." in deck and "<code>max_cac</code>" in deck
     assert "Посчитать окупаемость" not in deck
     assert "Вопросы для обсуждения" in deck and "о «Сфере Софт»?" in deck

@@ -291,7 +291,7 @@ def slides(outline_: Outline, decision: programmes.Exercise | None, questions: l
         name = programmes.object_name(decision.id) if decision.id else ""
         out.append(_section(
             f'<p class="label">Решение руководителя · упражнение {number_of_exercises}'
-            + (f" · в тетради {name}" if name else "") + "</p>\n"
+            + (f' · в тетради <code class="object">{name}.check()</code>' if name else "") + "</p>\n"
             f"<h3>{to_html(decision.title, inline=True)}</h3>\n"
             f'<div class="statement">{to_html(statement)}</div>', "decision"))
     if questions:
@@ -312,6 +312,7 @@ STYLE = """
 .reveal .lead { font-size: 0.85em; }
 .reveal .meta { color: #555; font-size: 0.8em; }
 .reveal .label { color: #8a5a00; font-size: 0.7em; text-transform: uppercase; letter-spacing: 0.04em; margin-bottom: 0.2em; }
+.reveal .label code.object { text-transform: none; letter-spacing: 0; }  /* имя в коде — как в тетради: q6, не Q6 */
 .reveal .formula { font-size: 0.85em; margin: 0.4em 0; }
 .reveal .statement { font-size: 0.75em; }
 .reveal .summary li { font-size: 0.9em; }
