@@ -134,7 +134,8 @@ def _grade(args) -> int:
         print("Проверка прервана: запущенные тетради остановлены, отчёт не записан.", file=sys.stderr)
         return 130
     solved = sum(1 for r in outcome.rows if r.status == "correct" and r.source == grading.SOURCE_NOTEBOOK)
-    checked = sum(1 for r in outcome.rows if r.exercise_id and r.source == grading.SOURCE_NOTEBOOK)
+    checked = sum(1 for r in outcome.rows if r.exercise_id and r.source == grading.SOURCE_NOTEBOOK
+                  and r.status not in ("not_graded", "solutions"))
     troubled = sum(1 for s in outcome.submissions if s.problems)
     people = len({s.participant for s in outcome.submissions})
     print(f"Готово: {plural(len(outcome.submissions), 'работа', 'работы', 'работ')} "
@@ -294,9 +295,11 @@ def main(argv: list[str] | None = None) -> int:
         "grade", help="проверить сданные тетради участников и написать отчёт",
         description="Исполняет каждую сданную тетрадь (.ipynb, любые имена, вложенные папки) в свежем ядре с "
                     "лимитами времени и памяти, перепроверяет упражнения проверками курса и пишет отчёт: "
-                    "results.csv, summary.csv и report.html. Участник — первая папка внутри РАБОТ для вложенных "
-                    "файлов, иначе имя файла без расширения. Файлы .json — выгрузки журнала "
-                    "(salesbook progress --export): входят в отчёт как самостоятельная работа, не перепроверенная.")
+                    "results.csv, summary.csv (UTF-8 с BOM, разделитель «;») и report.html. Участник — первая "
+                    "папка внутри РАБОТ для вложенных файлов (если в РАБОТАХ одна папка — папки внутри неё), "
+                    "иначе имя файла без расширения. Файлы .json — выгрузки журнала (salesbook progress --export): "
+                    "входят в отчёт как самостоятельная работа, не перепроверенная; имя из выгрузки берётся только "
+                    "для файла, лежащего прямо в РАБОТАХ.")
     p._positionals.title = "аргументы"
     p.add_argument("submissions", metavar="РАБОТЫ", help="папка со сданными работами")
     p.add_argument("--out", required=True, metavar="ОТЧЁТ", help="папка для отчёта")
@@ -306,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="лимит времени на одну ячейку, секунд (по умолчанию — как на тетрадь, но не больше 300)")
     p.add_argument("--memory", type=_nonnegative_int, default=3000, metavar="МБ",
                    help="лимит памяти (адресного пространства) ядра тетради и проверяющего процесса — каждому, МБ (по умолчанию 3000)")
-    p.add_argument("--jobs", type=_nonnegative_int, default=2, metavar="N", help="сколько тетрадей проверять одновременно (по умолчанию 2)")
+    p.add_argument("--jobs", type=_nonnegative_int, default=2, metavar="N", help="сколько тетрадей проверять одновременно (по умолчанию 2; на занятой машине с двумя ядрами — 1)")
     p.add_argument("--section", nargs="+", metavar="РАЗДЕЛ",
                    help="проверять только эти разделы: номер (1.1.1, 3.2), имя файла (3_2_modern_data) или "
                         "код (ch03.modern); тетради других разделов попадут в отчёт строкой «не проверялась»")

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -98,8 +99,11 @@ def build_submissions(folder: Path, tmp: Path) -> None:
     _write(folder, "Иванова Анна/вложенная папка/3_2 modern data (копия).ipynb", meddic_ok)
 
     partly = _solved(CAC)
+    q3_answer = _cell(partly, 3).source.replace("q3.check()", "")
     for n in (3, 4, 5, 6):
         _cell(partly, n).source = _cell(cac_blank, n).source
+    # q3: check() выполнен с заготовкой, а ответ написан потом в новой ячейке без check()
+    partly.cells.append(nbformat.v4.new_code_cell(q3_answer))
     _write(folder, "petrov.ipynb", partly)
 
     wrong = _solved(CAC)
@@ -125,6 +129,9 @@ def build_submissions(folder: Path, tmp: Path) -> None:
 
     peek = _solved(CAC)
     peek.cells.insert(peek.cells.index(_cell(peek, 2)), nbformat.v4.new_code_cell("q2.solution()"))
+    # закрытое имя модуля курса — сомнительно, но не обман: зачёт не снимается, просят посмотреть глазами
+    peek.cells.append(nbformat.v4.new_code_cell("from salesbook.exercises import ch01_cac as m\n"
+                                                "helper = m._private if False else None"))
     _write(folder, "peek.ipynb", peek)
 
     thief = _solved(CAC)
@@ -174,6 +181,9 @@ def build_submissions(folder: Path, tmp: Path) -> None:
     _write(folder, "old_version.ipynb", old)
 
     _write(folder, "solutions_nb.ipynb", _render(CAC)[1])
+    no_meta = _render(CAC)[1]
+    del no_meta.metadata["salesbook"]     # без метаданных её выдают ячейки с тегом solution
+    _write(folder, "Иванова Анна/копия решений.ipynb", no_meta)
     (folder / "broken.ipynb").write_text(nbformat.writes(cac_ok)[:5000], encoding="utf-8")
     (folder / "empty.ipynb").write_bytes(b"")
     _write(folder, "random.ipynb", nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1 + 1)")]))
@@ -203,8 +213,18 @@ def build_submissions(folder: Path, tmp: Path) -> None:
     petrov_log = [("ch01.cac.q1", "incorrect"), ("ch01.cac.q1", "correct"), ("ch01.ltv.q1", "correct"),
                   ("ch01.cac.q2", "unattempted")]
     export = _export_file(tmp, "Петров Пётр", petrov_log)
-    (folder / "Петров Пётр").mkdir()
-    (folder / "Петров Пётр" / "progress.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    nfd = unicodedata.normalize("NFD", "Петров Пётр")      # имя папки из архива с macOS
+    assert nfd != "Петров Пётр"
+    (folder / nfd).mkdir()
+    (folder / nfd / "progress.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    (folder / "Петров Пётр ").mkdir()                       # та же папка с пробелом в конце
+    other = dict(export, exercises={"ch01.ltv.q2": "correct"})
+    (folder / "Петров Пётр " / "ещё.json").write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+    elkin = dict(export, name="Ёлкин Егор", exercises={"ch01.cac.q3": "correct"})
+    (folder / "ёлкин.json").write_text(json.dumps(elkin, ensure_ascii=False), encoding="utf-8")
+    # чужое имя в выгрузке внутри папки; журнал говорит «неверно» там, где тетрадь — ✅
+    mixed = dict(export, name="Смирнов Олег", exercises={"ch03.modern.q4": "incorrect"})
+    (folder / "kozlov" / "журнал.json").write_text(json.dumps(mixed, ensure_ascii=False), encoding="utf-8")
     export = _export_file(tmp, "Смирнова Ольга", [("ch03.modern.q4", "correct")])
     (folder / "смирнова-журнал.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     (folder / "bad_export.json").write_text('{"schema": "salesbook-progress-export/1", "exer', encoding="utf-8")
@@ -224,11 +244,19 @@ def _run_grade(tmp: Path) -> dict:
         env=env, capture_output=True, text=True, cwd=tmp)
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
-    with open(out / "results.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _read_results(out / "results.csv")
     return {"rows": rows, "out": str(out), "stdout": done.stdout,
             "html": (out / "report.html").read_text(encoding="utf-8"), "folder": str(folder), "elapsed": elapsed,
             "n_files": len([p for p in folder.rglob("*") if p.is_file()])}
+
+
+def _read_results(path: Path) -> list[dict]:
+    from salesbook.authoring.grading import report
+
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")     # BOM: Excel узнаёт UTF-8
+    keys = {header: key for key, header in report.RESULT_COLUMNS}
+    with open(path, encoding="utf-8-sig") as fh:
+        return [{keys[k]: v for k, v in row.items()} for row in csv.DictReader(fh, delimiter=";")]
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +299,7 @@ def _problems(graded, file: str) -> str:
 
 
 ALL_OK = dict.fromkeys(CAC_IDS, "верно")
+NOT_GRADED = "не проверялось (сбой/лимит)"
 
 
 # ---------------------------------------------------------------------------
@@ -293,13 +322,15 @@ def test_correct_partial_and_wrong_answers(graded):
     assert _status(graded, "Иванова Анна", "Иванова Анна/1_1_1_cac.ipynb") == ALL_OK
     assert _status(graded, "Иванова Анна", "Иванова Анна/вложенная папка/3_2 modern data (копия).ipynb") == dict.fromkeys(
         MEDDIC_IDS, "верно")
-    assert _status(graded, "petrov") == {**ALL_OK, **dict.fromkeys(CAC_IDS[2:], "не решено")}
+    # q3 дописан в новой ячейке без check() после check() с заготовкой: пропуск ___ перезаписан ответом
+    assert _status(graded, "petrov") == {**ALL_OK, **dict.fromkeys(CAC_IDS[3:], "не решено")}
+    assert _messages(graded, "petrov")["ch01.cac.q4"] == "В ответе остался пропуск ___."
     assert _status(graded, "sidorov") == {**ALL_OK, "ch01.cac.q1": "неверно", "ch01.cac.q6": "неверно"}
     assert "Это CAC только по рекламе" in _messages(graded, "sidorov")["ch01.cac.q1"]
 
 
 def test_wrong_function_is_recognised_by_its_typical_mistake(graded):
-    assert _status(graded, "kozlov") == {**dict.fromkeys(MEDDIC_IDS, "верно"), "ch03.modern.q3": "неверно"}
+    assert _status(graded, "kozlov", "kozlov/3_2_modern_data.ipynb") == {**dict.fromkeys(MEDDIC_IDS, "верно"), "ch03.modern.q3": "неверно"}
     assert "не учитывает веса" in _messages(graded, "kozlov")["ch03.modern.q3"]
 
 
@@ -310,6 +341,9 @@ def test_redefined_check_and_edited_outputs_pass_nothing(graded):
 
 def test_peeking_at_a_solution_is_flagged_and_not_credited(graded):
     assert _status(graded, "peek") == {**ALL_OK, "ch01.cac.q2": "обращение к эталону"}
+    peek = _problems(graded, "peek.ipynb")
+    assert "обращение к эталону или решению: q2.solution()" in peek
+    assert "закрытому имени курса m._private — на оценку не влияет, посмотрите глазами" in peek
     thief = _status(graded, "thief")
     assert set(thief.values()) == {"обращение к эталону"}
     problems = _problems(graded, "thief.ipynb")
@@ -323,24 +357,28 @@ def test_tampering_with_the_answer_folder(graded):
 
 
 def test_broken_cells_are_reported_and_the_rest_is_graded(graded):
-    assert _status(graded, "syntax") == {**ALL_OK, "ch01.cac.q1": "не решено"}
-    assert "синтаксическая ошибка" in _problems(graded, "syntax.ipynb")
-    assert _status(graded, "loop") == {**ALL_OK, "ch01.cac.q3": "не решено"}
+    # упавшая ячейка с ответом — «неверно» с причиной, а не «не решено»; место — упражнение и строка
+    assert _status(graded, "syntax") == {**ALL_OK, "ch01.cac.q1": "неверно"}
+    assert _messages(graded, "syntax")["ch01.cac.q1"].startswith("Ячейка с ответом упала: синтаксическая ошибка")
+    assert "упражнение q1, ячейка с ответом (строка 2: q1.check())" in _problems(graded, "syntax.ipynb")
+    assert _status(graded, "loop") == {**ALL_OK, "ch01.cac.q3": "неверно"}
+    assert _messages(graded, "loop")["ch01.cac.q3"].startswith("Ячейка с ответом не выполнилась")
     assert f"не уложилась в {CELL_TIMEOUT}\u00a0с и прервана" in _problems(graded, "loop.ipynb")
     stubborn = _status(graded, "stubborn")
-    assert stubborn == {**ALL_OK, **dict.fromkeys(CAC_IDS[3:], "не проверено")}
+    assert stubborn == {**ALL_OK, **dict.fromkeys(CAC_IDS[3:], NOT_GRADED)}
     assert "перехватывает KeyboardInterrupt" in _problems(graded, "stubborn.ipynb")
 
 
 def test_killed_kernel(graded):
-    assert _status(graded, "killer") == {"ch01.cac.q1": "верно", **dict.fromkeys(CAC_IDS[1:], "не проверено")}
+    assert _status(graded, "killer") == {"ch01.cac.q1": "верно", **dict.fromkeys(CAC_IDS[1:], NOT_GRADED)}
     assert "ядро упало" in _problems(graded, "killer.ipynb")
 
 
 def test_deleted_reordered_and_missing_check_lines(graded):
-    assert _status(graded, "deleted") == dict.fromkeys(CAC_IDS, "не решено")
+    assert _status(graded, "deleted") == dict.fromkeys(CAC_IDS, "неверно")
+    assert "NameError" in _messages(graded, "deleted")["ch01.cac.q1"]
     assert "похоже, удалена ячейка подготовки" in _problems(graded, "deleted.ipynb")
-    assert _status(graded, "reordered") == {**ALL_OK, "ch01.cac.q6": "не решено"}
+    assert _status(graded, "reordered") == {**ALL_OK, "ch01.cac.q6": "неверно"}
     assert "NameError" in _problems(graded, "reordered.ipynb")
     assert _status(graded, "nocheck") == ALL_OK     # ответы собрала скрытая последняя ячейка
 
@@ -348,8 +386,13 @@ def test_deleted_reordered_and_missing_check_lines(graded):
 def test_notebooks_that_are_not_graded(graded):
     assert "а проверяются только: 1.1.1, 3.2 — не проверялась" in _problems(graded, "other_section.ipynb")
     assert "тетрадь раздела 1.3" in _problems(graded, "other_section.ipynb")
-    assert set(_status(graded, "solutions_nb").values()) == {"не проверено"}
+    assert set(_status(graded, "solutions_nb").values()) == {"сдана тетрадь с решениями"}
     assert "сдана тетрадь с решениями" in _problems(graded, "solutions_nb.ipynb")
+    # без метаданных курса тоже узнаётся; копия рядом с честной тетрадью названа, в таблице — лучшее
+    assert set(_status(graded, "Иванова Анна", "Иванова Анна/копия решений.ipynb").values()) == {
+        "сдана тетрадь с решениями"}
+    copies = _problems(graded, "Иванова Анна/копия решений.ipynb")
+    assert "те же упражнения сданы ещё в «Иванова Анна/1_1_1_cac.ipynb»" in copies
     assert "файл повреждён" in _problems(graded, "broken.ipynb")
     assert "пустой файл" in _problems(graded, "empty.ipynb")
     assert "не тетрадь курса" in _problems(graded, "random.ipynb")
@@ -370,32 +413,63 @@ def test_huge_output_and_memory_bomb(graded):
 
 
 def test_malicious_pickle_is_refused(graded):
-    assert _status(graded, "malicious") == {**ALL_OK, "ch01.cac.q1": "не проверить"}
+    assert _status(graded, "malicious") == {**ALL_OK, "ch01.cac.q1": "ответ не того вида"}
     assert "не принимает (posix.system)" in _messages(graded, "malicious")["ch01.cac.q1"]
     assert not PWNED.exists()
 
 
 def test_self_paced_exports_are_merged_and_marked(graded):
+    # папка в NFD (архив с macOS) и та же папка с пробелом — один участник
     petrov = [r for r in graded["rows"] if r["participant"] == "Петров Пётр"]
     assert {r["exercise_id"]: r["status"] for r in petrov} == {
-        "ch01.cac.q1": "верно", "ch01.cac.q2": "не решено", "ch01.ltv.q1": "верно"}
+        "ch01.cac.q1": "верно", "ch01.cac.q2": "не решено", "ch01.ltv.q1": "верно", "ch01.ltv.q2": "верно"}
+    assert not {r["participant"] for r in graded["rows"]} - {unicodedata.normalize("NFC", r["participant"].strip())
+                                                             for r in graded["rows"]}
+    assert "в выгрузке имя «Смирнов Олег», а папка — «kozlov»" in _problems(graded, "kozlov/журнал.json")
     assert {r["source"] for r in petrov} == {"журнал самостоятельной работы — не перепроверен"}
     assert _status(graded, "Смирнова Ольга") == {"ch03.modern.q4": "верно"}
     assert "повреждён" in _problems(graded, "bad_export.json")
-    assert "✅*" in graded["html"]
+    assert "✅<small>В</small>*" in graded["html"]
+    # журнал «неверно» там, где тетрадь проверена и верна, в незасчитанные не попадает
+    assert "ch03.modern.q4 — " not in graded["html"].split("<h2>Ответы, которые не засчитаны</h2>")[1]
 
 
 def test_summary_and_matrix(graded):
-    with open(graded["out"] / "summary.csv", encoding="utf-8") as fh:
-        summary = list(csv.DictReader(fh))
-    anna = [r for r in summary if r["participant"] == "Иванова Анна"]
-    assert [(r["section"], r["exercises"], r["correct"]) for r in anna] == [
-        ("1.1.1. CAC: стоимость привлечения клиента", "6", "6"), ("3.2. Современные подходы", "9", "4"),
-        ("ИТОГО", "15", "10")]
+    from salesbook.authoring.grading import STATUS_LABELS
+
+    with open(graded["out"] / "summary.csv", encoding="utf-8-sig") as fh:
+        summary = list(csv.DictReader(fh, delimiter=";"))
+    anna = [r for r in summary if r["Участник"] == "Иванова Анна"]
+    # итог — по тетради (части раздела): 3.2 сдаётся двумя тетрадями, сдана одна из четырёх упражнений
+    assert [(r["Раздел (тетрадь)"], r["Упражнений"], r["верно"]) for r in anna] == [
+        ("1.1.1. CAC: стоимость привлечения клиента", "6", "6"),
+        ("3.2. Современные подходы — тетрадь 3_2_modern_data", "4", "4"), ("ИТОГО", "10", "10")]
+    assert anna[0]["Файлы"] == "Иванова Анна/1_1_1_cac.ipynb, Иванова Анна/копия решений.ipynb"
+    for row in summary:   # каждая строка сходится: статусы + «не сдано» = упражнений
+        assert sum(int(row[label]) for label in STATUS_LABELS.values()) + int(row["не сдано"]) == int(row["Упражнений"])
     html = graded["html"]
     assert "<script" not in html and "http" not in html
     matrix = html[html.index("<h2>Участники и упражнения</h2>"):html.index("<h2>Что пошло не так</h2>")]
-    assert matrix.index(">bad_export<") < matrix.index(">petrov<") < matrix.index(">Иванова Анна<") < matrix.index(">Петров Пётр<")
+    assert (matrix.index(">bad_export<") < matrix.index(">petrov<") < matrix.index(">Ёлкин Егор<")
+            < matrix.index(">Иванова Анна<") < matrix.index(">Петров Пётр<"))
+    assert matrix.count(">Петров Пётр<") == 1
+    # Петров: только журнал — «0/N (+k*)»; раздел, которого участник не касался, — «—», а не «0/6»
+    petrov_row = matrix[matrix.index(">Петров Пётр<"):]
+    petrov_row = petrov_row[:petrov_row.index("</tr>")]
+    assert '<td class="total">0/6 (+1*)</td>' in petrov_row and '<td class="total">—</td>' in petrov_row
+    assert "<th>ch01.cac.q1</th>" in matrix.replace(' title="Полный CAC за III квартал 2024 года"', "")
+    assert '<td class="msg">Полный CAC за III квартал 2024 года</td>' in matrix      # названия видны, не только в title
+    assert "Версия курса" in html and "квизы" in html and 'class="s-incorrect"' in html
+
+
+def test_command_summary_counts_only_checked_exercises(graded):
+    from salesbook.authoring.grading import STATUS_LABELS
+
+    mine = [r for r in graded["rows"] if r["source"] == "тетрадь" and r["exercise_id"]]
+    checked = [r for r in mine if r["status"] not in (STATUS_LABELS["not_graded"], STATUS_LABELS["solutions"])]
+    solved = [r for r in mine if r["status"] == "верно"]
+    assert f"решено {len(solved)} из {len(checked)} проверенных упражнений" in graded["stdout"]
+    assert "  Иванова Анна/1_1_1_cac.ipynb — " in graded["stdout"]      # без повтора участника
 
 
 # ---------------------------------------------------------------------------
@@ -437,11 +511,20 @@ def test_scan_finds_reference_access_but_not_ordinary_course_code():
     for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):     # обычный код курса не помечается
         nb = nbformat.read(path, as_version=4)
         cells = [(i, c.source) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
+        for _, text in cells:
+            if "ex._churn_ratio" in text:
+                churn_cell = text
         found |= {(path.name, f["what"]) for f in safe.scan_cells(cells, {})}
-        assert identify.course_cells(nb.metadata["salesbook"]["source"]) == {t.strip() for _, t in cells}
+        assert all(identify.is_course_cell(t) for _, t in cells if t.strip())
     # Ячейки самих тетрадей курса, которые трогают закрытое и эталон: их участник не писал,
-    # поэтому проверка их не сканирует (course_cells), а отказ эталона в них на оценку не влияет.
-    assert found <= {("9_1_onboarding.ipynb", "ex._churn_ratio"), ("9_3_repeat.ipynb", ".expected_value")}
+    # поэтому проверка их не сканирует (is_course_cell), а отказ эталона в них на оценку не влияет.
+    assert {w for _, w in found} <= {"ex._churn_ratio", "ex._churn_ratio()", "….expected_value()"}
+    # ячейка курса узнаётся и с поправленным числом, и с другими пробелами/комментариями — по дереву
+    import re
+
+    edited = re.sub(r"(?<![\w.])\d+(?![\w.])", "7", churn_cell, count=1) + "\n# моя пометка"
+    assert edited != churn_cell and identify.is_course_cell(edited)
+    assert not identify.is_course_cell("from salesbook.exercises import ch09_onboarding as ex\nex._churn_ratio()")
 
 
 def test_grading_mode_refuses_references_inside_the_kernel(monkeypatch, tmp_path):
@@ -490,6 +573,8 @@ def test_notebook_wall_limit_kills_the_worker_and_its_kernel(tmp_path):
     assert killed and elapsed < 20
     assert state["current_cell"] == 1
     pid = state["kernel_pid"]
+    # ядро — этот же Python, а не python3 из ~/.local/share/jupyter/kernels
+    assert state["kernel_cmd"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
     for _ in range(50):
         try:
             os.kill(pid, 0)
@@ -531,3 +616,51 @@ def test_only_the_submissions_own_kernel_is_killed(tmp_path):
         stranger.kill()
         ours.kill()
         stranger.wait()
+
+
+def test_participants_names_and_a_zip_unpacked_into_one_folder(tmp_path):
+    """Архив, распакованный в «работы/работы/…»: участники — уровнем ниже; имена — NFC, «ё» сортируется как «е»."""
+    from salesbook.authoring import grading
+
+    (tmp_path / "работы" / "Иванова Анна").mkdir(parents=True)
+    (tmp_path / "работы" / "Петров Пётр").mkdir()
+    (tmp_path / "__MACOSX").mkdir()
+    assert grading.participants_root(tmp_path) == tmp_path / "работы"
+    assert grading.participants_root(tmp_path / "работы") == tmp_path / "работы"
+    assert grading.participant_of(Path(unicodedata.normalize("NFD", " Пётр  Петров ")) / "a.ipynb") == "Пётр Петров"
+    assert sorted(["Яковлев Ян", "Ёлкин Егор", "Зайцева Ольга"], key=grading.name_key) == [
+        "Ёлкин Егор", "Зайцева Ольга", "Яковлев Ян"]
+
+
+def test_sections_split_across_workbooks_are_separate_parts():
+    from salesbook.authoring.grading import report
+
+    ltv = [p for p in report.parts() if p.ids[0].startswith("ch01.ltv.")]
+    assert [p.key for p in ltv] == ["1_1_2_ltv", "1_1_2_ltv_cohorts"]
+    assert sorted(i for p in ltv for i in p.ids) == sorted(f"ch01.ltv.q{i}" for i in range(1, 8))
+
+
+def test_solutions_without_tags_or_metadata_are_recognised():
+    workbook, solutions = _render(CAC)
+    del solutions.metadata["salesbook"]
+    for cell in solutions.cells:
+        cell.metadata.pop("tags", None)
+    nb = json.loads(nbformat.writes(solutions))
+    for cell in nb["cells"]:
+        cell["source"] = "".join(cell["source"])
+    info = identify.identify(nb, wanted=[], course_version=progress.course_version())
+    assert info["verdict"] == "solutions"
+    honest = json.loads(nbformat.writes(_solved(CAC)))      # всё решено слово в слово, но это рабочая тетрадь
+    for cell in honest["cells"]:
+        cell["source"] = "".join(cell["source"])
+    assert identify.identify(honest, wanted=[], course_version=progress.course_version())["verdict"] == "run"
+
+
+def test_blank_check_then_answer_without_check_is_recaptured(monkeypatch, tmp_path):
+    monkeypatch.setattr(checks, "_GRADING_DIR", str(tmp_path))
+    ex = get("ch01.cac.q3")
+    ex.check(checks.___)
+    assert safe.loads((tmp_path / "answer-ch01.cac.q3.pkl").read_bytes())["kind"] == "blank"
+    checks.grading_capture_missing([ex.id], str(tmp_path), {ex.var: 41.5})
+    payload = safe.loads((tmp_path / "answer-ch01.cac.q3.pkl").read_bytes())
+    assert payload["kind"] == "pickle" and safe.loads(payload["data"]) == 41.5

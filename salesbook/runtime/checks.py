@@ -827,6 +827,10 @@ def _capture_payload(exercise: "Exercise", answer: Any) -> dict:
     return {"kind": kind, "data": data}
 
 
+#: Упражнения, для которых в режиме проверки сохранён ответ с пропуском ``___``.
+_GRADING_BLANK: set[str] = set()
+
+
 def grading_capture(exercise: "Exercise", answer: Any, folder: str | None = None) -> None:
     """Сохранить ответ упражнения в папку проверки (последний вызов побеждает).
 
@@ -843,6 +847,10 @@ def grading_capture(exercise: "Exercise", answer: Any, folder: str | None = None
     except Exception as exc:
         payload = {"kind": "error", "text": f"{type(exc).__name__}"}
     payload.update({"id": exercise.id, "var": exercise.var})
+    if payload.get("kind") == "blank":
+        _GRADING_BLANK.add(exercise.id)
+    else:
+        _GRADING_BLANK.discard(exercise.id)
     try:
         path = os.path.join(folder, f"answer-{exercise.id}.pkl")
         tmp = path + ".tmp"
@@ -859,7 +867,9 @@ def grading_capture_missing(exercise_ids: Sequence[str], folder: str, namespace:
 
     namespace = namespace if namespace is not None else _namespace()
     for exercise_id in exercise_ids:
-        if os.path.exists(os.path.join(folder, f"answer-{exercise_id}.pkl")):
+        # ответ с пропуском ___ перезаписывается: участник мог выполнить check() с заготовкой,
+        # а ответ написать потом в новой ячейке без check()
+        if os.path.exists(os.path.join(folder, f"answer-{exercise_id}.pkl")) and exercise_id not in _GRADING_BLANK:
             continue
         try:
             exercise = get(exercise_id)

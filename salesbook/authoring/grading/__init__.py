@@ -42,18 +42,27 @@ from pathlib import Path
 
 from salesbook.runtime import progress
 
-#: Статусы отчёта: четыре статуса проверки и два статуса проверяющего.
+#: Статусы отчёта: четыре статуса проверки и три статуса проверяющего.
 STATUS_LABELS = {
     "correct": "верно",
     "incorrect": "неверно",
-    "invalid": "не проверить",
+    "invalid": "ответ не того вида",
     "unattempted": "не решено",
     "flagged": "обращение к эталону",
-    "not_graded": "не проверено",
+    "solutions": "сдана тетрадь с решениями",
+    "not_graded": "не проверялось (сбой/лимит)",
 }
-STATUS_MARKS = {"correct": "✅", "incorrect": "❌", "invalid": "⚠️", "unattempted": "✏️", "flagged": "🚩", "not_graded": "⛔"}
-#: Какой статус показывать, если упражнение сдано в нескольких файлах.
-STATUS_RANK = {"flagged": 6, "correct": 5, "incorrect": 4, "invalid": 3, "unattempted": 2, "not_graded": 1}
+STATUS_MARKS = {"correct": "✅", "incorrect": "❌", "invalid": "⚠️", "unattempted": "✏️", "flagged": "🚩",
+                "solutions": "📕", "not_graded": "⛔"}
+#: Буква рядом со значком — на случай, если шрифта со значками нет.
+STATUS_LETTERS = {"correct": "В", "incorrect": "Н", "invalid": "Ф", "unattempted": "П", "flagged": "Э",
+                  "solutions": "Р", "not_graded": "С"}
+#: Какой статус показывать, если упражнение сдано в нескольких копиях: лучший проверенный результат;
+#: 🚩 копии выше ❌ другой (стоит посмотреть), но ниже ✅, честно полученного в другой копии.
+STATUS_RANK = {"correct": 7, "flagged": 6, "incorrect": 5, "invalid": 4, "unattempted": 3, "solutions": 2,
+               "not_graded": 1}
+#: Порядок важности в списке незасчитанных ответов.
+SEVERITY = ["flagged", "incorrect", "invalid", "solutions", "not_graded", "unattempted"]
 SOURCE_NOTEBOOK = "тетрадь"
 SOURCE_LOG = "журнал самостоятельной работы — не перепроверен"
 
@@ -84,11 +93,41 @@ class Outcome:
     rows: list[Row]
     submissions: list[Submission]
     wanted: list[str]
+    notes: list[str] = field(default_factory=list)        # замечания ко всей папке работ
+    params: dict = field(default_factory=dict)             # версия курса и параметры проверки
+
+
+def clean_name(name: str) -> str:
+    """Имя участника: NFC (архив с macOS даёт NFD — «й» и «ё» из двух символов), без лишних пробелов."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def name_key(name: str) -> tuple:
+    """Ключ сортировки имён: без регистра, «ё» как «е» (Ёлкин — среди Е, а не после Я)."""
+    folded = clean_name(name).casefold()
+    return folded.replace("ё", "е"), folded, name
 
 
 def participant_of(relative: Path) -> str:
     """Участник: первая папка для вложенных файлов, иначе имя файла без расширения."""
-    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+    return clean_name(relative.parts[0] if len(relative.parts) > 1 else relative.stem)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name == "__MACOSX"
+
+
+def participants_root(root: Path) -> Path:
+    """Папка, в которой лежат папки участников: если в РАБОТАХ одна папка и ни одного файла
+    (архив распакован в «работы/работы/»), участники — уровнем ниже."""
+    entries = [p for p in root.iterdir() if not _ignored(p.name)]
+    if len(entries) == 1 and entries[0].is_dir():
+        inner = [p for p in entries[0].iterdir() if not _ignored(p.name)]
+        if any(p.is_dir() for p in inner):   # внутри снова папки — значит, это папки участников
+            return entries[0]
+    return root
 
 
 def find_submissions(root: Path) -> list[tuple[Path, str]]:
@@ -96,7 +135,7 @@ def find_submissions(root: Path) -> list[tuple[Path, str]]:
     found = []
     for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
         rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if any(_ignored(part) for part in rel.parts) or not path.is_file():
             continue
         suffix = path.suffix.lower()
         if suffix == ".ipynb":
@@ -142,11 +181,12 @@ def stop_all() -> None:
 
 
 def run_worker(file: Path, folder: Path, *, timeout: float, cell_timeout: float, memory_mb: int,
-               sections: list[str]) -> tuple[dict, bool, int, float]:
+               sections: list[str], course_keys: Path | None = None) -> tuple[dict, bool, int, float]:
     """Проверить одну тетрадь в отдельном процессе: (состояние, убит по времени, код выхода, секунды)."""
     folder.mkdir(parents=True, exist_ok=True)
     job = {"file": str(file), "timeout": timeout, "cell_timeout": cell_timeout, "memory_mb": memory_mb,
-           "sections": sections, "course_version": progress.course_version()}
+           "sections": sections, "course_version": progress.course_version(),
+           "course_keys": str(course_keys) if course_keys else ""}
     (folder / "job.json").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     env = dict(os.environ)
     env.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
@@ -228,7 +268,7 @@ def evaluate(exercise, payload: dict) -> tuple[str, str]:
 
     kind = payload.get("kind")
     if kind == "blank":
-        return "unattempted", "Замените ___ своим ответом и выполните ячейку."
+        return "unattempted", "В ответе остался пропуск ___."
     if kind == "unpicklable":
         return "invalid", f"Ответ ({payload.get('data')}) нельзя передать проверке: нужен ответ того вида, что просит задание."
     if kind == "too_big":
@@ -280,8 +320,25 @@ VERDICTS = {
     "unreadable": "файл не читается ({detail})",
     "foreign": "не тетрадь курса: нет ни метаданных курса, ни строки импорта упражнений",
     "no_module": "раздела «{section}» нет в этой версии курса — не проверялась",
-    "solutions": "сдана тетрадь с решениями (из solutions/), а не рабочая тетрадь — не засчитывается",
+    "solutions": "сдана тетрадь с решениями (из solutions/ или с ячейками решений), а не рабочая тетрадь — "
+                 "не засчитывается",
 }
+
+
+def _note_copies(rows: list[Row], subs: list[Submission]) -> None:
+    """Одна и та же тетрадь, сданная участником в нескольких файлах: назвать копии в «Что пошло не так»."""
+    files: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        if row.exercise_id and row.source == SOURCE_NOTEBOOK:
+            files.setdefault((row.participant, row.exercise_id), set()).add(row.file)
+    for sub in subs:
+        others = sorted({f for (p, _), fs in files.items() if p == sub.participant and sub.file in fs for f in fs}
+                        - {sub.file})
+        if others:
+            shown = ", ".join(f"«{f}»" for f in others)
+            sub.problems.append(("файл", f"те же упражнения сданы ещё в {shown} — в таблице по каждому упражнению "
+                                         "лучший результат из копий (✅, затем 🚩, ❌, ⚠️, ✏️); 🚩 в любой копии "
+                                         "видна в списке незасчитанных"))
 
 
 def _section_key(title: str) -> tuple:
@@ -301,7 +358,7 @@ def _grade_notebook(sub: Submission, state: dict, killed: bool, code: int, folde
         sub.problems.insert(0, ("файл", VERDICTS[verdict].format(detail=state.get("detail", ""),
                                                                section=state.get("section", ""))))
         if verdict == "solutions" and state.get("module"):
-            return _not_graded_rows(sub, state, "сдана тетрадь с решениями — не засчитывается")
+            return _not_graded_rows(sub, state, "Сдана тетрадь с решениями — не засчитывается.", "solutions")
         return [Row(sub.participant, sub.file, "", "", "", "not_graded", sub.problems[0][1])]
     if verdict == "other_section":
         line = (f"тетрадь раздела {state.get('section')} «{state.get('title', '')}», а проверяются только: "
@@ -319,7 +376,7 @@ def _grade_notebook(sub: Submission, state: dict, killed: bool, code: int, folde
     stopped = state.get("stopped")
     if killed:
         at = state.get("current_cell")
-        where = f"ячейка {at}" if at else "тетрадь"
+        where = f"ячейка кода № {at}" if at else "тетрадь"
         sub.problems.append((where, f"тетрадь не уложилась в общий лимит {_num(timeout)}\u00a0с и остановлена; "
                                     "ответы, сохранённые до этого, проверены"))
         stopped = stopped or at or -1
@@ -329,12 +386,20 @@ def _grade_notebook(sub: Submission, state: dict, killed: bool, code: int, folde
         stopped = stopped or -1
     redefined = state.get("redefined") or []
     if redefined:
-        sub.problems.append((f"ячейка {redefined[0]}", "переопределена проверка check — на оценку не влияет: ответы "
+        sub.problems.append((f"ячейка кода № {redefined[0]}", "переопределена проверка check — на оценку не влияет: ответы "
                                                       "перепроверены проверками курса"))
-    flags = state.get("flags", [])
+    flags = [f for f in state.get("flags", []) if f.get("strong", True)]
     all_flag = next((f for f in flags if f.get("exercise") is None), None)
     for flag in flags:
-        sub.problems.append((f"ячейка {flag['cell']}", f"обращение к эталону или решению: {flag['what']}"))
+        sub.problems.append((f"ячейка кода № {flag['cell']}", f"обращение к эталону или решению: {flag['what']}"))
+    for flag in state.get("flags", []):
+        if not flag.get("strong", True):
+            sub.problems.append((f"ячейка кода № {flag['cell']}", f"обращение к закрытому имени курса {flag['what']} — "
+                                 "на оценку не влияет, посмотрите глазами"))
+    crashes = {}
+    for cell in state.get("cells", []):
+        if cell.get("exercise") and cell.get("ename") and cell.get("cell") != stopped:
+            crashes.setdefault(cell["exercise"], cell)
     rows = []
     section = titles.get(get(state["exercises"][0]).id.rsplit(".", 1)[0], "") if state.get("exercises") else ""
     for exercise_id in state.get("exercises", []):
@@ -352,10 +417,15 @@ def _grade_notebook(sub: Submission, state: dict, killed: bool, code: int, folde
             status, message = "invalid", f"В ответе объект, который проверка не принимает ({payload['text']})."
         else:
             status, message = evaluate(exercise, payload)
+        crash = crashes.get(exercise_id)
+        if crash and status == "unattempted":
+            status = "incorrect"
+            verb = "не выполнилась" if crash.get("ename") == "timeout" else "упала"
+            message = f"Ячейка с ответом {verb}: {crash['reason']} ({crash.get('line', '')})."
         flag = next((f for f in flags if f.get("exercise") == exercise_id), None) or all_flag
         if flag and status in ("correct", "incorrect", "invalid"):
             status = "flagged"
-            message = f"Обращение к эталону или решению (ячейка {flag['cell']}: {flag['what']}) — не засчитано."
+            message = f"Обращение к эталону или решению (ячейка кода № {flag['cell']}: {flag['what']}) — не засчитано."
         rows.append(Row(sub.participant, sub.file, section, exercise_id, exercise.title, status, message))
     return rows
 
@@ -377,26 +447,31 @@ def _cell_problems(cells: list[dict]) -> list[tuple[str, str]]:
                 if m and m.group(1) not in names:
                     names.append(m.group(1))
             shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
-            problems.append((f"ячейки {cells[i]['cell']}–{cells[j - 1]['cell']} ({j - i})",
+            problems.append((f"ячейки кода № {cells[i]['cell']}–{cells[j - 1]['cell']} ({j - i})",
                              f"NameError: не определены {shown} — ячейки выполнены без предыдущих: похоже, удалена "
                              "ячейка подготовки или ячейки переставлены"))
             i = j
             continue
         cell = cells[i]
-        where = f"ячейка {cell['cell']}" if cell.get("cell") else "тетрадь"
         line = f" ({cell['line']})" if cell.get("line") else ""
+        if cell.get("exercise"):
+            where = f"упражнение {cell['exercise'].rsplit('.', 1)[-1]}, ячейка с ответом"
+        elif cell.get("cell"):
+            where = f"ячейка кода № {cell['cell']} (считая сверху)"
+        else:
+            where = "тетрадь"
         problems.append((where + line, cell["reason"]))
         i += 1
     return problems
 
 
-def _not_graded_rows(sub: Submission, state: dict, message: str) -> list[Row]:
+def _not_graded_rows(sub: Submission, state: dict, message: str, status: str = "not_graded") -> list[Row]:
     from salesbook.exercises import section_modules
     from salesbook.runtime.checks import Exercise
 
     module = next((m for m in section_modules() if m.__name__.endswith("." + state["module"])), None)
     exercises = [v for v in vars(module).values() if isinstance(v, Exercise)] if module else []
-    return [Row(sub.participant, sub.file, module.TITLE, ex.id, ex.title, "not_graded", message) for ex in exercises] or [
+    return [Row(sub.participant, sub.file, module.TITLE, ex.id, ex.title, status, message) for ex in exercises] or [
         Row(sub.participant, sub.file, "", "", "", "not_graded", message)]
 
 
@@ -417,8 +492,14 @@ def _grade_export(sub: Submission, path: Path, named_top_level: bool) -> list[Ro
         line = "файл .json — не выгрузка журнала (salesbook progress --export) — пропущен"
         sub.problems.append(("файл", line))
         return [Row(sub.participant, sub.file, "", "", "", "not_graded", line, SOURCE_LOG)]
-    if named_top_level and isinstance(data.get("name"), str) and data["name"].strip():
-        sub.participant = data["name"].strip()
+    name = clean_name(data["name"]) if isinstance(data.get("name"), str) else ""
+    if named_top_level and name:
+        if name != sub.participant:
+            sub.problems.append(("файл", f"участник — «{name}», по имени в выгрузке (а не по имени файла)"))
+        sub.participant = name
+    elif name and name_key(name)[0] != name_key(sub.participant)[0]:
+        sub.problems.append(("файл", f"в выгрузке имя «{name}», а папка — «{sub.participant}»: выгрузка отнесена "
+                                     "к участнику по папке — проверьте, не перепутан ли файл"))
     if data.get("course_version") != progress.course_version():
         sub.problems.append(("файл", f"журнал версии курса {data.get('course_version')}, отчёт — по версии "
                                      f"{progress.course_version()}"))
@@ -435,7 +516,6 @@ def _grade_export(sub: Submission, path: Path, named_top_level: bool) -> list[Ro
         ex = known[exercise_id]
         rows.append(Row(sub.participant, sub.file, titles.get(exercise_id.rsplit(".", 1)[0], ""), exercise_id, ex.title,
                         status, "Статус из журнала учащегося.", SOURCE_LOG))
-    sub.problems.append(("файл", "журнал самостоятельной работы — не перепроверен: статусы пишет сам учащийся"))
     return rows
 
 
@@ -450,21 +530,34 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
     sections = sections or []
     cell_timeout = cell_timeout or min(timeout, 300)
     files = find_submissions(root)
+    notes = []
+    people_root = participants_root(root)
+    if people_root != root:
+        notes.append(f"В папке работ одна папка «{people_root.name}» — участники взяты из папок внутри неё.")
+        echo(notes[-1])
     subs = []
     for path, kind in files:
         rel = path.relative_to(root)
-        subs.append((path, Submission(participant_of(rel), rel.as_posix(), kind)))
+        try:
+            owner = participant_of(path.relative_to(people_root))
+        except ValueError:
+            owner = participant_of(rel)
+        subs.append((path, Submission(owner, rel.as_posix(), kind)))
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="salesbook-grade-") as tmp:
         work = Path(tmp)
         notebooks = [(i, path, sub) for i, (path, sub) in enumerate(subs) if sub.kind == "notebook"]
+        from salesbook.authoring.grading import identify
+
+        keys_file = work / "course_keys.json"      # ячейки курса считаются один раз на всю проверку
+        keys_file.write_text(json.dumps(sorted(identify.course_cell_keys())), encoding="utf-8")
 
         def job(item):
             i, path, sub = item
             folder = work / f"{i:04d}"
             try:
                 result = run_worker(path, folder, timeout=timeout, cell_timeout=cell_timeout, memory_mb=memory_mb,
-                                    sections=sections)
+                                    sections=sections, course_keys=keys_file)
             except KeyboardInterrupt:
                 raise
             except Exception as exc:  # процесс не запустился — строка отчёта, а не падение
@@ -473,7 +566,7 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
             sub.elapsed = result[3]
             peak = result[0].get("kernel_peak_mb")
             memory = f", пик памяти ядра {peak}\u00a0МБ" if peak else ""
-            echo(f"  {sub.participant} / {sub.file} — {_num(round(result[3], 1))}\u00a0с{memory}")
+            echo(f"  {sub.file} — {_num(round(result[3], 1))}\u00a0с{memory}")
             return i, folder, result
 
         results = {}
@@ -498,7 +591,10 @@ def grade(root: Path, out: Path, *, timeout: float = 600, cell_timeout: float | 
                 sub.problems.append(("файл", line))
                 rows.append(Row(sub.participant, sub.file, "", "", "", "not_graded", line))
         shutil.rmtree(work, ignore_errors=True)
-    outcome = Outcome(rows, [s for _, s in subs], sections)
+    _note_copies(rows, [s for _, s in subs])
+    params = {"course_version": progress.course_version(), "timeout": timeout, "cell_timeout": cell_timeout,
+              "memory_mb": memory_mb, "sections": sections}
+    outcome = Outcome(rows, [s for _, s in subs], sections, notes, params)
     report.write(outcome, out)
     return outcome
 

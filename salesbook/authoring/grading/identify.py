@@ -156,7 +156,7 @@ def identify(nb, wanted: list[str], course_version: str) -> dict:
         info["notes"].append(f"тетрадь версии курса {version}, проверка — по версии {course_version}")
     elif not version and source:
         info["notes"].append("в тетради не указана версия курса — проверка по текущей версии")
-    if variant == "solutions":
+    if variant == "solutions" or _looks_like_solutions(nb, exercises_module):
         info["verdict"] = "solutions"
         return info
     if wanted and not _matches(info, source, wanted):
@@ -185,6 +185,24 @@ def identify(nb, wanted: list[str], course_version: str) -> dict:
     return info
 
 
+def _looks_like_solutions(nb, exercises_module) -> bool:
+    """Тетрадь с решениями без метаданных: ячейки с тегом ``solution`` (так их размечает генератор), или нет
+    ни одной заготовки (тег ``starter``), а решения трёх и больше упражнений раздела стоят в ней слово в слово."""
+    from salesbook.exercises import solution_code
+    from salesbook.runtime.checks import Exercise
+
+    tags = [t for c in nb["cells"] for t in (c["metadata"].get("tags") or []) if isinstance(t, str)]
+    if "solution" in tags:
+        return True
+    if "starter" in tags:
+        return False
+    texts = {c["source"].strip() for c in nb["cells"] if c.get("cell_type") == "code"}
+    ids = [v.id for v in vars(exercises_module).values() if isinstance(v, Exercise)]
+    codes = [(solution_code(i) or "").strip() for i in ids]
+    matched = sum(1 for code in codes if code and code in texts)
+    return bool(codes) and matched >= min(3, len(codes))
+
+
 def _matches(info: dict, source: str, wanted: list[str]) -> bool:
     number = info.get("section", "")
     stem = Path(source).stem if source else ""
@@ -197,17 +215,69 @@ def _matches(info: dict, source: str, wanted: list[str]) -> bool:
 
 
 
-def course_cells(source: str) -> set[str]:
-    """Код ячеек рабочей тетради раздела из ``notebooks/`` репозитория (без пробелов по краям).
+class _Mask(ast.NodeTransformer):
+    """Числа и строки — заглушкой: поправленное в ячейке курса число не делает её своей."""
 
-    Ячейку, которую участник не менял, написал автор курса: её обращения к закрытым
-    именам (``ex._churn_ratio``) — не обман, а отказ эталона в ней на оценку не влияет.
-    """
-    if not source.startswith("book/") or ".." in Path(source).parts:
-        return set()
-    path = ROOT / "notebooks" / Path(source).relative_to("book").with_suffix(".ipynb")
+    def visit_Constant(self, node):
+        return ast.copy_location(ast.Constant(value=0), node)
+
+
+def cell_key(source: str) -> str:
+    """Ключ ячейки кода без пробелов, комментариев и значений констант (по синтаксическому дереву)."""
+    import hashlib
+
     try:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        return {"".join(c.get("source", "")).strip() for c in cells if c.get("cell_type") == "code"}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return set()
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:   # магия IPython (%time, !pip) — через его преобразователь
+            from salesbook.authoring.grading.safe import _ipython_to_python
+
+            tree = ast.parse(_ipython_to_python(source))
+        text = ast.dump(_Mask().visit(tree), annotate_fields=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        text = "text:" + " ".join(source.split())
+    return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
+
+
+_KEYS: frozenset[str] | None = None
+
+
+def course_cell_keys() -> frozenset[str]:
+    """Ключи ячеек курса (считаются один раз; проверяющий процесс получает их готовыми от родителя)."""
+    global _KEYS
+    if _KEYS is None:
+        _KEYS = _collect_course_cell_keys()
+    return _KEYS
+
+
+def use_course_cell_keys(keys) -> None:
+    global _KEYS
+    _KEYS = frozenset(keys)
+
+
+def _collect_course_cell_keys() -> frozenset[str]:
+    """Ключи ячеек кода всех рабочих тетрадей курса (``notebooks/``) — по всем разделам сразу.
+
+    Ячейку, которую участник не менял или только поправил в ней число, написал автор
+    курса: её обращения к закрытым именам (``ex._churn_ratio``) — не обман, а отказ
+    эталона в ней на оценку не влияет. Ищется по всем тетрадям, а не по метаданным
+    сданной: у тетради без метаданных и у тетради прошлой версии они не помогут.
+    Заготовки упражнений (с ``___``) сюда тоже входят — в них ничего не решено.
+    """
+    keys = set()
+    for path in sorted((ROOT / "notebooks").glob("*/*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        for cell in cells:
+            if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                text = "".join(source) if isinstance(source, list) else str(source)
+                if text.strip():
+                    keys.add(cell_key(text))
+    return frozenset(keys)
+
+
+def is_course_cell(source: str) -> bool:
+    return bool(source.strip()) and cell_key(source) in course_cell_keys()

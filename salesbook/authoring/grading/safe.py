@@ -107,9 +107,11 @@ def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> l
 
     ``exercise_vars`` — имя объекта упражнения в тетради (``q1``) → id упражнения.
     Если обращение идёт к конкретному упражнению (``q3.solution()``), отметка
-    касается только его (``exercise``); иначе (чтение solutions.json, закрытые имена
-    модулей курса) — всех упражнений тетради (``exercise`` = ``None``). Ячейки, которые
-    участник не менял, сюда не передаются (:func:`identify.course_cells`).
+    касается только его (``exercise``); иначе (чтение solutions.json, ``solution_code``)
+    — всех упражнений тетради (``exercise`` = ``None``). ``strong`` = ``False`` у
+    сомнительного (закрытые имена модулей курса): такое не снимает зачёт, а просит
+    посмотреть тетрадь глазами. Ячейки курса, которые участник не менял или только
+    поправил в них числа, сюда не передаются (:func:`identify.is_course_cell`).
     """
     flags: list[dict] = []
     salesbook_names: set[str] = set()
@@ -125,29 +127,36 @@ def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> l
                         salesbook_names.add((alias.asname or alias.name).split(".")[0])
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("salesbook"):
                 for alias in node.names:
-                    if alias.name.startswith("_") and alias.name != "___" or alias.name in REFERENCE_ATTRS:
-                        flags.append({"cell": number, "what": f"импорт {node.module}.{alias.name}", "exercise": None})
+                    if alias.name in REFERENCE_ATTRS:
+                        flags.append({"cell": number, "what": f"импорт {node.module}.{alias.name}", "exercise": None,
+                                      "strong": True})
+                    elif alias.name.startswith("_") and alias.name != "___":
+                        flags.append({"cell": number, "what": f"импорт {node.module}.{alias.name}", "exercise": None,
+                                      "strong": False})
                     salesbook_names.add(alias.asname or alias.name)
     for number, source in cells:
         try:
             tree = ast.parse(_ipython_to_python(source))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
+        called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 base = node.value.id if isinstance(node.value, ast.Name) else None
+                shown = f"{base or '…'}.{node.attr}" + ("()" if id(node) in called else "")
                 if node.attr in REFERENCE_ATTRS:
-                    flags.append({"cell": number, "what": f".{node.attr}",
+                    flags.append({"cell": number, "what": shown, "strong": True,
                                   "exercise": exercise_vars.get(base) if base else None})
                 elif (node.attr.startswith("_") and not node.attr.startswith("__") and base in salesbook_names
                       and base not in exercise_vars):
-                    flags.append({"cell": number, "what": f"{base}.{node.attr}", "exercise": None})
+                    flags.append({"cell": number, "what": shown, "exercise": None, "strong": False})
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 hit = next((s for s in REFERENCE_STRINGS if s in node.value), None)
                 if hit:
-                    flags.append({"cell": number, "what": f"строка «{hit}»", "exercise": None})
+                    flags.append({"cell": number, "what": f"строка «{hit}»", "exercise": None, "strong": True})
                 elif node.value in REFERENCE_ATTRS:  # getattr(q1, "solution")
-                    flags.append({"cell": number, "what": f"getattr(…, «{node.value}»)", "exercise": None})
+                    flags.append({"cell": number, "what": f"getattr(…, «{node.value}»)", "exercise": None,
+                                  "strong": True})
     unique = []
     for flag in flags:
         if flag not in unique:

@@ -91,15 +91,21 @@ def run(folder: Path) -> int:
         state.update(verdict=verdict, detail=detail)
         _write_state(folder, state)
         return 0
+    if job.get("course_keys"):
+        try:
+            identify.use_course_cell_keys(json.loads(Path(job["course_keys"]).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
     info = identify.identify(nb, wanted=job.get("sections") or [], course_version=job["course_version"])
     state.update(info)
     if info["verdict"] != "run":
         _write_state(folder, state)
         return 0
-    sources = [(i, c["source"]) for i, c in enumerate(nb["cells"], 1) if c.get("cell_type") == "code"]
-    own = identify.course_cells(info["source"])
-    state["course_cells"] = [i for i, text in sources if text.strip() in own]
-    state["flags"] = safe.scan_cells([(i, t) for i, t in sources if t.strip() not in own], info["exercise_vars"])
+    code = [c["source"] for c in nb["cells"] if c.get("cell_type") == "code"]
+    sources = list(enumerate(code, 1))     # номера — среди ячеек кода, считая сверху
+    state["course_cells"] = [i for i, text in sources if identify.is_course_cell(text)]
+    state["flags"] = safe.scan_cells([(i, t) for i, t in sources if i not in state["course_cells"]],
+                                     info["exercise_vars"])
     state["redefined"] = safe.check_redefinitions(sources, info["exercise_vars"])
     state["verdict"] = "running"
     _write_state(folder, state)
@@ -120,6 +126,57 @@ def _peak(state: dict) -> None:
     for line in status.splitlines():
         if line.startswith("VmPeak:"):
             state["kernel_peak_mb"] = max(state.get("kernel_peak_mb", 0), int(line.split()[1]) // 1024)
+
+
+KERNEL_NAME = "salesbook-grade"
+
+
+def _kernelspec(folder: Path) -> str:
+    """Ядро — этот же Python (``sys.executable -m ipykernel_launcher``), а не первый попавшийся ``python3``.
+
+    Спецификация ядра с именем, которого нет больше нигде, кладётся во временную папку
+    и ставится первой в ``JUPYTER_PATH``: ``~/.local/share/jupyter/kernels/python3`` с
+    другим интерпретатором её не перекроет.
+    """
+    spec = folder / "jupyter" / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "salesbook grade", "language": "python"}), encoding="utf-8")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder / "jupyter"), os.environ.get("JUPYTER_PATH")]))
+    return KERNEL_NAME
+
+
+def _kernel_command(pid) -> list[str]:
+    try:
+        return [a.decode(errors="replace") for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+_CELL_LINE = re.compile(r"(?:Cell In\[\d+\]|<ipython-input-[^>]*>|File <[^>]*>), line (\d+)")
+
+
+def _failing_line(source: str, traceback: list, evalue: str) -> str:
+    """Строка ячейки, на которой упало: номер — из трассировки ядра (первый кадр — сама ячейка)."""
+    text = ANSI.sub("", "\n".join(str(t) for t in traceback or []))
+    m = _CELL_LINE.search(text) or re.search(r"\bline (\d+)", ANSI.sub("", evalue or ""))
+    lines = source.splitlines()
+    if m and 0 < int(m.group(1)) <= len(lines) and lines[int(m.group(1)) - 1].strip():
+        line = lines[int(m.group(1)) - 1].strip()
+        return f"строка {m.group(1)}: " + (line if len(line) <= 60 else line[:57] + "…")
+    return _first_line(source)
+
+
+def cell_exercise(source: str, exercise_vars: dict[str, str], answer_vars: dict[str, str]) -> str | None:
+    """Упражнение, чья это ячейка с ответом: в ней ``qN.check(`` или присваивание переменной ответа."""
+    for alias, exercise_id in exercise_vars.items():
+        if re.search(rf"(?<![\w.]){re.escape(alias)}\s*\.\s*check\s*\(", source):
+            return exercise_id
+    for var, exercise_id in answer_vars.items():
+        if re.search(rf"^\s*(?:def\s+)?{re.escape(var)}\b\s*(?:=(?!=)|\()", source, flags=re.M):
+            return exercise_id
+    return None
 
 
 def _execute(folder: Path, job: dict, nb, state: dict) -> None:
@@ -157,7 +214,8 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
         def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
             if msg.get("msg_type") == "error":
-                errors.setdefault(cell_index, (str(content.get("ename", "")), str(content.get("evalue", ""))))
+                errors.setdefault(cell_index, (str(content.get("ename", "")), str(content.get("evalue", "")),
+                                               content.get("traceback") or []))
             size = len(content.get("text", "") or "")
             for value in (content.get("data") or {}).values():
                 size += len(value) if isinstance(value, str) else 0
@@ -181,7 +239,17 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
     )
     nb.cells.append(hidden)
     hidden_index = len(nb.cells) - 1
-    client = Client(nb, timeout=int(job["cell_timeout"]), kernel_name="python3", allow_errors=True,
+    from salesbook.exercises import get
+
+    exercise_vars = dict(state.get("exercise_vars") or {})
+    answer_vars = {}
+    for exercise_id in state["exercises"]:
+        try:
+            answer_vars.setdefault(get(exercise_id).var, exercise_id)
+        except KeyError:
+            pass
+    kernel_name = _kernelspec(folder)
+    client = Client(nb, timeout=int(job["cell_timeout"]), kernel_name=kernel_name, allow_errors=True,
                     interrupt_on_timeout=False, record_timing=False, iopub_timeout=2,
                     shutdown_kernel="immediate",
                     resources={"metadata": {"path": str(work)}})
@@ -190,13 +258,17 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
         with client.setup_kernel():
             try:
                 state["kernel_pid"] = client.km.provisioner.process.pid
+                state["kernel_cmd"] = _kernel_command(state["kernel_pid"])[:3]
             except Exception:
                 pass
             _write_state(folder, state)
+            code_number = 0
             for index, cell in enumerate(nb.cells):
                 if cell.get("cell_type") != "code":
                     continue
-                number = index + 1
+                code_number += 1
+                number = code_number      # номер среди ячеек кода: markdown в Jupyter не нумеруется
+                exercise = None if index == hidden_index else cell_exercise(cell.source, exercise_vars, answer_vars)
                 is_hidden = index == hidden_index
                 state["current_cell"] = None if is_hidden else number
                 _write_state(folder, state)
@@ -204,21 +276,23 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
                     client.execute_cell(cell, index)
                     previous_timeout = False
                     if index in errors:
-                        ename, evalue = errors[index]
+                        ename, evalue, traceback = errors[index]
                         if is_hidden:
                             state["notes"].append(f"скрытая ячейка сбора ответов: {ename}")
                         elif ename == "GradingRefused" and number in state["course_cells"]:
                             state["notes"].append(f"ячейка {number} — ячейка курса, которая сверяется с эталоном; "
                                                   "во время проверки эталон недоступен — на оценку не влияет")
                         else:
-                            state["cells"].append({"cell": number, "line": _first_line(cell.source), "ename": ename,
+                            state["cells"].append({"cell": number, "exercise": exercise,
+                                                   "line": _failing_line(cell.source, traceback, evalue), "ename": ename,
                                                    "evalue": ANSI.sub("", evalue)[:200],
                                                    "reason": _reason(ename, evalue, memory_mb)})
                 except CellTimeoutError:
                     if is_hidden:
                         state["notes"].append("скрытая ячейка сбора ответов не успела выполниться")
                         break
-                    state["cells"].append({"cell": number, "line": _first_line(cell.source),
+                    state["cells"].append({"cell": number, "exercise": exercise, "line": _first_line(cell.source),
+                                           "ename": "timeout",
                                            "reason": f"ячейка не уложилась в {_num(job['cell_timeout'])}\u00a0с и прервана "
                                                      "(бесконечный цикл или слишком долгий расчёт)"})
                     if previous_timeout:
