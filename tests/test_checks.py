@@ -255,3 +255,15 @@ def test_labelmap_partial_credit_names_the_keys_to_revisit():
     assert "Вопрос Q1: причина для Q1" in result.message
     one_wrong = ex.check({"Q1": "S", "Q2": "I", "Q3": "S"})
     assert one_wrong.message.startswith("Верно 2 из 3; посмотрите: Q3.")
+
+
+def test_check_without_argument_reads_the_calling_module_outside_jupyter(monkeypatch):
+    """Вне Jupyter check() берёт ответ из глобальных имён вызывающего модуля (как скрипт учащегося)."""
+    from salesbook.exercises.ch01_cac import q1
+
+    monkeypatch.setenv("SALESBOOK_PROGRESS", "off")
+    monkeypatch.delenv("SALESBOOK_EXPECT", raising=False)
+    monkeypatch.delitem(globals(), q1.var, raising=False)
+    assert q1.check().status == "unattempted"
+    monkeypatch.setitem(globals(), q1.var, -1.0)
+    assert q1.check().status == "incorrect"

@@ -472,8 +472,8 @@ class Mistake:
 _MISSING = object()
 
 
-def _namespace() -> dict:
-    """Пространство имён тетради (или вызывающего модуля вне Jupyter)."""
+def _namespace(depth: int = 2) -> dict:
+    """Пространство имён тетради (или вызывающего модуля вне Jupyter: ``depth`` кадров выше этой функции)."""
     try:
         from IPython import get_ipython
 
@@ -482,7 +482,7 @@ def _namespace() -> dict:
             return shell.user_ns
     except Exception:  # IPython может не быть — это нормально
         pass
-    frame = sys._getframe(2)  # 0 — эта функция, 1 — check(), 2 — вызывающий код
+    frame = sys._getframe(depth)  # 0 — эта функция, 1 — check(), 2 — вызывающий код
     return frame.f_globals
 
 
@@ -520,14 +520,9 @@ class Exercise:
         if _GRADING_DIR is not None:
             return self._grading_check(answer)
         if answer is _MISSING:
-            try:
-                namespace = _namespace()
-            except Exception:
-                namespace = {}
-            if self.var not in namespace:
-                result = Result(self.id, "unattempted", f"Переменной {self.var} ещё нет: выполните ячейку с ответом.")
-                return self._finish(result)
-            answer = namespace[self.var]
+            answer = self._answer_in_notebook(2)  # 1 — check(), 2 — вызывающий код
+            if answer is _MISSING:
+                return self._finish(self._no_variable())
         try:
             result = self._evaluate(answer)
         except Exception as exc:  # защитная сетка: check не должен падать никогда
@@ -585,17 +580,25 @@ class Exercise:
     def _grading_check(self, answer: Any = _MISSING) -> Result:
         """Сохранить ответ для проверки вне ядра; сравнение здесь не делается."""
         if answer is _MISSING:
-            try:
-                namespace = _namespace()
-            except Exception:
-                namespace = {}
-            if self.var not in namespace:
-                return Result(self.id, "unattempted", f"Переменной {self.var} ещё нет: выполните ячейку с ответом.")
-            answer = namespace[self.var]
+            answer = self._answer_in_notebook(3)  # 1 — этот метод, 2 — check(), 3 — вызывающий код
+            if answer is _MISSING:
+                return self._no_variable()
         grading_capture(self, answer)
         return Result(self.id, "unattempted", "Идёт проверка преподавателем: ответ сохранён, итог будет в отчёте.")
 
     # --- внутреннее ------------------------------------------------------------
+
+    def _answer_in_notebook(self, depth: int) -> Any:
+        """Значение переменной ``var`` в тетради или ``_MISSING``, если её ещё нет
+        (вне Jupyter — в модуле, который ``depth`` кадров выше этого метода)."""
+        try:
+            namespace = _namespace(depth + 1)
+        except Exception:
+            namespace = {}
+        return namespace.get(self.var, _MISSING)
+
+    def _no_variable(self) -> Result:
+        return Result(self.id, "unattempted", f"Переменной {self.var} ещё нет: выполните ячейку с ответом.")
 
     def _evaluate(self, answer: Any) -> Result:
         if _contains_blank(answer):
