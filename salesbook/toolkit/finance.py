@@ -363,22 +363,34 @@ def _scenario_table_checked(frame):
     if not all(pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in columns):
         return None
     churn, arpa, gm, cac, new_mrr = (frame[c].to_numpy(dtype=float) for c in columns)
-    with np.errstate(invalid="ignore"):
-        valid = ((churn > 0) & (churn < 1) & (1 - churn < 1)).all() and ((gm >= 0) & (gm <= 1)).all() and (cac > 0).all()
-    if not (valid and np.isfinite(arpa).all() and np.isfinite(new_mrr).all()):
+    if not len(churn):
+        return None
+    # минимумы и максимумы вместо масок на каждую границу; пропуск делает сравнение ложным.
+    # Отток больше 2^−54, чтобы 1 − отток < 1 и (1 − отток)^∞ = 0; конечная сумма — все числа конечны
+    # (переполнение суммы только отправит таблицу общим путём)
+    with np.errstate(invalid="ignore", over="ignore"):
+        valid = (churn.min() > 2.0**-54 and churn.max() < 1 and gm.min() >= 0 and gm.max() <= 1 and cac.min() > 0
+                 and np.isfinite(arpa.sum()) and np.isfinite(new_mrr.sum()))
+    if not valid:
         return None
     out = frame.copy()
     new_gp = new_mrr * gm
     ltv = arpa * gm / churn
     out["ltv"] = ltv
     out["ltv_cac"] = ltv / cac
-    positive = new_gp > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["payback_months"] = np.where(positive, cac / np.where(positive, new_gp, 1.0), np.inf)
+        payback = cac / new_gp
         x = cac * churn / new_gp
-        tiny = churn < _TINY  # у крошечного оттока логарифмы теряют точность — это простая окупаемость
-        with_churn = np.where(positive & ~tiny & (x < 1), np.log1p(-x) / np.log1p(-churn), np.inf)
-        out["payback_churn_months"] = np.where(positive & tiny, cac / new_gp, with_churn)
+        with_churn = np.where(x < 1, np.log1p(-x) / np.log1p(-churn), np.inf)
+    tiny = churn < _TINY  # у крошечного оттока логарифмы теряют точность — это простая окупаемость
+    if tiny.any():
+        with_churn[tiny] = payback[tiny]
+    lossless = new_gp <= 0  # прибыли нет — не окупается никогда (пропусков здесь уже нет)
+    if lossless.any():
+        payback[lossless] = np.inf
+        with_churn[lossless] = np.inf
+    out["payback_months"] = payback
+    out["payback_churn_months"] = with_churn
     return out
 
 

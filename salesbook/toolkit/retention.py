@@ -90,14 +90,32 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return _customers(mrr, by)[0]
 
 
+def _sort_codes(codes: np.ndarray, uniques: pd.Index, values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """То же, что ``pd.factorize(values, sort=True)``, из уже посчитанного ``pd.factorize(values)``.
+
+    Сортируются только уникальные значения (клиентов в десятки раз меньше, чем строк), а коды
+    строк перенумеровываются одним обращением к массиву. Несравнимые значения (числа вперемешку
+    со строками) — через сам ``pd.factorize``.
+    """
+    try:
+        order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+    except TypeError:
+        return pd.factorize(values, sort=True)
+    rank = np.empty(len(order), dtype=codes.dtype)
+    rank[order] = np.arange(len(order), dtype=codes.dtype)
+    return rank[codes], uniques.take(order)
+
+
 def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
     """:func:`customer_table` и номер клиента (строки таблицы) для каждой строки ``mrr``, если он уже посчитан."""
     _check_mrr(mrr)
     if by is not None:
         require_columns(mrr, [by], "mrr")
-    codes = None
     columns = ["month", "mrr_rub", "churn_rub", *([] if by is None else [by])]
-    if mrr["account_id"].isna().any() or mrr[columns].isna().to_numpy().any():
+    # factorize сам отмечает пропуски кодом −1: отдельная проверка isna по строкам не нужна
+    codes, accounts = pd.factorize(mrr["account_id"])
+    if (codes < 0).any() or mrr[columns].isna().to_numpy().any():
+        codes = None
         # groupby.first/last пропускают пропуски — берём их, а не первую и последнюю строку
         rows = mrr.sort_values(["account_id", "month"])
         grouped = rows.groupby("account_id", sort=True)
@@ -113,7 +131,7 @@ def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, 
     else:
         # без пропусков первая и последняя строка клиента — это first/last: один factorize по account_id
         # и lexsort по целым кодам вместо сортировки всей таблицы и группировки по строкам
-        codes, accounts = pd.factorize(mrr["account_id"], sort=True)
+        codes, accounts = _sort_codes(codes, accounts, mrr["account_id"])
         order = np.lexsort((mrr["month"].to_numpy(), codes))
         sorted_codes = codes[order]
         edge = np.flatnonzero(np.diff(sorted_codes)) + 1
