@@ -77,6 +77,20 @@ def test_channel_funnel_by_hand(toy):
     assert both["paid"] == pytest.approx(450_000 / 2)
 
 
+def test_channel_funnel_checks_leads_even_when_only_period_deals_need_a_channel(toy):
+    """Канал ищется только у сделок периода, но лиды проверяются целиком, как при слиянии."""
+    spend, _, leads, opps = toy
+    twice = pd.concat([leads, leads.iloc[[5]]], ignore_index=True)  # L6 дважды, его сделка проиграна
+    with pytest.raises(pd.errors.MergeError):
+        acquisition.channel_funnel(spend, twice, opps, "2024-01-01", "2024-03-31")
+    with pytest.raises(MetricError, match="leads: нет столбцов channel"):
+        acquisition.new_customer_deals(opps, leads.drop(columns="channel"))
+    none_in_period = acquisition.channel_funnel(spend, leads, opps, "2024-01-01", "2024-01-31")
+    assert none_in_period["customers"].sum() == 0 and none_in_period["customers"].dtype == int
+    deals = acquisition.new_customer_deals(opps, leads)
+    assert deals["channel"].tolist() == ["ppc", "events", "organic"]
+
+
 def test_lagged_cac_uses_previous_quarter():
     months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
     costs = pd.Series([100.0] * 3 + [200.0] * 3 + [300.0] * 3 + [400.0] * 3, index=months)
