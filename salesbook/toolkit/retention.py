@@ -46,14 +46,19 @@ def _check_mrr(mrr: pd.DataFrame) -> None:
         raise MetricError("mrr: таблица пустая — клиентов нет, считать нечего.")
 
 
-def _label_periods(dates: pd.Series, freq: str) -> pd.Series:
-    """Подписи периодов («2024Q1», «2024-03»): строки считаются только для уникальных периодов."""
+def _period_codes(dates: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """Номер периода каждой даты (по возрастанию периодов; пропуск — −1) и подписи периодов («2024Q1»)."""
     try:
         periods = dates.dt.to_period(freq)
     except (ValueError, TypeError, AttributeError):
         raise MetricError(f"Не понимаю частоту когорт {freq!r}: пишите 'Q' (кварталы) или 'M' (месяцы).") from None
     codes, uniques = pd.factorize(periods, sort=True)
-    names = np.asarray(uniques.astype(str), dtype=object)
+    return codes, np.asarray(uniques.astype(str), dtype=object)
+
+
+def _label_periods(dates: pd.Series, freq: str) -> pd.Series:
+    """Подписи периодов («2024Q1», «2024-03»): строки считаются только для уникальных периодов."""
+    codes, names = _period_codes(dates, freq)
     return pd.Series(names[codes], index=dates.index, dtype=object)
 
 
@@ -132,11 +137,22 @@ def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, 
         # без пропусков первая и последняя строка клиента — это first/last: один factorize по account_id
         # и lexsort по целым кодам вместо сортировки всей таблицы и группировки по строкам
         codes, accounts = _sort_codes(codes, accounts, mrr["account_id"])
-        order = np.lexsort((mrr["month"].to_numpy(), codes))
-        sorted_codes = codes[order]
-        edge = np.flatnonzero(np.diff(sorted_codes)) + 1
-        first = order[np.concatenate([[0], edge])]
-        last = order[np.concatenate([edge - 1, [len(order) - 1]])]
+        months = mrr["month"].to_numpy()
+        if (months[1:] >= months[:-1]).all():
+            # таблица идёт по месяцам (так её пишет генератор и так её обычно выгружают): первая строка
+            # клиента — самый ранний месяц, последняя — самый поздний, с теми же строками при равных
+            # месяцах, что и у сортировки ниже, — и для этого не нужно сортировать всю таблицу
+            rows = np.arange(len(codes))
+            first = np.full(len(accounts), len(codes))
+            np.minimum.at(first, codes, rows)
+            last = np.zeros(len(accounts), dtype=rows.dtype)
+            np.maximum.at(last, codes, rows)
+        else:
+            order = np.lexsort((months, codes))
+            sorted_codes = codes[order]
+            edge = np.flatnonzero(np.diff(sorted_codes)) + 1
+            first = order[np.concatenate([[0], edge])]
+            last = order[np.concatenate([edge - 1, [len(order) - 1]])]
         index = pd.Index(accounts, name="account_id")
         table = pd.DataFrame({
             "start": mrr["month"].iloc[first].to_numpy(),
@@ -170,6 +186,10 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     """
     _check_mrr(mrr)
     customers, customer = _customers(mrr, by=by)
+    if by is None:
+        table = _cohorts_by_code(mrr, customers, customer, freq)
+        if table is not None:
+            return table
     customers["cohort"] = _label_periods(customers["start"], freq)
     keys = ["cohort"] if by is None else [by, "cohort"]
     data_end = mrr["month"].max()
@@ -207,6 +227,57 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     table["logo_retention"] = table["active"] / table["customers"]
     table["revenue_retention"] = table["mrr_rub"] / table["mrr_start"]
     return table[[*keys, "age", "customers", "active", "mrr_rub", "mrr_start", "logo_retention", "revenue_retention"]]
+
+
+def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq: str) -> pd.DataFrame | None:
+    """:func:`cohort_table` без разбивки: группы — номера периодов, а не строки подписей.
+
+    Группировка по строкам «2024Q1» и по номерам периодов даёт одни и те же группы в том же
+    порядке, если подписи идут по алфавиту так же, как периоды по времени (так у годов из
+    четырёх цифр). Суммы MRR считает тот же ``groupby().sum()`` pandas, что и общий путь, в том
+    же порядке строк — числа совпадают до бита; но группы задаются готовыми номерами
+    (``Categorical``), и pandas не строит хеш-таблицу по строкам и клеткам. Если подписи идут не
+    по порядку или у клиента нет месяца начала, возвращает ``None`` — считает общий путь.
+    """
+    codes, names = _period_codes(customers["start"], freq)
+    if len(names) == 0 or (codes < 0).any() or not all(a < b for a, b in zip(names[:-1], names[1:])):
+        return None
+    k = len(names)
+    by_cohort = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(k))
+    mrr_start = pd.Series(customers["mrr_first"].to_numpy()).groupby(by_cohort, observed=False).sum().to_numpy()
+    n_customers = np.bincount(codes, minlength=k).astype(np.int64)
+    # месяцы — целые номера (год × 12 + месяц): последний пришедший в когорту и конец данных
+    month, start = mrr["month"], customers["start"]
+    start_index = start.dt.year.to_numpy(dtype=np.int64) * 12 + start.dt.month.to_numpy(dtype=np.int64)
+    last_start = np.full(k, np.iinfo(np.int64).min)
+    np.maximum.at(last_start, codes, start_index)
+    data_end = month.max()
+    max_age = (data_end.year * 12 + data_end.month - last_start).astype(int)
+
+    if customer is None:
+        customer = pd.Index(customers["account_id"]).get_indexer(mrr["account_id"])
+    group = codes.astype(np.int64)[customer]
+    age = month.dt.year.to_numpy(dtype=np.int64) * 12 + month.dt.month.to_numpy(dtype=np.int64) - start_index[customer]
+    repeats = max_age + 1
+    offset = np.concatenate([[0], np.cumsum(repeats)]).astype(np.int64)
+    kept = age <= max_age[group]
+    cell = offset[group[kept]] + age[kept]
+    value = mrr["mrr_rub"].to_numpy()[kept]
+    size = int(offset[-1])
+    active = np.bincount(cell[value > 0], minlength=size).astype(int)
+    by_cell = pd.Categorical.from_codes(cell, categories=pd.RangeIndex(size))
+    total = pd.Series(value).groupby(by_cell, observed=False).sum().to_numpy()
+
+    at = np.repeat(np.arange(k), repeats)
+    table = pd.DataFrame({"cohort": pd.Index(names)[at]})
+    table["age"] = np.arange(size, dtype=np.int64) - offset[at]
+    table["customers"] = n_customers[at]
+    table["active"] = active
+    table["mrr_rub"] = total
+    table["mrr_start"] = mrr_start[at]
+    table["logo_retention"] = table["active"] / table["customers"]
+    table["revenue_retention"] = table["mrr_rub"] / table["mrr_start"]
+    return table
 
 
 def retention_matrix(cohorts: pd.DataFrame, kind: str = "logo") -> pd.DataFrame:
