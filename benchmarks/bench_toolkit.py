@@ -700,8 +700,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-naive", action="store_true", help="не замерять наивные версии (они самые долгие)")
     parser.add_argument("--only", nargs="+", default=[], help="только замеры, в названии которых есть эти слова")
     args = parser.parse_args(argv)
+    tolerance = f"{TOLERANCE:g}".replace(".", ",")
     print(f"Ядер: {os.cpu_count()}. Время — лучшее из {args.repeat} запусков; «!» — пакет медленнее ориентира больше чем "
-          f"в {TOLERANCE:g} раза, «п» — то же, но это известный предел (объяснён в конце)".replace(".", ","))
+          f"в {tolerance} раза, «п» — то же, но это известный предел (объяснён в конце)")
     results = {scale: run_scale(scale, args.repeat, not args.no_naive, args.only) for scale in args.scale}
     line, notes = verdict(results)
     print()

@@ -78,7 +78,9 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
     столбец группировки (``"segment"``, ``"owner_id"``): тогда вернётся Series.
     """
     cols = _check_by(opportunities, by, "opportunities")
-    closed = closed_deals(opportunities, start, end)
+    require_columns(opportunities, ["outcome", "close_date"], "opportunities")
+    # нужны только исход и столбцы группировки: остальные столбцы (тексты заметок) не копируются
+    closed = closed_deals(opportunities[list(dict.fromkeys(["outcome", "close_date", *cols]))], start, end)
     won = closed["outcome"].eq("won")
     if not cols:
         if closed.empty:
@@ -96,7 +98,8 @@ def won_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
 def average_acv(opportunities: pd.DataFrame, start, end, by=None):
     """Средний ACV выигранной сделки за период (``amount_rub`` — уже годовая стоимость)."""
     cols = _check_by(opportunities, by, "opportunities")
-    won = won_deals(opportunities, start, end)
+    require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
+    won = won_deals(opportunities[list(dict.fromkeys(["outcome", "close_date", "amount_rub", *cols]))], start, end)
     if not cols:
         if won.empty:
             raise MetricError("В периоде нет выигранных сделок: средний ACV не определён.")
@@ -122,7 +125,9 @@ def median_cycle(opportunities: pd.DataFrame, start, end, by=None, outcome: str 
     cols = _check_by(opportunities, by, "opportunities")
     if outcome not in ("won", "lost"):
         raise MetricError("outcome: 'won' или 'lost' — у открытых сделок цикла ещё нет.")
-    deals = opportunities[opportunities["outcome"].eq(outcome) & in_period(opportunities["close_date"], start, end)]
+    require_columns(opportunities, ["outcome", "created_date", "close_date"], "opportunities")
+    mask = opportunities["outcome"].eq(outcome) & in_period(opportunities["close_date"], start, end)
+    deals = opportunities.loc[mask, list(dict.fromkeys(["created_date", "close_date", *cols]))]
     days = cycle_days(deals)
     if not cols:
         if deals.empty:
@@ -334,7 +339,14 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
     m0, m1 = pd.Timestamp(start_month), pd.Timestamp(end_month)
     if m1 <= m0:
         raise MetricError("Конечный месяц должен быть позже начального.")
-    base = mrr[mrr["month"].eq(m0) & (mrr["mrr_rub"] > 0)].set_index("account_id")["mrr_rub"]
+    # только три нужных столбца: фильтр всей таблицы MRR копировал бы и остальные
+    month, value, account = mrr["month"], mrr["mrr_rub"], mrr["account_id"]
+    t0, t1 = m0, m1
+    if isinstance(month.dtype, np.dtype) and month.dtype.kind == "M" and value.dtype.kind == "f":
+        month, value = month.to_numpy(), value.to_numpy()  # сравнения на массивах numpy: без накладных расходов Series
+        t0, t1 = m0.to_datetime64(), m1.to_datetime64()
+    first = np.asarray((month == t0) & (value > 0))
+    base = pd.Series(np.asarray(value[first]), index=pd.Index(account[first]), name="mrr_rub")
     if segment is not None:
         if accounts is None:
             raise MetricError("Чтобы считать по сегменту, передайте accounts.")
@@ -343,7 +355,8 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
         base = base[seg.reindex(base.index).eq(segment).to_numpy()]
     if base.empty or base.sum() <= 0:
         raise MetricError(f"В {m0:%Y-%m} нет платящих клиентов — когорта пуста.")
-    last = mrr[mrr["month"].eq(m1)].set_index("account_id")["mrr_rub"]
+    final = np.asarray(month == t1)
+    last = pd.Series(np.asarray(value[final]), index=pd.Index(account[final]), name="mrr_rub")
     end = last.reindex(base.index).fillna(0.0)
     return pd.Series({
         "start_mrr_rub": float(base.sum()), "end_mrr_rub": float(end.sum()),
