@@ -516,51 +516,68 @@ def bench_nrr(d):
 
 # --- 10.3 цикл сделки: выживаемость ------------------------------------------------
 
-@case("cycle.durations_as_of + kaplan_meier")
-def bench_kaplan_meier(d):
+@case("cycle.durations_as_of (сделки на дату среза)")
+def bench_durations(d):
     from salesbook.toolkit import cycle
 
     opps = d["opportunities"]
     as_of, created_from = "2025-06-30", "2025-01-01"
 
-    def package():
-        deals = cycle.durations_as_of(opps, as_of, created_from=created_from)
-        return cycle.kaplan_meier(deals["duration_days"], deals["closed"].astype(float))
+    def naive():
+        rows = []
+        for r in opps.itertuples(index=False):
+            if pd.Timestamp(created_from) <= r.created_date <= pd.Timestamp(as_of):
+                closed = pd.notna(r.close_date) and r.close_date <= pd.Timestamp(as_of)
+                end = r.close_date if closed else pd.Timestamp(as_of)
+                rows.append({**r._asdict(), "duration_days": float((end - r.created_date).days), "closed": closed,
+                             "won": closed and r.outcome == "won"})
+        return pd.DataFrame(rows)
+
+    def baseline():  # маска на массиве дат, одна выборка строк, три новых столбца
+        cut = pd.Timestamp(as_of).to_datetime64()
+        created = opps["created_date"].to_numpy()
+        deals = opps[(created <= cut) & (created >= pd.Timestamp(created_from).to_datetime64())]
+        close = deals["close_date"].to_numpy()
+        closed = close <= cut  # NaT — ложь
+        deals["duration_days"] = ((np.where(closed, close, cut) - deals["created_date"].to_numpy()) // np.timedelta64(1, "D")).astype(float)
+        deals["closed"] = closed
+        deals["won"] = closed & (deals["outcome"].to_numpy() == "won")
+        return deals
+
+    return (lambda: cycle.durations_as_of(opps, as_of, created_from=created_from)), naive, baseline
+
+
+@case("cycle.kaplan_meier (длительности сделок)")
+def bench_kaplan_meier(d):
+    from salesbook.toolkit import cycle
+
+    deals = cycle.durations_as_of(d["opportunities"], "2025-06-30", created_from="2025-01-01")
+    durations, events = deals["duration_days"].to_numpy(), deals["closed"].to_numpy(dtype=float)
 
     def naive():
-        rows = [r for r in opps.itertuples() if pd.Timestamp(created_from) <= r.created_date <= pd.Timestamp(as_of)]
-        times = sorted({(min(r.close_date, pd.Timestamp(as_of)) - r.created_date).days for r in rows
-                        if pd.notna(r.close_date) and r.close_date <= pd.Timestamp(as_of)})
         survival, out = 1.0, []
-        for t in times:
-            at_risk = sum(1 for r in rows if ((r.close_date if pd.notna(r.close_date) and r.close_date <= pd.Timestamp(as_of) else pd.Timestamp(as_of)) - r.created_date).days >= t)
-            events = sum(1 for r in rows if pd.notna(r.close_date) and r.close_date <= pd.Timestamp(as_of) and (r.close_date - r.created_date).days == t)
-            survival *= 1 - events / at_risk
+        for t in sorted(set(durations[events == 1])):
+            at_risk = sum(1 for x in durations if x >= t)
+            died = sum(1 for x, e in zip(durations, events) if x == t and e == 1)
+            survival *= 1 - died / at_risk
             out.append((t, survival))
         return out
 
-    def baseline():  # длительности маской, Каплан — Мейер через уникальные времена и накопленные суммы
-        cut = pd.Timestamp(as_of).to_datetime64()
-        created, close = opps["created_date"].to_numpy(), opps["close_date"].to_numpy()
-        keep = (created <= cut) & (created >= pd.Timestamp(created_from).to_datetime64())
-        created, close = created[keep], close[keep]
-        closed = ~np.isnat(close) & (close <= cut)
-        t = ((np.where(closed, close, cut) - created) // np.timedelta64(1, "D")).astype(float)
-        times, inverse = np.unique(t, return_inverse=True)
-        events = np.bincount(inverse, weights=closed, minlength=len(times))
-        leaving = np.bincount(inverse, minlength=len(times))
-        at_risk = len(t) - np.concatenate([[0], np.cumsum(leaving)[:-1]])
-        has = events > 0
-        times, events, at_risk = times[has], events[has], at_risk[has]
-        s = np.cumprod(1 - events / at_risk)
+    def baseline():  # уникальные времена, накопленные суммы, формула Гринвуда
+        times, inverse = np.unique(durations, return_inverse=True)
+        died = np.bincount(inverse, weights=events, minlength=len(times))
+        at_risk = np.cumsum(np.bincount(inverse, minlength=len(times))[::-1])[::-1]
+        has = died > 0
+        times, died, at_risk = times[has], died[has], at_risk[has]
+        s = np.cumprod(1 - died / at_risk)
         with np.errstate(divide="ignore", invalid="ignore"):
-            se = s * np.sqrt(np.cumsum(events / (at_risk * (at_risk - events))))
+            se = s * np.sqrt(np.cumsum(died / (at_risk * (at_risk - died))))
             sigma = se / (s * np.abs(np.log(s)))
             low, high = s ** np.exp(1.959964 * sigma), s ** np.exp(-1.959964 * sigma)
-        return pd.DataFrame({"time": times, "at_risk": at_risk.astype(int), "events": events.astype(int), "survival": s, "se": se,
+        return pd.DataFrame({"time": times, "at_risk": at_risk.astype(int), "events": died.astype(int), "survival": s, "se": se,
                              "ci_low": np.where(np.isfinite(low), low, np.nan), "ci_high": np.where(np.isfinite(high), high, np.nan)})
 
-    return package, naive, baseline
+    return (lambda: cycle.kaplan_meier(durations, events)), naive, baseline
 
 
 # --- 7.4.3 скоринг лидов: бутстреп AUC ----------------------------------------------

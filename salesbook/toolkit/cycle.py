@@ -47,12 +47,15 @@ def durations_as_of(opportunities: pd.DataFrame, as_of, created_from=None, creat
     """
     require_columns(opportunities, ["created_date", "close_date", "outcome"], "opportunities")
     cut = pd.Timestamp(as_of)
-    mask = opportunities["created_date"] <= cut
+    created = opportunities["created_date"]
+    if isinstance(created.dtype, np.dtype) and created.dtype.kind == "M":
+        created = created.to_numpy()  # сравнения дат на массиве numpy: без накладных расходов Series (NaT — ложь)
+    mask = created <= cut
     if created_from is not None:
-        mask &= opportunities["created_date"] >= pd.Timestamp(created_from)
+        mask &= created >= pd.Timestamp(created_from)
     if created_to is not None:
-        mask &= opportunities["created_date"] <= pd.Timestamp(created_to)
-    deals = opportunities[mask].copy()
+        mask &= created <= pd.Timestamp(created_to)
+    deals = opportunities[mask]  # фильтр уже даёт новую таблицу: вход не меняется и без copy()
     if deals.empty:
         raise MetricError("На дату среза нет ни одной сделки в этом окне.")
     closed = deals["close_date"].notna() & (deals["close_date"] <= cut)
