@@ -212,3 +212,16 @@ def test_cost_weighted_lag_follows_the_money():
     assert acquisition.cost_weighted_lag_days(days, segment_of, pd.Series({"smb": 1.0, "enterprise": 3.0})) == pytest.approx(160)
     with pytest.raises(MetricError):
         acquisition.cost_weighted_lag_days(days, segment_of, pd.Series({"smb": 0.0, "enterprise": 0.0}))
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_in_period_equals_between(unit):
+    """Маска периода на массиве numpy — та же, что у Series.between: границы включительно, NaT — ложь."""
+    dates = pd.Series(pd.to_datetime(["2023-12-31 23:59", "2024-01-01 00:00", None, "2024-03-31 18:00", "2024-04-01 00:00"]),
+                      index=[10, 11, 12, 13, 14], name="close_date").astype(f"datetime64[{unit}]")
+    mask = acquisition.in_period(dates, "2024-01", "2024-03")
+    pd.testing.assert_series_equal(mask, dates.between(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31")))
+    assert mask.tolist() == [False, True, False, False, False]  # конец периода — полночь 31 марта, как и раньше
+    aware = dates.dt.tz_localize("Europe/Moscow")
+    with pytest.raises(TypeError):  # даты с часовым поясом не сравниваются с датами без него — как и раньше
+        acquisition.in_period(aware, "2024-01", "2024-03")

@@ -44,6 +44,10 @@ def period(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
 def in_period(dates: pd.Series, start, end) -> pd.Series:
     """Маска строк, у которых дата попадает в период (границы включительно)."""
     lo, hi = period(start, end)
+    if isinstance(dates, pd.Series) and isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M":
+        # то же, что between, но сравнения на массиве numpy: у Series.between втрое больше накладных расходов
+        values = dates.to_numpy()
+        return pd.Series((values >= lo.to_datetime64()) & (values <= hi.to_datetime64()), index=dates.index, name=dates.name)
     return dates.between(lo, hi)
 
 

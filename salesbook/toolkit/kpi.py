@@ -36,6 +36,20 @@ def _check_by(frame: pd.DataFrame, by, name: str) -> list[str]:
     return cols
 
 
+def _is(values: pd.Series, *labels) -> np.ndarray:
+    """Маска «значение — одна из меток» на массиве numpy: у строк pandas сравнение в разы дороже, пропуск — ложь."""
+    array = values.to_numpy()
+    if array.dtype == object:
+        try:
+            mask = array == labels[0]
+            for label in labels[1:]:
+                mask = mask | (array == label)
+            return np.asarray(mask, dtype=bool)
+        except TypeError:  # pd.NA не сравнивается в True или False — это умеет isin
+            pass
+    return values.isin(labels).to_numpy()
+
+
 def _ratio(num, den):
     """Деление с NaN вместо деления на ноль (для Series и чисел)."""
     if isinstance(num, pd.Series) or isinstance(den, pd.Series):
@@ -52,7 +66,7 @@ def _ratio(num, den):
 def closed_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Сделки, закрытые (выигранные или проигранные) в период по дате закрытия."""
     require_columns(opportunities, ["outcome", "close_date"], "opportunities")
-    mask = opportunities["outcome"].isin(["won", "lost"]) & in_period(opportunities["close_date"], start, end)
+    mask = _is(opportunities["outcome"], "won", "lost") & in_period(opportunities["close_date"], start, end)
     return opportunities[mask]
 
 
@@ -81,7 +95,7 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
     require_columns(opportunities, ["outcome", "close_date"], "opportunities")
     # нужны только исход и столбцы группировки: остальные столбцы (тексты заметок) не копируются
     closed = closed_deals(opportunities[list(dict.fromkeys(["outcome", "close_date", *cols]))], start, end)
-    won = closed["outcome"].eq("won")
+    won = pd.Series(_is(closed["outcome"], "won"), index=closed.index, name="outcome")
     if not cols:
         if closed.empty:
             raise MetricError("В периоде нет закрытых сделок: win rate не определён.")
@@ -92,7 +106,7 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
 def won_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Выигранные сделки, закрытые в период."""
     require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
-    return opportunities[opportunities["outcome"].eq("won") & in_period(opportunities["close_date"], start, end)]
+    return opportunities[_is(opportunities["outcome"], "won") & in_period(opportunities["close_date"], start, end)]
 
 
 def average_acv(opportunities: pd.DataFrame, start, end, by=None):
@@ -126,7 +140,7 @@ def median_cycle(opportunities: pd.DataFrame, start, end, by=None, outcome: str 
     if outcome not in ("won", "lost"):
         raise MetricError("outcome: 'won' или 'lost' — у открытых сделок цикла ещё нет.")
     require_columns(opportunities, ["outcome", "created_date", "close_date"], "opportunities")
-    mask = opportunities["outcome"].eq(outcome) & in_period(opportunities["close_date"], start, end)
+    mask = _is(opportunities["outcome"], outcome) & in_period(opportunities["close_date"], start, end)
     deals = opportunities.loc[mask, list(dict.fromkeys(["created_date", "close_date", *cols]))]
     days = cycle_days(deals)
     if not cols:
