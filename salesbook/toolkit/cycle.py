@@ -58,9 +58,19 @@ def durations_as_of(opportunities: pd.DataFrame, as_of, created_from=None, creat
     deals = opportunities[mask]  # фильтр уже даёт новую таблицу: вход не меняется и без copy()
     if deals.empty:
         raise MetricError("На дату среза нет ни одной сделки в этом окне.")
-    closed = deals["close_date"].notna() & (deals["close_date"] <= cut)
-    end = deals["close_date"].where(closed, cut)
-    deals["duration_days"] = (end - deals["created_date"]).dt.days.astype(float)
+    close, start = deals["close_date"], deals["created_date"]
+    if all(isinstance(c.dtype, np.dtype) and c.dtype.kind == "M" for c in (close, start)):
+        # те же величины на массивах numpy: NaT ≤ среза — ложь, целые дни — деление с округлением вниз, как .dt.days
+        close_at, cut_at = close.to_numpy(), cut.to_datetime64()
+        closed = close_at <= cut_at
+        days = (np.where(closed, close_at, cut_at) - start.to_numpy()) // np.timedelta64(1, "D")
+        deals["duration_days"] = days.astype(float)
+        deals["closed"] = closed
+        deals["won"] = closed & kpi._is(deals["outcome"], "won")
+        return deals
+    closed = close.notna() & (close <= cut)
+    end = close.where(closed, cut)
+    deals["duration_days"] = (end - start).dt.days.astype(float)
     deals["closed"] = closed
     deals["won"] = closed & deals["outcome"].eq("won")
     return deals
