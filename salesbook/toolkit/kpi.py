@@ -50,6 +50,16 @@ def _is(values: pd.Series, *labels) -> np.ndarray:
     return values.isin(labels).to_numpy()
 
 
+def _closed_in_period(opportunities: pd.DataFrame, start, end, *labels) -> np.ndarray:
+    """Номера строк (по порядку), закрытых в период с исходом из ``labels``.
+
+    Сначала дешёвая маска дат, потом сравнение строк исхода — только у сделок периода: строки те
+    же, что у маски ``outcome.isin(labels) & in_period(close_date)``.
+    """
+    rows = np.flatnonzero(in_period(opportunities["close_date"], start, end).to_numpy())
+    return rows[_is(opportunities["outcome"].iloc[rows], *labels)]
+
+
 def _ratio(num, den):
     """Деление с NaN вместо деления на ноль (для Series и чисел)."""
     if isinstance(num, pd.Series) or isinstance(den, pd.Series):
@@ -66,8 +76,7 @@ def _ratio(num, den):
 def closed_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Сделки, закрытые (выигранные или проигранные) в период по дате закрытия."""
     require_columns(opportunities, ["outcome", "close_date"], "opportunities")
-    mask = _is(opportunities["outcome"], "won", "lost") & in_period(opportunities["close_date"], start, end)
-    return opportunities[mask]
+    return opportunities.iloc[_closed_in_period(opportunities, start, end, "won", "lost")]
 
 
 def before_owner_exit(opportunities: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
@@ -93,8 +102,9 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
     """
     cols = _check_by(opportunities, by, "opportunities")
     require_columns(opportunities, ["outcome", "close_date"], "opportunities")
-    # нужны только исход и столбцы группировки: остальные столбцы (тексты заметок) не копируются
-    closed = closed_deals(opportunities[list(dict.fromkeys(["outcome", "close_date", *cols]))], start, end)
+    # то же, что closed_deals, но исход сравнивается с «won» один раз, а копируются только исход и
+    # столбцы группировки (не тексты заметок)
+    closed = opportunities[list(dict.fromkeys(["outcome", *cols]))].iloc[_closed_in_period(opportunities, start, end, "won", "lost")]
     won = pd.Series(_is(closed["outcome"], "won"), index=closed.index, name="outcome")
     if not cols:
         if closed.empty:
@@ -106,7 +116,7 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
 def won_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Выигранные сделки, закрытые в период."""
     require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
-    return opportunities[_is(opportunities["outcome"], "won") & in_period(opportunities["close_date"], start, end)]
+    return opportunities.iloc[_closed_in_period(opportunities, start, end, "won")]
 
 
 def average_acv(opportunities: pd.DataFrame, start, end, by=None):
@@ -140,8 +150,8 @@ def median_cycle(opportunities: pd.DataFrame, start, end, by=None, outcome: str 
     if outcome not in ("won", "lost"):
         raise MetricError("outcome: 'won' или 'lost' — у открытых сделок цикла ещё нет.")
     require_columns(opportunities, ["outcome", "created_date", "close_date"], "opportunities")
-    mask = _is(opportunities["outcome"], outcome) & in_period(opportunities["close_date"], start, end)
-    deals = opportunities.loc[mask, list(dict.fromkeys(["created_date", "close_date", *cols]))]
+    rows = _closed_in_period(opportunities, start, end, outcome)
+    deals = opportunities[list(dict.fromkeys(["created_date", "close_date", *cols]))].iloc[rows]
     days = cycle_days(deals)
     if not cols:
         if deals.empty:
