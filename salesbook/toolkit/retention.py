@@ -153,16 +153,21 @@ def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, 
             edge = np.flatnonzero(np.diff(sorted_codes)) + 1
             first = order[np.concatenate([[0], edge])]
             last = order[np.concatenate([edge - 1, [len(order) - 1]])]
+        # дальше — массивы numpy: те же значения, что у столбцов ниже, без накладных расходов pandas
         index = pd.Index(accounts, name="account_id")
-        table = pd.DataFrame({
-            "start": mrr["month"].iloc[first].to_numpy(),
-            "last_month": mrr["month"].iloc[last].to_numpy(),
-            "mrr_first": mrr["mrr_rub"].iloc[first].to_numpy(),
-            "last_mrr": mrr["mrr_rub"].iloc[last].to_numpy(),
-            "last_churn": mrr["churn_rub"].iloc[last].to_numpy(),
-        }, index=index)
+        start, last_month = months[first], months[last]
+        last_mrr, last_churn = mrr["mrr_rub"].to_numpy()[last], mrr["churn_rub"].to_numpy()[last]
+        churned = (last_mrr == 0) & (last_churn > 0)
+        # месяцев между датами без пропусков: номера месяцев numpy, как (год × 12 + месяц) у _months_between
+        periods = last_month.astype("datetime64[M]").astype(np.int64) - start.astype("datetime64[M]").astype(np.int64)
+        if (periods[churned] < 1).any():
+            raise MetricError("mrr: у клиента отток в первом же месяце — так не бывает: первый месяц всегда оплачен.")
+        table = pd.DataFrame({"start": start, "last_month": last_month, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, index=index)
         if by is not None:
             table[by] = mrr[by].iloc[first].set_axis(index)
+        table["churned"] = churned
+        table["periods"] = periods.astype(int)
+        return table.reset_index(), codes
     table["churned"] = (table["last_mrr"] == 0) & (table["last_churn"] > 0)
     table["periods"] = _months_between(table["start"], table["last_month"]).astype(int)
     if (table.loc[table["churned"], "periods"] < 1).any():
@@ -239,6 +244,8 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     (``Categorical``), и pandas не строит хеш-таблицу по строкам и клеткам. Если подписи идут не
     по порядку или у клиента нет месяца начала, возвращает ``None`` — считает общий путь.
     """
+    if customer is None:  # в MRR есть пропуски: считает общий путь
+        return None
     codes, names = _period_codes(customers["start"], freq)
     if len(names) == 0 or (codes < 0).any() or not all(a < b for a, b in zip(names[:-1], names[1:])):
         return None
@@ -246,18 +253,16 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     by_cohort = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(k))
     mrr_start = pd.Series(customers["mrr_first"].to_numpy()).groupby(by_cohort, observed=False).sum().to_numpy()
     n_customers = np.bincount(codes, minlength=k).astype(np.int64)
-    # месяцы — целые номера (год × 12 + месяц): последний пришедший в когорту и конец данных
-    month, start = mrr["month"], customers["start"]
-    start_index = start.dt.year.to_numpy(dtype=np.int64) * 12 + start.dt.month.to_numpy(dtype=np.int64)
+    # месяцы — целые номера (месяцы numpy с 1970 года; разности те же, что у год × 12 + месяц):
+    # последний пришедший в когорту и конец данных; пропусков дат на этом пути нет
+    month_index = mrr["month"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    start_index = customers["start"].to_numpy().astype("datetime64[M]").astype(np.int64)
     last_start = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last_start, codes, start_index)
-    data_end = month.max()
-    max_age = (data_end.year * 12 + data_end.month - last_start).astype(int)
+    max_age = (month_index.max() - last_start).astype(int)
 
-    if customer is None:
-        customer = pd.Index(customers["account_id"]).get_indexer(mrr["account_id"])
     group = codes.astype(np.int64)[customer]
-    age = month.dt.year.to_numpy(dtype=np.int64) * 12 + month.dt.month.to_numpy(dtype=np.int64) - start_index[customer]
+    age = month_index - start_index[customer]
     repeats = max_age + 1
     offset = np.concatenate([[0], np.cumsum(repeats)]).astype(np.int64)
     kept = age <= max_age[group]
