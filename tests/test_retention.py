@@ -530,3 +530,12 @@ def test_renewal_survival_steps_at_renewals():
     assert retention.renewal_survival(0, 5).tolist() == [1.0] * 5
     with pytest.raises(MetricError):
         retention.renewal_survival(1.5, 12)
+
+
+def test_month_numbers_by_runs_equal_the_calendar():
+    """Номера месяцев сериями (таблица по месяцам) и поэлементно — одно и то же, в том числе до 1970 года."""
+    dates = pd.to_datetime(["1969-12-31", "1969-12-31", "1970-01-15", "2024-02-29", "2024-02-29", "2024-03-01"]).to_numpy()
+    expected = np.array([-1, -1, 0, 649, 649, 650])
+    np.testing.assert_array_equal(retention._month_numbers(dates), expected)
+    np.testing.assert_array_equal(retention._month_numbers(dates[::-1]), expected[::-1])  # не по порядку — поэлементно
+    np.testing.assert_array_equal(retention._month_numbers(dates[:1]), expected[:1])

@@ -234,6 +234,19 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     return table[[*keys, "age", "customers", "active", "mrr_rub", "mrr_start", "logo_retention", "revenue_retention"]]
 
 
+def _month_numbers(values: np.ndarray) -> np.ndarray:
+    """Номер месяца каждой даты (месяцы numpy с 1970 года), без пропусков.
+
+    Если даты идут по возрастанию (таблица MRR по месяцам), переводится только первая дата каждой
+    серии одинаковых, а номера повторяются по длинам серий: перевод в месяцы календаря дорогой.
+    """
+    if len(values) > 1 and (values[1:] >= values[:-1]).all():
+        starts = np.concatenate([[0], np.flatnonzero(values[1:] != values[:-1]) + 1])
+        numbers = values[starts].astype("datetime64[M]").astype(np.int64)
+        return np.repeat(numbers, np.diff(np.concatenate([starts, [len(values)]])))
+    return values.astype("datetime64[M]").astype(np.int64)
+
+
 def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq: str) -> pd.DataFrame | None:
     """:func:`cohort_table` без разбивки: группы — номера периодов, а не строки подписей.
 
@@ -255,7 +268,7 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     n_customers = np.bincount(codes, minlength=k).astype(np.int64)
     # месяцы — целые номера (месяцы numpy с 1970 года; разности те же, что у год × 12 + месяц):
     # последний пришедший в когорту и конец данных; пропусков дат на этом пути нет
-    month_index = mrr["month"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    month_index = _month_numbers(mrr["month"].to_numpy())
     start_index = customers["start"].to_numpy().astype("datetime64[M]").astype(np.int64)
     last_start = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last_start, codes, start_index)
