@@ -85,7 +85,7 @@ def _survival_inputs(durations, events) -> tuple[np.ndarray, np.ndarray]:
         raise MetricError("Нет наблюдений: кривая выживаемости не определена.")
     if np.any(~np.isfinite(t)) or np.any(t < 0):
         raise MetricError("Длительности должны быть неотрицательными числами (без пропусков).")
-    if not np.all(np.isin(e, (0.0, 1.0))):
+    if not ((e == 0.0) | (e == 1.0)).all():  # то же, что np.isin(e, (0, 1)), без его накладных расходов
         raise MetricError("Признак события — 1 (закрыта) или 0 (ещё открыта, цензурирована).")
     if e.sum() == 0:
         raise MetricError("Ни одного события: все наблюдения цензурированы, кривая не опускается.")
