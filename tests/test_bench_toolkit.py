@@ -63,3 +63,11 @@ def test_verdict_names_what_is_slow_and_what_is_a_known_limit(monkeypatch):
     assert notes == ["Предел finance.npv: деление, а не умножение"]
     good, _ = bench.verdict({10.0: [("acquisition.channel_funnel", 1.1, 1.0)]})
     assert good == "Итог (×10): 1 из 1 замеров в пределах 1,2× ориентира."
+
+
+def test_times_are_printed_in_russian_milliseconds():
+    assert bench.milliseconds(None) == "—"
+    assert bench.milliseconds(0.0000123) == "0,012"
+    assert bench.milliseconds(0.25) == "250,0"
+    assert bench.milliseconds(123.4) == "123\u00a0400"
+    assert "finance.npv" in bench.LIMITS and all(any(n.startswith(k) for n, _ in bench.CASES) for k in bench.LIMITS)
