@@ -539,3 +539,12 @@ def test_month_numbers_by_runs_equal_the_calendar():
     np.testing.assert_array_equal(retention._month_numbers(dates), expected)
     np.testing.assert_array_equal(retention._month_numbers(dates[::-1]), expected[::-1])  # не по порядку — поэлементно
     np.testing.assert_array_equal(retention._month_numbers(dates[:1]), expected[:1])
+
+
+def test_customer_table_with_other_date_types(toy_mrr):
+    """Даты в микросекундах и с часовым поясом дают те же сроки жизни, что и обычные."""
+    plain = retention.customer_table(toy_mrr)
+    for month in (toy_mrr["month"].astype("datetime64[us]"), toy_mrr["month"].dt.tz_localize("Europe/Moscow")):
+        table = retention.customer_table(toy_mrr.assign(month=month))
+        assert table["periods"].tolist() == plain["periods"].tolist() == [2, 2, 1]
+        assert table["churned"].tolist() == plain["churned"].tolist()

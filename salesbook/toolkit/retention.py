@@ -158,8 +158,12 @@ def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, 
         start, last_month = months[first], months[last]
         last_mrr, last_churn = mrr["mrr_rub"].to_numpy()[last], mrr["churn_rub"].to_numpy()[last]
         churned = (last_mrr == 0) & (last_churn > 0)
-        # месяцев между датами без пропусков: номера месяцев numpy, как (год × 12 + месяц) у _months_between
-        periods = last_month.astype("datetime64[M]").astype(np.int64) - start.astype("datetime64[M]").astype(np.int64)
+        if months.dtype.kind == "M":
+            # месяцев между датами без пропусков: номера месяцев numpy, как (год × 12 + месяц) у _months_between
+            periods = last_month.astype("datetime64[M]").astype(np.int64) - start.astype("datetime64[M]").astype(np.int64)
+        else:  # даты с часовым поясом и прочие — через .dt, как раньше
+            periods = _months_between(mrr["month"].iloc[first].reset_index(drop=True),
+                                      mrr["month"].iloc[last].reset_index(drop=True)).to_numpy()
         if (periods[churned] < 1).any():
             raise MetricError("mrr: у клиента отток в первом же месяце — так не бывает: первый месяц всегда оплачен.")
         table = pd.DataFrame({"start": start, "last_month": last_month, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, index=index)
@@ -257,7 +261,7 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     (``Categorical``), и pandas не строит хеш-таблицу по строкам и клеткам. Если подписи идут не
     по порядку или у клиента нет месяца начала, возвращает ``None`` — считает общий путь.
     """
-    if customer is None:  # в MRR есть пропуски: считает общий путь
+    if customer is None or mrr["month"].to_numpy().dtype.kind != "M":  # пропуски в MRR, даты с поясом: общий путь
         return None
     codes, names = _period_codes(customers["start"], freq)
     if len(names) == 0 or (codes < 0).any() or not all(a < b for a, b in zip(names[:-1], names[1:])):
