@@ -111,8 +111,12 @@ def _sort_codes(codes: np.ndarray, uniques: pd.Index, values: pd.Series) -> tupl
     return rank[codes], uniques.take(order)
 
 
-def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """:func:`customer_table` и номер клиента (строки таблицы) для каждой строки ``mrr``, если он уже посчитан."""
+def _customers(mrr: pd.DataFrame, by: str | None = None, arrays: bool = False) -> tuple[pd.DataFrame | dict, np.ndarray | None]:
+    """:func:`customer_table` и номер клиента (строки таблицы) для каждой строки ``mrr``, если он уже посчитан.
+
+    ``arrays=True`` — вместо таблицы словарь массивов ``start`` и ``mrr_first`` (те же значения по
+    тем же клиентам), если MRR без пропусков: когортам таблица клиентов не нужна. Проверки те же.
+    """
     _check_mrr(mrr)
     if by is not None:
         require_columns(mrr, [by], "mrr")
@@ -166,6 +170,8 @@ def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, 
                                       mrr["month"].iloc[last].reset_index(drop=True)).to_numpy()
         if (periods[churned] < 1).any():
             raise MetricError("mrr: у клиента отток в первом же месяце — так не бывает: первый месяц всегда оплачен.")
+        if arrays:
+            return {"start": start, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, codes
         table = pd.DataFrame({"start": start, "last_month": last_month, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, index=index)
         if by is not None:
             table[by] = mrr[by].iloc[first].set_axis(index)
@@ -194,11 +200,13 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     ``by`` — столбец ``mrr`` для разбивки (например, ``segment`` после :func:`add_segment`).
     """
     _check_mrr(mrr)
-    customers, customer = _customers(mrr, by=by)
+    customers, customer = _customers(mrr, by=by, arrays=by is None)
     if by is None:
         table = _cohorts_by_code(mrr, customers, customer, freq)
         if table is not None:
             return table
+        if isinstance(customers, dict):  # общему пути нужна таблица клиентов
+            customers, customer = _customers(mrr)
     customers["cohort"] = _label_periods(customers["start"], freq)
     keys = ["cohort"] if by is None else [by, "cohort"]
     data_end = mrr["month"].max()
@@ -263,17 +271,17 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     """
     if customer is None or mrr["month"].to_numpy().dtype.kind != "M":  # пропуски в MRR, даты с поясом: общий путь
         return None
-    codes, names = _period_codes(customers["start"], freq)
+    codes, names = _period_codes(pd.Series(customers["start"]), freq)
     if len(names) == 0 or (codes < 0).any() or not all(a < b for a, b in zip(names[:-1], names[1:])):
         return None
     k = len(names)
     by_cohort = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(k))
-    mrr_start = pd.Series(customers["mrr_first"].to_numpy()).groupby(by_cohort, observed=False).sum().to_numpy()
+    mrr_start = pd.Series(np.asarray(customers["mrr_first"])).groupby(by_cohort, observed=False).sum().to_numpy()
     n_customers = np.bincount(codes, minlength=k).astype(np.int64)
     # месяцы — целые номера (месяцы numpy с 1970 года; разности те же, что у год × 12 + месяц):
     # последний пришедший в когорту и конец данных; пропусков дат на этом пути нет
     month_index = _month_numbers(mrr["month"].to_numpy())
-    start_index = customers["start"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    start_index = np.asarray(customers["start"]).astype("datetime64[M]").astype(np.int64)
     last_start = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last_start, codes, start_index)
     max_age = (month_index.max() - last_start).astype(int)
