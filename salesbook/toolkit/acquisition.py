@@ -51,6 +51,20 @@ def in_period(dates: pd.Series, start, end) -> pd.Series:
     return dates.between(lo, hi)
 
 
+def _is(values: pd.Series, *labels) -> np.ndarray:
+    """Маска «значение — одна из меток» на массиве numpy: у строк pandas сравнение в разы дороже, пропуск — ложь."""
+    array = values.to_numpy()
+    if array.dtype == object:
+        try:
+            mask = array == labels[0]
+            for label in labels[1:]:
+                mask = mask | (array == label)
+            return np.asarray(mask, dtype=bool)
+        except TypeError:  # pd.NA не сравнивается в True или False — это умеет isin
+            pass
+    return values.isin(labels).to_numpy()
+
+
 def cac(costs: float, new_customers: float) -> float:
     """CAC = затраты на привлечение за период / новые клиенты за период."""
     if new_customers is None or not np.isfinite(new_customers) or new_customers <= 0:
@@ -70,7 +84,7 @@ def new_customer_deals(opportunities: pd.DataFrame, leads: pd.DataFrame | None =
     Если передать ``leads``, к сделке добавится канал лида (``channel``).
     """
     require_columns(opportunities, ["opportunity_id", "account_id", "outcome", "close_date"], "opportunities")
-    won = opportunities[opportunities["outcome"] == "won"]
+    won = opportunities[_is(opportunities["outcome"], "won")]
     try:  # порядок тот же, что у sort_values(["close_date", "opportunity_id"]), без factorize обоих ключей
         won = won.take(np.lexsort((won["opportunity_id"].to_numpy(), won["close_date"].to_numpy())))
     except TypeError:  # пропуски или смешанные типы в opportunity_id: numpy их не сравнит

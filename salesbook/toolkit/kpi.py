@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit.acquisition import in_period, period
+from salesbook.toolkit.acquisition import _is, in_period, period
 from salesbook.toolkit.course import RESPONSE_OUTCOMES, TOUCH_TYPES
 from salesbook.toolkit.planning import ramp_factor
 from salesbook.toolkit.validation import MetricError, require_columns
@@ -34,20 +34,6 @@ def _check_by(frame: pd.DataFrame, by, name: str) -> list[str]:
     cols = [by] if isinstance(by, str) else list(by)
     require_columns(frame, cols, name)
     return cols
-
-
-def _is(values: pd.Series, *labels) -> np.ndarray:
-    """Маска «значение — одна из меток» на массиве numpy: у строк pandas сравнение в разы дороже, пропуск — ложь."""
-    array = values.to_numpy()
-    if array.dtype == object:
-        try:
-            mask = array == labels[0]
-            for label in labels[1:]:
-                mask = mask | (array == label)
-            return np.asarray(mask, dtype=bool)
-        except TypeError:  # pd.NA не сравнивается в True или False — это умеет isin
-            pass
-    return values.isin(labels).to_numpy()
 
 
 def _closed_in_period(opportunities: pd.DataFrame, start, end, *labels) -> np.ndarray:

@@ -414,11 +414,14 @@ def _flows(mrr: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
     else:
         require_columns(mrr, keys, "mrr")
         flows = mrr[list(dict.fromkeys([*keys, "churn_rub", "contraction_rub", "expansion_rub"]))].copy()
-    # MRR на начало месяца = MRR прошлого месяца (из тождества MRR)
-    flows["mrr_start"] = (mrr["mrr_rub"] - mrr["new_rub"] - mrr["expansion_rub"]
-                          + mrr["contraction_rub"] + mrr["churn_rub"]).round(2)
-    flows["customers_start"] = (flows["mrr_start"] > 0).astype(int)
-    flows["churned"] = ((mrr["mrr_rub"] == 0) & (mrr["churn_rub"] > 0)).astype(int)
+    # MRR на начало месяца = MRR прошлого месяца (из тождества MRR); те же операции на массивах numpy —
+    # без выравнивания индексов у каждой из пяти операций над Series
+    value, churn = mrr["mrr_rub"].to_numpy(), mrr["churn_rub"].to_numpy()
+    start = np.round(value - mrr["new_rub"].to_numpy() - mrr["expansion_rub"].to_numpy()
+                     + mrr["contraction_rub"].to_numpy() + churn, 2)
+    flows["mrr_start"] = start
+    flows["customers_start"] = (start > 0).astype(int)
+    flows["churned"] = ((value == 0) & (churn > 0)).astype(int)
     return flows
 
 
