@@ -96,7 +96,8 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
         if closed.empty:
             raise MetricError("В периоде нет закрытых сделок: win rate не определён.")
         return float(won.mean())
-    return won.groupby([closed[c] for c in cols]).mean().rename("win_rate")
+    keys = [closed[c] for c in cols]
+    return won.groupby(keys[0] if len(keys) == 1 else keys).mean().rename("win_rate")
 
 
 def won_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -143,7 +144,8 @@ def median_cycle(opportunities: pd.DataFrame, start, end, by=None, outcome: str 
         if deals.empty:
             raise MetricError("В периоде нет таких закрытых сделок: цикл не определён.")
         return float(days.median())
-    return days.groupby([deals[c] for c in cols]).median().rename("cycle_days")
+    keys = [deals[c] for c in cols]
+    return days.groupby(keys[0] if len(keys) == 1 else keys).median().rename("cycle_days")
 
 
 # ---------------------------------------------------------------------------
