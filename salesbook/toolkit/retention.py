@@ -95,6 +95,16 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return _customers(mrr, by)[0]
 
 
+def _has_missing(values: pd.Series) -> bool:
+    """Есть ли пропуск в столбце: у дат и чисел numpy — без объектов pandas, у остальных — isna."""
+    array = values.to_numpy() if isinstance(values.dtype, np.dtype) else None
+    if array is not None and array.dtype.kind == "M":
+        return bool(np.isnat(array).any())
+    if array is not None and array.dtype.kind == "f":
+        return bool(np.isnan(array).any())
+    return bool(values.isna().any())
+
+
 def _sort_codes(codes: np.ndarray, uniques: pd.Index, values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """То же, что ``pd.factorize(values, sort=True)``, из уже посчитанного ``pd.factorize(values)``.
 
@@ -123,7 +133,7 @@ def _customers(mrr: pd.DataFrame, by: str | None = None, arrays: bool = False) -
     columns = ["month", "mrr_rub", "churn_rub", *([] if by is None else [by])]
     # factorize сам отмечает пропуски кодом −1: отдельная проверка isna по строкам не нужна
     codes, accounts = pd.factorize(mrr["account_id"])
-    if (codes < 0).any() or mrr[columns].isna().to_numpy().any():
+    if (codes < 0).any() or any(_has_missing(mrr[c]) for c in columns):
         codes = None
         # groupby.first/last пропускают пропуски — берём их, а не первую и последнюю строку
         rows = mrr.sort_values(["account_id", "month"])
