@@ -261,3 +261,16 @@ def test_horizon_stage_pairs_match_rates_and_repeat_deals():
     assert pairs.groupby(["group", "stage"])["won"].mean().to_numpy() == pytest.approx(rates.to_numpy())
     assert (pairs["snapshot"] + pd.Timedelta(days=days) <= cut).all()  # только срезы, чей горизонт прошёл
     assert len(pairs) > pairs["opportunity_id"].nunique()  # одна сделка — на нескольких срезах
+
+
+def test_durations_as_of_by_hand_with_open_and_late_deals():
+    """Открытая сделка и закрытая после среза — цензурированы до среза; дни — целые, вниз."""
+    opps = pd.DataFrame({
+        "created_date": pd.to_datetime(["2025-01-01", "2025-01-10", "2025-02-01", "2025-07-01"]),
+        "close_date": pd.to_datetime(["2025-01-31 18:00", None, "2025-08-01 00:00", "2025-07-02 00:00"]),
+        "outcome": ["won", None, "lost", "won"],
+    })
+    deals = cycle.durations_as_of(opps, "2025-06-30")
+    assert deals["duration_days"].tolist() == [30.0, 171.0, 149.0]
+    assert deals["closed"].tolist() == [True, False, False] and deals["won"].tolist() == [True, False, False]
+    assert "duration_days" not in opps.columns  # вход не меняется

@@ -237,6 +237,67 @@ def test_scenario_table_by_hand():
         finance.scenario_table(frame.assign(monthly_churn=0.0))
 
 
+def test_scenario_table_equals_the_formulas_bit_for_bit():
+    """Таблица сценариев считается одним проходом, но числа те же, что у функций по отдельности."""
+    rng = np.random.default_rng(3)
+    n = 2_000
+    frame = pd.DataFrame({
+        "monthly_churn": rng.uniform(0.0, 0.08, n), "arpa": rng.uniform(-1_000, 200_000, n),
+        "gross_margin": rng.uniform(0.0, 1.0, n), "cac": rng.uniform(1, 3_000_000, n),
+        "new_mrr": rng.uniform(-5_000, 200_000, n),
+    }, index=pd.RangeIndex(10, 10 + n))
+    # края: отток крошечный и почти единица, прибыль ноль, LTV меньше CAC (окупаемости нет)
+    frame.iloc[:5, 0] = [1e-13, 1e-17, 0.999, 1e-300, 0.5]
+    frame.iloc[5:8, 4] = [0.0, 0.0, 1e-9]
+    frame.iloc[8, 2] = 0.0
+    out = finance.scenario_table(frame)
+    churn, gm = frame["monthly_churn"].to_numpy(), frame["gross_margin"].to_numpy()
+    new_gp = frame["new_mrr"].to_numpy() * gm
+    ltv = finance.ltv_horizon(frame["arpa"].to_numpy() * gm, churn)
+    np.testing.assert_array_equal(out["ltv"].to_numpy(), ltv)
+    np.testing.assert_array_equal(out["ltv_cac"].to_numpy(), ltv / frame["cac"].to_numpy())
+    np.testing.assert_array_equal(out["payback_months"].to_numpy(), finance.payback_simple(frame["cac"], new_gp))
+    np.testing.assert_array_equal(out["payback_churn_months"].to_numpy(), finance.payback_with_churn(frame["cac"], new_gp, churn))
+    assert out.index.equals(frame.index)
+
+
+@pytest.mark.parametrize("column,value,message", [
+    ("monthly_churn", 1.5, "Месячный отток: доля"), ("monthly_churn", float("nan"), "Месячный отток: есть пропуски"),
+    ("gross_margin", 85.0, "Проценты переведите"), ("arpa", float("inf"), "ARPA: есть пропуски"),
+    ("cac", 0.0, "CAC должен быть больше нуля"), ("new_mrr", float("nan"), "Стартовый MRR"),
+])
+def test_scenario_table_names_the_bad_input_in_one_row_of_many(column, value, message):
+    frame = pd.DataFrame({"monthly_churn": [0.02] * 50, "arpa": [100.0] * 50, "gross_margin": [0.8] * 50,
+                          "cac": [800.0] * 50, "new_mrr": [100.0] * 50})
+    with pytest.raises(MetricError, match="нужны числа"):
+        finance.scenario_table(frame.assign(cac="много"))
+    frame.loc[37, column] = value
+    with pytest.raises(MetricError, match=message):
+        finance.scenario_table(frame)
+
+
+def test_npv_table_checks_every_cell_and_keeps_its_numbers():
+    rng = np.random.default_rng(5)
+    flows = rng.normal(100_000, 30_000, (300, 37))
+    r = finance.monthly_rate(0.25)
+    np.testing.assert_array_equal(finance.npv(r, flows), (flows / (1 + r) ** np.arange(37)).sum(axis=-1))
+    np.testing.assert_array_equal(finance.npv(r, pd.DataFrame(flows)), (np.asarray(pd.DataFrame(flows)) / (1 + r) ** np.arange(37)).sum(axis=-1))
+    for bad in (float("nan"), float("inf"), -float("inf")):
+        broken = flows.copy()
+        broken[123, 7] = bad
+        with pytest.raises(MetricError, match="Денежный поток: есть пропуски"):
+            finance.npv(r, broken)
+        with pytest.raises(MetricError, match="Денежный поток: есть пропуски"):
+            finance.npv(r, broken, convention="libreoffice")  # пропуск называется первым, как раньше
+    with pytest.raises(MetricError, match="нужны числа"):
+        finance.npv(r, [1, "два"])
+    with pytest.raises(MetricError, match="пуст"):
+        finance.npv(r, np.empty((3, 0)))
+    huge = np.full((2, 3), 1e308)  # переполнение из конечных чисел — не ошибка входа
+    with np.errstate(over="ignore"):
+        assert np.isposinf(finance.npv(0.0, huge)).all()
+
+
 def test_unit_economics_scenario_by_hand():
     result = finance.unit_economics_scenario(0.05, 100, 0.8, 800, 50, months=24)
     assert result["ltv"] == pytest.approx(1600)

@@ -299,3 +299,15 @@ def test_sdr_outcomes_attributes_money_to_lead_owner(opps):
     assert table.loc["S1", "pipeline_rub"] == pytest.approx(300)   # O1 + O2 созданы в 2025, O6 — в 2024
     assert table.loc["S1", "won_rub"] == pytest.approx(100)
     assert table.loc["S2", "won_rub"] == pytest.approx(1000)
+
+
+def test_outcome_masks_treat_missing_and_other_dtypes_like_pandas():
+    """Исход сделки сравнивается на массиве numpy; пропуски (NaN, None, pd.NA) и категории — как у pandas."""
+    from salesbook.toolkit.kpi import _is
+
+    values = ["won", "lost", None, "open", "won", float("nan")]
+    for dtype in (object, "str", "string", "category"):
+        outcome = pd.Series(values, dtype=dtype)
+        assert _is(outcome, "won").tolist() == outcome.eq("won").fillna(False).tolist() == [True, False, False, False, True, False]
+        assert _is(outcome, "won", "lost").tolist() == outcome.isin(["won", "lost"]).tolist()
+    assert _is(pd.Series([1, 2]), "won").tolist() == [False, False]

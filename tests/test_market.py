@@ -294,3 +294,21 @@ def test_compare_to_base_is_fisher_with_holm():
     assert out.loc["a", "p_value"] < 0.05 < out.loc["b", "p_value"]
     with pytest.raises(MetricError, match="базовой строки"):
         market.compare_to_base(table, base="x")
+
+
+def test_cell_churn_equals_churn_rates_on_merged_mrr():
+    """Отток ячеек суммами по клиентам — те же целые числа, что churn_rates по MRR, слитому с компаниями."""
+    from salesbook.data import load
+    from salesbook.toolkit import retention
+    from salesbook.toolkit.course import YEARS_2024_2025
+
+    accounts, mrr = load("accounts"), load("mrr")
+    early = mrr.loc[mrr["month"] < "2024-01-01", "account_id"].unique()[:40]
+    accounts.loc[accounts["account_id"].isin(early), "industry"] = "только_до_2024"  # ячейка без строк периода
+    accounts.loc[accounts.index[:25], "industry"] = None  # клиенты без отрасли в ячейки не входят
+    by = ["segment", "industry"]
+    fast = market._cell_churn(mrr, accounts, by)
+    merged = mrr.merge(accounts[["account_id", *by]], on="account_id", how="left", validate="many_to_one")
+    slow = retention.churn_rates(merged, *YEARS_2024_2025, by=by)[["customers_start", "churned", "logo_churn"]]
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert market._cell_churn(mrr.assign(segment="smb"), accounts, by) is None  # столбцы by уже в MRR — общий путь

@@ -77,6 +77,20 @@ def test_channel_funnel_by_hand(toy):
     assert both["paid"] == pytest.approx(450_000 / 2)
 
 
+def test_channel_funnel_checks_leads_even_when_only_period_deals_need_a_channel(toy):
+    """Канал ищется только у сделок периода, но лиды проверяются целиком, как при слиянии."""
+    spend, _, leads, opps = toy
+    twice = pd.concat([leads, leads.iloc[[5]]], ignore_index=True)  # L6 дважды, его сделка проиграна
+    with pytest.raises(pd.errors.MergeError):
+        acquisition.channel_funnel(spend, twice, opps, "2024-01-01", "2024-03-31")
+    with pytest.raises(MetricError, match="leads: нет столбцов channel"):
+        acquisition.new_customer_deals(opps, leads.drop(columns="channel"))
+    none_in_period = acquisition.channel_funnel(spend, leads, opps, "2024-01-01", "2024-01-31")
+    assert none_in_period["customers"].sum() == 0 and none_in_period["customers"].dtype == int
+    deals = acquisition.new_customer_deals(opps, leads)
+    assert deals["channel"].tolist() == ["ppc", "events", "organic"]
+
+
 def test_lagged_cac_uses_previous_quarter():
     months = pd.date_range("2024-01-01", "2024-12-01", freq="MS")
     costs = pd.Series([100.0] * 3 + [200.0] * 3 + [300.0] * 3 + [400.0] * 3, index=months)
@@ -198,3 +212,16 @@ def test_cost_weighted_lag_follows_the_money():
     assert acquisition.cost_weighted_lag_days(days, segment_of, pd.Series({"smb": 1.0, "enterprise": 3.0})) == pytest.approx(160)
     with pytest.raises(MetricError):
         acquisition.cost_weighted_lag_days(days, segment_of, pd.Series({"smb": 0.0, "enterprise": 0.0}))
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_in_period_equals_between(unit):
+    """Маска периода на массиве numpy — та же, что у Series.between: границы включительно, NaT — ложь."""
+    dates = pd.Series(pd.to_datetime(["2023-12-31 23:59", "2024-01-01 00:00", None, "2024-03-31 18:00", "2024-04-01 00:00"]),
+                      index=[10, 11, 12, 13, 14], name="close_date").astype(f"datetime64[{unit}]")
+    mask = acquisition.in_period(dates, "2024-01", "2024-03")
+    pd.testing.assert_series_equal(mask, dates.between(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31")))
+    assert mask.tolist() == [False, True, False, False, False]  # конец периода — полночь 31 марта, как и раньше
+    aware = dates.dt.tz_localize("Europe/Moscow")
+    with pytest.raises(TypeError):  # даты с часовым поясом не сравниваются с датами без него — как и раньше
+        acquisition.in_period(aware, "2024-01", "2024-03")

@@ -99,6 +99,45 @@ def test_cohort_table_by_segment(toy_mrr, toy_accounts):
     assert c.loc[("enterprise", "2024-01"), "revenue_retention"].tolist() == pytest.approx([1.0, 1.25, 1.0])
 
 
+@pytest.fixture(scope="module")
+def course_mrr():
+    from salesbook.data import load
+
+    return load("mrr")
+
+
+@pytest.mark.parametrize("freq", ["Q", "M"])
+def test_cohort_table_fast_path_equals_the_grouped_path_bit_for_bit(course_mrr, freq):
+    """Без разбивки когорты считаются по номерам периодов; с разбивкой на одну группу — по подписям.
+
+    Результат обязан совпасть до бита: те же группы, те же суммы pandas в том же порядке строк.
+    """
+    fast = retention.cohort_table(course_mrr, freq=freq)
+    grouped = retention.cohort_table(course_mrr.assign(all="все"), freq=freq, by="all")
+    pd.testing.assert_frame_equal(fast, grouped.drop(columns="all"), check_exact=True)
+    assert fast["cohort"].is_monotonic_increasing and len(fast) > 20
+
+
+def test_customer_table_does_not_depend_on_row_order(course_mrr):
+    """Первая и последняя строки клиента — по месяцу, как бы ни шли строки таблицы."""
+    by_month = retention.customer_table(course_mrr)
+    shuffled = course_mrr.sample(frac=1.0, random_state=1)
+    assert not shuffled["month"].is_monotonic_increasing
+    pd.testing.assert_frame_equal(retention.customer_table(shuffled), by_month, check_exact=True)
+    cohorts = retention.cohort_table(shuffled)
+    pd.testing.assert_frame_equal(cohorts, retention.cohort_table(course_mrr), check_exact=False, rtol=1e-12)
+
+
+def test_customer_table_with_mixed_or_missing_account_ids(toy_mrr):
+    mixed = toy_mrr.assign(account_id=toy_mrr["account_id"].map({"A1": 1, "A2": "A2", "A3": 3}).astype(object))
+    table = retention.customer_table(mixed)
+    assert table["account_id"].tolist() == [1, 3, "A2"]  # как pd.factorize(sort=True): числа раньше строк
+    assert table["periods"].tolist() == [2, 1, 2]
+    gap = toy_mrr.assign(account_id=toy_mrr["account_id"].where(toy_mrr["account_id"] != "A3"))
+    assert retention.customer_table(gap)["account_id"].tolist() == ["A1", "A2"]  # клиент без id не считается
+    assert retention.cohort_table(gap, freq="M")["customers"].max() == 2
+
+
 def test_retention_matrix(toy_mrr):
     c = retention.cohort_table(toy_mrr, freq="M")
     logo = retention.retention_matrix(c, "logo")
@@ -491,3 +530,21 @@ def test_renewal_survival_steps_at_renewals():
     assert retention.renewal_survival(0, 5).tolist() == [1.0] * 5
     with pytest.raises(MetricError):
         retention.renewal_survival(1.5, 12)
+
+
+def test_month_numbers_by_runs_equal_the_calendar():
+    """Номера месяцев сериями (таблица по месяцам) и поэлементно — одно и то же, в том числе до 1970 года."""
+    dates = pd.to_datetime(["1969-12-31", "1969-12-31", "1970-01-15", "2024-02-29", "2024-02-29", "2024-03-01"]).to_numpy()
+    expected = np.array([-1, -1, 0, 649, 649, 650])
+    np.testing.assert_array_equal(retention._month_numbers(dates), expected)
+    np.testing.assert_array_equal(retention._month_numbers(dates[::-1]), expected[::-1])  # не по порядку — поэлементно
+    np.testing.assert_array_equal(retention._month_numbers(dates[:1]), expected[:1])
+
+
+def test_customer_table_with_other_date_types(toy_mrr):
+    """Даты в микросекундах и с часовым поясом дают те же сроки жизни, что и обычные."""
+    plain = retention.customer_table(toy_mrr)
+    for month in (toy_mrr["month"].astype("datetime64[us]"), toy_mrr["month"].dt.tz_localize("Europe/Moscow")):
+        table = retention.customer_table(toy_mrr.assign(month=month))
+        assert table["periods"].tolist() == plain["periods"].tolist() == [2, 2, 1]
+        assert table["churned"].tolist() == plain["churned"].tolist()

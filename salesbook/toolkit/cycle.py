@@ -47,17 +47,30 @@ def durations_as_of(opportunities: pd.DataFrame, as_of, created_from=None, creat
     """
     require_columns(opportunities, ["created_date", "close_date", "outcome"], "opportunities")
     cut = pd.Timestamp(as_of)
-    mask = opportunities["created_date"] <= cut
+    created = opportunities["created_date"]
+    if isinstance(created.dtype, np.dtype) and created.dtype.kind == "M":
+        created = created.to_numpy()  # сравнения дат на массиве numpy: без накладных расходов Series (NaT — ложь)
+    mask = created <= cut
     if created_from is not None:
-        mask &= opportunities["created_date"] >= pd.Timestamp(created_from)
+        mask &= created >= pd.Timestamp(created_from)
     if created_to is not None:
-        mask &= opportunities["created_date"] <= pd.Timestamp(created_to)
-    deals = opportunities[mask].copy()
+        mask &= created <= pd.Timestamp(created_to)
+    deals = opportunities[mask]  # фильтр уже даёт новую таблицу: вход не меняется и без copy()
     if deals.empty:
         raise MetricError("На дату среза нет ни одной сделки в этом окне.")
-    closed = deals["close_date"].notna() & (deals["close_date"] <= cut)
-    end = deals["close_date"].where(closed, cut)
-    deals["duration_days"] = (end - deals["created_date"]).dt.days.astype(float)
+    close, start = deals["close_date"], deals["created_date"]
+    if all(isinstance(c.dtype, np.dtype) and c.dtype.kind == "M" for c in (close, start)):
+        # те же величины на массивах numpy: NaT ≤ среза — ложь, целые дни — деление с округлением вниз, как .dt.days
+        close_at, cut_at = close.to_numpy(), cut.to_datetime64()
+        closed = close_at <= cut_at
+        days = (np.where(closed, close_at, cut_at) - start.to_numpy()) // np.timedelta64(1, "D")
+        deals["duration_days"] = days.astype(float)
+        deals["closed"] = closed
+        deals["won"] = closed & kpi._is(deals["outcome"], "won")
+        return deals
+    closed = close.notna() & (close <= cut)
+    end = close.where(closed, cut)
+    deals["duration_days"] = (end - start).dt.days.astype(float)
     deals["closed"] = closed
     deals["won"] = closed & deals["outcome"].eq("won")
     return deals
@@ -72,7 +85,7 @@ def _survival_inputs(durations, events) -> tuple[np.ndarray, np.ndarray]:
         raise MetricError("Нет наблюдений: кривая выживаемости не определена.")
     if np.any(~np.isfinite(t)) or np.any(t < 0):
         raise MetricError("Длительности должны быть неотрицательными числами (без пропусков).")
-    if not np.all(np.isin(e, (0.0, 1.0))):
+    if not ((e == 0.0) | (e == 1.0)).all():  # то же, что np.isin(e, (0, 1)), без его накладных расходов
         raise MetricError("Признак события — 1 (закрыта) или 0 (ещё открыта, цензурирована).")
     if e.sum() == 0:
         raise MetricError("Ни одного события: все наблюдения цензурированы, кривая не опускается.")

@@ -227,15 +227,23 @@ def npv(rate, cash_flows, convention: str = "numpy"):
         raise MetricError("Ставка — одно число за период (месяц, если поток помесячный).")
     if r <= -1:
         raise MetricError("Ставка должна быть больше −100 %.")
-    cf = numbers(cash_flows, "Денежный поток")
-    if cf.ndim == 0 or cf.shape[-1] == 0:
-        raise MetricError("Денежный поток пуст.")
-    if convention not in ("numpy", "excel"):
+    try:
+        cf = np.asarray(cash_flows, dtype=float)
+    except (TypeError, ValueError):
+        cf = numbers(cash_flows, "Денежный поток")  # та же ошибка, что у всех функций курса
+    if cf.ndim == 0 or cf.shape[-1] == 0 or convention not in ("numpy", "excel"):
+        numbers(cf, "Денежный поток")  # пропуски называются раньше остальных ошибок
+        if cf.ndim == 0 or cf.shape[-1] == 0:
+            raise MetricError("Денежный поток пуст.")
         raise MetricError("convention: 'numpy' (t = 0 у первого элемента) или 'excel' (t = 1).")
     if cf.ndim == 1:
         value = np.asarray(npf.npv(float(r), cf), dtype=float)
     else:  # numpy-financial 1.0 считает только один поток — таблицу дисконтируем сами, по строкам
         value = (cf / (1 + float(r)) ** np.arange(cf.shape[-1])).sum(axis=-1)
+    # пропуск или бесконечность во входе всегда дают нечисловой итог строки, поэтому второй проход
+    # по всей таблице ради проверки нужен, только если такой итог есть; ошибка та же, что раньше
+    if not np.isfinite(value).all():
+        numbers(cf, "Денежный поток")
     if convention == "excel":
         value = value / (1 + float(r))
     return _out(value)
@@ -343,6 +351,49 @@ SCENARIO_COLUMNS = {"monthly_churn": "Месячный отток", "arpa": "ARP
                     "cac": "CAC", "new_mrr": "Стартовый MRR"}
 
 
+def _scenario_table_checked(frame):
+    """:func:`scenario_table` без горизонта с одной проверкой входа на всю таблицу.
+
+    Те же формулы и те же числа до бита, что у общего пути: ``ltv_horizon`` при H = ∞ — это
+    gp / отток, потому что (1 − c)^∞ = 0, если 1 − c < 1 в числах с плавающей точкой; ``payback_simple`` и
+    ``payback_with_churn`` считаются поэлементно так же. Если хоть одно значение не проходит
+    проверки, возвращает ``None``: общий путь назовёт ошибку по-русски, как раньше.
+    """
+    columns = list(SCENARIO_COLUMNS)
+    if not all(pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in columns):
+        return None
+    churn, arpa, gm, cac, new_mrr = (frame[c].to_numpy(dtype=float) for c in columns)
+    if not len(churn):
+        return None
+    # минимумы и максимумы вместо масок на каждую границу; пропуск делает сравнение ложным.
+    # Отток больше 2^−54, чтобы 1 − отток < 1 и (1 − отток)^∞ = 0; конечная сумма — все числа конечны
+    # (переполнение суммы только отправит таблицу общим путём)
+    with np.errstate(invalid="ignore", over="ignore"):
+        valid = (churn.min() > 2.0**-54 and churn.max() < 1 and gm.min() >= 0 and gm.max() <= 1 and cac.min() > 0
+                 and np.isfinite(arpa.sum()) and np.isfinite(new_mrr.sum()))
+    if not valid:
+        return None
+    out = frame.copy()
+    new_gp = new_mrr * gm
+    ltv = arpa * gm / churn
+    out["ltv"] = ltv
+    out["ltv_cac"] = ltv / cac
+    with np.errstate(divide="ignore", invalid="ignore"):
+        payback = cac / new_gp
+        x = cac * churn / new_gp
+        with_churn = np.where(x < 1, np.log1p(-x) / np.log1p(-churn), np.inf)
+    tiny = churn < _TINY  # у крошечного оттока логарифмы теряют точность — это простая окупаемость
+    if tiny.any():
+        with_churn[tiny] = payback[tiny]
+    lossless = new_gp <= 0  # прибыли нет — не окупается никогда (пропусков здесь уже нет)
+    if lossless.any():
+        payback[lossless] = np.inf
+        with_churn[lossless] = np.inf
+    out["payback_months"] = payback
+    out["payback_churn_months"] = with_churn
+    return out
+
+
 def scenario_table(frame, horizon: int | None = None):
     """Юнит-экономика для таблицы сценариев — векторно, строка на сценарий.
 
@@ -353,6 +404,10 @@ def scenario_table(frame, horizon: int | None = None):
     — и ``payback_churn_months`` (то же с учётом оттока). Исходная таблица не меняется.
     """
     require_columns(frame, SCENARIO_COLUMNS, "Таблица сценариев")
+    if horizon is None:
+        fast = _scenario_table_checked(frame)
+        if fast is not None:
+            return fast
     out = frame.copy()
     churn = share(out["monthly_churn"], "Месячный отток", upper_open=True)
     gm = share(out["gross_margin"], "Валовая маржа")

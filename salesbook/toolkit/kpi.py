@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from salesbook.toolkit.acquisition import in_period, period
+from salesbook.toolkit.acquisition import _is, in_period, period
 from salesbook.toolkit.course import RESPONSE_OUTCOMES, TOUCH_TYPES
 from salesbook.toolkit.planning import ramp_factor
 from salesbook.toolkit.validation import MetricError, require_columns
@@ -34,6 +34,16 @@ def _check_by(frame: pd.DataFrame, by, name: str) -> list[str]:
     cols = [by] if isinstance(by, str) else list(by)
     require_columns(frame, cols, name)
     return cols
+
+
+def _closed_in_period(opportunities: pd.DataFrame, start, end, *labels) -> np.ndarray:
+    """Номера строк (по порядку), закрытых в период с исходом из ``labels``.
+
+    Сначала дешёвая маска дат, потом сравнение строк исхода — только у сделок периода: строки те
+    же, что у маски ``outcome.isin(labels) & in_period(close_date)``.
+    """
+    rows = np.flatnonzero(in_period(opportunities["close_date"], start, end).to_numpy())
+    return rows[_is(opportunities["outcome"].iloc[rows], *labels)]
 
 
 def _ratio(num, den):
@@ -52,8 +62,7 @@ def _ratio(num, den):
 def closed_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Сделки, закрытые (выигранные или проигранные) в период по дате закрытия."""
     require_columns(opportunities, ["outcome", "close_date"], "opportunities")
-    mask = opportunities["outcome"].isin(["won", "lost"]) & in_period(opportunities["close_date"], start, end)
-    return opportunities[mask]
+    return opportunities.iloc[_closed_in_period(opportunities, start, end, "won", "lost")]
 
 
 def before_owner_exit(opportunities: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
@@ -78,25 +87,30 @@ def win_rate(opportunities: pd.DataFrame, start, end, by=None):
     столбец группировки (``"segment"``, ``"owner_id"``): тогда вернётся Series.
     """
     cols = _check_by(opportunities, by, "opportunities")
-    closed = closed_deals(opportunities, start, end)
-    won = closed["outcome"].eq("won")
+    require_columns(opportunities, ["outcome", "close_date"], "opportunities")
+    # то же, что closed_deals, но исход сравнивается с «won» один раз, а копируются только исход и
+    # столбцы группировки (не тексты заметок)
+    closed = opportunities[list(dict.fromkeys(["outcome", *cols]))].iloc[_closed_in_period(opportunities, start, end, "won", "lost")]
+    won = pd.Series(_is(closed["outcome"], "won"), index=closed.index, name="outcome")
     if not cols:
         if closed.empty:
             raise MetricError("В периоде нет закрытых сделок: win rate не определён.")
         return float(won.mean())
-    return won.groupby([closed[c] for c in cols]).mean().rename("win_rate")
+    keys = [closed[c] for c in cols]
+    return won.groupby(keys[0] if len(keys) == 1 else keys).mean().rename("win_rate")
 
 
 def won_deals(opportunities: pd.DataFrame, start, end) -> pd.DataFrame:
     """Выигранные сделки, закрытые в период."""
     require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
-    return opportunities[opportunities["outcome"].eq("won") & in_period(opportunities["close_date"], start, end)]
+    return opportunities.iloc[_closed_in_period(opportunities, start, end, "won")]
 
 
 def average_acv(opportunities: pd.DataFrame, start, end, by=None):
     """Средний ACV выигранной сделки за период (``amount_rub`` — уже годовая стоимость)."""
     cols = _check_by(opportunities, by, "opportunities")
-    won = won_deals(opportunities, start, end)
+    require_columns(opportunities, ["outcome", "close_date", "amount_rub"], "opportunities")
+    won = won_deals(opportunities[list(dict.fromkeys(["outcome", "close_date", "amount_rub", *cols]))], start, end)
     if not cols:
         if won.empty:
             raise MetricError("В периоде нет выигранных сделок: средний ACV не определён.")
@@ -122,13 +136,16 @@ def median_cycle(opportunities: pd.DataFrame, start, end, by=None, outcome: str 
     cols = _check_by(opportunities, by, "opportunities")
     if outcome not in ("won", "lost"):
         raise MetricError("outcome: 'won' или 'lost' — у открытых сделок цикла ещё нет.")
-    deals = opportunities[opportunities["outcome"].eq(outcome) & in_period(opportunities["close_date"], start, end)]
+    require_columns(opportunities, ["outcome", "created_date", "close_date"], "opportunities")
+    rows = _closed_in_period(opportunities, start, end, outcome)
+    deals = opportunities[list(dict.fromkeys(["created_date", "close_date", *cols]))].iloc[rows]
     days = cycle_days(deals)
     if not cols:
         if deals.empty:
             raise MetricError("В периоде нет таких закрытых сделок: цикл не определён.")
         return float(days.median())
-    return days.groupby([deals[c] for c in cols]).median().rename("cycle_days")
+    keys = [deals[c] for c in cols]
+    return days.groupby(keys[0] if len(keys) == 1 else keys).median().rename("cycle_days")
 
 
 # ---------------------------------------------------------------------------
@@ -334,7 +351,14 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
     m0, m1 = pd.Timestamp(start_month), pd.Timestamp(end_month)
     if m1 <= m0:
         raise MetricError("Конечный месяц должен быть позже начального.")
-    base = mrr[mrr["month"].eq(m0) & (mrr["mrr_rub"] > 0)].set_index("account_id")["mrr_rub"]
+    # только три нужных столбца: фильтр всей таблицы MRR копировал бы и остальные
+    month, value, account = mrr["month"], mrr["mrr_rub"], mrr["account_id"]
+    t0, t1 = m0, m1
+    if isinstance(month.dtype, np.dtype) and month.dtype.kind == "M" and value.dtype.kind == "f":
+        month, value = month.to_numpy(), value.to_numpy()  # сравнения на массивах numpy: без накладных расходов Series
+        t0, t1 = m0.to_datetime64(), m1.to_datetime64()
+    first = np.asarray((month == t0) & (value > 0))
+    base = pd.Series(np.asarray(value[first]), index=pd.Index(account[first]), name="mrr_rub")
     if segment is not None:
         if accounts is None:
             raise MetricError("Чтобы считать по сегменту, передайте accounts.")
@@ -343,7 +367,8 @@ def revenue_retention(mrr: pd.DataFrame, start_month, end_month, accounts: pd.Da
         base = base[seg.reindex(base.index).eq(segment).to_numpy()]
     if base.empty or base.sum() <= 0:
         raise MetricError(f"В {m0:%Y-%m} нет платящих клиентов — когорта пуста.")
-    last = mrr[mrr["month"].eq(m1)].set_index("account_id")["mrr_rub"]
+    final = np.asarray(month == t1)
+    last = pd.Series(np.asarray(value[final]), index=pd.Index(account[final]), name="mrr_rub")
     end = last.reindex(base.index).fillna(0.0)
     return pd.Series({
         "start_mrr_rub": float(base.sum()), "end_mrr_rub": float(end.sum()),

@@ -284,11 +284,12 @@ def auc_bootstrap(y, score, other=None, n_boot: int = 1000, seed: int = 2025, al
     stats = []
     for _ in range(int(n_boot)):
         i = rng.integers(0, n, n)
-        if y[i].min() == y[i].max():
+        yi = y[i]  # одна выборка исходов на всё: проверка «оба исхода есть» и AUC
+        if yi.min() == yi.max():
             continue
-        v = _fast_auc(y[i], s[i])
+        v = _fast_auc(yi, s[i])
         if o is not None:
-            v -= _fast_auc(y[i], o[i])
+            v -= _fast_auc(yi, o[i])
         stats.append(v)
     point = _fast_auc(y, s) - (0.0 if o is None else _fast_auc(y, o))
     low, high = np.quantile(stats, [alpha / 2, 1 - alpha / 2])

@@ -180,7 +180,28 @@ def with_account_fields(opportunities: pd.DataFrame, accounts: pd.DataFrame, fie
     fields = [f for f in fields if f not in opportunities.columns]
     if not fields:
         return opportunities.copy()
-    return opportunities.merge(accounts[["account_id", *fields]], on="account_id", how="left", validate="many_to_one")
+    return _left_join_accounts(opportunities, accounts, fields)
+
+
+def _left_join_accounts(frame: pd.DataFrame, accounts: pd.DataFrame, fields) -> pd.DataFrame:
+    """То же, что ``frame.merge(accounts[["account_id", *fields]], on="account_id", how="left", validate="many_to_one")``.
+
+    Одна хеш-таблица по ``account_id`` и для проверки уникальности, и для поиска: ``validate``
+    строил ради проверки MultiIndex с сортировкой и стоил дороже самого слияния. Если ключи
+    разных типов или имена полей пересекаются — само слияние (его ошибки и суффиксы _x/_y).
+    """
+    fields = list(fields)
+    key, right = frame["account_id"], accounts["account_id"]
+    if key.dtype != right.dtype or any(f in frame.columns for f in fields) or "account_id" in fields:
+        return frame.merge(accounts[["account_id", *fields]], on="account_id", how="left", validate="many_to_one")
+    keys = pd.Index(right)
+    if not keys.is_unique:  # ошибку с перечнем повторов пусть назовёт само слияние
+        return frame.merge(accounts[["account_id", *fields]], on="account_id", how="left", validate="many_to_one")
+    position = keys.get_indexer(key)
+    out = frame.reset_index(drop=True)
+    for f in fields:
+        out[f] = accounts[f].reset_index(drop=True).reindex(position).set_axis(out.index)
+    return out
 
 
 def win_rates(opportunities: pd.DataFrame, by, confidence: float = 0.95) -> pd.DataFrame:
@@ -236,7 +257,10 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     """
     by = [by] if isinstance(by, str) else list(by)
     require_columns(opportunities, ["account_id", "outcome", "amount_rub", "created_date", "close_date"], "opportunities", non_empty=True)
-    opps = with_account_fields(opportunities, accounts, [c for c in by if c not in opportunities.columns])
+    # дальше нужны только эти столбцы сделок: тексты заметок и прочее не копируются и не сортируются
+    used = ["opportunity_id", "account_id", "outcome", "amount_rub", "created_date", "close_date", *by]
+    opps = with_account_fields(opportunities[[c for c in dict.fromkeys(used) if c in opportunities.columns]], accounts,
+                               [c for c in by if c not in opportunities.columns])
     out = win_rates(opps, by)
     first = acquisition.new_customer_deals(opps)
     first = first.assign(_cycle=(first["close_date"] - first["created_date"]).dt.days)
@@ -244,10 +268,51 @@ def segment_metrics(opportunities: pd.DataFrame, accounts: pd.DataFrame, mrr: pd
     out["median_acv"] = grouped["amount_rub"].median()
     out["median_cycle_days"] = grouped["_cycle"].median()
     require_columns(accounts, ["account_id", *by], "accounts", non_empty=True)
-    mrr_by = mrr.merge(accounts[["account_id", *by]], on="account_id", how="left", validate="many_to_one")
-    churn = retention.churn_rates(mrr_by, *YEARS_2024_2025, by=by)[["customers_start", "churned", "logo_churn"]]
+    churn = _cell_churn(mrr, accounts, by)
+    if churn is None:
+        mrr_by = mrr.merge(accounts[["account_id", *by]], on="account_id", how="left", validate="many_to_one")
+        churn = retention.churn_rates(mrr_by, *YEARS_2024_2025, by=by)[["customers_start", "churned", "logo_churn"]]
     churn.columns = ["customer_months", "churned", "monthly_churn"]
     return out.join(churn, how="left")
+
+
+def _cell_churn(mrr: pd.DataFrame, accounts: pd.DataFrame, by: list[str]) -> pd.DataFrame | None:
+    """Лого-отток ячеек за 2024–2025 годы — то же, что ``churn_rates`` по MRR, слитому с ``accounts``.
+
+    Нужны только целые числа (клиенто-месяцы под риском и уходы), а их сумма не зависит от
+    порядка сложения: сначала суммы по клиентам (``bincount`` по номерам), потом по ячейкам
+    таблицы компаний. Так не нужно сливать миллионы строк MRR с компаниями и группировать их по
+    строковым ключам. Если у строк MRR нет ``account_id``, в MRR уже есть столбцы ``by``, типы
+    ключей разные или компании повторяются — ``None``: считает (или называет ошибку) общий путь.
+    """
+    retention._check_mrr(mrr)
+    if any(c in mrr.columns for c in by) or mrr["account_id"].dtype != accounts["account_id"].dtype:
+        return None
+    codes, uniques = pd.factorize(mrr["account_id"])
+    if (codes < 0).any():
+        return None
+    keys = pd.Index(accounts["account_id"])
+    if not keys.is_unique:
+        return None
+    period = acquisition.in_period(mrr["month"], *YEARS_2024_2025).to_numpy()
+    value, churn = mrr["mrr_rub"], mrr["churn_rub"]
+    # MRR на начало месяца — тем же выражением, что в retention._flows
+    start = (value - mrr["new_rub"] - mrr["expansion_rub"] + mrr["contraction_rub"] + churn).round(2)
+    at_risk = (start > 0).to_numpy() & period
+    churned = ((value == 0) & (churn > 0)).to_numpy() & period
+    n = len(uniques)
+    per_account = pd.DataFrame({
+        "customers_start": np.bincount(codes[at_risk], minlength=n).astype(np.int64),
+        "churned": np.bincount(codes[churned], minlength=n).astype(np.int64),
+    })
+    seen = np.bincount(codes[period], minlength=n) > 0  # ячейка есть, только если у её клиентов есть строки периода
+    position = keys.get_indexer(uniques)[seen]
+    cells = accounts[by].reset_index(drop=True).reindex(position).reset_index(drop=True)
+    sums = per_account[seen].reset_index(drop=True).groupby([cells[c] for c in by]).sum()
+    if (sums["customers_start"] <= 0).all():
+        raise MetricError("За период нет клиентов «под риском»: отток не определён.")
+    sums["logo_churn"] = sums["churned"] / sums["customers_start"].where(sums["customers_start"] > 0)
+    return sums
 
 
 def icp_score(segment_table: pd.DataFrame, weights: Mapping[str, float] | None = None,

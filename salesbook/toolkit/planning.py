@@ -80,8 +80,11 @@ def ramp_factor(months_in_role, ramp_months) -> np.ndarray:
     r = np.asarray(ramp_months, dtype=float)
     if np.any(r < 0):
         raise MetricError("Срок выхода на продуктивность не может быть отрицательным.")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        productivity = np.where(r > 0, k / np.where(r > 0, r, 1.0), 1.0)
+    if np.all(r > 0):  # обычный случай: те же частные без двух лишних проходов np.where по большому массиву
+        productivity = k / r
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            productivity = np.where(r > 0, k / np.where(r > 0, r, 1.0), 1.0)
     return np.where(k >= 1, np.clip(productivity, 0.0, 1.0), 0.0)
 
 
@@ -369,7 +372,10 @@ def _capacity_paths(hire_idx, ramp, exit_month, vacancy: float, ramp_mult) -> np
     orig = ramp_factor(k_orig, r[..., None]) * (m < exit_month[..., None])
     repl_start = exit_month + vacancy
     k_repl = m - repl_start[..., None] + 1
-    repl = np.where(np.isfinite(repl_start)[..., None], ramp_factor(np.nan_to_num(k_repl, neginf=0.0, posinf=0.0), r[..., None]), 0.0)
+    # у AE без ухода замены нет (repl_start = inf, k_repl = −inf): её доля всё равно заменяется нулём снаружи,
+    # поэтому бесконечности не нужно заранее превращать в нули (nan_to_num — ещё проход по всему массиву)
+    with np.errstate(invalid="ignore"):
+        repl = np.where(np.isfinite(repl_start)[..., None], ramp_factor(k_repl, r[..., None]), 0.0)
     return orig + repl
 
 

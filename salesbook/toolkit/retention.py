@@ -46,14 +46,19 @@ def _check_mrr(mrr: pd.DataFrame) -> None:
         raise MetricError("mrr: таблица пустая — клиентов нет, считать нечего.")
 
 
-def _label_periods(dates: pd.Series, freq: str) -> pd.Series:
-    """Подписи периодов («2024Q1», «2024-03»): строки считаются только для уникальных периодов."""
+def _period_codes(dates: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """Номер периода каждой даты (по возрастанию периодов; пропуск — −1) и подписи периодов («2024Q1»)."""
     try:
         periods = dates.dt.to_period(freq)
     except (ValueError, TypeError, AttributeError):
         raise MetricError(f"Не понимаю частоту когорт {freq!r}: пишите 'Q' (кварталы) или 'M' (месяцы).") from None
     codes, uniques = pd.factorize(periods, sort=True)
-    names = np.asarray(uniques.astype(str), dtype=object)
+    return codes, np.asarray(uniques.astype(str), dtype=object)
+
+
+def _label_periods(dates: pd.Series, freq: str) -> pd.Series:
+    """Подписи периодов («2024Q1», «2024-03»): строки считаются только для уникальных периодов."""
+    codes, names = _period_codes(dates, freq)
     return pd.Series(names[codes], index=dates.index, dtype=object)
 
 
@@ -90,14 +95,46 @@ def customer_table(mrr: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return _customers(mrr, by)[0]
 
 
-def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """:func:`customer_table` и номер клиента (строки таблицы) для каждой строки ``mrr``, если он уже посчитан."""
+def _has_missing(values: pd.Series) -> bool:
+    """Есть ли пропуск в столбце: у дат и чисел numpy — без объектов pandas, у остальных — isna."""
+    array = values.to_numpy() if isinstance(values.dtype, np.dtype) else None
+    if array is not None and array.dtype.kind == "M":
+        return bool(np.isnat(array).any())
+    if array is not None and array.dtype.kind == "f":
+        return bool(np.isnan(array).any())
+    return bool(values.isna().any())
+
+
+def _sort_codes(codes: np.ndarray, uniques: pd.Index, values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """То же, что ``pd.factorize(values, sort=True)``, из уже посчитанного ``pd.factorize(values)``.
+
+    Сортируются только уникальные значения (клиентов в десятки раз меньше, чем строк), а коды
+    строк перенумеровываются одним обращением к массиву. Несравнимые значения (числа вперемешку
+    со строками) — через сам ``pd.factorize``.
+    """
+    try:
+        order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+    except TypeError:
+        return pd.factorize(values, sort=True)
+    rank = np.empty(len(order), dtype=codes.dtype)
+    rank[order] = np.arange(len(order), dtype=codes.dtype)
+    return rank[codes], uniques.take(order)
+
+
+def _customers(mrr: pd.DataFrame, by: str | None = None, arrays: bool = False) -> tuple[pd.DataFrame | dict, np.ndarray | None]:
+    """:func:`customer_table` и номер клиента (строки таблицы) для каждой строки ``mrr``, если он уже посчитан.
+
+    ``arrays=True`` — вместо таблицы словарь массивов ``start`` и ``mrr_first`` (те же значения по
+    тем же клиентам), если MRR без пропусков: когортам таблица клиентов не нужна. Проверки те же.
+    """
     _check_mrr(mrr)
     if by is not None:
         require_columns(mrr, [by], "mrr")
-    codes = None
     columns = ["month", "mrr_rub", "churn_rub", *([] if by is None else [by])]
-    if mrr["account_id"].isna().any() or mrr[columns].isna().to_numpy().any():
+    # factorize сам отмечает пропуски кодом −1: отдельная проверка isna по строкам не нужна
+    codes, accounts = pd.factorize(mrr["account_id"])
+    if (codes < 0).any() or any(_has_missing(mrr[c]) for c in columns):
+        codes = None
         # groupby.first/last пропускают пропуски — берём их, а не первую и последнюю строку
         rows = mrr.sort_values(["account_id", "month"])
         grouped = rows.groupby("account_id", sort=True)
@@ -113,22 +150,44 @@ def _customers(mrr: pd.DataFrame, by: str | None = None) -> tuple[pd.DataFrame, 
     else:
         # без пропусков первая и последняя строка клиента — это first/last: один factorize по account_id
         # и lexsort по целым кодам вместо сортировки всей таблицы и группировки по строкам
-        codes, accounts = pd.factorize(mrr["account_id"], sort=True)
-        order = np.lexsort((mrr["month"].to_numpy(), codes))
-        sorted_codes = codes[order]
-        edge = np.flatnonzero(np.diff(sorted_codes)) + 1
-        first = order[np.concatenate([[0], edge])]
-        last = order[np.concatenate([edge - 1, [len(order) - 1]])]
+        codes, accounts = _sort_codes(codes, accounts, mrr["account_id"])
+        months = mrr["month"].to_numpy()
+        if (months[1:] >= months[:-1]).all():
+            # таблица идёт по месяцам (так её пишет генератор и так её обычно выгружают): первая строка
+            # клиента — самый ранний месяц, последняя — самый поздний, с теми же строками при равных
+            # месяцах, что и у сортировки ниже, — и для этого не нужно сортировать всю таблицу
+            rows = np.arange(len(codes))
+            first = np.full(len(accounts), len(codes))
+            np.minimum.at(first, codes, rows)
+            last = np.zeros(len(accounts), dtype=rows.dtype)
+            np.maximum.at(last, codes, rows)
+        else:
+            order = np.lexsort((months, codes))
+            sorted_codes = codes[order]
+            edge = np.flatnonzero(np.diff(sorted_codes)) + 1
+            first = order[np.concatenate([[0], edge])]
+            last = order[np.concatenate([edge - 1, [len(order) - 1]])]
+        # дальше — массивы numpy: те же значения, что у столбцов ниже, без накладных расходов pandas
         index = pd.Index(accounts, name="account_id")
-        table = pd.DataFrame({
-            "start": mrr["month"].iloc[first].to_numpy(),
-            "last_month": mrr["month"].iloc[last].to_numpy(),
-            "mrr_first": mrr["mrr_rub"].iloc[first].to_numpy(),
-            "last_mrr": mrr["mrr_rub"].iloc[last].to_numpy(),
-            "last_churn": mrr["churn_rub"].iloc[last].to_numpy(),
-        }, index=index)
+        start, last_month = months[first], months[last]
+        last_mrr, last_churn = mrr["mrr_rub"].to_numpy()[last], mrr["churn_rub"].to_numpy()[last]
+        churned = (last_mrr == 0) & (last_churn > 0)
+        if months.dtype.kind == "M":
+            # месяцев между датами без пропусков: номера месяцев numpy, как (год × 12 + месяц) у _months_between
+            periods = last_month.astype("datetime64[M]").astype(np.int64) - start.astype("datetime64[M]").astype(np.int64)
+        else:  # даты с часовым поясом и прочие — через .dt, как раньше
+            periods = _months_between(mrr["month"].iloc[first].reset_index(drop=True),
+                                      mrr["month"].iloc[last].reset_index(drop=True)).to_numpy()
+        if (periods[churned] < 1).any():
+            raise MetricError("mrr: у клиента отток в первом же месяце — так не бывает: первый месяц всегда оплачен.")
+        if arrays:
+            return {"start": start, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, codes
+        table = pd.DataFrame({"start": start, "last_month": last_month, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, index=index)
         if by is not None:
             table[by] = mrr[by].iloc[first].set_axis(index)
+        table["churned"] = churned
+        table["periods"] = periods.astype(int)
+        return table.reset_index(), codes
     table["churned"] = (table["last_mrr"] == 0) & (table["last_churn"] > 0)
     table["periods"] = _months_between(table["start"], table["last_month"]).astype(int)
     if (table.loc[table["churned"], "periods"] < 1).any():
@@ -151,7 +210,13 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     ``by`` — столбец ``mrr`` для разбивки (например, ``segment`` после :func:`add_segment`).
     """
     _check_mrr(mrr)
-    customers, customer = _customers(mrr, by=by)
+    customers, customer = _customers(mrr, by=by, arrays=by is None)
+    if by is None:
+        table = _cohorts_by_code(mrr, customers, customer, freq)
+        if table is not None:
+            return table
+        if isinstance(customers, dict):  # общему пути нужна таблица клиентов
+            customers, customer = _customers(mrr)
     customers["cohort"] = _label_periods(customers["start"], freq)
     keys = ["cohort"] if by is None else [by, "cohort"]
     data_end = mrr["month"].max()
@@ -189,6 +254,70 @@ def cohort_table(mrr: pd.DataFrame, freq: str = "Q", by: str | None = None) -> p
     table["logo_retention"] = table["active"] / table["customers"]
     table["revenue_retention"] = table["mrr_rub"] / table["mrr_start"]
     return table[[*keys, "age", "customers", "active", "mrr_rub", "mrr_start", "logo_retention", "revenue_retention"]]
+
+
+def _month_numbers(values: np.ndarray) -> np.ndarray:
+    """Номер месяца каждой даты (месяцы numpy с 1970 года), без пропусков.
+
+    Если даты идут по возрастанию (таблица MRR по месяцам), переводится только первая дата каждой
+    серии одинаковых, а номера повторяются по длинам серий: перевод в месяцы календаря дорогой.
+    """
+    if len(values) > 1 and (values[1:] >= values[:-1]).all():
+        starts = np.concatenate([[0], np.flatnonzero(values[1:] != values[:-1]) + 1])
+        numbers = values[starts].astype("datetime64[M]").astype(np.int64)
+        return np.repeat(numbers, np.diff(np.concatenate([starts, [len(values)]])))
+    return values.astype("datetime64[M]").astype(np.int64)
+
+
+def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq: str) -> pd.DataFrame | None:
+    """:func:`cohort_table` без разбивки: группы — номера периодов, а не строки подписей.
+
+    Группировка по строкам «2024Q1» и по номерам периодов даёт одни и те же группы в том же
+    порядке, если подписи идут по алфавиту так же, как периоды по времени (так у годов из
+    четырёх цифр). Суммы MRR считает тот же ``groupby().sum()`` pandas, что и общий путь, в том
+    же порядке строк — числа совпадают до бита; но группы задаются готовыми номерами
+    (``Categorical``), и pandas не строит хеш-таблицу по строкам и клеткам. Если подписи идут не
+    по порядку или у клиента нет месяца начала, возвращает ``None`` — считает общий путь.
+    """
+    if customer is None or mrr["month"].to_numpy().dtype.kind != "M":  # пропуски в MRR, даты с поясом: общий путь
+        return None
+    codes, names = _period_codes(pd.Series(customers["start"]), freq)
+    if len(names) == 0 or (codes < 0).any() or not all(a < b for a, b in zip(names[:-1], names[1:])):
+        return None
+    k = len(names)
+    by_cohort = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(k))
+    mrr_start = pd.Series(np.asarray(customers["mrr_first"])).groupby(by_cohort, observed=False).sum().to_numpy()
+    n_customers = np.bincount(codes, minlength=k).astype(np.int64)
+    # месяцы — целые номера (месяцы numpy с 1970 года; разности те же, что у год × 12 + месяц):
+    # последний пришедший в когорту и конец данных; пропусков дат на этом пути нет
+    month_index = _month_numbers(mrr["month"].to_numpy())
+    start_index = np.asarray(customers["start"]).astype("datetime64[M]").astype(np.int64)
+    last_start = np.full(k, np.iinfo(np.int64).min)
+    np.maximum.at(last_start, codes, start_index)
+    max_age = (month_index.max() - last_start).astype(int)
+
+    group = codes.astype(np.int64)[customer]
+    age = month_index - start_index[customer]
+    repeats = max_age + 1
+    offset = np.concatenate([[0], np.cumsum(repeats)]).astype(np.int64)
+    kept = age <= max_age[group]
+    cell = offset[group[kept]] + age[kept]
+    value = mrr["mrr_rub"].to_numpy()[kept]
+    size = int(offset[-1])
+    active = np.bincount(cell[value > 0], minlength=size).astype(int)
+    by_cell = pd.Categorical.from_codes(cell, categories=pd.RangeIndex(size))
+    total = pd.Series(value).groupby(by_cell, observed=False).sum().to_numpy()
+
+    at = np.repeat(np.arange(k), repeats)
+    table = pd.DataFrame({"cohort": pd.Index(names)[at]})
+    table["age"] = np.arange(size, dtype=np.int64) - offset[at]
+    table["customers"] = n_customers[at]
+    table["active"] = active
+    table["mrr_rub"] = total
+    table["mrr_start"] = mrr_start[at]
+    table["logo_retention"] = table["active"] / table["customers"]
+    table["revenue_retention"] = table["mrr_rub"] / table["mrr_start"]
+    return table
 
 
 def retention_matrix(cohorts: pd.DataFrame, kind: str = "logo") -> pd.DataFrame:
@@ -295,11 +424,14 @@ def _flows(mrr: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
     else:
         require_columns(mrr, keys, "mrr")
         flows = mrr[list(dict.fromkeys([*keys, "churn_rub", "contraction_rub", "expansion_rub"]))].copy()
-    # MRR на начало месяца = MRR прошлого месяца (из тождества MRR)
-    flows["mrr_start"] = (mrr["mrr_rub"] - mrr["new_rub"] - mrr["expansion_rub"]
-                          + mrr["contraction_rub"] + mrr["churn_rub"]).round(2)
-    flows["customers_start"] = (flows["mrr_start"] > 0).astype(int)
-    flows["churned"] = ((mrr["mrr_rub"] == 0) & (mrr["churn_rub"] > 0)).astype(int)
+    # MRR на начало месяца = MRR прошлого месяца (из тождества MRR); те же операции на массивах numpy —
+    # без выравнивания индексов у каждой из пяти операций над Series
+    value, churn = mrr["mrr_rub"].to_numpy(), mrr["churn_rub"].to_numpy()
+    start = np.round(value - mrr["new_rub"].to_numpy() - mrr["expansion_rub"].to_numpy()
+                     + mrr["contraction_rub"].to_numpy() + churn, 2)
+    flows["mrr_start"] = start
+    flows["customers_start"] = (start > 0).astype(int)
+    flows["churned"] = ((value == 0) & (churn > 0)).astype(int)
     return flows
 
 
