@@ -251,13 +251,16 @@ def _slides(args) -> int:
     from salesbook.authoring import slides
 
     try:
-        built = slides.build_decks(Path(args.root), Path(args.out), args.sections or None)
+        total = len(slides.resolve(Path(args.root).resolve(), args.sections or None))
+        built = slides.build_decks(Path(args.root), Path(args.out), args.sections or None, force=args.all)
     except slides.SlidesError as error:
         print(error, file=sys.stderr)
         return 1
     from salesbook.runtime.fmt import plural
 
-    print(f"Слайды: {plural(len(built), 'раздел', 'раздела', 'разделов')} в папке «{args.out}».")
+    kept = total - len(built)
+    print(f"Слайды: {plural(total, 'раздел', 'раздела', 'разделов')} в папке «{args.out}»; пересобрано — {len(built)}"
+          + (f", без изменений — {kept}." if kept else "."))
     return 0
 
 
@@ -344,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="_build/html/slides",
                    help="папка для слайдов (по умолчанию _build/html/slides — рядом с собранной книгой)")
     p.add_argument("--root", default=".", help="корень книги (где _config.yml и _toc.yml)")
+    p.add_argument("--all", action="store_true", help="пересобрать все колоды, даже те, входы которых не менялись")
     p.set_defaults(func=_slides)
 
     args = parser.parse_args(argv)

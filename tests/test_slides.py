@@ -176,3 +176,39 @@ def test_cli_without_an_executed_book_says_what_to_do(demo, capsys):
     root, _, _ = demo
     assert cli.main(["slides", "--root", str(root), "--out", str(root / "out")]) == 1
     assert "make book" in capsys.readouterr().err
+
+
+def _cache(root, source, nb):
+    """Кэш исполнения книги с одной записью — как после salesbook book-exec."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from salesbook.authoring.bookexec import read_as_book
+
+    executed = read_as_book(source, root)
+    for cell, done in zip((c for c in executed.cells if c.cell_type == "code"),
+                          (c for c in nb.cells if c.cell_type == "code")):
+        cell.outputs = done.outputs
+    get_cache(str(root / "_build" / ".jupyter_cache")).cache_notebook_bundle(
+        CacheBundleIn(executed, str(source)), check_validity=False, overwrite=True)
+
+
+def test_only_decks_whose_inputs_changed_are_rebuilt(demo):
+    """Правка одного раздела пересобирает его колоду, а не все: отпечаток входов — в самой колоде."""
+    root, source, nb = demo
+    _cache(root, source, nb)
+    out = root / "out"
+    (deck,) = slides.build_decks(root, out)
+    first = deck.read_text(encoding="utf-8")
+    assert slides.deck_images(first) == [base64.b64decode(PNG)]
+    assert slides.build_decks(root, out) == []                          # ничего не менялось
+    assert slides.build_decks(root, out, force=True) == [deck]          # --all
+    assert deck.read_text(encoding="utf-8") == first                    # та же колода, байт в байт
+    values = root / "book" / "_glue" / "ch99" / "99_1_demo.json"
+    values.write_text('{"payback_limit.smb.2025": {"text": "18\u00a0мес.", "value": 18}}\n', encoding="utf-8")
+    assert slides.build_decks(root, out) == [deck]                      # число из book/_glue сдвинулось
+    assert "окупаемости за 18\u00a0мес." in deck.read_text(encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8").replace("Это второе предложение.", "Это другое."),
+                      encoding="utf-8")
+    assert slides.build_decks(root, out) == [deck]                      # правка текста: код тот же, кэш годится
+    assert "Это другое." in deck.read_text(encoding="utf-8")

@@ -439,8 +439,13 @@ def resolve(root: Path, names: list[str] | None) -> list[Path]:
     return chosen
 
 
-def build_decks(root: Path, out: Path, names: list[str] | None = None) -> list[Path]:
-    """Собрать колоды разделов в ``out/chNN/<раздел>.html``; вернуть записанные файлы."""
+def build_decks(root: Path, out: Path, names: list[str] | None = None, *, force: bool = False) -> list[Path]:
+    """Собрать колоды разделов в ``out/chNN/<раздел>.html``; вернуть записанные файлы.
+
+    Колода, входы которой не менялись (исходник, числа ``book/_glue``, вопросы программы, запись
+    кэша исполнения, код сборки слайдов), не пересобирается: её отпечаток записан в самой колоде.
+    Так правка одного раздела пересобирает одну колоду, а не все (``force`` — пересобрать все).
+    """
     root = root.resolve()
     out = out if out.is_absolute() else root / out
     sources = resolve(root, names)
@@ -448,19 +453,66 @@ def build_decks(root: Path, out: Path, names: list[str] | None = None) -> list[P
         sessions = programmes.load(root).get("sessions") or {}
     except programmes.ProgrammeError:
         sessions = {}
+    records = _cache_records(root)
     decks = {}
     for source in sources:
         doc = source.relative_to(root).with_suffix("").as_posix()
         questions = list(sessions.get(doc, {}).get("questions") or [])
-        decks[source] = build_deck(source, executed_notebook(source, root), root, questions)
-    copy_assets(out)
-    written = []
-    for source, text in decks.items():
         target = out / source.relative_to(root / "book").with_suffix(".html")
+        stamp = _stamp(source, root, questions, records.get(str(source)))
+        if not force and _stamp_of(target) == stamp:
+            continue
+        deck = build_deck(source, executed_notebook(source, root), root, questions)
+        decks[target] = deck.replace("<head>\n", f"<head>\n{_STAMP_MARK}{stamp} -->\n", 1)
+    copy_assets(out)
+    for target, text in decks.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
+    return list(decks)
+
+
+_STAMP_MARK = "<!-- salesbook-slides: "
+
+
+def _cache_records(root: Path) -> dict[str, tuple]:
+    """Последняя запись кэша исполнения книги для каждого исходника (путь → номер и время записи)."""
+    cache_dir = root / "_build" / ".jupyter_cache"
+    if not cache_dir.is_dir():
+        return {}
+    from jupyter_cache import get_cache
+
+    found: dict[str, tuple] = {}
+    for record in get_cache(str(cache_dir)).list_cache_records():
+        mark = (record.pk, record.hashkey, str(record.created))
+        if record.uri not in found or found[record.uri] < mark:
+            found[record.uri] = mark
+    return found
+
+
+def _stamp(source: Path, root: Path, questions: list[str], record: tuple | None) -> str:
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    for part in (source.read_bytes(), json.dumps(glue.committed(source, root), sort_keys=True).encode(),
+                 json.dumps(questions, ensure_ascii=False).encode(), repr(record).encode(),
+                 Path(__file__).read_bytes(), Path(programmes.__file__).read_bytes()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _stamp_of(target: Path) -> str | None:
+    """Отпечаток входов, из которых собрана существующая колода (или ``None``)."""
+    try:
+        with target.open(encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    start = head.find(_STAMP_MARK)
+    if start < 0:
+        return None
+    end = head.find(" -->", start)
+    return head[start + len(_STAMP_MARK):end] if end > 0 else None
 
 
 def deck_images(text: str) -> list[bytes]:
