@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 UI_STRINGS = {
@@ -131,10 +132,20 @@ def _complete_js_translations(path: Path) -> None:
         path.write_text(f"{text[:start]}({body}){text[end + 1:]}", encoding="utf-8")
 
 
+def _note_build_start(app):
+    app._salesbook_build_started = time.time()
+
+
 def _translate_html(app, exception):
+    """Перевести подписи в страницах, которые записала эта сборка; остальные переведены прошлыми
+    сборками (перевод идемпотентен). По времени изменения файла, а не по списку страниц: при
+    параллельной записи страницы пишут другие процессы."""
     if exception is not None or app.builder.format != "html":
         return
+    started = getattr(app, "_salesbook_build_started", 0.0) - 2.0   # запас на грубое время файловой системы
     for path in Path(app.outdir).rglob("*.html"):
+        if path.stat().st_mtime < started:
+            continue
         original = path.read_text(encoding="utf-8")
         translated = _translate(original)
         if translated != original:
@@ -335,5 +346,6 @@ def setup(app):
     app.connect("doctree-read", _check_glued_values)
     app.connect("config-inited", _course_substitutions)
     app.connect("html-page-context", _retarget_launch_buttons, priority=600)
+    app.connect("builder-inited", _note_build_start)
     app.connect("build-finished", _translate_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
