@@ -102,6 +102,18 @@ def _ipython_to_python(source: str) -> str:
         return source
 
 
+def _parsed(cells: list[tuple[int, str]]) -> list[tuple[int, ast.AST]]:
+    """Синтаксические деревья ячеек (магии IPython переведены в Python); ячейки, которые не
+    разбираются, пропускаются: их ошибку отчёт называет по исполнению."""
+    trees = []
+    for number, source in cells:
+        try:
+            trees.append((number, ast.parse(_ipython_to_python(source))))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return trees
+
+
 def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> list[dict]:
     """Обращения к эталону или решению: ``[{cell, what, exercise}]``.
 
@@ -115,11 +127,8 @@ def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> l
     """
     flags: list[dict] = []
     salesbook_names: set[str] = set()
-    for number, source in cells:
-        try:
-            tree = ast.parse(_ipython_to_python(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    trees = _parsed(cells)
+    for number, tree in trees:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -134,11 +143,7 @@ def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> l
                         flags.append({"cell": number, "what": f"импорт {node.module}.{alias.name}", "exercise": None,
                                       "strong": False})
                     salesbook_names.add(alias.asname or alias.name)
-    for number, source in cells:
-        try:
-            tree = ast.parse(_ipython_to_python(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    for number, tree in trees:
         called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
@@ -167,11 +172,7 @@ def scan_cells(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> l
 def check_redefinitions(cells: list[tuple[int, str]], exercise_vars: dict[str, str]) -> list[int]:
     """Ячейки, где переопределена проверка (``q1.check = …``, ``def check``) — для отчёта."""
     found = []
-    for number, source in cells:
-        try:
-            tree = ast.parse(_ipython_to_python(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
+    for number, tree in _parsed(cells):
         for node in ast.walk(tree):
             targets = []
             if isinstance(node, ast.Assign):
