@@ -162,6 +162,18 @@ def test_absolute_link_to_own_server_is_internal(site):
     assert report.internal == 2 and report.external == 0
 
 
+def test_anchors_are_ids_and_link_names_as_beautifulsoup_sees_them(tmp_path):
+    """Якоря целевой страницы: id любого тега и name у <a>; не из комментариев и скриптов."""
+    html = """<html><body><h1 id="top">Заголовок</h1><a name="old-anchor">x</a><span name="not-anchor"></span>
+      <!-- <div id="in-comment"></div> --><script>const s = '<p id="in-script">';</script>
+      <p id="first" id="second">повтор атрибута</p><a id="both" name="both-name"></a><IMG ID="upper"><br id="void"/></body></html>"""
+    target = tmp_path / "page.html"
+    target.write_text(html, encoding="utf-8")
+    soup = bookcheck.BeautifulSoup(html, "html.parser")
+    reference = {t["id"] for t in soup.find_all(id=True)} | {t["name"] for t in soup.find_all("a", attrs={"name": True})}
+    assert bookcheck.anchors_of(target) == reference == {"top", "old-anchor", "second", "upper", "void", "both", "both-name"}
+
+
 # --- разрешённые сообщения браузера --------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -70,12 +71,22 @@ class PageWatch:
     """Записывает всё, что страница сообщила об ошибках, и обращения за пределы сервера."""
 
     def __init__(self, page, base_url: str):
+        self.page = page
         self.base_url = base_url
         self.events: list[tuple[str, str, str]] = []  # (вид, текст, источник)
+        self.in_flight: dict = {}  # запросы без ответа: объект Request Playwright → адрес
         page.on("pageerror", self._on_pageerror)
         page.on("console", self._on_console)
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_requestdone)
         page.on("requestfailed", self._on_requestfailed)
         page.on("response", self._on_response)
+
+    def _on_request(self, request):
+        self.in_flight[request] = request.url
+
+    def _on_requestdone(self, request):
+        self.in_flight.pop(request, None)
 
     def _on_pageerror(self, error):
         self.events.append(("pageerror", str(error.message if hasattr(error, "message") else error), ""))
@@ -85,6 +96,7 @@ class PageWatch:
             self.events.append(("console", message.text, (message.location or {}).get("url", "")))
 
     def _on_requestfailed(self, request):
+        self._on_requestdone(request)
         self.events.append(("request", f"не загрузилось: {request.failure}", request.url))
 
     def _on_response(self, response):
@@ -93,6 +105,14 @@ class PageWatch:
 
     def clear(self):
         self.events.clear()
+
+    def settle(self, timeout: float = 15.0) -> list[str]:
+        """Дождаться конца всех начатых страницей запросов: их ошибки и обращения в сеть
+        попадут в проверку. Возвращает запросы, оставшиеся без ответа за ``timeout`` секунд."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            self.page.wait_for_timeout(20)  # события Playwright доставляются, пока идёт его вызов
+        return [f"запрос без ответа за {timeout:g} с: {url}" for url in self.in_flight.values()]
 
     def problems(self) -> list[str]:
         out = []
