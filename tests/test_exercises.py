@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesbook.exercises import all_exercises
+from salesbook.exercises import all_exercises, get
 from salesbook.runtime.checks import Function, Number, ___
 
 EXERCISES = all_exercises()
@@ -20,6 +20,20 @@ def reference_answer(ex):
     if isinstance(ex.compare, Function):
         pytest.skip("для функций эталон проверяется в тестах раздела")
     return ex.expected_value()
+
+
+def test_get_finds_each_exercise_in_the_module_named_by_its_id():
+    """get() ищет сначала в модуле раздела, названном по префиксу id (ch01.cac.q1 → ch01_cac): так проверка
+    работ не импортирует все разделы. Упражнение в другом модуле нашлось бы только медленным путём."""
+    import sys
+
+    for ex in EXERCISES:
+        assert get(ex.id) is ex
+        module = sys.modules[f"salesbook.exercises.{ex.id.rsplit('.', 1)[0].replace('.', '_')}"]
+        assert any(value is ex for value in vars(module).values()), ex.id
+    for missing in ("ch77.nothing.q1", "ch01.cac.q99", "q1", ""):
+        with pytest.raises(KeyError):
+            get(missing)
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=IDS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +59,17 @@ def all_quizzes() -> list[Quiz]:
 
 
 def get(exercise_id: str) -> Exercise:
+    # Модуль раздела назван по префиксу id (ch01.cac.q1 → ch01_cac): сначала ищем в нём одном —
+    # проверка работ и скрытая ячейка сбора ответов в ядре не импортируют все разделы курса.
+    name = exercise_id.rsplit(".", 1)[0].replace(".", "_") if isinstance(exercise_id, str) else ""
+    if re.fullmatch(r"ch\d\d_\w+", name):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            module = None
+        for value in vars(module).values() if module else ():
+            if isinstance(value, Exercise) and value.id == exercise_id:
+                return value
     for ex in all_exercises():
         if ex.id == exercise_id:
             return ex

@@ -329,6 +329,10 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # nbformat (через nbclient) импортирует jsonschema, а тот — rfc3987_syntax, который при импорте строит
+    # ≈40 грамматик lark: ≈0,7 с процессора на каждую тетрадь. Форматов IRI в схеме тетради нет —
+    # без этого модуля jsonschema просто не проверяет формат «iri», а проверке работ он не нужен.
+    sys.modules.setdefault("rfc3987_syntax", None)
     folder = Path(argv[0])
     try:
         return run(folder)
