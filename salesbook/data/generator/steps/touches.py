@@ -169,7 +169,7 @@ def _web_traffic(rng, df, L):
     """Весь трафик сайта по месяцам и source/medium: опознанные визиты / доля опознанных."""
     # по месяцу появления лида, а не визита: иначе в декабре 2025 года не хватало бы визитов
     # будущих лидов 2026 года, а в январе 2023 года — прогрева лидов 2022-го
-    web = df[df["touch_type"].isin(WEB_TOUCH_TYPES)]
+    web = df.loc[df["touch_type"].isin(WEB_TOUCH_TYPES).to_numpy(), ["lead_id", "source", "medium"]]  # только нужные столбцы
     created = pd.Series(parse_days(L["created_date"]), index=L["lead_id"].to_numpy())
     m = month_of(created.loc[web["lead_id"].to_numpy()].to_numpy())
     ident = web.assign(m=m).groupby(["m", "source", "medium"]).size()
