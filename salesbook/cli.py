@@ -34,17 +34,17 @@ def _notebooks(args) -> int:
 
 
 def _data(args) -> int:
-    from salesbook.data.generator import DEFAULT_SEED, generate
+    from salesbook.data.generator import DEFAULT_SEED, generate_csv
     from salesbook.runtime.fmt import number
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     try:
-        tables = generate(Path(args.out), scale=args.scale, seed=seed, progress=not args.quiet)
+        tables = generate_csv(Path(args.out), scale=args.scale, seed=seed, progress=not args.quiet)
     except OSError as error:
         print(f"Не удалось записать данные в «{args.out}»: проверьте, что это папка и в неё можно писать "
               f"({error.strerror or error}).", file=sys.stderr)
         return 1
-    rows = number(sum(len(df) for df in tables.values()))
+    rows = number(sum(tables.values()))
     scale = f"{args.scale:g}".replace(".", ",")
     print(f"Готово: {len(tables)} таблиц (всего строк: {rows}) в папке «{args.out}», масштаб {scale}, seed {seed}.")
     return 0

@@ -51,6 +51,55 @@ def test_fresh_generation_matches_checksums(fresh):
     assert changed == [], f"изменились файлы: {changed}"
 
 
+# Other scales: recorded by the generator before it was reworked to write tables as soon as they are
+# finished; a half-size set costs a few seconds, so the test checks that one (larger ones — the benchmark)
+SCALES = json.loads((REPO / "salesbook" / "data" / "checksums_scales.json").read_text(encoding="utf-8"))
+
+
+def test_scale_checksums_cover_every_table():
+    assert SCALES["seed"] == DEFAULT_SEED
+    assert {"0.5", "10"} <= set(SCALES["scales"])
+    for entry in SCALES["scales"].values():
+        assert sorted(entry["files"]) == sorted(f"{t}.csv" for t in TABLES)
+
+
+def test_command_line_generation_matches_checksums_at_half_scale(tmp_path, capsys):
+    """``salesbook data`` writes each table as soon as its last reader is done and frees it: same bytes."""
+    from salesbook.cli import main
+    assert main(["data", "--scale", "0.5", "--out", str(tmp_path), "--quiet"]) == 0
+    assert "Готово: 57 таблиц" in capsys.readouterr().out
+    expected = SCALES["scales"]["0.5"]["files"]
+    got = _sha256(tmp_path)
+    assert sorted(got) == sorted(expected)
+    changed = [name for name, digest in expected.items() if got[name] != digest]
+    assert changed == [], f"изменились файлы: {changed}"
+
+
+def test_generate_returns_the_written_tables(tmp_path):
+    """``generate`` keeps its documented result: every table, columns in schema order, as written."""
+    import pandas as pd
+
+    from salesbook.data import schemas as S
+    tables = generate(tmp_path, scale=0.02, seed=3, progress=False)
+    assert list(tables) == list(TABLES)
+    for name, df in tables.items():
+        assert list(df.columns) == S.columns(name)
+        back = pd.read_csv(tmp_path / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert len(back) == len(df), name
+    assert tables["leads"]["lead_id"].tolist() == pd.read_csv(tmp_path / "leads.csv")["lead_id"].tolist()
+
+
+def test_every_table_is_finished_after_its_last_reader():
+    """The runner writes a table after the last step that declares reading it — and not before a writer."""
+    last = pipeline.last_readers(STEPS)
+    for i, step in enumerate(STEPS):
+        for name in (*step.reads, *step.writes):
+            assert last[name] >= i
+    assert set(last) == CONTEXT_FIELDS | {f"tables.{t}" for t in TABLES}
+    touches = next(i for i, s in enumerate(STEPS) if "tables.touches" in s.writes)
+    assert last["tables.touches"] > touches          # referrals read touches later on
+
+
 # --------------------------------------------------------------------------
 # Declared steps
 # --------------------------------------------------------------------------
@@ -111,3 +160,22 @@ def test_cli_reports_unwritable_folder_in_russian(tmp_path, capsys):
     blocker.write_text("not a folder")
     assert main(["data", "--scale", "0.02", "--out", str(blocker / "x"), "--quiet"]) == 1
     assert "Не удалось записать данные" in capsys.readouterr().err
+
+
+def test_chunked_csv_is_byte_identical_and_reports_progress(tmp_path, monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    import salesbook.data.generator as G
+    df = pd.DataFrame({"id": [f"X{i:03d}" for i in range(10)], "note": ["a", None, "", "b,c", "д"] * 2,
+                       "amount": np.linspace(0, 1, 10), "n": pd.array([1, None] * 5, dtype="Int64"),
+                       "flag": [True, False] * 5, "unused": range(10)})
+    cols = ["id", "note", "amount", "n", "flag"]
+    whole = df[cols].to_csv(index=False, float_format="%.2f", lineterminator="\n")
+    monkeypatch.setattr(G, "CSV_CHUNK_ROWS", 3)
+    shares = []
+    G._write_csv(df, cols, tmp_path / "t.csv", shares.append)
+    assert (tmp_path / "t.csv").read_bytes() == whole.encode("utf-8")
+    assert shares == [0.3, 0.6, 0.9, 1.0]
+    G._write_csv(df.iloc[:0], cols, tmp_path / "empty.csv")
+    assert (tmp_path / "empty.csv").read_text(encoding="utf-8") == "id,note,amount,n,flag\n"

@@ -123,9 +123,9 @@ def cache_dir() -> Path:
 
 def _run_generator(out_dir: Path, scale: float, seed: int) -> None:
     """Единственное место, где загрузчик вызывает генератор данных."""
-    from salesbook.data.generator import generate
+    from salesbook.data.generator import generate_csv
 
-    generate(out_dir, scale=scale, seed=seed, progress=False)
+    generate_csv(out_dir, scale=scale, seed=seed, progress=False)
 
 
 def _mismatched(folder: Path, files: dict[str, str]) -> list[str]:

@@ -48,7 +48,10 @@ def optional_labels(values, codes):
 def ids(prefix, n, width):
     """Идентификаторы ``prefix`` + номер с ведущими нулями: R001, L000001…"""
     width = max(width, len(str(max(n, 1))))
-    return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
+    # строки Python сразу, без промежуточных массивов numpy.str_ (на 10 млн строк — гигабайты)
+    out = np.empty(n, dtype=object)
+    out[:] = [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+    return out
 
 
 def nullable_int(values, present):

@@ -125,13 +125,28 @@ def sample_days_in_month(rng, m, n, weights):
 
 
 def fmt_days(days):
-    """Номера дней → строки ГГГГ-ММ-ДД (``NA`` → пустая строка)."""
+    """Номера дней → строки ГГГГ-ММ-ДД (``NA`` → пустая строка).
+
+    Каждый день форматируется один раз, и все его строки в столбце — один и тот же объект:
+    столбец дат в десятки миллионов строк занимает по указателю на строку, а не по строке
+    Python на каждую (так генератор большого масштаба укладывается в память)."""
     days = np.asarray(days, dtype=np.int64)
     na = days == NA
-    s = np.datetime_as_string(START + np.where(na, 0, days).astype("timedelta64[D]"), unit="D")
-    s = s.astype(object)
-    s[na] = ""
-    return s
+    known = days[~na]
+    if len(known) == 0:
+        return np.full(days.shape, "", dtype=object)
+    lo, hi = int(known.min()), int(known.max())
+    if hi - lo <= 2 * len(known) + 10_000:   # дни плотные (обычный случай): справочник на весь отрезок
+        table = np.arange(lo, hi + 1)
+        pos = days - lo
+    else:                                    # редкие далёкие дни — справочник только на встреченные
+        table, inverse = np.unique(known, return_inverse=True)
+        pos = np.zeros(days.shape, dtype=np.int64)
+        pos[~na] = inverse
+    text = np.datetime_as_string(START + table.astype("timedelta64[D]"), unit="D").astype(object)
+    out = text[np.where(na, 0, pos)]
+    out[na] = ""
+    return out
 
 
 def month_str(m):

@@ -65,9 +65,21 @@ def streams(seed: int, scale: float) -> dict[str, np.random.Generator]:
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, ss.spawn(len(STREAMS)))}
 
 
-def run(steps: Iterable[Step], ctx: Context, rngs: dict[str, np.random.Generator], bar: tqdm) -> None:
-    """Выполнить шаги по порядку, проверяя их объявления."""
-    for s in steps:
+def last_readers(steps: Iterable[Step]) -> dict[str, int]:
+    """Для каждого поля и таблицы (``tables.<имя>``) — номер шага, после которого они больше не нужны:
+    последнего, который их читает (шаг может и дописать таблицу, как «планы AE» — reps), или записавшего,
+    если читателей нет. После этого шага таблица готова к записи в CSV, а поле можно освободить."""
+    last = {}
+    for i, s in enumerate(steps):
+        for name in (*s.writes, *s.reads):
+            last[name] = i
+    return last
+
+
+def run(steps: Iterable[Step], ctx: Context, rngs: dict[str, np.random.Generator], bar: tqdm,
+        done: Callable[[int], None] | None = None) -> None:
+    """Выполнить шаги по порядку, проверяя их объявления; ``done(i)`` — после шага номер ``i``."""
+    for i, s in enumerate(steps):
         bar.set_description(f"Генерация: {s.label}")
         missing = [name for name in s.reads if not ctx.has(name)]
         if missing:
@@ -80,3 +92,5 @@ def run(steps: Iterable[Step], ctx: Context, rngs: dict[str, np.random.Generator
         if missing:
             raise RuntimeError(f"Шаг «{s.label}» объявил, но не записал {missing}")
         bar.update(1)
+        if done is not None:
+            done(i)

@@ -197,15 +197,25 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
 
 def _move_upsell_leads(ctx: Context, moved: list) -> None:
     """Переадресованные лиды допродаж (см. _reassign_upsells): компания лида и его сделки."""
+    if not moved:
+        return
     acc = ctx.accounts
-    for li, a in moved:
-        acc.of_lead[li] = a
-        lead_id = ctx.leads.ids[li]
-        for name in ("opportunities", "leads"):
-            t = ctx.tables[name]
-            t.loc[t["lead_id"] == lead_id, "account_id"] = acc.ids[a]
-        t = ctx.tables["leads"]
-        t.loc[t["lead_id"] == lead_id, ["employees", "industry"]] = [acc.emp[a], S.INDUSTRIES[acc.ind[a]]]
+    # лид, переадресованный дважды, остаётся у последней компании; одна замена на столбец, а не по лиду
+    # (поиск лида по всей таблице для каждого — квадратичное время на масштабе 100)
+    target = {int(li): int(a) for li, a in moved}
+    li = np.fromiter(target.keys(), dtype=np.int64, count=len(target))
+    a = np.fromiter(target.values(), dtype=np.int64, count=len(target))
+    acc.of_lead[li] = a
+    lead_ids = ctx.leads.ids[li]
+    new = {"account_id": pd.Series(acc.ids[a], index=lead_ids),
+           "employees": pd.Series(acc.emp[a], index=lead_ids),
+           "industry": pd.Series(np.asarray(S.INDUSTRIES, dtype=object)[acc.ind[a]], index=lead_ids)}
+    for name, cols in (("opportunities", ("account_id",)), ("leads", ("account_id", "employees", "industry"))):
+        t = ctx.tables[name]
+        hit = t["lead_id"].isin(lead_ids).to_numpy()
+        keys = t["lead_id"].to_numpy()[hit]
+        for col in cols:
+            t.loc[hit, col] = new[col].loc[keys].to_numpy()
 
 
 @step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "tables.opportunities", "tables.leads"),
