@@ -65,11 +65,11 @@ def _project(tmp_path: Path, book_cells, solution_cells) -> Path:
     return root
 
 
-def _run_solutions(root: Path) -> subprocess.CompletedProcess:
+def _run_solutions(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SALESBOOK_EXPECT": "pass", "SALESBOOK_PROGRESS": "off", "PYTHONHASHSEED": "0"}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "salesbook.authoring.nbval_book", nbval_book.OPTION,
-         "--nbval-lax", "-q", "-p", "no:cacheprovider", "solutions"],
+         "--nbval-lax", "-q", "-p", "no:cacheprovider", *args, "solutions"],
         cwd=root, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -133,6 +133,7 @@ def test_book_from_the_solutions_run_equals_a_plain_execution(tmp_path):
     assert streams[0]["text"] == "раз\nдва\n00 %\r50 %\r100 %\n"
     assert [c["execution_count"] for c in ours["cells"]] == list(range(1, len(BOOK) + 1))
     assert ours["widgets"] and ours["language_info"]["name"] == "python"
+    assert "Книга: из прогона решений в кэш сборки взято тетрадей — 1 из 1." in run.stdout
 
 
 def test_solutions_do_not_get_names_from_book_only_cells(tmp_path):
@@ -155,6 +156,25 @@ def test_a_failing_book_cell_leaves_the_solutions_run_alone(tmp_path):
     assert _cached(root) is None      # книгу исполнит book-exec и покажет ошибку сборка
 
 
+def test_a_book_cell_over_time_is_interrupted_and_solutions_stay_strict(tmp_path):
+    book = BOOK[:2] + [("import time\ntime.sleep(60)", ["remove-cell"])] + BOOK[2:4] + [(STRICT, [])] + BOOK[4:]
+    root = _project(tmp_path, book, SOLUTIONS[:2] + [STRICT] + SOLUTIONS[2:])
+    config = root / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("timeout: 120", "timeout: 3"), encoding="utf-8")
+    run = _run_solutions(root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _cached(root) is None
+    assert "toy.md: ячейка книги 3: ядро не ответило за 3 с" in run.stdout
+
+
+def test_partial_runs_do_not_execute_solution_cells_for_nbval(tmp_path):
+    root = _project(tmp_path, BOOK, SOLUTIONS)
+    run = _run_solutions(root, "--deselect", "solutions/demo/toy.ipynb::Cell 2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _cached(root) is None
+    assert "часть ячеек решений не исполнялась" in run.stdout
+
+
 def test_a_failing_solution_keeps_the_book_out_of_the_cache(tmp_path):
     broken = SOLUTION.replace("value * 2", "value / 0")
     book = [(s if s != SOLUTION else broken, t) for s, t in BOOK]
@@ -172,6 +192,42 @@ def test_cells_are_matched_in_order_and_unknown_cells_refused():
     assert nbval_book.match_cells(["x", "y", "x"], ["x", "x"], [False, False]) == [0, 2]
     with pytest.raises(ValueError, match="нет в книге"):
         nbval_book.match_cells(book, ["print(b)", "a = 1"], [False, False])
+
+
+@pytest.mark.parametrize("shared_cell", [
+    "def f(hidden):\n    return hidden\nf(hidden)",        # параметр функции — не определение имени тетради
+    "hidden += 1",                                       # x += … читает x
+    "hidden = hidden + 1",                                # сначала читает, потом связывает
+    "result = [hidden for _ in range(2)]",               # внутри выражения-генератора
+    "q1.check()",                                         # check() читает переменную ответа
+])
+def test_borrowed_name_forms(shared_cell):
+    book = ["from salesbook.exercises.ch01_cac import q1", "hidden = 1", shared_cell]
+    found = nbval_book.borrowed_names(book, [True, False, True], {"q1": "hidden"})
+    assert found == {2: {"hidden"}}
+
+
+@pytest.mark.parametrize("shared_cell", [
+    "for hidden in range(3):\n    print(hidden)",          # цикл сначала связывает имя
+    "with open(__file__) as hidden:\n    print(hidden)",
+    "try:\n    pass\nexcept ValueError as hidden:\n    print(hidden)",
+    "hidden = 2\nq1.check()",                            # ответ задан до проверки
+    "print([hidden for hidden in range(2)])",            # своя переменная генератора
+])
+def test_names_bound_before_reading_are_not_borrowed(shared_cell):
+    book = ["from salesbook.exercises.ch01_cac import q1", "hidden = 1", shared_cell]
+    assert nbval_book.borrowed_names(book, [True, False, True], {"q1": "hidden"}) == {}
+
+
+def test_book_cells_writing_the_namespace_directly_are_found():
+    for cell in ("get_ipython().user_ns['x'] = 1", "globals()['x'] = 1", "from math import *"):
+        assert nbval_book.borrowed_names(["a = 1", cell, "print(a)"], [True, False, True]) == {1: {"*"}}
+
+
+def test_answer_variables_come_from_the_exercise_modules():
+    from salesbook.exercises.ch01_cac import q1
+
+    assert nbval_book.answer_variables(["from salesbook.exercises.ch01_cac import q1, quiz"]) == {"q1": q1.var}
 
 
 def test_borrowed_names_are_found_and_starters_are_not_borrowing():
