@@ -8,7 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 # Ядро тетради на загруженной машине может стартовать дольше минуты (nbval по умолчанию ждёт 60 с).
-NBVAL := $(PYTEST) --nbval-lax --nbval-kernel-startup-timeout 180 -n 2 --dist loadfile -q
+# Три процесса на двух ядрах: тетрадь часть времени ждёт своё ядро (старт, сообщения), и третий
+# процесс занимает эти паузы (замер на 2 ядрах: рабочие тетради 87 → 78 с, решения 131 → 124 с;
+# четыре процесса — уже медленнее, 91 с).
+NBVAL := $(PYTEST) --nbval-lax --nbval-kernel-startup-timeout 180 -n 3 --dist loadfile -q
 export PYTHONHASHSEED := 0
 export SALESBOOK_PROGRESS := off
 

@@ -39,7 +39,6 @@ from tqdm.auto import tqdm
 from salesbook.data import schemas as S
 from salesbook.data.generator import pipeline
 from salesbook.data.generator.context import Context
-from salesbook.data.generator.steps import STEPS
 
 #: Зерно учебного набора ``datasets/`` (его SHA-256 — в ``salesbook/data/checksums.json``).
 DEFAULT_SEED = 20250101
@@ -125,6 +124,10 @@ def _run(out_dir, scale: float, seed: int, progress: bool, kept: dict | None) ->
     """
     if not scale > 0:
         raise ValueError(f"Масштаб должен быть положительным числом, получено: {scale!r}")
+    # шаги (с корпусами текстов) — только здесь: тетради импортируют из пакета генератора лишь
+    # параметры (salesbook.data.generator.params), и при старте ядра шаги им не нужны
+    from salesbook.data.generator.steps import STEPS
+
     out = None if out_dir is None else Path(out_dir)
     if kept is None:
         _return_freed_memory()
