@@ -607,10 +607,27 @@ def test_only_the_submissions_own_kernel_is_killed(tmp_path):
     stranger = subprocess.Popen(["sleep", "30"], start_new_session=True)
     ours = subprocess.Popen(["sleep", "30"], start_new_session=True,
                             env=dict(os.environ, SALESBOOK_GRADING_DIR=str(answers)))
+    marker = f"SALESBOOK_GRADING_DIR={answers}".encode()
+
+    def environ(pid: int) -> list[bytes]:
+        try:
+            return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            return []
+
     try:
+        # ядро в проверке работ давно запущено, когда его номер читают из state.json; здесь процесс
+        # только что создан — дождаться, пока его окружение видно в /proc, как у настоящего ядра
+        deadline = time.monotonic() + 5
+        while marker not in environ(ours.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
         grading._kill_kernel(stranger.pid, answers)
         grading._kill_kernel(ours.pid, answers)
-        assert ours.wait(timeout=5) == -9
+        try:
+            code = ours.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        assert code == -9, f"своё ядро не убито; окружение в /proc содержит метку: {marker in environ(ours.pid)}"
         assert stranger.poll() is None
     finally:
         stranger.kill()
