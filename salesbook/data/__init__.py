@@ -10,16 +10,7 @@
   :func:`generate_csv` — то же только в файлы, в ограниченной памяти (для масштаба 100).
 """
 
+from salesbook.data.generator import generate, generate_csv
 from salesbook.data.load import TABLES, DataError, load, load_all
 
 __all__ = ["load", "load_all", "DataError", "TABLES", "generate", "generate_csv"]
-
-
-def __getattr__(name: str):
-    # Генератор (шаги, корпуса текстов, scipy.stats) импортируется, только когда он нужен: тетрадь,
-    # которая лишь загружает таблицы, не ждёт его импорта при каждом старте ядра.
-    if name in ("generate", "generate_csv"):
-        from salesbook.data import generator
-
-        return getattr(generator, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
