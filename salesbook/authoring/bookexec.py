@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["book_sources", "execute_book"]
+__all__ = ["book_sources", "cache_settings", "execute_book"]
 
 SECTION_DOC = re.compile(r"book/ch\d+/\d")   # страницы разделов: как в sphinx_ext._expand_exercises
 
@@ -83,18 +83,27 @@ def _execute(args):
     return path.name, result.time, None
 
 
+def cache_settings(root: Path) -> tuple[str, int] | None:
+    """Кэш исполнения книги и срок на ячейку из ``_config.yml``; ``None`` — книга не в режиме «cache»."""
+    config_file = Path(root) / "_config.yml"
+    if not config_file.exists():
+        return None
+    execute = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("execute", {}) or {}
+    if execute.get("execute_notebooks", "auto") != "cache":
+        return None
+    return str(Path(root) / (execute.get("cache") or "_build/.jupyter_cache")), int(execute.get("timeout", 300))
+
+
 def execute_book(root: Path, jobs: int | None = None, timeout: int | None = None) -> int:
     """Исполнить в ``jobs`` процессах тетради книги, которых нет в кэше сборки; вернуть, сколько упало."""
     from jupyter_cache import get_cache
 
     root = Path(root).resolve()
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    execute = config.get("execute", {}) or {}
-    if execute.get("execute_notebooks", "auto") != "cache":
+    settings = cache_settings(root)
+    if settings is None:
         print("Книга: тетради исполняет сама сборка (execute_notebooks не «cache»).")
         return 0
-    timeout = timeout or int(execute.get("timeout", 300))
-    cache_path = str(root / (execute.get("cache") or "_build/.jupyter_cache"))
+    cache_path, timeout = settings[0], timeout or settings[1]
     cache = get_cache(cache_path)
     sources = book_sources(root)
     todo = []

@@ -45,7 +45,6 @@ from pathlib import Path
 from queue import Empty
 
 import pytest
-import yaml
 
 OPTION = "--book-cache"
 _ATTR = "_salesbook_book_capture"
@@ -465,16 +464,6 @@ class BookCapture:
 # ---------------------------------------------------------------------------
 
 
-def _book_settings(root: Path) -> tuple[str, int] | None:
-    config_file = root / "_config.yml"
-    if not config_file.exists():
-        return None
-    execute = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("execute", {}) or {}
-    if execute.get("execute_notebooks", "auto") != "cache":
-        return None
-    return str(root / (execute.get("cache") or "_build/.jupyter_cache")), int(execute.get("timeout", 300))
-
-
 #: Итог этого процесса pytest: сколько тетрадей книги положено в кэш и почему не положены остальные.
 _RESULTS: dict[str, str | None] = {}
 
@@ -488,7 +477,9 @@ def _capture_for(item) -> BookCapture | None:
         return getattr(parent, _ATTR)
     capture = None
     root = Path(item.config.rootpath).resolve()
-    settings = _book_settings(root)
+    from salesbook.authoring.bookexec import cache_settings
+
+    settings = cache_settings(root)
     path = Path(str(parent.fspath)).resolve()
     try:
         rel = path.relative_to(root / "solutions")
