@@ -126,3 +126,30 @@ def test_module_buyers_churn_less_association_only(t):
     with_mod = np.mean([a in churned for a in customers & buyers])
     without = np.mean([a in churned for a in customers - buyers])
     assert with_mod < without
+
+
+def test_modules_on_sale_counts_the_catalogue():
+    """Сколько модулей можно купить: SMB — три с начала данных и AI-помощник с апреля 2025 года."""
+    from salesbook.data import schemas as S
+    from salesbook.data.generator.steps.expansion import modules_on_sale
+    on_sale = modules_on_sale()
+    smb, ent = S.SEGMENTS.index("smb"), S.SEGMENTS.index("enterprise")
+    assert on_sale[smb, 0] == 3 and on_sale[smb, -1] == 4
+    assert on_sale[ent, -1] == len(P.MODULES)
+    assert (np.diff(on_sale, axis=1) >= 0).all()
+
+
+def test_customer_never_has_more_module_upgrades_than_modules_on_sale(monkeypatch):
+    """При частых переходах (как у отдельных клиентов на масштабе 100) клиент, купивший все модули
+    своего сегмента, больше не переходит — и шаг продуктов не падает, а модуль не повторяется."""
+    from salesbook.data import generate
+    monkeypatch.setattr(R, "UPGRADE_MONTHLY_PROB", {seg: 0.6 for seg in R.UPGRADE_MONTHLY_PROB})
+    tables = generate(None, scale=0.1, progress=False)
+    ap = tables["account_products"]
+    mod = ap[ap["event"] == "module"]
+    assert not mod.duplicated(["account_id", "product_id"]).any()
+    acc = tables["accounts"].set_index("account_id")
+    per_customer = mod.groupby("account_id").size()
+    smb = per_customer[per_customer.index.map(acc["segment"]) == "smb"]
+    assert smb.max() == 4                     # предел достигнут: все модули SMB, вместе с AI-помощником
+    assert (per_customer <= len(P.MODULES)).all()

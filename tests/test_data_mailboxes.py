@@ -15,7 +15,7 @@ def boxes() -> pd.DataFrame:
 
 
 def _week(dates: pd.Series) -> pd.Series:
-    return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
 def test_owners_are_bdrs(boxes):

@@ -13,8 +13,10 @@ from salesbook.data.generator.context import AccountDates, Context, CustomerMont
 from salesbook.data.generator.dates import MONTH_LEN, MONTH_START, NA, month_of, month_str
 from salesbook.data.generator.params import company, retention
 from salesbook.data.generator.pipeline import step
+from salesbook.data.generator.steps.expansion import modules_on_sale
 
 BILLING = S.BILLING_PERIODS          # план оплаты: код — позиция
+MODULES_ON_SALE = modules_on_sale()   # [сегмент, месяц] → модулей, которые можно купить
 
 
 @dataclass
@@ -41,6 +43,7 @@ class _Cohort:
     mrr: np.ndarray
     alive: np.ndarray
     other_upsell: np.ndarray  # у компании есть и другая сделка допродажи (в том числе проигранная)
+    upgrades: np.ndarray   # переходов на модуль уже было (не больше, чем модулей в продаже)
 
 
 def _cohort(rng, ctx: Context, since) -> _Cohort:
@@ -84,7 +87,7 @@ def _cohort(rng, ctx: Context, since) -> _Cohort:
     return _Cohort(acc=acc, seg=seg, first_month=fm, monthly=monthly, new_kop=new_kop, ind=ctx.accounts.ind[acc], up_lead=up_lead, up_open=up_open, up_month=up_month,
                    up_kop=up_kop, up_seats=up_seats, seats=seats, seat_cap=cap, emp=emp, ppk=new_kop / seats,
                    fit=fit, drift=drift, mrr=np.zeros(nc, dtype=np.int64), alive=np.ones(nc, dtype=bool),
-                   other_upsell=other_upsell)
+                   other_upsell=other_upsell, upgrades=np.zeros(nc, dtype=np.int64))
 
 
 _UPSELL_FIELDS = ("up_lead", "up_open", "up_month", "up_kop", "up_seats")
@@ -154,7 +157,11 @@ def _month(rng, c: _Cohort, m: int, churned) -> dict | None:
     # переход на старший тариф: дороже место, мест столько же
     up = (t > 0) & ~churn_now & ~ex & (rng.random(n) < per(retention.UPGRADE_MONTHLY_PROB, S.SEGMENTS)[seg]
                                        * np.exp(0.5 * h - 0.5))
+    # переход — покупка модуля (шаг «каталог и продукты клиентов»): у купившего все модули, что
+    # есть в продаже для его сегмента, перехода нет; случайных чисел это условие не тратит
+    up &= c.upgrades[idx] < MODULES_ON_SALE[seg, m]
     upgrade_kop = np.where(up, np.rint(prev * retention.UPGRADE_PRICE_STEP), 0).astype(np.int64)
+    c.upgrades[idx] += upgrade_kop > 0
     c.ppk[idx] = np.where(up, c.ppk[idx] * (1 + retention.UPGRADE_PRICE_STEP), c.ppk[idx])
     # продление: индексация цены
     index = renewal & ~churn_now & (rng.random(n) < retention.RENEWAL_INDEXATION_PROB)

@@ -30,6 +30,18 @@ def _month_index(iso: str) -> int:
     return (y - start_y) * 12 + (m - start_m)
 
 
+def modules_on_sale() -> np.ndarray:
+    """Сколько модулей клиент сегмента может купить в месяце: ``[сегмент, месяц]`` (доступные сегменту и уже в продаже).
+
+    Шаг «MRR клиентов» не даёт клиенту переходов на модуль больше, чем их есть: у клиента, купившего
+    всё доступное, переходу не на что быть (на масштабе 100 без этого предела такие клиенты появлялись).
+    """
+    start = np.array([_month_index(P.MODULES[c][2]) for c in MODULE_CODES])
+    seg_ok = np.array([[S.SEGMENTS[s] in P.MODULES[c][1] for c in MODULE_CODES] for s in range(len(S.SEGMENTS))])
+    months = np.arange(company.N_MONTHS + 1)
+    return (seg_ok[:, None, :] & (start[None, None, :] <= months[None, :, None])).sum(axis=2)
+
+
 def products_table() -> pd.DataFrame:
     """Каталог: три редакции (цена места за месяц в 2023–2024 и в 2025 году) и модули (доля цены места)."""
     rows = []
@@ -71,8 +83,8 @@ def _pick_modules(rng, seg, ind, month, cust) -> np.ndarray:
         rows = np.flatnonzero(rank == r)
         w = np.where(held[rows], 0.0, weight[rows])
         total = w.sum(axis=1)
-        if (total <= 0).any():
-            raise RuntimeError("У клиента не осталось модуля для покупки: расширьте каталог в params/expansion.py.")
+        if (total <= 0).any():   # не бывает: шаг «MRR клиентов» ограничивает переходы (modules_on_sale)
+            raise RuntimeError("У клиента не осталось модуля для покупки: переходов больше, чем модулей в продаже.")
         u = rng.random(len(rows)) * total
         j = (np.cumsum(w, axis=1) < u[:, None]).sum(axis=1)
         picked[rows] = j

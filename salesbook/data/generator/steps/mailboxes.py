@@ -21,7 +21,7 @@ def _login(full_name: str) -> str:
 
 
 def _weekly(frame: pd.DataFrame, column: str | None = None) -> pd.Series:
-    week = frame["date"] - pd.to_timedelta(frame["date"].dt.weekday, unit="D")
+    week = frame["date"] - pd.to_timedelta(frame["date"].dt.day_of_week, unit="D")
     keys = [frame["rep_id"], week.rename("week")]
     return frame.groupby(keys).size() if column is None else frame.groupby(keys)[column].sum()
 
