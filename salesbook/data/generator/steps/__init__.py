@@ -3,6 +3,9 @@
 Порядок важен: общие потоки случайных чисел (``names`` — сотрудники, затем компании;
 ``costs`` — расходы на продажи и маркетинг, затем себестоимость) продолжают
 последовательность от шага к шагу, а исследование клиентов читает готовые таблицы.
+Шаг со своим потоком можно переставить куда угодно после тех, чьё он читает: файлы от этого
+не меняются (это проверяют эталонные SHA-256), а таблица, прочитанная последним читателем,
+раньше пишется и освобождается — поэтому читатели больших таблиц стоят сразу за ними.
 """
 
 from salesbook.data.generator.steps import (
@@ -56,6 +59,11 @@ STEPS = (
     accounts.make_accounts_table,
     activities.make_activities_table,
     activities.make_rep_daily_activity,
+    # все читатели activities — сразу за ней: самая большая таблица после касаний пишется и
+    # освобождается до того, как строятся касания
+    mailboxes.make_mailboxes,
+    calls.make_calls,
+    emails.make_outreach_emails,
     experiments.make_email_experiments,
     b2c.make_b2c,
     costs.make_sm_costs,
@@ -63,8 +71,8 @@ STEPS = (
     survey.make_survey_responses,
     partners.make_partner_tables,
     touches.make_touches,
+    advocacy.make_referrals,      # единственный читатель касаний — сразу за ними
     social.make_social_posts,
-    mailboxes.make_mailboxes,
     inbound.make_inbound,
     abm.make_abm_tables,
     enablement.make_content,
@@ -74,15 +82,12 @@ STEPS = (
     candidates.make_candidates,
     trainings.make_trainings,
     crm.make_crm_records,
-    calls.make_calls,
     careers.make_career_events,
-    emails.make_outreach_emails,
     payplans.make_pay_tables,
     genai.make_genai_outputs,
     onboarding.make_onboarding_milestones,
     health.make_invoices,
     health.make_save_plays,
     expansion.make_account_products,
-    advocacy.make_referrals,
     advocacy.make_references,
 )

@@ -81,18 +81,32 @@ def _link_leads(rng, post_day, author, platform, clicks, reps, leads, opps):
     taken = np.zeros(len(leads), dtype=bool)
     rate = np.where(platform == _TALK, P.LEAD_PER_TALK_SCAN, P.LEAD_PER_CLICK)
     want = rng.poisson(clicks * rate)
+    # кандидаты по группам: лиды сделок каждого AE, лиды каждого SDR, все — для остальных авторов;
+    # в группе — по дню появления, так что окно после поста — срез (поиск по всем лидам на каждый
+    # пост рос бы как квадрат масштаба)
+    by_day = np.flatnonzero(cand)
+    by_day = by_day[np.argsort(ldays[by_day], kind="stable")]
+    groups = {None: (by_day, ldays[by_day])}
+
+    def group(key: tuple, column: np.ndarray, rep_id: str) -> tuple[np.ndarray, np.ndarray]:
+        if key not in groups:
+            pool = by_day[column[by_day] == rep_id]
+            groups[key] = pool, ldays[pool]
+        return groups[key]
+
     pairs_post, pairs_lead = [], []
     for k in np.argsort(post_day, kind="stable"):
         if want[k] == 0:
             continue
-        m = cand & ~taken & (ldays >= post_day[k]) & (ldays <= post_day[k] + P.LINK_WINDOW_DAYS)
+        pool, d = groups[None]
         if author[k] >= 0:
             role = reps.role[author[k]]
             if role == "AE":
-                m &= owner == reps.ids[author[k]]
+                pool, d = group(("AE", reps.ids[author[k]]), owner, reps.ids[author[k]])
             elif role == "SDR":
-                m &= sdr == reps.ids[author[k]]
-        idx = np.flatnonzero(m)
+                pool, d = group(("SDR", reps.ids[author[k]]), sdr, reps.ids[author[k]])
+        window = pool[np.searchsorted(d, post_day[k], "left"):np.searchsorted(d, post_day[k] + P.LINK_WINDOW_DAYS, "right")]
+        idx = np.sort(window[~taken[window]])        # по номеру лида, как flatnonzero по всем лидам
         if len(idx) == 0:
             continue
         pick = rng.choice(idx, size=min(int(want[k]), len(idx)), replace=False)
