@@ -39,6 +39,7 @@ from tqdm.auto import tqdm
 from salesbook.data import schemas as S
 from salesbook.data.generator import pipeline
 from salesbook.data.generator.context import Context
+from salesbook.data.generator.frames import DeferredTable
 
 #: Зерно учебного набора ``datasets/`` (его SHA-256 — в ``salesbook/data/checksums.json``).
 DEFAULT_SEED = 20250101
@@ -54,18 +55,20 @@ _M_MMAP_THRESHOLD = -3   # параметр mallopt из malloc.h glibc
 __all__ = ["generate", "generate_csv", "DEFAULT_SEED"]
 
 
-def _write_csv(df: pd.DataFrame, columns: list[str], path: Path, report=None) -> None:
+def _write_csv(df: pd.DataFrame | DeferredTable, columns: list[str], path: Path, report=None) -> None:
     """Столбцы ``columns`` таблицы в CSV частями по ``CSV_CHUNK_ROWS`` строк; ``report(доля)`` — после части.
 
     Части пишутся в один файл подряд, заголовок — только у первой: файл побайтно тот же, что
     и от одного ``to_csv``, а копия выбранных столбцов занимает память одной части, а не всей таблицы.
+    Таблицу в компактном виде (:class:`~.frames.DeferredTable`) часть за частью и собирает.
     """
     n = len(df)
+    part = df.frame if isinstance(df, DeferredTable) else (lambda start, stop: df.iloc[start:stop])
     with open(path, "w", encoding="utf-8", newline="") as f:
         for start in range(0, max(n, 1), CSV_CHUNK_ROWS):
             stop = min(start + CSV_CHUNK_ROWS, n)
-            df.iloc[start:stop].to_csv(f, columns=columns, header=start == 0, index=False,
-                                       float_format="%.2f", lineterminator="\n")
+            part(start, stop).to_csv(f, columns=columns, header=start == 0, index=False,
+                                     float_format="%.2f", lineterminator="\n")
             if report is not None and n > CSV_CHUNK_ROWS:
                 report(stop / n)
 
@@ -153,7 +156,7 @@ def _run(out_dir, scale: float, seed: int, progress: bool, kept: dict | None) ->
             columns = S.columns(t)
             rows[t] = len(df)
             if kept is not None:
-                kept[t] = df[columns]
+                kept[t] = (df.frame() if isinstance(df, DeferredTable) else df)[columns]
             if out is not None:
                 label = f"Генерация: запись {t}.csv"
                 bar.set_description(label)

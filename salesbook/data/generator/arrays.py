@@ -45,12 +45,16 @@ def optional_labels(values, codes):
     return np.where(codes >= 0, labels(values, np.maximum(codes, 0)), None)
 
 
-def ids(prefix, n, width):
-    """Идентификаторы ``prefix`` + номер с ведущими нулями: R001, L000001…"""
+def ids(prefix, n, width, rows=None):
+    """Идентификаторы ``prefix`` + номер с ведущими нулями: R001, L000001…
+
+    ``rows`` — только строки с этими номерами (с нуля) из ``n``: ширина номера та же, что у всех ``n``.
+    """
     width = max(width, len(str(max(n, 1))))
+    rows = range(n) if rows is None else rows
     # строки Python сразу, без промежуточных массивов numpy.str_ (на 10 млн строк — гигабайты)
-    out = np.empty(n, dtype=object)
-    out[:] = [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+    out = np.empty(len(rows), dtype=object)
+    out[:] = [f"{prefix}{i + 1:0{width}d}" for i in rows]
     return out
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from salesbook.data.generator.frames import DeferredTable
+
 Array = np.ndarray
 
 
@@ -219,7 +221,7 @@ class Context:
     """Всё, что шаги генерации передают друг другу."""
 
     scale: float
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame | DeferredTable] = field(default_factory=dict)   # большие — компактно (frames.py)
     reps: Reps | None = None
     spend: Spend | None = None
     leads: Leads | None = None

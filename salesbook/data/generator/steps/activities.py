@@ -10,9 +10,13 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import ids, labels, nullable_int, optional_labels
 from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context
 from salesbook.data.generator.dates import END_DAY, HOLIDAY_DATES, NA, fmt_days
+from salesbook.data.generator.frames import DeferredTable, encode, narrow
 from salesbook.data.generator.params import funnel
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.people import ramp_factor
+
+ACTIVITY_COLUMNS = ("activity_id", "rep_id", "lead_id", "opportunity_id", "date", "type", "touch_number",
+                    "call_opener", "email_template", "outcome", "duration_sec")
 
 # Исходы касания, которые телефония и рассыльщик считают ответом: разговор или ответ
 CONNECTED = ("connected", "not_interested", "meeting_booked", "replied")
@@ -30,22 +34,40 @@ def make_activities_table(ctx: Context) -> None:
     opp = np.concatenate([np.full(n1, -1), oa.opp])
     touch = np.concatenate([la.touch, none])
     order = np.lexsort((touch, opp, lead, day))
-    opener = np.concatenate([la.opener, none])[order]
-    tmpl = np.concatenate([la.tmpl, none])[order]
-    dur = np.concatenate([la.dur, oa.dur])[order]
-    touch, lead, opp = touch[order], lead[order], opp[order]
-    ctx.tables["activities"] = pd.DataFrame({
-        "activity_id": ids("AC", len(day), 6),
-        "rep_id": ctx.reps.ids[np.concatenate([la.rep, oa.rep])[order]],
-        "lead_id": optional_labels(ctx.leads.ids, lead),
-        "opportunity_id": optional_labels(ctx.opps.ids, opp),
-        "date": fmt_days(day[order]),
-        "type": np.concatenate([labels(ACTIVITY_CODES, la.type), labels(ACTIVITY_CODES, oa.type)])[order],
-        "touch_number": nullable_int(touch, touch > 0),
-        "call_opener": optional_labels(S.CALL_OPENERS, opener),
-        "email_template": optional_labels(S.EMAIL_TEMPLATES, tmpl),
-        "outcome": np.concatenate([labels(S.ALL_ACTIVITY_OUTCOMES, la.outcome), oa.outcome])[order],
-        "duration_sec": nullable_int(dur, dur >= 0)})
+    # таблица хранится числами и кодами (8 млн строк на масштабе 100), строки собираются по частям
+    outcomes = list(S.ALL_ACTIVITY_OUTCOMES)      # у касаний лидов — коды, у активностей сделок — строки
+    raw = {"day": narrow(day[order]), "lead": narrow(lead[order]), "opp": narrow(opp[order]),
+           "touch": narrow(touch[order]),
+           "rep": narrow(np.concatenate([la.rep, oa.rep])[order]),
+           "type": narrow(np.concatenate([la.type, oa.type])[order]),
+           "opener": narrow(np.concatenate([la.opener, none])[order]),
+           "tmpl": narrow(np.concatenate([la.tmpl, none])[order]),
+           "dur": narrow(np.concatenate([la.dur, oa.dur])[order]),
+           "outcome": np.concatenate([la.outcome.astype(np.int16), encode(oa.outcome, outcomes)])[order]}
+    del day, lead, opp, touch, order
+    n = n1 + n2
+    outcome_labels = np.array(outcomes, dtype=object)
+    rep_ids, lead_ids, opp_ids = ctx.reps.ids, ctx.leads.ids, ctx.opps.ids
+
+    def render(rows, names):
+        r = {key: raw[key][rows] for key in raw}
+        column = {
+            "activity_id": lambda: ids("AC", n, 6, range(n)[rows] if isinstance(rows, slice) else rows),
+            "rep_id": lambda: rep_ids[r["rep"]],
+            "lead_id": lambda: optional_labels(lead_ids, r["lead"]),
+            "opportunity_id": lambda: optional_labels(opp_ids, r["opp"]),
+            "date": lambda: fmt_days(r["day"]),
+            "type": lambda: labels(ACTIVITY_CODES, r["type"]),
+            "touch_number": lambda: nullable_int(r["touch"], r["touch"] > 0),
+            "call_opener": lambda: optional_labels(S.CALL_OPENERS, r["opener"]),
+            "email_template": lambda: optional_labels(S.EMAIL_TEMPLATES, r["tmpl"]),
+            "outcome": lambda: outcome_labels[r["outcome"]],
+            "duration_sec": lambda: nullable_int(r["dur"], r["dur"] >= 0),
+        }
+        return {name: column[name]() for name in names}
+
+    ctx.tables["activities"] = DeferredTable(n, ACTIVITY_COLUMNS, render,
+                                             text=set(ACTIVITY_COLUMNS) - {"touch_number", "duration_sec"})
 
 
 _REPORT_CHANNELS = ("calls", "emails", "messages")

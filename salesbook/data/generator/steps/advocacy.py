@@ -95,7 +95,9 @@ def make_referrals(ctx: Context, rng) -> None:
     opps = ctx.tables["opportunities"].set_index("opportunity_id")
 
     # 1. Лиды-рекомендации: органика, путь начался или заявка пришла по ссылке, после запуска
-    t = touches[["lead_id", "date", "touch_id", "medium", "creates_lead"]].copy()
+    # из 11 млн касаний масштаба 100 нужны только пришедшие по рекомендации: их строки и собираются
+    referral = touches.columns_frame("medium")["medium"] == "referral"
+    t = touches.rows(referral.to_numpy())[["lead_id", "date", "touch_id", "medium", "creates_lead"]].copy()
     t["date"] = _day(t["date"])
     t = t.sort_values(["lead_id", "date", "touch_id"], kind="mergesort")
     leads["created"] = _day(leads["created_date"])

@@ -89,8 +89,9 @@ def _blocks(rng, f: pd.Series, template: str, has_trigger: bool) -> str:
 def make_outreach_emails(ctx: Context, rng) -> None:
     """Таблица outreach_emails: первое письмо каждому лиду, его блоки текста и исход."""
     acts = ctx.tables["activities"]
-    mail = acts[(acts["type"] == "email") & acts["lead_id"].notna() & (acts["lead_id"] != "")
-                & acts["touch_number"].notna()].copy()
+    c = acts.columns_frame("type", "lead_id", "touch_number")     # по ним выбираются строки большой таблицы
+    mail = acts.rows(((c["type"] == "email") & c["lead_id"].notna() & (c["lead_id"] != "")
+                      & c["touch_number"].notna()).to_numpy()).copy()
     mail = mail.sort_values(["lead_id", "date", "activity_id"], kind="stable").groupby("lead_id").head(1)
     mail = mail[mail["outcome"] != "bounced"].sort_values(["date", "activity_id"], kind="stable").reset_index(drop=True)
     opened = mail["outcome"].isin(("opened",) + _REPLIED).to_numpy()

@@ -15,12 +15,15 @@ import pandas as pd
 from salesbook.data.generator.arrays import ids
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.dates import END_DAY, fmt_days, month_of, month_str, parse_days
+from salesbook.data.generator.frames import DeferredTable, encode, narrow
 from salesbook.data.generator.params import touches as P
 from salesbook.data.generator.pipeline import step
 
 #: типы касаний, которые — визит на сайт (их считает веб-аналитика)
 WEB_TOUCH_TYPES = ("session", "email_click", "content_download", "form", "demo_request", "trial_signup")
 _PHASE_PRE, _PHASE_CREATE, _PHASE_POST = range(3)
+_CODED = ("source", "medium", "campaign", "touch_type")   # столбцы, которые хранятся кодами
+TOUCH_COLUMNS = ("touch_id", "lead_id", "date", "source", "medium", "campaign", "touch_type", "creates_lead")
 
 
 def _pick(rng, options, n):
@@ -89,11 +92,14 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     first = np.maximum(created - lag, 0)
     lead_ids = L["lead_id"].to_numpy()
     chn = L["channel"].to_numpy()
-    parts = []   # касания — массивами (номер строки лида, день, …): таблица собирается один раз, уже по порядку
+    parts = []   # касания — массивами (номер строки лида, день, коды…): таблица собирается один раз, уже по порядку
+    vocab = {name: [] for name in _CODED}   # коды источника, канала, кампании и типа касания → строки
 
     def add(idx, day, src, med, camp, ttype, phase):
-        parts.append({"lead": idx, "day": day, "source": src, "medium": med, "campaign": camp,
-                      "touch_type": ttype, "phase": np.full(len(idx), phase, dtype=np.int8)})
+        part = {"lead": idx, "day": day, "phase": np.full(len(idx), phase, dtype=np.int8)}
+        for name, values in zip(_CODED, (src, med, camp, ttype)):
+            part[name] = encode(values, vocab[name])
+        parts.append(part)
 
     # 1. касание, создавшее лид — в день created_date
     src, med, camp, ttype = _creation(rng, L)
@@ -155,24 +161,48 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     r = rng.random(len(cols["day"]))
     order = np.lexsort((r, cols["phase"], rank[cols["lead"]], cols["day"]))
     del r, rank
-    touches = pd.DataFrame({"touch_id": ids("T", len(order), 6), "lead_id": lead_ids[cols.pop("lead")[order]],
-                            "date": fmt_days(cols.pop("day")[order])})
-    for name in ("source", "medium", "campaign", "touch_type"):
-        touches[name] = cols.pop(name)[order]
-    touches["creates_lead"] = cols.pop("phase")[order] == _PHASE_CREATE
-    ctx.tables["touches"] = touches
-    # веб-аналитике нужны лид, источник и тип касания — они же есть в таблице касаний, в том же порядке
-    ctx.tables["web_traffic"] = _web_traffic(rng_web, touches, L)
+    raw = {"lead": narrow(cols.pop("lead")[order]), "day": narrow(cols.pop("day")[order]),
+           "creates_lead": cols.pop("phase")[order] == _PHASE_CREATE}
+    for name in _CODED:
+        raw[name] = cols.pop(name)[order]
+    del order
+    labels = {name: np.array(vocab[name], dtype=object) for name in _CODED}
+    total = len(raw["day"])
+
+    def render(rows, names):
+        out = {}
+        for name in names:
+            if name == "touch_id":
+                out[name] = ids("T", total, 6, range(total)[rows] if isinstance(rows, slice) else rows)
+            elif name == "lead_id":
+                out[name] = lead_ids[raw["lead"][rows]]
+            elif name == "date":
+                out[name] = fmt_days(raw["day"][rows])
+            elif name in labels:
+                out[name] = labels[name][raw[name][rows]]
+            else:
+                out[name] = raw[name][rows]
+        return out
+
+    ctx.tables["touches"] = DeferredTable(total, TOUCH_COLUMNS, render, text=TOUCH_COLUMNS[:-1])
+    # веб-аналитике нужны лид, источник и тип касания — по кодам, без сборки таблицы
+    web = np.isin(raw["touch_type"], [vocab["touch_type"].index(t) for t in WEB_TOUCH_TYPES if t in vocab["touch_type"]])
+    m = month_of(created[raw["lead"][web]])
+    counts = pd.DataFrame({"m": m, "s": raw["source"][web], "d": raw["medium"][web]}).groupby(["m", "s", "d"]).size()
+    keys = counts.index
+    ident = pd.Series(counts.to_numpy(), index=pd.MultiIndex.from_arrays(
+        [keys.get_level_values("m"), labels["source"][keys.get_level_values("s")],
+         labels["medium"][keys.get_level_values("d")]], names=["m", "source", "medium"])).sort_index()
+    ctx.tables["web_traffic"] = _web_traffic(rng_web, ident, L)
 
 
-def _web_traffic(rng, df, L):
-    """Весь трафик сайта по месяцам и source/medium: опознанные визиты / доля опознанных."""
-    # по месяцу появления лида, а не визита: иначе в декабре 2025 года не хватало бы визитов
-    # будущих лидов 2026 года, а в январе 2023 года — прогрева лидов 2022-го
-    web = df.loc[df["touch_type"].isin(WEB_TOUCH_TYPES).to_numpy(), ["lead_id", "source", "medium"]]  # только нужные столбцы
-    created = pd.Series(parse_days(L["created_date"]), index=L["lead_id"].to_numpy())
-    m = month_of(created.loc[web["lead_id"].to_numpy()].to_numpy())
-    ident = web.assign(m=m).groupby(["m", "source", "medium"]).size()
+def _web_traffic(rng, ident, L):
+    """Весь трафик сайта по месяцам и source/medium: опознанные визиты / доля опознанных.
+
+    ``ident`` — опознанные визиты (касания-визиты лидов) по месяцу появления лида, источнику и каналу:
+    по месяцу появления лида, а не визита, — иначе в декабре 2025 года не хватало бы визитов
+    будущих лидов 2026 года, а в январе 2023 года — прогрева лидов 2022-го.
+    """
     pairs = sorted({(s, md) for _, s, md in ident.index})
     months = np.arange(int(month_of(np.array([END_DAY]))[0]) + 1)
     full = ident.reindex(pd.MultiIndex.from_tuples([(mm, s, md) for mm in months for s, md in pairs],

@@ -1,0 +1,95 @@
+"""Большие таблицы генератора в компактном виде: коды и номера, а строки — только по частям.
+
+Таблица касаний на масштабе 100 — 11 млн строк, активностей — 8 млн. Собранные целиком в
+``pandas.DataFrame`` со строками Python, они занимают по 1–2 ГБ, хотя нужны лишь для того,
+чтобы записать CSV, и одному-двум шагам, которые берут из них малую часть строк.
+:class:`DeferredTable` хранит столбцы как числа (номер лида, день, код категории), а таблицу
+собирает по запросу: кусок подряд идущих строк — для записи CSV по частям, выбранные строки —
+для шага-читателя, отдельные столбцы — чтобы эти строки выбрать. Собранный кусок — тот же
+``DataFrame``, что дал бы срез таблицы, собранной целиком: те же значения, типы и номера строк.
+
+Готового средства для этого нет: pyarrow со словарными столбцами сжал бы строки, но поменял бы
+тип строк во всём курсе (pandas 3 берёт pyarrow для строк, когда он установлен), а ленивые
+таблицы (dask, polars) не дают побайтно того же CSV, что ``DataFrame.to_csv``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+#: ``render(строки, столбцы)`` — значения выбранных столбцов для строк (срез или номера строк).
+Render = Callable[[slice | np.ndarray, tuple[str, ...]], dict[str, object]]
+
+
+class DeferredTable:
+    """Таблица из ``n`` строк, которую ``render`` собирает частями; порядок столбцов — ``columns``.
+
+    ``text`` — столбцы со строками (и пропусками): у них тип ``str`` и в части, где строк нет вовсе
+    (одни пропуски или ни одной строки), — как у столбца целой таблицы.
+    """
+
+    def __init__(self, n: int, columns: Iterable[str], render: Render, text: Iterable[str] = ()):
+        self.n = int(n)
+        self.columns = tuple(columns)
+        self.text = frozenset(text)
+        self._render = render
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _frame(self, rows: slice | np.ndarray, index, names: tuple[str, ...]) -> pd.DataFrame:
+        values = self._render(rows, names)
+        return pd.DataFrame({name: pd.array(values[name], dtype="str") if name in self.text else values[name]
+                             for name in names}, index=index)
+
+    def frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """Строки ``start:stop`` подряд, все столбцы; номера строк — как у целой таблицы."""
+        stop = self.n if stop is None else min(stop, self.n)
+        return self._frame(slice(start, stop), pd.RangeIndex(start, stop), self.columns)
+
+    def columns_frame(self, *names: str) -> pd.DataFrame:
+        """Только столбцы ``names``, все строки: из них шаг-читатель выбирает нужные строки."""
+        return self._frame(slice(0, self.n), pd.RangeIndex(0, self.n), names)
+
+    def rows(self, which) -> pd.DataFrame:
+        """Выбранные строки (маска длины ``n`` или номера по возрастанию), все столбцы, номера строк — свои.
+
+        То же, что ``таблица[маска]`` у таблицы, собранной целиком.
+        """
+        which = np.asarray(which)
+        idx = np.flatnonzero(which) if which.dtype == bool else which.astype(np.int64)
+        if len(idx) and (np.any(np.diff(idx) <= 0) or idx[0] < 0 or idx[-1] >= self.n):
+            raise ValueError("Номера строк должны возрастать и быть внутри таблицы")
+        return self._frame(idx, pd.Index(idx), self.columns)
+
+
+def encode(values: np.ndarray, vocabulary: list) -> np.ndarray:
+    """Значения → коды (int16) в ``vocabulary``; новые значения дописываются в его конец.
+
+    Столбец из нескольких десятков разных строк хранится по два байта на строку, а не по
+    указателю на строку Python.
+    """
+    values = np.asarray(values, dtype=object)
+    for v in pd.unique(values):
+        if v not in vocabulary:
+            vocabulary.append(v)
+    if len(vocabulary) > np.iinfo(np.int16).max:
+        raise ValueError("Слишком много разных значений для кода int16")
+    lookup = {v: i for i, v in enumerate(vocabulary)}
+    return pd.Series(values, dtype=object).map(lookup).to_numpy(dtype=np.int16)
+
+
+def narrow(values: np.ndarray) -> np.ndarray:
+    """Целые → самый узкий из int16/int32/int64, в который входят все значения (без потерь)."""
+    values = np.asarray(values)
+    if len(values) == 0:
+        return values.astype(np.int32)
+    lo, hi = int(values.min()), int(values.max())
+    for dtype in (np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if info.min <= lo and hi <= info.max:
+            return values.astype(dtype)
+    return values.astype(np.int64)
