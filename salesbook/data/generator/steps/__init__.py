@@ -3,9 +3,11 @@
 Порядок важен: общие потоки случайных чисел (``names`` — сотрудники, затем компании;
 ``costs`` — расходы на продажи и маркетинг, затем себестоимость) продолжают
 последовательность от шага к шагу, а исследование клиентов читает готовые таблицы.
-Шаг со своим потоком можно переставить куда угодно после тех, чьё он читает: файлы от этого
-не меняются (это проверяют эталонные SHA-256), а таблица, прочитанная последним читателем,
-раньше пишется и освобождается — поэтому читатели больших таблиц стоят сразу за ними.
+Шаг со своим потоком можно переставить куда угодно после тех, чьё он читает (и после шага
+«MRR клиентов», если он читает leads или opportunities: тот их правит): файлы от этого не
+меняются (это проверяют эталонные SHA-256), а таблица, прочитанная последним читателем, раньше
+пишется и освобождается. Поэтому читатели больших таблиц и массивов стоят сразу за ними, а
+самый тяжёлый шаг — касания — последним, когда в памяти осталось меньше всего.
 """
 
 from salesbook.data.generator.steps import (
@@ -54,40 +56,43 @@ STEPS = (
     accounts.assign_accounts,
     deals.make_deal_and_lead_tables,
     people.make_quotas,
-    customers.simulate_customers,
-    product.make_usage_and_tickets,
-    accounts.make_accounts_table,
+    customers.simulate_customers,     # переадресует лиды допродаж: правит tables.leads и tables.opportunities
+    # активности и все их читатели — как можно раньше: их массивы и сама таблица освобождаются
+    # до того, как появятся таблицы клиентов
     activities.make_activities_table,
     activities.make_rep_daily_activity,
-    # все читатели activities — сразу за ней: самая большая таблица после касаний пишется и
-    # освобождается до того, как строятся касания
     mailboxes.make_mailboxes,
     calls.make_calls,
     emails.make_outreach_emails,
+    product.make_usage_and_tickets,
+    accounts.make_accounts_table,
     experiments.make_email_experiments,
     b2c.make_b2c,
     costs.make_sm_costs,
     costs.make_cogs,
+    # всё, что читает помесячную историю клиентов, — подряд: после этого она освобождается
+    payplans.make_pay_tables,
+    handoffs.make_handoffs,
+    onboarding.make_onboarding_milestones,
+    health.make_invoices,
+    health.make_save_plays,
+    expansion.make_account_products,
+    advocacy.make_references,
     survey.make_survey_responses,
     partners.make_partner_tables,
-    touches.make_touches,
-    advocacy.make_referrals,      # единственный читатель касаний — сразу за ними
-    social.make_social_posts,
-    inbound.make_inbound,
     abm.make_abm_tables,
     enablement.make_content,
-    handoffs.make_handoffs,
     bots.make_chats,
     bots.make_voicebot_calls,
     candidates.make_candidates,
     trainings.make_trainings,
     crm.make_crm_records,
     careers.make_career_events,
-    payplans.make_pay_tables,
     genai.make_genai_outputs,
-    onboarding.make_onboarding_milestones,
-    health.make_invoices,
-    health.make_save_plays,
-    expansion.make_account_products,
-    advocacy.make_references,
+    social.make_social_posts,
+    inbound.make_inbound,
+    # касания — последними: к их шагу (самому тяжёлому по памяти) из больших таблиц остаются только
+    # те, что читают касания и рекомендации
+    touches.make_touches,
+    advocacy.make_referrals,
 )
