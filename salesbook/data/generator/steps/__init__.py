@@ -50,6 +50,7 @@ from salesbook.data.generator.steps import (
 STEPS = (
     people.make_reps,
     marketing.make_marketing_spend,
+    b2c.make_b2c,                     # B2C ни от чего, кроме бюджета, не зависит: строится, пока память пуста
     leads.make_lead_skeleton,
     sequences.simulate_sequences,
     deals.make_opportunities,
@@ -67,7 +68,6 @@ STEPS = (
     product.make_usage_and_tickets,
     accounts.make_accounts_table,
     experiments.make_email_experiments,
-    b2c.make_b2c,
     costs.make_sm_costs,
     costs.make_cogs,
     # всё, что читает помесячную историю клиентов, — подряд: после этого она освобождается

@@ -93,7 +93,7 @@ def _public_names(rng, k, texts):
     forms = np.array(texts["public_forms"], dtype=object)
     total = len(base) * len(forms)
     pick = rng.choice(total, size=k, replace=k > total)
-    return forms[pick % len(forms)] + " „" + base[pick // len(forms)] + "“"
+    return _join("{} „{}“", forms[pick % len(forms)], base[pick // len(forms)])
 
 
 def _business_names(rng, suffixes, seg, texts):
@@ -108,8 +108,19 @@ def _business_names(rng, suffixes, seg, texts):
     for s, sname in enumerate(S.SEGMENTS):
         m = seg == s
         form[m] = choice_codes(rng, int(m.sum()), texts["legal_form_mix"][sname])
-    return (labels(texts["legal_forms"], form) + " „" + roots[pick % nr] + " " + sufs[(pick // nr) % nsuf]
-            + tails[pick // (nr * nsuf)] + "“")
+    return _join("{} „{} {}{}“", labels(texts["legal_forms"], form), roots[pick % nr], sufs[(pick // nr) % nsuf],
+                 tails[pick // (nr * nsuf)])
+
+
+def _join(template: str, *parts) -> np.ndarray:
+    """Строки по шаблону из частей — по одной строке на элемент (массив object).
+
+    Не ``a + " „" + b + …`` над массивами object: каждое «+» создаёт промежуточную строку на
+    каждый элемент, и на 2 млн компаний масштаба 100 это больше гигабайта памяти сверх нужного.
+    """
+    out = np.empty(len(parts[0]), dtype=object)
+    out[:] = [template.format(*p) for p in zip(*parts)]
+    return out
 
 
 def company_names(rng, industry_codes, segment_codes):
@@ -124,11 +135,16 @@ def company_names(rng, industry_codes, segment_codes):
             out[sel] = _public_names(rng, len(sel), texts)
         else:
             out[sel] = _business_names(rng, texts["industry_suffixes"][ind], segment_codes[sel], texts)
-    # гарантия уникальности при больших масштабах: «… 2», «… 3»
-    s = pd.Series(out)
-    dup = s.groupby(s).cumcount().to_numpy()
-    if dup.max(initial=0) > 0:
-        m = dup > 0
-        trimmed = pd.Series(out[m]).str[:-1].to_numpy(dtype=object)
-        out[m] = trimmed + " " + (dup[m] + 1).astype(str).astype(object) + "“"
+    # гарантия уникальности при больших масштабах: «… 2», «… 3» — по номеру повтора названия.
+    # Словарь — по разным названиям (их десятки тысяч), и повтор заменяется сразу: без groupby по
+    # всем строкам и без второй копии переименованных (на масштабе 100 — лишние сотни мегабайт)
+    names, out = out.tolist(), None
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        if k:
+            names[i] = f"{name[:-1]} {k + 1}“"
+    out = np.empty(len(names), dtype=object)
+    out[:] = names
     return out

@@ -79,7 +79,8 @@ def _crm_counts(ctx: Context, n_reps: int):
     touch = la.type != MEETING
     chan = np.select([la.type == CALL, la.type == EMAIL], [0, 1], 2)[touch]
     answered = np.isin(labels(S.ALL_ACTIVITY_OUTCOMES, la.outcome[touch]), CONNECTED)
-    key = (la.rep[touch] * (END_DAY + 1) + la.day[touch]) * 3 + chan
+    # в int64: номер сотрудника и день хранятся узкими типами, а ключ их произведения больше
+    key = (la.rep[touch].astype(np.int64) * (END_DAY + 1) + la.day[touch].astype(np.int64)) * 3 + chan
     size = n_reps * (END_DAY + 1) * 3
     attempts = np.bincount(key, minlength=size).reshape(n_reps, END_DAY + 1, 3)
     replies = np.bincount(key, weights=answered, minlength=size).reshape(n_reps, END_DAY + 1, 3)

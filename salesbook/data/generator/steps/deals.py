@@ -34,6 +34,7 @@ from salesbook.data.generator.dates import (
     to_working_day_back,
     workdays_between,
 )
+from salesbook.data.generator.frames import narrow
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.notes import make_notes
@@ -308,7 +309,8 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     act = concat_records(recs)
     r = act["rep"]
     ok = (act["day"] <= END_DAY) & (reps.hire[r] <= act["day"]) & ((reps.exit[r] == NA) | (act["day"] <= reps.exit[r]))
-    return DealTouches(**{k: v[ok] for k, v in act.items()})
+    # числа — в самом узком целом типе (исход — строка, он остаётся как есть)
+    return DealTouches(**{k: v[ok] if v.dtype == object else narrow(v[ok]) for k, v in act.items()})
 
 
 def _seat_index(seg, emp, seat_noise):
