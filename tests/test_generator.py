@@ -58,7 +58,7 @@ SCALES = json.loads((REPO / "salesbook" / "data" / "checksums_scales.json").read
 
 def test_scale_checksums_cover_every_table():
     assert SCALES["seed"] == DEFAULT_SEED
-    assert {"0.5", "10"} <= set(SCALES["scales"])
+    assert {"0.5", "10", "100"} <= set(SCALES["scales"])
     for entry in SCALES["scales"].values():
         assert sorted(entry["files"]) == sorted(f"{t}.csv" for t in TABLES)
 
