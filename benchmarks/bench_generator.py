@@ -1,6 +1,6 @@
 """Память и время генератора данных на большом масштабе; файлы сверяются с эталоном побайтно.
 
-Запуск:  .venv/bin/python benchmarks/bench_generator.py [--scale 100] [--out ПАПКА] [--keep]
+Запуск:  .venv/bin/python benchmarks/bench_generator.py [--scale 100] [--out ПАПКА] [--keep] [--steps]
 
 Генератор запускается так же, как его запускает участник, — командой ``salesbook data
 --scale … --quiet`` в отдельном процессе. Замеряются пик памяти этого процесса (наибольший
@@ -8,7 +8,9 @@
 SHA-256 каждого CSV сравнивается с эталоном масштаба из
 ``salesbook/data/checksums_scales.json`` (эталоны записаны генератором до переделок ради
 памяти: файлы обязаны совпадать до байта). Итог — против цели: масштаб 100 в пределах 2 ГБ
-памяти. Цифры — для сравнения на одной машине, не для тестов; то, что скрипт правильно
+памяти. С ``--steps`` генератор идёт тем же путём (``generate_csv``), но печатает по каждому шагу
+время, память процесса после шага и пик к его концу — видно, какой шаг держит пик.
+Цифры — для сравнения на одной машине, не для тестов; то, что скрипт правильно
 сверяет файлы и выносит вердикт, проверяет tests/test_bench_generator.py.
 """
 
@@ -83,18 +85,69 @@ def verdict(peak_bytes: float, identical: bool | None, scale: float, target: flo
     return f"Итог: {files}; {memory}."
 
 
-def run_generator(scale: float, out: Path) -> tuple[float, int]:
-    """Запустить ``salesbook data`` в отдельном процессе; секунды и пик памяти процесса, байт."""
+def _rss_bytes() -> int:
+    """Резидентная память процесса сейчас, байт (Linux: /proc/self/statm; иначе 0)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def probe_steps(scale: float, out: Path) -> None:
+    """В дочернем процессе: ``generate_csv``, и после каждого шага — строка JSON в stdout."""
+    import dataclasses
+
+    import salesbook.data.generator.steps as steps
+    from salesbook.data.generator import generate_csv
+
+    def timed(s):
+        def run(ctx, *rngs):
+            start = time.perf_counter()
+            s.run(ctx, *rngs)
+            print(json.dumps({"step": s.label, "seconds": time.perf_counter() - start, "rss": _rss_bytes(),
+                              "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024},
+                             ensure_ascii=False), flush=True)
+        return dataclasses.replace(s, run=run)
+
+    steps.STEPS = tuple(timed(s) for s in steps.STEPS)
+    generate_csv(out, scale=scale, progress=False)
+
+
+def step_table(records: list[dict]) -> list[str]:
+    """Строки таблицы по шагам; «← пик» — у шага, на котором память достигла итогового пика."""
+    if not records:
+        return []
+    top = max(r["peak"] for r in records)
+    at = next(i for i, r in enumerate(records) if r["peak"] == top)
+    lines = [f"{'Шаг':<44} {'с':>7} {'после, ГБ':>10} {'пик, ГБ':>9}"]
+    for i, r in enumerate(records):
+        mark = "  ← пик" if i == at else ""
+        seconds = f"{r['seconds']:.1f}".replace(".", ",")
+        lines.append(f"{r['step'][:44]:<44} {seconds:>7} {gigabytes(r['rss']).removesuffix(' ГБ'):>10} "
+                     f"{gigabytes(r['peak']).removesuffix(' ГБ'):>9}{mark}")
+    return lines
+
+
+def run_generator(scale: float, out: Path, steps: bool = False) -> tuple[float, int, list[dict]]:
+    """Запустить генератор в отдельном процессе: секунды, пик памяти процесса (байт), записи по шагам.
+
+    Без ``steps`` — командой ``salesbook data`` (записей по шагам нет), с ``steps`` — :func:`probe_steps`.
+    """
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "salesbook", "data", "--scale", scale_key(scale), "--out", str(out),
-                    "--quiet"], check=True, env=env, stdout=subprocess.DEVNULL)
+    if steps:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--probe", "--scale", scale_key(scale), "--out", str(out)]
+    else:
+        cmd = [sys.executable, "-m", "salesbook", "data", "--scale", scale_key(scale), "--out", str(out), "--quiet"]
+    done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE if steps else subprocess.DEVNULL,
+                          text=True, encoding="utf-8")
     seconds = time.perf_counter() - start
+    records = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")] if steps else []
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # Linux: килобайты
     if peak_kb <= before:
         print("Внимание: пик памяти не выше, чем у прежних дочерних процессов этого скрипта; цифра — их максимум.")
-    return seconds, peak_kb * 1024
+    return seconds, peak_kb * 1024, records
 
 
 def main(argv=None) -> int:
@@ -102,13 +155,20 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=100.0, help="масштаб набора (по умолчанию 100)")
     parser.add_argument("--out", default=None, help="папка для CSV (по умолчанию — временная, удаляется после замера)")
     parser.add_argument("--keep", action="store_true", help="не удалять временную папку с файлами")
+    parser.add_argument("--steps", action="store_true", help="время и память по каждому шагу генератора")
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)   # дочерний процесс --steps
     args = parser.parse_args(argv)
+    if args.probe:
+        probe_steps(args.scale, Path(args.out))
+        return 0
 
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix=f"sfera_x{scale_key(args.scale)}_"))
     scale_text = scale_key(args.scale).replace(".", ",")
     print(f"Генератор, масштаб {scale_text}: salesbook data --scale {scale_key(args.scale)} --out {out} --quiet")
     try:
-        seconds, peak = run_generator(args.scale, out)
+        seconds, peak, records = run_generator(args.scale, out, steps=args.steps)
+        for line in step_table(records):
+            print(line)
         size = sum(p.stat().st_size for p in out.glob("*.csv"))
         print(f"{'Время':<22} {seconds:>10.1f} с")
         print(f"{'Пик памяти':<22} {gigabytes(peak):>12}")

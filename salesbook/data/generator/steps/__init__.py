@@ -54,16 +54,16 @@ STEPS = (
     leads.make_lead_skeleton,
     sequences.simulate_sequences,
     deals.make_opportunities,
+    # активности — сразу, как готовы касания SDR и сделок: их массивы освобождаются до таблиц
+    # сделок, лидов и клиентов; читатели активностей — тоже как можно раньше
+    activities.make_activities_table,
+    activities.make_rep_daily_activity,
+    mailboxes.make_mailboxes,
     accounts.assign_accounts,
     deals.make_deal_and_lead_tables,
     people.make_quotas,
     customers.simulate_customers,     # переадресует лиды допродаж: правит tables.leads и tables.opportunities
-    # активности и все их читатели — как можно раньше: их массивы и сама таблица освобождаются
-    # до того, как появятся таблицы клиентов
-    activities.make_activities_table,
-    activities.make_rep_daily_activity,
-    mailboxes.make_mailboxes,
-    calls.make_calls,
+    calls.make_calls,                 # читают leads и opportunities — после этой правки
     emails.make_outreach_emails,
     product.make_usage_and_tickets,
     accounts.make_accounts_table,

@@ -54,8 +54,10 @@ def _lead_role(title: str, eb_ok: bool, ch_ok: bool) -> str:
 def make_abm_tables(ctx: Context, rng) -> None:
     """Таблицы abm_accounts (скоринг и отбор) и contacts (люди комитета покупателя)."""
     acc = ctx.tables["accounts"]
-    leads = ctx.tables["leads"].copy()
-    opps = ctx.tables["opportunities"].copy()
+    # только нужные столбцы, а не копия таблиц целиком (на масштабе 100 копия лидов — сотни мегабайт)
+    leads = ctx.tables["leads"][["lead_id", "account_id", "created_date", "job_title_level", "channel"]]
+    opps = ctx.tables["opportunities"][["opportunity_id", "account_id", "created_date", "close_date", "outcome",
+                                        "segment", "amount_rub", "meddic_economic_buyer", "meddic_champion", "se_id"]]
     reps = ctx.tables["reps"]
     leads["day"] = _day(leads["created_date"]).to_numpy()
     opps["created"] = _day(opps["created_date"]).to_numpy()

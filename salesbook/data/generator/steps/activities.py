@@ -28,10 +28,10 @@ def make_activities_table(ctx: Context) -> None:
     """Все активности по дате; у касания лида — номер в цепочке, начало звонка, шаблон письма."""
     la, oa = ctx.lead_touches, ctx.deal_touches
     n1, n2 = len(la.day), len(oa.day)
-    none = np.full(n2, -1)
+    none = np.full(n2, -1, dtype=np.int8)   # узкие: склейка берёт тип шире из двух, а не int64
     day = np.concatenate([la.day, oa.day])
     lead = np.concatenate([la.lead, none])
-    opp = np.concatenate([np.full(n1, -1), oa.opp])
+    opp = np.concatenate([np.full(n1, -1, dtype=np.int8), oa.opp])
     touch = np.concatenate([la.touch, none])
     order = np.lexsort((touch, opp, lead, day))
     # таблица хранится числами и кодами (8 млн строк на масштабе 100), строки собираются по частям
@@ -78,7 +78,7 @@ def _crm_counts(ctx: Context, n_reps: int):
     la = ctx.lead_touches
     touch = la.type != MEETING
     chan = np.select([la.type == CALL, la.type == EMAIL], [0, 1], 2)[touch]
-    answered = np.isin(labels(S.ALL_ACTIVITY_OUTCOMES, la.outcome[touch]), CONNECTED)
+    answered = np.isin(la.outcome[touch], [i for i, o in enumerate(S.ALL_ACTIVITY_OUTCOMES) if o in CONNECTED])
     # в int64: номер сотрудника и день хранятся узкими типами, а ключ их произведения больше
     key = (la.rep[touch].astype(np.int64) * (END_DAY + 1) + la.day[touch].astype(np.int64)) * 3 + chan
     size = n_reps * (END_DAY + 1) * 3
