@@ -51,8 +51,8 @@ def test_parts_are_slices_of_the_whole_table(pair):
     pd.testing.assert_frame_equal(table.frame(), whole)
     pd.testing.assert_frame_equal(table.frame(5, 11), whole.iloc[5:11])
     pd.testing.assert_frame_equal(table.frame(20, 99), whole.iloc[20:])
-    pd.testing.assert_frame_equal(table.columns_frame("maybe", "count"), whole[["maybe", "count"]])
     mask = (whole["flag"] & whole["maybe"].notna()).to_numpy()
+    pd.testing.assert_frame_equal(table.rows(mask, ["count", "maybe"]), whole[mask][["count", "maybe"]])
     pd.testing.assert_frame_equal(table.rows(mask), whole[mask])
     pd.testing.assert_frame_equal(table.rows(np.flatnonzero(mask)), whole[mask])
     none = np.zeros(N, dtype=bool)
@@ -60,6 +60,19 @@ def test_parts_are_slices_of_the_whole_table(pair):
     only_missing = (whole["maybe"].isna() & whole["flag"]).to_numpy()   # в выбранных строках — одни пропуски
     assert only_missing.any()
     pd.testing.assert_frame_equal(table.rows(only_missing), whole[only_missing])
+
+
+def test_select_checks_the_condition_part_by_part(pair):
+    whole, table = pair
+    seen = []
+
+    def condition(part):
+        seen.append((list(part.columns), part.index[0], len(part)))
+        return part["flag"] & part["maybe"].notna()
+
+    mask = table.select(condition, "flag", "maybe", chunk_rows=10)
+    assert list(mask) == list(whole["flag"] & whole["maybe"].notna())
+    assert seen == [(["flag", "maybe"], 0, 10), (["flag", "maybe"], 10, 10), (["flag", "maybe"], 20, 3)]
 
 
 def test_rows_must_be_increasing_and_inside(pair):

@@ -73,6 +73,19 @@ class Leads:
 
 
 @dataclass
+class LeadScores:
+    """Что о лиде нужно шагам после таблиц сделок и лидов: идентификатор и скрытые признаки.
+
+    Отдельное поле, а не :class:`Leads`: все его массивы (на масштабе 100 — около 300 МБ)
+    освобождаются, как только построены таблицы, а эти три живут до последнего читателя.
+    """
+
+    ids: Array
+    q: Array          # скрытое «намерение» лида (как Leads.q)
+    fit: Array        # соответствие ICP (как Leads.fit)
+
+
+@dataclass
 class Funnel:
     """Итог работы SDR/BDR по каждому лиду."""
 
@@ -225,6 +238,7 @@ class Context:
     reps: Reps | None = None
     spend: Spend | None = None
     leads: Leads | None = None
+    lead_scores: LeadScores | None = None
     funnel: Funnel | None = None
     lead_touches: LeadTouches | None = None
     opps: Opportunities | None = None

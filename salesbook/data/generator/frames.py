@@ -4,9 +4,10 @@
 ``pandas.DataFrame`` со строками Python, они занимают по 1–2 ГБ, хотя нужны лишь для того,
 чтобы записать CSV, и одному-двум шагам, которые берут из них малую часть строк.
 :class:`DeferredTable` хранит столбцы как числа (номер лида, день, код категории), а таблицу
-собирает по запросу: кусок подряд идущих строк — для записи CSV по частям, выбранные строки —
-для шага-читателя, отдельные столбцы — чтобы эти строки выбрать. Собранный кусок — тот же
-``DataFrame``, что дал бы срез таблицы, собранной целиком: те же значения, типы и номера строк.
+собирает по запросу: кусок подряд идущих строк — для записи CSV по частям, выбранные строки и
+столбцы — для шага-читателя, а условие, по которому он их выбирает, проверяется часть за частью.
+Собранный кусок — тот же ``DataFrame``, что дал бы срез таблицы, собранной целиком: те же
+значения, типы и номера строк.
 
 Готового средства для этого нет: pyarrow со словарными столбцами сжал бы строки, но поменял бы
 тип строк во всём курсе (pandas 3 берёт pyarrow для строк, когда он установлен), а ленивые
@@ -50,20 +51,31 @@ class DeferredTable:
         stop = self.n if stop is None else min(stop, self.n)
         return self._frame(slice(start, stop), pd.RangeIndex(start, stop), self.columns)
 
-    def columns_frame(self, *names: str) -> pd.DataFrame:
-        """Только столбцы ``names``, все строки: из них шаг-читатель выбирает нужные строки."""
-        return self._frame(slice(0, self.n), pd.RangeIndex(0, self.n), names)
+    def select(self, predicate: Callable[[pd.DataFrame], pd.Series], *names: str,
+               chunk_rows: int = 250_000) -> np.ndarray:
+        """Маска строк, для которых ``predicate(часть)`` истинна; части — по ``chunk_rows`` строк подряд.
 
-    def rows(self, which) -> pd.DataFrame:
-        """Выбранные строки (маска длины ``n`` или номера по возрастанию), все столбцы, номера строк — свои.
+        ``names`` — столбцы, которые нужны условию: собираются только они и только для одной части
+        за раз, так что маска по 10 млн строк не требует собрать даже один столбец целиком.
+        """
+        mask = np.zeros(self.n, dtype=bool)
+        for start in range(0, self.n, chunk_rows):
+            stop = min(start + chunk_rows, self.n)
+            part = self._frame(slice(start, stop), pd.RangeIndex(start, stop), names)
+            mask[start:stop] = np.asarray(predicate(part), dtype=bool)
+        return mask
 
-        То же, что ``таблица[маска]`` у таблицы, собранной целиком.
+    def rows(self, which, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """Выбранные строки (маска длины ``n`` или номера по возрастанию), номера строк — свои.
+
+        То же, что ``таблица[маска]`` у таблицы, собранной целиком (или ``таблица[маска][columns]``:
+        ``columns`` — только эти столбцы, в этом порядке).
         """
         which = np.asarray(which)
         idx = np.flatnonzero(which) if which.dtype == bool else which.astype(np.int64)
         if len(idx) and (np.any(np.diff(idx) <= 0) or idx[0] < 0 or idx[-1] >= self.n):
             raise ValueError("Номера строк должны возрастать и быть внутри таблицы")
-        return self._frame(idx, pd.Index(idx), self.columns)
+        return self._frame(idx, pd.Index(idx), self.columns if columns is None else tuple(columns))
 
 
 def encode(values: np.ndarray, vocabulary: list) -> np.ndarray:

@@ -52,6 +52,7 @@ STEPS = (
     marketing.make_marketing_spend,
     b2c.make_b2c,                     # B2C ни от чего, кроме бюджета, не зависит: строится, пока память пуста
     leads.make_lead_skeleton,
+    experiments.make_email_experiments,
     sequences.simulate_sequences,
     deals.make_opportunities,
     # активности — сразу, как готовы касания SDR и сделок: их массивы освобождаются до таблиц
@@ -67,7 +68,6 @@ STEPS = (
     emails.make_outreach_emails,
     product.make_usage_and_tickets,
     accounts.make_accounts_table,
-    experiments.make_email_experiments,
     costs.make_sm_costs,
     costs.make_cogs,
     # всё, что читает помесячную историю клиентов, — подряд: после этого она освобождается

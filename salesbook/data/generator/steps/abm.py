@@ -49,7 +49,7 @@ def _lead_role(title: str, eb_ok: bool, ch_ok: bool) -> str:
 
 
 @step("контакты комитета и ABM-программа",
-      reads=("leads", "tables.accounts", "tables.leads", "tables.opportunities", "tables.reps"),
+      reads=("lead_scores", "tables.accounts", "tables.leads", "tables.opportunities", "tables.reps"),
       writes=("tables.contacts", "tables.abm_accounts"), streams=("abm",))
 def make_abm_tables(ctx: Context, rng) -> None:
     """Таблицы abm_accounts (скоринг и отбор) и contacts (люди комитета покупателя)."""
@@ -79,8 +79,8 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     # скрытая «готовность купить»: лиды компании в окне вокруг старта и намерение её первого лида
     lo, hi = start + pd.Timedelta(days=P.IN_MARKET_WINDOW[0]), start + pd.Timedelta(days=P.IN_MARKET_WINDOW[1])
     win = leads[(leads["day"] >= lo) & (leads["day"] <= hi)].groupby("account_id").size()
-    q = pd.Series(ctx.leads.q, index=ctx.leads.ids)
-    fit = pd.Series(ctx.leads.fit, index=ctx.leads.ids)
+    q = pd.Series(ctx.lead_scores.q, index=ctx.lead_scores.ids)
+    fit = pd.Series(ctx.lead_scores.fit, index=ctx.lead_scores.ids)
     root = leads.sort_values(["day", "lead_id"]).groupby("account_id")["lead_id"].first()
     created = opps["created"]
     owin = opps[(created >= lo) & (created <= hi)].groupby("account_id").size()

@@ -96,8 +96,8 @@ def make_referrals(ctx: Context, rng) -> None:
 
     # 1. Лиды-рекомендации: органика, путь начался или заявка пришла по ссылке, после запуска
     # из 11 млн касаний масштаба 100 нужны только пришедшие по рекомендации: их строки и собираются
-    referral = touches.columns_frame("medium")["medium"] == "referral"
-    t = touches.rows(referral.to_numpy())[["lead_id", "date", "touch_id", "medium", "creates_lead"]].copy()
+    referral = touches.select(lambda c: c["medium"] == "referral", "medium")
+    t = touches.rows(referral, ["lead_id", "date", "touch_id", "medium", "creates_lead"])
     t["date"] = _day(t["date"])
     t = t.sort_values(["lead_id", "date", "touch_id"], kind="mergesort")
     leads["created"] = _day(leads["created_date"])

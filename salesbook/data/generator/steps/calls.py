@@ -102,8 +102,8 @@ def make_calls(ctx: Context, rng) -> None:
     acts = ctx.tables["activities"]
     period = opps[(opps["created_date"] >= P.FIRST_CREATED) & (opps["created_date"] <= P.LAST_CREATED)]
     sampled = period[rng.random(len(period)) < P.SAMPLE_SHARE].sort_values("opportunity_id")
-    c = acts.columns_frame("type", "opportunity_id")     # по ним выбираются строки большой таблицы
-    meets = acts.rows(((c["type"] == "meeting") & c["opportunity_id"].isin(sampled["opportunity_id"])).to_numpy())
+    meets = acts.rows(acts.select(lambda c: (c["type"] == "meeting") & c["opportunity_id"].isin(sampled["opportunity_id"]),
+                                  "type", "opportunity_id"))
     meets = meets.merge(sampled[["opportunity_id", "owner_id"]], on="opportunity_id")
     meets = meets[meets["rep_id"] == meets["owner_id"]].sort_values(["opportunity_id", "date", "activity_id"])
     meets = meets.assign(n=meets.groupby("opportunity_id").cumcount())

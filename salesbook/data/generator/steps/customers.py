@@ -213,7 +213,7 @@ def _move_upsell_leads(ctx: Context, moved: list) -> None:
     li = np.fromiter(target.keys(), dtype=np.int64, count=len(target))
     a = np.fromiter(target.values(), dtype=np.int64, count=len(target))
     acc.of_lead[li] = a
-    lead_ids = ctx.leads.ids[li]
+    lead_ids = ctx.lead_scores.ids[li]
     new = {"account_id": pd.Series(acc.ids[a], index=lead_ids),
            "employees": pd.Series(acc.emp[a], index=lead_ids),
            "industry": pd.Series(np.asarray(S.INDUSTRIES, dtype=object)[acc.ind[a]], index=lead_ids)}
@@ -225,7 +225,7 @@ def _move_upsell_leads(ctx: Context, moved: list) -> None:
             t.loc[hit, col] = new[col].loc[keys].to_numpy()
 
 
-@step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "tables.opportunities", "tables.leads"),
+@step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "lead_scores", "tables.opportunities", "tables.leads"),
       writes=("account_dates", "customer_months", "tables.mrr"), streams=("mrr",))
 def simulate_customers(ctx: Context, rng) -> None:
     """Помесячный MRR клиентов: новые, расширения, сокращения, отток; здоровье клиента."""

@@ -89,11 +89,14 @@ def _blocks(rng, f: pd.Series, template: str, has_trigger: bool) -> str:
 def make_outreach_emails(ctx: Context, rng) -> None:
     """Таблица outreach_emails: первое письмо каждому лиду, его блоки текста и исход."""
     acts = ctx.tables["activities"]
-    c = acts.columns_frame("type", "lead_id", "touch_number")     # по ним выбираются строки большой таблицы
-    mail = acts.rows(((c["type"] == "email") & c["lead_id"].notna() & (c["lead_id"] != "")
-                      & c["touch_number"].notna()).to_numpy()).copy()
-    mail = mail.sort_values(["lead_id", "date", "activity_id"], kind="stable").groupby("lead_id").head(1)
-    mail = mail[mail["outcome"] != "bounced"].sort_values(["date", "activity_id"], kind="stable").reset_index(drop=True)
+    emails = np.flatnonzero(acts.select(
+        lambda c: (c["type"] == "email") & c["lead_id"].notna() & (c["lead_id"] != "") & c["touch_number"].notna(),
+        "type", "lead_id", "touch_number"))
+    # первое письмо лиду — раньше всех по (дате, activity_id), то есть его первая строка: таблица
+    # activities упорядочена по дате, а номера activity_id одной ширины растут по строкам
+    first = ~acts.rows(emails, ["lead_id"])["lead_id"].duplicated().to_numpy()
+    mail = acts.rows(emails[first], ["activity_id", "rep_id", "lead_id", "date", "email_template", "outcome"])
+    mail = mail[mail["outcome"] != "bounced"].reset_index(drop=True)
     opened = mail["outcome"].isin(("opened",) + _REPLIED).to_numpy()
     replied = mail["outcome"].isin(_REPLIED).to_numpy()
     combos = _combos()

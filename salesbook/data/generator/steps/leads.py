@@ -7,7 +7,7 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, ids, per, sigmoid
-from salesbook.data.generator.context import Context, Leads
+from salesbook.data.generator.context import Context, Leads, LeadScores
 from salesbook.data.generator.dates import MONTH_END, MONTH_START, b2b_day_weights, growth, sample_days_in_month, to_workday, weekday
 from salesbook.data.generator.params import company, funnel
 from salesbook.data.generator.pipeline import step
@@ -79,7 +79,7 @@ def _firmographics(rng, ch):
     return seg, ind, title, emp, region
 
 
-@step("лиды", reads=("spend",), writes=("leads",), streams=("leads", "trial"))
+@step("лиды", reads=("spend",), writes=("leads", "lead_scores"), streams=("leads", "trial"))
 def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
     """Лиды до работы SDR: канал, дата, фирмография, скрытое намерение и признаки скоринга;
     у входящих лидов малого бизнеса — начат ли пробный период на сайте (funnel.TRIAL_SHARE)."""
@@ -108,3 +108,4 @@ def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
     ctx.leads = Leads(ids=ids("L", n, 6), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
                       title=title, emp=emp, region=region, q=q, fit=fit, visits=visits, pages=pages,
                       downloads=downloads, webinar=webinar, demo=demo, opens=opens, trial=trial)
+    ctx.lead_scores = LeadScores(ids=ctx.leads.ids, q=q, fit=fit)

@@ -87,8 +87,8 @@ def make_mailboxes(ctx: Context, rng) -> None:
     daily = ctx.tables["rep_daily_activity"]
     daily = daily[daily["rep_id"].isin(bdr.index)].assign(date=lambda f: pd.to_datetime(f["date"]))
     acts = ctx.tables["activities"]
-    c = acts.columns_frame("type", "rep_id", "lead_id")     # по ним выбираются строки большой таблицы
-    mail = acts.rows(((c["type"] == "email") & c["rep_id"].isin(bdr.index) & c["lead_id"].notna()).to_numpy())
+    mail = acts.rows(acts.select(lambda c: (c["type"] == "email") & c["rep_id"].isin(bdr.index) & c["lead_id"].notna(),
+                                 "type", "rep_id", "lead_id"), ["rep_id", "date", "outcome"])
     mail = mail.assign(date=pd.to_datetime(mail["date"]), bounced=(mail["outcome"] == "bounced").astype(int))
     sent = _weekly(daily, "emails")
     crm = pd.DataFrame({"crm_sent": _weekly(mail), "crm_bounced": _weekly(mail, "bounced")})
