@@ -164,13 +164,14 @@ def main(argv=None) -> int:
 
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix=f"sfera_x{scale_key(args.scale)}_"))
     scale_text = scale_key(args.scale).replace(".", ",")
-    print(f"Генератор, масштаб {scale_text}: salesbook data --scale {scale_key(args.scale)} --out {out} --quiet")
+    how = "generate_csv с замером по шагам" if args.steps else "salesbook data --quiet"
+    print(f"Генератор, масштаб {scale_text} ({how}), папка {out}")
     try:
         seconds, peak, records = run_generator(args.scale, out, steps=args.steps)
         for line in step_table(records):
             print(line)
         size = sum(p.stat().st_size for p in out.glob("*.csv"))
-        print(f"{'Время':<22} {seconds:>10.1f} с")
+        print(f"{'Время':<22} {seconds:>10.1f} с".replace(".", ","))
         print(f"{'Пик памяти':<22} {gigabytes(peak):>12}")
         print(f"{'Файлы':<22} {len(list(out.glob('*.csv'))):>10} CSV, {gigabytes(size)}")
         expected = reference_files(args.scale)

@@ -58,6 +58,17 @@ def ids(prefix, n, width, rows=None):
     return out
 
 
+def filled(n, value) -> np.ndarray:
+    """Массив object из ``n`` ссылок на один и тот же ``value``.
+
+    Не ``np.full(n, "строка", dtype=object)``: numpy делает там отдельную строку Python на
+    каждый элемент (около 60 байт), и столбец в 10 млн касаний занимает лишние полгигабайта.
+    """
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
 def nullable_int(values, present):
     """Целочисленный столбец с пропусками (пусто там, где present=False)."""
     return pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), ~np.asarray(present, dtype=bool))

@@ -84,14 +84,15 @@ def encode(values: np.ndarray, vocabulary: list) -> np.ndarray:
     Столбец из нескольких десятков разных строк хранится по два байта на строку, а не по
     указателю на строку Python.
     """
-    values = np.asarray(values, dtype=object)
-    for v in pd.unique(values):
+    items = np.asarray(values, dtype=object).tolist()
+    for v in dict.fromkeys(items):          # новые значения — в порядке появления
         if v not in vocabulary:
             vocabulary.append(v)
     if len(vocabulary) > np.iinfo(np.int16).max:
         raise ValueError("Слишком много разных значений для кода int16")
+    # словарь в цикле, а не pd.factorize: тот держит по 60 байт на строку (хэш-таблица и коды int64)
     lookup = {v: i for i, v in enumerate(vocabulary)}
-    return pd.Series(values, dtype=object).map(lookup).to_numpy(dtype=np.int16)
+    return np.fromiter((lookup[v] for v in items), dtype=np.int16, count=len(items))
 
 
 def narrow(values: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
+from salesbook.data.generator.arrays import filled
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.params import advocacy as P
 from salesbook.data.generator.params import company
@@ -245,7 +246,7 @@ def make_references(ctx: Context, rng) -> None:
     n_quarters = 4 * (END.year - pd.Timestamp(company.START_DATE).year + 1)
     calls = np.zeros((max(len(pool), 1), n_quarters), dtype=np.int64)
     ref = np.full(len(deals), None, dtype=object)
-    status = np.full(len(deals), "no_reference", dtype=object)
+    status = filled(len(deals), "no_reference")
     call_day = pd.Series(pd.NaT, index=deals.index, dtype="datetime64[ns]")
     for i in order:
         when = min(req.iloc[i] + call_lag[i], limit.iloc[i])

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, concat_records, ids, labels, optional_labels, per, sigmoid
+from salesbook.data.generator.arrays import choice_codes, concat_records, filled, ids, labels, optional_labels, per, sigmoid
 from salesbook.data.generator.context import (
     CALL,
     EMAIL,
@@ -276,7 +276,7 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     day2 = add_workdays(start, np.floor(rng.random(len(two)) * wd * 0.8 + wd * 0.1).astype(np.int64))
     rep2 = np.where(se[oi2[two]] >= 0, se[oi2[two]], owner[oi2[two]])
     recs.append(dict(opp=oi2[two], rep=rep2, day=np.minimum(day2, to_working_day(span_end[oi2[two]])),
-                     type=np.full(len(two), MEETING), outcome=np.full(len(two), "held", dtype=object),
+                     type=np.full(len(two), MEETING), outcome=filled(len(two), "held"),
                      dur=np.full(len(two), -1)))
     rate = per(deals.OPP_FOLLOWUPS_PER_30_DAYS, S.SEGMENTS)[seg]
     nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * rate)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes
+from salesbook.data.generator.arrays import choice_codes, filled
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import END_DAY, fmt_days, to_working_day
 
@@ -27,7 +27,7 @@ def _fill_template(tpl, values):
     """Подставить массивы значений в шаблон (векторно, без цикла по строкам)."""
     parts = re.split(r"\{(\w+)\}", tpl)
     n = len(next(iter(values.values())))
-    out = np.full(n, parts[0], dtype=object)
+    out = filled(n, parts[0])
     for i in range(1, len(parts), 2):
         out = out + values[parts[i]] + parts[i + 1]
     return out

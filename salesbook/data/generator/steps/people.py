@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, ids, scaled_count
+from salesbook.data.generator.arrays import choice_codes, filled, ids, scaled_count
 from salesbook.data.generator.context import Context, Reps
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import (
@@ -157,7 +157,7 @@ def make_reps(ctx: Context, rng, names_rng) -> None:
     h_rep = np.concatenate([np.arange(n), rv_rep])
     h_day = np.concatenate([hire_rec, rv_day])
     h_base = np.concatenate([base, rv_base])
-    h_kind = np.concatenate([np.full(n, "hire", dtype=object), np.full(len(rv_rep), "review", dtype=object)])
+    h_kind = np.concatenate([filled(n, "hire"), filled(len(rv_rep), "review")])
     o = np.lexsort((h_day, h_rep))
     reps = ctx.reps = Reps(ids=ids("R", n, 3), names=person_names(names_rng, n), role=role, team=team,
                            hire=hire, exit=exit_, anchor=anchor, base=base,

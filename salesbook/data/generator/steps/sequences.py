@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, concat_records, labels, per, sigmoid
+from salesbook.data.generator.arrays import choice_codes, concat_records, filled, labels, per, sigmoid
 from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context, Funnel, Leads, LeadTouches, Reps
 from salesbook.data.generator.dates import END_DAY, NA, add_workdays, after, to_workday, to_working_day
 from salesbook.data.generator.frames import narrow
@@ -297,7 +297,7 @@ def _statuses(rng, leads: Leads, queue: _Queue, chains: _Chains, worked, inbound
     """Статус каждого лида на конец данных, причина отказа, дни MQL, SQL и сделки."""
     n = len(leads.day)
     w = queue.w
-    status = np.full(n, "new", dtype=object)
+    status = filled(n, "new")
     reason = np.full(n, None, dtype=object)
     sql_day = np.full(n, NA, dtype=np.int64)
     # входящие не-MQL: часть сразу отсеяна маркетингом, остальные — в «прогреве»

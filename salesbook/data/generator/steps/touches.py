@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesbook.data.generator.arrays import ids
+from salesbook.data.generator.arrays import filled, ids
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.dates import END_DAY, fmt_days, month_of, month_str, parse_days
 from salesbook.data.generator.frames import DeferredTable, encode, narrow
@@ -47,8 +47,11 @@ def _campaigns(rng, src, med):
 
 
 def _days_between(rng, lo, hi):
-    """Случайный день в [lo, hi] для каждого элемента."""
-    return lo + np.floor(rng.random(len(lo)) * (hi - lo + 1)).astype(np.int64)
+    """Случайный день в [lo, hi] для каждого элемента (на месте, без лишних копий: касаний миллионы)."""
+    u = rng.random(len(lo))
+    u *= hi - lo + 1
+    np.floor(u, out=u)
+    return lo + u.astype(np.int64)
 
 
 def _creation(rng, L):
@@ -62,7 +65,7 @@ def _creation(rng, L):
         if len(sel):
             src[sel], med[sel] = _pick(rng, opts, len(sel))
     camp = _campaigns(rng, src, med)
-    ttype = np.full(n, "form", dtype=object)
+    ttype = filled(n, "form")
     content = chn == "content"
     ttype[content & L["webinar_attended"].to_numpy()] = "webinar"
     ttype[content & (L["content_downloads"].to_numpy() > 0)] = "content_download"
@@ -96,7 +99,7 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     vocab = {name: [] for name in _CODED}   # коды источника, канала, кампании и типа касания → строки
 
     def add(idx, day, src, med, camp, ttype, phase):
-        part = {"lead": idx, "day": day, "phase": np.full(len(idx), phase, dtype=np.int8)}
+        part = {"lead": narrow(idx), "day": narrow(day), "phase": np.full(len(idx), phase, dtype=np.int8)}
         for name, values in zip(_CODED, (src, med, camp, ttype)):
             part[name] = encode(values, vocab[name])
         parts.append(part)
@@ -111,43 +114,43 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     idx = np.repeat(np.arange(n), k)
     s_src, s_med = _pick(rng, P.PRE_SESSION_MIX, len(idx))
     same = (rng.random(len(idx)) < P.SAME_SOURCE_SHARE) & (chn[idx] != "outbound")
-    s_src[same], s_med[same] = src[idx][same], med[idx][same]
+    s_src[same], s_med[same] = src[idx[same]], med[idx[same]]
     add(idx, _days_between(rng, first[idx], created[idx]), s_src, s_med, _campaigns(rng, s_src, s_med),
-        np.full(len(idx), "session", dtype=object), _PHASE_PRE)
+        filled(len(idx), "session"), _PHASE_PRE)
 
     # 3. скачивания материалов до лида (одно из них могло создать лид)
     k = L["content_downloads"].to_numpy().astype(np.int64) - (creation_type == "content_download")
     idx = np.repeat(np.arange(n), np.maximum(k, 0))
     c_src, c_med = _pick(rng, P.CREATION_SOURCES["content"], len(idx))
     add(idx, _days_between(rng, first[idx], created[idx]), c_src, c_med, _campaigns(rng, c_src, c_med),
-        np.full(len(idx), "content_download", dtype=object), _PHASE_PRE)
+        filled(len(idx), "content_download"), _PHASE_PRE)
 
     # 4. вебинар до лида, если он не создал лид
     idx = np.flatnonzero(L["webinar_attended"].to_numpy() & (creation_type != "webinar"))
     w_src, w_med = _pick(rng, (("email", "email", 0.6), ("telegram", "content", 0.4)), len(idx))
     add(idx, _days_between(rng, first[idx], created[idx]), w_src, w_med,
-        np.full(len(idx), "webinar", dtype=object), np.full(len(idx), "webinar", dtype=object), _PHASE_PRE)
+        filled(len(idx), "webinar"), filled(len(idx), "webinar"), _PHASE_PRE)
 
     # 5. запрос демо после появления лида, если не он создал лид (до сделки)
     idx = np.flatnonzero(L["demo_requested"].to_numpy() & (creation_type != "demo_request"))
-    add(idx, _days_between(rng, created[idx], end[idx]), np.full(len(idx), "direct", dtype=object),
-        np.full(len(idx), "direct", dtype=object), np.full(len(idx), "", dtype=object),
-        np.full(len(idx), "demo_request", dtype=object), _PHASE_POST)
+    add(idx, _days_between(rng, created[idx], end[idx]), filled(len(idx), "direct"),
+        filled(len(idx), "direct"), np.full(len(idx), "", dtype=object),
+        filled(len(idx), "demo_request"), _PHASE_POST)
 
     # 6. прогрев: клики по письмам рассылки (часть открытых писем) и возвраты на сайт
     clicks = rng.binomial(L["email_opens"].to_numpy().astype(np.int64), P.CLICK_TO_OPEN)
     idx = np.repeat(np.arange(n), clicks)
-    e_src = np.full(len(idx), "email", dtype=object)
-    add(idx, _days_between(rng, created[idx], end[idx]), e_src, np.full(len(idx), "email", dtype=object),
+    e_src = filled(len(idx), "email")
+    add(idx, _days_between(rng, created[idx], end[idx]), e_src, filled(len(idx), "email"),
         rng.choice(np.array(["nurture", "digest"], dtype=object), len(idx), p=[0.6, 0.4]),
-        np.full(len(idx), "email_click", dtype=object), _PHASE_POST)
-    kind = np.where(chn == "outbound", "outbound", np.where(L["trial_started"].to_numpy(), "trial", "inbound"))
-    mean = pd.Series(kind).map(P.POST_SESSIONS_MEAN).to_numpy()
+        filled(len(idx), "email_click"), _PHASE_POST)
+    mean = np.where(chn == "outbound", P.POST_SESSIONS_MEAN["outbound"],
+                    np.where(L["trial_started"].to_numpy(), P.POST_SESSIONS_MEAN["trial"], P.POST_SESSIONS_MEAN["inbound"]))
     k = rng.poisson(mean) * (end > created)
     idx = np.repeat(np.arange(n), k)
     p_src, p_med = _pick(rng, P.POST_SESSION_MIX, len(idx))
     add(idx, _days_between(rng, created[idx] + 1, end[idx]), p_src, p_med, _campaigns(rng, p_src, p_med),
-        np.full(len(idx), "session", dtype=object), _PHASE_POST)
+        filled(len(idx), "session"), _PHASE_POST)
 
     del idx, s_src, s_med, same, c_src, c_med, w_src, w_med, e_src, p_src, p_med, k, clicks
     cols = {}
@@ -156,7 +159,7 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     parts.clear()
     # порядок: день, лид, фаза, случайная добавка — устойчивая сортировка, как sort_values(kind="stable");
     # лид сравнивается по месту его lead_id среди отсортированных (строки сравнивать в 10 млн строк дорого)
-    rank = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int32 if n < 2 ** 31 else np.int64)
     rank[np.argsort(lead_ids, kind="stable")] = np.arange(n)
     r = rng.random(len(cols["day"]))
     order = np.lexsort((r, cols["phase"], rank[cols["lead"]], cols["day"]))
@@ -187,12 +190,15 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     ctx.tables["touches"] = DeferredTable(total, TOUCH_COLUMNS, render, text=TOUCH_COLUMNS[:-1])
     # веб-аналитике нужны лид, источник и тип касания — по кодам, без сборки таблицы
     web = np.isin(raw["touch_type"], [vocab["touch_type"].index(t) for t in WEB_TOUCH_TYPES if t in vocab["touch_type"]])
-    m = month_of(created[raw["lead"][web]])
-    counts = pd.DataFrame({"m": m, "s": raw["source"][web], "d": raw["medium"][web]}).groupby(["m", "s", "d"]).size()
-    keys = counts.index
-    ident = pd.Series(counts.to_numpy(), index=pd.MultiIndex.from_arrays(
-        [keys.get_level_values("m"), labels["source"][keys.get_level_values("s")],
-         labels["medium"][keys.get_level_values("d")]], names=["m", "source", "medium"])).sort_index()
+    # число визитов по (месяц лида, источник, канал): счёт по общему ключу, а не groupby по 7 млн строк
+    n_src, n_med = len(labels["source"]), len(labels["medium"])
+    key = (month_of(created[raw["lead"][web]]) * n_src + raw["source"][web]) * n_med + raw["medium"][web]
+    counts = np.bincount(key)
+    seen = np.flatnonzero(counts)
+    ident = pd.Series(counts[seen], index=pd.MultiIndex.from_arrays(
+        [seen // (n_src * n_med), labels["source"][seen // n_med % n_src], labels["medium"][seen % n_med]],
+        names=["m", "source", "medium"])).sort_index()
+    del key, counts, web
     ctx.tables["web_traffic"] = _web_traffic(rng_web, ident, L)
 
 
