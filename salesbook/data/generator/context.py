@@ -157,7 +157,7 @@ class DealTouches:
     rep: Array
     day: Array
     type: Array       # код из ACTIVITY_CODES
-    outcome: Array    # строки
+    outcome: Array    # код из schemas.ALL_ACTIVITY_OUTCOMES
     dur: Array
 
 

@@ -10,7 +10,7 @@ from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import ids, labels, nullable_int, optional_labels
 from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context
 from salesbook.data.generator.dates import END_DAY, HOLIDAY_DATES, NA, fmt_days
-from salesbook.data.generator.frames import DeferredTable, encode, narrow
+from salesbook.data.generator.frames import DeferredTable, narrow
 from salesbook.data.generator.params import funnel
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.people import ramp_factor
@@ -35,7 +35,6 @@ def make_activities_table(ctx: Context) -> None:
     touch = np.concatenate([la.touch, none])
     order = np.lexsort((touch, opp, lead, day))
     # таблица хранится числами и кодами (8 млн строк на масштабе 100), строки собираются по частям
-    outcomes = list(S.ALL_ACTIVITY_OUTCOMES)      # у касаний лидов — коды, у активностей сделок — строки
     raw = {"day": narrow(day[order]), "lead": narrow(lead[order]), "opp": narrow(opp[order]),
            "touch": narrow(touch[order]),
            "rep": narrow(np.concatenate([la.rep, oa.rep])[order]),
@@ -43,10 +42,10 @@ def make_activities_table(ctx: Context) -> None:
            "opener": narrow(np.concatenate([la.opener, none])[order]),
            "tmpl": narrow(np.concatenate([la.tmpl, none])[order]),
            "dur": narrow(np.concatenate([la.dur, oa.dur])[order]),
-           "outcome": np.concatenate([la.outcome.astype(np.int16), encode(oa.outcome, outcomes)])[order]}
+           "outcome": narrow(np.concatenate([la.outcome, oa.outcome])[order])}   # коды schemas.ALL_ACTIVITY_OUTCOMES
     del day, lead, opp, touch, order
     n = n1 + n2
-    outcome_labels = np.array(outcomes, dtype=object)
+    outcome_labels = np.array(S.ALL_ACTIVITY_OUTCOMES, dtype=object)
     rep_ids, lead_ids, opp_ids = ctx.reps.ids, ctx.leads.ids, ctx.opps.ids
 
     def render(rows, names):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, concat_records, filled, ids, labels, optional_labels, per, sigmoid
+from salesbook.data.generator.arrays import choice_codes, concat_records, ids, labels, optional_labels, per, sigmoid
 from salesbook.data.generator.context import (
     CALL,
     EMAIL,
@@ -250,6 +250,9 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     ctx.deal_touches = _deal_touches(rng, opps, ctx.reps)
 
 
+_OUT = {name: code for code, name in enumerate(S.ALL_ACTIVITY_OUTCOMES)}   # исход активности → код
+
+
 def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     """Активности по сделкам: встречи на стадиях (в крупном бизнесе — по две) и письма, звонки,
     сообщения AE, пресейла и руководителя между ними — в рабочие дни."""
@@ -263,7 +266,7 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     rep = np.where((st2 == 1) & (se[oi2] >= 0), se[oi2], owner[oi2])
     noshow = rng.random(len(oi2)) < 0.06
     recs.append(dict(opp=oi2, rep=rep, day=mday, type=np.full(len(oi2), MEETING),
-                     outcome=np.where(noshow, "no_show", "held").astype(object),
+                     outcome=np.where(noshow, _OUT["no_show"], _OUT["held"]),
                      dur=np.full(len(oi2), -1)))
     # вторая встреча стадии: в середине стадии (до входа в следующую или до закрытия)
     per_stage = per(deals.DEAL_MEETINGS_PER_STAGE, S.SEGMENTS)[seg[oi2]]
@@ -276,7 +279,7 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     day2 = add_workdays(start, np.floor(rng.random(len(two)) * wd * 0.8 + wd * 0.1).astype(np.int64))
     rep2 = np.where(se[oi2[two]] >= 0, se[oi2[two]], owner[oi2[two]])
     recs.append(dict(opp=oi2[two], rep=rep2, day=np.minimum(day2, to_working_day(span_end[oi2[two]])),
-                     type=np.full(len(two), MEETING), outcome=filled(len(two), "held"),
+                     type=np.full(len(two), MEETING), outcome=np.full(len(two), _OUT["held"]),
                      dur=np.full(len(two), -1)))
     rate = per(deals.OPP_FOLLOWUPS_PER_30_DAYS, S.SEGMENTS)[seg]
     nf = rng.poisson(np.maximum(span_end - created, 0) / 30 * rate)
@@ -289,10 +292,11 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     other = np.array([CALL, TELEGRAM, WHATSAPP])[choice_codes(rng, len(fo), deals.DEAL_FOLLOWUP_OTHER_MIX)]
     ftype = np.where(is_email, EMAIL, other)
     u = rng.random(len(fo))
-    fout = np.where(ftype == CALL, np.where(u < 0.7, "connected", "no_answer"),
-                    np.where(ftype == EMAIL, np.where(u < 0.35, "replied", np.where(u < 0.75, "opened", "sent")),
-                             np.where(u < 0.5, "replied", np.where(u < 0.85, "read", "sent")))).astype(object)
-    fdur = np.where((ftype == CALL) & (fout == "connected"),
+    o = _OUT
+    fout = np.where(ftype == CALL, np.where(u < 0.7, o["connected"], o["no_answer"]),
+                    np.where(ftype == EMAIL, np.where(u < 0.35, o["replied"], np.where(u < 0.75, o["opened"], o["sent"])),
+                             np.where(u < 0.5, o["replied"], np.where(u < 0.85, o["read"], o["sent"]))))
+    fdur = np.where((ftype == CALL) & (fout == o["connected"]),
                     np.round(np.exp(rng.normal(np.log(420), 0.5, len(fo)))), np.where(ftype == CALL, 0, -1))
     # исполнитель: AE, пресейл или руководитель команды сегмента
     who = np.zeros(len(fo), dtype=np.int64)
@@ -309,8 +313,8 @@ def _deal_touches(rng, opps: Opportunities, reps: Reps) -> DealTouches:
     act = concat_records(recs)
     r = act["rep"]
     ok = (act["day"] <= END_DAY) & (reps.hire[r] <= act["day"]) & ((reps.exit[r] == NA) | (act["day"] <= reps.exit[r]))
-    # числа — в самом узком целом типе (исход — строка, он остаётся как есть)
-    return DealTouches(**{k: v[ok] if v.dtype == object else narrow(v[ok]) for k, v in act.items()})
+    # числа — в самом узком целом типе (исход — код, а не строка: встреч и писем по сделкам миллионы)
+    return DealTouches(**{k: narrow(v[ok]) for k, v in act.items()})
 
 
 def _seat_index(seg, emp, seat_noise):

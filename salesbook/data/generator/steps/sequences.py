@@ -207,11 +207,14 @@ def _run_chains(rng, queue: _Queue) -> _Chains:
         o, ttype, tmpl, opener, engaged, meet, neg, bounce, outc, dur, extra = (
             x[idx] for x in (o, ttype, tmpl, opener, engaged, meet, neg, bounce, outc, dur, extra))
         rows = np.repeat(np.arange(len(idx)), extra)
-        records.append(dict(w=idx[rows], day=day[idx][rows], type=np.full(len(rows), CALL),
-                            touch=np.full(len(rows), k + 1), opener=opener[rows], tmpl=np.full(len(rows), -1),
-                            outcome=np.full(len(rows), _OUTCOME["no_answer"]), dur=np.zeros(len(rows), dtype=np.int64)))
-        records.append(dict(w=idx, day=day[idx], type=ttype, touch=np.full(len(idx), k + 1),
-                            opener=opener, tmpl=tmpl, outcome=outc, dur=dur))
+        # касания — сразу в узких целых типах: их миллионы, а хранятся они до конца цепочек
+        records.append({key: narrow(v) for key, v in dict(
+            w=idx[rows], day=day[idx][rows], type=np.full(len(rows), CALL), touch=np.full(len(rows), k + 1),
+            opener=opener[rows], tmpl=np.full(len(rows), -1), outcome=np.full(len(rows), _OUTCOME["no_answer"]),
+            dur=np.zeros(len(rows), dtype=np.int64)).items()})
+        records.append({key: narrow(v) for key, v in dict(
+            w=idx, day=day[idx], type=ttype, touch=np.full(len(idx), k + 1), opener=opener, tmpl=tmpl, outcome=outc,
+            dur=dur).items()})
         # MQL у исходящих: встреча, ответ на письмо/в мессенджере или разговор дольше 2 минут
         is_call = ttype == CALL
         pos = engaged & ~neg
@@ -346,7 +349,8 @@ def _lead_touches(records, w, sdr, reps: Reps) -> LeadTouches:
     """Касания по лидам в рабочие дни (выходной или праздник — следующий рабочий день);
     после увольнения SDR касаний нет."""
     act = concat_records(records)
-    act["day"] = to_working_day(act["day"])
+    records.clear()
+    act["day"] = narrow(to_working_day(act["day"]))
     lead = w[act.pop("w")]
     rep = sdr[lead]
     ex = reps.exit[rep]
