@@ -113,19 +113,22 @@ def probe_steps(scale: float, out: Path) -> None:
     generate_csv(out, scale=scale, progress=False)
 
 
-def step_table(records: list[dict]) -> list[str]:
-    """Строки таблицы по шагам; «← пик» — у шага, на котором память достигла итогового пика."""
+STEP_HEADER = f"{'Шаг':<44} {'с':>7} {'после, ГБ':>10} {'пик, ГБ':>9}"
+
+
+def step_row(record: dict) -> str:
+    """Строка таблицы по шагам: шаг, секунды, память после шага, пик процесса к концу шага."""
+    seconds = f"{record['seconds']:.1f}".replace(".", ",")
+    return (f"{record['step'][:44]:<44} {seconds:>7} {gigabytes(record['rss']).removesuffix(' ГБ'):>10} "
+            f"{gigabytes(record['peak']).removesuffix(' ГБ'):>9}")
+
+
+def peak_step(records: list[dict]) -> str | None:
+    """Шаг, на котором память процесса достигла итогового пика (``None`` — записей нет)."""
     if not records:
-        return []
+        return None
     top = max(r["peak"] for r in records)
-    at = next(i for i, r in enumerate(records) if r["peak"] == top)
-    lines = [f"{'Шаг':<44} {'с':>7} {'после, ГБ':>10} {'пик, ГБ':>9}"]
-    for i, r in enumerate(records):
-        mark = "  ← пик" if i == at else ""
-        seconds = f"{r['seconds']:.1f}".replace(".", ",")
-        lines.append(f"{r['step'][:44]:<44} {seconds:>7} {gigabytes(r['rss']).removesuffix(' ГБ'):>10} "
-                     f"{gigabytes(r['peak']).removesuffix(' ГБ'):>9}{mark}")
-    return lines
+    return next(r["step"] for r in records if r["peak"] == top)
 
 
 def run_generator(scale: float, out: Path, steps: bool = False) -> tuple[float, int, list[dict]]:
@@ -136,14 +139,21 @@ def run_generator(scale: float, out: Path, steps: bool = False) -> tuple[float, 
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    if steps:
+    records = []
+    if steps:   # строки по шагам печатаются по мере того, как шаги заканчиваются
         cmd = [sys.executable, str(Path(__file__).resolve()), "--probe", "--scale", scale_key(scale), "--out", str(out)]
+        print(STEP_HEADER, flush=True)
+        with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True, encoding="utf-8") as child:
+            for line in child.stdout:
+                if line.startswith("{"):
+                    records.append(json.loads(line))
+                    print(step_row(records[-1]), flush=True)
+        if child.returncode:
+            raise subprocess.CalledProcessError(child.returncode, cmd)
     else:
         cmd = [sys.executable, "-m", "salesbook", "data", "--scale", scale_key(scale), "--out", str(out), "--quiet"]
-    done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE if steps else subprocess.DEVNULL,
-                          text=True, encoding="utf-8")
+        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
-    records = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")] if steps else []
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # Linux: килобайты
     if peak_kb <= before:
         print("Внимание: пик памяти не выше, чем у прежних дочерних процессов этого скрипта; цифра — их максимум.")
@@ -168,8 +178,9 @@ def main(argv=None) -> int:
     print(f"Генератор, масштаб {scale_text} ({how}), папка {out}")
     try:
         seconds, peak, records = run_generator(args.scale, out, steps=args.steps)
-        for line in step_table(records):
-            print(line)
+        if records:
+            top = max(r["peak"] for r in records)
+            print(f"Пик к концу шага впервые достигнут на шаге «{peak_step(records)}»: {gigabytes(top)}")
         size = sum(p.stat().st_size for p in out.glob("*.csv"))
         print(f"{'Время':<22} {seconds:>10.1f} с".replace(".", ","))
         print(f"{'Пик памяти':<22} {gigabytes(peak):>12}")

@@ -47,14 +47,13 @@ def test_verdict_against_the_target():
     assert "цель задана для масштаба 100" in bench.verdict(0.5 * gb, True, 10)
 
 
-def test_step_table_marks_the_step_that_reached_the_peak():
+def test_step_rows_and_the_step_that_reached_the_peak():
     gb = 1024 ** 3
     records = [{"step": "лиды", "seconds": 2.25, "rss": 0.5 * gb, "peak": 0.5 * gb},
                {"step": "активности", "seconds": 1.0, "rss": 1.0 * gb, "peak": 1.75 * gb},
                {"step": "касания", "seconds": 11.0, "rss": 1.25 * gb, "peak": 1.75 * gb}]
-    lines = bench.step_table(records)
-    assert len(lines) == 4 and "пик" in lines[0]
-    assert lines[2].startswith("активности") and lines[2].endswith("← пик") and "1,75" in lines[2]
-    assert not lines[1].endswith("← пик") and not lines[3].endswith("← пик")
-    assert "2,2" in lines[1] or "2,3" in lines[1]
-    assert bench.step_table([]) == []
+    assert bench.peak_step(records) == "активности"
+    assert bench.peak_step([]) is None
+    row = bench.step_row(records[1])
+    assert row.startswith("активности") and row.split()[-3:] == ["1,0", "1,00", "1,75"]
+    assert "пик" in bench.STEP_HEADER and len(bench.STEP_HEADER) == len(row)
