@@ -42,10 +42,16 @@ def scale_key(scale: float) -> str:
     return f"{float(scale):g}"
 
 
+#: Эталон масштаба 1 — контрольные суммы учебного набора datasets/.
+REFERENCE_SCALE_1 = ROOT / "salesbook" / "data" / "checksums.json"
+
+
 def reference_files(scale: float, path: Path = REFERENCE) -> dict[str, str] | None:
-    """Эталонные SHA-256 файлов масштаба или ``None``, если эталона для него нет."""
+    """Эталонные SHA-256 файлов масштаба или ``None``, если эталона для него нет (масштаб 1 — из checksums.json)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     entry = data["scales"].get(scale_key(scale))
+    if entry is None and scale_key(scale) == "1" and path == REFERENCE:
+        return json.loads(REFERENCE_SCALE_1.read_text(encoding="utf-8"))["files"]
     return None if entry is None else entry["files"]
 
 

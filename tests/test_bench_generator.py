@@ -13,10 +13,12 @@ _spec.loader.exec_module(bench)
 
 def test_scale_keys_match_the_reference_file():
     assert bench.scale_key(100) == "100" and bench.scale_key(10.0) == "10" and bench.scale_key(0.5) == "0.5"
-    for scale in (0.5, 10):
+    for scale in (0.5, 1, 10, 100):
         files = bench.reference_files(scale)
         assert files is not None and len(files) == 57
     assert bench.reference_files(3) is None
+    committed = json.loads((ROOT / "salesbook" / "data" / "checksums.json").read_text(encoding="utf-8"))["files"]
+    assert bench.reference_files(1) == committed
 
 
 def test_compare_finds_missing_changed_and_extra_files(tmp_path):
