@@ -9,7 +9,8 @@ SHA-256 каждого CSV сравнивается с эталоном масш
 ``salesbook/data/checksums_scales.json`` (эталоны записаны генератором до переделок ради
 памяти: файлы обязаны совпадать до байта). Итог — против цели: масштаб 100 в пределах 2 ГБ
 памяти. С ``--steps`` генератор идёт тем же путём (``generate_csv``), но печатает по каждому шагу
-время, память процесса после шага и пик к его концу — видно, какой шаг держит пик.
+(вместе с записью таблиц, готовых после него) время, память процесса и пик к этому моменту —
+видно, какой шаг держит пик.
 Цифры — для сравнения на одной машине, не для тестов; то, что скрипт правильно
 сверяет файлы и выносит вердикт, проверяет tests/test_bench_generator.py.
 """
@@ -100,30 +101,45 @@ def _rss_bytes() -> int:
 
 
 def probe_steps(scale: float, out: Path) -> None:
-    """В дочернем процессе: ``generate_csv``, и после каждого шага — строка JSON в stdout."""
+    """В дочернем процессе: ``generate_csv``; после каждого шага и записи готовых после него таблиц —
+    строка JSON в stdout (шаг, секунды, память процесса сейчас и пик к этому моменту).
+
+    Замер — в обратном вызове исполнителя после того, как он записал и освободил таблицы шага:
+    иначе запись таблиц шага попала бы в строку следующего, а таблицы после последнего шага — никуда.
+    """
     import dataclasses
 
-    import salesbook.data.generator.steps as steps
-    from salesbook.data.generator import generate_csv
+    from salesbook.data.generator import generate_csv, pipeline
+
+    run_steps = pipeline.run
+    started = {}
 
     def timed(s):
         def run(ctx, *rngs):
-            start = time.perf_counter()
+            started["at"] = time.perf_counter()
             s.run(ctx, *rngs)
-            print(json.dumps({"step": s.label, "seconds": time.perf_counter() - start, "rss": _rss_bytes(),
-                              "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024},
-                             ensure_ascii=False), flush=True)
         return dataclasses.replace(s, run=run)
 
-    steps.STEPS = tuple(timed(s) for s in steps.STEPS)
+    def probed(steps, ctx, rngs, bar, done=None):
+        steps = tuple(steps)
+
+        def after(i):
+            if done is not None:
+                done(i)
+            print(json.dumps({"step": steps[i].label, "seconds": time.perf_counter() - started["at"],
+                              "rss": _rss_bytes(), "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024},
+                             ensure_ascii=False), flush=True)
+        return run_steps(tuple(timed(s) for s in steps), ctx, rngs, bar, after)
+
+    pipeline.run = probed
     generate_csv(out, scale=scale, progress=False)
 
 
-STEP_HEADER = f"{'Шаг':<44} {'с':>7} {'после, ГБ':>10} {'пик, ГБ':>9}"
+STEP_HEADER = f"{'Шаг (с записью его готовых таблиц)':<44} {'с':>7} {'после, ГБ':>10} {'пик, ГБ':>9}"
 
 
 def step_row(record: dict) -> str:
-    """Строка таблицы по шагам: шаг, секунды, память после шага, пик процесса к концу шага."""
+    """Строка таблицы по шагам: шаг, секунды, память после шага и записи его таблиц, пик процесса к этому моменту."""
     seconds = f"{record['seconds']:.1f}".replace(".", ",")
     return (f"{record['step'][:44]:<44} {seconds:>7} {gigabytes(record['rss']).removesuffix(' ГБ'):>10} "
             f"{gigabytes(record['peak']).removesuffix(' ГБ'):>9}")
@@ -186,7 +202,7 @@ def main(argv=None) -> int:
         seconds, peak, records = run_generator(args.scale, out, steps=args.steps)
         if records:
             top = max(r["peak"] for r in records)
-            print(f"Пик к концу шага впервые достигнут на шаге «{peak_step(records)}»: {gigabytes(top)}")
+            print(f"Пик впервые достигнут на шаге «{peak_step(records)}» (с записью его таблиц): {gigabytes(top)}")
         size = sum(p.stat().st_size for p in out.glob("*.csv"))
         print(f"{'Время':<22} {seconds:>10.1f} с".replace(".", ","))
         print(f"{'Пик памяти':<22} {gigabytes(peak):>12}")

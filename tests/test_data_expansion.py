@@ -153,3 +153,16 @@ def test_customer_never_has_more_module_upgrades_than_modules_on_sale(monkeypatc
     smb = per_customer[per_customer.index.map(acc["segment"]) == "smb"]
     assert smb.max() == 4                     # предел достигнут: все модули SMB, вместе с AI-помощником
     assert (per_customer <= len(P.MODULES)).all()
+
+
+def test_modules_on_sale_counts_only_modules_that_can_be_bought(monkeypatch):
+    """Модуль с нулевым весом не купят — он не в счёт; нулевой вес отрасли — ошибка в параметрах."""
+    from salesbook.data import schemas as S
+    from salesbook.data.generator.steps.expansion import modules_on_sale
+    smb = S.SEGMENTS.index("smb")
+    name, segs, start, _, about = P.MODULES["portal"]
+    monkeypatch.setitem(P.MODULES, "portal", (name, segs, start, 0.0, about))
+    assert modules_on_sale()[smb, 0] == 2
+    monkeypatch.setitem(P.INDUSTRY_WEIGHT, "portal", {"retail": 0.0})
+    with pytest.raises(ValueError, match="положительными"):
+        modules_on_sale()

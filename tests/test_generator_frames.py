@@ -75,11 +75,23 @@ def test_select_checks_the_condition_part_by_part(pair):
     assert seen == [(["flag", "maybe"], 0, 10), (["flag", "maybe"], 10, 10), (["flag", "maybe"], 20, 3)]
 
 
+def test_select_aligns_on_row_labels_and_treats_missing_as_no(pair):
+    """Как ``df[маска]``: условие, вернувшее Series в другом порядке, — по меткам; пропуск — «нет»."""
+    whole, table = pair
+    shuffled = table.select(lambda c: (c["flag"] & c["maybe"].notna()).sort_values(), "flag", "maybe", chunk_rows=7)
+    assert list(shuffled) == list(whole["flag"] & whole["maybe"].notna())
+    nullable = table.select(lambda c: c["count"] > 1, "count", chunk_rows=7)     # Int64 с пропусками
+    assert list(nullable) == list((whole["count"] > 1).fillna(False).astype(bool))
+    assert whole["count"].isna().any()
+
+
 def test_rows_must_be_increasing_and_inside(pair):
     _, table = pair
     for bad in ([3, 2], [0, 0], [-1], [N]):
         with pytest.raises(ValueError, match="возрастать"):
             table.rows(np.array(bad))
+    with pytest.raises(ValueError, match="Маска строк длины 2"):
+        table.rows(np.array([True, False]))
 
 
 def test_csv_from_a_deferred_table_is_byte_identical(pair, tmp_path, monkeypatch):
@@ -111,6 +123,13 @@ def test_encode_and_narrow_are_lossless():
     assert narrow(np.array([0, 40_000])).dtype == np.int32
     assert narrow(np.array([0, 2 ** 40])).dtype == np.int64
     assert narrow(np.array([], dtype=np.int64)).dtype == np.int32
+    flags = np.array([True, False])
+    assert narrow(flags) is flags or narrow(flags).dtype == bool
+    assert narrow(np.array([-1.0, 420.0])).dtype == np.int16         # целые дробным типом — можно
+    with pytest.raises(ValueError, match="дробные"):
+        narrow(np.array([1.7, -2.5]))
+    with pytest.raises(TypeError, match="только числа"):
+        narrow(np.array(["a"], dtype=object))
 
 
 def test_touches_and_activities_stay_compact_and_generate_returns_frames():
@@ -133,3 +152,18 @@ def test_touches_and_activities_stay_compact_and_generate_returns_frames():
     tables = G.generate(None, scale=0.02, seed=7, progress=False)
     for name in ("touches", "activities"):
         assert isinstance(tables[name], pd.DataFrame) and tables[name].index.equals(pd.RangeIndex(len(tables[name])))
+
+
+def test_generate_returns_the_same_dtypes_as_before():
+    """``generate`` отдаёт те же типы столбцов и индексов, что до компактных таблиц (CSV их не видит).
+
+    tests/fixtures/generate_dtypes.json записан этим генератором и сверен с генератором до переделок
+    ради памяти (та же таблица типов при масштабе 0,02 и зерне 3); меняется только вместе с генератором.
+    """
+    import json
+    from pathlib import Path
+    expected = json.loads((Path(__file__).parent / "fixtures" / "generate_dtypes.json").read_text(encoding="utf-8"))
+    tables = G.generate(None, scale=0.02, seed=3, progress=False)
+    got = {name: {c: str(df[c].dtype) for c in df.columns} | {"__index__": type(df.index).__name__}
+           for name, df in tables.items()}
+    assert got == expected

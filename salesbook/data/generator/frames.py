@@ -62,7 +62,10 @@ class DeferredTable:
         for start in range(0, self.n, chunk_rows):
             stop = min(start + chunk_rows, self.n)
             part = self._frame(slice(start, stop), pd.RangeIndex(start, stop), names)
-            mask[start:stop] = np.asarray(predicate(part), dtype=bool)
+            got = predicate(part)
+            if isinstance(got, pd.Series):   # как df[маска]: по меткам строк, пропуск — «нет»
+                got = got.reindex(part.index).to_numpy(dtype=bool, na_value=False)
+            mask[start:stop] = np.asarray(got, dtype=bool)
         return mask
 
     def rows(self, which, columns: Iterable[str] | None = None) -> pd.DataFrame:
@@ -72,6 +75,8 @@ class DeferredTable:
         ``columns`` — только эти столбцы, в этом порядке).
         """
         which = np.asarray(which)
+        if which.dtype == bool and len(which) != self.n:
+            raise ValueError(f"Маска строк длины {len(which)}, а в таблице {self.n} строк")
         idx = np.flatnonzero(which) if which.dtype == bool else which.astype(np.int64)
         if len(idx) and (np.any(np.diff(idx) <= 0) or idx[0] < 0 or idx[-1] >= self.n):
             raise ValueError("Номера строк должны возрастать и быть внутри таблицы")
@@ -96,8 +101,18 @@ def encode(values: np.ndarray, vocabulary: list) -> np.ndarray:
 
 
 def narrow(values: np.ndarray) -> np.ndarray:
-    """Целые → самый узкий из int16/int32/int64, в который входят все значения (без потерь)."""
+    """Целые → самый узкий из int16/int32/int64, в который входят все значения (без потерь).
+
+    Логические массивы возвращаются как есть; дробные — только если все значения целые
+    (например, после ``np.round``), иначе ``ValueError``: округлять молча здесь нельзя.
+    """
     values = np.asarray(values)
+    if values.dtype == bool:
+        return values
+    if values.dtype.kind == "f" and not np.array_equal(values, np.rint(values)):
+        raise ValueError("narrow() получил дробные значения: сузить без потерь нельзя")
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"narrow() сужает только числа, получен тип {values.dtype}")
     if len(values) == 0:
         return values.astype(np.int32)
     lo, hi = int(values.min()), int(values.max())

@@ -38,8 +38,13 @@ def modules_on_sale() -> np.ndarray:
     """
     start = np.array([_month_index(P.MODULES[c][2]) for c in MODULE_CODES])
     seg_ok = np.array([[S.SEGMENTS[s] in P.MODULES[c][1] for c in MODULE_CODES] for s in range(len(S.SEGMENTS))])
+    # модуль с нулевым весом выбора не купят никогда (_pick_modules): он не в счёт
+    buyable = np.array([P.MODULES[c][3] > 0 for c in MODULE_CODES])
+    if any(w <= 0 for weights in P.INDUSTRY_WEIGHT.values() for w in weights.values()):
+        raise ValueError("Веса отраслей в params/expansion.py должны быть положительными: иначе модуль, "
+                         "доступный сегменту, может быть недоступен клиенту, и предел переходов неверен")
     months = np.arange(company.N_MONTHS + 1)
-    return (seg_ok[:, None, :] & (start[None, None, :] <= months[None, :, None])).sum(axis=2)
+    return (seg_ok[:, None, :] & buyable[None, None, :] & (start[None, None, :] <= months[None, :, None])).sum(axis=2)
 
 
 def products_table() -> pd.DataFrame:

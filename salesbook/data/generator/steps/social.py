@@ -87,12 +87,17 @@ def _link_leads(rng, post_day, author, platform, clicks, reps, leads, opps):
     by_day = np.flatnonzero(cand)
     by_day = by_day[np.argsort(ldays[by_day], kind="stable")]
     groups = {None: (by_day, ldays[by_day])}
+    # места кандидатов (по дню) для каждого значения столбца — одним проходом на столбец, а не
+    # сравнением со всеми кандидатами на каждого автора; места внутри группы идут по возрастанию
+    positions = {name: pd.Series(np.arange(len(by_day))).groupby(column[by_day]).indices
+                 for name, column in (("AE", owner), ("SDR", sdr))}
+    none = np.zeros(0, dtype=np.int64)
 
-    def group(key: tuple, column: np.ndarray, rep_id: str) -> tuple[np.ndarray, np.ndarray]:
-        if key not in groups:
-            pool = by_day[column[by_day] == rep_id]
-            groups[key] = pool, ldays[pool]
-        return groups[key]
+    def group(role: str, rep_id: str) -> tuple[np.ndarray, np.ndarray]:
+        if (role, rep_id) not in groups:
+            pool = by_day[positions[role].get(rep_id, none)]
+            groups[role, rep_id] = pool, ldays[pool]
+        return groups[role, rep_id]
 
     pairs_post, pairs_lead = [], []
     for k in np.argsort(post_day, kind="stable"):
@@ -102,9 +107,9 @@ def _link_leads(rng, post_day, author, platform, clicks, reps, leads, opps):
         if author[k] >= 0:
             role = reps.role[author[k]]
             if role == "AE":
-                pool, d = group(("AE", reps.ids[author[k]]), owner, reps.ids[author[k]])
+                pool, d = group("AE", reps.ids[author[k]])
             elif role == "SDR":
-                pool, d = group(("SDR", reps.ids[author[k]]), sdr, reps.ids[author[k]])
+                pool, d = group("SDR", reps.ids[author[k]])
         window = pool[np.searchsorted(d, post_day[k], "left"):np.searchsorted(d, post_day[k] + P.LINK_WINDOW_DAYS, "right")]
         idx = np.sort(window[~taken[window]])        # по номеру лида, как flatnonzero по всем лидам
         if len(idx) == 0:
