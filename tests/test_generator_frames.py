@@ -30,7 +30,7 @@ def _raw():
 def _render(raw):
     def render(rows, names):
         r = {k: v[rows] for k, v in raw.items()}
-        col = {"row_id": lambda: ids("X", N, 3, range(N)[rows] if isinstance(rows, slice) else rows),
+        col = {"row_id": lambda: ids("X", N, 3, rows),
                "name": lambda: NAMES[r["name"]], "maybe": lambda: optional_labels(NAMES, r["maybe"]),
                "count": lambda: nullable_int(r["count"], r["count"] >= 0), "flag": lambda: r["flag"],
                "amount": lambda: r["amount"]}
@@ -110,6 +110,7 @@ def test_ids_of_some_rows_keep_the_width_of_all():
     assert every[0] == "T0000001" and every[-1] == "T1234567"
     assert list(ids("T", 1_234_567, 6, range(1_234_560, 1_234_567))) == list(every[-7:])
     assert list(ids("T", 1_234_567, 6, np.array([0, 99]))) == ["T0000001", "T0000100"]
+    assert list(ids("T", 1_234_567, 6, slice(1_234_560, None))) == list(every[-7:])
 
 
 def test_encode_and_narrow_are_lossless():

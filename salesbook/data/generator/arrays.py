@@ -48,10 +48,11 @@ def optional_labels(values, codes):
 def ids(prefix, n, width, rows=None):
     """Идентификаторы ``prefix`` + номер с ведущими нулями: R001, L000001…
 
-    ``rows`` — только строки с этими номерами (с нуля) из ``n``: ширина номера та же, что у всех ``n``.
+    ``rows`` — только строки с этими номерами (с нуля; номера или срез) из ``n``: ширина номера та же,
+    что у всех ``n``.
     """
     width = max(width, len(str(max(n, 1))))
-    rows = range(n) if rows is None else rows
+    rows = range(n) if rows is None else range(n)[rows] if isinstance(rows, slice) else rows
     # строки Python сразу, без промежуточных массивов numpy.str_ (на 10 млн строк — гигабайты)
     out = np.empty(len(rows), dtype=object)
     out[:] = [f"{prefix}{i + 1:0{width}d}" for i in rows]

@@ -49,19 +49,20 @@ def make_activities_table(ctx: Context) -> None:
     rep_ids, lead_ids, opp_ids = ctx.reps.ids, ctx.leads.ids, ctx.opps.ids
 
     def render(rows, names):
-        r = {key: raw[key][rows] for key in raw}
+        def r(key):   # только нужные массивы и только выбранные строки
+            return raw[key][rows]
         column = {
-            "activity_id": lambda: ids("AC", n, 6, range(n)[rows] if isinstance(rows, slice) else rows),
-            "rep_id": lambda: rep_ids[r["rep"]],
-            "lead_id": lambda: optional_labels(lead_ids, r["lead"]),
-            "opportunity_id": lambda: optional_labels(opp_ids, r["opp"]),
-            "date": lambda: fmt_days(r["day"]),
-            "type": lambda: labels(ACTIVITY_CODES, r["type"]),
-            "touch_number": lambda: nullable_int(r["touch"], r["touch"] > 0),
-            "call_opener": lambda: optional_labels(S.CALL_OPENERS, r["opener"]),
-            "email_template": lambda: optional_labels(S.EMAIL_TEMPLATES, r["tmpl"]),
-            "outcome": lambda: outcome_labels[r["outcome"]],
-            "duration_sec": lambda: nullable_int(r["dur"], r["dur"] >= 0),
+            "activity_id": lambda: ids("AC", n, 6, rows),
+            "rep_id": lambda: rep_ids[r("rep")],
+            "lead_id": lambda: optional_labels(lead_ids, r("lead")),
+            "opportunity_id": lambda: optional_labels(opp_ids, r("opp")),
+            "date": lambda: fmt_days(r("day")),
+            "type": lambda: labels(ACTIVITY_CODES, r("type")),
+            "touch_number": lambda: nullable_int(r("touch"), r("touch") > 0),
+            "call_opener": lambda: optional_labels(S.CALL_OPENERS, r("opener")),
+            "email_template": lambda: optional_labels(S.EMAIL_TEMPLATES, r("tmpl")),
+            "outcome": lambda: outcome_labels[r("outcome")],
+            "duration_sec": lambda: nullable_int(r("dur"), r("dur") >= 0),
         }
         return {name: column[name]() for name in names}
 

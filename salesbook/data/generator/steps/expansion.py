@@ -36,15 +36,21 @@ def modules_on_sale() -> np.ndarray:
     Шаг «MRR клиентов» не даёт клиенту переходов на модуль больше, чем их есть: у клиента, купившего
     всё доступное, переходу не на что быть (на масштабе 100 без этого предела такие клиенты появлялись).
     """
-    start = np.array([_month_index(P.MODULES[c][2]) for c in MODULE_CODES])
-    seg_ok = np.array([[S.SEGMENTS[s] in P.MODULES[c][1] for c in MODULE_CODES] for s in range(len(S.SEGMENTS))])
-    # модуль с нулевым весом выбора не купят никогда (_pick_modules): он не в счёт
-    buyable = np.array([P.MODULES[c][3] > 0 for c in MODULE_CODES])
+    base, seg_ok, start = _catalogue()
+    buyable = base > 0   # модуль с нулевым весом выбора не купят никогда (_pick_modules): он не в счёт
     if any(w <= 0 for weights in P.INDUSTRY_WEIGHT.values() for w in weights.values()):
         raise ValueError("Веса отраслей в params/expansion.py должны быть положительными: иначе модуль, "
                          "доступный сегменту, может быть недоступен клиенту, и предел переходов неверен")
     months = np.arange(company.N_MONTHS + 1)
     return (seg_ok[:, None, :] & buyable[None, None, :] & (start[None, None, :] <= months[None, :, None])).sum(axis=2)
+
+
+def _catalogue() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Модули по порядку MODULE_CODES: вес выбора, доступность сегментам ``[сегмент, модуль]``, месяц начала продаж."""
+    base = np.array([P.MODULES[c][3] for c in MODULE_CODES])
+    seg_ok = np.array([[S.SEGMENTS[s] in P.MODULES[c][1] for c in MODULE_CODES] for s in range(len(S.SEGMENTS))])
+    start = np.array([_month_index(P.MODULES[c][2]) for c in MODULE_CODES])
+    return base, seg_ok, start
 
 
 def products_table() -> pd.DataFrame:
@@ -69,9 +75,7 @@ def _pick_modules(rng, seg, ind, month, cust) -> np.ndarray:
     клиенты сразу; у клиента не больше нескольких покупок, так что цикл короткий.
     """
     n, k = len(seg), len(MODULE_CODES)
-    base = np.array([P.MODULES[c][3] for c in MODULE_CODES])
-    seg_ok = np.array([[S.SEGMENTS[s] in P.MODULES[c][1] for c in MODULE_CODES] for s in range(len(S.SEGMENTS))])
-    start = np.array([_month_index(P.MODULES[c][2]) for c in MODULE_CODES])
+    base, seg_ok, start = _catalogue()
     ind_w = np.ones((len(S.INDUSTRIES), k))
     for j, c in enumerate(MODULE_CODES):
         for name, w in P.INDUSTRY_WEIGHT.get(c, {}).items():

@@ -176,7 +176,7 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
         out = {}
         for name in names:
             if name == "touch_id":
-                out[name] = ids("T", total, 6, range(total)[rows] if isinstance(rows, slice) else rows)
+                out[name] = ids("T", total, 6, rows)
             elif name == "lead_id":
                 out[name] = lead_ids[raw["lead"][rows]]
             elif name == "date":
