@@ -37,19 +37,65 @@ class DeferredTable:
         self.columns = tuple(columns)
         self.text = frozenset(text)
         self._render = render
+        self._patches: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # столбец → (строки по возрастанию, значения)
 
     def __len__(self) -> int:
         return self.n
 
     def _frame(self, rows: slice | np.ndarray, index, names: tuple[str, ...]) -> pd.DataFrame:
+        unknown = [name for name in names if name not in self.columns]
+        if unknown:
+            raise KeyError(f"В таблице нет столбцов {unknown}")
         values = self._render(rows, names)
+        for name in names:
+            if name in self._patches:
+                values[name] = self._patched(name, values[name], rows)
         return pd.DataFrame({name: pd.array(values[name], dtype="str") if name in self.text else values[name]
                              for name in names}, index=index)
 
-    def frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
-        """Строки ``start:stop`` подряд, все столбцы; номера строк — как у целой таблицы."""
+    def _patched(self, name: str, values, rows: slice | np.ndarray):
+        at, new = self._patches[name]
+        positions = np.arange(*rows.indices(self.n)) if isinstance(rows, slice) else rows
+        k = np.minimum(np.searchsorted(at, positions), len(at) - 1)
+        hit = at[k] == positions
+        if not hit.any():
+            return values
+        if not isinstance(values, np.ndarray):
+            raise TypeError(f"Столбец «{name}» собирается не массивом numpy: правка на месте не поддержана")
+        out = values.copy()
+        out[hit] = new[k[hit]]
+        return out
+
+    def patch(self, name: str, rows, values) -> None:
+        """Заменить значения столбца ``name`` в строках ``rows`` (номера строк) на ``values``.
+
+        Как ``таблица.loc[rows, name] = values`` у таблицы, собранной целиком: каждая следующая часть
+        и выборка собираются уже с новыми значениями; у строки, исправленной дважды, — последнее.
+        """
+        if name not in self.columns:
+            raise KeyError(f"В таблице нет столбца «{name}»")
+        rows = np.asarray(rows, dtype=np.int64)
+        values = np.asarray(values)
+        if rows.shape != values.shape:
+            raise ValueError(f"Строк {len(rows)}, а значений {len(values)}")
+        if len(rows) and (rows.min() < 0 or rows.max() >= self.n):
+            raise ValueError("Номера строк должны быть внутри таблицы")
+        if name in self._patches:   # прежние правки — раньше новых: при повторе строки побеждает новая
+            at, old = self._patches[name]
+            rows, values = np.concatenate([at, rows]), np.concatenate([old.astype(object), values.astype(object)])
+        # последняя правка каждой строки: уникальные номера по развёрнутому массиву
+        last = len(rows) - 1 - np.unique(rows[::-1], return_index=True)[1]
+        self._patches[name] = (rows[last], values[last])
+
+    def frame(self, start: int = 0, stop: int | None = None, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """Строки ``start:stop`` подряд; номера строк — как у целой таблицы.
+
+        ``columns`` — только эти столбцы, в этом порядке (как ``таблица[columns]``); по умолчанию — все.
+        Шагу, который читает таблицу целиком, стоит перечислить нужные ему столбцы: собираются только они.
+        """
         stop = self.n if stop is None else min(stop, self.n)
-        return self._frame(slice(start, stop), pd.RangeIndex(start, stop), self.columns)
+        names = self.columns if columns is None else tuple(columns)
+        return self._frame(slice(start, stop), pd.RangeIndex(start, stop), names)
 
     def select(self, predicate: Callable[[pd.DataFrame], pd.Series], *names: str,
                chunk_rows: int = 250_000) -> np.ndarray:
@@ -81,6 +127,25 @@ class DeferredTable:
         if len(idx) and (np.any(np.diff(idx) <= 0) or idx[0] < 0 or idx[-1] >= self.n):
             raise ValueError("Номера строк должны возрастать и быть внутри таблицы")
         return self._frame(idx, pd.Index(idx), self.columns if columns is None else tuple(columns))
+
+
+class Packed:
+    """Целочисленный (или логический) столбец, хранимый самым узким типом (:func:`narrow`).
+
+    ``packed[rows]`` — значения выбранных строк в исходном типе: столбец таблицы выглядит так же,
+    как если бы хранился целиком, а в памяти — по 2–4 байта на строку вместо 8.
+    """
+
+    def __init__(self, values):
+        values = np.asarray(values)
+        self.dtype = values.dtype
+        self.values = narrow(values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, rows) -> np.ndarray:
+        return self.values[rows].astype(self.dtype, copy=False)
 
 
 def encode(values: np.ndarray, vocabulary: list) -> np.ndarray:

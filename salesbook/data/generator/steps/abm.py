@@ -55,7 +55,7 @@ def make_abm_tables(ctx: Context, rng) -> None:
     """Таблицы abm_accounts (скоринг и отбор) и contacts (люди комитета покупателя)."""
     acc = ctx.tables["accounts"]
     # только нужные столбцы, а не копия таблиц целиком (на масштабе 100 копия лидов — сотни мегабайт)
-    leads = ctx.tables["leads"][["lead_id", "account_id", "created_date", "job_title_level", "channel"]]
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "account_id", "created_date", "job_title_level", "channel"])
     opps = ctx.tables["opportunities"][["opportunity_id", "account_id", "created_date", "close_date", "outcome",
                                         "segment", "amount_rub", "meddic_economic_buyer", "meddic_champion", "se_id"]]
     reps = ctx.tables["reps"]

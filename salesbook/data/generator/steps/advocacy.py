@@ -91,7 +91,7 @@ def make_referrals(ctx: Context, rng) -> None:
     launch = pd.Timestamp(P.REFERRAL_LAUNCH)
     accounts = ctx.tables["accounts"]
     acc = accounts.set_index("account_id")
-    leads = ctx.tables["leads"].copy()
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "account_id", "created_date", "channel", "opportunity_id"])
     touches = ctx.tables["touches"]
     opps = ctx.tables["opportunities"].set_index("opportunity_id")
 

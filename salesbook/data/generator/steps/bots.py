@@ -79,7 +79,8 @@ def _pick(rng, options) -> str:
       streams=("chats",))
 def make_chats(ctx: Context, rng) -> None:
     """Сессии чат-бота 2025 года и реплики в них (посетитель, оператор, итоговая реплика бота)."""
-    leads = ctx.tables["leads"]
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "segment", "job_title_level",
+                                               "demo_requested", "sql_date"])
     day = pd.to_datetime(leads["created_date"])
     pool = leads[leads["channel"].isin(P.WEB_CHANNELS) & day.between(P.CHAT_START, P.CHAT_END)]
     chat_leads = pool[rng.random(len(pool)) < P.CHAT_LEAD_SHARE]
@@ -163,7 +164,7 @@ def _sigmoid(x):
       streams=("voicebot",))
 def make_voicebot_calls(ctx: Context, rng) -> None:
     """Звонки голосового бота 2025 года: подтверждение демо накануне и реактивация холодных лидов."""
-    leads = ctx.tables["leads"]
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "disqualify_reason"])
     opps = ctx.tables["opportunities"]
     created = pd.to_datetime(opps["created_date"])
     conf = opps[created.between(P.VOICE_START, P.VOICE_END) & opps["segment"].isin(["smb", "mid_market"])]

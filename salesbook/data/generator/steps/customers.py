@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import per, sigmoid
+from salesbook.data.generator.arrays import labels, per, sigmoid
 from salesbook.data.generator.context import AccountDates, Context, CustomerMonths
 from salesbook.data.generator.dates import MONTH_LEN, MONTH_START, NA, month_of, month_str
 from salesbook.data.generator.params import company, retention
@@ -213,16 +213,14 @@ def _move_upsell_leads(ctx: Context, moved: list) -> None:
     li = np.fromiter(target.keys(), dtype=np.int64, count=len(target))
     a = np.fromiter(target.values(), dtype=np.int64, count=len(target))
     acc.of_lead[li] = a
-    lead_ids = ctx.lead_scores.ids[li]
-    new = {"account_id": pd.Series(acc.ids[a], index=lead_ids),
-           "employees": pd.Series(acc.emp[a], index=lead_ids),
-           "industry": pd.Series(np.asarray(S.INDUSTRIES, dtype=object)[acc.ind[a]], index=lead_ids)}
-    for name, cols in (("opportunities", ("account_id",)), ("leads", ("account_id", "employees", "industry"))):
-        t = ctx.tables[name]
-        hit = t["lead_id"].isin(lead_ids).to_numpy()
-        keys = t["lead_id"].to_numpy()[hit]
-        for col in cols:
-            t.loc[hit, col] = new[col].loc[keys].to_numpy()
+    # строка таблицы leads — лид с тем же номером, строка opportunities — сделка с тем же номером
+    leads = ctx.tables["leads"]
+    leads.patch("account_id", li, labels(acc.ids, a))
+    leads.patch("employees", li, acc.emp[a])
+    leads.patch("industry", li, labels(S.INDUSTRIES, acc.ind[a]))
+    opps = ctx.tables["opportunities"]
+    hit = np.flatnonzero(np.isin(ctx.opps.li, li))
+    opps.loc[hit, "account_id"] = labels(acc.ids, acc.of_lead[ctx.opps.li[hit]])
 
 
 @step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "lead_scores", "tables.opportunities", "tables.leads"),

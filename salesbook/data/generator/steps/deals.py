@@ -6,7 +6,16 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, concat_records, ids, labels, optional_labels, per, sigmoid
+from salesbook.data.generator.arrays import (
+    choice_codes,
+    concat_records,
+    filled,
+    ids,
+    labels,
+    optional_labels,
+    per,
+    sigmoid,
+)
 from salesbook.data.generator.context import (
     CALL,
     EMAIL,
@@ -34,7 +43,7 @@ from salesbook.data.generator.dates import (
     to_working_day_back,
     workdays_between,
 )
-from salesbook.data.generator.frames import narrow
+from salesbook.data.generator.frames import DeferredTable, Packed, encode, narrow
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 from salesbook.data.generator.steps.notes import make_notes
@@ -373,22 +382,48 @@ def _opportunity_tables(ctx: Context) -> None:
     ctx.tables["opportunity_stages"] = stages
 
 
+LEAD_COLUMNS = tuple(S.columns("leads"))
+
+
 def _leads_table(ctx: Context) -> None:
+    """Таблица leads — компактно (:class:`~salesbook.data.generator.frames.DeferredTable`): 2 млн строк на
+    масштабе 100 хранятся кодами и номерами, строки собираются по частям и для шагов-читателей."""
     leads, funnel, accounts = ctx.leads, ctx.funnel, ctx.accounts
-    acc = accounts.of_lead
-    ctx.tables["leads"] = pd.DataFrame({
-        "lead_id": leads.ids, "account_id": accounts.ids[acc],
-        "created_date": fmt_days(leads.day), "business_line": "b2b", "channel": leads.chn,
-        "segment": labels(S.SEGMENTS, leads.seg), "industry": labels(S.INDUSTRIES, leads.ind),
-        "employees": accounts.emp[acc], "job_title_level": labels(S.JOB_TITLE_LEVELS, leads.title),
-        "website_visits": leads.visits, "pages_viewed": leads.pages, "content_downloads": leads.downloads,
-        "webinar_attended": leads.webinar, "demo_requested": leads.demo, "email_opens": leads.opens,
-        "trial_started": leads.trial,
-        "sdr_id": optional_labels(ctx.reps.ids, funnel.sdr),
-        "mql_date": fmt_days(to_working_day(funnel.mql_day)), "sql_date": fmt_days(to_working_day(funnel.sql_day)),
-        "status": funnel.status, "disqualify_reason": funnel.reason,
-        "opportunity_id": optional_labels(ctx.opps.ids, ctx.opps.of_lead),
-    })
+    status_vocab, reason_vocab = [], []
+    raw = {"acc": Packed(accounts.of_lead), "emp": Packed(accounts.emp), "day": Packed(leads.day),
+           "ch": Packed(leads.ch), "seg": Packed(leads.seg), "ind": Packed(leads.ind), "title": Packed(leads.title),
+           "visits": Packed(leads.visits), "pages": Packed(leads.pages), "downloads": Packed(leads.downloads),
+           "webinar": Packed(leads.webinar), "demo": Packed(leads.demo), "opens": Packed(leads.opens),
+           "trial": Packed(leads.trial), "sdr": Packed(funnel.sdr),
+           "mql": Packed(to_working_day(funnel.mql_day)), "sql": Packed(to_working_day(funnel.sql_day)),
+           "status": encode(funnel.status, status_vocab), "reason": encode(funnel.reason, reason_vocab),
+           "opp": Packed(ctx.opps.of_lead)}
+    lead_ids, acc_ids, rep_ids, opp_ids = leads.ids, accounts.ids, ctx.reps.ids, ctx.opps.ids
+
+    def render(rows, names):
+        def r(key):
+            return raw[key][rows]
+        column = {
+            "lead_id": lambda: labels(lead_ids, rows), "account_id": lambda: labels(acc_ids, r("acc")),
+            "created_date": lambda: fmt_days(r("day")), "business_line": lambda: filled(len(r("day")), "b2b"),
+            "channel": lambda: labels(S.LEAD_CHANNELS, r("ch")), "segment": lambda: labels(S.SEGMENTS, r("seg")),
+            "industry": lambda: labels(S.INDUSTRIES, r("ind")), "employees": lambda: raw["emp"][r("acc")],
+            "job_title_level": lambda: labels(S.JOB_TITLE_LEVELS, r("title")),
+            "website_visits": lambda: r("visits"), "pages_viewed": lambda: r("pages"),
+            "content_downloads": lambda: r("downloads"), "webinar_attended": lambda: r("webinar"),
+            "demo_requested": lambda: r("demo"), "email_opens": lambda: r("opens"), "trial_started": lambda: r("trial"),
+            "sdr_id": lambda: optional_labels(rep_ids, r("sdr")),
+            "mql_date": lambda: fmt_days(r("mql")), "sql_date": lambda: fmt_days(r("sql")),
+            "status": lambda: labels(status_vocab, r("status")),
+            "disqualify_reason": lambda: labels(reason_vocab, r("reason")),
+            "opportunity_id": lambda: optional_labels(opp_ids, r("opp")),
+        }
+        return {name: column[name]() for name in names}
+
+    ctx.tables["leads"] = DeferredTable(len(leads.day), LEAD_COLUMNS, render,
+                                        text=set(LEAD_COLUMNS) - {"employees", "website_visits", "pages_viewed",
+                                                                  "content_downloads", "webinar_attended",
+                                                                  "demo_requested", "email_opens", "trial_started"})
 
 
 @step("таблицы сделок и лидов", reads=("leads", "funnel", "reps", "opps", "accounts"),

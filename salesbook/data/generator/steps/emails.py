@@ -84,7 +84,7 @@ def _blocks(rng, f: pd.Series, template: str, has_trigger: bool) -> str:
     return " ".join(out)
 
 
-@step("первые письма SDR и BDR", reads=("tables.activities", "tables.leads"),
+@step("первые письма SDR и BDR", reads=("tables.activities",),
       writes=("tables.outreach_emails",), streams=("emails",))
 def make_outreach_emails(ctx: Context, rng) -> None:
     """Таблица outreach_emails: первое письмо каждому лиду, его блоки текста и исход."""

@@ -43,7 +43,9 @@ def _months() -> list[str]:
       writes=("tables.ad_campaigns", "tables.ad_leads", "tables.articles"), streams=("ads",))
 def make_inbound(ctx: Context, rng) -> None:
     """Раскладка бюджета и лидов каналов ppc и social по кампаниям, лидов content — по статьям."""
-    leads = ctx.tables["leads"]
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "business_line", "channel",
+                                               "content_downloads", "demo_requested", "trial_started",
+                                               "webinar_attended"])
     spend = ctx.tables["marketing_spend"]
     months = _months()
     camp = pd.DataFrame(P.CAMPAIGNS, columns=["campaign_id", "ad_platform", "campaign", "channel", "billing",

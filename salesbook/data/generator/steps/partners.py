@@ -70,7 +70,8 @@ def _pick(rng, partners: pd.DataFrame, ptype: str, day: pd.Timestamp) -> int:
 def make_partner_tables(ctx: Context, rng) -> None:
     """Справочник партнёров и связь лидов и сделок с партнёрами (sourced / influenced)."""
     partners = _partners(rng)
-    leads = ctx.tables["leads"]
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "segment", "industry",
+                                               "opportunity_id"])
     opps = ctx.tables["opportunities"].set_index("opportunity_id")
     stages = ctx.tables["opportunity_stages"]
     types = list(S.PARTNER_TYPES)

@@ -148,7 +148,8 @@ def make_social_posts(ctx: Context, rng) -> None:
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     post_ids = ids("SP", n, 5)
-    leads, opps = ctx.tables["leads"], ctx.tables["opportunities"]
+    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "opportunity_id", "sdr_id"])
+    opps = ctx.tables["opportunities"]
     lp, ll = _link_leads(rng, day, author, platform, clicks, reps, leads, opps)
     o = order
     ctx.tables["social_posts"] = pd.DataFrame({

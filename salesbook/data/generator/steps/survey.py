@@ -192,7 +192,8 @@ def make_survey_responses(ctx: Context, rng) -> None:
     """Таблица survey_responses: респонденты по дате, их высказывания по типу и коду."""
     acc = ctx.tables["accounts"]
     seg = acc["segment"].map({s: i for i, s in enumerate(S.SEGMENTS)}).to_numpy()
-    resp = _sample(rng, History(acc, ctx.tables["opportunities"], ctx.tables["leads"]), seg, ctx.scale)
+    resp = _sample(rng, History(acc, ctx.tables["opportunities"],
+                                   ctx.tables["leads"].frame(columns=["account_id", "created_date", "mql_date"])), seg, ctx.scale)
     prob_key = np.where(resp.method == _SESSION, "user_session", labels(S.SEGMENTS, resp.seg))
     rows = pd.concat([_pains(rng, resp, prob_key), _gains(rng, resp, prob_key)], ignore_index=True)
     rows["quote"] = _quotes(rng, rows)

@@ -81,7 +81,9 @@ def _creation(rng, L):
       writes=("tables.touches", "tables.web_traffic"), streams=("touches", "web"))
 def make_touches(ctx: Context, rng, rng_web) -> None:
     """Путь каждого лида по касаниям и помесячный трафик сайта по источникам."""
-    L = ctx.tables["leads"]
+    L = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "website_visits",
+                                           "content_downloads", "webinar_attended", "demo_requested", "email_opens",
+                                           "trial_started", "opportunity_id"])
     opp = ctx.tables["opportunities"]
     n = len(L)
     created = parse_days(L["created_date"])
