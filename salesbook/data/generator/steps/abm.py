@@ -53,7 +53,7 @@ def _lead_role(title: str, eb_ok: bool, ch_ok: bool) -> str:
       writes=("tables.contacts", "tables.abm_accounts"), streams=("abm",))
 def make_abm_tables(ctx: Context, rng) -> None:
     """Таблицы abm_accounts (скоринг и отбор) и contacts (люди комитета покупателя)."""
-    acc = ctx.tables["accounts"]
+    acc = ctx.tables["accounts"].frame(columns=["account_id", "segment", "employees"])
     # только нужные столбцы, а не копия таблиц целиком (на масштабе 100 копия лидов — сотни мегабайт)
     leads = ctx.tables["leads"].frame(columns=["lead_id", "account_id", "created_date", "job_title_level", "channel"])
     opps = ctx.tables["opportunities"][["opportunity_id", "account_id", "created_date", "close_date", "outcome",

@@ -10,6 +10,7 @@ from salesbook.data.generator.arrays import choice_codes, ids, labels
 from salesbook.data.generator.context import Accounts, Context
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import NA, fmt_days, to_working_day
+from salesbook.data.generator.frames import DeferredTable, Packed, narrow
 from salesbook.data.generator.params import deals
 from salesbook.data.generator.pipeline import step
 
@@ -77,37 +78,134 @@ def assign_accounts(ctx: Context, rng) -> None:
 
 @step("таблица компаний", reads=("accounts", "account_dates"), writes=("tables.accounts",), streams=("names",))
 def make_accounts_table(ctx: Context, rng) -> None:
-    """Таблица accounts: названия компаний и даты «клиент с» / «ушёл»."""
+    """Таблица accounts: названия компаний и даты «клиент с» / «ушёл».
+
+    Хранится компактно (:class:`~salesbook.data.generator.frames.DeferredTable`): на масштабе 100 это
+    почти 2 млн компаний, и одни названия строками Python заняли бы около 250 МБ; название собирается
+    из своих частей, когда его строку просят.
+    """
     acc, dates = ctx.accounts, ctx.account_dates
-    ctx.tables["accounts"] = pd.DataFrame({
-        "account_id": acc.ids, "company_name": company_names(rng, acc.ind, acc.seg),
-        "industry": labels(S.INDUSTRIES, acc.ind), "segment": labels(S.SEGMENTS, acc.seg),
-        "employees": acc.emp, "region": labels(S.REGIONS, acc.region),
-        "customer_since": fmt_days(to_working_day(dates.since)), "churned_on": fmt_days(dates.churned)})
+    names = CompanyNames(rng, acc.ind, acc.seg)
+    raw = {"ind": Packed(acc.ind), "seg": Packed(acc.seg), "emp": Packed(acc.emp), "region": Packed(acc.region),
+           "since": Packed(to_working_day(dates.since)), "churned": Packed(dates.churned)}
+    acc_ids = acc.ids
+
+    def render(rows, columns):
+        def r(key):
+            return raw[key][rows]
+        column = {
+            "account_id": lambda: acc_ids[rows], "company_name": lambda: names[rows],
+            "industry": lambda: labels(S.INDUSTRIES, r("ind")), "segment": lambda: labels(S.SEGMENTS, r("seg")),
+            "employees": lambda: r("emp"), "region": lambda: labels(S.REGIONS, r("region")),
+            "customer_since": lambda: fmt_days(r("since")), "churned_on": lambda: fmt_days(r("churned")),
+        }
+        return {name: column[name]() for name in columns}
+
+    columns = S.columns("accounts")
+    ctx.tables["accounts"] = DeferredTable(len(acc_ids), columns, render, text=set(columns) - {"employees"})
 
 
-def _public_names(rng, k, texts):
-    """Госучреждения: «ГБУ „Центр … города“»."""
-    base = np.array([f"{p} {pl}" for p in texts["public_prefixes"] for pl in texts["public_places"]],
-                    dtype=object)
-    forms = np.array(texts["public_forms"], dtype=object)
+class CompanyNames:
+    """Уникальные правдоподобные вымышленные названия компаний — номерами своих частей.
+
+    ``names[rows]`` — названия выбранных компаний (массив object). Части выбираются при создании
+    (поток случайных чисел расходуется ровно как при построении строк), строки — по запросу.
+    """
+
+    def __init__(self, rng, industry_codes, segment_codes):
+        texts = corpus("companies")
+        n = len(industry_codes)
+        self.ind = narrow(industry_codes)
+        self.pick = np.zeros(n, dtype=np.int64)
+        self.form = np.zeros(n, dtype=np.int8)   # правовая форма (коммерческие компании)
+        for ind_i, ind in enumerate(S.INDUSTRIES):
+            sel = np.flatnonzero(industry_codes == ind_i)
+            if len(sel) == 0:
+                continue
+            if ind == "public_sector":
+                self.pick[sel] = _public_picks(rng, len(sel), texts)
+            else:
+                self.pick[sel], self.form[sel] = _business_picks(rng, texts["industry_suffixes"][ind],
+                                                                 segment_codes[sel], texts)
+        self.pick = narrow(self.pick)
+        self.repeat = np.zeros(n, dtype=np.int32)   # номер повтора названия: 0 — первое такое, иначе 2, 3…
+        # гарантия уникальности при больших масштабах: «… 2», «… 3» — по номеру повтора названия.
+        # Словарь — по разным названиям (их десятки тысяч), названия — частями по порядку строк
+        seen: dict[str, int] = {}
+        for start in range(0, n, _NAME_CHUNK):
+            stop = min(start + _NAME_CHUNK, n)
+            for i, name in enumerate(self._base(slice(start, stop)).tolist(), start):
+                k = seen.get(name, 0)
+                seen[name] = k + 1
+                if k:
+                    self.repeat[i] = k + 1
+        self.repeat = narrow(self.repeat)
+
+    def __len__(self) -> int:
+        return len(self.ind)
+
+    def _base(self, rows) -> np.ndarray:
+        """Названия без номера повтора."""
+        texts = corpus("companies")
+        ind, pick, form = self.ind[rows], self.pick[rows].astype(np.int64), self.form[rows]
+        out = np.empty(len(ind), dtype=object)
+        for ind_i, name in enumerate(S.INDUSTRIES):
+            sel = np.flatnonzero(ind == ind_i)
+            if len(sel) == 0:
+                continue
+            if name == "public_sector":
+                out[sel] = _public_names(pick[sel], texts)
+            else:
+                out[sel] = _business_names(pick[sel], form[sel], texts["industry_suffixes"][name], texts)
+        return out
+
+    def __getitem__(self, rows) -> np.ndarray:
+        out = self._base(rows)
+        repeat = self.repeat[rows]
+        for i in np.flatnonzero(repeat):
+            out[i] = f"{out[i][:-1]} {repeat[i]}“"
+        return out
+
+
+_NAME_CHUNK = 250_000   # названий за раз при поиске повторов
+
+
+def _public_base(texts):
+    base = np.array([f"{p} {pl}" for p in texts["public_prefixes"] for pl in texts["public_places"]], dtype=object)
+    return base, np.array(texts["public_forms"], dtype=object)
+
+
+def _public_picks(rng, k, texts):
+    """Госучреждения: номер сочетания «форма × название»."""
+    base, forms = _public_base(texts)
     total = len(base) * len(forms)
-    pick = rng.choice(total, size=k, replace=k > total)
+    return rng.choice(total, size=k, replace=k > total)
+
+
+def _public_names(pick, texts):
+    """Госучреждения: «ГБУ „Центр … города“»."""
+    base, forms = _public_base(texts)
     return _join("{} „{}“", forms[pick % len(forms)], base[pick // len(forms)])
 
 
-def _business_names(rng, suffixes, seg, texts):
-    """Компании: «ООО „Корень Отрасль Хвост“», форма собственности зависит от сегмента."""
-    roots = np.array(texts["roots"], dtype=object)
-    sufs = np.array(suffixes, dtype=object)
-    tails = np.array(texts["tails"], dtype=object)
-    nr, nsuf, nt = len(roots), len(sufs), len(tails)
+def _business_picks(rng, suffixes, seg, texts):
+    """Компании: номер сочетания «корень × отраслевой суффикс × хвост» и правовая форма (по сегменту)."""
+    nr, nsuf, nt = len(texts["roots"]), len(suffixes), len(texts["tails"])
     w = np.repeat(np.array(texts["tail_weights"]), nr * nsuf)
     pick = rng.choice(nr * nsuf * nt, size=len(seg), replace=len(seg) > nr * nsuf * nt, p=w / w.sum())
     form = np.empty(len(seg), dtype=np.int64)
     for s, sname in enumerate(S.SEGMENTS):
         m = seg == s
         form[m] = choice_codes(rng, int(m.sum()), texts["legal_form_mix"][sname])
+    return pick, form
+
+
+def _business_names(pick, form, suffixes, texts):
+    """Компании: «ООО „Корень Отрасль Хвост“», форма собственности зависит от сегмента."""
+    roots = np.array(texts["roots"], dtype=object)
+    sufs = np.array(suffixes, dtype=object)
+    tails = np.array(texts["tails"], dtype=object)
+    nr, nsuf = len(roots), len(sufs)
     return _join("{} „{} {}{}“", labels(texts["legal_forms"], form), roots[pick % nr], sufs[(pick // nr) % nsuf],
                  tails[pick // (nr * nsuf)])
 
@@ -124,27 +222,6 @@ def _join(template: str, *parts) -> np.ndarray:
 
 
 def company_names(rng, industry_codes, segment_codes):
-    """Уникальные правдоподобные вымышленные названия компаний."""
-    texts = corpus("companies")
-    out = np.empty(len(industry_codes), dtype=object)
-    for ind_i, ind in enumerate(S.INDUSTRIES):
-        sel = np.flatnonzero(industry_codes == ind_i)
-        if len(sel) == 0:
-            continue
-        if ind == "public_sector":
-            out[sel] = _public_names(rng, len(sel), texts)
-        else:
-            out[sel] = _business_names(rng, texts["industry_suffixes"][ind], segment_codes[sel], texts)
-    # гарантия уникальности при больших масштабах: «… 2», «… 3» — по номеру повтора названия.
-    # Словарь — по разным названиям (их десятки тысяч), и повтор заменяется сразу: без groupby по
-    # всем строкам и без второй копии переименованных (на масштабе 100 — лишние сотни мегабайт)
-    names, out = out.tolist(), None
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names):
-        k = seen.get(name, 0)
-        seen[name] = k + 1
-        if k:
-            names[i] = f"{name[:-1]} {k + 1}“"
-    out = np.empty(len(names), dtype=object)
-    out[:] = names
-    return out
+    """Уникальные правдоподобные вымышленные названия компаний (массив строк)."""
+    names = CompanyNames(rng, np.asarray(industry_codes), np.asarray(segment_codes))
+    return names[slice(None)]

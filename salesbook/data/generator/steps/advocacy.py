@@ -89,7 +89,8 @@ def _pick_referrers(rng, pool: pd.DataFrame, months: pd.Series, exclude: pd.Seri
 def make_referrals(ctx: Context, rng) -> None:
     """Таблица referrals: приглашения клиентов, привязанные к существующим лидам-рекомендациям или пустые."""
     launch = pd.Timestamp(P.REFERRAL_LAUNCH)
-    accounts = ctx.tables["accounts"]
+    accounts = ctx.tables["accounts"].frame(columns=["account_id", "company_name", "industry", "segment",
+                                                     "customer_since"])
     acc = accounts.set_index("account_id")
     leads = ctx.tables["leads"].frame(columns=["lead_id", "account_id", "created_date", "channel", "opportunity_id"])
     touches = ctx.tables["touches"]
@@ -172,7 +173,7 @@ def make_referrals(ctx: Context, rng) -> None:
 def make_references(ctx: Context, rng) -> None:
     """Пул референсов из промоутеров и просьбы AE о звонке референса в сделках mid-market и enterprise."""
     launch = pd.Timestamp(P.REFERENCE_LAUNCH)
-    acc = ctx.tables["accounts"].set_index("account_id")
+    acc = ctx.tables["accounts"].frame(columns=["account_id", "segment", "churned_on"]).set_index("account_id")
     usage = ctx.tables["product_usage"][["month", "account_id", "nps"]].copy()
     usage["month"] = _day(usage["month"])
     usage["segment"] = usage["account_id"].map(acc["segment"])

@@ -110,7 +110,8 @@ def make_genai_outputs(ctx: Context, rng) -> None:
     opps = opps.sort_values("opportunity_id")
     stages = ctx.tables["opportunity_stages"].copy()
     stages["entered_date"] = pd.to_datetime(stages["entered_date"])
-    accounts = ctx.tables["accounts"].set_index("account_id")
+    accounts = ctx.tables["accounts"].frame(columns=["account_id", "company_name", "industry", "employees",
+                                                     "region"]).set_index("account_id")
     contacts = ctx.tables["contacts"].sort_values("contact_id")
     by_account = contacts.groupby("account_id")
     reps = ctx.tables["reps"].set_index("rep_id")

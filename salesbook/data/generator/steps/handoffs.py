@@ -30,7 +30,7 @@ def _day(s) -> pd.Series:
 def make_handoffs(ctx: Context, rng) -> None:
     """Таблица handoffs: карточка передачи каждой первой выигранной сделки и kickoff CSM."""
     opps = ctx.tables["opportunities"]
-    acc = ctx.tables["accounts"].set_index("account_id")
+    acc = ctx.tables["accounts"].frame(columns=["account_id", "churned_on"]).set_index("account_id")
     reps = ctx.tables["reps"]
     won = opps[opps["outcome"] == "won"].sort_values(["close_date", "opportunity_id"])
     deals = won.drop_duplicates("account_id", keep="first").reset_index(drop=True)

@@ -57,7 +57,7 @@ def make_onboarding_milestones(ctx: Context, rng) -> None:
     from salesbook.toolkit.onboarding import plan_table, schedule  # одно правило расписания и для данных, и для раздела
 
     h = ctx.tables["handoffs"]
-    acc = ctx.tables["accounts"].set_index("account_id")
+    acc = ctx.tables["accounts"].frame(columns=["account_id", "churned_on"]).set_index("account_id")
     ids = h["account_id"].to_numpy()
     seg = h["segment"].to_numpy()
     handoff = _days(h["handoff_date"])

@@ -190,7 +190,7 @@ def _willingness_to_pay(rng, resp: _Respondents):
       writes=("tables.survey_responses",), streams=("survey",))
 def make_survey_responses(ctx: Context, rng) -> None:
     """Таблица survey_responses: респонденты по дате, их высказывания по типу и коду."""
-    acc = ctx.tables["accounts"]
+    acc = ctx.tables["accounts"].frame(columns=["account_id", "segment", "industry", "customer_since", "churned_on"])
     seg = acc["segment"].map({s: i for i, s in enumerate(S.SEGMENTS)}).to_numpy()
     resp = _sample(rng, History(acc, ctx.tables["opportunities"],
                                    ctx.tables["leads"].frame(columns=["account_id", "created_date", "mql_date"])), seg, ctx.scale)
