@@ -91,6 +91,17 @@ class IdRange:
             raise IndexError("Номер строки вне списка идентификаторов")
         return ids(self.prefix, self.n, self.width, rows.ravel().tolist()).reshape(rows.shape)
 
+    def position(self, values) -> np.ndarray:
+        """Номера строк идентификаторов ``values``; −1 — не идентификатор этого списка (как ``Index.get_indexer``)."""
+        lead = len(self.prefix)
+        out = np.full(len(values), -1, dtype=np.int64)
+        for i, v in enumerate(values):
+            if isinstance(v, str) and v.startswith(self.prefix) and v[lead:].isdigit():
+                k = int(v[lead:]) - 1
+                if 0 <= k < self.n and v == self[k]:
+                    out[i] = k
+        return out
+
     def __array__(self, dtype=None, copy=None):
         return ids(self.prefix, self.n, self.width).astype(dtype or object)
 

@@ -79,8 +79,9 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     # скрытая «готовность купить»: лиды компании в окне вокруг старта и намерение её первого лида
     lo, hi = start + pd.Timedelta(days=P.IN_MARKET_WINDOW[0]), start + pd.Timedelta(days=P.IN_MARKET_WINDOW[1])
     win = leads[(leads["day"] >= lo) & (leads["day"] <= hi)].groupby("account_id").size()
-    q = pd.Series(ctx.lead_scores.q, index=ctx.lead_scores.ids)
-    fit = pd.Series(ctx.lead_scores.fit, index=ctx.lead_scores.ids)
+    lead_ids = ctx.lead_scores.ids[:]
+    q = pd.Series(ctx.lead_scores.q, index=lead_ids)
+    fit = pd.Series(ctx.lead_scores.fit, index=lead_ids)
     root = leads.sort_values(["day", "lead_id"]).groupby("account_id")["lead_id"].first()
     created = opps["created"]
     owin = opps[(created >= lo) & (created <= hi)].groupby("account_id").size()

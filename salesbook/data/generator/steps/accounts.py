@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, ids, labels
+from salesbook.data.generator.arrays import IdRange, choice_codes, labels
 from salesbook.data.generator.context import Accounts, Context
 from salesbook.data.generator.corpora import corpus
 from salesbook.data.generator.dates import NA, fmt_days, to_working_day
@@ -71,7 +71,7 @@ def assign_accounts(ctx: Context, rng) -> None:
     won_day[wl[ok]] = opps.close[opps.of_lead[wl[ok]]]
     target, upsell = _targets(rng, leads, ctx.funnel.status == "converted", won_day)
     roots, of_lead = np.unique(target, return_inverse=True)   # roots по возрастанию = по дате
-    ctx.accounts = Accounts(ids=ids("A", len(roots), 5), seg=leads.seg[roots], ind=leads.ind[roots],
+    ctx.accounts = Accounts(ids=IdRange("A", len(roots), 5), seg=leads.seg[roots], ind=leads.ind[roots],
                             emp=leads.emp[roots], region=leads.region[roots], of_lead=of_lead,
                             upsell=upsell[opps.li])
 

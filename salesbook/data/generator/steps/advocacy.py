@@ -223,7 +223,7 @@ def make_references(ctx: Context, rng) -> None:
     deals["proposal"] = _day(deals["opportunity_id"].map(prop))
     deals = deals[(deals["proposal"] >= launch) & (deals["proposal"] <= END)].sort_values(
         ["proposal", "opportunity_id"], kind="mergesort").reset_index(drop=True)
-    quality = pd.Series(ctx.opps.d, index=ctx.opps.ids)
+    quality = pd.Series(ctx.opps.d, index=ctx.opps.ids[:])
     z = (quality - quality.mean()) / quality.std()
     logit = (P.REQUEST_BASE_LOGIT + P.REQUEST_QUALITY_SLOPE * deals["opportunity_id"].map(z).to_numpy(float)
              + P.REQUEST_WON_SHIFT * (deals["outcome"] == "won").to_numpy(float))

@@ -7,10 +7,10 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import (
+    IdRange,
     choice_codes,
     concat_records,
     filled,
-    ids,
     labels,
     optional_labels,
     per,
@@ -252,7 +252,7 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     of_lead = np.full(len(leads.day), -1, dtype=np.int64)
     of_lead[li] = np.arange(n)
     opps = ctx.opps = Opportunities(
-        ids=ids("O", n, 5), li=li, of_lead=of_lead, created=created, close=close, is_closed=is_closed,
+        ids=IdRange("O", n, 5), li=li, of_lead=of_lead, created=created, close=close, is_closed=is_closed,
         seg=seg, owner=owner, se=se, won=won, outcome=outcome, cur=cur, d=d, last_open=last_open,
         entered=entered, visible=visible, ramp=ramp, seat_noise=seat_noise, price=price, disc=disc,
         comp=comp, replaced=replaced, meddic=meddic, meddic_stages=meddic_stages, notes=notes, loss_reason=loss_reason)
@@ -351,7 +351,7 @@ def _deal_sizes(opps: Opportunities, accounts: Accounts) -> DealSizes:
 def _opportunity_tables(ctx: Context) -> None:
     opps, sizes, r_ids = ctx.opps, ctx.deal_sizes, ctx.reps.ids
     df = pd.DataFrame({
-        "opportunity_id": opps.ids, "lead_id": ctx.leads.ids[opps.li],
+        "opportunity_id": opps.ids[:], "lead_id": ctx.leads.ids[opps.li],
         "account_id": ctx.accounts.ids[ctx.accounts.of_lead[opps.li]],
         "owner_id": r_ids[opps.owner], "se_id": optional_labels(r_ids, opps.se),
         "segment": labels(S.SEGMENTS, opps.seg), "created_date": fmt_days(to_working_day(opps.created)),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from salesbook.data import schemas as S
-from salesbook.data.generator.arrays import choice_codes, ids, per, sigmoid
+from salesbook.data.generator.arrays import IdRange, choice_codes, per, sigmoid
 from salesbook.data.generator.context import Context, Leads, LeadScores
 from salesbook.data.generator.dates import MONTH_END, MONTH_START, b2b_day_weights, growth, sample_days_in_month, to_workday, weekday
 from salesbook.data.generator.params import company, funnel
@@ -105,7 +105,7 @@ def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
            + per(funnel.REGION_FIT, S.REGIONS)[region])
     trial_share = pd.Series(chn).map(funnel.TRIAL_SHARE).fillna(0.0).to_numpy()
     trial = (seg == S.SEGMENTS.index("smb")) & ~is_out & (rng_trial.random(n) < trial_share)
-    ctx.leads = Leads(ids=ids("L", n, 6), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
+    ctx.leads = Leads(ids=IdRange("L", n, 6), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
                       title=title, emp=emp, region=region, q=q, fit=fit, visits=visits, pages=pages,
                       downloads=downloads, webinar=webinar, demo=demo, opens=opens, trial=trial)
     ctx.lead_scores = LeadScores(ids=ctx.leads.ids, q=q, fit=fit)

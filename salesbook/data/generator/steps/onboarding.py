@@ -38,7 +38,7 @@ def _early_health(ctx: Context, account_ids: np.ndarray, segments: np.ndarray, r
     n_acc = len(ctx.accounts.ids)
     total = np.bincount(cm.acc[first], weights=cm.h[first], minlength=n_acc)
     count = np.bincount(cm.acc[first], minlength=n_acc)
-    pos = pd.Index(ctx.accounts.ids).get_indexer(account_ids)
+    pos = ctx.accounts.ids.position(account_ids)
     seen = count[pos] > 0
     h = np.where(seen, total[pos] / np.maximum(count[pos], 1), np.nan)
     for seg in np.unique(segments):
