@@ -89,7 +89,10 @@ class IdRange:
             raise IndexError(f"Номера строк должны быть целыми, получен тип {rows.dtype}")
         if rows.size and (rows.min() < 0 or rows.max() >= self.n):
             raise IndexError("Номер строки вне списка идентификаторов")
-        return ids(self.prefix, self.n, self.width, rows.ravel().tolist()).reshape(rows.shape)
+        # повторы (месяцы одного клиента, стадии одной сделки) — одна строка Python на идентификатор,
+        # как было бы у выборки из массива всех идентификаторов, а не по строке на каждый повтор
+        distinct, inverse = np.unique(rows.ravel(), return_inverse=True)
+        return ids(self.prefix, self.n, self.width, distinct.tolist())[inverse].reshape(rows.shape)
 
     def position(self, values) -> np.ndarray:
         """Номера строк идентификаторов ``values``; −1 — не идентификатор этого списка (как ``Index.get_indexer``)."""

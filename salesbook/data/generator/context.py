@@ -97,6 +97,17 @@ class Funnel:
     opp_day: Array    # день создания сделки или NA
 
 
+@dataclass
+class SqlMeetings:
+    """Квалификационные встречи SDR/BDR — то, что о воронке нужно шагам после таблиц лидов (премии SDR).
+
+    Те же массивы, что в :class:`Funnel` (не копии): остальное поле воронки освобождается раньше.
+    """
+
+    sdr: Array        # как Funnel.sdr
+    sql_day: Array    # как Funnel.sql_day
+
+
 #: Типы активностей внутри генератора: код — позиция в кортеже; первые четыре — касания цепочки.
 ACTIVITY_CODES = ("call", "email", "telegram", "whatsapp", "meeting")
 CALL, EMAIL, TELEGRAM, WHATSAPP, MEETING = range(len(ACTIVITY_CODES))
@@ -147,6 +158,23 @@ class Opportunities:
     meddic_stages: Array  # сделки × 4 стадии × 6 элементов: запись на входе в стадию
     notes: Array
     loss_reason: Array
+
+
+@dataclass
+class DealResults:
+    """Что о сделках нужно шагам после MRR клиентов: кто и когда закрыл, выиграна ли, скрытое качество.
+
+    Те же массивы, что в :class:`Opportunities` (не копии): сделки целиком (с MEDDIC по стадиям — на
+    масштабе 100 около 180 МБ) освобождаются после MRR, эти живут до последнего читателя.
+    """
+
+    ids: Array
+    owner: Array
+    se: Array
+    won: Array
+    is_closed: Array
+    close: Array
+    d: Array
 
 
 @dataclass
@@ -240,8 +268,10 @@ class Context:
     leads: Leads | None = None
     lead_scores: LeadScores | None = None
     funnel: Funnel | None = None
+    sql_meetings: SqlMeetings | None = None
     lead_touches: LeadTouches | None = None
     opps: Opportunities | None = None
+    deal_results: DealResults | None = None
     deal_touches: DealTouches | None = None
     accounts: Accounts | None = None
     deal_sizes: DealSizes | None = None

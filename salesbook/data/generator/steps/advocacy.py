@@ -168,7 +168,8 @@ def make_referrals(ctx: Context, rng) -> None:
 
 
 @step("программа клиентов-референсов",
-      reads=("tables.accounts", "tables.opportunities", "tables.opportunity_stages", "tables.product_usage", "opps"),
+      reads=("tables.accounts", "tables.opportunities", "tables.opportunity_stages", "tables.product_usage",
+             "deal_results"),
       writes=("tables.reference_accounts", "tables.reference_requests"), streams=("references",))
 def make_references(ctx: Context, rng) -> None:
     """Пул референсов из промоутеров и просьбы AE о звонке референса в сделках mid-market и enterprise."""
@@ -223,7 +224,7 @@ def make_references(ctx: Context, rng) -> None:
     deals["proposal"] = _day(deals["opportunity_id"].map(prop))
     deals = deals[(deals["proposal"] >= launch) & (deals["proposal"] <= END)].sort_values(
         ["proposal", "opportunity_id"], kind="mergesort").reset_index(drop=True)
-    quality = pd.Series(ctx.opps.d, index=ctx.opps.ids[:])
+    quality = pd.Series(ctx.deal_results.d, index=ctx.deal_results.ids[:])
     z = (quality - quality.mean()) / quality.std()
     logit = (P.REQUEST_BASE_LOGIT + P.REQUEST_QUALITY_SLOPE * deals["opportunity_id"].map(z).to_numpy(float)
              + P.REQUEST_WON_SHIFT * (deals["outcome"] == "won").to_numpy(float))

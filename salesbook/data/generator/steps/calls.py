@@ -118,7 +118,11 @@ def make_calls(ctx: Context, rng) -> None:
     style_talk = dict(zip(reps, rng.normal(0, P.TALK_LOGIT_REP_SD, len(reps))))
     style_q = dict(zip(reps, np.exp(rng.normal(0, P.QUESTIONS_REP_SD, len(reps)))))
 
-    call_rows, turn_rows = [], []
+    # реплики — столбцами (на масштабе 100 их полтора миллиона): список кортежей по строке держал бы
+    # кортеж и числа Python на каждую, втрое больше памяти, чем сами столбцы
+    call_rows, call_ids = [], []
+    turn_call, turn_no, turn_start, turn_end = [], [], [], []
+    speakers, texts, turn_labels = [], [], []
     for i, c in chosen.iterrows():
         call_id = f"CL{i + 1:04d}"
         o = info.loc[c["opportunity_id"]]
@@ -131,23 +135,42 @@ def make_calls(ctx: Context, rng) -> None:
                  + rng.normal(0, P.TALK_LOGIT_NOISE_SD))
         share = 1 / (1 + np.exp(-logit))
         duration = 60 * P.DURATION_MEDIAN_MIN[c["call_type"]] * np.exp(rng.normal(0, P.DURATION_SIGMA))
-        t = 0
         gaps = rng.integers(0, P.GAP_MAX_SEC + 1, len(turns))
         speech = max(duration - gaps.sum(), 60 * len(turns) / 10)
         w = np.array([wt for _, _, _, wt in turns]) * np.exp(rng.normal(0, 0.35, len(turns)))
         ours = np.array([sp != "client" for sp, _, _, _ in turns])
         secs = np.where(ours, share * speech * w / w[ours].sum(), (1 - share) * speech * w / w[~ours].sum())
-        secs = np.maximum(np.rint(secs), 2).astype(int)
-        for k, ((speaker, text, label, _), gap, dur) in enumerate(zip(turns, gaps, secs)):
-            start = t + int(gap) if k else 0
-            t = start + int(dur)
-            turn_rows.append((call_id, k + 1, speaker, start, t, text, label if labelled else ""))
+        secs = np.maximum(np.rint(secs), 2).astype(np.int64)
+        # реплика начинается после паузы (первая — с нуля) и кончается через свою длительность
+        end = np.cumsum(np.concatenate([[0], gaps[1:]]).astype(np.int64) + secs)
+        turn_call.append(np.full(len(turns), len(call_ids)))
+        turn_no.append(np.arange(1, len(turns) + 1))
+        turn_start.append(end - secs)
+        turn_end.append(end)
+        for speaker, text, label, _ in turns:
+            speakers.append(speaker)
+            texts.append(text)
+            turn_labels.append(label if labelled else "")
+        call_ids.append(call_id)
         call_rows.append((call_id, c["opportunity_id"], c["activity_id"], c["rep_id"], c["date"],
-                          c["call_type"], t, labelled))
+                          c["call_type"], int(end[-1]), labelled))
     ctx.tables["calls"] = pd.DataFrame(call_rows, columns=[
         "call_id", "opportunity_id", "activity_id", "rep_id", "call_date", "call_type", "duration_sec", "labelled"])
-    ctx.tables["call_turns"] = pd.DataFrame(turn_rows, columns=[
-        "call_id", "turn", "speaker", "start_sec", "end_sec", "text", "label"])
+    ctx.tables["call_turns"] = pd.DataFrame({
+        "call_id": np.array(call_ids, dtype=object)[_joined(turn_call)],
+        "turn": _joined(turn_no), "speaker": _objects(speakers),
+        "start_sec": _joined(turn_start), "end_sec": _joined(turn_end),
+        "text": _objects(texts), "label": _objects(turn_labels)})
+
+
+def _joined(parts: list) -> np.ndarray:
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _script(rng, call_type: str, outcome: str, competitor: str | None, q_style: float, has_se: bool,

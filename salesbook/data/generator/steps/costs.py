@@ -35,7 +35,7 @@ def bonus_components(ctx: Context, frac):
     Выплата, ₽; база — ACV засчитанных сделок (AE, SE), весь выигранный ACV месяца (manager),
     годовой прирост expansion × 12 (CSM), у SDR/BDR — 0; единицы — число сделок или встреч
     (у manager и CSM — 0: их доля делится поровну между работавшими в месяце)."""
-    reps, opps, amount = ctx.reps, ctx.opps, ctx.deal_sizes.amount
+    reps, opps, amount = ctx.reps, ctx.deal_results, ctx.deal_sizes.amount
     heads = frac > 0
     won = np.flatnonzero(opps.won & opps.is_closed)
     wm = month_of(opps.close[won])
@@ -82,7 +82,7 @@ def _bonuses(ctx: Context, frac):
 def _meeting_bonus(ctx: Context, shape):
     """SDR/BDR: фиксированная премия за каждую состоявшуюся квалификационную встречу (SQL)
     в месяце встречи, если сотрудник ещё работает; ставка растёт с индексом зарплат."""
-    reps, f = ctx.reps, ctx.funnel
+    reps, f = ctx.reps, ctx.sql_meetings
     sdr, day = f.sdr, f.sql_day
     ok = (sdr >= 0) & (day != NA)
     sdr, day = sdr[ok], day[ok]
@@ -117,7 +117,7 @@ def _row(dept, cost_type, role, amount):
                          "amount_rub": amount})
 
 
-@step("расходы на продажи и маркетинг", reads=("reps", "opps", "funnel", "deal_sizes", "customer_months", "spend"),
+@step("расходы на продажи и маркетинг", reads=("reps", "deal_results", "sql_meetings", "deal_sizes", "customer_months", "spend"),
       writes=("tables.sm_costs",), streams=("costs",))
 def make_sm_costs(ctx: Context, rng) -> None:
     """Оклады и бонусы по ролям, взносы, инструменты, накладные и агентская комиссия по месяцам."""

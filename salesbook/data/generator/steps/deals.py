@@ -24,6 +24,7 @@ from salesbook.data.generator.context import (
     WHATSAPP,
     Accounts,
     Context,
+    DealResults,
     DealSizes,
     DealTouches,
     Leads,
@@ -217,7 +218,8 @@ def _loss_reasons(rng, lost, comp):
     return np.where(lost, labels(S.LOSS_REASONS, lr), None)
 
 
-@step("сделки", reads=("leads", "funnel", "reps"), writes=("opps", "deal_touches"), streams=("opps", "meddic"))
+@step("сделки", reads=("leads", "funnel", "reps"), writes=("opps", "deal_results", "deal_touches"),
+      streams=("opps", "meddic"))
 def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
     """Сделки из SQL-лидов: владелец, исход, стадии, MEDDIC, заметки, активности."""
     leads = ctx.leads
@@ -256,6 +258,7 @@ def make_opportunities(ctx: Context, rng, rng_meddic) -> None:
         seg=seg, owner=owner, se=se, won=won, outcome=outcome, cur=cur, d=d, last_open=last_open,
         entered=entered, visible=visible, ramp=ramp, seat_noise=seat_noise, price=price, disc=disc,
         comp=comp, replaced=replaced, meddic=meddic, meddic_stages=meddic_stages, notes=notes, loss_reason=loss_reason)
+    ctx.deal_results = DealResults(ids=opps.ids, owner=owner, se=se, won=won, is_closed=is_closed, close=close, d=d)
     ctx.deal_touches = _deal_touches(rng, opps, ctx.reps)
 
 

@@ -40,7 +40,7 @@ def _to_kopecks(pay: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 @step("планы мотивации и выплаты сотрудникам",
-      reads=("reps", "opps", "funnel", "deal_sizes", "customer_months", "tables.sm_costs"),
+      reads=("reps", "deal_results", "sql_meetings", "deal_sizes", "customer_months", "tables.sm_costs"),
       writes=("tables.pay_plans", "tables.rep_payouts"), streams=("payplans",))
 def make_pay_tables(ctx: Context, rng) -> None:
     """Таблица правил pay_plans и выплаты «сотрудник × месяц × составляющая» rep_payouts."""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from salesbook.data import schemas as S
 from salesbook.data.generator.arrays import choice_codes, concat_records, filled, labels, per, sigmoid
-from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context, Funnel, Leads, LeadTouches, Reps
+from salesbook.data.generator.context import ACTIVITY_CODES, CALL, EMAIL, MEETING, Context, Funnel, Leads, LeadTouches, Reps, SqlMeetings
 from salesbook.data.generator.dates import END_DAY, NA, add_workdays, after, to_workday, to_working_day
 from salesbook.data.generator.frames import narrow
 from salesbook.data.generator.params import funnel, people
@@ -359,7 +359,7 @@ def _lead_touches(records, w, sdr, reps: Reps) -> LeadTouches:
     return LeadTouches(**{k: narrow(v[ok]) for k, v in dict(lead=lead, rep=rep, **act).items()})
 
 
-@step("цепочки касаний SDR", reads=("leads", "reps"), writes=("funnel", "lead_touches"),
+@step("цепочки касаний SDR", reads=("leads", "reps"), writes=("funnel", "sql_meetings", "lead_touches"),
       streams=("sequence", "trial"))
 def simulate_sequences(ctx: Context, rng, rng_trial) -> None:
     """Цепочки касаний SDR (входящие MQL) и BDR (исходящие лиды), пробные периоды малого бизнеса
@@ -372,4 +372,5 @@ def simulate_sequences(ctx: Context, rng, rng_trial) -> None:
     sql_day_w = _meetings(rng, chains, queue, leads)
     ctx.funnel = Funnel(sdr=sdr, **_statuses(rng, leads, queue, chains, worked, inbound_mql, nurture, mql_day, sql_day_w,
                                              trial_days))
+    ctx.sql_meetings = SqlMeetings(sdr=ctx.funnel.sdr, sql_day=ctx.funnel.sql_day)
     ctx.lead_touches = _lead_touches(chains.records, queue.w, sdr, reps)
