@@ -1,6 +1,6 @@
 """Large generator tables kept compact (codes and row numbers) and assembled in parts.
 
-The touches and activities tables are :class:`DeferredTable`; every part they assemble must be the
+The touches, activities, leads and accounts tables are :class:`DeferredTable`; every part they assemble must be the
 ``DataFrame`` a slice of the whole table would be (values, dtypes, row labels), and the CSV written
 from them byte-identical. The reference hashes at scales 0,5, 1 and 10 prove it for the real tables;
 these tests pin the mechanism on a small table with every kind of column.
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import salesbook.data.generator as G
-from salesbook.data.generator.arrays import ids, nullable_int, optional_labels
-from salesbook.data.generator.frames import DeferredTable, encode, narrow
+from salesbook.data.generator.arrays import IdRange, ids, labels, nullable_int, optional_labels
+from salesbook.data.generator.frames import DeferredTable, Packed, encode, narrow
 
 N = 23
 COLUMNS = ("row_id", "name", "maybe", "count", "flag", "amount")
@@ -133,15 +133,15 @@ def test_encode_and_narrow_are_lossless():
         narrow(np.array(["a"], dtype=object))
 
 
-def test_touches_and_activities_stay_compact_and_generate_returns_frames():
-    """The two largest tables are held compact while steps run; ``generate`` still returns DataFrames."""
+def test_large_tables_stay_compact_and_generate_returns_frames():
+    """The largest tables are held compact while steps run; ``generate`` still returns DataFrames."""
     from salesbook.data.generator import pipeline
     from salesbook.data.generator.context import Context
     from salesbook.data.generator.steps import STEPS
     seen = {}
 
     def done(i):
-        for name in ("touches", "activities"):
+        for name in LARGE:
             if name in ctx.tables and name not in seen:
                 seen[name] = type(ctx.tables[name])
 
@@ -149,10 +149,13 @@ def test_touches_and_activities_stay_compact_and_generate_returns_frames():
     upto = next(i for i, s in enumerate(STEPS) if s.label == "маркетинговые касания и веб-аналитика") + 1
     from tqdm.auto import tqdm
     pipeline.run(STEPS[:upto], ctx, pipeline.streams(7, 0.02), tqdm(disable=True), done)
-    assert seen == {"touches": DeferredTable, "activities": DeferredTable}
+    assert seen == dict.fromkeys(LARGE, DeferredTable)
     tables = G.generate(None, scale=0.02, seed=7, progress=False)
-    for name in ("touches", "activities"):
+    for name in LARGE:
         assert isinstance(tables[name], pd.DataFrame) and tables[name].index.equals(pd.RangeIndex(len(tables[name])))
+
+
+LARGE = ("touches", "activities", "leads", "accounts")
 
 
 def test_generate_returns_the_same_dtypes_as_before():
@@ -168,3 +171,87 @@ def test_generate_returns_the_same_dtypes_as_before():
     got = {name: {c: str(df[c].dtype) for c in df.columns} | {"__index__": type(df.index).__name__}
            for name, df in tables.items()}
     assert got == expected
+
+
+def test_columns_are_assembled_on_request(pair):
+    whole, table = pair
+    pd.testing.assert_frame_equal(table.frame(columns=["count", "row_id"]), whole[["count", "row_id"]])
+    pd.testing.assert_frame_equal(table.frame(3, 9, columns=["name"]), whole.iloc[3:9][["name"]])
+    with pytest.raises(KeyError, match="нет столбцов"):
+        table.frame(columns=["row_id", "nope"])
+
+
+def test_patch_is_like_assigning_to_the_whole_table(pair):
+    """``patch`` — как ``df.loc[rows, column] = values``: в частях, выборках и CSV; повтор строки — последнее."""
+    whole, table = pair
+    expected = whole.copy()
+    expected.loc[[2, 7, 20], "name"] = ["новое", "x", "y"]
+    expected.loc[[7, 0], "name"] = ["z", "первое"]
+    expected.loc[[4, 5], "amount"] = [1.5, -2.0]
+    table.patch("name", [2, 7, 20], ["новое", "x", "y"])
+    table.patch("name", np.array([7, 0]), np.array(["z", "первое"], dtype=object))
+    table.patch("amount", [4, 5], [1.5, -2.0])
+    pd.testing.assert_frame_equal(table.frame(), expected)
+    pd.testing.assert_frame_equal(table.frame(5, 12), expected.iloc[5:12])
+    mask = expected["flag"].to_numpy()
+    pd.testing.assert_frame_equal(table.rows(mask, ["name", "amount"]), expected[mask][["name", "amount"]])
+    assert list(table.select(lambda c: c["name"] == "z", "name")) == list(expected["name"] == "z")
+    with pytest.raises(KeyError, match="нет столбца"):
+        table.patch("nope", [1], [1])
+    with pytest.raises(ValueError, match="внутри таблицы"):
+        table.patch("name", [N], ["a"])
+    with pytest.raises(ValueError, match="Строк 2, а значений 1"):
+        table.patch("name", [1, 2], ["a"])
+    with pytest.raises(TypeError, match="не массивом numpy"):   # Int64 с пропусками править нечем
+        table.patch("count", [1], [3])
+        table.frame()
+
+
+def test_id_range_builds_only_what_is_asked_and_equals_the_full_array():
+    n = 12_345
+    every = ids("A", n, 3)
+    lazy = IdRange("A", n, 3)
+    assert len(lazy) == n and lazy[0] == every[0] == "A00001" and lazy[-1] == every[-1]
+    rows = np.array([5, 0, 5, 12_344, 7])
+    assert list(lazy[rows]) == list(every[rows])
+    shared = lazy[rows]
+    assert shared[0] is shared[2]                       # повтор — та же строка Python
+    assert list(lazy[10:20]) == list(every[10:20])
+    mask = np.zeros(n, dtype=bool)
+    mask[[3, 9]] = True
+    assert list(lazy[mask]) == list(every[mask])
+    assert lazy[np.array([[1, 2], [3, 4]])].shape == (2, 2)
+    assert list(np.asarray(lazy)) == list(every)
+    assert list(labels(lazy, np.array([2, 1]))) == list(every[[2, 1]])
+    assert list(optional_labels(lazy, np.array([-1, 4]))) == [None, every[4]]
+    assert list(lazy.position(["A00003", "A12345", "B00001", "A0003", "A99999", None])) == [2, 12_344, -1, -1, -1, -1]
+    for bad in (np.array([n]), np.array([-1]), np.array([0.5]), np.zeros(3, dtype=bool)):
+        with pytest.raises(IndexError):
+            lazy[bad]
+
+
+def test_packed_keeps_the_original_dtype():
+    values = np.array([3, -1, 70_000, 0], dtype=np.int64)
+    packed = Packed(values)
+    assert packed.values.dtype == np.int32 and len(packed) == 4
+    assert packed[1:3].dtype == np.int64 and list(packed[np.array([2, 0])]) == [70_000, 3]
+    flags = Packed(np.array([True, False]))
+    assert flags[:].dtype == bool
+
+
+def test_company_names_are_built_from_their_parts_as_strings_would_be():
+    """Названия, собранные из номеров частей, — те же, что строки целиком, и уникальны; поток тот же."""
+    from salesbook.data.generator.steps.accounts import CompanyNames, company_names
+    rng = np.random.default_rng(11)
+    industry = np.where(rng.random(6_000) < 0.5, 7, rng.integers(0, 7, 6_000))   # госучреждений: названий мало
+    segment = rng.integers(0, 3, 6_000)
+    names = CompanyNames(np.random.default_rng(4), industry, segment)
+    whole = company_names(np.random.default_rng(4), industry, segment)
+    assert len(set(whole)) == len(whole) == len(names)
+    assert list(names[slice(None)]) == list(whole)
+    assert list(names[np.array([5_999, 5])]) == list(whole[[5_999, 5]])
+    assert (names.repeat > 0).any()                      # повторы есть, и они пронумерованы
+    a, b = np.random.default_rng(4), np.random.default_rng(4)
+    CompanyNames(a, industry, segment)
+    company_names(b, industry, segment)
+    assert a.random() == b.random()

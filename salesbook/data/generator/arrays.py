@@ -96,13 +96,17 @@ class IdRange:
 
     def position(self, values) -> np.ndarray:
         """Номера строк идентификаторов ``values``; −1 — не идентификатор этого списка (как ``Index.get_indexer``)."""
-        lead = len(self.prefix)
+        values = list(values)
         out = np.full(len(values), -1, dtype=np.int64)
-        for i, v in enumerate(values):
-            if isinstance(v, str) and v.startswith(self.prefix) and v[lead:].isdigit():
-                k = int(v[lead:]) - 1
-                if 0 <= k < self.n and v == self[k]:
-                    out[i] = k
+        lead = len(self.prefix)
+        found = [(i, int(v[lead:]) - 1) for i, v in enumerate(values)
+                 if isinstance(v, str) and v.startswith(self.prefix) and v[lead:].isascii() and v[lead:].isdigit()]
+        if found:
+            at, k = np.array(found, dtype=np.int64).T
+            inside = (k >= 0) & (k < self.n)
+            at, k = at[inside], k[inside]
+            same = ids(self.prefix, self.n, self.width, k.tolist()) == np.array([values[i] for i in at], dtype=object)
+            out[at[same]] = k[same]
         return out
 
     def __array__(self, dtype=None, copy=None):

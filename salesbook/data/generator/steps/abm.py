@@ -53,11 +53,17 @@ def _lead_role(title: str, eb_ok: bool, ch_ok: bool) -> str:
       writes=("tables.contacts", "tables.abm_accounts"), streams=("abm",))
 def make_abm_tables(ctx: Context, rng) -> None:
     """Таблицы abm_accounts (скоринг и отбор) и contacts (люди комитета покупателя)."""
-    acc = ctx.tables["accounts"].frame(columns=["account_id", "segment", "employees"])
-    # только нужные столбцы, а не копия таблиц целиком (на масштабе 100 копия лидов — сотни мегабайт)
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "account_id", "created_date", "job_title_level", "channel"])
     opps = ctx.tables["opportunities"][["opportunity_id", "account_id", "created_date", "close_date", "outcome",
                                         "segment", "amount_rub", "meddic_economic_buyer", "meddic_champion", "se_id"]]
+    # нужны только компании, которые могут попасть в программу (mid-market и enterprise), и компании со
+    # сделками — их строки и нужные столбцы, а не 2 млн лидов и компаний масштаба 100 целиком
+    accounts = ctx.tables["accounts"]
+    acc = accounts.rows(accounts.select(lambda c: c["segment"].isin(_POOL_SEGMENTS), "segment"),
+                        ["account_id", "segment", "employees"])
+    known = set(acc["account_id"]) | set(opps["account_id"])
+    table = ctx.tables["leads"]
+    leads = table.rows(table.select(lambda c: c["account_id"].isin(known), "account_id"),
+                       ["lead_id", "account_id", "created_date", "job_title_level", "channel"])
     reps = ctx.tables["reps"]
     leads["day"] = _day(leads["created_date"]).to_numpy()
     opps["created"] = _day(opps["created_date"]).to_numpy()
@@ -70,19 +76,24 @@ def make_abm_tables(ctx: Context, rng) -> None:
     ctx.tables["contacts"] = _contacts(rng, acc, leads, opps, abm, start, data_end)
 
 
+_POOL_SEGMENTS = ("mid_market", "enterprise")
+
+
 def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     first = leads.groupby("account_id")["day"].min()
     a = acc.set_index("account_id")
-    pool = a[a["segment"].isin(["mid_market", "enterprise"])].copy()
+    pool = a[a["segment"].isin(_POOL_SEGMENTS)].copy()
     pool["first"] = first.reindex(pool.index)
     pool = pool[pool["first"] < pd.Timestamp(P.POOL_KNOWN_BEFORE)]
     # скрытая «готовность купить»: лиды компании в окне вокруг старта и намерение её первого лида
     lo, hi = start + pd.Timedelta(days=P.IN_MARKET_WINDOW[0]), start + pd.Timedelta(days=P.IN_MARKET_WINDOW[1])
     win = leads[(leads["day"] >= lo) & (leads["day"] <= hi)].groupby("account_id").size()
-    lead_ids = ctx.lead_scores.ids[:]
-    q = pd.Series(ctx.lead_scores.q, index=lead_ids)
-    fit = pd.Series(ctx.lead_scores.fit, index=lead_ids)
     root = leads.sort_values(["day", "lead_id"]).groupby("account_id")["lead_id"].first()
+    # намерение и соответствие ICP — только первых лидов компаний
+    scores = ctx.lead_scores
+    row = scores.ids.position(root.to_numpy())
+    q = pd.Series(scores.q[row], index=root.to_numpy())
+    fit = pd.Series(scores.fit[row], index=root.to_numpy())
     created = opps["created"]
     owin = opps[(created >= lo) & (created <= hi)].groupby("account_id").size()
     n_leads = win.reindex(pool.index).fillna(0).to_numpy()

@@ -89,10 +89,16 @@ def _pick_referrers(rng, pool: pd.DataFrame, months: pd.Series, exclude: pd.Seri
 def make_referrals(ctx: Context, rng) -> None:
     """Таблица referrals: приглашения клиентов, привязанные к существующим лидам-рекомендациям или пустые."""
     launch = pd.Timestamp(P.REFERRAL_LAUNCH)
-    accounts = ctx.tables["accounts"].frame(columns=["account_id", "company_name", "industry", "segment",
-                                                     "customer_since"])
-    acc = accounts.set_index("account_id")
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "account_id", "created_date", "channel", "opportunity_id"])
+    accounts = ctx.tables["accounts"]
+    # лидом-рекомендацией бывает только органический лид: только их строки (а не 2 млн лидов масштаба 100)
+    table = ctx.tables["leads"]
+    leads = table.rows(table.select(lambda c: c["channel"] == "organic", "channel"),
+                       ["lead_id", "account_id", "created_date", "channel", "opportunity_id"])
+    pool = _customer_months(ctx.tables["product_usage"])
+    # компании этих лидов и клиенты (будущие рекомендатели): их строки таблицы accounts
+    wanted = set(leads["account_id"]) | set(pool["account_id"])
+    acc = accounts.rows(accounts.select(lambda c: c["account_id"].isin(wanted), "account_id"),
+                        ["account_id", "company_name", "industry", "segment", "customer_since"]).set_index("account_id")
     touches = ctx.tables["touches"]
     opps = ctx.tables["opportunities"].set_index("opportunity_id")
 
@@ -119,7 +125,6 @@ def make_referrals(ctx: Context, rng) -> None:
     # 2. Пустые приглашения: столько, чтобы до лида доходила заданная доля
     n_linked = len(eligible)
     n_empty = max(int(round(n_linked * (1.0 / P.INVITE_TO_LEAD_RATE - 1.0))), 1)  # хотя бы одно приглашение
-    pool = _customer_months(ctx.tables["product_usage"])
     pool = pool[(pool["month"] >= launch.replace(day=1)) & (pool["month"] <= END)]
     months = pool.groupby("month").size()
     empty_month = pd.Series(months.index[rng.choice(len(months), size=n_empty, p=(months / months.sum()).to_numpy())])
@@ -140,8 +145,11 @@ def make_referrals(ctx: Context, rng) -> None:
     ref_seg = pd.Series(referrer[n_linked:]).map(acc["segment"]).map({v: i for i, v in enumerate(S.SEGMENTS)})
     same = rng.random(n_empty) < P.SAME_INDUSTRY_SHARE
     ind = np.where(same, ref_ind.to_numpy(int), rng.integers(0, len(S.INDUSTRIES), n_empty))
-    taken = set(accounts["company_name"])
     fresh = [n for n in company_names(rng, np.repeat(ind, 3), np.repeat(ref_seg.to_numpy(int), 3))]
+    # занятые из кандидатов: названия всех компаний проверяются частями, а не собираются разом
+    candidates = set(fresh)
+    taken = set(accounts.rows(accounts.select(lambda c: c["company_name"].isin(candidates), "company_name"),
+                              ["company_name"])["company_name"])
     chosen, seen = [], set()
     for i in range(n_empty):  # три кандидата на приглашение: первый свободный
         options = [c for c in fresh[3 * i:3 * i + 3] if c not in taken and c not in seen] or [f"{fresh[3 * i][:-1]} {i + 2}“"]

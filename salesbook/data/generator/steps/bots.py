@@ -79,10 +79,11 @@ def _pick(rng, options) -> str:
       streams=("chats",))
 def make_chats(ctx: Context, rng) -> None:
     """Сессии чат-бота 2025 года и реплики в них (посетитель, оператор, итоговая реплика бота)."""
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "segment", "job_title_level",
-                                               "demo_requested", "sql_date"])
-    day = pd.to_datetime(leads["created_date"])
-    pool = leads[leads["channel"].isin(P.WEB_CHANNELS) & day.between(P.CHAT_START, P.CHAT_END)]
+    leads = ctx.tables["leads"]   # только лиды сайта за период чат-бота: их строки и нужные столбцы
+    pool = leads.rows(leads.select(lambda c: c["channel"].isin(P.WEB_CHANNELS)
+                                   & pd.to_datetime(c["created_date"]).between(P.CHAT_START, P.CHAT_END),
+                                   "channel", "created_date"),
+                      ["lead_id", "created_date", "channel", "segment", "job_title_level", "demo_requested", "sql_date"])
     chat_leads = pool[rng.random(len(pool)) < P.CHAT_LEAD_SHARE]
     p1, p2 = _p_complete(P.STEPS_V1), _p_complete(P.STEPS_V2)
     sessions = []   # (день, порядок внутри дня, словарь полей, список реплик)
@@ -164,7 +165,7 @@ def _sigmoid(x):
       streams=("voicebot",))
 def make_voicebot_calls(ctx: Context, rng) -> None:
     """Звонки голосового бота 2025 года: подтверждение демо накануне и реактивация холодных лидов."""
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "disqualify_reason"])
+    leads = ctx.tables["leads"]
     opps = ctx.tables["opportunities"]
     created = pd.to_datetime(opps["created_date"])
     conf = opps[created.between(P.VOICE_START, P.VOICE_END) & opps["segment"].isin(["smb", "mid_market"])]
@@ -174,8 +175,9 @@ def make_voicebot_calls(ctx: Context, rng) -> None:
     meeting = pd.to_datetime(conf["created_date"]).to_numpy().astype("datetime64[D]")
     call_day = np.busday_offset(meeting, -1, roll="backward", holidays=HOLIDAY_DATES)
     targets = [(lid, pd.Timestamp(d), "confirm") for lid, d in zip(conf["lead_id"], call_day)]
-    cold = leads[(leads["disqualify_reason"] == "no_response")
-                 & (pd.to_datetime(leads["created_date"]) < pd.Timestamp(P.VOICE_START))]
+    cold = leads.rows(leads.select(lambda c: (c["disqualify_reason"] == "no_response")
+                                   & (pd.to_datetime(c["created_date"]) < pd.Timestamp(P.VOICE_START)),
+                                   "disqualify_reason", "created_date"), ["lead_id"])
     cold = cold[rng.random(len(cold)) < P.REACTIVATE_SHARE]
     days = pd.bdate_range(P.VOICE_START, P.VOICE_END, freq="C", holidays=list(HOLIDAY_DATES))  # рабочие дни
     targets += [(lid, days[int(rng.integers(len(days)))], "reactivate") for lid in cold["lead_id"]]

@@ -43,9 +43,11 @@ def _months() -> list[str]:
       writes=("tables.ad_campaigns", "tables.ad_leads", "tables.articles"), streams=("ads",))
 def make_inbound(ctx: Context, rng) -> None:
     """Раскладка бюджета и лидов каналов ppc и social по кампаниям, лидов content — по статьям."""
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "business_line", "channel",
-                                               "content_downloads", "demo_requested", "trial_started",
-                                               "webinar_attended"])
+    # нужны лиды трёх каналов: ppc и social (кампании) и content (статьи) — только их строки
+    table = ctx.tables["leads"]
+    leads = table.rows(table.select(lambda c: c["channel"].isin(("ppc", "social", "content")), "channel"),
+                       ["lead_id", "created_date", "business_line", "channel", "content_downloads", "demo_requested",
+                        "trial_started", "webinar_attended"])
     spend = ctx.tables["marketing_spend"]
     months = _months()
     camp = pd.DataFrame(P.CAMPAIGNS, columns=["campaign_id", "ad_platform", "campaign", "channel", "billing",

@@ -79,6 +79,11 @@ def _firmographics(rng, ch):
     return seg, ind, title, emp, region
 
 
+
+def lead_ids(n: int) -> IdRange:
+    """Идентификаторы лидов L000001… по номеру лида (он же номер строки таблицы leads)."""
+    return IdRange("L", n, 6)
+
 @step("лиды", reads=("spend",), writes=("leads", "lead_scores"), streams=("leads", "trial"))
 def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
     """Лиды до работы SDR: канал, дата, фирмография, скрытое намерение и признаки скоринга;
@@ -105,7 +110,7 @@ def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
            + per(funnel.REGION_FIT, S.REGIONS)[region])
     trial_share = pd.Series(chn).map(funnel.TRIAL_SHARE).fillna(0.0).to_numpy()
     trial = (seg == S.SEGMENTS.index("smb")) & ~is_out & (rng_trial.random(n) < trial_share)
-    ctx.leads = Leads(ids=IdRange("L", n, 6), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
+    ctx.leads = Leads(ids=lead_ids(n), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
                       title=title, emp=emp, region=region, q=q, fit=fit, visits=visits, pages=pages,
                       downloads=downloads, webinar=webinar, demo=demo, opens=opens, trial=trial)
     ctx.lead_scores = LeadScores(ids=ctx.leads.ids, q=q, fit=fit)

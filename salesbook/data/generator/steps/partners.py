@@ -70,8 +70,11 @@ def _pick(rng, partners: pd.DataFrame, ptype: str, day: pd.Timestamp) -> int:
 def make_partner_tables(ctx: Context, rng) -> None:
     """Справочник партнёров и связь лидов и сделок с партнёрами (sourced / influenced)."""
     partners = _partners(rng)
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "segment", "industry",
-                                               "opportunity_id"])
+    # лиды канала partners и лиды со сделкой — только их строки
+    table = ctx.tables["leads"]
+    leads = table.rows(table.select(lambda c: (c["channel"] == "partners") | c["opportunity_id"].notna(),
+                                    "channel", "opportunity_id"),
+                       ["lead_id", "created_date", "channel", "segment", "industry", "opportunity_id"])
     opps = ctx.tables["opportunities"].set_index("opportunity_id")
     stages = ctx.tables["opportunity_stages"]
     types = list(S.PARTNER_TYPES)

@@ -148,7 +148,10 @@ def make_social_posts(ctx: Context, rng) -> None:
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     post_ids = ids("SP", n, 5)
-    leads = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "opportunity_id", "sdr_id"])
+    # ссылку из поста получают только лиды каналов LINK_CHANNELS: их строки, по порядку лидов
+    table = ctx.tables["leads"]
+    leads = table.rows(table.select(lambda c: c["channel"].isin(P.LINK_CHANNELS), "channel"),
+                       ["lead_id", "created_date", "channel", "opportunity_id", "sdr_id"])
     opps = ctx.tables["opportunities"]
     lp, ll = _link_leads(rng, day, author, platform, clicks, reps, leads, opps)
     o = order

@@ -192,8 +192,12 @@ def make_survey_responses(ctx: Context, rng) -> None:
     """Таблица survey_responses: респонденты по дате, их высказывания по типу и коду."""
     acc = ctx.tables["accounts"].frame(columns=["account_id", "segment", "industry", "customer_since", "churned_on"])
     seg = acc["segment"].map({s: i for i, s in enumerate(S.SEGMENTS)}).to_numpy()
-    resp = _sample(rng, History(acc, ctx.tables["opportunities"],
-                                   ctx.tables["leads"].frame(columns=["account_id", "created_date", "mql_date"])), seg, ctx.scale)
+    # History берёт из лидов только лиды с MQL с 2025 года: только их строки
+    leads = ctx.tables["leads"]
+    hot = leads.rows(leads.select(lambda c: (c["created_date"] >= "2025-01-01") & (c["mql_date"] != "")
+                                  & c["mql_date"].notna(), "created_date", "mql_date"),
+                     ["account_id", "created_date", "mql_date"])
+    resp = _sample(rng, History(acc, ctx.tables["opportunities"], hot), seg, ctx.scale)
     prob_key = np.where(resp.method == _SESSION, "user_session", labels(S.SEGMENTS, resp.seg))
     rows = pd.concat([_pains(rng, resp, prob_key), _gains(rng, resp, prob_key)], ignore_index=True)
     rows["quote"] = _quotes(rng, rows)

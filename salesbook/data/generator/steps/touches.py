@@ -18,6 +18,7 @@ from salesbook.data.generator.dates import END_DAY, fmt_days, month_of, month_st
 from salesbook.data.generator.frames import DeferredTable, encode, narrow
 from salesbook.data.generator.params import touches as P
 from salesbook.data.generator.pipeline import step
+from salesbook.data.generator.steps.leads import lead_ids as lead_id_range
 
 #: типы касаний, которые — визит на сайт (их считает веб-аналитика)
 WEB_TOUCH_TYPES = ("session", "email_click", "content_download", "form", "demo_request", "trial_signup")
@@ -81,7 +82,7 @@ def _creation(rng, L):
       writes=("tables.touches", "tables.web_traffic"), streams=("touches", "web"))
 def make_touches(ctx: Context, rng, rng_web) -> None:
     """Путь каждого лида по касаниям и помесячный трафик сайта по источникам."""
-    L = ctx.tables["leads"].frame(columns=["lead_id", "created_date", "channel", "website_visits",
+    L = ctx.tables["leads"].frame(columns=["created_date", "channel", "website_visits",
                                            "content_downloads", "webinar_attended", "demo_requested", "email_opens",
                                            "trial_started", "opportunity_id"])
     opp = ctx.tables["opportunities"]
@@ -95,7 +96,7 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
     lag = np.minimum(np.round(P.FIRST_TOUCH_LAG_MEDIAN_DAYS * np.exp(rng.normal(0, P.FIRST_TOUCH_LAG_SIGMA, n))),
                      P.FIRST_TOUCH_LAG_MAX_DAYS).astype(np.int64)
     first = np.maximum(created - lag, 0)
-    lead_ids = L["lead_id"].to_numpy()
+    lead_ids = lead_id_range(n)   # строка таблицы leads — лид с тем же номером
     chn = L["channel"].to_numpy()
     parts = []   # касания — массивами (номер строки лида, день, коды…): таблица собирается один раз, уже по порядку
     vocab = {name: [] for name in _CODED}   # коды источника, канала, кампании и типа касания → строки
@@ -160,12 +161,10 @@ def make_touches(ctx: Context, rng, rng_web) -> None:
         cols[name] = np.concatenate([part.pop(name) for part in parts])
     parts.clear()
     # порядок: день, лид, фаза, случайная добавка — устойчивая сортировка, как sort_values(kind="stable");
-    # лид сравнивается по месту его lead_id среди отсортированных (строки сравнивать в 10 млн строк дорого)
-    rank = np.empty(n, dtype=np.int32 if n < 2 ** 31 else np.int64)
-    rank[np.argsort(lead_ids, kind="stable")] = np.arange(n)
+    # лид сравнивается по lead_id: у всех одна ширина номера, так что их порядок — порядок номеров лидов
     r = rng.random(len(cols["day"]))
-    order = np.lexsort((r, cols["phase"], rank[cols["lead"]], cols["day"]))
-    del r, rank
+    order = np.lexsort((r, cols["phase"], cols["lead"], cols["day"]))
+    del r
     raw = {"lead": narrow(cols.pop("lead")[order]), "day": narrow(cols.pop("day")[order]),
            "creates_lead": cols.pop("phase")[order] == _PHASE_CREATE}
     for name in _CODED:
