@@ -147,23 +147,32 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
 
 
 def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
-    rows = []  # (account_id, role, title, day, engaged_by, lead_id, opportunity_id)
+    # строки контактов — столбцами, день — числом (нс): на масштабе 100 контактов больше миллиона, и
+    # кортеж с Timestamp на каждый занимал бы втрое больше памяти, чем сами столбцы
+    cols = {name: [] for name in _CONTACT_COLUMNS}
+
+    def row(*values):
+        for column, value in zip(cols.values(), values):
+            column.append(value)
+
     opps = opps.sort_values(["created", "opportunity_id"], kind="stable")
     first_opp = opps.groupby("account_id").first()
+    fo_created = first_opp["created"].to_dict()     # словари, а не .loc на каждого лида
+    fo_eb = first_opp["meddic_economic_buyer"].to_dict()
+    fo_champion = first_opp["meddic_champion"].to_dict()
     scope = set(opps["account_id"]) | set(abm["account_id"])
     # 1. люди, пришедшие лидами (роль MEDDIC — только если лид пришёл до первой сделки компании)
     have: dict[str, dict[str, int]] = {}
     for r in leads[leads["account_id"].isin(scope)].sort_values(["day", "lead_id"], kind="stable").itertuples(index=False):
-        fo = first_opp.loc[r.account_id] if r.account_id in first_opp.index else None
-        before = fo is not None and r.day <= fo["created"]
-        role = _lead_role(r.job_title_level, before and fo["meddic_economic_buyer"] >= 1,
-                          before and fo["meddic_champion"] >= 1)
+        before = r.account_id in fo_created and r.day <= fo_created[r.account_id]
+        role = _lead_role(r.job_title_level, before and fo_eb[r.account_id] >= 1,
+                          before and fo_champion[r.account_id] >= 1)
         h = have.setdefault(r.account_id, {})
         if role != "end_user" and h.get(role):
             role = "end_user"
         h[role] = h.get(role, 0) + 1
-        rows.append((r.account_id, role, r.job_title_level, r.day,
-                     "sdr" if r.channel == "outbound" else "marketing", r.lead_id, None))
+        row(r.account_id, role, r.job_title_level, r.day.value,
+            "sdr" if r.channel == "outbound" else "marketing", r.lead_id, None)
     # не раньше какой даты в компании может появиться экономический покупатель и чемпион:
     # если в первой сделке их не было (MEDDIC = 0) — только после её закрытия
     not_before = {"economic_buyer": {}, "champion": {}}
@@ -176,7 +185,7 @@ def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
 
     def add(a, role, day, by, opp_id):
         title = rng.choice(_ROLE_TITLES[role][0], p=_ROLE_TITLES[role][1])
-        rows.append((a, role, title, day, by, None, opp_id))
+        row(a, role, title, day.value, by, None, opp_id)
         have.setdefault(a, {}).setdefault(role, 0)
         have[a][role] += 1
 
@@ -214,10 +223,24 @@ def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
                 break
             add(r.account_id, f[int(rng.integers(0, len(f)))],
                 start + pd.Timedelta(days=int(rng.integers(0, P.EXTRA_DAYS))), P.EXTRA_ENGAGED_BY[r.tier], None)
-    df = pd.DataFrame(rows, columns=["account_id", "role", "title_level", "first_engaged_date", "engaged_by",
-                                     "lead_id", "opportunity_id"])
-    df = df[df["first_engaged_date"] <= data_end]
+    day = np.array(cols.pop("first_engaged_date"), dtype=np.int64)
+    df = pd.DataFrame({name: _objects(values) for name, values in cols.items()})
+    df.insert(3, "first_engaged_date", day)
+    df = df[df["first_engaged_date"] <= data_end.value]
     df = df.sort_values(["first_engaged_date", "account_id", "role"], kind="stable").reset_index(drop=True)
     df.insert(0, "contact_id", [f"CT{i:05d}" for i in range(1, len(df) + 1)])
-    df["first_engaged_date"] = df["first_engaged_date"].dt.strftime("%Y-%m-%d")
+    # по строке на день, а не на контакт
+    days, at = np.unique(df["first_engaged_date"].to_numpy(), return_inverse=True)
+    text = pd.DatetimeIndex(days.astype("datetime64[ns]")).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    df["first_engaged_date"] = pd.array(text[at], dtype="str")
     return df
+
+
+_CONTACT_COLUMNS = ("account_id", "role", "title_level", "first_engaged_date", "engaged_by", "lead_id",
+                    "opportunity_id")
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

@@ -182,8 +182,8 @@ def make_referrals(ctx: Context, rng) -> None:
 def make_references(ctx: Context, rng) -> None:
     """Пул референсов из промоутеров и просьбы AE о звонке референса в сделках mid-market и enterprise."""
     launch = pd.Timestamp(P.REFERENCE_LAUNCH)
-    acc = ctx.tables["accounts"].frame(columns=["account_id", "segment", "churned_on"]).set_index("account_id")
     usage = ctx.tables["product_usage"][["month", "account_id", "nps"]].copy()
+    acc = ctx.tables["accounts"].lookup("account_id", usage["account_id"], ["segment", "churned_on"])
     usage["month"] = _day(usage["month"])
     usage["segment"] = usage["account_id"].map(acc["segment"])
     score = pd.to_numeric(usage["nps"], errors="coerce")

@@ -109,10 +109,10 @@ def _domain(core: str) -> str:
 def make_crm_records(ctx: Context, rng) -> None:
     """Записи о контактах 2025 года из нескольких источников: дубли, варианты написания, пропуски."""
     contacts = ctx.tables["contacts"].copy()
-    accounts = ctx.tables["accounts"].frame(columns=["account_id", "company_name"]).set_index("account_id")
     engaged = pd.to_datetime(contacts["first_engaged_date"])
     pool = contacts[(engaged.dt.year == P.YEAR).to_numpy()].reset_index(drop=True)
     pool = pool[rng.random(len(pool)) < P.SAMPLE_SHARE].reset_index(drop=True)
+    accounts = ctx.tables["accounts"].lookup("account_id", pool["account_id"], ["company_name"])
     n = len(pool)
     names = person_names(rng, n)
     first_date = pd.to_datetime(pool["first_engaged_date"]).to_numpy()

@@ -39,7 +39,7 @@ def make_content(ctx: Context, rng) -> None:
     """Справочник материалов и журнал их использования в сделках."""
     assets = _assets()
     opps = ctx.tables["opportunities"].copy()
-    industry = ctx.tables["accounts"].frame(columns=["account_id", "industry"]).set_index("account_id")["industry"]
+    industry = ctx.tables["accounts"].lookup("account_id", opps["account_id"], ["industry"])["industry"]
     opps["industry"] = opps["account_id"].map(industry)
     start = pd.to_datetime(opps["created_date"])
     end = pd.to_datetime(opps["close_date"]).fillna(pd.Timestamp(company.END_DATE))

@@ -110,12 +110,14 @@ def make_genai_outputs(ctx: Context, rng) -> None:
     opps = opps.sort_values("opportunity_id")
     stages = ctx.tables["opportunity_stages"].copy()
     stages["entered_date"] = pd.to_datetime(stages["entered_date"])
-    accounts = ctx.tables["accounts"].frame(columns=["account_id", "company_name", "industry", "employees",
-                                                     "region"]).set_index("account_id")
+    table = ctx.tables["accounts"]
+    accounts = table.lookup("account_id", opps["account_id"], ["company_name", "industry", "employees", "region"])
     contacts = ctx.tables["contacts"].sort_values("contact_id")
     by_account = contacts.groupby("account_id")
     reps = ctx.tables["reps"].set_index("rep_id")
-    other_names = accounts["company_name"].to_numpy()
+
+    def other_name(k: int) -> str:   # название k-й компании таблицы — одна строка, а не все два миллиона
+        return table.rows(np.array([k]), ["company_name"])["company_name"].iloc[0]
 
     n_total = sum(P.TEXTS_PER_CASE.values())
     names = person_names(rng, n_total * 2)
@@ -208,7 +210,7 @@ def make_genai_outputs(ctx: Context, rng) -> None:
             elif detail == "email":
                 parts.append(f"Можно сослаться на {_person(other_person)}: {_login(other_person)}@mail.ru.")
             elif detail == "other_client":
-                other = other_names[int(rng.integers(len(other_names)))]
+                other = other_name(int(rng.integers(len(table))))
                 parts.append(f"Как в {other}, где {_person(other_person)} жаловалась на то же самое.")
             elif detail == "name_only":
                 parts.append(f"Похожая ситуация была у {_person(other_person)}, их руководителя поддержки.")

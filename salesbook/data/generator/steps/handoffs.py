@@ -30,12 +30,12 @@ def _day(s) -> pd.Series:
 def make_handoffs(ctx: Context, rng) -> None:
     """Таблица handoffs: карточка передачи каждой первой выигранной сделки и kickoff CSM."""
     opps = ctx.tables["opportunities"]
-    acc = ctx.tables["accounts"].frame(columns=["account_id", "churned_on"]).set_index("account_id")
     reps = ctx.tables["reps"]
     won = opps[opps["outcome"] == "won"].sort_values(["close_date", "opportunity_id"])
     deals = won.drop_duplicates("account_id", keep="first").reset_index(drop=True)
     close = _day(deals["close_date"]).reset_index(drop=True)
     data_end = _day(opps["close_date"]).max()
+    acc = ctx.tables["accounts"].lookup("account_id", deals["account_id"], ["churned_on"])
     churn = _day(deals["account_id"].map(acc["churned_on"])).reset_index(drop=True)
     early = ((churn - close).dt.days <= P.EARLY_CHURN_DAYS).fillna(False).to_numpy(bool)
     n = len(deals)

@@ -57,8 +57,8 @@ def make_onboarding_milestones(ctx: Context, rng) -> None:
     from salesbook.toolkit.onboarding import plan_table, schedule  # одно правило расписания и для данных, и для раздела
 
     h = ctx.tables["handoffs"]
-    acc = ctx.tables["accounts"].frame(columns=["account_id", "churned_on"]).set_index("account_id")
     ids = h["account_id"].to_numpy()
+    acc = ctx.tables["accounts"].lookup("account_id", ids, ["churned_on"])
     seg = h["segment"].to_numpy()
     handoff = _days(h["handoff_date"])
     kickoff = _days(h["kickoff_date"])
