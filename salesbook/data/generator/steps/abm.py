@@ -76,6 +76,7 @@ def make_abm_tables(ctx: Context, rng) -> None:
     ctx.tables["contacts"] = _contacts(rng, acc, leads, opps, abm, start, data_end)
 
 
+
 _POOL_SEGMENTS = ("mid_market", "enterprise")
 
 
@@ -184,7 +185,10 @@ def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
             not_before["champion"][a] = end + pd.Timedelta(days=1)
 
     def add(a, role, day, by, opp_id):
-        title = rng.choice(_ROLE_TITLES[role][0], p=_ROLE_TITLES[role][1])
+        # номер должности, а не rng.choice по списку: тот вернул бы новую строку numpy на каждого
+        # контакта; числа из потока — те же (choice с p выбирает номер одинаково)
+        titles, p = _ROLE_TITLES[role]
+        title = titles[int(rng.choice(len(titles), p=p))]
         row(a, role, title, day.value, by, None, opp_id)
         have.setdefault(a, {}).setdefault(role, 0)
         have[a][role] += 1
@@ -224,7 +228,7 @@ def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
             add(r.account_id, f[int(rng.integers(0, len(f)))],
                 start + pd.Timedelta(days=int(rng.integers(0, P.EXTRA_DAYS))), P.EXTRA_ENGAGED_BY[r.tier], None)
     day = np.array(cols.pop("first_engaged_date"), dtype=np.int64)
-    df = pd.DataFrame({name: _objects(values) for name, values in cols.items()})
+    df = pd.DataFrame({name: _objects(cols.pop(name)) for name in list(cols)})   # списки отпускаются по одному
     df.insert(3, "first_engaged_date", day)
     df = df[df["first_engaged_date"] <= data_end.value]
     df = df.sort_values(["first_engaged_date", "account_id", "role"], kind="stable").reset_index(drop=True)
