@@ -255,3 +255,13 @@ def test_company_names_are_built_from_their_parts_as_strings_would_be():
     CompanyNames(a, industry, segment)
     company_names(b, industry, segment)
     assert a.random() == b.random()
+
+
+def test_lookup_takes_only_the_rows_with_the_wanted_keys(pair):
+    whole, table = pair
+    keys = ["X005", "X017", "X005", "nope"]
+    got = table.lookup("row_id", keys, ["name", "amount"])
+    expected = whole[whole["row_id"].isin(keys)].set_index("row_id")[["name", "amount"]]
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(got.index) == ["X005", "X017"]
+    assert table.lookup("row_id", [], ["name"]).empty

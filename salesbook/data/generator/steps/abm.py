@@ -73,7 +73,12 @@ def make_abm_tables(ctx: Context, rng) -> None:
 
     abm = _programme(rng, acc, leads, opps, reps, ctx, start)
     ctx.tables["abm_accounts"] = abm
-    ctx.tables["contacts"] = _contacts(rng, acc, leads, opps, abm, start, data_end)
+    opps = opps.sort_values(["created", "opportunity_id"], kind="stable")
+    first_opp = opps.groupby("account_id").first()
+    scope = set(opps["account_id"]) | set(abm["account_id"])
+    cols, have = _lead_contacts(leads[leads["account_id"].isin(scope)], first_opp)
+    del leads, acc   # дальше лиды не нужны: на масштабе 100 это сотни мегабайт
+    ctx.tables["contacts"] = _contacts(rng, cols, have, opps, first_opp, abm, start, data_end)
 
 
 
@@ -89,7 +94,7 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     # скрытая «готовность купить»: лиды компании в окне вокруг старта и намерение её первого лида
     lo, hi = start + pd.Timedelta(days=P.IN_MARKET_WINDOW[0]), start + pd.Timedelta(days=P.IN_MARKET_WINDOW[1])
     win = leads[(leads["day"] >= lo) & (leads["day"] <= hi)].groupby("account_id").size()
-    root = leads.sort_values(["day", "lead_id"]).groupby("account_id")["lead_id"].first()
+    root = leads[["day", "lead_id", "account_id"]].sort_values(["day", "lead_id"]).groupby("account_id")["lead_id"].first()
     # намерение и соответствие ICP — только первых лидов компаний
     scores = ctx.lead_scores
     row = scores.ids.position(root.to_numpy())
@@ -147,24 +152,24 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     return out.sort_values("account_id", kind="stable").reset_index(drop=True)
 
 
-def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
-    # строки контактов — столбцами, день — числом (нс): на масштабе 100 контактов больше миллиона, и
-    # кортеж с Timestamp на каждый занимал бы втрое больше памяти, чем сами столбцы
+def _lead_contacts(leads, first_opp):
+    """Люди, пришедшие лидами: столбцы контактов и счёт ролей по компаниям.
+
+    Строки контактов — столбцами, день — числом (нс): на масштабе 100 контактов больше миллиона, и
+    кортеж с Timestamp на каждый занимал бы втрое больше памяти, чем сами столбцы.
+    """
     cols = {name: [] for name in _CONTACT_COLUMNS}
 
     def row(*values):
         for column, value in zip(cols.values(), values):
             column.append(value)
 
-    opps = opps.sort_values(["created", "opportunity_id"], kind="stable")
-    first_opp = opps.groupby("account_id").first()
     fo_created = first_opp["created"].to_dict()     # словари, а не .loc на каждого лида
     fo_eb = first_opp["meddic_economic_buyer"].to_dict()
     fo_champion = first_opp["meddic_champion"].to_dict()
-    scope = set(opps["account_id"]) | set(abm["account_id"])
     # 1. люди, пришедшие лидами (роль MEDDIC — только если лид пришёл до первой сделки компании)
     have: dict[str, dict[str, int]] = {}
-    for r in leads[leads["account_id"].isin(scope)].sort_values(["day", "lead_id"], kind="stable").itertuples(index=False):
+    for r in leads.sort_values(["day", "lead_id"], kind="stable").itertuples(index=False):
         before = r.account_id in fo_created and r.day <= fo_created[r.account_id]
         role = _lead_role(r.job_title_level, before and fo_eb[r.account_id] >= 1,
                           before and fo_champion[r.account_id] >= 1)
@@ -174,6 +179,15 @@ def _contacts(rng, acc, leads, opps, abm, start, data_end) -> pd.DataFrame:
         h[role] = h.get(role, 0) + 1
         row(r.account_id, role, r.job_title_level, r.day.value,
             "sdr" if r.channel == "outbound" else "marketing", r.lead_id, None)
+    return cols, have
+
+
+def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end) -> pd.DataFrame:
+    """Контакты целиком: к пришедшим лидами — вовлечённые в сделки и добавленные программой ABM."""
+    def row(*values):
+        for column, value in zip(cols.values(), values):
+            column.append(value)
+
     # не раньше какой даты в компании может появиться экономический покупатель и чемпион:
     # если в первой сделке их не было (MEDDIC = 0) — только после её закрытия
     not_before = {"economic_buyer": {}, "champion": {}}
