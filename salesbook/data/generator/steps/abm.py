@@ -13,6 +13,7 @@ import pandas as pd
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.params import abm as P
 from salesbook.data.generator.pipeline import step
+from salesbook.data.generator.steps.leads import lead_ids
 
 _ROLE_TITLES = {  # уровень должности человека в роли: варианты и веса (допущение курса)
     "economic_buyer": (("c_level", "vp"), (0.6, 0.4)),
@@ -63,7 +64,10 @@ def make_abm_tables(ctx: Context, rng) -> None:
     known = set(acc["account_id"]) | set(opps["account_id"])
     table = ctx.tables["leads"]
     leads = table.rows(table.select(lambda c: c["account_id"].isin(known), "account_id"),
-                       ["lead_id", "account_id", "created_date", "job_title_level", "channel"])
+                       ["account_id", "created_date", "job_title_level", "channel"])
+    # номер лида (он же номер строки таблицы leads) вместо lead_id: идентификаторы растут с номером, а
+    # строки собираются только для лидов, ставших контактами
+    leads["lead"] = leads.index.to_numpy()
     reps = ctx.tables["reps"]
     leads["day"] = _day(leads["created_date"]).to_numpy()
     opps["created"] = _day(opps["created_date"]).to_numpy()
@@ -78,7 +82,7 @@ def make_abm_tables(ctx: Context, rng) -> None:
     scope = set(opps["account_id"]) | set(abm["account_id"])
     cols, have = _lead_contacts(leads[leads["account_id"].isin(scope)], first_opp)
     del leads, acc   # дальше лиды не нужны: на масштабе 100 это сотни мегабайт
-    ctx.tables["contacts"] = _contacts(rng, cols, have, opps, first_opp, abm, start, data_end)
+    ctx.tables["contacts"] = _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_ids(len(table)))
 
 
 
@@ -94,23 +98,22 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     # скрытая «готовность купить»: лиды компании в окне вокруг старта и намерение её первого лида
     lo, hi = start + pd.Timedelta(days=P.IN_MARKET_WINDOW[0]), start + pd.Timedelta(days=P.IN_MARKET_WINDOW[1])
     win = leads[(leads["day"] >= lo) & (leads["day"] <= hi)].groupby("account_id").size()
-    root = leads[["day", "lead_id", "account_id"]].sort_values(["day", "lead_id"]).groupby("account_id")["lead_id"].first()
-    # намерение и соответствие ICP — только первых лидов компаний
-    scores = ctx.lead_scores
-    row = scores.ids.position(root.to_numpy())
-    q = pd.Series(scores.q[row], index=root.to_numpy())
-    fit = pd.Series(scores.fit[row], index=root.to_numpy())
+    # первый лид компании пула (он есть у каждой: без лидов компания в пул не попадает) — его намерение
+    # и соответствие ICP
+    root = leads[["day", "lead", "account_id"]].sort_values(["day", "lead"]).groupby("account_id")["lead"].first()
+    first_lead = root.reindex(pool.index).to_numpy()
+    q, fit = ctx.lead_scores.q[first_lead], ctx.lead_scores.fit[first_lead]
     created = opps["created"]
     owin = opps[(created >= lo) & (created <= hi)].groupby("account_id").size()
     n_leads = win.reindex(pool.index).fillna(0).to_numpy()
     n_opps = owin.reindex(pool.index).fillna(0).to_numpy()
     in_market = (np.log1p(n_leads + P.IN_MARKET_OPP_WEIGHT * n_opps)
-                 + 0.3 * q.reindex(root.reindex(pool.index)).to_numpy())
+                 + 0.3 * q)
     n = len(pool)
     intent = np.rint(100 * _sigmoid(P.INTENT_BASE + P.INTENT_SLOPE * in_market
                                     + rng.normal(0, P.INTENT_NOISE, n))).astype(int)
     ent = (pool["segment"] == "enterprise").to_numpy()
-    fit_x = _std(fit.reindex(root.reindex(pool.index)).to_numpy()) + 0.4 * ent
+    fit_x = _std(fit) + 0.4 * ent
     icp = np.rint(100 * _sigmoid(0.9 * fit_x + rng.normal(0, P.FIT_NOISE, n))).astype(int)
     won = opps[opps["outcome"] == "won"]
     med_acv = won.groupby("segment")["amount_rub"].median()
@@ -169,7 +172,7 @@ def _lead_contacts(leads, first_opp):
     fo_champion = first_opp["meddic_champion"].to_dict()
     # 1. люди, пришедшие лидами (роль MEDDIC — только если лид пришёл до первой сделки компании)
     have: dict[str, dict[str, int]] = {}
-    for r in leads.sort_values(["day", "lead_id"], kind="stable").itertuples(index=False):
+    for r in leads.sort_values(["day", "lead"], kind="stable").itertuples(index=False):
         before = r.account_id in fo_created and r.day <= fo_created[r.account_id]
         role = _lead_role(r.job_title_level, before and fo_eb[r.account_id] >= 1,
                           before and fo_champion[r.account_id] >= 1)
@@ -178,12 +181,15 @@ def _lead_contacts(leads, first_opp):
             role = "end_user"
         h[role] = h.get(role, 0) + 1
         row(r.account_id, role, r.job_title_level, r.day.value,
-            "sdr" if r.channel == "outbound" else "marketing", r.lead_id, None)
+            "sdr" if r.channel == "outbound" else "marketing", r.lead, None)
     return cols, have
 
 
-def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end) -> pd.DataFrame:
-    """Контакты целиком: к пришедшим лидами — вовлечённые в сделки и добавленные программой ABM."""
+def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_ids) -> pd.DataFrame:
+    """Контакты целиком: к пришедшим лидами — вовлечённые в сделки и добавленные программой ABM.
+
+    У пришедших лидами в столбце lead_id пока номер лида: идентификатор ставится при сборке таблицы.
+    """
     def row(*values):
         for column, value in zip(cols.values(), values):
             column.append(value)
@@ -242,6 +248,10 @@ def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end) -> pd.Data
             add(r.account_id, f[int(rng.integers(0, len(f)))],
                 start + pd.Timedelta(days=int(rng.integers(0, P.EXTRA_DAYS))), P.EXTRA_ENGAGED_BY[r.tier], None)
     day = np.array(cols.pop("first_engaged_date"), dtype=np.int64)
+    lead = _objects(cols["lead_id"])
+    came = np.flatnonzero(pd.notna(lead))
+    lead[came] = lead_ids[lead[came].astype(np.int64)]
+    cols["lead_id"] = lead
     df = pd.DataFrame({name: _objects(cols.pop(name)) for name in list(cols)})   # списки отпускаются по одному
     df.insert(3, "first_engaged_date", day)
     df = df[df["first_engaged_date"] <= data_end.value]
