@@ -642,8 +642,8 @@ def generate_tables(folder: Path, scale: float) -> None:
                 break
             pipeline.run([step], ctx, rngs, bar)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
-        _write_csv(ctx.tables[name][schemas.columns(name)], folder / f"{name}.csv")
+    for name in TABLES:   # большие таблицы генератор держит компактно: их пишет тот же _write_csv, частями
+        _write_csv(ctx.tables[name], schemas.columns(name), folder / f"{name}.csv")
 
 
 def load_scaled(scale: float) -> dict:

@@ -71,3 +71,12 @@ def test_times_are_printed_in_russian_milliseconds():
     assert bench.milliseconds(0.25) == "250,0"
     assert bench.milliseconds(123.4) == "123\u00a0400"
     assert "finance.npv" in bench.LIMITS and all(any(n.startswith(k) for n, _ in bench.CASES) for k in bench.LIMITS)
+
+
+def test_partial_generation_writes_the_same_tables_as_the_full_one(tmp_path):
+    """The benchmark stops the generator once its tables are ready: those files equal the full run's."""
+    from salesbook.data.generator import generate_csv
+    bench.generate_tables(tmp_path / "part", 0.05)
+    generate_csv(tmp_path / "full", scale=0.05, progress=False)
+    for name in bench.TABLES:
+        assert (tmp_path / "part" / f"{name}.csv").read_bytes() == (tmp_path / "full" / f"{name}.csv").read_bytes(), name
