@@ -207,6 +207,16 @@ def test_patch_is_like_assigning_to_the_whole_table(pair):
         table.frame()
 
 
+def test_patch_refuses_a_lossy_type_and_ignores_no_rows(pair):
+    whole, table = pair
+    table.patch("flag", [], [])                            # пустая правка — ничего не меняет
+    pd.testing.assert_frame_equal(table.frame(), whole)
+    with pytest.raises(TypeError, match="нельзя исправить значениями типа float64"):   # как .loc в pandas 3
+        table.patch("amount", [1], [2.5])
+        table.patch("flag", [1], [2.7])
+        table.frame()
+
+
 def test_id_range_builds_only_what_is_asked_and_equals_the_full_array():
     n = 12_345
     every = ids("A", n, 3)
@@ -228,6 +238,8 @@ def test_id_range_builds_only_what_is_asked_and_equals_the_full_array():
     for bad in (np.array([n]), np.array([-1]), np.array([0.5]), np.zeros(3, dtype=bool)):
         with pytest.raises(IndexError):
             lazy[bad]
+    assert lazy[[]].shape == (0,) and lazy[np.array([], dtype=int)].shape == (0,)
+    assert list(lazy.position(["A" + "9" * 30, "A12346", "A000001"])) == [-1, -1, -1]   # длинный номер — не ошибка
 
 
 def test_packed_keeps_the_original_dtype():
@@ -239,22 +251,100 @@ def test_packed_keeps_the_original_dtype():
     assert flags[:].dtype == bool
 
 
+def _names_as_strings(rng, industry_codes, segment_codes):
+    """Названия компаний так, как их строил генератор до хранения номерами частей (замороженный образец)."""
+    from salesbook.data import schemas as S
+    from salesbook.data.generator.arrays import choice_codes
+    from salesbook.data.generator.corpora import corpus
+    texts = corpus("companies")
+    out = np.empty(len(industry_codes), dtype=object)
+    for ind_i, ind in enumerate(S.INDUSTRIES):
+        sel = np.flatnonzero(industry_codes == ind_i)
+        if len(sel) == 0:
+            continue
+        if ind == "public_sector":
+            base = np.array([f"{p} {pl}" for p in texts["public_prefixes"] for pl in texts["public_places"]],
+                            dtype=object)
+            forms = np.array(texts["public_forms"], dtype=object)
+            total = len(base) * len(forms)
+            pick = rng.choice(total, size=len(sel), replace=len(sel) > total)
+            out[sel] = [f"{f} „{b}“" for f, b in zip(forms[pick % len(forms)], base[pick // len(forms)])]
+        else:
+            roots, tails = np.array(texts["roots"], dtype=object), np.array(texts["tails"], dtype=object)
+            sufs = np.array(texts["industry_suffixes"][ind], dtype=object)
+            nr, nsuf, nt = len(roots), len(sufs), len(tails)
+            w = np.repeat(np.array(texts["tail_weights"]), nr * nsuf)
+            seg = segment_codes[sel]
+            pick = rng.choice(nr * nsuf * nt, size=len(seg), replace=len(seg) > nr * nsuf * nt, p=w / w.sum())
+            form = np.empty(len(seg), dtype=np.int64)
+            for si, sname in enumerate(S.SEGMENTS):
+                m = seg == si
+                form[m] = choice_codes(rng, int(m.sum()), texts["legal_form_mix"][sname])
+            legal = np.array(texts["legal_forms"], dtype=object)[form]
+            out[sel] = [f"{f} „{r} {sf}{t}“" for f, r, sf, t in
+                        zip(legal, roots[pick % nr], sufs[(pick // nr) % nsuf], tails[pick // (nr * nsuf)])]
+    names, seen = out.tolist(), {}
+    for i, name in enumerate(names):
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        if k:
+            names[i] = f"{name[:-1]} {k + 1}“"
+    return names
+
+
 def test_company_names_are_built_from_their_parts_as_strings_would_be():
-    """Названия, собранные из номеров частей, — те же, что строки целиком, и уникальны; поток тот же."""
+    """Названия из номеров частей — те же, что строки целиком (образец выше), и уникальны; поток тот же."""
     from salesbook.data.generator.steps.accounts import CompanyNames, company_names
     rng = np.random.default_rng(11)
     industry = np.where(rng.random(6_000) < 0.5, 7, rng.integers(0, 7, 6_000))   # госучреждений: названий мало
     segment = rng.integers(0, 3, 6_000)
     names = CompanyNames(np.random.default_rng(4), industry, segment)
-    whole = company_names(np.random.default_rng(4), industry, segment)
-    assert len(set(whole)) == len(whole) == len(names)
-    assert list(names[slice(None)]) == list(whole)
-    assert list(names[np.array([5_999, 5])]) == list(whole[[5_999, 5]])
+    reference = _names_as_strings(np.random.default_rng(4), industry, segment)
+    assert len(set(reference)) == len(reference) == len(names)
+    assert list(names[slice(None)]) == reference
+    assert list(company_names(np.random.default_rng(4), industry, segment)) == reference
+    assert list(names[np.array([5_999, 5])]) == [reference[5_999], reference[5]]
     assert (names.repeat > 0).any()                      # повторы есть, и они пронумерованы
     a, b = np.random.default_rng(4), np.random.default_rng(4)
     CompanyNames(a, industry, segment)
-    company_names(b, industry, segment)
+    _names_as_strings(b, industry, segment)
     assert a.random() == b.random()
+
+
+def test_upsell_reassignment_patches_the_tables_as_loc_did():
+    """MRR переадресует лиды допродаж правкой компактной таблицы лидов: итог — как прежний .loc по целой."""
+    from tqdm.auto import tqdm
+
+    from salesbook.data import schemas as S
+    from salesbook.data.generator import pipeline
+    from salesbook.data.generator.context import Context
+    from salesbook.data.generator.steps import STEPS
+    from salesbook.data.generator.steps.customers import _move_upsell_leads
+    ctx = Context(scale=0.3)
+    upto = next(i for i, s in enumerate(STEPS) if s.label == "таблицы сделок и лидов") + 1
+    pipeline.run(STEPS[:upto], ctx, pipeline.streams(5, 0.3), tqdm(disable=True))
+    leads, opps = ctx.tables["leads"].frame(), ctx.tables["opportunities"].copy()
+    with_deal = ctx.opps.li[:3]
+    plain = np.flatnonzero(ctx.opps.of_lead < 0)[:2]
+    n_acc = len(ctx.accounts.ids)
+    moved = [(with_deal[0], 4), (plain[0], 7), (with_deal[1], n_acc - 1), (with_deal[0], 9), (plain[1], 0)]
+    # прежний способ: последняя компания лида, замена по lead_id в собранных таблицах
+    target = {int(li): int(a) for li, a in moved}
+    acc = ctx.accounts
+    lead_ids = np.asarray(ctx.leads.ids)[list(target)]
+    a = np.array(list(target.values()))
+    new = {"account_id": pd.Series(np.asarray(acc.ids)[a], index=lead_ids),
+           "employees": pd.Series(acc.emp[a], index=lead_ids),
+           "industry": pd.Series(np.asarray(S.INDUSTRIES, dtype=object)[acc.ind[a]], index=lead_ids)}
+    for t, cols in ((opps, ("account_id",)), (leads, ("account_id", "employees", "industry"))):
+        hit = t["lead_id"].isin(lead_ids).to_numpy()
+        keys = t["lead_id"].to_numpy()[hit]
+        for col in cols:
+            t.loc[hit, col] = new[col].loc[keys].to_numpy()
+    _move_upsell_leads(ctx, moved)
+    pd.testing.assert_frame_equal(ctx.tables["leads"].frame(), leads)
+    pd.testing.assert_frame_equal(ctx.tables["opportunities"], opps)
+    assert ctx.tables["leads"].frame(columns=["account_id"])["account_id"].iloc[with_deal[0]] == acc.ids[9]
 
 
 def test_lookup_takes_only_the_rows_with_the_wanted_keys(pair):
@@ -265,3 +355,6 @@ def test_lookup_takes_only_the_rows_with_the_wanted_keys(pair):
     pd.testing.assert_frame_equal(got, expected)
     assert list(got.index) == ["X005", "X017"]
     assert table.lookup("row_id", [], ["name"]).empty
+    assert list(table.lookup("row_id", ["X001"], ["row_id", "name"]).columns) == ["name"]
+    with pytest.raises(TypeError, match="не одну строку"):
+        table.lookup("row_id", "X001", ["name"])

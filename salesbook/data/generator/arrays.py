@@ -67,6 +67,8 @@ class IdRange:
     ``ids_[rows]`` — то же, что ``ids(prefix, n, width)[rows]`` (номер, срез, маска или номера строк),
     но строится только выбранное. Два миллиона идентификаторов лидов масштаба 100 строками Python —
     около 130 МБ; шаги же берут их понемногу: для части таблицы или для найденных строк.
+    Отрицательные номера в массиве — ошибка (в генераторе это признак «нет значения», а не счёт с
+    конца). ``np.asarray(ids_)`` строит все идентификаторы сразу — только для малых таблиц и тестов.
     """
 
     def __init__(self, prefix: str, n: int, width: int):
@@ -81,6 +83,8 @@ class IdRange:
         if isinstance(rows, slice):
             return ids(self.prefix, self.n, self.width, rows)
         rows = np.asarray(rows)
+        if rows.size == 0:
+            return np.empty(rows.shape, dtype=object)
         if rows.dtype == bool:
             if rows.shape != (self.n,):
                 raise IndexError(f"Маска длины {len(rows)}, а идентификаторов {self.n}")
@@ -99,8 +103,10 @@ class IdRange:
         values = list(values)
         out = np.full(len(values), -1, dtype=np.int64)
         lead = len(self.prefix)
+        width = max(self.width, len(str(max(self.n, 1))))   # ширина номера, как у ids()
         found = [(i, int(v[lead:]) - 1) for i, v in enumerate(values)
-                 if isinstance(v, str) and v.startswith(self.prefix) and v[lead:].isascii() and v[lead:].isdigit()]
+                 if isinstance(v, str) and len(v) == lead + width and v.startswith(self.prefix)
+                 and v[lead:].isascii() and v[lead:].isdigit()]
         if found:
             at, k = np.array(found, dtype=np.int64).T
             inside = (k >= 0) & (k < self.n)

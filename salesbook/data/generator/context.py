@@ -2,7 +2,8 @@
 
 Внутри генератора всё — массивы numpy: категории хранятся кодами (номер значения в
 списке из :mod:`salesbook.data.schemas`), даты — номерами дней (:mod:`.dates`), ссылки —
-номерами строк. Каждое поле :class:`Context` записывает ровно один шаг (см. ``writes``
+номерами строк; идентификаторы лидов, сделок и компаний — :class:`~.arrays.IdRange`
+(строятся по номеру, когда нужны). Каждое поле :class:`Context` записывает ровно один шаг (см. ``writes``
 в :mod:`.steps`), пока он не отработал, поле равно ``None``.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from salesbook.data.generator.arrays import IdRange
 from salesbook.data.generator.frames import DeferredTable
 
 Array = np.ndarray
@@ -51,7 +53,7 @@ class Spend:
 class Leads:
     """B2B-лиды до работы SDR, по элементу на лид в порядке даты создания."""
 
-    ids: Array
+    ids: IdRange
     day: Array
     ch: Array         # код канала (schemas.LEAD_CHANNELS)
     chn: Array        # название канала
@@ -74,13 +76,12 @@ class Leads:
 
 @dataclass
 class LeadScores:
-    """Что о лиде нужно шагам после таблиц сделок и лидов: идентификатор и скрытые признаки.
+    """Что о лиде нужно шагам после таблиц сделок и лидов: скрытые признаки, по номеру лида.
 
     Отдельное поле, а не :class:`Leads`: все его массивы (на масштабе 100 — около 300 МБ)
-    освобождаются, как только построены таблицы, а эти три живут до последнего читателя.
+    освобождаются, как только построены таблицы, а эти два живут до последнего читателя.
     """
 
-    ids: Array
     q: Array          # скрытое «намерение» лида (как Leads.q)
     fit: Array        # соответствие ICP (как Leads.fit)
 
@@ -132,7 +133,7 @@ class LeadTouches:
 class Opportunities:
     """Сделки, по элементу на сделку в порядке даты создания."""
 
-    ids: Array
+    ids: IdRange
     li: Array         # номер лида сделки
     of_lead: Array    # для каждого лида — номер его сделки или −1
     created: Array
@@ -168,7 +169,7 @@ class DealResults:
     масштабе 100 около 180 МБ) освобождаются после MRR, эти живут до последнего читателя.
     """
 
-    ids: Array
+    ids: IdRange
     owner: Array
     se: Array
     won: Array
@@ -193,7 +194,7 @@ class DealTouches:
 class Accounts:
     """Компании: лиды одной компании объединены, повторная сделка клиента — допродажа."""
 
-    ids: Array
+    ids: IdRange
     seg: Array
     ind: Array
     emp: Array

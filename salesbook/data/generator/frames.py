@@ -63,6 +63,8 @@ class DeferredTable:
             return values
         if not isinstance(values, np.ndarray):
             raise TypeError(f"Столбец «{name}» собирается не массивом numpy: правка на месте не поддержана")
+        if not np.can_cast(new.dtype, values.dtype, casting="same_kind"):   # как .loc: дробь в целый столбец — ошибка
+            raise TypeError(f"Столбец «{name}» типа {values.dtype} нельзя исправить значениями типа {new.dtype}")
         out = values.copy()
         out[hit] = new[k[hit]]
         return out
@@ -77,13 +79,17 @@ class DeferredTable:
             raise KeyError(f"В таблице нет столбца «{name}»")
         rows = np.asarray(rows, dtype=np.int64)
         values = np.asarray(values)
+        if values.dtype.kind == "U":   # строки — объектами, как в собранных столбцах (без обрезки по ширине)
+            values = values.astype(object)
         if rows.shape != values.shape:
             raise ValueError(f"Строк {len(rows)}, а значений {len(values)}")
         if len(rows) and (rows.min() < 0 or rows.max() >= self.n):
             raise ValueError("Номера строк должны быть внутри таблицы")
+        if len(rows) == 0:
+            return
         if name in self._patches:   # прежние правки — раньше новых: при повторе строки побеждает новая
             at, old = self._patches[name]
-            rows, values = np.concatenate([at, rows]), np.concatenate([old.astype(object), values.astype(object)])
+            rows, values = np.concatenate([at, rows]), np.concatenate([old, values])
         # последняя правка каждой строки: уникальные номера по развёрнутому массиву
         last = len(rows) - 1 - np.unique(rows[::-1], return_index=True)[1]
         self._patches[name] = (rows[last], values[last])
@@ -121,8 +127,11 @@ class DeferredTable:
         То же, что ``таблица.set_index(key)[columns]`` для этих значений (порядок строк — табличный):
         шагу, которому нужны данные тысяч компаний, не приходится собирать все два миллиона.
         """
+        if isinstance(values, str):
+            raise TypeError("lookup() ждёт набор значений, а не одну строку")
         wanted = set(values)
-        return self.rows(self.select(lambda c: c[key].isin(wanted), key), [key, *columns]).set_index(key)
+        names = [key, *(c for c in columns if c != key)]
+        return self.rows(self.select(lambda c: c[key].isin(wanted), key), names).set_index(key)
 
     def rows(self, which, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """Выбранные строки (маска длины ``n`` или номера по возрастанию), номера строк — свои.
@@ -143,13 +152,14 @@ class Packed:
     """Целочисленный (или логический) столбец, хранимый самым узким типом (:func:`narrow`).
 
     ``packed[rows]`` — значения выбранных строк в исходном типе: столбец таблицы выглядит так же,
-    как если бы хранился целиком, а в памяти — по 2–4 байта на строку вместо 8.
+    как если бы хранился целиком, а в памяти — по 2 или 4 байта на строку вместо 8 (если значения
+    туда помещаются). Хранится копия: правка исходного массива таблицу не меняет.
     """
 
     def __init__(self, values):
         values = np.asarray(values)
         self.dtype = values.dtype
-        self.values = narrow(values)
+        self.values = values.copy() if values.dtype == bool else narrow(values)
 
     def __len__(self) -> int:
         return len(self.values)

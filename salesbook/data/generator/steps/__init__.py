@@ -69,7 +69,7 @@ STEPS = (
     deals.make_deal_and_lead_tables,
     people.make_quotas,
     customers.simulate_customers,     # переадресует лиды допродаж: правит tables.leads и tables.opportunities
-    calls.make_calls,                 # читают leads и opportunities — после этой правки
+    calls.make_calls,                 # читает opportunities — после этой правки
     emails.make_outreach_emails,
     product.make_usage_and_tickets,
     accounts.make_accounts_table,

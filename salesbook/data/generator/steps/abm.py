@@ -85,7 +85,6 @@ def make_abm_tables(ctx: Context, rng) -> None:
     ctx.tables["contacts"] = _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_ids(len(table)))
 
 
-
 _POOL_SEGMENTS = ("mid_market", "enterprise")
 
 
@@ -185,7 +184,7 @@ def _lead_contacts(leads, first_opp):
     return cols, have
 
 
-def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_ids) -> pd.DataFrame:
+def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_id_of) -> pd.DataFrame:
     """Контакты целиком: к пришедшим лидами — вовлечённые в сделки и добавленные программой ABM.
 
     У пришедших лидами в столбце lead_id пока номер лида: идентификатор ставится при сборке таблицы.
@@ -250,7 +249,7 @@ def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_ids) 
     day = np.array(cols.pop("first_engaged_date"), dtype=np.int64)
     lead = _objects(cols["lead_id"])
     came = np.flatnonzero(pd.notna(lead))
-    lead[came] = lead_ids[lead[came].astype(np.int64)]
+    lead[came] = lead_id_of[lead[came].astype(np.int64)]
     cols["lead_id"] = lead
     df = pd.DataFrame({name: _objects(cols.pop(name)) for name in list(cols)})   # списки отпускаются по одному
     df.insert(3, "first_engaged_date", day)

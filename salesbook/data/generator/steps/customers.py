@@ -223,7 +223,7 @@ def _move_upsell_leads(ctx: Context, moved: list) -> None:
     opps.loc[hit, "account_id"] = labels(acc.ids, acc.of_lead[ctx.opps.li[hit]])
 
 
-@step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "lead_scores", "tables.opportunities", "tables.leads"),
+@step("MRR клиентов", reads=("opps", "deal_sizes", "accounts", "tables.opportunities", "tables.leads"),
       writes=("account_dates", "customer_months", "tables.mrr"), streams=("mrr",))
 def simulate_customers(ctx: Context, rng) -> None:
     """Помесячный MRR клиентов: новые, расширения, сокращения, отток; здоровье клиента."""

@@ -79,10 +79,10 @@ def _firmographics(rng, ch):
     return seg, ind, title, emp, region
 
 
-
 def lead_ids(n: int) -> IdRange:
     """Идентификаторы лидов L000001… по номеру лида (он же номер строки таблицы leads)."""
     return IdRange("L", n, 6)
+
 
 @step("лиды", reads=("spend",), writes=("leads", "lead_scores"), streams=("leads", "trial"))
 def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
@@ -113,4 +113,4 @@ def make_lead_skeleton(ctx: Context, rng, rng_trial) -> None:
     ctx.leads = Leads(ids=lead_ids(n), day=day, ch=ch, chn=chn, is_out=is_out, seg=seg, ind=ind,
                       title=title, emp=emp, region=region, q=q, fit=fit, visits=visits, pages=pages,
                       downloads=downloads, webinar=webinar, demo=demo, opens=opens, trial=trial)
-    ctx.lead_scores = LeadScores(ids=ctx.leads.ids, q=q, fit=fit)
+    ctx.lead_scores = LeadScores(q=q, fit=fit)
