@@ -119,6 +119,14 @@ class IdRange:
         return ids(self.prefix, self.n, self.width).astype(dtype or object)
 
 
+def objects(values) -> np.ndarray:
+    """Список → одномерный массив object из тех же объектов (``np.array`` сделал бы из строк массив
+    фиксированной ширины, а из списков — многомерный)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def filled(n, value) -> np.ndarray:
     """Массив object из ``n`` ссылок на один и тот же ``value``.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from salesbook.data.generator.arrays import objects
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.params import abm as P
 from salesbook.data.generator.pipeline import step
@@ -247,11 +248,11 @@ def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_id_of
             add(r.account_id, f[int(rng.integers(0, len(f)))],
                 start + pd.Timedelta(days=int(rng.integers(0, P.EXTRA_DAYS))), P.EXTRA_ENGAGED_BY[r.tier], None)
     day = np.array(cols.pop("first_engaged_date"), dtype=np.int64)
-    lead = _objects(cols["lead_id"])
+    lead = objects(cols["lead_id"])
     came = np.flatnonzero(pd.notna(lead))
     lead[came] = lead_id_of[lead[came].astype(np.int64)]
     cols["lead_id"] = lead
-    df = pd.DataFrame({name: _objects(cols.pop(name)) for name in list(cols)})   # списки отпускаются по одному
+    df = pd.DataFrame({name: objects(cols.pop(name)) for name in list(cols)})   # списки отпускаются по одному
     df.insert(3, "first_engaged_date", day)
     df = df[df["first_engaged_date"] <= data_end.value]
     df = df.sort_values(["first_engaged_date", "account_id", "role"], kind="stable").reset_index(drop=True)
@@ -265,9 +266,3 @@ def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_id_of
 
 _CONTACT_COLUMNS = ("account_id", "role", "title_level", "first_engaged_date", "engaged_by", "lead_id",
                     "opportunity_id")
-
-
-def _objects(values: list) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out

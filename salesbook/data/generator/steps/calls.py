@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from salesbook.data.generator.arrays import objects
 from salesbook.data.generator.context import Context
 from salesbook.data.generator.params import calls as P
 from salesbook.data.generator.pipeline import step
@@ -158,19 +159,13 @@ def make_calls(ctx: Context, rng) -> None:
         "call_id", "opportunity_id", "activity_id", "rep_id", "call_date", "call_type", "duration_sec", "labelled"])
     ctx.tables["call_turns"] = pd.DataFrame({
         "call_id": np.array(call_ids, dtype=object)[_joined(turn_call)],
-        "turn": _joined(turn_no), "speaker": _objects(speakers),
+        "turn": _joined(turn_no), "speaker": objects(speakers),
         "start_sec": _joined(turn_start), "end_sec": _joined(turn_end),
-        "text": _objects(texts), "label": _objects(turn_labels)})
+        "text": objects(texts), "label": objects(turn_labels)})
 
 
 def _joined(parts: list) -> np.ndarray:
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
-
-
-def _objects(values: list) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 def _script(rng, call_type: str, outcome: str, competitor: str | None, q_style: float, has_se: bool,
