@@ -51,9 +51,13 @@ def in_period(dates: pd.Series, start, end) -> pd.Series:
     return dates.between(lo, hi)
 
 
-def _is(values: pd.Series, *labels) -> np.ndarray:
-    """Маска «значение — одна из меток» на массиве numpy: у строк pandas сравнение в разы дороже, пропуск — ложь."""
-    array = values.to_numpy()
+def _is(values: pd.Series, *labels, rows: np.ndarray | None = None) -> np.ndarray:
+    """Маска «значение — одна из меток» на массиве numpy: у строк pandas сравнение в разы дороже, пропуск — ложь.
+
+    ``rows`` — только эти строки (номера по порядку): то же, что ``_is(values.iloc[rows], …)``, без
+    промежуточной Series.
+    """
+    array = values.to_numpy() if rows is None else values.to_numpy()[rows]
     if array.dtype == object:
         try:
             mask = array == labels[0]
@@ -62,7 +66,7 @@ def _is(values: pd.Series, *labels) -> np.ndarray:
             return np.asarray(mask, dtype=bool)
         except TypeError:  # pd.NA не сравнивается в True или False — это умеет isin
             pass
-    return values.isin(labels).to_numpy()
+    return (values if rows is None else values.iloc[rows]).isin(labels).to_numpy()
 
 
 def cac(costs: float, new_customers: float) -> float:
