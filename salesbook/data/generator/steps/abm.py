@@ -155,6 +155,12 @@ def _programme(rng, acc, leads, opps, reps, ctx, start) -> pd.DataFrame:
     return out.sort_values("account_id", kind="stable").reset_index(drop=True)
 
 
+def _add_row(cols: dict, *values) -> None:
+    """Строка контакта — по значению в каждый столбец (порядок — _CONTACT_COLUMNS)."""
+    for column, value in zip(cols.values(), values):
+        column.append(value)
+
+
 def _lead_contacts(leads, first_opp):
     """Люди, пришедшие лидами: столбцы контактов и счёт ролей по компаниям.
 
@@ -162,10 +168,6 @@ def _lead_contacts(leads, first_opp):
     кортеж с Timestamp на каждый занимал бы втрое больше памяти, чем сами столбцы.
     """
     cols = {name: [] for name in _CONTACT_COLUMNS}
-
-    def row(*values):
-        for column, value in zip(cols.values(), values):
-            column.append(value)
 
     fo_created = first_opp["created"].to_dict()     # словари, а не .loc на каждого лида
     fo_eb = first_opp["meddic_economic_buyer"].to_dict()
@@ -180,7 +182,7 @@ def _lead_contacts(leads, first_opp):
         if role != "end_user" and h.get(role):
             role = "end_user"
         h[role] = h.get(role, 0) + 1
-        row(r.account_id, role, r.job_title_level, r.day.value,
+        _add_row(cols, r.account_id, role, r.job_title_level, r.day.value,
             "sdr" if r.channel == "outbound" else "marketing", r.lead, None)
     return cols, have
 
@@ -190,10 +192,6 @@ def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_id_of
 
     У пришедших лидами в столбце lead_id пока номер лида: идентификатор ставится при сборке таблицы.
     """
-    def row(*values):
-        for column, value in zip(cols.values(), values):
-            column.append(value)
-
     # не раньше какой даты в компании может появиться экономический покупатель и чемпион:
     # если в первой сделке их не было (MEDDIC = 0) — только после её закрытия
     not_before = {"economic_buyer": {}, "champion": {}}
@@ -209,7 +207,7 @@ def _contacts(rng, cols, have, opps, first_opp, abm, start, data_end, lead_id_of
         # контакта; числа из потока — те же (choice с p выбирает номер одинаково)
         titles, p = _ROLE_TITLES[role]
         title = titles[int(rng.choice(len(titles), p=p))]
-        row(a, role, title, day.value, by, None, opp_id)
+        _add_row(cols, a, role, title, day.value, by, None, opp_id)
         have.setdefault(a, {}).setdefault(role, 0)
         have[a][role] += 1
 
