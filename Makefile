@@ -11,7 +11,9 @@ PYTEST := $(BIN)/python -m pytest
 # Три процесса на двух ядрах: тетрадь часть времени ждёт своё ядро (старт, сообщения), и третий
 # процесс занимает эти паузы (замер на 2 ядрах: рабочие тетради 87 → 78 с, решения 131 → 124 с;
 # четыре процесса — уже медленнее, 91 с).
-NBVAL := $(PYTEST) --nbval-lax --nbval-kernel-startup-timeout 180 -n 3 --dist loadfile -q
+# Ядра nbval говорят через файлы-сокеты, а не порты TCP (salesbook/authoring/kernels.py): порты
+# параллельных ядер иногда перехватывались, и ядро тетради падало на старте.
+NBVAL := $(PYTEST) -p salesbook.authoring.kernels --nbval-lax --nbval-kernel-startup-timeout 180 -n 3 --dist loadfile -q
 export PYTHONHASHSEED := 0
 export SALESBOOK_PROGRESS := off
 

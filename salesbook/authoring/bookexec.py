@@ -73,9 +73,13 @@ def _execute(args):
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.executors.utils import single_nb_execution
 
+    from salesbook.authoring.kernels import AsyncIpcKernelManager
+
     path = Path(path)
     nb = read_as_book(path, Path(root))
-    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False)
+    # ядра нескольких процессов стартуют одновременно: сокеты-файлы вместо портов TCP (см. kernels)
+    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
+                                 kernel_manager_class=AsyncIpcKernelManager)
     if result.err is not None:
         return path.name, result.time, type(result.err).__name__
     get_cache(cache_path).cache_notebook_bundle(
