@@ -548,3 +548,20 @@ def test_customer_table_with_other_date_types(toy_mrr):
         table = retention.customer_table(toy_mrr.assign(month=month))
         assert table["periods"].tolist() == plain["periods"].tolist() == [2, 2, 1]
         assert table["churned"].tolist() == plain["churned"].tolist()
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+@pytest.mark.parametrize("freq", ["Q", "M"])
+def test_period_codes_equal_pandas_periods(freq, unit):
+    """Кварталы и месяцы из номеров месяцев numpy — те же номера и подписи, что у ``to_period`` pandas,
+    за два века по обе стороны от 1970 года, в любом порядке дат; с пропуском — путь pandas (код −1)."""
+    dates = pd.Series(pd.date_range("1890-01-01", "2110-12-31", freq="17D")).astype(f"datetime64[{unit}]")
+    dates = dates.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    expected_codes, expected = pd.factorize(dates.dt.to_period(freq), sort=True)
+    codes, names = retention._period_codes(dates, freq)
+    assert names.tolist() == expected.astype(str).tolist() and len(names) > 800
+    np.testing.assert_array_equal(codes, expected_codes)
+    with_gap = dates.copy()
+    with_gap.iloc[5] = pd.NaT
+    codes, names = retention._period_codes(with_gap, freq)
+    assert codes[5] == -1 and names.tolist() == pd.factorize(with_gap.dt.to_period(freq), sort=True)[1].astype(str).tolist()

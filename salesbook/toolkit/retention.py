@@ -46,8 +46,28 @@ def _check_mrr(mrr: pd.DataFrame) -> None:
         raise MetricError("mrr: таблица пустая — клиентов нет, считать нечего.")
 
 
-def _period_codes(dates: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray]:
-    """Номер периода каждой даты (по возрастанию периодов; пропуск — −1) и подписи периодов («2024Q1»)."""
+#: Подпись квартала и месяца по его номеру от 1970 года — как у ``Period`` pandas («2024Q1», «2024-03»).
+_PERIOD_LABELS = {
+    "Q": lambda q: f"{1970 + q // 4}Q{q % 4 + 1}",
+    "M": lambda m: f"{1970 + m // 12}-{m % 12 + 1:02d}",
+}
+
+
+def _period_codes(dates: pd.Series, freq: str, months: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Номер периода каждой даты (по возрастанию периодов; пропуск — −1) и подписи периодов («2024Q1»).
+
+    Кварталы и месяцы дат без пояса и пропусков считаются из номеров месяцев numpy (``months`` —
+    уже посчитанные номера тех же дат): номер квартала — месяц // 3, подписи строятся только для
+    найденных периодов. Подписи и номера те же, что у ``to_period`` (тест сверяет их с pandas
+    за два века); остальные частоты и даты — через ``to_period``.
+    """
+    values = dates.to_numpy()
+    if freq in _PERIOD_LABELS and values.dtype.kind == "M" and len(values) and not np.isnat(values).any():
+        if months is None:
+            months = values.astype("datetime64[M]").astype(np.int64)
+        numbers, codes = np.unique(months // 3 if freq == "Q" else months, return_inverse=True)
+        label = _PERIOD_LABELS[freq]
+        return codes, np.array([label(n) for n in numbers.tolist()], dtype=object)
     try:
         periods = dates.dt.to_period(freq)
     except (ValueError, TypeError, AttributeError):
@@ -112,8 +132,11 @@ def _sort_codes(codes: np.ndarray, uniques: pd.Index, values: pd.Series) -> tupl
     строк перенумеровываются одним обращением к массиву. Несравнимые значения (числа вперемешку
     со строками) — через сам ``pd.factorize``.
     """
+    keys = np.asarray(uniques, dtype=object)
     try:
-        order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+        # сортировка Python, а не np.argsort по объектам: то же сравнение «<» и та же устойчивость,
+        # но для однотипных строк CPython сравнивает их напрямую (11 000 id: 0,71 против 0,83 мс)
+        order = np.fromiter(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp, count=len(keys))
     except TypeError:
         return pd.factorize(values, sort=True)
     rank = np.empty(len(order), dtype=codes.dtype)
@@ -174,14 +197,18 @@ def _customers(mrr: pd.DataFrame, by: str | None = None, arrays: bool = False) -
         churned = (last_mrr == 0) & (last_churn > 0)
         if months.dtype.kind == "M":
             # месяцев между датами без пропусков: номера месяцев numpy, как (год × 12 + месяц) у _months_between
-            periods = last_month.astype("datetime64[M]").astype(np.int64) - start.astype("datetime64[M]").astype(np.int64)
+            start_month = start.astype("datetime64[M]").astype(np.int64)
+            periods = last_month.astype("datetime64[M]").astype(np.int64) - start_month
         else:  # даты с часовым поясом и прочие — через .dt, как раньше
             periods = _months_between(mrr["month"].iloc[first].reset_index(drop=True),
                                       mrr["month"].iloc[last].reset_index(drop=True)).to_numpy()
         if (periods[churned] < 1).any():
             raise MetricError("mrr: у клиента отток в первом же месяце — так не бывает: первый месяц всегда оплачен.")
         if arrays:
-            return {"start": start, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, codes
+            found = {"start": start, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}
+            if months.dtype.kind == "M":
+                found["start_month"] = start_month
+            return found, codes
         table = pd.DataFrame({"start": start, "last_month": last_month, "mrr_first": mrr["mrr_rub"].to_numpy()[first]}, index=index)
         if by is not None:
             table[by] = mrr[by].iloc[first].set_axis(index)
@@ -281,7 +308,10 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     """
     if customer is None or mrr["month"].to_numpy().dtype.kind != "M":  # пропуски в MRR, даты с поясом: общий путь
         return None
-    codes, names = _period_codes(pd.Series(customers["start"]), freq)
+    start_index = customers.get("start_month") if isinstance(customers, dict) else None
+    if start_index is None:
+        start_index = np.asarray(customers["start"]).astype("datetime64[M]").astype(np.int64)
+    codes, names = _period_codes(pd.Series(customers["start"]), freq, months=start_index)
     if len(names) == 0 or (codes < 0).any() or not all(a < b for a, b in zip(names[:-1], names[1:])):
         return None
     k = len(names)
@@ -291,18 +321,22 @@ def _cohorts_by_code(mrr: pd.DataFrame, customers: pd.DataFrame, customer, freq:
     # месяцы — целые номера (месяцы numpy с 1970 года; разности те же, что у год × 12 + месяц):
     # последний пришедший в когорту и конец данных; пропусков дат на этом пути нет
     month_index = _month_numbers(mrr["month"].to_numpy())
-    start_index = np.asarray(customers["start"]).astype("datetime64[M]").astype(np.int64)
     last_start = np.full(k, np.iinfo(np.int64).min)
     np.maximum.at(last_start, codes, start_index)
     max_age = (month_index.max() - last_start).astype(int)
 
-    group = codes.astype(np.int64)[customer]
-    age = month_index - start_index[customer]
     repeats = max_age + 1
     offset = np.concatenate([[0], np.cumsum(repeats)]).astype(np.int64)
-    kept = age <= max_age[group]
-    cell = offset[group[kept]] + age[kept]
-    value = mrr["mrr_rub"].to_numpy()[kept]
+    # клетка строки = начало когорты клиента в сетке + возраст = base[клиент] + номер месяца строки;
+    # строка видна, пока её месяц не позже limit[клиент] (возраст ≤ max_age когорты). Всё, что зависит
+    # от когорты, считается на клиента (их в десятки раз меньше строк), строкам — одна выборка на массив
+    base = offset[:-1][codes] - start_index
+    limit = start_index + max_age[codes]
+    cell = base[customer] + month_index
+    value = mrr["mrr_rub"].to_numpy()
+    kept = month_index <= limit[customer]
+    if not kept.all():
+        cell, value = cell[kept], value[kept]
     size = int(offset[-1])
     active = np.bincount(cell[value > 0], minlength=size).astype(int)
     by_cell = pd.Categorical.from_codes(cell, categories=pd.RangeIndex(size))
