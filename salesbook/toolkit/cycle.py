@@ -83,11 +83,14 @@ def _survival_inputs(durations, events) -> tuple[np.ndarray, np.ndarray]:
         raise MetricError("Длительности и признаки события — одномерные массивы одной длины.")
     if t.size == 0:
         raise MetricError("Нет наблюдений: кривая выживаемости не определена.")
-    if np.any(~np.isfinite(t)) or np.any(t < 0):
+    # min/max без промежуточных массивов: пропуск делает min пропуском (сравнение ложно), inf виден в max
+    if not (t.min() >= 0 and t.max() < np.inf):
         raise MetricError("Длительности должны быть неотрицательными числами (без пропусков).")
-    if not ((e == 0.0) | (e == 1.0)).all():  # то же, что np.isin(e, (0, 1)), без его накладных расходов
+    # все ненулевые признаки равны 1 — значит, только 0 и 1 (пропуск — ненулевой и не 1)
+    nonzero = np.count_nonzero(e)
+    if nonzero != np.count_nonzero(e == 1.0):
         raise MetricError("Признак события — 1 (закрыта) или 0 (ещё открыта, цензурирована).")
-    if e.sum() == 0:
+    if nonzero == 0:
         raise MetricError("Ни одного события: все наблюдения цензурированы, кривая не опускается.")
     return t, e
 
@@ -112,7 +115,7 @@ def kaplan_meier(durations, events) -> pd.DataFrame:
         low = s ** np.exp(1.959964 * sigma)
         high = s ** np.exp(-1.959964 * sigma)
     return pd.DataFrame({
-        "time": sf.surv_times.astype(float), "at_risk": sf.n_risk.astype(int), "events": sf.n_events.astype(int),
+        "time": sf.surv_times.astype(float, copy=False), "at_risk": sf.n_risk.astype(int), "events": sf.n_events.astype(int),
         "survival": s, "se": se, "ci_low": np.where(np.isfinite(low), low, np.nan), "ci_high": np.where(np.isfinite(high), high, np.nan),
     })
 
