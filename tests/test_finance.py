@@ -2,6 +2,7 @@
 и опубликованные примеры документации numpy-financial и NPV/ЧПС Excel."""
 
 import math
+import os
 
 import numpy as np
 import numpy_financial as npf
@@ -165,7 +166,17 @@ def test_npv_of_table_matches_row_by_row():
     both = finance.npv(r, flows)
     assert both.shape == (2,)
     for row, value in zip(flows, both):
-        assert value == pytest.approx(float(npf.npv(r, row)))
+        assert value == float(npf.npv(r, row))        # до бита: та же формула, что у одного потока
+
+
+def test_npv_rate_of_any_number_type_and_bad_rates():
+    flows = [-100.0, 60.0, 60.0]
+    value = finance.npv(0.1, flows)
+    assert finance.npv(np.float64(0.1), flows) == finance.npv(np.array(0.1), flows) == value
+    assert finance.npv(0, flows) == 20.0
+    for bad in (float("nan"), float("inf"), "10%", None, [0.1, 0.2]):
+        with pytest.raises(MetricError):
+            finance.npv(bad, flows)
 
 
 def test_npv_and_irr_input_checks():
@@ -511,3 +522,30 @@ def test_b2c_paid_signup_economics_by_hand():
     assert result["spend_per_signup"] == pytest.approx(500 / 2)
     with pytest.raises(MetricError, match="месяцев истории"):
         unit_economics.b2c_paid_signup_economics(users, purchases, spend, 0.5, "2024-01-01", "2024-12-31", months=24)
+
+
+def test_npv_of_a_table_does_not_depend_on_the_blas_kernel():
+    """NPV таблицы — деление и сумма numpy, без BLAS: на любом процессоре те же биты.
+
+    Матричное умножение, которым NPV считать быстрее, отдаёт разные последние биты на разных
+    ядрах OpenBLAS (их выбирают под процессор). Здесь одно и то же считается с ядром по умолчанию
+    и с ядром Prescott (есть у любого x86-64); если бы пакет умножал матрицы, числа бы разошлись.
+    """
+    import platform
+    import subprocess
+    import sys
+
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("ядра OpenBLAS по имени выбираются только на x86-64")
+    code = ("import numpy as np\nfrom salesbook.toolkit import finance\n"
+            "flows = np.random.default_rng(7).normal(100_000, 30_000, (500, 37))\n"
+            "print(finance.npv(0.0188, flows).tobytes().hex())")
+    runs = []
+    for kernel in (None, "Prescott"):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+        if kernel:
+            env["OPENBLAS_CORETYPE"] = kernel
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stdout)
+    assert runs[0] == runs[1]
