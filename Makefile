@@ -19,7 +19,8 @@ export SALESBOOK_PROGRESS := off
 # Проверки и сборка сами занимают все ядра параллельными процессами (pytest-xdist, nbval, book-exec);
 # потоки OpenBLAS поверх них только отнимают ядра друг у друга (рабочие тетради одни: 82 → 75 с,
 # тетрадь 9.3 рядом со сборкой книги — в 4 раза медленнее решений; юнит-тесты 137 → 123 с).
-# Числа от этого не меняются: контрольные суммы данных и ответы те же. JupyterLab учащегося — как обычно.
+# Числа курса те же (контрольные суммы данных, ответы упражнений, числа текста), хотя в общем случае
+# число потоков BLAS может сдвинуть последние биты произведений матриц. JupyterLab учащегося — как обычно.
 ONE_BLAS_THREAD := book test test-unit test-notebooks test-solutions test-workbooks test-book test-browser
 $(ONE_BLAS_THREAD): export OPENBLAS_NUM_THREADS := 1
 $(ONE_BLAS_THREAD): export OMP_NUM_THREADS := 1

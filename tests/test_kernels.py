@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -29,8 +31,9 @@ def test_nbval_with_the_plugin_starts_kernels_over_sockets(tmp_path):
     for name in ("a.ipynb", "b.ipynb"):
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)]), folder / name)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # два процесса pytest-xdist, как в make test: модуль подключается и в них
     run = subprocess.run([sys.executable, "-m", "pytest", "-p", "salesbook.authoring.kernels", "--nbval-lax",
-                          "-q", "-p", "no:cacheprovider", str(folder)],
+                          "-n", "2", "-q", "-p", "no:cacheprovider", str(folder)],
                          env=env, capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "2 passed" in run.stdout
@@ -43,21 +46,39 @@ def test_makefile_loads_the_plugin_for_both_nbval_runs():
     assert "$(NBVAL) -p salesbook.authoring.nbval_book" in makefile and "$(NBVAL) notebooks" in makefile
 
 
-def test_notebook_client_kernel_uses_sockets_and_leaves_none_behind(tmp_path):
+def test_notebook_client_kernel_uses_sockets_and_leaves_none_behind(monkeypatch):
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
-    sockets = tmp_path / "сокеты"
-    previous = kernels._SOCKET_DIR
-    try:
+    with tempfile.TemporaryDirectory(prefix="sbk-test-", dir="/tmp") as sockets:
+        monkeypatch.setattr(kernels, "_SOCKET_DIR", None)
         kernels.use_socket_dir(sockets)
-        client = NotebookClient(nb, kernel_manager_class=kernels.AsyncIpcKernelManager,
-                                resources={"metadata": {"path": str(tmp_path)}})
-        client.execute()
-    finally:
-        kernels._SOCKET_DIR = previous
+        assert kernels.socket_dir() == sockets
+        NotebookClient(nb, kernel_manager_class=kernels.AsyncIpcKernelManager,
+                       resources={"metadata": {"path": str(ROOT)}}).execute()
+        assert not os.listdir(sockets)                  # сокеты убраны при остановке ядра
     assert nb.cells[0].outputs[0]["text"] == "ipc\n"
-    assert sockets.is_dir() and not list(sockets.iterdir())      # сокеты убраны при остановке ядра
+
+
+def test_too_long_socket_paths_fall_back_to_tmp_or_tcp(monkeypatch, tmp_path):
+    """У пути сокета предел ≈ 100 байт: из слишком глубокой временной папки сокеты уходят в /tmp,
+    а если и там нельзя — ядро говорит по TCP, но стартует."""
+    deep = tmp_path / ("п" * 60)
+    deep.mkdir()
+    monkeypatch.setattr(kernels, "_SOCKET_DIR", None)
+    kernels.use_socket_dir(deep)                        # не берётся: слишком длинно
+    assert kernels._SOCKET_DIR is None
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    folder = kernels.socket_dir()
+    try:
+        assert folder.startswith("/tmp/") and kernels.fits(folder)
+        assert kernels.IpcKernelManager().transport == "ipc"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    monkeypatch.setattr(kernels, "_SOCKET_DIR", None)
+    monkeypatch.setattr(kernels, "fits", lambda folder: False)
+    manager = kernels.IpcKernelManager()
+    assert manager.transport == "tcp" and manager.ip in ("127.0.0.1", "localhost")
 
 
 def test_book_exec_starts_kernels_over_sockets(tmp_path):

@@ -68,7 +68,8 @@ def _project(tmp_path: Path, book_cells, solution_cells) -> Path:
 def _run_solutions(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SALESBOOK_EXPECT": "pass", "SALESBOOK_PROGRESS": "off", "PYTHONHASHSEED": "0"}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "salesbook.authoring.nbval_book", nbval_book.OPTION,
+        [sys.executable, "-m", "pytest", "-p", "salesbook.authoring.kernels", "-p", "salesbook.authoring.nbval_book",
+         nbval_book.OPTION,
          "--nbval-lax", "-q", "-p", "no:cacheprovider", *args, "solutions"],
         cwd=root, env=env, capture_output=True, text=True, timeout=300)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing as mproc
 import os
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,13 +74,16 @@ def _execute(args):
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.executors.utils import single_nb_execution
 
-    from salesbook.authoring.kernels import AsyncIpcKernelManager
+    from salesbook.authoring import kernels
 
     path = Path(path)
     nb = read_as_book(path, Path(root))
-    # ядра нескольких процессов стартуют одновременно: сокеты-файлы вместо портов TCP (см. kernels)
-    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
-                                 kernel_manager_class=AsyncIpcKernelManager)
+    # ядра нескольких процессов стартуют одновременно: сокеты-файлы вместо портов TCP (см. kernels);
+    # папка сокетов — на одну тетрадь: пул завершает свои процессы без уборки при выходе
+    with tempfile.TemporaryDirectory(prefix="sbk-") as sockets:
+        kernels.use_socket_dir(sockets)
+        result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
+                                     kernel_manager_class=kernels.AsyncIpcKernelManager)
     if result.err is not None:
         return path.name, result.time, type(result.err).__name__
     get_cache(cache_path).cache_notebook_bundle(

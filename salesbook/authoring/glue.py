@@ -192,7 +192,11 @@ def _execute(nb, source: Path, timeout: int):
     """Исполнить исходник так же, как это делает myst-nb при сборке книги (папка раздела — текущая)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    return single_nb_execution(nb, cwd=str(source.parent), allow_errors=False, timeout=timeout, meta_override=True)
+    from salesbook.authoring.kernels import AsyncIpcKernelManager
+
+    # тетради исполняются в нескольких потоках: сокеты-файлы вместо портов TCP (см. kernels)
+    return single_nb_execution(nb, cwd=str(source.parent), allow_errors=False, timeout=timeout, meta_override=True,
+                               kernel_manager_class=AsyncIpcKernelManager)
 
 
 def refresh(sources: list[Path], root: Path, workers: int = 2) -> list[Path]:
