@@ -565,3 +565,18 @@ def test_period_codes_equal_pandas_periods(freq, unit):
     with_gap.iloc[5] = pd.NaT
     codes, names = retention._period_codes(with_gap, freq)
     assert codes[5] == -1 and names.tolist() == pd.factorize(with_gap.dt.to_period(freq), sort=True)[1].astype(str).tolist()
+
+
+def test_period_codes_outside_four_digit_years_and_odd_frequencies(toy_mrr):
+    """До 1000 года pandas пишет год с нулями («0999Q4») — такие даты идут путём pandas; частота не
+    строкой — русская ошибка, а не TypeError."""
+    dates = pd.Series(np.array(["0999-12-01", "1000-01-15", "0500-03-02", "-001-04-01", "2024-05-05"], dtype="datetime64[s]"))
+    for freq in ("Q", "M"):
+        codes, names = retention._period_codes(dates, freq)
+        expected_codes, expected = pd.factorize(dates.dt.to_period(freq), sort=True)
+        assert names.tolist() == expected.astype(str).tolist()
+        assert ("0999Q4" if freq == "Q" else "0999-12") in names.tolist()
+        np.testing.assert_array_equal(codes, expected_codes)
+    for freq in (["Q"], {"Q": 1}, None, "квартал"):
+        with pytest.raises(MetricError):
+            retention.cohort_table(toy_mrr, freq=freq)

@@ -53,6 +53,10 @@ _PERIOD_LABELS = {
 }
 
 
+#: Номера месяцев (от января 1970 года) с января 1000 по декабрь 9999 года.
+_FOUR_DIGIT_YEARS = ((1000 - 1970) * 12, (9999 - 1970) * 12 + 11)
+
+
 def _period_codes(dates: pd.Series, freq: str, months: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Номер периода каждой даты (по возрастанию периодов; пропуск — −1) и подписи периодов («2024Q1»).
 
@@ -62,12 +66,15 @@ def _period_codes(dates: pd.Series, freq: str, months: np.ndarray | None = None)
     за два века); остальные частоты и даты — через ``to_period``.
     """
     values = dates.to_numpy()
-    if freq in _PERIOD_LABELS and values.dtype.kind == "M" and len(values) and not np.isnat(values).any():
+    if isinstance(freq, str) and freq in _PERIOD_LABELS and values.dtype.kind == "M" and len(values) \
+            and not np.isnat(values).any():
         if months is None:
             months = values.astype("datetime64[M]").astype(np.int64)
-        numbers, codes = np.unique(months // 3 if freq == "Q" else months, return_inverse=True)
-        label = _PERIOD_LABELS[freq]
-        return codes, np.array([label(n) for n in numbers.tolist()], dtype=object)
+        # годы из четырёх цифр: раньше 1000 года pandas дополняет год нулями («0999Q4»), позже 9999 — нет
+        if _FOUR_DIGIT_YEARS[0] <= months.min() and months.max() <= _FOUR_DIGIT_YEARS[1]:
+            numbers, codes = np.unique(months // 3 if freq == "Q" else months, return_inverse=True)
+            label = _PERIOD_LABELS[freq]
+            return codes, np.array([label(n) for n in numbers.tolist()], dtype=object)
     try:
         periods = dates.dt.to_period(freq)
     except (ValueError, TypeError, AttributeError):
