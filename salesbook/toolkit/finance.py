@@ -225,9 +225,12 @@ def npv(rate, cash_flows, convention: str = "numpy"):
     ``=B1 + NPV(r; B2:B37)``.
     """
     # обычное число проверяется без массива numpy (на таблице в 1 000 потоков это десятая часть времени)
-    r = rate if type(rate) is float and math.isfinite(rate) else numbers(rate, "Ставка")
-    if np.ndim(r) != 0:
-        raise MetricError("Ставка — одно число за период (месяц, если поток помесячный).")
+    if type(rate) is float and math.isfinite(rate):
+        r = rate
+    else:
+        r = numbers(rate, "Ставка")
+        if r.ndim != 0:
+            raise MetricError("Ставка — одно число за период (месяц, если поток помесячный).")
     if r <= -1:
         raise MetricError("Ставка должна быть больше −100 %.")
     try:
@@ -245,11 +248,16 @@ def npv(rate, cash_flows, convention: str = "numpy"):
         raise MetricError("convention: 'numpy' (t = 0 у первого элемента) или 'excel' (t = 1).")
     if cf.ndim == 1:
         value = np.asarray(npf.npv(float(r), cf), dtype=float)
-    else:  # numpy-financial 1.0 считает только один поток — таблицу дисконтируем сами, по строкам
-        value = (cf / (1 + float(r)) ** np.arange(cf.shape[-1])).sum(axis=-1)
+    else:
+        # numpy-financial 1.0 считает только один поток — таблицу дисконтируем сами: строки умножаются
+        # на множители 1/(1 + r)^t одним матричным умножением. Это та же сумма, что у numpy-financial,
+        # с точностью до округления в последнем знаке (порядок сложения другой; он и у деления зависел
+        # от того, как таблица лежит в памяти), и в разы быстрее деления каждого потока
+        value = cf @ ((1 + float(r)) ** -np.arange(cf.shape[-1], dtype=float))
     # пропуск или бесконечность во входе всегда дают нечисловой итог строки, поэтому второй проход
     # по всей таблице ради проверки нужен, только если такой итог есть; ошибка та же, что раньше
-    if not np.isfinite(value).all():
+    # (сумма итогов нечисловая, если нечисловой хоть один; переполнение из конечных чисел проход не находит)
+    if not math.isfinite(value.sum()):
         numbers(cf, "Денежный поток")
     if convention == "excel":
         value = value / (1 + float(r))

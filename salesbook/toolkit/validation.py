@@ -44,7 +44,7 @@ def numbers(value, name: str) -> np.ndarray:
     """Число или массив чисел без пропусков и бесконечностей (всегда ``np.ndarray``, у числа — 0-мерный)."""
     try:
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: целое больше любого float (10**400)
         raise MetricError(f"{name}: нужны числа, получено {value!r}.") from None
     if not np.all(np.isfinite(arr)):
         raise MetricError(f"{name}: есть пропуски или бесконечности — уберите их перед расчётом.")
