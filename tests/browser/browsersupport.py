@@ -67,6 +67,10 @@ def book_pages(root: Path = HTML) -> list[str]:
     )
 
 
+#: Сбой запроса, который не дошёл до сети: прокси браузера — порт без слушателя (conftest.browser).
+NO_NETWORK = "net::ERR_PROXY_CONNECTION_FAILED"
+
+
 class PageWatch:
     """Записывает всё, что страница сообщила об ошибках, и обращения за пределы сервера."""
 

@@ -52,7 +52,6 @@ from browsersupport import (
 
 #: Флаги Chromium: без песочницы (контейнер, root), без сети и фоновых обращений в неё.
 CHROMIUM_ARGS = [
-    "--proxy-server=http://127.0.0.1:9",   # сеть закрыта: прокси на закрытом порту; 127.0.0.1 и localhost идут мимо
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
@@ -115,12 +114,20 @@ def playwright_instance():
 
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
+    # сеть закрыта: все запросы идут через «прокси» — порт, который занят этим процессом, но не слушает
+    # (соединение сразу отвергается, и никто другой этот порт не займёт); 127.0.0.1 и localhost Chromium
+    # шлёт мимо прокси, поэтому книга и JupyterLab доступны
+    closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    closed.bind(("127.0.0.1", 0))
+    args = [*CHROMIUM_ARGS, f"--proxy-server=http://127.0.0.1:{closed.getsockname()[1]}"]
     try:
-        browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
     except Exception as exc:  # noqa: BLE001 — показать причину по-русски
+        closed.close()
         pytest.fail(f"Chromium ({CHROMIUM}) не запустился: {exc}", pytrace=False)
     yield browser
     browser.close()
+    closed.close()
 
 
 # ---------------------------------------------------------------------------
@@ -138,6 +145,7 @@ class BookSite:
         self.root = root
         self.base_url = base_url
         self.external_requests: list[str] = []
+        self.external_failures: dict[str, str | None] = {}   # адрес вне книги → сбой запроса
 
     def url(self, page: str) -> str:
         return self.base_url + page
@@ -163,18 +171,25 @@ def book_site(browser):
 def _block_external(context, site: BookSite) -> None:
     """Книга работает без сети: каждый запрос не к нашему серверу записывается и валит тест страницы.
 
-    Сам запрос до сети не доходит: Chromium запущен с прокси на закрытый порт (CHROMIUM_ARGS), а
-    адреса 127.0.0.1 и localhost он шлёт мимо прокси. Запросы записываются по событию ``request``,
-    а не перехватом ``context.route``: перехват в Playwright выключает кэш браузера, и каждая из
-    80 страниц заново грузила бы с сервера всю тему, шрифты и MathJax (браузерные тесты 96 → 85 с).
+    Сам запрос до сети не доходит: у Chromium прокси — закрытый порт (фикстура browser), сбой такого
+    запроса — NO_NETWORK. Запросы записываются по событиям ``request`` и ``websocket``, а не перехватом
+    ``context.route``: перехват в Playwright выключает кэш браузера, и каждая из 80 страниц заново
+    грузила бы с сервера всю тему, шрифты и MathJax (браузерные тесты 96 → 85 с).
     """
     prefix = site.base_url
+    local = (prefix, prefix.replace("http://", "ws://", 1), "data:", "blob:", "about:")
 
-    def record(request):
-        if not request.url.startswith((prefix, "data:", "blob:", "about:")):
-            site.external_requests.append(request.url)
+    def record(url: str):
+        if not url.startswith(local):
+            site.external_requests.append(url)
 
-    context.on("request", record)
+    def failed(request):
+        if not request.url.startswith(local):
+            site.external_failures[request.url] = request.failure
+
+    context.on("request", lambda request: record(request.url))
+    context.on("requestfailed", failed)
+    context.on("page", lambda page: page.on("websocket", lambda ws: record(ws.url)))
 
 
 @pytest.fixture(scope="session")

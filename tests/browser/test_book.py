@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bookcheck import broken_links, english_labels, has_cyrillic
-from browsersupport import HTML, SCREENSHOTS, STATS, PageWatch, book_pages, require_browser, stat
+from browsersupport import HTML, NO_NETWORK, SCREENSHOTS, STATS, PageWatch, book_pages, require_browser, stat
 from bs4 import BeautifulSoup
 
 require_browser(module_level=True)  # без Chromium — один понятный пропуск на модуль
@@ -312,6 +312,8 @@ def test_page_checks_report_defects(book_site, book_page):
         "страница обращается в сеть (книга должна работать без неё): https://example.com/outside.png",
     ]
     missing = [m for m in expected if not any(p.startswith(m) for p in problems)]
+    # внешний запрос не только записан, но и не дошёл до сети
+    assert book_site.external_failures.get("https://example.com/outside.png") == NO_NETWORK, book_site.external_failures
     assert not missing, "проверки не заметили поломок:\n  " + "\n  ".join(missing) + "\nнайдено:\n  " + "\n  ".join(problems)
     # решения: ровно эти сообщения, по порядку; у решений без поломок (10 и дальше нет) — ничего
     solutions = [p for p in problems if p.startswith("решение ")]
