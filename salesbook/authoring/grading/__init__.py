@@ -184,32 +184,38 @@ def run_worker(file: Path, folder: Path, *, timeout: float, cell_timeout: float,
                sections: list[str], course_keys: Path | None = None) -> tuple[dict, bool, int, float]:
     """Проверить одну тетрадь в отдельном процессе: (состояние, убит по времени, код выхода, секунды)."""
     folder.mkdir(parents=True, exist_ok=True)
+    # сокеты ядра — в короткой папке, которую создаёт и удаляет этот процесс: рабочий могут убить по
+    # лимиту, и уборка при выходе в нём не случится (а путь внутри folder бывает длиннее предела сокета)
+    sockets = tempfile.mkdtemp(prefix="sbk-grade-")
     job = {"file": str(file), "timeout": timeout, "cell_timeout": cell_timeout, "memory_mb": memory_mb,
            "sections": sections, "course_version": progress.course_version(),
-           "course_keys": str(course_keys) if course_keys else ""}
+           "course_keys": str(course_keys) if course_keys else "", "sockets": sockets}
     (folder / "job.json").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     env = dict(os.environ)
     env.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"})
     env.pop("SALESBOOK_GRADING_DIR", None)
-    if _STOPPING:
-        raise KeyboardInterrupt
-    started = time.monotonic()
-    with open(folder / "worker.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "salesbook.authoring.grading.worker", str(folder)],
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=env, start_new_session=True)
-        _RUNNING[proc.pid] = folder
-        killed = False
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            killed = True
-            _kill_group(proc.pid)
-            code = proc.wait()
-        finally:
-            _RUNNING.pop(proc.pid, None)
-    state = _read_state(folder)
-    _kill_kernel(state.get("kernel_pid"), folder / "answers")   # ядро живёт в своей сессии: убиваем и его
+    try:
+        if _STOPPING:
+            raise KeyboardInterrupt
+        started = time.monotonic()
+        with open(folder / "worker.log", "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "salesbook.authoring.grading.worker", str(folder)],
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env, start_new_session=True)
+            _RUNNING[proc.pid] = folder
+            killed = False
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                killed = True
+                _kill_group(proc.pid)
+                code = proc.wait()
+            finally:
+                _RUNNING.pop(proc.pid, None)
+        state = _read_state(folder)
+        _kill_kernel(state.get("kernel_pid"), folder / "answers")   # ядро живёт в своей сессии: убиваем и его
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return state, killed, code, time.monotonic() - started
 
 

@@ -190,7 +190,7 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
 
     answers = folder / "answers"
     answers.mkdir(exist_ok=True)
-    kernels.use_socket_dir(folder / "sockets")   # папку работы удаляет grade, даже если процесс убит
+    kernels.use_socket_dir(job.get("sockets") or folder / "sockets")   # папку удаляет grade, даже если процесс убит
     work = folder / "work"
     work.mkdir(exist_ok=True)
     cap = int(job.get("output_cap", 1_000_000))
