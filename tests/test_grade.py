@@ -681,3 +681,20 @@ def test_blank_check_then_answer_without_check_is_recaptured(monkeypatch, tmp_pa
     checks.grading_capture_missing([ex.id], str(tmp_path), {ex.var: 41.5})
     payload = safe.loads((tmp_path / "answer-ch01.cac.q3.pkl").read_bytes())
     assert payload["kind"] == "pickle" and safe.loads(payload["data"]) == 41.5
+
+
+def test_grading_kernel_talks_over_sockets(tmp_path):
+    """Ядро проверяемой тетради стартует на файлах-сокетах (salesbook.authoring.kernels), а не на портах
+    TCP: в проверке параллельно идут несколько ядер, и гонка за порты дала бы «сбой» работы участника."""
+    from salesbook.authoring import grading
+
+    nb = _solved(CAC)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "from ipykernel.kernelapp import IPKernelApp\nassert IPKernelApp.instance().transport == 'ipc', 'tcp'"))
+    _write(tmp_path, "probe.ipynb", nb)
+    state, killed, code, _ = grading.run_worker(
+        tmp_path / "probe.ipynb", tmp_path / "job", timeout=NOTEBOOK_TIMEOUT, cell_timeout=CELL_TIMEOUT,
+        memory_mb=2000, sections=["1.1.1"])
+    assert not killed and code == 0 and state.get("verdict") != "crashed", state
+    assert not [c for c in state["cells"] if c.get("ename")], state["cells"]
+    assert len(state["cells"]) == 0 and set(CAC_IDS) <= set(state.get("exercises", [])), state
