@@ -186,11 +186,10 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
     from nbclient.util import run_sync
 
     from salesbook.authoring import kernels
-    from salesbook.authoring.kernels import AsyncIpcKernelManager
 
     answers = folder / "answers"
     answers.mkdir(exist_ok=True)
-    kernels.use_socket_dir(job.get("sockets") or folder / "sockets")   # папку удаляет grade, даже если процесс убит
+    kernels.use_socket_dir(job["sockets"])   # папку создаёт и удаляет grade, даже если этот процесс убит
     work = folder / "work"
     work.mkdir(exist_ok=True)
     cap = int(job.get("output_cap", 1_000_000))
@@ -255,7 +254,7 @@ def _execute(folder: Path, job: dict, nb, state: dict) -> None:
     kernel_name = _kernelspec(folder)
     client = Client(nb, timeout=int(job["cell_timeout"]), kernel_name=kernel_name, allow_errors=True,
                     interrupt_on_timeout=False, record_timing=False, iopub_timeout=2,
-                    shutdown_kernel="immediate", kernel_manager_class=AsyncIpcKernelManager,
+                    shutdown_kernel="immediate", kernel_manager_class=kernels.AsyncIpcKernelManager,
                     resources={"metadata": {"path": str(work)}})
     previous_timeout = False
     try:
